@@ -1,0 +1,107 @@
+package io.karyon.engine;
+
+import io.karyon.engine.cell.Arena;
+import io.karyon.engine.cell.CellDescriptor;
+
+/**
+ * Defaults for an organism's settings, each overridable by a system property named {@code karyon.<module>.<thing>}.
+ */
+public final class Configuration
+{
+    /** Seed of the run: every cell's random stream derives from it. */
+    public static final String SEED_PROP_NAME = "karyon.engine.seed";
+    /** Default seed. */
+    public static final long SEED_DEFAULT = 42L;
+
+    /** Bytes of state per cell slot (a positive multiple of 8); every genotype's layout must fit in it. */
+    public static final String STATE_LENGTH_PROP_NAME = "karyon.engine.state.length";
+    /** Default state length: 64 bytes, eight longs. */
+    public static final int STATE_LENGTH_DEFAULT = 64;
+
+    /** log2 of the slots per arena chunk; a chunk is the unit of memory allocation and, later, of placement. */
+    public static final String CHUNK_SHIFT_PROP_NAME = "karyon.engine.chunk.shift";
+    /** Default chunk shift: 2^14 = 16,384 slots, 1.25 MiB of 80-byte slots. */
+    public static final int CHUNK_SHIFT_DEFAULT = 14;
+
+    /** Number of workers; 0 means one per available core. */
+    public static final String WORKER_COUNT_PROP_NAME = "karyon.scheduler.worker.count";
+    /** Default worker count. */
+    public static final int WORKER_COUNT_DEFAULT = 1;
+
+    /** Capacity of the distinct error log, in bytes. */
+    public static final String ERROR_LOG_LENGTH_PROP_NAME = "karyon.engine.error.log.length";
+    /** Default error log capacity: 64 KiB. */
+    public static final int ERROR_LOG_LENGTH_DEFAULT = 64 * 1024;
+
+    private Configuration()
+    {
+    }
+
+    /**
+     * Seed from {@link #SEED_PROP_NAME}.
+     *
+     * @return the seed.
+     */
+    public static long seed()
+    {
+        return Long.getLong(SEED_PROP_NAME, SEED_DEFAULT);
+    }
+
+    /**
+     * State length from {@link #STATE_LENGTH_PROP_NAME}.
+     *
+     * @return the state length in bytes.
+     */
+    public static int stateLength()
+    {
+        return Integer.getInteger(STATE_LENGTH_PROP_NAME, STATE_LENGTH_DEFAULT);
+    }
+
+    /**
+     * Chunk shift from {@link #CHUNK_SHIFT_PROP_NAME}.
+     *
+     * @return the chunk shift.
+     */
+    public static int chunkShift()
+    {
+        return Integer.getInteger(CHUNK_SHIFT_PROP_NAME, CHUNK_SHIFT_DEFAULT);
+    }
+
+    /**
+     * Worker count from {@link #WORKER_COUNT_PROP_NAME}.
+     *
+     * @return the worker count.
+     */
+    public static int workerCount()
+    {
+        return Integer.getInteger(WORKER_COUNT_PROP_NAME, WORKER_COUNT_DEFAULT);
+    }
+
+    /**
+     * Error log length from {@link #ERROR_LOG_LENGTH_PROP_NAME}.
+     *
+     * @return the error log length in bytes.
+     */
+    public static int errorLogLength()
+    {
+        return Integer.getInteger(ERROR_LOG_LENGTH_PROP_NAME, ERROR_LOG_LENGTH_DEFAULT);
+    }
+
+    static void checkStateLength(final int stateLength)
+    {
+        if (stateLength <= 0 || (stateLength & 7) != 0 || stateLength > CellDescriptor.MAX_STATE_LENGTH)
+        {
+            throw new ConfigurationException(STATE_LENGTH_PROP_NAME + " must be a positive multiple of 8 <= " +
+                CellDescriptor.MAX_STATE_LENGTH + ": stateLength=" + stateLength);
+        }
+    }
+
+    static void checkChunkShift(final int chunkShift)
+    {
+        if (chunkShift < Arena.MIN_CHUNK_SHIFT || chunkShift > Arena.MAX_CHUNK_SHIFT)
+        {
+            throw new ConfigurationException(CHUNK_SHIFT_PROP_NAME + " must be in " + Arena.MIN_CHUNK_SHIFT + ".." +
+                Arena.MAX_CHUNK_SHIFT + ": chunkShift=" + chunkShift);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package io.karyon.engine;
+
+import java.util.Map;
+
+/**
+ * A snapshot of an organism's counters, taken between ticks.
+ *
+ * @param ticks          ticks completed.
+ * @param alive          cells alive now.
+ * @param spawned        cells spawned since launch.
+ * @param updates        tick steps run (cell-updates).
+ * @param sent           messages accepted for delivery.
+ * @param delivered      messages handed to a live cell.
+ * @param deadLetters    messages whose target was dead, stale or null, and messages left to a cell that died.
+ * @param pending        messages sent and not yet delivered (they arrive in the next tick).
+ * @param deaths         cells that died, all reasons.
+ * @param deathsByReason deaths per exit reason name, only reasons with deaths, in code order.
+ * @param errorsNotLogged behaviour exceptions that did not fit in the distinct error log.
+ */
+public record Stats(
+    long ticks,
+    long alive,
+    long spawned,
+    long updates,
+    long sent,
+    long delivered,
+    long deadLetters,
+    long pending,
+    long deaths,
+    Map<String, Long> deathsByReason,
+    long errorsNotLogged)
+{
+}

@@ -1,0 +1,633 @@
+package io.karyon.engine.cell;
+
+import org.agrona.BufferUtil;
+import org.agrona.IoUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+
+import static org.agrona.BitUtil.CACHE_LINE_LENGTH;
+
+import static io.karyon.engine.cell.CellDescriptor.*;
+
+/**
+ * Off-heap memory holding cell slots back to back, in power-of-two chunks of slots, either anonymous memory or a
+ * memory-mapped file.
+ * <p>
+ * A slot index maps to its chunk and its place in the chunk with a shift and a mask, so the arena is not capped by
+ * Agrona's 2 GiB buffer index: only each chunk is. Every chunk starts with a 64-byte chunk header (high-water mark,
+ * free-list head, live count) followed by its slots; chunks start on a cache line (anonymous) or a page (file).
+ * Slots above a chunk's high-water mark have never been used and are never read.
+ * <pre>
+ *   file:  [ file header, 4096 bytes ][ chunk 0 ][ chunk 1 ] ...   each chunk padded to a multiple of 4096
+ *   file header: magic "KARYONAR" (8) | version (4) | stateLength (4) | chunkShift (4) | chunkCount (4)
+ *   chunk:  [ high-water mark (4) | free head (4) | live (4) | 52 reserved ][ slot 0 ][ slot 1 ] ...
+ * </pre>
+ * <b>Note:</b> not threadsafe. Each chunk is written only by the worker that owns it; adding chunks is done by the
+ * organism's owner thread.
+ */
+public final class Arena implements AutoCloseable
+{
+    /**
+     * Length of the header in front of each chunk's slots.
+     */
+    public static final int CHUNK_HEADER_LENGTH = 64;
+
+    /**
+     * Length of a file-backed arena's file header.
+     */
+    public static final int FILE_HEADER_LENGTH = 4096;
+
+    /**
+     * Smallest chunk: 2^6 slots, so that a chunk's bitmaps are whole 64-bit words.
+     */
+    public static final int MIN_CHUNK_SHIFT = 6;
+
+    /**
+     * Largest chunk: 2^24 slots.
+     */
+    public static final int MAX_CHUNK_SHIFT = 24;
+
+    /**
+     * Magic number at the start of an arena file: "KARYONAR" in ASCII, little-endian.
+     */
+    public static final long FILE_MAGIC = 0x52414E4F5952414BL;
+
+    /**
+     * Version of the file layout.
+     */
+    public static final int FILE_VERSION = 1;
+
+    static final int HWM_OFFSET = 0;
+    static final int FREE_HEAD_OFFSET = 4;
+    static final int LIVE_OFFSET = 8;
+    static final int MAGIC_OFFSET = 0;
+    static final int VERSION_OFFSET = 8;
+    static final int STATE_LENGTH_OFFSET = 12;
+    static final int CHUNK_SHIFT_OFFSET = 16;
+    static final int CHUNK_COUNT_OFFSET = 20;
+
+    private final int stateLength;
+    private final int slotLength;
+    private final int chunkShift;
+    private final int chunkSlots;
+    private final int chunkMask;
+    private final int chunkLength;
+    private final int maxChunks;
+    private final Path file;
+    private final FileChannel channel;
+    private final MappedByteBuffer fileHeader;
+    private final UnsafeBuffer fileHeaderBuffer;
+    private ByteBuffer[] memory = new ByteBuffer[16];
+    private UnsafeBuffer[] chunks = new UnsafeBuffer[16];
+    private int chunkCount;
+    private boolean closed;
+
+    private Arena(final int stateLength, final int chunkShift, final Path file, final FileChannel channel)
+    {
+        checkStateLength(stateLength);
+        if (chunkShift < MIN_CHUNK_SHIFT || chunkShift > MAX_CHUNK_SHIFT)
+        {
+            throw new IllegalArgumentException("chunkShift must be in " + MIN_CHUNK_SHIFT + ".." + MAX_CHUNK_SHIFT +
+                ": chunkShift=" + chunkShift);
+        }
+        final long rawChunkLength = CHUNK_HEADER_LENGTH + ((long)HEADER_LENGTH + stateLength << chunkShift);
+        final long alignedChunkLength = null == file ? rawChunkLength : (rawChunkLength + 4095) & ~4095L;
+        if (alignedChunkLength > Integer.MAX_VALUE)
+        {
+            throw new IllegalArgumentException("chunk of 2^" + chunkShift + " slots of " + (HEADER_LENGTH + stateLength) +
+                " bytes exceeds 2 GiB: lower chunkShift");
+        }
+        this.stateLength = stateLength;
+        this.slotLength = HEADER_LENGTH + stateLength;
+        this.chunkShift = chunkShift;
+        this.chunkSlots = 1 << chunkShift;
+        this.chunkMask = chunkSlots - 1;
+        this.chunkLength = (int)alignedChunkLength;
+        this.maxChunks = 1 << (31 - chunkShift);
+        this.file = file;
+        this.channel = channel;
+        if (null != channel)
+        {
+            try
+            {
+                fileHeader = channel.map(FileChannel.MapMode.READ_WRITE, 0, FILE_HEADER_LENGTH);
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException("cannot map arena file header: " + file, ex);
+            }
+            fileHeaderBuffer = new UnsafeBuffer(fileHeader);
+        }
+        else
+        {
+            fileHeader = null;
+            fileHeaderBuffer = null;
+        }
+    }
+
+    /**
+     * An arena in anonymous off-heap memory.
+     *
+     * @param stateLength of each slot's state, a positive multiple of 8.
+     * @param chunkShift  log2 of the slots per chunk.
+     * @return the arena, with no chunks yet.
+     */
+    public static Arena inMemory(final int stateLength, final int chunkShift)
+    {
+        return new Arena(stateLength, chunkShift, null, null);
+    }
+
+    /**
+     * A new arena backed by a memory-mapped file, which must not exist yet.
+     *
+     * @param file        to create.
+     * @param stateLength of each slot's state, a positive multiple of 8.
+     * @param chunkShift  log2 of the slots per chunk.
+     * @return the arena, with no chunks yet.
+     * @throws IllegalArgumentException if the file exists already.
+     */
+    public static Arena create(final Path file, final int stateLength, final int chunkShift)
+    {
+        checkStateLength(stateLength);
+        final FileChannel channel;
+        try
+        {
+            channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        }
+        catch (final java.nio.file.FileAlreadyExistsException ex)
+        {
+            throw new IllegalArgumentException("arena file exists already: " + file);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot create arena file: " + file, ex);
+        }
+        final Arena arena;
+        try
+        {
+            arena = new Arena(stateLength, chunkShift, file, channel);
+        }
+        catch (final RuntimeException ex)
+        {
+            closeQuietly(channel);
+            deleteQuietly(file);
+            throw ex;
+        }
+        arena.fileHeaderBuffer.putInt(VERSION_OFFSET, FILE_VERSION);
+        arena.fileHeaderBuffer.putInt(STATE_LENGTH_OFFSET, stateLength);
+        arena.fileHeaderBuffer.putInt(CHUNK_SHIFT_OFFSET, chunkShift);
+        arena.fileHeaderBuffer.putInt(CHUNK_COUNT_OFFSET, 0);
+        // The magic goes last: a file cut short before this point is not mistaken for an arena.
+        arena.fileHeaderBuffer.putLongVolatile(MAGIC_OFFSET, FILE_MAGIC);
+        return arena;
+    }
+
+    /**
+     * Re-opens an arena file written by {@link #create(Path, int, int)}, in this or another process.
+     *
+     * @param file to open.
+     * @return the arena with all its chunks mapped.
+     * @throws IllegalArgumentException naming the file and the fault when it is not a valid arena file.
+     */
+    public static Arena open(final Path file)
+    {
+        if (!Files.isRegularFile(file))
+        {
+            throw new IllegalArgumentException("arena file does not exist: " + file);
+        }
+        final FileChannel channel;
+        final long size;
+        try
+        {
+            channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            size = channel.size();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot open arena file: " + file, ex);
+        }
+        try
+        {
+            if (size < FILE_HEADER_LENGTH)
+            {
+                throw new IllegalArgumentException(file + ": not an arena file: " + size + " bytes, shorter than its " +
+                    FILE_HEADER_LENGTH + "-byte header");
+            }
+            final ByteBuffer header = ByteBuffer.allocate(24).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            channel.read(header, 0);
+            final long magic = header.getLong(MAGIC_OFFSET);
+            if (FILE_MAGIC != magic)
+            {
+                throw new IllegalArgumentException(file + ": not an arena file: magic=0x" + Long.toHexString(magic));
+            }
+            final int version = header.getInt(VERSION_OFFSET);
+            if (FILE_VERSION != version)
+            {
+                throw new IllegalArgumentException(file + ": arena file version " + version + ", expected " + FILE_VERSION);
+            }
+            final int stateLength = header.getInt(STATE_LENGTH_OFFSET);
+            final int chunkShift = header.getInt(CHUNK_SHIFT_OFFSET);
+            final int chunkCount = header.getInt(CHUNK_COUNT_OFFSET);
+            final Arena arena;
+            try
+            {
+                arena = new Arena(stateLength, chunkShift, file, channel);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new IllegalArgumentException(file + ": corrupt arena header: " + ex.getMessage(), ex);
+            }
+            final long expectedSize = FILE_HEADER_LENGTH + (long)chunkCount * arena.chunkLength;
+            if (chunkCount < 0 || size < expectedSize)
+            {
+                arena.close();
+                throw new IllegalArgumentException(file + ": truncated arena file: " + chunkCount + " chunks need " +
+                    expectedSize + " bytes, file has " + size);
+            }
+            for (int i = 0; i < chunkCount; i++)
+            {
+                arena.mapChunk(i);
+            }
+            return arena;
+        }
+        catch (final IOException ex)
+        {
+            closeQuietly(channel);
+            throw new UncheckedIOException("cannot read arena file: " + file, ex);
+        }
+        catch (final RuntimeException ex)
+        {
+            closeQuietly(channel);
+            throw ex;
+        }
+    }
+
+    /**
+     * Length of each slot's state in bytes.
+     *
+     * @return state length.
+     */
+    public int stateLength()
+    {
+        return stateLength;
+    }
+
+    /**
+     * Length of each slot, header included, in bytes.
+     *
+     * @return slot length.
+     */
+    public int slotLength()
+    {
+        return slotLength;
+    }
+
+    /**
+     * log2 of the number of slots per chunk.
+     *
+     * @return chunk shift.
+     */
+    public int chunkShift()
+    {
+        return chunkShift;
+    }
+
+    /**
+     * Number of slots per chunk.
+     *
+     * @return slots per chunk.
+     */
+    public int chunkSlots()
+    {
+        return chunkSlots;
+    }
+
+    /**
+     * Number of chunks so far.
+     *
+     * @return chunk count.
+     */
+    public int chunkCount()
+    {
+        return chunkCount;
+    }
+
+    /**
+     * The file behind the arena, or null for anonymous memory.
+     *
+     * @return the file or null.
+     */
+    public Path file()
+    {
+        return file;
+    }
+
+    /**
+     * The buffer of a chunk.
+     *
+     * @param chunk index, < {@link #chunkCount()}.
+     * @return the chunk's buffer.
+     */
+    public UnsafeBuffer chunk(final int chunk)
+    {
+        return chunks[chunk];
+    }
+
+    /**
+     * Chunk index of a slot.
+     *
+     * @param slot index.
+     * @return its chunk.
+     */
+    public int chunkOf(final int slot)
+    {
+        return slot >>> chunkShift;
+    }
+
+    /**
+     * Offset of a slot's header within its chunk's buffer.
+     *
+     * @param slot index.
+     * @return offset in the chunk buffer.
+     */
+    public int slotOffset(final int slot)
+    {
+        return CHUNK_HEADER_LENGTH + (slot & chunkMask) * slotLength;
+    }
+
+    /**
+     * Whether a slot index lies below its chunk's high-water mark, i.e. has ever held a cell.
+     *
+     * @param slot index, any int.
+     * @return true if the slot exists.
+     */
+    public boolean exists(final int slot)
+    {
+        if (slot < 0)
+        {
+            return false;
+        }
+        final int chunk = slot >>> chunkShift;
+        return chunk < chunkCount && (slot & chunkMask) < chunks[chunk].getInt(HWM_OFFSET);
+    }
+
+    /**
+     * Points a flyweight at a slot.
+     *
+     * @param cell to wrap.
+     * @param slot index, which must exist.
+     * @return the flyweight.
+     */
+    public CellFlyweight wrap(final CellFlyweight cell, final int slot)
+    {
+        return cell.wrap(chunks[slot >>> chunkShift], CHUNK_HEADER_LENGTH + (slot & chunkMask) * slotLength, slot);
+    }
+
+    /**
+     * Adds an empty chunk at the end.
+     *
+     * @return index of the new chunk.
+     * @throws IllegalStateException when the slot index space (2^31 slots) is used up.
+     */
+    public int addChunk()
+    {
+        ensureOpen();
+        if (chunkCount == maxChunks)
+        {
+            throw new IllegalStateException("arena is full: " + maxChunks + " chunks of " + chunkSlots + " slots");
+        }
+        final int chunk = chunkCount;
+        if (chunk == chunks.length)
+        {
+            chunks = Arrays.copyOf(chunks, chunk * 2);
+            memory = Arrays.copyOf(memory, chunk * 2);
+        }
+        if (null == channel)
+        {
+            // Zeroed by the JVM; the chunk header starts as hwm 0, free head 0, live 0. The raw buffer is kept to be
+            // freed (Agrona's aligned allocation returns a slice, which cannot be freed), and wrapped from its first
+            // cache-line boundary.
+            memory[chunk] = ByteBuffer.allocateDirect(chunkLength + CACHE_LINE_LENGTH);
+            final int alignment = (int)(-BufferUtil.address(memory[chunk]) & (CACHE_LINE_LENGTH - 1));
+            chunks[chunk] = new UnsafeBuffer(memory[chunk], alignment, chunkLength);
+        }
+        else
+        {
+            mapChunk(chunk);
+        }
+        chunks[chunk].putInt(FREE_HEAD_OFFSET, NULL_LINK);
+        chunkCount = chunk + 1;
+        if (null != fileHeaderBuffer)
+        {
+            fileHeaderBuffer.putIntVolatile(CHUNK_COUNT_OFFSET, chunkCount);
+        }
+        return chunk;
+    }
+
+    private void mapChunk(final int chunk)
+    {
+        if (chunk >= chunks.length)
+        {
+            final int length = Math.max(chunks.length * 2, chunk + 1);
+            chunks = Arrays.copyOf(chunks, length);
+            memory = Arrays.copyOf(memory, length);
+        }
+        try
+        {
+            final MappedByteBuffer mapped = channel.map(
+                FileChannel.MapMode.READ_WRITE, FILE_HEADER_LENGTH + (long)chunk * chunkLength, chunkLength);
+            memory[chunk] = mapped;
+            chunks[chunk] = new UnsafeBuffer(mapped);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot map chunk " + chunk + " of arena file " + file, ex);
+        }
+        chunkCount = Math.max(chunkCount, chunk + 1);
+    }
+
+    /**
+     * Takes a free slot from a chunk: the most recently freed one, else the next never-used one.
+     * The slot's generation is its new occupant's; its status is still {@link CellDescriptor#STATUS_FREE}.
+     *
+     * @param chunk to allocate in.
+     * @return the slot index, or -1 when the chunk is full.
+     */
+    public int allocate(final int chunk)
+    {
+        final UnsafeBuffer buffer = chunks[chunk];
+        final int freeHead = buffer.getInt(FREE_HEAD_OFFSET);
+        final int index;
+        if (NULL_LINK != freeHead)
+        {
+            index = freeHead;
+            buffer.putInt(FREE_HEAD_OFFSET, buffer.getInt(CHUNK_HEADER_LENGTH + index * slotLength + LINK_OFFSET));
+        }
+        else
+        {
+            index = buffer.getInt(HWM_OFFSET);
+            if (index == chunkSlots)
+            {
+                return -1;
+            }
+            buffer.putInt(HWM_OFFSET, index + 1);
+            buffer.putInt(CHUNK_HEADER_LENGTH + index * slotLength + GENERATION_OFFSET, 1);
+        }
+        buffer.putInt(LIVE_OFFSET, buffer.getInt(LIVE_OFFSET) + 1);
+        return (chunk << chunkShift) | index;
+    }
+
+    /**
+     * Returns a slot to its chunk's free list, advancing its generation so old handles go stale.
+     *
+     * @param slot to free; it must be allocated.
+     */
+    public void free(final int slot)
+    {
+        final UnsafeBuffer buffer = chunks[slot >>> chunkShift];
+        final int index = slot & chunkMask;
+        final int offset = CHUNK_HEADER_LENGTH + index * slotLength;
+        final int generation = buffer.getInt(offset + GENERATION_OFFSET) + 1;
+        buffer.putInt(offset + GENERATION_OFFSET, 0 == generation ? 1 : generation);
+        buffer.putByte(offset + STATUS_OFFSET, STATUS_FREE);
+        buffer.putInt(offset + LINK_OFFSET, buffer.getInt(FREE_HEAD_OFFSET));
+        buffer.putInt(FREE_HEAD_OFFSET, index);
+        buffer.putInt(LIVE_OFFSET, buffer.getInt(LIVE_OFFSET) - 1);
+    }
+
+    /**
+     * Number of allocated slots in a chunk.
+     *
+     * @param chunk index.
+     * @return live slots.
+     */
+    public int live(final int chunk)
+    {
+        return chunks[chunk].getInt(LIVE_OFFSET);
+    }
+
+    /**
+     * High-water mark of a chunk: slots at or above it were never used.
+     *
+     * @param chunk index.
+     * @return high-water mark.
+     */
+    public int highWater(final int chunk)
+    {
+        return chunks[chunk].getInt(HWM_OFFSET);
+    }
+
+    /**
+     * Whether a chunk has a free slot.
+     *
+     * @param chunk index.
+     * @return true if {@link #allocate(int)} would succeed.
+     */
+    public boolean hasFree(final int chunk)
+    {
+        return chunks[chunk].getInt(LIVE_OFFSET) < chunkSlots;
+    }
+
+    /**
+     * Total allocated slots over all chunks.
+     *
+     * @return live slots.
+     */
+    public long live()
+    {
+        long live = 0;
+        for (int i = 0; i < chunkCount; i++)
+        {
+            live += chunks[i].getInt(LIVE_OFFSET);
+        }
+        return live;
+    }
+
+    /**
+     * Writes a file-backed arena's pages to disk; does nothing for anonymous memory.
+     */
+    public void force()
+    {
+        if (null != channel)
+        {
+            for (int i = 0; i < chunkCount; i++)
+            {
+                ((MappedByteBuffer)memory[i]).force();
+            }
+            fileHeader.force();
+        }
+    }
+
+    /**
+     * Releases the memory (anonymous) or unmaps and closes the file; the file stays on disk.
+     */
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        for (int i = 0; i < chunkCount; i++)
+        {
+            if (null == channel)
+            {
+                BufferUtil.free(memory[i]);
+            }
+            else
+            {
+                IoUtil.unmap(memory[i]);
+            }
+            memory[i] = null;
+            chunks[i] = null;
+        }
+        if (null != channel)
+        {
+            IoUtil.unmap(fileHeader);
+            closeQuietly(channel);
+        }
+        chunkCount = 0;
+    }
+
+    private void ensureOpen()
+    {
+        if (closed)
+        {
+            throw new IllegalStateException("arena is closed");
+        }
+    }
+
+    private static void closeQuietly(final FileChannel channel)
+    {
+        try
+        {
+            channel.close();
+        }
+        catch (final IOException ignore)
+        {
+            // nothing more can be done: the channel is being abandoned after an earlier error
+        }
+    }
+
+    private static void deleteQuietly(final Path file)
+    {
+        try
+        {
+            Files.deleteIfExists(file);
+        }
+        catch (final IOException ignore)
+        {
+            // the creation already failed; that error is the one reported
+        }
+    }
+}

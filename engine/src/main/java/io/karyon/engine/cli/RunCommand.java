@@ -1,0 +1,166 @@
+package io.karyon.engine.cli;
+
+import io.karyon.engine.Context;
+import io.karyon.engine.Organism;
+import io.karyon.engine.Stats;
+import io.karyon.engine.sim.Tissue;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code karyon run}: the default simulation ({@link Tissue}), with progress on stderr and a summary on stdout.
+ */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Runs the default simulation: a ring of cells passing energy to their neighbours, dividing and starving.",
+        "Progress goes to stderr; the summary (or, with --json, one JSON object) to stdout."
+    })
+public final class RunCommand implements Callable<Integer>
+{
+    private static final long PROGRESS_INTERVAL_NS = 1_000_000_000L;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--cells", paramLabel = "N", description = "cells to seed (default: ${DEFAULT-VALUE})")
+    long cells = 500_000;
+
+    @Option(names = "--ticks", paramLabel = "N", description = "ticks to run (default: ${DEFAULT-VALUE})")
+    long ticks = 100;
+
+    @Option(names = "--seed", paramLabel = "N", description = "seed of the run (default: ${DEFAULT-VALUE})")
+    long seed = 42;
+
+    @Option(names = "--workers", paramLabel = "N",
+        description = "workers; this build runs one (default: ${DEFAULT-VALUE})")
+    int workers = 1;
+
+    @Option(names = "--json", description = "print the summary as one JSON object")
+    boolean json;
+
+    @Option(names = "--quiet", description = "no progress on stderr")
+    boolean quiet;
+
+    /**
+     * {@inheritDoc}
+     */
+    public Integer call()
+    {
+        Cli.range(spec, "--cells", cells, 1, Integer.MAX_VALUE);
+        Cli.range(spec, "--ticks", ticks, 0, Long.MAX_VALUE);
+        Cli.range(spec, "--workers", workers, 1, 1);
+
+        final PrintWriter out = spec.commandLine().getOut();
+        final PrintWriter err = spec.commandLine().getErr();
+        final Context context = new Context().seed(seed).workerCount(workers);
+        try (Organism organism = Organism.launch(context))
+        {
+            Tissue.seed(organism, (int)cells);
+
+            final long startNs = System.nanoTime();
+            long lastReportNs = startNs;
+            long lastUpdates = 0;
+            for (long t = 0; t < ticks; t++)
+            {
+                organism.tick();
+                final long nowNs = System.nanoTime();
+                if (!quiet && nowNs - lastReportNs >= PROGRESS_INTERVAL_NS)
+                {
+                    final Stats stats = organism.stats();
+                    err.printf(Locale.ROOT, "karyon run: tick %,d/%,d  %.1fM cell-updates/s  cells alive %,d  deaths %,d%n",
+                        t + 1, ticks, (stats.updates() - lastUpdates) * 1e3 / (nowNs - lastReportNs),
+                        stats.alive(), stats.deaths());
+                    err.flush();
+                    lastReportNs = nowNs;
+                    lastUpdates = stats.updates();
+                }
+            }
+            final double seconds = (System.nanoTime() - startNs) / 1e9;
+            final Stats stats = organism.stats();
+            final long digest = organism.digest();
+            final int distinctErrors = organism.readErrors((count, first, last, text) -> { });
+
+            if (json)
+            {
+                out.println(new Json()
+                    .field("engine", "karyon")
+                    .field("simulation", "tissue")
+                    .field("cells", cells)
+                    .field("workers", workers)
+                    .field("seed", seed)
+                    .field("ticks", stats.ticks())
+                    .field("seconds", seconds)
+                    .field("updates", stats.updates())
+                    .field("updates_per_s", stats.updates() / seconds)
+                    .field("messages", stats.delivered())
+                    .field("messages_per_s", stats.delivered() / seconds)
+                    .field("dead_letters", stats.deadLetters())
+                    .field("deaths", stats.deaths())
+                    .field("deaths_by_reason", stats.deathsByReason())
+                    .field("spawned", stats.spawned())
+                    .field("alive", stats.alive())
+                    .field("distinct_errors", distinctErrors)
+                    .field("digest", digestText(digest)));
+            }
+            else
+            {
+                out.printf(Locale.ROOT, "karyon run: tissue, %,d cells, %,d ticks, seed %d, %d worker(s)%n",
+                    cells, stats.ticks(), seed, workers);
+                out.printf(Locale.ROOT, "  seconds          %.3f%n", seconds);
+                out.printf(Locale.ROOT, "  cell-updates     %,d (%.1fM/s)%n", stats.updates(), stats.updates() / seconds / 1e6);
+                out.printf(Locale.ROOT, "  messages         %,d delivered (%.1fM/s), %,d dead letters, %,d pending%n",
+                    stats.delivered(), stats.delivered() / seconds / 1e6, stats.deadLetters(), stats.pending());
+                out.printf(Locale.ROOT, "  deaths           %,d%s%n", stats.deaths(), byReason(stats.deathsByReason()));
+                out.printf(Locale.ROOT, "  births           %,d (founders included)%n", stats.spawned());
+                out.printf(Locale.ROOT, "  cells alive      %,d%n", stats.alive());
+                out.printf(Locale.ROOT, "  distinct errors  %d%n", distinctErrors);
+                out.printf(Locale.ROOT, "  digest           %s%n", digestText(digest));
+            }
+            out.flush();
+        }
+        return Cli.EXIT_OK;
+    }
+
+    /**
+     * A digest as 16 hex digits with a 0x prefix.
+     *
+     * @param digest to format.
+     * @return the text.
+     */
+    public static String digestText(final long digest)
+    {
+        return String.format(Locale.ROOT, "0x%016x", digest);
+    }
+
+    private static String byReason(final Map<String, Long> deaths)
+    {
+        if (deaths.isEmpty())
+        {
+            return "";
+        }
+        final StringBuilder sb = new StringBuilder(" (");
+        deaths.forEach((reason, count) -> sb.append(sb.length() > 2 ? ", " : "").append(reason).append(' ')
+            .append(String.format(Locale.ROOT, "%,d", count)));
+        return sb.append(')').toString();
+    }
+
+    /**
+     * Runs {@code karyon run} on its own.
+     *
+     * @param args command-line arguments.
+     */
+    public static void main(final String[] args)
+    {
+        System.exit(Cli.configure(new CommandLine(new RunCommand())).execute(args));
+    }
+}

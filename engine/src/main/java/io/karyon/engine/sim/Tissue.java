@@ -1,0 +1,163 @@
+package io.karyon.engine.sim;
+
+import io.karyon.engine.Behaviour;
+import io.karyon.engine.CellContext;
+import io.karyon.engine.Genotype;
+import io.karyon.engine.Organism;
+import io.karyon.engine.cell.CellFlyweight;
+import io.karyon.engine.cell.CellLayout;
+
+/**
+ * The default simulation: a ring of cells that each hold energy and a chaotic internal variable, pass surplus energy
+ * to their neighbour every tick, divide when rich and starve when poor.
+ * <p>
+ * Every tick a cell takes a random step in energy (its own random stream), updates x by the logistic map, and sends
+ * a tenth of any energy above 1.0 to its neighbour. Above {@link #DIVIDE_AT} it divides: the child is spawned beside
+ * it, receives half the energy by message, and is spliced into the ring after the parent (the parent hands the child
+ * its old neighbour's handle: cells find each other only through handles passed structurally). At or below zero it
+ * dies of starvation; energy sent to it afterwards is a dead letter.
+ */
+public final class Tissue implements Behaviour
+{
+    /** Behaviour name. */
+    public static final String BEHAVIOUR = "tissue";
+    /** Genotype of the cells seeded at the start. */
+    public static final String FOUNDER = "founder";
+    /** Genotype of the cells born by division. */
+    public static final String DAUGHTER = "daughter";
+    /** Message type: payload is an amount of energy (a double's bits). */
+    public static final int ENERGY = 1;
+    /** Message type: payload is the handle of the receiver's new neighbour. */
+    public static final int ADOPT = 2;
+    /** Energy above which a cell divides. */
+    public static final double DIVIDE_AT = 1.5;
+
+    /** State of a tissue cell: 64 bytes. */
+    public static final CellLayout LAYOUT = CellLayout.builder()
+        .doubleField("energy")
+        .doubleField("x")
+        .longField("neighbour")
+        .longField("received")
+        .longField("divisions")
+        .longField("age")
+        .longField("born")
+        .longField("lineage")
+        .build();
+
+    static final int ENERGY_OFFSET = LAYOUT.offset("energy");
+    static final int X_OFFSET = LAYOUT.offset("x");
+    static final int NEIGHBOUR_OFFSET = LAYOUT.offset("neighbour");
+    static final int RECEIVED_OFFSET = LAYOUT.offset("received");
+    static final int DIVISIONS_OFFSET = LAYOUT.offset("divisions");
+    static final int AGE_OFFSET = LAYOUT.offset("age");
+    static final int BORN_OFFSET = LAYOUT.offset("born");
+    static final int LINEAGE_OFFSET = LAYOUT.offset("lineage");
+
+    private final int starved;
+    private Genotype daughter;
+
+    private Tissue(final int starved)
+    {
+        this.starved = starved;
+    }
+
+    /**
+     * Seeds an organism with a ring of founder cells.
+     *
+     * @param organism to seed.
+     * @param cells    number of founders, > 0.
+     * @return handles of the founders, in ring order.
+     */
+    public static long[] seed(final Organism organism, final int cells)
+    {
+        if (cells <= 0)
+        {
+            throw new IllegalArgumentException("cells must be > 0: cells=" + cells);
+        }
+        final Tissue tissue = new Tissue(organism.exitReason("starved"));
+        organism.registerBehaviour(BEHAVIOUR, tissue);
+        final Genotype founder = organism.genotype(FOUNDER, LAYOUT, BEHAVIOUR).putDouble(ENERGY_OFFSET, 1.0);
+        tissue.daughter = organism.genotype(DAUGHTER, LAYOUT, BEHAVIOUR);
+
+        final long[] handles = new long[cells];
+        for (int i = 0; i < cells; i++)
+        {
+            handles[i] = organism.spawn(founder);
+        }
+        final long seed = organism.context().seed();
+        for (int i = 0; i < cells; i++)
+        {
+            final CellFlyweight cell = organism.cell(handles[i]);
+            cell.putLong(NEIGHBOUR_OFFSET, handles[(i + 1) % cells]);
+            cell.putLong(LINEAGE_OFFSET, i);
+            // x in (0, 1), from the seed: the same cells start the same way in every run with this seed.
+            cell.putDouble(X_OFFSET, ((mix(seed + i) >>> 11) + 1) * 0x1.0p-53 * 0.998 + 0.001);
+        }
+        return handles;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onTick(final CellFlyweight cell, final CellContext context)
+    {
+        final double x = cell.getDouble(X_OFFSET);
+        cell.putDouble(X_OFFSET, 3.9 * x * (1.0 - x));
+        cell.putLong(AGE_OFFSET, cell.getLong(AGE_OFFSET) + 1);
+
+        double energy = cell.getDouble(ENERGY_OFFSET) + (context.nextDouble() - 0.5) * 0.2;
+        if (energy > 1.0)
+        {
+            final double share = (energy - 1.0) * 0.1;
+            energy -= share;
+            context.send(cell.getLong(NEIGHBOUR_OFFSET), ENERGY, Double.doubleToRawLongBits(share));
+        }
+        if (energy <= 0.0)
+        {
+            cell.putDouble(ENERGY_OFFSET, energy);
+            context.die(starved);
+            return;
+        }
+        if (energy > DIVIDE_AT)
+        {
+            final long child = context.spawn(daughter);
+            energy *= 0.5;
+            context.send(child, ENERGY, Double.doubleToRawLongBits(energy));
+            context.send(child, ADOPT, cell.getLong(NEIGHBOUR_OFFSET));
+            cell.putLong(NEIGHBOUR_OFFSET, child);
+            cell.putLong(DIVISIONS_OFFSET, cell.getLong(DIVISIONS_OFFSET) + 1);
+        }
+        cell.putDouble(ENERGY_OFFSET, energy);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onMessage(
+        final CellFlyweight cell, final CellContext context, final long sender, final int type, final long payload)
+    {
+        switch (type)
+        {
+            case ENERGY:
+                cell.putDouble(ENERGY_OFFSET, cell.getDouble(ENERGY_OFFSET) + Double.longBitsToDouble(payload));
+                cell.putLong(RECEIVED_OFFSET, cell.getLong(RECEIVED_OFFSET) + 1);
+                break;
+            case ADOPT:
+                cell.putLong(NEIGHBOUR_OFFSET, payload);
+                cell.putLong(BORN_OFFSET, context.tick());
+                cell.putLong(LINEAGE_OFFSET, sender);
+                cell.putDouble(X_OFFSET, 0.5 + 0.25 * context.nextDouble());
+                break;
+            default:
+                throw new IllegalArgumentException("tissue cell got unknown message type " + type);
+        }
+    }
+
+    private static long mix(final long value)
+    {
+        long z = value * 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+}

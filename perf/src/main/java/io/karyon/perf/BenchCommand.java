@@ -1,0 +1,111 @@
+package io.karyon.perf;
+
+import io.karyon.engine.cli.Cli;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code karyon bench}: runs workloads from ../shared/benchmarks/WORKLOADS.md and prints one JSON line each.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Runs workloads and prints one JSON line per workload on stdout (progress on stderr).",
+        "Each figure is the median of the measured rounds, after the warm-up rounds; set-up is not timed.",
+        "Workloads in this build: W1 (spawn), W3 (tick)."
+    })
+public final class BenchCommand implements Callable<Integer>
+{
+    static final List<String> WORKLOADS = List.of(W1Spawn.ID, W3Tick.ID);
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "WORKLOAD", arity = "1..*", description = "W1, W3, or all")
+    List<String> workloads;
+
+    @Option(names = "--cells", paramLabel = "N", description = "cells (default: ${DEFAULT-VALUE})")
+    long cells = 1_000_000;
+
+    @Option(names = "--workers", paramLabel = "N", description = "workers; this build runs one (default: ${DEFAULT-VALUE})")
+    int workers = 1;
+
+    @Option(names = "--rounds", paramLabel = "N", description = "measured rounds, >= 3 (default: ${DEFAULT-VALUE})")
+    int rounds = 3;
+
+    @Option(names = "--warmup", paramLabel = "N", description = "warm-up rounds (default: ${DEFAULT-VALUE})")
+    int warmup = 1;
+
+    @Option(names = "--ticks", paramLabel = "K", description = "W3: ticks per round (default: ${DEFAULT-VALUE})")
+    int ticks = 100;
+
+    @Option(names = "--seed", paramLabel = "N", description = "seed of the generators (default: ${DEFAULT-VALUE})")
+    long seed = 42;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "folder for .hgrm files (default: ${DEFAULT-VALUE})")
+    Path out = Path.of("karyon-out");
+
+    /**
+     * {@inheritDoc}
+     */
+    public Integer call()
+    {
+        final List<String> selected = select();
+        Cli.range(spec, "--cells", cells, 1, Integer.MAX_VALUE);
+        Cli.range(spec, "--workers", workers, 1, 1);
+        Cli.range(spec, "--rounds", rounds, 3, 1000);
+        Cli.range(spec, "--warmup", warmup, 0, 1000);
+        Cli.range(spec, "--ticks", ticks, 1, Integer.MAX_VALUE);
+
+        final PrintWriter out = spec.commandLine().getOut();
+        final BenchParams params = new BenchParams(
+            (int)cells, workers, rounds, warmup, seed, ticks, out(), spec.commandLine().getErr());
+        for (final String workload : selected)
+        {
+            final String line = W1Spawn.ID.equals(workload) ? W1Spawn.run(params) : W3Tick.run(params);
+            out.println(line);
+            out.flush();
+        }
+        return Cli.EXIT_OK;
+    }
+
+    private Path out()
+    {
+        return out;
+    }
+
+    private List<String> select()
+    {
+        final List<String> selected = new ArrayList<>();
+        for (final String name : workloads)
+        {
+            final String id = name.toUpperCase(Locale.ROOT);
+            if ("ALL".equals(id))
+            {
+                selected.addAll(WORKLOADS);
+            }
+            else if (WORKLOADS.contains(id))
+            {
+                selected.add(id);
+            }
+            else
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                    "unknown workload '" + name + "': this build has " + String.join(", ", WORKLOADS) + " or all");
+            }
+        }
+        return selected;
+    }
+}

@@ -1,0 +1,45 @@
+package io.karyon.perf;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+
+/**
+ * Parameters shared by every workload, as given to {@code karyon bench}.
+ *
+ * @param cells    cells in the workload.
+ * @param workers  workers advancing them.
+ * @param rounds   measured rounds (the figure is their median).
+ * @param warmup   rounds run first and not measured (JIT warm-up).
+ * @param seed     of the generators that fill the cells.
+ * @param ticks    ticks per round, for tick workloads.
+ * @param out      folder for .hgrm files.
+ * @param progress where progress lines go (stderr).
+ */
+record BenchParams(
+    int cells, int workers, int rounds, int warmup, long seed, int ticks, Path out, PrintWriter progress)
+{
+    /**
+     * Value i of a seeded stream: SplitMix64 over (seed, i), so any element can be re-derived for checks.
+     */
+    static long generate(final long seed, final long i)
+    {
+        long z = seed + (i + 1) * 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /**
+     * A double in (0, 1) from {@link #generate(long, long)}.
+     */
+    static double unitOpen(final long seed, final long i)
+    {
+        return ((generate(seed, i) >>> 11) + 0.5) * 0x1.0p-53;
+    }
+
+    void progress(final String line)
+    {
+        progress.println(line);
+        progress.flush();
+    }
+}

@@ -1,0 +1,147 @@
+package io.karyon.perf;
+
+import io.karyon.engine.Behaviour;
+import io.karyon.engine.CellContext;
+import io.karyon.engine.Context;
+import io.karyon.engine.Genotype;
+import io.karyon.engine.Organism;
+import io.karyon.engine.cell.CellFlyweight;
+import io.karyon.engine.cell.CellLayout;
+import io.karyon.engine.cell.Handle;
+import io.karyon.engine.cli.Json;
+
+import java.util.Locale;
+
+/**
+ * W1, spawn: create N cells, each with 64 bytes of user state (8 longs) filled from a seeded generator.
+ * Headline figures: ns per cell spawned, and resident bytes per cell (growth of the process's resident memory over
+ * the round divided by N, so it counts every structure the engine keeps per cell).
+ */
+final class W1Spawn
+{
+    static final String ID = "W1";
+    static final CellLayout LAYOUT = CellLayout.builder().array("v", long.class, 8).build();
+    private static final int SAMPLES = 1024;
+
+    private static final Behaviour IDLE = new Behaviour()
+    {
+        public void onTick(final CellFlyweight cell, final CellContext context)
+        {
+        }
+
+        public void onMessage(
+            final CellFlyweight cell, final CellContext context, final long sender, final int type, final long payload)
+        {
+        }
+
+        public boolean hasTick()
+        {
+            return false;
+        }
+    };
+
+    private W1Spawn()
+    {
+    }
+
+    static String run(final BenchParams params)
+    {
+        if (!Resident.isAvailable())
+        {
+            throw new IllegalStateException("W1 needs /proc/self/statm to measure resident memory");
+        }
+        final int n = params.cells();
+        final double[] nsPerCell = new double[params.rounds()];
+        final double[] bytesPerCell = new double[params.rounds()];
+        final double[] seconds = new double[params.rounds()];
+        for (int round = -params.warmup(); round < params.rounds(); round++)
+        {
+            final long seed = params.seed() + round;
+            try (Organism organism = Organism.launch(new Context().seed(seed).stateLength(LAYOUT.stateLength())))
+            {
+                organism.registerBehaviour("w1", IDLE);
+                final Genotype genotype = organism.genotype("w1", LAYOUT, "w1");
+
+                final long rssBefore = Resident.bytes();
+                final long startNs = System.nanoTime();
+                for (int i = 0; i < n; i++)
+                {
+                    final CellFlyweight cell = organism.cell(organism.spawn(genotype));
+                    final long base = (long)i << 3;
+                    for (int k = 0; k < 8; k++)
+                    {
+                        cell.putLong(k << 3, BenchParams.generate(seed, base + k));
+                    }
+                }
+                final long elapsedNs = System.nanoTime() - startNs;
+                final long rssAfter = Resident.bytes();
+
+                check(organism, seed, n);
+                checkMeasured(organism, rssAfter - rssBefore, n);
+                final String kind = round < 0 ? "warm-up" : "measured";
+                final double ns = (double)elapsedNs / n;
+                final double bytes = (double)(rssAfter - rssBefore) / n;
+                params.progress(String.format(Locale.ROOT, "W1 %s round: %,d cells, %.1f ns/cell, %.1f bytes/cell",
+                    kind, n, ns, bytes));
+                if (round >= 0)
+                {
+                    nsPerCell[round] = ns;
+                    bytesPerCell[round] = bytes;
+                    seconds[round] = elapsedNs / 1e9;
+                }
+            }
+        }
+        return new Json()
+            .field("workload", ID)
+            .field("engine", "karyon")
+            .field("cells", n)
+            .field("workers", params.workers())
+            .field("rounds", params.rounds())
+            .field("seconds", Rounds.median(seconds))
+            .field("ns_per_cell", Rounds.median(nsPerCell))
+            .field("bytes_per_cell", Rounds.median(bytesPerCell))
+            .field("state_bytes", LAYOUT.stateLength())
+            .toString();
+    }
+
+    /**
+     * Resident memory must have grown by at least the slots the cells occupy; less means the allocator handed back
+     * memory an earlier round freed, and the figure would flatter the engine.
+     */
+    private static void checkMeasured(final Organism organism, final long grownBytes, final int n)
+    {
+        final long slotBytes = (long)organism.arena().slotLength() * n;
+        if (grownBytes < slotBytes)
+        {
+            throw new WorkloadCheckException(ID, "resident memory grew by " + grownBytes + " bytes, less than the " +
+                slotBytes + " bytes of slots spawned: freed memory was reused, so the figure would be wrong; run " +
+                "through scripts/karyon, which sets MALLOC_MMAP_THRESHOLD_ so each round gets fresh pages");
+        }
+    }
+
+    /**
+     * Every cell alive, in the slots spawned in order, holding the generator's values.
+     */
+    private static void check(final Organism organism, final long seed, final int n)
+    {
+        final long alive = organism.stats().alive();
+        if (alive != n)
+        {
+            throw new WorkloadCheckException(ID, alive + " cells alive after spawning " + n);
+        }
+        final int step = Math.max(1, n / SAMPLES);
+        for (int i = 0; i < n; i += step)
+        {
+            final CellFlyweight cell = organism.cell(Handle.of(i, 1));
+            for (int k = 0; k < 8; k++)
+            {
+                final long expected = BenchParams.generate(seed, ((long)i << 3) + k);
+                if (cell.getLong(k << 3) != expected)
+                {
+                    throw new WorkloadCheckException(ID, "cell " + i + " field v[" + k + "] holds " +
+                        cell.getLong(k << 3) + ", expected " + expected);
+                }
+            }
+        }
+    }
+}

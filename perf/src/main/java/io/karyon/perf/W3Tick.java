@@ -1,0 +1,174 @@
+package io.karyon.perf;
+
+import io.karyon.engine.Behaviour;
+import io.karyon.engine.CellContext;
+import io.karyon.engine.Context;
+import io.karyon.engine.Genotype;
+import io.karyon.engine.Organism;
+import io.karyon.engine.cell.CellFlyweight;
+import io.karyon.engine.cell.CellLayout;
+import io.karyon.engine.cell.Handle;
+import io.karyon.engine.cli.Json;
+import org.HdrHistogram.Histogram;
+
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * W3, tick: N cells each hold x (a double seeded in (0,1), in 64 bytes of state); every tick each cell sets
+ * x = 3.9 * x * (1 - x); K ticks per round. Headline figures: cell-updates per second and tick latency percentiles.
+ * The check re-computes a sample of cells with a plain scalar loop and requires bit-identical values.
+ */
+final class W3Tick
+{
+    static final String ID = "W3";
+    static final CellLayout LAYOUT = CellLayout.builder().doubleField("x").array("rest", long.class, 7).build();
+    private static final int X = LAYOUT.offset("x");
+    private static final int SAMPLES = 1024;
+    private static final long HIGHEST_TICK_NS = 60_000_000_000L;
+
+    /**
+     * The logistic map, the whole of a W3 cell's behaviour.
+     */
+    static final class Logistic implements Behaviour
+    {
+        public void onTick(final CellFlyweight cell, final CellContext context)
+        {
+            final double x = cell.getDouble(X);
+            cell.putDouble(X, 3.9 * x * (1.0 - x));
+        }
+
+        public void onMessage(
+            final CellFlyweight cell, final CellContext context, final long sender, final int type, final long payload)
+        {
+        }
+    }
+
+    private W3Tick()
+    {
+    }
+
+    static String run(final BenchParams params)
+    {
+        final int n = params.cells();
+        final int ticks = params.ticks();
+        final double[] updatesPerS = new double[params.rounds()];
+        final double[] seconds = new double[params.rounds()];
+        final double[] p50 = new double[params.rounds()];
+        final double[] p99 = new double[params.rounds()];
+        final double[] p999 = new double[params.rounds()];
+        final double[] max = new double[params.rounds()];
+        final Histogram round = new Histogram(1, HIGHEST_TICK_NS, 3);
+        final Histogram all = new Histogram(1, HIGHEST_TICK_NS, 3);
+        final int step = Math.max(1, n / SAMPLES);
+        final double[] expected = new double[(n + step - 1) / step];
+
+        try (Organism organism = Organism.launch(new Context().seed(params.seed()).workerCount(params.workers())))
+        {
+            organism.registerBehaviour("logistic", new Logistic());
+            final Genotype genotype = organism.genotype("logistic", LAYOUT, "logistic");
+            for (int i = 0; i < n; i++)
+            {
+                organism.cell(organism.spawn(genotype)).putDouble(X, BenchParams.unitOpen(params.seed(), i));
+            }
+
+            for (int r = -params.warmup(); r < params.rounds(); r++)
+            {
+                for (int s = 0, i = 0; i < n; s++, i += step)
+                {
+                    expected[s] = organism.cell(Handle.of(i, 1)).getDouble(X);
+                }
+                round.reset();
+                long roundNs = 0;
+                for (int t = 0; t < ticks; t++)
+                {
+                    final long startNs = System.nanoTime();
+                    organism.tick();
+                    final long tickNs = System.nanoTime() - startNs;
+                    roundNs += tickNs;
+                    round.recordValue(Math.min(tickNs, HIGHEST_TICK_NS));
+                }
+                check(organism, expected, step, n, ticks);
+
+                final double roundSeconds = roundNs / 1e9;
+                final double rate = (double)n * ticks / roundSeconds;
+                params.progress(String.format(Locale.ROOT,
+                    "W3 %s round: %,d cells x %,d ticks, %.1fM cell-updates/s, tick p50 %.0f us, max %.0f us",
+                    r < 0 ? "warm-up" : "measured", n, ticks, rate / 1e6,
+                    round.getValueAtPercentile(50) / 1e3, round.getMaxValue() / 1e3));
+                if (r >= 0)
+                {
+                    all.add(round);
+                    updatesPerS[r] = rate;
+                    seconds[r] = roundSeconds;
+                    p50[r] = round.getValueAtPercentile(50) / 1e3;
+                    p99[r] = round.getValueAtPercentile(99) / 1e3;
+                    p999[r] = round.getValueAtPercentile(99.9) / 1e3;
+                    max[r] = round.getMaxValue() / 1e3;
+                }
+            }
+        }
+        final Path hgrm = writeHistogram(params.out(), all);
+        return new Json()
+            .field("workload", ID)
+            .field("engine", "karyon")
+            .field("cells", n)
+            .field("workers", params.workers())
+            .field("ticks", ticks)
+            .field("rounds", params.rounds())
+            .field("seconds", Rounds.median(seconds))
+            .field("updates_per_s", Rounds.median(updatesPerS))
+            .field("p50_us", Rounds.median(p50))
+            .field("p99_us", Rounds.median(p99))
+            .field("p999_us", Rounds.median(p999))
+            .field("max_us", Rounds.median(max))
+            .field("hgrm", hgrm.toString())
+            .toString();
+    }
+
+    private static void check(
+        final Organism organism, final double[] expected, final int step, final int n, final int ticks)
+    {
+        if (organism.stats().alive() != n)
+        {
+            throw new WorkloadCheckException(ID, organism.stats().alive() + " cells alive, expected " + n);
+        }
+        for (int s = 0, i = 0; i < n; s++, i += step)
+        {
+            double x = expected[s];
+            for (int t = 0; t < ticks; t++)
+            {
+                x = 3.9 * x * (1.0 - x);
+            }
+            final double actual = organism.cell(Handle.of(i, 1)).getDouble(X);
+            if (Double.doubleToRawLongBits(actual) != Double.doubleToRawLongBits(x))
+            {
+                throw new WorkloadCheckException(ID, "cell " + i + " holds x=" + actual + " after " + ticks +
+                    " ticks, a scalar loop gives " + x);
+            }
+        }
+    }
+
+    static Path writeHistogram(final Path out, final Histogram histogram)
+    {
+        final Path file = out.resolve(ID + ".hgrm");
+        try
+        {
+            Files.createDirectories(out);
+            try (PrintStream stream = new PrintStream(new FileOutputStream(file.toFile()), false, "UTF-8"))
+            {
+                histogram.outputPercentileDistribution(stream, 1000.0);
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot write " + file, ex);
+        }
+        return file;
+    }
+}
