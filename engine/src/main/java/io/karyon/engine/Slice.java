@@ -353,8 +353,13 @@ final class Slice implements CellContext
     private void release(final int slot, final int reason)
     {
         final int index = slot & chunkMask;
-        stepBits[slot >>> chunkShift][index >>> 6] &= ~(1L << index);
+        final int chunk = slot >>> chunkShift;
+        stepBits[chunk][index >>> 6] &= ~(1L << index);
         arena.free(slot);
+        if (chunk < firstFreeChunk)
+        {
+            firstFreeChunk = chunk;
+        }
         deaths[reason]++;
         deathsTotal++;
     }
