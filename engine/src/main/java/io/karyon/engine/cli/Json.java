@@ -1,5 +1,8 @@
 package io.karyon.engine.cli;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.Locale;
 import java.util.Map;
 
@@ -11,6 +14,8 @@ import java.util.Map;
  */
 public final class Json
 {
+    private static final MathContext SIGNIFICANT = new MathContext(6, RoundingMode.HALF_EVEN);
+
     private final StringBuilder sb = new StringBuilder(256).append('{');
 
     /**
@@ -56,8 +61,8 @@ public final class Json
     }
 
     /**
-     * Adds a number field, written with up to 4 significant decimals (e.g. 1.93, 5.18e+07); NaN and infinities,
-     * which JSON cannot hold, are written as null.
+     * Adds a number field: a whole value below 10^15 as an integer, any other finite value rounded to 6 significant
+     * digits in the shortest form (1.93, 5.18123e7, 2.5e-12); NaN and infinities, which JSON cannot hold, as null.
      *
      * @param name  of the field.
      * @param value of the field.
@@ -66,23 +71,23 @@ public final class Json
     public Json field(final String name, final double value)
     {
         name(name);
-        if (Double.isNaN(value) || Double.isInfinite(value))
-        {
-            sb.append("null");
-        }
-        else if (value == Math.rint(value) && Math.abs(value) < 1e15)
-        {
-            sb.append((long)value);
-        }
-        else if (Math.abs(value) >= 1e6 || Math.abs(value) < 1e-3)
-        {
-            sb.append(String.format(Locale.ROOT, "%.4g", value).replace("e+0", "e+").replace("e-0", "e-"));
-        }
-        else
-        {
-            sb.append(trim(String.format(Locale.ROOT, "%.4f", value)));
-        }
+        sb.append(number(value));
         return this;
+    }
+
+    static String number(final double value)
+    {
+        if (!Double.isFinite(value))
+        {
+            return "null";
+        }
+        if (value == Math.rint(value) && Math.abs(value) < 1e15)
+        {
+            return Long.toString((long)value);
+        }
+        // 6 significant digits never round past Double.MAX_VALUE (1.79769...e308), so every result reads back finite.
+        return new BigDecimal(value).round(SIGNIFICANT).stripTrailingZeros().toString()
+            .replace("E+", "e").replace('E', 'e');
     }
 
     /**
@@ -151,19 +156,5 @@ public final class Json
             }
         }
         sb.append('"');
-    }
-
-    private static String trim(final String decimal)
-    {
-        int end = decimal.length();
-        while (decimal.charAt(end - 1) == '0')
-        {
-            end--;
-        }
-        if (decimal.charAt(end - 1) == '.')
-        {
-            end--;
-        }
-        return decimal.substring(0, end);
     }
 }

@@ -1,0 +1,85 @@
+package io.karyon.perf;
+
+import io.karyon.engine.cli.Cli;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+@Timeout(60)
+class KaryonCommandTest
+{
+    static Stream<Arguments> badCommandLines()
+    {
+        return Stream.of(
+            arguments("bench W9", "W9",
+                "karyon bench: unknown workload 'W9': this build has W1, W3 or all"),
+            arguments("bench W3 w2", "w2",
+                "karyon bench: unknown workload 'w2': this build has W1, W3 or all"),
+            arguments("bench", "WORKLOAD",
+                "karyon bench: Missing required parameter: 'WORKLOAD'"),
+            arguments("bench W1 --cells -1", "-1",
+                "karyon bench: Invalid value for option '--cells': must be in 1..2147483647, was '-1'"),
+            arguments("bench W3 --rounds 2", "2",
+                "karyon bench: Invalid value for option '--rounds': must be in 3..1000, was '2'"),
+            arguments("bench W3 --warmup -1", "-1",
+                "karyon bench: Invalid value for option '--warmup': must be in 0..1000, was '-1'"),
+            arguments("bench W3 --ticks 0", "0",
+                "karyon bench: Invalid value for option '--ticks': must be in 1..2147483647, was '0'"),
+            arguments("bench W3 --workers 2", "2",
+                "karyon bench: Invalid value for option '--workers': must be in 1..1, was '2'"),
+            arguments("run --cells 0", "0",
+                "karyon run: Invalid value for option '--cells': must be in 1..2147483647, was '0'"),
+            arguments("launch", "launch",
+                "karyon: Unmatched argument at index 0: 'launch'"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badCommandLines")
+    void shouldRejectBadCommandLineWithOneLine(final String args, final String named, final String message)
+    {
+        final CommandRun run = CommandRun.karyon(args.split(" "));
+
+        assertUsageError(run);
+        assertTrue(run.err().contains("'" + named + "'"), run.err());
+        assertEquals(message + " (see --help)", run.err().strip());
+    }
+
+    @Test
+    void shouldRejectNoSubcommand()
+    {
+        final CommandRun run = CommandRun.karyon();
+
+        assertUsageError(run);
+        assertEquals("karyon: a subcommand is needed: run, bench or help (see --help)", run.err().strip());
+    }
+
+    @Test
+    void shouldPrintTheVersion()
+    {
+        final CommandRun run = CommandRun.karyon("--version");
+
+        assertEquals(Cli.EXIT_OK, run.exitCode(), run.err());
+        assertEquals("karyon 0.1.0", run.out().strip());
+        assertEquals("", run.err());
+    }
+
+    private static void assertUsageError(final CommandRun run)
+    {
+        assertEquals(Cli.EXIT_USAGE, run.exitCode(), run.err());
+        assertEquals("", run.out());
+        final List<String> lines = run.err().lines().toList();
+        assertEquals(1, lines.size(), run.err());
+        assertFalse(run.err().contains("at io."), run.err());
+        assertFalse(run.err().contains("Exception"), run.err());
+    }
+}

@@ -1,0 +1,124 @@
+package io.karyon.perf;
+
+import io.karyon.engine.cli.Cli;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static io.karyon.perf.CommandRun.field;
+import static io.karyon.perf.CommandRun.numberField;
+import static io.karyon.perf.CommandRun.stringField;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+class WorkloadTest
+{
+    private static final long CHILD_DEADLINE_S = 60;
+
+    /** JVM flags the launcher and surefire pass (Agrona and Chronicle need them on Java 17+). */
+    private static final List<String> FLAG_PREFIXES = List.of(
+        "--add-", "-D", "--enable-native-access", "--sun-misc-unsafe-memory-access");
+
+    @Test
+    @Timeout(60)
+    void shouldRunW3AndReportOrderedTickLatencies(@TempDir final Path dir) throws IOException
+    {
+        final CommandRun run = CommandRun.karyon(
+            "bench", "W3", "--cells", "5000", "--ticks", "10", "--rounds", "3", "--warmup", "0",
+            "--out", dir.toString());
+
+        assertEquals(Cli.EXIT_OK, run.exitCode(), run.err());
+        final List<String> lines = run.out().lines().toList();
+        assertEquals(1, lines.size(), run.out());
+        final String json = lines.get(0);
+
+        assertEquals("W3", stringField(json, "workload"));
+        assertEquals("karyon", stringField(json, "engine"));
+        assertEquals("5000", field(json, "cells"));
+        assertEquals("10", field(json, "ticks"));
+        assertEquals("3", field(json, "rounds"));
+        assertTrue(numberField(json, "updates_per_s") > 0, json);
+
+        final double p50 = numberField(json, "p50_us");
+        final double p99 = numberField(json, "p99_us");
+        final double p999 = numberField(json, "p999_us");
+        final double max = numberField(json, "max_us");
+        assertTrue(0 < p50 && p50 <= p99 && p99 <= p999 && p999 <= max, json);
+
+        final Path hgrm = dir.resolve("W3.hgrm");
+        assertEquals(hgrm.toString(), stringField(json, "hgrm"));
+        assertTrue(Files.isRegularFile(hgrm), hgrm + " missing");
+        assertTrue(Files.readString(hgrm).contains("Percentile"), hgrm + " has no percentile table");
+
+        final long measured = run.err().lines().filter((line) -> line.startsWith("W3 measured round")).count();
+        assertEquals(3, measured, run.err());
+        assertFalse(run.err().contains("warm-up"), run.err());
+    }
+
+    /**
+     * W1 measures resident memory, which is only right when glibc maps each arena chunk on its own (the launcher sets
+     * MALLOC_MMAP_THRESHOLD_), so it runs in a child JVM with that environment, as the launcher runs it.
+     */
+    @Test
+    @Timeout(CHILD_DEADLINE_S + 30)
+    void shouldRunW1InAFreshJvmAndReportBytesPerCell(@TempDir final Path dir) throws IOException, InterruptedException
+    {
+        final List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (final String arg : ManagementFactory.getRuntimeMXBean().getInputArguments())
+        {
+            if (FLAG_PREFIXES.stream().anyMatch(arg::startsWith))
+            {
+                command.add(arg);
+            }
+        }
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(Karyon.class.getName());
+        command.addAll(List.of("bench", "W1", "--cells", "200000", "--warmup", "0"));
+
+        final Path stdout = dir.resolve("stdout.txt");
+        final Path stderr = dir.resolve("stderr.txt");
+        final ProcessBuilder builder = new ProcessBuilder(command)
+            .directory(dir.toFile())
+            .redirectOutput(stdout.toFile())
+            .redirectError(stderr.toFile());
+        builder.environment().put("MALLOC_MMAP_THRESHOLD_", "131072");
+
+        final Process process = builder.start();
+        try
+        {
+            if (!process.waitFor(CHILD_DEADLINE_S, TimeUnit.SECONDS))
+            {
+                fail("karyon bench W1 did not finish in " + CHILD_DEADLINE_S + " s: " + Files.readString(stderr));
+            }
+        }
+        finally
+        {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+
+        final String err = Files.readString(stderr);
+        assertEquals(Cli.EXIT_OK, process.exitValue(), err);
+        final List<String> lines = Files.readString(stdout).lines().toList();
+        assertEquals(1, lines.size(), lines + err);
+        final String json = lines.get(0);
+
+        assertEquals("W1", stringField(json, "workload"));
+        assertEquals("karyon", stringField(json, "engine"));
+        assertEquals("200000", field(json, "cells"));
+        assertTrue(numberField(json, "ns_per_cell") > 0, json);
+        final double bytesPerCell = numberField(json, "bytes_per_cell");
+        assertTrue(80 <= bytesPerCell && bytesPerCell <= 128, json);
+    }
+}
