@@ -333,7 +333,7 @@ class OrganismTest
             handles[i] = organism.spawn(genotype);
         }
         final int chunks = organism.arena().chunkCount();
-        for (int round = 0; round < 200; round++)
+        for (int round = 0; round < 400; round++)
         {
             for (int i = round & 1; i < live; i += 2)
             {
@@ -344,8 +344,8 @@ class OrganismTest
         }
         assertEquals(chunks, organism.arena().chunkCount(), "freed slots are reused: the arena stays the same size");
         assertEquals(live, organism.stats().alive());
-        assertEquals(live + 200L * live / 2, organism.stats().spawned());
-        assertEquals(200L * live / 2, organism.stats().deaths());
+        assertEquals(live + 400L * live / 2, organism.stats().spawned());
+        assertEquals(400L * live / 2, organism.stats().deaths());
     }
 
     @Test

@@ -46,7 +46,7 @@ public final class BenchCommand implements Callable<Integer>
     int rounds = 3;
 
     @Option(names = "--warmup", paramLabel = "N", description = "warm-up rounds (default: ${DEFAULT-VALUE})")
-    int warmup = 1;
+    int warmup = 2;
 
     @Option(names = "--ticks", paramLabel = "K", description = "W3: ticks per round (default: ${DEFAULT-VALUE})")
     int ticks = 100;
@@ -69,21 +69,16 @@ public final class BenchCommand implements Callable<Integer>
         Cli.range(spec, "--warmup", warmup, 0, 1000);
         Cli.range(spec, "--ticks", ticks, 1, Integer.MAX_VALUE);
 
-        final PrintWriter out = spec.commandLine().getOut();
+        final PrintWriter stdout = spec.commandLine().getOut();
         final BenchParams params = new BenchParams(
-            (int)cells, workers, rounds, warmup, seed, ticks, out(), spec.commandLine().getErr());
+            (int)cells, workers, rounds, warmup, seed, ticks, out, spec.commandLine().getErr());
         for (final String workload : selected)
         {
             final String line = W1Spawn.ID.equals(workload) ? W1Spawn.run(params) : W3Tick.run(params);
-            out.println(line);
-            out.flush();
+            stdout.println(line);
+            stdout.flush();
         }
         return Cli.EXIT_OK;
-    }
-
-    private Path out()
-    {
-        return out;
     }
 
     private List<String> select()
