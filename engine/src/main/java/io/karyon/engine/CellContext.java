@@ -33,6 +33,13 @@ public interface CellContext
     long tick();
 
     /**
+     * Index of the worker running the cell, from 0; for per-worker resources such as latency recorders.
+     *
+     * @return worker index.
+     */
+    int worker();
+
+    /**
      * Sends a message that the target handles in the next tick. Messages from one sender to one target arrive in the
      * order they were sent. A target that is dead by then makes the message a dead letter: counted, never delivered
      * to another occupant of its slot.

@@ -25,8 +25,28 @@ public final class Configuration
 
     /** Number of workers; 0 means one per available core. */
     public static final String WORKER_COUNT_PROP_NAME = "karyon.scheduler.worker.count";
-    /** Default worker count. */
-    public static final int WORKER_COUNT_DEFAULT = 1;
+    /** Default worker count: one per available core. */
+    public static final int WORKER_COUNT_DEFAULT = 0;
+
+    /** How workers get threads: dedicated, shared or invoker (see {@link io.karyon.scheduler.ThreadingMode}). */
+    public static final String THREADING_MODE_PROP_NAME = "karyon.scheduler.threading.mode";
+    /** Default threading mode: a thread per worker. */
+    public static final String THREADING_MODE_DEFAULT = "dedicated";
+
+    /** What a worker does when it has nothing to do: spin, backoff, yield or sleep. */
+    public static final String IDLE_STRATEGY_PROP_NAME = "karyon.scheduler.idle.strategy";
+    /** Default idle strategy: busy-spin, for a core per worker. */
+    public static final String IDLE_STRATEGY_DEFAULT = "spin";
+
+    /** Whether worker threads are pinned to CPUs. */
+    public static final String PIN_PROP_NAME = "karyon.scheduler.pin";
+    /** Default: pinned. */
+    public static final boolean PIN_DEFAULT = true;
+
+    /** Where cells spawned from outside go: fill (lowest free slot) or round-robin (one worker after another). */
+    public static final String PLACEMENT_PROP_NAME = "karyon.engine.placement";
+    /** Default placement: fill, the one whose slots do not depend on the worker count. */
+    public static final String PLACEMENT_DEFAULT = "fill";
 
     /** Capacity of the distinct error log, in bytes. */
     public static final String ERROR_LOG_LENGTH_PROP_NAME = "karyon.engine.error.log.length";
@@ -75,6 +95,46 @@ public final class Configuration
     public static int workerCount()
     {
         return Integer.getInteger(WORKER_COUNT_PROP_NAME, WORKER_COUNT_DEFAULT);
+    }
+
+    /**
+     * Threading mode from {@link #THREADING_MODE_PROP_NAME}.
+     *
+     * @return the threading mode name.
+     */
+    public static String threadingMode()
+    {
+        return System.getProperty(THREADING_MODE_PROP_NAME, THREADING_MODE_DEFAULT);
+    }
+
+    /**
+     * Idle strategy from {@link #IDLE_STRATEGY_PROP_NAME}.
+     *
+     * @return the idle strategy name.
+     */
+    public static String idleStrategy()
+    {
+        return System.getProperty(IDLE_STRATEGY_PROP_NAME, IDLE_STRATEGY_DEFAULT);
+    }
+
+    /**
+     * Pinning from {@link #PIN_PROP_NAME}.
+     *
+     * @return true to pin workers.
+     */
+    public static boolean pin()
+    {
+        return Boolean.parseBoolean(System.getProperty(PIN_PROP_NAME, Boolean.toString(PIN_DEFAULT)));
+    }
+
+    /**
+     * Placement from {@link #PLACEMENT_PROP_NAME}.
+     *
+     * @return the placement name.
+     */
+    public static String placement()
+    {
+        return System.getProperty(PLACEMENT_PROP_NAME, PLACEMENT_DEFAULT);
     }
 
     /**

@@ -1,6 +1,11 @@
 package io.karyon.engine;
 
+import io.karyon.scheduler.IdleStrategies;
+import io.karyon.scheduler.ThreadingMode;
+
 import java.nio.file.Path;
+import java.util.Locale;
+import java.util.function.Consumer;
 
 /**
  * The settings of one organism: starts from {@link Configuration}'s defaults, is changed through fluent setters, and
@@ -15,7 +20,14 @@ public final class Context
     private int chunkShift = Configuration.chunkShift();
     private int workerCount = Configuration.workerCount();
     private int errorLogLength = Configuration.errorLogLength();
+    private String threadingMode = Configuration.threadingMode();
+    private String idleStrategy = Configuration.idleStrategy();
+    private boolean pin = Configuration.pin();
+    private String placement = Configuration.placement();
+    private Consumer<String> warnings = (warning) -> System.err.println("karyon: warning: " + warning);
     private Path arenaFile;
+    private ThreadingMode resolvedThreadingMode;
+    private Placement resolvedPlacement;
     private boolean concluded;
 
     /**
@@ -33,14 +45,39 @@ public final class Context
             throw new ConfigurationException(
                 Configuration.WORKER_COUNT_PROP_NAME + " must be >= 0: workerCount=" + workerCount);
         }
+        if (workerCount > MAX_WORKERS)
+        {
+            throw new ConfigurationException(Configuration.WORKER_COUNT_PROP_NAME + " must be <= " + MAX_WORKERS +
+                ": workerCount=" + workerCount);
+        }
         if (0 == workerCount)
         {
-            workerCount = 1;
+            workerCount = Runtime.getRuntime().availableProcessors();
         }
-        if (1 != workerCount)
+        try
         {
-            throw new ConfigurationException(Configuration.WORKER_COUNT_PROP_NAME +
-                " must be 1: this build advances all cells on one worker: workerCount=" + workerCount);
+            resolvedThreadingMode = ThreadingMode.valueOf(threadingMode.toUpperCase(Locale.ROOT));
+        }
+        catch (final IllegalArgumentException | NullPointerException ex)
+        {
+            throw new ConfigurationException(Configuration.THREADING_MODE_PROP_NAME +
+                " must be dedicated, shared or invoker: threadingMode=" + threadingMode);
+        }
+        try
+        {
+            IdleStrategies.check(idleStrategy);
+            resolvedPlacement = Placement.of(placement);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ConfigurationException(ex.getMessage());
+        }
+        if ("spin".equals(idleStrategy) && ThreadingMode.DEDICATED == resolvedThreadingMode &&
+            workerCount > Runtime.getRuntime().availableProcessors())
+        {
+            warnings.accept("busy-spinning " + workerCount + " workers on " +
+                Runtime.getRuntime().availableProcessors() + " cores makes them take turns: choose the backoff idle " +
+                "strategy when workers share cores");
         }
         if (errorLogLength < 1024)
         {
@@ -50,6 +87,9 @@ public final class Context
         concluded = true;
         return this;
     }
+
+    /** Most workers an organism may have. */
+    public static final int MAX_WORKERS = 256;
 
     /**
      * Whether {@link #conclude()} has run.
@@ -150,6 +190,117 @@ public final class Context
     }
 
     /**
+     * How workers get threads, once concluded.
+     *
+     * @return threading mode.
+     */
+    public ThreadingMode threadingMode()
+    {
+        return null != resolvedThreadingMode ? resolvedThreadingMode :
+            ThreadingMode.valueOf(threadingMode.toUpperCase(Locale.ROOT));
+    }
+
+    /**
+     * Sets how workers get threads.
+     *
+     * @param threadingMode dedicated, shared or invoker.
+     * @return this.
+     */
+    public Context threadingMode(final ThreadingMode threadingMode)
+    {
+        this.threadingMode = threadingMode.name().toLowerCase(Locale.ROOT);
+        return this;
+    }
+
+    /**
+     * Name of the workers' idle strategy.
+     *
+     * @return spin, backoff, yield or sleep.
+     */
+    public String idleStrategy()
+    {
+        return idleStrategy;
+    }
+
+    /**
+     * Sets the workers' idle strategy.
+     *
+     * @param idleStrategy spin, backoff, yield or sleep.
+     * @return this.
+     */
+    public Context idleStrategy(final String idleStrategy)
+    {
+        this.idleStrategy = idleStrategy;
+        return this;
+    }
+
+    /**
+     * Whether workers are pinned to CPUs.
+     *
+     * @return true to pin.
+     */
+    public boolean pin()
+    {
+        return pin;
+    }
+
+    /**
+     * Sets whether workers are pinned to CPUs.
+     *
+     * @param pin true to pin.
+     * @return this.
+     */
+    public Context pin(final boolean pin)
+    {
+        this.pin = pin;
+        return this;
+    }
+
+    /**
+     * Where cells spawned from outside go, once concluded.
+     *
+     * @return placement.
+     */
+    public Placement placement()
+    {
+        return null != resolvedPlacement ? resolvedPlacement : Placement.of(placement);
+    }
+
+    /**
+     * Sets where cells spawned from outside go.
+     *
+     * @param placement fill or round-robin.
+     * @return this.
+     */
+    public Context placement(final Placement placement)
+    {
+        this.placement = placement.label();
+        return this;
+    }
+
+    /**
+     * Where warnings go (pinning refused, oversubscribed spinning).
+     *
+     * @return the warning consumer.
+     */
+    public Consumer<String> warnings()
+    {
+        return warnings;
+    }
+
+    /**
+     * Sets where warnings go.
+     *
+     * @param warnings consumer of one-line warnings.
+     * @return this.
+     */
+    public Context warnings(final Consumer<String> warnings)
+    {
+        this.warnings = warnings;
+        return this;
+    }
+
+    /**
      * Capacity of the distinct error log in bytes.
      *
      * @return error log length.
@@ -199,6 +350,8 @@ public final class Context
     public String toString()
     {
         return "Context{seed=" + seed + ", stateLength=" + stateLength + ", chunkShift=" + chunkShift +
-            ", workerCount=" + workerCount + ", errorLogLength=" + errorLogLength + ", arenaFile=" + arenaFile + "}";
+            ", workerCount=" + workerCount + ", threadingMode=" + threadingMode + ", idleStrategy=" + idleStrategy +
+            ", pin=" + pin + ", placement=" + placement + ", errorLogLength=" + errorLogLength +
+            ", arenaFile=" + arenaFile + "}";
     }
 }

@@ -5,7 +5,16 @@ import io.karyon.engine.cell.CellDescriptor;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.cell.CellLayout;
 import io.karyon.engine.cell.Handle;
+import io.karyon.scheduler.IdleStrategies;
+import io.karyon.scheduler.Pinning;
+import io.karyon.scheduler.RestingIdleStrategy;
+import io.karyon.scheduler.ThreadingMode;
+import io.karyon.scheduler.TickBarrier;
+import io.karyon.scheduler.Workers;
+import org.HdrHistogram.Histogram;
 import org.agrona.BufferUtil;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.errors.DistinctErrorLog;
@@ -15,47 +24,102 @@ import org.agrona.concurrent.errors.ErrorLogReader;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static io.karyon.engine.cell.Arena.FAMILY_SHIFT;
 
 /**
- * A colony of cells: owns their arena, behaviours, genotypes, exit reasons and counters, and advances them tick by
- * tick.
+ * A colony of cells: owns their arena, behaviours, genotypes, exit reasons, counters and workers, and advances them
+ * tick by tick.
  * <p>
  * A tick delivers the messages sent in the previous tick (and those sent from outside since), then advances every
- * live cell that has a tick step. Messages from one sender to one target arrive in send order; every cell's random
- * numbers come from a stream keyed by (seed, slot, generation, tick), so a run is a function of its seed.
+ * live cell that has a tick step. Each worker owns whole families of chunks, so a cell is only ever written by one
+ * thread; workers meet at a barrier after every tick and hand each other the tick's messages there, in bulk.
+ * Messages reach each cell in an order that does not depend on the number of workers (by sender slot, then send
+ * order; messages from outside last), and every cell's random numbers come from a stream keyed by (seed, slot,
+ * generation, tick): with {@link Placement#FILL} a run is a function of its seed, bit for bit, whatever the number of
+ * workers.
  * <p>
- * <b>Note:</b> not threadsafe: one thread drives an organism (launch, register, spawn, send, tick, stats, close).
+ * <b>Note:</b> not threadsafe: one thread, the driver, launches, registers, spawns, sends, runs, reads stats and
+ * closes. Workers run only inside {@link #run(long)}.
  */
 public final class Organism implements AutoCloseable
 {
+    private static final long HIGHEST_TICK_NS = TimeUnit.MINUTES.toNanos(10);
+
     private final Context context;
     private final Arena arena;
     private final ExitReasons reasons = new ExitReasons();
     private final ByteBuffer errorLogMemory;
     private final UnsafeBuffer errorLogBuffer;
-    private final Slice slice;
+    private final Slice[] slices;
+    private final MessageQueue[] external;
+    private final TickBarrier barrier;
+    private final Histogram tickLatencies = new Histogram(1, HIGHEST_TICK_NS, 3);
+    private final Workers workers;
+    private final IdleStrategy driverIdle = new BackoffIdleStrategy(
+        10, 20, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(50));
     private final CellFlyweight driverCell = new CellFlyweight();
     private final List<Behaviour> behaviours = new ArrayList<>();
     private final Map<String, Short> behaviourIds = new HashMap<>();
     private final Map<String, Genotype> genotypes = new LinkedHashMap<>();
+    private final int workerCount;
+    private final int chunkShift;
+    private final int[] roundRobinHint;
+    private int fillHint;
+    private long spawnCount;
+    private long ticks;
+    private long externalSent;
+    private long externalDeadLetters;
+    private KaryonException failure;
     private boolean closed;
 
     private Organism(final Context context, final Arena arena)
     {
         this.context = context;
         this.arena = arena;
+        this.workerCount = context.workerCount();
+        this.chunkShift = arena.chunkShift();
         this.errorLogMemory = ByteBuffer.allocateDirect(context.errorLogLength());
         this.errorLogBuffer = new UnsafeBuffer(errorLogMemory);
-        this.slice = new Slice(arena, reasons, context.seed(),
-            new DistinctErrorLog(errorLogBuffer, SystemEpochClock.INSTANCE));
+        final DistinctErrorLog errorLog = new DistinctErrorLog(errorLogBuffer, SystemEpochClock.INSTANCE);
+        this.slices = new Slice[workerCount];
+        this.external = new MessageQueue[workerCount];
+        this.roundRobinHint = new int[workerCount];
+        for (int w = 0; w < workerCount; w++)
+        {
+            slices[w] = new Slice(w, workerCount, arena, reasons, context.seed(), errorLog);
+            external[w] = new MessageQueue(64);
+        }
+        for (int w = 0; w < workerCount; w++)
+        {
+            slices[w].connect(slices, external[w]);
+        }
+        this.barrier = new TickBarrier(workerCount);
+        final List<TickAgent> agents = new ArrayList<>(workerCount);
+        for (int w = 0; w < workerCount; w++)
+        {
+            agents.add(new TickAgent(slices[w], barrier, tickLatencies));
+        }
+        final boolean dedicated = ThreadingMode.DEDICATED == context.threadingMode();
+        final int[] cpus = context.pin() && dedicated ? Pinning.plan(workerCount, Pinning.allowedCpus()) : null;
+        if (context.pin() && dedicated && null == cpus)
+        {
+            context.warnings().accept(workerCount + " workers, " + Pinning.allowedCpus().length +
+                " CPUs allowed: workers run unpinned");
+        }
+        final String idleStrategy = context.idleStrategy();
+        this.workers = Workers.start(agents, context.threadingMode(),
+            () -> new RestingIdleStrategy(IdleStrategies.of(idleStrategy), barrier), cpus, context.warnings());
     }
 
     /**
-     * Launches an empty organism.
+     * Launches an empty organism and starts its workers.
      *
      * @param context settings; concluded here if it was not yet.
      * @return the organism.
@@ -70,7 +134,15 @@ public final class Organism implements AutoCloseable
         final Arena arena = null == context.arenaFile() ?
             Arena.inMemory(context.stateLength(), context.chunkShift()) :
             Arena.create(context.arenaFile(), context.stateLength(), context.chunkShift());
-        return new Organism(context, arena);
+        try
+        {
+            return new Organism(context, arena);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            arena.close();
+            throw ex;
+        }
     }
 
     /**
@@ -91,6 +163,16 @@ public final class Organism implements AutoCloseable
     public Arena arena()
     {
         return arena;
+    }
+
+    /**
+     * Number of workers.
+     *
+     * @return worker count.
+     */
+    public int workerCount()
+    {
+        return workerCount;
     }
 
     /**
@@ -118,13 +200,13 @@ public final class Organism implements AutoCloseable
      * Registers a behaviour under a name.
      *
      * @param name      unique name.
-     * @param behaviour shared by every cell of the kinds that use it.
+     * @param behaviour shared by every cell of the kinds that use it, on every worker.
      * @return its id.
      * @throws IllegalArgumentException if the name is taken or blank.
      */
     public short registerBehaviour(final String name, final Behaviour behaviour)
     {
-        ensureOpen();
+        ensureUsable();
         if (null == name || name.isBlank())
         {
             throw new IllegalArgumentException("behaviour name must not be blank: name='" + name + "'");
@@ -144,7 +226,11 @@ public final class Organism implements AutoCloseable
         final short id = (short)behaviours.size();
         behaviours.add(behaviour);
         behaviourIds.put(name, id);
-        slice.behaviours(behaviours.toArray(new Behaviour[0]));
+        final Behaviour[] array = behaviours.toArray(new Behaviour[0]);
+        for (final Slice slice : slices)
+        {
+            slice.behaviours(array);
+        }
         return id;
     }
 
@@ -159,7 +245,7 @@ public final class Organism implements AutoCloseable
      */
     public Genotype genotype(final String name, final CellLayout layout, final String behaviour)
     {
-        ensureOpen();
+        ensureUsable();
         if (null == name || name.isBlank())
         {
             throw new IllegalArgumentException("genotype name must not be blank: name='" + name + "'");
@@ -186,15 +272,66 @@ public final class Organism implements AutoCloseable
     }
 
     /**
-     * Spawns a cell from outside a tick, in the lowest free slot; it is advanced from the next tick on.
+     * Spawns a cell from outside a tick, placed by the context's {@link Placement}; it is advanced from the next
+     * tick on.
      *
      * @param genotype to copy into the slot.
      * @return the cell's handle.
      */
     public long spawn(final Genotype genotype)
     {
-        ensureOpen();
-        return slice.spawnExternal(genotype);
+        ensureUsable();
+        final int chunk = Placement.ROUND_ROBIN == context.placement() ?
+            chunkOfWorker((int)(spawnCount++ % workerCount)) : chunkToFill();
+        return slices[ownerOfChunk(chunk)].spawnInto(chunk, genotype);
+    }
+
+    private int chunkToFill()
+    {
+        for (int c = fillHint, bound = arena.chunkBound(); c < bound; c++)
+        {
+            if (arena.hasFree(c))
+            {
+                fillHint = c;
+                return c;
+            }
+        }
+        final int chunk = addFamily() << FAMILY_SHIFT;
+        fillHint = chunk;
+        return chunk;
+    }
+
+    private int chunkOfWorker(final int worker)
+    {
+        for (int c = roundRobinHint[worker], bound = arena.chunkBound(); c < bound; c++)
+        {
+            if (ownerOfChunk(c) == worker && arena.hasFree(c))
+            {
+                roundRobinHint[worker] = c;
+                return c;
+            }
+        }
+        while (true)
+        {
+            final int family = addFamily();
+            if (family % workerCount == worker)
+            {
+                roundRobinHint[worker] = family << FAMILY_SHIFT;
+                return family << FAMILY_SHIFT;
+            }
+        }
+    }
+
+    private int addFamily()
+    {
+        final int family = arena.addFamily();
+        slices[family % workerCount].addOwnedChunk(family << FAMILY_SHIFT);
+        return family;
+    }
+
+    private int ownerOfChunk(final int chunk)
+    {
+        return (chunk >>> FAMILY_SHIFT) % workerCount;
     }
 
     /**
@@ -206,7 +343,7 @@ public final class Organism implements AutoCloseable
      */
     public CellFlyweight cell(final long handle)
     {
-        ensureOpen();
+        ensureUsable();
         final int slot = Handle.slot(handle);
         if (!arena.exists(slot))
         {
@@ -230,8 +367,8 @@ public final class Organism implements AutoCloseable
      */
     public boolean isAlive(final long handle)
     {
-        ensureOpen();
-        return slice.isLive(handle);
+        ensureUsable();
+        return slices[0].isLive(handle);
     }
 
     /**
@@ -242,8 +379,17 @@ public final class Organism implements AutoCloseable
      */
     public boolean kill(final long handle)
     {
-        ensureOpen();
-        return slice.kill(handle, ExitReasons.KILLED);
+        ensureUsable();
+        if (!slices[0].isLive(handle))
+        {
+            return false;
+        }
+        final int chunk = arena.chunkOf(Handle.slot(handle));
+        final int owner = ownerOfChunk(chunk);
+        slices[owner].kill(handle, ExitReasons.KILLED);
+        fillHint = Math.min(fillHint, chunk);
+        roundRobinHint[owner] = Math.min(roundRobinHint[owner], chunk);
+        return true;
     }
 
     /**
@@ -253,12 +399,20 @@ public final class Organism implements AutoCloseable
      * @param target  handle.
      * @param type    of the message.
      * @param payload of the message.
-     * @return {@link CellContext#SENT} or {@link CellContext#DEAD_LETTER} for the null handle.
+     * @return {@link CellContext#SENT}, or {@link CellContext#DEAD_LETTER} when the handle cannot name a cell.
      */
     public int send(final long target, final int type, final long payload)
     {
-        ensureOpen();
-        return slice.sendExternal(target, type, payload);
+        ensureUsable();
+        final int slot = Handle.slot(target);
+        if (Handle.NULL_HANDLE == target || slot < 0)
+        {
+            externalDeadLetters++;
+            return CellContext.DEAD_LETTER;
+        }
+        external[Slice.owner(slot, chunkShift, workerCount)].append(target, Handle.NULL_HANDLE, type, payload);
+        externalSent++;
+        return CellContext.SENT;
     }
 
     /**
@@ -266,14 +420,14 @@ public final class Organism implements AutoCloseable
      */
     public void tick()
     {
-        ensureOpen();
-        slice.advance();
+        run(1);
     }
 
     /**
-     * Runs a number of ticks.
+     * Runs a number of ticks on the workers and waits for them.
      *
      * @param ticks to run, >= 0.
+     * @throws KaryonException if a worker failed; the organism is then stopped.
      */
     public void run(final long ticks)
     {
@@ -281,9 +435,43 @@ public final class Organism implements AutoCloseable
         {
             throw new IllegalArgumentException("ticks must be >= 0: ticks=" + ticks);
         }
-        for (long i = 0; i < ticks; i++)
+        ensureUsable();
+        final long target = this.ticks + ticks;
+        barrier.target(target);
+        final IdleStrategy idle = driverIdle;
+        idle.reset();
+        final boolean invoker = ThreadingMode.INVOKER == workers.mode();
+        while (barrier.completed() < target)
         {
-            tick();
+            checkWorkers();
+            if (invoker)
+            {
+                workers.invoke();
+            }
+            else
+            {
+                idle.idle();
+            }
+        }
+        checkWorkers();
+        this.ticks = target;
+        for (int w = 0; w < workerCount; w++)
+        {
+            final int lowest = slices[w].takeLowestFreedChunk();
+            fillHint = Math.min(fillHint, lowest);
+            roundRobinHint[w] = Math.min(roundRobinHint[w], lowest);
+        }
+    }
+
+    private void checkWorkers()
+    {
+        final Workers.Fault fault = workers.fault();
+        if (null != fault)
+        {
+            workers.close();
+            failure = new KaryonException(KaryonException.Category.FATAL,
+                "worker " + fault.role() + " failed, organism stopped: " + fault.cause(), fault.cause());
+            throw failure;
         }
     }
 
@@ -294,28 +482,73 @@ public final class Organism implements AutoCloseable
      */
     public long ticks()
     {
-        return slice.currentTick();
+        return ticks;
     }
 
     /**
-     * A snapshot of the counters.
+     * Latency of each tick so far (from the start of the tick to the moment every worker had finished it), in
+     * nanoseconds; {@link #resetTickLatencies()} starts it afresh.
+     *
+     * @return the histogram, to read between runs.
+     */
+    public Histogram tickLatencies()
+    {
+        return tickLatencies;
+    }
+
+    /**
+     * Empties the tick latency histogram.
+     */
+    public void resetTickLatencies()
+    {
+        tickLatencies.reset();
+    }
+
+    /**
+     * A snapshot of the counters, summed over the workers.
      *
      * @return stats.
      */
     public Stats stats()
     {
         ensureOpen();
-        final Map<String, Long> byReason = new LinkedHashMap<>();
-        for (int i = 0; i < ExitReasons.MAX_REASONS; i++)
+        long updates = 0;
+        long sent = externalSent;
+        long delivered = 0;
+        long deadLetters = externalDeadLetters;
+        long spawned = 0;
+        long deaths = 0;
+        long crossWorker = 0;
+        long errorsNotLogged = 0;
+        long pending = 0;
+        final long[] byCode = new long[ExitReasons.MAX_REASONS];
+        for (int w = 0; w < workerCount; w++)
         {
-            if (0 != slice.deaths[i])
+            final Slice slice = slices[w];
+            updates += slice.updates;
+            sent += slice.sent;
+            delivered += slice.delivered;
+            deadLetters += slice.deadLetters;
+            spawned += slice.spawned;
+            deaths += slice.deathsTotal;
+            crossWorker += slice.crossWorker;
+            errorsNotLogged += slice.errorsNotLogged;
+            pending += slice.pendingMessages() + external[w].count();
+            for (int i = 0; i < byCode.length; i++)
             {
-                byReason.put(reasons.name(i), slice.deaths[i]);
+                byCode[i] += slice.deaths[i];
             }
         }
-        return new Stats(slice.currentTick(), arena.live(), slice.spawned, slice.updates, slice.sent,
-            slice.delivered, slice.deadLetters, slice.pendingMessages(), slice.deathsTotal,
-            java.util.Collections.unmodifiableMap(byReason), slice.errorsNotLogged);
+        final Map<String, Long> byReason = new LinkedHashMap<>();
+        for (int i = 0; i < byCode.length; i++)
+        {
+            if (0 != byCode[i])
+            {
+                byReason.put(reasons.name(i), byCode[i]);
+            }
+        }
+        return new Stats(ticks, arena.live(), spawned, updates, sent, delivered, deadLetters, pending, deaths,
+            Collections.unmodifiableMap(byReason), crossWorker, errorsNotLogged);
     }
 
     /**
@@ -330,13 +563,16 @@ public final class Organism implements AutoCloseable
         final CellFlyweight cell = new CellFlyweight();
         final int words = arena.stateLength() >>> 3;
         long hash = 0x4B415259_4F4E0001L;
-        for (int c = 0; c < arena.chunkCount(); c++)
+        for (int c = 0, bound = arena.chunkBound(); c < bound; c++)
         {
+            if (!arena.hasChunk(c))
+            {
+                continue;
+            }
             final int highWater = arena.highWater(c);
             for (int i = 0; i < highWater; i++)
             {
-                final int slot = (c << arena.chunkShift()) | i;
-                arena.wrap(cell, slot);
+                arena.wrap(cell, (c << chunkShift) | i);
                 if (CellDescriptor.STATUS_ALIVE != cell.status())
                 {
                     continue;
@@ -378,7 +614,18 @@ public final class Organism implements AutoCloseable
     }
 
     /**
-     * Releases the arena (a file-backed arena is forced to disk and stays on it) and the error log.
+     * Live worker threads, for checks that a closed organism leaves none behind.
+     *
+     * @return threads still running.
+     */
+    public int liveWorkerThreads()
+    {
+        return workers.liveThreads();
+    }
+
+    /**
+     * Stops the workers and waits for their threads to end, then releases the arena (a file-backed arena is forced
+     * to disk and stays on it) and the error log.
      */
     public void close()
     {
@@ -387,6 +634,7 @@ public final class Organism implements AutoCloseable
             return;
         }
         closed = true;
+        workers.close();
         arena.force();
         arena.close();
         BufferUtil.free(errorLogMemory);
@@ -397,6 +645,15 @@ public final class Organism implements AutoCloseable
         if (closed)
         {
             throw new IllegalStateException("organism is closed");
+        }
+    }
+
+    private void ensureUsable()
+    {
+        ensureOpen();
+        if (null != failure)
+        {
+            throw new IllegalStateException("organism stopped after a worker failed: " + failure.getMessage(), failure);
         }
     }
 

@@ -7,25 +7,33 @@ import org.agrona.collections.IntArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.errors.DistinctErrorLog;
 
-import java.util.Arrays;
-
 import static io.karyon.engine.cell.Arena.CHUNK_HEADER_LENGTH;
+import static io.karyon.engine.cell.Arena.FAMILY_CHUNKS;
+import static io.karyon.engine.cell.Arena.FAMILY_SHIFT;
 import static io.karyon.engine.cell.CellDescriptor.*;
 
 /**
- * The cells one worker owns and everything it needs to advance them a tick: the chunks' step and mail bitmaps, the
- * message queues, the counters, and the {@link CellContext} behaviours call back into.
+ * The cells one worker owns, and everything it needs to advance them a tick: its chunks, its message queues, its
+ * counters, and the {@link CellContext} behaviours call back into.
  * <p>
- * A tick links the previous tick's messages into per-cell mailboxes (through the slot header's link field), then
- * visits, in slot order, only the cells that have a tick step or mail: each gets its messages in send order, then its
- * step. Cells born during the tick start the next tick; cells that die are freed at once.
+ * A worker owns whole families of chunks (family f belongs to worker f mod workers) for its whole life, so a cell's
+ * state is only ever written by one thread. A tick first gathers the messages all workers sent to this one in the
+ * previous tick, merged by sender slot (each worker's queue is already in sender-slot order, since every worker visits
+ * its cells in slot order), then the driver's; links them into per-cell mailboxes (a mail bit per cell, the head in
+ * the chunk's int column, the rest chained through the records) without touching the cells; then visits, in slot order, only the cells that have a tick step or mail: each gets its messages in order,
+ * then its step. Messages arrive in the same order whatever the number of workers, and so does everything else.
+ * Cells born during a tick start the next tick; cells that die are freed at once.
  * <p>
- * <b>Note:</b> not threadsafe; owned by one worker.
+ * <b>Note:</b> not threadsafe; owned by one worker. The driver touches it only while no tick runs.
  */
-final class Slice implements CellContext
+final class Slice extends SliceRhsPadding implements CellContext
 {
     private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
+    private static final int STEP = 0;
+    private static final int MAIL = 1;
 
+    final int id;
+    final int workerCount;
     private final Arena arena;
     private final ExitReasons reasons;
     private final long seed;
@@ -33,19 +41,27 @@ final class Slice implements CellContext
     private final int chunkMask;
     private final int slotLength;
     private final int stateLength;
+    private final int stepOffset;
+    private final int mailOffset;
+    private final int mailHeadOffset;
     private final CellFlyweight cell = new CellFlyweight();
     private final CellFlyweight scratch = new CellFlyweight();
+    private final IntArrayList chunks = new IntArrayList();
+    private final IntArrayList newChunks = new IntArrayList();
     private final IntArrayList newborn = new IntArrayList();
+    private final MessageQueue[][] outboxes;
+    private final MessageQueue inbox = new MessageQueue(1024);
+    private final MessageQueue[][] inbound;
+    private final MessageQueue[] sources;
+    private final int[] sourcePositions;
     private final DistinctErrorLog errorLog;
+    private MessageQueue external;
     private Behaviour[] behaviours = new Behaviour[0];
     private boolean[] hasTick = new boolean[0];
-    private long[][] stepBits = new long[16][];
-    private long[][] mailBits = new long[16][];
-    private MessageQueue inbox = new MessageQueue(1024);
-    private MessageQueue outbox = new MessageQueue(1024);
-    private int firstFreeChunk;
+    private MessageQueue[] sending;
     private long tick;
     private boolean inTick;
+    private int lowestFreedChunk = Integer.MAX_VALUE;
 
     // The cell being visited.
     private int dyingReason = -1;
@@ -54,18 +70,13 @@ final class Slice implements CellContext
     private long rngTick = -1;
     private long rngState;
 
-    // Counters: written by the owning worker only, read between ticks.
-    long updates;
-    long sent;
-    long delivered;
-    long deadLetters;
-    long spawned;
-    long deathsTotal;
-    long errorsNotLogged;
     final long[] deaths = new long[ExitReasons.MAX_REASONS];
 
-    Slice(final Arena arena, final ExitReasons reasons, final long seed, final DistinctErrorLog errorLog)
+    Slice(final int id, final int workerCount, final Arena arena, final ExitReasons reasons, final long seed,
+        final DistinctErrorLog errorLog)
     {
+        this.id = id;
+        this.workerCount = workerCount;
         this.arena = arena;
         this.reasons = reasons;
         this.seed = seed;
@@ -74,10 +85,34 @@ final class Slice implements CellContext
         this.chunkMask = arena.chunkSlots() - 1;
         this.slotLength = arena.slotLength();
         this.stateLength = arena.stateLength();
-        for (int c = 0; c < arena.chunkCount(); c++)
+        this.stepOffset = arena.bitmapOffset(STEP);
+        this.mailOffset = arena.bitmapOffset(MAIL);
+        this.mailHeadOffset = arena.columnOffset();
+        this.outboxes = new MessageQueue[2][workerCount];
+        for (int p = 0; p < 2; p++)
         {
-            ensureBitmaps(c);
+            for (int w = 0; w < workerCount; w++)
+            {
+                outboxes[p][w] = new MessageQueue(256);
+            }
         }
+        this.sending = outboxes[0];
+        this.inbound = new MessageQueue[2][workerCount];
+        this.sources = new MessageQueue[workerCount];
+        this.sourcePositions = new int[workerCount];
+    }
+
+    void connect(final Slice[] peers, final MessageQueue external)
+    {
+        // Taken once, so that gathering never reads another worker's Slice, whose fields it writes all tick long.
+        for (int p = 0; p < 2; p++)
+        {
+            for (int s = 0; s < workerCount; s++)
+            {
+                inbound[p][s] = peers[s].outboxes[p][id];
+            }
+        }
+        this.external = external;
     }
 
     void behaviours(final Behaviour[] behaviours)
@@ -91,6 +126,14 @@ final class Slice implements CellContext
         this.hasTick = hasTick;
     }
 
+    /**
+     * Which worker owns a slot: the owner of its family.
+     */
+    static int owner(final int slot, final int chunkShift, final int workerCount)
+    {
+        return (slot >>> (chunkShift + FAMILY_SHIFT)) % workerCount;
+    }
+
     long currentTick()
     {
         return tick;
@@ -98,63 +141,42 @@ final class Slice implements CellContext
 
     int pendingMessages()
     {
-        return outbox.count();
+        int pending = 0;
+        for (final MessageQueue queue : sending)
+        {
+            pending += queue.count();
+        }
+        return pending;
     }
 
     /**
-     * Spawns a cell from outside a tick, in the lowest chunk with a free slot; it is advanced from the next tick.
+     * Chunks of families this worker owns, ascending. Driver only, between ticks.
      */
-    long spawnExternal(final Genotype genotype)
+    void addOwnedChunk(final int chunk)
     {
-        int chunk = firstFreeChunk;
-        final int chunkCount = arena.chunkCount();
-        while (chunk < chunkCount && !arena.hasFree(chunk))
-        {
-            chunk++;
-        }
-        if (chunk == chunkCount)
-        {
-            chunk = addChunk();
-        }
-        firstFreeChunk = chunk;
+        insertSorted(chunks, chunk);
+    }
+
+    int takeLowestFreedChunk()
+    {
+        final int lowest = lowestFreedChunk;
+        lowestFreedChunk = Integer.MAX_VALUE;
+        return lowest;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Driver operations, between ticks.
+    // ---------------------------------------------------------------------------------------------------------------
+
+    long spawnInto(final int chunk, final Genotype genotype)
+    {
         final int slot = arena.allocate(chunk);
         final long handle = initialise(slot, genotype);
         if (hasTick[genotype.behaviourId()])
         {
-            setStepBit(slot);
+            setBit(slot, stepOffset);
         }
         return handle;
-    }
-
-    /**
-     * Queues a message from outside the organism, delivered in the next tick after the cells' own messages.
-     */
-    int sendExternal(final long target, final int type, final long payload)
-    {
-        if (Handle.NULL_HANDLE == target)
-        {
-            deadLetters++;
-            return DEAD_LETTER;
-        }
-        outbox.append(target, Handle.NULL_HANDLE, type, payload);
-        sent++;
-        return SENT;
-    }
-
-    /**
-     * Kills a live cell from outside a tick.
-     *
-     * @return false if the handle is stale or names no cell.
-     */
-    boolean kill(final long handle, final int reason)
-    {
-        final int slot = Handle.slot(handle);
-        if (!isLive(handle))
-        {
-            return false;
-        }
-        release(slot, reason);
-        return true;
     }
 
     boolean isLive(final long handle)
@@ -168,86 +190,218 @@ final class Slice implements CellContext
         return STATUS_ALIVE == scratch.status() && scratch.generation() == Handle.generation(handle);
     }
 
-    void advance()
+    boolean kill(final long handle, final int reason)
     {
-        final MessageQueue delivering = outbox;
-        outbox = inbox;
-        inbox = delivering;
-        outbox.clear();
+        if (!isLive(handle))
+        {
+            return false;
+        }
+        release(Handle.slot(handle), reason);
+        return true;
+    }
+
+    /**
+     * Rebuilds the step bitmaps from the slots' headers, for an arena that was re-opened from a file.
+     */
+    void rebuildStepBits()
+    {
+        for (int i = 0, size = chunks.size(); i < size; i++)
+        {
+            final int chunk = chunks.getInt(i);
+            final UnsafeBuffer buffer = arena.chunk(chunk);
+            buffer.setMemory(stepOffset, arena.chunkSlots() >>> 3, (byte)0);
+            buffer.setMemory(mailOffset, arena.chunkSlots() >>> 3, (byte)0);
+            for (int index = 0, highWater = arena.highWater(chunk); index < highWater; index++)
+            {
+                final int slot = (chunk << chunkShift) | index;
+                arena.wrap(scratch, slot);
+                if (STATUS_ALIVE == scratch.status())
+                {
+                    final short behaviourId = scratch.behaviourId();
+                    if (behaviourId < 0 || behaviourId >= behaviours.length)
+                    {
+                        throw new KaryonException("slot " + slot + " has behaviour id " + behaviourId + " but only " +
+                            behaviours.length + " behaviours are registered");
+                    }
+                    if (hasTick[behaviourId])
+                    {
+                        setBit(slot, stepOffset);
+                    }
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // The tick.
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /**
+     * Runs tick {@code tick}: gathers the messages of the previous tick, then advances this worker's cells.
+     */
+    void runTick(final long tick)
+    {
+        this.tick = tick;
+        final MessageQueue[] sending = outboxes[(int)(tick & 1)];
+        for (final MessageQueue queue : sending)
+        {
+            queue.clear();
+        }
+        this.sending = sending;
         inTick = true;
         try
         {
+            gather(tick);
             linkMail();
-            final int chunkCount = arena.chunkCount();
-            for (int c = 0; c < chunkCount; c++)
+            final IntArrayList chunks = this.chunks;
+            for (int i = 0, size = chunks.size(); i < size; i++)
             {
-                advanceChunk(c);
+                advanceChunk(chunks.getInt(i));
             }
+            for (int i = 0, size = newChunks.size(); i < size; i++)
+            {
+                insertSorted(chunks, newChunks.getInt(i));
+            }
+            newChunks.clear();
             activateNewborn();
         }
         finally
         {
             inTick = false;
         }
-        inbox.clear();
-        tick++;
+        this.tick = tick + 1;
     }
 
     /**
-     * Chains each live target's messages through the queue's next fields, in send order, with the head in the
-     * target's header link; messages for stale or free targets are dead letters.
+     * Merges the queues every worker filled for this one in the previous tick, in sender-slot order (each queue is
+     * in that order already), then the driver's messages, into the inbox.
+     */
+    private void gather(final long tick)
+    {
+        final MessageQueue inbox = this.inbox;
+        inbox.clear();
+        final int parity = (int)((tick - 1) & 1);
+        final MessageQueue[] sources = this.sources;
+        final int[] positions = this.sourcePositions;
+        int nonEmpty = 0;
+        int last = -1;
+        for (int s = 0; s < workerCount; s++)
+        {
+            sources[s] = inbound[parity][s];
+            positions[s] = 0;
+            if (sources[s].count() > 0)
+            {
+                nonEmpty++;
+                last = s;
+            }
+        }
+        if (1 == nonEmpty)
+        {
+            inbox.appendAll(sources[last]);
+        }
+        else if (nonEmpty > 1)
+        {
+            merge(inbox, sources, positions);
+        }
+        if (external.count() > 0)
+        {
+            inbox.appendAll(external);
+            external.clear();
+        }
+    }
+
+    private void merge(final MessageQueue inbox, final MessageQueue[] sources, final int[] positions)
+    {
+        while (true)
+        {
+            int best = -1;
+            int bestSlot = Integer.MAX_VALUE;
+            int nextSlot = Integer.MAX_VALUE;
+            for (int s = 0; s < sources.length; s++)
+            {
+                final MessageQueue source = sources[s];
+                if (positions[s] < source.count())
+                {
+                    final int slot = Handle.slot(source.sender(positions[s]));
+                    if (slot < bestSlot)
+                    {
+                        nextSlot = bestSlot;
+                        bestSlot = slot;
+                        best = s;
+                    }
+                    else if (slot < nextSlot)
+                    {
+                        nextSlot = slot;
+                    }
+                }
+            }
+            if (best < 0)
+            {
+                return;
+            }
+            // Take the whole run of the best source that comes before every other source's head.
+            final MessageQueue source = sources[best];
+            int end = positions[best] + 1;
+            while (end < source.count() && Handle.slot(source.sender(end)) < nextSlot)
+            {
+                end++;
+            }
+            inbox.appendRange(source, positions[best], end);
+            positions[best] = end;
+        }
+    }
+
+    /**
+     * Chains each target's messages through the queue's next fields, in order, with the head in the target chunk's
+     * int column and a mail bit set. The cells themselves are not touched here (a cache miss each, on a sparse tick):
+     * their status and generation are checked when they are visited. Messages for slots that never held a cell are
+     * dead letters at once.
      */
     private void linkMail()
     {
         final MessageQueue inbox = this.inbox;
-        final CellFlyweight target = scratch;
         for (int i = inbox.count() - 1; i >= 0; i--)
         {
-            final long handle = inbox.target(i);
-            final int slot = Handle.slot(handle);
+            final int slot = Handle.slot(inbox.target(i));
             if (!arena.exists(slot))
             {
                 deadLetters++;
                 continue;
             }
-            arena.wrap(target, slot);
-            if (STATUS_ALIVE != target.status() || target.generation() != Handle.generation(handle))
-            {
-                deadLetters++;
-                continue;
-            }
+            final UnsafeBuffer buffer = arena.chunk(slot >>> chunkShift);
             final int index = slot & chunkMask;
-            final long[] mail = mailBits[slot >>> chunkShift];
+            final int wordOffset = mailOffset + ((index >>> 6) << 3);
+            final int headOffset = mailHeadOffset + (index << 2);
+            final long word = buffer.getLong(wordOffset);
             final long bit = 1L << index;
-            final int word = index >>> 6;
-            if (0 == (mail[word] & bit))
+            if (0 == (word & bit))
             {
-                mail[word] |= bit;
+                buffer.putLong(wordOffset, word | bit);
                 inbox.next(i, NULL_LINK);
             }
             else
             {
-                inbox.next(i, target.link());
+                inbox.next(i, buffer.getInt(headOffset));
             }
-            target.link(i);
+            buffer.putInt(headOffset, i);
         }
     }
 
     private void advanceChunk(final int chunk)
     {
         final UnsafeBuffer buffer = arena.chunk(chunk);
-        final long[] step = stepBits[chunk];
-        final long[] mail = mailBits[chunk];
         final int words = (arena.highWater(chunk) + 63) >>> 6;
         final int base = chunk << chunkShift;
+        final int stepOffset = this.stepOffset;
+        final int mailOffset = this.mailOffset;
         final Behaviour[] behaviours = this.behaviours;
         final CellFlyweight cell = this.cell;
         final int slotLength = this.slotLength;
         long updates = 0;
         for (int w = 0; w < words; w++)
         {
-            final long mailWord = mail[w];
-            long bits = step[w] | mailWord;
+            final long mailWord = buffer.getLong(mailOffset + (w << 3));
+            long bits = buffer.getLong(stepOffset + (w << 3)) | mailWord;
             if (0 == mailWord)
             {
                 while (0 != bits)
@@ -277,38 +431,57 @@ final class Slice implements CellContext
                 {
                     final int index = (w << 6) | Long.numberOfTrailingZeros(bits);
                     bits &= bits - 1;
-                    updates += visit(buffer, step, mail, w, index, base | index);
+                    updates += visit(buffer, w, index, base | index);
                 }
             }
         }
         this.updates += updates;
     }
 
-    private int visit(
-        final UnsafeBuffer buffer, final long[] step, final long[] mail, final int word, final int index, final int slot)
+    private int visit(final UnsafeBuffer buffer, final int word, final int index, final int slot)
     {
         final long bit = 1L << index;
         final int offset = CHUNK_HEADER_LENGTH + index * slotLength;
+        final int mailWordOffset = mailOffset + (word << 3);
+        final MessageQueue inbox = this.inbox;
+        final long mailWord = buffer.getLong(mailWordOffset);
+        int m = NULL_LINK;
+        if (0 != (mailWord & bit))
+        {
+            buffer.putLong(mailWordOffset, mailWord & ~bit);
+            m = buffer.getInt(mailHeadOffset + (index << 2));
+        }
+        if (STATUS_ALIVE != buffer.getByte(offset + STATUS_OFFSET))
+        {
+            // Mail for a slot whose cell died in an earlier tick: all dead letters.
+            for (; NULL_LINK != m; m = inbox.next(m))
+            {
+                deadLetters++;
+            }
+            return 0;
+        }
         final CellFlyweight cell = this.cell.wrap(buffer, offset, slot);
         final Behaviour behaviour = behaviours[buffer.getShort(offset + BEHAVIOUR_ID_OFFSET)];
+        final int generation = buffer.getInt(offset + GENERATION_OFFSET);
         int updates = 0;
         try
         {
-            if (0 != (mail[word] & bit))
+            while (NULL_LINK != m && dyingReason < 0)
             {
-                mail[word] &= ~bit;
-                final MessageQueue inbox = this.inbox;
-                int m = buffer.getInt(offset + LINK_OFFSET);
-                while (NULL_LINK != m && dyingReason < 0)
+                pendingMail = inbox.next(m);
+                if (Handle.generation(inbox.target(m)) == generation)
                 {
-                    pendingMail = inbox.next(m);
                     delivered++;
                     behaviour.onMessage(cell, this, inbox.sender(m), inbox.type(m), inbox.payload(m));
-                    m = pendingMail;
                 }
-                pendingMail = m;
+                else
+                {
+                    deadLetters++;
+                }
+                m = pendingMail;
             }
-            if (0 != (step[word] & bit) && dyingReason < 0)
+            pendingMail = m;
+            if (dyingReason < 0 && 0 != (buffer.getLong(stepOffset + (word << 3)) & bit))
             {
                 updates = 1;
                 behaviour.onTick(cell, this);
@@ -320,7 +493,7 @@ final class Slice implements CellContext
         }
         if (dyingReason >= 0)
         {
-            for (int m = pendingMail; NULL_LINK != m; m = inbox.next(m))
+            for (int rest = pendingMail; NULL_LINK != rest; rest = inbox.next(rest))
             {
                 deadLetters++;
             }
@@ -352,16 +525,15 @@ final class Slice implements CellContext
 
     private void release(final int slot, final int reason)
     {
-        final int index = slot & chunkMask;
         final int chunk = slot >>> chunkShift;
-        stepBits[chunk][index >>> 6] &= ~(1L << index);
+        clearBit(slot, stepOffset);
         arena.free(slot);
-        if (chunk < firstFreeChunk)
-        {
-            firstFreeChunk = chunk;
-        }
         deaths[reason]++;
         deathsTotal++;
+        if (chunk < lowestFreedChunk)
+        {
+            lowestFreedChunk = chunk;
+        }
     }
 
     private void activateNewborn()
@@ -374,7 +546,7 @@ final class Slice implements CellContext
             arena.wrap(child, slot);
             if (STATUS_ALIVE == child.status() && hasTick[child.behaviourId()])
             {
-                setStepBit(slot);
+                setBit(slot, stepOffset);
             }
         }
         newborn.clear();
@@ -400,60 +572,30 @@ final class Slice implements CellContext
         return Handle.of(slot, child.generation());
     }
 
-    private void setStepBit(final int slot)
+    private void setBit(final int slot, final int bitmapOffset)
     {
+        final UnsafeBuffer buffer = arena.chunk(slot >>> chunkShift);
         final int index = slot & chunkMask;
-        stepBits[slot >>> chunkShift][index >>> 6] |= 1L << index;
+        final int offset = bitmapOffset + ((index >>> 6) << 3);
+        buffer.putLong(offset, buffer.getLong(offset) | (1L << index));
     }
 
-    private int addChunk()
+    private void clearBit(final int slot, final int bitmapOffset)
     {
-        final int chunk = arena.addChunk();
-        ensureBitmaps(chunk);
-        return chunk;
+        final UnsafeBuffer buffer = arena.chunk(slot >>> chunkShift);
+        final int index = slot & chunkMask;
+        final int offset = bitmapOffset + ((index >>> 6) << 3);
+        buffer.putLong(offset, buffer.getLong(offset) & ~(1L << index));
     }
 
-    private void ensureBitmaps(final int chunk)
+    private static void insertSorted(final IntArrayList list, final int value)
     {
-        if (chunk >= stepBits.length)
+        int i = list.size();
+        while (i > 0 && list.getInt(i - 1) > value)
         {
-            final int length = Math.max(stepBits.length * 2, chunk + 1);
-            stepBits = Arrays.copyOf(stepBits, length);
-            mailBits = Arrays.copyOf(mailBits, length);
+            i--;
         }
-        final int words = arena.chunkSlots() >>> 6;
-        stepBits[chunk] = new long[words];
-        mailBits[chunk] = new long[words];
-    }
-
-    /**
-     * Rebuilds the step bitmaps from the slots' headers, for an arena that was re-opened from a file.
-     */
-    void rebuildStepBits()
-    {
-        for (int c = 0; c < arena.chunkCount(); c++)
-        {
-            ensureBitmaps(c);
-            final int highWater = arena.highWater(c);
-            for (int i = 0; i < highWater; i++)
-            {
-                final int slot = (c << chunkShift) | i;
-                arena.wrap(scratch, slot);
-                if (STATUS_ALIVE == scratch.status())
-                {
-                    final short id = scratch.behaviourId();
-                    if (id < 0 || id >= behaviours.length)
-                    {
-                        throw new KaryonException("slot " + slot + " has behaviour id " + id +
-                            " but only " + behaviours.length + " behaviours are registered");
-                    }
-                    if (hasTick[id])
-                    {
-                        setStepBit(slot);
-                    }
-                }
-            }
-        }
+        list.addInt(i, value);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -479,14 +621,28 @@ final class Slice implements CellContext
     /**
      * {@inheritDoc}
      */
+    public int worker()
+    {
+        return id;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
     public int send(final long target, final int type, final long payload)
     {
-        if (Handle.NULL_HANDLE == target)
+        final int slot = Handle.slot(target);
+        if (Handle.NULL_HANDLE == target || slot < 0)
         {
             deadLetters++;
             return DEAD_LETTER;
         }
-        outbox.append(target, cell.handle(), type, payload);
+        final int owner = owner(slot, chunkShift, workerCount);
+        if (owner != id)
+        {
+            crossWorker++;
+        }
+        sending[owner].append(target, cell.handle(), type, payload);
         sent++;
         return SENT;
     }
@@ -504,24 +660,34 @@ final class Slice implements CellContext
         int slot = arena.allocate(parentChunk);
         if (slot < 0)
         {
-            slot = allocateBeyond(parentChunk);
+            slot = allocateInFamily(parentChunk);
         }
         newborn.addInt(slot);
         return initialise(slot, genotype);
     }
 
-    private int allocateBeyond(final int parentChunk)
+    /**
+     * The parent's chunk is full: the first chunk of its family with room, creating the next one if all are full.
+     */
+    private int allocateInFamily(final int parentChunk)
     {
-        final int chunkCount = arena.chunkCount();
-        for (int i = 1; i < chunkCount; i++)
+        final int root = parentChunk & -FAMILY_CHUNKS;
+        for (int chunk = root; chunk < root + FAMILY_CHUNKS; chunk++)
         {
-            final int chunk = parentChunk + i < chunkCount ? parentChunk + i : parentChunk + i - chunkCount;
-            if (arena.hasFree(chunk))
+            if (!arena.hasChunk(chunk))
             {
+                arena.addChunk(chunk);
+                newChunks.addInt(chunk);
                 return arena.allocate(chunk);
             }
+            final int slot = arena.allocate(chunk);
+            if (slot >= 0)
+            {
+                return slot;
+            }
         }
-        return arena.allocate(addChunk());
+        throw new KaryonException("family " + (root >>> FAMILY_SHIFT) + " is full: " + FAMILY_CHUNKS + " chunks of " +
+            arena.chunkSlots() + " slots; spawn from another family or raise " + Configuration.CHUNK_SHIFT_PROP_NAME);
     }
 
     /**

@@ -15,6 +15,7 @@ import java.util.Map;
  * @param pending        messages sent and not yet delivered (they arrive in the next tick).
  * @param deaths         cells that died, all reasons.
  * @param deathsByReason deaths per exit reason name, only reasons with deaths, in code order.
+ * @param crossWorker    messages sent by a cell on one worker to a cell on another.
  * @param errorsNotLogged behaviour exceptions that did not fit in the distinct error log.
  */
 public record Stats(
@@ -28,6 +29,7 @@ public record Stats(
     long pending,
     long deaths,
     Map<String, Long> deathsByReason,
+    long crossWorker,
     long errorsNotLogged)
 {
 }

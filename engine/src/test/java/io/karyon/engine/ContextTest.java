@@ -25,6 +25,10 @@ class ContextTest
                 "karyon.engine.chunk.shift must be in 6..24: chunkShift=40"),
             Arguments.of((UnaryOperator<Context>)c -> c.workerCount(-1),
                 "karyon.scheduler.worker.count must be >= 0: workerCount=-1"),
+            Arguments.of((UnaryOperator<Context>)c -> c.workerCount(257),
+                "karyon.scheduler.worker.count must be <= 256: workerCount=257"),
+            Arguments.of((UnaryOperator<Context>)c -> c.idleStrategy("warp"),
+                "idle strategy must be one of [spin, backoff, yield, sleep]: idle=warp"),
             Arguments.of((UnaryOperator<Context>)c -> c.errorLogLength(10),
                 "karyon.engine.error.log.length must be >= 1024: errorLogLength=10"));
     }
@@ -38,8 +42,22 @@ class ContextTest
     }
 
     @Test
-    void shouldTakeOneWorkerForZero()
+    void shouldTakeOneWorkerPerCoreForZero()
     {
-        assertEquals(1, new Context().workerCount(0).conclude().workerCount());
+        assertEquals(Runtime.getRuntime().availableProcessors(), new Context().workerCount(0).conclude().workerCount());
+    }
+
+    @Test
+    void shouldWarnWhenMoreWorkersSpinThanThereAreCores()
+    {
+        final StringBuilder warnings = new StringBuilder();
+        final int cores = Runtime.getRuntime().availableProcessors();
+        new Context().workerCount(cores + 1).idleStrategy("spin").warnings(warnings::append).conclude();
+        assertEquals("busy-spinning " + (cores + 1) + " workers on " + cores + " cores makes them take turns: " +
+            "choose the backoff idle strategy when workers share cores", warnings.toString());
+
+        warnings.setLength(0);
+        new Context().workerCount(cores + 1).idleStrategy("backoff").warnings(warnings::append).conclude();
+        assertEquals("", warnings.toString());
     }
 }

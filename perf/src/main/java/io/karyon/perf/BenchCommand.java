@@ -1,5 +1,6 @@
 package io.karyon.perf;
 
+import io.karyon.engine.Context;
 import io.karyon.engine.cli.Cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,23 +25,40 @@ import java.util.concurrent.Callable;
     description = {
         "Runs workloads and prints one JSON line per workload on stdout (progress on stderr).",
         "Each figure is the median of the measured rounds, after the warm-up rounds; set-up is not timed.",
-        "Workloads in this build: W1 (spawn), W3 (tick)."
+        "Workloads in this build: W1 (spawn), W2 (ring), W3 (tick)."
     })
 public final class BenchCommand implements Callable<Integer>
 {
-    static final List<String> WORKLOADS = List.of(W1Spawn.ID, W3Tick.ID);
+    static final List<String> WORKLOADS = List.of(W1Spawn.ID, W2Ring.ID, W3Tick.ID);
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "WORKLOAD", arity = "1..*", description = "W1, W3, or all")
+    @Parameters(paramLabel = "WORKLOAD", arity = "1..*", description = "W1, W2, W3, or all")
     List<String> workloads;
 
     @Option(names = "--cells", paramLabel = "N", description = "cells (default: ${DEFAULT-VALUE})")
     long cells = 1_000_000;
 
-    @Option(names = "--workers", paramLabel = "N", description = "workers; this build runs one (default: ${DEFAULT-VALUE})")
-    int workers = 1;
+    @Option(names = "--workers", paramLabel = "N", description = "workers, 0 for one per core (default: ${DEFAULT-VALUE})")
+    int workers = 0;
+
+    @Option(names = "--idle", paramLabel = "NAME",
+        description = "what an idle worker does: spin, backoff, yield or sleep (default: ${DEFAULT-VALUE})")
+    String idle = "spin";
+
+    @Option(names = "--no-pin", description = "do not pin workers to CPUs")
+    boolean noPin;
+
+    @Option(names = "--tokens", paramLabel = "T", description = "W2: tokens in flight (default: ${DEFAULT-VALUE})")
+    long tokens = 10_000;
+
+    @Option(names = "--hops", paramLabel = "H", description = "W2: hops per round (default: ${DEFAULT-VALUE})")
+    long hops = 100_000_000;
+
+    @Option(names = "--placement", paramLabel = "NAME",
+        description = "W2: where ring cells live: pairs, round-robin or fill (default: ${DEFAULT-VALUE})")
+    String placement = "pairs";
 
     @Option(names = "--rounds", paramLabel = "N", description = "measured rounds, >= 3 (default: ${DEFAULT-VALUE})")
     int rounds = 3;
@@ -64,17 +82,37 @@ public final class BenchCommand implements Callable<Integer>
     {
         final List<String> selected = select();
         Cli.range(spec, "--cells", cells, 1, Integer.MAX_VALUE);
-        Cli.range(spec, "--workers", workers, 1, 1);
+        Cli.range(spec, "--workers", workers, 0, Context.MAX_WORKERS);
+        Cli.idleStrategy(spec, "--idle", idle);
+        Cli.range(spec, "--tokens", tokens, 1, Integer.MAX_VALUE);
+        Cli.range(spec, "--hops", hops, tokens, Long.MAX_VALUE);
+        if (!W2Ring.PLACEMENTS.contains(placement))
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--placement': " +
+                "must be one of " + String.join(", ", W2Ring.PLACEMENTS) + ", was '" + placement + "'");
+        }
         Cli.range(spec, "--rounds", rounds, 3, 1000);
         Cli.range(spec, "--warmup", warmup, 0, 1000);
         Cli.range(spec, "--ticks", ticks, 1, Integer.MAX_VALUE);
 
         final PrintWriter stdout = spec.commandLine().getOut();
-        final BenchParams params = new BenchParams(
-            (int)cells, workers, rounds, warmup, seed, ticks, out, spec.commandLine().getErr());
+        final BenchParams params = new BenchParams((int)cells, workers, rounds, warmup, seed, ticks, (int)tokens, hops,
+            placement, idle, !noPin, out, spec.commandLine().getErr());
         for (final String workload : selected)
         {
-            final String line = W1Spawn.ID.equals(workload) ? W1Spawn.run(params) : W3Tick.run(params);
+            final String line;
+            switch (workload)
+            {
+                case W1Spawn.ID:
+                    line = W1Spawn.run(params);
+                    break;
+                case W2Ring.ID:
+                    line = W2Ring.run(params);
+                    break;
+                default:
+                    line = W3Tick.run(params);
+                    break;
+            }
             stdout.println(line);
             stdout.flush();
         }

@@ -1,5 +1,7 @@
 package io.karyon.perf;
 
+import io.karyon.engine.Context;
+
 import java.io.PrintWriter;
 import java.nio.file.Path;
 
@@ -12,12 +14,26 @@ import java.nio.file.Path;
  * @param warmup   rounds run first and not measured (JIT warm-up).
  * @param seed     of the generators that fill the cells.
  * @param ticks    ticks per round, for tick workloads.
+ * @param tokens   W2: tokens in flight.
+ * @param hops     W2: hops per round, over all tokens.
+ * @param ringPlacement W2: where the ring's cells go: pairs, round-robin or fill.
+ * @param idle     idle strategy of the workers.
+ * @param pin      whether workers are pinned.
  * @param out      folder for .hgrm files.
  * @param progress where progress lines go (stderr).
  */
 record BenchParams(
-    int cells, int workers, int rounds, int warmup, long seed, int ticks, Path out, PrintWriter progress)
+    int cells, int workers, int rounds, int warmup, long seed, int ticks, int tokens, long hops,
+    String ringPlacement, String idle, boolean pin, Path out, PrintWriter progress)
 {
+    /**
+     * A context with the workers, idle strategy and pinning asked for.
+     */
+    Context context()
+    {
+        return new Context().seed(seed).workerCount(workers).idleStrategy(idle).pin(pin);
+    }
+
     /**
      * Value i of a seeded stream: SplitMix64 over (seed, i), so any element can be re-derived for checks.
      */

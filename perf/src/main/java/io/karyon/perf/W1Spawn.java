@@ -2,12 +2,10 @@ package io.karyon.perf;
 
 import io.karyon.engine.Behaviour;
 import io.karyon.engine.CellContext;
-import io.karyon.engine.Context;
 import io.karyon.engine.Genotype;
 import io.karyon.engine.Organism;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.cell.CellLayout;
-import io.karyon.engine.cell.Handle;
 import io.karyon.engine.cli.Json;
 
 import java.util.Locale;
@@ -54,29 +52,38 @@ final class W1Spawn
         final double[] nsPerCell = new double[params.rounds()];
         final double[] bytesPerCell = new double[params.rounds()];
         final double[] seconds = new double[params.rounds()];
+        int workers = 0;
         for (int round = -params.warmup(); round < params.rounds(); round++)
         {
             final long seed = params.seed() + round;
-            try (Organism organism = Organism.launch(new Context().seed(seed).stateLength(LAYOUT.stateLength())))
+            try (Organism organism = Organism.launch(params.context().seed(seed).stateLength(LAYOUT.stateLength())))
             {
+                workers = organism.workerCount();
                 organism.registerBehaviour("w1", IDLE);
                 final Genotype genotype = organism.genotype("w1", LAYOUT, "w1");
 
+                final int step = Math.max(1, n / SAMPLES);
+                final long[] sampled = new long[(n + step - 1) / step];
                 final long rssBefore = Resident.bytes();
                 final long startNs = System.nanoTime();
                 for (int i = 0; i < n; i++)
                 {
-                    final CellFlyweight cell = organism.cell(organism.spawn(genotype));
+                    final long handle = organism.spawn(genotype);
+                    final CellFlyweight cell = organism.cell(handle);
                     final long base = (long)i << 3;
                     for (int k = 0; k < 8; k++)
                     {
                         cell.putLong(k << 3, BenchParams.generate(seed, base + k));
                     }
+                    if (0 == i % step)
+                    {
+                        sampled[i / step] = handle;
+                    }
                 }
                 final long elapsedNs = System.nanoTime() - startNs;
                 final long rssAfter = Resident.bytes();
 
-                check(organism, seed, n);
+                check(organism, sampled, step, seed, n);
                 checkMeasured(organism, rssAfter - rssBefore, n);
                 final String kind = round < 0 ? "warm-up" : "measured";
                 final double ns = (double)elapsedNs / n;
@@ -95,7 +102,7 @@ final class W1Spawn
             .field("workload", ID)
             .field("engine", "karyon")
             .field("cells", n)
-            .field("workers", params.workers())
+            .field("workers", workers)
             .field("rounds", params.rounds())
             .field("seconds", Rounds.median(seconds))
             .field("ns_per_cell", Rounds.median(nsPerCell))
@@ -120,19 +127,20 @@ final class W1Spawn
     }
 
     /**
-     * Every cell alive, in the slots spawned in order, holding the generator's values.
+     * Every cell alive, and a sample of them holding the generator's values.
      */
-    private static void check(final Organism organism, final long seed, final int n)
+    private static void check(
+        final Organism organism, final long[] sampled, final int step, final long seed, final int n)
     {
         final long alive = organism.stats().alive();
         if (alive != n)
         {
             throw new WorkloadCheckException(ID, alive + " cells alive after spawning " + n);
         }
-        final int step = Math.max(1, n / SAMPLES);
-        for (int i = 0; i < n; i += step)
+        for (int s = 0; s < sampled.length; s++)
         {
-            final CellFlyweight cell = organism.cell(Handle.of(i, 1));
+            final int i = s * step;
+            final CellFlyweight cell = organism.cell(sampled[s]);
             for (int k = 0; k < 8; k++)
             {
                 final long expected = BenchParams.generate(seed, ((long)i << 3) + k);

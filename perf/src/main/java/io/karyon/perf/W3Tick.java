@@ -2,7 +2,6 @@ package io.karyon.perf;
 
 import io.karyon.engine.Behaviour;
 import io.karyon.engine.CellContext;
-import io.karyon.engine.Context;
 import io.karyon.engine.Genotype;
 import io.karyon.engine.Organism;
 import io.karyon.engine.cell.CellFlyweight;
@@ -63,43 +62,44 @@ final class W3Tick
         final double[] p99 = new double[params.rounds()];
         final double[] p999 = new double[params.rounds()];
         final double[] max = new double[params.rounds()];
-        final Histogram round = new Histogram(1, HIGHEST_TICK_NS, 3);
         final Histogram all = new Histogram(1, HIGHEST_TICK_NS, 3);
         final int step = Math.max(1, n / SAMPLES);
         final double[] expected = new double[(n + step - 1) / step];
+        final long[] sampled = new long[expected.length];
 
-        try (Organism organism = Organism.launch(new Context().seed(params.seed()).workerCount(params.workers())))
+        final int workers;
+        try (Organism organism = Organism.launch(params.context()))
         {
+            workers = organism.workerCount();
             organism.registerBehaviour("logistic", new Logistic());
             final Genotype genotype = organism.genotype("logistic", LAYOUT, "logistic");
             for (int i = 0; i < n; i++)
             {
-                organism.cell(organism.spawn(genotype)).putDouble(X, BenchParams.unitOpen(params.seed(), i));
+                final long handle = organism.spawn(genotype);
+                organism.cell(handle).putDouble(X, BenchParams.unitOpen(params.seed(), i));
+                if (0 == i % step)
+                {
+                    sampled[i / step] = handle;
+                }
             }
 
             for (int r = -params.warmup(); r < params.rounds(); r++)
             {
-                for (int s = 0, i = 0; i < n; s++, i += step)
+                for (int s = 0; s < sampled.length; s++)
                 {
-                    expected[s] = organism.cell(Handle.of(i, 1)).getDouble(X);
+                    expected[s] = organism.cell(sampled[s]).getDouble(X);
                 }
-                round.reset();
-                long roundNs = 0;
-                for (int t = 0; t < ticks; t++)
-                {
-                    final long startNs = System.nanoTime();
-                    organism.tick();
-                    final long tickNs = System.nanoTime() - startNs;
-                    roundNs += tickNs;
-                    round.recordValue(Math.min(tickNs, HIGHEST_TICK_NS));
-                }
-                check(organism, expected, step, n, ticks);
+                organism.resetTickLatencies();
+                final long startNs = System.nanoTime();
+                organism.run(ticks);
+                final double roundSeconds = (System.nanoTime() - startNs) / 1e9;
+                final Histogram round = organism.tickLatencies();
+                check(organism, sampled, expected, n, ticks);
 
-                final double roundSeconds = roundNs / 1e9;
                 final double rate = (double)n * ticks / roundSeconds;
                 params.progress(String.format(Locale.ROOT,
-                    "W3 %s round: %,d cells x %,d ticks, %.1fM cell-updates/s, tick p50 %.0f us, max %.0f us",
-                    r < 0 ? "warm-up" : "measured", n, ticks, rate / 1e6,
+                    "W3 %s round: %,d cells x %,d ticks on %d worker(s), %.1fM cell-updates/s, tick p50 %.0f us, " +
+                    "max %.0f us", r < 0 ? "warm-up" : "measured", n, ticks, workers, rate / 1e6,
                     round.getValueAtPercentile(50) / 1e3, round.getMaxValue() / 1e3));
                 if (r >= 0)
                 {
@@ -113,12 +113,12 @@ final class W3Tick
                 }
             }
         }
-        final Path hgrm = writeHistogram(params.out(), all);
+        final Path hgrm = writeHistogram(params.out(), ID, all);
         return new Json()
             .field("workload", ID)
             .field("engine", "karyon")
             .field("cells", n)
-            .field("workers", params.workers())
+            .field("workers", workers)
             .field("ticks", ticks)
             .field("rounds", params.rounds())
             .field("seconds", Rounds.median(seconds))
@@ -132,31 +132,32 @@ final class W3Tick
     }
 
     private static void check(
-        final Organism organism, final double[] expected, final int step, final int n, final int ticks)
+        final Organism organism, final long[] sampled, final double[] expected, final int n, final int ticks)
     {
         if (organism.stats().alive() != n)
         {
             throw new WorkloadCheckException(ID, organism.stats().alive() + " cells alive, expected " + n);
         }
-        for (int s = 0, i = 0; i < n; s++, i += step)
+        for (int s = 0; s < sampled.length; s++)
         {
             double x = expected[s];
             for (int t = 0; t < ticks; t++)
             {
                 x = 3.9 * x * (1.0 - x);
             }
-            final double actual = organism.cell(Handle.of(i, 1)).getDouble(X);
+            final double actual = organism.cell(sampled[s]).getDouble(X);
             if (Double.doubleToRawLongBits(actual) != Double.doubleToRawLongBits(x))
             {
-                throw new WorkloadCheckException(ID, "cell " + i + " holds x=" + actual + " after " + ticks +
+                throw new WorkloadCheckException(ID, "cell " + Handle.toString(sampled[s]) + " holds x=" + actual +
+                    " after " + ticks +
                     " ticks, a scalar loop gives " + x);
             }
         }
     }
 
-    static Path writeHistogram(final Path out, final Histogram histogram)
+    static Path writeHistogram(final Path out, final String workload, final Histogram histogram)
     {
-        final Path file = out.resolve(ID + ".hgrm");
+        final Path file = out.resolve(workload + ".hgrm");
         try
         {
             Files.createDirectories(out);

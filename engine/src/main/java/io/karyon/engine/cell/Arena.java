@@ -7,6 +7,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -15,80 +16,77 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 
 import static org.agrona.BitUtil.CACHE_LINE_LENGTH;
+import static org.agrona.BitUtil.SIZE_OF_INT;
 
 import static io.karyon.engine.cell.CellDescriptor.*;
 
 /**
- * Off-heap memory holding cell slots back to back, in power-of-two chunks of slots, either anonymous memory or a
- * memory-mapped file.
+ * Off-heap memory holding cell slots back to back, in power-of-two chunks of slots grouped into families, either
+ * anonymous memory or a memory-mapped file.
  * <p>
- * A slot index maps to its chunk and its place in the chunk with a shift and a mask, so the arena is not capped by
- * Agrona's 2 GiB buffer index: only each chunk is. Every chunk starts with a 64-byte chunk header (high-water mark,
- * free-list head, live count) followed by its slots; chunks start on a cache line (anonymous) or a page (file).
- * Slots above a chunk's high-water mark have never been used and are never read.
+ * A slot index is {@code (chunk << chunkShift) | index} and a chunk index is {@code (family << FAMILY_SHIFT) | level}:
+ * a family is a root chunk (level 0) and up to {@link #FAMILY_CHUNKS} - 1 overflow chunks that are created when the
+ * chunks before them are full. A slot's family never depends on how many workers there are, so a worker that owns a
+ * family can place a cell's children beside it, and number them, without asking anyone. The arena is not capped by
+ * Agrona's 2 GiB buffer index: only each chunk is.
+ * <p>
+ * Every chunk starts with a 64-byte header (high-water mark, free-list head, live count, magic), then its slots, then,
+ * for the engine's use, two bitmaps of one bit per slot and a column of one int per slot. Slots above a chunk's high-water mark were never used and are
+ * never read. Chunks start on a cache line (anonymous) or a page (file).
  * <pre>
- *   file:  [ file header, 4096 bytes ][ chunk 0 ][ chunk 1 ] ...   each chunk padded to a multiple of 4096
- *   file header: magic "KARYONAR" (8) | version (4) | stateLength (4) | chunkShift (4) | chunkCount (4)
- *   chunk:  [ high-water mark (4) | free head (4) | live (4) | 52 reserved ][ slot 0 ][ slot 1 ] ...
+ *   file:  [ file header, 4096 bytes ][ chunk 0 ][ chunk 1 ] ...   chunk c at 4096 + c * chunkLength (sparse)
+ *   file header: magic "KARYONAR" (8) | version (4) | stateLength (4) | chunkShift (4) | familyCount (4)
+ *   chunk:  [ hwm (4) | free head (4) | live (4) | 44 reserved | magic (8) ][ slots ][ bitmap 0 ][ bitmap 1 ][ ints ]
  * </pre>
- * <b>Note:</b> not threadsafe. Each chunk is written only by the worker that owns it; adding chunks is done by the
- * organism's owner thread.
+ * <b>Note:</b> families are added, and the arena opened and closed, by one owner thread while no worker runs; a chunk
+ * is written (and its overflow chunks created) only by the worker that owns its family.
  */
 public final class Arena implements AutoCloseable
 {
-    /**
-     * Length of the header in front of each chunk's slots.
-     */
+    /** Length of the header in front of each chunk's slots. */
     public static final int CHUNK_HEADER_LENGTH = 64;
-
-    /**
-     * Length of a file-backed arena's file header.
-     */
+    /** Length of a file-backed arena's file header. */
     public static final int FILE_HEADER_LENGTH = 4096;
-
-    /**
-     * Smallest chunk: 2^6 slots, so that a chunk's bitmaps are whole 64-bit words.
-     */
+    /** log2 of the chunks in a family. */
+    public static final int FAMILY_SHIFT = 5;
+    /** Chunks in a family: a root and its overflow chunks. */
+    public static final int FAMILY_CHUNKS = 1 << FAMILY_SHIFT;
+    /** Smallest chunk: 2^6 slots, so that a chunk's bitmaps are whole 64-bit words. */
     public static final int MIN_CHUNK_SHIFT = 6;
-
-    /**
-     * Largest chunk: 2^24 slots.
-     */
+    /** Largest chunk: 2^24 slots. */
     public static final int MAX_CHUNK_SHIFT = 24;
-
-    /**
-     * Magic number at the start of an arena file: "KARYONAR" in ASCII, little-endian.
-     */
+    /** Magic number at the start of an arena file: "KARYONAR" in ASCII, little-endian. */
     public static final long FILE_MAGIC = 0x52414E4F5952414BL;
-
-    /**
-     * Version of the file layout.
-     */
-    public static final int FILE_VERSION = 1;
+    /** Magic number in the header of every chunk that exists: "KARYONCK" in ASCII, little-endian. */
+    public static final long CHUNK_MAGIC = 0x4B434E4F5952414BL;
+    /** Version of the file layout. */
+    public static final int FILE_VERSION = 2;
 
     static final int HWM_OFFSET = 0;
     static final int FREE_HEAD_OFFSET = 4;
     static final int LIVE_OFFSET = 8;
+    static final int CHUNK_MAGIC_OFFSET = 56;
     static final int MAGIC_OFFSET = 0;
     static final int VERSION_OFFSET = 8;
     static final int STATE_LENGTH_OFFSET = 12;
     static final int CHUNK_SHIFT_OFFSET = 16;
-    static final int CHUNK_COUNT_OFFSET = 20;
+    static final int FAMILY_COUNT_OFFSET = 20;
 
     private final int stateLength;
     private final int slotLength;
     private final int chunkShift;
     private final int chunkSlots;
     private final int chunkMask;
+    private final int bitmapOffset;
     private final int chunkLength;
-    private final int maxChunks;
+    private final int maxFamilies;
     private final Path file;
     private final FileChannel channel;
     private final MappedByteBuffer fileHeader;
     private final UnsafeBuffer fileHeaderBuffer;
-    private ByteBuffer[] memory = new ByteBuffer[16];
-    private UnsafeBuffer[] chunks = new UnsafeBuffer[16];
-    private int chunkCount;
+    private ByteBuffer[] memory = new ByteBuffer[FAMILY_CHUNKS];
+    private UnsafeBuffer[] chunks = new UnsafeBuffer[FAMILY_CHUNKS];
+    private int familyCount;
     private boolean closed;
 
     private Arena(final int stateLength, final int chunkShift, final Path file, final FileChannel channel)
@@ -99,8 +97,10 @@ public final class Arena implements AutoCloseable
             throw new IllegalArgumentException("chunkShift must be in " + MIN_CHUNK_SHIFT + ".." + MAX_CHUNK_SHIFT +
                 ": chunkShift=" + chunkShift);
         }
-        final long rawChunkLength = CHUNK_HEADER_LENGTH + ((long)HEADER_LENGTH + stateLength << chunkShift);
-        final long alignedChunkLength = null == file ? rawChunkLength : (rawChunkLength + 4095) & ~4095L;
+        final long slotsLength = (long)HEADER_LENGTH + stateLength << chunkShift;
+        final long rawChunkLength = CHUNK_HEADER_LENGTH + slotsLength + 2L * (1L << chunkShift >>> 3) +
+            ((long)SIZE_OF_INT << chunkShift);
+        final long alignedChunkLength = null == file ? (rawChunkLength + 63) & ~63L : (rawChunkLength + 4095) & ~4095L;
         if (alignedChunkLength > Integer.MAX_VALUE)
         {
             throw new IllegalArgumentException("chunk of 2^" + chunkShift + " slots of " + (HEADER_LENGTH + stateLength) +
@@ -111,8 +111,9 @@ public final class Arena implements AutoCloseable
         this.chunkShift = chunkShift;
         this.chunkSlots = 1 << chunkShift;
         this.chunkMask = chunkSlots - 1;
+        this.bitmapOffset = (int)(CHUNK_HEADER_LENGTH + slotsLength);
         this.chunkLength = (int)alignedChunkLength;
-        this.maxChunks = 1 << (31 - chunkShift);
+        this.maxFamilies = 1 << (31 - chunkShift - FAMILY_SHIFT);
         this.file = file;
         this.channel = channel;
         if (null != channel)
@@ -186,7 +187,7 @@ public final class Arena implements AutoCloseable
         arena.fileHeaderBuffer.putInt(VERSION_OFFSET, FILE_VERSION);
         arena.fileHeaderBuffer.putInt(STATE_LENGTH_OFFSET, stateLength);
         arena.fileHeaderBuffer.putInt(CHUNK_SHIFT_OFFSET, chunkShift);
-        arena.fileHeaderBuffer.putInt(CHUNK_COUNT_OFFSET, 0);
+        arena.fileHeaderBuffer.putInt(FAMILY_COUNT_OFFSET, 0);
         // The magic goes last: a file cut short before this point is not mistaken for an arena.
         arena.fileHeaderBuffer.putLongVolatile(MAGIC_OFFSET, FILE_MAGIC);
         return arena;
@@ -223,7 +224,7 @@ public final class Arena implements AutoCloseable
                 throw new IllegalArgumentException(file + ": not an arena file: " + size + " bytes, shorter than its " +
                     FILE_HEADER_LENGTH + "-byte header");
             }
-            final ByteBuffer header = ByteBuffer.allocate(24).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            final ByteBuffer header = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
             channel.read(header, 0);
             final long magic = header.getLong(MAGIC_OFFSET);
             if (FILE_MAGIC != magic)
@@ -235,28 +236,43 @@ public final class Arena implements AutoCloseable
             {
                 throw new IllegalArgumentException(file + ": arena file version " + version + ", expected " + FILE_VERSION);
             }
-            final int stateLength = header.getInt(STATE_LENGTH_OFFSET);
-            final int chunkShift = header.getInt(CHUNK_SHIFT_OFFSET);
-            final int chunkCount = header.getInt(CHUNK_COUNT_OFFSET);
             final Arena arena;
             try
             {
-                arena = new Arena(stateLength, chunkShift, file, channel);
+                arena = new Arena(header.getInt(STATE_LENGTH_OFFSET), header.getInt(CHUNK_SHIFT_OFFSET), file, channel);
             }
             catch (final IllegalArgumentException ex)
             {
                 throw new IllegalArgumentException(file + ": corrupt arena header: " + ex.getMessage(), ex);
             }
-            final long expectedSize = FILE_HEADER_LENGTH + (long)chunkCount * arena.chunkLength;
-            if (chunkCount < 0 || size < expectedSize)
+            final int familyCount = header.getInt(FAMILY_COUNT_OFFSET);
+            if (familyCount < 0 || familyCount > arena.maxFamilies)
             {
                 arena.close();
-                throw new IllegalArgumentException(file + ": truncated arena file: " + chunkCount + " chunks need " +
-                    expectedSize + " bytes, file has " + size);
+                throw new IllegalArgumentException(file + ": corrupt arena header: familyCount=" + familyCount);
             }
-            for (int i = 0; i < chunkCount; i++)
+            arena.ensureFamilies(familyCount);
+            arena.familyCount = familyCount;
+            final ByteBuffer magicBuffer = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            for (int c = 0; c < familyCount << FAMILY_SHIFT; c++)
             {
-                arena.mapChunk(i);
+                final long position = arena.filePosition(c);
+                if (position >= size)
+                {
+                    continue;
+                }
+                if (position + arena.chunkLength > size)
+                {
+                    arena.close();
+                    throw new IllegalArgumentException(file + ": truncated arena file: chunk " + c + " needs " +
+                        (position + arena.chunkLength) + " bytes, file has " + size);
+                }
+                magicBuffer.clear();
+                channel.read(magicBuffer, position + CHUNK_MAGIC_OFFSET);
+                if (CHUNK_MAGIC == magicBuffer.getLong(0))
+                {
+                    arena.mapChunk(c);
+                }
             }
             return arena;
         }
@@ -313,13 +329,35 @@ public final class Arena implements AutoCloseable
     }
 
     /**
-     * Number of chunks so far.
+     * Number of families so far.
      *
-     * @return chunk count.
+     * @return family count.
      */
-    public int chunkCount()
+    public int familyCount()
     {
-        return chunkCount;
+        return familyCount;
+    }
+
+    /**
+     * Upper bound of the chunk indices in use: {@code familyCount() * FAMILY_CHUNKS}. Not every index below it
+     * has a chunk: see {@link #hasChunk(int)}.
+     *
+     * @return bound on chunk indices.
+     */
+    public int chunkBound()
+    {
+        return familyCount << FAMILY_SHIFT;
+    }
+
+    /**
+     * Whether a chunk exists.
+     *
+     * @param chunk index, any int.
+     * @return true if the chunk was created.
+     */
+    public boolean hasChunk(final int chunk)
+    {
+        return chunk >= 0 && chunk < chunks.length && null != chunks[chunk];
     }
 
     /**
@@ -335,7 +373,7 @@ public final class Arena implements AutoCloseable
     /**
      * The buffer of a chunk.
      *
-     * @param chunk index, < {@link #chunkCount()}.
+     * @param chunk index of an existing chunk.
      * @return the chunk's buffer.
      */
     public UnsafeBuffer chunk(final int chunk)
@@ -366,6 +404,27 @@ public final class Arena implements AutoCloseable
     }
 
     /**
+     * Offset of one of a chunk's two bitmaps (one bit per slot, 64-bit words) within the chunk's buffer.
+     *
+     * @param which 0 or 1.
+     * @return offset in the chunk buffer.
+     */
+    public int bitmapOffset(final int which)
+    {
+        return bitmapOffset + which * (chunkSlots >>> 3);
+    }
+
+    /**
+     * Offset of a chunk's column of one int per slot within the chunk's buffer.
+     *
+     * @return offset in the chunk buffer.
+     */
+    public int columnOffset()
+    {
+        return bitmapOffset + 2 * (chunkSlots >>> 3);
+    }
+
+    /**
      * Whether a slot index lies below its chunk's high-water mark, i.e. has ever held a cell.
      *
      * @param slot index, any int.
@@ -378,7 +437,9 @@ public final class Arena implements AutoCloseable
             return false;
         }
         final int chunk = slot >>> chunkShift;
-        return chunk < chunkCount && (slot & chunkMask) < chunks[chunk].getInt(HWM_OFFSET);
+        final UnsafeBuffer[] chunks = this.chunks;
+        return chunk < chunks.length && null != chunks[chunk] &&
+            (slot & chunkMask) < chunks[chunk].getInt(HWM_OFFSET);
     }
 
     /**
@@ -394,66 +455,93 @@ public final class Arena implements AutoCloseable
     }
 
     /**
-     * Adds an empty chunk at the end.
+     * Adds a family with its root chunk. Owner thread only, while no worker runs.
      *
-     * @return index of the new chunk.
+     * @return index of the new family.
      * @throws IllegalStateException when the slot index space (2^31 slots) is used up.
      */
-    public int addChunk()
+    public int addFamily()
     {
         ensureOpen();
-        if (chunkCount == maxChunks)
+        if (familyCount == maxFamilies)
         {
-            throw new IllegalStateException("arena is full: " + maxChunks + " chunks of " + chunkSlots + " slots");
+            throw new IllegalStateException("arena is full: " + maxFamilies + " families of " + FAMILY_CHUNKS +
+                " chunks of " + chunkSlots + " slots");
         }
-        final int chunk = chunkCount;
-        if (chunk == chunks.length)
+        final int family = familyCount;
+        ensureFamilies(family + 1);
+        familyCount = family + 1;
+        if (null != fileHeaderBuffer)
         {
-            chunks = Arrays.copyOf(chunks, chunk * 2);
-            memory = Arrays.copyOf(memory, chunk * 2);
+            fileHeaderBuffer.putIntVolatile(FAMILY_COUNT_OFFSET, familyCount);
         }
+        addChunk(family << FAMILY_SHIFT);
+        return family;
+    }
+
+    /**
+     * Creates a chunk of an existing family: by the family's owner.
+     *
+     * @param chunk index, below {@link #chunkBound()}, not created yet.
+     */
+    public void addChunk(final int chunk)
+    {
+        ensureOpen();
+        if (chunk < 0 || chunk >= chunkBound() || null != chunks[chunk])
+        {
+            throw new IllegalStateException("cannot create chunk " + chunk + ": families=" + familyCount +
+                (chunk >= 0 && chunk < chunkBound() ? ", it exists" : ""));
+        }
+        final UnsafeBuffer buffer;
         if (null == channel)
         {
-            // Zeroed by the JVM; the chunk header starts as hwm 0, free head 0, live 0. The raw buffer is kept to be
-            // freed (Agrona's aligned allocation returns a slice, which cannot be freed), and wrapped from its first
-            // cache-line boundary.
-            memory[chunk] = ByteBuffer.allocateDirect(chunkLength + CACHE_LINE_LENGTH);
-            final int alignment = (int)(-BufferUtil.address(memory[chunk]) & (CACHE_LINE_LENGTH - 1));
-            chunks[chunk] = new UnsafeBuffer(memory[chunk], alignment, chunkLength);
+            // Zeroed by the JVM: the chunk header starts as hwm 0, live 0, and both bitmaps empty. The raw buffer is
+            // kept to be freed (Agrona's aligned allocation returns a slice, which cannot be freed), and wrapped from
+            // its first cache-line boundary.
+            final ByteBuffer raw = ByteBuffer.allocateDirect(chunkLength + CACHE_LINE_LENGTH);
+            final int alignment = (int)(-BufferUtil.address(raw) & (CACHE_LINE_LENGTH - 1));
+            memory[chunk] = raw;
+            buffer = new UnsafeBuffer(raw, alignment, chunkLength);
+            chunks[chunk] = buffer;
         }
         else
         {
-            mapChunk(chunk);
+            buffer = mapChunk(chunk);
         }
-        chunks[chunk].putInt(FREE_HEAD_OFFSET, NULL_LINK);
-        chunkCount = chunk + 1;
-        if (null != fileHeaderBuffer)
-        {
-            fileHeaderBuffer.putIntVolatile(CHUNK_COUNT_OFFSET, chunkCount);
-        }
-        return chunk;
+        buffer.putInt(FREE_HEAD_OFFSET, NULL_LINK);
+        buffer.putLongRelease(CHUNK_MAGIC_OFFSET, CHUNK_MAGIC);
     }
 
-    private void mapChunk(final int chunk)
+    private void ensureFamilies(final int families)
     {
-        if (chunk >= chunks.length)
+        final int length = families << FAMILY_SHIFT;
+        if (length > chunks.length)
         {
-            final int length = Math.max(chunks.length * 2, chunk + 1);
-            chunks = Arrays.copyOf(chunks, length);
-            memory = Arrays.copyOf(memory, length);
+            final int newLength = Math.max(length, Math.min(chunks.length * 2, maxFamilies << FAMILY_SHIFT));
+            chunks = Arrays.copyOf(chunks, newLength);
+            memory = Arrays.copyOf(memory, newLength);
         }
+    }
+
+    private long filePosition(final int chunk)
+    {
+        return FILE_HEADER_LENGTH + (long)chunk * chunkLength;
+    }
+
+    private UnsafeBuffer mapChunk(final int chunk)
+    {
         try
         {
-            final MappedByteBuffer mapped = channel.map(
-                FileChannel.MapMode.READ_WRITE, FILE_HEADER_LENGTH + (long)chunk * chunkLength, chunkLength);
+            final MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, filePosition(chunk), chunkLength);
+            final UnsafeBuffer buffer = new UnsafeBuffer(mapped);
             memory[chunk] = mapped;
-            chunks[chunk] = new UnsafeBuffer(mapped);
+            chunks[chunk] = buffer;
+            return buffer;
         }
         catch (final IOException ex)
         {
             throw new UncheckedIOException("cannot map chunk " + chunk + " of arena file " + file, ex);
         }
-        chunkCount = Math.max(chunkCount, chunk + 1);
     }
 
     /**
@@ -508,7 +596,7 @@ public final class Arena implements AutoCloseable
     /**
      * Number of allocated slots in a chunk.
      *
-     * @param chunk index.
+     * @param chunk index of an existing chunk.
      * @return live slots.
      */
     public int live(final int chunk)
@@ -519,7 +607,7 @@ public final class Arena implements AutoCloseable
     /**
      * High-water mark of a chunk: slots at or above it were never used.
      *
-     * @param chunk index.
+     * @param chunk index of an existing chunk.
      * @return high-water mark.
      */
     public int highWater(final int chunk)
@@ -528,14 +616,14 @@ public final class Arena implements AutoCloseable
     }
 
     /**
-     * Whether a chunk has a free slot.
+     * Whether a chunk exists and has a free slot.
      *
      * @param chunk index.
      * @return true if {@link #allocate(int)} would succeed.
      */
     public boolean hasFree(final int chunk)
     {
-        return chunks[chunk].getInt(LIVE_OFFSET) < chunkSlots;
+        return hasChunk(chunk) && chunks[chunk].getInt(LIVE_OFFSET) < chunkSlots;
     }
 
     /**
@@ -546,11 +634,32 @@ public final class Arena implements AutoCloseable
     public long live()
     {
         long live = 0;
-        for (int i = 0; i < chunkCount; i++)
+        for (int c = 0, bound = chunkBound(); c < bound; c++)
         {
-            live += chunks[i].getInt(LIVE_OFFSET);
+            if (null != chunks[c])
+            {
+                live += chunks[c].getInt(LIVE_OFFSET);
+            }
         }
         return live;
+    }
+
+    /**
+     * Number of chunks created.
+     *
+     * @return chunk count.
+     */
+    public int chunkCount()
+    {
+        int count = 0;
+        for (int c = 0, bound = chunkBound(); c < bound; c++)
+        {
+            if (null != chunks[c])
+            {
+                count++;
+            }
+        }
+        return count;
     }
 
     /**
@@ -558,11 +667,14 @@ public final class Arena implements AutoCloseable
      */
     public void force()
     {
-        if (null != channel)
+        if (null != channel && !closed)
         {
-            for (int i = 0; i < chunkCount; i++)
+            for (int c = 0, bound = chunkBound(); c < bound; c++)
             {
-                ((MappedByteBuffer)memory[i]).force();
+                if (null != memory[c])
+                {
+                    ((MappedByteBuffer)memory[c]).force();
+                }
             }
             fileHeader.force();
         }
@@ -578,25 +690,28 @@ public final class Arena implements AutoCloseable
             return;
         }
         closed = true;
-        for (int i = 0; i < chunkCount; i++)
+        for (int c = 0; c < memory.length; c++)
         {
-            if (null == channel)
+            if (null != memory[c])
             {
-                BufferUtil.free(memory[i]);
+                if (null == channel)
+                {
+                    BufferUtil.free(memory[c]);
+                }
+                else
+                {
+                    IoUtil.unmap(memory[c]);
+                }
+                memory[c] = null;
+                chunks[c] = null;
             }
-            else
-            {
-                IoUtil.unmap(memory[i]);
-            }
-            memory[i] = null;
-            chunks[i] = null;
         }
         if (null != channel)
         {
             IoUtil.unmap(fileHeader);
             closeQuietly(channel);
         }
-        chunkCount = 0;
+        familyCount = 0;
     }
 
     private void ensureOpen()

@@ -16,13 +16,12 @@ import static org.agrona.BitUtil.SIZE_OF_SHORT;
  *  +---------------+---------------+-------------------------------+
  *  |                        Supervisor Row                         |
  *  +---------------------------------------------------------------+
- *  |          Link (head of this tick's mailbox, or next free)     |
+ *  |                  Link (next free slot)                        |
  *  +---------------------------------------------------------------+
  *  |                    State (layout-defined)                    ...
  * </pre>
- * The link field is the cell's whole mailbox share: while the cell is alive it holds the index of its first
- * message of the current tick (messages chain through their own records); while the slot is free it links the
- * chunk's free list. The header is 16 bytes so the state stays 8-byte aligned.
+ * While the slot is free the link field chains the chunk's free list; while the cell is alive it is reserved. The
+ * header is 16 bytes so the state stays 8-byte aligned.
  */
 public final class CellDescriptor
 {
@@ -53,7 +52,7 @@ public final class CellDescriptor
     public static final int SUPERVISOR_ROW_OFFSET = BEHAVIOUR_ID_OFFSET + SIZE_OF_SHORT;
 
     /**
-     * Offset of the link (int): mailbox head while alive, next free slot while free.
+     * Offset of the link (int): next free slot while free.
      */
     public static final int LINK_OFFSET = SUPERVISOR_ROW_OFFSET + SIZE_OF_INT;
 

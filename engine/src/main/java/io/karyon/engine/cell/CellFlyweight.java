@@ -197,7 +197,7 @@ public final class CellFlyweight
     }
 
     /**
-     * The header's link field: mailbox head while alive, next free slot while free.
+     * The header's link field: next free slot while free.
      *
      * @return link.
      */

@@ -1,6 +1,7 @@
 package io.karyon.engine.cli;
 
 import io.karyon.engine.KaryonException;
+import io.karyon.scheduler.IdleStrategies;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
@@ -74,6 +75,25 @@ public final class Cli
         {
             throw new CommandLine.ParameterException(spec.commandLine(),
                 "Invalid value for option '" + option + "': must be > 0, was '" + value + "'");
+        }
+        return value;
+    }
+
+    /**
+     * Checks an idle strategy name.
+     *
+     * @param spec   of the command, for the error.
+     * @param option name, e.g. "--idle".
+     * @param value  given.
+     * @return the value.
+     * @throws CommandLine.ParameterException naming the option, the choices and the value.
+     */
+    public static String idleStrategy(final CommandLine.Model.CommandSpec spec, final String option, final String value)
+    {
+        if (!IdleStrategies.NAMES.contains(value))
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '" + option +
+                "': must be one of " + String.join(", ", IdleStrategies.NAMES) + ", was '" + value + "'");
         }
         return value;
     }

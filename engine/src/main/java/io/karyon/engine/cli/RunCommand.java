@@ -41,9 +41,15 @@ public final class RunCommand implements Callable<Integer>
     @Option(names = "--seed", paramLabel = "N", description = "seed of the run (default: ${DEFAULT-VALUE})")
     long seed = 42;
 
-    @Option(names = "--workers", paramLabel = "N",
-        description = "workers; this build runs one (default: ${DEFAULT-VALUE})")
-    int workers = 1;
+    @Option(names = "--workers", paramLabel = "N", description = "workers, 0 for one per core (default: ${DEFAULT-VALUE})")
+    int workers = 0;
+
+    @Option(names = "--idle", paramLabel = "NAME",
+        description = "what an idle worker does: spin, backoff, yield or sleep (default: ${DEFAULT-VALUE})")
+    String idle = "spin";
+
+    @Option(names = "--no-pin", description = "do not pin workers to CPUs")
+    boolean noPin;
 
     @Option(names = "--json", description = "print the summary as one JSON object")
     boolean json;
@@ -58,15 +64,17 @@ public final class RunCommand implements Callable<Integer>
     {
         Cli.range(spec, "--cells", cells, 1, Integer.MAX_VALUE);
         Cli.range(spec, "--ticks", ticks, 0, Long.MAX_VALUE);
-        Cli.range(spec, "--workers", workers, 1, 1);
+        Cli.range(spec, "--workers", workers, 0, Context.MAX_WORKERS);
+        Cli.idleStrategy(spec, "--idle", idle);
 
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
-        final Context context = new Context().seed(seed).workerCount(workers);
+        final Context context = new Context().seed(seed).workerCount(workers).idleStrategy(idle).pin(!noPin);
         try (Organism organism = Organism.launch(context))
         {
             Tissue.seed(organism, (int)cells);
 
+            final int workerCount = organism.workerCount();
             final long startNs = System.nanoTime();
             long lastReportNs = startNs;
             long lastUpdates = 0;
@@ -96,12 +104,13 @@ public final class RunCommand implements Callable<Integer>
                     .field("engine", "karyon")
                     .field("simulation", "tissue")
                     .field("cells", cells)
-                    .field("workers", workers)
+                    .field("workers", workerCount)
                     .field("seed", seed)
                     .field("ticks", stats.ticks())
                     .field("seconds", seconds)
                     .field("updates", stats.updates())
                     .field("updates_per_s", stats.updates() / seconds)
+                    .field("cross_worker_share", stats.sent() == 0 ? 0.0 : (double)stats.crossWorker() / stats.sent())
                     .field("messages", stats.delivered())
                     .field("messages_per_s", stats.delivered() / seconds)
                     .field("dead_letters", stats.deadLetters())
@@ -115,7 +124,7 @@ public final class RunCommand implements Callable<Integer>
             else
             {
                 out.printf(Locale.ROOT, "karyon run: tissue, %,d cells, %,d ticks, seed %d, %d worker(s)%n",
-                    cells, stats.ticks(), seed, workers);
+                    cells, stats.ticks(), seed, workerCount);
                 out.printf(Locale.ROOT, "  seconds          %.3f%n", seconds);
                 out.printf(Locale.ROOT, "  cell-updates     %,d (%.1fM/s)%n", stats.updates(), stats.updates() / seconds / 1e6);
                 out.printf(Locale.ROOT, "  messages         %,d delivered (%.1fM/s), %,d dead letters, %,d pending%n",

@@ -23,8 +23,12 @@ final class ArenaDump
         try (Arena arena = Arena.open(Path.of(args[0])))
         {
             final CellFlyweight cell = new CellFlyweight();
-            for (int c = 0; c < arena.chunkCount(); c++)
+            for (int c = 0; c < arena.chunkBound(); c++)
             {
+                if (!arena.hasChunk(c))
+                {
+                    continue;
+                }
                 for (int i = 0; i < arena.highWater(c); i++)
                 {
                     arena.wrap(cell, (c << arena.chunkShift()) | i);

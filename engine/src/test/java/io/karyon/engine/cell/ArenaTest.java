@@ -32,23 +32,33 @@ class ArenaTest
         try (Arena arena = Arena.inMemory(64, 6))
         {
             final CellFlyweight cell = new CellFlyweight();
-            final int c0 = arena.addChunk();
-            final int c1 = arena.addChunk();
+            assertEquals(0, arena.addFamily());
+            final int overflow = 1;
+            arena.addChunk(overflow);
+            assertEquals(1, arena.addFamily());
+            final int secondRoot = Arena.FAMILY_CHUNKS;
             for (int i = 0; i < 64; i++)
             {
-                assertEquals(i, arena.allocate(c0));
+                assertEquals(i, arena.allocate(0));
             }
-            assertEquals(-1, arena.allocate(c0), "a full chunk allocates nothing");
-            assertEquals(64, arena.allocate(c1), "slot indices continue in the next chunk");
-            assertEquals(65, arena.live());
+            assertEquals(-1, arena.allocate(0), "a full chunk allocates nothing");
+            assertEquals(64, arena.allocate(overflow), "the overflow chunk's slots follow the root's");
+            assertEquals(secondRoot << 6, arena.allocate(secondRoot), "the next family starts 32 chunks on");
+            assertEquals(66, arena.live());
+            assertEquals(3, arena.chunkCount());
+            assertFalse(arena.hasChunk(2), "chunks are created only when asked for");
 
             arena.wrap(cell, 64).putLong(56, 0xCAFEL);
-            assertEquals(0xCAFEL, arena.chunk(c1).getLong(Arena.CHUNK_HEADER_LENGTH + CellDescriptor.HEADER_LENGTH + 56));
-            assertEquals(0, arena.chunk(c0).addressOffset() & 63, "chunks start on a cache line");
+            assertEquals(0xCAFEL, arena.chunk(overflow).getLong(Arena.CHUNK_HEADER_LENGTH + CellDescriptor.HEADER_LENGTH + 56));
+            assertEquals(0, arena.chunk(0).addressOffset() & 63, "chunks start on a cache line");
             assertTrue(arena.exists(64));
             assertFalse(arena.exists(65), "a slot above the high-water mark does not exist");
             assertFalse(arena.exists(-1));
-            assertFalse(arena.exists(1 << 20));
+            assertFalse(arena.exists(2 << 6), "a slot of a chunk never created does not exist");
+            assertFalse(arena.exists(1 << 30));
+            assertThrows(IllegalStateException.class, () -> arena.addChunk(overflow), "a chunk is created once");
+            assertThrows(IllegalStateException.class, () -> arena.addChunk(3 * Arena.FAMILY_CHUNKS),
+                "only in a family that exists");
         }
     }
 
@@ -58,7 +68,7 @@ class ArenaTest
         try (Arena arena = Arena.inMemory(8, 6))
         {
             final CellFlyweight cell = new CellFlyweight();
-            final int chunk = arena.addChunk();
+            final int chunk = arena.addFamily() << Arena.FAMILY_SHIFT;
             final int slot = arena.allocate(chunk);
             assertEquals(1, arena.wrap(cell, slot).generation());
             arena.free(slot);
@@ -81,19 +91,21 @@ class ArenaTest
         try (Arena arena = Arena.inMemory(64, 14))
         {
             final CellFlyweight cell = new CellFlyweight();
-            int chunk = arena.addChunk();
+            int chunk = arena.addFamily() << Arena.FAMILY_SHIFT;
+            int last = -1;
             for (int i = 0; i < cells; i++)
             {
                 int slot = arena.allocate(chunk);
                 if (slot < 0)
                 {
-                    chunk = arena.addChunk();
+                    chunk = arena.addFamily() << Arena.FAMILY_SHIFT;
                     slot = arena.allocate(chunk);
                 }
                 arena.wrap(cell, slot).putLong(56, i);
+                last = slot;
             }
             assertEquals(cells, arena.live());
-            assertEquals(cells - 1, arena.wrap(cell, cells - 1).getLong(56));
+            assertEquals(cells - 1, arena.wrap(cell, last).getLong(56));
             assertEquals(12_345, arena.wrap(cell, 12_345).getLong(56));
             assertTrue((long)arena.chunkCount() * arena.chunkSlots() * arena.slotLength() > 1L << 29);
         }
@@ -108,15 +120,18 @@ class ArenaTest
         try (Arena arena = Arena.create(file, 16, 6))
         {
             final CellFlyweight cell = new CellFlyweight();
-            arena.addChunk();
-            arena.addChunk();
+            arena.addFamily();
+            arena.addChunk(1);
+            arena.addFamily();
+            final List<Integer> slots = new ArrayList<>();
             for (int i = 0; i < 100; i++)
             {
-                final int slot = arena.allocate(i < 64 ? 0 : 1);
+                final int slot = arena.allocate(i < 64 ? 0 : i < 90 ? 1 : Arena.FAMILY_CHUNKS);
                 arena.wrap(cell, slot).status(STATUS_ALIVE).putLong(0, i * 31L).putDouble(8, i / 7.0);
+                slots.add(slot);
             }
             arena.free(5);
-            for (int slot = 0; slot < 100; slot++)
+            for (final int slot : slots)
             {
                 arena.wrap(cell, slot);
                 if (STATUS_ALIVE == cell.status())
@@ -154,7 +169,7 @@ class ArenaTest
         final Path file = dir.resolve("grow.arena");
         try (Arena arena = Arena.create(file, 8, 6))
         {
-            arena.addChunk();
+            arena.addFamily();
             arena.allocate(0);
             arena.allocate(0);
             arena.free(0);
@@ -162,6 +177,7 @@ class ArenaTest
         try (Arena arena = Arena.open(file))
         {
             assertEquals(1, arena.chunkCount());
+            assertEquals(1, arena.familyCount());
             assertEquals(1, arena.live(0));
             assertEquals(0, arena.allocate(0), "the free list survives in the file");
             assertEquals(2, arena.allocate(0));
@@ -201,8 +217,8 @@ class ArenaTest
         final Path file = dir.resolve("cut.arena");
         try (Arena arena = Arena.create(file, 8, 6))
         {
-            arena.addChunk();
-            arena.addChunk();
+            arena.addFamily();
+            arena.addChunk(1);
         }
         final long size = Files.size(file);
         try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE))
@@ -210,7 +226,7 @@ class ArenaTest
             channel.truncate(size - 100);
         }
         final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> Arena.open(file));
-        assertTrue(ex.getMessage().startsWith(file + ": truncated arena file: 2 chunks need"), ex.getMessage());
+        assertTrue(ex.getMessage().startsWith(file + ": truncated arena file: chunk 1 needs"), ex.getMessage());
         assertEquals(size - 100, Files.size(file), "the file is left as it was");
     }
 
@@ -236,7 +252,7 @@ class ArenaTest
         try (Arena arena = Arena.inMemory(8, 6))
         {
             final CellFlyweight cell = new CellFlyweight();
-            arena.addChunk();
+            arena.addFamily();
             final int slot = arena.allocate(0);
             arena.wrap(cell, slot).generation(-1);
             arena.free(slot);

@@ -39,8 +39,12 @@ class RunCommandTest
                 "Invalid value for option '--cells': 'many' is not a long"),
             arguments("--ticks -1", "--ticks", "-1",
                 "Invalid value for option '--ticks': must be in 0..9223372036854775807, was '-1'"),
-            arguments("--workers 2", "--workers", "2",
-                "Invalid value for option '--workers': must be in 1..1, was '2'"),
+            arguments("--workers -1", "--workers", "-1",
+                "Invalid value for option '--workers': must be in 0..256, was '-1'"),
+            arguments("--workers 257", "--workers", "257",
+                "Invalid value for option '--workers': must be in 0..256, was '257'"),
+            arguments("--idle warp", "--idle", "warp",
+                "Invalid value for option '--idle': must be one of spin, backoff, yield, sleep, was 'warp'"),
             arguments("--bogus", "--bogus", null,
                 "Unknown option: '--bogus'"));
     }

@@ -1,0 +1,77 @@
+package io.karyon.engine;
+
+import io.karyon.scheduler.TickBarrier;
+import org.HdrHistogram.Histogram;
+import org.agrona.concurrent.Agent;
+
+/**
+ * A worker in tick mode: runs its slice's ticks up to the barrier's target, meeting the other workers at the barrier
+ * after each one. Worker 0 leads: once it sees every worker finish a tick it records the tick's latency and publishes
+ * the tick as completed, which is what the driver waits for.
+ * <p>
+ * {@link #doWork()} never blocks: waiting at the barrier returns 0 and leaves the rest to the idle strategy, so
+ * workers can share a thread ({@code SHARED}) or be driven by a test ({@code INVOKER}).
+ * <p>
+ * <b>Note:</b> not threadsafe; run by one thread at a time.
+ */
+final class TickAgent implements Agent
+{
+    private final Slice slice;
+    private final TickBarrier barrier;
+    private final Histogram tickLatencies;
+    private final boolean leader;
+    private final String roleName;
+    private long finished;
+    private boolean waiting;
+    private long tickStartNs;
+
+    TickAgent(final Slice slice, final TickBarrier barrier, final Histogram tickLatencies)
+    {
+        this.slice = slice;
+        this.barrier = barrier;
+        this.tickLatencies = tickLatencies;
+        this.leader = 0 == slice.id;
+        this.roleName = "karyon-worker-" + slice.id;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public int doWork()
+    {
+        if (waiting)
+        {
+            if (!barrier.isComplete(finished))
+            {
+                return 0;
+            }
+            waiting = false;
+            if (leader)
+            {
+                tickLatencies.recordValue(Math.min(System.nanoTime() - tickStartNs, tickLatencies.getHighestTrackableValue()));
+                barrier.complete(finished);
+            }
+        }
+        if (finished < barrier.target())
+        {
+            if (leader)
+            {
+                tickStartNs = System.nanoTime();
+            }
+            slice.runTick(finished);
+            finished++;
+            barrier.arrive(slice.id, finished);
+            waiting = true;
+            return 1;
+        }
+        return 0;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public String roleName()
+    {
+        return roleName;
+    }
+}

@@ -1,0 +1,187 @@
+package io.karyon.perf;
+
+import io.karyon.engine.Behaviour;
+import io.karyon.engine.CellContext;
+import io.karyon.engine.Genotype;
+import io.karyon.engine.Organism;
+import io.karyon.engine.Placement;
+import io.karyon.engine.Stats;
+import io.karyon.engine.cell.CellFlyweight;
+import io.karyon.engine.cell.CellLayout;
+import io.karyon.engine.cli.Json;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * W2, ring: N cells in a ring, cell i sends to cell (i + 1) mod N; T tokens start at evenly spaced cells; a token is
+ * a message carrying a 64-bit counter that each receiving cell decrements and forwards; a round runs until H hops in
+ * total. Ring cells have no tick step: a tick's work is the tokens in flight, not the million cells. Headline
+ * figures: hops per second and the share of hops that crossed workers.
+ * <p>
+ * Where the ring's cells live ({@code --placement}):
+ * <ul>
+ * <li>{@code pairs} (default): ring cells 2k and 2k+1 share a worker and the pairs are dealt to the workers in turn,
+ * so every other hop crosses workers (half of them, with two or more workers) and tokens spaced evenly are spread
+ * evenly over the workers.</li>
+ * <li>{@code round-robin}: ring cell i is on worker i mod workers: every hop crosses. With tokens spaced an even
+ * number of cells apart and two workers, all tokens are on the same worker in each tick, and the workers take turns.</li>
+ * <li>{@code fill}: cells fill one family of slots after another: only hops between families cross.</li>
+ * </ul>
+ */
+final class W2Ring
+{
+    static final String ID = "W2";
+    static final List<String> PLACEMENTS = List.of("pairs", "round-robin", "fill");
+    static final CellLayout LAYOUT = CellLayout.builder()
+        .longField("next")
+        .longField("hops")
+        .array("rest", long.class, 6)
+        .build();
+    private static final int NEXT = LAYOUT.offset("next");
+    private static final int HOPS = LAYOUT.offset("hops");
+    private static final int TOKEN = 1;
+
+    /**
+     * A ring cell: counts the hop and forwards the token with one hop fewer left, until none is left.
+     */
+    static final class RingCell implements Behaviour
+    {
+        public void onTick(final CellFlyweight cell, final CellContext context)
+        {
+        }
+
+        public void onMessage(
+            final CellFlyweight cell, final CellContext context, final long sender, final int type, final long payload)
+        {
+            cell.putLong(HOPS, cell.getLong(HOPS) + 1);
+            if (payload > 1)
+            {
+                context.send(cell.getLong(NEXT), TOKEN, payload - 1);
+            }
+        }
+
+        public boolean hasTick()
+        {
+            return false;
+        }
+    }
+
+    private W2Ring()
+    {
+    }
+
+    /**
+     * Spawns the ring's cells and returns their handles in ring order. With round-robin placement spawn k lands on
+     * worker k mod workers; pairs then deals the handles so that ring cell i sits on worker (i / 2) mod workers.
+     */
+    private static long[] spawnRing(final Organism organism, final Genotype genotype, final int n, final String placement)
+    {
+        final long[] spawned = new long[n];
+        for (int k = 0; k < n; k++)
+        {
+            spawned[k] = organism.spawn(genotype);
+        }
+        if (!"pairs".equals(placement))
+        {
+            return spawned;
+        }
+        final int workers = organism.workerCount();
+        final int[] next = new int[workers];
+        for (int w = 0; w < workers; w++)
+        {
+            next[w] = w;
+        }
+        final long[] ring = new long[n];
+        for (int i = 0; i < n; i++)
+        {
+            int w = (i >>> 1) % workers;
+            while (next[w] >= n)
+            {
+                w = (w + 1) % workers;
+            }
+            ring[i] = spawned[next[w]];
+            next[w] += workers;
+        }
+        return ring;
+    }
+
+    static String run(final BenchParams params)
+    {
+        final int n = params.cells();
+        final int tokens = params.tokens();
+        final long hopsPerToken = params.hops() / tokens;
+        final long hops = hopsPerToken * tokens;
+        final double[] hopsPerS = new double[params.rounds()];
+        final double[] seconds = new double[params.rounds()];
+        final double[] crossShare = new double[params.rounds()];
+        final int workers;
+        final Placement placement = "fill".equals(params.ringPlacement()) ? Placement.FILL : Placement.ROUND_ROBIN;
+        try (Organism organism = Organism.launch(params.context().placement(placement)))
+        {
+            workers = organism.workerCount();
+            organism.registerBehaviour("ring", new RingCell());
+            final Genotype genotype = organism.genotype("ring", LAYOUT, "ring");
+            final long[] ring = spawnRing(organism, genotype, n, params.ringPlacement());
+            for (int i = 0; i < n; i++)
+            {
+                organism.cell(ring[i]).putLong(NEXT, ring[(i + 1) % n]);
+            }
+
+            for (int r = -params.warmup(); r < params.rounds(); r++)
+            {
+                final Stats before = organism.stats();
+                for (int t = 0; t < tokens; t++)
+                {
+                    organism.send(ring[(int)((long)t * n / tokens)], TOKEN, hopsPerToken);
+                }
+                final long startNs = System.nanoTime();
+                organism.run(hopsPerToken);
+                final double roundSeconds = (System.nanoTime() - startNs) / 1e9;
+                final Stats after = organism.stats();
+
+                final long delivered = after.delivered() - before.delivered();
+                final long cellSent = after.sent() - before.sent() - tokens;
+                if (delivered != hops || after.pending() != 0 || after.deadLetters() != before.deadLetters())
+                {
+                    throw new WorkloadCheckException(ID, "delivered " + delivered + " hops, expected " + hops +
+                        "; pending " + after.pending() + ", dead letters " + (after.deadLetters() - before.deadLetters()));
+                }
+                final double rate = hops / roundSeconds;
+                final double share = cellSent == 0 ? 0.0 : (double)(after.crossWorker() - before.crossWorker()) / cellSent;
+                params.progress(String.format(Locale.ROOT,
+                    "W2 %s round: %,d cells, %,d tokens, %,d hops on %d worker(s), %.1fM hops/s, %.0f%% across workers",
+                    r < 0 ? "warm-up" : "measured", n, tokens, hops, workers, rate / 1e6, share * 100));
+                if (r >= 0)
+                {
+                    hopsPerS[r] = rate;
+                    seconds[r] = roundSeconds;
+                    crossShare[r] = share;
+                }
+            }
+            long counted = 0;
+            for (int i = 0; i < n; i++)
+            {
+                counted += organism.cell(ring[i]).getLong(HOPS);
+            }
+            if (counted != hops * (params.warmup() + params.rounds()))
+            {
+                throw new WorkloadCheckException(ID, "cells counted " + counted + " hops, expected " +
+                    hops * (params.warmup() + params.rounds()));
+            }
+        }
+        return new Json()
+            .field("workload", ID)
+            .field("engine", "karyon")
+            .field("cells", n)
+            .field("workers", workers)
+            .field("tokens", tokens)
+            .field("hops", hops)
+            .field("rounds", params.rounds())
+            .field("placement", params.ringPlacement())
+            .field("seconds", Rounds.median(seconds))
+            .field("hops_per_s", Rounds.median(hopsPerS))
+            .field("cross_worker_share", Rounds.median(crossShare))
+            .toString();
+    }
+}

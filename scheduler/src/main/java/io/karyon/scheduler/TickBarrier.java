@@ -1,0 +1,153 @@
+package io.karyon.scheduler;
+
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
+
+import static org.agrona.BitUtil.CACHE_LINE_LENGTH;
+
+/**
+ * Where workers meet between ticks: one sequence per worker (the number of ticks it has finished), the target (the
+ * number of ticks to run) and the completed count the leader publishes, each two cache lines from the next so that a worker publishing its sequence never
+ * invalidates another's line.
+ * <p>
+ * A worker publishes with {@link #arrive(int, long)} (a release store) and learns that everyone finished with
+ * {@link #isComplete(long)} (acquire loads): everything a worker wrote before arriving, its messages to others
+ * included, is visible to every worker and to the driver that sees the tick complete. No locks, no allocation.
+ * <p>
+ * <b>Note:</b> threadsafe: each sequence has one writer (its worker), the target has one writer (the driver).
+ */
+public final class TickBarrier
+{
+    private static final int SLOT_LENGTH = CACHE_LINE_LENGTH * 2;
+    private static final int TARGET_OFFSET = 0;
+    private static final int COMPLETED_OFFSET = SLOT_LENGTH;
+
+    private final int parties;
+    private final ByteBuffer memory;
+    private final UnsafeBuffer buffer;
+
+    /**
+     * A barrier for some workers, every sequence and the target at zero.
+     *
+     * @param parties number of workers, > 0.
+     */
+    public TickBarrier(final int parties)
+    {
+        if (parties <= 0)
+        {
+            throw new IllegalArgumentException("parties must be > 0: parties=" + parties);
+        }
+        this.parties = parties;
+        this.memory = ByteBuffer.allocateDirect(SLOT_LENGTH * (parties + 3));
+        final int alignment = (int)(-BufferUtil.address(memory) & (CACHE_LINE_LENGTH - 1));
+        this.buffer = new UnsafeBuffer(memory, alignment, SLOT_LENGTH * (parties + 2));
+    }
+
+    /**
+     * Number of workers.
+     *
+     * @return parties.
+     */
+    public int parties()
+    {
+        return parties;
+    }
+
+    /**
+     * Sets the number of ticks to run, published to the workers (release).
+     *
+     * @param tick target; workers run until they have finished this many.
+     */
+    public void target(final long tick)
+    {
+        buffer.putLongRelease(TARGET_OFFSET, tick);
+    }
+
+    /**
+     * The number of ticks to run (acquire).
+     *
+     * @return target.
+     */
+    public long target()
+    {
+        return buffer.getLongVolatile(TARGET_OFFSET);
+    }
+
+    /**
+     * The leader (the worker that saw every worker finish) publishes that a number of ticks is complete (release),
+     * after anything it records about them.
+     *
+     * @param ticks completed.
+     */
+    public void complete(final long ticks)
+    {
+        buffer.putLongRelease(COMPLETED_OFFSET, ticks);
+    }
+
+    /**
+     * Ticks the leader has seen completed (acquire).
+     *
+     * @return completed ticks.
+     */
+    public long completed()
+    {
+        return buffer.getLongVolatile(COMPLETED_OFFSET);
+    }
+
+    /**
+     * Whether the workers have ticks to run: the target is ahead of what is completed.
+     *
+     * @return true while a run is in progress.
+     */
+    public boolean isRunning()
+    {
+        return buffer.getLongVolatile(TARGET_OFFSET) > buffer.getLongVolatile(COMPLETED_OFFSET);
+    }
+
+    /**
+     * A worker has finished a number of ticks (release).
+     *
+     * @param party    index of the worker.
+     * @param finished ticks it has finished.
+     */
+    public void arrive(final int party, final long finished)
+    {
+        buffer.putLongRelease(offset(party), finished);
+    }
+
+    /**
+     * Ticks a worker has finished (acquire).
+     *
+     * @param party index of the worker.
+     * @return its sequence.
+     */
+    public long finished(final int party)
+    {
+        return buffer.getLongVolatile(offset(party));
+    }
+
+    /**
+     * Whether every worker has finished at least a number of ticks.
+     *
+     * @param finished ticks.
+     * @return true once every sequence is >= finished.
+     */
+    public boolean isComplete(final long finished)
+    {
+        for (int i = 0; i < parties; i++)
+        {
+            if (buffer.getLongVolatile(offset(i)) < finished)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int offset(final int party)
+    {
+        return SLOT_LENGTH * (party + 2);
+    }
+}
