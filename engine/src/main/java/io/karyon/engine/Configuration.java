@@ -48,6 +48,21 @@ public final class Configuration
     /** Default placement: fill, the one whose slots do not depend on the worker count. */
     public static final String PLACEMENT_DEFAULT = "fill";
 
+    /** Whether the organism runs free (messages handled as they arrive) instead of in ticks. */
+    public static final String FREE_RUNNING_PROP_NAME = "karyon.engine.free.running";
+    /** Default: tick mode. */
+    public static final boolean FREE_RUNNING_DEFAULT = false;
+
+    /** Free-running mode: bytes of each ring between two workers, a power of two. */
+    public static final String RING_CAPACITY_PROP_NAME = "karyon.scheduler.ring.capacity";
+    /** Default ring capacity: 64 KiB, about 1,600 messages. */
+    public static final int RING_CAPACITY_DEFAULT = 64 * 1024;
+
+    /** Free-running mode: cells stepped between two looks at the rings. */
+    public static final String STEP_BATCH_PROP_NAME = "karyon.engine.step.batch";
+    /** Default step batch: 256 cells, about a microsecond of logistic updates. */
+    public static final int STEP_BATCH_DEFAULT = 256;
+
     /** Capacity of the distinct error log, in bytes. */
     public static final String ERROR_LOG_LENGTH_PROP_NAME = "karyon.engine.error.log.length";
     /** Default error log capacity: 64 KiB. */
@@ -135,6 +150,36 @@ public final class Configuration
     public static String placement()
     {
         return System.getProperty(PLACEMENT_PROP_NAME, PLACEMENT_DEFAULT);
+    }
+
+    /**
+     * Free-running from {@link #FREE_RUNNING_PROP_NAME}.
+     *
+     * @return true for free-running mode.
+     */
+    public static boolean freeRunning()
+    {
+        return Boolean.parseBoolean(System.getProperty(FREE_RUNNING_PROP_NAME, Boolean.toString(FREE_RUNNING_DEFAULT)));
+    }
+
+    /**
+     * Ring capacity from {@link #RING_CAPACITY_PROP_NAME}.
+     *
+     * @return bytes per ring.
+     */
+    public static int ringCapacity()
+    {
+        return Integer.getInteger(RING_CAPACITY_PROP_NAME, RING_CAPACITY_DEFAULT);
+    }
+
+    /**
+     * Step batch from {@link #STEP_BATCH_PROP_NAME}.
+     *
+     * @return cells per batch.
+     */
+    public static int stepBatch()
+    {
+        return Integer.getInteger(STEP_BATCH_PROP_NAME, STEP_BATCH_DEFAULT);
     }
 
     /**

@@ -25,6 +25,9 @@ public final class Context
     private boolean pin = Configuration.pin();
     private String placement = Configuration.placement();
     private Consumer<String> warnings = (warning) -> System.err.println("karyon: warning: " + warning);
+    private boolean freeRunning = Configuration.freeRunning();
+    private int ringCapacity = Configuration.ringCapacity();
+    private int stepBatch = Configuration.stepBatch();
     private Path arenaFile;
     private ThreadingMode resolvedThreadingMode;
     private Placement resolvedPlacement;
@@ -78,6 +81,15 @@ public final class Context
             warnings.accept("busy-spinning " + workerCount + " workers on " +
                 Runtime.getRuntime().availableProcessors() + " cores makes them take turns: choose the backoff idle " +
                 "strategy when workers share cores");
+        }
+        if (ringCapacity < 1024 || Integer.bitCount(ringCapacity) != 1 || ringCapacity > (1 << 30))
+        {
+            throw new ConfigurationException(Configuration.RING_CAPACITY_PROP_NAME +
+                " must be a power of two in 1024..2^30: ringCapacity=" + ringCapacity);
+        }
+        if (stepBatch <= 0)
+        {
+            throw new ConfigurationException(Configuration.STEP_BATCH_PROP_NAME + " must be > 0: stepBatch=" + stepBatch);
         }
         if (errorLogLength < 1024)
         {
@@ -279,6 +291,72 @@ public final class Context
     }
 
     /**
+     * Whether cells run free (messages handled as they arrive) rather than in ticks.
+     *
+     * @return true for free-running mode.
+     */
+    public boolean freeRunning()
+    {
+        return freeRunning;
+    }
+
+    /**
+     * Chooses free-running mode (lowest latency, no determinism) or tick mode (the default).
+     *
+     * @param freeRunning true for free-running mode.
+     * @return this.
+     */
+    public Context freeRunning(final boolean freeRunning)
+    {
+        this.freeRunning = freeRunning;
+        return this;
+    }
+
+    /**
+     * Free-running mode: bytes of each ring between two workers.
+     *
+     * @return ring capacity.
+     */
+    public int ringCapacity()
+    {
+        return ringCapacity;
+    }
+
+    /**
+     * Sets the bytes of each ring between two workers (free-running mode).
+     *
+     * @param ringCapacity a power of two, >= 1024.
+     * @return this.
+     */
+    public Context ringCapacity(final int ringCapacity)
+    {
+        this.ringCapacity = ringCapacity;
+        return this;
+    }
+
+    /**
+     * Free-running mode: cells stepped between two looks at the rings.
+     *
+     * @return step batch.
+     */
+    public int stepBatch()
+    {
+        return stepBatch;
+    }
+
+    /**
+     * Sets the cells stepped between two looks at the rings (free-running mode).
+     *
+     * @param stepBatch > 0.
+     * @return this.
+     */
+    public Context stepBatch(final int stepBatch)
+    {
+        this.stepBatch = stepBatch;
+        return this;
+    }
+
+    /**
      * Where warnings go (pinning refused, oversubscribed spinning).
      *
      * @return the warning consumer.
@@ -351,7 +429,8 @@ public final class Context
     {
         return "Context{seed=" + seed + ", stateLength=" + stateLength + ", chunkShift=" + chunkShift +
             ", workerCount=" + workerCount + ", threadingMode=" + threadingMode + ", idleStrategy=" + idleStrategy +
-            ", pin=" + pin + ", placement=" + placement + ", errorLogLength=" + errorLogLength +
+            ", pin=" + pin + ", placement=" + placement + ", freeRunning=" + freeRunning + ", ringCapacity=" +
+            ringCapacity + ", stepBatch=" + stepBatch + ", errorLogLength=" + errorLogLength +
             ", arenaFile=" + arenaFile + "}";
     }
 }

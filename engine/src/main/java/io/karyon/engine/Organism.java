@@ -5,6 +5,7 @@ import io.karyon.engine.cell.CellDescriptor;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.cell.CellLayout;
 import io.karyon.engine.cell.Handle;
+import io.karyon.scheduler.Channel;
 import io.karyon.scheduler.IdleStrategies;
 import io.karyon.scheduler.Pinning;
 import io.karyon.scheduler.RestingIdleStrategy;
@@ -13,6 +14,7 @@ import io.karyon.scheduler.TickBarrier;
 import io.karyon.scheduler.Workers;
 import org.HdrHistogram.Histogram;
 import org.agrona.BufferUtil;
+import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SystemEpochClock;
@@ -76,6 +78,7 @@ public final class Organism implements AutoCloseable
     private long ticks;
     private long externalSent;
     private long externalDeadLetters;
+    private long epoch;
     private KaryonException failure;
     private boolean closed;
 
@@ -93,18 +96,35 @@ public final class Organism implements AutoCloseable
         this.roundRobinHint = new int[workerCount];
         for (int w = 0; w < workerCount; w++)
         {
-            slices[w] = new Slice(w, workerCount, arena, reasons, context.seed(), errorLog);
+            slices[w] = new Slice(w, workerCount, arena, reasons, context.seed(), errorLog, context.freeRunning(),
+                context.stepBatch());
             external[w] = new MessageQueue(64);
         }
         for (int w = 0; w < workerCount; w++)
         {
             slices[w].connect(slices, external[w]);
         }
+        if (context.freeRunning())
+        {
+            for (int from = 0; from < workerCount; from++)
+            {
+                for (int to = 0; to < workerCount; to++)
+                {
+                    if (from != to)
+                    {
+                        final Channel channel = new Channel(context.ringCapacity(), MessageQueue.RECORD_LENGTH);
+                        slices[from].channels(to, channel, null);
+                        slices[to].channels(from, null, channel);
+                    }
+                }
+            }
+        }
         this.barrier = new TickBarrier(workerCount);
-        final List<TickAgent> agents = new ArrayList<>(workerCount);
+        final List<Agent> agents = new ArrayList<>(workerCount);
         for (int w = 0; w < workerCount; w++)
         {
-            agents.add(new TickAgent(slices[w], barrier, tickLatencies));
+            agents.add(context.freeRunning() ?
+                new FreeRunningAgent(slices[w], barrier) : new TickAgent(slices[w], barrier, tickLatencies));
         }
         final boolean dedicated = ThreadingMode.DEDICATED == context.threadingMode();
         final int[] cpus = context.pin() && dedicated ? Pinning.plan(workerCount, Pinning.allowedCpus()) : null;
@@ -436,6 +456,10 @@ public final class Organism implements AutoCloseable
             throw new IllegalArgumentException("ticks must be >= 0: ticks=" + ticks);
         }
         ensureUsable();
+        if (context.freeRunning())
+        {
+            throw new IllegalStateException("a free-running organism has no ticks to run: use start() and stop()");
+        }
         final long target = this.ticks + ticks;
         barrier.target(target);
         final IdleStrategy idle = driverIdle;
@@ -460,6 +484,105 @@ public final class Organism implements AutoCloseable
             final int lowest = slices[w].takeLowestFreedChunk();
             fillHint = Math.min(fillHint, lowest);
             roundRobinHint[w] = Math.min(roundRobinHint[w], lowest);
+        }
+    }
+
+    /**
+     * Free-running mode: lets the workers run, handling messages as they arrive and stepping cells in batches, until
+     * {@link #stop()}. While started, only {@link #stop()}, {@link #awaitQuiescence(long)}, {@link #isStarted()} and
+     * {@link #close()} may be called.
+     *
+     * @throws IllegalStateException in tick mode, or if started already.
+     */
+    public void start()
+    {
+        ensureUsable();  // also checks it is stopped
+        if (!context.freeRunning())
+        {
+            throw new IllegalStateException("start() is for free-running organisms: tick mode runs with run(ticks)");
+        }
+        epoch++;
+        barrier.target(epoch);
+    }
+
+    /**
+     * Free-running mode: stops the workers and waits until each has acknowledged, so that counters, cells and
+     * pending messages can be read and changed. Messages still in flight stay queued for the next start.
+     *
+     * @throws IllegalStateException in tick mode, or if not started.
+     */
+    public void stop()
+    {
+        ensureOpen();
+        if (!isStarted())
+        {
+            throw new IllegalStateException("stop() without start()");
+        }
+        epoch++;
+        barrier.target(epoch);
+        final IdleStrategy idle = driverIdle;
+        idle.reset();
+        final boolean invoker = ThreadingMode.INVOKER == workers.mode();
+        while (!barrier.isComplete(epoch))
+        {
+            checkWorkers();
+            if (invoker)
+            {
+                workers.invoke();
+            }
+            else
+            {
+                idle.idle();
+            }
+        }
+        barrier.complete(epoch);
+    }
+
+    /**
+     * Whether a free-running organism is started.
+     *
+     * @return true between {@link #start()} and {@link #stop()}.
+     */
+    public boolean isStarted()
+    {
+        return 0 != (epoch & 1);
+    }
+
+    /**
+     * Free-running mode: runs until no message is left in flight (every one delivered or counted as a dead letter),
+     * or the deadline passes, and leaves the organism stopped either way. Checks by stopping the workers, so it is
+     * for tests and batch drivers, not for a hot loop.
+     *
+     * @param timeoutNs how long to wait.
+     * @return true if quiet, false if the deadline passed first.
+     */
+    public boolean awaitQuiescence(final long timeoutNs)
+    {
+        final long deadlineNs = System.nanoTime() + timeoutNs;
+        final boolean invoker = ThreadingMode.INVOKER == workers.mode();
+        while (true)
+        {
+            if (!isStarted())
+            {
+                start();
+            }
+            if (invoker)
+            {
+                workers.invoke();
+            }
+            else
+            {
+                driverIdle.idle();
+            }
+            stop();
+            if (0 == stats().pending())
+            {
+                return true;
+            }
+            if (System.nanoTime() - deadlineNs > 0)
+            {
+                return false;
+            }
         }
     }
 
@@ -512,6 +635,7 @@ public final class Organism implements AutoCloseable
     public Stats stats()
     {
         ensureOpen();
+        ensureStopped();
         long updates = 0;
         long sent = externalSent;
         long delivered = 0;
@@ -519,6 +643,7 @@ public final class Organism implements AutoCloseable
         long spawned = 0;
         long deaths = 0;
         long crossWorker = 0;
+        long spilled = 0;
         long errorsNotLogged = 0;
         long pending = 0;
         final long[] byCode = new long[ExitReasons.MAX_REASONS];
@@ -532,6 +657,7 @@ public final class Organism implements AutoCloseable
             spawned += slice.spawned;
             deaths += slice.deathsTotal;
             crossWorker += slice.crossWorker;
+            spilled += slice.spilled;
             errorsNotLogged += slice.errorsNotLogged;
             pending += slice.pendingMessages() + external[w].count();
             for (int i = 0; i < byCode.length; i++)
@@ -548,7 +674,7 @@ public final class Organism implements AutoCloseable
             }
         }
         return new Stats(ticks, arena.live(), spawned, updates, sent, delivered, deadLetters, pending, deaths,
-            Collections.unmodifiableMap(byReason), crossWorker, errorsNotLogged);
+            Collections.unmodifiableMap(byReason), crossWorker, spilled, errorsNotLogged);
     }
 
     /**
@@ -654,6 +780,15 @@ public final class Organism implements AutoCloseable
         if (null != failure)
         {
             throw new IllegalStateException("organism stopped after a worker failed: " + failure.getMessage(), failure);
+        }
+        ensureStopped();
+    }
+
+    private void ensureStopped()
+    {
+        if (isStarted())
+        {
+            throw new IllegalStateException("organism is running free: stop() it first");
         }
     }
 

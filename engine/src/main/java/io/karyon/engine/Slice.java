@@ -3,9 +3,14 @@ package io.karyon.engine;
 import io.karyon.engine.cell.Arena;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.cell.Handle;
+import io.karyon.scheduler.Channel;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.IntArrayList;
+import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.errors.DistinctErrorLog;
+
+import java.nio.ByteBuffer;
 
 import static io.karyon.engine.cell.Arena.CHUNK_HEADER_LENGTH;
 import static io.karyon.engine.cell.Arena.FAMILY_CHUNKS;
@@ -56,6 +61,18 @@ final class Slice extends SliceRhsPadding implements CellContext
     private final int[] sourcePositions;
     private final DistinctErrorLog errorLog;
     private MessageQueue external;
+
+    // Free-running mode.
+    private final boolean freeRunning;
+    private final int stepBatch;
+    private final Channel[] channelsOut;
+    private final Channel[] channelsIn;
+    private final UnsafeBuffer record = new UnsafeBuffer(ByteBuffer.allocateDirect(MessageQueue.RECORD_LENGTH));
+    private final MessageHandler ringHandler = this::onRingMessage;
+    private MessageQueue local = new MessageQueue(256);
+    private MessageQueue localDelivering = new MessageQueue(256);
+    private int cursorChunk;
+    private int cursorWord;
     private Behaviour[] behaviours = new Behaviour[0];
     private boolean[] hasTick = new boolean[0];
     private MessageQueue[] sending;
@@ -73,8 +90,12 @@ final class Slice extends SliceRhsPadding implements CellContext
     final long[] deaths = new long[ExitReasons.MAX_REASONS];
 
     Slice(final int id, final int workerCount, final Arena arena, final ExitReasons reasons, final long seed,
-        final DistinctErrorLog errorLog)
+        final DistinctErrorLog errorLog, final boolean freeRunning, final int stepBatch)
     {
+        this.freeRunning = freeRunning;
+        this.stepBatch = stepBatch;
+        this.channelsOut = new Channel[workerCount];
+        this.channelsIn = new Channel[workerCount];
         this.id = id;
         this.workerCount = workerCount;
         this.arena = arena;
@@ -115,6 +136,15 @@ final class Slice extends SliceRhsPadding implements CellContext
         this.external = external;
     }
 
+    /**
+     * Free-running mode: the channel this worker sends to {@code peer} through, and the one it receives from it by.
+     */
+    void channels(final int peer, final Channel out, final Channel in)
+    {
+        channelsOut[peer] = out;
+        channelsIn[peer] = in;
+    }
+
     void behaviours(final Behaviour[] behaviours)
     {
         final boolean[] hasTick = new boolean[behaviours.length];
@@ -141,10 +171,17 @@ final class Slice extends SliceRhsPadding implements CellContext
 
     int pendingMessages()
     {
-        int pending = 0;
+        int pending = local.count();
         for (final MessageQueue queue : sending)
         {
             pending += queue.count();
+        }
+        for (int w = 0; w < workerCount; w++)
+        {
+            if (null != channelsOut[w])
+            {
+                pending += channelsOut[w].pending();
+            }
         }
         return pending;
     }
@@ -599,6 +636,173 @@ final class Slice extends SliceRhsPadding implements CellContext
     }
 
     // ---------------------------------------------------------------------------------------------------------------
+    // Free-running mode.
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /**
+     * One duty cycle in free-running mode: the driver's messages, spilled records into the rings, the rings and the
+     * local queue drained (each message handled at once), then a batch of tick steps. Bounded, so that a worker comes
+     * back to its rings every {@code stepBatch} cells.
+     *
+     * @return work done.
+     */
+    int freeWork()
+    {
+        inTick = true;
+        try
+        {
+            int work = 0;
+            final MessageQueue external = this.external;
+            if (external.count() > 0)
+            {
+                for (int i = 0, count = external.count(); i < count; i++)
+                {
+                    deliverNow(external.target(i), external.sender(i), external.type(i), external.payload(i));
+                }
+                work += external.count();
+                external.clear();
+            }
+            for (int w = 0; w < workerCount; w++)
+            {
+                final Channel out = channelsOut[w];
+                if (null != out && out.spillSize() > 0)
+                {
+                    work += out.flush();
+                }
+            }
+            for (int w = 0; w < workerCount; w++)
+            {
+                final Channel in = channelsIn[w];
+                if (null != in)
+                {
+                    work += in.drain(ringHandler, stepBatch);
+                }
+            }
+            if (local.count() > 0)
+            {
+                final MessageQueue delivering = local;
+                local = localDelivering;
+                localDelivering = delivering;
+                for (int i = 0, count = delivering.count(); i < count; i++)
+                {
+                    deliverNow(delivering.target(i), delivering.sender(i), delivering.type(i), delivering.payload(i));
+                }
+                work += delivering.count();
+                delivering.clear();
+            }
+            work += stepSome(stepBatch);
+            activateNewborn();
+            return work;
+        }
+        finally
+        {
+            inTick = false;
+        }
+    }
+
+    private void onRingMessage(final int typeId, final MutableDirectBuffer buffer, final int index, final int length)
+    {
+        deliverNow(buffer.getLong(index + MessageQueue.TARGET_OFFSET), buffer.getLong(index + MessageQueue.SENDER_OFFSET),
+            buffer.getInt(index + MessageQueue.TYPE_OFFSET), buffer.getLong(index + MessageQueue.PAYLOAD_OFFSET));
+    }
+
+    private void deliverNow(final long target, final long sender, final int type, final long payload)
+    {
+        final int slot = Handle.slot(target);
+        if (!arena.exists(slot))
+        {
+            deadLetters++;
+            return;
+        }
+        final CellFlyweight cell = arena.wrap(this.cell, slot);
+        if (STATUS_ALIVE != cell.status() || cell.generation() != Handle.generation(target))
+        {
+            deadLetters++;
+            return;
+        }
+        delivered++;
+        try
+        {
+            behaviours[cell.behaviourId()].onMessage(cell, this, sender, type, payload);
+        }
+        catch (final Throwable t)
+        {
+            onFailure(t);
+        }
+        if (dyingReason >= 0)
+        {
+            finishDeath(slot);
+        }
+    }
+
+    /**
+     * Advances up to about {@code limit} cells with a tick step, continuing where the last batch stopped; a pass over
+     * all of this worker's cells counts as one tick of this worker.
+     */
+    private int stepSome(final int limit)
+    {
+        final IntArrayList chunks = this.chunks;
+        final int size = chunks.size();
+        if (0 == size)
+        {
+            return 0;
+        }
+        final Behaviour[] behaviours = this.behaviours;
+        final CellFlyweight cell = this.cell;
+        int stepped = 0;
+        while (stepped < limit)
+        {
+            if (cursorChunk >= size)
+            {
+                cursorChunk = 0;
+                cursorWord = 0;
+                tick++;
+                if (0 == stepped)
+                {
+                    // A whole pass found nothing to step: leave the rest of the batch to the idle strategy.
+                    break;
+                }
+            }
+            final int chunk = chunks.getInt(cursorChunk);
+            final UnsafeBuffer buffer = arena.chunk(chunk);
+            final int words = (arena.highWater(chunk) + 63) >>> 6;
+            final int base = chunk << chunkShift;
+            while (cursorWord < words && stepped < limit)
+            {
+                final int w = cursorWord++;
+                long bits = buffer.getLong(stepOffset + (w << 3));
+                while (0 != bits)
+                {
+                    final int index = (w << 6) | Long.numberOfTrailingZeros(bits);
+                    bits &= bits - 1;
+                    final int offset = CHUNK_HEADER_LENGTH + index * slotLength;
+                    cell.wrap(buffer, offset, base | index);
+                    stepped++;
+                    try
+                    {
+                        behaviours[buffer.getShort(offset + BEHAVIOUR_ID_OFFSET)].onTick(cell, this);
+                    }
+                    catch (final Throwable t)
+                    {
+                        onFailure(t);
+                    }
+                    if (dyingReason >= 0)
+                    {
+                        finishDeath(base | index);
+                    }
+                }
+            }
+            if (cursorWord >= words)
+            {
+                cursorChunk++;
+                cursorWord = 0;
+            }
+        }
+        updates += stepped;
+        return stepped;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
     // CellContext: called by behaviours during a visit.
     // ---------------------------------------------------------------------------------------------------------------
 
@@ -638,12 +842,31 @@ final class Slice extends SliceRhsPadding implements CellContext
             return DEAD_LETTER;
         }
         final int owner = owner(slot, chunkShift, workerCount);
+        sent++;
         if (owner != id)
         {
             crossWorker++;
         }
-        sending[owner].append(target, cell.handle(), type, payload);
-        sent++;
+        if (!freeRunning)
+        {
+            sending[owner].append(target, cell.handle(), type, payload);
+        }
+        else if (owner == id)
+        {
+            local.append(target, cell.handle(), type, payload);
+        }
+        else
+        {
+            final UnsafeBuffer record = this.record;
+            record.putLong(MessageQueue.TARGET_OFFSET, target);
+            record.putLong(MessageQueue.SENDER_OFFSET, cell.handle());
+            record.putLong(MessageQueue.PAYLOAD_OFFSET, payload);
+            record.putInt(MessageQueue.TYPE_OFFSET, type);
+            if (Channel.SPILLED == channelsOut[owner].offer(record))
+            {
+                spilled++;
+            }
+        }
         return SENT;
     }
 

@@ -25,6 +25,7 @@ abstract class SliceCounters extends SliceLhsPadding
     long spawned;
     long deathsTotal;
     long crossWorker;
+    long spilled;
     long errorsNotLogged;
 }
 

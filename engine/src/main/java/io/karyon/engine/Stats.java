@@ -16,6 +16,7 @@ import java.util.Map;
  * @param deaths         cells that died, all reasons.
  * @param deathsByReason deaths per exit reason name, only reasons with deaths, in code order.
  * @param crossWorker    messages sent by a cell on one worker to a cell on another.
+ * @param spilled        messages that found their ring full and waited in the sender's spill buffer (free-running).
  * @param errorsNotLogged behaviour exceptions that did not fit in the distinct error log.
  */
 public record Stats(
@@ -30,6 +31,7 @@ public record Stats(
     long deaths,
     Map<String, Long> deathsByReason,
     long crossWorker,
+    long spilled,
     long errorsNotLogged)
 {
 }
