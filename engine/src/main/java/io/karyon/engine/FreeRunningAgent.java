@@ -7,9 +7,10 @@ import org.agrona.concurrent.Agent;
  * A worker in free-running mode: while the driver has the organism started, runs its slice's duty cycle (messages
  * handled as they arrive, tick steps in bounded batches); while stopped, acknowledges the stop once and rests.
  * <p>
- * The barrier's target is the run epoch: odd while started, even while stopped. A worker acknowledges a stop by
- * arriving at the barrier with the even epoch, after which it touches nothing until the next start: the release
- * of that arrival is what lets the driver read counters and change cells.
+ * The barrier's target is the run epoch: odd while started, even while stopped. In a started epoch a worker arrives
+ * with the odd epoch once it has made a full pass over its cells (so the driver can tell that everyone has worked);
+ * it acknowledges a stop by arriving with the even epoch, after which it touches nothing until the next start: the
+ * release of that arrival is what lets the driver read counters and change cells.
  * <p>
  * <b>Note:</b> not threadsafe; run by one thread at a time.
  */
@@ -19,6 +20,7 @@ final class FreeRunningAgent implements Agent
     private final TickBarrier barrier;
     private final String roleName;
     private long acknowledged;
+    private long passesAtStart = -1;
 
     FreeRunningAgent(final Slice slice, final TickBarrier barrier)
     {
@@ -40,9 +42,20 @@ final class FreeRunningAgent implements Agent
                 acknowledged = epoch;
                 barrier.arrive(slice.id, epoch);
             }
+            passesAtStart = -1;
             return 0;
         }
-        return slice.freeWork();
+        if (passesAtStart < 0)
+        {
+            passesAtStart = slice.currentTick();
+        }
+        final int work = slice.freeWork();
+        if (acknowledged != epoch && slice.currentTick() > passesAtStart)
+        {
+            acknowledged = epoch;
+            barrier.arrive(slice.id, epoch);
+        }
+        return work;
     }
 
     /**

@@ -112,9 +112,8 @@ public final class Organism implements AutoCloseable
                 {
                     if (from != to)
                     {
-                        final Channel channel = new Channel(context.ringCapacity(), MessageQueue.RECORD_LENGTH);
-                        slices[from].channels(to, channel, null);
-                        slices[to].channels(from, null, channel);
+                        slices[from].connectChannel(
+                            slices[to], new Channel(context.ringCapacity(), MessageQueue.RECORD_LENGTH));
                     }
                 }
             }
@@ -549,9 +548,10 @@ public final class Organism implements AutoCloseable
     }
 
     /**
-     * Free-running mode: runs until no message is left in flight (every one delivered or counted as a dead letter),
-     * or the deadline passes, and leaves the organism stopped either way. Checks by stopping the workers, so it is
-     * for tests and batch drivers, not for a hot loop.
+     * Free-running mode: runs until the organism is quiet, or the deadline passes, and leaves it stopped either way.
+     * Quiet means that over a stretch in which every worker made at least one full pass over its cells (and drained
+     * its rings), no message was sent and none is left in flight. Checks by stopping the workers, so it is for tests
+     * and batch drivers, not for a hot loop.
      *
      * @param timeoutNs how long to wait.
      * @return true if quiet, false if the deadline passed first.
@@ -560,22 +560,31 @@ public final class Organism implements AutoCloseable
     {
         final long deadlineNs = System.nanoTime() + timeoutNs;
         final boolean invoker = ThreadingMode.INVOKER == workers.mode();
+        if (isStarted())
+        {
+            stop();
+        }
         while (true)
         {
-            if (!isStarted())
+            final long sentBefore = stats().sent();
+            start();
+            final IdleStrategy idle = driverIdle;
+            idle.reset();
+            while (!barrier.isComplete(epoch) && System.nanoTime() - deadlineNs < 0)
             {
-                start();
-            }
-            if (invoker)
-            {
-                workers.invoke();
-            }
-            else
-            {
-                driverIdle.idle();
+                checkWorkers();
+                if (invoker)
+                {
+                    workers.invoke();
+                }
+                else
+                {
+                    idle.idle();
+                }
             }
             stop();
-            if (0 == stats().pending())
+            final Stats stats = stats();
+            if (0 == stats.pending() && stats.sent() == sentBefore)
             {
                 return true;
             }

@@ -137,12 +137,12 @@ final class Slice extends SliceRhsPadding implements CellContext
     }
 
     /**
-     * Free-running mode: the channel this worker sends to {@code peer} through, and the one it receives from it by.
+     * Free-running mode: connects this worker's channel to {@code peer}, which the peer reads.
      */
-    void channels(final int peer, final Channel out, final Channel in)
+    void connectChannel(final Slice peer, final Channel channel)
     {
-        channelsOut[peer] = out;
-        channelsIn[peer] = in;
+        channelsOut[peer.id] = channel;
+        peer.channelsIn[id] = channel;
     }
 
     void behaviours(final Behaviour[] behaviours)
@@ -745,6 +745,7 @@ final class Slice extends SliceRhsPadding implements CellContext
         final int size = chunks.size();
         if (0 == size)
         {
+            tick++;
             return 0;
         }
         final Behaviour[] behaviours = this.behaviours;

@@ -25,16 +25,16 @@ import java.util.concurrent.Callable;
     description = {
         "Runs workloads and prints one JSON line per workload on stdout (progress on stderr).",
         "Each figure is the median of the measured rounds, after the warm-up rounds; set-up is not timed.",
-        "Workloads in this build: W1 (spawn), W2 (ring), W3 (tick)."
+        "Workloads in this build: W1 (spawn), W2 (ring), W3 (tick), W7 (latency)."
     })
 public final class BenchCommand implements Callable<Integer>
 {
-    static final List<String> WORKLOADS = List.of(W1Spawn.ID, W2Ring.ID, W3Tick.ID);
+    static final List<String> WORKLOADS = List.of(W1Spawn.ID, W2Ring.ID, W3Tick.ID, W7Latency.ID);
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "WORKLOAD", arity = "1..*", description = "W1, W2, W3, or all")
+    @Parameters(paramLabel = "WORKLOAD", arity = "1..*", description = "W1, W2, W3, W7, or all")
     List<String> workloads;
 
     @Option(names = "--cells", paramLabel = "N", description = "cells (default: ${DEFAULT-VALUE})")
@@ -55,6 +55,12 @@ public final class BenchCommand implements Callable<Integer>
 
     @Option(names = "--hops", paramLabel = "H", description = "W2: hops per round (default: ${DEFAULT-VALUE})")
     long hops = 100_000_000;
+
+    @Option(names = "--pairs", paramLabel = "P", description = "W7: ping-pong pairs (default: ${DEFAULT-VALUE})")
+    long pairs = 1_000;
+
+    @Option(names = "--millis", paramLabel = "MS", description = "W7: length of a round in ms (default: ${DEFAULT-VALUE})")
+    long millis = 2_000;
 
     @Option(names = "--placement", paramLabel = "NAME",
         description = "W2: where ring cells live: pairs, round-robin or fill (default: ${DEFAULT-VALUE})")
@@ -86,6 +92,8 @@ public final class BenchCommand implements Callable<Integer>
         Cli.idleStrategy(spec, "--idle", idle);
         Cli.range(spec, "--tokens", tokens, 1, Integer.MAX_VALUE);
         Cli.range(spec, "--hops", hops, tokens, Long.MAX_VALUE);
+        Cli.range(spec, "--pairs", pairs, 1, Integer.MAX_VALUE / 2);
+        Cli.range(spec, "--millis", millis, 1, 3_600_000);
         if (!W2Ring.PLACEMENTS.contains(placement))
         {
             throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--placement': " +
@@ -97,7 +105,7 @@ public final class BenchCommand implements Callable<Integer>
 
         final PrintWriter stdout = spec.commandLine().getOut();
         final BenchParams params = new BenchParams((int)cells, workers, rounds, warmup, seed, ticks, (int)tokens, hops,
-            placement, idle, !noPin, out, spec.commandLine().getErr());
+            placement, (int)pairs, millis, idle, !noPin, out, spec.commandLine().getErr());
         for (final String workload : selected)
         {
             final String line;
@@ -108,6 +116,9 @@ public final class BenchCommand implements Callable<Integer>
                     break;
                 case W2Ring.ID:
                     line = W2Ring.run(params);
+                    break;
+                case W7Latency.ID:
+                    line = W7Latency.run(params);
                     break;
                 default:
                     line = W3Tick.run(params);

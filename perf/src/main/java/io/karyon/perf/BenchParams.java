@@ -17,6 +17,8 @@ import java.nio.file.Path;
  * @param tokens   W2: tokens in flight.
  * @param hops     W2: hops per round, over all tokens.
  * @param ringPlacement W2: where the ring's cells go: pairs, round-robin or fill.
+ * @param pairs    W7: ping-pong pairs.
+ * @param millis   W7: length of a round in milliseconds.
  * @param idle     idle strategy of the workers.
  * @param pin      whether workers are pinned.
  * @param out      folder for .hgrm files.
@@ -24,7 +26,7 @@ import java.nio.file.Path;
  */
 record BenchParams(
     int cells, int workers, int rounds, int warmup, long seed, int ticks, int tokens, long hops,
-    String ringPlacement, String idle, boolean pin, Path out, PrintWriter progress)
+    String ringPlacement, int pairs, long millis, String idle, boolean pin, Path out, PrintWriter progress)
 {
     /**
      * A context with the workers, idle strategy and pinning asked for.
