@@ -1,6 +1,7 @@
 package io.karyon.engine;
 
 import org.agrona.BufferUtil;
+import org.agrona.collections.IntArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteBuffer;
@@ -94,8 +95,48 @@ final class MessageQueue extends MessageQueueRhsPadding
         return count;
     }
 
+    /**
+     * Notes that the records appended from now on come from senders of another family: the queue keeps the runs
+     * of records per sender family, in order, so that a receiver can merge queues by family without reading every
+     * record.
+     */
+    void startRun(final int family)
+    {
+        runFamilies.addInt(family);
+        runStarts.addInt(count);
+        lastFamily = family;
+    }
+
+    int lastFamily()
+    {
+        return lastFamily;
+    }
+
+    int runCount()
+    {
+        return runFamilies.size();
+    }
+
+    int runFamily(final int run)
+    {
+        return runFamilies.getInt(run);
+    }
+
+    int runStart(final int run)
+    {
+        return runStarts.getInt(run);
+    }
+
+    int runEnd(final int run)
+    {
+        return run + 1 < runStarts.size() ? runStarts.getInt(run + 1) : count;
+    }
+
     void clear()
     {
+        runFamilies.clear();
+        runStarts.clear();
+        lastFamily = -1;
         count = 0;
     }
 
@@ -173,8 +214,11 @@ abstract class MessageQueueLhsPadding
 abstract class MessageQueueFields extends MessageQueueLhsPadding
 {
     final UnsafeBuffer buffer = new UnsafeBuffer(0, 0);
+    final IntArrayList runFamilies = new IntArrayList();
+    final IntArrayList runStarts = new IntArrayList();
     ByteBuffer memory;
     int count;
+    int lastFamily = -1;
 }
 
 /**

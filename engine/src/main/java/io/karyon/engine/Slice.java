@@ -44,6 +44,7 @@ final class Slice extends SliceRhsPadding implements CellContext
     private final long seed;
     private final int chunkShift;
     private final int chunkMask;
+    private final int familyBitShift;
     private final int slotLength;
     private final int stateLength;
     private final int stepOffset;
@@ -104,6 +105,7 @@ final class Slice extends SliceRhsPadding implements CellContext
         this.errorLog = errorLog;
         this.chunkShift = arena.chunkShift();
         this.chunkMask = arena.chunkSlots() - 1;
+        this.familyBitShift = chunkShift + FAMILY_SHIFT;
         this.slotLength = arena.slotLength();
         this.stateLength = arena.stateLength();
         this.stepOffset = arena.bitmapOffset(STEP);
@@ -310,8 +312,9 @@ final class Slice extends SliceRhsPadding implements CellContext
     }
 
     /**
-     * Merges the queues every worker filled for this one in the previous tick, in sender-slot order (each queue is
-     * in that order already), then the driver's messages, into the inbox.
+     * Merges the queues every worker filled for this one in the previous tick, in sender-slot order, then the
+     * driver's messages, into the inbox. Each queue is in sender-slot order already and is cut into runs by sender
+     * family; a family belongs to one worker, so merging is ordering the runs by family and copying each whole.
      */
     private void gather(final long tick)
     {
@@ -347,44 +350,28 @@ final class Slice extends SliceRhsPadding implements CellContext
         }
     }
 
-    private void merge(final MessageQueue inbox, final MessageQueue[] sources, final int[] positions)
+    private void merge(final MessageQueue inbox, final MessageQueue[] sources, final int[] runs)
     {
         while (true)
         {
             int best = -1;
-            int bestSlot = Integer.MAX_VALUE;
-            int nextSlot = Integer.MAX_VALUE;
+            int bestFamily = Integer.MAX_VALUE;
             for (int s = 0; s < sources.length; s++)
             {
                 final MessageQueue source = sources[s];
-                if (positions[s] < source.count())
+                if (runs[s] < source.runCount() && source.runFamily(runs[s]) < bestFamily)
                 {
-                    final int slot = Handle.slot(source.sender(positions[s]));
-                    if (slot < bestSlot)
-                    {
-                        nextSlot = bestSlot;
-                        bestSlot = slot;
-                        best = s;
-                    }
-                    else if (slot < nextSlot)
-                    {
-                        nextSlot = slot;
-                    }
+                    bestFamily = source.runFamily(runs[s]);
+                    best = s;
                 }
             }
             if (best < 0)
             {
                 return;
             }
-            // Take the whole run of the best source that comes before every other source's head.
             final MessageQueue source = sources[best];
-            int end = positions[best] + 1;
-            while (end < source.count() && Handle.slot(source.sender(end)) < nextSlot)
-            {
-                end++;
-            }
-            inbox.appendRange(source, positions[best], end);
-            positions[best] = end;
+            final int run = runs[best]++;
+            inbox.appendRange(source, source.runStart(run), source.runEnd(run));
         }
     }
 
@@ -850,7 +837,13 @@ final class Slice extends SliceRhsPadding implements CellContext
         }
         if (!freeRunning)
         {
-            sending[owner].append(target, cell.handle(), type, payload);
+            final MessageQueue queue = sending[owner];
+            final int family = cell.slot() >>> familyBitShift;
+            if (family != queue.lastFamily())
+            {
+                queue.startRun(family);
+            }
+            queue.append(target, cell.handle(), type, payload);
         }
         else if (owner == id)
         {

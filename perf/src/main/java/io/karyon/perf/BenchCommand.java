@@ -63,8 +63,8 @@ public final class BenchCommand implements Callable<Integer>
     long millis = 2_000;
 
     @Option(names = "--placement", paramLabel = "NAME",
-        description = "W2: where ring cells live: pairs, round-robin or fill (default: ${DEFAULT-VALUE})")
-    String placement = "pairs";
+        description = "W2: where ring cells live: random, pairs, round-robin or fill (default: ${DEFAULT-VALUE})")
+    String placement = "random";
 
     @Option(names = "--rounds", paramLabel = "N", description = "measured rounds, >= 3 (default: ${DEFAULT-VALUE})")
     int rounds = 3;

@@ -21,9 +21,11 @@ import java.util.Locale;
  * <p>
  * Where the ring's cells live ({@code --placement}):
  * <ul>
- * <li>{@code pairs} (default): ring cells 2k and 2k+1 share a worker and the pairs are dealt to the workers in turn,
- * so every other hop crosses workers (half of them, with two or more workers) and tokens spaced evenly are spread
- * evenly over the workers.</li>
+ * <li>{@code random} (default): each ring cell is on a worker drawn from the seed, so a hop crosses workers with
+ * probability 1 - 1/workers (about half with two) and the tokens spread evenly over the workers in every tick. Each
+ * worker still holds its ring cells in ring order, so a token's next cell on the same worker is close in memory.</li>
+ * <li>{@code pairs}: ring cells 2k and 2k+1 share a worker and the pairs are dealt to the workers in turn: every
+ * other hop crosses, but tokens spaced a multiple of 2 x workers apart all sit on the same worker in each tick.</li>
  * <li>{@code round-robin}: ring cell i is on worker i mod workers: every hop crosses. With tokens spaced an even
  * number of cells apart and two workers, all tokens are on the same worker in each tick, and the workers take turns.</li>
  * <li>{@code fill}: cells fill one family of slots after another: only hops between families cross.</li>
@@ -32,7 +34,7 @@ import java.util.Locale;
 final class W2Ring
 {
     static final String ID = "W2";
-    static final List<String> PLACEMENTS = List.of("pairs", "round-robin", "fill");
+    static final List<String> PLACEMENTS = List.of("random", "pairs", "round-robin", "fill");
     static final CellLayout LAYOUT = CellLayout.builder()
         .longField("next")
         .longField("hops")
@@ -73,16 +75,18 @@ final class W2Ring
 
     /**
      * Spawns the ring's cells and returns their handles in ring order. With round-robin placement spawn k lands on
-     * worker k mod workers; pairs then deals the handles so that ring cell i sits on worker (i / 2) mod workers.
+     * worker k mod workers; random and pairs then deal those handles out so that ring cell i sits on the worker they
+     * choose for it, each worker's cells staying in ring order.
      */
-    private static long[] spawnRing(final Organism organism, final Genotype genotype, final int n, final String placement)
+    private static long[] spawnRing(
+        final Organism organism, final Genotype genotype, final int n, final String placement, final long seed)
     {
         final long[] spawned = new long[n];
         for (int k = 0; k < n; k++)
         {
             spawned[k] = organism.spawn(genotype);
         }
-        if (!"pairs".equals(placement))
+        if (!"pairs".equals(placement) && !"random".equals(placement))
         {
             return spawned;
         }
@@ -95,7 +99,8 @@ final class W2Ring
         final long[] ring = new long[n];
         for (int i = 0; i < n; i++)
         {
-            int w = (i >>> 1) % workers;
+            int w = "pairs".equals(placement) ?
+                (i >>> 1) % workers : (int)((BenchParams.generate(seed, i) >>> 1) % workers);
             while (next[w] >= n)
             {
                 w = (w + 1) % workers;
@@ -122,7 +127,7 @@ final class W2Ring
             workers = organism.workerCount();
             organism.registerBehaviour("ring", new RingCell());
             final Genotype genotype = organism.genotype("ring", LAYOUT, "ring");
-            final long[] ring = spawnRing(organism, genotype, n, params.ringPlacement());
+            final long[] ring = spawnRing(organism, genotype, n, params.ringPlacement(), params.seed());
             for (int i = 0; i < n; i++)
             {
                 organism.cell(ring[i]).putLong(NEXT, ring[(i + 1) % n]);

@@ -40,7 +40,7 @@ class KaryonCommandTest
             arguments("bench W2 --tokens 0", "0",
                 "karyon bench: Invalid value for option '--tokens': must be in 1..2147483647, was '0'"),
             arguments("bench W2 --placement sideways", "sideways",
-                "karyon bench: Invalid value for option '--placement': must be one of pairs, round-robin, fill, was 'sideways'"),
+                "karyon bench: Invalid value for option '--placement': must be one of random, pairs, round-robin, fill, was 'sideways'"),
             arguments("run --cells 0", "0",
                 "karyon run: Invalid value for option '--cells': must be in 1..2147483647, was '0'"),
             arguments("launch", "launch",
