@@ -74,6 +74,7 @@ public final class Organism implements AutoCloseable
     private final int chunkShift;
     private final int[] roundRobinHint;
     private int fillHint;
+    private Slice fillSlice;
     private long spawnCount;
     private long ticks;
     private long externalSent;
@@ -300,9 +301,29 @@ public final class Organism implements AutoCloseable
     public long spawn(final Genotype genotype)
     {
         ensureUsable();
-        final int chunk = Placement.ROUND_ROBIN == context.placement() ?
-            chunkOfWorker((int)(spawnCount++ % workerCount)) : chunkToFill();
-        return slices[ownerOfChunk(chunk)].spawnInto(chunk, genotype);
+        if (Placement.ROUND_ROBIN == context.placement())
+        {
+            final int chunk = chunkOfWorker((int)(spawnCount++ % workerCount));
+            return slices[ownerOfChunk(chunk)].spawnAt(arena.allocate(chunk), genotype);
+        }
+        // Fast path: the chunk the last spawn filled, while it has room and no lower slot was freed since.
+        int slot = null == fillSlice ? -1 : arena.allocate(fillHint);
+        if (slot < 0)
+        {
+            final int chunk = chunkToFill();
+            fillSlice = slices[ownerOfChunk(chunk)];
+            slot = arena.allocate(chunk);
+        }
+        return fillSlice.spawnAt(slot, genotype);
+    }
+
+    private void lowerFillHint(final int chunk)
+    {
+        if (chunk < fillHint)
+        {
+            fillHint = chunk;
+            fillSlice = null;
+        }
     }
 
     private int chunkToFill()
@@ -406,7 +427,7 @@ public final class Organism implements AutoCloseable
         final int chunk = arena.chunkOf(Handle.slot(handle));
         final int owner = ownerOfChunk(chunk);
         slices[owner].kill(handle, ExitReasons.KILLED);
-        fillHint = Math.min(fillHint, chunk);
+        lowerFillHint(chunk);
         roundRobinHint[owner] = Math.min(roundRobinHint[owner], chunk);
         return true;
     }
@@ -481,7 +502,7 @@ public final class Organism implements AutoCloseable
         for (int w = 0; w < workerCount; w++)
         {
             final int lowest = slices[w].takeLowestFreedChunk();
-            fillHint = Math.min(fillHint, lowest);
+            lowerFillHint(lowest);
             roundRobinHint[w] = Math.min(roundRobinHint[w], lowest);
         }
     }

@@ -207,9 +207,8 @@ final class Slice extends SliceRhsPadding implements CellContext
     // Driver operations, between ticks.
     // ---------------------------------------------------------------------------------------------------------------
 
-    long spawnInto(final int chunk, final Genotype genotype)
+    long spawnAt(final int slot, final Genotype genotype)
     {
-        final int slot = arena.allocate(chunk);
         final long handle = initialise(slot, genotype);
         if (hasTick[genotype.behaviourId()])
         {

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 public final class RestingIdleStrategy implements IdleStrategy
 {
     /** Longest park between runs. */
-    public static final long MAX_REST_PARK_NS = TimeUnit.MICROSECONDS.toNanos(100);
+    public static final long MAX_REST_PARK_NS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final IdleStrategy running;
     private final IdleStrategy resting = new BackoffIdleStrategy(100, 10, 1000, MAX_REST_PARK_NS);
