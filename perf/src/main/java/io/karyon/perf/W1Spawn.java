@@ -64,8 +64,6 @@ final class W1Spawn
 
                 final int step = Math.max(1, n / SAMPLES);
                 final long[] sampled = new long[(n + step - 1) / step];
-                // Settle the heap first: a collection during the round could give heap pages back and hide cells'.
-                System.gc();
                 final long rssBefore = Resident.bytes();
                 final long startNs = System.nanoTime();
                 for (int i = 0; i < n; i++)
