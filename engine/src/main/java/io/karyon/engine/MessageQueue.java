@@ -190,6 +190,16 @@ final class MessageQueue extends MessageQueueRhsPadding
         buffer.wrap(grown);
     }
 
+    /**
+     * Frees the queue's memory now rather than when the collector finds it.
+     */
+    void close()
+    {
+        BufferUtil.free(memory);
+        buffer.wrap(0, 0);
+        count = 0;
+    }
+
     int capacityBytes()
     {
         return buffer.capacity();

@@ -791,6 +791,13 @@ public final class Organism implements AutoCloseable
         }
         closed = true;
         workers.close();
+        // Freed now rather than by the collector, so that a closed organism's memory is gone when close returns.
+        for (int w = 0; w < workerCount; w++)
+        {
+            slices[w].close();
+            external[w].close();
+        }
+        barrier.close();
         arena.force();
         arena.close();
         BufferUtil.free(errorLogMemory);

@@ -10,8 +10,6 @@ import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.errors.DistinctErrorLog;
 
-import java.nio.ByteBuffer;
-
 import static io.karyon.engine.cell.Arena.CHUNK_HEADER_LENGTH;
 import static io.karyon.engine.cell.Arena.FAMILY_CHUNKS;
 import static io.karyon.engine.cell.Arena.FAMILY_SHIFT;
@@ -68,7 +66,7 @@ final class Slice extends SliceRhsPadding implements CellContext
     private final int stepBatch;
     private final Channel[] channelsOut;
     private final Channel[] channelsIn;
-    private final UnsafeBuffer record = new UnsafeBuffer(ByteBuffer.allocateDirect(MessageQueue.RECORD_LENGTH));
+    private final UnsafeBuffer record = new UnsafeBuffer(new byte[MessageQueue.RECORD_LENGTH]);
     private final MessageHandler ringHandler = this::onRingMessage;
     private MessageQueue local = new MessageQueue(256);
     private MessageQueue localDelivering = new MessageQueue(256);
@@ -266,6 +264,30 @@ final class Slice extends SliceRhsPadding implements CellContext
                         setBit(slot, stepOffset);
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * Frees the worker's queues and outgoing channels. Driver only, once the workers have stopped.
+     */
+    void close()
+    {
+        for (final MessageQueue[] parity : outboxes)
+        {
+            for (final MessageQueue queue : parity)
+            {
+                queue.close();
+            }
+        }
+        inbox.close();
+        local.close();
+        localDelivering.close();
+        for (final Channel channel : channelsOut)
+        {
+            if (null != channel)
+            {
+                channel.close();
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.karyon.scheduler;
 
 import org.agrona.BitUtil;
+import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -29,6 +30,7 @@ public final class Channel
 
     private static final int MSG_TYPE_ID = 1;
 
+    private final ByteBuffer ringMemory;
     private final OneToOneRingBuffer ring;
     private final int recordLength;
     private final int alignedRecordLength;
@@ -50,8 +52,8 @@ public final class Channel
         {
             throw new IllegalArgumentException("recordLength must be > 0: recordLength=" + recordLength);
         }
-        this.ring = new OneToOneRingBuffer(
-            new UnsafeBuffer(ByteBuffer.allocateDirect(ringCapacity + RingBufferDescriptor.TRAILER_LENGTH)));
+        this.ringMemory = ByteBuffer.allocateDirect(ringCapacity + RingBufferDescriptor.TRAILER_LENGTH);
+        this.ring = new OneToOneRingBuffer(new UnsafeBuffer(ringMemory));
         if (recordLength > ring.maxMsgLength())
         {
             throw new IllegalArgumentException("recordLength " + recordLength + " exceeds the ring's maximum message " +
@@ -149,6 +151,16 @@ public final class Channel
         return ring.size() / alignedRecordLength + spillSize();
     }
 
+    /**
+     * Frees the ring and the spill; neither side may use the channel afterwards.
+     */
+    public void close()
+    {
+        spill.wrap(0, 0);
+        BufferUtil.free(spillMemory);
+        BufferUtil.free(ringMemory);
+    }
+
     private void growSpill()
     {
         final int used = (spillTail - spillHead) * recordLength;
@@ -156,6 +168,7 @@ public final class Channel
         final ByteBuffer grown = ByteBuffer.allocateDirect(capacity);
         final UnsafeBuffer target = new UnsafeBuffer(grown);
         target.putBytes(0, spill, spillHead * recordLength, used);
+        BufferUtil.free(spillMemory);
         spillMemory = grown;
         spill.wrap(grown);
         spillTail -= spillHead;

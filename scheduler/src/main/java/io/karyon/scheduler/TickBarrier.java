@@ -146,6 +146,15 @@ public final class TickBarrier
         return true;
     }
 
+    /**
+     * Frees the barrier's memory; no worker may use it afterwards.
+     */
+    public void close()
+    {
+        buffer.wrap(0, 0);
+        BufferUtil.free(memory);
+    }
+
     private static int offset(final int party)
     {
         return SLOT_LENGTH * (party + 2);
