@@ -32,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import static io.karyon.engine.cell.Arena.FAMILY_SHIFT;
 
@@ -482,22 +483,7 @@ public final class Organism implements AutoCloseable
         }
         final long target = this.ticks + ticks;
         barrier.target(target);
-        final IdleStrategy idle = driverIdle;
-        idle.reset();
-        final boolean invoker = ThreadingMode.INVOKER == workers.mode();
-        while (barrier.completed() < target)
-        {
-            checkWorkers();
-            if (invoker)
-            {
-                workers.invoke();
-            }
-            else
-            {
-                idle.idle();
-            }
-        }
-        checkWorkers();
+        awaitWorkers(() -> barrier.completed() >= target, Long.MAX_VALUE);
         this.ticks = target;
         for (int w = 0; w < workerCount; w++)
         {
@@ -540,21 +526,8 @@ public final class Organism implements AutoCloseable
         }
         epoch++;
         barrier.target(epoch);
-        final IdleStrategy idle = driverIdle;
-        idle.reset();
-        final boolean invoker = ThreadingMode.INVOKER == workers.mode();
-        while (!barrier.isComplete(epoch))
-        {
-            checkWorkers();
-            if (invoker)
-            {
-                workers.invoke();
-            }
-            else
-            {
-                idle.idle();
-            }
-        }
+        final long stopped = epoch;
+        awaitWorkers(() -> barrier.isComplete(stopped), Long.MAX_VALUE);
         barrier.complete(epoch);
     }
 
@@ -580,7 +553,6 @@ public final class Organism implements AutoCloseable
     public boolean awaitQuiescence(final long timeoutNs)
     {
         final long deadlineNs = System.nanoTime() + timeoutNs;
-        final boolean invoker = ThreadingMode.INVOKER == workers.mode();
         if (isStarted())
         {
             stop();
@@ -589,20 +561,8 @@ public final class Organism implements AutoCloseable
         {
             final long sentBefore = stats().sent();
             start();
-            final IdleStrategy idle = driverIdle;
-            idle.reset();
-            while (!barrier.isComplete(epoch) && System.nanoTime() - deadlineNs < 0)
-            {
-                checkWorkers();
-                if (invoker)
-                {
-                    workers.invoke();
-                }
-                else
-                {
-                    idle.idle();
-                }
-            }
+            final long started = epoch;
+            awaitWorkers(() -> barrier.isComplete(started), deadlineNs);
             stop();
             final Stats stats = stats();
             if (0 == stats.pending() && stats.sent() == sentBefore)
@@ -614,6 +574,30 @@ public final class Organism implements AutoCloseable
                 return false;
             }
         }
+    }
+
+    /**
+     * Waits for the workers (or, in invoker mode, drives them) until a barrier condition holds or the deadline
+     * passes, stopping the organism if a worker failed meanwhile.
+     */
+    private void awaitWorkers(final BooleanSupplier done, final long deadlineNs)
+    {
+        final IdleStrategy idle = driverIdle;
+        idle.reset();
+        final boolean invoker = ThreadingMode.INVOKER == workers.mode();
+        while (!done.getAsBoolean() && (Long.MAX_VALUE == deadlineNs || System.nanoTime() - deadlineNs < 0))
+        {
+            checkWorkers();
+            if (invoker)
+            {
+                workers.invoke();
+            }
+            else
+            {
+                idle.idle();
+            }
+        }
+        checkWorkers();
     }
 
     private void checkWorkers()

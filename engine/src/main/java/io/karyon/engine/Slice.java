@@ -439,9 +439,6 @@ final class Slice extends SliceRhsPadding implements CellContext
         final int base = chunk << chunkShift;
         final int stepOffset = this.stepOffset;
         final int mailOffset = this.mailOffset;
-        final Behaviour[] behaviours = this.behaviours;
-        final CellFlyweight cell = this.cell;
-        final int slotLength = this.slotLength;
         long updates = 0;
         for (int w = 0; w < words; w++)
         {
@@ -449,26 +446,7 @@ final class Slice extends SliceRhsPadding implements CellContext
             long bits = buffer.getLong(stepOffset + (w << 3)) | mailWord;
             if (0 == mailWord)
             {
-                while (0 != bits)
-                {
-                    final int index = (w << 6) | Long.numberOfTrailingZeros(bits);
-                    bits &= bits - 1;
-                    final int offset = CHUNK_HEADER_LENGTH + index * slotLength;
-                    cell.wrap(buffer, offset, base | index);
-                    updates++;
-                    try
-                    {
-                        behaviours[buffer.getShort(offset + BEHAVIOUR_ID_OFFSET)].onTick(cell, this);
-                    }
-                    catch (final Throwable t)
-                    {
-                        onFailure(t);
-                    }
-                    if (dyingReason >= 0)
-                    {
-                        finishDeath(base | index);
-                    }
-                }
+                updates += stepWord(buffer, base, w, bits);
             }
             else
             {
@@ -481,6 +459,41 @@ final class Slice extends SliceRhsPadding implements CellContext
             }
         }
         this.updates += updates;
+    }
+
+    /**
+     * Runs the tick step of every cell whose bit is set in one bitmap word (no mail among them).
+     *
+     * @return cells stepped.
+     */
+    private int stepWord(final UnsafeBuffer buffer, final int base, final int word, final long stepBits)
+    {
+        final Behaviour[] behaviours = this.behaviours;
+        final CellFlyweight cell = this.cell;
+        final int slotLength = this.slotLength;
+        int stepped = 0;
+        long bits = stepBits;
+        while (0 != bits)
+        {
+            final int index = (word << 6) | Long.numberOfTrailingZeros(bits);
+            bits &= bits - 1;
+            final int offset = CHUNK_HEADER_LENGTH + index * slotLength;
+            cell.wrap(buffer, offset, base | index);
+            stepped++;
+            try
+            {
+                behaviours[buffer.getShort(offset + BEHAVIOUR_ID_OFFSET)].onTick(cell, this);
+            }
+            catch (final Throwable t)
+            {
+                onFailure(t);
+            }
+            if (dyingReason >= 0)
+            {
+                finishDeath(base | index);
+            }
+        }
+        return stepped;
     }
 
     private int visit(final UnsafeBuffer buffer, final int word, final int index, final int slot)
@@ -756,8 +769,6 @@ final class Slice extends SliceRhsPadding implements CellContext
             tick++;
             return 0;
         }
-        final Behaviour[] behaviours = this.behaviours;
-        final CellFlyweight cell = this.cell;
         int stepped = 0;
         while (stepped < limit)
         {
@@ -779,27 +790,7 @@ final class Slice extends SliceRhsPadding implements CellContext
             while (cursorWord < words && stepped < limit)
             {
                 final int w = cursorWord++;
-                long bits = buffer.getLong(stepOffset + (w << 3));
-                while (0 != bits)
-                {
-                    final int index = (w << 6) | Long.numberOfTrailingZeros(bits);
-                    bits &= bits - 1;
-                    final int offset = CHUNK_HEADER_LENGTH + index * slotLength;
-                    cell.wrap(buffer, offset, base | index);
-                    stepped++;
-                    try
-                    {
-                        behaviours[buffer.getShort(offset + BEHAVIOUR_ID_OFFSET)].onTick(cell, this);
-                    }
-                    catch (final Throwable t)
-                    {
-                        onFailure(t);
-                    }
-                    if (dyingReason >= 0)
-                    {
-                        finishDeath(base | index);
-                    }
-                }
+                stepped += stepWord(buffer, base, w, buffer.getLong(stepOffset + (w << 3)));
             }
             if (cursorWord >= words)
             {

@@ -1,9 +1,10 @@
 package io.karyon.perf;
 
-import io.karyon.engine.Context;
 import io.karyon.engine.cli.Cli;
+import io.karyon.engine.cli.WorkerOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -40,15 +41,8 @@ public final class BenchCommand implements Callable<Integer>
     @Option(names = "--cells", paramLabel = "N", description = "cells (default: ${DEFAULT-VALUE})")
     long cells = 1_000_000;
 
-    @Option(names = "--workers", paramLabel = "N", description = "workers, 0 for one per core (default: ${DEFAULT-VALUE})")
-    int workers = 0;
-
-    @Option(names = "--idle", paramLabel = "NAME",
-        description = "what an idle worker does: spin, backoff, yield or sleep (default: ${DEFAULT-VALUE})")
-    String idle = "spin";
-
-    @Option(names = "--no-pin", description = "do not pin workers to CPUs")
-    boolean noPin;
+    @Mixin
+    WorkerOptions workerOptions;
 
     @Option(names = "--tokens", paramLabel = "T", description = "W2: tokens in flight (default: ${DEFAULT-VALUE})")
     long tokens = 10_000;
@@ -88,8 +82,7 @@ public final class BenchCommand implements Callable<Integer>
     {
         final List<String> selected = select();
         Cli.range(spec, "--cells", cells, 1, Integer.MAX_VALUE);
-        Cli.range(spec, "--workers", workers, 0, Context.MAX_WORKERS);
-        Cli.idleStrategy(spec, "--idle", idle);
+        workerOptions.check(spec);
         Cli.range(spec, "--tokens", tokens, 1, Integer.MAX_VALUE);
         Cli.range(spec, "--hops", hops, tokens, Long.MAX_VALUE);
         Cli.range(spec, "--pairs", pairs, 1, Integer.MAX_VALUE / 2);
@@ -104,8 +97,8 @@ public final class BenchCommand implements Callable<Integer>
         Cli.range(spec, "--ticks", ticks, 1, Integer.MAX_VALUE);
 
         final PrintWriter stdout = spec.commandLine().getOut();
-        final BenchParams params = new BenchParams((int)cells, workers, rounds, warmup, seed, ticks, (int)tokens, hops,
-            placement, (int)pairs, millis, idle, !noPin, out, spec.commandLine().getErr());
+        final BenchParams params = new BenchParams((int)cells, rounds, warmup, seed, ticks, (int)tokens, hops,
+            placement, (int)pairs, millis, workerOptions, out, spec.commandLine().getErr());
         for (final String workload : selected)
         {
             final String line;

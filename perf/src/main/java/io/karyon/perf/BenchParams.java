@@ -1,6 +1,7 @@
 package io.karyon.perf;
 
 import io.karyon.engine.Context;
+import io.karyon.engine.cli.WorkerOptions;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -9,7 +10,6 @@ import java.nio.file.Path;
  * Parameters shared by every workload, as given to {@code karyon bench}.
  *
  * @param cells    cells in the workload.
- * @param workers  workers advancing them.
  * @param rounds   measured rounds (the figure is their median).
  * @param warmup   rounds run first and not measured (JIT warm-up).
  * @param seed     of the generators that fill the cells.
@@ -19,21 +19,20 @@ import java.nio.file.Path;
  * @param ringPlacement W2: where the ring's cells go: pairs, round-robin or fill.
  * @param pairs    W7: ping-pong pairs.
  * @param millis   W7: length of a round in milliseconds.
- * @param idle     idle strategy of the workers.
- * @param pin      whether workers are pinned.
+ * @param workerOptions how many workers, how they idle, whether they are pinned.
  * @param out      folder for .hgrm files.
  * @param progress where progress lines go (stderr).
  */
 record BenchParams(
-    int cells, int workers, int rounds, int warmup, long seed, int ticks, int tokens, long hops,
-    String ringPlacement, int pairs, long millis, String idle, boolean pin, Path out, PrintWriter progress)
+    int cells, int rounds, int warmup, long seed, int ticks, int tokens, long hops,
+    String ringPlacement, int pairs, long millis, WorkerOptions workerOptions, Path out, PrintWriter progress)
 {
     /**
      * A context with the workers, idle strategy and pinning asked for.
      */
     Context context()
     {
-        return new Context().seed(seed).workerCount(workers).idleStrategy(idle).pin(pin);
+        return workerOptions.applyTo(new Context().seed(seed));
     }
 
     /**

@@ -6,6 +6,7 @@ import io.karyon.engine.Stats;
 import io.karyon.engine.sim.Tissue;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -41,15 +42,8 @@ public final class RunCommand implements Callable<Integer>
     @Option(names = "--seed", paramLabel = "N", description = "seed of the run (default: ${DEFAULT-VALUE})")
     long seed = 42;
 
-    @Option(names = "--workers", paramLabel = "N", description = "workers, 0 for one per core (default: ${DEFAULT-VALUE})")
-    int workers = 0;
-
-    @Option(names = "--idle", paramLabel = "NAME",
-        description = "what an idle worker does: spin, backoff, yield or sleep (default: ${DEFAULT-VALUE})")
-    String idle = "spin";
-
-    @Option(names = "--no-pin", description = "do not pin workers to CPUs")
-    boolean noPin;
+    @Mixin
+    WorkerOptions workerOptions;
 
     @Option(names = "--json", description = "print the summary as one JSON object")
     boolean json;
@@ -64,12 +58,11 @@ public final class RunCommand implements Callable<Integer>
     {
         Cli.range(spec, "--cells", cells, 1, Integer.MAX_VALUE);
         Cli.range(spec, "--ticks", ticks, 0, Long.MAX_VALUE);
-        Cli.range(spec, "--workers", workers, 0, Context.MAX_WORKERS);
-        Cli.idleStrategy(spec, "--idle", idle);
+        workerOptions.check(spec);
 
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
-        final Context context = new Context().seed(seed).workerCount(workers).idleStrategy(idle).pin(!noPin);
+        final Context context = workerOptions.applyTo(new Context().seed(seed));
         try (Organism organism = Organism.launch(context))
         {
             Tissue.seed(organism, (int)cells);
