@@ -20,8 +20,16 @@ public final class Configuration
 
     /** log2 of the slots per arena chunk; a chunk is the unit of memory allocation and, later, of placement. */
     public static final String CHUNK_SHIFT_PROP_NAME = "karyon.engine.chunk.shift";
-    /** Default chunk shift: 2^14 = 16,384 slots, 1.25 MiB of 80-byte slots. */
-    public static final int CHUNK_SHIFT_DEFAULT = 14;
+    /**
+     * Default chunk shift: 2^16 = 65,536 slots, 5.3 MiB of 84-byte slots: big enough for two 2 MiB huge pages, small
+     * enough to deal a million cells over 16 families.
+     */
+    public static final int CHUNK_SHIFT_DEFAULT = 16;
+
+    /** Whether anonymous arenas ask the OS for transparent huge pages. */
+    public static final String HUGE_PAGES_PROP_NAME = "karyon.engine.huge.pages";
+    /** Default: ask. */
+    public static final boolean HUGE_PAGES_DEFAULT = true;
 
     /** Number of workers; 0 means one per available core. */
     public static final String WORKER_COUNT_PROP_NAME = "karyon.scheduler.worker.count";
@@ -100,6 +108,16 @@ public final class Configuration
     public static int chunkShift()
     {
         return Integer.getInteger(CHUNK_SHIFT_PROP_NAME, CHUNK_SHIFT_DEFAULT);
+    }
+
+    /**
+     * Huge pages from {@link #HUGE_PAGES_PROP_NAME}.
+     *
+     * @return true to ask for huge pages.
+     */
+    public static boolean hugePages()
+    {
+        return Boolean.parseBoolean(System.getProperty(HUGE_PAGES_PROP_NAME, Boolean.toString(HUGE_PAGES_DEFAULT)));
     }
 
     /**

@@ -25,6 +25,7 @@ public final class Context
     private boolean pin = Configuration.pin();
     private String placement = Configuration.placement();
     private Consumer<String> warnings = (warning) -> System.err.println("karyon: warning: " + warning);
+    private boolean hugePages = Configuration.hugePages();
     private boolean freeRunning = Configuration.freeRunning();
     private int ringCapacity = Configuration.ringCapacity();
     private int stepBatch = Configuration.stepBatch();
@@ -291,6 +292,28 @@ public final class Context
     }
 
     /**
+     * Whether anonymous arenas ask for transparent huge pages.
+     *
+     * @return true to ask.
+     */
+    public boolean hugePages()
+    {
+        return hugePages;
+    }
+
+    /**
+     * Sets whether anonymous arenas ask for transparent huge pages (when the memory-binding library is available).
+     *
+     * @param hugePages true to ask.
+     * @return this.
+     */
+    public Context hugePages(final boolean hugePages)
+    {
+        this.hugePages = hugePages;
+        return this;
+    }
+
+    /**
      * Whether cells run free (messages handled as they arrive) rather than in ticks.
      *
      * @return true for free-running mode.
@@ -429,7 +452,7 @@ public final class Context
     {
         return "Context{seed=" + seed + ", stateLength=" + stateLength + ", chunkShift=" + chunkShift +
             ", workerCount=" + workerCount + ", threadingMode=" + threadingMode + ", idleStrategy=" + idleStrategy +
-            ", pin=" + pin + ", placement=" + placement + ", freeRunning=" + freeRunning + ", ringCapacity=" +
+            ", pin=" + pin + ", placement=" + placement + ", hugePages=" + hugePages + ", freeRunning=" + freeRunning + ", ringCapacity=" +
             ringCapacity + ", stepBatch=" + stepBatch + ", errorLogLength=" + errorLogLength +
             ", arenaFile=" + arenaFile + "}";
     }

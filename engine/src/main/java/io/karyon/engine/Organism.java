@@ -152,9 +152,17 @@ public final class Organism implements AutoCloseable
         {
             context.conclude();
         }
-        final Arena arena = null == context.arenaFile() ?
-            Arena.inMemory(context.stateLength(), context.chunkShift()) :
-            Arena.create(context.arenaFile(), context.stateLength(), context.chunkShift());
+        final Arena arena;
+        if (null != context.arenaFile())
+        {
+            arena = Arena.create(context.arenaFile(), context.stateLength(), context.chunkShift());
+        }
+        else
+        {
+            arena = context.hugePages() ?
+                Arena.inMemoryHugePages(context.stateLength(), context.chunkShift()) :
+                Arena.inMemory(context.stateLength(), context.chunkShift());
+        }
         try
         {
             return new Organism(context, arena);

@@ -63,6 +63,24 @@ class ArenaTest
     }
 
     @Test
+    void shouldAskForHugePagesOnChunksAlignedToTwoMebibytes()
+    {
+        try (Arena arena = Arena.inMemoryHugePages(64, 16))
+        {
+            assertTrue(arena.hugePages(), "the memory-binding library is built with the module on these machines");
+            arena.addFamily();
+            arena.addFamily();
+            assertEquals(0, arena.chunk(0).addressOffset() & ((2 << 20) - 1));
+            assertEquals(0, arena.chunk(Arena.FAMILY_CHUNKS).addressOffset() & ((2 << 20) - 1));
+            assertTrue(arena.hugePages(), "the OS took the advice");
+        }
+        try (Arena small = Arena.inMemoryHugePages(64, 10))
+        {
+            assertFalse(small.hugePages(), "a chunk smaller than a huge page does not ask for one");
+        }
+    }
+
+    @Test
     void shouldGiveAReusedSlotANewGeneration()
     {
         try (Arena arena = Arena.inMemory(8, 6))
