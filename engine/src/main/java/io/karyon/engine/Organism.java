@@ -650,18 +650,39 @@ public final class Organism implements AutoCloseable
     }
 
     /**
-     * A snapshot of the counters, summed over the workers.
+     * A snapshot of the counters, summed over the workers (messages sent from outside included).
      *
      * @return stats.
      */
     public Stats stats()
     {
+        return sum(0, workerCount, true);
+    }
+
+    /**
+     * A snapshot of one worker's counters: the cells it owns and what they did.
+     *
+     * @param worker index, 0 to {@link #workerCount()} - 1.
+     * @return the worker's stats.
+     */
+    public Stats stats(final int worker)
+    {
+        if (worker < 0 || worker >= workerCount)
+        {
+            throw new IllegalArgumentException("worker must be in 0.." + (workerCount - 1) + ": worker=" + worker);
+        }
+        return sum(worker, worker + 1, false);
+    }
+
+    private Stats sum(final int from, final int to, final boolean withDriver)
+    {
         ensureOpen();
         ensureStopped();
+        long alive = 0;
         long updates = 0;
-        long sent = externalSent;
+        long sent = withDriver ? externalSent : 0;
         long delivered = 0;
-        long deadLetters = externalDeadLetters;
+        long deadLetters = withDriver ? externalDeadLetters : 0;
         long spawned = 0;
         long deaths = 0;
         long crossWorker = 0;
@@ -669,9 +690,10 @@ public final class Organism implements AutoCloseable
         long errorsNotLogged = 0;
         long pending = 0;
         final long[] byCode = new long[ExitReasons.MAX_REASONS];
-        for (int w = 0; w < workerCount; w++)
+        for (int w = from; w < to; w++)
         {
             final Slice slice = slices[w];
+            alive += slice.liveCells();
             updates += slice.updates;
             sent += slice.sent;
             delivered += slice.delivered;
@@ -695,7 +717,7 @@ public final class Organism implements AutoCloseable
                 byReason.put(reasons.name(i), byCode[i]);
             }
         }
-        return new Stats(ticks, arena.live(), spawned, updates, sent, delivered, deadLetters, pending, deaths,
+        return new Stats(ticks, alive, spawned, updates, sent, delivered, deadLetters, pending, deaths,
             Collections.unmodifiableMap(byReason), crossWorker, spilled, errorsNotLogged);
     }
 

@@ -194,6 +194,16 @@ final class Slice extends SliceRhsPadding implements CellContext
         insertSorted(chunks, chunk);
     }
 
+    long liveCells()
+    {
+        long live = 0;
+        for (int i = 0, size = chunks.size(); i < size; i++)
+        {
+            live += arena.live(chunks.getInt(i));
+        }
+        return live;
+    }
+
     int takeLowestFreedChunk()
     {
         final int lowest = lowestFreedChunk;

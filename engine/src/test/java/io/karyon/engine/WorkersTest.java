@@ -216,6 +216,12 @@ class WorkersTest
             assertEquals(0, stats.deadLetters());
             assertEquals(0, stats.pending());
             assertTrue(stats.spilled() > 0, "1 KiB rings must have spilled: " + stats);
+            final Stats first = organism.stats(0);
+            final Stats second = organism.stats(1);
+            assertEquals(stats.delivered(), first.delivered() + second.delivered(), "per-worker counters add up");
+            assertEquals(stats.spilled(), first.spilled() + second.spilled());
+            assertEquals(stats.alive(), first.alive() + second.alive());
+            assertTrue(first.spilled() > 0 && second.spilled() > 0, "both directions spilled: " + first + " " + second);
             for (final long receiver : receivers)
             {
                 assertEquals(1, organism.cell(receiver).getLong(IN_ORDER), "FIFO per sender through the spill");
