@@ -199,11 +199,6 @@ final class MessageQueue extends MessageQueueRhsPadding
         buffer.wrap(0, 0);
         count = 0;
     }
-
-    int capacityBytes()
-    {
-        return buffer.capacity();
-    }
 }
 
 /**

@@ -247,38 +247,6 @@ final class Slice extends SliceRhsPadding implements CellContext
     }
 
     /**
-     * Rebuilds the step bitmaps from the slots' headers, for an arena that was re-opened from a file.
-     */
-    void rebuildStepBits()
-    {
-        for (int i = 0, size = chunks.size(); i < size; i++)
-        {
-            final int chunk = chunks.getInt(i);
-            final UnsafeBuffer buffer = arena.chunk(chunk);
-            buffer.setMemory(stepOffset, arena.chunkSlots() >>> 3, (byte)0);
-            buffer.setMemory(mailOffset, arena.chunkSlots() >>> 3, (byte)0);
-            for (int index = 0, highWater = arena.highWater(chunk); index < highWater; index++)
-            {
-                final int slot = (chunk << chunkShift) | index;
-                arena.wrap(scratch, slot);
-                if (STATUS_ALIVE == scratch.status())
-                {
-                    final short behaviourId = scratch.behaviourId();
-                    if (behaviourId < 0 || behaviourId >= behaviours.length)
-                    {
-                        throw new KaryonException("slot " + slot + " has behaviour id " + behaviourId + " but only " +
-                            behaviours.length + " behaviours are registered");
-                    }
-                    if (hasTick[behaviourId])
-                    {
-                        setBit(slot, stepOffset);
-                    }
-                }
-            }
-        }
-    }
-
-    /**
      * Frees the worker's queues and outgoing channels. Driver only, once the workers have stopped.
      */
     void close()
@@ -917,6 +885,8 @@ final class Slice extends SliceRhsPadding implements CellContext
             {
                 arena.addChunk(chunk);
                 newChunks.addInt(chunk);
+                // A new chunk has free slots the driver's spawns may use: it counts as freed for the fill hint.
+                lowestFreedChunk = Math.min(lowestFreedChunk, chunk);
                 return arena.allocate(chunk);
             }
             final int slot = arena.allocate(chunk);
