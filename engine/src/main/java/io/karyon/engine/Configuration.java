@@ -46,6 +46,11 @@ public final class Configuration
     /** Default idle strategy: busy-spin, for a core per worker. */
     public static final String IDLE_STRATEGY_DEFAULT = "spin";
 
+    /** How workers are bound to CPUs: an Erlang bind type, u, ns, ts, ps, s, nnts, nnps or tnnps. */
+    public static final String BIND_TYPE_PROP_NAME = "karyon.scheduler.bind.type";
+    /** Default bind type: tnnps, as the Erlang VM's default. */
+    public static final String BIND_TYPE_DEFAULT = "tnnps";
+
     /** Whether worker threads are pinned to CPUs. */
     public static final String PIN_PROP_NAME = "karyon.scheduler.pin";
     /** Default: pinned. */
@@ -148,6 +153,16 @@ public final class Configuration
     public static String idleStrategy()
     {
         return System.getProperty(IDLE_STRATEGY_PROP_NAME, IDLE_STRATEGY_DEFAULT);
+    }
+
+    /**
+     * Bind type from {@link #BIND_TYPE_PROP_NAME}.
+     *
+     * @return the bind type name.
+     */
+    public static String bindType()
+    {
+        return System.getProperty(BIND_TYPE_PROP_NAME, BIND_TYPE_DEFAULT);
     }
 
     /**

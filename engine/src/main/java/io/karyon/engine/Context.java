@@ -1,5 +1,6 @@
 package io.karyon.engine;
 
+import io.karyon.numa.BindType;
 import io.karyon.scheduler.IdleStrategies;
 import io.karyon.scheduler.ThreadingMode;
 
@@ -23,6 +24,8 @@ public final class Context
     private String threadingMode = Configuration.threadingMode();
     private String idleStrategy = Configuration.idleStrategy();
     private boolean pin = Configuration.pin();
+    private String bindType = Configuration.bindType();
+    private BindType resolvedBindType;
     private String placement = Configuration.placement();
     private Consumer<String> warnings = (warning) -> System.err.println("karyon: warning: " + warning);
     private boolean hugePages = Configuration.hugePages();
@@ -71,6 +74,7 @@ public final class Context
         {
             IdleStrategies.check(idleStrategy);
             resolvedPlacement = Placement.of(placement);
+            resolvedBindType = BindType.of(bindType);
         }
         catch (final IllegalArgumentException ex)
         {
@@ -270,6 +274,28 @@ public final class Context
     }
 
     /**
+     * How workers are bound to CPUs (ignored when {@link #pin()} is false).
+     *
+     * @return the bind type.
+     */
+    public BindType bindType()
+    {
+        return null != resolvedBindType ? resolvedBindType : BindType.of(bindType);
+    }
+
+    /**
+     * Sets how workers are bound to CPUs.
+     *
+     * @param bindType an Erlang bind type.
+     * @return this.
+     */
+    public Context bindType(final BindType bindType)
+    {
+        this.bindType = bindType.shortName();
+        return this;
+    }
+
+    /**
      * Where cells spawned from outside go, once concluded.
      *
      * @return placement.
@@ -452,7 +478,7 @@ public final class Context
     {
         return "Context{seed=" + seed + ", stateLength=" + stateLength + ", chunkShift=" + chunkShift +
             ", workerCount=" + workerCount + ", threadingMode=" + threadingMode + ", idleStrategy=" + idleStrategy +
-            ", pin=" + pin + ", placement=" + placement + ", hugePages=" + hugePages + ", freeRunning=" + freeRunning + ", ringCapacity=" +
+            ", pin=" + pin + ", bindType=" + bindType + ", placement=" + placement + ", hugePages=" + hugePages + ", freeRunning=" + freeRunning + ", ringCapacity=" +
             ringCapacity + ", stepBatch=" + stepBatch + ", errorLogLength=" + errorLogLength +
             ", arenaFile=" + arenaFile + "}";
     }

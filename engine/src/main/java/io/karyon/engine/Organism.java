@@ -6,8 +6,10 @@ import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.cell.CellLayout;
 import io.karyon.engine.cell.Handle;
 import io.karyon.scheduler.Channel;
+import io.karyon.numa.BindType;
+import io.karyon.numa.Topology;
+import io.karyon.numa.TopologyReader;
 import io.karyon.scheduler.IdleStrategies;
-import io.karyon.scheduler.Pinning;
 import io.karyon.scheduler.RestingIdleStrategy;
 import io.karyon.scheduler.ThreadingMode;
 import io.karyon.scheduler.TickBarrier;
@@ -74,6 +76,8 @@ public final class Organism implements AutoCloseable
     private final int workerCount;
     private final int chunkShift;
     private final int[] roundRobinHint;
+    private final int[] workerNodes;
+    private final int[] workerCpus;
     private int fillHint;
     private Slice fillSlice;
     private long spawnCount;
@@ -127,16 +131,85 @@ public final class Organism implements AutoCloseable
             agents.add(context.freeRunning() ?
                 new FreeRunningAgent(slices[w], barrier) : new TickAgent(slices[w], barrier, tickLatencies));
         }
-        final boolean dedicated = ThreadingMode.DEDICATED == context.threadingMode();
-        final int[] cpus = context.pin() && dedicated ? Pinning.plan(workerCount, Pinning.allowedCpus()) : null;
-        if (context.pin() && dedicated && null == cpus)
+        final int[] cpus = plan(context, workerCount);
+        this.workerCpus = null == cpus ? new int[workerCount] : cpus;
+        if (null == cpus)
         {
-            context.warnings().accept(workerCount + " workers, " + Pinning.allowedCpus().length +
-                " CPUs allowed: workers run unpinned");
+            Arrays.fill(workerCpus, -1);
+        }
+        this.workerNodes = new int[workerCount];
+        for (int w = 0; w < workerCount; w++)
+        {
+            workerNodes[w] = null == cpus ? -1 : machine().nodeOfCpu(cpus[w]);
+        }
+        if (null != cpus && null == arena.file())
+        {
+            arena.bindChunks((chunk) -> workerNodes[ownerOfChunk(chunk)], context.warnings());
         }
         final String idleStrategy = context.idleStrategy();
         this.workers = Workers.start(agents, context.threadingMode(),
             () -> new RestingIdleStrategy(IdleStrategies.of(idleStrategy), barrier), cpus, context.warnings());
+    }
+
+    private static volatile Topology machineTopology;
+
+    /**
+     * This machine's CPU and NUMA topology, read once per process.
+     *
+     * @return the topology.
+     */
+    public static Topology machine()
+    {
+        Topology topology = machineTopology;
+        if (null == topology)
+        {
+            topology = TopologyReader.readThisMachine();
+            machineTopology = topology;
+        }
+        return topology;
+    }
+
+    /**
+     * The CPU each worker is pinned to, by the context's bind type, or null when workers run unpinned: pinning off,
+     * not a thread per worker, or more workers than CPUs (two busy workers bound to one CPU would take turns).
+     */
+    private static int[] plan(final Context context, final int workerCount)
+    {
+        if (!context.pin() || ThreadingMode.DEDICATED != context.threadingMode() || BindType.U == context.bindType())
+        {
+            return null;
+        }
+        final Topology topology = machine();
+        topology.warnings().forEach(context.warnings());
+        if (workerCount > topology.allowedCpus().length)
+        {
+            context.warnings().accept(workerCount + " workers, " + topology.allowedCpus().length +
+                " CPUs allowed: workers run unpinned");
+            return null;
+        }
+        return context.bindType().plan(topology, workerCount);
+    }
+
+    /**
+     * The CPU a worker is pinned to, or -1 when unpinned.
+     *
+     * @param worker index.
+     * @return the CPU or -1.
+     */
+    public int cpuOfWorker(final int worker)
+    {
+        return workerCpus[worker];
+    }
+
+    /**
+     * The NUMA node of the CPU a worker is pinned to, or -1 when unpinned.
+     *
+     * @param worker index.
+     * @return the node or -1.
+     */
+    public int nodeOfWorker(final int worker)
+    {
+        return workerNodes[worker];
     }
 
     /**

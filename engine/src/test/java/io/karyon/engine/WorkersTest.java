@@ -3,7 +3,10 @@ package io.karyon.engine;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.cell.CellLayout;
 import io.karyon.engine.cell.Handle;
+import io.karyon.engine.cell.Arena;
 import io.karyon.engine.sim.Tissue;
+import io.karyon.numa.BindType;
+import io.karyon.numa.NumaBinding;
 import io.karyon.scheduler.ThreadingMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -248,6 +251,36 @@ class WorkersTest
             assertEquals(0, organism.cell(reborn).getLong(COUNT));
             assertEquals(3, organism.stats().deadLetters());
             assertEquals(3, organism.stats().crossWorker());
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldPinWorkersByTheBindTypeAndPutTheirChunksOnTheirNode()
+    {
+        final Context context = new Context().workerCount(2).idleStrategy("backoff").chunkShift(10);
+        try (Organism organism = Organism.launch(context))
+        {
+            final int[] planned = BindType.TNNPS.plan(Organism.machine(), 2);
+            organism.registerBehaviour("flood", new Flood(1));
+            final Genotype genotype = organism.genotype("flood", LAYOUT, "flood");
+            for (int i = 0; i < 2 * 1024; i++)
+            {
+                organism.spawn(genotype);
+            }
+            organism.run(1);
+            for (int w = 0; w < 2; w++)
+            {
+                assertEquals(planned[w], organism.cpuOfWorker(w));
+                final int node = Organism.machine().nodeOfCpu(planned[w]);
+                assertEquals(node, organism.nodeOfWorker(w));
+                final int chunk = w << Arena.FAMILY_SHIFT;
+                final long start = organism.arena().chunk(chunk).addressOffset() & -4096L;
+                for (final int pageNode : NumaBinding.nodesOfPages(start, 8 * 4096))
+                {
+                    assertEquals(node, pageNode, "worker " + w + "'s slots sit on its node");
+                }
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package io.karyon.perf;
 
 import io.karyon.engine.cli.Cli;
 import io.karyon.engine.cli.RunCommand;
+import io.karyon.engine.cli.TopologyCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,7 +17,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "karyon 0.1.0",
     description = "Runs millions of small supervised state machines (cells) as off-heap structs.",
-    subcommands = { RunCommand.class, BenchCommand.class, CommandLine.HelpCommand.class })
+    subcommands = { RunCommand.class, BenchCommand.class, TopologyCommand.class, CommandLine.HelpCommand.class })
 public final class Karyon implements Runnable
 {
     @CommandLine.Spec

@@ -31,25 +31,6 @@ public final class Pinning
     }
 
     /**
-     * A CPU for each worker: worker i gets the i-th allowed CPU. When there are more workers than CPUs, nobody is
-     * pinned (two busy workers bound to one CPU would take turns at it).
-     *
-     * @param workers number of workers.
-     * @param allowed CPUs that may be used.
-     * @return the CPU of each worker, or null to pin nobody.
-     */
-    public static int[] plan(final int workers, final int[] allowed)
-    {
-        if (workers > allowed.length)
-        {
-            return null;
-        }
-        final int[] cpus = new int[workers];
-        System.arraycopy(allowed, 0, cpus, 0, workers);
-        return cpus;
-    }
-
-    /**
      * Binds the calling thread to one CPU and checks the binding by reading it back.
      *
      * @param cpu to bind to.

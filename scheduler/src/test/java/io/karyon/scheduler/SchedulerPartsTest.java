@@ -16,7 +16,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -51,13 +50,6 @@ class SchedulerPartsTest
         assertInstanceOf(SleepingMillisIdleStrategy.class, IdleStrategies.of("sleep"));
         assertEquals("idle strategy must be one of [spin, backoff, yield, sleep]: idle=warp",
             assertThrows(IllegalArgumentException.class, () -> IdleStrategies.of("warp")).getMessage());
-    }
-
-    @Test
-    void shouldPinWorkersToTheAllowedCpusInOrderOrNotAtAll()
-    {
-        assertArrayEquals(new int[]{ 2, 5 }, Pinning.plan(2, new int[]{ 2, 5, 7 }));
-        assertNull(Pinning.plan(3, new int[]{ 0, 1 }), "more workers than CPUs: nobody pinned");
     }
 
     @Test

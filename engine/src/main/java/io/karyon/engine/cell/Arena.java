@@ -1,6 +1,7 @@
 package io.karyon.engine.cell;
 
 import io.karyon.numa.NumaBinding;
+import io.karyon.numa.NumaException;
 import org.agrona.IoUtil;
 import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -15,6 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.function.Consumer;
+import java.util.function.IntUnaryOperator;
 
 import static org.agrona.BitUtil.CACHE_LINE_LENGTH;
 import static org.agrona.BitUtil.SIZE_OF_INT;
@@ -91,6 +94,8 @@ public final class Arena implements AutoCloseable
     private UnsafeBuffer[] chunks = new UnsafeBuffer[FAMILY_CHUNKS];
     private int familyCount;
     private boolean hugePages;
+    private IntUnaryOperator nodeOfChunk;
+    private Consumer<String> bindWarnings;
     private long alignment = CACHE_LINE_LENGTH;
     private boolean closed;
 
@@ -166,6 +171,25 @@ public final class Arena implements AutoCloseable
         arena.hugePages = NumaBinding.isAvailable() && arena.chunkLength >= HUGE_PAGE_SIZE;
         arena.alignment = arena.hugePages ? HUGE_PAGE_SIZE : CACHE_LINE_LENGTH;
         return arena;
+    }
+
+    /**
+     * Binds each new anonymous chunk to a NUMA node (MPOL_PREFERRED, before any page is touched), as the owner of its
+     * family asks. Where the binding library is missing or the OS refuses, one warning goes to {@code warnings} and
+     * chunks stay unbound from then on.
+     *
+     * @param nodeOfChunk node for a chunk index, or -1 for none.
+     * @param warnings    where the one warning goes.
+     */
+    public void bindChunks(final IntUnaryOperator nodeOfChunk, final Consumer<String> warnings)
+    {
+        if (!NumaBinding.isAvailable())
+        {
+            warnings.accept("arena memory runs unbound: " + NumaBinding.unavailableReason());
+            return;
+        }
+        this.nodeOfChunk = nodeOfChunk;
+        this.bindWarnings = warnings;
     }
 
     /**
@@ -542,6 +566,7 @@ public final class Arena implements AutoCloseable
                     hugePages = false;
                 }
             }
+            bindToNode(chunk, start);
             buffer = new UnsafeBuffer(start, chunkLength);
             buffer.setMemory(0, CHUNK_HEADER_LENGTH, (byte)0);
             buffer.setMemory(bitmapOffset, 2 * (chunkSlots >>> 3), (byte)0);
@@ -553,6 +578,29 @@ public final class Arena implements AutoCloseable
         }
         buffer.putInt(FREE_HEAD_OFFSET, NULL_LINK);
         buffer.putLongRelease(CHUNK_MAGIC_OFFSET, CHUNK_MAGIC);
+    }
+
+    private void bindToNode(final int chunk, final long start)
+    {
+        if (null == nodeOfChunk)
+        {
+            return;
+        }
+        final int node = nodeOfChunk.applyAsInt(chunk);
+        if (node < 0)
+        {
+            return;
+        }
+        try
+        {
+            final long pageStart = start & -NumaBinding.pageSize();
+            NumaBinding.bind(pageStart, start + chunkLength - pageStart, node, false);
+        }
+        catch (final NumaException ex)
+        {
+            nodeOfChunk = null;
+            bindWarnings.accept("arena memory runs unbound: " + ex.getMessage());
+        }
     }
 
     private void ensureFamilies(final int families)

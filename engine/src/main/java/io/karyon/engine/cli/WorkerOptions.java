@@ -1,6 +1,7 @@
 package io.karyon.engine.cli;
 
 import io.karyon.engine.Context;
+import io.karyon.numa.BindType;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -19,6 +20,11 @@ public final class WorkerOptions
     @Option(names = "--no-pin", description = "do not pin workers to CPUs")
     boolean noPin;
 
+    @Option(names = "--policy", paramLabel = "TYPE",
+        description = "how workers are bound to CPUs, as erl +sbt: u, ns, ts, ps, s, nnts, nnps or tnnps " +
+            "(default: ${DEFAULT-VALUE})")
+    String policy = BindType.DEFAULT.shortName();
+
     /**
      * Checks the options.
      *
@@ -29,6 +35,20 @@ public final class WorkerOptions
     {
         Cli.range(spec, "--workers", workers, 0, Context.MAX_WORKERS);
         Cli.idleStrategy(spec, "--idle", idle);
+        bindType(spec);
+    }
+
+    BindType bindType(final CommandLine.Model.CommandSpec spec)
+    {
+        try
+        {
+            return BindType.of(policy);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                "Invalid value for option '--policy': " + ex.getMessage());
+        }
     }
 
     /**
@@ -39,6 +59,6 @@ public final class WorkerOptions
      */
     public Context applyTo(final Context context)
     {
-        return context.workerCount(workers).idleStrategy(idle).pin(!noPin);
+        return context.workerCount(workers).idleStrategy(idle).pin(!noPin).bindType(BindType.of(policy));
     }
 }
