@@ -236,38 +236,7 @@ class OrganismTest
     {
         final int cells = 100_000;
         final int tokens = 10;
-        organism.registerBehaviour("ring", new Behaviour()
-        {
-            public void onTick(final CellFlyweight cell, final CellContext context)
-            {
-                throw new AssertionError("idle cells have no tick");
-            }
-
-            public void onMessage(final CellFlyweight cell, final CellContext context, final long sender,
-                final int type, final long payload)
-            {
-                cell.putLong(COUNT, cell.getLong(COUNT) + 1);
-                if (payload > 1)
-                {
-                    context.send(cell.getLong(TARGET), type, payload - 1);
-                }
-            }
-
-            public boolean hasTick()
-            {
-                return false;
-            }
-        });
-        final Genotype genotype = organism.genotype("ring", LAYOUT, "ring");
-        final long[] ring = new long[cells];
-        for (int i = 0; i < cells; i++)
-        {
-            ring[i] = organism.spawn(genotype);
-        }
-        for (int i = 0; i < cells; i++)
-        {
-            organism.cell(ring[i]).putLong(TARGET, ring[(i + 1) % cells]);
-        }
+        final long[] ring = TokenRing.spawn(organism, LAYOUT, "count", "target", cells);
         for (int t = 0; t < tokens; t++)
         {
             organism.send(ring[t * (cells / tokens)], 1, 50);

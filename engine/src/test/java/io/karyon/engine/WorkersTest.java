@@ -364,37 +364,7 @@ class WorkersTest
             .placement(Placement.ROUND_ROBIN);
         try (Organism organism = Organism.launch(context))
         {
-            organism.registerBehaviour("ring", new Behaviour()
-            {
-                public void onTick(final CellFlyweight cell, final CellContext context)
-                {
-                }
-
-                public void onMessage(final CellFlyweight cell, final CellContext context, final long sender,
-                    final int type, final long payload)
-                {
-                    cell.putLong(COUNT, cell.getLong(COUNT) + 1);
-                    if (payload > 1)
-                    {
-                        context.send(cell.getLong(TARGET), type, payload - 1);
-                    }
-                }
-
-                public boolean hasTick()
-                {
-                    return false;
-                }
-            });
-            final Genotype genotype = organism.genotype("ring", LAYOUT, "ring");
-            final long[] ring = new long[1_000];
-            for (int i = 0; i < ring.length; i++)
-            {
-                ring[i] = organism.spawn(genotype);
-            }
-            for (int i = 0; i < ring.length; i++)
-            {
-                organism.cell(ring[i]).putLong(TARGET, ring[(i + 1) % ring.length]);
-            }
+            final long[] ring = TokenRing.spawn(organism, LAYOUT, "count", "target", 1_000);
             for (int t = 0; t < 10; t++)
             {
                 organism.send(ring[t * 100], 1, 10_000);
