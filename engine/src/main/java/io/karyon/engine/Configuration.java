@@ -76,6 +76,11 @@ public final class Configuration
     /** Default step batch: 256 cells, about a microsecond of logistic updates. */
     public static final int STEP_BATCH_DEFAULT = 256;
 
+    /** Most supervised cells a worker restarts in one tick; the rest wait for the next tick, in order. */
+    public static final String RESTART_BUDGET_PROP_NAME = "karyon.engine.restart.budget";
+    /** Default restart budget: 65,536 a worker a tick. */
+    public static final int RESTART_BUDGET_DEFAULT = 65_536;
+
     /** Capacity of the distinct error log, in bytes. */
     public static final String ERROR_LOG_LENGTH_PROP_NAME = "karyon.engine.error.log.length";
     /** Default error log capacity: 64 KiB. */
@@ -213,6 +218,16 @@ public final class Configuration
     public static int stepBatch()
     {
         return Integer.getInteger(STEP_BATCH_PROP_NAME, STEP_BATCH_DEFAULT);
+    }
+
+    /**
+     * Restart budget from {@link #RESTART_BUDGET_PROP_NAME}.
+     *
+     * @return restarts per worker per tick.
+     */
+    public static int restartBudget()
+    {
+        return Integer.getInteger(RESTART_BUDGET_PROP_NAME, RESTART_BUDGET_DEFAULT);
     }
 
     /**

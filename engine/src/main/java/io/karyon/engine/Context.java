@@ -32,6 +32,7 @@ public final class Context
     private boolean freeRunning = Configuration.freeRunning();
     private int ringCapacity = Configuration.ringCapacity();
     private int stepBatch = Configuration.stepBatch();
+    private int restartBudget = Configuration.restartBudget();
     private Path arenaFile;
     private ThreadingMode resolvedThreadingMode;
     private Placement resolvedPlacement;
@@ -91,6 +92,11 @@ public final class Context
         {
             throw new ConfigurationException(Configuration.RING_CAPACITY_PROP_NAME +
                 " must be a power of two in 1024..2^30: ringCapacity=" + ringCapacity);
+        }
+        if (restartBudget <= 0)
+        {
+            throw new ConfigurationException(
+                Configuration.RESTART_BUDGET_PROP_NAME + " must be > 0: restartBudget=" + restartBudget);
         }
         if (stepBatch <= 0)
         {
@@ -402,6 +408,29 @@ public final class Context
     public Context stepBatch(final int stepBatch)
     {
         this.stepBatch = stepBatch;
+        return this;
+    }
+
+    /**
+     * Most supervised cells a worker restarts in one tick.
+     *
+     * @return restart budget.
+     */
+    public int restartBudget()
+    {
+        return restartBudget;
+    }
+
+    /**
+     * Sets the most supervised cells a worker restarts in one tick; the rest are carried to the next tick in order,
+     * so a storm of deaths slows ticks down instead of stalling a worker.
+     *
+     * @param restartBudget > 0.
+     * @return this.
+     */
+    public Context restartBudget(final int restartBudget)
+    {
+        this.restartBudget = restartBudget;
         return this;
     }
 

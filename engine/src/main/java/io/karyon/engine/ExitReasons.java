@@ -19,6 +19,8 @@ public final class ExitReasons
     public static final int EXCEPTION = 2;
     /** An integrity check found the cell's state corrupt. */
     public static final int CORRUPT = 3;
+    /** The cell's supervisor terminated it (a sibling's restart, or the supervisor giving up). */
+    public static final int SHUTDOWN = 4;
     /** First code handed out by {@link #register(String)}. */
     public static final int FIRST_USER_REASON = 16;
     /** Number of reason codes an organism can hold. */
@@ -36,6 +38,7 @@ public final class ExitReasons
         names[KILLED] = "killed";
         names[EXCEPTION] = "exception";
         names[CORRUPT] = "corrupt";
+        names[SHUTDOWN] = "shutdown";
     }
 
     /**
@@ -87,6 +90,22 @@ public final class ExitReasons
     public boolean isValid(final int code)
     {
         return code >= 0 && code < MAX_REASONS && null != names[code];
+    }
+
+    /**
+     * The code a restart table understands: normal and shutdown keep their OTP codes (0 and 1), every other reason
+     * is moved past them, so that {@link #KILLED} (1 here) is not mistaken for shutdown.
+     *
+     * @param code of an exit reason.
+     * @return the restart table's code for it.
+     */
+    static int toRestartTable(final int code)
+    {
+        if (NORMAL == code)
+        {
+            return io.karyon.supervisor.RestartTable.REASON_NORMAL;
+        }
+        return SHUTDOWN == code ? io.karyon.supervisor.RestartTable.REASON_SHUTDOWN : 100 + code;
     }
 
     /**

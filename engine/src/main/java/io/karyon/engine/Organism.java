@@ -13,6 +13,9 @@ import io.karyon.scheduler.IdleStrategies;
 import io.karyon.scheduler.RestingIdleStrategy;
 import io.karyon.scheduler.ThreadingMode;
 import io.karyon.scheduler.TickBarrier;
+import io.karyon.supervisor.RestartStrategy;
+import io.karyon.supervisor.RestartTable;
+import io.karyon.supervisor.RestartType;
 import io.karyon.scheduler.Workers;
 import org.HdrHistogram.Histogram;
 import org.agrona.BufferUtil;
@@ -56,6 +59,8 @@ import static io.karyon.engine.cell.Arena.FAMILY_SHIFT;
 public final class Organism implements AutoCloseable
 {
     private static final long HIGHEST_TICK_NS = TimeUnit.MINUTES.toNanos(10);
+    private static final int SUPERVISOR_WORKER_SHIFT = 24;
+    private static final int SUPERVISOR_ROW_MASK = (1 << SUPERVISOR_WORKER_SHIFT) - 1;
 
     private final Context context;
     private final Arena arena;
@@ -81,6 +86,7 @@ public final class Organism implements AutoCloseable
     private int fillHint;
     private Slice fillSlice;
     private long spawnCount;
+    private long supervisorCount;
     private long ticks;
     private long externalSent;
     private long externalDeadLetters;
@@ -103,7 +109,7 @@ public final class Organism implements AutoCloseable
         for (int w = 0; w < workerCount; w++)
         {
             slices[w] = new Slice(w, workerCount, arena, reasons, context.seed(), errorLog, context.freeRunning(),
-                context.stepBatch());
+                context.stepBatch(), context.restartBudget());
             external[w] = new MessageQueue(64);
         }
         for (int w = 0; w < workerCount; w++)
@@ -370,6 +376,11 @@ public final class Organism implements AutoCloseable
         }
         final Genotype genotype = new Genotype(name, genotypes.size(), behaviourId, layout, arena.stateLength());
         genotypes.put(name, genotype);
+        final Genotype[] array = genotypes.values().toArray(new Genotype[0]);
+        for (final Slice slice : slices)
+        {
+            slice.genotypes(array);
+        }
         return genotype;
     }
 
@@ -454,6 +465,100 @@ public final class Organism implements AutoCloseable
     private int ownerOfChunk(final int chunk)
     {
         return (chunk >>> FAMILY_SHIFT) % workerCount;
+    }
+
+    /**
+     * Creates a top-level supervisor. Supervisors are dealt to the workers in turn; a supervisor, its child
+     * supervisors and all their cells live on one worker, so restarts never cross workers.
+     *
+     * @param strategy  OTP restart strategy.
+     * @param intensity restarts allowed within the period.
+     * @param period    window, in ticks.
+     * @return the supervisor's id, for child supervisors and supervised spawns.
+     */
+    public int supervisor(final RestartStrategy strategy, final int intensity, final long period)
+    {
+        ensureUsable();
+        final int worker = (int)(supervisorCount++ % workerCount);
+        return supervisorId(worker, slices[worker].table().createSupervisor(strategy, intensity, period));
+    }
+
+    /**
+     * Creates a supervisor under another, on the same worker; when it gives up, its parent handles that as the exit
+     * of a child of the given restart type.
+     *
+     * @param parent    supervisor id.
+     * @param strategy  OTP restart strategy.
+     * @param intensity restarts allowed within the period.
+     * @param period    window, in ticks.
+     * @param type      its restart type as its parent's child.
+     * @return the supervisor's id.
+     */
+    public int supervisor(
+        final int parent, final RestartStrategy strategy, final int intensity, final long period, final RestartType type)
+    {
+        ensureUsable();
+        final int worker = workerOfSupervisor(parent);
+        return supervisorId(worker, slices[worker].table().createSupervisor(
+            strategy, intensity, period, parent & SUPERVISOR_ROW_MASK, type));
+    }
+
+    /**
+     * Spawns a cell as a supervisor's child: on the supervisor's worker, restarted from its genotype (in a fresh
+     * slot, with a new handle) as the supervisor's strategy and the child's restart type say.
+     *
+     * @param genotype   of the child.
+     * @param supervisor id.
+     * @param type       restart type.
+     * @return the child's handle.
+     */
+    public long spawn(final Genotype genotype, final int supervisor, final RestartType type)
+    {
+        ensureUsable();
+        final int worker = workerOfSupervisor(supervisor);
+        final int chunk = chunkOfWorker(worker);
+        return slices[worker].spawnSupervised(arena.allocate(chunk), genotype, supervisor & SUPERVISOR_ROW_MASK, type);
+    }
+
+    /**
+     * The restart table of one worker's supervisors, to read their state between runs.
+     *
+     * @param supervisor id of any supervisor of that worker.
+     * @return the table.
+     */
+    public RestartTable restartTable(final int supervisor)
+    {
+        return slices[workerOfSupervisor(supervisor)].table();
+    }
+
+    /**
+     * The row of a supervisor in its worker's {@link #restartTable(int)}.
+     *
+     * @param supervisor id.
+     * @return the row.
+     */
+    public static int supervisorRow(final int supervisor)
+    {
+        return supervisor & SUPERVISOR_ROW_MASK;
+    }
+
+    private int supervisorId(final int worker, final int row)
+    {
+        if (row > SUPERVISOR_ROW_MASK)
+        {
+            throw new IllegalStateException("too many supervisors on worker " + worker + ": " + row);
+        }
+        return worker << SUPERVISOR_WORKER_SHIFT | row;
+    }
+
+    private int workerOfSupervisor(final int supervisor)
+    {
+        final int worker = supervisor >>> SUPERVISOR_WORKER_SHIFT;
+        if (supervisor < 0 || worker >= workerCount)
+        {
+            throw new IllegalArgumentException("no such supervisor: " + supervisor);
+        }
+        return worker;
     }
 
     /**
@@ -566,6 +671,16 @@ public final class Organism implements AutoCloseable
         barrier.target(target);
         awaitWorkers(() -> barrier.completed() >= target, Long.MAX_VALUE);
         this.ticks = target;
+        for (final Slice slice : slices)
+        {
+            if (null != slice.gaveUp())
+            {
+                workers.close();
+                failure = new KaryonException(KaryonException.Category.FATAL,
+                    "a top-level supervisor gave up, organism stopped: " + slice.gaveUp(), null);
+                throw failure;
+            }
+        }
         for (int w = 0; w < workerCount; w++)
         {
             final int lowest = slices[w].takeLowestFreedChunk();
@@ -760,6 +875,9 @@ public final class Organism implements AutoCloseable
         long deaths = 0;
         long crossWorker = 0;
         long spilled = 0;
+        long restarts = 0;
+        long escalations = 0;
+        long pendingRestarts = 0;
         long errorsNotLogged = 0;
         long pending = 0;
         final long[] byCode = new long[ExitReasons.MAX_REASONS];
@@ -775,6 +893,9 @@ public final class Organism implements AutoCloseable
             deaths += slice.deathsTotal;
             crossWorker += slice.crossWorker;
             spilled += slice.spilled;
+            restarts += slice.restarts;
+            escalations += slice.escalations;
+            pendingRestarts += slice.pendingRestarts();
             errorsNotLogged += slice.errorsNotLogged;
             pending += slice.pendingMessages() + external[w].count();
             for (int i = 0; i < byCode.length; i++)
@@ -791,7 +912,8 @@ public final class Organism implements AutoCloseable
             }
         }
         return new Stats(ticks, alive, spawned, updates, sent, delivered, deadLetters, pending, deaths,
-            Collections.unmodifiableMap(byReason), crossWorker, spilled, errorsNotLogged);
+            Collections.unmodifiableMap(byReason), crossWorker, spilled, restarts, escalations, pendingRestarts,
+            errorsNotLogged);
     }
 
     /**

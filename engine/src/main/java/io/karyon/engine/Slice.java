@@ -5,10 +5,18 @@ import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.cell.Handle;
 import io.karyon.scheduler.Channel;
 import org.agrona.MutableDirectBuffer;
+import io.karyon.supervisor.RestartBudget;
+import io.karyon.supervisor.RestartDecision;
+import io.karyon.supervisor.RestartStrategy;
+import io.karyon.supervisor.RestartTable;
+import io.karyon.supervisor.RestartTableDescriptor;
+import io.karyon.supervisor.RestartType;
 import org.agrona.collections.IntArrayList;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.errors.DistinctErrorLog;
+
+import java.util.Arrays;
 
 import static io.karyon.engine.cell.Arena.CHUNK_HEADER_LENGTH;
 import static io.karyon.engine.cell.Arena.FAMILY_CHUNKS;
@@ -61,6 +69,16 @@ final class Slice extends SliceRhsPadding implements CellContext
     private final DistinctErrorLog errorLog;
     private MessageQueue external;
 
+    // Supervision: the restart table of the supervisors whose children this worker owns.
+    private final RestartTable table = new RestartTable();
+    private final RestartDecision decision = new RestartDecision();
+    private final RestartBudget budget;
+    private final RestartBudget.RestartHandler restartHandler = this::onRestart;
+    private Genotype[] genotypes = new Genotype[0];
+    private int[] entryGenotype = new int[64];
+    private int[] entryChunk = new int[64];
+    private String gaveUp;
+
     // Free-running mode.
     private final boolean freeRunning;
     private final int stepBatch;
@@ -89,8 +107,9 @@ final class Slice extends SliceRhsPadding implements CellContext
     final long[] deaths = new long[ExitReasons.MAX_REASONS];
 
     Slice(final int id, final int workerCount, final Arena arena, final ExitReasons reasons, final long seed,
-        final DistinctErrorLog errorLog, final boolean freeRunning, final int stepBatch)
+        final DistinctErrorLog errorLog, final boolean freeRunning, final int stepBatch, final int restartBudget)
     {
+        this.budget = new RestartBudget(restartBudget);
         this.freeRunning = freeRunning;
         this.stepBatch = stepBatch;
         this.channelsOut = new Channel[workerCount];
@@ -143,6 +162,50 @@ final class Slice extends SliceRhsPadding implements CellContext
     {
         channelsOut[peer.id] = channel;
         peer.channelsIn[id] = channel;
+    }
+
+    void genotypes(final Genotype[] genotypes)
+    {
+        this.genotypes = genotypes;
+    }
+
+    RestartTable table()
+    {
+        return table;
+    }
+
+    /**
+     * The report of a top-level supervisor of this worker that gave up, or null.
+     */
+    String gaveUp()
+    {
+        return gaveUp;
+    }
+
+    int pendingRestarts()
+    {
+        return budget.pending();
+    }
+
+    /**
+     * Spawns a supervised cell from outside a tick into a slot allocated in {@code chunk}, and enters it as a child
+     * of a supervisor row of this worker.
+     */
+    long spawnSupervised(final int slot, final Genotype genotype, final int row, final RestartType type)
+    {
+        final long handle = spawnAt(slot, genotype);
+        arena.wrap(scratch, slot).supervisorRow(row);
+        final int entry = RestartStrategy.SIMPLE_ONE_FOR_ONE == table.strategy(row) ?
+            table.startChild(row, handle, type) : table.addChild(row, handle, type);
+        if (entry >= entryGenotype.length)
+        {
+            final int length = Math.max(entryGenotype.length * 2, entry + 1);
+            entryGenotype = Arrays.copyOf(entryGenotype, length);
+            entryChunk = Arrays.copyOf(entryChunk, length);
+        }
+        entryGenotype[entry] = genotype.id();
+        entryChunk[entry] = slot >>> chunkShift;
+        return handle;
     }
 
     void behaviours(final Behaviour[] behaviours)
@@ -225,6 +288,85 @@ final class Slice extends SliceRhsPadding implements CellContext
         return handle;
     }
 
+    /**
+     * Restarts one child a supervisor decided to restart: a fresh slot beside its old one, its genotype's state, a
+     * new handle for its supervisor. Children no longer waiting to start (removed or terminated meanwhile) and child
+     * supervisors (which the table restarts itself) are skipped.
+     */
+    private void onRestart(final int row, final int entry)
+    {
+        if (table.isSupervisor(entry) || RestartTableDescriptor.CHILD_STARTING != table.childStatus(entry))
+        {
+            return;
+        }
+        final int chunk = entryChunk[entry];
+        int slot = arena.allocate(chunk);
+        if (slot < 0)
+        {
+            slot = allocateInFamily(chunk);
+        }
+        final Genotype genotype = genotypes[entryGenotype[entry]];
+        final long handle = initialise(slot, genotype);
+        arena.wrap(scratch, slot).supervisorRow(row);
+        table.updateHandle(entry, handle);
+        if (hasTick[genotype.behaviourId()])
+        {
+            setBit(slot, stepOffset);
+        }
+        restarts++;
+    }
+
+    private void restartSome()
+    {
+        if (budget.pending() > 0)
+        {
+            budget.startTick();
+            budget.poll(restartHandler);
+        }
+    }
+
+    /**
+     * Tells a supervised cell's supervisor that it exited, and carries out the decision: siblings terminated,
+     * restarts queued in the budget, escalation to the parent supervisor, or a top-level supervisor giving up.
+     */
+    private void onSupervisedExit(final long handle, final int reason)
+    {
+        int kind = table.onCellExit(
+            handle, ExitReasons.toRestartTable(reason), ExitReasons.NORMAL != reason, tick, decision);
+        while (true)
+        {
+            final RestartDecision decision = this.decision;
+            for (int i = 0, count = decision.terminateCount(); i < count; i++)
+            {
+                final long terminated = decision.terminateHandle(i);
+                if (Handle.NULL_HANDLE != terminated && isLive(terminated))
+                {
+                    release(Handle.slot(terminated), ExitReasons.SHUTDOWN, false);
+                }
+            }
+            if (RestartDecision.RESTART == kind)
+            {
+                for (int i = 0, count = decision.restartCount(); i < count; i++)
+                {
+                    budget.offer(decision.row(), decision.restartEntry(i));
+                }
+                return;
+            }
+            if (RestartDecision.ESCALATE == kind)
+            {
+                escalations++;
+                kind = table.onChildExit(decision.escalateRow(), decision.escalateEntry(),
+                    decision.escalationReason(), true, tick, decision);
+                continue;
+            }
+            if (RestartDecision.GIVE_UP == kind && null == gaveUp)
+            {
+                gaveUp = decision.toString();
+            }
+            return;
+        }
+    }
+
     boolean isLive(final long handle)
     {
         final int slot = Handle.slot(handle);
@@ -242,7 +384,7 @@ final class Slice extends SliceRhsPadding implements CellContext
         {
             return false;
         }
-        release(Handle.slot(handle), reason);
+        release(Handle.slot(handle), reason, true);
         return true;
     }
 
@@ -289,6 +431,7 @@ final class Slice extends SliceRhsPadding implements CellContext
         inTick = true;
         try
         {
+            restartSome();
             gather(tick);
             linkMail();
             final IntArrayList chunks = this.chunks;
@@ -449,12 +592,18 @@ final class Slice extends SliceRhsPadding implements CellContext
         final Behaviour[] behaviours = this.behaviours;
         final CellFlyweight cell = this.cell;
         final int slotLength = this.slotLength;
+        final int stepWordOffset = stepOffset + (word << 3);
         int stepped = 0;
         long bits = stepBits;
         while (0 != bits)
         {
             final int index = (word << 6) | Long.numberOfTrailingZeros(bits);
             bits &= bits - 1;
+            if (0 == (buffer.getLong(stepWordOffset) & (1L << index)))
+            {
+                // Terminated by its supervisor earlier in this word (and maybe its slot reused by a newborn).
+                continue;
+            }
             final int offset = CHUNK_HEADER_LENGTH + index * slotLength;
             cell.wrap(buffer, offset, base | index);
             stepped++;
@@ -556,12 +705,15 @@ final class Slice extends SliceRhsPadding implements CellContext
     {
         final int reason = dyingReason;
         dyingReason = -1;
-        release(slot, reason);
+        release(slot, reason, true);
     }
 
-    private void release(final int slot, final int reason)
+    private void release(final int slot, final int reason, final boolean notifySupervisor)
     {
         final int chunk = slot >>> chunkShift;
+        final CellFlyweight dead = arena.wrap(scratch, slot);
+        final int row = dead.supervisorRow();
+        final long handle = dead.handle();
         clearBit(slot, stepOffset);
         arena.free(slot);
         deaths[reason]++;
@@ -569,6 +721,10 @@ final class Slice extends SliceRhsPadding implements CellContext
         if (chunk < lowestFreedChunk)
         {
             lowestFreedChunk = chunk;
+        }
+        if (notifySupervisor && NO_SUPERVISOR != row)
+        {
+            onSupervisedExit(handle, reason);
         }
     }
 
@@ -689,6 +845,7 @@ final class Slice extends SliceRhsPadding implements CellContext
                 work += delivering.count();
                 delivering.clear();
             }
+            restartSome();
             work += stepSome(stepBatch);
             activateNewborn();
             return work;

@@ -26,6 +26,8 @@ abstract class SliceCounters extends SliceLhsPadding
     long deathsTotal;
     long crossWorker;
     long spilled;
+    long restarts;
+    long escalations;
     long errorsNotLogged;
 }
 

@@ -17,6 +17,9 @@ import java.util.Map;
  * @param deathsByReason deaths per exit reason name, only reasons with deaths, in code order.
  * @param crossWorker    messages sent by a cell on one worker to a cell on another.
  * @param spilled        messages that found their ring full and waited in the sender's spill buffer (free-running).
+ * @param restarts       supervised cells restarted.
+ * @param escalations    supervisors that gave up and were handled by their parent.
+ * @param pendingRestarts restarts decided and waiting for a later tick's budget.
  * @param errorsNotLogged behaviour exceptions that did not fit in the distinct error log.
  */
 public record Stats(
@@ -32,6 +35,9 @@ public record Stats(
     Map<String, Long> deathsByReason,
     long crossWorker,
     long spilled,
+    long restarts,
+    long escalations,
+    long pendingRestarts,
     long errorsNotLogged)
 {
 }

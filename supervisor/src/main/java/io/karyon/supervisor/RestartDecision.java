@@ -84,7 +84,7 @@ public final class RestartDecision
     private int restartCount;
     private int[] restartEntries;
 
-    private final long[] windowTimes = new long[MAX_WINDOW_CAPACITY];
+    private long[] windowTimes = new long[64];
     private int windowSize;
 
     /**
@@ -172,6 +172,11 @@ public final class RestartDecision
 
     void windowTime(final int index, final long time)
     {
+        if (index >= windowTimes.length)
+        {
+            // Only when a supervisor gives up: the report then holds its whole window.
+            windowTimes = Arrays.copyOf(windowTimes, Math.min(MAX_WINDOW_CAPACITY, Math.max(index + 1, windowTimes.length * 2)));
+        }
         windowTimes[index] = time;
     }
 

@@ -206,9 +206,10 @@ public final class RestartTableDescriptor
     public static final int ENTRY_LENGTH = CHILD_ROW_OFFSET + SIZE_OF_INT;
 
     /**
-     * Largest window a row may have: intensity + 1 must not exceed it.
+     * Largest window a row may have: intensity + 1 must not exceed it. A window costs 8 bytes per restart it holds,
+     * so an intensity of 1,000 (a supervisor of 1,000 children that may all die at once) costs 8 KiB.
      */
-    public static final int MAX_WINDOW_CAPACITY = 64;
+    public static final int MAX_WINDOW_CAPACITY = 1 << 20;
 
     /**
      * No row: the parent of a top-level supervisor, the child row of a cell.

@@ -31,8 +31,8 @@ class RestartTableValidationTest
     @Test
     void shouldRejectAWindowTooLarge()
     {
-        assertMessage("intensity + 1 must be <= MAX_WINDOW_CAPACITY (64): intensity=64",
-            () -> table.createSupervisor(RestartStrategy.ONE_FOR_ONE, 64, 5));
+        assertMessage("intensity + 1 must be <= MAX_WINDOW_CAPACITY (1048576): intensity=1048576",
+            () -> table.createSupervisor(RestartStrategy.ONE_FOR_ONE, 1 << 20, 5));
     }
 
     @Test
