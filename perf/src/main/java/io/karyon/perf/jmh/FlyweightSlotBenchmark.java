@@ -1,0 +1,155 @@
+package io.karyon.perf.jmh;
+
+import io.karyon.engine.cell.Arena;
+import io.karyon.engine.cell.CellDescriptor;
+import io.karyon.engine.cell.CellFlyweight;
+import io.karyon.engine.cell.CellLayout;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Read-modify-write of one double per cell through the {@link CellFlyweight}, over an {@link Arena} of 1,000 cells
+ * (fits in L1/L2) and 1,000,000 cells (80 MB: streams from memory), in ns per cell; {@code rawBuffer} does the same
+ * with offsets computed by hand on the chunk's buffer, the flyweight's floor.
+ * <p>
+ * Each invocation visits the next {@link #BATCH} slots in slot order, wrapping at the end, so both sizes report ns per
+ * cell. The update is the logistic map, as W3 does. Run:
+ * <pre>
+ *   scripts/jmh FlyweightSlotBenchmark
+ *   java -cp perf/target/benchmarks.jar io.karyon.perf.jmh.FlyweightSlotBenchmark [JMH options]
+ * </pre>
+ * <b>Note:</b> one state per benchmark thread.
+ */
+@Fork(value = 1, jvmArgsAppend = JmhFlags.BOUNDS_CHECKS_OFF)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@State(Scope.Thread)
+public class FlyweightSlotBenchmark
+{
+    /** Cells visited per invocation. */
+    public static final int BATCH = 1000;
+    /** Bytes of state per slot, the engine's default. */
+    public static final int STATE_LENGTH = 64;
+
+    static final CellLayout LAYOUT = CellLayout.builder().doubleField("x").longField("next").build();
+    static final int X = LAYOUT.offset("x");
+
+    /** Cells in the arena. */
+    @Param({ "1000", "1000000" })
+    public int cells;
+
+    private final CellFlyweight cell = new CellFlyweight();
+    private Arena arena;
+    private UnsafeBuffer chunk;
+    private int slotLength;
+    private int cursor;
+
+    /**
+     * Fills one chunk with {@link #cells} cells whose x starts at 0.3.
+     */
+    @Setup(Level.Trial)
+    public void setup()
+    {
+        final int chunkShift = Math.max(Arena.MIN_CHUNK_SHIFT, 32 - Integer.numberOfLeadingZeros(cells - 1));
+        arena = Arena.inMemory(STATE_LENGTH, chunkShift);
+        final int family = arena.addFamily();
+        final int chunkIndex = family << Arena.FAMILY_SHIFT;
+        for (int i = 0; i < cells; i++)
+        {
+            arena.wrap(cell, arena.allocate(chunkIndex)).status(CellDescriptor.STATUS_ALIVE).putDouble(X, 0.3);
+        }
+        chunk = arena.chunk(chunkIndex);
+        slotLength = arena.slotLength();
+        cursor = 0;
+    }
+
+    /**
+     * Frees the arena.
+     */
+    @TearDown(Level.Trial)
+    public void tearDown()
+    {
+        arena.close();
+    }
+
+    /**
+     * The next {@link #BATCH} cells through the flyweight: wrap, read x, write 3.9x(1 - x).
+     *
+     * @return the last value written.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public double flyweight()
+    {
+        final Arena arena = this.arena;
+        final CellFlyweight cell = this.cell;
+        final int cells = this.cells;
+        int slot = cursor;
+        double x = 0;
+        for (int i = 0; i < BATCH; i++)
+        {
+            arena.wrap(cell, slot);
+            x = cell.getDouble(X);
+            x = 3.9 * x * (1.0 - x);
+            cell.putDouble(X, x);
+            slot = slot + 1 == cells ? 0 : slot + 1;
+        }
+        cursor = slot;
+        return x;
+    }
+
+    /**
+     * The same update on the chunk's buffer with the slot offset computed by hand: what the flyweight costs on top.
+     *
+     * @return the last value written.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public double rawBuffer()
+    {
+        final UnsafeBuffer chunk = this.chunk;
+        final int slotLength = this.slotLength;
+        final int cells = this.cells;
+        final int base = Arena.CHUNK_HEADER_LENGTH + CellDescriptor.HEADER_LENGTH + X;
+        int slot = cursor;
+        double x = 0;
+        for (int i = 0; i < BATCH; i++)
+        {
+            final int offset = base + slot * slotLength;
+            x = chunk.getDouble(offset);
+            x = 3.9 * x * (1.0 - x);
+            chunk.putDouble(offset, x);
+            slot = slot + 1 == cells ? 0 : slot + 1;
+        }
+        cursor = slot;
+        return x;
+    }
+
+    /**
+     * Runs only this class.
+     *
+     * @param args further JMH options.
+     * @throws Exception if JMH fails.
+     */
+    public static void main(final String[] args) throws Exception
+    {
+        JmhFlags.runClass(FlyweightSlotBenchmark.class, args);
+    }
+}

@@ -1,0 +1,193 @@
+package io.karyon.perf.jmh;
+
+import io.karyon.scheduler.ThreadingMode;
+import io.karyon.supervisor.RestartDecision;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The benchmarks measure what they say: each one's set-up, a few operations and its own self-check, run directly
+ * (no JMH, no timings), and the build's outputs that JMH needs.
+ */
+class BenchmarkSelfCheckTest
+{
+    @Test
+    void shouldListEveryBenchmarkClassInTheGeneratedBenchmarkList() throws IOException
+    {
+        final String list;
+        try (InputStream in = JmhFlags.class.getResourceAsStream("/META-INF/BenchmarkList"))
+        {
+            assertNotNull(in, "META-INF/BenchmarkList missing: is jmh-generator-annprocess an annotation processor?");
+            list = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        for (final Class<?> benchmark : List.of(FlyweightSlotBenchmark.class, LocalMessageBenchmark.class,
+            CrossWorkerMessageBenchmark.class, TickBarrierBenchmark.class, RestartDecisionBenchmark.class,
+            ChannelBenchmark.class))
+        {
+            assertTrue(list.contains(benchmark.getName()), benchmark.getName() + " not in BenchmarkList");
+        }
+    }
+
+    @Test
+    void shouldGiveForksTheProjectFlagsWithoutBoundsChecks()
+    {
+        final List<String> flags = Arrays.asList(JmhFlags.forkFlags());
+        assertTrue(flags.contains("--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED"), flags.toString());
+        assertTrue(flags.contains("-Dchronicle.analytics.disable=true"), flags.toString());
+        assertEquals(JmhFlags.BOUNDS_CHECKS_OFF, flags.get(flags.size() - 1));
+        assertTrue(flags.stream().noneMatch((flag) -> flag.contains("${") || flag.isBlank()), flags.toString());
+    }
+
+    @Test
+    void shouldUpdateTheSameStateThroughTheFlyweightAsThroughRawOffsets()
+    {
+        final FlyweightSlotBenchmark viaFlyweight = new FlyweightSlotBenchmark();
+        final FlyweightSlotBenchmark viaBuffer = new FlyweightSlotBenchmark();
+        viaFlyweight.cells = 1000;
+        viaBuffer.cells = 1000;
+        viaFlyweight.setup();
+        viaBuffer.setup();
+        try
+        {
+            final double[] a = new double[7];
+            final double[] b = new double[7];
+            for (int i = 0; i < a.length; i++)
+            {
+                a[i] = viaFlyweight.flyweight();
+                b[i] = viaBuffer.rawBuffer();
+            }
+            assertArrayEquals(a, b);
+            assertTrue(a[0] > 0 && a[0] < 1 && a[0] != a[1], Arrays.toString(a));
+        }
+        finally
+        {
+            viaFlyweight.tearDown();
+            viaBuffer.tearDown();
+        }
+    }
+
+    @Test
+    void shouldDeliverOneMessagePerCellPerTickWithinAWorker()
+    {
+        final LocalMessageBenchmark benchmark = new LocalMessageBenchmark();
+        benchmark.setup();
+        try
+        {
+            benchmark.startIteration();
+            for (int i = 0; i < 3; i++)
+            {
+                benchmark.selfSend();
+            }
+            assertDoesNotThrow(benchmark::checkIteration);
+        }
+        finally
+        {
+            benchmark.tearDown();
+        }
+    }
+
+    @Test
+    void shouldCrossBetweenWorkersWithEveryMessage()
+    {
+        final CrossWorkerMessageBenchmark benchmark = new CrossWorkerMessageBenchmark();
+        benchmark.mode = ThreadingMode.INVOKER;
+        benchmark.idle = "backoff";
+        benchmark.pin = false;
+        benchmark.setup();
+        try
+        {
+            benchmark.startIteration();
+            for (int i = 0; i < 3; i++)
+            {
+                benchmark.crossSend();
+            }
+            assertDoesNotThrow(benchmark::checkIteration);
+        }
+        finally
+        {
+            benchmark.tearDown();
+        }
+    }
+
+    @Test
+    void shouldVisitEveryIdleCellOncePerTickOnTwoWorkers()
+    {
+        final TickBarrierBenchmark benchmark = new TickBarrierBenchmark();
+        benchmark.workers = 2;
+        benchmark.mode = ThreadingMode.INVOKER;
+        benchmark.cells = 1000;
+        benchmark.idle = "backoff";
+        benchmark.pin = false;
+        benchmark.setup();
+        try
+        {
+            benchmark.startIteration();
+            for (int i = 0; i < 3; i++)
+            {
+                benchmark.tick();
+            }
+            assertDoesNotThrow(benchmark::checkIteration);
+        }
+        finally
+        {
+            benchmark.tearDown();
+        }
+    }
+
+    @Test
+    void shouldRestartOnEveryExitWithinTheIntensity()
+    {
+        final RestartDecisionBenchmark benchmark = new RestartDecisionBenchmark();
+        benchmark.setup();
+        try
+        {
+            for (int i = 0; i < 1000; i++)
+            {
+                assertEquals(RestartDecision.RESTART, benchmark.exitAndRestart(), "exit " + i);
+            }
+            assertDoesNotThrow(benchmark::checkIteration);
+        }
+        finally
+        {
+            benchmark.tearDown();
+        }
+    }
+
+    @Test
+    void shouldDrainEveryRecordOfferedAcrossTheRingsWrapPoint()
+    {
+        final ChannelBenchmark benchmark = new ChannelBenchmark();
+        benchmark.setup();
+        try
+        {
+            final int roundTrips = 5000;   // more than one ring's worth of 40-byte records
+            for (int i = 0; i < roundTrips; i++)
+            {
+                benchmark.roundTrip();
+            }
+            assertEquals((long)roundTrips * (roundTrips + 1) / 2, benchmark.sum());
+            for (int i = 0; i < 100; i++)
+            {
+                benchmark.batch();
+            }
+            final long records = roundTrips + 100L * ChannelBenchmark.BATCH;
+            assertEquals(records * (records + 1) / 2, benchmark.sum());
+            assertDoesNotThrow(benchmark::checkIteration);
+        }
+        finally
+        {
+            benchmark.tearDown();
+        }
+    }
+}
