@@ -12,6 +12,7 @@ import io.karyon.supervisor.RestartTable;
 import io.karyon.supervisor.RestartTableDescriptor;
 import io.karyon.supervisor.RestartType;
 import org.agrona.collections.IntArrayList;
+import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.errors.DistinctErrorLog;
@@ -78,6 +79,7 @@ final class Slice extends SliceRhsPadding implements CellContext
     private int[] entryGenotype = new int[64];
     private int[] entryChunk = new int[64];
     private String gaveUp;
+    private final LongArrayList pendingTerminations = new LongArrayList();
 
     // Free-running mode.
     private final boolean freeRunning;
@@ -316,6 +318,24 @@ final class Slice extends SliceRhsPadding implements CellContext
         restarts++;
     }
 
+    private void terminate(final long handle)
+    {
+        if (isLive(handle))
+        {
+            release(Handle.slot(handle), ExitReasons.SHUTDOWN, false);
+        }
+    }
+
+    private void terminatePending()
+    {
+        final LongArrayList pending = pendingTerminations;
+        for (int i = 0; i < pending.size(); i++)
+        {
+            terminate(pending.getLong(i));
+        }
+        pending.clear();
+    }
+
     private void restartSome()
     {
         if (budget.pending() > 0)
@@ -339,9 +359,18 @@ final class Slice extends SliceRhsPadding implements CellContext
             for (int i = 0, count = decision.terminateCount(); i < count; i++)
             {
                 final long terminated = decision.terminateHandle(i);
-                if (Handle.NULL_HANDLE != terminated && isLive(terminated))
+                if (Handle.NULL_HANDLE != terminated)
                 {
-                    release(Handle.slot(terminated), ExitReasons.SHUTDOWN, false);
+                    // In a tick the siblings go at its end, as exit signals would: a worker's bitmap walk never
+                    // meets a slot freed (and maybe reused) behind its back.
+                    if (inTick)
+                    {
+                        pendingTerminations.addLong(terminated);
+                    }
+                    else
+                    {
+                        terminate(terminated);
+                    }
                 }
             }
             if (RestartDecision.RESTART == kind)
@@ -439,6 +468,7 @@ final class Slice extends SliceRhsPadding implements CellContext
             {
                 advanceChunk(chunks.getInt(i));
             }
+            terminatePending();
             for (int i = 0, size = newChunks.size(); i < size; i++)
             {
                 insertSorted(chunks, newChunks.getInt(i));
@@ -592,18 +622,12 @@ final class Slice extends SliceRhsPadding implements CellContext
         final Behaviour[] behaviours = this.behaviours;
         final CellFlyweight cell = this.cell;
         final int slotLength = this.slotLength;
-        final int stepWordOffset = stepOffset + (word << 3);
         int stepped = 0;
         long bits = stepBits;
         while (0 != bits)
         {
             final int index = (word << 6) | Long.numberOfTrailingZeros(bits);
             bits &= bits - 1;
-            if (0 == (buffer.getLong(stepWordOffset) & (1L << index)))
-            {
-                // Terminated by its supervisor earlier in this word (and maybe its slot reused by a newborn).
-                continue;
-            }
             final int offset = CHUNK_HEADER_LENGTH + index * slotLength;
             cell.wrap(buffer, offset, base | index);
             stepped++;
@@ -847,6 +871,7 @@ final class Slice extends SliceRhsPadding implements CellContext
             }
             restartSome();
             work += stepSome(stepBatch);
+            terminatePending();
             activateNewborn();
             return work;
         }
