@@ -26,16 +26,16 @@ import java.util.concurrent.Callable;
     description = {
         "Runs workloads and prints one JSON line per workload on stdout (progress on stderr).",
         "Each figure is the median of the measured rounds, after the warm-up rounds; set-up is not timed.",
-        "Workloads in this build: W1 (spawn), W2 (ring), W3 (tick), W7 (latency)."
+        "Workloads in this build: W1 (spawn), W2 (ring), W3 (tick), W5 (apoptosis), W7 (latency)."
     })
 public final class BenchCommand implements Callable<Integer>
 {
-    static final List<String> WORKLOADS = List.of(W1Spawn.ID, W2Ring.ID, W3Tick.ID, W7Latency.ID);
+    static final List<String> WORKLOADS = List.of(W1Spawn.ID, W2Ring.ID, W3Tick.ID, W5Apoptosis.ID, W7Latency.ID);
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "WORKLOAD", arity = "1..*", description = "W1, W2, W3, W7, or all")
+    @Parameters(paramLabel = "WORKLOAD", arity = "1..*", description = "W1, W2, W3, W5, W7, or all")
     List<String> workloads;
 
     @Option(names = "--cells", paramLabel = "N", description = "cells (default: ${DEFAULT-VALUE})")
@@ -49,6 +49,10 @@ public final class BenchCommand implements Callable<Integer>
 
     @Option(names = "--hops", paramLabel = "H", description = "W2: hops per round (default: ${DEFAULT-VALUE})")
     long hops = 100_000_000;
+
+    @Option(names = "--fraction", paramLabel = "F",
+        description = "W5: fraction of the cells that die at once (default: ${DEFAULT-VALUE})")
+    double fraction = 1.0;
 
     @Option(names = "--pairs", paramLabel = "P", description = "W7: ping-pong pairs (default: ${DEFAULT-VALUE})")
     long pairs = 1_000;
@@ -86,6 +90,11 @@ public final class BenchCommand implements Callable<Integer>
         Cli.range(spec, "--tokens", tokens, 1, Integer.MAX_VALUE);
         Cli.range(spec, "--hops", hops, tokens, Long.MAX_VALUE);
         Cli.range(spec, "--pairs", pairs, 1, Integer.MAX_VALUE / 2);
+        if (!(fraction > 0.0 && fraction <= 1.0))
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                "Invalid value for option '--fraction': must be in (0, 1], was '" + fraction + "'");
+        }
         Cli.range(spec, "--millis", millis, 1, 3_600_000);
         if (!W2Ring.PLACEMENTS.contains(placement))
         {
@@ -98,7 +107,7 @@ public final class BenchCommand implements Callable<Integer>
 
         final PrintWriter stdout = spec.commandLine().getOut();
         final BenchParams params = new BenchParams((int)cells, rounds, warmup, seed, ticks, (int)tokens, hops,
-            placement, (int)pairs, millis, workerOptions, out, spec.commandLine().getErr());
+            placement, fraction, (int)pairs, millis, workerOptions, out, spec.commandLine().getErr());
         for (final String workload : selected)
         {
             final String line;
@@ -109,6 +118,9 @@ public final class BenchCommand implements Callable<Integer>
                     break;
                 case W2Ring.ID:
                     line = W2Ring.run(params);
+                    break;
+                case W5Apoptosis.ID:
+                    line = W5Apoptosis.run(params);
                     break;
                 case W7Latency.ID:
                     line = W7Latency.run(params);

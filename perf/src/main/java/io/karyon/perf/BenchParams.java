@@ -17,6 +17,7 @@ import java.nio.file.Path;
  * @param tokens   W2: tokens in flight.
  * @param hops     W2: hops per round, over all tokens.
  * @param ringPlacement W2: where the ring's cells go: pairs, round-robin or fill.
+ * @param fraction W5: fraction of the cells that die at once.
  * @param pairs    W7: ping-pong pairs.
  * @param millis   W7: length of a round in milliseconds.
  * @param workerOptions how many workers, how they idle, whether they are pinned.
@@ -25,7 +26,7 @@ import java.nio.file.Path;
  */
 record BenchParams(
     int cells, int rounds, int warmup, long seed, int ticks, int tokens, long hops,
-    String ringPlacement, int pairs, long millis, WorkerOptions workerOptions, Path out, PrintWriter progress)
+    String ringPlacement, double fraction, int pairs, long millis, WorkerOptions workerOptions, Path out, PrintWriter progress)
 {
     /**
      * A context with the workers, idle strategy and pinning asked for.

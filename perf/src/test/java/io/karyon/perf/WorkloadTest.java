@@ -65,6 +65,24 @@ class WorkloadTest
         assertFalse(run.err().contains("warm-up"), run.err());
     }
 
+    @Test
+    @Timeout(60)
+    void shouldRestartEveryDeadCellInW5AndHaveAllAnswer(@TempDir final Path dir)
+    {
+        final CommandRun run = CommandRun.karyon(
+            "bench", "W5", "--cells", "5000", "--fraction", "0.5", "--rounds", "3", "--warmup", "0",
+            "--idle", "backoff", "--out", dir.toString());
+
+        assertEquals(Cli.EXIT_OK, run.exitCode(), run.err());
+        final String json = run.out().strip();
+        assertEquals("W5", stringField(json, "workload"));
+        assertEquals("5000", field(json, "cells"));
+        assertEquals(field(json, "deaths"), field(json, "restarts"), json);
+        assertTrue(numberField(json, "deaths") > 2000 && numberField(json, "deaths") < 3000, json);
+        assertEquals("5000", field(json, "answering"), json);
+        assertTrue(numberField(json, "restarts_per_s") > 0 && numberField(json, "recovery_ms") > 0, json);
+    }
+
     /**
      * W1 measures resident memory, which is only right when glibc maps each arena chunk on its own (the launcher sets
      * MALLOC_MMAP_THRESHOLD_), so it runs in a child JVM with that environment, as the launcher runs it.

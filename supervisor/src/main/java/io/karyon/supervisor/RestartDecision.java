@@ -464,6 +464,31 @@ public final class RestartDecision
      *
      * @return a report of the decision.
      */
+    private static final int LISTED = 8;
+
+    /**
+     * The first few items and how many more: a report of a supervisor of thousands of children stays one line.
+     */
+    private static void appendList(final StringBuilder sb, final int[] items, final int count)
+    {
+        sb.append('[');
+        for (int i = 0; i < Math.min(count, LISTED); i++)
+        {
+            sb.append(i == 0 ? "" : ", ").append(items[i]);
+        }
+        sb.append(count > LISTED ? ", ... " + (count - LISTED) + " more]" : "]");
+    }
+
+    private static void appendList(final StringBuilder sb, final long[] items, final int count)
+    {
+        sb.append('[');
+        for (int i = 0; i < Math.min(count, LISTED); i++)
+        {
+            sb.append(i == 0 ? "" : ", ").append(items[i]);
+        }
+        sb.append(count > LISTED ? ", ... " + (count - LISTED) + " more]" : "]");
+    }
+
     public String toString()
     {
         final StringBuilder sb = new StringBuilder(128);
@@ -476,25 +501,16 @@ public final class RestartDecision
             .append(", abnormal=").append(abnormal)
             .append(", outcome=").append(outcome)
             .append(", now=").append(now)
-            .append(", terminate=[");
-        for (int i = 0; i < terminateCount; i++)
-        {
-            sb.append(i == 0 ? "" : ", ").append(terminateEntries[i]);
-        }
-        sb.append("], restart=[");
-        for (int i = 0; i < restartCount; i++)
-        {
-            sb.append(i == 0 ? "" : ", ").append(restartEntries[i]);
-        }
-        sb.append(']');
+            .append(", terminate=");
+        appendList(sb, terminateEntries, terminateCount);
+        sb.append(", restart=");
+        appendList(sb, restartEntries, restartCount);
         if (ESCALATE == kind || GIVE_UP == kind)
         {
-            sb.append(", intensity=").append(intensity).append(", period=").append(period).append(", window=[");
-            for (int i = 0; i < windowSize; i++)
-            {
-                sb.append(i == 0 ? "" : ", ").append(windowTimes[i]);
-            }
-            sb.append("], escalateRow=").append(escalateRow)
+            sb.append(", intensity=").append(intensity).append(", period=").append(period)
+                .append(", window (oldest first)=");
+            appendList(sb, windowTimes, windowSize);
+            sb.append(", escalateRow=").append(escalateRow)
                 .append(", escalateEntry=").append(escalateEntry)
                 .append(", escalationReason=").append(escalationReason);
         }

@@ -1,0 +1,186 @@
+package io.karyon.perf;
+
+import io.karyon.engine.Behaviour;
+import io.karyon.engine.CellContext;
+import io.karyon.engine.ExitReasons;
+import io.karyon.engine.Genotype;
+import io.karyon.engine.Organism;
+import io.karyon.engine.Stats;
+import io.karyon.engine.cell.CellFlyweight;
+import io.karyon.engine.cell.CellLayout;
+import io.karyon.engine.cli.Json;
+import io.karyon.supervisor.RestartStrategy;
+import io.karyon.supervisor.RestartTable;
+import io.karyon.supervisor.RestartTableDescriptor;
+import io.karyon.supervisor.RestartType;
+import org.HdrHistogram.Histogram;
+
+import java.util.Locale;
+
+/**
+ * W5, apoptosis: N cells under supervisors (one_for_one, 1,000 children each, intensity high enough not to trip);
+ * at once a fraction F of all cells detect corrupt state and die; they are restarted from their genotype. Headline
+ * figures: time from the deaths to the last restart, restarts per second, and the cells answering a message
+ * afterwards (must be N). Restarts are spread over the ticks by each worker's restart budget; the tick latencies of
+ * the recovery are reported too.
+ */
+final class W5Apoptosis
+{
+    static final String ID = "W5";
+    static final int CHILDREN_PER_SUPERVISOR = 1_000;
+    static final CellLayout LAYOUT = CellLayout.builder()
+        .longField("corrupt")
+        .longField("answered")
+        .array("rest", long.class, 6)
+        .build();
+    private static final int CORRUPT = LAYOUT.offset("corrupt");
+    private static final int ANSWERED = LAYOUT.offset("answered");
+    private static final int PING = 1;
+
+    /**
+     * A cell that checks its state each tick and dies when it finds it corrupt; it answers pings.
+     */
+    static final class Checked implements Behaviour
+    {
+        public void onTick(final CellFlyweight cell, final CellContext context)
+        {
+            if (0 != cell.getLong(CORRUPT))
+            {
+                context.die(ExitReasons.CORRUPT);
+            }
+        }
+
+        public void onMessage(
+            final CellFlyweight cell, final CellContext context, final long sender, final int type, final long payload)
+        {
+            cell.putLong(ANSWERED, cell.getLong(ANSWERED) + 1);
+        }
+    }
+
+    private W5Apoptosis()
+    {
+    }
+
+    static String run(final BenchParams params)
+    {
+        final int n = params.cells();
+        final double fraction = params.fraction();
+        final int supervisors = (n + CHILDREN_PER_SUPERVISOR - 1) / CHILDREN_PER_SUPERVISOR;
+        final double[] recoveryMs = new double[params.rounds()];
+        final double[] restartsPerS = new double[params.rounds()];
+        final double[] p99 = new double[params.rounds()];
+        final double[] max = new double[params.rounds()];
+        long deaths = 0;
+        long restarts = 0;
+        long answering = 0;
+        final int workers;
+        final int budget;
+        try (Organism organism = Organism.launch(params.context().seed(params.seed())))
+        {
+            workers = organism.workerCount();
+            budget = organism.context().restartBudget();
+            organism.registerBehaviour("checked", new Checked());
+            final Genotype genotype = organism.genotype("checked", LAYOUT, "checked");
+            final int[] ids = new int[supervisors];
+            for (int s = 0, spawned = 0; s < supervisors; s++)
+            {
+                ids[s] = organism.supervisor(RestartStrategy.ONE_FOR_ONE, CHILDREN_PER_SUPERVISOR, 1);
+                for (int c = 0; c < CHILDREN_PER_SUPERVISOR && spawned < n; c++, spawned++)
+                {
+                    organism.spawn(genotype, ids[s], RestartType.PERMANENT);
+                }
+            }
+            organism.run(1);
+
+            for (int r = -params.warmup(); r < params.rounds(); r++)
+            {
+                // Corrupt a seeded fraction of the cells (set-up, not timed).
+                int corrupted = 0;
+                int index = 0;
+                for (final int id : ids)
+                {
+                    final RestartTable table = organism.restartTable(id);
+                    for (int e = table.firstChild(Organism.supervisorRow(id)); RestartTableDescriptor.NULL_ENTRY != e;
+                        e = table.nextChild(e), index++)
+                    {
+                        if (BenchParams.unitOpen(params.seed() + r, index) < fraction)
+                        {
+                            organism.cell(table.handle(e)).putLong(CORRUPT, 1);
+                            corrupted++;
+                        }
+                    }
+                }
+                final Stats before = organism.stats();
+                organism.resetTickLatencies();
+                final long startNs = System.nanoTime();
+                organism.run(1);
+                while (organism.stats().pendingRestarts() > 0)
+                {
+                    organism.run(1);
+                }
+                final long elapsedNs = System.nanoTime() - startNs;
+                final Stats after = organism.stats();
+                final long roundDeaths = after.deaths() - before.deaths();
+                final long roundRestarts = after.restarts() - before.restarts();
+                if (roundDeaths != corrupted || roundRestarts != corrupted || after.alive() != n)
+                {
+                    throw new WorkloadCheckException(ID, corrupted + " corrupted, " + roundDeaths + " died, " +
+                        roundRestarts + " restarted, " + after.alive() + " alive of " + n);
+                }
+
+                // Every cell, reborn or not, answers a message afterwards.
+                final long deliveredBefore = organism.stats().delivered();
+                for (final int id : ids)
+                {
+                    final RestartTable table = organism.restartTable(id);
+                    for (int e = table.firstChild(Organism.supervisorRow(id)); RestartTableDescriptor.NULL_ENTRY != e;
+                        e = table.nextChild(e))
+                    {
+                        organism.send(table.handle(e), PING, 0);
+                    }
+                }
+                organism.run(1);
+                final long answered = organism.stats().delivered() - deliveredBefore;
+                if (answered != n)
+                {
+                    throw new WorkloadCheckException(ID, answered + " cells answered after recovery, expected " + n);
+                }
+
+                final Histogram ticks = organism.tickLatencies();
+                final double ms = elapsedNs / 1e6;
+                params.progress(String.format(Locale.ROOT,
+                    "W5 %s round: %,d of %,d cells died, all restarted in %.1f ms (%.1fM restarts/s) over %d ticks, " +
+                    "tick max %.1f ms; %,d answered", r < 0 ? "warm-up" : "measured", corrupted, n, ms,
+                    roundRestarts / (elapsedNs / 1e9) / 1e6, ticks.getTotalCount(), ticks.getMaxValue() / 1e6, answered));
+                if (r >= 0)
+                {
+                    recoveryMs[r] = ms;
+                    restartsPerS[r] = roundRestarts / (elapsedNs / 1e9);
+                    p99[r] = ticks.getValueAtPercentile(99) / 1e3;
+                    max[r] = ticks.getMaxValue() / 1e3;
+                    deaths = roundDeaths;
+                    restarts = roundRestarts;
+                    answering = answered;
+                }
+            }
+        }
+        return new Json()
+            .field("workload", ID)
+            .field("engine", "karyon")
+            .field("cells", n)
+            .field("workers", workers)
+            .field("fraction", fraction)
+            .field("supervisors", supervisors)
+            .field("restart_budget", budget)
+            .field("rounds", params.rounds())
+            .field("seconds", Rounds.median(recoveryMs) / 1e3)
+            .field("deaths", deaths)
+            .field("restarts", restarts)
+            .field("restarts_per_s", Rounds.median(restartsPerS))
+            .field("recovery_ms", Rounds.median(recoveryMs))
+            .field("answering", answering)
+            .field("tick_p99_us", Rounds.median(p99))
+            .field("tick_max_us", Rounds.median(max))
+            .toString();
+    }
+}
