@@ -14,7 +14,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
@@ -26,16 +25,16 @@ import java.util.concurrent.Callable;
     description = {
         "Runs workloads and prints one JSON line per workload on stdout (progress on stderr).",
         "Each figure is the median of the measured rounds, after the warm-up rounds; set-up is not timed.",
-        "Workloads in this build: W1 (spawn), W2 (ring), W3 (tick), W5 (apoptosis), W7 (latency)."
+        "Workloads in this build: W1 (spawn), W2 (ring), W3 (tick), W5 (apoptosis), W5x (escalation), W7 (latency)."
     })
 public final class BenchCommand implements Callable<Integer>
 {
-    static final List<String> WORKLOADS = List.of(W1Spawn.ID, W2Ring.ID, W3Tick.ID, W5Apoptosis.ID, W7Latency.ID);
+    static final List<String> WORKLOADS = List.of(W1Spawn.ID, W2Ring.ID, W3Tick.ID, W5Apoptosis.ID, W5xEscalation.ID, W7Latency.ID);
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "WORKLOAD", arity = "1..*", description = "W1, W2, W3, W5, W7, or all")
+    @Parameters(paramLabel = "WORKLOAD", arity = "1..*", description = "W1, W2, W3, W5, W5x, W7, or all")
     List<String> workloads;
 
     @Option(names = "--cells", paramLabel = "N", description = "cells (default: ${DEFAULT-VALUE})")
@@ -122,6 +121,9 @@ public final class BenchCommand implements Callable<Integer>
                 case W5Apoptosis.ID:
                     line = W5Apoptosis.run(params);
                     break;
+                case W5xEscalation.ID:
+                    line = W5xEscalation.run(params);
+                    break;
                 case W7Latency.ID:
                     line = W7Latency.run(params);
                     break;
@@ -140,20 +142,15 @@ public final class BenchCommand implements Callable<Integer>
         final List<String> selected = new ArrayList<>();
         for (final String name : workloads)
         {
-            final String id = name.toUpperCase(Locale.ROOT);
-            if ("ALL".equals(id))
+            if ("all".equalsIgnoreCase(name))
             {
                 selected.addAll(WORKLOADS);
+                continue;
             }
-            else if (WORKLOADS.contains(id))
-            {
-                selected.add(id);
-            }
-            else
-            {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                    "unknown workload '" + name + "': this build has " + String.join(", ", WORKLOADS) + " or all");
-            }
+            final String id = WORKLOADS.stream().filter(name::equalsIgnoreCase).findFirst().orElseThrow(
+                () -> new CommandLine.ParameterException(spec.commandLine(),
+                    "unknown workload '" + name + "': this build has " + String.join(", ", WORKLOADS) + " or all"));
+            selected.add(id);
         }
         return selected;
     }

@@ -33,7 +33,8 @@ final class W5Apoptosis
         .longField("answered")
         .array("rest", long.class, 6)
         .build();
-    private static final int CORRUPT = LAYOUT.offset("corrupt");
+    static final int CORRUPT_OFFSET = LAYOUT.offset("corrupt");
+    private static final int CORRUPT = CORRUPT_OFFSET;
     private static final int ANSWERED = LAYOUT.offset("answered");
     private static final int PING = 1;
 

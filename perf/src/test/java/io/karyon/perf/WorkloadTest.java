@@ -83,6 +83,22 @@ class WorkloadTest
         assertTrue(numberField(json, "restarts_per_s") > 0 && numberField(json, "recovery_ms") > 0, json);
     }
 
+    @Test
+    @Timeout(60)
+    void shouldEscalateExactlyOncePerExcessInW5x(@TempDir final Path dir)
+    {
+        final CommandRun run = CommandRun.karyon(
+            "bench", "w5x", "--cells", "20000", "--rounds", "3", "--warmup", "0", "--idle", "backoff",
+            "--out", dir.toString());
+
+        assertEquals(Cli.EXIT_OK, run.exitCode(), run.err());
+        final String json = run.out().strip();
+        assertEquals("W5x", stringField(json, "workload"));
+        assertEquals("3", field(json, "escalations"), json);
+        assertEquals("3", field(json, "expected_escalations"), json);
+        assertEquals("true", field(json, "untouched_ok"), json);
+    }
+
     /**
      * W1 measures resident memory, which is only right when glibc maps each arena chunk on its own (the launcher sets
      * MALLOC_MMAP_THRESHOLD_), so it runs in a child JVM with that environment, as the launcher runs it.
