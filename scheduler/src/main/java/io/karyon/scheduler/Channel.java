@@ -110,7 +110,8 @@ public final class Channel
     }
 
     /**
-     * Hands records from the ring to a handler, oldest first.
+     * Hands records from the ring to a handler, oldest first. A read stops at the end of the ring's buffer, so 0 does
+     * not mean empty: records that wrapped come with the next call.
      *
      * @param handler called with (type, buffer, offset, length) for each record.
      * @param limit   most records to hand over.
