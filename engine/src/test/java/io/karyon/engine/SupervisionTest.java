@@ -144,6 +144,78 @@ class SupervisionTest
     }
 
     @Test
+    void shouldCountDeathsByReasonThatAddUpToTheRestarts()
+    {
+        final int poisoned = organism.exitReason("poisoned");
+        organism.registerBehaviour("poisonable", new Behaviour()
+        {
+            public void onTick(final CellFlyweight cell, final CellContext context)
+            {
+                if (1 == cell.getLong(DOOM))
+                {
+                    context.die(poisoned);
+                }
+                else if (2 == cell.getLong(DOOM))
+                {
+                    throw new IllegalStateException("boom");
+                }
+            }
+
+            public void onMessage(final CellFlyweight cell, final CellContext context, final long sender,
+                final int type, final long payload)
+            {
+            }
+        });
+        final Genotype poisonable = organism.genotype("poisonable", LAYOUT, "poisonable");
+        final int supervisor = organism.supervisor(RestartStrategy.ONE_FOR_ONE, 100, 100);
+        final long[] children = new long[30];
+        for (int i = 0; i < children.length; i++)
+        {
+            children[i] = organism.spawn(poisonable, supervisor, RestartType.PERMANENT);
+            organism.cell(children[i]).putLong(DOOM, i % 3);
+        }
+        for (int i = 0; i < children.length; i += 3)
+        {
+            organism.kill(children[i]);
+        }
+        organism.run(3);
+
+        final Stats stats = organism.stats();
+        assertEquals(10L, stats.deathsByReason().get("killed"));
+        assertEquals(10L, stats.deathsByReason().get("poisoned"));
+        assertEquals(10L, stats.deathsByReason().get("exception"));
+        assertEquals(30, stats.deaths());
+        assertEquals(30, stats.restarts(), "every permanent child comes back, whatever the reason");
+        assertEquals(30, stats.alive());
+    }
+
+    @Test
+    void shouldAddAndRemoveDynamicChildrenWhileAStormIsBeingRestarted()
+    {
+        final int supervisor = organism.supervisor(RestartStrategy.SIMPLE_ONE_FOR_ONE, 10_000, 100);
+        final long[] children = new long[300];
+        for (int i = 0; i < children.length; i++)
+        {
+            children[i] = organism.spawn(genotype, supervisor, RestartType.PERMANENT);
+            organism.cell(children[i]).putLong(DOOM, 0);
+        }
+        organism.run(1);
+        assertEquals(300, organism.stats().pendingRestarts());
+        for (int i = 0; i < 50; i++)
+        {
+            organism.spawn(genotype, supervisor, RestartType.TEMPORARY);
+        }
+        organism.run(1);
+        assertEquals(200, organism.stats().pendingRestarts(), "the budget restarts 100 a tick");
+        organism.run(2);
+        final Stats stats = organism.stats();
+        assertEquals(300, stats.restarts());
+        assertEquals(350, stats.alive());
+        assertEquals(0, stats.pendingRestarts());
+        assertEquals(350, organism.restartTable(supervisor).childCount(Organism.supervisorRow(supervisor)));
+    }
+
+    @Test
     void shouldSpreadAStormOfRestartsOverTicksWithinTheBudget()
     {
         final int supervisor = organism.supervisor(RestartStrategy.ONE_FOR_ONE, 10_000, 100);
