@@ -43,4 +43,28 @@ public interface Behaviour
     {
         return true;
     }
+
+    /**
+     * Whether cells of this kind have their state checked with {@link #isIntact(CellFlyweight)} before every step and
+     * every message. Off by default: the check costs a call per cell.
+     *
+     * @return true to have the invariant checked.
+     */
+    default boolean checksIntegrity()
+    {
+        return false;
+    }
+
+    /**
+     * The invariant of a cell's state (a checksum, a range, a relation between fields). A cell whose state breaks it
+     * is not advanced: it dies with reason {@link ExitReasons#CORRUPT} and its supervisor, if any, restarts it from
+     * its genotype.
+     *
+     * @param cell the cell's slot.
+     * @return false if the state is corrupt.
+     */
+    default boolean isIntact(final CellFlyweight cell)
+    {
+        return true;
+    }
 }

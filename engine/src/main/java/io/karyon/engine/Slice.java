@@ -94,6 +94,8 @@ final class Slice extends SliceRhsPadding implements CellContext
     private int cursorWord;
     private Behaviour[] behaviours = new Behaviour[0];
     private boolean[] hasTick = new boolean[0];
+    private boolean[] checksIntegrity = new boolean[0];
+    private boolean anyChecksIntegrity;
     private MessageQueue[] sending;
     private long tick;
     private boolean inTick;
@@ -213,12 +215,21 @@ final class Slice extends SliceRhsPadding implements CellContext
     void behaviours(final Behaviour[] behaviours)
     {
         final boolean[] hasTick = new boolean[behaviours.length];
+        final boolean[] checksIntegrity = new boolean[behaviours.length];
         for (int i = 0; i < behaviours.length; i++)
         {
             hasTick[i] = behaviours[i].hasTick();
+            checksIntegrity[i] = behaviours[i].checksIntegrity();
         }
         this.behaviours = behaviours;
         this.hasTick = hasTick;
+        this.checksIntegrity = checksIntegrity;
+        boolean any = false;
+        for (final boolean checks : checksIntegrity)
+        {
+            any |= checks;
+        }
+        this.anyChecksIntegrity = any;
     }
 
     /**
@@ -622,6 +633,9 @@ final class Slice extends SliceRhsPadding implements CellContext
         final Behaviour[] behaviours = this.behaviours;
         final CellFlyweight cell = this.cell;
         final int slotLength = this.slotLength;
+        // Locals, so that the calls in the loop do not make the JIT reload them for every cell.
+        final boolean anyChecks = anyChecksIntegrity;
+        final boolean[] checks = checksIntegrity;
         int stepped = 0;
         long bits = stepBits;
         while (0 != bits)
@@ -633,7 +647,15 @@ final class Slice extends SliceRhsPadding implements CellContext
             stepped++;
             try
             {
-                behaviours[buffer.getShort(offset + BEHAVIOUR_ID_OFFSET)].onTick(cell, this);
+                final short id = buffer.getShort(offset + BEHAVIOUR_ID_OFFSET);
+                if (anyChecks && checks[id] && !behaviours[id].isIntact(cell))
+                {
+                    dyingReason = ExitReasons.CORRUPT;
+                }
+                else
+                {
+                    behaviours[id].onTick(cell, this);
+                }
             }
             catch (final Throwable t)
             {
@@ -670,11 +692,16 @@ final class Slice extends SliceRhsPadding implements CellContext
             return 0;
         }
         final CellFlyweight cell = this.cell.wrap(buffer, offset, slot);
-        final Behaviour behaviour = behaviours[buffer.getShort(offset + BEHAVIOUR_ID_OFFSET)];
+        final short id = buffer.getShort(offset + BEHAVIOUR_ID_OFFSET);
+        final Behaviour behaviour = behaviours[id];
         final int generation = buffer.getInt(offset + GENERATION_OFFSET);
         int updates = 0;
         try
         {
+            if (checksIntegrity[id] && !behaviour.isIntact(cell))
+            {
+                dyingReason = ExitReasons.CORRUPT;
+            }
             while (NULL_LINK != m && dyingReason < 0)
             {
                 pendingMail = inbox.next(m);
@@ -904,7 +931,15 @@ final class Slice extends SliceRhsPadding implements CellContext
         delivered++;
         try
         {
-            behaviours[cell.behaviourId()].onMessage(cell, this, sender, type, payload);
+            final short id = cell.behaviourId();
+            if (checksIntegrity[id] && !behaviours[id].isIntact(cell))
+            {
+                dyingReason = ExitReasons.CORRUPT;
+            }
+            else
+            {
+                behaviours[id].onMessage(cell, this, sender, type, payload);
+            }
         }
         catch (final Throwable t)
         {

@@ -216,6 +216,52 @@ class SupervisionTest
     }
 
     @Test
+    void shouldCatchCorruptStateBeforeAdvancingItAndRestartTheCell()
+    {
+        organism.registerBehaviour("checked", new Behaviour()
+        {
+            public void onTick(final CellFlyweight cell, final CellContext context)
+            {
+                cell.putLong(AGE, cell.getLong(AGE) + 1);
+            }
+
+            public void onMessage(final CellFlyweight cell, final CellContext context, final long sender,
+                final int type, final long payload)
+            {
+                cell.putLong(AGE, cell.getLong(AGE) + 100);
+            }
+
+            public boolean checksIntegrity()
+            {
+                return true;
+            }
+
+            public boolean isIntact(final CellFlyweight cell)
+            {
+                return cell.getLong(SEED) == 7;
+            }
+        });
+        final Genotype checked = organism.genotype("checked", LAYOUT, "checked").putLong(SEED, 7);
+        final int supervisor = organism.supervisor(RestartStrategy.ONE_FOR_ONE, 10, 100);
+        final long healthy = organism.spawn(checked, supervisor, RestartType.PERMANENT);
+        final long corrupt = organism.spawn(checked, supervisor, RestartType.PERMANENT);
+        organism.run(1);
+        organism.cell(corrupt).putLong(SEED, 8);
+        final long age = organism.cell(corrupt).getLong(AGE);
+        organism.send(corrupt, 1, 0);
+        organism.run(1);
+
+        assertFalse(organism.isAlive(corrupt), "caught before its message or step");
+        assertEquals(1L, organism.stats().deathsByReason().get("corrupt"));
+        assertEquals(1, organism.stats().deadLetters(), "its message was not handled");
+        assertEquals(2, organism.cell(healthy).getLong(AGE));
+        organism.run(1);
+        assertEquals(1, organism.stats().restarts());
+        assertEquals(2, organism.stats().alive());
+        assertEquals(1, age);
+    }
+
+    @Test
     void shouldSpreadAStormOfRestartsOverTicksWithinTheBudget()
     {
         final int supervisor = organism.supervisor(RestartStrategy.ONE_FOR_ONE, 10_000, 100);
