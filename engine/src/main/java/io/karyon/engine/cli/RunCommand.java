@@ -4,6 +4,8 @@ import io.karyon.engine.Context;
 import io.karyon.engine.Organism;
 import io.karyon.engine.Stats;
 import io.karyon.engine.sim.Tissue;
+import io.karyon.supervisor.RestartStrategy;
+import io.karyon.supervisor.RestartType;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -45,6 +47,26 @@ public final class RunCommand implements Callable<Integer>
     @Mixin
     WorkerOptions workerOptions;
 
+    @Option(names = "--supervisors", paramLabel = "N",
+        description = "supervise the founders under N supervisors, themselves under one top-level supervisor per " +
+            "100 (default: ${DEFAULT-VALUE}, unsupervised)")
+    int supervisors;
+
+    @Option(names = "--strategy", paramLabel = "NAME",
+        description = "the supervisors' strategy: one_for_one, one_for_all, rest_for_one (default: ${DEFAULT-VALUE})")
+    String strategy = "one_for_one";
+
+    @Option(names = "--intensity", paramLabel = "N",
+        description = "restarts a supervisor allows within --period before giving up (default: ${DEFAULT-VALUE})")
+    int intensity = 100;
+
+    @Option(names = "--period", paramLabel = "TICKS", description = "the intensity's window (default: ${DEFAULT-VALUE})")
+    long period = 10;
+
+    @Option(names = "--restart", paramLabel = "TYPE",
+        description = "founders' restart type: permanent, transient, temporary (default: ${DEFAULT-VALUE})")
+    String restart = "permanent";
+
     @Option(names = "--json", description = "print the summary as one JSON object")
     boolean json;
 
@@ -59,13 +81,19 @@ public final class RunCommand implements Callable<Integer>
         Cli.range(spec, "--cells", cells, 1, Integer.MAX_VALUE);
         Cli.range(spec, "--ticks", ticks, 0, Long.MAX_VALUE);
         workerOptions.check(spec);
+        Cli.range(spec, "--supervisors", supervisors, 0, cells);
+        Cli.range(spec, "--intensity", intensity, 0, (1 << 20) - 1);
+        Cli.range(spec, "--period", period, 1, Long.MAX_VALUE);
+        final RestartStrategy supervisorStrategy = choice("--strategy", strategy,
+            RestartStrategy.ONE_FOR_ONE, RestartStrategy.ONE_FOR_ALL, RestartStrategy.REST_FOR_ONE);
+        final RestartType restartType = choice("--restart", restart, RestartType.values());
 
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
         final Context context = workerOptions.applyTo(new Context().seed(seed));
         try (Organism organism = Organism.launch(context))
         {
-            Tissue.seed(organism, (int)cells);
+            Tissue.seed(organism, (int)cells, supervise(organism, supervisorStrategy), restartType);
 
             final int workerCount = organism.workerCount();
             final long startNs = System.nanoTime();
@@ -119,6 +147,8 @@ public final class RunCommand implements Callable<Integer>
                     .field("deaths", stats.deaths())
                     .field("deaths_by_reason", stats.deathsByReason())
                     .field("spawned", stats.spawned())
+                    .field("restarts", stats.restarts())
+                    .field("escalations", stats.escalations())
                     .field("alive", stats.alive())
                     .field("distinct_errors", distinctErrors)
                     .field("digest", digestText(digest)));
@@ -132,7 +162,8 @@ public final class RunCommand implements Callable<Integer>
                 out.printf(Locale.ROOT, "  messages         %,d delivered (%.1fM/s), %,d dead letters, %,d pending%n",
                     stats.delivered(), stats.delivered() / seconds / 1e6, stats.deadLetters(), stats.pending());
                 out.printf(Locale.ROOT, "  deaths           %,d%s%n", stats.deaths(), byReason(stats.deathsByReason()));
-                out.printf(Locale.ROOT, "  births           %,d (founders included)%n", stats.spawned());
+                out.printf(Locale.ROOT, "  births           %,d (founders and restarts included)%n", stats.spawned());
+                out.printf(Locale.ROOT, "  restarts         %,d, escalations %,d%n", stats.restarts(), stats.escalations());
                 out.printf(Locale.ROOT, "  cells alive      %,d%n", stats.alive());
                 out.printf(Locale.ROOT, "  distinct errors  %d%n", distinctErrors);
                 out.printf(Locale.ROOT, "  digest           %s%n", digestText(digest));
@@ -140,6 +171,43 @@ public final class RunCommand implements Callable<Integer>
             out.flush();
         }
         return Cli.EXIT_OK;
+    }
+
+    private static final int SUPERVISORS_PER_PARENT = 100;
+
+    /**
+     * The supervisors to deal founders to: {@code --supervisors} of them, in groups of 100 under top-level parents
+     * that restart a supervisor which gives up.
+     */
+    private int[] supervise(final Organism organism, final RestartStrategy strategy)
+    {
+        final int[] ids = new int[supervisors];
+        int parent = -1;
+        for (int s = 0; s < supervisors; s++)
+        {
+            if (0 == s % SUPERVISORS_PER_PARENT)
+            {
+                parent = organism.supervisor(RestartStrategy.ONE_FOR_ONE, SUPERVISORS_PER_PARENT, 1);
+            }
+            ids[s] = organism.supervisor(parent, strategy, intensity, period, RestartType.PERMANENT);
+        }
+        return ids;
+    }
+
+    @SafeVarargs
+    private <E extends Enum<E>> E choice(final String option, final String value, final E... allowed)
+    {
+        final StringBuilder names = new StringBuilder();
+        for (final E constant : allowed)
+        {
+            if (constant.name().equalsIgnoreCase(value))
+            {
+                return constant;
+            }
+            names.append(names.length() > 0 ? ", " : "").append(constant.name().toLowerCase(Locale.ROOT));
+        }
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "Invalid value for option '" + option + "': must be one of " + names + ", was '" + value + "'");
     }
 
     /**

@@ -6,6 +6,7 @@ import io.karyon.engine.Genotype;
 import io.karyon.engine.Organism;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.cell.CellLayout;
+import io.karyon.supervisor.RestartType;
 
 /**
  * The default simulation: a ring of cells that each hold energy and a chaotic internal variable, pass surplus energy
@@ -70,6 +71,23 @@ public final class Tissue implements Behaviour
      */
     public static long[] seed(final Organism organism, final int cells)
     {
+        return seed(organism, cells, new int[0], RestartType.PERMANENT);
+    }
+
+    /**
+     * Seeds an organism with a ring of founder cells, dealt in turn to supervisors (none: unsupervised). A founder that
+     * starves is then restarted from its genotype, as its supervisor's strategy and the restart type say (a reborn
+     * founder has lost its neighbour: what it passes on is a dead letter).
+     *
+     * @param organism    to seed.
+     * @param cells       number of founders, > 0.
+     * @param supervisors ids of the supervisors to deal the founders to, or none.
+     * @param restartType of every founder under its supervisor.
+     * @return handles of the founders, in ring order.
+     */
+    public static long[] seed(
+        final Organism organism, final int cells, final int[] supervisors, final RestartType restartType)
+    {
         if (cells <= 0)
         {
             throw new IllegalArgumentException("cells must be > 0: cells=" + cells);
@@ -82,7 +100,8 @@ public final class Tissue implements Behaviour
         final long[] handles = new long[cells];
         for (int i = 0; i < cells; i++)
         {
-            handles[i] = organism.spawn(founder);
+            handles[i] = 0 == supervisors.length ? organism.spawn(founder) :
+                organism.spawn(founder, supervisors[i % supervisors.length], restartType);
         }
         final long seed = organism.context().seed();
         for (int i = 0; i < cells; i++)

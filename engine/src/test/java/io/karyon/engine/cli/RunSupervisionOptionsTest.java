@@ -1,0 +1,73 @@
+package io.karyon.engine.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RunSupervisionOptionsTest
+{
+    private static String[] run(final String... args)
+    {
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final CommandLine commandLine = Cli.configure(new CommandLine(new RunCommand()));
+        commandLine.setOut(new PrintWriter(out));
+        commandLine.setErr(new PrintWriter(err));
+        final int exit = commandLine.execute(args);
+        return new String[]{ Integer.toString(exit), out.toString(), err.toString() };
+    }
+
+    private static long field(final String json, final String name)
+    {
+        final int at = json.indexOf("\"" + name + "\":");
+        assertTrue(at >= 0, name + " in " + json);
+        final int start = at + name.length() + 3;
+        int end = start;
+        while (end < json.length() && (Character.isDigit(json.charAt(end)) || '-' == json.charAt(end)))
+        {
+            end++;
+        }
+        return Long.parseLong(json.substring(start, end));
+    }
+
+    @Test
+    void shouldRestartStarvedFoundersUnderSupervisors()
+    {
+        final String[] result = run("--cells", "20000", "--ticks", "60", "--supervisors", "20", "--json", "--quiet",
+            "--workers", "2", "--idle", "backoff");
+        assertEquals("0", result[0], result[2]);
+        final String json = result[1].strip();
+        assertTrue(field(json, "deaths") > 0, json);
+        assertTrue(field(json, "restarts") > 0, "starved founders come back: " + json);
+        assertEquals(0, field(json, "escalations"), json);
+    }
+
+    @Test
+    void shouldEscalateWhenSupervisorsMayNotRestartAtAll()
+    {
+        final String[] result = run("--cells", "20000", "--ticks", "60", "--supervisors", "20", "--intensity", "0",
+            "--json", "--quiet", "--workers", "2", "--idle", "backoff");
+        assertEquals("0", result[0], result[2]);
+        assertTrue(field(result[1].strip(), "escalations") > 0, result[1]);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--strategy simple_one_for_one|Invalid value for option '--strategy': must be one of one_for_one, one_for_all, rest_for_one, was 'simple_one_for_one'",
+        "--restart sometimes|Invalid value for option '--restart': must be one of permanent, transient, temporary, was 'sometimes'",
+        "--period 0|Invalid value for option '--period': must be in 1..9223372036854775807, was '0'",
+        "--supervisors -1|Invalid value for option '--supervisors': must be in 0..500000, was '-1'" })
+    void shouldRejectBadSupervisionOptionsWithOneLine(final String args, final String message)
+    {
+        final String[] result = run(args.split(" "));
+        assertEquals("2", result[0]);
+        assertEquals("run: " + message + " (see --help)\n", result[2]);
+    }
+}
