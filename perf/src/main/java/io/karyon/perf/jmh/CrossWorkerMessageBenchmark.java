@@ -1,7 +1,6 @@
 package io.karyon.perf.jmh;
 
 import io.karyon.engine.Genotype;
-import io.karyon.engine.Organism;
 import io.karyon.engine.Stats;
 import io.karyon.scheduler.ThreadingMode;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -16,7 +15,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.concurrent.TimeUnit;
@@ -40,7 +38,7 @@ import java.util.concurrent.TimeUnit;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @State(Scope.Benchmark)
-public class CrossWorkerMessageBenchmark
+public class CrossWorkerMessageBenchmark extends OrganismBenchmark
 {
     /** Cells, each with one message in flight: messages crossing per tick. */
     public static final int CELLS = 10_000;
@@ -57,9 +55,6 @@ public class CrossWorkerMessageBenchmark
     @Param({ "false" })
     public boolean pin;
 
-    private Organism organism;
-    private long ticksBefore;
-    private long crossBefore;
 
     /**
      * Launches two workers, spawns the pairs (round-robin placement puts each pair's cells on different workers) and
@@ -84,35 +79,36 @@ public class CrossWorkerMessageBenchmark
     }
 
     /**
-     * Notes the counters at the start of an iteration.
+     * {@inheritDoc}
      */
-    @Setup(Level.Iteration)
-    public void startIteration()
+    protected long counted(final Stats stats)
     {
-        ticksBefore = organism.ticks();
-        crossBefore = organism.stats().crossWorker();
+        return stats.crossWorker();
     }
 
     /**
-     * Checks that every message of the iteration crossed between the workers.
+     * {@inheritDoc}
      */
-    @TearDown(Level.Iteration)
-    public void checkIteration()
+    protected long perTick()
     {
-        final Stats stats = organism.stats();
-        Organisms.check(stats.crossWorker() - crossBefore == (organism.ticks() - ticksBefore) * CELLS,
-            CELLS + " messages crossing per tick", stats);
+        return CELLS;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    protected String counting()
+    {
+        return "messages crossing";
+    }
+
+    /**
+     * No message lost or dead: every cell has its next message pending.
+     */
+    protected void checkMore(final Stats stats)
+    {
         Organisms.check(0 == stats.deadLetters() && CELLS == stats.pending(), "no dead letters, " + CELLS +
             " pending", stats);
-    }
-
-    /**
-     * Closes the organism.
-     */
-    @TearDown(Level.Trial)
-    public void tearDown()
-    {
-        organism.close();
     }
 
     /**

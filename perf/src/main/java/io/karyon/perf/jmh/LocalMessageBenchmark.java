@@ -15,7 +15,6 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.concurrent.TimeUnit;
@@ -39,14 +38,11 @@ import java.util.concurrent.TimeUnit;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @State(Scope.Benchmark)
-public class LocalMessageBenchmark
+public class LocalMessageBenchmark extends OrganismBenchmark
 {
     /** Cells, each with one message in flight: messages per tick. */
     public static final int CELLS = 10_000;
 
-    private Organism organism;
-    private long ticksBefore;
-    private long deliveredBefore;
 
     /**
      * Launches the organism, spawns the cells, and seeds one message into each.
@@ -67,35 +63,36 @@ public class LocalMessageBenchmark
     }
 
     /**
-     * Notes the counters at the start of an iteration.
+     * {@inheritDoc}
      */
-    @Setup(Level.Iteration)
-    public void startIteration()
+    protected long counted(final Stats stats)
     {
-        ticksBefore = organism.ticks();
-        deliveredBefore = organism.stats().delivered();
+        return stats.delivered();
     }
 
     /**
-     * Checks that every tick of the iteration delivered exactly {@link #CELLS} messages, none lost or dead.
+     * {@inheritDoc}
      */
-    @TearDown(Level.Iteration)
-    public void checkIteration()
+    protected long perTick()
     {
-        final Stats stats = organism.stats();
-        Organisms.check(stats.delivered() - deliveredBefore == (organism.ticks() - ticksBefore) * CELLS,
-            CELLS + " messages delivered per tick", stats);
+        return CELLS;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    protected String counting()
+    {
+        return "messages delivered";
+    }
+
+    /**
+     * No message lost or dead: every cell has its next message pending.
+     */
+    protected void checkMore(final Stats stats)
+    {
         Organisms.check(0 == stats.deadLetters() && CELLS == stats.pending(), "no dead letters, " + CELLS +
             " pending", stats);
-    }
-
-    /**
-     * Closes the organism.
-     */
-    @TearDown(Level.Trial)
-    public void tearDown()
-    {
-        organism.close();
     }
 
     /**

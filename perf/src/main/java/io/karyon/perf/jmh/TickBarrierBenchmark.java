@@ -15,7 +15,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.concurrent.TimeUnit;
@@ -39,7 +38,7 @@ import java.util.concurrent.TimeUnit;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @State(Scope.Benchmark)
-public class TickBarrierBenchmark
+public class TickBarrierBenchmark extends OrganismBenchmark
 {
     /** Workers. */
     @Param({ "1", "2" })
@@ -61,9 +60,6 @@ public class TickBarrierBenchmark
     @Param({ "false" })
     public boolean pin;
 
-    private Organism organism;
-    private long ticksBefore;
-    private long updatesBefore;
 
     /**
      * Launches the organism and spawns the idle cells, spread over the workers.
@@ -82,33 +78,27 @@ public class TickBarrierBenchmark
     }
 
     /**
-     * Notes the counters at the start of an iteration.
+     * {@inheritDoc}
      */
-    @Setup(Level.Iteration)
-    public void startIteration()
+    protected long counted(final Stats stats)
     {
-        ticksBefore = organism.ticks();
-        updatesBefore = organism.stats().updates();
+        return stats.updates();
     }
 
     /**
-     * Checks that every tick visited every cell once.
+     * {@inheritDoc}
      */
-    @TearDown(Level.Iteration)
-    public void checkIteration()
+    protected long perTick()
     {
-        final Stats stats = organism.stats();
-        Organisms.check(stats.updates() - updatesBefore == (organism.ticks() - ticksBefore) * cells,
-            cells + " updates per tick", stats);
+        return cells;
     }
 
     /**
-     * Closes the organism.
+     * {@inheritDoc}
      */
-    @TearDown(Level.Trial)
-    public void tearDown()
+    protected String counting()
     {
-        organism.close();
+        return "updates";
     }
 
     /**
