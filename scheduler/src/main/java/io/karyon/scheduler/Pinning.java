@@ -14,23 +14,6 @@ public final class Pinning
     }
 
     /**
-     * The CPUs the calling thread may run on (the process's affinity mask, when called before any pinning).
-     *
-     * @return CPU numbers, ascending; empty if the mask cannot be read.
-     */
-    public static int[] allowedCpus()
-    {
-        try
-        {
-            return Affinity.getAffinity().stream().toArray();
-        }
-        catch (final RuntimeException | LinkageError ex)
-        {
-            return new int[0];
-        }
-    }
-
-    /**
      * Binds the calling thread to one CPU and checks the binding by reading it back.
      *
      * @param cpu to bind to.

@@ -1,5 +1,7 @@
 package io.karyon.scheduler;
 
+import io.karyon.numa.TopologyReader;
+import net.openhft.affinity.Affinity;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
@@ -55,13 +57,13 @@ class SchedulerPartsTest
     @Test
     void shouldPinThisThreadWhereTheOsAllows()
     {
-        final int[] allowed = Pinning.allowedCpus();
+        final int[] allowed = TopologyReader.readThisMachine().allowedCpus();
         final int[] result = new int[1];
         final String[] failure = new String[1];
         final Thread thread = new Thread(() ->
         {
             failure[0] = Pinning.pin(allowed[allowed.length - 1]);
-            result[0] = Pinning.allowedCpus().length;
+            result[0] = Affinity.getAffinity().cardinality();
         });
         thread.start();
         try

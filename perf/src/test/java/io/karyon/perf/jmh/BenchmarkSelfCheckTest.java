@@ -77,17 +77,19 @@ class BenchmarkSelfCheckTest
         }
     }
 
-    @Test
-    void shouldDeliverOneMessagePerCellPerTickWithinAWorker()
+    /**
+     * Sets the benchmark up, runs three invocations and requires its iteration self-check to pass.
+     */
+    private static void assertThreeTicksPassTheSelfCheck(
+        final OrganismBenchmark benchmark, final Runnable setup, final Runnable invocation)
     {
-        final LocalMessageBenchmark benchmark = new LocalMessageBenchmark();
-        benchmark.setup();
+        setup.run();
         try
         {
             benchmark.startIteration();
             for (int i = 0; i < 3; i++)
             {
-                benchmark.selfSend();
+                invocation.run();
             }
             assertDoesNotThrow(benchmark::checkIteration);
         }
@@ -98,26 +100,20 @@ class BenchmarkSelfCheckTest
     }
 
     @Test
+    void shouldDeliverOneMessagePerCellPerTickWithinAWorker()
+    {
+        final LocalMessageBenchmark benchmark = new LocalMessageBenchmark();
+        assertThreeTicksPassTheSelfCheck(benchmark, benchmark::setup, benchmark::selfSend);
+    }
+
+    @Test
     void shouldCrossBetweenWorkersWithEveryMessage()
     {
         final CrossWorkerMessageBenchmark benchmark = new CrossWorkerMessageBenchmark();
         benchmark.mode = ThreadingMode.INVOKER;
         benchmark.idle = "backoff";
         benchmark.pin = false;
-        benchmark.setup();
-        try
-        {
-            benchmark.startIteration();
-            for (int i = 0; i < 3; i++)
-            {
-                benchmark.crossSend();
-            }
-            assertDoesNotThrow(benchmark::checkIteration);
-        }
-        finally
-        {
-            benchmark.tearDown();
-        }
+        assertThreeTicksPassTheSelfCheck(benchmark, benchmark::setup, benchmark::crossSend);
     }
 
     @Test
@@ -129,20 +125,7 @@ class BenchmarkSelfCheckTest
         benchmark.cells = 1000;
         benchmark.idle = "backoff";
         benchmark.pin = false;
-        benchmark.setup();
-        try
-        {
-            benchmark.startIteration();
-            for (int i = 0; i < 3; i++)
-            {
-                benchmark.tick();
-            }
-            assertDoesNotThrow(benchmark::checkIteration);
-        }
-        finally
-        {
-            benchmark.tearDown();
-        }
+        assertThreeTicksPassTheSelfCheck(benchmark, benchmark::setup, benchmark::tick);
     }
 
     @Test
