@@ -33,8 +33,7 @@ final class W5Apoptosis
         .longField("answered")
         .array("rest", long.class, 6)
         .build();
-    static final int CORRUPT_OFFSET = LAYOUT.offset("corrupt");
-    private static final int CORRUPT = CORRUPT_OFFSET;
+    static final int CORRUPT = LAYOUT.offset("corrupt");
     private static final int ANSWERED = LAYOUT.offset("answered");
     private static final int PING = 1;
 

@@ -71,7 +71,7 @@ final class W5xEscalation
                 }
                 for (int k = 0; k <= INTENSITY && k < handles[victim].length; k++)
                 {
-                    organism.cell(handles[victim][k]).putLong(W5Apoptosis.CORRUPT_OFFSET, 1);
+                    organism.cell(handles[victim][k]).putLong(W5Apoptosis.CORRUPT, 1);
                 }
                 final Stats before = organism.stats();
                 final long startNs = System.nanoTime();
