@@ -36,6 +36,14 @@ final class Organisms
             .warnings((warning) -> System.err.println("karyon: warning: " + warning)));
     }
 
+    /**
+     * A relay's invariant: no dead letters, and every cell's next message pending.
+     */
+    static void checkRelaying(final Stats stats, final int cells)
+    {
+        check(0 == stats.deadLetters() && cells == stats.pending(), "no dead letters, " + cells + " pending", stats);
+    }
+
     static void check(final boolean condition, final String what, final Stats stats)
     {
         if (!condition)
