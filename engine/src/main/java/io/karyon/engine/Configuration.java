@@ -76,10 +76,23 @@ public final class Configuration
     /** Default step batch: 256 cells, about a microsecond of logistic updates. */
     public static final int STEP_BATCH_DEFAULT = 256;
 
-    /** Most supervised cells a worker restarts in one tick; the rest wait for the next tick, in order. */
+    /**
+     * Most supervised cells one supervision home restarts in one tick; the rest wait for the next tick, in order. A
+     * worker restarts at most this times the number of homes it owns.
+     */
     public static final String RESTART_BUDGET_PROP_NAME = "karyon.engine.restart.budget";
     /** Default restart budget: 65,536 a worker a tick. */
-    public static final int RESTART_BUDGET_DEFAULT = 65_536;
+    public static final int RESTART_BUDGET_DEFAULT = 8_192;
+
+    /**
+     * Supervision homes: the families that supervision trees live in, whatever the number of workers (top-level
+     * supervisors are dealt to them in turn), so that supervised runs are the same for any number of workers.
+     */
+    public static final String SUPERVISION_HOMES_PROP_NAME = "karyon.engine.supervision.homes";
+    /** Default supervision homes: 16, enough to spread trees over up to 16 workers. */
+    public static final int SUPERVISION_HOMES_DEFAULT = 16;
+    /** Most supervision homes. */
+    public static final int SUPERVISION_HOMES_MAX = 127;
 
     /** Capacity of the distinct error log, in bytes. */
     public static final String ERROR_LOG_LENGTH_PROP_NAME = "karyon.engine.error.log.length";
@@ -228,6 +241,16 @@ public final class Configuration
     public static int restartBudget()
     {
         return Integer.getInteger(RESTART_BUDGET_PROP_NAME, RESTART_BUDGET_DEFAULT);
+    }
+
+    /**
+     * Supervision homes from {@link #SUPERVISION_HOMES_PROP_NAME}.
+     *
+     * @return the number of supervision homes.
+     */
+    public static int supervisionHomes()
+    {
+        return Integer.getInteger(SUPERVISION_HOMES_PROP_NAME, SUPERVISION_HOMES_DEFAULT);
     }
 
     /**

@@ -32,6 +32,7 @@ public final class Context
     private boolean freeRunning = Configuration.freeRunning();
     private int ringCapacity = Configuration.ringCapacity();
     private int stepBatch = Configuration.stepBatch();
+    private int supervisionHomes = Configuration.supervisionHomes();
     private int restartBudget = Configuration.restartBudget();
     private Path arenaFile;
     private ThreadingMode resolvedThreadingMode;
@@ -97,6 +98,11 @@ public final class Context
         {
             throw new ConfigurationException(
                 Configuration.RESTART_BUDGET_PROP_NAME + " must be > 0: restartBudget=" + restartBudget);
+        }
+        if (supervisionHomes < 1 || supervisionHomes > Configuration.SUPERVISION_HOMES_MAX)
+        {
+            throw new ConfigurationException(Configuration.SUPERVISION_HOMES_PROP_NAME + " must be in 1.." +
+                Configuration.SUPERVISION_HOMES_MAX + ": supervisionHomes=" + supervisionHomes);
         }
         if (stepBatch <= 0)
         {
@@ -412,7 +418,7 @@ public final class Context
     }
 
     /**
-     * Most supervised cells a worker restarts in one tick.
+     * Most supervised cells a supervision home restarts in one tick.
      *
      * @return restart budget.
      */
@@ -422,8 +428,9 @@ public final class Context
     }
 
     /**
-     * Sets the most supervised cells a worker restarts in one tick; the rest are carried to the next tick in order,
-     * so a storm of deaths slows ticks down instead of stalling a worker.
+     * Sets the most supervised cells a supervision home restarts in one tick; the rest are carried to the next tick
+     * in order, so a storm of deaths slows ticks down instead of stalling a worker. Paced per home rather than per
+     * worker so that which tick a restart happens in does not depend on the number of workers.
      *
      * @param restartBudget > 0.
      * @return this.
@@ -431,6 +438,30 @@ public final class Context
     public Context restartBudget(final int restartBudget)
     {
         this.restartBudget = restartBudget;
+        return this;
+    }
+
+    /**
+     * Number of supervision homes: the families supervision trees live in.
+     *
+     * @return supervision homes.
+     */
+    public int supervisionHomes()
+    {
+        return supervisionHomes;
+    }
+
+    /**
+     * Sets the number of supervision homes: top-level supervisors are dealt to them in turn, and a tree's supervisors
+     * and cells live in its home's family, owned by one worker. The same number for any worker count makes a
+     * supervised run the same for any worker count; more homes than workers spread the trees over all of them.
+     *
+     * @param supervisionHomes 1 to {@link Configuration#SUPERVISION_HOMES_MAX}.
+     * @return this.
+     */
+    public Context supervisionHomes(final int supervisionHomes)
+    {
+        this.supervisionHomes = supervisionHomes;
         return this;
     }
 
@@ -508,7 +539,7 @@ public final class Context
         return "Context{seed=" + seed + ", stateLength=" + stateLength + ", chunkShift=" + chunkShift +
             ", workerCount=" + workerCount + ", threadingMode=" + threadingMode + ", idleStrategy=" + idleStrategy +
             ", pin=" + pin + ", bindType=" + bindType + ", placement=" + placement + ", hugePages=" + hugePages + ", freeRunning=" + freeRunning + ", ringCapacity=" +
-            ringCapacity + ", stepBatch=" + stepBatch + ", errorLogLength=" + errorLogLength +
+            ringCapacity + ", stepBatch=" + stepBatch + ", supervisionHomes=" + supervisionHomes + ", errorLogLength=" + errorLogLength +
             ", arenaFile=" + arenaFile + "}";
     }
 }

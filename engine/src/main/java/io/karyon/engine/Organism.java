@@ -59,8 +59,8 @@ import static io.karyon.engine.cell.Arena.FAMILY_SHIFT;
 public final class Organism implements AutoCloseable
 {
     private static final long HIGHEST_TICK_NS = TimeUnit.MINUTES.toNanos(10);
-    private static final int SUPERVISOR_WORKER_SHIFT = 24;
-    private static final int SUPERVISOR_ROW_MASK = (1 << SUPERVISOR_WORKER_SHIFT) - 1;
+    private static final int SUPERVISOR_HOME_SHIFT = 24;
+    private static final int SUPERVISOR_ROW_MASK = (1 << SUPERVISOR_HOME_SHIFT) - 1;
 
     private final Context context;
     private final Arena arena;
@@ -68,6 +68,7 @@ public final class Organism implements AutoCloseable
     private final ByteBuffer errorLogMemory;
     private final UnsafeBuffer errorLogBuffer;
     private final Slice[] slices;
+    private final SupervisionHome[] homes;
     private final MessageQueue[] external;
     private final TickBarrier barrier;
     private final Histogram tickLatencies = new Histogram(1, HIGHEST_TICK_NS, 3);
@@ -106,10 +107,11 @@ public final class Organism implements AutoCloseable
         this.slices = new Slice[workerCount];
         this.external = new MessageQueue[workerCount];
         this.roundRobinHint = new int[workerCount];
+        this.homes = new SupervisionHome[context.supervisionHomes()];
         for (int w = 0; w < workerCount; w++)
         {
             slices[w] = new Slice(w, workerCount, arena, reasons, context.seed(), errorLog, context.freeRunning(),
-                context.stepBatch(), context.restartBudget());
+                context.stepBatch());
             external[w] = new MessageQueue(64);
         }
         for (int w = 0; w < workerCount; w++)
@@ -468,8 +470,10 @@ public final class Organism implements AutoCloseable
     }
 
     /**
-     * Creates a top-level supervisor. Supervisors are dealt to the workers in turn; a supervisor, its child
-     * supervisors and all their cells live on one worker, so restarts never cross workers.
+     * Creates a top-level supervisor. Top-level supervisors are dealt in turn to a fixed number of supervision homes
+     * ({@link Context#supervisionHomes()}), each a family of the arena; a supervisor, its child supervisors and all
+     * their cells live in its home, owned by one worker, so restarts never cross workers, and which slots and rows they
+     * get does not depend on the number of workers.
      *
      * @param strategy  OTP restart strategy.
      * @param intensity restarts allowed within the period.
@@ -479,8 +483,8 @@ public final class Organism implements AutoCloseable
     public int supervisor(final RestartStrategy strategy, final int intensity, final long period)
     {
         ensureUsable();
-        final int worker = (int)(supervisorCount++ % workerCount);
-        return supervisorId(worker, slices[worker].table().createSupervisor(strategy, intensity, period));
+        final SupervisionHome home = home((int)(supervisorCount++ % homes.length));
+        return supervisorId(home, home.table.createSupervisor(strategy, intensity, period));
     }
 
     /**
@@ -498,13 +502,13 @@ public final class Organism implements AutoCloseable
         final int parent, final RestartStrategy strategy, final int intensity, final long period, final RestartType type)
     {
         ensureUsable();
-        final int worker = workerOfSupervisor(parent);
-        return supervisorId(worker, slices[worker].table().createSupervisor(
+        final SupervisionHome home = homeOfSupervisor(parent);
+        return supervisorId(home, home.table.createSupervisor(
             strategy, intensity, period, parent & SUPERVISOR_ROW_MASK, type));
     }
 
     /**
-     * Spawns a cell as a supervisor's child: on the supervisor's worker, restarted from its genotype (in a fresh
+     * Spawns a cell as a supervisor's child: in the supervisor's home, restarted from its genotype (in a fresh
      * slot, with a new handle) as the supervisor's strategy and the child's restart type say.
      *
      * @param genotype   of the child.
@@ -515,24 +519,24 @@ public final class Organism implements AutoCloseable
     public long spawn(final Genotype genotype, final int supervisor, final RestartType type)
     {
         ensureUsable();
-        final int worker = workerOfSupervisor(supervisor);
-        final int chunk = chunkOfWorker(worker);
-        return slices[worker].spawnSupervised(arena.allocate(chunk), genotype, supervisor & SUPERVISOR_ROW_MASK, type);
+        final SupervisionHome home = homeOfSupervisor(supervisor);
+        return slices[ownerOfChunk(home.rootChunk)].spawnSupervised(
+            home, genotype, supervisor & SUPERVISOR_ROW_MASK, type);
     }
 
     /**
-     * The restart table of one worker's supervisors, to read their state between runs.
+     * The restart table of the supervisors of one supervision home, to read their state between runs.
      *
-     * @param supervisor id of any supervisor of that worker.
+     * @param supervisor id of any supervisor of that home.
      * @return the table.
      */
     public RestartTable restartTable(final int supervisor)
     {
-        return slices[workerOfSupervisor(supervisor)].table();
+        return homeOfSupervisor(supervisor).table;
     }
 
     /**
-     * The row of a supervisor in its worker's {@link #restartTable(int)}.
+     * The row of a supervisor in its home's {@link #restartTable(int)}.
      *
      * @param supervisor id.
      * @return the row.
@@ -542,23 +546,41 @@ public final class Organism implements AutoCloseable
         return supervisor & SUPERVISOR_ROW_MASK;
     }
 
-    private int supervisorId(final int worker, final int row)
+    private static int supervisorId(final SupervisionHome home, final int row)
     {
         if (row > SUPERVISOR_ROW_MASK)
         {
-            throw new IllegalStateException("too many supervisors on worker " + worker + ": " + row);
+            throw new IllegalStateException("too many supervisors in supervision home " + home.index + ": " + row);
         }
-        return worker << SUPERVISOR_WORKER_SHIFT | row;
+        return home.index << SUPERVISOR_HOME_SHIFT | row;
     }
 
-    private int workerOfSupervisor(final int supervisor)
+    private SupervisionHome homeOfSupervisor(final int supervisor)
     {
-        final int worker = supervisor >>> SUPERVISOR_WORKER_SHIFT;
-        if (supervisor < 0 || worker >= workerCount)
+        final int index = supervisor >>> SUPERVISOR_HOME_SHIFT;
+        if (supervisor < 0 || index >= homes.length || null == homes[index] ||
+            (supervisor & SUPERVISOR_ROW_MASK) >= homes[index].table.rowCount())
         {
             throw new IllegalArgumentException("no such supervisor: " + supervisor);
         }
-        return worker;
+        return homes[index];
+    }
+
+    /**
+     * A supervision home, its family created on first use: families are added in the order the driver's calls need
+     * them, which does not depend on the number of workers.
+     */
+    private SupervisionHome home(final int index)
+    {
+        SupervisionHome home = homes[index];
+        if (null == home)
+        {
+            final int family = addFamily();
+            home = new SupervisionHome(index, family, chunkShift + Arena.FAMILY_SHIFT, context.restartBudget());
+            homes[index] = home;
+            slices[family % workerCount].addHome(home);
+        }
+        return home;
     }
 
     /**
@@ -1005,6 +1027,13 @@ public final class Organism implements AutoCloseable
         {
             slices[w].close();
             external[w].close();
+        }
+        for (final SupervisionHome home : homes)
+        {
+            if (null != home)
+            {
+                home.close();
+            }
         }
         barrier.close();
         arena.force();

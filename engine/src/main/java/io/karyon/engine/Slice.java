@@ -9,7 +9,6 @@ import io.karyon.supervisor.RestartBudget;
 import io.karyon.supervisor.RestartDecision;
 import io.karyon.supervisor.RestartStrategy;
 import io.karyon.supervisor.RestartTable;
-import io.karyon.supervisor.RestartTableDescriptor;
 import io.karyon.supervisor.RestartType;
 import org.agrona.collections.IntArrayList;
 import org.agrona.collections.LongArrayList;
@@ -70,14 +69,13 @@ final class Slice extends SliceRhsPadding implements CellContext
     private final DistinctErrorLog errorLog;
     private MessageQueue external;
 
-    // Supervision: the restart table of the supervisors whose children this worker owns.
-    private final RestartTable table = new RestartTable();
+    // Supervision: the homes of the supervision trees in this worker's families, by family and in family order.
+    private SupervisionHome[] homeOfFamily = new SupervisionHome[0];
+    private SupervisionHome[] homes = new SupervisionHome[0];
+    private SupervisionHome restarting;
     private final RestartDecision decision = new RestartDecision();
-    private final RestartBudget budget;
     private final RestartBudget.RestartHandler restartHandler = this::onRestart;
     private Genotype[] genotypes = new Genotype[0];
-    private int[] entryGenotype = new int[64];
-    private int[] entryChunk = new int[64];
     private String gaveUp;
     private final LongArrayList pendingTerminations = new LongArrayList();
 
@@ -111,9 +109,8 @@ final class Slice extends SliceRhsPadding implements CellContext
     final long[] deaths = new long[ExitReasons.MAX_REASONS];
 
     Slice(final int id, final int workerCount, final Arena arena, final ExitReasons reasons, final long seed,
-        final DistinctErrorLog errorLog, final boolean freeRunning, final int stepBatch, final int restartBudget)
+        final DistinctErrorLog errorLog, final boolean freeRunning, final int stepBatch)
     {
-        this.budget = new RestartBudget(restartBudget);
         this.freeRunning = freeRunning;
         this.stepBatch = stepBatch;
         this.channelsOut = new Channel[workerCount];
@@ -173,9 +170,20 @@ final class Slice extends SliceRhsPadding implements CellContext
         this.genotypes = genotypes;
     }
 
-    RestartTable table()
+    /**
+     * Takes on a supervision home in one of this worker's families. Driver only.
+     */
+    void addHome(final SupervisionHome home)
     {
-        return table;
+        if (home.family >= homeOfFamily.length)
+        {
+            homeOfFamily = Arrays.copyOf(homeOfFamily, Math.max(homeOfFamily.length * 2, home.family + 1));
+        }
+        homeOfFamily[home.family] = home;
+        final SupervisionHome[] homes = Arrays.copyOf(this.homes, this.homes.length + 1);
+        homes[homes.length - 1] = home;
+        Arrays.sort(homes, (a, b) -> Integer.compare(a.family, b.family));
+        this.homes = homes;
     }
 
     /**
@@ -188,27 +196,31 @@ final class Slice extends SliceRhsPadding implements CellContext
 
     int pendingRestarts()
     {
-        return budget.pending();
+        int pending = 0;
+        for (final SupervisionHome home : homes)
+        {
+            pending += home.budget.pending();
+        }
+        return pending;
     }
 
     /**
      * Spawns a supervised cell from outside a tick into a slot allocated in {@code chunk}, and enters it as a child
      * of a supervisor row of this worker.
      */
-    long spawnSupervised(final int slot, final Genotype genotype, final int row, final RestartType type)
+    long spawnSupervised(final SupervisionHome home, final Genotype genotype, final int row, final RestartType type)
     {
+        int slot = arena.allocate(home.rootChunk);
+        if (slot < 0)
+        {
+            slot = allocateInFamily(home.rootChunk);
+        }
         final long handle = spawnAt(slot, genotype);
         arena.wrap(scratch, slot).supervisorRow(row);
+        final RestartTable table = home.table;
         final int entry = RestartStrategy.SIMPLE_ONE_FOR_ONE == table.strategy(row) ?
             table.startChild(row, handle, type) : table.addChild(row, handle, type);
-        if (entry >= entryGenotype.length)
-        {
-            final int length = Math.max(entryGenotype.length * 2, entry + 1);
-            entryGenotype = Arrays.copyOf(entryGenotype, length);
-            entryChunk = Arrays.copyOf(entryChunk, length);
-        }
-        entryGenotype[entry] = genotype.id();
-        entryChunk[entry] = slot >>> chunkShift;
+        home.remember(entry, genotype.id(), slot >>> chunkShift);
         return handle;
     }
 
@@ -303,24 +315,27 @@ final class Slice extends SliceRhsPadding implements CellContext
 
     /**
      * Restarts one child a supervisor decided to restart: a fresh slot beside its old one, its genotype's state, a
-     * new handle for its supervisor. Children no longer waiting to start (removed or terminated meanwhile) and child
-     * supervisors (which the table restarts itself) are skipped.
+     * new handle for its supervisor. Entries no longer waiting to start (removed, terminated or freed meanwhile) and
+     * child supervisors (which the table restarts itself) are skipped.
      */
     private void onRestart(final int row, final int entry)
     {
-        if (table.isSupervisor(entry) || RestartTableDescriptor.CHILD_STARTING != table.childStatus(entry))
+        final SupervisionHome home = restarting;
+        final RestartTable table = home.table;
+        if (!table.isWaitingToStart(entry))
         {
             return;
         }
-        final int chunk = entryChunk[entry];
+        final int chunk = home.chunkOf(entry);
         int slot = arena.allocate(chunk);
         if (slot < 0)
         {
             slot = allocateInFamily(chunk);
         }
-        final Genotype genotype = genotypes[entryGenotype[entry]];
+        final Genotype genotype = genotypes[home.genotypeOf(entry)];
         final long handle = initialise(slot, genotype);
-        arena.wrap(scratch, slot).supervisorRow(row);
+        // The entry's own row: a queued restart's entry may have been freed and reused under another supervisor.
+        arena.wrap(scratch, slot).supervisorRow(table.ownerRow(entry));
         table.updateHandle(entry, handle);
         if (hasTick[genotype.behaviourId()])
         {
@@ -349,11 +364,17 @@ final class Slice extends SliceRhsPadding implements CellContext
 
     private void restartSome()
     {
-        if (budget.pending() > 0)
+        for (final SupervisionHome home : homes)
         {
-            budget.startTick();
-            budget.poll(restartHandler);
+            final RestartBudget budget = home.budget;
+            if (budget.pending() > 0)
+            {
+                restarting = home;
+                budget.startTick();
+                budget.poll(restartHandler);
+            }
         }
+        restarting = null;
     }
 
     /**
@@ -362,6 +383,8 @@ final class Slice extends SliceRhsPadding implements CellContext
      */
     private void onSupervisedExit(final long handle, final int reason)
     {
+        final SupervisionHome home = homeOfFamily[Handle.slot(handle) >>> familyBitShift];
+        final RestartTable table = home.table;
         int kind = table.onCellExit(
             handle, ExitReasons.toRestartTable(reason), ExitReasons.NORMAL != reason, tick, decision);
         while (true)
@@ -388,7 +411,7 @@ final class Slice extends SliceRhsPadding implements CellContext
             {
                 for (int i = 0, count = decision.restartCount(); i < count; i++)
                 {
-                    budget.offer(decision.row(), decision.restartEntry(i));
+                    home.budget.offer(decision.row(), decision.restartEntry(i));
                 }
                 return;
             }
@@ -471,6 +494,7 @@ final class Slice extends SliceRhsPadding implements CellContext
         inTick = true;
         try
         {
+            adoptNewChunks();
             restartSome();
             gather(tick);
             linkMail();
@@ -480,11 +504,7 @@ final class Slice extends SliceRhsPadding implements CellContext
                 advanceChunk(chunks.getInt(i));
             }
             terminatePending();
-            for (int i = 0, size = newChunks.size(); i < size; i++)
-            {
-                insertSorted(chunks, newChunks.getInt(i));
-            }
-            newChunks.clear();
+            adoptNewChunks();
             activateNewborn();
         }
         finally
@@ -779,6 +799,23 @@ final class Slice extends SliceRhsPadding implements CellContext
         }
     }
 
+    /**
+     * Takes into the chunk list the overflow chunks created since the last look, by spawns in a tick or by the
+     * driver's supervised spawns between ticks.
+     */
+    private void adoptNewChunks()
+    {
+        final IntArrayList newChunks = this.newChunks;
+        if (!newChunks.isEmpty())
+        {
+            for (int i = 0, size = newChunks.size(); i < size; i++)
+            {
+                insertSorted(chunks, newChunks.getInt(i));
+            }
+            newChunks.clear();
+        }
+    }
+
     private void activateNewborn()
     {
         final IntArrayList newborn = this.newborn;
@@ -896,6 +933,7 @@ final class Slice extends SliceRhsPadding implements CellContext
                 work += delivering.count();
                 delivering.clear();
             }
+            adoptNewChunks();
             restartSome();
             work += stepSome(stepBatch);
             terminatePending();

@@ -21,8 +21,9 @@ import java.util.Locale;
  * W5, apoptosis: N cells under supervisors (one_for_one, 1,000 children each, intensity high enough not to trip);
  * at once a fraction F of all cells detect corrupt state and die; they are restarted from their genotype. Headline
  * figures: time from the deaths to the last restart, restarts per second, and the cells answering a message
- * afterwards (must be N). Restarts are spread over the ticks by each worker's restart budget; the tick latencies of
- * the recovery are reported too.
+ * afterwards (must be N). Supervisors are dealt to the organism's supervision homes, and restarts are spread over the
+ * ticks by each home's restart budget ({@code restart_budget} per home per tick, {@code supervision_homes} homes); the
+ * tick latencies of the recovery are reported too.
  */
 final class W5Apoptosis
 {
@@ -75,10 +76,12 @@ final class W5Apoptosis
         long answering = 0;
         final int workers;
         final int budget;
+        final int homes;
         try (Organism organism = Organism.launch(params.context().seed(params.seed())))
         {
             workers = organism.workerCount();
             budget = organism.context().restartBudget();
+            homes = organism.context().supervisionHomes();
             organism.registerBehaviour("checked", new Checked());
             final Genotype genotype = organism.genotype("checked", LAYOUT, "checked");
             final int[] ids = new int[supervisors];
@@ -172,6 +175,7 @@ final class W5Apoptosis
             .field("fraction", fraction)
             .field("supervisors", supervisors)
             .field("restart_budget", budget)
+            .field("supervision_homes", homes)
             .field("rounds", params.rounds())
             .field("seconds", Rounds.median(recoveryMs) / 1e3)
             .field("deaths", deaths)

@@ -104,6 +104,7 @@ public final class RestartTable implements AutoCloseable
 
     private UnsafeBuffer slotMap;
     private int slotCapacity;
+    private final int slotBase;
 
     private final IntHashSet normalReasons = new IntHashSet();
 
@@ -130,6 +131,26 @@ public final class RestartTable implements AutoCloseable
      */
     public RestartTable(final int initialRows, final int initialEntries, final int initialSlots)
     {
+        this(initialRows, initialEntries, initialSlots, 0);
+    }
+
+    /**
+     * A table whose children all live in slots from {@code slotBase} up, such as one family of an arena: the slot map
+     * then covers only the slots from the base, not every slot below them.
+     *
+     * @param initialRows    supervisor rows before growing.
+     * @param initialEntries child entries before growing.
+     * @param initialSlots   cell slots in the slot map before growing.
+     * @param slotBase       lowest slot a child may have, >= 0.
+     * @throws IllegalArgumentException if any size is not positive or the base is negative.
+     */
+    public RestartTable(final int initialRows, final int initialEntries, final int initialSlots, final int slotBase)
+    {
+        if (slotBase < 0)
+        {
+            throw new IllegalArgumentException("slotBase must be >= 0: " + slotBase);
+        }
+        this.slotBase = slotBase;
         checkPositive("initialRows", initialRows);
         checkPositive("initialEntries", initialEntries);
         checkPositive("initialSlots", initialSlots);
@@ -469,7 +490,7 @@ public final class RestartTable implements AutoCloseable
      */
     public int entryOf(final long handle)
     {
-        final int slot = RestartTableDescriptor.slot(handle);
+        final int slot = RestartTableDescriptor.slot(handle) - slotBase;
         if (slot < 0 || slot >= slotCapacity)
         {
             return NULL_ENTRY;
@@ -719,6 +740,25 @@ public final class RestartTable implements AutoCloseable
     {
         checkEntry(entry);
         return entries.getInt(entryOffset(entry) + LAST_EXIT_REASON_OFFSET);
+    }
+
+    /**
+     * Whether an entry is a child cell waiting to be started with a new handle ({@link #updateHandle(int, long)}).
+     * A restart queued in a {@link RestartBudget} may find its entry removed, freed or reused by the time the budget
+     * lets it run; this check, unlike the accessors, takes any entry number and never throws.
+     *
+     * @param entry any entry number.
+     * @return true if it is a child cell (not a supervisor) in {@link RestartTableDescriptor#CHILD_STARTING}.
+     */
+    public boolean isWaitingToStart(final int entry)
+    {
+        if (entry < 0 || entry >= entryHighWater)
+        {
+            return false;
+        }
+        final int offset = entryOffset(entry);
+        return CHILD_STARTING == entries.getByte(offset + CHILD_STATUS_OFFSET) &&
+            0 == (entries.getByte(offset + FLAGS_OFFSET) & FLAG_SUPERVISOR);
     }
 
     /**
@@ -1164,7 +1204,7 @@ public final class RestartTable implements AutoCloseable
 
     private void mapSlot(final long handle, final int entry)
     {
-        final int slot = RestartTableDescriptor.slot(handle);
+        final int slot = RestartTableDescriptor.slot(handle) - slotBase;
         if (slot >= slotCapacity)
         {
             int newCapacity = slotCapacity;
@@ -1186,7 +1226,7 @@ public final class RestartTable implements AutoCloseable
         {
             return;
         }
-        final int slot = RestartTableDescriptor.slot(entries.getLong(offset + HANDLE_OFFSET));
+        final int slot = RestartTableDescriptor.slot(entries.getLong(offset + HANDLE_OFFSET)) - slotBase;
         if (slot >= 0 && slot < slotCapacity && slotMap.getInt(slot * SIZE_OF_INT) == entry)
         {
             slotMap.putInt(slot * SIZE_OF_INT, NULL_ENTRY);
@@ -1257,13 +1297,13 @@ public final class RestartTable implements AutoCloseable
         }
     }
 
-    private static void checkHandle(final long handle)
+    private void checkHandle(final long handle)
     {
-        if (RestartTableDescriptor.slot(handle) < 0)
+        if (RestartTableDescriptor.slot(handle) < slotBase)
         {
             throw new IllegalArgumentException(
-                "handle's slot (low 32 bits) must be >= 0: handle=" + handle + ", slot=" +
-                RestartTableDescriptor.slot(handle));
+                "handle's slot (low 32 bits) must be >= the table's slot base " + slotBase + ": handle=" + handle +
+                ", slot=" + RestartTableDescriptor.slot(handle));
         }
     }
 

@@ -98,7 +98,7 @@ class RestartTableValidationTest
     void shouldRejectANegativeSlotAndNulls()
     {
         final int row = table.createSupervisor(RestartStrategy.ONE_FOR_ONE, 1, 5);
-        assertMessage("handle's slot (low 32 bits) must be >= 0: handle=4294967295, slot=-1",
+        assertMessage("handle's slot (low 32 bits) must be >= the table's slot base 0: handle=4294967295, slot=-1",
             () -> table.addChild(row, 0xFFFF_FFFFL, RestartType.PERMANENT));
         assertMessage("restartType must not be null: restartType=null", () -> table.addChild(row, 1, null));
         assertMessage("strategy must not be null: strategy=null", () -> table.createSupervisor(null, 1, 5));
@@ -121,6 +121,22 @@ class RestartTableValidationTest
         final int entry = table.parentEntry(sub2);
         assertEquals(false, table.updateHandle(entry, 5), "a child supervisor has no handle");
         assertEquals(false, table.isRunning(sub));
+    }
+
+    @Test
+    void shouldMapSlotsFromItsBaseAndRejectSlotsBelowIt()
+    {
+        try (RestartTable based = new RestartTable(1, 1, 1, 1 << 21))
+        {
+            final int row = based.createSupervisor(RestartStrategy.ONE_FOR_ONE, 1, 5);
+            final long handle = 7L << 32 | (1 << 21) + 5;
+            final int entry = based.addChild(row, handle, RestartType.PERMANENT);
+            assertEquals(entry, based.entryOf(handle));
+            assertEquals(RestartTableDescriptor.NULL_ENTRY, based.entryOf(7L << 32 | 5), "a slot below the base");
+            assertMessage("handle's slot (low 32 bits) must be >= the table's slot base 2097152: handle=5, slot=5",
+                () -> based.addChild(row, 5, RestartType.PERMANENT));
+        }
+        assertMessage("slotBase must be >= 0: -1", () -> new RestartTable(1, 1, 1, -1));
     }
 
     @Test

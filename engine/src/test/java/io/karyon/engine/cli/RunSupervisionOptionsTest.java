@@ -50,6 +50,26 @@ class RunSupervisionOptionsTest
     }
 
     @Test
+    void shouldPrintTheSameDigestForASupervisedRunOnAnyNumberOfWorkers()
+    {
+        String expected = null;
+        for (final String workers : new String[]{ "1", "2", "3" })
+        {
+            final String[] result = run("--cells", "20000", "--ticks", "60", "--supervisors", "50", "--json",
+                "--quiet", "--workers", workers, "--idle", "backoff", "--no-pin");
+            assertEquals("0", result[0], result[2]);
+            final String json = result[1].strip();
+            assertTrue(field(json, "restarts") > 0, json);
+            final String digest = json.replaceAll(".*\"digest\":\"(0x[0-9a-f]+)\".*", "$1");
+            if (null == expected)
+            {
+                expected = digest;
+            }
+            assertEquals(expected, digest, workers + " workers: " + json);
+        }
+    }
+
+    @Test
     void shouldEscalateWhenSupervisorsMayNotRestartAtAll()
     {
         final String[] result = run("--cells", "20000", "--ticks", "60", "--supervisors", "20", "--intensity", "0",
