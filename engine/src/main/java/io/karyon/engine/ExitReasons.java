@@ -109,6 +109,18 @@ public final class ExitReasons
     }
 
     /**
+     * The exit reason code of a restart table's reason code; the inverse of {@link #toRestartTable(int)}.
+     */
+    static int fromRestartTable(final int code)
+    {
+        if (io.karyon.supervisor.RestartTable.REASON_NORMAL == code)
+        {
+            return NORMAL;
+        }
+        return io.karyon.supervisor.RestartTable.REASON_SHUTDOWN == code ? SHUTDOWN : code - 100;
+    }
+
+    /**
      * {@inheritDoc}
      */
     public String toString()

@@ -546,7 +546,7 @@ public final class Organism implements AutoCloseable
         return supervisor & SUPERVISOR_ROW_MASK;
     }
 
-    private static int supervisorId(final SupervisionHome home, final int row)
+    static int supervisorId(final SupervisionHome home, final int row)
     {
         if (row > SUPERVISOR_ROW_MASK)
         {

@@ -424,10 +424,29 @@ final class Slice extends SliceRhsPadding implements CellContext
             }
             if (RestartDecision.GIVE_UP == kind && null == gaveUp)
             {
-                gaveUp = decision.toString();
+                gaveUp = giveUpReport(home, handle, reason);
             }
             return;
         }
+    }
+
+    /**
+     * What a top-level supervisor that gave up reports: which supervisor, its window, and the exit that tipped it.
+     */
+    private String giveUpReport(final SupervisionHome home, final long handle, final int reason)
+    {
+        final RestartDecision decision = this.decision;
+        final StringBuilder window = new StringBuilder();
+        for (int i = 0; i < decision.windowSize(); i++)
+        {
+            window.append(0 == i ? "" : ", ").append(decision.windowTime(i));
+        }
+        return "supervisor " + Organism.supervisorId(home, decision.row()) + " (supervision home " + home.index +
+            ", row " + decision.row() + ") gave up at tick " + tick + ": more than " + decision.intensity() +
+            " restarts within " + decision.period() + " ticks, restarts at ticks [" + window + "]; the exit that " +
+            "tipped it: cell " + Handle.toString(handle) + " with reason " + reasons.name(reason) +
+            (RestartDecision.GIVE_UP == decision.kind() && decision.exitedHandle() != handle ?
+            ", escalated to it as " + reasons.name(ExitReasons.fromRestartTable(decision.exitReason())) : "");
     }
 
     boolean isLive(final long handle)

@@ -2,6 +2,7 @@ package io.karyon.engine;
 
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.cell.CellLayout;
+import io.karyon.engine.cell.Handle;
 import io.karyon.scheduler.ThreadingMode;
 import io.karyon.supervisor.RestartStrategy;
 import io.karyon.supervisor.RestartType;
@@ -139,7 +140,9 @@ class SupervisionTest
         organism.cell(child).putLong(DOOM, 1);
         final KaryonException ex = assertThrows(KaryonException.class, () -> organism.run(3));
         assertTrue(ex.getMessage().startsWith("a top-level supervisor gave up, organism stopped: "), ex.getMessage());
-        assertTrue(ex.getMessage().contains("GIVE_UP"), ex.getMessage());
+        assertTrue(ex.getMessage().contains("supervisor " + top + " (supervision home 0, row 0) gave up at tick 1: " +
+            "more than 0 restarts within 100 ticks, restarts at ticks [1]; the exit that tipped it: cell " +
+            Handle.toString(child) + " with reason exception"), ex.getMessage());
         assertThrows(IllegalStateException.class, () -> organism.run(1));
     }
 
