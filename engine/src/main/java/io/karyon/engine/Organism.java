@@ -477,7 +477,7 @@ public final class Organism implements AutoCloseable
      *
      * @param strategy  OTP restart strategy.
      * @param intensity restarts allowed within the period.
-     * @param period    window, in ticks.
+     * @param period    window, in ticks; in milliseconds in free-running mode.
      * @return the supervisor's id, for child supervisors and supervised spawns.
      */
     public int supervisor(final RestartStrategy strategy, final int intensity, final long period)
@@ -494,7 +494,7 @@ public final class Organism implements AutoCloseable
      * @param parent    supervisor id.
      * @param strategy  OTP restart strategy.
      * @param intensity restarts allowed within the period.
-     * @param period    window, in ticks.
+     * @param period    window, in ticks; in milliseconds in free-running mode.
      * @param type      its restart type as its parent's child.
      * @return the supervisor's id.
      */
@@ -693,16 +693,7 @@ public final class Organism implements AutoCloseable
         barrier.target(target);
         awaitWorkers(() -> barrier.completed() >= target, Long.MAX_VALUE);
         this.ticks = target;
-        for (final Slice slice : slices)
-        {
-            if (null != slice.gaveUp())
-            {
-                workers.close();
-                failure = new KaryonException(KaryonException.Category.FATAL,
-                    "a top-level supervisor gave up, organism stopped: " + slice.gaveUp(), null);
-                throw failure;
-            }
-        }
+        checkGaveUp();
         for (int w = 0; w < workerCount; w++)
         {
             final int lowest = slices[w].takeLowestFreedChunk();
@@ -747,6 +738,24 @@ public final class Organism implements AutoCloseable
         final long stopped = epoch;
         awaitWorkers(() -> barrier.isComplete(stopped), Long.MAX_VALUE);
         barrier.complete(epoch);
+        checkGaveUp();
+    }
+
+    /**
+     * Stops the organism for good if a top-level supervisor gave up, with its report.
+     */
+    private void checkGaveUp()
+    {
+        for (final Slice slice : slices)
+        {
+            if (null != slice.gaveUp())
+            {
+                workers.close();
+                failure = new KaryonException(KaryonException.Category.FATAL,
+                    "a top-level supervisor gave up, organism stopped: " + slice.gaveUp(), null);
+                throw failure;
+            }
+        }
     }
 
     /**
@@ -903,6 +912,7 @@ public final class Organism implements AutoCloseable
         long errorsNotLogged = 0;
         long pending = 0;
         final long[] byCode = new long[ExitReasons.MAX_REASONS];
+        final long[] restartsByCode = new long[ExitReasons.MAX_REASONS];
         for (int w = from; w < to; w++)
         {
             final Slice slice = slices[w];
@@ -923,8 +933,16 @@ public final class Organism implements AutoCloseable
             for (int i = 0; i < byCode.length; i++)
             {
                 byCode[i] += slice.deaths[i];
+                restartsByCode[i] += slice.restartsByReason[i];
             }
         }
+        return new Stats(ticks, alive, spawned, updates, sent, delivered, deadLetters, pending, deaths,
+            byReason(byCode), crossWorker, spilled, restarts, byReason(restartsByCode), escalations, pendingRestarts,
+            errorsNotLogged);
+    }
+
+    private Map<String, Long> byReason(final long[] byCode)
+    {
         final Map<String, Long> byReason = new LinkedHashMap<>();
         for (int i = 0; i < byCode.length; i++)
         {
@@ -933,9 +951,7 @@ public final class Organism implements AutoCloseable
                 byReason.put(reasons.name(i), byCode[i]);
             }
         }
-        return new Stats(ticks, alive, spawned, updates, sent, delivered, deadLetters, pending, deaths,
-            Collections.unmodifiableMap(byReason), crossWorker, spilled, restarts, escalations, pendingRestarts,
-            errorsNotLogged);
+        return Collections.unmodifiableMap(byReason);
     }
 
     /**

@@ -98,6 +98,7 @@ final class Slice extends SliceRhsPadding implements CellContext
     private long tick;
     private boolean inTick;
     private int lowestFreedChunk = Integer.MAX_VALUE;
+    private final long launchNs = System.nanoTime();
 
     // The cell being visited.
     private int dyingReason = -1;
@@ -107,6 +108,7 @@ final class Slice extends SliceRhsPadding implements CellContext
     private long rngState;
 
     final long[] deaths = new long[ExitReasons.MAX_REASONS];
+    final long[] restartsByReason = new long[ExitReasons.MAX_REASONS];
 
     Slice(final int id, final int workerCount, final Arena arena, final ExitReasons reasons, final long seed,
         final DistinctErrorLog errorLog, final boolean freeRunning, final int stepBatch)
@@ -336,12 +338,14 @@ final class Slice extends SliceRhsPadding implements CellContext
         final long handle = initialise(slot, genotype);
         // The entry's own row: a queued restart's entry may have been freed and reused under another supervisor.
         arena.wrap(scratch, slot).supervisorRow(table.ownerRow(entry));
+        final int reason = ExitReasons.fromRestartTable(table.lastExitReason(entry));
         table.updateHandle(entry, handle);
         if (hasTick[genotype.behaviourId()])
         {
             setBit(slot, stepOffset);
         }
         restarts++;
+        restartsByReason[reason]++;
     }
 
     private void terminate(final long handle)
@@ -385,8 +389,9 @@ final class Slice extends SliceRhsPadding implements CellContext
     {
         final SupervisionHome home = homeOfFamily[Handle.slot(handle) >>> familyBitShift];
         final RestartTable table = home.table;
+        final long now = supervisionClock();
         int kind = table.onCellExit(
-            handle, ExitReasons.toRestartTable(reason), ExitReasons.NORMAL != reason, tick, decision);
+            handle, ExitReasons.toRestartTable(reason), ExitReasons.NORMAL != reason, now, decision);
         while (true)
         {
             final RestartDecision decision = this.decision;
@@ -419,7 +424,7 @@ final class Slice extends SliceRhsPadding implements CellContext
             {
                 escalations++;
                 kind = table.onChildExit(decision.escalateRow(), decision.escalateEntry(),
-                    decision.escalationReason(), true, tick, decision);
+                    decision.escalationReason(), true, now, decision);
                 continue;
             }
             if (RestartDecision.GIVE_UP == kind && null == gaveUp)
@@ -431,19 +436,30 @@ final class Slice extends SliceRhsPadding implements CellContext
     }
 
     /**
+     * The time supervisors' intensity windows are measured in: the tick in tick mode; in free-running mode, which has
+     * no ticks, milliseconds since the organism was launched.
+     */
+    private long supervisionClock()
+    {
+        return freeRunning ? (System.nanoTime() - launchNs) / 1_000_000 : tick;
+    }
+
+    /**
      * What a top-level supervisor that gave up reports: which supervisor, its window, and the exit that tipped it.
      */
     private String giveUpReport(final SupervisionHome home, final long handle, final int reason)
     {
         final RestartDecision decision = this.decision;
+        final String unit = freeRunning ? "millisecond" : "tick";
         final StringBuilder window = new StringBuilder();
         for (int i = 0; i < decision.windowSize(); i++)
         {
             window.append(0 == i ? "" : ", ").append(decision.windowTime(i));
         }
         return "supervisor " + Organism.supervisorId(home, decision.row()) + " (supervision home " + home.index +
-            ", row " + decision.row() + ") gave up at tick " + tick + ": more than " + decision.intensity() +
-            " restarts within " + decision.period() + " ticks, restarts at ticks [" + window + "]; the exit that " +
+            ", row " + decision.row() + ") gave up at " + unit + " " + decision.now() + ": more than " +
+            decision.intensity() + " restarts within " + decision.period() + " " + unit + "s, restarts at " + unit +
+            "s [" + window + "]; the exit that " +
             "tipped it: cell " + Handle.toString(handle) + " with reason " + reasons.name(reason) +
             (RestartDecision.GIVE_UP == decision.kind() && decision.exitedHandle() != handle ?
             ", escalated to it as " + reasons.name(ExitReasons.fromRestartTable(decision.exitReason())) : "");

@@ -18,6 +18,9 @@ import java.util.Map;
  * @param crossWorker    messages sent by a cell on one worker to a cell on another.
  * @param spilled        messages that found their ring full and waited in the sender's spill buffer (free-running).
  * @param restarts       supervised cells restarted.
+ * @param restartsByReason restarts per exit reason name of the exit each restart followed, only reasons with
+ *                       restarts, in code order; a sibling restarted by {@code one_for_all} or {@code rest_for_one}
+ *                       counts under {@code shutdown}.
  * @param escalations    supervisors that gave up and were handled by their parent.
  * @param pendingRestarts restarts decided and waiting for a later tick's budget.
  * @param errorsNotLogged behaviour exceptions that did not fit in the distinct error log.
@@ -36,6 +39,7 @@ public record Stats(
     long crossWorker,
     long spilled,
     long restarts,
+    Map<String, Long> restartsByReason,
     long escalations,
     long pendingRestarts,
     long errorsNotLogged)

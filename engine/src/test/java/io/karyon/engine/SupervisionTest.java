@@ -9,6 +9,8 @@ import io.karyon.supervisor.RestartType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.Map;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -97,6 +99,8 @@ class SupervisionTest
         assertEquals(1L, stats.deathsByReason().get("exception"));
         assertEquals(2L, stats.deathsByReason().get("shutdown"));
         assertEquals(3, stats.restarts());
+        assertEquals(Map.of("exception", 1L, "shutdown", 2L), stats.restartsByReason(),
+            "the siblings' restarts follow their shutdown");
         assertEquals(3, stats.alive());
         for (final long child : children)
         {
@@ -189,6 +193,7 @@ class SupervisionTest
         assertEquals(10L, stats.deathsByReason().get("exception"));
         assertEquals(30, stats.deaths());
         assertEquals(30, stats.restarts(), "every permanent child comes back, whatever the reason");
+        assertEquals(stats.deathsByReason(), stats.restartsByReason(), "restarts by reason add up to the deaths");
         assertEquals(30, stats.alive());
     }
 

@@ -978,8 +978,8 @@ public final class RestartTable implements AutoCloseable
     }
 
     /**
-     * Terminates one child if it is live (a child supervisor's subtree first), then deletes it as OTP's del_child:
-     * a dynamic child is freed, a temporary one removed, any other stopped.
+     * Terminates one child if it is live (a child supervisor's subtree first), with reason {@link #REASON_SHUTDOWN},
+     * then deletes it as OTP's del_child: a dynamic child is freed, a temporary one removed, any other stopped.
      */
     private void terminateEntry(final int entry, final RestartDecision out)
     {
@@ -989,6 +989,7 @@ public final class RestartTable implements AutoCloseable
         {
             return;
         }
+        entries.putInt(entryOffset + LAST_EXIT_REASON_OFFSET, REASON_SHUTDOWN);
         final int childRow = entries.getInt(entryOffset + CHILD_ROW_OFFSET);
         if (NULL_ROW != childRow)
         {

@@ -148,6 +148,7 @@ public final class RunCommand implements Callable<Integer>
                     .field("deaths_by_reason", stats.deathsByReason())
                     .field("spawned", stats.spawned())
                     .field("restarts", stats.restarts())
+                    .field("restarts_by_reason", stats.restartsByReason())
                     .field("escalations", stats.escalations())
                     .field("alive", stats.alive())
                     .field("distinct_errors", distinctErrors)
@@ -163,7 +164,8 @@ public final class RunCommand implements Callable<Integer>
                     stats.delivered(), stats.delivered() / seconds / 1e6, stats.deadLetters(), stats.pending());
                 out.printf(Locale.ROOT, "  deaths           %,d%s%n", stats.deaths(), byReason(stats.deathsByReason()));
                 out.printf(Locale.ROOT, "  births           %,d (founders and restarts included)%n", stats.spawned());
-                out.printf(Locale.ROOT, "  restarts         %,d, escalations %,d%n", stats.restarts(), stats.escalations());
+                out.printf(Locale.ROOT, "  restarts         %,d%s, escalations %,d%n", stats.restarts(),
+                    byReason(stats.restartsByReason()), stats.escalations());
                 out.printf(Locale.ROOT, "  cells alive      %,d%n", stats.alive());
                 out.printf(Locale.ROOT, "  distinct errors  %d%n", distinctErrors);
                 out.printf(Locale.ROOT, "  digest           %s%n", digestText(digest));
