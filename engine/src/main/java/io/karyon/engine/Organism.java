@@ -112,6 +112,7 @@ public final class Organism implements AutoCloseable
         {
             slices[w] = new Slice(w, workerCount, arena, reasons, context.seed(), errorLog, context.freeRunning(),
                 context.stepBatch());
+            slices[w].allHomes(homes);
             external[w] = new MessageQueue(64);
         }
         for (int w = 0; w < workerCount; w++)
@@ -501,10 +502,47 @@ public final class Organism implements AutoCloseable
     public int supervisor(
         final int parent, final RestartStrategy strategy, final int intensity, final long period, final RestartType type)
     {
+        return supervisor(parent, strategy, intensity, period, type, false);
+    }
+
+    /**
+     * Creates a supervisor under another, in its parent's home or, to spread one tree's cells and restarts over the
+     * workers, in the next supervision home in turn. A supervisor in another home than its parent stands in its
+     * parent's restart table as a proxy; its giving up, and its parent's restarting or terminating it, travel between
+     * the homes and take effect in the next tick (as exit signals between Erlang processes take their time), the
+     * same tick whatever the number of workers. Tick mode only.
+     *
+     * @param parent    supervisor id.
+     * @param strategy  OTP restart strategy.
+     * @param intensity restarts allowed within the period.
+     * @param period    window, in ticks; in milliseconds in free-running mode.
+     * @param type      its restart type as its parent's child.
+     * @param spread    true to place it in the next home in turn rather than in its parent's.
+     * @return the supervisor's id.
+     * @throws IllegalStateException if spread in free-running mode.
+     */
+    public int supervisor(final int parent, final RestartStrategy strategy, final int intensity, final long period,
+        final RestartType type, final boolean spread)
+    {
         ensureUsable();
-        final SupervisionHome home = homeOfSupervisor(parent);
-        return supervisorId(home, home.table.createSupervisor(
-            strategy, intensity, period, parent & SUPERVISOR_ROW_MASK, type));
+        final SupervisionHome parentHome = homeOfSupervisor(parent);
+        final int parentRow = parent & SUPERVISOR_ROW_MASK;
+        if (!spread)
+        {
+            return supervisorId(parentHome, parentHome.table.createSupervisor(
+                strategy, intensity, period, parentRow, type));
+        }
+        if (context.freeRunning())
+        {
+            throw new IllegalStateException("a supervisor in another home than its parent needs tick mode: " +
+                "free-running mode keeps a tree in its top-level supervisor's home");
+        }
+        final SupervisionHome home = home((int)(supervisorCount++ % homes.length));
+        final int proxy = parentHome.table.createSupervisor(strategy, intensity, period, parentRow, type);
+        final int row = home.table.createSupervisor(strategy, intensity, period);
+        parentHome.link(proxy, home.index, row);
+        home.link(row, parentHome.index, proxy);
+        return supervisorId(home, row);
     }
 
     /**

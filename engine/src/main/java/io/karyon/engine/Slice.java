@@ -9,6 +9,7 @@ import io.karyon.supervisor.RestartBudget;
 import io.karyon.supervisor.RestartDecision;
 import io.karyon.supervisor.RestartStrategy;
 import io.karyon.supervisor.RestartTable;
+import io.karyon.supervisor.RestartTableDescriptor;
 import io.karyon.supervisor.RestartType;
 import org.agrona.collections.IntArrayList;
 import org.agrona.collections.LongArrayList;
@@ -42,6 +43,9 @@ final class Slice extends SliceRhsPadding implements CellContext
     private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
     private static final int STEP = 0;
     private static final int MAIL = 1;
+    private static final int NOTICE_EXIT = 0;
+    private static final int NOTICE_RESTART = 1;
+    private static final int NOTICE_TERMINATE = 2;
 
     final int id;
     final int workerCount;
@@ -73,6 +77,9 @@ final class Slice extends SliceRhsPadding implements CellContext
     private SupervisionHome[] homeOfFamily = new SupervisionHome[0];
     private SupervisionHome[] homes = new SupervisionHome[0];
     private SupervisionHome restarting;
+    private SupervisionHome[] allHomes = new SupervisionHome[0];
+    private final LongArrayList[][] noticesOut;
+    private final LongArrayList[][] noticesIn;
     private final RestartDecision decision = new RestartDecision();
     private final RestartBudget.RestartHandler restartHandler = this::onRestart;
     private Genotype[] genotypes = new Genotype[0];
@@ -140,6 +147,15 @@ final class Slice extends SliceRhsPadding implements CellContext
             }
         }
         this.sending = outboxes[0];
+        this.noticesOut = new LongArrayList[2][workerCount];
+        this.noticesIn = new LongArrayList[2][workerCount];
+        for (int p = 0; p < 2; p++)
+        {
+            for (int w = 0; w < workerCount; w++)
+            {
+                noticesOut[p][w] = new LongArrayList();
+            }
+        }
         this.inbound = new MessageQueue[2][workerCount];
         this.sources = new MessageQueue[workerCount];
         this.sourcePositions = new int[workerCount];
@@ -153,6 +169,7 @@ final class Slice extends SliceRhsPadding implements CellContext
             for (int s = 0; s < workerCount; s++)
             {
                 inbound[p][s] = peers[s].outboxes[p][id];
+                noticesIn[p][s] = peers[s].noticesOut[p][id];
             }
         }
         this.external = external;
@@ -170,6 +187,14 @@ final class Slice extends SliceRhsPadding implements CellContext
     void genotypes(final Genotype[] genotypes)
     {
         this.genotypes = genotypes;
+    }
+
+    /**
+     * The organism's supervision homes by index, filled by the driver as they are created: where notices go.
+     */
+    void allHomes(final SupervisionHome[] allHomes)
+    {
+        this.allHomes = allHomes;
     }
 
     /**
@@ -388,17 +413,31 @@ final class Slice extends SliceRhsPadding implements CellContext
     private void onSupervisedExit(final long handle, final int reason)
     {
         final SupervisionHome home = homeOfFamily[Handle.slot(handle) >>> familyBitShift];
-        final RestartTable table = home.table;
         final long now = supervisionClock();
-        int kind = table.onCellExit(
+        final int kind = home.table.onCellExit(
             handle, ExitReasons.toRestartTable(reason), ExitReasons.NORMAL != reason, now, decision);
+        carryOut(home, kind, now, handle, reason);
+    }
+
+    /**
+     * Carries out a supervisor's decision: siblings terminated, restarts queued in the budget, escalation to the
+     * parent supervisor, or a top-level supervisor giving up; what concerns a supervisor in another home goes there
+     * as a notice.
+     *
+     * @param handle and reason of the exit that led to the decision, for a give-up report; a null handle for a notice.
+     */
+    private void carryOut(final SupervisionHome home, final int decided, final long now, final long handle,
+        final int reason)
+    {
+        final RestartTable table = home.table;
+        final RestartDecision decision = this.decision;
+        int kind = decided;
         while (true)
         {
-            final RestartDecision decision = this.decision;
             for (int i = 0, count = decision.terminateCount(); i < count; i++)
             {
                 final long terminated = decision.terminateHandle(i);
-                if (Handle.NULL_HANDLE != terminated)
+                if (RestartTableDescriptor.NULL_HANDLE != terminated)
                 {
                     // In a tick the siblings go at its end, as exit signals would: a worker's bitmap walk never
                     // meets a slot freed (and maybe reused) behind its back.
@@ -411,12 +450,18 @@ final class Slice extends SliceRhsPadding implements CellContext
                         terminate(terminated);
                     }
                 }
+                else
+                {
+                    notifyRemote(home, decision.terminateChildRow(i), NOTICE_TERMINATE, RestartTable.REASON_SHUTDOWN);
+                }
             }
             if (RestartDecision.RESTART == kind)
             {
                 for (int i = 0, count = decision.restartCount(); i < count; i++)
                 {
-                    home.budget.offer(decision.row(), decision.restartEntry(i));
+                    final int entry = decision.restartEntry(i);
+                    home.budget.offer(decision.row(), entry);
+                    notifyRemote(home, table.childRow(entry), NOTICE_RESTART, RestartTable.REASON_SHUTDOWN);
                 }
                 return;
             }
@@ -427,11 +472,98 @@ final class Slice extends SliceRhsPadding implements CellContext
                     decision.escalationReason(), true, now, decision);
                 continue;
             }
-            if (RestartDecision.GIVE_UP == kind && null == gaveUp)
+            if (RestartDecision.GIVE_UP == kind)
             {
-                gaveUp = giveUpReport(home, handle, reason);
+                if (SupervisionHome.NO_REMOTE != home.remoteOf(decision.row()))
+                {
+                    escalations++;
+                    notifyRemote(home, decision.row(), NOTICE_EXIT, RestartTable.REASON_SHUTDOWN);
+                }
+                else if (null == gaveUp)
+                {
+                    gaveUp = giveUpReport(home, handle, reason);
+                }
             }
             return;
+        }
+    }
+
+    /**
+     * Sends a notice about a supervisor row linked to a row in another home (nothing for any other row), for the
+     * worker owning that home to take at the start of the next tick.
+     */
+    private void notifyRemote(final SupervisionHome home, final int row, final int kind, final int reason)
+    {
+        if (RestartTableDescriptor.NULL_ROW == row)
+        {
+            return;
+        }
+        final long remote = home.remoteOf(row);
+        if (SupervisionHome.NO_REMOTE == remote)
+        {
+            return;
+        }
+        final int targetHome = (int)(remote >>> 32);
+        final int worker = allHomes[targetHome].family % workerCount;
+        // Between ticks (the driver killing a cell) into the lists the next tick reads, in a tick into this tick's.
+        final LongArrayList out = noticesOut[(int)((inTick ? tick : tick - 1) & 1)][worker];
+        out.addLong((long)kind << 56 | (long)home.index << 48 | (long)targetHome << 40);
+        out.addLong(remote << 32 | (reason & 0xFFFF_FFFFL));
+    }
+
+    /**
+     * Takes the notices other homes sent this worker's homes in the previous tick: in order of the sending home, and
+     * in the order each home sent them, which does not depend on the number of workers.
+     */
+    private void takeNotices(final long tick)
+    {
+        final LongArrayList[] in = noticesIn[(int)((tick + 1) & 1)];
+        boolean any = false;
+        for (final LongArrayList notices : in)
+        {
+            any |= !notices.isEmpty();
+        }
+        if (!any)
+        {
+            return;
+        }
+        final long now = supervisionClock();
+        for (int source = 0; source < allHomes.length; source++)
+        {
+            for (final LongArrayList notices : in)
+            {
+                for (int i = 0, size = notices.size(); i < size; i += 2)
+                {
+                    final long header = notices.getLong(i);
+                    if ((int)(header >>> 48 & 0xFF) == source)
+                    {
+                        takeNotice(header, notices.getLong(i + 1), now);
+                    }
+                }
+            }
+        }
+    }
+
+    private void takeNotice(final long header, final long body, final long now)
+    {
+        final SupervisionHome home = allHomes[(int)(header >>> 40 & 0xFF)];
+        final RestartTable table = home.table;
+        final int row = (int)(body >>> 32);
+        final int reason = (int)body;
+        switch ((int)(header >>> 56))
+        {
+            case NOTICE_EXIT:
+                carryOut(home, table.onChildExit(table.parentRow(row), table.parentEntry(row), reason, true, now,
+                    decision), now, Handle.NULL_HANDLE, ExitReasons.SHUTDOWN);
+                break;
+            case NOTICE_RESTART:
+                carryOut(home, table.restartSupervisor(row, now, decision), now, Handle.NULL_HANDLE,
+                    ExitReasons.SHUTDOWN);
+                break;
+            default:
+                carryOut(home, table.terminateSupervisor(row, now, decision), now, Handle.NULL_HANDLE,
+                    ExitReasons.SHUTDOWN);
+                break;
         }
     }
 
@@ -459,9 +591,9 @@ final class Slice extends SliceRhsPadding implements CellContext
         return "supervisor " + Organism.supervisorId(home, decision.row()) + " (supervision home " + home.index +
             ", row " + decision.row() + ") gave up at " + unit + " " + decision.now() + ": more than " +
             decision.intensity() + " restarts within " + decision.period() + " " + unit + "s, restarts at " + unit +
-            "s [" + window + "]; the exit that " +
-            "tipped it: cell " + Handle.toString(handle) + " with reason " + reasons.name(reason) +
-            (RestartDecision.GIVE_UP == decision.kind() && decision.exitedHandle() != handle ?
+            "s [" + window + "]; the exit that tipped it: " + (Handle.NULL_HANDLE == handle ?
+            "a child supervisor in another home" : "cell " + Handle.toString(handle)) + " with reason " +
+            reasons.name(reason) + (decision.exitedHandle() != handle ?
             ", escalated to it as " + reasons.name(ExitReasons.fromRestartTable(decision.exitReason())) : "");
     }
 
@@ -525,11 +657,16 @@ final class Slice extends SliceRhsPadding implements CellContext
         {
             queue.clear();
         }
+        for (final LongArrayList notices : noticesOut[(int)(tick & 1)])
+        {
+            notices.clear();
+        }
         this.sending = sending;
         inTick = true;
         try
         {
             adoptNewChunks();
+            takeNotices(tick);
             restartSome();
             gather(tick);
             linkMail();

@@ -13,13 +13,19 @@ import java.util.Arrays;
  * An organism has a fixed number of homes whatever its number of workers; top-level supervisors are dealt to the homes
  * in turn, child supervisors and every supervised cell live in their tree's home, and restarts are paced per home.
  * Which slots children get, which row a supervisor has and in which tick a restart happens are therefore the same for
- * any number of workers, and so is a supervised run. The worker that owns the family owns the home: restarts and
- * escalations never cross workers.
+ * any number of workers, and so is a supervised run. The worker that owns the family owns the home.
+ * <p>
+ * A child supervisor may be placed in another home than its parent, to spread one tree's restarts over the workers:
+ * it is then a top-level row in its own home, linked to a childless proxy row under its parent in the parent's home.
+ * The proxy stands for it in the parent's decisions; its giving up, and the parent's restarting or terminating it,
+ * travel between the homes as notices that take effect in the next tick.
  * <p>
  * <b>Note:</b> not threadsafe; owned by one worker. The driver touches it only while no tick runs.
  */
 final class SupervisionHome implements AutoCloseable
 {
+    static final long NO_REMOTE = -1;
+
     final int index;
     final int family;
     final int rootChunk;
@@ -27,6 +33,7 @@ final class SupervisionHome implements AutoCloseable
     final RestartBudget budget;
     private int[] entryGenotype = new int[64];
     private int[] entryChunk = new int[64];
+    private long[] remote = new long[0];
 
     SupervisionHome(final int index, final int family, final int familyShift, final int restartBudget)
     {
@@ -50,6 +57,29 @@ final class SupervisionHome implements AutoCloseable
         }
         entryGenotype[entry] = genotypeId;
         entryChunk[entry] = chunk;
+    }
+
+    /**
+     * Links the two rows of a supervisor whose parent lives in another home: here a top-level row (its real row) or a
+     * childless child row under the parent (its proxy); each names the other as {@code home << 32 | row}.
+     */
+    void link(final int row, final int otherHome, final int otherRow)
+    {
+        if (row >= remote.length)
+        {
+            final int oldLength = remote.length;
+            remote = Arrays.copyOf(remote, Math.max(oldLength * 2, row + 16));
+            Arrays.fill(remote, oldLength, remote.length, NO_REMOTE);
+        }
+        remote[row] = (long)otherHome << 32 | otherRow;
+    }
+
+    /**
+     * The other row of a supervisor that spans two homes, or {@link #NO_REMOTE}.
+     */
+    long remoteOf(final int row)
+    {
+        return row < remote.length ? remote[row] : NO_REMOTE;
     }
 
     int genotypeOf(final int entry)

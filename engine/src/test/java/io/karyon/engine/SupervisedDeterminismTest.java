@@ -82,7 +82,7 @@ class SupervisedDeterminismTest
                 for (int s = 0; s < 2; s++)
                 {
                     final RestartStrategy strategy = STRATEGIES[(t + s) % STRATEGIES.length];
-                    final int supervisor = organism.supervisor(top, strategy, 2 + s, 5, TYPES[t % TYPES.length]);
+                    final int supervisor = organism.supervisor(top, strategy, 2 + s, 5, TYPES[t % TYPES.length], 1 == s);
                     for (int c = 0; c < 40; c++)
                     {
                         final long cell = organism.spawn(genotype, supervisor, TYPES[(t + c) % TYPES.length]);

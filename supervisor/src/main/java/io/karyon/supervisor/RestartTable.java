@@ -743,6 +743,83 @@ public final class RestartTable implements AutoCloseable
     }
 
     /**
+     * Starts a top-level supervisor again after it gave up or was terminated, as its parent decided: for a tree whose
+     * parent supervisor lives in another table (another worker), the parent's table restarts its entry for this
+     * supervisor and this table carries it out. As for a child supervisor restarted within one table, its window is
+     * cleared, its static children are started again (listed as restarts, child supervisors' subtrees included) and
+     * its dynamic children are gone. A supervisor still running is left alone.
+     *
+     * @param row top-level supervisor row.
+     * @param now current time, for the decision.
+     * @param out filled with the restarts.
+     * @return {@link RestartDecision#RESTART}, or {@link RestartDecision#NONE} if it was running.
+     * @throws IllegalArgumentException if the row does not exist or has a parent in this table.
+     */
+    public int restartSupervisor(final int row, final long now, final RestartDecision out)
+    {
+        checkTopLevel(row);
+        out.reset(row, NULL_ENTRY, NULL_HANDLE, REASON_SHUTDOWN, false, now);
+        final int rowOffset = rowOffset(row);
+        if (ROW_RUNNING == rows.getInt(rowOffset + ROW_STATUS_OFFSET))
+        {
+            return RestartDecision.NONE;
+        }
+        rows.putInt(rowOffset + ROW_STATUS_OFFSET, ROW_RUNNING);
+        rows.putInt(rowOffset + WINDOW_SIZE_OFFSET, 0);
+        int child = rows.getInt(rowOffset + FIRST_CHILD_OFFSET);
+        while (NULL_ENTRY != child)
+        {
+            final int next = entries.getInt(entryOffset(child) + NEXT_OFFSET);
+            if (0 != (entries.getByte(entryOffset(child) + FLAGS_OFFSET) & FLAG_DYNAMIC))
+            {
+                deleteChild(child);
+            }
+            else if (CHILD_STOPPED == entries.getByte(entryOffset(child) + CHILD_STATUS_OFFSET))
+            {
+                startEntry(child, out);
+            }
+            child = next;
+        }
+        out.outcome(RestartDecision.OUTCOME_RESTARTED);
+        out.kind(RestartDecision.RESTART);
+        return RestartDecision.RESTART;
+    }
+
+    /**
+     * Terminates a running top-level supervisor and its subtree, as its parent in another table decided (the parent
+     * gave up, or restarts its siblings): its live children are listed for termination in reverse start order, with
+     * reason {@link #REASON_SHUTDOWN}, and it stops until {@link #restartSupervisor(int, long, RestartDecision)}.
+     *
+     * @param row top-level supervisor row.
+     * @param now current time, for the decision.
+     * @param out filled with the terminations.
+     * @return {@link RestartDecision#NONE}: nothing to restart.
+     * @throws IllegalArgumentException if the row does not exist or has a parent in this table.
+     */
+    public int terminateSupervisor(final int row, final long now, final RestartDecision out)
+    {
+        checkTopLevel(row);
+        out.reset(row, NULL_ENTRY, NULL_HANDLE, REASON_SHUTDOWN, false, now);
+        final int rowOffset = rowOffset(row);
+        if (ROW_RUNNING == rows.getInt(rowOffset + ROW_STATUS_OFFSET))
+        {
+            terminateChildren(row, NULL_ENTRY, out);
+            rows.putInt(rowOffset + ROW_STATUS_OFFSET, ROW_TERMINATED);
+        }
+        return RestartDecision.NONE;
+    }
+
+    private void checkTopLevel(final int row)
+    {
+        checkRow(row);
+        if (NULL_ROW != rows.getInt(rowOffset(row) + PARENT_ROW_OFFSET))
+        {
+            throw new IllegalArgumentException("row must be a top-level supervisor: row=" + row + " has parent row " +
+                rows.getInt(rowOffset(row) + PARENT_ROW_OFFSET));
+        }
+    }
+
+    /**
      * Whether an entry is a child cell waiting to be started with a new handle ({@link #updateHandle(int, long)}).
      * A restart queued in a {@link RestartBudget} may find its entry removed, freed or reused by the time the budget
      * lets it run; this check, unlike the accessors, takes any entry number and never throws.

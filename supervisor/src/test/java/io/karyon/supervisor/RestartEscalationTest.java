@@ -135,6 +135,55 @@ class RestartEscalationTest
         assertEquals(0, table.entryCount() - 1, "only the pool's own entry is left");
     }
 
+    @Test
+    void shouldRestartAndTerminateATopLevelSupervisorForAParentInAnotherTable()
+    {
+        final int top = table.createSupervisor(RestartStrategy.ONE_FOR_ONE, 0, 100);
+        final int first = table.addChild(top, 1, RestartType.PERMANENT);
+        final int sub = table.createSupervisor(RestartStrategy.ONE_FOR_ONE, 5, 100, top, RestartType.PERMANENT);
+        final int subCell = table.addChild(sub, 2, RestartType.PERMANENT);
+        final int temporary = table.addChild(top, 3, RestartType.TEMPORARY);
+
+        assertEquals(RestartDecision.NONE, table.restartSupervisor(top, 5, decision), "running: left alone");
+        assertEquals(0, decision.restartCount());
+        assertEquals(RestartDecision.GIVE_UP, table.onChildExit(top, first, 9, true, 5, decision));
+        assertFalse(table.isRunning(top));
+
+        assertEquals(RestartDecision.RESTART, table.restartSupervisor(top, 6, decision));
+        assertEquals(List.of(first, table.parentEntry(sub), subCell), restarts(),
+            "static children, subtree too, not the temporary child " + temporary);
+        assertTrue(table.isRunning(top));
+        assertTrue(table.isRunning(sub));
+        assertEquals(0, table.windowSize(top));
+        assertTrue(table.updateHandle(first, 11));
+        assertTrue(table.updateHandle(subCell, 12));
+
+        assertEquals(RestartDecision.NONE, table.terminateSupervisor(top, 7, decision));
+        assertEquals(3, decision.terminateCount());
+        assertEquals(12, decision.terminateHandle(0), "subtree first, in reverse start order");
+        assertEquals(table.parentEntry(sub), decision.terminateEntry(1));
+        assertEquals(11, decision.terminateHandle(2));
+        assertEquals(RestartTable.REASON_SHUTDOWN, table.lastExitReason(first));
+        assertFalse(table.isRunning(top));
+        assertEquals(RestartDecision.NONE, table.terminateSupervisor(top, 8, decision));
+        assertEquals(0, decision.terminateCount(), "already terminated");
+
+        final IllegalArgumentException ex =
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> table.restartSupervisor(sub, 9, decision));
+        assertEquals("row must be a top-level supervisor: row=" + sub + " has parent row " + top, ex.getMessage());
+    }
+
+    private List<Integer> restarts()
+    {
+        final List<Integer> restarts = new ArrayList<>();
+        for (int i = 0; i < decision.restartCount(); i++)
+        {
+            restarts.add(decision.restartEntry(i));
+        }
+        return restarts;
+    }
+
     /**
      * Reports a cell's exit and follows escalations up, as a caller would, collecting a printable report per level.
      */

@@ -49,8 +49,17 @@ public final class RunCommand implements Callable<Integer>
 
     @Option(names = "--supervisors", paramLabel = "N",
         description = "supervise the founders under N supervisors, themselves under one top-level supervisor per " +
-            "100 (default: ${DEFAULT-VALUE}, unsupervised)")
+            "--fanout (default: ${DEFAULT-VALUE}, unsupervised)")
     int supervisors;
+
+    @Option(names = "--fanout", paramLabel = "K",
+        description = "supervisors under each top-level supervisor (default: ${DEFAULT-VALUE})")
+    int fanout = 100;
+
+    @Option(names = "--spread",
+        description = "put each supervisor in the next supervision home rather than its parent's, so that one tree " +
+            "spreads over the workers; escalations then take a tick to reach the parent")
+    boolean spread;
 
     @Option(names = "--strategy", paramLabel = "NAME",
         description = "the supervisors' strategy: one_for_one, one_for_all, rest_for_one (default: ${DEFAULT-VALUE})")
@@ -83,6 +92,7 @@ public final class RunCommand implements Callable<Integer>
         workerOptions.check(spec);
         Cli.range(spec, "--supervisors", supervisors, 0, cells);
         Cli.range(spec, "--intensity", intensity, 0, (1 << 20) - 1);
+        Cli.range(spec, "--fanout", fanout, 1, (1 << 20) - 1);
         Cli.range(spec, "--period", period, 1, Long.MAX_VALUE);
         final RestartStrategy supervisorStrategy = choice("--strategy", strategy,
             RestartStrategy.ONE_FOR_ONE, RestartStrategy.ONE_FOR_ALL, RestartStrategy.REST_FOR_ONE);
@@ -175,11 +185,10 @@ public final class RunCommand implements Callable<Integer>
         return Cli.EXIT_OK;
     }
 
-    private static final int SUPERVISORS_PER_PARENT = 100;
 
     /**
-     * The supervisors to deal founders to: {@code --supervisors} of them, in groups of 100 under top-level parents
-     * that restart a supervisor which gives up.
+     * The supervisors to deal founders to: {@code --supervisors} of them, in groups of {@code --fanout} under
+     * top-level parents that restart a supervisor which gives up.
      */
     private int[] supervise(final Organism organism, final RestartStrategy strategy)
     {
@@ -187,11 +196,11 @@ public final class RunCommand implements Callable<Integer>
         int parent = -1;
         for (int s = 0; s < supervisors; s++)
         {
-            if (0 == s % SUPERVISORS_PER_PARENT)
+            if (0 == s % fanout)
             {
-                parent = organism.supervisor(RestartStrategy.ONE_FOR_ONE, SUPERVISORS_PER_PARENT, 1);
+                parent = organism.supervisor(RestartStrategy.ONE_FOR_ONE, fanout, 1);
             }
-            ids[s] = organism.supervisor(parent, strategy, intensity, period, RestartType.PERMANENT);
+            ids[s] = organism.supervisor(parent, strategy, intensity, period, RestartType.PERMANENT, spread);
         }
         return ids;
     }

@@ -70,6 +70,24 @@ class RunSupervisionOptionsTest
     }
 
     @Test
+    void shouldSpreadOneTreeOverTheWorkersAndStillPrintTheSameDigest()
+    {
+        String expected = null;
+        for (final String workers : new String[]{ "1", "2" })
+        {
+            final String[] result = run("--cells", "20000", "--ticks", "60", "--supervisors", "40", "--fanout", "40",
+                "--spread", "--intensity", "0", "--json", "--quiet", "--workers", workers, "--idle", "backoff",
+                "--no-pin");
+            assertEquals("0", result[0], result[2]);
+            final String json = result[1].strip();
+            assertTrue(field(json, "escalations") > 0, "supervisors in other homes escalate to the top: " + json);
+            final String digest = json.replaceAll(".*\"digest\":\"(0x[0-9a-f]+)\".*", "$1");
+            expected = null == expected ? digest : expected;
+            assertEquals(expected, digest, workers + " workers: " + json);
+        }
+    }
+
+    @Test
     void shouldEscalateWhenSupervisorsMayNotRestartAtAll()
     {
         final String[] result = run("--cells", "20000", "--ticks", "60", "--supervisors", "20", "--intensity", "0",
@@ -83,7 +101,8 @@ class RunSupervisionOptionsTest
         "--strategy simple_one_for_one|Invalid value for option '--strategy': must be one of one_for_one, one_for_all, rest_for_one, was 'simple_one_for_one'",
         "--restart sometimes|Invalid value for option '--restart': must be one of permanent, transient, temporary, was 'sometimes'",
         "--period 0|Invalid value for option '--period': must be in 1..9223372036854775807, was '0'",
-        "--supervisors -1|Invalid value for option '--supervisors': must be in 0..500000, was '-1'" })
+        "--supervisors -1|Invalid value for option '--supervisors': must be in 0..500000, was '-1'",
+        "--fanout 0|Invalid value for option '--fanout': must be in 1..1048575, was '0'" })
     void shouldRejectBadSupervisionOptionsWithOneLine(final String args, final String message)
     {
         final String[] result = run(args.split(" "));
