@@ -1,8 +1,8 @@
 package io.karyon.engine;
 
 /**
- * What a behaviour may do to the world during a callback: learn the time, send, spawn, die, and draw random numbers
- * from its own deterministic stream.
+ * What a behaviour may do to the world during a callback: learn the time, send, spawn, die, join and leave groups,
+ * broadcast to a group, and draw random numbers from its own deterministic stream.
  * <p>
  * <b>Note:</b> valid only during the callback it was passed to, on the calling worker's thread.
  */
@@ -67,6 +67,38 @@ public interface CellContext
      * @param reason an exit reason code, see {@link ExitReasons}.
      */
     void die(int reason);
+
+    /**
+     * Makes this cell a member of a group (a no-op if it is one). Like every membership change made in a tick, it is
+     * seen from the next tick on: a broadcast is delivered to the members as of the start of the delivering tick.
+     *
+     * @param group id from {@link Organism#group(String)}.
+     * @throws IllegalArgumentException if no group has that id.
+     */
+    void join(int group);
+
+    /**
+     * Removes this cell from a group (a no-op if it is not a member), seen from the next tick on. A cell that dies
+     * leaves all its groups at once.
+     *
+     * @param group id from {@link Organism#group(String)}.
+     * @throws IllegalArgumentException if no group has that id.
+     */
+    void leave(int group);
+
+    /**
+     * Sends one message to every member of a group, on every worker: each member handles it exactly once, in the
+     * next tick, through {@link Behaviour#onMessage} with this cell as the sender. Broadcasts are handed out before
+     * the tick's ordinary messages, members in slot order, each member's broadcasts in send order. Only one record
+     * per worker travels between workers, not a copy per member. A member that dies before handling a broadcast
+     * counts it as a dead letter.
+     *
+     * @param group   id from {@link Organism#group(String)}.
+     * @param type    of the message.
+     * @param payload of the message.
+     * @throws IllegalArgumentException if no group has that id.
+     */
+    void broadcast(int group, int type, long payload);
 
     /**
      * Next value of this cell's random stream, which is keyed by (run seed, slot, generation, tick): the same in

@@ -70,6 +70,17 @@ final class Slice extends SliceRhsPadding implements CellContext
     private final DistinctErrorLog errorLog;
     private MessageQueue external;
 
+    // Groups and broadcasts (see Groups): membership of this worker's cells, broadcast records between workers.
+    final Groups groups;
+    private final MessageQueue[][] broadcastOutboxes;
+    private final MessageQueue[][] broadcastInbound;
+    private final MessageQueue[] broadcastSources;
+    private final MessageQueue broadcastInbox = new MessageQueue(16);
+    private final MessageQueue freeBroadcast = new MessageQueue(1);
+    private MessageQueue[] broadcastSending;
+    private MessageQueue externalBroadcasts;
+    private long[][] broadcastMaps = new long[4][];
+
     // Supervision: the restart table of the supervisors whose children this worker owns.
     private final RestartTable table = new RestartTable();
     private final RestartDecision decision = new RestartDecision();
@@ -144,6 +155,33 @@ final class Slice extends SliceRhsPadding implements CellContext
         this.inbound = new MessageQueue[2][workerCount];
         this.sources = new MessageQueue[workerCount];
         this.sourcePositions = new int[workerCount];
+        this.groups = new Groups(arena);
+        this.broadcastOutboxes = new MessageQueue[2][workerCount];
+        for (int p = 0; p < 2; p++)
+        {
+            for (int w = 0; w < workerCount; w++)
+            {
+                broadcastOutboxes[p][w] = new MessageQueue(4);
+            }
+        }
+        this.broadcastSending = broadcastOutboxes[0];
+        this.broadcastInbound = new MessageQueue[2][workerCount];
+        this.broadcastSources = new MessageQueue[workerCount];
+    }
+
+    /**
+     * Takes the broadcast queues the peers fill for this worker, and the driver's broadcasts for it.
+     */
+    void connectBroadcasts(final Slice[] peers, final MessageQueue externalBroadcasts)
+    {
+        for (int p = 0; p < 2; p++)
+        {
+            for (int s = 0; s < workerCount; s++)
+            {
+                broadcastInbound[p][s] = peers[s].broadcastOutboxes[p][id];
+            }
+        }
+        this.externalBroadcasts = externalBroadcasts;
     }
 
     void connect(final Slice[] peers, final MessageQueue external)
@@ -249,6 +287,10 @@ final class Slice extends SliceRhsPadding implements CellContext
     {
         int pending = local.count();
         for (final MessageQueue queue : sending)
+        {
+            pending += queue.count();
+        }
+        for (final MessageQueue queue : broadcastSending)
         {
             pending += queue.count();
         }
@@ -440,6 +482,15 @@ final class Slice extends SliceRhsPadding implements CellContext
                 queue.close();
             }
         }
+        for (final MessageQueue[] parity : broadcastOutboxes)
+        {
+            for (final MessageQueue queue : parity)
+            {
+                queue.close();
+            }
+        }
+        broadcastInbox.close();
+        freeBroadcast.close();
         inbox.close();
         local.close();
         localDelivering.close();
@@ -468,12 +519,21 @@ final class Slice extends SliceRhsPadding implements CellContext
             queue.clear();
         }
         this.sending = sending;
+        final MessageQueue[] broadcastSending = broadcastOutboxes[(int)(tick & 1)];
+        for (final MessageQueue queue : broadcastSending)
+        {
+            queue.clear();
+        }
+        this.broadcastSending = broadcastSending;
         inTick = true;
         try
         {
             restartSome();
             gather(tick);
             linkMail();
+            groups.applyPending();
+            gatherBroadcasts(tick);
+            deliverBroadcasts(broadcastInbox);
             final IntArrayList chunks = this.chunks;
             for (int i = 0, size = chunks.size(); i < size; i++)
             {
@@ -766,6 +826,7 @@ final class Slice extends SliceRhsPadding implements CellContext
         final int row = dead.supervisorRow();
         final long handle = dead.handle();
         clearBit(slot, stepOffset);
+        groups.onRelease(slot);
         arena.free(slot);
         deaths[reason]++;
         deathsTotal++;
@@ -842,6 +903,171 @@ final class Slice extends SliceRhsPadding implements CellContext
     }
 
     // ---------------------------------------------------------------------------------------------------------------
+    // Groups and broadcasts.
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /**
+     * The target field of a broadcast record in a free-running ring: generation 0 (never a live cell's) and a
+     * negative slot holding the group's complement, which {@link #send(long, int, long)} never lets through.
+     */
+    static long broadcastTarget(final int group)
+    {
+        return (~group) & 0xFFFF_FFFFL;
+    }
+
+    /**
+     * Merges the broadcast records every worker sent to this one in the previous tick by sender family, as
+     * {@link #gather(long)} does for messages, then the driver's; the record's target field holds the group id.
+     */
+    private void gatherBroadcasts(final long tick)
+    {
+        final MessageQueue inbox = broadcastInbox;
+        inbox.clear();
+        final int parity = (int)((tick - 1) & 1);
+        final MessageQueue[] sources = broadcastSources;
+        final int[] positions = sourcePositions;
+        int nonEmpty = 0;
+        int last = -1;
+        for (int s = 0; s < workerCount; s++)
+        {
+            sources[s] = broadcastInbound[parity][s];
+            positions[s] = 0;
+            if (sources[s].count() > 0)
+            {
+                nonEmpty++;
+                last = s;
+            }
+        }
+        if (1 == nonEmpty)
+        {
+            inbox.appendAll(sources[last]);
+        }
+        else if (nonEmpty > 1)
+        {
+            merge(inbox, sources, positions);
+        }
+        if (externalBroadcasts.count() > 0)
+        {
+            inbox.appendAll(externalBroadcasts);
+            externalBroadcasts.clear();
+        }
+    }
+
+    /**
+     * Hands each broadcast record to every member of its group on this worker: members in slot order, and each
+     * member gets all the records for its groups in record order before the next member is visited. Membership is
+     * that at the start of the call (joins are buffered until the next tick; a member that dies while handling one
+     * broadcast stays in the bitmaps until its remaining records are counted as dead letters).
+     */
+    private void deliverBroadcasts(final MessageQueue records)
+    {
+        final int count = records.count();
+        if (0 == count)
+        {
+            return;
+        }
+        if (count > broadcastMaps.length)
+        {
+            broadcastMaps = new long[Math.max(count, broadcastMaps.length * 2)][];
+        }
+        final long[][] maps = broadcastMaps;
+        final Groups groups = this.groups;
+        final IntArrayList chunks = this.chunks;
+        for (int i = 0, size = chunks.size(); i < size; i++)
+        {
+            final int chunk = chunks.getInt(i);
+            boolean any = false;
+            for (int r = 0; r < count; r++)
+            {
+                final int group = (int)records.target(r);
+                final long[] map = 0 == groups.size(group, chunk) ? null : groups.bitmap(group, chunk);
+                maps[r] = map;
+                any |= null != map;
+            }
+            if (!any)
+            {
+                continue;
+            }
+            final UnsafeBuffer buffer = arena.chunk(chunk);
+            final int words = (arena.highWater(chunk) + 63) >>> 6;
+            final int base = chunk << chunkShift;
+            for (int w = 0; w < words; w++)
+            {
+                long members = 0;
+                for (int r = 0; r < count; r++)
+                {
+                    final long[] map = maps[r];
+                    if (null != map)
+                    {
+                        members |= map[w];
+                    }
+                }
+                while (0 != members)
+                {
+                    final int index = (w << 6) | Long.numberOfTrailingZeros(members);
+                    members &= members - 1;
+                    deliverToMember(buffer, index, base | index, records, maps, w);
+                }
+            }
+        }
+        for (int r = 0; r < count; r++)
+        {
+            maps[r] = null;
+        }
+    }
+
+    private void deliverToMember(
+        final UnsafeBuffer buffer, final int index, final int slot, final MessageQueue records, final long[][] maps,
+        final int word)
+    {
+        final long bit = 1L << index;
+        final int offset = CHUNK_HEADER_LENGTH + index * slotLength;
+        final CellFlyweight cell = this.cell.wrap(buffer, offset, slot);
+        final short id = buffer.getShort(offset + BEHAVIOUR_ID_OFFSET);
+        final Behaviour behaviour = behaviours[id];
+        final Groups groups = this.groups;
+        try
+        {
+            if (checksIntegrity[id] && !behaviour.isIntact(cell))
+            {
+                dyingReason = ExitReasons.CORRUPT;
+            }
+        }
+        catch (final Throwable t)
+        {
+            onFailure(t);
+        }
+        for (int r = 0, count = records.count(); r < count; r++)
+        {
+            final long[] map = maps[r];
+            if (null == map || 0 == (map[word] & bit))
+            {
+                continue;
+            }
+            if (dyingReason >= 0)
+            {
+                deadLetters++;
+                groups.memberDeadLetters++;
+                continue;
+            }
+            delivered++;
+            groups.memberDeliveries++;
+            try
+            {
+                behaviour.onMessage(cell, this, records.sender(r), records.type(r), records.payload(r));
+            }
+            catch (final Throwable t)
+            {
+                onFailure(t);
+            }
+        }
+        if (dyingReason >= 0)
+        {
+            finishDeath(slot);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
     // Free-running mode.
     // ---------------------------------------------------------------------------------------------------------------
 
@@ -857,7 +1083,15 @@ final class Slice extends SliceRhsPadding implements CellContext
         inTick = true;
         try
         {
-            int work = 0;
+            int work = groups.pendingChanges();
+            groups.applyPending();
+            final MessageQueue externalBroadcasts = this.externalBroadcasts;
+            if (externalBroadcasts.count() > 0)
+            {
+                work += externalBroadcasts.count();
+                deliverBroadcasts(externalBroadcasts);
+                externalBroadcasts.clear();
+            }
             final MessageQueue external = this.external;
             if (external.count() > 0)
             {
@@ -917,6 +1151,14 @@ final class Slice extends SliceRhsPadding implements CellContext
     private void deliverNow(final long target, final long sender, final int type, final long payload)
     {
         final int slot = Handle.slot(target);
+        if (slot < 0)
+        {
+            final MessageQueue record = freeBroadcast;
+            record.clear();
+            record.append(~slot, sender, type, payload);
+            deliverBroadcasts(record);
+            return;
+        }
         if (!arena.exists(slot))
         {
             deadLetters++;
@@ -1129,6 +1371,67 @@ final class Slice extends SliceRhsPadding implements CellContext
         {
             dyingReason = reason;
             cell.status(STATUS_DYING);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void join(final int group)
+    {
+        groups.checkGroup("join", group);
+        groups.buffer(cell.handle(), group, true);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void leave(final int group)
+    {
+        groups.checkGroup("leave", group);
+        groups.buffer(cell.handle(), group, false);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void broadcast(final int group, final int type, final long payload)
+    {
+        groups.checkGroup("broadcast", group);
+        groups.broadcastsSent++;
+        final long sender = cell.handle();
+        if (!freeRunning)
+        {
+            final int family = cell.slot() >>> familyBitShift;
+            final MessageQueue[] sending = broadcastSending;
+            for (int w = 0; w < workerCount; w++)
+            {
+                final MessageQueue queue = sending[w];
+                if (family != queue.lastFamily())
+                {
+                    queue.startRun(family);
+                }
+                queue.append(group, sender, type, payload);
+            }
+            return;
+        }
+        final long target = broadcastTarget(group);
+        for (int w = 0; w < workerCount; w++)
+        {
+            if (w == id)
+            {
+                local.append(target, sender, type, payload);
+                continue;
+            }
+            final UnsafeBuffer record = this.record;
+            record.putLong(MessageQueue.TARGET_OFFSET, target);
+            record.putLong(MessageQueue.SENDER_OFFSET, sender);
+            record.putLong(MessageQueue.PAYLOAD_OFFSET, payload);
+            record.putInt(MessageQueue.TYPE_OFFSET, type);
+            if (Channel.SPILLED == channelsOut[w].offer(record))
+            {
+                spilled++;
+            }
         }
     }
 
