@@ -121,6 +121,7 @@ public final class Organism implements AutoCloseable
         {
             slices[w].connect(slices, external[w]);
             slices[w].connectBroadcasts(slices, externalBroadcasts[w]);
+            slices[w].connectSignals(slices);
         }
         if (context.freeRunning())
         {
@@ -637,6 +638,10 @@ public final class Organism implements AutoCloseable
     public int send(final long target, final int type, final long payload)
     {
         ensureUsable();
+        if (type < 0)
+        {
+            throw new IllegalArgumentException("send: message types < 0 are the engine's (see Signals): type=" + type);
+        }
         final int slot = Handle.slot(target);
         if (Handle.NULL_HANDLE == target || slot < 0)
         {
@@ -831,6 +836,10 @@ public final class Organism implements AutoCloseable
     {
         ensureUsable();
         slices[0].groups.checkGroup("broadcast", group);
+        if (type < 0)
+        {
+            throw new IllegalArgumentException("broadcast: message types < 0 are the engine's: type=" + type);
+        }
         for (int w = 0; w < workerCount; w++)
         {
             externalBroadcasts[w].append(group, Handle.NULL_HANDLE, type, payload);
@@ -846,19 +855,29 @@ public final class Organism implements AutoCloseable
     {
         ensureOpen();
         ensureStopped();
-        long changes = 0;
-        long broadcasts = 0;
-        long memberDeliveries = 0;
-        long memberDeadLetters = 0;
+        final long[] c = new long[15];
         for (final Slice slice : slices)
         {
             final Groups groups = slice.groups;
-            changes += groups.membershipChanges;
-            broadcasts += groups.broadcastsSent;
-            memberDeliveries += groups.memberDeliveries;
-            memberDeadLetters += groups.memberDeadLetters;
+            final Timers timers = slice.timers;
+            c[0] += groups.membershipChanges;
+            c[1] += groups.broadcastsSent;
+            c[2] += groups.memberDeliveries;
+            c[3] += groups.memberDeadLetters;
+            c[4] += slice.monitors.size();
+            c[5] += slice.downsSent;
+            c[6] += slice.exitsSent;
+            c[7] += slice.linkKills;
+            c[8] += timers.timersSet;
+            c[9] += timers.timersFired;
+            c[10] += timers.timersCancelled;
+            c[11] += timers.calls;
+            c[12] += timers.callTimeouts;
+            c[13] += timers.lateReplies;
+            c[14] += timers.size();
         }
-        return new SignalStats(changes, broadcasts, memberDeliveries, memberDeadLetters);
+        return new SignalStats(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11], c[12], c[13],
+            c[14]);
     }
 
     /**

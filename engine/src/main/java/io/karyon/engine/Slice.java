@@ -23,6 +23,7 @@ import static io.karyon.engine.cell.Arena.CHUNK_HEADER_LENGTH;
 import static io.karyon.engine.cell.Arena.FAMILY_CHUNKS;
 import static io.karyon.engine.cell.Arena.FAMILY_SHIFT;
 import static io.karyon.engine.cell.CellDescriptor.*;
+import static io.karyon.engine.Monitors.NULL_RECORD;
 
 /**
  * The cells one worker owns, and everything it needs to advance them a tick: its chunks, its message queues, its
@@ -43,6 +44,8 @@ final class Slice extends SliceRhsPadding implements CellContext
     private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
     private static final int STEP = 0;
     private static final int MAIL = 1;
+    private static final int CONSUMED = Integer.MIN_VALUE;
+    static final int NO_CALL = -1;
 
     final int id;
     final int workerCount;
@@ -80,6 +83,27 @@ final class Slice extends SliceRhsPadding implements CellContext
     private MessageQueue[] broadcastSending;
     private MessageQueue externalBroadcasts;
     private long[][] broadcastMaps = new long[4][];
+
+    // Monitors, links, timers and calls (see Monitors, Signals): signals a worker raises outside the slot-order walk
+    // (deaths, timers) travel in their own queues, sorted by sender slot on arrival, so their order does not depend on
+    // the number of workers.
+    final Monitors monitors = new Monitors();
+    private final MessageQueue[][] signalOutboxes;
+    private final MessageQueue[][] signalInbound;
+    private final MessageQueue signalStage = new MessageQueue(16);
+    private MessageQueue[] signalSending;
+    private long[] signalKeys = new long[16];
+    private int refSlot = -1;
+    private long refTick = -1;
+    private int refSeq;
+    private int callId = NO_CALL;
+    private int callSlot = -1;
+    private long callTick = -1;
+    private long caller;
+    final Timers timers;
+    long downsSent;
+    long exitsSent;
+    long linkKills;
 
     // Supervision: the restart table of the supervisors whose children this worker owns.
     private final RestartTable table = new RestartTable();
@@ -156,6 +180,7 @@ final class Slice extends SliceRhsPadding implements CellContext
         this.sources = new MessageQueue[workerCount];
         this.sourcePositions = new int[workerCount];
         this.groups = new Groups(arena);
+        this.timers = new Timers(freeRunning);
         this.broadcastOutboxes = new MessageQueue[2][workerCount];
         for (int p = 0; p < 2; p++)
         {
@@ -167,6 +192,31 @@ final class Slice extends SliceRhsPadding implements CellContext
         this.broadcastSending = broadcastOutboxes[0];
         this.broadcastInbound = new MessageQueue[2][workerCount];
         this.broadcastSources = new MessageQueue[workerCount];
+        this.signalOutboxes = new MessageQueue[2][workerCount];
+        for (int p = 0; p < 2; p++)
+        {
+            for (int w = 0; w < workerCount; w++)
+            {
+                signalOutboxes[p][w] = new MessageQueue(4);
+            }
+        }
+        // Tick 0 gathers parity 1: signals raised before it (a kill from the driver) must go there.
+        this.signalSending = signalOutboxes[1];
+        this.signalInbound = new MessageQueue[2][workerCount];
+    }
+
+    /**
+     * Takes the signal queues the peers fill for this worker.
+     */
+    void connectSignals(final Slice[] peers)
+    {
+        for (int p = 0; p < 2; p++)
+        {
+            for (int s = 0; s < workerCount; s++)
+            {
+                signalInbound[p][s] = peers[s].signalOutboxes[p][id];
+            }
+        }
     }
 
     /**
@@ -291,6 +341,10 @@ final class Slice extends SliceRhsPadding implements CellContext
             pending += queue.count();
         }
         for (final MessageQueue queue : broadcastSending)
+        {
+            pending += queue.count();
+        }
+        for (final MessageQueue queue : signalSending)
         {
             pending += queue.count();
         }
@@ -491,6 +545,16 @@ final class Slice extends SliceRhsPadding implements CellContext
         }
         broadcastInbox.close();
         freeBroadcast.close();
+        for (final MessageQueue[] parity : signalOutboxes)
+        {
+            for (final MessageQueue queue : parity)
+            {
+                queue.close();
+            }
+        }
+        signalStage.close();
+        monitors.close();
+        timers.close();
         inbox.close();
         local.close();
         localDelivering.close();
@@ -525,6 +589,12 @@ final class Slice extends SliceRhsPadding implements CellContext
             queue.clear();
         }
         this.broadcastSending = broadcastSending;
+        final MessageQueue[] signalSending = signalOutboxes[(int)(tick & 1)];
+        for (final MessageQueue queue : signalSending)
+        {
+            queue.clear();
+        }
+        this.signalSending = signalSending;
         inTick = true;
         try
         {
@@ -540,6 +610,7 @@ final class Slice extends SliceRhsPadding implements CellContext
                 advanceChunk(chunks.getInt(i));
             }
             terminatePending();
+            fireTimers(tick);
             for (int i = 0, size = newChunks.size(); i < size; i++)
             {
                 insertSorted(chunks, newChunks.getInt(i));
@@ -586,6 +657,7 @@ final class Slice extends SliceRhsPadding implements CellContext
         {
             merge(inbox, sources, positions);
         }
+        gatherSignals(parity);
         if (external.count() > 0)
         {
             inbox.appendAll(external);
@@ -632,7 +704,7 @@ final class Slice extends SliceRhsPadding implements CellContext
             final int slot = Handle.slot(inbox.target(i));
             if (!arena.exists(slot))
             {
-                deadLetters++;
+                undeliverable(inbox, i);
                 continue;
             }
             final UnsafeBuffer buffer = arena.chunk(slot >>> chunkShift);
@@ -747,7 +819,7 @@ final class Slice extends SliceRhsPadding implements CellContext
             // Mail for a slot whose cell died in an earlier tick: all dead letters.
             for (; NULL_LINK != m; m = inbox.next(m))
             {
-                deadLetters++;
+                undeliverable(inbox, m);
             }
             return 0;
         }
@@ -765,14 +837,24 @@ final class Slice extends SliceRhsPadding implements CellContext
             while (NULL_LINK != m && dyingReason < 0)
             {
                 pendingMail = inbox.next(m);
-                if (Handle.generation(inbox.target(m)) == generation)
+                if (Handle.generation(inbox.target(m)) != generation)
+                {
+                    undeliverable(inbox, m);
+                }
+                else if (inbox.type(m) >= 0)
                 {
                     delivered++;
+                    callId = NO_CALL;
                     behaviour.onMessage(cell, this, inbox.sender(m), inbox.type(m), inbox.payload(m));
                 }
                 else
                 {
-                    deadLetters++;
+                    final int type = onEngineMessage(cell, inbox.sender(m), inbox.type(m), inbox.payload(m));
+                    if (CONSUMED != type)
+                    {
+                        delivered++;
+                        behaviour.onMessage(cell, this, inbox.sender(m), type, inbox.payload(m));
+                    }
                 }
                 m = pendingMail;
             }
@@ -791,7 +873,7 @@ final class Slice extends SliceRhsPadding implements CellContext
         {
             for (int rest = pendingMail; NULL_LINK != rest; rest = inbox.next(rest))
             {
-                deadLetters++;
+                undeliverable(inbox, rest);
             }
             finishDeath(slot);
         }
@@ -827,6 +909,10 @@ final class Slice extends SliceRhsPadding implements CellContext
         final long handle = dead.handle();
         clearBit(slot, stepOffset);
         groups.onRelease(slot);
+        if (NULL_RECORD != monitors.head(slot))
+        {
+            tellWatchers(slot, handle, reason);
+        }
         arena.free(slot);
         deaths[reason]++;
         deathsTotal++;
@@ -1054,6 +1140,7 @@ final class Slice extends SliceRhsPadding implements CellContext
             groups.memberDeliveries++;
             try
             {
+                callId = NO_CALL;
                 behaviour.onMessage(cell, this, records.sender(r), records.type(r), records.payload(r));
             }
             catch (final Throwable t)
@@ -1065,6 +1152,386 @@ final class Slice extends SliceRhsPadding implements CellContext
         {
             finishDeath(slot);
         }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Monitors, links and the engine's messages.
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /**
+     * Appends the signals every worker raised for this one in the previous tick (deaths told to watchers, timers),
+     * sorted by sender slot: all signals of one sender slot come from its owner, in that worker's order, so the result
+     * does not depend on the number of workers. They follow the tick's ordinary messages.
+     */
+    private void gatherSignals(final int parity)
+    {
+        final MessageQueue stage = signalStage;
+        stage.clear();
+        for (int s = 0; s < workerCount; s++)
+        {
+            final MessageQueue source = signalInbound[parity][s];
+            if (source.count() > 0)
+            {
+                stage.appendAll(source);
+            }
+        }
+        final int count = stage.count();
+        if (count <= 1)
+        {
+            if (1 == count)
+            {
+                inbox.appendAll(stage);
+            }
+            return;
+        }
+        if (count > signalKeys.length)
+        {
+            signalKeys = new long[Math.max(count, signalKeys.length * 2)];
+        }
+        final long[] keys = signalKeys;
+        for (int i = 0; i < count; i++)
+        {
+            keys[i] = ((long)Handle.slot(stage.sender(i)) << 32) | i;
+        }
+        Arrays.sort(keys, 0, count);
+        for (int i = 0; i < count; i++)
+        {
+            final int index = (int)keys[i];
+            inbox.appendRange(stage, index, index + 1);
+        }
+    }
+
+    /**
+     * Raises a signal outside the slot-order walk: in tick mode through the signal queues, in free-running mode as
+     * any message.
+     */
+    private void signal(final long target, final long sender, final int type, final long payload)
+    {
+        final int slot = Handle.slot(target);
+        if (Handle.NULL_HANDLE == target || slot < 0)
+        {
+            deadLetters++;
+            return;
+        }
+        final int owner = owner(slot, chunkShift, workerCount);
+        if (!freeRunning)
+        {
+            signalSending[owner].append(target, sender, type, payload);
+        }
+        else if (owner == id)
+        {
+            local.append(target, sender, type, payload);
+        }
+        else
+        {
+            final UnsafeBuffer record = this.record;
+            record.putLong(MessageQueue.TARGET_OFFSET, target);
+            record.putLong(MessageQueue.SENDER_OFFSET, sender);
+            record.putLong(MessageQueue.PAYLOAD_OFFSET, payload);
+            record.putInt(MessageQueue.TYPE_OFFSET, type);
+            if (Channel.SPILLED == channelsOut[owner].offer(record))
+            {
+                spilled++;
+            }
+        }
+    }
+
+    /**
+     * A dying cell's watchers are told, in the order they asked: DOWN to monitors, EXIT to linked cells.
+     */
+    private void tellWatchers(final int slot, final long handle, final int reason)
+    {
+        final Monitors monitors = this.monitors;
+        for (int r = monitors.head(slot); NULL_RECORD != r; r = monitors.next(r))
+        {
+            if (Monitors.KIND_MONITOR == monitors.kind(r))
+            {
+                downsSent++;
+                signal(monitors.watcher(r), handle, Signals.DOWN, monitors.ref(r) | reason);
+            }
+            else
+            {
+                exitsSent++;
+                signal(monitors.watcher(r), handle, Signals.EXIT, reason);
+            }
+        }
+        monitors.removeAll(slot);
+    }
+
+    private void undeliverable(final MessageQueue queue, final int index)
+    {
+        undeliverable(queue.target(index), queue.sender(index), queue.type(index), queue.payload(index));
+    }
+
+    /**
+     * A message whose target is dead, stale or never existed: a dead letter, except requests to watch it, which are
+     * answered at once with reason noproc.
+     */
+    private void undeliverable(final long target, final long sender, final int type, final long payload)
+    {
+        if (Signals.MONITOR_REQUEST == type)
+        {
+            downsSent++;
+            signal(sender, target, Signals.DOWN, payload | ExitReasons.NOPROC);
+            return;
+        }
+        if (Signals.LINK_REQUEST == type)
+        {
+            exitsSent++;
+            signal(sender, target, Signals.EXIT, ExitReasons.NOPROC);
+            return;
+        }
+        deadLetters++;
+    }
+
+    /**
+     * Handles an engine message (type < 0) for a live cell.
+     *
+     * @return the type to hand to the behaviour, or {@link #CONSUMED}.
+     */
+    private int onEngineMessage(final CellFlyweight cell, final long sender, final int type, final long payload)
+    {
+        callId = NO_CALL;
+        switch (type)
+        {
+            case Signals.DOWN:
+                return type;
+            case Signals.TIMEOUT:
+                callId = (int)payload;
+                return type;
+            case Signals.EXIT:
+                monitors.removeLink(cell.slot(), sender);
+                if (0 != (cell.flags() & Monitors.FLAG_TRAP_EXITS))
+                {
+                    return type;
+                }
+                final int reason = Signals.reason(payload);
+                if (ExitReasons.NORMAL != reason && dyingReason < 0)
+                {
+                    linkKills++;
+                    dyingReason = reason;
+                    cell.status(STATUS_DYING);
+                }
+                return CONSUMED;
+            case Signals.MONITOR_REQUEST:
+                monitors.add(cell.slot(), sender, payload, Monitors.KIND_MONITOR);
+                return CONSUMED;
+            case Signals.LINK_REQUEST:
+                if (!monitors.isLinked(cell.slot(), sender))
+                {
+                    monitors.add(cell.slot(), sender, 0, Monitors.KIND_LINK);
+                }
+                return CONSUMED;
+            default:
+                return onCallOrReply(cell, sender, type);
+        }
+    }
+
+    private int onCallOrReply(final CellFlyweight cell, final long sender, final int type)
+    {
+        final int kind = type & Signals.KIND_MASK;
+        final int id = Signals.callId(type);
+        if (Signals.CALL_KIND == kind)
+        {
+            callId = id;
+            callSlot = cell.slot();
+            callTick = tick;
+            caller = sender;
+            return type & Signals.MAX_CALL_TYPE;
+        }
+        if (Signals.REPLY_KIND == kind && timers.completeCall(cell.handle(), id))
+        {
+            callId = id;
+            callSlot = cell.slot();
+            callTick = tick;
+            return type & Signals.MAX_CALL_TYPE;
+        }
+        // A reply after the call timed out, or a type no engine message has.
+        deadLetters++;
+        return CONSUMED;
+    }
+
+    /**
+     * Sends the messages of the timers due by {@code now} (a tick, or nanoseconds when free-running).
+     */
+    private int fireTimers(final long now)
+    {
+        final int fired = timers.expire(now);
+        if (fired > 0)
+        {
+            final MessageQueue queue = timers.fired();
+            for (int i = 0; i < fired; i++)
+            {
+                signal(queue.target(i), queue.sender(i), queue.type(i), queue.payload(i));
+            }
+        }
+        return fired;
+    }
+
+    /**
+     * A reference unique per cell: the tick (plus one, so never 0) and a count of the references the cell took in this
+     * tick, with the low 8 bits left free for a reason. The same in every run with the same seed.
+     */
+    private long nextRef()
+    {
+        return ((tick + 1) << 16) | ((long)(nextSeq() & 0xFF) << 8);
+    }
+
+    private int nextSeq()
+    {
+        final int slot = cell.slot();
+        if (refSlot != slot || refTick != tick)
+        {
+            refSlot = slot;
+            refTick = tick;
+            refSeq = 0;
+        }
+        return refSeq++;
+    }
+
+    private void checkTarget(final String operation, final long target)
+    {
+        if (Handle.NULL_HANDLE == target || Handle.slot(target) < 0)
+        {
+            throw new IllegalArgumentException(operation + ": not a cell's handle: " + Handle.toString(target));
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public long monitor(final long target)
+    {
+        checkTarget("monitor", target);
+        final long ref = nextRef();
+        sendRecord(target, Signals.MONITOR_REQUEST, ref);
+        return ref;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void link(final long target)
+    {
+        checkTarget("link", target);
+        final long self = cell.handle();
+        if (target == self)
+        {
+            return;
+        }
+        if (!monitors.isLinked(cell.slot(), target))
+        {
+            monitors.add(cell.slot(), target, 0, Monitors.KIND_LINK);
+        }
+        sendRecord(target, Signals.LINK_REQUEST, 0);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public long sendAfter(final long target, final long delay, final int type, final long payload)
+    {
+        checkTarget("sendAfter", target);
+        if (type < 0)
+        {
+            throw new IllegalArgumentException("sendAfter: message types < 0 are the engine's: type=" + type);
+        }
+        if (delay < (freeRunning ? 0 : 1))
+        {
+            throw new IllegalArgumentException("sendAfter: delay must be >= " + (freeRunning ? "0 ns" : "1 tick") +
+                ": delay=" + delay);
+        }
+        final long id = Timers.timerId(cell.slot(), tick, nextSeq());
+        final long deadline = freeRunning ? System.nanoTime() + delay : tick + delay - 1;
+        timers.schedule(id, deadline, target, cell.handle(), type, payload, Timers.KIND_MESSAGE);
+        return id;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public boolean cancelTimer(final long timerId)
+    {
+        return timers.cancel(timerId);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public int call(final long target, final int type, final long payload, final long timeout)
+    {
+        checkTarget("call", target);
+        if (type < 0 || type > Signals.MAX_CALL_TYPE)
+        {
+            throw new IllegalArgumentException("call: type must be in 0.." + Signals.MAX_CALL_TYPE + ": type=" + type);
+        }
+        if (timeout < 1)
+        {
+            throw new IllegalArgumentException("call: timeout must be >= 1: timeout=" + timeout);
+        }
+        final long self = cell.handle();
+        int id = (int)((tick * 7 + nextSeq()) & Signals.CALL_ID_MASK);
+        for (int probes = 0; timers.isCallPending(self, id); probes++)
+        {
+            if (probes > Signals.CALL_ID_MASK)
+            {
+                throw new IllegalStateException("call: " + (Signals.CALL_ID_MASK + 1) + " calls outstanding already");
+            }
+            id = (id + 1) & Signals.CALL_ID_MASK;
+        }
+        final long timerId = Timers.timerId(cell.slot(), tick, nextSeq());
+        final long deadline = freeRunning ? System.nanoTime() + timeout : tick + timeout - 1;
+        timers.schedule(timerId, deadline, self, self, Signals.TIMEOUT, id, Timers.KIND_CALL_TIMEOUT);
+        timers.addCall(self, id, timerId);
+        sendRecord(target, Signals.call(id, type), payload);
+        return id;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public int callId()
+    {
+        return callSlot == cell.slot() && callTick == tick ? callId : NO_CALL;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void reply(final int type, final long payload)
+    {
+        final int id = callId();
+        if (NO_CALL == id)
+        {
+            throw new IllegalStateException("reply: the message being handled is not a call");
+        }
+        reply(caller, id, type, payload);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void reply(final long caller, final int callId, final int type, final long payload)
+    {
+        checkTarget("reply", caller);
+        if (type < 0 || type > Signals.MAX_CALL_TYPE)
+        {
+            throw new IllegalArgumentException("reply: type must be in 0.." + Signals.MAX_CALL_TYPE + ": type=" + type);
+        }
+        if (callId < 0 || callId > Signals.CALL_ID_MASK)
+        {
+            throw new IllegalArgumentException("reply: not a call id: " + callId);
+        }
+        sendRecord(caller, Signals.reply(callId, type), payload);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void trapExits(final boolean trap)
+    {
+        final byte flags = cell.flags();
+        cell.flags((byte)(trap ? flags | Monitors.FLAG_TRAP_EXITS : flags & ~Monitors.FLAG_TRAP_EXITS));
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -1083,7 +1550,7 @@ final class Slice extends SliceRhsPadding implements CellContext
         inTick = true;
         try
         {
-            int work = groups.pendingChanges();
+            int work = groups.pendingChanges() + fireTimers(System.nanoTime());
             groups.applyPending();
             final MessageQueue externalBroadcasts = this.externalBroadcasts;
             if (externalBroadcasts.count() > 0)
@@ -1161,16 +1628,15 @@ final class Slice extends SliceRhsPadding implements CellContext
         }
         if (!arena.exists(slot))
         {
-            deadLetters++;
+            undeliverable(target, sender, type, payload);
             return;
         }
         final CellFlyweight cell = arena.wrap(this.cell, slot);
         if (STATUS_ALIVE != cell.status() || cell.generation() != Handle.generation(target))
         {
-            deadLetters++;
+            undeliverable(target, sender, type, payload);
             return;
         }
-        delivered++;
         try
         {
             final short id = cell.behaviourId();
@@ -1178,9 +1644,20 @@ final class Slice extends SliceRhsPadding implements CellContext
             {
                 dyingReason = ExitReasons.CORRUPT;
             }
+            else if (type >= 0)
+            {
+                delivered++;
+                callId = NO_CALL;
+                behaviours[id].onMessage(cell, this, sender, type, payload);
+            }
             else
             {
-                behaviours[id].onMessage(cell, this, sender, type, payload);
+                final int delivering = onEngineMessage(cell, sender, type, payload);
+                if (CONSUMED != delivering)
+                {
+                    delivered++;
+                    behaviours[id].onMessage(cell, this, sender, delivering, payload);
+                }
             }
         }
         catch (final Throwable t)
@@ -1271,6 +1748,19 @@ final class Slice extends SliceRhsPadding implements CellContext
      * {@inheritDoc}
      */
     public int send(final long target, final int type, final long payload)
+    {
+        if (type < 0)
+        {
+            throw new IllegalArgumentException("send: message types < 0 are the engine's (see Signals): type=" + type);
+        }
+        return sendRecord(target, type, payload);
+    }
+
+    /**
+     * Sends a record from the cell being visited, in slot order with its other messages: user messages and the
+     * engine's requests (monitor, link, call, reply).
+     */
+    private int sendRecord(final long target, final int type, final long payload)
     {
         final int slot = Handle.slot(target);
         if (Handle.NULL_HANDLE == target || slot < 0)
@@ -1398,6 +1888,10 @@ final class Slice extends SliceRhsPadding implements CellContext
     public void broadcast(final int group, final int type, final long payload)
     {
         groups.checkGroup("broadcast", group);
+        if (type < 0)
+        {
+            throw new IllegalArgumentException("broadcast: message types < 0 are the engine's: type=" + type);
+        }
         groups.broadcastsSent++;
         final long sender = cell.handle();
         if (!freeRunning)
