@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -33,7 +34,7 @@ class SignalsTest
         .longField("callId").longField("replies").longField("reply").longField("replyCallId")
         .longField("timeouts").longField("timeoutCallId").longField("timeoutTick")
         .longField("silent").longField("heldCaller").longField("heldCallId")
-        .longField("hash")
+        .longField("hash").longField("callTimeout")
         .build();
     static final int DOWNS = LAYOUT.offset("downs");
     static final int DOWN_SENDER = LAYOUT.offset("downSender");
@@ -59,6 +60,7 @@ class SignalsTest
     static final int HELD_CALLER = LAYOUT.offset("heldCaller");
     static final int HELD_CALL_ID = LAYOUT.offset("heldCallId");
     static final int HASH = LAYOUT.offset("hash");
+    static final int CALL_TIMEOUT_FIELD = LAYOUT.offset("callTimeout");
 
     static final int MONITOR = 1;
     static final int LINK = 2;
@@ -105,7 +107,8 @@ class SignalsTest
                         context.reply(cell.getLong(HELD_CALLER), (int)cell.getLong(HELD_CALL_ID), PONG, 99);
                     }
                 }
-                case CALL -> cell.putLong(CALL_ID, context.call(payload, PING, 41, CALL_TIMEOUT));
+                case CALL -> cell.putLong(CALL_ID, context.call(payload, PING, 41,
+                    0 == cell.getLong(CALL_TIMEOUT_FIELD) ? CALL_TIMEOUT : cell.getLong(CALL_TIMEOUT_FIELD)));
                 case PING ->
                 {
                     if (0 == cell.getLong(SILENT))
@@ -399,6 +402,66 @@ class SignalsTest
         final String[] error = new String[1];
         organism.readErrors((count, first, last, text) -> error[0] = text);
         assertTrue(error[0].contains("sendAfter: delay must be >= 1 tick: delay=0"), error[0]);
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldMonitorTimeAndCallInFreeRunningMode()
+    {
+        try (Organism free = Organism.launch(new Context().workerCount(2).idleStrategy("backoff").freeRunning(true)
+            .chunkShift(6).stateLength(LAYOUT.stateLength()).placement(Placement.ROUND_ROBIN)))
+        {
+            free.registerBehaviour("actor", new Actor());
+            final Genotype actor = free.genotype("actor", LAYOUT, "actor");
+            final long a = free.spawn(actor);
+            final long b = free.spawn(actor);
+            final long c = free.spawn(actor);
+            free.cell(a).putLong(CALL_TIMEOUT_FIELD, TimeUnit.SECONDS.toNanos(10));
+            free.send(a, MONITOR, b);
+            free.send(a, CALL, c);
+            free.send(c, TIMER, TimeUnit.MILLISECONDS.toNanos(20));
+            assertTrue(free.awaitQuiescence(TimeUnit.SECONDS.toNanos(20)));
+            free.send(b, DIE, ExitReasons.NORMAL);
+            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (free.signalStats().timersFired() < 1 && System.nanoTime() - deadlineNs < 0)
+            {
+                assertTrue(free.awaitQuiescence(TimeUnit.SECONDS.toNanos(20)));
+            }
+            assertEquals(1, free.cell(c).getLong(FIRED), "the timer fired after its duration");
+            assertEquals(1, free.cell(a).getLong(DOWNS));
+            assertEquals(ExitReasons.NORMAL, free.cell(a).getLong(DOWN_REASON));
+            assertEquals(1, free.cell(a).getLong(REPLIES));
+            assertEquals(42, free.cell(a).getLong(REPLY));
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldBroadcastToEveryMemberInFreeRunningMode()
+    {
+        try (Organism free = Organism.launch(new Context().workerCount(2).idleStrategy("backoff").freeRunning(true)
+            .chunkShift(6).placement(Placement.ROUND_ROBIN)))
+        {
+            free.registerBehaviour("commanded", new GroupsTest.Commanded());
+            final Genotype genotype = free.genotype("commanded", GroupsTest.LAYOUT, "commanded");
+            final int group = free.group("g");
+            final long broadcaster = free.spawn(genotype);
+            final long[] members = new long[2_000];
+            for (int i = 0; i < members.length; i++)
+            {
+                members[i] = free.spawn(genotype);
+                free.join(members[i], group);
+            }
+            free.send(broadcaster, GroupsTest.CMD_BROADCAST, group);
+            free.broadcast(group, GroupsTest.SIGNAL, 3);
+            assertTrue(free.awaitQuiescence(TimeUnit.SECONDS.toNanos(20)));
+            for (final long member : members)
+            {
+                assertEquals(2, free.cell(member).getLong(GroupsTest.COUNT));
+            }
+            assertEquals(0, free.cell(broadcaster).getLong(GroupsTest.COUNT));
+            assertEquals(2L * members.length, free.signalStats().memberDeliveries());
+        }
     }
 
     /**
