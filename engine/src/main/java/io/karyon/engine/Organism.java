@@ -113,7 +113,7 @@ public final class Organism implements AutoCloseable
         for (int w = 0; w < workerCount; w++)
         {
             slices[w] = new Slice(w, workerCount, arena, reasons, context.seed(), errorLog, context.freeRunning(),
-                context.stepBatch(), context.restartBudget());
+                context.stepBatch(), context.restartBudget(), context.deadLetterLogLength());
             external[w] = new MessageQueue(64);
             externalBroadcasts[w] = new MessageQueue(4);
         }
@@ -844,6 +844,25 @@ public final class Organism implements AutoCloseable
         {
             externalBroadcasts[w].append(group, Handle.NULL_HANDLE, type, payload);
         }
+    }
+
+    /**
+     * Reads each worker's log of its latest dead letters (kept when {@link Context#deadLetterLogLength(int)} is set),
+     * worker by worker, oldest first.
+     *
+     * @param consumer of each dead letter.
+     * @return how many were read.
+     */
+    public int readDeadLetters(final DeadLetters.Consumer consumer)
+    {
+        ensureOpen();
+        ensureStopped();
+        int read = 0;
+        for (final Slice slice : slices)
+        {
+            read += slice.deadLetterLog.read(slice.id, consumer);
+        }
+        return read;
     }
 
     /**

@@ -101,6 +101,7 @@ final class Slice extends SliceRhsPadding implements CellContext
     private long callTick = -1;
     private long caller;
     final Timers timers;
+    final DeadLetters deadLetterLog;
     long downsSent;
     long exitsSent;
     long linkKills;
@@ -146,7 +147,8 @@ final class Slice extends SliceRhsPadding implements CellContext
     final long[] deaths = new long[ExitReasons.MAX_REASONS];
 
     Slice(final int id, final int workerCount, final Arena arena, final ExitReasons reasons, final long seed,
-        final DistinctErrorLog errorLog, final boolean freeRunning, final int stepBatch, final int restartBudget)
+        final DistinctErrorLog errorLog, final boolean freeRunning, final int stepBatch, final int restartBudget,
+        final int deadLetterLogLength)
     {
         this.budget = new RestartBudget(restartBudget);
         this.freeRunning = freeRunning;
@@ -181,6 +183,7 @@ final class Slice extends SliceRhsPadding implements CellContext
         this.sourcePositions = new int[workerCount];
         this.groups = new Groups(arena);
         this.timers = new Timers(freeRunning);
+        this.deadLetterLog = new DeadLetters(deadLetterLogLength);
         this.broadcastOutboxes = new MessageQueue[2][workerCount];
         for (int p = 0; p < 2; p++)
         {
@@ -555,6 +558,7 @@ final class Slice extends SliceRhsPadding implements CellContext
         signalStage.close();
         monitors.close();
         timers.close();
+        deadLetterLog.close();
         inbox.close();
         local.close();
         localDelivering.close();
@@ -873,7 +877,7 @@ final class Slice extends SliceRhsPadding implements CellContext
         {
             for (int rest = pendingMail; NULL_LINK != rest; rest = inbox.next(rest))
             {
-                undeliverable(inbox, rest);
+                undeliverable(inbox, rest, DeadLetters.LEFT_BY_DEATH);
             }
             finishDeath(slot);
         }
@@ -1132,7 +1136,8 @@ final class Slice extends SliceRhsPadding implements CellContext
             }
             if (dyingReason >= 0)
             {
-                deadLetters++;
+                deadLetter(DeadLetters.DEAD_MEMBER, cell.handle(), records.sender(r), records.type(r),
+                    records.payload(r));
                 groups.memberDeadLetters++;
                 continue;
             }
@@ -1210,7 +1215,7 @@ final class Slice extends SliceRhsPadding implements CellContext
         final int slot = Handle.slot(target);
         if (Handle.NULL_HANDLE == target || slot < 0)
         {
-            deadLetters++;
+            deadLetter(DeadLetters.STALE_HANDLE, target, sender, type, payload);
             return;
         }
         final int owner = owner(slot, chunkShift, workerCount);
@@ -1260,14 +1265,25 @@ final class Slice extends SliceRhsPadding implements CellContext
 
     private void undeliverable(final MessageQueue queue, final int index)
     {
-        undeliverable(queue.target(index), queue.sender(index), queue.type(index), queue.payload(index));
+        undeliverable(queue, index, DeadLetters.STALE_HANDLE);
+    }
+
+    private void undeliverable(final MessageQueue queue, final int index, final int kind)
+    {
+        undeliverable(queue.target(index), queue.sender(index), queue.type(index), queue.payload(index), kind);
+    }
+
+    private void undeliverable(final long target, final long sender, final int type, final long payload)
+    {
+        undeliverable(target, sender, type, payload, DeadLetters.STALE_HANDLE);
     }
 
     /**
      * A message whose target is dead, stale or never existed: a dead letter, except requests to watch it, which are
      * answered at once with reason noproc.
      */
-    private void undeliverable(final long target, final long sender, final int type, final long payload)
+    private void undeliverable(
+        final long target, final long sender, final int type, final long payload, final int kind)
     {
         if (Signals.MONITOR_REQUEST == type)
         {
@@ -1281,7 +1297,16 @@ final class Slice extends SliceRhsPadding implements CellContext
             signal(sender, target, Signals.EXIT, ExitReasons.NOPROC);
             return;
         }
+        deadLetter(kind, target, sender, type, payload);
+    }
+
+    /**
+     * Counts a dead letter, and writes it to the worker's bounded log if that is on.
+     */
+    private void deadLetter(final int kind, final long target, final long sender, final int type, final long payload)
+    {
         deadLetters++;
+        deadLetterLog.record(kind, tick, target, sender, type, payload);
     }
 
     /**
@@ -1347,7 +1372,8 @@ final class Slice extends SliceRhsPadding implements CellContext
             return type & Signals.MAX_CALL_TYPE;
         }
         // A reply after the call timed out, or a type no engine message has.
-        deadLetters++;
+        deadLetter(Signals.REPLY_KIND == kind ? DeadLetters.LATE_REPLY : DeadLetters.STALE_HANDLE, cell.handle(), sender,
+            type, 0);
         return CONSUMED;
     }
 
@@ -1452,7 +1478,13 @@ final class Slice extends SliceRhsPadding implements CellContext
      */
     public boolean cancelTimer(final long timerId)
     {
-        return timers.cancel(timerId);
+        if (!timers.cancel(timerId))
+        {
+            return false;
+        }
+        deadLetter(DeadLetters.CANCELLED_TIMER, timers.cancelledTarget(), timers.cancelledSender(),
+            timers.cancelledType(), timers.cancelledPayload());
+        return true;
     }
 
     /**
@@ -1765,7 +1797,7 @@ final class Slice extends SliceRhsPadding implements CellContext
         final int slot = Handle.slot(target);
         if (Handle.NULL_HANDLE == target || slot < 0)
         {
-            deadLetters++;
+            deadLetter(DeadLetters.STALE_HANDLE, target, cell.handle(), type, payload);
             return DEAD_LETTER;
         }
         final int owner = owner(slot, chunkShift, workerCount);

@@ -61,6 +61,10 @@ final class Timers
     private long[] expired = new long[16];
     private int expiredCount;
 
+    private long cancelledTarget;
+    private long cancelledSender;
+    private long cancelledPayload;
+    private int cancelledType;
     long timersSet;
     long timersFired;
     long timersCancelled;
@@ -126,12 +130,37 @@ final class Timers
         final long wheelId = records.getLong((int)record * RECORD_LENGTH + WHEEL_ID_OFFSET);
         wheel.cancelTimer(wheelId);
         idOfWheelId.remove(wheelId);
-        if (KIND_MESSAGE == records.getInt((int)record * RECORD_LENGTH + KIND_OFFSET))
+        final int offset = (int)record * RECORD_LENGTH;
+        cancelledTarget = records.getLong(offset + TARGET_OFFSET);
+        cancelledSender = records.getLong(offset + SENDER_OFFSET);
+        cancelledPayload = records.getLong(offset + PAYLOAD_OFFSET);
+        cancelledType = records.getInt(offset + TYPE_OFFSET);
+        if (KIND_MESSAGE == records.getInt(offset + KIND_OFFSET))
         {
             timersCancelled++;
         }
         free((int)record);
         return true;
+    }
+
+    long cancelledTarget()
+    {
+        return cancelledTarget;
+    }
+
+    long cancelledSender()
+    {
+        return cancelledSender;
+    }
+
+    long cancelledPayload()
+    {
+        return cancelledPayload;
+    }
+
+    int cancelledType()
+    {
+        return cancelledType;
     }
 
     /**

@@ -10,7 +10,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -462,6 +464,51 @@ class SignalsTest
             assertEquals(0, free.cell(broadcaster).getLong(GroupsTest.COUNT));
             assertEquals(2L * members.length, free.signalStats().memberDeliveries());
         }
+    }
+
+    @Test
+    void shouldLogTheLatestDeadLettersOfEveryKindWithinItsBound()
+    {
+        try (Organism logged = Organism.launch(new Context().workerCount(1).threadingMode(ThreadingMode.INVOKER)
+            .chunkShift(6).stateLength(LAYOUT.stateLength()).deadLetterLogLength(4)))
+        {
+            logged.registerBehaviour("actor", new Actor());
+            logged.registerBehaviour("commanded", new GroupsTest.Commanded());
+            final Genotype actor = logged.genotype("actor", LAYOUT, "actor");
+            final Genotype commanded = logged.genotype("commanded", LAYOUT, "commanded");
+            final int group = logged.group("g");
+            final long a = logged.spawn(actor);
+            final long dead = logged.spawn(actor);
+            final long late = logged.spawn(actor);
+            final long broadcaster = logged.spawn(commanded);
+            final long member = logged.spawn(commanded);
+            logged.join(member, group);
+            logged.cell(late).putLong(SILENT, 2);
+            logged.kill(dead);
+
+            logged.send(dead, TICKED, 1);                                         // stale handle, dropped
+            logged.send(dead, TICKED, 2);                                         // stale handle, kept
+            logged.send(broadcaster, GroupsTest.CMD_BROADCAST_FATAL_THEN_SIGNAL, group);  // dead member
+            logged.send(a, TIMER, 5);
+            logged.send(a, CALL, late);                                           // late reply, tick 5
+            logged.run(1);
+            logged.send(a, CANCEL, 0);                                            // cancelled timer
+            logged.run(10);
+
+            final List<String> seen = new ArrayList<>();
+            final int read = logged.readDeadLetters((worker, kind, tick, target, sender, type, payload) ->
+                seen.add(DeadLetters.kindName(kind) + "@" + tick + ":" + (kind == DeadLetters.STALE_HANDLE ?
+                Handle.toString(target) + "/" + payload : "")));
+            assertEquals(4, read, "the log keeps the latest 4");
+            // Tick 1: broadcasts are handed out before the tick's messages. The late reply is sent in tick 5.
+            assertEquals(List.of("stale-handle@0:" + Handle.toString(dead) + "/2", "dead-member@1:",
+                "cancelled-timer@1:", "late-reply@6:"), seen);
+            assertEquals(5, logged.stats().deadLetters(), "all are counted");
+        }
+        final ConfigurationException bad = assertThrows(ConfigurationException.class,
+            () -> new Context().deadLetterLogLength(-1).conclude());
+        assertEquals(Configuration.DEAD_LETTER_LOG_LENGTH_PROP_NAME + " must be in 0..1048576: deadLetterLogLength=-1",
+            bad.getMessage());
     }
 
     /**
