@@ -1,8 +1,9 @@
 package io.karyon.engine;
 
 /**
- * What a behaviour may do to the world during a callback: learn the time, send, spawn, die, and draw random numbers
- * from its own deterministic stream.
+ * What a behaviour may do to the world during a callback: learn the time, send, spawn, die, join and leave groups,
+ * broadcast to a group, monitor and link to other cells, set timers, call and reply, and draw random numbers from its
+ * own deterministic stream.
  * <p>
  * <b>Note:</b> valid only during the callback it was passed to, on the calling worker's thread.
  */
@@ -45,9 +46,10 @@ public interface CellContext
      * to another occupant of its slot.
      *
      * @param target  handle.
-     * @param type    of the message.
+     * @param type    of the message, >= 0 (negative types are the engine's, see {@link Signals}).
      * @param payload of the message.
      * @return {@link #SENT} or {@link #DEAD_LETTER}.
+     * @throws IllegalArgumentException for a negative type.
      */
     int send(long target, int type, long payload);
 
@@ -67,6 +69,137 @@ public interface CellContext
      * @param reason an exit reason code, see {@link ExitReasons}.
      */
     void die(int reason);
+
+    /**
+     * Makes this cell a member of a group (a no-op if it is one). Like every membership change made in a tick, it is
+     * seen from the next tick on: a broadcast is delivered to the members as of the start of the delivering tick.
+     *
+     * @param group id from {@link Organism#group(String)}.
+     * @throws IllegalArgumentException if no group has that id.
+     */
+    void join(int group);
+
+    /**
+     * Removes this cell from a group (a no-op if it is not a member), seen from the next tick on. A cell that dies
+     * leaves all its groups at once.
+     *
+     * @param group id from {@link Organism#group(String)}.
+     * @throws IllegalArgumentException if no group has that id.
+     */
+    void leave(int group);
+
+    /**
+     * Sends one message to every member of a group, on every worker: each member handles it exactly once, in the
+     * next tick, through {@link Behaviour#onMessage} with this cell as the sender. Broadcasts are handed out before
+     * the tick's ordinary messages, members in slot order, each member's broadcasts in send order. Only one record
+     * per worker travels between workers, not a copy per member. A member that dies before handling a broadcast
+     * counts it as a dead letter.
+     *
+     * @param group   id from {@link Organism#group(String)}.
+     * @param type    of the message.
+     * @param payload of the message.
+     * @throws IllegalArgumentException if no group has that id.
+     */
+    void broadcast(int group, int type, long payload);
+
+    /**
+     * Watches another cell: when it dies (any reason: a throw, {@link #die(int)}, a kill, its supervisor terminating
+     * or restarting it), this cell receives a {@link Signals#DOWN} message in the next tick, sender = the watched
+     * handle, payload = the returned reference with the exit reason in its low 8 bits ({@link Signals#ref(long)},
+     * {@link Signals#reason(long)}). A handle already dead when the request arrives gives DOWN with reason
+     * {@link ExitReasons#NOPROC}. The request travels as a message, so it is stored by the target's worker.
+     *
+     * @param target handle of the cell to watch.
+     * @return the monitor reference, unique for this cell.
+     * @throws IllegalArgumentException if the handle cannot name a cell.
+     */
+    long monitor(long target);
+
+    /**
+     * Links this cell with another, both ways: when either dies with a reason other than
+     * {@link ExitReasons#NORMAL}, the other dies with the same reason, unless it traps exits, in which case it receives
+     * a {@link Signals#EXIT} message (sender = the dead partner, payload = the reason). A normal exit only removes the
+     * link (trapping cells still get the EXIT). Linking to a dead handle is an EXIT with reason
+     * {@link ExitReasons#NOPROC}.
+     *
+     * @param target handle of the partner.
+     * @throws IllegalArgumentException if the handle cannot name a cell.
+     */
+    void link(long target);
+
+    /**
+     * Whether this cell turns the deaths of linked cells into {@link Signals#EXIT} messages instead of dying with
+     * them; a flag in the cell's header, off at spawn and restart.
+     *
+     * @param trap true to trap exits.
+     */
+    void trapExits(boolean trap);
+
+    /**
+     * Sends a message later: in tick mode the target handles it in tick {@code tick() + delay}; in free-running mode
+     * after at least {@code delay} nanoseconds. The timer is kept by this worker's timer wheel until it fires or is
+     * cancelled. A target dead by then makes the message a dead letter.
+     *
+     * @param target  handle.
+     * @param delay   ticks (>= 1) in tick mode, nanoseconds (>= 0) in free-running mode.
+     * @param type    of the message, >= 0.
+     * @param payload of the message.
+     * @return the timer id, for {@link #cancelTimer(long)}.
+     * @throws IllegalArgumentException for a bad handle, delay or type.
+     */
+    long sendAfter(long target, long delay, int type, long payload);
+
+    /**
+     * Cancels a timer of a cell of this worker (normally this cell's) that has not fired: its message is never sent.
+     *
+     * @param timerId from {@link #sendAfter(long, long, int, long)}.
+     * @return false if it fired already, was cancelled, or is not this worker's.
+     */
+    boolean cancelTimer(long timerId);
+
+    /**
+     * Sends a request that the target answers with {@link #reply(int, long)}: it carries this cell's handle (the
+     * sender, which is the reply-to) and a call id (in the record's type field, see {@link Signals}). The reply
+     * reaches this cell's {@link Behaviour#onMessage} with the replier's type and {@link #callId()} = the returned id.
+     * If no reply was handled before tick {@code tick() + timeout} (in free-running mode: within {@code timeout}
+     * nanoseconds), this cell receives {@link Signals#TIMEOUT} with the call id as payload instead, in that tick; a
+     * reply arriving after that is a dead letter.
+     *
+     * @param target  handle of the callee.
+     * @param type    of the request, 0..{@link Signals#MAX_CALL_TYPE}.
+     * @param payload of the request.
+     * @param timeout ticks (tick mode) or nanoseconds (free-running), >= 1.
+     * @return the call id, 0..4095, unique among this cell's outstanding calls.
+     * @throws IllegalArgumentException for a bad handle, type or timeout.
+     */
+    int call(long target, int type, long payload, long timeout);
+
+    /**
+     * The call id of the message being handled: a request (then {@link #reply(int, long)} answers it) or a reply to
+     * this cell's call; {@link Signals#TIMEOUT} also carries it. -1 for any other message.
+     *
+     * @return the call id or -1.
+     */
+    int callId();
+
+    /**
+     * Answers the call being handled.
+     *
+     * @param type    of the reply, 0..{@link Signals#MAX_CALL_TYPE}.
+     * @param payload of the reply.
+     * @throws IllegalStateException if the message being handled is not a call.
+     */
+    void reply(int type, long payload);
+
+    /**
+     * Answers a call later, from any callback: the caller is the request's sender, the id its {@link #callId()}.
+     *
+     * @param caller  handle of the caller.
+     * @param callId  of the request.
+     * @param type    of the reply, 0..{@link Signals#MAX_CALL_TYPE}.
+     * @param payload of the reply.
+     */
+    void reply(long caller, int callId, int type, long payload);
 
     /**
      * Next value of this cell's random stream, which is keyed by (run seed, slot, generation, tick): the same in

@@ -99,8 +99,25 @@ public final class Configuration
     /** Default error log capacity: 64 KiB. */
     public static final int ERROR_LOG_LENGTH_DEFAULT = 64 * 1024;
 
+    /** Dead letters each worker keeps in its bounded log (the latest ones); 0 counts them only. */
+    public static final String DEAD_LETTER_LOG_LENGTH_PROP_NAME = "karyon.engine.dead.letter.log.length";
+    /** Default dead-letter log: off (dead letters are counted, not logged). */
+    public static final int DEAD_LETTER_LOG_LENGTH_DEFAULT = 0;
+    /** Largest dead-letter log a worker may keep. */
+    public static final int MAX_DEAD_LETTER_LOG_LENGTH = 1 << 20;
+
     private Configuration()
     {
+    }
+
+    /**
+     * Dead-letter log length from {@link #DEAD_LETTER_LOG_LENGTH_PROP_NAME}.
+     *
+     * @return records per worker.
+     */
+    public static int deadLetterLogLength()
+    {
+        return Integer.getInteger(DEAD_LETTER_LOG_LENGTH_PROP_NAME, DEAD_LETTER_LOG_LENGTH_DEFAULT);
     }
 
     /**

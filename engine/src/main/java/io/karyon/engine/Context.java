@@ -21,6 +21,7 @@ public final class Context
     private int chunkShift = Configuration.chunkShift();
     private int workerCount = Configuration.workerCount();
     private int errorLogLength = Configuration.errorLogLength();
+    private int deadLetterLogLength = Configuration.deadLetterLogLength();
     private String threadingMode = Configuration.threadingMode();
     private String idleStrategy = Configuration.idleStrategy();
     private boolean pin = Configuration.pin();
@@ -112,6 +113,11 @@ public final class Context
         {
             throw new ConfigurationException(
                 Configuration.ERROR_LOG_LENGTH_PROP_NAME + " must be >= 1024: errorLogLength=" + errorLogLength);
+        }
+        if (deadLetterLogLength < 0 || deadLetterLogLength > Configuration.MAX_DEAD_LETTER_LOG_LENGTH)
+        {
+            throw new ConfigurationException(Configuration.DEAD_LETTER_LOG_LENGTH_PROP_NAME + " must be in 0.." +
+                Configuration.MAX_DEAD_LETTER_LOG_LENGTH + ": deadLetterLogLength=" + deadLetterLogLength);
         }
         concluded = true;
         return this;
@@ -506,6 +512,28 @@ public final class Context
     public Context errorLogLength(final int errorLogLength)
     {
         this.errorLogLength = errorLogLength;
+        return this;
+    }
+
+    /**
+     * Dead letters each worker keeps in its bounded log; 0 when they are only counted.
+     *
+     * @return records per worker.
+     */
+    public int deadLetterLogLength()
+    {
+        return deadLetterLogLength;
+    }
+
+    /**
+     * Sets how many of the latest dead letters each worker keeps, for {@link Organism#readDeadLetters}.
+     *
+     * @param deadLetterLogLength records per worker, 0 (off) to 2^20.
+     * @return this.
+     */
+    public Context deadLetterLogLength(final int deadLetterLogLength)
+    {
+        this.deadLetterLogLength = deadLetterLogLength;
         return this;
     }
 

@@ -21,6 +21,8 @@ public final class ExitReasons
     public static final int CORRUPT = 3;
     /** The cell's supervisor terminated it (a sibling's restart, or the supervisor giving up). */
     public static final int SHUTDOWN = 4;
+    /** A monitor or link asked for a cell that was already dead (a DOWN or EXIT reason, as Erlang's noproc). */
+    public static final int NOPROC = 15;
     /** First code handed out by {@link #register(String)}. */
     public static final int FIRST_USER_REASON = 16;
     /** Number of reason codes an organism can hold. */
@@ -39,6 +41,7 @@ public final class ExitReasons
         names[EXCEPTION] = "exception";
         names[CORRUPT] = "corrupt";
         names[SHUTDOWN] = "shutdown";
+        names[NOPROC] = "noproc";
     }
 
     /**

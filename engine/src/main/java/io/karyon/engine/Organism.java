@@ -70,6 +70,9 @@ public final class Organism implements AutoCloseable
     private final Slice[] slices;
     private final SupervisionHome[] homes;
     private final MessageQueue[] external;
+    private final MessageQueue[] externalBroadcasts;
+    private final Map<String, Integer> groupIds = new HashMap<>();
+    private final List<String> groupNames = new ArrayList<>();
     private final TickBarrier barrier;
     private final Histogram tickLatencies = new Histogram(1, HIGHEST_TICK_NS, 3);
     private final Workers workers;
@@ -106,18 +109,22 @@ public final class Organism implements AutoCloseable
         final DistinctErrorLog errorLog = new DistinctErrorLog(errorLogBuffer, SystemEpochClock.INSTANCE);
         this.slices = new Slice[workerCount];
         this.external = new MessageQueue[workerCount];
+        this.externalBroadcasts = new MessageQueue[workerCount];
         this.roundRobinHint = new int[workerCount];
         this.homes = new SupervisionHome[context.supervisionHomes()];
         for (int w = 0; w < workerCount; w++)
         {
             slices[w] = new Slice(w, workerCount, arena, reasons, context.seed(), errorLog, context.freeRunning(),
-                context.stepBatch());
+                context.stepBatch(), context.deadLetterLogLength());
             slices[w].allHomes(homes);
             external[w] = new MessageQueue(64);
+            externalBroadcasts[w] = new MessageQueue(4);
         }
         for (int w = 0; w < workerCount; w++)
         {
             slices[w].connect(slices, external[w]);
+            slices[w].connectBroadcasts(slices, externalBroadcasts[w]);
+            slices[w].connectSignals(slices);
         }
         if (context.freeRunning())
         {
@@ -691,6 +698,10 @@ public final class Organism implements AutoCloseable
     public int send(final long target, final int type, final long payload)
     {
         ensureUsable();
+        if (type < 0)
+        {
+            throw new IllegalArgumentException("send: message types < 0 are the engine's (see Signals): type=" + type);
+        }
         final int slot = Handle.slot(target);
         if (Handle.NULL_HANDLE == target || slot < 0)
         {
@@ -700,6 +711,252 @@ public final class Organism implements AutoCloseable
         external[Slice.owner(slot, chunkShift, workerCount)].append(target, Handle.NULL_HANDLE, type, payload);
         externalSent++;
         return CellContext.SENT;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Groups and broadcasts: the name table here, membership per worker (see Groups).
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /**
+     * Names a group, or returns the id the name has: a small integer for {@link CellContext#join(int)},
+     * {@link CellContext#leave(int)} and {@link CellContext#broadcast(int, int, long)}. Membership is kept by each
+     * worker beside its cells; this table only maps names to ids.
+     *
+     * @param name of the group.
+     * @return its id, from 0.
+     * @throws IllegalArgumentException if the name is blank or the table is full.
+     */
+    public int group(final String name)
+    {
+        ensureUsable();
+        if (null == name || name.isBlank())
+        {
+            throw new IllegalArgumentException("group name must not be blank: name='" + name + "'");
+        }
+        final Integer known = groupIds.get(name);
+        if (null != known)
+        {
+            return known;
+        }
+        if (groupNames.size() == Groups.MAX_GROUPS)
+        {
+            throw new IllegalArgumentException(
+                "too many groups: at most " + Groups.MAX_GROUPS + ", cannot add '" + name + "'");
+        }
+        final int id = groupNames.size();
+        groupNames.add(name);
+        groupIds.put(name, id);
+        for (final Slice slice : slices)
+        {
+            slice.groups.groupCount(id + 1);
+        }
+        return id;
+    }
+
+    /**
+     * Name of a group id.
+     *
+     * @param group id.
+     * @return its name.
+     * @throws IllegalArgumentException if no group has that id.
+     */
+    public String groupName(final int group)
+    {
+        slices[0].groups.checkGroup("groupName", group);
+        return groupNames.get(group);
+    }
+
+    /**
+     * Makes a live cell a member of a group, from outside a tick; seen by the next tick.
+     *
+     * @param handle of a live cell.
+     * @param group  id.
+     * @return false if it was a member already.
+     * @throws IllegalArgumentException if the handle is stale or the group unknown.
+     */
+    public boolean join(final long handle, final int group)
+    {
+        cell(handle);
+        final Groups groups = slices[ownerOfChunk(arena.chunkOf(Handle.slot(handle)))].groups;
+        groups.checkGroup("join", group);
+        return groups.set(Handle.slot(handle), group);
+    }
+
+    /**
+     * Removes a live cell from a group, from outside a tick; seen by the next tick.
+     *
+     * @param handle of a live cell.
+     * @param group  id.
+     * @return false if it was not a member.
+     * @throws IllegalArgumentException if the handle is stale or the group unknown.
+     */
+    public boolean leave(final long handle, final int group)
+    {
+        cell(handle);
+        final Groups groups = slices[ownerOfChunk(arena.chunkOf(Handle.slot(handle)))].groups;
+        groups.checkGroup("leave", group);
+        return groups.clear(Handle.slot(handle), group);
+    }
+
+    /**
+     * Whether a handle names a live member of a group.
+     *
+     * @param handle of a cell.
+     * @param group  id.
+     * @return true if the cell is alive and a member.
+     */
+    public boolean isMember(final long handle, final int group)
+    {
+        ensureUsable();
+        slices[0].groups.checkGroup("isMember", group);
+        return slices[0].isLive(handle) &&
+            slices[ownerOfChunk(arena.chunkOf(Handle.slot(handle)))].groups.isMember(Handle.slot(handle), group);
+    }
+
+    /**
+     * Members of a group, summed over the workers.
+     *
+     * @param group id.
+     * @return the number of members.
+     */
+    public long groupSize(final int group)
+    {
+        long size = 0;
+        for (int w = 0; w < workerCount; w++)
+        {
+            size += groupSize(group, w);
+        }
+        return size;
+    }
+
+    /**
+     * Members of a group that one worker owns.
+     *
+     * @param group  id.
+     * @param worker index.
+     * @return the number of members on that worker.
+     */
+    public long groupSize(final int group, final int worker)
+    {
+        ensureUsable();
+        slices[0].groups.checkGroup("groupSize", group);
+        if (worker < 0 || worker >= workerCount)
+        {
+            throw new IllegalArgumentException("worker must be in 0.." + (workerCount - 1) + ": worker=" + worker);
+        }
+        return slices[worker].groups.size(group);
+    }
+
+    /**
+     * The handles of a group's members in slot order (for tests and tools: it allocates an array).
+     *
+     * @param group id.
+     * @return handles, ascending by slot.
+     */
+    public long[] members(final int group)
+    {
+        final long size = groupSize(group);
+        final long[] members = new long[(int)size];
+        int n = 0;
+        for (int c = 0, bound = arena.chunkBound(); c < bound; c++)
+        {
+            if (!arena.hasChunk(c))
+            {
+                continue;
+            }
+            final Groups groups = slices[ownerOfChunk(c)].groups;
+            final long[] words = groups.bitmap(group, c);
+            if (null == words)
+            {
+                continue;
+            }
+            for (int w = 0; w < words.length; w++)
+            {
+                long bits = words[w];
+                while (0 != bits)
+                {
+                    final int slot = (c << chunkShift) | (w << 6) | Long.numberOfTrailingZeros(bits);
+                    bits &= bits - 1;
+                    members[n++] = arena.wrap(driverCell, slot).handle();
+                }
+            }
+        }
+        return members;
+    }
+
+    /**
+     * Broadcasts from outside (sender {@link Handle#NULL_HANDLE}) to every member of a group as of the start of the
+     * next tick, after the broadcasts cells sent in the previous one.
+     *
+     * @param group   id.
+     * @param type    of the message.
+     * @param payload of the message.
+     */
+    public void broadcast(final int group, final int type, final long payload)
+    {
+        ensureUsable();
+        slices[0].groups.checkGroup("broadcast", group);
+        if (type < 0)
+        {
+            throw new IllegalArgumentException("broadcast: message types < 0 are the engine's: type=" + type);
+        }
+        for (int w = 0; w < workerCount; w++)
+        {
+            externalBroadcasts[w].append(group, Handle.NULL_HANDLE, type, payload);
+        }
+    }
+
+    /**
+     * Reads each worker's log of its latest dead letters (kept when {@link Context#deadLetterLogLength(int)} is set),
+     * worker by worker, oldest first.
+     *
+     * @param consumer of each dead letter.
+     * @return how many were read.
+     */
+    public int readDeadLetters(final DeadLetters.Consumer consumer)
+    {
+        ensureOpen();
+        ensureStopped();
+        int read = 0;
+        for (final Slice slice : slices)
+        {
+            read += slice.deadLetterLog.read(slice.id, consumer);
+        }
+        return read;
+    }
+
+    /**
+     * A snapshot of the counters of groups, broadcasts, monitors, links, timers and calls, summed over the workers.
+     *
+     * @return signal stats.
+     */
+    public SignalStats signalStats()
+    {
+        ensureOpen();
+        ensureStopped();
+        final long[] c = new long[15];
+        for (final Slice slice : slices)
+        {
+            final Groups groups = slice.groups;
+            final Timers timers = slice.timers;
+            c[0] += groups.membershipChanges;
+            c[1] += groups.broadcastsSent;
+            c[2] += groups.memberDeliveries;
+            c[3] += groups.memberDeadLetters;
+            c[4] += slice.monitors.size();
+            c[5] += slice.downsSent;
+            c[6] += slice.exitsSent;
+            c[7] += slice.linkKills;
+            c[8] += timers.timersSet;
+            c[9] += timers.timersFired;
+            c[10] += timers.timersCancelled;
+            c[11] += timers.calls;
+            c[12] += timers.callTimeouts;
+            c[13] += timers.lateReplies;
+            c[14] += timers.size();
+        }
+        return new SignalStats(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11], c[12], c[13],
+            c[14]);
     }
 
     /**
@@ -967,7 +1224,7 @@ public final class Organism implements AutoCloseable
             escalations += slice.escalations;
             pendingRestarts += slice.pendingRestarts();
             errorsNotLogged += slice.errorsNotLogged;
-            pending += slice.pendingMessages() + external[w].count();
+            pending += slice.pendingMessages() + external[w].count() + externalBroadcasts[w].count();
             for (int i = 0; i < byCode.length; i++)
             {
                 byCode[i] += slice.deaths[i];
@@ -1081,6 +1338,7 @@ public final class Organism implements AutoCloseable
         {
             slices[w].close();
             external[w].close();
+            externalBroadcasts[w].close();
         }
         for (final SupervisionHome home : homes)
         {

@@ -23,6 +23,7 @@ import static io.karyon.engine.cell.Arena.CHUNK_HEADER_LENGTH;
 import static io.karyon.engine.cell.Arena.FAMILY_CHUNKS;
 import static io.karyon.engine.cell.Arena.FAMILY_SHIFT;
 import static io.karyon.engine.cell.CellDescriptor.*;
+import static io.karyon.engine.Monitors.NULL_RECORD;
 
 /**
  * The cells one worker owns, and everything it needs to advance them a tick: its chunks, its message queues, its
@@ -46,6 +47,8 @@ final class Slice extends SliceRhsPadding implements CellContext
     private static final int NOTICE_EXIT = 0;
     private static final int NOTICE_RESTART = 1;
     private static final int NOTICE_TERMINATE = 2;
+    private static final int CONSUMED = Integer.MIN_VALUE;
+    static final int NO_CALL = -1;
 
     final int id;
     final int workerCount;
@@ -80,6 +83,38 @@ final class Slice extends SliceRhsPadding implements CellContext
     private SupervisionHome[] allHomes = new SupervisionHome[0];
     private final LongArrayList[][] noticesOut;
     private final LongArrayList[][] noticesIn;
+    // Groups and broadcasts (see Groups): membership of this worker's cells, broadcast records between workers.
+    final Groups groups;
+    private final MessageQueue[][] broadcastOutboxes;
+    private final MessageQueue[][] broadcastInbound;
+    private final MessageQueue[] broadcastSources;
+    private final MessageQueue broadcastInbox = new MessageQueue(16);
+    private final MessageQueue freeBroadcast = new MessageQueue(1);
+    private MessageQueue[] broadcastSending;
+    private MessageQueue externalBroadcasts;
+    private long[][] broadcastMaps = new long[4][];
+
+    // Monitors, links, timers and calls (see Monitors, Signals): signals a worker raises outside the slot-order walk
+    // (deaths, timers) travel in their own queues, sorted by sender slot on arrival, so their order does not depend on
+    // the number of workers.
+    final Monitors monitors = new Monitors();
+    private final MessageQueue[][] signalOutboxes;
+    private final MessageQueue[][] signalInbound;
+    private final MessageQueue signalStage = new MessageQueue(16);
+    private MessageQueue[] signalSending;
+    private long[] signalKeys = new long[16];
+    private int refSlot = -1;
+    private long refTick = -1;
+    private int refSeq;
+    private int callId = NO_CALL;
+    private int callSlot = -1;
+    private long callTick = -1;
+    private long caller;
+    final Timers timers;
+    final DeadLetters deadLetterLog;
+    long downsSent;
+    long exitsSent;
+    long linkKills;
     private final RestartDecision decision = new RestartDecision();
     private final RestartBudget.RestartHandler restartHandler = this::onRestart;
     private Genotype[] genotypes = new Genotype[0];
@@ -118,7 +153,8 @@ final class Slice extends SliceRhsPadding implements CellContext
     final long[] restartsByReason = new long[ExitReasons.MAX_REASONS];
 
     Slice(final int id, final int workerCount, final Arena arena, final ExitReasons reasons, final long seed,
-        final DistinctErrorLog errorLog, final boolean freeRunning, final int stepBatch)
+        final DistinctErrorLog errorLog, final boolean freeRunning, final int stepBatch,
+        final int deadLetterLogLength)
     {
         this.freeRunning = freeRunning;
         this.stepBatch = stepBatch;
@@ -159,6 +195,60 @@ final class Slice extends SliceRhsPadding implements CellContext
         this.inbound = new MessageQueue[2][workerCount];
         this.sources = new MessageQueue[workerCount];
         this.sourcePositions = new int[workerCount];
+        this.groups = new Groups(arena);
+        this.timers = new Timers(freeRunning);
+        this.deadLetterLog = new DeadLetters(deadLetterLogLength);
+        this.broadcastOutboxes = new MessageQueue[2][workerCount];
+        for (int p = 0; p < 2; p++)
+        {
+            for (int w = 0; w < workerCount; w++)
+            {
+                broadcastOutboxes[p][w] = new MessageQueue(4);
+            }
+        }
+        this.broadcastSending = broadcastOutboxes[0];
+        this.broadcastInbound = new MessageQueue[2][workerCount];
+        this.broadcastSources = new MessageQueue[workerCount];
+        this.signalOutboxes = new MessageQueue[2][workerCount];
+        for (int p = 0; p < 2; p++)
+        {
+            for (int w = 0; w < workerCount; w++)
+            {
+                signalOutboxes[p][w] = new MessageQueue(4);
+            }
+        }
+        // Tick 0 gathers parity 1: signals raised before it (a kill from the driver) must go there.
+        this.signalSending = signalOutboxes[1];
+        this.signalInbound = new MessageQueue[2][workerCount];
+    }
+
+    /**
+     * Takes the signal queues the peers fill for this worker.
+     */
+    void connectSignals(final Slice[] peers)
+    {
+        for (int p = 0; p < 2; p++)
+        {
+            for (int s = 0; s < workerCount; s++)
+            {
+                signalInbound[p][s] = peers[s].signalOutboxes[p][id];
+            }
+        }
+    }
+
+    /**
+     * Takes the broadcast queues the peers fill for this worker, and the driver's broadcasts for it.
+     */
+    void connectBroadcasts(final Slice[] peers, final MessageQueue externalBroadcasts)
+    {
+        for (int p = 0; p < 2; p++)
+        {
+            for (int s = 0; s < workerCount; s++)
+            {
+                broadcastInbound[p][s] = peers[s].broadcastOutboxes[p][id];
+            }
+        }
+        this.externalBroadcasts = externalBroadcasts;
     }
 
     void connect(final Slice[] peers, final MessageQueue external)
@@ -288,6 +378,14 @@ final class Slice extends SliceRhsPadding implements CellContext
     {
         int pending = local.count();
         for (final MessageQueue queue : sending)
+        {
+            pending += queue.count();
+        }
+        for (final MessageQueue queue : broadcastSending)
+        {
+            pending += queue.count();
+        }
+        for (final MessageQueue queue : signalSending)
         {
             pending += queue.count();
         }
@@ -630,6 +728,26 @@ final class Slice extends SliceRhsPadding implements CellContext
                 queue.close();
             }
         }
+        for (final MessageQueue[] parity : broadcastOutboxes)
+        {
+            for (final MessageQueue queue : parity)
+            {
+                queue.close();
+            }
+        }
+        broadcastInbox.close();
+        freeBroadcast.close();
+        for (final MessageQueue[] parity : signalOutboxes)
+        {
+            for (final MessageQueue queue : parity)
+            {
+                queue.close();
+            }
+        }
+        signalStage.close();
+        monitors.close();
+        timers.close();
+        deadLetterLog.close();
         inbox.close();
         local.close();
         localDelivering.close();
@@ -662,6 +780,18 @@ final class Slice extends SliceRhsPadding implements CellContext
             notices.clear();
         }
         this.sending = sending;
+        final MessageQueue[] broadcastSending = broadcastOutboxes[(int)(tick & 1)];
+        for (final MessageQueue queue : broadcastSending)
+        {
+            queue.clear();
+        }
+        this.broadcastSending = broadcastSending;
+        final MessageQueue[] signalSending = signalOutboxes[(int)(tick & 1)];
+        for (final MessageQueue queue : signalSending)
+        {
+            queue.clear();
+        }
+        this.signalSending = signalSending;
         inTick = true;
         try
         {
@@ -670,12 +800,16 @@ final class Slice extends SliceRhsPadding implements CellContext
             restartSome();
             gather(tick);
             linkMail();
+            groups.applyPending();
+            gatherBroadcasts(tick);
+            deliverBroadcasts(broadcastInbox);
             final IntArrayList chunks = this.chunks;
             for (int i = 0, size = chunks.size(); i < size; i++)
             {
                 advanceChunk(chunks.getInt(i));
             }
             terminatePending();
+            fireTimers(tick);
             adoptNewChunks();
             activateNewborn();
         }
@@ -718,6 +852,7 @@ final class Slice extends SliceRhsPadding implements CellContext
         {
             merge(inbox, sources, positions);
         }
+        gatherSignals(parity);
         if (external.count() > 0)
         {
             inbox.appendAll(external);
@@ -764,7 +899,7 @@ final class Slice extends SliceRhsPadding implements CellContext
             final int slot = Handle.slot(inbox.target(i));
             if (!arena.exists(slot))
             {
-                deadLetters++;
+                undeliverable(inbox, i);
                 continue;
             }
             final UnsafeBuffer buffer = arena.chunk(slot >>> chunkShift);
@@ -879,7 +1014,7 @@ final class Slice extends SliceRhsPadding implements CellContext
             // Mail for a slot whose cell died in an earlier tick: all dead letters.
             for (; NULL_LINK != m; m = inbox.next(m))
             {
-                deadLetters++;
+                undeliverable(inbox, m);
             }
             return 0;
         }
@@ -897,14 +1032,24 @@ final class Slice extends SliceRhsPadding implements CellContext
             while (NULL_LINK != m && dyingReason < 0)
             {
                 pendingMail = inbox.next(m);
-                if (Handle.generation(inbox.target(m)) == generation)
+                if (Handle.generation(inbox.target(m)) != generation)
+                {
+                    undeliverable(inbox, m);
+                }
+                else if (inbox.type(m) >= 0)
                 {
                     delivered++;
+                    callId = NO_CALL;
                     behaviour.onMessage(cell, this, inbox.sender(m), inbox.type(m), inbox.payload(m));
                 }
                 else
                 {
-                    deadLetters++;
+                    final int type = onEngineMessage(cell, inbox.sender(m), inbox.type(m), inbox.payload(m));
+                    if (CONSUMED != type)
+                    {
+                        delivered++;
+                        behaviour.onMessage(cell, this, inbox.sender(m), type, inbox.payload(m));
+                    }
                 }
                 m = pendingMail;
             }
@@ -923,7 +1068,7 @@ final class Slice extends SliceRhsPadding implements CellContext
         {
             for (int rest = pendingMail; NULL_LINK != rest; rest = inbox.next(rest))
             {
-                deadLetters++;
+                undeliverable(inbox, rest, DeadLetters.LEFT_BY_DEATH);
             }
             finishDeath(slot);
         }
@@ -958,6 +1103,11 @@ final class Slice extends SliceRhsPadding implements CellContext
         final int row = dead.supervisorRow();
         final long handle = dead.handle();
         clearBit(slot, stepOffset);
+        groups.onRelease(slot);
+        if (NULL_RECORD != monitors.head(slot))
+        {
+            tellWatchers(slot, handle, reason);
+        }
         arena.free(slot);
         deaths[reason]++;
         deathsTotal++;
@@ -1051,6 +1201,580 @@ final class Slice extends SliceRhsPadding implements CellContext
     }
 
     // ---------------------------------------------------------------------------------------------------------------
+    // Groups and broadcasts.
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /**
+     * The target field of a broadcast record in a free-running ring: generation 0 (never a live cell's) and a
+     * negative slot holding the group's complement, which {@link #send(long, int, long)} never lets through.
+     */
+    static long broadcastTarget(final int group)
+    {
+        return (~group) & 0xFFFF_FFFFL;
+    }
+
+    /**
+     * Merges the broadcast records every worker sent to this one in the previous tick by sender family, as
+     * {@link #gather(long)} does for messages, then the driver's; the record's target field holds the group id.
+     */
+    private void gatherBroadcasts(final long tick)
+    {
+        final MessageQueue inbox = broadcastInbox;
+        inbox.clear();
+        final int parity = (int)((tick - 1) & 1);
+        final MessageQueue[] sources = broadcastSources;
+        final int[] positions = sourcePositions;
+        int nonEmpty = 0;
+        int last = -1;
+        for (int s = 0; s < workerCount; s++)
+        {
+            sources[s] = broadcastInbound[parity][s];
+            positions[s] = 0;
+            if (sources[s].count() > 0)
+            {
+                nonEmpty++;
+                last = s;
+            }
+        }
+        if (1 == nonEmpty)
+        {
+            inbox.appendAll(sources[last]);
+        }
+        else if (nonEmpty > 1)
+        {
+            merge(inbox, sources, positions);
+        }
+        if (externalBroadcasts.count() > 0)
+        {
+            inbox.appendAll(externalBroadcasts);
+            externalBroadcasts.clear();
+        }
+    }
+
+    /**
+     * Hands each broadcast record to every member of its group on this worker: members in slot order, and each
+     * member gets all the records for its groups in record order before the next member is visited. Membership is
+     * that at the start of the call (joins are buffered until the next tick; a member that dies while handling one
+     * broadcast stays in the bitmaps until its remaining records are counted as dead letters).
+     */
+    private void deliverBroadcasts(final MessageQueue records)
+    {
+        final int count = records.count();
+        if (0 == count)
+        {
+            return;
+        }
+        if (count > broadcastMaps.length)
+        {
+            broadcastMaps = new long[Math.max(count, broadcastMaps.length * 2)][];
+        }
+        final long[][] maps = broadcastMaps;
+        final Groups groups = this.groups;
+        final IntArrayList chunks = this.chunks;
+        for (int i = 0, size = chunks.size(); i < size; i++)
+        {
+            final int chunk = chunks.getInt(i);
+            boolean any = false;
+            for (int r = 0; r < count; r++)
+            {
+                final int group = (int)records.target(r);
+                final long[] map = 0 == groups.size(group, chunk) ? null : groups.bitmap(group, chunk);
+                maps[r] = map;
+                any |= null != map;
+            }
+            if (!any)
+            {
+                continue;
+            }
+            final UnsafeBuffer buffer = arena.chunk(chunk);
+            final int words = (arena.highWater(chunk) + 63) >>> 6;
+            final int base = chunk << chunkShift;
+            for (int w = 0; w < words; w++)
+            {
+                long members = 0;
+                for (int r = 0; r < count; r++)
+                {
+                    final long[] map = maps[r];
+                    if (null != map)
+                    {
+                        members |= map[w];
+                    }
+                }
+                while (0 != members)
+                {
+                    final int index = (w << 6) | Long.numberOfTrailingZeros(members);
+                    members &= members - 1;
+                    deliverToMember(buffer, index, base | index, records, maps, w);
+                }
+            }
+        }
+        for (int r = 0; r < count; r++)
+        {
+            maps[r] = null;
+        }
+    }
+
+    private void deliverToMember(
+        final UnsafeBuffer buffer, final int index, final int slot, final MessageQueue records, final long[][] maps,
+        final int word)
+    {
+        final long bit = 1L << index;
+        final int offset = CHUNK_HEADER_LENGTH + index * slotLength;
+        final CellFlyweight cell = this.cell.wrap(buffer, offset, slot);
+        final short id = buffer.getShort(offset + BEHAVIOUR_ID_OFFSET);
+        final Behaviour behaviour = behaviours[id];
+        final Groups groups = this.groups;
+        try
+        {
+            if (checksIntegrity[id] && !behaviour.isIntact(cell))
+            {
+                dyingReason = ExitReasons.CORRUPT;
+            }
+        }
+        catch (final Throwable t)
+        {
+            onFailure(t);
+        }
+        for (int r = 0, count = records.count(); r < count; r++)
+        {
+            final long[] map = maps[r];
+            if (null == map || 0 == (map[word] & bit))
+            {
+                continue;
+            }
+            if (dyingReason >= 0)
+            {
+                deadLetter(DeadLetters.DEAD_MEMBER, cell.handle(), records.sender(r), records.type(r),
+                    records.payload(r));
+                groups.memberDeadLetters++;
+                continue;
+            }
+            delivered++;
+            groups.memberDeliveries++;
+            try
+            {
+                callId = NO_CALL;
+                behaviour.onMessage(cell, this, records.sender(r), records.type(r), records.payload(r));
+            }
+            catch (final Throwable t)
+            {
+                onFailure(t);
+            }
+        }
+        if (dyingReason >= 0)
+        {
+            finishDeath(slot);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Monitors, links and the engine's messages.
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /**
+     * Appends the signals every worker raised for this one in the previous tick (deaths told to watchers, timers),
+     * sorted by sender slot: all signals of one sender slot come from its owner, in that worker's order, so the result
+     * does not depend on the number of workers. They follow the tick's ordinary messages.
+     */
+    private void gatherSignals(final int parity)
+    {
+        final MessageQueue stage = signalStage;
+        stage.clear();
+        for (int s = 0; s < workerCount; s++)
+        {
+            final MessageQueue source = signalInbound[parity][s];
+            if (source.count() > 0)
+            {
+                stage.appendAll(source);
+            }
+        }
+        final int count = stage.count();
+        if (count <= 1)
+        {
+            if (1 == count)
+            {
+                inbox.appendAll(stage);
+            }
+            return;
+        }
+        if (count > signalKeys.length)
+        {
+            signalKeys = new long[Math.max(count, signalKeys.length * 2)];
+        }
+        final long[] keys = signalKeys;
+        for (int i = 0; i < count; i++)
+        {
+            keys[i] = ((long)Handle.slot(stage.sender(i)) << 32) | i;
+        }
+        Arrays.sort(keys, 0, count);
+        for (int i = 0; i < count; i++)
+        {
+            final int index = (int)keys[i];
+            inbox.appendRange(stage, index, index + 1);
+        }
+    }
+
+    /**
+     * Raises a signal outside the slot-order walk: in tick mode through the signal queues, in free-running mode as
+     * any message.
+     */
+    private void signal(final long target, final long sender, final int type, final long payload)
+    {
+        final int slot = Handle.slot(target);
+        if (Handle.NULL_HANDLE == target || slot < 0)
+        {
+            deadLetter(DeadLetters.STALE_HANDLE, target, sender, type, payload);
+            return;
+        }
+        final int owner = owner(slot, chunkShift, workerCount);
+        if (!freeRunning)
+        {
+            signalSending[owner].append(target, sender, type, payload);
+        }
+        else if (owner == id)
+        {
+            local.append(target, sender, type, payload);
+        }
+        else
+        {
+            final UnsafeBuffer record = this.record;
+            record.putLong(MessageQueue.TARGET_OFFSET, target);
+            record.putLong(MessageQueue.SENDER_OFFSET, sender);
+            record.putLong(MessageQueue.PAYLOAD_OFFSET, payload);
+            record.putInt(MessageQueue.TYPE_OFFSET, type);
+            if (Channel.SPILLED == channelsOut[owner].offer(record))
+            {
+                spilled++;
+            }
+        }
+    }
+
+    /**
+     * A dying cell's watchers are told, in the order they asked: DOWN to monitors, EXIT to linked cells.
+     */
+    private void tellWatchers(final int slot, final long handle, final int reason)
+    {
+        final Monitors monitors = this.monitors;
+        for (int r = monitors.head(slot); NULL_RECORD != r; r = monitors.next(r))
+        {
+            if (Monitors.KIND_MONITOR == monitors.kind(r))
+            {
+                downsSent++;
+                signal(monitors.watcher(r), handle, Signals.DOWN, monitors.ref(r) | reason);
+            }
+            else
+            {
+                exitsSent++;
+                signal(monitors.watcher(r), handle, Signals.EXIT, reason);
+            }
+        }
+        monitors.removeAll(slot);
+    }
+
+    private void undeliverable(final MessageQueue queue, final int index)
+    {
+        undeliverable(queue, index, DeadLetters.STALE_HANDLE);
+    }
+
+    private void undeliverable(final MessageQueue queue, final int index, final int kind)
+    {
+        undeliverable(queue.target(index), queue.sender(index), queue.type(index), queue.payload(index), kind);
+    }
+
+    private void undeliverable(final long target, final long sender, final int type, final long payload)
+    {
+        undeliverable(target, sender, type, payload, DeadLetters.STALE_HANDLE);
+    }
+
+    /**
+     * A message whose target is dead, stale or never existed: a dead letter, except requests to watch it, which are
+     * answered at once with reason noproc.
+     */
+    private void undeliverable(
+        final long target, final long sender, final int type, final long payload, final int kind)
+    {
+        if (Signals.MONITOR_REQUEST == type)
+        {
+            downsSent++;
+            signal(sender, target, Signals.DOWN, payload | ExitReasons.NOPROC);
+            return;
+        }
+        if (Signals.LINK_REQUEST == type)
+        {
+            exitsSent++;
+            signal(sender, target, Signals.EXIT, ExitReasons.NOPROC);
+            return;
+        }
+        deadLetter(kind, target, sender, type, payload);
+    }
+
+    /**
+     * Counts a dead letter, and writes it to the worker's bounded log if that is on.
+     */
+    private void deadLetter(final int kind, final long target, final long sender, final int type, final long payload)
+    {
+        deadLetters++;
+        deadLetterLog.record(kind, tick, target, sender, type, payload);
+    }
+
+    /**
+     * Handles an engine message (type < 0) for a live cell.
+     *
+     * @return the type to hand to the behaviour, or {@link #CONSUMED}.
+     */
+    private int onEngineMessage(final CellFlyweight cell, final long sender, final int type, final long payload)
+    {
+        callId = NO_CALL;
+        switch (type)
+        {
+            case Signals.DOWN:
+                return type;
+            case Signals.TIMEOUT:
+                callId = (int)payload;
+                return type;
+            case Signals.EXIT:
+                monitors.removeLink(cell.slot(), sender);
+                if (0 != (cell.flags() & Monitors.FLAG_TRAP_EXITS))
+                {
+                    return type;
+                }
+                final int reason = Signals.reason(payload);
+                if (ExitReasons.NORMAL != reason && dyingReason < 0)
+                {
+                    linkKills++;
+                    dyingReason = reason;
+                    cell.status(STATUS_DYING);
+                }
+                return CONSUMED;
+            case Signals.MONITOR_REQUEST:
+                monitors.add(cell.slot(), sender, payload, Monitors.KIND_MONITOR);
+                return CONSUMED;
+            case Signals.LINK_REQUEST:
+                if (!monitors.isLinked(cell.slot(), sender))
+                {
+                    monitors.add(cell.slot(), sender, 0, Monitors.KIND_LINK);
+                }
+                return CONSUMED;
+            default:
+                return onCallOrReply(cell, sender, type);
+        }
+    }
+
+    private int onCallOrReply(final CellFlyweight cell, final long sender, final int type)
+    {
+        final int kind = type & Signals.KIND_MASK;
+        final int id = Signals.callId(type);
+        if (Signals.CALL_KIND == kind)
+        {
+            callId = id;
+            callSlot = cell.slot();
+            callTick = tick;
+            caller = sender;
+            return type & Signals.MAX_CALL_TYPE;
+        }
+        if (Signals.REPLY_KIND == kind && timers.completeCall(cell.handle(), id))
+        {
+            callId = id;
+            callSlot = cell.slot();
+            callTick = tick;
+            return type & Signals.MAX_CALL_TYPE;
+        }
+        // A reply after the call timed out, or a type no engine message has.
+        deadLetter(Signals.REPLY_KIND == kind ? DeadLetters.LATE_REPLY : DeadLetters.STALE_HANDLE, cell.handle(), sender,
+            type, 0);
+        return CONSUMED;
+    }
+
+    /**
+     * Sends the messages of the timers due by {@code now} (a tick, or nanoseconds when free-running).
+     */
+    private int fireTimers(final long now)
+    {
+        final int fired = timers.expire(now);
+        if (fired > 0)
+        {
+            final MessageQueue queue = timers.fired();
+            for (int i = 0; i < fired; i++)
+            {
+                signal(queue.target(i), queue.sender(i), queue.type(i), queue.payload(i));
+            }
+        }
+        return fired;
+    }
+
+    /**
+     * A reference unique per cell: the tick (plus one, so never 0) and a count of the references the cell took in this
+     * tick, with the low 8 bits left free for a reason. The same in every run with the same seed.
+     */
+    private long nextRef()
+    {
+        return ((tick + 1) << 16) | ((long)(nextSeq() & 0xFF) << 8);
+    }
+
+    private int nextSeq()
+    {
+        final int slot = cell.slot();
+        if (refSlot != slot || refTick != tick)
+        {
+            refSlot = slot;
+            refTick = tick;
+            refSeq = 0;
+        }
+        return refSeq++;
+    }
+
+    private void checkTarget(final String operation, final long target)
+    {
+        if (Handle.NULL_HANDLE == target || Handle.slot(target) < 0)
+        {
+            throw new IllegalArgumentException(operation + ": not a cell's handle: " + Handle.toString(target));
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public long monitor(final long target)
+    {
+        checkTarget("monitor", target);
+        final long ref = nextRef();
+        sendRecord(target, Signals.MONITOR_REQUEST, ref);
+        return ref;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void link(final long target)
+    {
+        checkTarget("link", target);
+        final long self = cell.handle();
+        if (target == self)
+        {
+            return;
+        }
+        if (!monitors.isLinked(cell.slot(), target))
+        {
+            monitors.add(cell.slot(), target, 0, Monitors.KIND_LINK);
+        }
+        sendRecord(target, Signals.LINK_REQUEST, 0);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public long sendAfter(final long target, final long delay, final int type, final long payload)
+    {
+        checkTarget("sendAfter", target);
+        if (type < 0)
+        {
+            throw new IllegalArgumentException("sendAfter: message types < 0 are the engine's: type=" + type);
+        }
+        if (delay < (freeRunning ? 0 : 1))
+        {
+            throw new IllegalArgumentException("sendAfter: delay must be >= " + (freeRunning ? "0 ns" : "1 tick") +
+                ": delay=" + delay);
+        }
+        final long id = Timers.timerId(cell.slot(), tick, nextSeq());
+        final long deadline = freeRunning ? System.nanoTime() + delay : tick + delay - 1;
+        timers.schedule(id, deadline, target, cell.handle(), type, payload, Timers.KIND_MESSAGE);
+        return id;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public boolean cancelTimer(final long timerId)
+    {
+        if (!timers.cancel(timerId))
+        {
+            return false;
+        }
+        deadLetter(DeadLetters.CANCELLED_TIMER, timers.cancelledTarget(), timers.cancelledSender(),
+            timers.cancelledType(), timers.cancelledPayload());
+        return true;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public int call(final long target, final int type, final long payload, final long timeout)
+    {
+        checkTarget("call", target);
+        if (type < 0 || type > Signals.MAX_CALL_TYPE)
+        {
+            throw new IllegalArgumentException("call: type must be in 0.." + Signals.MAX_CALL_TYPE + ": type=" + type);
+        }
+        if (timeout < 1)
+        {
+            throw new IllegalArgumentException("call: timeout must be >= 1: timeout=" + timeout);
+        }
+        final long self = cell.handle();
+        int id = (int)((tick * 7 + nextSeq()) & Signals.CALL_ID_MASK);
+        for (int probes = 0; timers.isCallPending(self, id); probes++)
+        {
+            if (probes > Signals.CALL_ID_MASK)
+            {
+                throw new IllegalStateException("call: " + (Signals.CALL_ID_MASK + 1) + " calls outstanding already");
+            }
+            id = (id + 1) & Signals.CALL_ID_MASK;
+        }
+        final long timerId = Timers.timerId(cell.slot(), tick, nextSeq());
+        final long deadline = freeRunning ? System.nanoTime() + timeout : tick + timeout - 1;
+        timers.schedule(timerId, deadline, self, self, Signals.TIMEOUT, id, Timers.KIND_CALL_TIMEOUT);
+        timers.addCall(self, id, timerId);
+        sendRecord(target, Signals.call(id, type), payload);
+        return id;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public int callId()
+    {
+        return callSlot == cell.slot() && callTick == tick ? callId : NO_CALL;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void reply(final int type, final long payload)
+    {
+        final int id = callId();
+        if (NO_CALL == id)
+        {
+            throw new IllegalStateException("reply: the message being handled is not a call");
+        }
+        reply(caller, id, type, payload);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void reply(final long caller, final int callId, final int type, final long payload)
+    {
+        checkTarget("reply", caller);
+        if (type < 0 || type > Signals.MAX_CALL_TYPE)
+        {
+            throw new IllegalArgumentException("reply: type must be in 0.." + Signals.MAX_CALL_TYPE + ": type=" + type);
+        }
+        if (callId < 0 || callId > Signals.CALL_ID_MASK)
+        {
+            throw new IllegalArgumentException("reply: not a call id: " + callId);
+        }
+        sendRecord(caller, Signals.reply(callId, type), payload);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void trapExits(final boolean trap)
+    {
+        final byte flags = cell.flags();
+        cell.flags((byte)(trap ? flags | Monitors.FLAG_TRAP_EXITS : flags & ~Monitors.FLAG_TRAP_EXITS));
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
     // Free-running mode.
     // ---------------------------------------------------------------------------------------------------------------
 
@@ -1066,7 +1790,15 @@ final class Slice extends SliceRhsPadding implements CellContext
         inTick = true;
         try
         {
-            int work = 0;
+            int work = groups.pendingChanges() + fireTimers(System.nanoTime());
+            groups.applyPending();
+            final MessageQueue externalBroadcasts = this.externalBroadcasts;
+            if (externalBroadcasts.count() > 0)
+            {
+                work += externalBroadcasts.count();
+                deliverBroadcasts(externalBroadcasts);
+                externalBroadcasts.clear();
+            }
             final MessageQueue external = this.external;
             if (external.count() > 0)
             {
@@ -1127,18 +1859,25 @@ final class Slice extends SliceRhsPadding implements CellContext
     private void deliverNow(final long target, final long sender, final int type, final long payload)
     {
         final int slot = Handle.slot(target);
+        if (slot < 0)
+        {
+            final MessageQueue record = freeBroadcast;
+            record.clear();
+            record.append(~slot, sender, type, payload);
+            deliverBroadcasts(record);
+            return;
+        }
         if (!arena.exists(slot))
         {
-            deadLetters++;
+            undeliverable(target, sender, type, payload);
             return;
         }
         final CellFlyweight cell = arena.wrap(this.cell, slot);
         if (STATUS_ALIVE != cell.status() || cell.generation() != Handle.generation(target))
         {
-            deadLetters++;
+            undeliverable(target, sender, type, payload);
             return;
         }
-        delivered++;
         try
         {
             final short id = cell.behaviourId();
@@ -1146,9 +1885,20 @@ final class Slice extends SliceRhsPadding implements CellContext
             {
                 dyingReason = ExitReasons.CORRUPT;
             }
+            else if (type >= 0)
+            {
+                delivered++;
+                callId = NO_CALL;
+                behaviours[id].onMessage(cell, this, sender, type, payload);
+            }
             else
             {
-                behaviours[id].onMessage(cell, this, sender, type, payload);
+                final int delivering = onEngineMessage(cell, sender, type, payload);
+                if (CONSUMED != delivering)
+                {
+                    delivered++;
+                    behaviours[id].onMessage(cell, this, sender, delivering, payload);
+                }
             }
         }
         catch (final Throwable t)
@@ -1240,10 +1990,23 @@ final class Slice extends SliceRhsPadding implements CellContext
      */
     public int send(final long target, final int type, final long payload)
     {
+        if (type < 0)
+        {
+            throw new IllegalArgumentException("send: message types < 0 are the engine's (see Signals): type=" + type);
+        }
+        return sendRecord(target, type, payload);
+    }
+
+    /**
+     * Sends a record from the cell being visited, in slot order with its other messages: user messages and the
+     * engine's requests (monitor, link, call, reply).
+     */
+    private int sendRecord(final long target, final int type, final long payload)
+    {
         final int slot = Handle.slot(target);
         if (Handle.NULL_HANDLE == target || slot < 0)
         {
-            deadLetters++;
+            deadLetter(DeadLetters.STALE_HANDLE, target, cell.handle(), type, payload);
             return DEAD_LETTER;
         }
         final int owner = owner(slot, chunkShift, workerCount);
@@ -1339,6 +2102,71 @@ final class Slice extends SliceRhsPadding implements CellContext
         {
             dyingReason = reason;
             cell.status(STATUS_DYING);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void join(final int group)
+    {
+        groups.checkGroup("join", group);
+        groups.buffer(cell.handle(), group, true);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void leave(final int group)
+    {
+        groups.checkGroup("leave", group);
+        groups.buffer(cell.handle(), group, false);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void broadcast(final int group, final int type, final long payload)
+    {
+        groups.checkGroup("broadcast", group);
+        if (type < 0)
+        {
+            throw new IllegalArgumentException("broadcast: message types < 0 are the engine's: type=" + type);
+        }
+        groups.broadcastsSent++;
+        final long sender = cell.handle();
+        if (!freeRunning)
+        {
+            final int family = cell.slot() >>> familyBitShift;
+            final MessageQueue[] sending = broadcastSending;
+            for (int w = 0; w < workerCount; w++)
+            {
+                final MessageQueue queue = sending[w];
+                if (family != queue.lastFamily())
+                {
+                    queue.startRun(family);
+                }
+                queue.append(group, sender, type, payload);
+            }
+            return;
+        }
+        final long target = broadcastTarget(group);
+        for (int w = 0; w < workerCount; w++)
+        {
+            if (w == id)
+            {
+                local.append(target, sender, type, payload);
+                continue;
+            }
+            final UnsafeBuffer record = this.record;
+            record.putLong(MessageQueue.TARGET_OFFSET, target);
+            record.putLong(MessageQueue.SENDER_OFFSET, sender);
+            record.putLong(MessageQueue.PAYLOAD_OFFSET, payload);
+            record.putInt(MessageQueue.TYPE_OFFSET, type);
+            if (Channel.SPILLED == channelsOut[w].offer(record))
+            {
+                spilled++;
+            }
         }
     }
 

@@ -11,7 +11,9 @@ import java.util.Map;
  * @param updates        tick steps run (cell-updates).
  * @param sent           messages accepted for delivery.
  * @param delivered      messages handed to a live cell.
- * @param deadLetters    messages whose target was dead, stale or null, and messages left to a cell that died.
+ * @param deadLetters    messages whose target was dead, stale or null, messages left to a cell that died,
+ *                       broadcasts a dying member missed, cancelled timers' messages and replies after a timeout
+ *                       (see {@link DeadLetters} for the optional log).
  * @param pending        messages sent and not yet delivered (they arrive in the next tick).
  * @param deaths         cells that died, all reasons.
  * @param deathsByReason deaths per exit reason name, only reasons with deaths, in code order.

@@ -25,16 +25,17 @@ import java.util.concurrent.Callable;
     description = {
         "Runs workloads and prints one JSON line per workload on stdout (progress on stderr).",
         "Each figure is the median of the measured rounds, after the warm-up rounds; set-up is not timed.",
-        "Workloads in this build: W1 (spawn), W2 (ring), W3 (tick), W5 (apoptosis), W5x (escalation), W7 (latency)."
+        "Workloads in this build: W1 (spawn), W2 (ring), W3 (tick), W4 (broadcast), W5 (apoptosis), W5x (escalation),",
+        "W7 (latency)."
     })
 public final class BenchCommand implements Callable<Integer>
 {
-    static final List<String> WORKLOADS = List.of(W1Spawn.ID, W2Ring.ID, W3Tick.ID, W5Apoptosis.ID, W5xEscalation.ID, W7Latency.ID);
+    static final List<String> WORKLOADS = List.of(W1Spawn.ID, W2Ring.ID, W3Tick.ID, W4Broadcast.ID, W5Apoptosis.ID, W5xEscalation.ID, W7Latency.ID);
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "WORKLOAD", arity = "1..*", description = "W1, W2, W3, W5, W5x, W7, or all")
+    @Parameters(paramLabel = "WORKLOAD", arity = "1..*", description = "W1, W2, W3, W4, W5, W5x, W7, or all")
     List<String> workloads;
 
     @Option(names = "--cells", paramLabel = "N", description = "cells (default: ${DEFAULT-VALUE})")
@@ -52,6 +53,14 @@ public final class BenchCommand implements Callable<Integer>
     @Option(names = "--fraction", paramLabel = "F",
         description = "W5: fraction of the cells that die at once (default: ${DEFAULT-VALUE})")
     double fraction = 1.0;
+
+    @Option(names = "--broadcasts", paramLabel = "R",
+        description = "W4: broadcasts per round (default: ${DEFAULT-VALUE})")
+    int broadcasts = 100;
+
+    @Option(names = "--churn", paramLabel = "C",
+        description = "W4: churn steps per round, each moving every member to another group (default: ${DEFAULT-VALUE})")
+    int churn = 10;
 
     @Option(names = "--pairs", paramLabel = "P", description = "W7: ping-pong pairs (default: ${DEFAULT-VALUE})")
     long pairs = 1_000;
@@ -89,6 +98,8 @@ public final class BenchCommand implements Callable<Integer>
         Cli.range(spec, "--tokens", tokens, 1, Integer.MAX_VALUE);
         Cli.range(spec, "--hops", hops, tokens, Long.MAX_VALUE);
         Cli.range(spec, "--pairs", pairs, 1, Integer.MAX_VALUE / 2);
+        Cli.range(spec, "--broadcasts", broadcasts, 1, 1_000_000);
+        Cli.range(spec, "--churn", churn, 0, 1_000_000);
         if (!(fraction > 0.0 && fraction <= 1.0))
         {
             throw new CommandLine.ParameterException(spec.commandLine(),
@@ -106,7 +117,7 @@ public final class BenchCommand implements Callable<Integer>
 
         final PrintWriter stdout = spec.commandLine().getOut();
         final BenchParams params = new BenchParams((int)cells, rounds, warmup, seed, ticks, (int)tokens, hops,
-            placement, fraction, (int)pairs, millis, workerOptions, out, spec.commandLine().getErr());
+            placement, fraction, (int)pairs, millis, broadcasts, churn, workerOptions, out, spec.commandLine().getErr());
         for (final String workload : selected)
         {
             final String line;
@@ -117,6 +128,9 @@ public final class BenchCommand implements Callable<Integer>
                     break;
                 case W2Ring.ID:
                     line = W2Ring.run(params);
+                    break;
+                case W4Broadcast.ID:
+                    line = W4Broadcast.run(params);
                     break;
                 case W5Apoptosis.ID:
                     line = W5Apoptosis.run(params);

@@ -22,9 +22,9 @@ class KaryonCommandTest
     {
         return Stream.of(
             arguments("bench W9", "W9",
-                "karyon bench: unknown workload 'W9': this build has W1, W2, W3, W5, W5x, W7 or all"),
+                "karyon bench: unknown workload 'W9': this build has W1, W2, W3, W4, W5, W5x, W7 or all"),
             arguments("bench W3 w8", "w8",
-                "karyon bench: unknown workload 'w8': this build has W1, W2, W3, W5, W5x, W7 or all"),
+                "karyon bench: unknown workload 'w8': this build has W1, W2, W3, W4, W5, W5x, W7 or all"),
             arguments("bench", "WORKLOAD",
                 "karyon bench: Missing required parameter: 'WORKLOAD'"),
             arguments("bench W1 --cells -1", "-1",
@@ -37,6 +37,10 @@ class KaryonCommandTest
                 "karyon bench: Invalid value for option '--ticks': must be in 1..2147483647, was '0'"),
             arguments("bench W3 --workers 300", "300",
                 "karyon bench: Invalid value for option '--workers': must be in 0..256, was '300'"),
+            arguments("bench W4 --broadcasts 0", "0",
+                "karyon bench: Invalid value for option '--broadcasts': must be in 1..1000000, was '0'"),
+            arguments("bench W4 --churn -2", "-2",
+                "karyon bench: Invalid value for option '--churn': must be in 0..1000000, was '-2'"),
             arguments("bench W2 --tokens 0", "0",
                 "karyon bench: Invalid value for option '--tokens': must be in 1..2147483647, was '0'"),
             arguments("bench W2 --placement sideways", "sideways",

@@ -67,6 +67,31 @@ class WorkloadTest
 
     @Test
     @Timeout(60)
+    void shouldRunW4AndCountEveryMemberOncePerBroadcast(@TempDir final Path dir) throws IOException
+    {
+        final CommandRun run = CommandRun.karyon(
+            "bench", "W4", "--cells", "5000", "--workers", "2", "--broadcasts", "20", "--churn", "3", "--rounds", "3",
+            "--warmup", "0", "--idle", "backoff", "--out", dir.toString());
+
+        assertEquals(Cli.EXIT_OK, run.exitCode(), run.err());
+        final String json = run.out().strip();
+        assertEquals("W4", stringField(json, "workload"));
+        assertEquals("5000", field(json, "cells"));
+        assertEquals("2", field(json, "workers"));
+        assertEquals("20", field(json, "rounds"));
+        assertTrue(numberField(json, "deliveries_per_s") > 0 && numberField(json, "churn_per_s") > 0, json);
+        final double p50 = numberField(json, "p50_us");
+        final double p99 = numberField(json, "p99_us");
+        final double max = numberField(json, "max_us");
+        assertTrue(0 < p50 && p50 <= p99 && p99 <= max, json);
+        final Path hgrm = dir.resolve("W4.hgrm");
+        assertEquals(hgrm.toString(), stringField(json, "hgrm"));
+        assertTrue(Files.readString(hgrm).contains("Percentile"), hgrm + " has no percentile table");
+        assertEquals(3, run.err().lines().filter((line) -> line.startsWith("W4 measured round")).count(), run.err());
+    }
+
+    @Test
+    @Timeout(60)
     void shouldRestartEveryDeadCellInW5AndHaveAllAnswer(@TempDir final Path dir)
     {
         final CommandRun run = CommandRun.karyon(

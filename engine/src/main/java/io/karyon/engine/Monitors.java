@@ -1,0 +1,222 @@
+package io.karyon.engine;
+
+import org.agrona.BufferUtil;
+import org.agrona.collections.Int2IntHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
+
+import static org.agrona.BitUtil.SIZE_OF_INT;
+import static org.agrona.BitUtil.SIZE_OF_LONG;
+
+/**
+ * The monitors and links on the cells one worker owns, kept beside them: for each watched slot, a chain of records in
+ * an off-heap pool (no Java object per monitor), found through a primitive map from slot to the chain's head.
+ * <pre>
+ *   record: watcher handle (8) | monitor reference (8) | next record (4) | kind (4) | 8 reserved
+ * </pre>
+ * A monitor is stored when the watched cell receives the request; a link is stored twice, one record on each side
+ * (the linking cell's own at once, the partner's when it receives the request). When a watched cell dies its chain is
+ * read (each watcher is told: DOWN for a monitor, EXIT for a link) and freed.
+ * <p>
+ * <b>Note:</b> not threadsafe; owned by one worker.
+ */
+final class Monitors
+{
+    /**
+     * Header flag of a cell that traps exits: a linked cell's death reaches it as a {@link Signals#EXIT} message
+     * instead of killing it.
+     */
+    static final byte FLAG_TRAP_EXITS = 0x01;
+    static final int KIND_MONITOR = 1;
+    static final int KIND_LINK = 2;
+    static final int NULL_RECORD = -1;
+    private static final int WATCHER_OFFSET = 0;
+    private static final int REF_OFFSET = WATCHER_OFFSET + SIZE_OF_LONG;
+    private static final int NEXT_OFFSET = REF_OFFSET + SIZE_OF_LONG;
+    private static final int KIND_OFFSET = NEXT_OFFSET + SIZE_OF_INT;
+    private static final int RECORD_SHIFT = 5;
+    private static final int RECORD_LENGTH = 1 << RECORD_SHIFT;
+
+    private final Int2IntHashMap heads = new Int2IntHashMap(NULL_RECORD);
+    private final UnsafeBuffer records = new UnsafeBuffer(0, 0);
+    private ByteBuffer memory;
+    private int highWater;
+    private int freeHead = NULL_RECORD;
+    private int size;
+
+    Monitors()
+    {
+        memory = ByteBuffer.allocateDirect(64 * RECORD_LENGTH);
+        records.wrap(memory);
+    }
+
+    boolean isEmpty()
+    {
+        return 0 == size;
+    }
+
+    int size()
+    {
+        return size;
+    }
+
+    /**
+     * First record of a slot's chain, or {@link #NULL_RECORD}.
+     */
+    int head(final int slot)
+    {
+        return 0 == size ? NULL_RECORD : heads.get(slot);
+    }
+
+    int next(final int record)
+    {
+        return records.getInt((record << RECORD_SHIFT) + NEXT_OFFSET);
+    }
+
+    long watcher(final int record)
+    {
+        return records.getLong((record << RECORD_SHIFT) + WATCHER_OFFSET);
+    }
+
+    long ref(final int record)
+    {
+        return records.getLong((record << RECORD_SHIFT) + REF_OFFSET);
+    }
+
+    int kind(final int record)
+    {
+        return records.getInt((record << RECORD_SHIFT) + KIND_OFFSET);
+    }
+
+    /**
+     * Adds a record at the end of a slot's chain, so that watchers are told in the order they asked.
+     */
+    void add(final int slot, final long watcher, final long ref, final int kind)
+    {
+        final int record = allocate();
+        final int offset = record << RECORD_SHIFT;
+        records.putLong(offset + WATCHER_OFFSET, watcher);
+        records.putLong(offset + REF_OFFSET, ref);
+        records.putInt(offset + NEXT_OFFSET, NULL_RECORD);
+        records.putInt(offset + KIND_OFFSET, kind);
+        final int head = heads.get(slot);
+        if (NULL_RECORD == head)
+        {
+            heads.put(slot, record);
+        }
+        else
+        {
+            int last = head;
+            for (int r = next(last); NULL_RECORD != r; r = next(r))
+            {
+                last = r;
+            }
+            records.putInt((last << RECORD_SHIFT) + NEXT_OFFSET, record);
+        }
+        size++;
+    }
+
+    /**
+     * Whether a slot holds a link to a partner.
+     */
+    boolean isLinked(final int slot, final long partner)
+    {
+        for (int r = head(slot); NULL_RECORD != r; r = next(r))
+        {
+            if (KIND_LINK == kind(r) && watcher(r) == partner)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Removes a slot's link to a partner (the partner died, or the link was refused).
+     *
+     * @return true if there was one.
+     */
+    boolean removeLink(final int slot, final long partner)
+    {
+        int previous = NULL_RECORD;
+        for (int r = head(slot); NULL_RECORD != r; r = next(r))
+        {
+            if (KIND_LINK == kind(r) && watcher(r) == partner)
+            {
+                if (NULL_RECORD == previous)
+                {
+                    final int next = next(r);
+                    if (NULL_RECORD == next)
+                    {
+                        heads.remove(slot);
+                    }
+                    else
+                    {
+                        heads.put(slot, next);
+                    }
+                }
+                else
+                {
+                    records.putInt((previous << RECORD_SHIFT) + NEXT_OFFSET, next(r));
+                }
+                free(r);
+                return true;
+            }
+            previous = r;
+        }
+        return false;
+    }
+
+    /**
+     * Frees a slot's whole chain, once its watchers have been told.
+     */
+    void removeAll(final int slot)
+    {
+        int r = heads.remove(slot);
+        while (NULL_RECORD != r)
+        {
+            final int next = next(r);
+            free(r);
+            r = next;
+        }
+    }
+
+    private int allocate()
+    {
+        if (NULL_RECORD != freeHead)
+        {
+            final int record = freeHead;
+            freeHead = next(record);
+            return record;
+        }
+        final int record = highWater++;
+        if ((highWater << RECORD_SHIFT) > records.capacity())
+        {
+            if (records.capacity() > (1 << 29))
+            {
+                throw new KaryonException(KaryonException.Category.FATAL,
+                    "a worker's monitor table would pass " + (1 << 30) + " bytes", null);
+            }
+            final ByteBuffer grown = ByteBuffer.allocateDirect(records.capacity() * 2);
+            records.getBytes(0, grown, 0, records.capacity());
+            BufferUtil.free(memory);
+            memory = grown;
+            records.wrap(grown);
+        }
+        return record;
+    }
+
+    private void free(final int record)
+    {
+        records.putInt((record << RECORD_SHIFT) + NEXT_OFFSET, freeHead);
+        freeHead = record;
+        size--;
+    }
+
+    void close()
+    {
+        BufferUtil.free(memory);
+        records.wrap(0, 0);
+    }
+}

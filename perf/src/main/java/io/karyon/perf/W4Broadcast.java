@@ -1,0 +1,256 @@
+package io.karyon.perf;
+
+import io.karyon.engine.Behaviour;
+import io.karyon.engine.CellContext;
+import io.karyon.engine.Genotype;
+import io.karyon.engine.Organism;
+import io.karyon.engine.SignalStats;
+import io.karyon.engine.cell.CellFlyweight;
+import io.karyon.engine.cell.CellLayout;
+import io.karyon.engine.cell.Handle;
+import io.karyon.engine.cli.Json;
+import org.HdrHistogram.Histogram;
+
+import java.util.Locale;
+
+/**
+ * W4, broadcast: N cells (64 bytes of state each) are members of one group; one cell (not a member) broadcasts a
+ * signal to the group, and the broadcast is done when every member has handled it by incrementing a counter in its
+ * own state; R broadcasts per round. The fan-out time of a broadcast is the wall time of the two ticks it takes,
+ * measured by the driver: the broadcaster's tick (it handles the driver's trigger and broadcasts) and the delivering
+ * tick (every member handles the signal). Headline figures: fan-out time p50/p99/max and member-deliveries per second.
+ * <p>
+ * Each round then measures membership churn: C broadcasts each ask every member to leave the group it is in and join
+ * the other one of two groups, so a churn step is 2N membership changes; its rate is the changes over the wall time of
+ * the three ticks from the trigger to the changes being applied (delivery included).
+ * <p>
+ * The check: after every round each member's counter equals the broadcasts sent so far (every member counted exactly
+ * once per broadcast), the engine's member-delivery counter grew by N per broadcast with no dead letters, and after
+ * the churn every member is back in the first group and none in the second.
+ */
+final class W4Broadcast
+{
+    static final String ID = "W4";
+    static final CellLayout LAYOUT = CellLayout.builder().longField("count").array("rest", long.class, 7).build();
+    private static final int COUNT = LAYOUT.offset("count");
+    private static final int FIRE = 1;
+    private static final int SIGNAL = 2;
+    private static final int FIRE_CHURN = 3;
+    private static final int CHURN = 4;
+    private static final long HIGHEST_NS = 60_000_000_000L;
+
+    /**
+     * A member: counts signals; on a churn signal, moves from the group it is in to the other.
+     */
+    static final class Member implements Behaviour
+    {
+        private final int first;
+        private final int second;
+
+        Member(final int first, final int second)
+        {
+            this.first = first;
+            this.second = second;
+        }
+
+        public void onTick(final CellFlyweight cell, final CellContext context)
+        {
+        }
+
+        public void onMessage(
+            final CellFlyweight cell, final CellContext context, final long sender, final int type, final long payload)
+        {
+            if (SIGNAL == type)
+            {
+                cell.putLong(COUNT, cell.getLong(COUNT) + 1);
+            }
+            else if (CHURN == type)
+            {
+                context.leave(0 == payload ? first : second);
+                context.join(0 == payload ? second : first);
+            }
+        }
+
+        public boolean hasTick()
+        {
+            return false;
+        }
+    }
+
+    /**
+     * The broadcaster: on the driver's trigger, broadcasts to the group the payload names.
+     */
+    static final class Broadcaster implements Behaviour
+    {
+        private final int first;
+        private final int second;
+
+        Broadcaster(final int first, final int second)
+        {
+            this.first = first;
+            this.second = second;
+        }
+
+        public void onTick(final CellFlyweight cell, final CellContext context)
+        {
+        }
+
+        public void onMessage(
+            final CellFlyweight cell, final CellContext context, final long sender, final int type, final long payload)
+        {
+            if (FIRE == type)
+            {
+                context.broadcast(first, SIGNAL, payload);
+            }
+            else if (FIRE_CHURN == type)
+            {
+                context.broadcast(0 == payload ? first : second, CHURN, payload);
+            }
+        }
+
+        public boolean hasTick()
+        {
+            return false;
+        }
+    }
+
+    private W4Broadcast()
+    {
+    }
+
+    static String run(final BenchParams params)
+    {
+        final int n = params.cells();
+        final int broadcasts = params.broadcasts();
+        final int churns = params.churn();
+        final double[] seconds = new double[params.rounds()];
+        final double[] deliveriesPerS = new double[params.rounds()];
+        final double[] p50 = new double[params.rounds()];
+        final double[] p99 = new double[params.rounds()];
+        final double[] max = new double[params.rounds()];
+        final double[] churnPerS = new double[params.rounds()];
+        final Histogram all = new Histogram(1, HIGHEST_NS, 3);
+        final Histogram round = new Histogram(1, HIGHEST_NS, 3);
+        final long[] members = new long[n];
+        final int workers;
+        try (Organism organism = Organism.launch(params.context()))
+        {
+            workers = organism.workerCount();
+            final int first = organism.group("w4-first");
+            final int second = organism.group("w4-second");
+            organism.registerBehaviour("member", new Member(first, second));
+            organism.registerBehaviour("broadcaster", new Broadcaster(first, second));
+            final Genotype member = organism.genotype("member", LAYOUT, "member");
+            final Genotype broadcasterGenotype = organism.genotype("broadcaster", LAYOUT, "broadcaster");
+            final long broadcaster = organism.spawn(broadcasterGenotype);
+            for (int i = 0; i < n; i++)
+            {
+                members[i] = organism.spawn(member);
+                organism.join(members[i], first);
+            }
+
+            long sentSoFar = 0;
+            for (int r = -params.warmup(); r < params.rounds(); r++)
+            {
+                round.reset();
+                final SignalStats before = organism.signalStats();
+                final long deadLettersBefore = organism.stats().deadLetters();
+                long totalNs = 0;
+                for (int b = 0; b < broadcasts; b++)
+                {
+                    organism.send(broadcaster, FIRE, b);
+                    final long startNs = System.nanoTime();
+                    organism.run(2);
+                    final long ns = System.nanoTime() - startNs;
+                    totalNs += ns;
+                    round.recordValue(Math.min(ns, HIGHEST_NS));
+                }
+                sentSoFar += broadcasts;
+                final SignalStats after = organism.signalStats();
+                check(organism, members, sentSoFar, after.memberDeliveries() - before.memberDeliveries(),
+                    (long)n * broadcasts, organism.stats().deadLetters() - deadLettersBefore);
+
+                final long changesBefore = after.membershipChanges();
+                long churnNs = 0;
+                for (int c = 0; c < churns; c++)
+                {
+                    organism.send(broadcaster, FIRE_CHURN, c & 1);
+                    final long startNs = System.nanoTime();
+                    organism.run(3);
+                    churnNs += System.nanoTime() - startNs;
+                }
+                final long changes = organism.signalStats().membershipChanges() - changesBefore;
+                if (0 != (churns & 1))
+                {
+                    organism.send(broadcaster, FIRE_CHURN, 1);
+                    organism.run(3);
+                }
+                checkChurn(organism, first, second, n, changes, 2L * n * churns);
+
+                final double roundSeconds = totalNs / 1e9;
+                final double rate = (double)n * broadcasts / roundSeconds;
+                final double churnRate = 0 == churns ? 0.0 : changes / (churnNs / 1e9);
+                params.progress(String.format(Locale.ROOT,
+                    "W4 %s round: %,d members x %,d broadcasts on %d worker(s), %.1fM deliveries/s, fan-out p50 %.0f " +
+                    "us, max %.0f us; churn %.1fM changes/s", r < 0 ? "warm-up" : "measured", n, broadcasts, workers,
+                    rate / 1e6, round.getValueAtPercentile(50) / 1e3, round.getMaxValue() / 1e3, churnRate / 1e6));
+                if (r >= 0)
+                {
+                    all.add(round);
+                    seconds[r] = roundSeconds;
+                    deliveriesPerS[r] = rate;
+                    p50[r] = round.getValueAtPercentile(50) / 1e3;
+                    p99[r] = round.getValueAtPercentile(99) / 1e3;
+                    max[r] = round.getMaxValue() / 1e3;
+                    churnPerS[r] = churnRate;
+                }
+            }
+        }
+        final java.nio.file.Path hgrm = W3Tick.writeHistogram(params.out(), ID, all);
+        return new Json()
+            .field("workload", ID)
+            .field("engine", "karyon")
+            .field("cells", n)
+            .field("workers", workers)
+            .field("rounds", broadcasts)
+            .field("measured_rounds", params.rounds())
+            .field("seconds", Rounds.median(seconds))
+            .field("deliveries_per_s", Rounds.median(deliveriesPerS))
+            .field("p50_us", Rounds.median(p50))
+            .field("p99_us", Rounds.median(p99))
+            .field("max_us", Rounds.median(max))
+            .field("churn_per_s", Rounds.median(churnPerS))
+            .field("hgrm", hgrm.toString())
+            .toString();
+    }
+
+    private static void check(final Organism organism, final long[] members, final long expected,
+        final long deliveries, final long expectedDeliveries, final long deadLetters)
+    {
+        if (deliveries != expectedDeliveries || 0 != deadLetters)
+        {
+            throw new WorkloadCheckException(ID, deliveries + " member deliveries and " + deadLetters +
+                " dead letters in a round, expected " + expectedDeliveries + " and 0");
+        }
+        for (final long member : members)
+        {
+            final long count = organism.cell(member).getLong(COUNT);
+            if (count != expected)
+            {
+                throw new WorkloadCheckException(ID, "member " + Handle.toString(member) + " handled " + count +
+                    " broadcasts, expected " + expected);
+            }
+        }
+    }
+
+    private static void checkChurn(final Organism organism, final int first, final int second, final int n,
+        final long changes, final long expectedChanges)
+    {
+        if (changes != expectedChanges || organism.groupSize(first) != n || 0 != organism.groupSize(second))
+        {
+            throw new WorkloadCheckException(ID, "churn made " + changes + " membership changes, expected " +
+                expectedChanges + "; groups hold " + organism.groupSize(first) + " and " +
+                organism.groupSize(second) + " members, expected " + n + " and 0");
+        }
+    }
+}
