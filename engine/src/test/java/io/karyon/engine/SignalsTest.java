@@ -252,6 +252,23 @@ class SignalsTest
     }
 
     @Test
+    void shouldSendDownWithShutdownWhenASupervisorTerminatesASibling()
+    {
+        final int supervisor = organism.supervisor(RestartStrategy.ONE_FOR_ALL, 10, 100);
+        final long failing = organism.spawn(genotype, supervisor, RestartType.PERMANENT);
+        final long sibling = organism.spawn(genotype, supervisor, RestartType.PERMANENT);
+        final long watcher = organism.spawn(genotype);
+        organism.send(watcher, MONITOR, sibling);
+        organism.run(2);
+        organism.send(failing, 999, 0);  // throws: one_for_all terminates the sibling
+        organism.run(2);
+        assertFalse(organism.isAlive(sibling));
+        assertEquals(1, get(watcher, DOWNS));
+        assertEquals(ExitReasons.SHUTDOWN, get(watcher, DOWN_REASON));
+        assertEquals(sibling, get(watcher, DOWN_SENDER));
+    }
+
+    @Test
     void shouldKillTheLinkedPartnerWithTheSameReasonButNotOnANormalExit()
     {
         final int starved = organism.exitReason("starved");
