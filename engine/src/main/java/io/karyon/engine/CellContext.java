@@ -128,6 +128,25 @@ public interface CellContext
     void link(long target);
 
     /**
+     * Stops watching a cell: no DOWN for this reference once the request has reached the watched cell's worker (a DOWN
+     * already on its way, when the cell died first, still arrives).
+     *
+     * @param target handle that was monitored.
+     * @param ref    the reference {@link #monitor(long)} returned.
+     * @throws IllegalArgumentException if the handle cannot name a cell.
+     */
+    void demonitor(long target, long ref);
+
+    /**
+     * Removes a link, both ways: from here on neither cell's death affects the other (an exit signal already on its
+     * way is ignored, since the link it was for is gone).
+     *
+     * @param target handle of the partner.
+     * @throws IllegalArgumentException if the handle cannot name a cell.
+     */
+    void unlink(long target);
+
+    /**
      * Whether this cell turns the deaths of linked cells into {@link Signals#EXIT} messages instead of dying with
      * them; a flag in the cell's header, off at spawn and restart.
      *

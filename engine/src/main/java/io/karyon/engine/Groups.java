@@ -3,6 +3,7 @@ package io.karyon.engine;
 import io.karyon.engine.cell.Arena;
 import io.karyon.engine.cell.Handle;
 import org.agrona.collections.IntArrayList;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.Arrays;
 
@@ -151,7 +152,7 @@ final class Groups
     {
         final int slot = Handle.slot(handle);
         final int offset = CHUNK_HEADER_LENGTH + (slot & chunkMask) * slotLength;
-        final org.agrona.concurrent.UnsafeBuffer buffer = arena.chunk(slot >>> chunkShift);
+        final UnsafeBuffer buffer = arena.chunk(slot >>> chunkShift);
         return STATUS_ALIVE == buffer.getByte(offset + STATUS_OFFSET) &&
             buffer.getInt(offset + GENERATION_OFFSET) == Handle.generation(handle);
     }

@@ -133,16 +133,31 @@ final class Monitors
     }
 
     /**
-     * Removes a slot's link to a partner (the partner died, or the link was refused).
+     * Removes a slot's link to a partner (the partner died, the link was refused or undone).
      *
      * @return true if there was one.
      */
     boolean removeLink(final int slot, final long partner)
     {
+        return remove(slot, KIND_LINK, partner, 0);
+    }
+
+    /**
+     * Removes a monitor of a slot by its watcher and reference.
+     *
+     * @return true if there was one.
+     */
+    boolean removeMonitor(final int slot, final long watcher, final long ref)
+    {
+        return remove(slot, KIND_MONITOR, watcher, ref);
+    }
+
+    private boolean remove(final int slot, final int kind, final long watcher, final long ref)
+    {
         int previous = NULL_RECORD;
         for (int r = head(slot); NULL_RECORD != r; r = next(r))
         {
-            if (KIND_LINK == kind(r) && watcher(r) == partner)
+            if (kind == kind(r) && watcher(r) == watcher && ref(r) == ref)
             {
                 if (NULL_RECORD == previous)
                 {

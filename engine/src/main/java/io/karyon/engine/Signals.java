@@ -8,7 +8,7 @@ package io.karyon.engine;
  * in the type and the payload:
  * <pre>
  *   type bit 31 = 1: an engine message; bits 30..28: kind
- *     kind 0: a signal, bits 27..0 its code: DOWN, EXIT, TIMEOUT, and the monitor and link requests
+ *     kind 0: a signal, bits 27..0 its code: DOWN, EXIT, TIMEOUT, and the (de)monitor and (un)link requests
  *     kind 1: a call request, bits 27..16 the call id, bits 15..0 the caller's message type (0..65535)
  *     kind 2: a reply, bits 27..16 the call id, bits 15..0 the reply's message type (0..65535)
  *   DOWN:    sender = the watched cell's handle, payload = monitor reference | exit reason (low 8 bits)
@@ -43,6 +43,8 @@ public final class Signals
 
     static final int MONITOR_REQUEST = 0x8000_0010;
     static final int LINK_REQUEST = 0x8000_0011;
+    static final int UNLINK_REQUEST = 0x8000_0012;
+    static final int DEMONITOR_REQUEST = 0x8000_0013;
     static final int KIND_MASK = 0xF000_0000;
     static final int CALL_KIND = 0x9000_0000;
     static final int REPLY_KIND = 0xA000_0000;

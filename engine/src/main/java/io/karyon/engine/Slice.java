@@ -1533,7 +1533,11 @@ final class Slice extends SliceRhsPadding implements CellContext
                 callId = (int)payload;
                 return type;
             case Signals.EXIT:
-                monitors.removeLink(cell.slot(), sender);
+                if (!monitors.removeLink(cell.slot(), sender))
+                {
+                    // The link was undone before the partner died: its exit signal no longer applies.
+                    return CONSUMED;
+                }
                 if (0 != (cell.flags() & Monitors.FLAG_TRAP_EXITS))
                 {
                     return type;
@@ -1554,6 +1558,12 @@ final class Slice extends SliceRhsPadding implements CellContext
                 {
                     monitors.add(cell.slot(), sender, 0, Monitors.KIND_LINK);
                 }
+                return CONSUMED;
+            case Signals.UNLINK_REQUEST:
+                monitors.removeLink(cell.slot(), sender);
+                return CONSUMED;
+            case Signals.DEMONITOR_REQUEST:
+                monitors.removeMonitor(cell.slot(), sender, payload);
                 return CONSUMED;
             default:
                 return onCallOrReply(cell, sender, type);
@@ -1763,6 +1773,27 @@ final class Slice extends SliceRhsPadding implements CellContext
             throw new IllegalArgumentException("reply: not a call id: " + callId);
         }
         sendRecord(caller, Signals.reply(callId, type), payload);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void demonitor(final long target, final long ref)
+    {
+        checkTarget("demonitor", target);
+        sendRecord(target, Signals.DEMONITOR_REQUEST, ref);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void unlink(final long target)
+    {
+        checkTarget("unlink", target);
+        if (monitors.removeLink(cell.slot(), target))
+        {
+            sendRecord(target, Signals.UNLINK_REQUEST, 0);
+        }
     }
 
     /**

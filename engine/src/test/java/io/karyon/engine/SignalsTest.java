@@ -76,6 +76,8 @@ class SignalsTest
     static final int PONG = 10;
     static final int REPLY_LATER = 11;
     static final int BAD_TIMER = 12;
+    static final int DEMONITOR = 13;
+    static final int UNLINK = 14;
     static final long CALL_TIMEOUT = 3;
 
     /**
@@ -95,6 +97,8 @@ class SignalsTest
             {
                 case MONITOR -> cell.putLong(MONITOR_REF, context.monitor(payload));
                 case LINK -> context.link(payload);
+                case DEMONITOR -> context.demonitor(payload, cell.getLong(MONITOR_REF));
+                case UNLINK -> context.unlink(payload);
                 case TRAP -> context.trapExits(0 != payload);
                 case DIE -> context.die((int)payload);
                 case TIMER -> cell.putLong(TIMER_ID, context.sendAfter(context.self(), payload, TICKED, 0));
@@ -249,6 +253,63 @@ class SignalsTest
         assertEquals(1, get(watcher, DOWNS));
         assertEquals(ExitReasons.EXCEPTION, get(watcher, DOWN_REASON));
         assertEquals(child, get(watcher, DOWN_SENDER));
+    }
+
+    @Test
+    void shouldSendDownWithShutdownWhenASupervisorTerminatesASibling()
+    {
+        final int supervisor = organism.supervisor(RestartStrategy.ONE_FOR_ALL, 10, 100);
+        final long failing = organism.spawn(genotype, supervisor, RestartType.PERMANENT);
+        final long sibling = organism.spawn(genotype, supervisor, RestartType.PERMANENT);
+        final long watcher = organism.spawn(genotype);
+        organism.send(watcher, MONITOR, sibling);
+        organism.run(2);
+        organism.send(failing, 999, 0);  // throws: one_for_all terminates the sibling
+        organism.run(2);
+        assertFalse(organism.isAlive(sibling));
+        assertEquals(1, get(watcher, DOWNS));
+        assertEquals(ExitReasons.SHUTDOWN, get(watcher, DOWN_REASON));
+        assertEquals(sibling, get(watcher, DOWN_SENDER));
+    }
+
+    @Test
+    void shouldNotTellAWatcherThatDemonitoredNorAPartnerThatUnlinked()
+    {
+        final int starved = organism.exitReason("starved");
+        final long watcher = organism.spawn(genotype);
+        final long watched = organism.spawn(genotype);
+        final long partner = organism.spawn(genotype);
+        organism.send(watcher, MONITOR, watched);
+        organism.send(watcher, TRAP, 1);
+        organism.send(watcher, LINK, partner);
+        organism.run(2);
+        assertEquals(3, organism.signalStats().monitors());
+        organism.send(watcher, DEMONITOR, watched);
+        organism.send(watcher, UNLINK, partner);
+        organism.run(2);
+        assertEquals(0, organism.signalStats().monitors(), "every record is gone");
+
+        organism.send(watched, DIE, starved);
+        organism.send(partner, DIE, starved);
+        organism.run(3);
+        assertTrue(organism.isAlive(watcher));
+        assertEquals(0, get(watcher, DOWNS));
+        assertEquals(0, get(watcher, EXITS));
+    }
+
+    @Test
+    void shouldIgnoreAnExitSignalThatCrossedAnUnlink()
+    {
+        final int starved = organism.exitReason("starved");
+        final long a = organism.spawn(genotype);
+        final long b = organism.spawn(genotype);
+        organism.send(a, LINK, b);
+        organism.run(2);
+        organism.send(b, DIE, starved);      // b's EXIT is on its way in the tick a unlinks
+        organism.send(a, UNLINK, b);
+        organism.run(3);
+        assertTrue(organism.isAlive(a));
+        assertEquals(0, organism.signalStats().linkKills());
     }
 
     @Test
@@ -554,6 +615,14 @@ class SignalsTest
             else if (p < 0.073)
             {
                 context.die(ExitReasons.KILLED);
+            }
+            else if (p < 0.076)
+            {
+                context.unlink(other);
+            }
+            else if (p < 0.079)
+            {
+                context.demonitor(other, cell.getLong(MONITOR_REF));
             }
         }
 

@@ -11,6 +11,7 @@ import io.karyon.engine.cell.Handle;
 import io.karyon.engine.cli.Json;
 import org.HdrHistogram.Histogram;
 
+import java.nio.file.Path;
 import java.util.Locale;
 
 /**
@@ -206,7 +207,7 @@ final class W4Broadcast
                 }
             }
         }
-        final java.nio.file.Path hgrm = W3Tick.writeHistogram(params.out(), ID, all);
+        final Path hgrm = W3Tick.writeHistogram(params.out(), ID, all);
         return new Json()
             .field("workload", ID)
             .field("engine", "karyon")

@@ -33,7 +33,7 @@ class BenchmarkSelfCheckTest
         }
         for (final Class<?> benchmark : List.of(FlyweightSlotBenchmark.class, LocalMessageBenchmark.class,
             CrossWorkerMessageBenchmark.class, TickBarrierBenchmark.class, RestartDecisionBenchmark.class,
-            ChannelBenchmark.class))
+            ChannelBenchmark.class, BroadcastBenchmark.class))
         {
             assertTrue(list.contains(benchmark.getName()), benchmark.getName() + " not in BenchmarkList");
         }
@@ -126,6 +126,16 @@ class BenchmarkSelfCheckTest
         benchmark.idle = "backoff";
         benchmark.pin = false;
         assertThreeTicksPassTheSelfCheck(benchmark, benchmark::setup, benchmark::tick);
+    }
+
+    @Test
+    void shouldHandEveryBroadcastToEveryMemberOnBothWorkers()
+    {
+        final BroadcastBenchmark benchmark = new BroadcastBenchmark();
+        benchmark.mode = ThreadingMode.INVOKER;
+        benchmark.idle = "backoff";
+        benchmark.pin = false;
+        assertThreeTicksPassTheSelfCheck(benchmark, benchmark::setup, benchmark::fanOut);
     }
 
     @Test
