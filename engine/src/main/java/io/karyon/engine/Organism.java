@@ -70,6 +70,7 @@ public final class Organism implements AutoCloseable
     private final Slice[] slices;
     private final MessageQueue[] external;
     private final TickBarrier barrier;
+    private final TickBarrier phaseBarrier;
     private final Histogram tickLatencies = new Histogram(1, HIGHEST_TICK_NS, 3);
     private final Workers workers;
     private final IdleStrategy driverIdle = new BackoffIdleStrategy(
@@ -131,11 +132,12 @@ public final class Organism implements AutoCloseable
             }
         }
         this.barrier = new TickBarrier(workerCount);
+        this.phaseBarrier = null == context.tickPhase() || context.freeRunning() ? null : new TickBarrier(workerCount);
         final List<Agent> agents = new ArrayList<>(workerCount);
         for (int w = 0; w < workerCount; w++)
         {
-            agents.add(context.freeRunning() ?
-                new FreeRunningAgent(slices[w], barrier) : new TickAgent(slices[w], barrier, tickLatencies));
+            agents.add(context.freeRunning() ? new FreeRunningAgent(slices[w], barrier) :
+                new TickAgent(slices[w], barrier, tickLatencies, context.tickPhase(), phaseBarrier));
         }
         final int[] cpus = plan(context, workerCount);
         this.workerCpus = null == cpus ? new int[workerCount] : cpus;
@@ -1007,6 +1009,10 @@ public final class Organism implements AutoCloseable
             external[w].close();
         }
         barrier.close();
+        if (null != phaseBarrier)
+        {
+            phaseBarrier.close();
+        }
         arena.force();
         arena.close();
         BufferUtil.free(errorLogMemory);
