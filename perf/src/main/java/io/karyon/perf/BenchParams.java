@@ -20,13 +20,15 @@ import java.nio.file.Path;
  * @param fraction W5: fraction of the cells that die at once.
  * @param pairs    W7: ping-pong pairs.
  * @param millis   W7: length of a round in milliseconds.
+ * @param ops      W6: operations per writer per round.
  * @param workerOptions how many workers, how they idle, whether they are pinned.
  * @param out      folder for .hgrm files.
  * @param progress where progress lines go (stderr).
  */
 record BenchParams(
     int cells, int rounds, int warmup, long seed, int ticks, int tokens, long hops,
-    String ringPlacement, double fraction, int pairs, long millis, WorkerOptions workerOptions, Path out, PrintWriter progress)
+    String ringPlacement, double fraction, int pairs, long millis, long ops, WorkerOptions workerOptions, Path out,
+    PrintWriter progress)
 {
     /**
      * A context with the workers, idle strategy and pinning asked for.

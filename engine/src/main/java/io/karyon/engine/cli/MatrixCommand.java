@@ -76,7 +76,11 @@ public final class MatrixCommand implements Runnable
             }
             catch (final MatrixException ex)
             {
-                throw new CommandLine.ParameterException(spec.commandLine(), ex.getMessage());
+                final String prefix = file.getPath() + ": ";
+                final String reason = ex.getMessage().startsWith(prefix) ?
+                    ex.getMessage().substring(prefix.length()) : ex.getMessage();
+                throw new CommandLine.ParameterException(
+                    spec.commandLine(), "Invalid value for FILE '" + file.getPath() + "': " + reason);
             }
             try (matrix)
             {

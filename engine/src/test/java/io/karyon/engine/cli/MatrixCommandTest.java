@@ -92,12 +92,12 @@ class MatrixCommandTest
         Files.write(file, text);
         final String[] result = run("inspect", file.toString());
         assertEquals("2", result[0]);
-        assertEquals("matrix inspect: " + file + ": truncated: 13000 bytes is not a whole number of 4096-byte pages" +
-            " (see --help)\n", result[2]);
+        assertEquals("matrix inspect: Invalid value for FILE '" + file + "': truncated: 13000 bytes is not a whole " +
+            "number of 4096-byte pages (see --help)\n", result[2]);
         assertArrayEquals(text, Files.readAllBytes(file));
         final String[] missing = run("inspect", dir.resolve("none.matrix").toString());
         assertEquals("2", missing[0]);
-        assertEquals("matrix inspect: " + dir.resolve("none.matrix") + ": no such matrix file (see --help)\n",
-            missing[2]);
+        assertEquals("matrix inspect: Invalid value for FILE '" + dir.resolve("none.matrix") + "': no such matrix file" +
+            " (see --help)\n", missing[2]);
     }
 }
