@@ -40,8 +40,9 @@ import static org.agrona.BitUtil.SIZE_OF_DOUBLE;
  * issue order), so additions happen in one order for any number of workers. If some substance decays or diffuses
  * (a dynamic matrix) the tick runs over two flat buffers of the whole grid: a part reads the previous buffer and
  * writes its own range of sites into the next one, so the result does not depend on the partition; it also copies
- * the previous buffer into the records of its own segments, so the file trails the workers by one tick until
- * {@link #flush()}. A static matrix applies deposits straight to the records, each part owning whole segments.
+ * the previous buffer into the records of its own segments (a share of them each tick with
+ * {@link MatrixConfiguration#publishInterval(int)}), so the file trails the workers by one tick (or the interval)
+ * until {@link #flush()}. A static matrix applies deposits straight to the records, each part owning whole segments.
  * <p>
  * <b>Free-running mode.</b> {@link #depositDirect(long, int, double)} writes at once under the segment lock.
  * <p>
@@ -66,11 +67,13 @@ public final class Matrix implements AutoCloseable
     private final boolean dynamic;
     private final double[] keep;
     private final double[] diffusion;
+    private final int publishInterval;
     private final UnsafeBuffer records;
     private final int[] recordOffsets;
     private final int segments;
     private final short[] segmentOfSite;
     private final int[] segmentSites;
+    private final int[] segmentOffsets;
     private final int[] segmentStart;
     private final ByteBuffer[] mirrorMemory;
     private final UnsafeBuffer[] mirrors;
@@ -104,6 +107,7 @@ public final class Matrix implements AutoCloseable
         this.nz = extents.length > 2 ? extents[2] : 1;
         this.recordLength = recordLength(substances);
         this.dynamic = null != configuration && configuration.isDynamic();
+        this.publishInterval = null == configuration ? 1 : configuration.publishInterval();
         this.keep = new double[substances];
         this.diffusion = new double[substances];
         for (int k = 0; k < substances; k++)
@@ -140,13 +144,19 @@ public final class Matrix implements AutoCloseable
             recordOffsets[s] = (int)(addresses[s] - low);
         }
         this.segmentSites = new int[sitesInt];
+        this.segmentOffsets = new int[sitesInt];
         final int[] fill = Arrays.copyOf(segmentStart, segments);
         for (int s = 0; s < sitesInt; s++)
         {
             segmentSites[fill[segmentOfSite[s]]++] = s;
         }
-        // Sites were inserted in id order, so within a segment id order is close to address order: copying a
-        // segment's records then streams through memory.
+        // Sites were put in id order, so within a segment id order is close to address order; the record offsets
+        // are kept in the same order, so that publishing a segment streams through its records and the only
+        // scattered reads are of the flat buffer.
+        for (int i = 0; i < sitesInt; i++)
+        {
+            segmentOffsets[i] = recordOffsets[segmentSites[i]];
+        }
 
         if (dynamic)
         {
@@ -768,7 +778,7 @@ public final class Matrix implements AutoCloseable
         if (dynamic)
         {
             final int front = (int)(phases[part] & 1);
-            publish(mirrors[front], part, parts);
+            publish(mirrors[front], part, parts, (int)(phases[part] % publishInterval), publishInterval);
             diffuse(mirrors[front], mirrors[front ^ 1], part, parts, gather);
         }
         else
@@ -823,7 +833,7 @@ public final class Matrix implements AutoCloseable
         {
             return;
         }
-        publish(mirrors[front()], 0, 1);
+        publish(mirrors[front()], 0, 1, 0, 1);
     }
 
     private int front()
@@ -931,24 +941,30 @@ public final class Matrix implements AutoCloseable
 
     /**
      * Copies a flat buffer into the records of this part's segments (segment % parts == part), each under its write
-     * lock: parts never take the same lock.
+     * lock, so parts never take the same lock; with an interval of n, only every n-th of them, starting at turn.
      */
-    private void publish(final UnsafeBuffer values, final int part, final int parts)
+    private void publish(
+        final UnsafeBuffer values, final int part, final int parts, final int turn, final int interval)
     {
         final int substances = this.substances;
         final int valuesLength = substances * SIZE_OF_DOUBLE;
         final UnsafeBuffer records = this.records;
-        for (int segment = part; segment < segments; segment += parts)
+        final int[] segmentSites = this.segmentSites;
+        final int[] segmentOffsets = this.segmentOffsets;
+        for (int segment = part + parts * turn; segment < segments; segment += parts * interval)
         {
             try (MapSegmentContext<Long, byte[], ?> context = lock(segment, true))
             {
                 for (int i = segmentStart[segment], end = segmentStart[segment + 1]; i < end; i++)
                 {
-                    final int site = segmentSites[i];
-                    final int offset = recordOffsets[site];
+                    final int from = segmentSites[i] * valuesLength;
+                    final int offset = segmentOffsets[i];
                     final long sequence = records.getLong(offset + SEQUENCE_OFFSET);
-                    records.putBytes(offset + copyOffset(sequence + 1, substances), values, site * valuesLength,
-                        valuesLength);
+                    final int to = offset + copyOffset(sequence + 1, substances);
+                    for (int k = 0; k < valuesLength; k += SIZE_OF_DOUBLE)
+                    {
+                        records.putDouble(to + k, values.getDouble(from + k));
+                    }
                     records.putLongRelease(offset + SEQUENCE_OFFSET, sequence + 1);
                 }
             }

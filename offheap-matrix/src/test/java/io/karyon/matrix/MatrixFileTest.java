@@ -202,7 +202,7 @@ class MatrixFileTest
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "axes", "extent", "substances", "decay", "diffusion", "unused" })
+    @ValueSource(strings = { "axes", "extent", "substances", "decay", "diffusion", "unused", "interval" })
     void shouldRefuseABadConfiguration(final String what)
     {
         final MatrixConfiguration configuration = new MatrixConfiguration().grid(10, 10).substances(2);
@@ -228,6 +228,10 @@ class MatrixFileTest
             case "diffusion":
                 configuration.diffusionRate(0, 0.3);
                 expected = "diffusion coefficient must be in [0, 0.25] on a 2D grid: substance=0, coefficient=0.3";
+                break;
+            case "interval":
+                configuration.publishInterval(0);
+                expected = "publish interval must be in 1..1024 ticks: publishInterval=0";
                 break;
             default:
                 configuration.decayRate(5, 0.1);

@@ -123,7 +123,9 @@ class MatrixTickTest
 
         for (final int parts : new int[] { 1, 2, 3, 4, 8 })
         {
-            final MatrixConfiguration configuration = new MatrixConfiguration().grid(grid).substances(substances);
+            // Records are refreshed over 1 to 3 ticks, depending on the run: flush() makes them current either way.
+            final MatrixConfiguration configuration = new MatrixConfiguration().grid(grid).substances(substances)
+                .publishInterval(1 + parts % 3);
             if (dynamic)
             {
                 for (int k = 0; k < substances; k++)
