@@ -6,7 +6,8 @@ import org.agrona.concurrent.Agent;
 
 /**
  * A worker in tick mode: runs its slice's ticks up to the barrier's target, meeting the other workers at the barrier
- * after each one. With a {@link TickPhase}, each tick starts with the worker's share of the phase and a second barrier. Worker 0 leads: once it sees every worker finish a tick it records the tick's latency and publishes
+ * after each one. With a {@link TickPhase}, each tick starts with the worker's share of the phase and a second
+ * barrier. Worker 0 leads: once it sees every worker finish a tick it records the tick's latency and publishes
  * the tick as completed, which is what the driver waits for.
  * <p>
  * {@link #doWork()} never blocks: waiting at the barrier returns 0 and leaves the rest to the idle strategy, so

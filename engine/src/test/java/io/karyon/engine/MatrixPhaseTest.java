@@ -91,7 +91,8 @@ class MatrixPhaseTest
                 organism.run(ticks);
                 final CellFlyweight first = organism.cell(firstCell[0]);
                 return new long[] { organism.digest(), matrix.digest(),
-                    Double.doubleToRawLongBits(first.getDouble(SEEN0)), Double.doubleToRawLongBits(first.getDouble(SEEN1)) };
+                    Double.doubleToRawLongBits(first.getDouble(SEEN0)),
+                    Double.doubleToRawLongBits(first.getDouble(SEEN1)) };
             }
         }
     }

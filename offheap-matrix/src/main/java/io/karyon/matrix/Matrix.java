@@ -34,8 +34,8 @@ import static org.agrona.BitUtil.SIZE_OF_DOUBLE;
  * read and written by address, with no map look-up and no boxing, while writers take the Chronicle segment's write
  * lock around each bulk write so that a process reading through the map API (under the read lock) sees whole records.
  * <p>
- * <b>Tick mode.</b> Each of {@code parts} workers owns a {@link MatrixWriter} and deposits into it during a tick; before
- * the next tick every worker calls {@link #applyTick(int, int, long)} for its part, and the workers meet at a barrier
+ * <b>Tick mode.</b> Each of {@code parts} workers owns a {@link MatrixWriter} and deposits into it during a tick;
+ * before the next tick every worker calls {@link #applyTick(int, int, long)} for its part, and the workers meet at a barrier
  * before any reads. A part merges the deposits of every writer for its sites sorted by (site, substance, order key,
  * issue order), so additions happen in one order for any number of workers. If some substance decays or diffuses
  * (a dynamic matrix) the tick runs over two flat buffers of the whole grid: a part reads the previous buffer and
@@ -170,7 +170,8 @@ public final class Matrix implements AutoCloseable
                 final int copy = offset + copyOffset(records.getLongVolatile(offset + SEQUENCE_OFFSET), substances);
                 for (int k = 0; k < substances; k++)
                 {
-                    mirrors[0].putDouble((s * substances + k) * SIZE_OF_DOUBLE, records.getDouble(copy + k * SIZE_OF_DOUBLE));
+                    mirrors[0].putDouble(
+                        (s * substances + k) * SIZE_OF_DOUBLE, records.getDouble(copy + k * SIZE_OF_DOUBLE));
                 }
             }
         }
@@ -310,7 +311,10 @@ public final class Matrix implements AutoCloseable
     }
 
     private static Matrix wrapExisting(
-        final File file, final ChronicleMap<Long, byte[]> map, final MatrixConfiguration expected, final boolean readOnly)
+        final File file,
+        final ChronicleMap<Long, byte[]> map,
+        final MatrixConfiguration expected,
+        final boolean readOnly)
     {
         final String name = file.getPath();
         try
@@ -424,7 +428,8 @@ public final class Matrix implements AutoCloseable
             putHeader(map, value, SUBSTANCES_KEY, configuration.substances());
             for (int axis = 0; axis < 3; axis++)
             {
-                putHeader(map, value, EXTENT_KEY - axis, axis < configuration.dimensions() ? configuration.extent(axis) : 0);
+                final int extent = axis < configuration.dimensions() ? configuration.extent(axis) : 0;
+                putHeader(map, value, EXTENT_KEY - axis, extent);
             }
             putHeader(map, value, MAGIC_KEY, MAGIC);
         }
@@ -435,7 +440,8 @@ public final class Matrix implements AutoCloseable
         }
     }
 
-    private static void putHeader(final ChronicleMap<Long, byte[]> map, final byte[] value, final long key, final long field)
+    private static void putHeader(
+        final ChronicleMap<Long, byte[]> map, final byte[] value, final long key, final long field)
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(value.clone());
         buffer.putLong(0, field);
@@ -1076,7 +1082,8 @@ public final class Matrix implements AutoCloseable
                     final int offset = recordOffsets[site];
                     final long sequence = records.getLong(offset + SEQUENCE_OFFSET);
                     final int to = offset + copyOffset(sequence + 1, substances);
-                    records.putBytes(to, records, offset + copyOffset(sequence, substances), substances * SIZE_OF_DOUBLE);
+                    records.putBytes(
+                        to, records, offset + copyOffset(sequence, substances), substances * SIZE_OF_DOUBLE);
                     final long siteStart = (long)site * substances;
                     final long siteEnd = siteStart + substances;
                     while (d < deposits && keys[order[d]] >= siteStart && keys[order[d]] < siteEnd)

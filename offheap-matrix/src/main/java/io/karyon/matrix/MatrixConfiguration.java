@@ -72,7 +72,8 @@ public final class MatrixConfiguration
     }
 
     /**
-     * Sets the diffusion coefficient of a substance: the fraction of each difference to a neighbour that flows per tick.
+     * Sets the diffusion coefficient of a substance: the fraction of each difference to a neighbour that flows per
+     * tick.
      *
      * @param substance   index.
      * @param coefficient in [0, 1 / (2 * dimensions)].
@@ -284,7 +285,8 @@ public final class MatrixConfiguration
     static String layout(
         final long sites, final int substances, final long nx, final long ny, final long nz, final int dimensions)
     {
-        final String grid = 1 == dimensions ? Long.toString(nx) : 2 == dimensions ? nx + "x" + ny : nx + "x" + ny + "x" + nz;
+        final String grid =
+            1 == dimensions ? Long.toString(nx) : 2 == dimensions ? nx + "x" + ny : nx + "x" + ny + "x" + nz;
         return "sites=" + sites + ", substances=" + substances + ", grid=" + grid;
     }
 

@@ -66,7 +66,8 @@ class MatrixCrashTest
                 assertTrue(Double.isFinite(first) && first >= 0.0, "site " + s + " holds " + first);
                 for (int k = 1; k < SUBSTANCES; k++)
                 {
-                    assertEquals(Double.doubleToRawLongBits(first), Double.doubleToRawLongBits(values[s * SUBSTANCES + k]),
+                    assertEquals(Double.doubleToRawLongBits(first),
+                        Double.doubleToRawLongBits(values[s * SUBSTANCES + k]),
                         "site " + s + " substance " + k + " is from another write than substance 0");
                 }
                 total += first;

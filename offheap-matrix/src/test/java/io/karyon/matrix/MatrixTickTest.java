@@ -59,7 +59,8 @@ class MatrixTickTest
             assertThrows(IllegalStateException.class, () -> matrix.writers(2));
             final IllegalStateException wrongParts =
                 assertThrows(IllegalStateException.class, () -> matrix.applyTick(0, 3, 0));
-            assertEquals("in-memory matrix: applyTick(0, 3) but writers are set up for 2 parts", wrongParts.getMessage());
+            assertEquals("in-memory matrix: applyTick(0, 3) but writers are set up for 2 parts",
+                wrongParts.getMessage());
             matrix.applyTick(0, 2, 5);
             final IllegalStateException skipped =
                 assertThrows(IllegalStateException.class, () -> matrix.applyTick(0, 2, 7));

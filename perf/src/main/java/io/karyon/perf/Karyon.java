@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
     version = "karyon 0.1.0",
     description = "Runs millions of small supervised state machines (cells) as off-heap structs.",
     subcommands = {
-        RunCommand.class, BenchCommand.class, TopologyCommand.class, MatrixCommand.class, CommandLine.HelpCommand.class })
+        RunCommand.class, BenchCommand.class, TopologyCommand.class, MatrixCommand.class,
+        CommandLine.HelpCommand.class })
 public final class Karyon implements Runnable
 {
     @CommandLine.Spec

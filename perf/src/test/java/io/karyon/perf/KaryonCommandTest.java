@@ -70,7 +70,8 @@ class KaryonCommandTest
         final CommandRun run = CommandRun.karyon();
 
         assertUsageError(run);
-        assertEquals("karyon: a subcommand is needed: run, bench, topology, matrix or help (see --help)", run.err().strip());
+        assertEquals("karyon: a subcommand is needed: run, bench, topology, matrix or help (see --help)",
+            run.err().strip());
     }
 
     @Test

@@ -155,7 +155,8 @@ public final class MatrixCommand implements Runnable
             out.flush();
         }
 
-        private static void printSite(final Matrix matrix, final double[] values, final long site, final PrintWriter out)
+        private static void printSite(
+            final Matrix matrix, final double[] values, final long site, final PrintWriter out)
         {
             final int substances = matrix.substances();
             final StringBuilder line = new StringBuilder("  ").append(site).append("  (");

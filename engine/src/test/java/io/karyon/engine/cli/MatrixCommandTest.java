@@ -97,7 +97,7 @@ class MatrixCommandTest
         assertArrayEquals(text, Files.readAllBytes(file));
         final String[] missing = run("inspect", dir.resolve("none.matrix").toString());
         assertEquals("2", missing[0]);
-        assertEquals("matrix inspect: Invalid value for FILE '" + dir.resolve("none.matrix") + "': no such matrix file" +
-            " (see --help)\n", missing[2]);
+        assertEquals("matrix inspect: Invalid value for FILE '" + dir.resolve("none.matrix") +
+            "': no such matrix file (see --help)\n", missing[2]);
     }
 }
