@@ -43,11 +43,26 @@ class MatrixCrashTest
             new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))
         {
             String line;
+            while (null != (line = out.readLine()) && !line.equals("tick 100"))
+            {
+                assertTrue(line.startsWith("tick ") || line.contains("INFO"), line);
+            }
+            assertEquals("tick 100", line, "the writer ran");
+            // While the other JVM ticks, this one reads the file through the map: every record whole.
+            try (Matrix reader = Matrix.openReadOnly(file))
+            {
+                final double[] values = new double[(int)reader.sites() * SUBSTANCES];
+                for (int round = 0; round < 5; round++)
+                {
+                    reader.snapshot(values);
+                    assertWholeRecords(values);
+                }
+            }
             while (null != (line = out.readLine()) && !line.equals("tick 200"))
             {
                 assertTrue(line.startsWith("tick ") || line.contains("INFO"), line);
             }
-            assertEquals("tick 200", line, "the writer ran");
+            assertEquals("tick 200", line, "the writer ran on");
             // SIGKILL on Linux: no shutdown hooks, locks and half-written copies stay as they are.
             process.destroyForcibly();
             assertTrue(process.waitFor(30, TimeUnit.SECONDS));
@@ -59,24 +74,35 @@ class MatrixCrashTest
             assertEquals(MatrixCrashChild.configuration().layout(), matrix.layout());
             final double[] values = new double[(int)matrix.sites() * SUBSTANCES];
             matrix.snapshot(values);
-            double total = 0.0;
-            for (int s = 0; s < matrix.sites(); s++)
-            {
-                final double first = values[s * SUBSTANCES];
-                assertTrue(Double.isFinite(first) && first >= 0.0, "site " + s + " holds " + first);
-                for (int k = 1; k < SUBSTANCES; k++)
-                {
-                    assertEquals(Double.doubleToRawLongBits(first),
-                        Double.doubleToRawLongBits(values[s * SUBSTANCES + k]),
-                        "site " + s + " substance " + k + " is from another write than substance 0");
-                }
-                total += first;
-            }
+            final double total = assertWholeRecords(values);
             assertTrue(total > 100.0, "at least 200 ticks of deposits reached the file: total=" + total);
         }
         try (Matrix again = Matrix.openReadOnly(file))
         {
             assertTrue(again.isReadOnly(), "after recovery the file opens normally");
         }
+    }
+
+    /**
+     * Every site's four substances are bit-identical (the writer always changes them alike), finite and >= 0.
+     *
+     * @return the total of substance 0.
+     */
+    private static double assertWholeRecords(final double[] values)
+    {
+        double total = 0.0;
+        for (int s = 0; s < values.length / SUBSTANCES; s++)
+        {
+            final double first = values[s * SUBSTANCES];
+            assertTrue(Double.isFinite(first) && first >= 0.0, "site " + s + " holds " + first);
+            for (int k = 1; k < SUBSTANCES; k++)
+            {
+                assertEquals(Double.doubleToRawLongBits(first),
+                    Double.doubleToRawLongBits(values[s * SUBSTANCES + k]),
+                    "site " + s + " substance " + k + " is from another write than substance 0");
+            }
+            total += first;
+        }
+        return total;
     }
 }

@@ -63,6 +63,11 @@ public final class MatrixCommand implements Runnable
         @Option(names = "--top", paramLabel = "K", description = "hottest sites to list (default: ${DEFAULT-VALUE})")
         int top = 10;
 
+        @Option(names = "--recover", description = {
+            "first clear the segment locks a killed writer left held (Chronicle's recovery; changes the lock words",
+            "of the file): only when no process has the file open" })
+        boolean recover;
+
         /**
          * {@inheritDoc}
          */
@@ -72,7 +77,7 @@ public final class MatrixCommand implements Runnable
             final Matrix matrix;
             try
             {
-                matrix = Matrix.openReadOnly(file);
+                matrix = recover ? Matrix.recover(file) : Matrix.openReadOnly(file);
             }
             catch (final MatrixException ex)
             {

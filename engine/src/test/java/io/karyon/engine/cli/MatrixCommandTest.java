@@ -66,6 +66,16 @@ class MatrixCommandTest
             ""), result[1]);
     }
 
+    @Test
+    void shouldPrintTheSameAfterRecoveringAFileNobodyHasOpen()
+    {
+        final File file = matrixFile();
+        final String[] plain = run("inspect", file.getPath(), "--top", "2");
+        final String[] recovered = run("inspect", file.getPath(), "--top", "2", "--recover");
+        assertEquals("0", recovered[0], recovered[2]);
+        assertEquals(plain[1], recovered[1]);
+    }
+
     private static int segments(final File file)
     {
         try (Matrix matrix = Matrix.openReadOnly(file))
