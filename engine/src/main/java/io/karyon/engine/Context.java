@@ -36,6 +36,7 @@ public final class Context
     private int supervisionHomes = Configuration.supervisionHomes();
     private int restartBudget = Configuration.restartBudget();
     private Path arenaFile;
+    private TickPhase tickPhase;
     private ThreadingMode resolvedThreadingMode;
     private Placement resolvedPlacement;
     private boolean concluded;
@@ -534,6 +535,29 @@ public final class Context
     public Context deadLetterLogLength(final int deadLetterLogLength)
     {
         this.deadLetterLogLength = deadLetterLogLength;
+        return this;
+    }
+
+    /**
+     * Work every worker does before each tick's cells run, then meets the others at a barrier; tick mode only.
+     *
+     * @return the phase, or null for none.
+     */
+    public TickPhase tickPhase()
+    {
+        return tickPhase;
+    }
+
+    /**
+     * Sets work every worker does, for its own share, at the start of each tick before any cell runs (a barrier
+     * follows): e.g. {@code matrix::applyTick}. Ignored in free-running mode.
+     *
+     * @param tickPhase the phase, or null for none.
+     * @return this.
+     */
+    public Context tickPhase(final TickPhase tickPhase)
+    {
+        this.tickPhase = tickPhase;
         return this;
     }
 

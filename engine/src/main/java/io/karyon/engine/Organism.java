@@ -74,6 +74,7 @@ public final class Organism implements AutoCloseable
     private final Map<String, Integer> groupIds = new HashMap<>();
     private final List<String> groupNames = new ArrayList<>();
     private final TickBarrier barrier;
+    private final TickBarrier phaseBarrier;
     private final Histogram tickLatencies = new Histogram(1, HIGHEST_TICK_NS, 3);
     private final Workers workers;
     // Parks grow to 1 ms: with a worker on every core each wake-up of the driver preempts a worker (~23 us on these
@@ -143,11 +144,12 @@ public final class Organism implements AutoCloseable
             }
         }
         this.barrier = new TickBarrier(workerCount);
+        this.phaseBarrier = null == context.tickPhase() || context.freeRunning() ? null : new TickBarrier(workerCount);
         final List<Agent> agents = new ArrayList<>(workerCount);
         for (int w = 0; w < workerCount; w++)
         {
-            agents.add(context.freeRunning() ?
-                new FreeRunningAgent(slices[w], barrier) : new TickAgent(slices[w], barrier, tickLatencies));
+            agents.add(context.freeRunning() ? new FreeRunningAgent(slices[w], barrier) :
+                new TickAgent(slices[w], barrier, tickLatencies, context.tickPhase(), phaseBarrier));
         }
         final int[] cpus = plan(context, workerCount);
         this.workerCpus = null == cpus ? new int[workerCount] : cpus;
@@ -1350,6 +1352,10 @@ public final class Organism implements AutoCloseable
             }
         }
         barrier.close();
+        if (null != phaseBarrier)
+        {
+            phaseBarrier.close();
+        }
         arena.force();
         arena.close();
         BufferUtil.free(errorLogMemory);

@@ -6,7 +6,8 @@ import org.agrona.concurrent.Agent;
 
 /**
  * A worker in tick mode: runs its slice's ticks up to the barrier's target, meeting the other workers at the barrier
- * after each one. Worker 0 leads: once it sees every worker finish a tick it records the tick's latency and publishes
+ * after each one. With a {@link TickPhase}, each tick starts with the worker's share of the phase and a second
+ * barrier. Worker 0 leads: once it sees every worker finish a tick it records the tick's latency and publishes
  * the tick as completed, which is what the driver waits for.
  * <p>
  * {@link #doWork()} never blocks: waiting at the barrier returns 0 and leaves the rest to the idle strategy, so
@@ -21,15 +22,25 @@ final class TickAgent implements Agent
     private final Histogram tickLatencies;
     private final boolean leader;
     private final String roleName;
+    private final TickPhase phase;
+    private final TickBarrier phaseBarrier;
     private long finished;
     private boolean waiting;
+    private boolean inPhase;
     private long tickStartNs;
 
-    TickAgent(final Slice slice, final TickBarrier barrier, final Histogram tickLatencies)
+    TickAgent(
+        final Slice slice,
+        final TickBarrier barrier,
+        final Histogram tickLatencies,
+        final TickPhase phase,
+        final TickBarrier phaseBarrier)
     {
         this.slice = slice;
         this.barrier = barrier;
         this.tickLatencies = tickLatencies;
+        this.phase = phase;
+        this.phaseBarrier = phaseBarrier;
         this.leader = 0 == slice.id;
         this.roleName = "karyon-worker-" + slice.id;
     }
@@ -52,19 +63,41 @@ final class TickAgent implements Agent
                 barrier.complete(finished);
             }
         }
+        if (inPhase)
+        {
+            if (!phaseBarrier.isComplete(finished + 1))
+            {
+                return 0;
+            }
+            inPhase = false;
+            return runTick();
+        }
         if (finished < barrier.target())
         {
             if (leader)
             {
                 tickStartNs = System.nanoTime();
             }
-            slice.runTick(finished);
-            finished++;
-            barrier.arrive(slice.id, finished);
-            waiting = true;
-            return 1;
+            if (null != phase)
+            {
+                // Every worker's share of the phase is done before any worker runs the tick's cells.
+                phase.run(slice.id, phaseBarrier.parties(), finished);
+                phaseBarrier.arrive(slice.id, finished + 1);
+                inPhase = true;
+                return 1;
+            }
+            return runTick();
         }
         return 0;
+    }
+
+    private int runTick()
+    {
+        slice.runTick(finished);
+        finished++;
+        barrier.arrive(slice.id, finished);
+        waiting = true;
+        return 1;
     }
 
     /**

@@ -26,16 +26,18 @@ import java.util.concurrent.Callable;
         "Runs workloads and prints one JSON line per workload on stdout (progress on stderr).",
         "Each figure is the median of the measured rounds, after the warm-up rounds; set-up is not timed.",
         "Workloads in this build: W1 (spawn), W2 (ring), W3 (tick), W4 (broadcast), W5 (apoptosis), W5x (escalation),",
+        "W6 (matrix),",
         "W7 (latency)."
     })
 public final class BenchCommand implements Callable<Integer>
 {
-    static final List<String> WORKLOADS = List.of(W1Spawn.ID, W2Ring.ID, W3Tick.ID, W4Broadcast.ID, W5Apoptosis.ID, W5xEscalation.ID, W7Latency.ID);
+    static final List<String> WORKLOADS = List.of(W1Spawn.ID, W2Ring.ID, W3Tick.ID, W4Broadcast.ID, W5Apoptosis.ID,
+        W5xEscalation.ID, W6Matrix.ID, W7Latency.ID);
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "WORKLOAD", arity = "1..*", description = "W1, W2, W3, W4, W5, W5x, W7, or all")
+    @Parameters(paramLabel = "WORKLOAD", arity = "1..*", description = "W1, W2, W3, W4, W5, W5x, W6, W7, or all")
     List<String> workloads;
 
     @Option(names = "--cells", paramLabel = "N", description = "cells (default: ${DEFAULT-VALUE})")
@@ -71,6 +73,10 @@ public final class BenchCommand implements Callable<Integer>
     @Option(names = "--placement", paramLabel = "NAME",
         description = "W2: where ring cells live: random, pairs, round-robin or fill (default: ${DEFAULT-VALUE})")
     String placement = "random";
+
+    @Option(names = "--ops", paramLabel = "M",
+        description = "W6: operations per writer per round (default: ${DEFAULT-VALUE})")
+    long ops = 10_000_000;
 
     @Option(names = "--rounds", paramLabel = "N", description = "measured rounds, >= 3 (default: ${DEFAULT-VALUE})")
     int rounds = 3;
@@ -111,13 +117,15 @@ public final class BenchCommand implements Callable<Integer>
             throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--placement': " +
                 "must be one of " + String.join(", ", W2Ring.PLACEMENTS) + ", was '" + placement + "'");
         }
+        Cli.range(spec, "--ops", ops, 1, Long.MAX_VALUE / 2);
         Cli.range(spec, "--rounds", rounds, 3, 1000);
         Cli.range(spec, "--warmup", warmup, 0, 1000);
         Cli.range(spec, "--ticks", ticks, 1, Integer.MAX_VALUE);
 
         final PrintWriter stdout = spec.commandLine().getOut();
         final BenchParams params = new BenchParams((int)cells, rounds, warmup, seed, ticks, (int)tokens, hops,
-            placement, fraction, (int)pairs, millis, broadcasts, churn, workerOptions, out, spec.commandLine().getErr());
+            placement, fraction, (int)pairs, millis, broadcasts, churn, ops, workerOptions, out,
+            spec.commandLine().getErr());
         for (final String workload : selected)
         {
             final String line;
@@ -137,6 +145,9 @@ public final class BenchCommand implements Callable<Integer>
                     break;
                 case W5xEscalation.ID:
                     line = W5xEscalation.run(params);
+                    break;
+                case W6Matrix.ID:
+                    line = W6Matrix.run(params);
                     break;
                 case W7Latency.ID:
                     line = W7Latency.run(params);

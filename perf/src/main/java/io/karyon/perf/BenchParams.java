@@ -22,14 +22,15 @@ import java.nio.file.Path;
  * @param millis   W7: length of a round in milliseconds.
  * @param broadcasts W4: broadcasts per round (R).
  * @param churn    W4: churn steps per round (each 2N membership changes).
+ * @param ops      W6: operations per writer per round.
  * @param workerOptions how many workers, how they idle, whether they are pinned.
  * @param out      folder for .hgrm files.
  * @param progress where progress lines go (stderr).
  */
 record BenchParams(
     int cells, int rounds, int warmup, long seed, int ticks, int tokens, long hops,
-    String ringPlacement, double fraction, int pairs, long millis, int broadcasts, int churn, WorkerOptions workerOptions,
-    Path out, PrintWriter progress)
+    String ringPlacement, double fraction, int pairs, long millis, int broadcasts, int churn, long ops,
+    WorkerOptions workerOptions, Path out, PrintWriter progress)
 {
     /**
      * A context with the workers, idle strategy and pinning asked for.

@@ -1,6 +1,7 @@
 package io.karyon.perf;
 
 import io.karyon.engine.cli.Cli;
+import io.karyon.engine.cli.MatrixCommand;
 import io.karyon.engine.cli.RunCommand;
 import io.karyon.engine.cli.TopologyCommand;
 import picocli.CommandLine;
@@ -17,7 +18,9 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "karyon 0.1.0",
     description = "Runs millions of small supervised state machines (cells) as off-heap structs.",
-    subcommands = { RunCommand.class, BenchCommand.class, TopologyCommand.class, CommandLine.HelpCommand.class })
+    subcommands = {
+        RunCommand.class, BenchCommand.class, TopologyCommand.class, MatrixCommand.class,
+        CommandLine.HelpCommand.class })
 public final class Karyon implements Runnable
 {
     @CommandLine.Spec
@@ -28,7 +31,8 @@ public final class Karyon implements Runnable
      */
     public void run()
     {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is needed: run, bench or help");
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "a subcommand is needed: run, bench, topology, matrix or help");
     }
 
     /**

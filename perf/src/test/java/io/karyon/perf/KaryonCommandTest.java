@@ -22,9 +22,9 @@ class KaryonCommandTest
     {
         return Stream.of(
             arguments("bench W9", "W9",
-                "karyon bench: unknown workload 'W9': this build has W1, W2, W3, W4, W5, W5x, W7 or all"),
+                "karyon bench: unknown workload 'W9': this build has W1, W2, W3, W4, W5, W5x, W6, W7 or all"),
             arguments("bench W3 w8", "w8",
-                "karyon bench: unknown workload 'w8': this build has W1, W2, W3, W4, W5, W5x, W7 or all"),
+                "karyon bench: unknown workload 'w8': this build has W1, W2, W3, W4, W5, W5x, W6, W7 or all"),
             arguments("bench", "WORKLOAD",
                 "karyon bench: Missing required parameter: 'WORKLOAD'"),
             arguments("bench W1 --cells -1", "-1",
@@ -45,6 +45,12 @@ class KaryonCommandTest
                 "karyon bench: Invalid value for option '--tokens': must be in 1..2147483647, was '0'"),
             arguments("bench W2 --placement sideways", "sideways",
                 "karyon bench: Invalid value for option '--placement': must be one of random, pairs, round-robin, fill, was 'sideways'"),
+            arguments("bench W6 --ops 0", "0",
+                "karyon bench: Invalid value for option '--ops': must be in 1..4611686018427387903, was '0'"),
+            arguments("matrix inspect /nonexistent/m.matrix", "/nonexistent/m.matrix",
+                "karyon matrix inspect: Invalid value for FILE '/nonexistent/m.matrix': no such matrix file"),
+            arguments("matrix inspect /nonexistent/m.matrix --top -1", "-1",
+                "karyon matrix inspect: Invalid value for option '--top': must be in 0..1000000, was '-1'"),
             arguments("run --cells 0", "0",
                 "karyon run: Invalid value for option '--cells': must be in 1..2147483647, was '0'"),
             arguments("launch", "launch",
@@ -68,7 +74,8 @@ class KaryonCommandTest
         final CommandRun run = CommandRun.karyon();
 
         assertUsageError(run);
-        assertEquals("karyon: a subcommand is needed: run, bench or help (see --help)", run.err().strip());
+        assertEquals("karyon: a subcommand is needed: run, bench, topology, matrix or help (see --help)",
+            run.err().strip());
     }
 
     @Test

@@ -124,6 +124,40 @@ class WorkloadTest
         assertEquals("true", field(json, "untouched_ok"), json);
     }
 
+    @Test
+    @Timeout(60)
+    void shouldRunW6OnTheMatrixAndOnAConcurrentHashMapAndReportTheRatio(@TempDir final Path dir)
+    {
+        final CommandRun run = CommandRun.karyon(
+            "bench", "W6", "--cells", "20000", "--ops", "50000", "--workers", "2", "--rounds", "3", "--warmup", "0",
+            "--idle", "backoff", "--out", dir.toString());
+
+        assertEquals(Cli.EXIT_OK, run.exitCode(), run.err());
+        final List<String> lines = run.out().lines().toList();
+        assertEquals(2, lines.size(), run.out());
+        final String karyon = lines.get(0);
+        final String chm = lines.get(1);
+        assertEquals("W6", stringField(karyon, "workload"));
+        assertEquals("karyon", stringField(karyon, "engine"));
+        assertEquals("chm", stringField(chm, "engine"));
+        for (final String json : lines)
+        {
+            assertEquals("20000", field(json, "cells"), json);
+            assertEquals("2", field(json, "workers"), json);
+            assertEquals("100000", field(json, "ops"), json);
+            final double p50 = numberField(json, "p50_us");
+            final double p99 = numberField(json, "p99_us");
+            final double p999 = numberField(json, "p999_us");
+            assertTrue(0 < p50 && p50 <= p99 && p99 <= p999, json);
+            assertTrue(numberField(json, "ops_per_s") > 0, json);
+            assertTrue(Files.isRegularFile(Path.of(stringField(json, "hgrm"))), json);
+        }
+        assertEquals(numberField(karyon, "ops_per_s") / numberField(chm, "ops_per_s"),
+            numberField(karyon, "ratio_vs_chm"), 1e-3 * numberField(karyon, "ratio_vs_chm"));
+        assertEquals(3, run.err().lines().filter((line) -> line.startsWith("W6 karyon measured round")).count());
+        assertEquals(3, run.err().lines().filter((line) -> line.startsWith("W6 chm measured round")).count());
+    }
+
     /**
      * W1 measures resident memory, which is only right when glibc maps each arena chunk on its own (the launcher sets
      * MALLOC_MMAP_THRESHOLD_), so it runs in a child JVM with that environment, as the launcher runs it.

@@ -33,9 +33,32 @@ class BenchmarkSelfCheckTest
         }
         for (final Class<?> benchmark : List.of(FlyweightSlotBenchmark.class, LocalMessageBenchmark.class,
             CrossWorkerMessageBenchmark.class, TickBarrierBenchmark.class, RestartDecisionBenchmark.class,
-            ChannelBenchmark.class, BroadcastBenchmark.class))
+            ChannelBenchmark.class, BroadcastBenchmark.class, MatrixBenchmark.class))
         {
             assertTrue(list.contains(benchmark.getName()), benchmark.getName() + " not in BenchmarkList");
+        }
+    }
+
+    @Test
+    void shouldApplyEveryDepositOfTheMatrixBenchmarkOnce()
+    {
+        final MatrixBenchmark benchmark = new MatrixBenchmark();
+        benchmark.sites = 1000;
+        benchmark.setup();
+        try
+        {
+            assertEquals(0.0, benchmark.read());
+            benchmark.deposit();
+            benchmark.deposit();
+            assertEquals(2.0 * MatrixBenchmark.BATCH, benchmark.total(), 0.0);
+            assertTrue(benchmark.read() >= 2.0 * MatrixBenchmark.BATCH, "the sites read are the ones deposited on");
+            benchmark.depositDirect();
+            assertEquals(3.0 * MatrixBenchmark.BATCH, benchmark.total(), 0.0);
+            assertEquals(0.0, benchmark.tick(), "nothing was deposited on the diffusing grid");
+        }
+        finally
+        {
+            benchmark.tearDown();
         }
     }
 

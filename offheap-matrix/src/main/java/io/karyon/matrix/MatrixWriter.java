@@ -1,0 +1,99 @@
+package io.karyon.matrix;
+
+import java.util.Arrays;
+
+/**
+ * One worker's write-combining buffer of deposits: {@link #deposit(long, int, double, long)} only appends, into one
+ * bucket per part of the matrix (the worker that will apply it); at the next tick each part's worker merges the
+ * buckets of every writer for its sites in a deterministic order (see {@link Matrix#applyTick(int, int, long)}).
+ * <p>
+ * <b>Note:</b> not threadsafe; owned by one worker, which deposits only between the matrix's tick phases.
+ */
+public final class MatrixWriter
+{
+    private static final int INITIAL_CAPACITY = 1024;
+
+    private final Matrix matrix;
+    private final int index;
+    private final int substances;
+    private final long sites;
+    private final short[] partOfSite;
+    final long[][] keys;
+    final long[][] orderKeys;
+    final double[][] amounts;
+    final int[] counts;
+
+    MatrixWriter(final Matrix matrix, final int index, final int parts, final short[] partOfSite)
+    {
+        this.matrix = matrix;
+        this.index = index;
+        this.substances = matrix.substances();
+        this.sites = matrix.sites();
+        this.partOfSite = partOfSite;
+        this.keys = new long[parts][INITIAL_CAPACITY];
+        this.orderKeys = new long[parts][INITIAL_CAPACITY];
+        this.amounts = new double[parts][INITIAL_CAPACITY];
+        this.counts = new int[parts];
+    }
+
+    /**
+     * Index of this writer (the worker that owns it).
+     *
+     * @return index.
+     */
+    public int index()
+    {
+        return index;
+    }
+
+    /**
+     * Buffers a deposit, applied at the next tick phase: visible to every reader from the next tick on.
+     *
+     * @param site      0 to sites - 1.
+     * @param substance 0 to substances - 1.
+     * @param amount    added to the concentration (may be negative).
+     * @param orderKey  of the depositor, the same for any number of workers (a cell's handle): deposits on one site
+     *                  are added in order of orderKey, then in the order each depositor made them.
+     * @throws IllegalArgumentException if site or substance is out of range.
+     */
+    public void deposit(final long site, final int substance, final double amount, final long orderKey)
+    {
+        if (site < 0 || site >= sites || substance < 0 || substance >= substances)
+        {
+            throw matrix.outOfRange(site, substance);
+        }
+        final int part = partOfSite[(int)site];
+        final int n = counts[part];
+        if (n == keys[part].length)
+        {
+            grow(part);
+        }
+        keys[part][n] = site * substances + substance;
+        orderKeys[part][n] = orderKey;
+        amounts[part][n] = amount;
+        counts[part] = n + 1;
+    }
+
+    /**
+     * Deposits buffered and not yet applied.
+     *
+     * @return count over all parts.
+     */
+    public int pending()
+    {
+        int pending = 0;
+        for (final int count : counts)
+        {
+            pending += count;
+        }
+        return pending;
+    }
+
+    private void grow(final int part)
+    {
+        final int length = keys[part].length << 1;
+        keys[part] = Arrays.copyOf(keys[part], length);
+        orderKeys[part] = Arrays.copyOf(orderKeys[part], length);
+        amounts[part] = Arrays.copyOf(amounts[part], length);
+    }
+}

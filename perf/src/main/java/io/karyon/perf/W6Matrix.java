@@ -1,0 +1,421 @@
+package io.karyon.perf;
+
+import io.karyon.engine.Behaviour;
+import io.karyon.engine.CellContext;
+import io.karyon.engine.Genotype;
+import io.karyon.engine.Organism;
+import io.karyon.engine.Placement;
+import io.karyon.engine.cell.CellFlyweight;
+import io.karyon.engine.cell.CellLayout;
+import io.karyon.engine.cli.Json;
+import io.karyon.matrix.Matrix;
+import io.karyon.matrix.MatrixConfiguration;
+import io.karyon.matrix.MatrixWriter;
+import org.HdrHistogram.Histogram;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.BiFunction;
+
+/**
+ * W6, matrix: one writer per worker; K keys (gradient sites, 64-bit ids) holding doubles; each writer does a 50/50
+ * mix of reads and read-modify-writes of uniformly random keys, M operations each. Headline figures: operations per
+ * second in total and per-operation latency percentiles. The same operations, from the same seeded streams, also run
+ * on a {@code ConcurrentHashMap<Long, double[]>} in the same process (engine "chm"); Karyon's line carries the ratio.
+ * <p>
+ * On Karyon each writer is a cell, one per worker, running a batch of {@link #BATCH} operations per tick: a read is
+ * {@link Matrix#read(long, int)}, a read-modify-write reads the site and deposits an increment through the worker's
+ * {@link MatrixWriter} (write-combining), applied at the next tick's phase. The first operation of each tick is charged
+ * with the time since the writer's previous operation (barrier and tick phase included), so the latency histogram
+ * covers the whole run. The check: the sum of every increment equals the matrix's total change (increments are small
+ * integers, so the sums are exact), and every worker ran exactly M operations.
+ */
+final class W6Matrix
+{
+    static final String ID = "W6";
+    /** Operations per writer per tick. */
+    static final int BATCH = 16_384;
+    static final CellLayout LAYOUT = CellLayout.builder()
+        .longField("writer").longField("done").longField("increments").longField("lastNs").doubleField("sink").build();
+    private static final int WRITER = LAYOUT.offset("writer");
+    private static final int DONE = LAYOUT.offset("done");
+    private static final int INCREMENTS = LAYOUT.offset("increments");
+    private static final int LAST_NS = LAYOUT.offset("lastNs");
+    private static final int SINK = LAYOUT.offset("sink");
+    private static final long HIGHEST_NS = 60_000_000_000L;
+
+    private W6Matrix()
+    {
+    }
+
+    /**
+     * Operation i of writer w: bit 0 chooses read (0) or read-modify-write (1), bits 1-3 the increment - 1, the high
+     * 32 bits the key (uniform over K by multiply-shift).
+     */
+    static long operation(final long seed, final long writer, final long i)
+    {
+        return BenchParams.generate(seed + writer * 0x632BE59BD9B4E019L, i);
+    }
+
+    static int key(final long operation, final int keys)
+    {
+        return (int)(((operation >>> 32) * keys) >>> 32);
+    }
+
+    static long increment(final long operation)
+    {
+        return 1 + ((operation >>> 1) & 7);
+    }
+
+    /**
+     * A writer cell: up to {@link #BATCH} operations per tick on the matrix.
+     */
+    static final class Writer implements Behaviour
+    {
+        private final Matrix matrix;
+        private final long seed;
+        private final int keys;
+        private final long ops;
+        private final Histogram[] histograms;
+        private final long[] opsByWorker;
+
+        Writer(final Matrix matrix, final long seed, final int keys, final long ops, final Histogram[] histograms,
+            final long[] opsByWorker)
+        {
+            this.matrix = matrix;
+            this.seed = seed;
+            this.keys = keys;
+            this.ops = ops;
+            this.histograms = histograms;
+            this.opsByWorker = opsByWorker;
+        }
+
+        public void onTick(final CellFlyweight cell, final CellContext context)
+        {
+            final long done = cell.getLong(DONE);
+            final int n = (int)Math.min(BATCH, ops - done);
+            if (n <= 0)
+            {
+                return;
+            }
+            final int worker = context.worker();
+            final Matrix matrix = this.matrix;
+            final MatrixWriter writer = matrix.writer(worker);
+            final Histogram histogram = histograms[worker];
+            final long writerId = cell.getLong(WRITER);
+            final long self = context.self();
+            long increments = cell.getLong(INCREMENTS);
+            double sink = cell.getDouble(SINK);
+            long previousNs = cell.getLong(LAST_NS);
+            for (int i = 0; i < n; i++)
+            {
+                final long operation = operation(seed, writerId, done + i);
+                final int key = key(operation, keys);
+                final long startNs = System.nanoTime();
+                final double value = matrix.read(key, 0);
+                if (0 != (operation & 1))
+                {
+                    final long increment = increment(operation);
+                    writer.deposit(key, 0, increment, self);
+                    increments += increment;
+                }
+                sink += value;
+                final long endNs = System.nanoTime();
+                final long latencyNs = 0 == i && 0 != previousNs ? endNs - previousNs : endNs - startNs;
+                histogram.recordValue(Math.min(Math.max(1, latencyNs), HIGHEST_NS));
+                previousNs = endNs;
+            }
+            cell.putLong(DONE, done + n);
+            cell.putLong(INCREMENTS, increments);
+            cell.putDouble(SINK, sink);
+            cell.putLong(LAST_NS, previousNs);
+            opsByWorker[worker] += n;
+        }
+
+        public void onMessage(
+            final CellFlyweight cell, final CellContext context, final long sender, final int type, final long payload)
+        {
+        }
+    }
+
+    static String run(final BenchParams params)
+    {
+        final int keys = params.cells();
+        final long opsPerWriter = params.ops();
+        final Result karyon = runKaryon(params, keys, opsPerWriter);
+        final Result chm = runChm(params, keys, opsPerWriter, karyon.workers);
+        final Path karyonHgrm = W3Tick.writeHistogram(params.out(), ID, karyon.all);
+        final Path chmHgrm = W3Tick.writeHistogram(params.out(), ID + "-chm", chm.all);
+        return karyon.json(params, keys, "karyon", karyonHgrm).field("batch", BATCH)
+            .field("ratio_vs_chm", karyon.median(karyon.opsPerS) / chm.median(chm.opsPerS)).toString() + "\n" +
+            chm.json(params, keys, "chm", chmHgrm).toString();
+    }
+
+    private static Result runKaryon(final BenchParams params, final int keys, final long opsPerWriter)
+    {
+        final Result result = new Result(params.rounds());
+        try (Matrix matrix = Matrix.create(new MatrixConfiguration().grid(keys)))
+        {
+            try (Organism organism = Organism.launch(
+                params.context().placement(Placement.ROUND_ROBIN).tickPhase(matrix::applyTick)))
+            {
+                final int workers = organism.workerCount();
+                result.workers = workers;
+                matrix.writers(workers);
+                final Histogram[] histograms = new Histogram[workers];
+                for (int w = 0; w < workers; w++)
+                {
+                    histograms[w] = new Histogram(1, HIGHEST_NS, 3);
+                }
+                final long[] opsByWorker = new long[workers];
+                organism.registerBehaviour("w6-writer",
+                    new Writer(matrix, params.seed(), keys, opsPerWriter, histograms, opsByWorker));
+                final Genotype genotype = organism.genotype("w6-writer", LAYOUT, "w6-writer");
+                final long[] cells = new long[workers];
+                for (int w = 0; w < workers; w++)
+                {
+                    cells[w] = organism.spawn(genotype);
+                    organism.cell(cells[w]).putLong(WRITER, w);
+                }
+                // One tick more than the batches: the last tick's phase applies the last batch's deposits.
+                final long ticks = (opsPerWriter + BATCH - 1) / BATCH + 1;
+                for (int r = -params.warmup(); r < params.rounds(); r++)
+                {
+                    final double before = total(matrix);
+                    for (int w = 0; w < workers; w++)
+                    {
+                        organism.cell(cells[w]).putLong(DONE, 0).putLong(INCREMENTS, 0).putLong(LAST_NS, 0);
+                        histograms[w].reset();
+                        opsByWorker[w] = 0;
+                    }
+                    final long startNs = System.nanoTime();
+                    organism.run(ticks);
+                    final double seconds = (System.nanoTime() - startNs) / 1e9;
+                    long increments = 0;
+                    for (int w = 0; w < workers; w++)
+                    {
+                        increments += organism.cell(cells[w]).getLong(INCREMENTS);
+                        if (opsByWorker[w] != opsPerWriter)
+                        {
+                            throw new WorkloadCheckException(ID, "worker " + w + " ran " + opsByWorker[w] +
+                                " operations, expected " + opsPerWriter + " (one writer per worker)");
+                        }
+                    }
+                    final double change = total(matrix) - before;
+                    if (change != increments)
+                    {
+                        throw new WorkloadCheckException(ID, "the matrix changed by " + change +
+                            " but the writers added " + increments);
+                    }
+                    result.round(params, r, "karyon", seconds, (double)opsPerWriter * workers, histograms);
+                }
+            }
+        }
+        return result;
+    }
+
+    private static double total(final Matrix matrix)
+    {
+        double total = 0.0;
+        for (long s = 0; s < matrix.sites(); s++)
+        {
+            total += matrix.read(s, 0);
+        }
+        return total;
+    }
+
+    /**
+     * The baseline's read-modify-write: adds an increment under the map's bin lock, without allocating.
+     */
+    static final class Adder implements BiFunction<Long, double[], double[]>
+    {
+        long increment;
+
+        public double[] apply(final Long key, final double[] value)
+        {
+            value[0] += increment;
+            return value;
+        }
+    }
+
+    private static Result runChm(final BenchParams params, final int keys, final long opsPerWriter, final int workers)
+    {
+        final Result result = new Result(params.rounds());
+        result.workers = workers;
+        final ConcurrentHashMap<Long, double[]> map = new ConcurrentHashMap<>(keys * 2);
+        for (long k = 0; k < keys; k++)
+        {
+            map.put(k, new double[1]);
+        }
+        final Histogram[] histograms = new Histogram[workers];
+        for (int w = 0; w < workers; w++)
+        {
+            histograms[w] = new Histogram(1, HIGHEST_NS, 3);
+        }
+        for (int r = -params.warmup(); r < params.rounds(); r++)
+        {
+            final double before = total(map);
+            final long[] increments = new long[workers];
+            final double[] sinks = new double[workers];
+            final CountDownLatch start = new CountDownLatch(1);
+            final Thread[] threads = new Thread[workers];
+            for (int w = 0; w < workers; w++)
+            {
+                final int writer = w;
+                histograms[w].reset();
+                threads[w] = new Thread(() ->
+                {
+                    final Histogram histogram = histograms[writer];
+                    final Adder adder = new Adder();
+                    long added = 0;
+                    double sink = 0;
+                    try
+                    {
+                        start.await();
+                    }
+                    catch (final InterruptedException ex)
+                    {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                    for (long i = 0; i < opsPerWriter; i++)
+                    {
+                        final long operation = operation(params.seed(), writer, i);
+                        final long key = key(operation, keys);
+                        final long startNs = System.nanoTime();
+                        if (0 != (operation & 1))
+                        {
+                            adder.increment = increment(operation);
+                            sink += map.computeIfPresent(key, adder)[0];
+                            added += adder.increment;
+                        }
+                        else
+                        {
+                            sink += map.get(key)[0];
+                        }
+                        histogram.recordValue(Math.min(Math.max(1, System.nanoTime() - startNs), HIGHEST_NS));
+                    }
+                    increments[writer] = added;
+                    sinks[writer] = sink;
+                }, "w6-chm-" + w);
+                threads[w].start();
+            }
+            final long startNs = System.nanoTime();
+            start.countDown();
+            for (final Thread thread : threads)
+            {
+                try
+                {
+                    thread.join();
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while W6 ran on the ConcurrentHashMap", ex);
+                }
+            }
+            final double seconds = (System.nanoTime() - startNs) / 1e9;
+            long added = 0;
+            for (final long increment : increments)
+            {
+                added += increment;
+            }
+            final double change = total(map) - before;
+            if (change != added)
+            {
+                throw new WorkloadCheckException(ID, "the ConcurrentHashMap changed by " + change +
+                    " but the writers added " + added);
+            }
+            result.round(params, r, "chm", seconds, (double)opsPerWriter * workers, histograms);
+        }
+        return result;
+    }
+
+    private static double total(final ConcurrentHashMap<Long, double[]> map)
+    {
+        double total = 0.0;
+        for (final double[] value : map.values())
+        {
+            total += value[0];
+        }
+        return total;
+    }
+
+    /**
+     * The measured rounds of one engine.
+     */
+    private static final class Result
+    {
+        final double[] seconds;
+        final double[] opsPerS;
+        final double[] p50;
+        final double[] p99;
+        final double[] p999;
+        final double[] max;
+        final Histogram all = new Histogram(1, HIGHEST_NS, 3);
+        double ops;
+        int workers;
+
+        Result(final int rounds)
+        {
+            seconds = new double[rounds];
+            opsPerS = new double[rounds];
+            p50 = new double[rounds];
+            p99 = new double[rounds];
+            p999 = new double[rounds];
+            max = new double[rounds];
+        }
+
+        void round(final BenchParams params, final int r, final String engine, final double roundSeconds,
+            final double roundOps, final Histogram[] histograms)
+        {
+            final Histogram round = new Histogram(1, HIGHEST_NS, 3);
+            for (final Histogram histogram : histograms)
+            {
+                round.add(histogram);
+            }
+            final double rate = roundOps / roundSeconds;
+            params.progress(String.format(Locale.ROOT,
+                "W6 %s %s round: %,.0f ops on %d writer(s), %.2fM ops/s, p50 %.2f us, p99.9 %.2f us, max %.0f us",
+                engine, r < 0 ? "warm-up" : "measured", roundOps, workers, rate / 1e6,
+                round.getValueAtPercentile(50) / 1e3, round.getValueAtPercentile(99.9) / 1e3,
+                round.getMaxValue() / 1e3));
+            if (r >= 0)
+            {
+                all.add(round);
+                ops = roundOps;
+                seconds[r] = roundSeconds;
+                opsPerS[r] = rate;
+                p50[r] = round.getValueAtPercentile(50) / 1e3;
+                p99[r] = round.getValueAtPercentile(99) / 1e3;
+                p999[r] = round.getValueAtPercentile(99.9) / 1e3;
+                max[r] = round.getMaxValue() / 1e3;
+            }
+        }
+
+        double median(final double[] values)
+        {
+            return Rounds.median(values);
+        }
+
+        Json json(final BenchParams params, final int keys, final String engine, final Path hgrm)
+        {
+            return new Json()
+                .field("workload", ID)
+                .field("engine", engine)
+                .field("cells", keys)
+                .field("workers", workers)
+                .field("ops", (long)ops)
+                .field("rounds", params.rounds())
+                .field("seconds", Rounds.median(seconds))
+                .field("ops_per_s", Rounds.median(opsPerS))
+                .field("p50_us", Rounds.median(p50))
+                .field("p99_us", Rounds.median(p99))
+                .field("p999_us", Rounds.median(p999))
+                .field("max_us", Rounds.median(max))
+                .field("hgrm", hgrm.toString());
+        }
+    }
+}
