@@ -438,11 +438,30 @@ final class Report
             for (final JsonNode line : lines)
             {
                 final JsonNode value = line.get(field);
-                sb.append("<td>").append(null == value ? "" : escape(value.asText())).append("</td>");
+                sb.append("<td>").append(null == value ? "" : escape(figure(value))).append("</td>");
             }
             sb.append("</tr>\n");
         }
         sb.append("</table>\n");
+    }
+
+    /**
+     * A value as the table shows it: numbers to 6 significant digits without an exponent where that stays short.
+     */
+    static String figure(final JsonNode value)
+    {
+        if (!value.isNumber())
+        {
+            return value.asText();
+        }
+        final double number = value.asDouble();
+        final double magnitude = Math.abs(number);
+        if (value.isIntegralNumber() || !Double.isFinite(number) || (magnitude != 0 && (magnitude < 1e-3 ||
+            magnitude >= 1e15)))
+        {
+            return value.asText();
+        }
+        return new BigDecimal(number).round(PercentileFormat.DIGITS).stripTrailingZeros().toPlainString();
     }
 
     private static String escape(final String text)

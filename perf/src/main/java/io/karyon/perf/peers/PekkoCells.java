@@ -26,6 +26,8 @@ final class PekkoCells
     static final int GROUP = 1_000;
     /** Messages an actor handles before its thread moves on to the next actor. */
     static final int THROUGHPUT = 100;
+    /** slf4j-simple's level for Pekko's loggers, read when a logger is made. */
+    static final String PEKKO_LOG_LEVEL_PROP_NAME = "org.slf4j.simpleLogger.log.org.apache.pekko";
 
     /**
      * A command to the guardian: runs the action in the guardian's context.
@@ -84,6 +86,11 @@ final class PekkoCells
 
     static ActorSystem<Spawn> start(final String name, final int workers)
     {
+        // Pekko logs its logger's start at INFO; stderr is for progress lines. Warnings still show.
+        if (null == System.getProperty(PEKKO_LOG_LEVEL_PROP_NAME))
+        {
+            System.setProperty(PEKKO_LOG_LEVEL_PROP_NAME, "warn");
+        }
         final Behavior<Spawn> guardian = Behaviors.setup((context) -> Behaviors.receiveMessage((spawn) ->
         {
             spawn.action().accept(context);
