@@ -41,6 +41,18 @@ class KaryonCommandTest
                 "karyon bench: Invalid value for option '--tokens': must be in 1..2147483647, was '0'"),
             arguments("bench W2 --placement sideways", "sideways",
                 "karyon bench: Invalid value for option '--placement': must be one of random, pairs, round-robin, fill, was 'sideways'"),
+            arguments("bench W2 --peers --peer-messages 0", "0",
+                "karyon bench: Invalid value for option '--peer-messages': must be in 1..9223372036854775807, was '0'"),
+            arguments("bench W5 --fraction 1.5", "1.5",
+                "karyon bench: Invalid value for option '--fraction': must be in (0, 1], was '1.5'"),
+            arguments("bench W2 --hops 10 --tokens 100", "10",
+                "karyon bench: Invalid value for option '--hops': must be in 100..9223372036854775807, was '10'"),
+            arguments("bench W3 --peers=maybe", "maybe",
+                "karyon bench: Invalid value for option '--peers': 'maybe' is not a boolean"),
+            arguments("report", "DIR",
+                "karyon report: Missing required parameter: 'DIR'"),
+            arguments("report a b", "b",
+                "karyon report: Unmatched argument at index 2: 'b'"),
             arguments("run --cells 0", "0",
                 "karyon run: Invalid value for option '--cells': must be in 1..2147483647, was '0'"),
             arguments("launch", "launch",
@@ -64,7 +76,7 @@ class KaryonCommandTest
         final CommandRun run = CommandRun.karyon();
 
         assertUsageError(run);
-        assertEquals("karyon: a subcommand is needed: run, bench or help (see --help)", run.err().strip());
+        assertEquals("karyon: a subcommand is needed: run, bench, report or help (see --help)", run.err().strip());
     }
 
     @Test
