@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
     version = "karyon 0.1.0",
     description = "Runs millions of small supervised state machines (cells) as off-heap structs.",
     subcommands = {
-        RunCommand.class, BenchCommand.class, ReportCommand.class, TopologyCommand.class, CommandLine.HelpCommand.class })
+        RunCommand.class, BenchCommand.class, ReportCommand.class, TopologyCommand.class,
+        CommandLine.HelpCommand.class })
 public final class Karyon implements Runnable
 {
     @CommandLine.Spec
@@ -30,7 +31,8 @@ public final class Karyon implements Runnable
      */
     public void run()
     {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is needed: run, bench, report or help");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "a subcommand is needed: run, bench, report or help");
     }
 
     /**

@@ -100,7 +100,8 @@ final class W2Peer implements PeerWorkload
             final long expected = hops * (params.warmup() + params.rounds());
             if (counted != expected)
             {
-                throw new WorkloadCheckException(ID, engine + " cells counted " + counted + " hops, expected " + expected);
+                throw new WorkloadCheckException(ID, engine + " cells counted " + counted + " hops, expected " +
+                    expected);
             }
         }
         return new Json()
