@@ -84,7 +84,7 @@ class PeersTest
 
         // W7: round trips were timed while the background cells ticked, and the background values were checked.
         final List<String> w7 = linesOf(lines, "W7");
-        assertEngines(w7);
+        assertEngines(w7, 2);
         for (final String peer : w7.subList(1, 3))
         {
             assertTrue(numberField(peer, "round_trips") > 0, peer);
@@ -92,6 +92,7 @@ class PeersTest
             assertTrue(Files.isRegularFile(dir.resolve("W7-" + stringField(peer, "engine") + ".hgrm")), peer);
         }
         assertRatio(w7.get(3), "p99_us", w7, false);
+        assertRatio(w7.get(4), "background_updates_per_s", w7, true);
 
         for (final String workload : List.of("W2", "W3", "W5", "W7"))
         {
@@ -151,11 +152,16 @@ class PeersTest
     }
 
     /**
-     * Karyon's line, then each peer's with the same headline fields, then one ratio line.
+     * Karyon's line, then each peer's with the same headline fields, then the ratio lines.
      */
     private static void assertEngines(final List<String> lines)
     {
-        assertEquals(4, lines.size(), lines.toString());
+        assertEngines(lines, 1);
+    }
+
+    private static void assertEngines(final List<String> lines, final int ratios)
+    {
+        assertEquals(3 + ratios, lines.size(), lines.toString());
         for (int i = 0; i < ENGINES.size(); i++)
         {
             assertEquals(ENGINES.get(i), stringField(lines.get(i), "engine"), lines.get(i));
@@ -163,7 +169,10 @@ class PeersTest
             assertEquals("2", field(lines.get(i), "workers"), lines.get(i));
             assertTrue(numberField(lines.get(i), "seconds") > 0, lines.get(i));
         }
-        assertFalse(lines.get(3).contains("\"engine\""), lines.get(3));
+        for (final String ratio : lines.subList(3, lines.size()))
+        {
+            assertFalse(ratio.contains("\"engine\""), ratio);
+        }
     }
 
     private static void assertRatio(

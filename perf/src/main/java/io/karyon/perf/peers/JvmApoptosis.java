@@ -108,14 +108,21 @@ final class JvmApoptosis implements W5Peer.Cells
         this.restarted = restarted;
     }
 
-    public void corrupt(final int i)
+    public void corrupt(final int[] chosen, final int count)
     {
-        cells[i].tell(CORRUPT);
+        for (int c = 0; c < count; c++)
+        {
+            cells[chosen[c]].tell(CORRUPT);
+        }
     }
 
-    public void ping(final int i, final CountDownLatch answered)
+    public void pingAll(final CountDownLatch answered)
     {
-        cells[i].tell(new Ping(answered));
+        final Ping ping = new Ping(answered);
+        for (final Cell cell : cells)
+        {
+            cell.tell(ping);
+        }
     }
 
     public long deaths()

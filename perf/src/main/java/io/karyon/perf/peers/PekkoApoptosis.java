@@ -45,7 +45,7 @@ final class PekkoApoptosis implements W5Peer.Cells
     private final AtomicLong deaths = new AtomicLong();
     private final AtomicLong starts = new AtomicLong();
     private volatile CountDownLatch started;
-    private ActorSystem<PekkoCells.Spawn> system;
+    private ActorSystem<PekkoCells.Run> system;
     private ActorRef<Message>[] cells;
     private int n;
 
@@ -92,14 +92,29 @@ final class PekkoApoptosis implements W5Peer.Cells
         started = restarted;
     }
 
-    public void corrupt(final int i)
+    public void corrupt(final int[] chosen, final int count)
     {
-        cells[i].tell(CORRUPT);
+        final ActorRef<Message>[] all = cells;
+        PekkoCells.run(system, () ->
+        {
+            for (int c = 0; c < count; c++)
+            {
+                all[chosen[c]].tell(CORRUPT);
+            }
+        });
     }
 
-    public void ping(final int i, final CountDownLatch answered)
+    public void pingAll(final CountDownLatch answered)
     {
-        cells[i].tell(new Ping(answered));
+        final Ping ping = new Ping(answered);
+        final ActorRef<Message>[] all = cells;
+        PekkoCells.run(system, () ->
+        {
+            for (final ActorRef<Message> cell : all)
+            {
+                cell.tell(ping);
+            }
+        });
     }
 
     public long deaths()

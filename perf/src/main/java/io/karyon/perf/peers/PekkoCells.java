@@ -30,11 +30,11 @@ final class PekkoCells
     static final String PEKKO_LOG_LEVEL_PROP_NAME = "org.slf4j.simpleLogger.log.org.apache.pekko";
 
     /**
-     * A command to the guardian: runs the action in the guardian's context.
+     * A command to the guardian: runs the action in the guardian's context (spawning, or telling many cells).
      *
      * @param action spawning what is needed.
      */
-    record Spawn(Consumer<ActorContext<Spawn>> action)
+    record Run(Consumer<ActorContext<Run>> action)
     {
     }
 
@@ -84,16 +84,16 @@ final class PekkoCells
             "}%n", THROUGHPUT, workers, workers)).withFallback(ConfigFactory.load());
     }
 
-    static ActorSystem<Spawn> start(final String name, final int workers)
+    static ActorSystem<Run> start(final String name, final int workers)
     {
         // Pekko logs its logger's start at INFO; stderr is for progress lines. Warnings still show.
         if (null == System.getProperty(PEKKO_LOG_LEVEL_PROP_NAME))
         {
             System.setProperty(PEKKO_LOG_LEVEL_PROP_NAME, "warn");
         }
-        final Behavior<Spawn> guardian = Behaviors.setup((context) -> Behaviors.receiveMessage((spawn) ->
+        final Behavior<Run> guardian = Behaviors.setup((context) -> Behaviors.receiveMessage((run) ->
         {
-            spawn.action().accept(context);
+            run.action().accept(context);
             return Behaviors.same();
         }));
         return ActorSystem.create(guardian, name, config(workers));
@@ -104,10 +104,10 @@ final class PekkoCells
      * reference went to the sink (a cell may start before that: cells that must be running count themselves in).
      */
     static <T> CountDownLatch spawn(
-        final ActorSystem<Spawn> system, final int n, final Factory<T> factory, final Sink<T> sink)
+        final ActorSystem<Run> system, final int n, final Factory<T> factory, final Sink<T> sink)
     {
         final CountDownLatch spawned = new CountDownLatch(n);
-        system.tell(new Spawn((guardian) ->
+        system.tell(new Run((guardian) ->
         {
             for (int from = 0; from < n; from += GROUP)
             {
@@ -125,6 +125,15 @@ final class PekkoCells
             }
         }));
         return spawned;
+    }
+
+    /**
+     * Runs an action in the guardian actor, on a dispatcher thread: messages it sends go actor to actor, as in a
+     * Pekko program, not in from outside the actor system one by one.
+     */
+    static void run(final ActorSystem<Run> system, final Runnable action)
+    {
+        system.tell(new Run((guardian) -> action.run()));
     }
 
     static void terminate(final ActorSystem<?> system, final String workload)

@@ -71,7 +71,7 @@ final class PekkoLatency implements W7Peer.Cells
 
     private volatile boolean playing;
     private volatile CountDownLatch stopped;
-    private ActorSystem<PekkoCells.Spawn> system;
+    private ActorSystem<PekkoCells.Run> system;
     private ActorRef<Message>[] players;
     private ActorRef<Message>[] background;
 
@@ -180,10 +180,14 @@ final class PekkoLatency implements W7Peer.Cells
     public void tick(final CountDownLatch done)
     {
         final Tick tick = new Tick(done);
-        for (final ActorRef<Message> cell : background)
+        final ActorRef<Message>[] all = background;
+        PekkoCells.run(system, () ->
         {
-            cell.tell(tick);
-        }
+            for (final ActorRef<Message> cell : all)
+            {
+                cell.tell(tick);
+            }
+        });
     }
 
     public void stop(final CountDownLatch stopped)

@@ -51,7 +51,7 @@ final class PekkoRing implements W2Peer.Ring
     {
     }
 
-    private ActorSystem<PekkoCells.Spawn> system;
+    private ActorSystem<PekkoCells.Run> system;
     private ActorRef<Message>[] ring;
 
     static Behavior<Message> unlinked()

@@ -24,7 +24,7 @@ final class PekkoSpawn implements W1Peer.Cells
     {
     }
 
-    private ActorSystem<PekkoCells.Spawn> system;
+    private ActorSystem<PekkoCells.Run> system;
     private ActorRef<Sample>[] sampled;
     private int step;
 

@@ -40,7 +40,7 @@ final class PekkoTick implements W3Peer.Cells
     {
     }
 
-    private ActorSystem<PekkoCells.Spawn> system;
+    private ActorSystem<PekkoCells.Run> system;
     private ActorRef<Message>[] cells;
 
     static Behavior<Message> logistic(final double initial)
@@ -74,10 +74,14 @@ final class PekkoTick implements W3Peer.Cells
     public void tick(final CountDownLatch done)
     {
         final Tick tick = new Tick(done);
-        for (final ActorRef<Message> cell : cells)
+        final ActorRef<Message>[] all = cells;
+        PekkoCells.run(system, () ->
         {
-            cell.tell(tick);
-        }
+            for (final ActorRef<Message> cell : all)
+            {
+                cell.tell(tick);
+            }
+        });
     }
 
     public double x(final int i)

@@ -37,14 +37,14 @@ final class W5Peer implements PeerWorkload
         void expectRestarts(CountDownLatch restarted);
 
         /**
-         * Tells cell i that its state is corrupt: it dies, and its supervisor restarts it.
+         * Tells cells[0..count) that their state is corrupt: each dies, and its supervisor restarts it.
          */
-        void corrupt(int i);
+        void corrupt(int[] cells, int count);
 
         /**
-         * Sends cell i a ping; a cell with sound state counts down answered.
+         * Sends every cell a ping; a cell with sound state counts down answered.
          */
-        void ping(int i, CountDownLatch answered);
+        void pingAll(CountDownLatch answered);
 
         /**
          * Deaths so far.
@@ -109,10 +109,7 @@ final class W5Peer implements PeerWorkload
                 final long deathsBefore = peer.deaths();
                 final long restartsBefore = peer.restarts();
                 final long startNs = System.nanoTime();
-                for (int c = 0; c < corrupted; c++)
-                {
-                    peer.corrupt(chosen[c]);
-                }
+                peer.corrupt(chosen, corrupted);
                 Latches.await(restarted, ID, engine + " restarts");
                 final long elapsedNs = System.nanoTime() - startNs;
                 final long roundDeaths = peer.deaths() - deathsBefore;
@@ -124,10 +121,7 @@ final class W5Peer implements PeerWorkload
                 }
 
                 final CountDownLatch answered = new CountDownLatch(n);
-                for (int i = 0; i < n; i++)
-                {
-                    peer.ping(i, answered);
-                }
+                peer.pingAll(answered);
                 Latches.awaitQuietly(answered, 60);
                 final long roundAnswering = n - answered.getCount();
                 if (roundAnswering != n)
