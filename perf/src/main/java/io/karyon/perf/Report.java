@@ -480,8 +480,10 @@ final class Report
         public StringBuffer format(final double number, final StringBuffer toAppendTo, final FieldPosition pos)
         {
             final double percent = number <= 1.0 ? 0.0 : 100.0 * (1.0 - 1.0 / number);
-            return toAppendTo.append(new BigDecimal(percent).round(DIGITS).stripTrailingZeros().toPlainString())
-                .append('%');
+            // 1/(1-p) = 10^k has k nines: keep them all, so 10^8 reads 99.999999%, not 100%.
+            final int digits = Math.max(3, (int)Math.ceil(Math.log10(Math.max(1.0, number))) + 2);
+            return toAppendTo.append(new BigDecimal(percent).round(new MathContext(digits)).stripTrailingZeros()
+                .toPlainString()).append('%');
         }
 
         public StringBuffer format(final long number, final StringBuffer toAppendTo, final FieldPosition pos)
