@@ -5,6 +5,7 @@ import org.HdrHistogram.Recorder;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 import java.util.concurrent.CountDownLatch;
@@ -77,48 +78,49 @@ final class PekkoLatency implements W7Peer.Cells
 
     Behavior<Message> pinger(final Recorder roundTrips)
     {
-        return Behaviors.setup((context) ->
-        {
-            final long[] state = new long[2];   // sent at (ns), round trips
-            final Object[] partner = new Object[1];
-            return Behaviors.receive(Message.class)
-                .onMessage(Start.class, (start) ->
-                {
-                    partner[0] = start.partner();
-                    state[0] = System.nanoTime();
-                    start.partner().tell(new Ping(context.getSelf()));
-                    return Behaviors.same();
-                })
-                .onMessage(Pong.class, (pong) ->
-                {
-                    final long nowNs = System.nanoTime();
-                    roundTrips.recordValue(Math.min(nowNs - state[0], W7Peer.HIGHEST_NS));
-                    state[1]++;
-                    if (playing)
-                    {
-                        state[0] = System.nanoTime();
-                        partnerOf(partner).tell(new Ping(context.getSelf()));
-                    }
-                    else
-                    {
-                        stopped.countDown();
-                    }
-                    return Behaviors.same();
-                })
-                .onMessage(Read.class, (read) ->
-                {
-                    read.count()[0] = state[1];
-                    read.done().countDown();
-                    return Behaviors.same();
-                })
-                .build();
-        });
+        return Behaviors.setup((context) -> pinger(context, roundTrips, new long[2], null));
     }
 
-    @SuppressWarnings("unchecked")
-    private static ActorRef<Message> partnerOf(final Object[] partner)
+    /**
+     * A pinger; each {@code Start} names the partner it plays with from then on.
+     *
+     * @param state   sent at (ns), round trips.
+     * @param partner the ponger, null before the first start.
+     */
+    private Behavior<Message> pinger(
+        final ActorContext<Message> context, final Recorder roundTrips, final long[] state,
+        final ActorRef<Message> partner)
     {
-        return (ActorRef<Message>)partner[0];
+        return Behaviors.receive(Message.class)
+            .onMessage(Start.class, (start) ->
+            {
+                state[0] = System.nanoTime();
+                start.partner().tell(new Ping(context.getSelf()));
+                return pinger(context, roundTrips, state, start.partner());
+            })
+            .onMessage(Pong.class, (pong) ->
+            {
+                final long nowNs = System.nanoTime();
+                roundTrips.recordValue(Math.min(nowNs - state[0], W7Peer.HIGHEST_NS));
+                state[1]++;
+                if (playing)
+                {
+                    state[0] = System.nanoTime();
+                    partner.tell(new Ping(context.getSelf()));
+                }
+                else
+                {
+                    stopped.countDown();
+                }
+                return Behaviors.same();
+            })
+            .onMessage(Read.class, (read) ->
+            {
+                read.count()[0] = state[1];
+                read.done().countDown();
+                return Behaviors.same();
+            })
+            .build();
     }
 
     static Behavior<Message> ponger()
