@@ -2,6 +2,9 @@ package io.karyon.perf;
 
 import io.karyon.engine.cli.Cli;
 import io.karyon.engine.cli.WorkerOptions;
+import io.karyon.perf.peers.PeerWorkload;
+import io.karyon.perf.peers.Peers;
+import io.karyon.perf.peers.Ratios;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,8 +29,9 @@ import java.util.concurrent.Callable;
         "Runs workloads and prints one JSON line per workload on stdout (progress on stderr).",
         "Each figure is the median of the measured rounds, after the warm-up rounds; set-up is not timed.",
         "Workloads in this build: W1 (spawn), W2 (ring), W3 (tick), W4 (broadcast), W5 (apoptosis), W5x (escalation),",
-        "W6 (matrix),",
-        "W7 (latency)."
+        "W6 (matrix), W7 (latency).",
+        "With --peers, each workload also runs on plain JVM objects and on Pekko typed actors, then a line gives " +
+            "Karyon's ratio over each (above 1: Karyon ahead)."
     })
 public final class BenchCommand implements Callable<Integer>
 {
@@ -90,8 +94,20 @@ public final class BenchCommand implements Callable<Integer>
     @Option(names = "--seed", paramLabel = "N", description = "seed of the generators (default: ${DEFAULT-VALUE})")
     long seed = 42;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "folder for .hgrm files (default: ${DEFAULT-VALUE})")
+    @Option(names = "--out", paramLabel = "DIR",
+        description = "folder for the .hgrm percentile files and each workload's summary DIR/<id>.json, the JSON " +
+            "lines it printed (default: ${DEFAULT-VALUE})")
     Path out = Path.of("karyon-out");
+
+    @Option(names = "--peers",
+        description = "after Karyon, run each workload on the peers (" + Peers.JVM_OBJECTS + ", " + Peers.PEKKO +
+            ") with as many threads as Karyon had workers, then print Karyon's ratio over each")
+    boolean peers;
+
+    @Option(names = "--peer-messages", paramLabel = "M",
+        description = "peers: most messages one round may take (W2 hops, W3 ticks x cells); a peer asked for more " +
+            "runs fewer and its JSON line says so (default: ${DEFAULT-VALUE})")
+    long peerMessages = 10_000_000;
 
     /**
      * {@inheritDoc}
@@ -121,10 +137,11 @@ public final class BenchCommand implements Callable<Integer>
         Cli.range(spec, "--rounds", rounds, 3, 1000);
         Cli.range(spec, "--warmup", warmup, 0, 1000);
         Cli.range(spec, "--ticks", ticks, 1, Integer.MAX_VALUE);
+        Cli.range(spec, "--peer-messages", peerMessages, 1, Long.MAX_VALUE);
 
         final PrintWriter stdout = spec.commandLine().getOut();
         final BenchParams params = new BenchParams((int)cells, rounds, warmup, seed, ticks, (int)tokens, hops,
-            placement, fraction, (int)pairs, millis, broadcasts, churn, ops, workerOptions, out,
+            placement, fraction, (int)pairs, millis, broadcasts, churn, ops, workerOptions, out, peerMessages,
             spec.commandLine().getErr());
         for (final String workload : selected)
         {
@@ -156,10 +173,36 @@ public final class BenchCommand implements Callable<Integer>
                     line = W3Tick.run(params);
                     break;
             }
-            stdout.println(line);
-            stdout.flush();
+            final List<String> lines = new ArrayList<>();
+            lines.add(print(stdout, line));
+            if (peers)
+            {
+                final List<String> peerLines = new ArrayList<>();
+                final List<PeerWorkload> peerRuns = Peers.of(workload);
+                if (peerRuns.isEmpty())
+                {
+                    params.progress(workload + " has no peers: it is run on Karyon only");
+                }
+                for (final PeerWorkload peer : peerRuns)
+                {
+                    peerLines.add(print(stdout, peer.run(params, Summaries.workers(line))));
+                }
+                for (final String ratio : Ratios.lines(workload, line, peerLines))
+                {
+                    peerLines.add(print(stdout, ratio));
+                }
+                lines.addAll(peerLines);
+            }
+            Summaries.write(out, workload, lines);
         }
         return Cli.EXIT_OK;
+    }
+
+    private static String print(final PrintWriter stdout, final String line)
+    {
+        stdout.println(line);
+        stdout.flush();
+        return line;
     }
 
     private List<String> select()

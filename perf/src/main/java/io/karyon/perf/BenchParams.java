@@ -24,13 +24,15 @@ import java.nio.file.Path;
  * @param churn    W4: churn steps per round (each 2N membership changes).
  * @param ops      W6: operations per writer per round.
  * @param workerOptions how many workers, how they idle, whether they are pinned.
- * @param out      folder for .hgrm files.
+ * @param out      folder for .hgrm and summary .json files.
+ * @param peerMessages peers: most messages one round of a peer may take (W2 hops, W3 ticks x cells); a peer given
+ *                 more runs fewer hops or ticks and says so in its JSON line.
  * @param progress where progress lines go (stderr).
  */
-record BenchParams(
+public record BenchParams(
     int cells, int rounds, int warmup, long seed, int ticks, int tokens, long hops,
     String ringPlacement, double fraction, int pairs, long millis, int broadcasts, int churn, long ops,
-    WorkerOptions workerOptions, Path out, PrintWriter progress)
+    WorkerOptions workerOptions, Path out, long peerMessages, PrintWriter progress)
 {
     /**
      * A context with the workers, idle strategy and pinning asked for.
@@ -42,8 +44,12 @@ record BenchParams(
 
     /**
      * Value i of a seeded stream: SplitMix64 over (seed, i), so any element can be re-derived for checks.
+     *
+     * @param seed of the stream.
+     * @param i    index in the stream.
+     * @return the value.
      */
-    static long generate(final long seed, final long i)
+    public static long generate(final long seed, final long i)
     {
         long z = seed + (i + 1) * 0x9E3779B97F4A7C15L;
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
@@ -53,13 +59,22 @@ record BenchParams(
 
     /**
      * A double in (0, 1) from {@link #generate(long, long)}.
+     *
+     * @param seed of the stream.
+     * @param i    index in the stream.
+     * @return the value.
      */
-    static double unitOpen(final long seed, final long i)
+    public static double unitOpen(final long seed, final long i)
     {
         return ((generate(seed, i) >>> 11) + 0.5) * 0x1.0p-53;
     }
 
-    void progress(final String line)
+    /**
+     * Prints a progress line on stderr.
+     *
+     * @param line to print.
+     */
+    public void progress(final String line)
     {
         progress.println(line);
         progress.flush();

@@ -8,7 +8,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code karyon} command: {@code run} (the default simulation) and {@code bench} (the workloads).
+ * The {@code karyon} command: {@code run} (the default simulation), {@code bench} (the workloads) and {@code
+ * report} (charts of saved results).
  * <p>
  * It lives in {@code perf} because {@code bench} needs the workloads and {@code perf} is the one module that sees
  * every other; {@code engine} keeps {@code run} and the shared command-line handling.
@@ -19,7 +20,7 @@ import picocli.CommandLine.Command;
     version = "karyon 0.1.0",
     description = "Runs millions of small supervised state machines (cells) as off-heap structs.",
     subcommands = {
-        RunCommand.class, BenchCommand.class, TopologyCommand.class, MatrixCommand.class,
+        RunCommand.class, BenchCommand.class, ReportCommand.class, TopologyCommand.class, MatrixCommand.class,
         CommandLine.HelpCommand.class })
 public final class Karyon implements Runnable
 {
@@ -32,7 +33,7 @@ public final class Karyon implements Runnable
     public void run()
     {
         throw new CommandLine.ParameterException(
-            spec.commandLine(), "a subcommand is needed: run, bench, topology, matrix or help");
+            spec.commandLine(), "a subcommand is needed: run, bench, report, topology, matrix or help");
     }
 
     /**

@@ -5,13 +5,19 @@ import java.util.Arrays;
 /**
  * Medians over measured rounds.
  */
-final class Rounds
+public final class Rounds
 {
     private Rounds()
     {
     }
 
-    static double median(final double[] values)
+    /**
+     * The median of measured rounds.
+     *
+     * @param values one per round.
+     * @return their median.
+     */
+    public static double median(final double[] values)
     {
         if (0 == values.length)
         {

@@ -107,7 +107,9 @@ final class W1Spawn
             .field("seconds", Rounds.median(seconds))
             .field("ns_per_cell", Rounds.median(nsPerCell))
             .field("bytes_per_cell", Rounds.median(bytesPerCell))
+            .field("cells_per_s", 1e9 / Rounds.median(nsPerCell))
             .field("state_bytes", LAYOUT.stateLength())
+            .field("memory", "resident memory growth / N")
             .toString();
     }
 

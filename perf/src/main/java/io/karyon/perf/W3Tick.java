@@ -10,11 +10,6 @@ import io.karyon.engine.cell.Handle;
 import io.karyon.engine.cli.Json;
 import org.HdrHistogram.Histogram;
 
-import java.io.FileOutputStream;
-import java.io.IOException;
-import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -157,19 +152,6 @@ final class W3Tick
 
     static Path writeHistogram(final Path out, final String workload, final Histogram histogram)
     {
-        final Path file = out.resolve(workload + ".hgrm");
-        try
-        {
-            Files.createDirectories(out);
-            try (PrintStream stream = new PrintStream(new FileOutputStream(file.toFile()), false, "UTF-8"))
-            {
-                histogram.outputPercentileDistribution(stream, 1000.0);
-            }
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("cannot write " + file, ex);
-        }
-        return file;
+        return Histograms.write(out, workload, histogram);
     }
 }

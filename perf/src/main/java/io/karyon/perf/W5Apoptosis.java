@@ -74,6 +74,7 @@ final class W5Apoptosis
         long deaths = 0;
         long restarts = 0;
         long answering = 0;
+        final Histogram all = new Histogram(3);
         final int workers;
         final int budget;
         final int homes;
@@ -157,6 +158,7 @@ final class W5Apoptosis
                     roundRestarts / (elapsedNs / 1e9) / 1e6, ticks.getTotalCount(), ticks.getMaxValue() / 1e6, answered));
                 if (r >= 0)
                 {
+                    all.add(ticks);
                     recoveryMs[r] = ms;
                     restartsPerS[r] = roundRestarts / (elapsedNs / 1e9);
                     p99[r] = ticks.getValueAtPercentile(99) / 1e3;
@@ -185,6 +187,7 @@ final class W5Apoptosis
             .field("answering", answering)
             .field("tick_p99_us", Rounds.median(p99))
             .field("tick_max_us", Rounds.median(max))
+            .field("hgrm", Histograms.write(params.out(), ID, all).toString())
             .toString();
     }
 }

@@ -135,6 +135,7 @@ final class W7Latency
         final double[] p999 = new double[params.rounds()];
         final double[] max = new double[params.rounds()];
         final double[] seconds = new double[params.rounds()];
+        final double[] backgroundPerS = new double[params.rounds()];
         final Histogram all = new Histogram(1, HIGHEST_NS, 3);
         long totalTrips = 0;
         final int workers;
@@ -232,6 +233,7 @@ final class W7Latency
                     all.add(round);
                     totalTrips += round.getTotalCount();
                     seconds[r] = roundSeconds;
+                    backgroundPerS[r] = (updated.updates() - before.updates()) / roundSeconds;
                     p50[r] = round.getValueAtPercentile(50) / 1e3;
                     p99[r] = round.getValueAtPercentile(99) / 1e3;
                     p999[r] = round.getValueAtPercentile(99.9) / 1e3;
@@ -274,6 +276,7 @@ final class W7Latency
             .field("p99_us", Rounds.median(p99))
             .field("p999_us", Rounds.median(p999))
             .field("max_us", Rounds.median(max))
+            .field("background_updates_per_s", Rounds.median(backgroundPerS))
             .field("hgrm", hgrm.toString())
             .toString();
     }

@@ -51,6 +51,18 @@ class KaryonCommandTest
                 "karyon matrix inspect: Invalid value for FILE '/nonexistent/m.matrix': no such matrix file"),
             arguments("matrix inspect /nonexistent/m.matrix --top -1", "-1",
                 "karyon matrix inspect: Invalid value for option '--top': must be in 0..1000000, was '-1'"),
+            arguments("bench W2 --peers --peer-messages 0", "0",
+                "karyon bench: Invalid value for option '--peer-messages': must be in 1..9223372036854775807, was '0'"),
+            arguments("bench W5 --fraction 1.5", "1.5",
+                "karyon bench: Invalid value for option '--fraction': must be in (0, 1], was '1.5'"),
+            arguments("bench W2 --hops 10 --tokens 100", "10",
+                "karyon bench: Invalid value for option '--hops': must be in 100..9223372036854775807, was '10'"),
+            arguments("bench W3 --peers=maybe", "maybe",
+                "karyon bench: Invalid value for option '--peers': 'maybe' is not a boolean"),
+            arguments("report", "DIR",
+                "karyon report: Missing required parameter: 'DIR'"),
+            arguments("report a b", "b",
+                "karyon report: Unmatched argument at index 2: 'b'"),
             arguments("run --cells 0", "0",
                 "karyon run: Invalid value for option '--cells': must be in 1..2147483647, was '0'"),
             arguments("launch", "launch",
@@ -74,7 +86,7 @@ class KaryonCommandTest
         final CommandRun run = CommandRun.karyon();
 
         assertUsageError(run);
-        assertEquals("karyon: a subcommand is needed: run, bench, topology, matrix or help (see --help)",
+        assertEquals("karyon: a subcommand is needed: run, bench, report, topology, matrix or help (see --help)",
             run.err().strip());
     }
 

@@ -166,6 +166,52 @@ class WorkloadTest
     @Timeout(CHILD_DEADLINE_S + 30)
     void shouldRunW1InAFreshJvmAndReportBytesPerCell(@TempDir final Path dir) throws IOException, InterruptedException
     {
+        final List<String> lines = karyonInFreshJvm(dir, "bench", "W1", "--cells", "200000", "--warmup", "0");
+
+        assertEquals(1, lines.size(), lines.toString());
+        final String json = lines.get(0);
+        assertEquals("W1", stringField(json, "workload"));
+        assertEquals("karyon", stringField(json, "engine"));
+        assertEquals("200000", field(json, "cells"));
+        assertTrue(numberField(json, "ns_per_cell") > 0, json);
+        final double bytesPerCell = numberField(json, "bytes_per_cell");
+        assertTrue(80 <= bytesPerCell && bytesPerCell <= 128, json);
+    }
+
+    /**
+     * {@code bench all} runs every workload of the build, in order, and saves each one's summary and, where it
+     * measures a latency, its percentile file.
+     */
+    @Test
+    @Timeout(CHILD_DEADLINE_S + 30)
+    void shouldRunEveryWorkloadWithAllAndSaveEachOne(@TempDir final Path dir) throws IOException, InterruptedException
+    {
+        final Path out = dir.resolve("results");
+        final List<String> lines = karyonInFreshJvm(dir, "bench", "all", "--cells", "20000", "--warmup", "0",
+            "--tokens", "100", "--hops", "100000", "--ticks", "5", "--pairs", "10", "--millis", "100", "--idle",
+            "backoff", "--out", out.toString());
+
+        assertEquals(BenchCommand.WORKLOADS,
+            lines.stream().map((line) -> stringField(line, "workload")).distinct().toList(), lines.toString());
+        for (final String workload : BenchCommand.WORKLOADS)
+        {
+            assertEquals(lines.stream().filter((line) -> workload.equals(stringField(line, "workload"))).toList(),
+                Files.readAllLines(out.resolve(workload + ".json")), "every line of " + workload + ", in order");
+        }
+        for (final String workload : List.of("W3", "W4", "W5", "W6", "W7"))
+        {
+            assertTrue(Files.readString(out.resolve(workload + ".hgrm")).contains("Percentile"), workload);
+        }
+    }
+
+    /**
+     * Runs the karyon command in a child JVM with the launcher's JVM flags and malloc setting.
+     *
+     * @return the lines it printed on stdout, once it exited with 0.
+     */
+    private static List<String> karyonInFreshJvm(final Path dir, final String... args)
+        throws IOException, InterruptedException
+    {
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (final String arg : ManagementFactory.getRuntimeMXBean().getInputArguments())
@@ -178,7 +224,7 @@ class WorkloadTest
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(Karyon.class.getName());
-        command.addAll(List.of("bench", "W1", "--cells", "200000", "--warmup", "0"));
+        command.addAll(List.of(args));
 
         final Path stdout = dir.resolve("stdout.txt");
         final Path stderr = dir.resolve("stderr.txt");
@@ -193,7 +239,8 @@ class WorkloadTest
         {
             if (!process.waitFor(CHILD_DEADLINE_S, TimeUnit.SECONDS))
             {
-                fail("karyon bench W1 did not finish in " + CHILD_DEADLINE_S + " s: " + Files.readString(stderr));
+                fail("karyon " + String.join(" ", args) + " did not finish in " + CHILD_DEADLINE_S + " s: " +
+                    Files.readString(stderr));
             }
         }
         finally
@@ -203,15 +250,6 @@ class WorkloadTest
 
         final String err = Files.readString(stderr);
         assertEquals(Cli.EXIT_OK, process.exitValue(), err);
-        final List<String> lines = Files.readString(stdout).lines().toList();
-        assertEquals(1, lines.size(), lines + err);
-        final String json = lines.get(0);
-
-        assertEquals("W1", stringField(json, "workload"));
-        assertEquals("karyon", stringField(json, "engine"));
-        assertEquals("200000", field(json, "cells"));
-        assertTrue(numberField(json, "ns_per_cell") > 0, json);
-        final double bytesPerCell = numberField(json, "bytes_per_cell");
-        assertTrue(80 <= bytesPerCell && bytesPerCell <= 128, json);
+        return Files.readString(stdout).lines().toList();
     }
 }
