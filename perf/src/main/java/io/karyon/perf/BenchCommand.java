@@ -75,8 +75,8 @@ public final class BenchCommand implements Callable<Integer>
     long millis = 2_000;
 
     @Option(names = "--placement", paramLabel = "NAME",
-        description = "W2: where ring cells live: random, pairs, round-robin or fill (default: ${DEFAULT-VALUE})")
-    String placement = "random";
+        description = "W2: where ring cells live: pairs, random, round-robin or fill (default: ${DEFAULT-VALUE})")
+    String placement = "pairs";
 
     @Option(names = "--ops", paramLabel = "M",
         description = "W6: operations per writer per round (default: ${DEFAULT-VALUE})")

@@ -21,11 +21,15 @@ import java.util.Locale;
  * <p>
  * Where the ring's cells live ({@code --placement}):
  * <ul>
- * <li>{@code random} (default): each ring cell is on a worker drawn from the seed, so a hop crosses workers with
- * probability 1 - 1/workers (about half with two) and the tokens spread evenly over the workers in every tick. Each
- * worker still holds its ring cells in ring order, so a token's next cell on the same worker is close in memory.</li>
- * <li>{@code pairs}: ring cells 2k and 2k+1 share a worker and the pairs are dealt to the workers in turn: every
- * other hop crosses, but tokens spaced a multiple of 2 x workers apart all sit on the same worker in each tick.</li>
+ * <li>{@code pairs} (default): ring cells 2k and 2k+1 share a worker and the pairs are dealt to the workers in
+ * turn, so every other hop crosses workers (half of them with two workers) while each worker's cells stay in ring
+ * order, a regular stride in memory. The turn order is shifted by one every 65,536 ring cells: otherwise tokens
+ * spaced a multiple of 2 x workers apart (10,000 tokens in 1,000,000 cells are 100 apart) would all sit on the same
+ * worker in each tick, and the workers would take turns rather than work together.</li>
+ * <li>{@code random}: each ring cell is on a worker drawn from the seed, so a hop crosses workers with probability
+ * 1 - 1/workers and the tokens spread evenly over the workers. Each worker holds its ring cells in ring order, but
+ * the gaps between the cells a tick visits are irregular, which defeats the hardware's stride prefetching: the
+ * adversarial case for memory, about 3x slower per hop than {@code pairs}.</li>
  * <li>{@code round-robin}: ring cell i is on worker i mod workers: every hop crosses. With tokens spaced an even
  * number of cells apart and two workers, all tokens are on the same worker in each tick, and the workers take turns.</li>
  * <li>{@code fill}: cells fill one family of slots after another: only hops between families cross.</li>
@@ -34,7 +38,7 @@ import java.util.Locale;
 final class W2Ring
 {
     static final String ID = "W2";
-    static final List<String> PLACEMENTS = List.of("random", "pairs", "round-robin", "fill");
+    static final List<String> PLACEMENTS = List.of("pairs", "random", "round-robin", "fill");
     static final CellLayout LAYOUT = CellLayout.builder()
         .longField("next")
         .longField("hops")
@@ -43,6 +47,7 @@ final class W2Ring
     private static final int NEXT = LAYOUT.offset("next");
     private static final int HOPS = LAYOUT.offset("hops");
     private static final int TOKEN = 1;
+    private static final int PAIRS_PHASE_SHIFT = 16;
 
     /**
      * A ring cell: counts the hop and forwards the token with one hop fewer left, until none is left.
@@ -100,7 +105,7 @@ final class W2Ring
         for (int i = 0; i < n; i++)
         {
             int w = "pairs".equals(placement) ?
-                (i >>> 1) % workers : (int)((BenchParams.generate(seed, i) >>> 1) % workers);
+                ((i >>> 1) + (i >>> PAIRS_PHASE_SHIFT)) % workers : (int)((BenchParams.generate(seed, i) >>> 1) % workers);
             while (next[w] >= n)
             {
                 w = (w + 1) % workers;
