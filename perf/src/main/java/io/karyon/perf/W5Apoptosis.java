@@ -23,7 +23,9 @@ import java.util.Locale;
  * figures: time from the deaths to the last restart, restarts per second, and the cells answering a message
  * afterwards (must be N). Supervisors are dealt to the organism's supervision homes, and restarts are spread over the
  * ticks by each home's restart budget ({@code restart_budget} per home per tick, {@code supervision_homes} homes); the
- * tick latencies of the recovery are reported too.
+ * tick latencies of the recovery are reported too: over all its ticks ({@code tick_p99_us}, {@code tick_max_us}), the
+ * tick the cells die in ({@code death_tick_us}, bounded by the deaths), and the ticks that restart them, each bounded
+ * by the budget ({@code restart_tick_p50_us}, {@code restart_tick_max_us}).
  */
 final class W5Apoptosis
 {
@@ -71,6 +73,9 @@ final class W5Apoptosis
         final double[] restartsPerS = new double[params.rounds()];
         final double[] p99 = new double[params.rounds()];
         final double[] max = new double[params.rounds()];
+        final double[] deathTick = new double[params.rounds()];
+        final double[] restartTickP50 = new double[params.rounds()];
+        final double[] restartTickMax = new double[params.rounds()];
         long deaths = 0;
         long restarts = 0;
         long answering = 0;
@@ -118,11 +123,17 @@ final class W5Apoptosis
                 organism.resetTickLatencies();
                 final long startNs = System.nanoTime();
                 organism.run(1);
+                // The tick the cells die in is bounded by the deaths, not by the budget: kept apart.
+                final Histogram ticks = organism.tickLatencies().copy();
+                final long deathTickNs = ticks.getMaxValue();
+                organism.resetTickLatencies();
                 while (organism.stats().pendingRestarts() > 0)
                 {
                     organism.run(1);
                 }
                 final long elapsedNs = System.nanoTime() - startNs;
+                final Histogram restartTicks = organism.tickLatencies();
+                ticks.add(restartTicks);
                 final Stats after = organism.stats();
                 final long roundDeaths = after.deaths() - before.deaths();
                 final long roundRestarts = after.restarts() - before.restarts();
@@ -150,7 +161,6 @@ final class W5Apoptosis
                     throw new WorkloadCheckException(ID, answered + " cells answered after recovery, expected " + n);
                 }
 
-                final Histogram ticks = organism.tickLatencies();
                 final double ms = elapsedNs / 1e6;
                 params.progress(String.format(Locale.ROOT,
                     "W5 %s round: %,d of %,d cells died, all restarted in %.1f ms (%.1fM restarts/s) over %d ticks, " +
@@ -163,6 +173,9 @@ final class W5Apoptosis
                     restartsPerS[r] = roundRestarts / (elapsedNs / 1e9);
                     p99[r] = ticks.getValueAtPercentile(99) / 1e3;
                     max[r] = ticks.getMaxValue() / 1e3;
+                    deathTick[r] = deathTickNs / 1e3;
+                    restartTickP50[r] = restartTicks.getValueAtPercentile(50) / 1e3;
+                    restartTickMax[r] = restartTicks.getMaxValue() / 1e3;
                     deaths = roundDeaths;
                     restarts = roundRestarts;
                     answering = answered;
@@ -187,6 +200,9 @@ final class W5Apoptosis
             .field("answering", answering)
             .field("tick_p99_us", Rounds.median(p99))
             .field("tick_max_us", Rounds.median(max))
+            .field("death_tick_us", Rounds.median(deathTick))
+            .field("restart_tick_p50_us", Rounds.median(restartTickP50))
+            .field("restart_tick_max_us", Rounds.median(restartTickMax))
             .field("hgrm", Histograms.write(params.out(), ID, all).toString())
             .toString();
     }
