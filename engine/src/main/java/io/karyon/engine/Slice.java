@@ -828,15 +828,28 @@ final class Slice extends SliceRhsPadding implements CellContext
     private void gather(final long tick)
     {
         final MessageQueue inbox = this.inbox;
-        inbox.clear();
         final int parity = (int)((tick - 1) & 1);
-        final MessageQueue[] sources = this.sources;
+        mergeInbound(inbox, inbound[parity], sources);
+        gatherSignals(parity);
+        if (external.count() > 0)
+        {
+            inbox.appendAll(external);
+            external.clear();
+        }
+    }
+
+    /**
+     * Empties {@code inbox} and fills it with the queues every worker filled for this one, merged by sender family.
+     */
+    private void mergeInbound(final MessageQueue inbox, final MessageQueue[] inbound, final MessageQueue[] sources)
+    {
+        inbox.clear();
         final int[] positions = this.sourcePositions;
         int nonEmpty = 0;
         int last = -1;
         for (int s = 0; s < workerCount; s++)
         {
-            sources[s] = inbound[parity][s];
+            sources[s] = inbound[s];
             positions[s] = 0;
             if (sources[s].count() > 0)
             {
@@ -851,12 +864,6 @@ final class Slice extends SliceRhsPadding implements CellContext
         else if (nonEmpty > 1)
         {
             merge(inbox, sources, positions);
-        }
-        gatherSignals(parity);
-        if (external.count() > 0)
-        {
-            inbox.appendAll(external);
-            external.clear();
         }
     }
 
@@ -1220,30 +1227,7 @@ final class Slice extends SliceRhsPadding implements CellContext
     private void gatherBroadcasts(final long tick)
     {
         final MessageQueue inbox = broadcastInbox;
-        inbox.clear();
-        final int parity = (int)((tick - 1) & 1);
-        final MessageQueue[] sources = broadcastSources;
-        final int[] positions = sourcePositions;
-        int nonEmpty = 0;
-        int last = -1;
-        for (int s = 0; s < workerCount; s++)
-        {
-            sources[s] = broadcastInbound[parity][s];
-            positions[s] = 0;
-            if (sources[s].count() > 0)
-            {
-                nonEmpty++;
-                last = s;
-            }
-        }
-        if (1 == nonEmpty)
-        {
-            inbox.appendAll(sources[last]);
-        }
-        else if (nonEmpty > 1)
-        {
-            merge(inbox, sources, positions);
-        }
+        mergeInbound(inbox, broadcastInbound[(int)((tick - 1) & 1)], broadcastSources);
         if (externalBroadcasts.count() > 0)
         {
             inbox.appendAll(externalBroadcasts);

@@ -360,6 +360,7 @@ final class Report
         renderer.setShadowVisible(false);
         final CategoryAxis categories = new CategoryAxis();
         categories.setCategoryLabelPositions(CategoryLabelPositions.STANDARD);
+        categories.setMaximumCategoryLabelLines(2);
         final CategoryPlot plot;
         if (log)
         {

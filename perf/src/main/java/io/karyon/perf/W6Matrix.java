@@ -31,6 +31,9 @@ import java.util.function.BiFunction;
  * with the time since the writer's previous operation (barrier and tick phase included), so the latency histogram
  * covers the whole run. The check: the sum of every increment equals the matrix's total change (increments are small
  * integers, so the sums are exact), and every worker ran exactly M operations.
+ * <p>
+ * Karyon's line also carries the field update on its own ({@code field_tick_ms}, {@code field_tick_p99_ms}): decay
+ * plus diffusion over a square 2D grid of about K sites, done by the workers as each tick's phase.
  */
 final class W6Matrix
 {
@@ -45,6 +48,7 @@ final class W6Matrix
     private static final int LAST_NS = LAYOUT.offset("lastNs");
     private static final int SINK = LAYOUT.offset("sink");
     private static final long HIGHEST_NS = 60_000_000_000L;
+    private static final int FIELD_TICKS = 50;
 
     private W6Matrix()
     {
@@ -148,9 +152,52 @@ final class W6Matrix
         final Result chm = runChm(params, keys, opsPerWriter, karyon.workers);
         final Path karyonHgrm = W3Tick.writeHistogram(params.out(), ID, karyon.all);
         final Path chmHgrm = W3Tick.writeHistogram(params.out(), ID + "-chm", chm.all);
+        final double[] fieldTick = fieldTickMs(params, keys);
         return karyon.json(params, keys, "karyon", karyonHgrm).field("batch", BATCH)
-            .field("ratio_vs_chm", karyon.median(karyon.opsPerS) / chm.median(chm.opsPerS)).toString() + "\n" +
+            .field("ratio_vs_chm", karyon.median(karyon.opsPerS) / chm.median(chm.opsPerS))
+            .field("field_tick_ms", fieldTick[0])
+            .field("field_tick_p99_ms", fieldTick[1]).toString() + "\n" +
             chm.json(params, keys, "chm", chmHgrm).toString();
+    }
+
+    /**
+     * The per-tick field update on its own: decay plus diffusion over a square 2D grid of about {@code keys} sites
+     * (one substance), run as the tick phase of an organism with no cells on the same workers, so a tick is the
+     * matrix's work and the barrier. Returns the median over rounds of the mean tick and of the tick p99, in ms.
+     */
+    private static double[] fieldTickMs(final BenchParams params, final int keys)
+    {
+        final int side = Math.max(1, (int)Math.sqrt(keys));
+        final double[] mean = new double[params.rounds()];
+        final double[] p99 = new double[params.rounds()];
+        try (Matrix matrix = Matrix.create(new MatrixConfiguration().grid(side, side).substances(1)
+            .decayRate(0, 0.01).diffusionRate(0, 0.2)))
+        {
+            try (Organism organism = Organism.launch(params.context().tickPhase(matrix::applyTick)))
+            {
+                matrix.writers(organism.workerCount());
+                for (long site = 0; site < matrix.sites(); site += 97)
+                {
+                    matrix.depositDirect(site, 0, 1.0);
+                }
+                for (int r = -params.warmup(); r < params.rounds(); r++)
+                {
+                    organism.resetTickLatencies();
+                    organism.run(FIELD_TICKS);
+                    final Histogram ticks = organism.tickLatencies();
+                    params.progress(String.format(Locale.ROOT,
+                        "W6 field %s round: decay and diffusion over %,d x %,d sites on %d worker(s), %.2f ms a " +
+                        "tick (p99 %.2f ms)", r < 0 ? "warm-up" : "measured", side, side, organism.workerCount(),
+                        ticks.getMean() / 1e6, ticks.getValueAtPercentile(99) / 1e6));
+                    if (r >= 0)
+                    {
+                        mean[r] = ticks.getMean() / 1e6;
+                        p99[r] = ticks.getValueAtPercentile(99) / 1e6;
+                    }
+                }
+            }
+        }
+        return new double[]{ Rounds.median(mean), Rounds.median(p99) };
     }
 
     private static Result runKaryon(final BenchParams params, final int keys, final long opsPerWriter)

@@ -6,21 +6,36 @@ import io.karyon.perf.BenchParams;
  * One workload run on one peer engine: prints the same JSON line shape as Karyon's run of it, with {@code engine}
  * set to the peer, after the same self-checks.
  */
-public interface PeerWorkload
+public abstract class PeerWorkload
 {
+    private final String workload;
+    final String engine;
+
+    PeerWorkload(final String workload, final String engine)
+    {
+        this.workload = workload;
+        this.engine = engine;
+    }
+
     /**
      * The workload's id.
      *
      * @return e.g. "W2".
      */
-    String workload();
+    public final String workload()
+    {
+        return workload;
+    }
 
     /**
      * The peer engine's name.
      *
      * @return {@link Peers#JVM_OBJECTS} or {@link Peers#PEKKO}.
      */
-    String engine();
+    public final String engine()
+    {
+        return engine;
+    }
 
     /**
      * Runs the warm-up and measured rounds and checks the results.
@@ -30,5 +45,5 @@ public interface PeerWorkload
      * @return the JSON line.
      * @throws io.karyon.perf.WorkloadCheckException if a self-check fails.
      */
-    String run(BenchParams params, int workers);
+    public abstract String run(BenchParams params, int workers);
 }

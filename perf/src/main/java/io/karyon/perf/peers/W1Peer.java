@@ -15,7 +15,7 @@ import java.util.function.Supplier;
  * object kept per cell (the cell, its mailbox, its state, the runtime's bookkeeping), and nothing the collector could
  * free. Karyon's figure is the growth of resident memory, as its cells live off the heap.
  */
-final class W1Peer implements PeerWorkload
+final class W1Peer extends PeerWorkload
 {
     static final String ID = "W1";
     private static final int SAMPLES = 1024;
@@ -47,23 +47,12 @@ final class W1Peer implements PeerWorkload
         void close();
     }
 
-    private final String engine;
     private final Supplier<Cells> cells;
 
     W1Peer(final String engine, final Supplier<Cells> cells)
     {
-        this.engine = engine;
+        super(ID, engine);
         this.cells = cells;
-    }
-
-    public String workload()
-    {
-        return ID;
-    }
-
-    public String engine()
-    {
-        return engine;
     }
 
     public String run(final BenchParams params, final int workers)

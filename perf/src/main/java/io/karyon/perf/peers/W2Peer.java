@@ -15,7 +15,7 @@ import java.util.function.Supplier;
  * (it would take minutes at Karyon's default of 100M), and its JSON line gives the hops it ran and the hops asked for.
  * The check: every token arrives at its last hop, and the cells' own hop counters add up to the hops sent.
  */
-final class W2Peer implements PeerWorkload
+final class W2Peer extends PeerWorkload
 {
     static final String ID = "W2";
 
@@ -45,23 +45,12 @@ final class W2Peer implements PeerWorkload
         void close();
     }
 
-    private final String engine;
     private final Supplier<Ring> ring;
 
     W2Peer(final String engine, final Supplier<Ring> ring)
     {
-        this.engine = engine;
+        super(ID, engine);
         this.ring = ring;
-    }
-
-    public String workload()
-    {
-        return ID;
-    }
-
-    public String engine()
-    {
-        return engine;
     }
 
     public String run(final BenchParams params, final int workers)

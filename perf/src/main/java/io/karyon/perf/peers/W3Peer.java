@@ -18,7 +18,7 @@ import java.util.function.Supplier;
  * {@code --peer-messages} / N ticks per round; its JSON line gives the ticks it ran and the ticks asked for. The
  * check re-computes a sample of cells with a plain scalar loop and requires bit-identical values.
  */
-final class W3Peer implements PeerWorkload
+final class W3Peer extends PeerWorkload
 {
     static final String ID = "W3";
     private static final int SAMPLES = 1024;
@@ -50,23 +50,12 @@ final class W3Peer implements PeerWorkload
         void close();
     }
 
-    private final String engine;
     private final Supplier<Cells> cells;
 
     W3Peer(final String engine, final Supplier<Cells> cells)
     {
-        this.engine = engine;
+        super(ID, engine);
         this.cells = cells;
-    }
-
-    public String workload()
-    {
-        return ID;
-    }
-
-    public String engine()
-    {
-        return engine;
     }
 
     public String run(final BenchParams params, final int workers)

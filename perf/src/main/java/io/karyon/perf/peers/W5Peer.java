@@ -16,7 +16,7 @@ import java.util.function.Supplier;
  * exactly F x N deaths and restarts, and every one of the N cells answers a message afterwards (a cell still holding
  * corrupt state does not).
  */
-final class W5Peer implements PeerWorkload
+final class W5Peer extends PeerWorkload
 {
     static final String ID = "W5";
     static final int CHILDREN_PER_SUPERVISOR = 1_000;
@@ -62,23 +62,12 @@ final class W5Peer implements PeerWorkload
         void close();
     }
 
-    private final String engine;
     private final Supplier<Cells> cells;
 
     W5Peer(final String engine, final Supplier<Cells> cells)
     {
-        this.engine = engine;
+        super(ID, engine);
         this.cells = cells;
-    }
-
-    public String workload()
-    {
-        return ID;
-    }
-
-    public String engine()
-    {
-        return engine;
     }
 
     public String run(final BenchParams params, final int workers)

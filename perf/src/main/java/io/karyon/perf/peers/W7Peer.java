@@ -23,7 +23,7 @@ import java.util.function.Supplier;
  * on different workers. The checks: every pair completed round trips, every pinger came home at the round's end, and
  * a sample of background cells hold exactly the logistic map iterated as many times as they were stepped.
  */
-final class W7Peer implements PeerWorkload
+final class W7Peer extends PeerWorkload
 {
     static final String ID = "W7";
     static final long HIGHEST_NS = TimeUnit.SECONDS.toNanos(10);
@@ -75,23 +75,12 @@ final class W7Peer implements PeerWorkload
         void close();
     }
 
-    private final String engine;
     private final Supplier<Cells> cells;
 
     W7Peer(final String engine, final Supplier<Cells> cells)
     {
-        this.engine = engine;
+        super(ID, engine);
         this.cells = cells;
-    }
-
-    public String workload()
-    {
-        return ID;
-    }
-
-    public String engine()
-    {
-        return engine;
     }
 
     private static void await(final CountDownLatch latch, final long timeoutNs)
