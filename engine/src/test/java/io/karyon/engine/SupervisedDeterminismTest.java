@@ -17,8 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A supervised run with deaths of every kind, restarts paced by a small budget, escalations and messages to stale
- * handles is the same, bit for bit, for any number of workers.
+ * A supervised run with deaths of every kind, restarts paced by a small budget, escalations (within a home and
+ * between homes), messages to stale handles, monitors of dying cells and broadcasts to a group whose members die is
+ * the same, bit for bit, for any number of workers.
  */
 class SupervisedDeterminismTest
 {
@@ -44,6 +45,7 @@ class SupervisedDeterminismTest
             .threadingMode(ThreadingMode.INVOKER).chunkShift(8).seed(seed).restartBudget(3)))
         {
             final int poisoned = organism.exitReason("poisoned");
+            final int group = organism.group("fickle");
             organism.registerBehaviour("fickle", new Behaviour()
             {
                 public void onTick(final CellFlyweight cell, final CellContext context)
@@ -64,6 +66,18 @@ class SupervisedDeterminismTest
                     else if (r < 60)
                     {
                         context.send(cell.getLong(PEER), 1, context.nextLong() & 0xFF);
+                    }
+                    else if (r < 64)
+                    {
+                        context.monitor(cell.getLong(PEER));
+                    }
+                    else if (r < 70)
+                    {
+                        context.join(group);
+                    }
+                    else if (r == 70)
+                    {
+                        context.broadcast(group, 2, context.self());
                     }
                 }
 
