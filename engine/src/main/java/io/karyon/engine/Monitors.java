@@ -1,10 +1,7 @@
 package io.karyon.engine;
 
-import org.agrona.BufferUtil;
 import org.agrona.collections.Int2IntHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
-
-import java.nio.ByteBuffer;
 
 import static org.agrona.BitUtil.SIZE_OF_INT;
 import static org.agrona.BitUtil.SIZE_OF_LONG;
@@ -30,7 +27,7 @@ final class Monitors
     static final byte FLAG_TRAP_EXITS = 0x01;
     static final int KIND_MONITOR = 1;
     static final int KIND_LINK = 2;
-    static final int NULL_RECORD = -1;
+    static final int NULL_RECORD = RecordPool.NULL_RECORD;
     private static final int WATCHER_OFFSET = 0;
     private static final int REF_OFFSET = WATCHER_OFFSET + SIZE_OF_LONG;
     private static final int NEXT_OFFSET = REF_OFFSET + SIZE_OF_LONG;
@@ -39,17 +36,9 @@ final class Monitors
     private static final int RECORD_LENGTH = 1 << RECORD_SHIFT;
 
     private final Int2IntHashMap heads = new Int2IntHashMap(NULL_RECORD);
-    private final UnsafeBuffer records = new UnsafeBuffer(0, 0);
-    private ByteBuffer memory;
-    private int highWater;
-    private int freeHead = NULL_RECORD;
+    private final RecordPool pool = new RecordPool("monitor table", RECORD_LENGTH, NEXT_OFFSET);
+    private final UnsafeBuffer records = pool.records();
     private int size;
-
-    Monitors()
-    {
-        memory = ByteBuffer.allocateDirect(64 * RECORD_LENGTH);
-        records.wrap(memory);
-    }
 
     boolean isEmpty()
     {
@@ -94,7 +83,7 @@ final class Monitors
      */
     void add(final int slot, final long watcher, final long ref, final int kind)
     {
-        final int record = allocate();
+        final int record = pool.allocate();
         final int offset = record << RECORD_SHIFT;
         records.putLong(offset + WATCHER_OFFSET, watcher);
         records.putLong(offset + REF_OFFSET, ref);
@@ -197,41 +186,14 @@ final class Monitors
         }
     }
 
-    private int allocate()
-    {
-        if (NULL_RECORD != freeHead)
-        {
-            final int record = freeHead;
-            freeHead = next(record);
-            return record;
-        }
-        final int record = highWater++;
-        if ((highWater << RECORD_SHIFT) > records.capacity())
-        {
-            if (records.capacity() > (1 << 29))
-            {
-                throw new KaryonException(KaryonException.Category.FATAL,
-                    "a worker's monitor table would pass " + (1 << 30) + " bytes", null);
-            }
-            final ByteBuffer grown = ByteBuffer.allocateDirect(records.capacity() * 2);
-            records.getBytes(0, grown, 0, records.capacity());
-            BufferUtil.free(memory);
-            memory = grown;
-            records.wrap(grown);
-        }
-        return record;
-    }
-
     private void free(final int record)
     {
-        records.putInt((record << RECORD_SHIFT) + NEXT_OFFSET, freeHead);
-        freeHead = record;
+        pool.free(record);
         size--;
     }
 
     void close()
     {
-        BufferUtil.free(memory);
-        records.wrap(0, 0);
+        pool.close();
     }
 }

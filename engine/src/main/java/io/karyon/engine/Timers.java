@@ -1,12 +1,10 @@
 package io.karyon.engine;
 
 import io.karyon.engine.cell.Handle;
-import org.agrona.BufferUtil;
 import org.agrona.DeadlineTimerWheel;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
@@ -44,7 +42,7 @@ final class Timers
     private static final int KIND_OFFSET = TYPE_OFFSET + SIZE_OF_INT;
     private static final int NEXT_OFFSET = KIND_OFFSET + SIZE_OF_INT;
     private static final int RECORD_LENGTH = 64;
-    private static final int NULL_RECORD = -1;
+    private static final int NULL_RECORD = RecordPool.NULL_RECORD;
     private static final int TICKS_PER_WHEEL = 1024;
     private static final int FREE_RUNNING_RESOLUTION_NS = 1 << 20;
 
@@ -53,11 +51,9 @@ final class Timers
     private final Long2LongHashMap recordOfId = new Long2LongHashMap(NULL_RECORD);
     private final Long2LongHashMap idOfWheelId = new Long2LongHashMap(NO_TIMER);
     private final Long2LongHashMap pendingCalls = new Long2LongHashMap(NO_TIMER);
-    private final UnsafeBuffer records = new UnsafeBuffer(0, 0);
+    private final RecordPool pool = new RecordPool("timer table", RECORD_LENGTH, NEXT_OFFSET);
+    private final UnsafeBuffer records = pool.records();
     private final MessageQueue fired = new MessageQueue(16);
-    private ByteBuffer memory;
-    private int highWater;
-    private int freeHead = NULL_RECORD;
     private long[] expired = new long[16];
     private int expiredCount;
 
@@ -77,8 +73,6 @@ final class Timers
         wheel = freeRunning ?
             new DeadlineTimerWheel(TimeUnit.NANOSECONDS, System.nanoTime(), FREE_RUNNING_RESOLUTION_NS, TICKS_PER_WHEEL) :
             new DeadlineTimerWheel(TimeUnit.NANOSECONDS, 0, 1, TICKS_PER_WHEEL);
-        memory = ByteBuffer.allocateDirect(64 * RECORD_LENGTH);
-        records.wrap(memory);
     }
 
     static long timerId(final int slot, final long tick, final int seq)
@@ -97,7 +91,7 @@ final class Timers
     void schedule(final long id, final long deadline, final long target, final long sender, final int type,
         final long payload, final int kind)
     {
-        final int record = allocate();
+        final int record = pool.allocate();
         final int offset = record * RECORD_LENGTH;
         final long wheelId = wheel.scheduleTimer(deadline);
         records.putLong(offset + TARGET_OFFSET, target);
@@ -139,7 +133,7 @@ final class Timers
         {
             timersCancelled++;
         }
-        free((int)record);
+        pool.free((int)record);
         return true;
     }
 
@@ -209,7 +203,7 @@ final class Timers
                 timersFired++;
             }
             fired.append(target, records.getLong(offset + SENDER_OFFSET), records.getInt(offset + TYPE_OFFSET), payload);
-            free(record);
+            pool.free(record);
         }
         return expiredCount;
     }
@@ -273,41 +267,9 @@ final class Timers
         return pendingCalls.size();
     }
 
-    private int allocate()
-    {
-        if (NULL_RECORD != freeHead)
-        {
-            final int record = freeHead;
-            freeHead = records.getInt(record * RECORD_LENGTH + NEXT_OFFSET);
-            return record;
-        }
-        final int record = highWater++;
-        if (highWater * RECORD_LENGTH > records.capacity())
-        {
-            if (records.capacity() > (1 << 29))
-            {
-                throw new KaryonException(KaryonException.Category.FATAL,
-                    "a worker's timer table would pass " + (1 << 30) + " bytes", null);
-            }
-            final ByteBuffer grown = ByteBuffer.allocateDirect(records.capacity() * 2);
-            records.getBytes(0, grown, 0, records.capacity());
-            BufferUtil.free(memory);
-            memory = grown;
-            records.wrap(grown);
-        }
-        return record;
-    }
-
-    private void free(final int record)
-    {
-        records.putInt(record * RECORD_LENGTH + NEXT_OFFSET, freeHead);
-        freeHead = record;
-    }
-
     void close()
     {
         fired.close();
-        BufferUtil.free(memory);
-        records.wrap(0, 0);
+        pool.close();
     }
 }
