@@ -25,8 +25,8 @@ import java.nio.file.Path;
  * @param ops      W6: operations per writer per round.
  * @param workerOptions how many workers, how they idle, whether they are pinned.
  * @param out      folder for .hgrm and summary .json files.
- * @param peerMessages peers: most messages one round of a peer may take (W2 hops, W3 ticks x cells); a peer given
- *                 more runs fewer hops or ticks and says so in its JSON line.
+ * @param peerMessages peers: most messages one round of a peer may take (W2 hops, W3 ticks x cells, W4 broadcasts x
+ *                 members); a peer given more runs fewer hops, ticks or broadcasts and says so in its JSON line.
  * @param progress where progress lines go (stderr).
  */
 public record BenchParams(

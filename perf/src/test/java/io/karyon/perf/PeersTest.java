@@ -37,9 +37,9 @@ class PeersTest
     void shouldRunEveryWorkloadOnThePeersWithTheSameChecksAndRatios(@TempDir final Path dir) throws IOException
     {
         final CommandRun run = CommandRun.karyon(
-            "bench", "W2", "W3", "W5", "W7", "--peers", "--cells", String.valueOf(CELLS), "--workers", "2",
+            "bench", "W2", "W3", "W4", "W5", "W7", "--peers", "--cells", String.valueOf(CELLS), "--workers", "2",
             "--tokens", "100", "--hops", "100000", "--peer-messages", "50000", "--ticks", "10", "--pairs", "10",
-            "--millis", "200", "--rounds", "3", "--warmup", "0", "--idle", "backoff", "--out", dir.toString());
+            "--millis", "200", "--broadcasts", "10", "--churn", "2", "--rounds", "3", "--warmup", "0", "--idle", "backoff", "--out", dir.toString());
 
         assertEquals(Cli.EXIT_OK, run.exitCode(), run.err());
         final List<String> lines = run.out().lines().toList();
@@ -71,6 +71,25 @@ class PeersTest
         }
         assertRatio(w3.get(3), "updates_per_s", w3, true);
 
+        // W4: every member counted each broadcast exactly once; the peers ran 50000 / 10000 = 5 of the 10.
+        final List<String> w4 = linesOf(lines, "W4");
+        assertEngines(w4);
+        assertEquals("10", field(w4.get(0), "rounds"));
+        for (final String peer : w4.subList(1, 3))
+        {
+            assertEquals("5", field(peer, "rounds"), peer);
+            assertEquals("10", field(peer, "broadcasts_asked"), peer);
+            assertEquals("true", field(peer, "scaled_down"), peer);
+            assertEquals("3", field(peer, "measured_rounds"), peer);
+            assertTrue(numberField(peer, "deliveries_per_s") > 0, peer);
+            assertTrue(numberField(peer, "p50_us") <= numberField(peer, "p99_us"), peer);
+            assertTrue(numberField(peer, "p99_us") <= numberField(peer, "max_us"), peer);
+            final Path hgrm = dir.resolve("W4-" + stringField(peer, "engine") + ".hgrm");
+            assertEquals(hgrm.toString(), stringField(peer, "hgrm"));
+            assertTrue(Files.readString(hgrm).contains("Percentile"), hgrm.toString());
+        }
+        assertRatio(w4.get(3), "deliveries_per_s", w4, true);
+
         // W5: every cell died once and was restarted by its supervisor, and all answer afterwards.
         final List<String> w5 = linesOf(lines, "W5");
         assertEngines(w5);
@@ -94,7 +113,7 @@ class PeersTest
         assertRatio(w7.get(3), "p99_us", w7, false);
         assertRatio(w7.get(4), "background_updates_per_s", w7, true);
 
-        for (final String workload : List.of("W2", "W3", "W5", "W7"))
+        for (final String workload : List.of("W2", "W3", "W4", "W5", "W7"))
         {
             assertEquals(linesOf(lines, workload), Files.readAllLines(dir.resolve(workload + ".json")), workload);
         }

@@ -23,6 +23,8 @@ public final class Peers
         new W2Peer(PEKKO, PekkoRing::new),
         new W3Peer(JVM_OBJECTS, JvmTick::new),
         new W3Peer(PEKKO, PekkoTick::new),
+        new W4Peer(JVM_OBJECTS, JvmBroadcast::new),
+        new W4Peer(PEKKO, PekkoBroadcast::new),
         new W5Peer(JVM_OBJECTS, JvmApoptosis::new),
         new W5Peer(PEKKO, PekkoApoptosis::new),
         new W7Peer(JVM_OBJECTS, JvmLatency::new),
