@@ -53,11 +53,7 @@ final class W3Tick
         final int ticks = params.ticks();
         final double[] updatesPerS = new double[params.rounds()];
         final double[] seconds = new double[params.rounds()];
-        final double[] p50 = new double[params.rounds()];
-        final double[] p99 = new double[params.rounds()];
-        final double[] p999 = new double[params.rounds()];
-        final double[] max = new double[params.rounds()];
-        final Histogram all = new Histogram(1, HIGHEST_TICK_NS, 3);
+        final LatencyRounds latency = new LatencyRounds(params.rounds(), HIGHEST_TICK_NS);
         final int step = Math.max(1, n / SAMPLES);
         final double[] expected = new double[(n + step - 1) / step];
         final long[] sampled = new long[expected.length];
@@ -98,17 +94,13 @@ final class W3Tick
                     round.getValueAtPercentile(50) / 1e3, round.getMaxValue() / 1e3));
                 if (r >= 0)
                 {
-                    all.add(round);
+                    latency.record(r, round);
                     updatesPerS[r] = rate;
                     seconds[r] = roundSeconds;
-                    p50[r] = round.getValueAtPercentile(50) / 1e3;
-                    p99[r] = round.getValueAtPercentile(99) / 1e3;
-                    p999[r] = round.getValueAtPercentile(99.9) / 1e3;
-                    max[r] = round.getMaxValue() / 1e3;
                 }
             }
         }
-        final Path hgrm = writeHistogram(params.out(), ID, all);
+        final Path hgrm = Histograms.write(params.out(), ID, latency.all());
         return new Json()
             .field("workload", ID)
             .field("engine", "karyon")
@@ -118,10 +110,10 @@ final class W3Tick
             .field("rounds", params.rounds())
             .field("seconds", Rounds.median(seconds))
             .field("updates_per_s", Rounds.median(updatesPerS))
-            .field("p50_us", Rounds.median(p50))
-            .field("p99_us", Rounds.median(p99))
-            .field("p999_us", Rounds.median(p999))
-            .field("max_us", Rounds.median(max))
+            .field("p50_us", latency.p50Us())
+            .field("p99_us", latency.p99Us())
+            .field("p999_us", latency.p999Us())
+            .field("max_us", latency.maxUs())
             .field("hgrm", hgrm.toString())
             .toString();
     }
@@ -148,10 +140,5 @@ final class W3Tick
                     " ticks, a scalar loop gives " + x);
             }
         }
-    }
-
-    static Path writeHistogram(final Path out, final String workload, final Histogram histogram)
-    {
-        return Histograms.write(out, workload, histogram);
     }
 }

@@ -127,11 +127,8 @@ final class W4Broadcast
         final int churns = params.churn();
         final double[] seconds = new double[params.rounds()];
         final double[] deliveriesPerS = new double[params.rounds()];
-        final double[] p50 = new double[params.rounds()];
-        final double[] p99 = new double[params.rounds()];
-        final double[] max = new double[params.rounds()];
         final double[] churnPerS = new double[params.rounds()];
-        final Histogram all = new Histogram(1, HIGHEST_NS, 3);
+        final LatencyRounds latency = new LatencyRounds(params.rounds(), HIGHEST_NS);
         final Histogram round = new Histogram(1, HIGHEST_NS, 3);
         final long[] members = new long[n];
         final int workers;
@@ -200,17 +197,14 @@ final class W4Broadcast
                     rate / 1e6, round.getValueAtPercentile(50) / 1e3, round.getMaxValue() / 1e3, churnRate / 1e6));
                 if (r >= 0)
                 {
-                    all.add(round);
+                    latency.record(r, round);
                     seconds[r] = roundSeconds;
                     deliveriesPerS[r] = rate;
-                    p50[r] = round.getValueAtPercentile(50) / 1e3;
-                    p99[r] = round.getValueAtPercentile(99) / 1e3;
-                    max[r] = round.getMaxValue() / 1e3;
                     churnPerS[r] = churnRate;
                 }
             }
         }
-        final Path hgrm = W3Tick.writeHistogram(params.out(), ID, all);
+        final Path hgrm = Histograms.write(params.out(), ID, latency.all());
         return new Json()
             .field("workload", ID)
             .field("engine", "karyon")
@@ -220,9 +214,9 @@ final class W4Broadcast
             .field("measured_rounds", params.rounds())
             .field("seconds", Rounds.median(seconds))
             .field("deliveries_per_s", Rounds.median(deliveriesPerS))
-            .field("p50_us", Rounds.median(p50))
-            .field("p99_us", Rounds.median(p99))
-            .field("max_us", Rounds.median(max))
+            .field("p50_us", latency.p50Us())
+            .field("p99_us", latency.p99Us())
+            .field("max_us", latency.maxUs())
             .field("churn_per_s", Rounds.median(churnPerS))
             .field("hgrm", hgrm.toString())
             .toString();

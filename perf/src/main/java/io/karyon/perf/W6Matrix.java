@@ -150,8 +150,8 @@ final class W6Matrix
         final long opsPerWriter = params.ops();
         final Result karyon = runKaryon(params, keys, opsPerWriter);
         final Result chm = runChm(params, keys, opsPerWriter, karyon.workers);
-        final Path karyonHgrm = W3Tick.writeHistogram(params.out(), ID, karyon.all);
-        final Path chmHgrm = W3Tick.writeHistogram(params.out(), ID + "-chm", chm.all);
+        final Path karyonHgrm = Histograms.write(params.out(), ID, karyon.all);
+        final Path chmHgrm = Histograms.write(params.out(), ID + "-chm", chm.all);
         final double[] fieldTick = fieldTickMs(params, keys);
         return karyon.json(params, keys, "karyon", karyonHgrm).field("batch", BATCH)
             .field("ratio_vs_chm", karyon.median(karyon.opsPerS) / chm.median(chm.opsPerS))

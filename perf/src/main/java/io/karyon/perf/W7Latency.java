@@ -130,13 +130,9 @@ final class W7Latency
             throw new IllegalArgumentException("W7 needs --cells >= 2 * --pairs: cells=" + params.cells() +
                 " pairs=" + pairs);
         }
-        final double[] p50 = new double[params.rounds()];
-        final double[] p99 = new double[params.rounds()];
-        final double[] p999 = new double[params.rounds()];
-        final double[] max = new double[params.rounds()];
         final double[] seconds = new double[params.rounds()];
         final double[] backgroundPerS = new double[params.rounds()];
-        final Histogram all = new Histogram(1, HIGHEST_NS, 3);
+        final LatencyRounds latency = new LatencyRounds(params.rounds(), HIGHEST_NS);
         long totalTrips = 0;
         final int workers;
         try (Organism organism = Organism.launch(
@@ -230,14 +226,10 @@ final class W7Latency
                     (updated.updates() - before.updates()) / roundSeconds / 1e6));
                 if (r >= 0)
                 {
-                    all.add(round);
+                    latency.record(r, round);
                     totalTrips += round.getTotalCount();
                     seconds[r] = roundSeconds;
                     backgroundPerS[r] = (updated.updates() - before.updates()) / roundSeconds;
-                    p50[r] = round.getValueAtPercentile(50) / 1e3;
-                    p99[r] = round.getValueAtPercentile(99) / 1e3;
-                    p999[r] = round.getValueAtPercentile(99.9) / 1e3;
-                    max[r] = round.getMaxValue() / 1e3;
                 }
             }
             for (final long pinger : pingers)
@@ -262,7 +254,7 @@ final class W7Latency
                 }
             }
         }
-        final Path hgrm = W3Tick.writeHistogram(params.out(), ID, all);
+        final Path hgrm = Histograms.write(params.out(), ID, latency.all());
         return new Json()
             .field("workload", ID)
             .field("engine", "karyon")
@@ -272,10 +264,10 @@ final class W7Latency
             .field("rounds", params.rounds())
             .field("seconds", Rounds.median(seconds))
             .field("round_trips", totalTrips)
-            .field("p50_us", Rounds.median(p50))
-            .field("p99_us", Rounds.median(p99))
-            .field("p999_us", Rounds.median(p999))
-            .field("max_us", Rounds.median(max))
+            .field("p50_us", latency.p50Us())
+            .field("p99_us", latency.p99Us())
+            .field("p999_us", latency.p999Us())
+            .field("max_us", latency.maxUs())
             .field("background_updates_per_s", Rounds.median(backgroundPerS))
             .field("hgrm", hgrm.toString())
             .toString();

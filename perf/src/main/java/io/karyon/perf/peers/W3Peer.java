@@ -2,6 +2,7 @@ package io.karyon.perf.peers;
 
 import io.karyon.engine.cli.Json;
 import io.karyon.perf.BenchParams;
+import io.karyon.perf.LatencyRounds;
 import io.karyon.perf.Histograms;
 import io.karyon.perf.Rounds;
 import io.karyon.perf.WorkloadCheckException;
@@ -64,11 +65,7 @@ final class W3Peer extends PeerWorkload
         final int ticks = (int)Math.max(1, Math.min(params.ticks(), params.peerMessages() / n));
         final double[] updatesPerS = new double[params.rounds()];
         final double[] seconds = new double[params.rounds()];
-        final double[] p50 = new double[params.rounds()];
-        final double[] p99 = new double[params.rounds()];
-        final double[] p999 = new double[params.rounds()];
-        final double[] max = new double[params.rounds()];
-        final Histogram all = new Histogram(1, HIGHEST_TICK_NS, 3);
+        final LatencyRounds latency = new LatencyRounds(params.rounds(), HIGHEST_TICK_NS);
         final Histogram round = new Histogram(1, HIGHEST_TICK_NS, 3);
         final int step = Math.max(1, n / SAMPLES);
         final double[] expected = new double[(n + step - 1) / step];
@@ -113,17 +110,13 @@ final class W3Peer extends PeerWorkload
                     round.getValueAtPercentile(50) / 1e3, round.getMaxValue() / 1e3));
                 if (r >= 0)
                 {
-                    all.add(round);
+                    latency.record(r, round);
                     updatesPerS[r] = rate;
                     seconds[r] = roundSeconds;
-                    p50[r] = round.getValueAtPercentile(50) / 1e3;
-                    p99[r] = round.getValueAtPercentile(99) / 1e3;
-                    p999[r] = round.getValueAtPercentile(99.9) / 1e3;
-                    max[r] = round.getMaxValue() / 1e3;
                 }
             }
         }
-        final Path hgrm = Histograms.write(params.out(), ID + "-" + engine, all);
+        final Path hgrm = Histograms.write(params.out(), ID + "-" + engine, latency.all());
         return new Json()
             .field("workload", ID)
             .field("engine", engine)
@@ -135,10 +128,10 @@ final class W3Peer extends PeerWorkload
             .field("rounds", params.rounds())
             .field("seconds", Rounds.median(seconds))
             .field("updates_per_s", Rounds.median(updatesPerS))
-            .field("p50_us", Rounds.median(p50))
-            .field("p99_us", Rounds.median(p99))
-            .field("p999_us", Rounds.median(p999))
-            .field("max_us", Rounds.median(max))
+            .field("p50_us", latency.p50Us())
+            .field("p99_us", latency.p99Us())
+            .field("p999_us", latency.p999Us())
+            .field("max_us", latency.maxUs())
             .field("hgrm", hgrm.toString())
             .toString();
     }

@@ -2,6 +2,7 @@ package io.karyon.perf.peers;
 
 import io.karyon.engine.cli.Json;
 import io.karyon.perf.BenchParams;
+import io.karyon.perf.LatencyRounds;
 import io.karyon.perf.Histograms;
 import io.karyon.perf.Rounds;
 import io.karyon.perf.WorkloadCheckException;
@@ -68,10 +69,7 @@ final class W4Peer extends PeerWorkload
         final int broadcasts = (int)Math.max(1, Math.min(params.broadcasts(), params.peerMessages() / n));
         final double[] seconds = new double[params.rounds()];
         final double[] deliveriesPerS = new double[params.rounds()];
-        final double[] p50 = new double[params.rounds()];
-        final double[] p99 = new double[params.rounds()];
-        final double[] max = new double[params.rounds()];
-        final Histogram all = new Histogram(1, HIGHEST_NS, 3);
+        final LatencyRounds latency = new LatencyRounds(params.rounds(), HIGHEST_NS);
         final Histogram round = new Histogram(1, HIGHEST_NS, 3);
         final long[] counts = new long[n];
         try (Members peer = members.get())
@@ -103,16 +101,13 @@ final class W4Peer extends PeerWorkload
                     round.getValueAtPercentile(50) / 1e3, round.getMaxValue() / 1e3));
                 if (r >= 0)
                 {
-                    all.add(round);
+                    latency.record(r, round);
                     seconds[r] = roundSeconds;
                     deliveriesPerS[r] = rate;
-                    p50[r] = round.getValueAtPercentile(50) / 1e3;
-                    p99[r] = round.getValueAtPercentile(99) / 1e3;
-                    max[r] = round.getMaxValue() / 1e3;
                 }
             }
         }
-        final Path hgrm = Histograms.write(params.out(), ID + "-" + engine, all);
+        final Path hgrm = Histograms.write(params.out(), ID + "-" + engine, latency.all());
         return new Json()
             .field("workload", ID)
             .field("engine", engine)
@@ -124,9 +119,9 @@ final class W4Peer extends PeerWorkload
             .field("measured_rounds", params.rounds())
             .field("seconds", Rounds.median(seconds))
             .field("deliveries_per_s", Rounds.median(deliveriesPerS))
-            .field("p50_us", Rounds.median(p50))
-            .field("p99_us", Rounds.median(p99))
-            .field("max_us", Rounds.median(max))
+            .field("p50_us", latency.p50Us())
+            .field("p99_us", latency.p99Us())
+            .field("max_us", latency.maxUs())
             .field("hgrm", hgrm.toString())
             .toString();
     }

@@ -2,6 +2,7 @@ package io.karyon.perf.peers;
 
 import io.karyon.engine.cli.Json;
 import io.karyon.perf.BenchParams;
+import io.karyon.perf.LatencyRounds;
 import io.karyon.perf.Histograms;
 import io.karyon.perf.Rounds;
 import io.karyon.perf.WorkloadCheckException;
@@ -105,13 +106,9 @@ final class W7Peer extends PeerWorkload
             throw new IllegalArgumentException("W7 needs --cells >= 2 * --pairs: cells=" + params.cells() +
                 " pairs=" + pairs);
         }
-        final double[] p50 = new double[params.rounds()];
-        final double[] p99 = new double[params.rounds()];
-        final double[] p999 = new double[params.rounds()];
-        final double[] max = new double[params.rounds()];
         final double[] seconds = new double[params.rounds()];
         final double[] backgroundPerS = new double[params.rounds()];
-        final Histogram all = new Histogram(1, HIGHEST_NS, 3);
+        final LatencyRounds latency = new LatencyRounds(params.rounds(), HIGHEST_NS);
         final Recorder recorder = new Recorder(1, HIGHEST_NS, 3);
         final IdleStrategy wait = new SleepingMillisIdleStrategy(1);
         long totalTrips = 0;
@@ -159,13 +156,9 @@ final class W7Peer extends PeerWorkload
                 if (r >= 0)
                 {
                     backgroundPerS[r] = steps / roundSeconds;
-                    all.add(round);
+                    latency.record(r, round);
                     totalTrips += round.getTotalCount();
                     seconds[r] = roundSeconds;
-                    p50[r] = round.getValueAtPercentile(50) / 1e3;
-                    p99[r] = round.getValueAtPercentile(99) / 1e3;
-                    p999[r] = round.getValueAtPercentile(99.9) / 1e3;
-                    max[r] = round.getMaxValue() / 1e3;
                 }
             }
             for (int p = 0; p < pairs; p++)
@@ -192,7 +185,7 @@ final class W7Peer extends PeerWorkload
                 }
             }
         }
-        final Path hgrm = Histograms.write(params.out(), ID + "-" + engine, all);
+        final Path hgrm = Histograms.write(params.out(), ID + "-" + engine, latency.all());
         return new Json()
             .field("workload", ID)
             .field("engine", engine)
@@ -202,10 +195,10 @@ final class W7Peer extends PeerWorkload
             .field("rounds", params.rounds())
             .field("seconds", Rounds.median(seconds))
             .field("round_trips", totalTrips)
-            .field("p50_us", Rounds.median(p50))
-            .field("p99_us", Rounds.median(p99))
-            .field("p999_us", Rounds.median(p999))
-            .field("max_us", Rounds.median(max))
+            .field("p50_us", latency.p50Us())
+            .field("p99_us", latency.p99Us())
+            .field("p999_us", latency.p999Us())
+            .field("max_us", latency.maxUs())
             .field("background_updates_per_s", Rounds.median(backgroundPerS))
             .field("hgrm", hgrm.toString())
             .toString();
