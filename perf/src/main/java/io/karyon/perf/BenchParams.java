@@ -35,6 +35,22 @@ public record BenchParams(
     WorkerOptions workerOptions, Path out, long peerMessages, PrintWriter progress)
 {
     /**
+     * W7: the cells left for the background logistic update once the pairs have theirs.
+     *
+     * @return cells - 2 x pairs.
+     * @throws IllegalArgumentException if the pairs need more cells than there are.
+     */
+    public int backgroundCells()
+    {
+        final int background = cells - 2 * pairs;
+        if (background < 0)
+        {
+            throw new IllegalArgumentException("W7 needs --cells >= 2 * --pairs: cells=" + cells + " pairs=" + pairs);
+        }
+        return background;
+    }
+
+    /**
      * A context with the workers, idle strategy and pinning asked for.
      */
     Context context()

@@ -100,12 +100,7 @@ final class W7Peer extends PeerWorkload
     public String run(final BenchParams params, final int workers)
     {
         final int pairs = params.pairs();
-        final int background = params.cells() - 2 * pairs;
-        if (background < 0)
-        {
-            throw new IllegalArgumentException("W7 needs --cells >= 2 * --pairs: cells=" + params.cells() +
-                " pairs=" + pairs);
-        }
+        final int background = params.backgroundCells();
         final double[] seconds = new double[params.rounds()];
         final double[] backgroundPerS = new double[params.rounds()];
         final LatencyRounds latency = new LatencyRounds(params.rounds(), HIGHEST_NS);
