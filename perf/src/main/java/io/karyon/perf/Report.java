@@ -55,6 +55,8 @@ final class Report
     static final int HEIGHT = 540;
     static final String INDEX = "index.html";
     static final String THROUGHPUT = "throughput.png";
+    /** A result's field naming a {@code .hgrm} file ends so; {@code hgrm} itself is its main latency. */
+    private static final String HGRM = "hgrm";
     static final String BYTES_PER_CELL = "bytes-per-cell.png";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -172,11 +174,15 @@ final class Report
             if (json.path("engine").isTextual())
             {
                 results.computeIfAbsent(workload, (k) -> new ArrayList<>()).add(json);
-                if (json.path("hgrm").isTextual())
+                for (final Iterator<String> names = json.fieldNames(); names.hasNext(); )
                 {
-                    final Path hgrm = dir.resolve(Path.of(json.get("hgrm").asText()).getFileName());
-                    latencies.computeIfAbsent(workload, (k) -> new LinkedHashMap<>())
-                        .put(json.get("engine").asText(), readHgrm(hgrm, where));
+                    final String name = names.next();
+                    if (name.endsWith(HGRM) && json.get(name).isTextual())
+                    {
+                        final Path hgrm = dir.resolve(Path.of(json.get(name).asText()).getFileName());
+                        latencies.computeIfAbsent(latencyChartName(workload, name), (k) -> new LinkedHashMap<>())
+                            .put(json.get("engine").asText(), readHgrm(hgrm, where));
+                    }
                 }
             }
             else if (json.path("ratio_of").isTextual())
@@ -293,9 +299,19 @@ final class Report
         return written;
     }
 
-    static String latencyFile(final String workload)
+    /**
+     * A latency chart's name: the workload for its {@code hgrm} field, followed by what another field's name says
+     * ({@code time_weighted_hgrm} gives "W7 time-weighted").
+     */
+    static String latencyChartName(final String workload, final String field)
     {
-        return "latency-" + workload + ".png";
+        return HGRM.equals(field) ? workload :
+            workload + " " + field.substring(0, field.length() - HGRM.length() - 1).replace('_', '-');
+    }
+
+    static String latencyFile(final String chart)
+    {
+        return "latency-" + chart.replace(' ', '-') + ".png";
     }
 
     /**

@@ -8,19 +8,16 @@ import io.karyon.engine.Placement;
 import io.karyon.engine.Stats;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.cell.CellLayout;
-import io.karyon.engine.cli.Json;
-import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 
-import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
  * W7, latency: P pairs of cells on different workers play ping-pong while the W3 logistic update runs on all the
  * other cells, in free-running mode. Headline figure: round-trip time percentiles, from the pinger sending a ping to
- * it handling the pong, recorded in one HdrHistogram per worker.
+ * it handling the pong (the first from the round's start), per round trip and by time (see {@link RoundTrips}),
+ * recorded by each worker in its own histograms.
  * <p>
  * The check: every pair completed round trips, nothing was lost, and a sample of background cells hold exactly the
  * logistic map iterated as many times as they were stepped.
@@ -44,20 +41,19 @@ final class W7Latency
     private static final int START = 1;
     private static final int PING = 2;
     private static final int PONG = 3;
-    private static final long HIGHEST_NS = TimeUnit.SECONDS.toNanos(10);
     private static final int SAMPLES = 1024;
 
     /**
-     * A ping-pong player: the pinger starts on START, times each round trip on PONG and pings again; the ponger
-     * answers each PING.
+     * A ping-pong player: the pinger starts on START, whose payload is the round's start time, times each round trip
+     * on PONG and pings again; the ponger answers each PING.
      */
     static final class Player implements Behaviour
     {
-        private final Histogram[] roundTrips;
+        private final RoundTrips[] roundTrips;
         // Written by the driver between rounds, read by the workers on each pong: stops the pairs at a round's end.
         private volatile boolean playing;
 
-        Player(final Histogram[] roundTrips)
+        Player(final RoundTrips[] roundTrips)
         {
             this.roundTrips = roundTrips;
         }
@@ -76,7 +72,7 @@ final class W7Latency
                     break;
                 case PONG:
                     final long nowNs = System.nanoTime();
-                    roundTrips[context.worker()].recordValue(Math.min(nowNs - cell.getLong(SENT_AT), HIGHEST_NS));
+                    roundTrips[context.worker()].record(nowNs - cell.getLong(SENT_AT));
                     cell.putLong(TRIPS, cell.getLong(TRIPS) + 1);
                     if (playing)
                     {
@@ -85,7 +81,7 @@ final class W7Latency
                     }
                     break;
                 case START:
-                    cell.putLong(SENT_AT, System.nanoTime());
+                    cell.putLong(SENT_AT, payload);
                     context.send(cell.getLong(PARTNER), PING, 0);
                     break;
                 default:
@@ -125,10 +121,7 @@ final class W7Latency
     {
         final int pairs = params.pairs();
         final int background = params.backgroundCells();
-        final double[] seconds = new double[params.rounds()];
-        final double[] backgroundPerS = new double[params.rounds()];
-        final LatencyRounds latency = new LatencyRounds(params.rounds(), HIGHEST_NS);
-        long totalTrips = 0;
+        final W7Figures figures = new W7Figures(params.rounds());
         final int workers;
         try (Organism organism = Organism.launch(
             params.context().freeRunning(true).placement(Placement.ROUND_ROBIN)))
@@ -138,10 +131,10 @@ final class W7Latency
             {
                 throw new IllegalArgumentException("W7 plays ping-pong between workers: it needs --workers >= 2");
             }
-            final Histogram[] roundTrips = new Histogram[workers];
+            final RoundTrips[] roundTrips = new RoundTrips[workers];
             for (int w = 0; w < workers; w++)
             {
-                roundTrips[w] = new Histogram(1, HIGHEST_NS, 3);
+                roundTrips[w] = new RoundTrips(false);
             }
             final Player players = new Player(roundTrips);
             organism.registerBehaviour("player", players);
@@ -176,17 +169,17 @@ final class W7Latency
             final IdleStrategy wait = new SleepingMillisIdleStrategy(1);
             for (int r = -params.warmup(); r < params.rounds(); r++)
             {
-                for (final Histogram histogram : roundTrips)
+                for (final RoundTrips trips : roundTrips)
                 {
-                    histogram.reset();
+                    trips.reset();
                 }
                 final Stats before = organism.stats();
+                final long startNs = System.nanoTime();
                 for (final long pinger : pingers)
                 {
-                    organism.send(pinger, START, 0);
+                    organism.send(pinger, START, startNs);
                 }
                 players.playing = true;
-                final long startNs = System.nanoTime();
                 final long deadlineNs = startNs + TimeUnit.MILLISECONDS.toNanos(params.millis());
                 organism.start();
                 while (System.nanoTime() - deadlineNs < 0)
@@ -204,27 +197,20 @@ final class W7Latency
                 }
                 final Stats after = organism.stats();
 
-                final Histogram round = new Histogram(1, HIGHEST_NS, 3);
-                for (final Histogram histogram : roundTrips)
+                final RoundTrips round = new RoundTrips(false);
+                for (final RoundTrips trips : roundTrips)
                 {
-                    round.add(histogram);
+                    round.add(trips);
                 }
                 if (after.deadLetters() != before.deadLetters())
                 {
                     throw new WorkloadCheckException(ID, (after.deadLetters() - before.deadLetters()) + " dead letters");
                 }
-                params.progress(String.format(Locale.ROOT,
-                    "W7 %s round: %,d pairs on %d workers, %,d round trips in %.1f s, p50 %.1f us, p99 %.1f us, " +
-                    "max %.0f us, background %.1fM cell-updates/s", r < 0 ? "warm-up" : "measured", pairs, workers,
-                    round.getTotalCount(), roundSeconds, round.getValueAtPercentile(50) / 1e3,
-                    round.getValueAtPercentile(99) / 1e3, round.getMaxValue() / 1e3,
-                    (updated.updates() - before.updates()) / roundSeconds / 1e6));
+                final long updates = updated.updates() - before.updates();
+                params.progress(W7Figures.progress("karyon", r < 0, pairs, workers, round, roundSeconds, updates));
                 if (r >= 0)
                 {
-                    latency.record(r, round);
-                    totalTrips += round.getTotalCount();
-                    seconds[r] = roundSeconds;
-                    backgroundPerS[r] = (updated.updates() - before.updates()) / roundSeconds;
+                    figures.record(r, round, roundSeconds, updates);
                 }
             }
             for (final long pinger : pingers)
@@ -249,22 +235,6 @@ final class W7Latency
                 }
             }
         }
-        final Path hgrm = Histograms.write(params.out(), ID, latency.all());
-        return new Json()
-            .field("workload", ID)
-            .field("engine", "karyon")
-            .field("cells", params.cells())
-            .field("workers", workers)
-            .field("pairs", pairs)
-            .field("rounds", params.rounds())
-            .field("seconds", Rounds.median(seconds))
-            .field("round_trips", totalTrips)
-            .field("p50_us", latency.p50Us())
-            .field("p99_us", latency.p99Us())
-            .field("p999_us", latency.p999Us())
-            .field("max_us", latency.maxUs())
-            .field("background_updates_per_s", Rounds.median(backgroundPerS))
-            .field("hgrm", hgrm.toString())
-            .toString();
+        return figures.json(params, "karyon", ID, workers);
     }
 }

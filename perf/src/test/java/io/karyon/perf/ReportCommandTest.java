@@ -81,6 +81,26 @@ class ReportCommandTest
     }
 
     @Test
+    void shouldDrawOneChartPerHistogramFieldOfAResult() throws IOException
+    {
+        Files.copy(results.resolve("W3.hgrm"), results.resolve("W7.hgrm"));
+        Files.copy(results.resolve("W3-pekko.hgrm"), results.resolve("W7-by-time.hgrm"));
+        Files.writeString(results.resolve("W7.json"), "{\"workload\":\"W7\",\"engine\":\"karyon\",\"pairs\":10," +
+            "\"p99_us\":3.1,\"time_weighted_p99_us\":4.2,\"hgrm\":\"x/W7.hgrm\"," +
+            "\"time_weighted_hgrm\":\"x/W7-by-time.hgrm\"}\n");
+
+        final CommandRun run = CommandRun.karyon("report", results.toString(), "--out", out.toString());
+
+        assertEquals(Cli.EXIT_OK, run.exitCode(), run.err());
+        final String html = Files.readString(out.resolve("index.html"));
+        for (final String name : List.of("latency-W7.png", "latency-W7-time-weighted.png"))
+        {
+            assertNotNull(ImageIO.read(out.resolve(name).toFile()), name);
+            assertTrue(html.contains("<img src=\"" + name + "\""), html);
+        }
+    }
+
+    @Test
     void shouldWriteNextToTheResultsWithoutOut()
     {
         final CommandRun run = CommandRun.karyon("report", results.toString());

@@ -1,7 +1,7 @@
 package io.karyon.perf.peers;
 
 import io.karyon.perf.BenchParams;
-import org.HdrHistogram.Recorder;
+import io.karyon.perf.RoundTrips;
 
 import java.util.concurrent.CountDownLatch;
 
@@ -10,8 +10,16 @@ import java.util.concurrent.CountDownLatch;
  */
 final class JvmLatency implements W7Peer.Cells
 {
-    static final Object START = new Object();
     static final Object PONG = new Object();
+
+    /**
+     * Starts a pinger's game.
+     *
+     * @param atNs when the round started: the first round trip counts from then.
+     */
+    record Start(long atNs)
+    {
+    }
 
     /**
      * A ping.
@@ -46,12 +54,12 @@ final class JvmLatency implements W7Peer.Cells
     static final class Pinger extends JvmCell
     {
         final Game game;
-        final Recorder roundTrips;
+        final RoundTrips roundTrips;
         JvmCell partner;
         long sentAtNs;
         long trips;
 
-        Pinger(final JvmObjects system, final Game game, final Recorder roundTrips)
+        Pinger(final JvmObjects system, final Game game, final RoundTrips roundTrips)
         {
             super(system);
             this.game = game;
@@ -62,16 +70,19 @@ final class JvmLatency implements W7Peer.Cells
         {
             if (PONG == message)
             {
-                final long nowNs = System.nanoTime();
-                roundTrips.recordValue(Math.min(nowNs - sentAtNs, W7Peer.HIGHEST_NS));
+                roundTrips.record(System.nanoTime() - sentAtNs);
                 trips++;
                 if (!game.playing)
                 {
                     game.stopped.countDown();
                     return;
                 }
+                sentAtNs = System.nanoTime();
             }
-            sentAtNs = System.nanoTime();
+            else
+            {
+                sentAtNs = ((Start)message).atNs();
+            }
             partner.tell(new Ping(this));
         }
     }
@@ -120,7 +131,7 @@ final class JvmLatency implements W7Peer.Cells
     private Background[] background;
 
     public void start(final int pairs, final int background, final long seed, final int workers,
-        final Recorder roundTrips)
+        final RoundTrips roundTrips)
     {
         system = new JvmObjects(W7Peer.ID, workers);
         pingers = new Pinger[pairs];
@@ -136,12 +147,13 @@ final class JvmLatency implements W7Peer.Cells
         }
     }
 
-    public void play()
+    public void play(final long startNs)
     {
         game.playing = true;
+        final Start start = new Start(startNs);
         for (final Pinger pinger : pingers)
         {
-            pinger.tell(START);
+            pinger.tell(start);
         }
     }
 

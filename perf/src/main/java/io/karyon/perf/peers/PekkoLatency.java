@@ -1,7 +1,7 @@
 package io.karyon.perf.peers;
 
 import io.karyon.perf.BenchParams;
-import org.HdrHistogram.Recorder;
+import io.karyon.perf.RoundTrips;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -27,8 +27,9 @@ final class PekkoLatency implements W7Peer.Cells
      * Starts a pinger's game.
      *
      * @param partner to ping.
+     * @param atNs    when the round started: the first round trip counts from then.
      */
-    record Start(ActorRef<Message> partner) implements Message
+    record Start(ActorRef<Message> partner, long atNs) implements Message
     {
     }
 
@@ -76,7 +77,7 @@ final class PekkoLatency implements W7Peer.Cells
     private ActorRef<Message>[] players;
     private ActorRef<Message>[] background;
 
-    Behavior<Message> pinger(final Recorder roundTrips)
+    Behavior<Message> pinger(final RoundTrips roundTrips)
     {
         return Behaviors.setup((context) -> pinger(context, roundTrips, new long[2], null));
     }
@@ -88,20 +89,19 @@ final class PekkoLatency implements W7Peer.Cells
      * @param partner the ponger, null before the first start.
      */
     private Behavior<Message> pinger(
-        final ActorContext<Message> context, final Recorder roundTrips, final long[] state,
+        final ActorContext<Message> context, final RoundTrips roundTrips, final long[] state,
         final ActorRef<Message> partner)
     {
         return Behaviors.receive(Message.class)
             .onMessage(Start.class, (start) ->
             {
-                state[0] = System.nanoTime();
+                state[0] = start.atNs();
                 start.partner().tell(new Ping(context.getSelf()));
                 return pinger(context, roundTrips, state, start.partner());
             })
             .onMessage(Pong.class, (pong) ->
             {
-                final long nowNs = System.nanoTime();
-                roundTrips.recordValue(Math.min(nowNs - state[0], W7Peer.HIGHEST_NS));
+                roundTrips.record(System.nanoTime() - state[0]);
                 state[1]++;
                 if (playing)
                 {
@@ -158,7 +158,7 @@ final class PekkoLatency implements W7Peer.Cells
 
     @SuppressWarnings("unchecked")
     public void start(final int pairs, final int background, final long seed, final int workers,
-        final Recorder roundTrips)
+        final RoundTrips roundTrips)
     {
         system = PekkoCells.start("w7", workers);
         players = (ActorRef<Message>[])new ActorRef<?>[2 * pairs];
@@ -170,12 +170,12 @@ final class PekkoLatency implements W7Peer.Cells
             (i, ref) -> cells[i] = ref), W7Peer.ID, "pekko references");
     }
 
-    public void play()
+    public void play(final long startNs)
     {
         playing = true;
         for (int p = 0; p < players.length; p += 2)
         {
-            players[p].tell(new Start(players[p + 1]));
+            players[p].tell(new Start(players[p + 1], startNs));
         }
     }
 

@@ -39,7 +39,8 @@ public final class Ratios
         "W4", List.of(new Headline("deliveries_per_s", true)),
         "W5", List.of(new Headline("restarts_per_s", true)),
         "W6", List.of(new Headline("ops_per_s", true)),
-        "W7", List.of(new Headline("p99_us", false), new Headline("background_updates_per_s", true)));
+        "W7", List.of(new Headline("time_weighted_p99_us", false), new Headline("p99_us", false),
+            new Headline("mean_us", false), new Headline("background_updates_per_s", true)));
 
     private Ratios()
     {

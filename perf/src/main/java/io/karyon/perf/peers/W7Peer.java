@@ -1,33 +1,26 @@
 package io.karyon.perf.peers;
 
-import io.karyon.engine.cli.Json;
 import io.karyon.perf.BenchParams;
-import io.karyon.perf.LatencyRounds;
-import io.karyon.perf.Histograms;
-import io.karyon.perf.Rounds;
+import io.karyon.perf.RoundTrips;
+import io.karyon.perf.W7Figures;
 import io.karyon.perf.WorkloadCheckException;
-import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 
-import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
  * W7, latency, on a peer: P pairs of cells play ping-pong while the other cells run W3, one tick (a message to every
- * background cell) after another, for {@code --millis} per round. Round trips go into an HdrHistogram {@link
- * Recorder}. Neither peer lets a program say which thread runs a cell, so unlike Karyon's pairs these are not placed
+ * background cell) after another, for {@code --millis} per round. Round trips are recorded as Karyon's are, per round
+ * trip and by time ({@link RoundTrips}), the first of each pair from the round's start. Neither peer lets a program say which thread runs a cell, so unlike Karyon's pairs these are not placed
  * on different workers. The checks: every pair completed round trips, every pinger came home at the round's end, and
  * a sample of background cells hold exactly the logistic map iterated as many times as they were stepped.
  */
 final class W7Peer extends PeerWorkload
 {
     static final String ID = "W7";
-    static final long HIGHEST_NS = TimeUnit.SECONDS.toNanos(10);
     private static final int SAMPLES = 1024;
 
     /**
@@ -38,12 +31,12 @@ final class W7Peer extends PeerWorkload
         /**
          * Spawns the pairs and the background cells, background cell i holding x = unitOpen(seed, i).
          */
-        void start(int pairs, int background, long seed, int workers, Recorder roundTrips);
+        void start(int pairs, int background, long seed, int workers, RoundTrips roundTrips);
 
         /**
-         * Starts every pair's ping-pong.
+         * Starts every pair's ping-pong; each pair's first round trip counts from startNs.
          */
-        void play();
+        void play(long startNs);
 
         /**
          * Sends one tick to every background cell; each counts down done once it has stepped.
@@ -101,22 +94,19 @@ final class W7Peer extends PeerWorkload
     {
         final int pairs = params.pairs();
         final int background = params.backgroundCells();
-        final double[] seconds = new double[params.rounds()];
-        final double[] backgroundPerS = new double[params.rounds()];
-        final LatencyRounds latency = new LatencyRounds(params.rounds(), HIGHEST_NS);
-        final Recorder recorder = new Recorder(1, HIGHEST_NS, 3);
+        final W7Figures figures = new W7Figures(params.rounds());
+        final RoundTrips round = new RoundTrips(true);
         final IdleStrategy wait = new SleepingMillisIdleStrategy(1);
-        long totalTrips = 0;
         try (Cells peer = cells.get())
         {
-            peer.start(pairs, background, params.seed(), workers, recorder);
+            peer.start(pairs, background, params.seed(), workers, round);
             for (int r = -params.warmup(); r < params.rounds(); r++)
             {
-                recorder.reset();
+                round.reset();
                 long steps = 0;
                 final long startNs = System.nanoTime();
                 final long deadlineNs = startNs + TimeUnit.MILLISECONDS.toNanos(params.millis());
-                peer.play();
+                peer.play(startNs);
                 // Ticks back to back until the deadline; a tick the pool does not get to in time (work-stealing pools
                 // run a thread's own tasks first, and the pairs keep them busy) ends the round after the pairs stop.
                 CountDownLatch tick = new CountDownLatch(0);
@@ -142,18 +132,10 @@ final class W7Peer extends PeerWorkload
                 Latches.await(stopped, ID, engine + " pingers coming home");
                 Latches.await(tick, ID, engine + " background cells stepping");
                 final double roundSeconds = (System.nanoTime() - startNs) / 1e9;
-                final Histogram round = recorder.getIntervalHistogram();
-                params.progress(String.format(Locale.ROOT,
-                    "W7 %s %s round: %,d pairs on %d thread(s), %,d round trips in %.1f s, p50 %.1f us, p99 %.1f us, " +
-                    "max %.0f us, background %.2fM cell-updates/s", engine, r < 0 ? "warm-up" : "measured", pairs,
-                    workers, round.getTotalCount(), roundSeconds, round.getValueAtPercentile(50) / 1e3,
-                    round.getValueAtPercentile(99) / 1e3, round.getMaxValue() / 1e3, steps / roundSeconds / 1e6));
+                params.progress(W7Figures.progress(engine, r < 0, pairs, workers, round, roundSeconds, steps));
                 if (r >= 0)
                 {
-                    backgroundPerS[r] = steps / roundSeconds;
-                    latency.record(r, round);
-                    totalTrips += round.getTotalCount();
-                    seconds[r] = roundSeconds;
+                    figures.record(r, round, roundSeconds, steps);
                 }
             }
             for (int p = 0; p < pairs; p++)
@@ -180,22 +162,6 @@ final class W7Peer extends PeerWorkload
                 }
             }
         }
-        final Path hgrm = Histograms.write(params.out(), ID + "-" + engine, latency.all());
-        return new Json()
-            .field("workload", ID)
-            .field("engine", engine)
-            .field("cells", params.cells())
-            .field("workers", workers)
-            .field("pairs", pairs)
-            .field("rounds", params.rounds())
-            .field("seconds", Rounds.median(seconds))
-            .field("round_trips", totalTrips)
-            .field("p50_us", latency.p50Us())
-            .field("p99_us", latency.p99Us())
-            .field("p999_us", latency.p999Us())
-            .field("max_us", latency.maxUs())
-            .field("background_updates_per_s", Rounds.median(backgroundPerS))
-            .field("hgrm", hgrm.toString())
-            .toString();
+        return figures.json(params, engine, ID + "-" + engine, workers);
     }
 }
