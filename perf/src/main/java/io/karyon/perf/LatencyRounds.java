@@ -10,6 +10,9 @@ import org.HdrHistogram.Histogram;
  */
 public final class LatencyRounds
 {
+    /** The longest tick the workloads' tick histograms track, in ns. */
+    public static final long HIGHEST_TICK_NS = 60_000_000_000L;
+
     private final Histogram all;
     private final double[] p50;
     private final double[] p99;

@@ -7,19 +7,23 @@ import io.karyon.engine.Organism;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.cell.CellLayout;
 import io.karyon.engine.cli.Json;
+import org.HdrHistogram.Histogram;
 
 import java.util.Locale;
 
 /**
  * W1, spawn: create N cells, each with 64 bytes of user state (8 longs) filled from a seeded generator.
  * Headline figures: ns per cell spawned, and resident bytes per cell (growth of the process's resident memory over
- * the round divided by N, so it counts every structure the engine keeps per cell).
+ * the round divided by N, so it counts every structure the engine keeps per cell). The {@code .hgrm} holds the time
+ * each batch of 1,024 spawns took, which shows the pauses when the arena maps a new chunk.
  */
 final class W1Spawn
 {
     static final String ID = "W1";
     static final CellLayout LAYOUT = CellLayout.builder().array("v", long.class, 8).build();
     private static final int SAMPLES = 1024;
+    /** Spawns timed together for the {@code .hgrm}: a clock read per spawn would cost as much as the spawn. */
+    private static final int BATCH = 1024;
 
     private static final Behaviour IDLE = new Behaviour()
     {
@@ -52,6 +56,8 @@ final class W1Spawn
         final double[] nsPerCell = new double[params.rounds()];
         final double[] bytesPerCell = new double[params.rounds()];
         final double[] seconds = new double[params.rounds()];
+        final LatencyRounds batches = new LatencyRounds(params.rounds(), LatencyRounds.HIGHEST_TICK_NS);
+        final Histogram batch = new Histogram(1, LatencyRounds.HIGHEST_TICK_NS, 3);
         int workers = 0;
         for (int round = -params.warmup(); round < params.rounds(); round++)
         {
@@ -64,8 +70,10 @@ final class W1Spawn
 
                 final int step = Math.max(1, n / SAMPLES);
                 final long[] sampled = new long[(n + step - 1) / step];
+                batch.reset();
                 final long rssBefore = Resident.bytes();
                 final long startNs = System.nanoTime();
+                long batchStartNs = startNs;
                 for (int i = 0; i < n; i++)
                 {
                     final long handle = organism.spawn(genotype);
@@ -78,6 +86,12 @@ final class W1Spawn
                     if (0 == i % step)
                     {
                         sampled[i / step] = handle;
+                    }
+                    if (BATCH - 1 == (i & (BATCH - 1)))
+                    {
+                        final long nowNs = System.nanoTime();
+                        batch.recordValue(Math.max(1, nowNs - batchStartNs));
+                        batchStartNs = nowNs;
                     }
                 }
                 final long elapsedNs = System.nanoTime() - startNs;
@@ -95,6 +109,7 @@ final class W1Spawn
                     nsPerCell[round] = ns;
                     bytesPerCell[round] = bytes;
                     seconds[round] = elapsedNs / 1e9;
+                    batches.record(round, batch);
                 }
             }
         }
@@ -110,6 +125,10 @@ final class W1Spawn
             .field("cells_per_s", 1e9 / Rounds.median(nsPerCell))
             .field("state_bytes", LAYOUT.stateLength())
             .field("memory", "resident memory growth / N")
+            .field("batch_cells", BATCH)
+            .field("batch_p99_us", batches.p99Us())
+            .field("batch_max_us", batches.maxUs())
+            .field("hgrm", Histograms.write(params.out(), ID, batches.all()).toString())
             .toString();
     }
 

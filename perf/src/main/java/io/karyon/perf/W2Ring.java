@@ -125,6 +125,7 @@ final class W2Ring
         final double[] hopsPerS = new double[params.rounds()];
         final double[] seconds = new double[params.rounds()];
         final double[] crossShare = new double[params.rounds()];
+        final LatencyRounds ticks = new LatencyRounds(params.rounds(), LatencyRounds.HIGHEST_TICK_NS);
         final int workers;
         final Placement placement = "fill".equals(params.ringPlacement()) ? Placement.FILL : Placement.ROUND_ROBIN;
         try (Organism organism = Organism.launch(params.context().placement(placement)))
@@ -145,6 +146,7 @@ final class W2Ring
                 {
                     organism.send(ring[(int)((long)t * n / tokens)], TOKEN, hopsPerToken);
                 }
+                organism.resetTickLatencies();
                 final long startNs = System.nanoTime();
                 organism.run(hopsPerToken);
                 final double roundSeconds = (System.nanoTime() - startNs) / 1e9;
@@ -167,6 +169,7 @@ final class W2Ring
                     hopsPerS[r] = rate;
                     seconds[r] = roundSeconds;
                     crossShare[r] = share;
+                    ticks.record(r, organism.tickLatencies());
                 }
             }
             long counted = 0;
@@ -192,6 +195,9 @@ final class W2Ring
             .field("seconds", Rounds.median(seconds))
             .field("hops_per_s", Rounds.median(hopsPerS))
             .field("cross_worker_share", Rounds.median(crossShare))
+            .field("tick_p99_us", ticks.p99Us())
+            .field("tick_max_us", ticks.maxUs())
+            .field("hgrm", Histograms.write(params.out(), ID, ticks.all()).toString())
             .toString();
     }
 }

@@ -24,7 +24,6 @@ final class W3Tick
     static final CellLayout LAYOUT = CellLayout.builder().doubleField("x").array("rest", long.class, 7).build();
     private static final int X = LAYOUT.offset("x");
     private static final int SAMPLES = 1024;
-    private static final long HIGHEST_TICK_NS = 60_000_000_000L;
 
     /**
      * The logistic map, the whole of a W3 cell's behaviour.
@@ -53,7 +52,7 @@ final class W3Tick
         final int ticks = params.ticks();
         final double[] updatesPerS = new double[params.rounds()];
         final double[] seconds = new double[params.rounds()];
-        final LatencyRounds latency = new LatencyRounds(params.rounds(), HIGHEST_TICK_NS);
+        final LatencyRounds latency = new LatencyRounds(params.rounds(), LatencyRounds.HIGHEST_TICK_NS);
         final int step = Math.max(1, n / SAMPLES);
         final double[] expected = new double[(n + step - 1) / step];
         final long[] sampled = new long[expected.length];
