@@ -33,7 +33,7 @@ class BenchmarkSelfCheckTest
         }
         for (final Class<?> benchmark : List.of(FlyweightSlotBenchmark.class, LocalMessageBenchmark.class,
             CrossWorkerMessageBenchmark.class, TickBarrierBenchmark.class, RestartDecisionBenchmark.class,
-            ChannelBenchmark.class, BroadcastBenchmark.class, MatrixBenchmark.class))
+            ChannelBenchmark.class, BroadcastBenchmark.class, MatrixBenchmark.class, CellRestartBenchmark.class))
         {
             assertTrue(list.contains(benchmark.getName()), benchmark.getName() + " not in BenchmarkList");
         }
@@ -159,6 +159,16 @@ class BenchmarkSelfCheckTest
         benchmark.idle = "backoff";
         benchmark.pin = false;
         assertThreeTicksPassTheSelfCheck(benchmark, benchmark::setup, benchmark::fanOut);
+    }
+
+    @Test
+    void shouldRestartEveryMarkedCellOncePerInvocation()
+    {
+        final CellRestartBenchmark benchmark = new CellRestartBenchmark();
+        benchmark.mode = ThreadingMode.INVOKER;
+        benchmark.idle = "backoff";
+        benchmark.pin = false;
+        assertThreeTicksPassTheSelfCheck(benchmark, benchmark::setup, benchmark::dieAndRestart);
     }
 
     @Test
