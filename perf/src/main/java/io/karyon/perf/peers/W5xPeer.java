@@ -15,7 +15,7 @@ import java.util.function.Supplier;
  * within {@link #PERIOD}, the supervisors under parents of {@link #SUPERVISORS_PER_PARENT} each, as in Karyon's run.
  * In each round the same seeded supervisor as Karyon's victim sees {@code INTENSITY + 1} deaths of its cells at once:
  * it restarts the first {@code INTENSITY}, then gives up, and its parent restarts it, which starts all its cells anew.
- * The round's time ({@code escalation_ms}) runs from the first death notice to the last cell's start. The checks,
+ * The round's time ({@code escalation_ms}) runs from telling the cells to die to the last new cell's start. The checks,
  * after every cell answered a ping: exactly one escalation, exactly {@code INTENSITY} + the victim's cells starts,
  * every one of the victim's cells a new incarnation, and every other supervisor's cells the same incarnation as before
  * the round ({@code untouched_ok}).
