@@ -105,7 +105,8 @@ public final class BenchCommand implements Callable<Integer>
     boolean peers;
 
     @Option(names = "--peer-messages", paramLabel = "M",
-        description = "peers: most messages one round may take (W2 hops, W3 ticks x cells, W4 broadcasts x members); " +
+        description = "peers: most messages one round may take (W2 hops, W3 ticks x cells, W4 broadcasts x members, " +
+            "W6 operations x 2 on pekko); " +
             "a peer asked for more runs fewer and its JSON line says so (default: ${DEFAULT-VALUE})")
     long peerMessages = 10_000_000;
 

@@ -26,7 +26,8 @@ import java.nio.file.Path;
  * @param workerOptions how many workers, how they idle, whether they are pinned.
  * @param out      folder for .hgrm and summary .json files.
  * @param peerMessages peers: most messages one round of a peer may take (W2 hops, W3 ticks x cells, W4 broadcasts x
- *                 members); a peer given more runs fewer hops, ticks or broadcasts and says so in its JSON line.
+ *                 members, W6 operations x 2 on pekko); a peer given more runs fewer hops, ticks, broadcasts or
+ *                 operations and says so in its JSON line.
  * @param progress where progress lines go (stderr).
  */
 public record BenchParams(

@@ -7,7 +7,6 @@ import io.karyon.engine.Organism;
 import io.karyon.engine.Placement;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.cell.CellLayout;
-import io.karyon.engine.cli.Json;
 import io.karyon.matrix.Matrix;
 import io.karyon.matrix.MatrixConfiguration;
 import io.karyon.matrix.MatrixWriter;
@@ -15,15 +14,13 @@ import org.HdrHistogram.Histogram;
 
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.function.BiFunction;
 
 /**
  * W6, matrix: one writer per worker; K keys (gradient sites, 64-bit ids) holding doubles; each writer does a 50/50
  * mix of reads and read-modify-writes of uniformly random keys, M operations each. Headline figures: operations per
  * second in total and per-operation latency percentiles. The same operations, from the same seeded streams, also run
- * on a {@code ConcurrentHashMap<Long, double[]>} in the same process (engine "chm"); Karyon's line carries the ratio.
+ * on a {@code ConcurrentHashMap<Long, double[]>} in the same process (engine "chm", {@link W6Mix#runChm}); Karyon's
+ * line carries the ratio.
  * <p>
  * On Karyon each writer is a cell, one per worker, running a batch of {@link #BATCH} operations per tick: a read is
  * {@link Matrix#read(long, int)}, a read-modify-write reads the site and deposits an increment through the worker's
@@ -37,7 +34,7 @@ import java.util.function.BiFunction;
  */
 final class W6Matrix
 {
-    static final String ID = "W6";
+    static final String ID = W6Mix.ID;
     /** Operations per writer per tick. */
     static final int BATCH = 16_384;
     static final CellLayout LAYOUT = CellLayout.builder()
@@ -47,30 +44,11 @@ final class W6Matrix
     private static final int INCREMENTS = LAYOUT.offset("increments");
     private static final int LAST_NS = LAYOUT.offset("lastNs");
     private static final int SINK = LAYOUT.offset("sink");
-    private static final long HIGHEST_NS = 60_000_000_000L;
     private static final int FIELD_TICKS = 50;
+    private static final String CHM = "chm";
 
     private W6Matrix()
     {
-    }
-
-    /**
-     * Operation i of writer w: bit 0 chooses read (0) or read-modify-write (1), bits 1-3 the increment - 1, the high
-     * 32 bits the key (uniform over K by multiply-shift).
-     */
-    static long operation(final long seed, final long writer, final long i)
-    {
-        return BenchParams.generate(seed + writer * 0x632BE59BD9B4E019L, i);
-    }
-
-    static int key(final long operation, final int keys)
-    {
-        return (int)(((operation >>> 32) * keys) >>> 32);
-    }
-
-    static long increment(final long operation)
-    {
-        return 1 + ((operation >>> 1) & 7);
     }
 
     /**
@@ -115,20 +93,20 @@ final class W6Matrix
             long previousNs = cell.getLong(LAST_NS);
             for (int i = 0; i < n; i++)
             {
-                final long operation = operation(seed, writerId, done + i);
-                final int key = key(operation, keys);
+                final long operation = W6Mix.operation(seed, writerId, done + i);
+                final int key = W6Mix.key(operation, keys);
                 final long startNs = System.nanoTime();
                 final double value = matrix.read(key, 0);
-                if (0 != (operation & 1))
+                if (W6Mix.isUpdate(operation))
                 {
-                    final long increment = increment(operation);
+                    final long increment = W6Mix.increment(operation);
                     writer.deposit(key, 0, increment, self);
                     increments += increment;
                 }
                 sink += value;
                 final long endNs = System.nanoTime();
                 final long latencyNs = 0 == i && 0 != previousNs ? endNs - previousNs : endNs - startNs;
-                histogram.recordValue(Math.min(Math.max(1, latencyNs), HIGHEST_NS));
+                W6Mix.record(histogram, latencyNs);
                 previousNs = endNs;
             }
             cell.putLong(DONE, done + n);
@@ -148,16 +126,16 @@ final class W6Matrix
     {
         final int keys = params.cells();
         final long opsPerWriter = params.ops();
-        final Result karyon = runKaryon(params, keys, opsPerWriter);
-        final Result chm = runChm(params, keys, opsPerWriter, karyon.workers);
-        final Path karyonHgrm = Histograms.write(params.out(), ID, karyon.all);
-        final Path chmHgrm = Histograms.write(params.out(), ID + "-chm", chm.all);
+        final W6Mix.Result karyon = runKaryon(params, keys, opsPerWriter);
+        final W6Mix.Result chm = W6Mix.runChm(params, keys, opsPerWriter, karyon.workers, CHM);
+        final Path karyonHgrm = Histograms.write(params.out(), ID, karyon.all());
+        final Path chmHgrm = Histograms.write(params.out(), ID + "-" + CHM, chm.all());
         final double[] fieldTick = fieldTickMs(params, keys);
         return karyon.json(params, keys, "karyon", karyonHgrm).field("batch", BATCH)
-            .field("ratio_vs_chm", karyon.median(karyon.opsPerS) / chm.median(chm.opsPerS))
+            .field("ratio_vs_chm", karyon.opsPerS() / chm.opsPerS())
             .field("field_tick_ms", fieldTick[0])
             .field("field_tick_p99_ms", fieldTick[1]).toString() + "\n" +
-            chm.json(params, keys, "chm", chmHgrm).toString();
+            chm.json(params, keys, CHM, chmHgrm).toString();
     }
 
     /**
@@ -200,21 +178,20 @@ final class W6Matrix
         return new double[]{ Rounds.median(mean), Rounds.median(p99) };
     }
 
-    private static Result runKaryon(final BenchParams params, final int keys, final long opsPerWriter)
+    private static W6Mix.Result runKaryon(final BenchParams params, final int keys, final long opsPerWriter)
     {
-        final Result result = new Result(params.rounds());
         try (Matrix matrix = Matrix.create(new MatrixConfiguration().grid(keys)))
         {
             try (Organism organism = Organism.launch(
                 params.context().placement(Placement.ROUND_ROBIN).tickPhase(matrix::applyTick)))
             {
                 final int workers = organism.workerCount();
-                result.workers = workers;
+                final W6Mix.Result result = new W6Mix.Result(params.rounds(), workers);
                 matrix.writers(workers);
                 final Histogram[] histograms = new Histogram[workers];
                 for (int w = 0; w < workers; w++)
                 {
-                    histograms[w] = new Histogram(1, HIGHEST_NS, 3);
+                    histograms[w] = W6Mix.histogram();
                 }
                 final long[] opsByWorker = new long[workers];
                 organism.registerBehaviour("w6-writer",
@@ -258,9 +235,9 @@ final class W6Matrix
                     }
                     result.round(params, r, "karyon", seconds, (double)opsPerWriter * workers, histograms);
                 }
+                return result;
             }
         }
-        return result;
     }
 
     private static double total(final Matrix matrix)
@@ -271,198 +248,5 @@ final class W6Matrix
             total += matrix.read(s, 0);
         }
         return total;
-    }
-
-    /**
-     * The baseline's read-modify-write: adds an increment under the map's bin lock, without allocating.
-     */
-    static final class Adder implements BiFunction<Long, double[], double[]>
-    {
-        long increment;
-
-        public double[] apply(final Long key, final double[] value)
-        {
-            value[0] += increment;
-            return value;
-        }
-    }
-
-    private static Result runChm(final BenchParams params, final int keys, final long opsPerWriter, final int workers)
-    {
-        final Result result = new Result(params.rounds());
-        result.workers = workers;
-        final ConcurrentHashMap<Long, double[]> map = new ConcurrentHashMap<>(keys * 2);
-        for (long k = 0; k < keys; k++)
-        {
-            map.put(k, new double[1]);
-        }
-        final Histogram[] histograms = new Histogram[workers];
-        for (int w = 0; w < workers; w++)
-        {
-            histograms[w] = new Histogram(1, HIGHEST_NS, 3);
-        }
-        for (int r = -params.warmup(); r < params.rounds(); r++)
-        {
-            final double before = total(map);
-            final long[] increments = new long[workers];
-            final double[] sinks = new double[workers];
-            final CountDownLatch start = new CountDownLatch(1);
-            final Thread[] threads = new Thread[workers];
-            for (int w = 0; w < workers; w++)
-            {
-                final int writer = w;
-                histograms[w].reset();
-                threads[w] = new Thread(() ->
-                {
-                    final Histogram histogram = histograms[writer];
-                    final Adder adder = new Adder();
-                    long added = 0;
-                    double sink = 0;
-                    try
-                    {
-                        start.await();
-                    }
-                    catch (final InterruptedException ex)
-                    {
-                        Thread.currentThread().interrupt();
-                        return;
-                    }
-                    for (long i = 0; i < opsPerWriter; i++)
-                    {
-                        final long operation = operation(params.seed(), writer, i);
-                        final long key = key(operation, keys);
-                        final long startNs = System.nanoTime();
-                        if (0 != (operation & 1))
-                        {
-                            adder.increment = increment(operation);
-                            sink += map.computeIfPresent(key, adder)[0];
-                            added += adder.increment;
-                        }
-                        else
-                        {
-                            sink += map.get(key)[0];
-                        }
-                        histogram.recordValue(Math.min(Math.max(1, System.nanoTime() - startNs), HIGHEST_NS));
-                    }
-                    increments[writer] = added;
-                    sinks[writer] = sink;
-                }, "w6-chm-" + w);
-                threads[w].start();
-            }
-            final long startNs = System.nanoTime();
-            start.countDown();
-            for (final Thread thread : threads)
-            {
-                try
-                {
-                    thread.join();
-                }
-                catch (final InterruptedException ex)
-                {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while W6 ran on the ConcurrentHashMap", ex);
-                }
-            }
-            final double seconds = (System.nanoTime() - startNs) / 1e9;
-            long added = 0;
-            for (final long increment : increments)
-            {
-                added += increment;
-            }
-            final double change = total(map) - before;
-            if (change != added)
-            {
-                throw new WorkloadCheckException(ID, "the ConcurrentHashMap changed by " + change +
-                    " but the writers added " + added);
-            }
-            result.round(params, r, "chm", seconds, (double)opsPerWriter * workers, histograms);
-        }
-        return result;
-    }
-
-    private static double total(final ConcurrentHashMap<Long, double[]> map)
-    {
-        double total = 0.0;
-        for (final double[] value : map.values())
-        {
-            total += value[0];
-        }
-        return total;
-    }
-
-    /**
-     * The measured rounds of one engine.
-     */
-    private static final class Result
-    {
-        final double[] seconds;
-        final double[] opsPerS;
-        final double[] p50;
-        final double[] p99;
-        final double[] p999;
-        final double[] max;
-        final Histogram all = new Histogram(1, HIGHEST_NS, 3);
-        double ops;
-        int workers;
-
-        Result(final int rounds)
-        {
-            seconds = new double[rounds];
-            opsPerS = new double[rounds];
-            p50 = new double[rounds];
-            p99 = new double[rounds];
-            p999 = new double[rounds];
-            max = new double[rounds];
-        }
-
-        void round(final BenchParams params, final int r, final String engine, final double roundSeconds,
-            final double roundOps, final Histogram[] histograms)
-        {
-            final Histogram round = new Histogram(1, HIGHEST_NS, 3);
-            for (final Histogram histogram : histograms)
-            {
-                round.add(histogram);
-            }
-            final double rate = roundOps / roundSeconds;
-            params.progress(String.format(Locale.ROOT,
-                "W6 %s %s round: %,.0f ops on %d writer(s), %.2fM ops/s, p50 %.2f us, p99.9 %.2f us, max %.0f us",
-                engine, r < 0 ? "warm-up" : "measured", roundOps, workers, rate / 1e6,
-                round.getValueAtPercentile(50) / 1e3, round.getValueAtPercentile(99.9) / 1e3,
-                round.getMaxValue() / 1e3));
-            if (r >= 0)
-            {
-                all.add(round);
-                ops = roundOps;
-                seconds[r] = roundSeconds;
-                opsPerS[r] = rate;
-                p50[r] = round.getValueAtPercentile(50) / 1e3;
-                p99[r] = round.getValueAtPercentile(99) / 1e3;
-                p999[r] = round.getValueAtPercentile(99.9) / 1e3;
-                max[r] = round.getMaxValue() / 1e3;
-            }
-        }
-
-        double median(final double[] values)
-        {
-            return Rounds.median(values);
-        }
-
-        Json json(final BenchParams params, final int keys, final String engine, final Path hgrm)
-        {
-            return new Json()
-                .field("workload", ID)
-                .field("engine", engine)
-                .field("cells", keys)
-                .field("workers", workers)
-                .field("ops", (long)ops)
-                .field("rounds", params.rounds())
-                .field("seconds", Rounds.median(seconds))
-                .field("ops_per_s", Rounds.median(opsPerS))
-                .field("p50_us", Rounds.median(p50))
-                .field("p99_us", Rounds.median(p99))
-                .field("p999_us", Rounds.median(p999))
-                .field("max_us", Rounds.median(max))
-                .field("hgrm", hgrm.toString());
-        }
     }
 }

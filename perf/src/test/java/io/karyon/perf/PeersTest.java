@@ -162,17 +162,82 @@ class PeersTest
             progress.toString());
     }
 
+    /**
+     * W5x: each peer's supervisor gives up once per round and its parent restarts it, nobody else touched; W6: the
+     * peers run the seeded mix, pekko scaled down to --peer-messages (two messages an operation), and Karyon's line
+     * keeps its in-process ConcurrentHashMap baseline.
+     */
     @Test
-    void shouldSayWhenAWorkloadHasNoPeers(@TempDir final Path dir)
+    @Timeout(60)
+    void shouldEscalateAndRunTheMatrixOnThePeers(@TempDir final Path dir) throws IOException
     {
         final CommandRun run = CommandRun.karyon(
-            "bench", "W5x", "--peers", "--cells", "5000", "--rounds", "3", "--warmup", "0", "--idle", "backoff",
+            "bench", "W5x", "W6", "--peers", "--cells", String.valueOf(CELLS), "--workers", "2", "--ops", "20000",
+            "--peer-messages", "40000", "--rounds", "3", "--warmup", "0", "--idle", "backoff",
             "--out", dir.toString());
 
         assertEquals(Cli.EXIT_OK, run.exitCode(), run.err());
-        assertEquals(1, run.out().lines().count(), run.out());
-        assertTrue(run.err().contains("W5x has no peers: it is run on Karyon only"), run.err());
-        assertTrue(Files.isRegularFile(dir.resolve("W5x.json")));
+        final List<String> lines = run.out().lines().toList();
+
+        final List<String> w5x = linesOf(lines, "W5x");
+        assertEngines(w5x);
+        for (final String line : w5x.subList(0, 3))
+        {
+            assertEquals("10", field(line, "supervisors"), line);
+            assertEquals("3", field(line, "escalations"), line);
+            assertEquals("3", field(line, "expected_escalations"), line);
+            assertEquals("true", field(line, "untouched_ok"), line);
+            assertTrue(numberField(line, "escalation_ms") > 0, line);
+        }
+        assertEquals(3, run.err().lines().filter((line) -> line.startsWith("W5x pekko measured round: supervisor") &&
+            line.contains("gave up, 1 escalation(s)")).count(), run.err());
+        assertRatio(w5x.get(3), "escalation_ms", w5x, false);
+
+        // Karyon's line, its ConcurrentHashMap baseline, the two peers, two ratio lines.
+        final List<String> w6 = linesOf(lines, "W6");
+        assertEquals(6, w6.size(), w6.toString());
+        assertEquals("chm", stringField(w6.get(1), "engine"));
+        assertTrue(numberField(w6.get(0), "ratio_vs_chm") > 0, w6.get(0));
+        final List<String> w6Engines = List.of(w6.get(0), w6.get(2), w6.get(3), w6.get(4), w6.get(5));
+        assertEngines(w6Engines, 2);
+        final String jvm = w6.get(2);
+        final String pekko = w6.get(3);
+        assertEquals("40000", field(jvm, "ops"), jvm);
+        assertEquals("false", field(jvm, "scaled_down"), jvm);
+        assertEquals("20000", field(pekko, "ops"), pekko);
+        assertEquals("true", field(pekko, "scaled_down"), pekko);
+        for (final String peer : List.of(jvm, pekko))
+        {
+            assertEquals("40000", field(peer, "ops_asked"), peer);
+            assertTrue(numberField(peer, "ops_per_s") > 0, peer);
+            assertTrue(numberField(peer, "p50_us") <= numberField(peer, "p99_us"), peer);
+            assertTrue(numberField(peer, "p99_us") <= numberField(peer, "p999_us"), peer);
+            final Path hgrm = dir.resolve("W6-" + stringField(peer, "engine") + ".hgrm");
+            assertEquals(hgrm.toString(), stringField(peer, "hgrm"));
+            assertTrue(Files.readString(hgrm).contains("Percentile"), hgrm.toString());
+        }
+        assertRatio(w6.get(4), "ops_per_s", w6Engines, true);
+        assertRatio(w6.get(5), "p999_us", w6Engines, false);
+        assertEquals(3, run.err().lines().filter((line) -> line.startsWith("W6 pekko measured round")).count());
+
+        for (final String workload : List.of("W5x", "W6"))
+        {
+            assertEquals(linesOf(lines, workload), Files.readAllLines(dir.resolve(workload + ".json")), workload);
+        }
+    }
+
+    @Test
+    void shouldHaveBothPeersForEveryWorkload()
+    {
+        for (final String workload : BenchCommand.WORKLOADS)
+        {
+            assertEquals(Peers.ENGINES, Peers.of(workload).stream().map(PeerWorkload::engine).toList(), workload);
+            for (final PeerWorkload peer : Peers.of(workload))
+            {
+                assertEquals(workload, peer.workload());
+            }
+        }
+        assertTrue(Peers.of("W8").isEmpty());
     }
 
     private static List<String> linesOf(final List<String> lines, final String workload)

@@ -1,5 +1,7 @@
 package io.karyon.perf.peers;
 
+import io.karyon.perf.W6Mix;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,6 +29,10 @@ public final class Peers
         new W4Peer(PEKKO, PekkoBroadcast::new),
         new W5Peer(JVM_OBJECTS, JvmApoptosis::new),
         new W5Peer(PEKKO, PekkoApoptosis::new),
+        new W5xPeer(JVM_OBJECTS, JvmEscalation::new),
+        new W5xPeer(PEKKO, PekkoEscalation::new),
+        new W6Peer(JVM_OBJECTS, (keys, workers) -> W6Mix.chm(keys, workers, JVM_OBJECTS), 0),
+        new W6Peer(PEKKO, PekkoMatrix::new, PekkoMatrix.MESSAGES_PER_OPERATION),
         new W7Peer(JVM_OBJECTS, JvmLatency::new),
         new W7Peer(PEKKO, PekkoLatency::new));
 

@@ -38,7 +38,8 @@ public final class Ratios
         "W3", List.of(new Headline("updates_per_s", true)),
         "W4", List.of(new Headline("deliveries_per_s", true)),
         "W5", List.of(new Headline("restarts_per_s", true)),
-        "W6", List.of(new Headline("ops_per_s", true)),
+        "W5x", List.of(new Headline("escalation_ms", false)),
+        "W6", List.of(new Headline("ops_per_s", true), new Headline("p999_us", false)),
         "W7", List.of(new Headline("time_weighted_p99_us", false), new Headline("p99_us", false),
             new Headline("mean_us", false), new Headline("background_updates_per_s", true)));
 
