@@ -18,6 +18,7 @@ import static io.karyon.matrix.MatrixDescriptor.EXTENT_KEY;
 import static io.karyon.matrix.MatrixDescriptor.HEADER_KEYS;
 import static io.karyon.matrix.MatrixDescriptor.MAGIC;
 import static io.karyon.matrix.MatrixDescriptor.MAGIC_KEY;
+import static io.karyon.matrix.MatrixDescriptor.COPIES_OFFSET;
 import static io.karyon.matrix.MatrixDescriptor.SEQUENCE_OFFSET;
 import static io.karyon.matrix.MatrixDescriptor.SITES_KEY;
 import static io.karyon.matrix.MatrixDescriptor.SUBSTANCES_KEY;
@@ -42,7 +43,10 @@ import static org.agrona.BitUtil.SIZE_OF_DOUBLE;
  * writes its own range of sites into the next one, so the result does not depend on the partition; it also copies
  * the previous buffer into the records of its own segments (a share of them each tick with
  * {@link MatrixConfiguration#publishInterval(int)}), so the file trails the workers by one tick (or the interval)
- * until {@link #flush()}. A static matrix applies deposits straight to the records, each part owning whole segments.
+ * until {@link #flush()}. A static matrix in a file applies deposits straight to the records, each part owning whole
+ * segments. One in memory has no other process to show its records to: it keeps its values in one flat copy, which
+ * ticks, {@link #depositDirect(long, int, double)} and {@link #read(long, int)} use (8 bytes a value in one dense
+ * array rather than a record in the map), and copies them into the records at {@link #flush()}.
  * <p>
  * <b>Free-running mode.</b> {@link #depositDirect(long, int, double)} writes at once under the segment lock.
  * <p>
@@ -158,12 +162,19 @@ public final class Matrix implements AutoCloseable
             segmentOffsets[i] = recordOffsets[segmentSites[i]];
         }
 
-        if (dynamic)
+        // A dynamic matrix ticks over two flat copies of the grid. A static one in memory keeps one: no other process
+        // can see its map, so a tick's deposits go to the flat copy alone (the records catch up at flush()), and
+        // reads touch 8 bytes a value in one dense array, which a cache holds far better than records scattered over
+        // the map's entries.
+        if (dynamic || (null == file && !readOnly))
         {
             final int length = sitesInt * substances * SIZE_OF_DOUBLE;
-            this.mirrorMemory = new ByteBuffer[] {
-                ByteBuffer.allocateDirect(length), ByteBuffer.allocateDirect(length) };
-            this.mirrors = new UnsafeBuffer[] { new UnsafeBuffer(mirrorMemory[0]), new UnsafeBuffer(mirrorMemory[1]) };
+            this.mirrorMemory = dynamic ?
+                new ByteBuffer[] { ByteBuffer.allocateDirect(length), ByteBuffer.allocateDirect(length) } :
+                new ByteBuffer[] { ByteBuffer.allocateDirect(length) };
+            final UnsafeBuffer first = new UnsafeBuffer(mirrorMemory[0]);
+            // Static: both phases' "front" is the one copy.
+            this.mirrors = new UnsafeBuffer[] { first, dynamic ? new UnsafeBuffer(mirrorMemory[1]) : first };
             for (int s = 0; s < sitesInt; s++)
             {
                 final int offset = recordOffsets[s];
@@ -642,12 +653,19 @@ public final class Matrix implements AutoCloseable
         }
         final int offset = recordOffsets[(int)site];
         final long sequence = records.getLongVolatile(offset + SEQUENCE_OFFSET);
-        return records.getDouble(offset + copyOffset(sequence, substances) + substance * SIZE_OF_DOUBLE);
+        // Both copies are loaded whatever the sequence says, so that neither load waits for the sequence: a record
+        // may straddle two cache lines, and a copy address computed from the sequence would make the second miss
+        // wait for the first.
+        final int first = offset + COPIES_OFFSET + substance * SIZE_OF_DOUBLE;
+        final double copy0 = records.getDouble(first);
+        final double copy1 = records.getDouble(first + substances * SIZE_OF_DOUBLE);
+        return 0 == (sequence & 1) ? copy0 : copy1;
     }
 
     /**
      * Copies every record as the file holds it, each segment under its read lock, so each site's values are from one
-     * write (what another process reading the map sees).
+     * write (what another process reading the map sees). Records trail the flat copy until {@link #flush()} in a
+     * dynamic or an in-memory matrix.
      *
      * @param into sites * substances values, site-major.
      */
@@ -787,6 +805,10 @@ public final class Matrix implements AutoCloseable
             publish(mirrors[front], part, parts, (int)(phases[part] % publishInterval), publishInterval);
             diffuse(mirrors[front], mirrors[front ^ 1], part, parts, gather);
         }
+        else if (null != mirrors)
+        {
+            applyToMirror(gather);
+        }
         else
         {
             applyToRecords(gather);
@@ -812,14 +834,17 @@ public final class Matrix implements AutoCloseable
         final int s = (int)site;
         try (MapSegmentContext<Long, byte[], ?> context = lock(segmentOfSite[s], true))
         {
-            final int offset = recordOffsets[s];
-            final long sequence = records.getLong(offset + SEQUENCE_OFFSET);
-            final int from = offset + copyOffset(sequence, substances);
-            final int to = offset + copyOffset(sequence + 1, substances);
-            records.putBytes(to, records, from, substances * SIZE_OF_DOUBLE);
-            final int value = to + substance * SIZE_OF_DOUBLE;
-            records.putDouble(value, records.getDouble(value) + amount);
-            records.putLongRelease(offset + SEQUENCE_OFFSET, sequence + 1);
+            if (dynamic || null == mirrors)
+            {
+                final int offset = recordOffsets[s];
+                final long sequence = records.getLong(offset + SEQUENCE_OFFSET);
+                final int from = offset + copyOffset(sequence, substances);
+                final int to = offset + copyOffset(sequence + 1, substances);
+                records.putBytes(to, records, from, substances * SIZE_OF_DOUBLE);
+                final int value = to + substance * SIZE_OF_DOUBLE;
+                records.putDouble(value, records.getDouble(value) + amount);
+                records.putLongRelease(offset + SEQUENCE_OFFSET, sequence + 1);
+            }
             if (null != mirrors)
             {
                 final UnsafeBuffer front = mirrors[front()];
@@ -831,7 +856,8 @@ public final class Matrix implements AutoCloseable
 
     /**
      * Copies the workers' current concentrations into every record (a dynamic matrix's file trails by one tick
-     * until then). Called by {@link #close()}; call it between ticks, with no tick phase running.
+     * until then, and a static in-memory matrix's records by every tick since the last flush). Called by
+     * {@link #close()}; call it between ticks, with no tick phase running.
      */
     public void flush()
     {
@@ -869,8 +895,10 @@ public final class Matrix implements AutoCloseable
             {
                 mirrors[0].wrap(0, 0);
                 mirrors[1].wrap(0, 0);
-                BufferUtil.free(mirrorMemory[0]);
-                BufferUtil.free(mirrorMemory[1]);
+                for (final ByteBuffer memory : mirrorMemory)
+                {
+                    BufferUtil.free(memory);
+                }
             }
         }
     }
@@ -1058,8 +1086,25 @@ public final class Matrix implements AutoCloseable
     }
 
     /**
-     * A static matrix's tick: the sorted deposits of this part (whole segments) go straight into the records, one
-     * write lock per segment and one record write per site.
+     * A static in-memory matrix's tick: the sorted deposits of this part (whole segments) go into the flat copy.
+     */
+    private void applyToMirror(final Gather gather)
+    {
+        final int deposits = gather.count;
+        final int[] order = gather.order;
+        final long[] keys = gather.keys;
+        final double[] amounts = gather.amounts;
+        final UnsafeBuffer mirror = mirrors[0];
+        for (int d = 0; d < deposits; d++)
+        {
+            final int index = (int)keys[order[d]] * SIZE_OF_DOUBLE;
+            mirror.putDouble(index, mirror.getDouble(index) + amounts[order[d]]);
+        }
+    }
+
+    /**
+     * A static file-backed matrix's tick: the sorted deposits of this part (whole segments) go straight into the
+     * records, one write lock per segment and one record write per site.
      */
     private void applyToRecords(final Gather gather)
     {

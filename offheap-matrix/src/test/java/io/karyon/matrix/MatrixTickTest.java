@@ -177,6 +177,36 @@ class MatrixTickTest
     }
 
     @Test
+    void shouldBringAnInMemoryMatrixsRecordsUpToDateAtFlush()
+    {
+        try (Matrix matrix = Matrix.create(new MatrixConfiguration().grid(8).substances(2)))
+        {
+            final MatrixWriter writer = matrix.writers(1)[0];
+            matrix.applyTick(0, 1, 0);
+            writer.deposit(3, 1, 2.5, 7);
+            writer.deposit(3, 1, 0.25, 7);
+            writer.deposit(6, 0, 1.0, 7);
+            matrix.applyTick(0, 1, 1);
+            matrix.depositDirect(3, 1, 1.0);
+            matrix.depositDirect(5, 0, 4.0);
+
+            assertEquals(3.75, matrix.read(3, 1));
+            assertEquals(1.0, matrix.read(6, 0));
+            assertEquals(4.0, matrix.read(5, 0));
+            matrix.flush();
+            final double[] snapshot = new double[16];
+            matrix.snapshot(snapshot);
+            for (int site = 0; site < 8; site++)
+            {
+                for (int k = 0; k < 2; k++)
+                {
+                    assertEquals(matrix.read(site, k), snapshot[site * 2 + k], "site " + site + " substance " + k);
+                }
+            }
+        }
+    }
+
+    @Test
     void shouldDepositDirectlyInFreeRunningModeFromManyThreads() throws InterruptedException
     {
         try (Matrix matrix = Matrix.create(new MatrixConfiguration().grid(64).substances(2)))
