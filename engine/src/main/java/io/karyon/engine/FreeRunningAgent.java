@@ -30,6 +30,14 @@ final class FreeRunningAgent implements Agent
     }
 
     /**
+     * Names this thread to the barrier, which unparks it when the organism starts.
+     */
+    public void onStart()
+    {
+        barrier.register(slice.id, Thread.currentThread());
+    }
+
+    /**
      * {@inheritDoc}
      */
     public int doWork()

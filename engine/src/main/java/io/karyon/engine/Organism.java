@@ -1111,17 +1111,25 @@ public final class Organism implements AutoCloseable
         final IdleStrategy idle = driverIdle;
         idle.reset();
         final boolean invoker = ThreadingMode.INVOKER == workers.mode();
-        while (!done.getAsBoolean() && (Long.MAX_VALUE == deadlineNs || System.nanoTime() - deadlineNs < 0))
+        barrier.awaitedBy(Thread.currentThread());
+        try
         {
-            checkWorkers();
-            if (invoker)
+            while (!done.getAsBoolean() && (Long.MAX_VALUE == deadlineNs || System.nanoTime() - deadlineNs < 0))
             {
-                workers.invoke();
+                checkWorkers();
+                if (invoker)
+                {
+                    workers.invoke();
+                }
+                else
+                {
+                    idle.idle();
+                }
             }
-            else
-            {
-                idle.idle();
-            }
+        }
+        finally
+        {
+            barrier.awaitedBy(null);
         }
         checkWorkers();
     }

@@ -46,6 +46,14 @@ final class TickAgent implements Agent
     }
 
     /**
+     * Names this thread to the barrier, which unparks it when a run starts.
+     */
+    public void onStart()
+    {
+        barrier.register(slice.id, Thread.currentThread());
+    }
+
+    /**
      * {@inheritDoc}
      */
     public int doWork()

@@ -9,7 +9,8 @@ import java.util.concurrent.TimeUnit;
  * Idles with the chosen strategy while a run is in progress, and backs off to parking between runs, so that workers
  * left spinning never take the cores from the thread that sets up the next run.
  * <p>
- * Between runs a worker parks for at most {@link #MAX_REST_PARK_NS}, which bounds how late it starts the next run.
+ * Between runs a worker parks for at most {@link #MAX_REST_PARK_NS}; {@link TickBarrier#target(long)} unparks it when
+ * the next run starts, so the bound only matters if the worker never named its thread to the barrier.
  * <p>
  * <b>Note:</b> not threadsafe; one per worker, like every idle strategy.
  */

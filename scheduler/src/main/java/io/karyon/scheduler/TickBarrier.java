@@ -4,6 +4,8 @@ import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.agrona.BitUtil.CACHE_LINE_LENGTH;
 
@@ -16,6 +18,11 @@ import static org.agrona.BitUtil.CACHE_LINE_LENGTH;
  * {@link #isComplete(long)} (acquire loads): everything a worker wrote before arriving, its messages to others
  * included, is visible to every worker and to the driver that sees the tick complete. No locks, no allocation.
  * <p>
+ * Workers rest between runs, parked; {@link #target(long)} unparks the threads named with {@link #register(int,
+ * Thread)}, and the leader's {@link #complete(long)} of the whole target unparks the thread named with
+ * {@link #awaitedBy(Thread)}, so neither side waits for a park to time out: one unpark per worker and one for the
+ * driver per run, none per tick.
+ * <p>
  * <b>Note:</b> threadsafe: each sequence has one writer (its worker), the target has one writer (the driver).
  */
 public final class TickBarrier
@@ -27,6 +34,8 @@ public final class TickBarrier
     private final int parties;
     private final ByteBuffer memory;
     private final UnsafeBuffer buffer;
+    private final AtomicReferenceArray<Thread> threads;
+    private volatile Thread waiter;
 
     /**
      * A barrier for some workers, every sequence and the target at zero.
@@ -43,6 +52,30 @@ public final class TickBarrier
         this.memory = ByteBuffer.allocateDirect(SLOT_LENGTH * (parties + 3));
         final int alignment = (int)(-BufferUtil.address(memory) & (CACHE_LINE_LENGTH - 1));
         this.buffer = new UnsafeBuffer(memory, alignment, SLOT_LENGTH * (parties + 2));
+        this.threads = new AtomicReferenceArray<>(parties);
+    }
+
+    /**
+     * Names the thread that runs a worker, to be unparked when a run starts. Workers sharing a thread may all name
+     * it.
+     *
+     * @param party  index of the worker.
+     * @param thread that runs it.
+     */
+    public void register(final int party, final Thread thread)
+    {
+        threads.set(party, thread);
+    }
+
+    /**
+     * Names the thread that waits for the target to complete (the driver), to be unparked when it does; call it
+     * before checking for completion, so the wake-up cannot be missed.
+     *
+     * @param thread waiting, or null for none.
+     */
+    public void awaitedBy(final Thread thread)
+    {
+        waiter = thread;
     }
 
     /**
@@ -63,6 +96,15 @@ public final class TickBarrier
     public void target(final long tick)
     {
         buffer.putLongRelease(TARGET_OFFSET, tick);
+        final Thread self = Thread.currentThread();
+        for (int i = 0; i < parties; i++)
+        {
+            final Thread thread = threads.get(i);
+            if (null != thread && self != thread)
+            {
+                LockSupport.unpark(thread);
+            }
+        }
     }
 
     /**
@@ -84,6 +126,14 @@ public final class TickBarrier
     public void complete(final long ticks)
     {
         buffer.putLongRelease(COMPLETED_OFFSET, ticks);
+        if (ticks >= buffer.getLongVolatile(TARGET_OFFSET))
+        {
+            final Thread thread = waiter;
+            if (null != thread)
+            {
+                LockSupport.unpark(thread);
+            }
+        }
     }
 
     /**

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Timeout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -41,6 +42,64 @@ class SchedulerPartsTest
         assertFalse(barrier.isRunning());
         assertEquals(1, barrier.finished(1));
         assertThrows(IllegalArgumentException.class, () -> new TickBarrier(0));
+    }
+
+    /**
+     * Parked threads with no timeout are woken only by an unpark: the run's start wakes each registered worker, and
+     * the run's completion the thread that waits for it.
+     */
+    @Test
+    @Timeout(20)
+    void shouldUnparkRestingWorkersAtTheTargetAndTheWaiterAtCompletion() throws InterruptedException
+    {
+        final TickBarrier barrier = new TickBarrier(2);
+        final AtomicInteger registered = new AtomicInteger();
+        final Thread[] workers = new Thread[2];
+        for (int w = 0; w < 2; w++)
+        {
+            final int party = w;
+            workers[w] = new Thread(() ->
+            {
+                barrier.register(party, Thread.currentThread());
+                registered.incrementAndGet();
+                while (barrier.target() < 1)
+                {
+                    LockSupport.park();
+                }
+                barrier.arrive(party, 1);
+            });
+            workers[w].start();
+        }
+        while (registered.get() < 2)
+        {
+            Thread.onSpinWait();
+        }
+
+        final Thread driver = Thread.currentThread();
+        barrier.awaitedBy(driver);
+        final Thread leader = new Thread(() ->
+        {
+            while (!barrier.isComplete(1))
+            {
+                Thread.onSpinWait();
+            }
+            barrier.complete(1);
+        });
+        leader.start();
+        barrier.target(1);
+        while (barrier.completed() < 1)
+        {
+            LockSupport.park();
+        }
+        barrier.awaitedBy(null);
+
+        for (final Thread worker : workers)
+        {
+            worker.join();
+        }
+        leader.join();
+        assertEquals(1, barrier.completed());
+        barrier.close();
     }
 
     @Test
