@@ -180,7 +180,7 @@ class WorkloadTest
 
     /**
      * {@code bench all} runs every workload of the build, in order, and saves each one's summary and, where it
-     * measures a latency, its percentile file: W1 its batches of spawns, W2 its ticks.
+     * measures a latency, its percentile file: W1 its batches of spawns, W2 and W5x their ticks.
      */
     @Test
     @Timeout(CHILD_DEADLINE_S + 30)
@@ -198,7 +198,7 @@ class WorkloadTest
             assertEquals(lines.stream().filter((line) -> workload.equals(stringField(line, "workload"))).toList(),
                 Files.readAllLines(out.resolve(workload + ".json")), "every line of " + workload + ", in order");
         }
-        for (final String workload : List.of("W1", "W2", "W3", "W4", "W5", "W6", "W7", "W7-by-time"))
+        for (final String workload : List.of("W1", "W2", "W3", "W4", "W5", "W5x", "W6", "W7", "W7-by-time"))
         {
             assertTrue(Files.readString(out.resolve(workload + ".hgrm")).contains("Percentile"), workload);
         }
