@@ -14,11 +14,11 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
+import static io.karyon.matrix.MatrixDescriptor.COPIES_OFFSET;
 import static io.karyon.matrix.MatrixDescriptor.EXTENT_KEY;
 import static io.karyon.matrix.MatrixDescriptor.HEADER_KEYS;
 import static io.karyon.matrix.MatrixDescriptor.MAGIC;
 import static io.karyon.matrix.MatrixDescriptor.MAGIC_KEY;
-import static io.karyon.matrix.MatrixDescriptor.COPIES_OFFSET;
 import static io.karyon.matrix.MatrixDescriptor.SEQUENCE_OFFSET;
 import static io.karyon.matrix.MatrixDescriptor.SITES_KEY;
 import static io.karyon.matrix.MatrixDescriptor.SUBSTANCES_KEY;
