@@ -35,6 +35,8 @@ import java.util.concurrent.Callable;
     })
 public final class BenchCommand implements Callable<Integer>
 {
+    /** Warm-up rounds when --warmup is not given, but for W5x. */
+    static final int DEFAULT_WARMUP = 2;
     static final List<String> WORKLOADS = List.of(W1Spawn.ID, W2Ring.ID, W3Tick.ID, W4Broadcast.ID, W5Apoptosis.ID,
         W5xEscalation.ID, W6Matrix.ID, W7Latency.ID);
 
@@ -85,8 +87,9 @@ public final class BenchCommand implements Callable<Integer>
     @Option(names = "--rounds", paramLabel = "N", description = "measured rounds, >= 3 (default: ${DEFAULT-VALUE})")
     int rounds = 3;
 
-    @Option(names = "--warmup", paramLabel = "N", description = "warm-up rounds (default: ${DEFAULT-VALUE})")
-    int warmup = 2;
+    @Option(names = "--warmup", paramLabel = "N", description = "warm-up rounds (default: " + DEFAULT_WARMUP +
+        "; W5x " + W5xEscalation.WARMUP + ", whose rounds last milliseconds and take its escalation path once each)")
+    Integer warmup;
 
     @Option(names = "--ticks", paramLabel = "K", description = "W3: ticks per round (default: ${DEFAULT-VALUE})")
     int ticks = 100;
@@ -136,16 +139,22 @@ public final class BenchCommand implements Callable<Integer>
         }
         Cli.range(spec, "--ops", ops, 1, Long.MAX_VALUE / 2);
         Cli.range(spec, "--rounds", rounds, 3, 1000);
-        Cli.range(spec, "--warmup", warmup, 0, 1000);
+        if (null != warmup)
+        {
+            Cli.range(spec, "--warmup", warmup, 0, 1000);
+        }
         Cli.range(spec, "--ticks", ticks, 1, Integer.MAX_VALUE);
         Cli.range(spec, "--peer-messages", peerMessages, 1, Long.MAX_VALUE);
 
         final PrintWriter stdout = spec.commandLine().getOut();
-        final BenchParams params = new BenchParams((int)cells, rounds, warmup, seed, ticks, (int)tokens, hops,
+        final BenchParams shared = new BenchParams((int)cells, rounds, null == warmup ? DEFAULT_WARMUP : warmup, seed,
+            ticks, (int)tokens, hops,
             placement, fraction, (int)pairs, millis, broadcasts, churn, ops, workerOptions, out, peerMessages,
             spec.commandLine().getErr());
         for (final String workload : selected)
         {
+            final BenchParams params = null == warmup && W5xEscalation.ID.equals(workload) ?
+                shared.withWarmup(W5xEscalation.WARMUP) : shared;
             final String line;
             switch (workload)
             {

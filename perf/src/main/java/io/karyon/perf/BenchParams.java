@@ -52,6 +52,18 @@ public record BenchParams(
     }
 
     /**
+     * These parameters with another number of warm-up rounds.
+     *
+     * @param rounds warm-up rounds.
+     * @return the copy.
+     */
+    BenchParams withWarmup(final int rounds)
+    {
+        return new BenchParams(cells, this.rounds, rounds, seed, ticks, tokens, hops, ringPlacement, fraction, pairs,
+            millis, broadcasts, churn, ops, workerOptions, out, peerMessages, progress);
+    }
+
+    /**
      * A context with the workers, idle strategy and pinning asked for.
      */
     Context context()

@@ -32,6 +32,12 @@ final class W5xEscalation
     static final int INTENSITY = 3;
     static final int PERIOD = 10;
     static final int SUPERVISORS_PER_PARENT = 100;
+    /**
+     * Warm-up rounds when {@code --warmup} is not given: a round takes milliseconds and its give-up, termination and
+     * restart paths once each, so the JIT has compiled them only after several rounds (measured here: the first five
+     * to eight rounds take 1.5-5 ms, the rest 0.6-1 ms).
+     */
+    static final int WARMUP = 10;
     private static final int CHECK = 1;
 
     /**

@@ -3,10 +3,12 @@ package io.karyon.perf;
 import io.karyon.engine.cli.Cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -88,6 +90,30 @@ class KaryonCommandTest
         assertUsageError(run);
         assertEquals("karyon: a subcommand is needed: run, bench, report, topology, matrix or help (see --help)",
             run.err().strip());
+    }
+
+    /**
+     * W5x's rounds are milliseconds long, so without --warmup it warms up for more rounds than the others; an
+     * explicit --warmup is obeyed as given.
+     */
+    @Test
+    void shouldWarmW5xUpLongerUnlessTold(@TempDir final Path out)
+    {
+        final CommandRun byDefault = CommandRun.karyon("bench", "W5x", "W2", "--cells", "20000", "--tokens", "100",
+            "--hops", "10000", "--workers", "2", "--idle", "backoff", "--out", out.toString());
+        final CommandRun told = CommandRun.karyon("bench", "W5x", "--cells", "20000", "--warmup", "1", "--workers",
+            "2", "--idle", "backoff", "--out", out.toString());
+
+        assertEquals(Cli.EXIT_OK, byDefault.exitCode(), byDefault.err());
+        assertEquals(W5xEscalation.WARMUP, count(byDefault.err(), "W5x warm-up round"), byDefault.err());
+        assertEquals(BenchCommand.DEFAULT_WARMUP, count(byDefault.err(), "W2 warm-up round"), byDefault.err());
+        assertEquals(Cli.EXIT_OK, told.exitCode(), told.err());
+        assertEquals(1, count(told.err(), "W5x warm-up round"), told.err());
+    }
+
+    private static long count(final String text, final String prefix)
+    {
+        return text.lines().filter((line) -> line.startsWith(prefix)).count();
     }
 
     @Test
