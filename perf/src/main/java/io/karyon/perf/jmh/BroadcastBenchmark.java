@@ -5,7 +5,6 @@ import io.karyon.engine.CellContext;
 import io.karyon.engine.Genotype;
 import io.karyon.engine.Stats;
 import io.karyon.engine.cell.CellFlyweight;
-import io.karyon.scheduler.ThreadingMode;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -14,7 +13,6 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -40,23 +38,11 @@ import java.util.concurrent.TimeUnit;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @State(Scope.Benchmark)
-public class BroadcastBenchmark extends OrganismBenchmark
+public class BroadcastBenchmark extends WorkersBenchmark
 {
     /** Members of the group: member deliveries per tick. */
     public static final int MEMBERS = 100_000;
     private static final int SIGNAL = 1;
-
-    /** How the two workers run: INVOKER or DEDICATED. */
-    @Param({ "INVOKER", "DEDICATED" })
-    public ThreadingMode mode;
-
-    /** Idle strategy of DEDICATED workers. */
-    @Param({ "backoff" })
-    public String idle;
-
-    /** Whether DEDICATED workers are pinned; off by default, the benchmark thread needs a core too. */
-    @Param({ "false" })
-    public boolean pin;
 
     private int group;
 
@@ -87,7 +73,7 @@ public class BroadcastBenchmark extends OrganismBenchmark
     @Setup(Level.Trial)
     public void setup()
     {
-        organism = Organisms.launch(2, mode, idle, pin);
+        launch(2);
         organism.registerBehaviour("member", new Member());
         final Genotype genotype = organism.genotype("member", Organisms.LAYOUT, "member");
         group = organism.group("members");

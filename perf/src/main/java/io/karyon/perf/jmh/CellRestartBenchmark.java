@@ -8,7 +8,6 @@ import io.karyon.engine.Organism;
 import io.karyon.engine.Stats;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.cell.CellLayout;
-import io.karyon.scheduler.ThreadingMode;
 import io.karyon.supervisor.RestartStrategy;
 import io.karyon.supervisor.RestartTable;
 import io.karyon.supervisor.RestartTableDescriptor;
@@ -21,7 +20,6 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -49,7 +47,7 @@ import java.util.concurrent.TimeUnit;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @State(Scope.Benchmark)
-public class CellRestartBenchmark extends OrganismBenchmark
+public class CellRestartBenchmark extends WorkersBenchmark
 {
     /** Supervisors; their children are dealt to the workers in turn. */
     public static final int SUPERVISORS = 4;
@@ -61,18 +59,6 @@ public class CellRestartBenchmark extends OrganismBenchmark
     public static final int TICKS = 2;
     static final CellLayout LAYOUT = CellLayout.builder().longField("corrupt").array("rest", long.class, 7).build();
     private static final int CORRUPT = LAYOUT.offset("corrupt");
-
-    /** How the two workers run: INVOKER or DEDICATED. */
-    @Param({ "INVOKER", "DEDICATED" })
-    public ThreadingMode mode;
-
-    /** Idle strategy of DEDICATED workers. */
-    @Param({ "backoff" })
-    public String idle;
-
-    /** Whether DEDICATED workers are pinned; off by default, the benchmark thread needs a core too. */
-    @Param({ "false" })
-    public boolean pin;
 
     private final int[] supervisors = new int[SUPERVISORS];
 
@@ -101,7 +87,7 @@ public class CellRestartBenchmark extends OrganismBenchmark
     @Setup(Level.Trial)
     public void setup()
     {
-        organism = Organisms.launch(2, mode, idle, pin);
+        launch(2);
         organism.registerBehaviour("mortal", new Mortal());
         final Genotype genotype = organism.genotype("mortal", LAYOUT, "mortal");
         for (int s = 0; s < SUPERVISORS; s++)

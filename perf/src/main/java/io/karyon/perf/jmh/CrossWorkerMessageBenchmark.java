@@ -2,7 +2,6 @@ package io.karyon.perf.jmh;
 
 import io.karyon.engine.Genotype;
 import io.karyon.engine.Stats;
-import io.karyon.scheduler.ThreadingMode;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -11,7 +10,6 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -38,23 +36,10 @@ import java.util.concurrent.TimeUnit;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @State(Scope.Benchmark)
-public class CrossWorkerMessageBenchmark extends OrganismBenchmark
+public class CrossWorkerMessageBenchmark extends WorkersBenchmark
 {
     /** Cells, each with one message in flight: messages crossing per tick. */
     public static final int CELLS = 10_000;
-
-    /** How the two workers run: INVOKER or DEDICATED. */
-    @Param({ "INVOKER", "DEDICATED" })
-    public ThreadingMode mode;
-
-    /** Idle strategy of DEDICATED workers. */
-    @Param({ "backoff" })
-    public String idle;
-
-    /** Whether DEDICATED workers are pinned; off by default, the benchmark thread needs a core too. */
-    @Param({ "false" })
-    public boolean pin;
-
 
     /**
      * Launches two workers, spawns the pairs (round-robin placement puts each pair's cells on different workers) and
@@ -63,7 +48,7 @@ public class CrossWorkerMessageBenchmark extends OrganismBenchmark
     @Setup(Level.Trial)
     public void setup()
     {
-        organism = Organisms.launch(2, mode, idle, pin);
+        launch(2);
         organism.registerBehaviour("relay", new Organisms.Relay());
         final Genotype genotype = organism.genotype("relay", Organisms.LAYOUT, "relay");
         for (int i = 0; i < CELLS; i += 2)

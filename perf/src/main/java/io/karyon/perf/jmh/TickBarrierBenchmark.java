@@ -3,7 +3,6 @@ package io.karyon.perf.jmh;
 import io.karyon.engine.Genotype;
 import io.karyon.engine.Organism;
 import io.karyon.engine.Stats;
-import io.karyon.scheduler.ThreadingMode;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -38,28 +37,15 @@ import java.util.concurrent.TimeUnit;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @State(Scope.Benchmark)
-public class TickBarrierBenchmark extends OrganismBenchmark
+public class TickBarrierBenchmark extends WorkersBenchmark
 {
     /** Workers. */
     @Param({ "1", "2" })
     public int workers;
 
-    /** How the workers run: INVOKER or DEDICATED. */
-    @Param({ "INVOKER", "DEDICATED" })
-    public ThreadingMode mode;
-
     /** Cells whose tick step does nothing; 0 for an empty organism. */
     @Param({ "0", "10000" })
     public int cells;
-
-    /** Idle strategy of DEDICATED workers. */
-    @Param({ "backoff" })
-    public String idle;
-
-    /** Whether DEDICATED workers are pinned; off by default, the benchmark thread needs a core too. */
-    @Param({ "false" })
-    public boolean pin;
-
 
     /**
      * Launches the organism and spawns the idle cells, spread over the workers.
@@ -67,7 +53,7 @@ public class TickBarrierBenchmark extends OrganismBenchmark
     @Setup(Level.Trial)
     public void setup()
     {
-        organism = Organisms.launch(workers, mode, idle, pin);
+        launch(workers);
         organism.registerBehaviour("idle", new Organisms.Idle());
         final Genotype genotype = organism.genotype("idle", Organisms.LAYOUT, "idle");
         for (int i = 0; i < cells; i++)
