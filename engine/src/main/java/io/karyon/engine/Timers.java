@@ -262,11 +262,6 @@ final class Timers
         return true;
     }
 
-    int pendingCalls()
-    {
-        return pendingCalls.size();
-    }
-
     void close()
     {
         fired.close();

@@ -671,18 +671,6 @@ public final class RestartTable implements AutoCloseable
     }
 
     /**
-     * Times a row gave up since it was created.
-     *
-     * @param row of a supervisor.
-     * @return its give-up count.
-     */
-    public int giveUpCount(final int row)
-    {
-        checkRow(row);
-        return rows.getInt(rowOffset(row) + GIVE_UP_COUNT_OFFSET);
-    }
-
-    /**
      * Current handle of a child.
      *
      * @param entry of a child.

@@ -448,17 +448,6 @@ public final class Arena implements AutoCloseable
     }
 
     /**
-     * Offset of a slot's header within its chunk's buffer.
-     *
-     * @param slot index.
-     * @return offset in the chunk buffer.
-     */
-    public int slotOffset(final int slot)
-    {
-        return CHUNK_HEADER_LENGTH + (slot & chunkMask) * slotLength;
-    }
-
-    /**
      * Offset of one of a chunk's two bitmaps (one bit per slot, 64-bit words) within the chunk's buffer.
      *
      * @param which 0 or 1.
