@@ -19,10 +19,9 @@ import java.util.Arrays;
 import java.util.function.Consumer;
 import java.util.function.IntUnaryOperator;
 
-import static org.agrona.BitUtil.CACHE_LINE_LENGTH;
-import static org.agrona.BitUtil.SIZE_OF_INT;
-
+import static io.karyon.engine.cell.ArenaDescriptor.*;
 import static io.karyon.engine.cell.CellDescriptor.*;
+import static org.agrona.BitUtil.CACHE_LINE_LENGTH;
 
 /**
  * Off-heap memory holding cell slots back to back, in power-of-two chunks of slots grouped into families, either
@@ -34,48 +33,28 @@ import static io.karyon.engine.cell.CellDescriptor.*;
  * family can place a cell's children beside it, and number them, without asking anyone. The arena is not capped by
  * Agrona's 2 GiB buffer index: only each chunk is.
  * <p>
- * Every chunk starts with a 64-byte header (high-water mark, free-list head, live count, magic), then its slots, then,
- * for the engine's use, two bitmaps of one bit per slot and a column of one int per slot. Slots above a chunk's high-water mark were never used and are
- * never read. Chunks start on a cache line (anonymous) or a page (file).
- * <pre>
- *   file:  [ file header, 4096 bytes ][ chunk 0 ][ chunk 1 ] ...   chunk c at 4096 + c * chunkLength (sparse)
- *   file header: magic "KARYONAR" (8) | version (4) | stateLength (4) | chunkShift (4) | familyCount (4)
- *   chunk:  [ hwm (4) | free head (4) | live (4) | 44 reserved | magic (8) ][ slots ][ bitmap 0 ][ bitmap 1 ][ ints ]
- * </pre>
+ * Every chunk starts with a header (high-water mark, free-list head, live count, magic), then its slots, then, for
+ * the engine's use, two bitmaps of one bit per slot and a column of one int per slot; a file-backed arena starts with
+ * a file header. {@link ArenaDescriptor} draws both headers. Slots above a chunk's high-water mark were never used and
+ * are never read. Chunks start on a cache line (anonymous) or a page (file).
+ * <p>
  * <b>Note:</b> families are added, and the arena opened and closed, by one owner thread while no worker runs; a chunk
  * is written (and its overflow chunks created) only by the worker that owns its family.
  */
 public final class Arena implements AutoCloseable
 {
-    /** Length of the header in front of each chunk's slots. */
-    public static final int CHUNK_HEADER_LENGTH = 64;
-    /** Length of a file-backed arena's file header. */
-    public static final int FILE_HEADER_LENGTH = 4096;
+    /** Length of the header in front of each chunk's slots: {@link ArenaDescriptor#CHUNK_HEADER_LENGTH}. */
+    public static final int CHUNK_HEADER_LENGTH = ArenaDescriptor.CHUNK_HEADER_LENGTH;
     /** log2 of the chunks in a family. */
     public static final int FAMILY_SHIFT = 5;
     /** Chunks in a family: a root and its overflow chunks. */
     public static final int FAMILY_CHUNKS = 1 << FAMILY_SHIFT;
-    /** Smallest chunk: 2^6 slots, so that a chunk's bitmaps are whole 64-bit words. */
-    public static final int MIN_CHUNK_SHIFT = 6;
-    /** Largest chunk: 2^24 slots. */
-    public static final int MAX_CHUNK_SHIFT = 24;
-    /** Magic number at the start of an arena file: "KARYONAR" in ASCII, little-endian. */
-    public static final long FILE_MAGIC = 0x52414E4F5952414BL;
-    /** Magic number in the header of every chunk that exists: "KARYONCK" in ASCII, little-endian. */
-    public static final long CHUNK_MAGIC = 0x4B434E4F5952414BL;
-    /** Version of the file layout. */
-    public static final int FILE_VERSION = 2;
+    /** Smallest chunk: {@link ArenaDescriptor#MIN_CHUNK_SHIFT}. */
+    public static final int MIN_CHUNK_SHIFT = ArenaDescriptor.MIN_CHUNK_SHIFT;
+    /** Largest chunk: {@link ArenaDescriptor#MAX_CHUNK_SHIFT}. */
+    public static final int MAX_CHUNK_SHIFT = ArenaDescriptor.MAX_CHUNK_SHIFT;
 
     static final long HUGE_PAGE_SIZE = 2L << 20;
-    static final int HWM_OFFSET = 0;
-    static final int FREE_HEAD_OFFSET = 4;
-    static final int LIVE_OFFSET = 8;
-    static final int CHUNK_MAGIC_OFFSET = 56;
-    static final int MAGIC_OFFSET = 0;
-    static final int VERSION_OFFSET = 8;
-    static final int STATE_LENGTH_OFFSET = 12;
-    static final int CHUNK_SHIFT_OFFSET = 16;
-    static final int FAMILY_COUNT_OFFSET = 20;
 
     private final int stateLength;
     private final int slotLength;
@@ -102,27 +81,15 @@ public final class Arena implements AutoCloseable
     private Arena(final int stateLength, final int chunkShift, final Path file, final FileChannel channel)
     {
         checkStateLength(stateLength);
-        if (chunkShift < MIN_CHUNK_SHIFT || chunkShift > MAX_CHUNK_SHIFT)
-        {
-            throw new IllegalArgumentException("chunkShift must be in " + MIN_CHUNK_SHIFT + ".." + MAX_CHUNK_SHIFT +
-                ": chunkShift=" + chunkShift);
-        }
-        final long slotsLength = (long)HEADER_LENGTH + stateLength << chunkShift;
-        final long rawChunkLength = CHUNK_HEADER_LENGTH + slotsLength + 2L * (1L << chunkShift >>> 3) +
-            ((long)SIZE_OF_INT << chunkShift);
-        final long alignedChunkLength = null == file ? (rawChunkLength + 63) & ~63L : (rawChunkLength + 4095) & ~4095L;
-        if (alignedChunkLength > Integer.MAX_VALUE)
-        {
-            throw new IllegalArgumentException("chunk of 2^" + chunkShift + " slots of " + (HEADER_LENGTH + stateLength) +
-                " bytes exceeds 2 GiB: lower chunkShift");
-        }
+        checkChunkShift(chunkShift);
+        this.chunkLength = ArenaDescriptor.chunkLength(
+            stateLength, chunkShift, null == file ? CACHE_LINE_LENGTH : FILE_CHUNK_ALIGNMENT);
         this.stateLength = stateLength;
         this.slotLength = HEADER_LENGTH + stateLength;
         this.chunkShift = chunkShift;
         this.chunkSlots = 1 << chunkShift;
         this.chunkMask = chunkSlots - 1;
-        this.bitmapOffset = (int)(CHUNK_HEADER_LENGTH + slotsLength);
-        this.chunkLength = (int)alignedChunkLength;
+        this.bitmapOffset = (int)bitmapsOffset(stateLength, chunkShift);
         this.maxFamilies = 1 << (31 - chunkShift - FAMILY_SHIFT);
         this.file = file;
         this.channel = channel;
@@ -239,12 +206,12 @@ public final class Arena implements AutoCloseable
             deleteQuietly(file);
             throw ex;
         }
-        arena.fileHeaderBuffer.putInt(VERSION_OFFSET, FILE_VERSION);
-        arena.fileHeaderBuffer.putInt(STATE_LENGTH_OFFSET, stateLength);
-        arena.fileHeaderBuffer.putInt(CHUNK_SHIFT_OFFSET, chunkShift);
-        arena.fileHeaderBuffer.putInt(FAMILY_COUNT_OFFSET, 0);
+        arena.fileHeaderBuffer.putInt(FILE_VERSION_OFFSET, FILE_VERSION);
+        arena.fileHeaderBuffer.putInt(FILE_STATE_LENGTH_OFFSET, stateLength);
+        arena.fileHeaderBuffer.putInt(FILE_CHUNK_SHIFT_OFFSET, chunkShift);
+        arena.fileHeaderBuffer.putInt(FILE_FAMILY_COUNT_OFFSET, 0);
         // The magic goes last: a file cut short before this point is not mistaken for an arena.
-        arena.fileHeaderBuffer.putLongVolatile(MAGIC_OFFSET, FILE_MAGIC);
+        arena.fileHeaderBuffer.putLongVolatile(FILE_MAGIC_OFFSET, FILE_MAGIC);
         return arena;
     }
 
@@ -279,14 +246,14 @@ public final class Arena implements AutoCloseable
                 throw new IllegalArgumentException(file + ": not an arena file: " + size + " bytes, shorter than its " +
                     FILE_HEADER_LENGTH + "-byte header");
             }
-            final ByteBuffer header = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
+            final ByteBuffer header = ByteBuffer.allocate(FILE_FIELDS_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
             channel.read(header, 0);
-            final long magic = header.getLong(MAGIC_OFFSET);
+            final long magic = header.getLong(FILE_MAGIC_OFFSET);
             if (FILE_MAGIC != magic)
             {
                 throw new IllegalArgumentException(file + ": not an arena file: magic=0x" + Long.toHexString(magic));
             }
-            final int version = header.getInt(VERSION_OFFSET);
+            final int version = header.getInt(FILE_VERSION_OFFSET);
             if (FILE_VERSION != version)
             {
                 throw new IllegalArgumentException(file + ": arena file version " + version + ", expected " + FILE_VERSION);
@@ -294,13 +261,14 @@ public final class Arena implements AutoCloseable
             final Arena arena;
             try
             {
-                arena = new Arena(header.getInt(STATE_LENGTH_OFFSET), header.getInt(CHUNK_SHIFT_OFFSET), file, channel);
+                arena = new Arena(
+                    header.getInt(FILE_STATE_LENGTH_OFFSET), header.getInt(FILE_CHUNK_SHIFT_OFFSET), file, channel);
             }
             catch (final IllegalArgumentException ex)
             {
                 throw new IllegalArgumentException(file + ": corrupt arena header: " + ex.getMessage(), ex);
             }
-            final int familyCount = header.getInt(FAMILY_COUNT_OFFSET);
+            final int familyCount = header.getInt(FILE_FAMILY_COUNT_OFFSET);
             if (familyCount < 0 || familyCount > arena.maxFamilies)
             {
                 arena.close();
@@ -517,7 +485,7 @@ public final class Arena implements AutoCloseable
         familyCount = family + 1;
         if (null != fileHeaderBuffer)
         {
-            fileHeaderBuffer.putIntVolatile(FAMILY_COUNT_OFFSET, familyCount);
+            fileHeaderBuffer.putIntVolatile(FILE_FAMILY_COUNT_OFFSET, familyCount);
         }
         addChunk(family << FAMILY_SHIFT);
         return family;
