@@ -22,6 +22,7 @@ import java.util.function.IntUnaryOperator;
 import static io.karyon.engine.cell.ArenaDescriptor.*;
 import static io.karyon.engine.cell.CellDescriptor.*;
 import static org.agrona.BitUtil.CACHE_LINE_LENGTH;
+import static org.agrona.BitUtil.SIZE_OF_LONG;
 
 /**
  * Off-heap memory holding cell slots back to back, in power-of-two chunks of slots grouped into families, either
@@ -241,23 +242,10 @@ public final class Arena implements AutoCloseable
         }
         try
         {
-            if (size < FILE_HEADER_LENGTH)
-            {
-                throw new IllegalArgumentException(file + ": not an arena file: " + size + " bytes, shorter than its " +
-                    FILE_HEADER_LENGTH + "-byte header");
-            }
+            checkFileLength(file, size);
             final ByteBuffer header = ByteBuffer.allocate(FILE_FIELDS_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
             channel.read(header, 0);
-            final long magic = header.getLong(FILE_MAGIC_OFFSET);
-            if (FILE_MAGIC != magic)
-            {
-                throw new IllegalArgumentException(file + ": not an arena file: magic=0x" + Long.toHexString(magic));
-            }
-            final int version = header.getInt(FILE_VERSION_OFFSET);
-            if (FILE_VERSION != version)
-            {
-                throw new IllegalArgumentException(file + ": arena file version " + version + ", expected " + FILE_VERSION);
-            }
+            checkFileHeader(file, header);
             final Arena arena;
             try
             {
@@ -276,27 +264,7 @@ public final class Arena implements AutoCloseable
             }
             arena.ensureFamilies(familyCount);
             arena.familyCount = familyCount;
-            final ByteBuffer magicBuffer = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            for (int c = 0; c < familyCount << FAMILY_SHIFT; c++)
-            {
-                final long position = arena.filePosition(c);
-                if (position >= size)
-                {
-                    continue;
-                }
-                if (position + arena.chunkLength > size)
-                {
-                    arena.close();
-                    throw new IllegalArgumentException(file + ": truncated arena file: chunk " + c + " needs " +
-                        (position + arena.chunkLength) + " bytes, file has " + size);
-                }
-                magicBuffer.clear();
-                channel.read(magicBuffer, position + CHUNK_MAGIC_OFFSET);
-                if (CHUNK_MAGIC == magicBuffer.getLong(0))
-                {
-                    arena.mapChunk(c);
-                }
-            }
+            arena.mapWrittenChunks(size);
             return arena;
         }
         catch (final IOException ex)
@@ -308,6 +276,35 @@ public final class Arena implements AutoCloseable
         {
             closeQuietly(channel);
             throw ex;
+        }
+    }
+
+    /**
+     * Maps every chunk of the file whose magic says it was created; a chunk the file does not reach was never
+     * written (the file is sparse), and one it reaches only in part is a truncated file.
+     */
+    private void mapWrittenChunks(final long size) throws IOException
+    {
+        final ByteBuffer magicBuffer = ByteBuffer.allocate(SIZE_OF_LONG).order(ByteOrder.LITTLE_ENDIAN);
+        for (int c = 0; c < familyCount << FAMILY_SHIFT; c++)
+        {
+            final long position = filePosition(c);
+            if (position >= size)
+            {
+                continue;
+            }
+            if (position + chunkLength > size)
+            {
+                close();
+                throw new IllegalArgumentException(file + ": truncated arena file: chunk " + c + " needs " +
+                    (position + chunkLength) + " bytes, file has " + size);
+            }
+            magicBuffer.clear();
+            channel.read(magicBuffer, position + CHUNK_MAGIC_OFFSET);
+            if (CHUNK_MAGIC == magicBuffer.getLong(0))
+            {
+                mapChunk(c);
+            }
         }
     }
 

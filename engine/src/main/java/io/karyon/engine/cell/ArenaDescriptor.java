@@ -1,5 +1,8 @@
 package io.karyon.engine.cell;
 
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+
 import static org.agrona.BitUtil.SIZE_OF_INT;
 import static org.agrona.BitUtil.SIZE_OF_LONG;
 
@@ -162,6 +165,43 @@ public final class ArenaDescriptor
         {
             throw new IllegalArgumentException("chunkShift must be in " + MIN_CHUNK_SHIFT + ".." + MAX_CHUNK_SHIFT +
                 ": chunkShift=" + chunkShift);
+        }
+    }
+
+    /**
+     * Checks that a file is long enough to hold an arena file header.
+     *
+     * @param file the file, for the error.
+     * @param size to be checked, in bytes.
+     * @throws IllegalArgumentException naming the file and its size if it is shorter than {@link #FILE_HEADER_LENGTH}.
+     */
+    public static void checkFileLength(final Path file, final long size)
+    {
+        if (size < FILE_HEADER_LENGTH)
+        {
+            throw new IllegalArgumentException(file + ": not an arena file: " + size + " bytes, shorter than its " +
+                FILE_HEADER_LENGTH + "-byte header");
+        }
+    }
+
+    /**
+     * Checks an arena file header's magic and version.
+     *
+     * @param file   the file, for the error.
+     * @param header its first {@link #FILE_FIELDS_LENGTH} bytes, little-endian.
+     * @throws IllegalArgumentException naming the file and the bad magic or version.
+     */
+    public static void checkFileHeader(final Path file, final ByteBuffer header)
+    {
+        final long magic = header.getLong(FILE_MAGIC_OFFSET);
+        if (FILE_MAGIC != magic)
+        {
+            throw new IllegalArgumentException(file + ": not an arena file: magic=0x" + Long.toHexString(magic));
+        }
+        final int version = header.getInt(FILE_VERSION_OFFSET);
+        if (FILE_VERSION != version)
+        {
+            throw new IllegalArgumentException(file + ": arena file version " + version + ", expected " + FILE_VERSION);
         }
     }
 

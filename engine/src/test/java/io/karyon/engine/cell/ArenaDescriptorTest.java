@@ -4,6 +4,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -77,5 +82,20 @@ class ArenaDescriptorTest
         final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
             () -> ArenaDescriptor.checkChunkShift(chunkShift));
         assertEquals("chunkShift must be in 6..24: chunkShift=" + chunkShift, ex.getMessage());
+    }
+
+    @Test
+    void shouldNameTheFileAndTheVersionOfAnotherLayout()
+    {
+        final Path file = Path.of("cells.arena");
+        final ByteBuffer header = ByteBuffer.allocate(ArenaDescriptor.FILE_FIELDS_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+        header.putLong(ArenaDescriptor.FILE_MAGIC_OFFSET, ArenaDescriptor.FILE_MAGIC);
+        header.putInt(ArenaDescriptor.FILE_VERSION_OFFSET, ArenaDescriptor.FILE_VERSION);
+        assertDoesNotThrow(() -> ArenaDescriptor.checkFileHeader(file, header));
+
+        header.putInt(ArenaDescriptor.FILE_VERSION_OFFSET, 1);
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+            () -> ArenaDescriptor.checkFileHeader(file, header));
+        assertEquals("cells.arena: arena file version 1, expected 2", ex.getMessage());
     }
 }
