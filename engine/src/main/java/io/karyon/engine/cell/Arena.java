@@ -460,7 +460,7 @@ public final class Arena implements AutoCloseable
      */
     public CellFlyweight wrap(final CellFlyweight cell, final int slot)
     {
-        return cell.wrap(chunks[slot >>> chunkShift], CHUNK_HEADER_LENGTH + (slot & chunkMask) * slotLength, slot);
+        return cell.wrap(chunks[slot >>> chunkShift], slotOffset(slot & chunkMask, slotLength), slot);
     }
 
     /**
@@ -605,7 +605,7 @@ public final class Arena implements AutoCloseable
         if (NULL_LINK != freeHead)
         {
             index = freeHead;
-            buffer.putInt(FREE_HEAD_OFFSET, buffer.getInt(CHUNK_HEADER_LENGTH + index * slotLength + LINK_OFFSET));
+            buffer.putInt(FREE_HEAD_OFFSET, buffer.getInt(slotOffset(index, slotLength) + LINK_OFFSET));
         }
         else
         {
@@ -615,7 +615,7 @@ public final class Arena implements AutoCloseable
                 return -1;
             }
             buffer.putInt(HWM_OFFSET, index + 1);
-            buffer.putInt(CHUNK_HEADER_LENGTH + index * slotLength + GENERATION_OFFSET, 1);
+            buffer.putInt(slotOffset(index, slotLength) + GENERATION_OFFSET, 1);
         }
         buffer.putInt(LIVE_OFFSET, buffer.getInt(LIVE_OFFSET) + 1);
         return (chunk << chunkShift) | index;
@@ -630,7 +630,7 @@ public final class Arena implements AutoCloseable
     {
         final UnsafeBuffer buffer = chunks[slot >>> chunkShift];
         final int index = slot & chunkMask;
-        final int offset = CHUNK_HEADER_LENGTH + index * slotLength;
+        final int offset = slotOffset(index, slotLength);
         final int generation = buffer.getInt(offset + GENERATION_OFFSET) + 1;
         buffer.putInt(offset + GENERATION_OFFSET, 0 == generation ? 1 : generation);
         buffer.putByte(offset + STATUS_OFFSET, STATUS_FREE);

@@ -206,6 +206,18 @@ public final class ArenaDescriptor
     }
 
     /**
+     * Offset of a slot's header within its chunk: slots follow the chunk header back to back.
+     *
+     * @param index      of the slot within its chunk.
+     * @param slotLength of each slot, {@link CellDescriptor#slotLength(int)}.
+     * @return the offset in bytes.
+     */
+    public static int slotOffset(final int index, final int slotLength)
+    {
+        return CHUNK_HEADER_LENGTH + index * slotLength;
+    }
+
+    /**
      * Length of one of a chunk's two bitmaps: one bit per slot.
      *
      * @param chunkShift log2 of the slots per chunk, already checked.

@@ -26,8 +26,8 @@ import static org.agrona.BitUtil.SIZE_OF_SHORT;
  * The flags byte holds one bit per engine feature a cell switches on; the bits are named here so that a new one
  * cannot take a bit already in use:
  * <pre>
- *   bit 0  {@link #FLAG_TRAP_EXITS}  the cell traps exits (the engine's Monitors and Slice)
- *   bit 1-7  free
+ *   bit 0     {@link #FLAG_TRAP_EXITS}: set by CellContext.trapExits, read when a linked cell dies
+ *   bits 1-7  free
  * </pre>
  * A cell starts with every flag clear, when it is spawned and when it is restarted.
  */

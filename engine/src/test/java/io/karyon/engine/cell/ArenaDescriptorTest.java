@@ -62,6 +62,8 @@ class ArenaDescriptorTest
         // 64 header + 64 slots of (16 + 8) + 2 bitmaps of 8 bytes + 64 ints = 1872 bytes, then aligned.
         assertEquals(64 + 64 * 24, ArenaDescriptor.bitmapsOffset(8, 6));
         assertEquals(8, ArenaDescriptor.bitmapLength(6));
+        assertEquals(64, ArenaDescriptor.slotOffset(0, 24));
+        assertEquals(64 + 63 * 24, ArenaDescriptor.slotOffset(63, 24));
         assertEquals(1920, ArenaDescriptor.chunkLength(8, 6, 64));
         assertEquals(4096, ArenaDescriptor.chunkLength(8, 6, ArenaDescriptor.FILE_CHUNK_ALIGNMENT));
         assertNotEquals(0, ArenaDescriptor.chunkLength(64 * 1024, 14, 64));
