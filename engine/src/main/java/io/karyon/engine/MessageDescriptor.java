@@ -25,8 +25,7 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
  *  +---------------------------------------------------------------+
  * </pre>
  * Next is written by the receiving worker when it chains a target's messages for delivery. The record is 32 bytes, a
- * power of two, so that record {@code i} is at {@code i << RECORD_SHIFT} (a shift, not a multiply, per message) and
- * two records share a 64-byte cache line without either straddling two.
+ * power of two, so that record {@code i} is at {@code i << RECORD_SHIFT}: a shift, not a multiply, per message.
  */
 final class MessageDescriptor
 {

@@ -34,7 +34,7 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
  *  |                     12 bytes reserved                        ... 52
  *  +---------------------------------------------------------------+
  * </pre>
- * The record is padded to 64 bytes, one cache line, so that firing a timer touches one line.
+ * The record is padded to 64 bytes: 52 are used, the rest is room for a later field without moving the others.
  */
 final class TimerDescriptor
 {
