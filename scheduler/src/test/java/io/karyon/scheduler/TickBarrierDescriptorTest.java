@@ -24,7 +24,8 @@ class TickBarrierDescriptorTest
     @ValueSource(ints = { 0, -1, Integer.MIN_VALUE })
     void shouldRejectABarrierForNoWorkers(final int parties)
     {
-        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> new TickBarrier(parties));
+        final IllegalArgumentException ex =
+            assertThrows(IllegalArgumentException.class, () -> new TickBarrier(parties));
         assertEquals("parties must be > 0: parties=" + parties, ex.getMessage());
     }
 }

@@ -756,7 +756,8 @@ public final class RestartTable implements AutoCloseable
         RestartTableDescriptor.checkPeriod(period);
         rows.ensureRoomForOne();
         windows.ensureRoom(capacity);
-        return rows.add(strategy.code(), intensity, capacity, period, parentRow, parentEntry, windows.reserve(capacity));
+        final int windowIndex = windows.reserve(capacity);
+        return rows.add(strategy.code(), intensity, capacity, period, parentRow, parentEntry, windowIndex);
     }
 
     private int appendEntry(

@@ -90,7 +90,8 @@ class ArenaDescriptorTest
     void shouldNameTheFileAndTheVersionOfAnotherLayout()
     {
         final Path file = Path.of("cells.arena");
-        final ByteBuffer header = ByteBuffer.allocate(ArenaDescriptor.FILE_FIELDS_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+        final ByteBuffer header =
+            ByteBuffer.allocate(ArenaDescriptor.FILE_FIELDS_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
         header.putLong(ArenaDescriptor.FILE_MAGIC_OFFSET, ArenaDescriptor.FILE_MAGIC);
         header.putInt(ArenaDescriptor.FILE_VERSION_OFFSET, ArenaDescriptor.FILE_VERSION);
         assertDoesNotThrow(() -> ArenaDescriptor.checkFileHeader(file, header));
