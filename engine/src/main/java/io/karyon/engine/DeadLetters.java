@@ -5,16 +5,21 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteBuffer;
 
-import static org.agrona.BitUtil.SIZE_OF_INT;
-import static org.agrona.BitUtil.SIZE_OF_LONG;
+import static io.karyon.engine.DeadLetterDescriptor.KIND_OFFSET;
+import static io.karyon.engine.DeadLetterDescriptor.PAYLOAD_OFFSET;
+import static io.karyon.engine.DeadLetterDescriptor.RECORD_LENGTH;
+import static io.karyon.engine.DeadLetterDescriptor.SENDER_OFFSET;
+import static io.karyon.engine.DeadLetterDescriptor.TARGET_OFFSET;
+import static io.karyon.engine.DeadLetterDescriptor.TICK_OFFSET;
+import static io.karyon.engine.DeadLetterDescriptor.TYPE_OFFSET;
+import static io.karyon.engine.DeadLetterDescriptor.logLength;
 
 /**
  * One worker's log of its latest dead letters: a bounded off-heap ring of fixed records that keeps the last
  * {@code length} and overwrites older ones, so that a storm of dead letters costs no memory and no allocation. Every
- * dead letter is counted in {@link Stats#deadLetters()} whether or not the log is on.
- * <pre>
- *   record: tick (8) | target (8) | sender (8) | payload (8) | type (4) | kind (4) | 8 reserved
- * </pre>
+ * dead letter is counted in {@link Stats#deadLetters()} whether or not the log is on. Its records are laid out by
+ * {@link DeadLetterDescriptor}.
+ * <p>
  * <b>Note:</b> not threadsafe; written by its worker, read by the driver between runs.
  */
 public final class DeadLetters
@@ -32,13 +37,6 @@ public final class DeadLetters
 
     private static final String[] KIND_NAMES = { "stale-handle", "dead-member", "cancelled-timer", "late-reply",
         "left-by-death" };
-    private static final int TICK_OFFSET = 0;
-    private static final int TARGET_OFFSET = TICK_OFFSET + SIZE_OF_LONG;
-    private static final int SENDER_OFFSET = TARGET_OFFSET + SIZE_OF_LONG;
-    private static final int PAYLOAD_OFFSET = SENDER_OFFSET + SIZE_OF_LONG;
-    private static final int TYPE_OFFSET = PAYLOAD_OFFSET + SIZE_OF_LONG;
-    private static final int KIND_OFFSET = TYPE_OFFSET + SIZE_OF_INT;
-    private static final int RECORD_LENGTH = 48;
 
     /**
      * Receives the dead letters read from a log.
@@ -68,8 +66,9 @@ public final class DeadLetters
 
     DeadLetters(final int length)
     {
+        final int logLength = logLength(length);
         this.length = length;
-        this.memory = length > 0 ? ByteBuffer.allocateDirect(length * RECORD_LENGTH) : null;
+        this.memory = length > 0 ? ByteBuffer.allocateDirect(logLength) : null;
         this.records = length > 0 ? new UnsafeBuffer(memory) : new UnsafeBuffer(0, 0);
     }
 

@@ -6,28 +6,15 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteBuffer;
 
-import static org.agrona.BitUtil.SIZE_OF_LONG;
+import static io.karyon.engine.MessageDescriptor.MAX_QUEUE_LENGTH;
+import static io.karyon.engine.MessageDescriptor.NEXT_OFFSET;
+import static io.karyon.engine.MessageDescriptor.RECORD_SHIFT;
+import static io.karyon.engine.MessageDescriptor.checkQueueLength;
 
 /**
- * A growable off-heap array of fixed-size message records: the messages a worker sends in one tick, in send order.
- * <pre>
- *   0                   1                   2                   3
- *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
- *  +---------------------------------------------------------------+
- *  |                        Target Handle                          |
- *  |                                                               |
- *  +---------------------------------------------------------------+
- *  |                        Sender Handle                          |
- *  |                                                               |
- *  +---------------------------------------------------------------+
- *  |                           Payload                             |
- *  |                                                               |
- *  +---------------------------------------------------------------+
- *  |                            Type                               |
- *  +---------------------------------------------------------------+
- *  |      Next (index of the target's next message this tick)      |
- *  +---------------------------------------------------------------+
- * </pre>
+ * A growable off-heap array of fixed-size message records (laid out by {@link MessageDescriptor}): the messages a
+ * worker sends in one tick, in send order.
+ * <p>
  * The buffer grows by doubling and never shrinks, so a run allocates only until it reaches its busiest tick. Each
  * append checks the capacity once, then writes through an {@link UnsafeBuffer}: Agrona's
  * {@code ExpandableDirectByteBuffer} checks it on every field, which profiles showed as the top cost of sending.
@@ -38,14 +25,12 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
  */
 final class MessageQueue extends MessageQueueRhsPadding
 {
-    static final int TARGET_OFFSET = 0;
-    static final int SENDER_OFFSET = TARGET_OFFSET + SIZE_OF_LONG;
-    static final int PAYLOAD_OFFSET = SENDER_OFFSET + SIZE_OF_LONG;
-    static final int TYPE_OFFSET = PAYLOAD_OFFSET + SIZE_OF_LONG;
-    static final int NEXT_OFFSET = TYPE_OFFSET + 4;
-    static final int RECORD_LENGTH = 32;
-    static final int RECORD_SHIFT = 5;
-    static final int MAX_CAPACITY = 1 << 30;
+    // Kept for Slice and Organism, which name the record's fields through this class; MessageDescriptor owns them.
+    static final int TARGET_OFFSET = MessageDescriptor.TARGET_OFFSET;
+    static final int SENDER_OFFSET = MessageDescriptor.SENDER_OFFSET;
+    static final int PAYLOAD_OFFSET = MessageDescriptor.PAYLOAD_OFFSET;
+    static final int TYPE_OFFSET = MessageDescriptor.TYPE_OFFSET;
+    static final int RECORD_LENGTH = MessageDescriptor.RECORD_LENGTH;
 
     MessageQueue(final int initialCapacity)
     {
@@ -172,15 +157,11 @@ final class MessageQueue extends MessageQueueRhsPadding
 
     private void grow(final int required)
     {
-        if (required < 0 || required > MAX_CAPACITY)
-        {
-            throw new KaryonException(KaryonException.Category.FATAL, "a worker's message queue would pass " +
-                MAX_CAPACITY + " bytes (" + (MAX_CAPACITY / RECORD_LENGTH) + " messages in one tick)", null);
-        }
+        checkQueueLength(required);
         int capacity = buffer.capacity();
         while (capacity < required)
         {
-            capacity = capacity > MAX_CAPACITY / 2 ? MAX_CAPACITY : capacity * 2;
+            capacity = capacity > MAX_QUEUE_LENGTH / 2 ? MAX_QUEUE_LENGTH : capacity * 2;
         }
         final ByteBuffer grown = ByteBuffer.allocateDirect(capacity);
         final UnsafeBuffer old = new UnsafeBuffer(memory);

@@ -1,17 +1,21 @@
 package io.karyon.engine;
 
+import io.karyon.engine.cell.CellDescriptor;
 import org.agrona.collections.Int2IntHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import static org.agrona.BitUtil.SIZE_OF_INT;
-import static org.agrona.BitUtil.SIZE_OF_LONG;
+import static io.karyon.engine.MonitorDescriptor.KIND_OFFSET;
+import static io.karyon.engine.MonitorDescriptor.NEXT_OFFSET;
+import static io.karyon.engine.MonitorDescriptor.RECORD_LENGTH;
+import static io.karyon.engine.MonitorDescriptor.RECORD_SHIFT;
+import static io.karyon.engine.MonitorDescriptor.REF_OFFSET;
+import static io.karyon.engine.MonitorDescriptor.WATCHER_OFFSET;
 
 /**
  * The monitors and links on the cells one worker owns, kept beside them: for each watched slot, a chain of records in
- * an off-heap pool (no Java object per monitor), found through a primitive map from slot to the chain's head.
- * <pre>
- *   record: watcher handle (8) | monitor reference (8) | next record (4) | kind (4) | 8 reserved
- * </pre>
+ * an off-heap pool (no Java object per monitor, records laid out by {@link MonitorDescriptor}), found through a
+ * primitive map from slot to the chain's head.
+ * <p>
  * A monitor is stored when the watched cell receives the request; a link is stored twice, one record on each side
  * (the linking cell's own at once, the partner's when it receives the request). When a watched cell dies its chain is
  * read (each watcher is told: DOWN for a monitor, EXIT for a link) and freed.
@@ -21,19 +25,13 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
 final class Monitors
 {
     /**
-     * Header flag of a cell that traps exits: a linked cell's death reaches it as a {@link Signals#EXIT} message
-     * instead of killing it.
+     * Header flag of a cell that traps exits; the bit is {@link CellDescriptor#FLAG_TRAP_EXITS}, kept here for its
+     * users in {@link Slice}.
      */
-    static final byte FLAG_TRAP_EXITS = 0x01;
-    static final int KIND_MONITOR = 1;
-    static final int KIND_LINK = 2;
+    static final byte FLAG_TRAP_EXITS = CellDescriptor.FLAG_TRAP_EXITS;
+    static final int KIND_MONITOR = MonitorDescriptor.KIND_MONITOR;
+    static final int KIND_LINK = MonitorDescriptor.KIND_LINK;
     static final int NULL_RECORD = RecordPool.NULL_RECORD;
-    private static final int WATCHER_OFFSET = 0;
-    private static final int REF_OFFSET = WATCHER_OFFSET + SIZE_OF_LONG;
-    private static final int NEXT_OFFSET = REF_OFFSET + SIZE_OF_LONG;
-    private static final int KIND_OFFSET = NEXT_OFFSET + SIZE_OF_INT;
-    private static final int RECORD_SHIFT = 5;
-    private static final int RECORD_LENGTH = 1 << RECORD_SHIFT;
 
     private final Int2IntHashMap heads = new Int2IntHashMap(NULL_RECORD);
     private final RecordPool pool = new RecordPool("monitor table", RECORD_LENGTH, NEXT_OFFSET);

@@ -8,16 +8,21 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
-import static org.agrona.BitUtil.SIZE_OF_INT;
-import static org.agrona.BitUtil.SIZE_OF_LONG;
+import static io.karyon.engine.TimerDescriptor.ID_OFFSET;
+import static io.karyon.engine.TimerDescriptor.KIND_OFFSET;
+import static io.karyon.engine.TimerDescriptor.NEXT_OFFSET;
+import static io.karyon.engine.TimerDescriptor.PAYLOAD_OFFSET;
+import static io.karyon.engine.TimerDescriptor.RECORD_LENGTH;
+import static io.karyon.engine.TimerDescriptor.SENDER_OFFSET;
+import static io.karyon.engine.TimerDescriptor.TARGET_OFFSET;
+import static io.karyon.engine.TimerDescriptor.TYPE_OFFSET;
+import static io.karyon.engine.TimerDescriptor.WHEEL_ID_OFFSET;
 
 /**
  * The timers of one worker's cells and their outstanding calls: an Agrona {@link DeadlineTimerWheel} (deadlines in
- * primitive arrays) beside an off-heap pool of the messages to send when a timer fires, found through primitive maps;
- * no Java object per timer.
- * <pre>
- *   record: target (8) | sender (8) | payload (8) | timer id (8) | wheel timer id (8) | type (4) | kind (4) | next (4)
- * </pre>
+ * primitive arrays) beside an off-heap pool of the messages to send when a timer fires (records laid out by
+ * {@link TimerDescriptor}), found through primitive maps; no Java object per timer.
+ * <p>
  * In tick mode the wheel counts ticks (one wheel tick per engine tick); a timer set in tick t for k ticks fires at the
  * end of tick t+k-1, so that its message is handled in tick t+k. In free-running mode it counts nanoseconds from
  * {@link System#nanoTime()}, in wheel ticks of about a millisecond. Timers that fire together are sent in timer id
@@ -30,18 +35,9 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
  */
 final class Timers
 {
-    static final int KIND_MESSAGE = 0;
-    static final int KIND_CALL_TIMEOUT = 1;
+    static final int KIND_MESSAGE = TimerDescriptor.KIND_MESSAGE;
+    static final int KIND_CALL_TIMEOUT = TimerDescriptor.KIND_CALL_TIMEOUT;
     static final long NO_TIMER = -1;
-    private static final int TARGET_OFFSET = 0;
-    private static final int SENDER_OFFSET = TARGET_OFFSET + SIZE_OF_LONG;
-    private static final int PAYLOAD_OFFSET = SENDER_OFFSET + SIZE_OF_LONG;
-    private static final int ID_OFFSET = PAYLOAD_OFFSET + SIZE_OF_LONG;
-    private static final int WHEEL_ID_OFFSET = ID_OFFSET + SIZE_OF_LONG;
-    private static final int TYPE_OFFSET = WHEEL_ID_OFFSET + SIZE_OF_LONG;
-    private static final int KIND_OFFSET = TYPE_OFFSET + SIZE_OF_INT;
-    private static final int NEXT_OFFSET = KIND_OFFSET + SIZE_OF_INT;
-    private static final int RECORD_LENGTH = 64;
     private static final int NULL_RECORD = RecordPool.NULL_RECORD;
     private static final int TICKS_PER_WHEEL = 1024;
     private static final int FREE_RUNNING_RESOLUTION_NS = 1 << 20;
@@ -260,11 +256,6 @@ final class Timers
         }
         cancel(timer);
         return true;
-    }
-
-    int pendingCalls()
-    {
-        return pendingCalls.size();
     }
 
     void close()

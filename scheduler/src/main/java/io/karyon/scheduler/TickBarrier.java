@@ -7,12 +7,18 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
 
+import static io.karyon.scheduler.TickBarrierDescriptor.COMPLETED_OFFSET;
+import static io.karyon.scheduler.TickBarrierDescriptor.FIELD_STRIDE;
+import static io.karyon.scheduler.TickBarrierDescriptor.TARGET_OFFSET;
+import static io.karyon.scheduler.TickBarrierDescriptor.checkParties;
+import static io.karyon.scheduler.TickBarrierDescriptor.length;
+import static io.karyon.scheduler.TickBarrierDescriptor.sequenceOffset;
 import static org.agrona.BitUtil.CACHE_LINE_LENGTH;
 
 /**
  * Where workers meet between ticks: one sequence per worker (the number of ticks it has finished), the target (the
- * number of ticks to run) and the completed count the leader publishes, each two cache lines from the next so that a worker publishing its sequence never
- * invalidates another's line.
+ * number of ticks to run) and the completed count the leader publishes, each two cache lines from the next so that a
+ * worker publishing its sequence never invalidates another's line ({@link TickBarrierDescriptor} draws the layout).
  * <p>
  * A worker publishes with {@link #arrive(int, long)} (a release store) and learns that everyone finished with
  * {@link #isComplete(long)} (acquire loads): everything a worker wrote before arriving, its messages to others
@@ -27,10 +33,6 @@ import static org.agrona.BitUtil.CACHE_LINE_LENGTH;
  */
 public final class TickBarrier
 {
-    private static final int SLOT_LENGTH = CACHE_LINE_LENGTH * 2;
-    private static final int TARGET_OFFSET = 0;
-    private static final int COMPLETED_OFFSET = SLOT_LENGTH;
-
     private final int parties;
     private final ByteBuffer memory;
     private final UnsafeBuffer buffer;
@@ -44,14 +46,12 @@ public final class TickBarrier
      */
     public TickBarrier(final int parties)
     {
-        if (parties <= 0)
-        {
-            throw new IllegalArgumentException("parties must be > 0: parties=" + parties);
-        }
+        checkParties(parties);
         this.parties = parties;
-        this.memory = ByteBuffer.allocateDirect(SLOT_LENGTH * (parties + 3));
+        // One stride more than the block, so that it can start on a cache line wherever the allocation lands.
+        this.memory = ByteBuffer.allocateDirect(length(parties) + FIELD_STRIDE);
         final int alignment = (int)(-BufferUtil.address(memory) & (CACHE_LINE_LENGTH - 1));
-        this.buffer = new UnsafeBuffer(memory, alignment, SLOT_LENGTH * (parties + 2));
+        this.buffer = new UnsafeBuffer(memory, alignment, length(parties));
         this.threads = new AtomicReferenceArray<>(parties);
     }
 
@@ -164,7 +164,7 @@ public final class TickBarrier
      */
     public void arrive(final int party, final long finished)
     {
-        buffer.putLongRelease(offset(party), finished);
+        buffer.putLongRelease(sequenceOffset(party), finished);
     }
 
     /**
@@ -175,7 +175,7 @@ public final class TickBarrier
      */
     public long finished(final int party)
     {
-        return buffer.getLongVolatile(offset(party));
+        return buffer.getLongVolatile(sequenceOffset(party));
     }
 
     /**
@@ -188,7 +188,7 @@ public final class TickBarrier
     {
         for (int i = 0; i < parties; i++)
         {
-            if (buffer.getLongVolatile(offset(i)) < finished)
+            if (buffer.getLongVolatile(sequenceOffset(i)) < finished)
             {
                 return false;
             }
@@ -203,10 +203,5 @@ public final class TickBarrier
     {
         buffer.wrap(0, 0);
         BufferUtil.free(memory);
-    }
-
-    private static int offset(final int party)
-    {
-        return SLOT_LENGTH * (party + 2);
     }
 }

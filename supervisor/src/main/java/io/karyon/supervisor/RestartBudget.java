@@ -135,16 +135,6 @@ public final class RestartBudget
     }
 
     /**
-     * Restarts still allowed in the current tick.
-     *
-     * @return restarts still allowed in the current tick.
-     */
-    public int remainingThisTick()
-    {
-        return remainingThisTick;
-    }
-
-    /**
      * Restarts pending in the FIFO.
      *
      * @return restarts pending.

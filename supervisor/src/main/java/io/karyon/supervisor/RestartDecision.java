@@ -251,16 +251,6 @@ public final class RestartDecision
     }
 
     /**
-     * The entry of the child whose exit was reported.
-     *
-     * @return the entry of the exited child.
-     */
-    public int exitedEntry()
-    {
-        return exitedEntry;
-    }
-
-    /**
      * The handle of the child whose exit was reported.
      *
      * @return the handle of the exited child.

@@ -1,51 +1,11 @@
 package io.karyon.supervisor;
 
-import java.nio.ByteBuffer;
-
-import org.agrona.BufferUtil;
-import org.agrona.collections.IntHashSet;
-import org.agrona.concurrent.UnsafeBuffer;
-
-import static io.karyon.supervisor.RestartTableDescriptor.CHILD_COUNT_OFFSET;
-import static io.karyon.supervisor.RestartTableDescriptor.CHILD_FREE;
-import static io.karyon.supervisor.RestartTableDescriptor.CHILD_REMOVED;
-import static io.karyon.supervisor.RestartTableDescriptor.CHILD_ROW_OFFSET;
 import static io.karyon.supervisor.RestartTableDescriptor.CHILD_RUNNING;
 import static io.karyon.supervisor.RestartTableDescriptor.CHILD_STARTING;
-import static io.karyon.supervisor.RestartTableDescriptor.CHILD_STATUS_OFFSET;
-import static io.karyon.supervisor.RestartTableDescriptor.CHILD_STOPPED;
-import static io.karyon.supervisor.RestartTableDescriptor.ENTRY_LENGTH;
-import static io.karyon.supervisor.RestartTableDescriptor.FIRST_CHILD_OFFSET;
-import static io.karyon.supervisor.RestartTableDescriptor.FLAGS_OFFSET;
-import static io.karyon.supervisor.RestartTableDescriptor.FLAG_DYNAMIC;
-import static io.karyon.supervisor.RestartTableDescriptor.FLAG_SUPERVISOR;
-import static io.karyon.supervisor.RestartTableDescriptor.GIVE_UP_COUNT_OFFSET;
-import static io.karyon.supervisor.RestartTableDescriptor.HANDLE_OFFSET;
-import static io.karyon.supervisor.RestartTableDescriptor.INTENSITY_OFFSET;
-import static io.karyon.supervisor.RestartTableDescriptor.LAST_CHILD_OFFSET;
-import static io.karyon.supervisor.RestartTableDescriptor.LAST_EXIT_REASON_OFFSET;
-import static io.karyon.supervisor.RestartTableDescriptor.NEXT_OFFSET;
 import static io.karyon.supervisor.RestartTableDescriptor.NULL_ENTRY;
 import static io.karyon.supervisor.RestartTableDescriptor.NULL_HANDLE;
 import static io.karyon.supervisor.RestartTableDescriptor.NULL_ROW;
-import static io.karyon.supervisor.RestartTableDescriptor.OWNER_ROW_OFFSET;
-import static io.karyon.supervisor.RestartTableDescriptor.PARENT_ENTRY_OFFSET;
-import static io.karyon.supervisor.RestartTableDescriptor.PARENT_ROW_OFFSET;
-import static io.karyon.supervisor.RestartTableDescriptor.PERIOD_OFFSET;
-import static io.karyon.supervisor.RestartTableDescriptor.PREV_OFFSET;
-import static io.karyon.supervisor.RestartTableDescriptor.RESTART_COUNT_OFFSET;
-import static io.karyon.supervisor.RestartTableDescriptor.ROW_LENGTH;
 import static io.karyon.supervisor.RestartTableDescriptor.ROW_RUNNING;
-import static io.karyon.supervisor.RestartTableDescriptor.ROW_STATUS_OFFSET;
-import static io.karyon.supervisor.RestartTableDescriptor.ROW_TERMINATED;
-import static io.karyon.supervisor.RestartTableDescriptor.STRATEGY_OFFSET;
-import static io.karyon.supervisor.RestartTableDescriptor.TYPE_OFFSET;
-import static io.karyon.supervisor.RestartTableDescriptor.WINDOW_CAPACITY_OFFSET;
-import static io.karyon.supervisor.RestartTableDescriptor.WINDOW_HEAD_OFFSET;
-import static io.karyon.supervisor.RestartTableDescriptor.WINDOW_INDEX_OFFSET;
-import static io.karyon.supervisor.RestartTableDescriptor.WINDOW_SIZE_OFFSET;
-import static org.agrona.BitUtil.SIZE_OF_INT;
-import static org.agrona.BitUtil.SIZE_OF_LONG;
 
 /**
  * The restart table: one off-heap row per supervisor and one off-heap entry per child, deciding what happens when
@@ -74,6 +34,10 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
  * and handle updates are the hot path and allocate nothing (a {@link RestartDecision} grows only past its largest
  * size so far).
  * <p>
+ * The table is the facade: it checks its arguments and hands the decisions to a {@link RestartDecider}, which reads
+ * and writes four off-heap stores laid out by {@link RestartTableDescriptor}: {@link SupervisorRows},
+ * {@link ChildEntries}, {@link RestartWindows} and {@link ChildSlotMap}.
+ * <p>
  * <b>Note:</b> not threadsafe; owned by one worker.
  */
 public final class RestartTable implements AutoCloseable
@@ -88,30 +52,11 @@ public final class RestartTable implements AutoCloseable
      */
     public static final int REASON_SHUTDOWN = 1;
 
-    private UnsafeBuffer rows;
-    private int rowCapacity;
-    private int rowCount;
-
-    private UnsafeBuffer entries;
-    private int entryCapacity;
-    private int entryHighWater;
-    private int freeEntryHead = NULL_ENTRY;
-    private int liveEntryCount;
-
-    private UnsafeBuffer windows;
-    private int windowCapacity;
-    private int windowUsed;
-
-    private UnsafeBuffer slotMap;
-    private int slotCapacity;
-    private final int slotBase;
-
-    private final IntHashSet normalReasons = new IntHashSet();
-
-    private long restarts;
-    private long escalations;
-    private long giveUps;
-    private long ignoredExits;
+    private final SupervisorRows rows;
+    private final ChildEntries entries;
+    private final RestartWindows windows;
+    private final ChildSlotMap slots;
+    private final RestartDecider decider;
 
     /**
      * A table with room for 16 rows, 256 entries and 1024 slots before it grows.
@@ -150,19 +95,14 @@ public final class RestartTable implements AutoCloseable
         {
             throw new IllegalArgumentException("slotBase must be >= 0: " + slotBase);
         }
-        this.slotBase = slotBase;
-        checkPositive("initialRows", initialRows);
-        checkPositive("initialEntries", initialEntries);
-        checkPositive("initialSlots", initialSlots);
-        rowCapacity = initialRows;
-        rows = allocate(rowCapacity * ROW_LENGTH);
-        entryCapacity = initialEntries;
-        entries = allocate(entryCapacity * ENTRY_LENGTH);
-        windowCapacity = initialRows * 4;
-        windows = allocate(windowCapacity * SIZE_OF_LONG);
-        slotCapacity = initialSlots;
-        slotMap = allocate(slotCapacity * SIZE_OF_INT);
-        slotMap.setMemory(0, slotCapacity * SIZE_OF_INT, (byte)0xFF);
+        OffHeapAreas.checkPositive("initialRows", initialRows);
+        OffHeapAreas.checkPositive("initialEntries", initialEntries);
+        OffHeapAreas.checkPositive("initialSlots", initialSlots);
+        rows = new SupervisorRows(initialRows);
+        entries = new ChildEntries(rows, initialEntries);
+        windows = new RestartWindows(initialRows * 4);
+        slots = new ChildSlotMap(initialSlots, slotBase);
+        decider = new RestartDecider(rows, entries, windows, slots);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -207,13 +147,13 @@ public final class RestartTable implements AutoCloseable
         {
             return createSupervisor(strategy, intensity, period);
         }
-        checkRow(parentRow);
+        rows.checkRow(parentRow);
         checkNotNull("restartType", restartType);
-        checkRunning(parentRow);
-        final boolean dynamic = RestartStrategy.SIMPLE_ONE_FOR_ONE.code() == strategyCode(parentRow);
+        rows.checkRunning(parentRow);
+        final boolean dynamic = RestartStrategy.SIMPLE_ONE_FOR_ONE.code() == rows.strategyCode(parentRow);
         final int row = createRow(strategy, intensity, period, parentRow, NULL_ENTRY);
         final int entry = appendEntry(parentRow, NULL_HANDLE, restartType, row, dynamic);
-        rows.putInt(rowOffset(row) + PARENT_ENTRY_OFFSET, entry);
+        rows.parentEntry(row, entry);
         return row;
     }
 
@@ -230,16 +170,16 @@ public final class RestartTable implements AutoCloseable
      */
     public int addChild(final int row, final long handle, final RestartType restartType)
     {
-        checkRow(row);
+        rows.checkRow(row);
         checkNotNull("restartType", restartType);
-        if (RestartStrategy.SIMPLE_ONE_FOR_ONE.code() == strategyCode(row))
+        if (RestartStrategy.SIMPLE_ONE_FOR_ONE.code() == rows.strategyCode(row))
         {
             throw new IllegalArgumentException(
                 "addChild adds static children; a SIMPLE_ONE_FOR_ONE supervisor takes only dynamic children " +
                 "(use startChild): row=" + row);
         }
-        checkHandle(handle);
-        checkRunning(row);
+        slots.checkHandle(handle);
+        rows.checkRunning(row);
         return appendEntry(row, handle, restartType, NULL_ROW, false);
     }
 
@@ -257,11 +197,11 @@ public final class RestartTable implements AutoCloseable
      */
     public int startChild(final int row, final long handle, final RestartType restartType)
     {
-        checkRow(row);
+        rows.checkRow(row);
         checkNotNull("restartType", restartType);
-        checkSimple(row, "startChild");
-        checkHandle(handle);
-        checkRunning(row);
+        rows.checkSimple(row, "startChild");
+        slots.checkHandle(handle);
+        rows.checkRunning(row);
         return appendEntry(row, handle, restartType, NULL_ROW, true);
     }
 
@@ -278,13 +218,10 @@ public final class RestartTable implements AutoCloseable
      */
     public void removeChild(final int row, final int entry, final RestartDecision out)
     {
-        checkRow(row);
-        checkSimple(row, "removeChild");
-        checkEntry(row, entry);
-        out.reset(row, entry, handle(entry), REASON_SHUTDOWN, false, 0);
-        out.supervisor(strategyCode(row), intensity(row), period(row));
-        terminateEntry(entry, out);
-        out.outcome(RestartDecision.OUTCOME_REMOVED);
+        rows.checkRow(row);
+        rows.checkSimple(row, "removeChild");
+        entries.checkChildOf(row, entry);
+        decider.removeChild(row, entry, out);
     }
 
     /**
@@ -295,10 +232,7 @@ public final class RestartTable implements AutoCloseable
      */
     public void markNormalReason(final int reasonCode)
     {
-        if (REASON_NORMAL != reasonCode && REASON_SHUTDOWN != reasonCode)
-        {
-            normalReasons.add(reasonCode);
-        }
+        decider.markNormalReason(reasonCode);
     }
 
     /**
@@ -310,8 +244,7 @@ public final class RestartTable implements AutoCloseable
      */
     public boolean isNormalReason(final int reasonCode)
     {
-        return REASON_NORMAL == reasonCode || REASON_SHUTDOWN == reasonCode ||
-            (!normalReasons.isEmpty() && normalReasons.contains(reasonCode));
+        return decider.isNormalReason(reasonCode);
     }
 
     /**
@@ -324,14 +257,10 @@ public final class RestartTable implements AutoCloseable
      */
     public void terminateSupervisor(final int row, final RestartDecision out)
     {
-        checkRow(row);
+        rows.checkRow(row);
         out.reset(row, NULL_ENTRY, NULL_HANDLE, REASON_SHUTDOWN, false, 0);
-        out.supervisor(strategyCode(row), intensity(row), period(row));
-        if (ROW_RUNNING == rowStatus(row))
-        {
-            terminateChildren(row, NULL_ENTRY, out);
-            rows.putInt(rowOffset(row) + ROW_STATUS_OFFSET, ROW_TERMINATED);
-        }
+        out.supervisor(rows.strategyCode(row), rows.intensity(row), rows.period(row));
+        decider.terminateSupervisor(row, out);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -355,11 +284,9 @@ public final class RestartTable implements AutoCloseable
         final int entry = entryOf(handle);
         if (NULL_ENTRY == entry)
         {
-            out.reset(NULL_ROW, NULL_ENTRY, handle, reasonCode, abnormal, now);
-            ignoredExits++;
-            return RestartDecision.NONE;
+            return decider.onUnknownExit(handle, reasonCode, abnormal, now, out);
         }
-        return onChildExit(ownerRow(entry), entry, reasonCode, abnormal, now, out);
+        return onChildExit(entries.ownerRow(entry), entry, reasonCode, abnormal, now, out);
     }
 
     /**
@@ -391,62 +318,9 @@ public final class RestartTable implements AutoCloseable
         final long now,
         final RestartDecision out)
     {
-        checkRow(row);
-        checkEntry(row, entry);
-        final int rowOffset = rowOffset(row);
-        final int entryOffset = entryOffset(entry);
-        out.reset(row, entry, entries.getLong(entryOffset + HANDLE_OFFSET), reasonCode, abnormal, now);
-        final int strategy = rows.getInt(rowOffset + STRATEGY_OFFSET);
-        out.supervisor(strategy, rows.getInt(rowOffset + INTENSITY_OFFSET), rows.getLong(rowOffset + PERIOD_OFFSET));
-
-        if (ROW_RUNNING != rows.getInt(rowOffset + ROW_STATUS_OFFSET) ||
-            CHILD_RUNNING != entries.getByte(entryOffset + CHILD_STATUS_OFFSET))
-        {
-            ignoredExits++;
-            return RestartDecision.NONE;
-        }
-
-        entries.putInt(entryOffset + LAST_EXIT_REASON_OFFSET, reasonCode);
-        final int childRow = entries.getInt(entryOffset + CHILD_ROW_OFFSET);
-        if (NULL_ROW != childRow && ROW_RUNNING == rows.getInt(rowOffset(childRow) + ROW_STATUS_OFFSET))
-        {
-            // A child supervisor that exits without giving up (killed): its children die with it, as linked
-            // processes do in OTP, so its subtree is listed for termination first.
-            terminateChildren(childRow, NULL_ENTRY, out);
-            rows.putInt(rowOffset(childRow) + ROW_STATUS_OFFSET, ROW_TERMINATED);
-        }
-        final boolean isAbnormal = abnormal && !isNormalReason(reasonCode);
-        out.abnormal(isAbnormal);
-        final int type = entries.getByte(entryOffset + TYPE_OFFSET);
-        if (RestartType.TEMPORARY.code() == type || (RestartType.TRANSIENT.code() == type && !isAbnormal))
-        {
-            out.outcome(deleteChild(entry));
-            return RestartDecision.NONE;
-        }
-
-        if (!addRestart(rowOffset, now))
-        {
-            return giveUp(row, entry, out);
-        }
-
-        restarts++;
-        rows.putInt(rowOffset + RESTART_COUNT_OFFSET, rows.getInt(rowOffset + RESTART_COUNT_OFFSET) + 1);
-        out.outcome(RestartDecision.OUTCOME_RESTARTED);
-        out.kind(RestartDecision.RESTART);
-        if (RestartStrategy.ONE_FOR_ALL.code() == strategy)
-        {
-            restartGroup(row, rows.getInt(rowOffset + FIRST_CHILD_OFFSET), entry, out);
-        }
-        else if (RestartStrategy.REST_FOR_ONE.code() == strategy)
-        {
-            restartGroup(row, entry, entry, out);
-        }
-        else
-        {
-            unmapSlot(entry);
-            startEntry(entry, out);
-        }
-        return RestartDecision.RESTART;
+        rows.checkRow(row);
+        entries.checkChildOf(row, entry);
+        return decider.onChildExit(row, entry, reasonCode, abnormal, now, out);
     }
 
     /**
@@ -462,23 +336,22 @@ public final class RestartTable implements AutoCloseable
      */
     public boolean updateHandle(final int entry, final long handle)
     {
-        if (entry < 0 || entry >= entryHighWater)
+        if (entry < 0 || entry >= entries.highWater())
         {
             throw new IllegalArgumentException(
-                "entry must be a child entry of this table in [0, " + entryHighWater + "): entry=" + entry);
+                "entry must be a child entry of this table in [0, " + entries.highWater() + "): entry=" + entry);
         }
-        final int entryOffset = entryOffset(entry);
         // Only a cell entry can be STARTING; anything else (a child supervisor, a free entry, or an entry freed and
         // reused while a restart was carried over by a RestartBudget) is refused with false, not an exception.
-        if (CHILD_STARTING != entries.getByte(entryOffset + CHILD_STATUS_OFFSET))
+        if (CHILD_STARTING != entries.status(entry))
         {
             return false;
         }
-        checkHandle(handle);
-        unmapSlot(entry);
-        entries.putLong(entryOffset + HANDLE_OFFSET, handle);
-        entries.putByte(entryOffset + CHILD_STATUS_OFFSET, CHILD_RUNNING);
-        mapSlot(handle, entry);
+        slots.checkHandle(handle);
+        decider.unmapSlot(entry);
+        entries.handle(entry, handle);
+        entries.status(entry, CHILD_RUNNING);
+        slots.put(handle, entry);
         return true;
     }
 
@@ -490,13 +363,8 @@ public final class RestartTable implements AutoCloseable
      */
     public int entryOf(final long handle)
     {
-        final int slot = RestartTableDescriptor.slot(handle) - slotBase;
-        if (slot < 0 || slot >= slotCapacity)
-        {
-            return NULL_ENTRY;
-        }
-        final int entry = slotMap.getInt(slot * SIZE_OF_INT);
-        if (NULL_ENTRY == entry || entries.getLong(entryOffset(entry) + HANDLE_OFFSET) != handle)
+        final int entry = slots.get(handle);
+        if (NULL_ENTRY == entry || entries.handle(entry) != handle)
         {
             return NULL_ENTRY;
         }
@@ -514,7 +382,7 @@ public final class RestartTable implements AutoCloseable
      */
     public int rowCount()
     {
-        return rowCount;
+        return rows.count();
     }
 
     /**
@@ -524,7 +392,7 @@ public final class RestartTable implements AutoCloseable
      */
     public int entryCount()
     {
-        return liveEntryCount;
+        return entries.liveCount();
     }
 
     /**
@@ -535,8 +403,8 @@ public final class RestartTable implements AutoCloseable
      */
     public RestartStrategy strategy(final int row)
     {
-        checkRow(row);
-        return RestartStrategy.get(strategyCode(row));
+        rows.checkRow(row);
+        return RestartStrategy.get(rows.strategyCode(row));
     }
 
     /**
@@ -547,8 +415,8 @@ public final class RestartTable implements AutoCloseable
      */
     public int rowStatus(final int row)
     {
-        checkRow(row);
-        return rows.getInt(rowOffset(row) + ROW_STATUS_OFFSET);
+        rows.checkRow(row);
+        return rows.status(row);
     }
 
     /**
@@ -570,8 +438,8 @@ public final class RestartTable implements AutoCloseable
      */
     public int intensity(final int row)
     {
-        checkRow(row);
-        return rows.getInt(rowOffset(row) + INTENSITY_OFFSET);
+        rows.checkRow(row);
+        return rows.intensity(row);
     }
 
     /**
@@ -582,8 +450,8 @@ public final class RestartTable implements AutoCloseable
      */
     public long period(final int row)
     {
-        checkRow(row);
-        return rows.getLong(rowOffset(row) + PERIOD_OFFSET);
+        rows.checkRow(row);
+        return rows.period(row);
     }
 
     /**
@@ -594,8 +462,8 @@ public final class RestartTable implements AutoCloseable
      */
     public int parentRow(final int row)
     {
-        checkRow(row);
-        return rows.getInt(rowOffset(row) + PARENT_ROW_OFFSET);
+        rows.checkRow(row);
+        return rows.parentRow(row);
     }
 
     /**
@@ -606,8 +474,8 @@ public final class RestartTable implements AutoCloseable
      */
     public int parentEntry(final int row)
     {
-        checkRow(row);
-        return rows.getInt(rowOffset(row) + PARENT_ENTRY_OFFSET);
+        rows.checkRow(row);
+        return rows.parentEntry(row);
     }
 
     /**
@@ -618,8 +486,8 @@ public final class RestartTable implements AutoCloseable
      */
     public int childCount(final int row)
     {
-        checkRow(row);
-        return rows.getInt(rowOffset(row) + CHILD_COUNT_OFFSET);
+        rows.checkRow(row);
+        return rows.childCount(row);
     }
 
     /**
@@ -630,8 +498,8 @@ public final class RestartTable implements AutoCloseable
      */
     public int firstChild(final int row)
     {
-        checkRow(row);
-        return rows.getInt(rowOffset(row) + FIRST_CHILD_OFFSET);
+        rows.checkRow(row);
+        return rows.firstChild(row);
     }
 
     /**
@@ -642,8 +510,8 @@ public final class RestartTable implements AutoCloseable
      */
     public int nextChild(final int entry)
     {
-        checkEntry(entry);
-        return entries.getInt(entryOffset(entry) + NEXT_OFFSET);
+        entries.checkInUse(entry);
+        return entries.next(entry);
     }
 
     /**
@@ -654,8 +522,8 @@ public final class RestartTable implements AutoCloseable
      */
     public int windowSize(final int row)
     {
-        checkRow(row);
-        return rows.getInt(rowOffset(row) + WINDOW_SIZE_OFFSET);
+        rows.checkRow(row);
+        return rows.windowSize(row);
     }
 
     /**
@@ -666,20 +534,8 @@ public final class RestartTable implements AutoCloseable
      */
     public int restartCount(final int row)
     {
-        checkRow(row);
-        return rows.getInt(rowOffset(row) + RESTART_COUNT_OFFSET);
-    }
-
-    /**
-     * Times a row gave up since it was created.
-     *
-     * @param row of a supervisor.
-     * @return its give-up count.
-     */
-    public int giveUpCount(final int row)
-    {
-        checkRow(row);
-        return rows.getInt(rowOffset(row) + GIVE_UP_COUNT_OFFSET);
+        rows.checkRow(row);
+        return rows.restartCount(row);
     }
 
     /**
@@ -690,8 +546,8 @@ public final class RestartTable implements AutoCloseable
      */
     public long handle(final int entry)
     {
-        checkEntry(entry);
-        return entries.getLong(entryOffset(entry) + HANDLE_OFFSET);
+        entries.checkInUse(entry);
+        return entries.handle(entry);
     }
 
     /**
@@ -702,8 +558,8 @@ public final class RestartTable implements AutoCloseable
      */
     public int ownerRow(final int entry)
     {
-        checkEntry(entry);
-        return entries.getInt(entryOffset(entry) + OWNER_ROW_OFFSET);
+        entries.checkInUse(entry);
+        return entries.ownerRow(entry);
     }
 
     /**
@@ -714,8 +570,8 @@ public final class RestartTable implements AutoCloseable
      */
     public RestartType restartType(final int entry)
     {
-        checkEntry(entry);
-        return RestartType.get(entries.getByte(entryOffset(entry) + TYPE_OFFSET));
+        entries.checkInUse(entry);
+        return RestartType.get(entries.typeCode(entry));
     }
 
     /**
@@ -726,8 +582,8 @@ public final class RestartTable implements AutoCloseable
      */
     public byte childStatus(final int entry)
     {
-        checkEntry(entry);
-        return entries.getByte(entryOffset(entry) + CHILD_STATUS_OFFSET);
+        entries.checkInUse(entry);
+        return entries.status(entry);
     }
 
     /**
@@ -738,8 +594,8 @@ public final class RestartTable implements AutoCloseable
      */
     public int lastExitReason(final int entry)
     {
-        checkEntry(entry);
-        return entries.getInt(entryOffset(entry) + LAST_EXIT_REASON_OFFSET);
+        entries.checkInUse(entry);
+        return entries.lastExitReason(entry);
     }
 
     /**
@@ -757,32 +613,8 @@ public final class RestartTable implements AutoCloseable
      */
     public int restartSupervisor(final int row, final long now, final RestartDecision out)
     {
-        checkTopLevel(row);
-        out.reset(row, NULL_ENTRY, NULL_HANDLE, REASON_SHUTDOWN, false, now);
-        final int rowOffset = rowOffset(row);
-        if (ROW_RUNNING == rows.getInt(rowOffset + ROW_STATUS_OFFSET))
-        {
-            return RestartDecision.NONE;
-        }
-        rows.putInt(rowOffset + ROW_STATUS_OFFSET, ROW_RUNNING);
-        rows.putInt(rowOffset + WINDOW_SIZE_OFFSET, 0);
-        int child = rows.getInt(rowOffset + FIRST_CHILD_OFFSET);
-        while (NULL_ENTRY != child)
-        {
-            final int next = entries.getInt(entryOffset(child) + NEXT_OFFSET);
-            if (0 != (entries.getByte(entryOffset(child) + FLAGS_OFFSET) & FLAG_DYNAMIC))
-            {
-                deleteChild(child);
-            }
-            else if (CHILD_STOPPED == entries.getByte(entryOffset(child) + CHILD_STATUS_OFFSET))
-            {
-                startEntry(child, out);
-            }
-            child = next;
-        }
-        out.outcome(RestartDecision.OUTCOME_RESTARTED);
-        out.kind(RestartDecision.RESTART);
-        return RestartDecision.RESTART;
+        rows.checkTopLevel(row);
+        return decider.restartSupervisor(row, now, out);
     }
 
     /**
@@ -798,25 +630,10 @@ public final class RestartTable implements AutoCloseable
      */
     public int terminateSupervisor(final int row, final long now, final RestartDecision out)
     {
-        checkTopLevel(row);
+        rows.checkTopLevel(row);
         out.reset(row, NULL_ENTRY, NULL_HANDLE, REASON_SHUTDOWN, false, now);
-        final int rowOffset = rowOffset(row);
-        if (ROW_RUNNING == rows.getInt(rowOffset + ROW_STATUS_OFFSET))
-        {
-            terminateChildren(row, NULL_ENTRY, out);
-            rows.putInt(rowOffset + ROW_STATUS_OFFSET, ROW_TERMINATED);
-        }
+        decider.terminateSupervisor(row, out);
         return RestartDecision.NONE;
-    }
-
-    private void checkTopLevel(final int row)
-    {
-        checkRow(row);
-        if (NULL_ROW != rows.getInt(rowOffset(row) + PARENT_ROW_OFFSET))
-        {
-            throw new IllegalArgumentException("row must be a top-level supervisor: row=" + row + " has parent row " +
-                rows.getInt(rowOffset(row) + PARENT_ROW_OFFSET));
-        }
     }
 
     /**
@@ -829,13 +646,11 @@ public final class RestartTable implements AutoCloseable
      */
     public boolean isWaitingToStart(final int entry)
     {
-        if (entry < 0 || entry >= entryHighWater)
+        if (entry < 0 || entry >= entries.highWater())
         {
             return false;
         }
-        final int offset = entryOffset(entry);
-        return CHILD_STARTING == entries.getByte(offset + CHILD_STATUS_OFFSET) &&
-            0 == (entries.getByte(offset + FLAGS_OFFSET) & FLAG_SUPERVISOR);
+        return CHILD_STARTING == entries.status(entry) && !entries.isSupervisor(entry);
     }
 
     /**
@@ -846,8 +661,8 @@ public final class RestartTable implements AutoCloseable
      */
     public boolean isSupervisor(final int entry)
     {
-        checkEntry(entry);
-        return 0 != (entries.getByte(entryOffset(entry) + FLAGS_OFFSET) & FLAG_SUPERVISOR);
+        entries.checkInUse(entry);
+        return entries.isSupervisor(entry);
     }
 
     /**
@@ -858,8 +673,8 @@ public final class RestartTable implements AutoCloseable
      */
     public boolean isDynamic(final int entry)
     {
-        checkEntry(entry);
-        return 0 != (entries.getByte(entryOffset(entry) + FLAGS_OFFSET) & FLAG_DYNAMIC);
+        entries.checkInUse(entry);
+        return entries.isDynamic(entry);
     }
 
     /**
@@ -870,8 +685,8 @@ public final class RestartTable implements AutoCloseable
      */
     public int childRow(final int entry)
     {
-        checkEntry(entry);
-        return entries.getInt(entryOffset(entry) + CHILD_ROW_OFFSET);
+        entries.checkInUse(entry);
+        return entries.childRow(entry);
     }
 
     /**
@@ -881,7 +696,7 @@ public final class RestartTable implements AutoCloseable
      */
     public long restarts()
     {
-        return restarts;
+        return decider.restarts();
     }
 
     /**
@@ -891,7 +706,7 @@ public final class RestartTable implements AutoCloseable
      */
     public long escalations()
     {
-        return escalations;
+        return decider.escalations();
     }
 
     /**
@@ -901,7 +716,7 @@ public final class RestartTable implements AutoCloseable
      */
     public long giveUps()
     {
-        return giveUps;
+        return decider.giveUps();
     }
 
     /**
@@ -911,7 +726,7 @@ public final class RestartTable implements AutoCloseable
      */
     public long ignoredExits()
     {
-        return ignoredExits;
+        return decider.ignoredExits();
     }
 
     /**
@@ -919,234 +734,15 @@ public final class RestartTable implements AutoCloseable
      */
     public void close()
     {
-        BufferUtil.free(rows);
-        BufferUtil.free(entries);
-        BufferUtil.free(windows);
-        BufferUtil.free(slotMap);
+        rows.close();
+        entries.close();
+        windows.close();
+        slots.close();
     }
 
     // ---------------------------------------------------------------------------------------------------------------
-    // Internals.
+    // Internals: building rows and entries, checking arguments.
     // ---------------------------------------------------------------------------------------------------------------
-
-    private int giveUp(final int row, final int entry, final RestartDecision out)
-    {
-        final int rowOffset = rowOffset(row);
-        reportWindow(rowOffset, out);
-        out.outcome(deleteChild(entry));
-        terminateChildren(row, NULL_ENTRY, out);
-        rows.putInt(rowOffset + ROW_STATUS_OFFSET, ROW_TERMINATED);
-        rows.putInt(rowOffset + GIVE_UP_COUNT_OFFSET, rows.getInt(rowOffset + GIVE_UP_COUNT_OFFSET) + 1);
-        final int parentRow = rows.getInt(rowOffset + PARENT_ROW_OFFSET);
-        final int parentEntry = rows.getInt(rowOffset + PARENT_ENTRY_OFFSET);
-        if (NULL_ROW == parentRow || NULL_ENTRY == parentEntry)
-        {
-            giveUps++;
-            out.kind(RestartDecision.GIVE_UP);
-            return RestartDecision.GIVE_UP;
-        }
-        escalations++;
-        out.escalate(parentRow, parentEntry, REASON_SHUTDOWN);
-        out.kind(RestartDecision.ESCALATE);
-        return RestartDecision.ESCALATE;
-    }
-
-    /**
-     * OTP add_restart/3: keep the newest restarts while they are >= now - period (takewhile, newest first), add now,
-     * and allow it if no more than intensity remain.
-     */
-    private boolean addRestart(final int rowOffset, final long now)
-    {
-        final int capacity = rows.getInt(rowOffset + WINDOW_CAPACITY_OFFSET);
-        final int base = rows.getInt(rowOffset + WINDOW_INDEX_OFFSET);
-        final int head = rows.getInt(rowOffset + WINDOW_HEAD_OFFSET);
-        final int size = rows.getInt(rowOffset + WINDOW_SIZE_OFFSET);
-        final long threshold = now - rows.getLong(rowOffset + PERIOD_OFFSET);
-
-        // Times only grow, so the restarts that left the window are the oldest ones: drop them from the old end,
-        // which costs O(1) amortised instead of a walk over the whole window on every restart (a supervisor whose
-        // thousand children die in one tick walked half a million entries).
-        int kept = size;
-        int oldest = head - size + 1 < 0 ? head - size + 1 + capacity : head - size + 1;
-        while (kept > 0 && windows.getLong((base + oldest) * SIZE_OF_LONG) < threshold)
-        {
-            kept--;
-            oldest = oldest + 1 == capacity ? 0 : oldest + 1;
-        }
-
-        final int newHead = head + 1 == capacity ? 0 : head + 1;
-        windows.putLong((base + newHead) * SIZE_OF_LONG, now);
-        rows.putInt(rowOffset + WINDOW_HEAD_OFFSET, newHead);
-        rows.putInt(rowOffset + WINDOW_SIZE_OFFSET, kept + 1);
-
-        return kept + 1 <= rows.getInt(rowOffset + INTENSITY_OFFSET);
-    }
-
-    private void reportWindow(final int rowOffset, final RestartDecision out)
-    {
-        final int capacity = rows.getInt(rowOffset + WINDOW_CAPACITY_OFFSET);
-        final int base = rows.getInt(rowOffset + WINDOW_INDEX_OFFSET);
-        final int head = rows.getInt(rowOffset + WINDOW_HEAD_OFFSET);
-        final int size = rows.getInt(rowOffset + WINDOW_SIZE_OFFSET);
-        int index = head - size + 1;
-        if (index < 0)
-        {
-            index += capacity;
-        }
-        for (int i = 0; i < size; i++)
-        {
-            out.windowTime(i, windows.getLong((base + index) * SIZE_OF_LONG));
-            index = index + 1 == capacity ? 0 : index + 1;
-        }
-        out.windowSize(size);
-    }
-
-    /**
-     * Group restart for one_for_all (from = first child) and rest_for_one (from = the failed child): terminate the
-     * group's live children in reverse start order (temporaries are dropped), then start every child of the group
-     * that is not removed, in start order.
-     */
-    private void restartGroup(final int row, final int from, final int failed, final RestartDecision out)
-    {
-        unmapSlot(failed);
-        int entry = rows.getInt(rowOffset(row) + LAST_CHILD_OFFSET);
-        while (NULL_ENTRY != entry)
-        {
-            final int prev = entries.getInt(entryOffset(entry) + PREV_OFFSET);
-            if (entry != failed)
-            {
-                terminateEntry(entry, out);
-            }
-            if (entry == from)
-            {
-                break;
-            }
-            entry = prev;
-        }
-
-        entry = from;
-        while (NULL_ENTRY != entry)
-        {
-            final int next = entries.getInt(entryOffset(entry) + NEXT_OFFSET);
-            final byte status = entries.getByte(entryOffset(entry) + CHILD_STATUS_OFFSET);
-            if (entry == failed || CHILD_STOPPED == status)
-            {
-                startEntry(entry, out);
-            }
-            entry = next;
-        }
-    }
-
-    /**
-     * Terminates all live children of a row in reverse start order, except one.
-     */
-    private void terminateChildren(final int row, final int except, final RestartDecision out)
-    {
-        int entry = rows.getInt(rowOffset(row) + LAST_CHILD_OFFSET);
-        while (NULL_ENTRY != entry)
-        {
-            final int prev = entries.getInt(entryOffset(entry) + PREV_OFFSET);
-            if (entry != except)
-            {
-                terminateEntry(entry, out);
-            }
-            entry = prev;
-        }
-    }
-
-    /**
-     * Terminates one child if it is live (a child supervisor's subtree first), with reason {@link #REASON_SHUTDOWN},
-     * then deletes it as OTP's del_child: a dynamic child is freed, a temporary one removed, any other stopped.
-     */
-    private void terminateEntry(final int entry, final RestartDecision out)
-    {
-        final int entryOffset = entryOffset(entry);
-        final byte status = entries.getByte(entryOffset + CHILD_STATUS_OFFSET);
-        if (CHILD_RUNNING != status && CHILD_STARTING != status)
-        {
-            return;
-        }
-        entries.putInt(entryOffset + LAST_EXIT_REASON_OFFSET, REASON_SHUTDOWN);
-        final int childRow = entries.getInt(entryOffset + CHILD_ROW_OFFSET);
-        if (NULL_ROW != childRow)
-        {
-            final int childRowOffset = rowOffset(childRow);
-            if (ROW_RUNNING == rows.getInt(childRowOffset + ROW_STATUS_OFFSET))
-            {
-                terminateChildren(childRow, NULL_ENTRY, out);
-                rows.putInt(childRowOffset + ROW_STATUS_OFFSET, ROW_TERMINATED);
-            }
-            out.addTerminate(entry, NULL_HANDLE, childRow);
-        }
-        else if (CHILD_RUNNING == status)
-        {
-            out.addTerminate(entry, entries.getLong(entryOffset + HANDLE_OFFSET), NULL_ROW);
-        }
-        deleteChild(entry);
-    }
-
-    /**
-     * OTP del_child: a dynamic child is freed, a temporary child removed, any other child stopped.
-     */
-    private int deleteChild(final int entry)
-    {
-        final int entryOffset = entryOffset(entry);
-        unmapSlot(entry);
-        final byte flags = entries.getByte(entryOffset + FLAGS_OFFSET);
-        if (0 != (flags & FLAG_DYNAMIC))
-        {
-            final int childRow = entries.getInt(entryOffset + CHILD_ROW_OFFSET);
-            if (NULL_ROW != childRow)
-            {
-                rows.putInt(rowOffset(childRow) + PARENT_ENTRY_OFFSET, NULL_ENTRY);
-            }
-            unlinkAndFree(entry);
-            return RestartDecision.OUTCOME_REMOVED;
-        }
-        if (RestartType.TEMPORARY.code() == entries.getByte(entryOffset + TYPE_OFFSET))
-        {
-            entries.putByte(entryOffset + CHILD_STATUS_OFFSET, CHILD_REMOVED);
-            return RestartDecision.OUTCOME_REMOVED;
-        }
-        entries.putByte(entryOffset + CHILD_STATUS_OFFSET, CHILD_STOPPED);
-        return RestartDecision.OUTCOME_STOPPED;
-    }
-
-    /**
-     * Starts one entry: a cell waits for its new handle; a child supervisor is reset (fresh window, as a new OTP
-     * supervisor process) and all its static children start after it, in start order.
-     */
-    private void startEntry(final int entry, final RestartDecision out)
-    {
-        final int entryOffset = entryOffset(entry);
-        final int childRow = entries.getInt(entryOffset + CHILD_ROW_OFFSET);
-        out.addRestart(entry);
-        if (NULL_ROW == childRow)
-        {
-            unmapSlot(entry);
-            entries.putByte(entryOffset + CHILD_STATUS_OFFSET, CHILD_STARTING);
-            return;
-        }
-
-        entries.putByte(entryOffset + CHILD_STATUS_OFFSET, CHILD_RUNNING);
-        final int childRowOffset = rowOffset(childRow);
-        rows.putInt(childRowOffset + ROW_STATUS_OFFSET, ROW_RUNNING);
-        rows.putInt(childRowOffset + WINDOW_SIZE_OFFSET, 0);
-        int child = rows.getInt(childRowOffset + FIRST_CHILD_OFFSET);
-        while (NULL_ENTRY != child)
-        {
-            final int next = entries.getInt(entryOffset(child) + NEXT_OFFSET);
-            if (0 != (entries.getByte(entryOffset(child) + FLAGS_OFFSET) & FLAG_DYNAMIC))
-            {
-                deleteChild(child);
-            }
-            else
-            {
-                startEntry(child, out);
-            }
-            child = next;
-        }
-    }
 
     private int createRow(
         final RestartStrategy strategy,
@@ -1158,231 +754,21 @@ public final class RestartTable implements AutoCloseable
         checkNotNull("strategy", strategy);
         final int capacity = RestartTableDescriptor.checkIntensity(intensity);
         RestartTableDescriptor.checkPeriod(period);
-        if (rowCount == rowCapacity)
-        {
-            final int newCapacity = grownCapacity("rows", rowCapacity, ROW_LENGTH);
-            rows = grow(rows, rowCapacity * ROW_LENGTH, newCapacity * ROW_LENGTH);
-            rowCapacity = newCapacity;
-        }
-        if (windowUsed + capacity > windowCapacity)
-        {
-            int newCapacity = windowCapacity;
-            while (windowUsed + capacity > newCapacity)
-            {
-                newCapacity = grownCapacity("windows", newCapacity, SIZE_OF_LONG);
-            }
-            windows = grow(windows, windowCapacity * SIZE_OF_LONG, newCapacity * SIZE_OF_LONG);
-            windowCapacity = newCapacity;
-        }
-
-        final int row = rowCount++;
-        final int offset = rowOffset(row);
-        rows.putInt(offset + STRATEGY_OFFSET, strategy.code());
-        rows.putInt(offset + ROW_STATUS_OFFSET, ROW_RUNNING);
-        rows.putInt(offset + INTENSITY_OFFSET, intensity);
-        rows.putInt(offset + WINDOW_CAPACITY_OFFSET, capacity);
-        rows.putLong(offset + PERIOD_OFFSET, period);
-        rows.putInt(offset + PARENT_ROW_OFFSET, parentRow);
-        rows.putInt(offset + PARENT_ENTRY_OFFSET, parentEntry);
-        rows.putInt(offset + FIRST_CHILD_OFFSET, NULL_ENTRY);
-        rows.putInt(offset + LAST_CHILD_OFFSET, NULL_ENTRY);
-        rows.putInt(offset + CHILD_COUNT_OFFSET, 0);
-        rows.putInt(offset + WINDOW_INDEX_OFFSET, windowUsed);
-        rows.putInt(offset + WINDOW_HEAD_OFFSET, 0);
-        rows.putInt(offset + WINDOW_SIZE_OFFSET, 0);
-        rows.putInt(offset + RESTART_COUNT_OFFSET, 0);
-        rows.putInt(offset + GIVE_UP_COUNT_OFFSET, 0);
-        windowUsed += capacity;
-        return row;
+        rows.ensureRoomForOne();
+        windows.ensureRoom(capacity);
+        final int windowIndex = windows.reserve(capacity);
+        return rows.add(strategy.code(), intensity, capacity, period, parentRow, parentEntry, windowIndex);
     }
 
     private int appendEntry(
         final int row, final long handle, final RestartType type, final int childRow, final boolean dynamic)
     {
-        final int entry;
-        if (NULL_ENTRY != freeEntryHead)
-        {
-            entry = freeEntryHead;
-            freeEntryHead = entries.getInt(entryOffset(entry) + NEXT_OFFSET);
-        }
-        else
-        {
-            if (entryHighWater == entryCapacity)
-            {
-                final int newCapacity = grownCapacity("entries", entryCapacity, ENTRY_LENGTH);
-                entries = grow(entries, entryCapacity * ENTRY_LENGTH, newCapacity * ENTRY_LENGTH);
-                entryCapacity = newCapacity;
-            }
-            entry = entryHighWater++;
-        }
-        liveEntryCount++;
-
-        final int rowOffset = rowOffset(row);
-        final int last = rows.getInt(rowOffset + LAST_CHILD_OFFSET);
-        final int offset = entryOffset(entry);
-        entries.putLong(offset + HANDLE_OFFSET, handle);
-        entries.putInt(offset + OWNER_ROW_OFFSET, row);
-        entries.putInt(offset + NEXT_OFFSET, NULL_ENTRY);
-        entries.putInt(offset + PREV_OFFSET, last);
-        entries.putByte(offset + TYPE_OFFSET, (byte)type.code());
-        entries.putByte(offset + CHILD_STATUS_OFFSET, CHILD_RUNNING);
-        entries.putByte(offset + FLAGS_OFFSET,
-            (byte)((NULL_ROW != childRow ? FLAG_SUPERVISOR : 0) | (dynamic ? FLAG_DYNAMIC : 0)));
-        entries.putInt(offset + LAST_EXIT_REASON_OFFSET, REASON_NORMAL);
-        entries.putInt(offset + CHILD_ROW_OFFSET, childRow);
-        if (NULL_ENTRY == last)
-        {
-            rows.putInt(rowOffset + FIRST_CHILD_OFFSET, entry);
-        }
-        else
-        {
-            entries.putInt(entryOffset(last) + NEXT_OFFSET, entry);
-        }
-        rows.putInt(rowOffset + LAST_CHILD_OFFSET, entry);
-        rows.putInt(rowOffset + CHILD_COUNT_OFFSET, rows.getInt(rowOffset + CHILD_COUNT_OFFSET) + 1);
+        final int entry = entries.append(row, handle, type.code(), childRow, dynamic);
         if (NULL_ROW == childRow)
         {
-            mapSlot(handle, entry);
+            slots.put(handle, entry);
         }
         return entry;
-    }
-
-    private void unlinkAndFree(final int entry)
-    {
-        final int offset = entryOffset(entry);
-        final int row = entries.getInt(offset + OWNER_ROW_OFFSET);
-        final int rowOffset = rowOffset(row);
-        final int prev = entries.getInt(offset + PREV_OFFSET);
-        final int next = entries.getInt(offset + NEXT_OFFSET);
-        if (NULL_ENTRY == prev)
-        {
-            rows.putInt(rowOffset + FIRST_CHILD_OFFSET, next);
-        }
-        else
-        {
-            entries.putInt(entryOffset(prev) + NEXT_OFFSET, next);
-        }
-        if (NULL_ENTRY == next)
-        {
-            rows.putInt(rowOffset + LAST_CHILD_OFFSET, prev);
-        }
-        else
-        {
-            entries.putInt(entryOffset(next) + PREV_OFFSET, prev);
-        }
-        rows.putInt(rowOffset + CHILD_COUNT_OFFSET, rows.getInt(rowOffset + CHILD_COUNT_OFFSET) - 1);
-
-        entries.putByte(offset + CHILD_STATUS_OFFSET, CHILD_FREE);
-        entries.putInt(offset + OWNER_ROW_OFFSET, NULL_ROW);
-        entries.putInt(offset + PREV_OFFSET, NULL_ENTRY);
-        entries.putInt(offset + NEXT_OFFSET, freeEntryHead);
-        freeEntryHead = entry;
-        liveEntryCount--;
-    }
-
-    private void mapSlot(final long handle, final int entry)
-    {
-        final int slot = RestartTableDescriptor.slot(handle) - slotBase;
-        if (slot >= slotCapacity)
-        {
-            int newCapacity = slotCapacity;
-            while (slot >= newCapacity)
-            {
-                newCapacity = grownCapacity("slots", newCapacity, SIZE_OF_INT);
-            }
-            slotMap = grow(slotMap, slotCapacity * SIZE_OF_INT, newCapacity * SIZE_OF_INT);
-            slotMap.setMemory(slotCapacity * SIZE_OF_INT, (newCapacity - slotCapacity) * SIZE_OF_INT, (byte)0xFF);
-            slotCapacity = newCapacity;
-        }
-        slotMap.putInt(slot * SIZE_OF_INT, entry);
-    }
-
-    private void unmapSlot(final int entry)
-    {
-        final int offset = entryOffset(entry);
-        if (NULL_ROW != entries.getInt(offset + CHILD_ROW_OFFSET))
-        {
-            return;
-        }
-        final int slot = RestartTableDescriptor.slot(entries.getLong(offset + HANDLE_OFFSET)) - slotBase;
-        if (slot >= 0 && slot < slotCapacity && slotMap.getInt(slot * SIZE_OF_INT) == entry)
-        {
-            slotMap.putInt(slot * SIZE_OF_INT, NULL_ENTRY);
-        }
-    }
-
-    private int strategyCode(final int row)
-    {
-        return rows.getInt(rowOffset(row) + STRATEGY_OFFSET);
-    }
-
-    private static int rowOffset(final int row)
-    {
-        return row * ROW_LENGTH;
-    }
-
-    private static int entryOffset(final int entry)
-    {
-        return entry * ENTRY_LENGTH;
-    }
-
-    private void checkRow(final int row)
-    {
-        if (row < 0 || row >= rowCount)
-        {
-            throw new IllegalArgumentException(
-                "row must be a row of this table in [0, " + rowCount + "): row=" + row);
-        }
-    }
-
-    private void checkEntry(final int entry)
-    {
-        if (entry < 0 || entry >= entryHighWater || CHILD_FREE == entries.getByte(entryOffset(entry) +
-            CHILD_STATUS_OFFSET))
-        {
-            throw new IllegalArgumentException("entry must be a child entry in use: entry=" + entry);
-        }
-    }
-
-    private void checkEntry(final int row, final int entry)
-    {
-        checkEntry(entry);
-        final int owner = entries.getInt(entryOffset(entry) + OWNER_ROW_OFFSET);
-        if (owner != row)
-        {
-            throw new IllegalArgumentException(
-                "entry must be a child of the given row: entry=" + entry + " belongs to row=" + owner + ", not row=" +
-                row);
-        }
-    }
-
-    private void checkRunning(final int row)
-    {
-        if (ROW_RUNNING != rows.getInt(rowOffset(row) + ROW_STATUS_OFFSET))
-        {
-            throw new IllegalStateException("row must be running to take a new child: row=" + row + " is terminated");
-        }
-    }
-
-    private void checkSimple(final int row, final String operation)
-    {
-        final int code = strategyCode(row);
-        if (RestartStrategy.SIMPLE_ONE_FOR_ONE.code() != code)
-        {
-            throw new IllegalArgumentException(
-                operation + " is only for dynamic children of a SIMPLE_ONE_FOR_ONE supervisor: row=" + row +
-                ", strategy=" + RestartStrategy.get(code));
-        }
-    }
-
-    private void checkHandle(final long handle)
-    {
-        if (RestartTableDescriptor.slot(handle) < slotBase)
-        {
-            throw new IllegalArgumentException(
-                "handle's slot (low 32 bits) must be >= the table's slot base " + slotBase + ": handle=" + handle +
-                ", slot=" + RestartTableDescriptor.slot(handle));
-        }
     }
 
     private static void checkNotNull(final String name, final Object value)
@@ -1391,37 +777,5 @@ public final class RestartTable implements AutoCloseable
         {
             throw new IllegalArgumentException(name + " must not be null: " + name + "=null");
         }
-    }
-
-    private static void checkPositive(final String name, final int value)
-    {
-        if (value <= 0)
-        {
-            throw new IllegalArgumentException(name + " must be > 0: " + name + "=" + value);
-        }
-    }
-
-    private static int grownCapacity(final String area, final int capacity, final int length)
-    {
-        final long newCapacity = (long)capacity << 1;
-        if (newCapacity * length > Integer.MAX_VALUE)
-        {
-            throw new IllegalStateException(
-                area + " cannot grow past 2 GiB: capacity=" + capacity + ", length=" + length);
-        }
-        return (int)newCapacity;
-    }
-
-    private static UnsafeBuffer allocate(final int length)
-    {
-        return new UnsafeBuffer(ByteBuffer.allocateDirect(length));
-    }
-
-    private static UnsafeBuffer grow(final UnsafeBuffer old, final int oldLength, final int newLength)
-    {
-        final UnsafeBuffer grown = allocate(newLength);
-        grown.putBytes(0, old, 0, oldLength);
-        BufferUtil.free(old);
-        return grown;
     }
 }

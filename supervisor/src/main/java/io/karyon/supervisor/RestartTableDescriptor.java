@@ -5,8 +5,8 @@ import static org.agrona.BitUtil.SIZE_OF_INT;
 import static org.agrona.BitUtil.SIZE_OF_LONG;
 
 /**
- * Layout of the four off-heap areas of a {@link RestartTable}: supervisor rows, child entries, restart windows and
- * the slot map.
+ * Layout of the four off-heap areas of a {@link RestartTable}: supervisor rows ({@link SupervisorRows}), child
+ * entries ({@link ChildEntries}), restart windows ({@link RestartWindows}) and the slot map ({@link ChildSlotMap}).
  * <p>
  * A <b>row</b> (64 bytes, one per supervisor, indexed by row id):
  * <pre>

@@ -19,10 +19,10 @@ import java.util.Arrays;
 import java.util.function.Consumer;
 import java.util.function.IntUnaryOperator;
 
-import static org.agrona.BitUtil.CACHE_LINE_LENGTH;
-import static org.agrona.BitUtil.SIZE_OF_INT;
-
+import static io.karyon.engine.cell.ArenaDescriptor.*;
 import static io.karyon.engine.cell.CellDescriptor.*;
+import static org.agrona.BitUtil.CACHE_LINE_LENGTH;
+import static org.agrona.BitUtil.SIZE_OF_LONG;
 
 /**
  * Off-heap memory holding cell slots back to back, in power-of-two chunks of slots grouped into families, either
@@ -34,48 +34,28 @@ import static io.karyon.engine.cell.CellDescriptor.*;
  * family can place a cell's children beside it, and number them, without asking anyone. The arena is not capped by
  * Agrona's 2 GiB buffer index: only each chunk is.
  * <p>
- * Every chunk starts with a 64-byte header (high-water mark, free-list head, live count, magic), then its slots, then,
- * for the engine's use, two bitmaps of one bit per slot and a column of one int per slot. Slots above a chunk's high-water mark were never used and are
- * never read. Chunks start on a cache line (anonymous) or a page (file).
- * <pre>
- *   file:  [ file header, 4096 bytes ][ chunk 0 ][ chunk 1 ] ...   chunk c at 4096 + c * chunkLength (sparse)
- *   file header: magic "KARYONAR" (8) | version (4) | stateLength (4) | chunkShift (4) | familyCount (4)
- *   chunk:  [ hwm (4) | free head (4) | live (4) | 44 reserved | magic (8) ][ slots ][ bitmap 0 ][ bitmap 1 ][ ints ]
- * </pre>
+ * Every chunk starts with a header (high-water mark, free-list head, live count, magic), then its slots, then, for
+ * the engine's use, two bitmaps of one bit per slot and a column of one int per slot; a file-backed arena starts with
+ * a file header. {@link ArenaDescriptor} draws both headers. Slots above a chunk's high-water mark were never used and
+ * are never read. Chunks start on a cache line (anonymous) or a page (file).
+ * <p>
  * <b>Note:</b> families are added, and the arena opened and closed, by one owner thread while no worker runs; a chunk
  * is written (and its overflow chunks created) only by the worker that owns its family.
  */
 public final class Arena implements AutoCloseable
 {
-    /** Length of the header in front of each chunk's slots. */
-    public static final int CHUNK_HEADER_LENGTH = 64;
-    /** Length of a file-backed arena's file header. */
-    public static final int FILE_HEADER_LENGTH = 4096;
+    /** Length of the header in front of each chunk's slots: {@link ArenaDescriptor#CHUNK_HEADER_LENGTH}. */
+    public static final int CHUNK_HEADER_LENGTH = ArenaDescriptor.CHUNK_HEADER_LENGTH;
     /** log2 of the chunks in a family. */
     public static final int FAMILY_SHIFT = 5;
     /** Chunks in a family: a root and its overflow chunks. */
     public static final int FAMILY_CHUNKS = 1 << FAMILY_SHIFT;
-    /** Smallest chunk: 2^6 slots, so that a chunk's bitmaps are whole 64-bit words. */
-    public static final int MIN_CHUNK_SHIFT = 6;
-    /** Largest chunk: 2^24 slots. */
-    public static final int MAX_CHUNK_SHIFT = 24;
-    /** Magic number at the start of an arena file: "KARYONAR" in ASCII, little-endian. */
-    public static final long FILE_MAGIC = 0x52414E4F5952414BL;
-    /** Magic number in the header of every chunk that exists: "KARYONCK" in ASCII, little-endian. */
-    public static final long CHUNK_MAGIC = 0x4B434E4F5952414BL;
-    /** Version of the file layout. */
-    public static final int FILE_VERSION = 2;
+    /** Smallest chunk: {@link ArenaDescriptor#MIN_CHUNK_SHIFT}. */
+    public static final int MIN_CHUNK_SHIFT = ArenaDescriptor.MIN_CHUNK_SHIFT;
+    /** Largest chunk: {@link ArenaDescriptor#MAX_CHUNK_SHIFT}. */
+    public static final int MAX_CHUNK_SHIFT = ArenaDescriptor.MAX_CHUNK_SHIFT;
 
     static final long HUGE_PAGE_SIZE = 2L << 20;
-    static final int HWM_OFFSET = 0;
-    static final int FREE_HEAD_OFFSET = 4;
-    static final int LIVE_OFFSET = 8;
-    static final int CHUNK_MAGIC_OFFSET = 56;
-    static final int MAGIC_OFFSET = 0;
-    static final int VERSION_OFFSET = 8;
-    static final int STATE_LENGTH_OFFSET = 12;
-    static final int CHUNK_SHIFT_OFFSET = 16;
-    static final int FAMILY_COUNT_OFFSET = 20;
 
     private final int stateLength;
     private final int slotLength;
@@ -102,27 +82,15 @@ public final class Arena implements AutoCloseable
     private Arena(final int stateLength, final int chunkShift, final Path file, final FileChannel channel)
     {
         checkStateLength(stateLength);
-        if (chunkShift < MIN_CHUNK_SHIFT || chunkShift > MAX_CHUNK_SHIFT)
-        {
-            throw new IllegalArgumentException("chunkShift must be in " + MIN_CHUNK_SHIFT + ".." + MAX_CHUNK_SHIFT +
-                ": chunkShift=" + chunkShift);
-        }
-        final long slotsLength = (long)HEADER_LENGTH + stateLength << chunkShift;
-        final long rawChunkLength = CHUNK_HEADER_LENGTH + slotsLength + 2L * (1L << chunkShift >>> 3) +
-            ((long)SIZE_OF_INT << chunkShift);
-        final long alignedChunkLength = null == file ? (rawChunkLength + 63) & ~63L : (rawChunkLength + 4095) & ~4095L;
-        if (alignedChunkLength > Integer.MAX_VALUE)
-        {
-            throw new IllegalArgumentException("chunk of 2^" + chunkShift + " slots of " + (HEADER_LENGTH + stateLength) +
-                " bytes exceeds 2 GiB: lower chunkShift");
-        }
+        checkChunkShift(chunkShift);
+        this.chunkLength = ArenaDescriptor.chunkLength(
+            stateLength, chunkShift, null == file ? CACHE_LINE_LENGTH : FILE_CHUNK_ALIGNMENT);
         this.stateLength = stateLength;
         this.slotLength = HEADER_LENGTH + stateLength;
         this.chunkShift = chunkShift;
         this.chunkSlots = 1 << chunkShift;
         this.chunkMask = chunkSlots - 1;
-        this.bitmapOffset = (int)(CHUNK_HEADER_LENGTH + slotsLength);
-        this.chunkLength = (int)alignedChunkLength;
+        this.bitmapOffset = (int)bitmapsOffset(stateLength, chunkShift);
         this.maxFamilies = 1 << (31 - chunkShift - FAMILY_SHIFT);
         this.file = file;
         this.channel = channel;
@@ -239,12 +207,12 @@ public final class Arena implements AutoCloseable
             deleteQuietly(file);
             throw ex;
         }
-        arena.fileHeaderBuffer.putInt(VERSION_OFFSET, FILE_VERSION);
-        arena.fileHeaderBuffer.putInt(STATE_LENGTH_OFFSET, stateLength);
-        arena.fileHeaderBuffer.putInt(CHUNK_SHIFT_OFFSET, chunkShift);
-        arena.fileHeaderBuffer.putInt(FAMILY_COUNT_OFFSET, 0);
+        arena.fileHeaderBuffer.putInt(FILE_VERSION_OFFSET, FILE_VERSION);
+        arena.fileHeaderBuffer.putInt(FILE_STATE_LENGTH_OFFSET, stateLength);
+        arena.fileHeaderBuffer.putInt(FILE_CHUNK_SHIFT_OFFSET, chunkShift);
+        arena.fileHeaderBuffer.putInt(FILE_FAMILY_COUNT_OFFSET, 0);
         // The magic goes last: a file cut short before this point is not mistaken for an arena.
-        arena.fileHeaderBuffer.putLongVolatile(MAGIC_OFFSET, FILE_MAGIC);
+        arena.fileHeaderBuffer.putLongVolatile(FILE_MAGIC_OFFSET, FILE_MAGIC);
         return arena;
     }
 
@@ -274,33 +242,21 @@ public final class Arena implements AutoCloseable
         }
         try
         {
-            if (size < FILE_HEADER_LENGTH)
-            {
-                throw new IllegalArgumentException(file + ": not an arena file: " + size + " bytes, shorter than its " +
-                    FILE_HEADER_LENGTH + "-byte header");
-            }
-            final ByteBuffer header = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
+            checkFileLength(file, size);
+            final ByteBuffer header = ByteBuffer.allocate(FILE_FIELDS_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
             channel.read(header, 0);
-            final long magic = header.getLong(MAGIC_OFFSET);
-            if (FILE_MAGIC != magic)
-            {
-                throw new IllegalArgumentException(file + ": not an arena file: magic=0x" + Long.toHexString(magic));
-            }
-            final int version = header.getInt(VERSION_OFFSET);
-            if (FILE_VERSION != version)
-            {
-                throw new IllegalArgumentException(file + ": arena file version " + version + ", expected " + FILE_VERSION);
-            }
+            checkFileHeader(file, header);
             final Arena arena;
             try
             {
-                arena = new Arena(header.getInt(STATE_LENGTH_OFFSET), header.getInt(CHUNK_SHIFT_OFFSET), file, channel);
+                arena = new Arena(
+                    header.getInt(FILE_STATE_LENGTH_OFFSET), header.getInt(FILE_CHUNK_SHIFT_OFFSET), file, channel);
             }
             catch (final IllegalArgumentException ex)
             {
                 throw new IllegalArgumentException(file + ": corrupt arena header: " + ex.getMessage(), ex);
             }
-            final int familyCount = header.getInt(FAMILY_COUNT_OFFSET);
+            final int familyCount = header.getInt(FILE_FAMILY_COUNT_OFFSET);
             if (familyCount < 0 || familyCount > arena.maxFamilies)
             {
                 arena.close();
@@ -308,27 +264,7 @@ public final class Arena implements AutoCloseable
             }
             arena.ensureFamilies(familyCount);
             arena.familyCount = familyCount;
-            final ByteBuffer magicBuffer = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            for (int c = 0; c < familyCount << FAMILY_SHIFT; c++)
-            {
-                final long position = arena.filePosition(c);
-                if (position >= size)
-                {
-                    continue;
-                }
-                if (position + arena.chunkLength > size)
-                {
-                    arena.close();
-                    throw new IllegalArgumentException(file + ": truncated arena file: chunk " + c + " needs " +
-                        (position + arena.chunkLength) + " bytes, file has " + size);
-                }
-                magicBuffer.clear();
-                channel.read(magicBuffer, position + CHUNK_MAGIC_OFFSET);
-                if (CHUNK_MAGIC == magicBuffer.getLong(0))
-                {
-                    arena.mapChunk(c);
-                }
-            }
+            arena.mapWrittenChunks(size);
             return arena;
         }
         catch (final IOException ex)
@@ -340,6 +276,35 @@ public final class Arena implements AutoCloseable
         {
             closeQuietly(channel);
             throw ex;
+        }
+    }
+
+    /**
+     * Maps every chunk of the file whose magic says it was created; a chunk the file does not reach was never
+     * written (the file is sparse), and one it reaches only in part is a truncated file.
+     */
+    private void mapWrittenChunks(final long size) throws IOException
+    {
+        final ByteBuffer magicBuffer = ByteBuffer.allocate(SIZE_OF_LONG).order(ByteOrder.LITTLE_ENDIAN);
+        for (int c = 0; c < familyCount << FAMILY_SHIFT; c++)
+        {
+            final long position = filePosition(c);
+            if (position >= size)
+            {
+                continue;
+            }
+            if (position + chunkLength > size)
+            {
+                close();
+                throw new IllegalArgumentException(file + ": truncated arena file: chunk " + c + " needs " +
+                    (position + chunkLength) + " bytes, file has " + size);
+            }
+            magicBuffer.clear();
+            channel.read(magicBuffer, position + CHUNK_MAGIC_OFFSET);
+            if (CHUNK_MAGIC == magicBuffer.getLong(0))
+            {
+                mapChunk(c);
+            }
         }
     }
 
@@ -448,17 +413,6 @@ public final class Arena implements AutoCloseable
     }
 
     /**
-     * Offset of a slot's header within its chunk's buffer.
-     *
-     * @param slot index.
-     * @return offset in the chunk buffer.
-     */
-    public int slotOffset(final int slot)
-    {
-        return CHUNK_HEADER_LENGTH + (slot & chunkMask) * slotLength;
-    }
-
-    /**
      * Offset of one of a chunk's two bitmaps (one bit per slot, 64-bit words) within the chunk's buffer.
      *
      * @param which 0 or 1.
@@ -506,7 +460,7 @@ public final class Arena implements AutoCloseable
      */
     public CellFlyweight wrap(final CellFlyweight cell, final int slot)
     {
-        return cell.wrap(chunks[slot >>> chunkShift], CHUNK_HEADER_LENGTH + (slot & chunkMask) * slotLength, slot);
+        return cell.wrap(chunks[slot >>> chunkShift], slotOffset(slot & chunkMask, slotLength), slot);
     }
 
     /**
@@ -528,7 +482,7 @@ public final class Arena implements AutoCloseable
         familyCount = family + 1;
         if (null != fileHeaderBuffer)
         {
-            fileHeaderBuffer.putIntVolatile(FAMILY_COUNT_OFFSET, familyCount);
+            fileHeaderBuffer.putIntVolatile(FILE_FAMILY_COUNT_OFFSET, familyCount);
         }
         addChunk(family << FAMILY_SHIFT);
         return family;
@@ -651,7 +605,7 @@ public final class Arena implements AutoCloseable
         if (NULL_LINK != freeHead)
         {
             index = freeHead;
-            buffer.putInt(FREE_HEAD_OFFSET, buffer.getInt(CHUNK_HEADER_LENGTH + index * slotLength + LINK_OFFSET));
+            buffer.putInt(FREE_HEAD_OFFSET, buffer.getInt(slotOffset(index, slotLength) + LINK_OFFSET));
         }
         else
         {
@@ -661,7 +615,7 @@ public final class Arena implements AutoCloseable
                 return -1;
             }
             buffer.putInt(HWM_OFFSET, index + 1);
-            buffer.putInt(CHUNK_HEADER_LENGTH + index * slotLength + GENERATION_OFFSET, 1);
+            buffer.putInt(slotOffset(index, slotLength) + GENERATION_OFFSET, 1);
         }
         buffer.putInt(LIVE_OFFSET, buffer.getInt(LIVE_OFFSET) + 1);
         return (chunk << chunkShift) | index;
@@ -676,7 +630,7 @@ public final class Arena implements AutoCloseable
     {
         final UnsafeBuffer buffer = chunks[slot >>> chunkShift];
         final int index = slot & chunkMask;
-        final int offset = CHUNK_HEADER_LENGTH + index * slotLength;
+        final int offset = slotOffset(index, slotLength);
         final int generation = buffer.getInt(offset + GENERATION_OFFSET) + 1;
         buffer.putInt(offset + GENERATION_OFFSET, 0 == generation ? 1 : generation);
         buffer.putByte(offset + STATUS_OFFSET, STATUS_FREE);

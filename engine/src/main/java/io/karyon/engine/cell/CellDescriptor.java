@@ -22,6 +22,14 @@ import static org.agrona.BitUtil.SIZE_OF_SHORT;
  * </pre>
  * While the slot is free the link field chains the chunk's free list; while the cell is alive it is reserved. The
  * header is 16 bytes so the state stays 8-byte aligned.
+ * <p>
+ * The flags byte holds one bit per engine feature a cell switches on; the bits are named here so that a new one
+ * cannot take a bit already in use:
+ * <pre>
+ *   bit 0     {@link #FLAG_TRAP_EXITS}: set by CellContext.trapExits, read when a linked cell dies
+ *   bits 1-7  free
+ * </pre>
+ * A cell starts with every flag clear, when it is spawned and when it is restarted.
  */
 public final class CellDescriptor
 {
@@ -37,7 +45,7 @@ public final class CellDescriptor
     public static final int STATUS_OFFSET = GENERATION_OFFSET + SIZE_OF_INT;
 
     /**
-     * Offset of the flags byte, free for the engine's later use.
+     * Offset of the flags byte: {@link #FLAG_TRAP_EXITS}, the other bits free.
      */
     public static final int FLAGS_OFFSET = STATUS_OFFSET + SIZE_OF_BYTE;
 
@@ -85,6 +93,11 @@ public final class CellDescriptor
      * The cell is dead and its slot held for a restart (used by supervision).
      */
     public static final byte STATUS_DEAD = 3;
+
+    /**
+     * Flag bit of a cell that traps exits: a linked cell's death reaches it as an EXIT message instead of killing it.
+     */
+    public static final byte FLAG_TRAP_EXITS = 0x01;
 
     /**
      * Supervisor row of a cell that has no supervisor.

@@ -103,13 +103,11 @@ public final class CellLayout
     }
 
     private final Map<String, Field> fieldsByName;
-    private final List<Field> fields;
     private final int stateLength;
 
     private CellLayout(final Map<String, Field> fieldsByName, final int stateLength)
     {
         this.fieldsByName = Collections.unmodifiableMap(fieldsByName);
-        this.fields = List.copyOf(fieldsByName.values());
         this.stateLength = stateLength;
     }
 
@@ -150,16 +148,6 @@ public final class CellLayout
     }
 
     /**
-     * The fields in declared order.
-     *
-     * @return the fields in declared order.
-     */
-    public List<Field> fields()
-    {
-        return fields;
-    }
-
-    /**
      * A field by name.
      *
      * @param name of the field.
@@ -193,7 +181,7 @@ public final class CellLayout
      */
     public String toString()
     {
-        return "CellLayout{stateLength=" + stateLength + ", fields=" + fields + "}";
+        return "CellLayout{stateLength=" + stateLength + ", fields=" + fieldsByName.values() + "}";
     }
 
     /**
