@@ -3,5 +3,13 @@
  * off-heap in a Chronicle Map from site id to a fixed record of doubles, in memory or in a file that other processes
  * can open at the same time. Deposits are buffered per worker and applied once per tick, in a deterministic order,
  * together with decay and diffusion; free-running code writes directly under the segment locks.
+ * <p>
+ * {@link io.karyon.matrix.Matrix} is the facade, with {@link io.karyon.matrix.MatrixConfiguration},
+ * {@link io.karyon.matrix.MatrixWriter} and the file layout, {@link io.karyon.matrix.MatrixDescriptor}. Behind it, one
+ * package-private class per mechanism: {@code MatrixFile} (create, open, recover, check the layout),
+ * {@code SiteRecords} (the walk over Chronicle's segments, then records read and written by address under the segment
+ * locks), {@code DepositMerger} (one part's deposits in their deterministic order), {@code DiffusionKernel} (a
+ * dynamic tick's decay and diffusion over a part's range of sites) and {@code FlatCopy} (the dense copy of every value
+ * that ticks and reads use).
  */
 package io.karyon.matrix;

@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -47,14 +48,92 @@ class BenchmarkSelfCheckTest
         benchmark.setup();
         try
         {
-            assertEquals(0.0, benchmark.read());
+            final double filled = benchmark.total();
+            assertTrue(filled > 0.0, "every site holds a value");
+            benchmark.startIteration();
             benchmark.deposit();
             benchmark.deposit();
-            assertEquals(2.0 * MatrixBenchmark.BATCH, benchmark.total(), 0.0);
-            assertTrue(benchmark.read() >= 2.0 * MatrixBenchmark.BATCH, "the sites read are the ones deposited on");
+            assertEquals(filled + 2.0 * MatrixBenchmark.BATCH * MatrixBenchmark.AMOUNT, benchmark.total(), 0.0);
             benchmark.depositDirect();
-            assertEquals(3.0 * MatrixBenchmark.BATCH, benchmark.total(), 0.0);
-            assertEquals(0.0, benchmark.tick(), "nothing was deposited on the diffusing grid");
+            assertEquals(filled + 3.0 * MatrixBenchmark.BATCH * MatrixBenchmark.AMOUNT, benchmark.total(), 0.0);
+            assertDoesNotThrow(benchmark::checkIteration);
+        }
+        finally
+        {
+            benchmark.tearDown();
+        }
+    }
+
+    @Test
+    void shouldReadRealValuesAtSitesSpreadOverTheWholeMatrix()
+    {
+        final MatrixBenchmark benchmark = new MatrixBenchmark();
+        benchmark.sites = 1000;
+        benchmark.setup();
+        try
+        {
+            final int[] sequence = benchmark.sequence();
+            assertEquals(MatrixBenchmark.sequenceLength(1000), sequence.length);
+            assertTrue(sequence.length >= 4 * 1000 && 0 == sequence.length % MatrixBenchmark.BATCH);
+            assertEquals(1000, Arrays.stream(sequence).distinct().count(), "every site is drawn");
+            benchmark.startIteration();
+            final int passes = sequence.length / MatrixBenchmark.BATCH + 3;   // past the wrap-around
+            for (int i = 0; i < passes; i++)
+            {
+                double expected = 0.0;
+                final int start = i * MatrixBenchmark.BATCH % sequence.length;
+                for (int j = start; j < start + MatrixBenchmark.BATCH; j++)
+                {
+                    expected += MatrixBenchmark.value(sequence[j]);
+                }
+                assertEquals(expected, benchmark.read(), 0.0, "invocation " + i);
+            }
+            assertDoesNotThrow(benchmark::checkIteration);
+            assertTrue(MatrixBenchmark.value(0) != MatrixBenchmark.value(1) && MatrixBenchmark.value(1) > 0.0);
+        }
+        finally
+        {
+            benchmark.tearDown();
+        }
+    }
+
+    @Test
+    void shouldFailTheMatrixSelfCheckWhenTheValuesReadAreNotTheOnesSetUp()
+    {
+        final MatrixBenchmark benchmark = new MatrixBenchmark();
+        benchmark.sites = 1000;
+        benchmark.setup();
+        try
+        {
+            benchmark.startIteration();
+            benchmark.deposit();   // changes sites the next reads see
+            benchmark.read();
+            final IllegalStateException ex = assertThrows(IllegalStateException.class, benchmark::checkIteration);
+            assertTrue(ex.getMessage().startsWith("benchmark self-check failed: the reads summed to"), ex.getMessage());
+        }
+        finally
+        {
+            benchmark.tearDown();
+        }
+    }
+
+    @Test
+    void shouldDiffuseARealGridKeepingItsMassButForTheDecay()
+    {
+        final MatrixBenchmark benchmark = new MatrixBenchmark();
+        benchmark.sites = 1000;
+        benchmark.setup();
+        try
+        {
+            final double mass = benchmark.gridTotal();
+            assertTrue(mass > 0.0, "the grid holds values");
+            benchmark.startIteration();
+            for (int i = 0; i < 3; i++)
+            {
+                assertTrue(benchmark.tick() > 0.0);
+            }
+            assertEquals(mass * Math.pow(1.0 - MatrixBenchmark.GRID_DECAY_RATE, 3), benchmark.gridTotal(), 1e-9 * mass);
+            assertDoesNotThrow(benchmark::checkIteration);
         }
         finally
         {

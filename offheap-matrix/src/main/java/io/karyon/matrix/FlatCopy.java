@@ -1,0 +1,119 @@
+package io.karyon.matrix;
+
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
+
+import static org.agrona.BitUtil.SIZE_OF_DOUBLE;
+
+/**
+ * The workers' copy of every concentration in dense off-heap buffers of {@code sites * substances} doubles,
+ * site-major, which reads and tick phases use instead of the records: 8 bytes a value in one array, which a cache
+ * holds far better than records scattered over the map's entries.
+ * <p>
+ * A dynamic matrix has two buffers and ticks from one into the other, phase by phase ({@link #buffer(int)} with the
+ * phase's parity); a static one in memory has one, which both parities name. The records catch up when the matrix
+ * publishes a buffer into them.
+ * <p>
+ * <b>Note:</b> values are written only in tick phases (each part its own sites) or, between them, by
+ * {@link #add(int, int, int, double)}; {@link #free()} once, after the workers.
+ */
+final class FlatCopy
+{
+    private final int substances;
+    private final ByteBuffer[] memory;
+    private final UnsafeBuffer[] buffers;
+
+    /**
+     * Allocates the buffers and loads the records' current values into the first.
+     *
+     * @param records    the sites' records, as opened.
+     * @param sites      of the matrix.
+     * @param substances per site.
+     * @param twoPhases  whether the matrix ticks from one buffer into another (a dynamic matrix).
+     */
+    FlatCopy(final SiteRecords records, final int sites, final int substances, final boolean twoPhases)
+    {
+        this.substances = substances;
+        final int length = sites * substances * SIZE_OF_DOUBLE;
+        this.memory = twoPhases ?
+            new ByteBuffer[] { ByteBuffer.allocateDirect(length), ByteBuffer.allocateDirect(length) } :
+            new ByteBuffer[] { ByteBuffer.allocateDirect(length) };
+        final UnsafeBuffer first = new UnsafeBuffer(memory[0]);
+        // One buffer: both phases' "front" is the one copy.
+        this.buffers = new UnsafeBuffer[] { first, twoPhases ? new UnsafeBuffer(memory[1]) : first };
+        records.copyInto(first);
+    }
+
+    /**
+     * The buffer a phase parity names: the values as of that phase, or where the phase writes.
+     *
+     * @param parity 0 or 1.
+     * @return the buffer.
+     */
+    UnsafeBuffer buffer(final int parity)
+    {
+        return buffers[parity];
+    }
+
+    /**
+     * A value in the buffer a phase parity names.
+     *
+     * @param parity    0 or 1: the front buffer.
+     * @param site      0 to sites - 1.
+     * @param substance 0 to substances - 1.
+     * @return the concentration.
+     */
+    double read(final int parity, final int site, final int substance)
+    {
+        return buffers[parity].getDouble((site * substances + substance) * SIZE_OF_DOUBLE);
+    }
+
+    /**
+     * Adds to a value in the buffer a phase parity names.
+     *
+     * @param parity    0 or 1: the front buffer.
+     * @param site      0 to sites - 1.
+     * @param substance 0 to substances - 1.
+     * @param amount    added.
+     */
+    void add(final int parity, final int site, final int substance, final double amount)
+    {
+        final UnsafeBuffer front = buffers[parity];
+        final int index = (site * substances + substance) * SIZE_OF_DOUBLE;
+        front.putDouble(index, front.getDouble(index) + amount);
+    }
+
+    /**
+     * A static in-memory matrix's tick: one part's sorted deposits (its whole segments) go into the one buffer.
+     *
+     * @param deposits the part's deposits, merged.
+     */
+    void apply(final DepositMerger deposits)
+    {
+        final int count = deposits.count;
+        final int[] order = deposits.order;
+        final long[] keys = deposits.keys;
+        final double[] amounts = deposits.amounts;
+        final UnsafeBuffer values = buffers[0];
+        for (int d = 0; d < count; d++)
+        {
+            final int index = (int)keys[order[d]] * SIZE_OF_DOUBLE;
+            values.putDouble(index, values.getDouble(index) + amounts[order[d]]);
+        }
+    }
+
+    /**
+     * Frees the buffers; they must not be used again.
+     */
+    void free()
+    {
+        buffers[0].wrap(0, 0);
+        buffers[1].wrap(0, 0);
+        for (final ByteBuffer buffer : memory)
+        {
+            BufferUtil.free(buffer);
+        }
+    }
+}
