@@ -737,6 +737,30 @@ public final class Arena implements AutoCloseable
     }
 
     /**
+     * Bytes of memory the arena holds for its chunks: for each chunk, the length it was allocated (slots, bitmaps, int
+     * column and header, plus the alignment slack of anonymous memory) or mapped with. Read from the chunks that hold
+     * memory, so it follows what was allocated; call it between runs, as {@link #chunkCount()}.
+     *
+     * @return bytes allocated or mapped for chunks.
+     */
+    public long allocatedBytes()
+    {
+        long bytes = 0;
+        for (int c = 0, bound = chunkBound(); c < bound; c++)
+        {
+            if (0 != addresses[c])
+            {
+                bytes += chunkLength + alignment;
+            }
+            else if (null != memory[c])
+            {
+                bytes += chunkLength;
+            }
+        }
+        return bytes;
+    }
+
+    /**
      * Number of chunks created.
      *
      * @return chunk count.
