@@ -92,11 +92,33 @@ class BenchmarkSelfCheckTest
             }
             assertArrayEquals(a, b);
             assertTrue(a[0] > 0 && a[0] < 1 && a[0] != a[1], Arrays.toString(a));
+            assertDoesNotThrow(viaFlyweight::checkIteration);
+            assertDoesNotThrow(viaBuffer::checkIteration);
         }
         finally
         {
             viaFlyweight.tearDown();
             viaBuffer.tearDown();
+        }
+    }
+
+    @Test
+    void shouldCheckEveryCellOfAnArenaVisitedPartWayRound()
+    {
+        final FlyweightSlotBenchmark benchmark = new FlyweightSlotBenchmark();
+        benchmark.cells = 1500;
+        benchmark.setup();
+        try
+        {
+            benchmark.flyweight();
+            benchmark.rawBuffer();
+            assertDoesNotThrow(benchmark::checkIteration, "1,500 cells visited once, 500 of them twice");
+            benchmark.flyweight();
+            assertDoesNotThrow(benchmark::checkIteration, "every cell visited twice");
+        }
+        finally
+        {
+            benchmark.tearDown();
         }
     }
 
