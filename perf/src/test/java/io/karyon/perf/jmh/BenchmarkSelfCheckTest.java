@@ -33,7 +33,8 @@ class BenchmarkSelfCheckTest
         }
         for (final Class<?> benchmark : List.of(FlyweightSlotBenchmark.class, LocalMessageBenchmark.class,
             CrossWorkerMessageBenchmark.class, TickBarrierBenchmark.class, RestartDecisionBenchmark.class,
-            ChannelBenchmark.class, BroadcastBenchmark.class, MatrixBenchmark.class, CellRestartBenchmark.class))
+            ChannelBenchmark.class, BroadcastBenchmark.class, MatrixBenchmark.class, CellRestartBenchmark.class,
+            OrganismCloseBenchmark.class))
         {
             assertTrue(list.contains(benchmark.getName()), benchmark.getName() + " not in BenchmarkList");
         }
@@ -191,6 +192,20 @@ class BenchmarkSelfCheckTest
         benchmark.idle = "backoff";
         benchmark.pin = false;
         assertThreeTicksPassTheSelfCheck(benchmark, benchmark::setup, benchmark::dieAndRestart);
+    }
+
+    @Test
+    void shouldCloseOrganismsLeavingNoWorkerThread()
+    {
+        final OrganismCloseBenchmark benchmark = new OrganismCloseBenchmark();
+        benchmark.startIteration();
+        for (int i = 0; i < 3; i++)
+        {
+            benchmark.launch();
+            benchmark.close();
+            benchmark.countClose();
+        }
+        assertDoesNotThrow(benchmark::checkIteration);
     }
 
     @Test
