@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -150,6 +151,30 @@ class BenchmarkSelfCheckTest
     {
         final LocalMessageBenchmark benchmark = new LocalMessageBenchmark();
         assertThreeTicksPassTheSelfCheck(benchmark, benchmark::setup, benchmark::selfSend);
+    }
+
+    @Test
+    void shouldFailAnIterationWhoseInvocationsDidNotRunTheirTicks()
+    {
+        final LocalMessageBenchmark benchmark = new LocalMessageBenchmark();
+        benchmark.setup();
+        try
+        {
+            benchmark.startIteration();
+            benchmark.invocations++;
+            final IllegalStateException noTick = assertThrows(IllegalStateException.class, benchmark::checkIteration);
+            assertTrue(noTick.getMessage().contains("(1 invocations, 0 ticks)"), noTick.getMessage());
+
+            benchmark.startIteration();
+            benchmark.selfSend();
+            benchmark.organism.run(1);
+            final IllegalStateException extra = assertThrows(IllegalStateException.class, benchmark::checkIteration);
+            assertTrue(extra.getMessage().contains("(1 invocations, 2 ticks)"), extra.getMessage());
+        }
+        finally
+        {
+            benchmark.tearDown();
+        }
     }
 
     @Test
