@@ -78,29 +78,7 @@ final class W1Spawn
                 final long[] sampled = new long[(n + step - 1) / step];
                 batch.reset();
                 final long rssBefore = Resident.bytes();
-                final long startNs = System.nanoTime();
-                long batchStartNs = startNs;
-                for (int i = 0; i < n; i++)
-                {
-                    final long handle = organism.spawn(genotype);
-                    final CellFlyweight cell = organism.cell(handle);
-                    final long base = (long)i << 3;
-                    for (int k = 0; k < 8; k++)
-                    {
-                        cell.putLong(k << 3, BenchParams.generate(seed, base + k));
-                    }
-                    if (0 == i % step)
-                    {
-                        sampled[i / step] = handle;
-                    }
-                    if (BATCH - 1 == (i & (BATCH - 1)))
-                    {
-                        final long nowNs = System.nanoTime();
-                        batch.recordValue(Math.max(1, nowNs - batchStartNs));
-                        batchStartNs = nowNs;
-                    }
-                }
-                final long elapsedNs = System.nanoTime() - startNs;
+                final long elapsedNs = spawn(organism, genotype, n, seed, sampled, step, batch);
                 final long rssAfter = Resident.bytes();
                 final long allocatedBytes = organism.arena().allocatedBytes();
 
@@ -142,6 +120,46 @@ final class W1Spawn
             .field("batch_max_us", batches.maxUs())
             .field("hgrm", Histograms.write(params.out(), ID, batches.all()).toString())
             .toString();
+    }
+
+    /**
+     * The timed part of a round: spawns N cells and fills their state from the generator, keeping every step-th
+     * handle for the check and the time of each batch of {@link #BATCH} spawns.
+     *
+     * @return nanoseconds the spawning took.
+     */
+    private static long spawn(
+        final Organism organism,
+        final Genotype genotype,
+        final int n,
+        final long seed,
+        final long[] sampled,
+        final int step,
+        final Histogram batch)
+    {
+        final long startNs = System.nanoTime();
+        long batchStartNs = startNs;
+        for (int i = 0; i < n; i++)
+        {
+            final long handle = organism.spawn(genotype);
+            final CellFlyweight cell = organism.cell(handle);
+            final long base = (long)i << 3;
+            for (int k = 0; k < 8; k++)
+            {
+                cell.putLong(k << 3, BenchParams.generate(seed, base + k));
+            }
+            if (0 == i % step)
+            {
+                sampled[i / step] = handle;
+            }
+            if (BATCH - 1 == (i & (BATCH - 1)))
+            {
+                final long nowNs = System.nanoTime();
+                batch.recordValue(Math.max(1, nowNs - batchStartNs));
+                batchStartNs = nowNs;
+            }
+        }
+        return System.nanoTime() - startNs;
     }
 
     /**
