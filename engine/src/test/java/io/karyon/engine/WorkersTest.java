@@ -286,21 +286,17 @@ class WorkersTest
 
     @Test
     @Timeout(60)
-    void shouldStopPromptlyAndLeaveNoThreadsAfterAThousandLaunches()
+    void shouldEndEveryWorkerThreadOnCloseOverAThousandLaunches()
     {
-        final long[] closeNs = new long[1_000];
-        for (int i = 0; i < closeNs.length; i++)
+        // No bound on how long a close takes (OrganismCloseBenchmark reports it): what a caller relies on is that
+        // close returns with the workers' threads ended, every time, and that none piles up over many launches.
+        for (int i = 0; i < 1_000; i++)
         {
             final Organism organism = Organism.launch(new Context().workerCount(2).idleStrategy("backoff"));
             organism.run(1);
-            final long startNs = System.nanoTime();
             organism.close();
-            closeNs[i] = System.nanoTime() - startNs;
-            assertEquals(0, organism.liveWorkerThreads());
+            assertEquals(0, organism.liveWorkerThreads(), "launch " + i);
         }
-        Arrays.sort(closeNs);
-        assertTrue(closeNs[closeNs.length / 2] < TimeUnit.MILLISECONDS.toNanos(100),
-            "median stop " + closeNs[closeNs.length / 2] / 1000 + " us");
         final List<String> left = new ArrayList<>();
         Thread.getAllStackTraces().keySet().forEach(
             (thread) -> { if (thread.getName().startsWith("karyon-worker")) { left.add(thread.getName()); } });

@@ -4,6 +4,7 @@ import io.karyon.engine.Behaviour;
 import io.karyon.engine.CellContext;
 import io.karyon.engine.Genotype;
 import io.karyon.engine.Organism;
+import io.karyon.engine.Stats;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.cell.CellLayout;
 import io.karyon.engine.cell.Handle;
@@ -16,7 +17,9 @@ import java.util.Locale;
 /**
  * W3, tick: N cells each hold x (a double seeded in (0,1), in 64 bytes of state); every tick each cell sets
  * x = 3.9 * x * (1 - x); K ticks per round. Headline figures: cell-updates per second and tick latency percentiles.
- * The check re-computes a sample of cells with a plain scalar loop and requires bit-identical values.
+ * The check requires the engine's update counter to have grown by exactly N x K over the round (every cell stepped
+ * once per tick, none skipped or stepped twice), and re-computes a sample of cells with a plain scalar loop, requiring
+ * bit-identical values.
  */
 final class W3Tick
 {
@@ -79,12 +82,13 @@ final class W3Tick
                 {
                     expected[s] = organism.cell(sampled[s]).getDouble(X);
                 }
+                final long updatesBefore = organism.stats().updates();
                 organism.resetTickLatencies();
                 final long startNs = System.nanoTime();
                 organism.run(ticks);
                 final double roundSeconds = (System.nanoTime() - startNs) / 1e9;
                 final Histogram round = organism.tickLatencies();
-                check(organism, sampled, expected, n, ticks);
+                check(organism, updatesBefore, sampled, expected, n, ticks);
 
                 final double rate = (double)n * ticks / roundSeconds;
                 params.progress(String.format(Locale.ROOT,
@@ -117,13 +121,37 @@ final class W3Tick
             .toString();
     }
 
-    private static void check(
-        final Organism organism, final long[] sampled, final double[] expected, final int n, final int ticks)
+    /**
+     * Every cell stepped exactly once per tick of the round, by the engine's own count.
+     *
+     * @param updates cell-updates the engine counted over the round.
+     * @param n       cells.
+     * @param ticks   ticks in the round.
+     * @throws WorkloadCheckException naming both counts when they differ.
+     */
+    static void checkUpdates(final long updates, final int n, final int ticks)
     {
-        if (organism.stats().alive() != n)
+        if (updates != (long)n * ticks)
         {
-            throw new WorkloadCheckException(ID, organism.stats().alive() + " cells alive, expected " + n);
+            throw new WorkloadCheckException(ID, "the engine counted " + updates + " cell-updates in a round of " +
+                ticks + " ticks over " + n + " cells, expected cells x ticks = " + (long)n * ticks);
         }
+    }
+
+    private static void check(
+        final Organism organism,
+        final long updatesBefore,
+        final long[] sampled,
+        final double[] expected,
+        final int n,
+        final int ticks)
+    {
+        final Stats stats = organism.stats();
+        if (stats.alive() != n)
+        {
+            throw new WorkloadCheckException(ID, stats.alive() + " cells alive, expected " + n);
+        }
+        checkUpdates(stats.updates() - updatesBefore, n, ticks);
         for (int s = 0; s < sampled.length; s++)
         {
             double x = expected[s];

@@ -15,6 +15,7 @@ import static io.karyon.supervisor.RestartTableDescriptor.CHILD_STOPPED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Strategy x restart type x exit kind, written out as in the OTP supervisor documentation.
@@ -182,14 +183,25 @@ class RestartTableStrategyTest
         {
             now = cycle(entries, now);
         }
-        final long before = bean.getCurrentThreadAllocatedBytes();
-        for (int i = 0; i < 20_000; i++)
+        // Not a byte budget but none at all: code that allocates per exit allocates in every window of 20,000 exits,
+        // while a window that catches the JIT swapping code (a deoptimised method allocating what escape analysis had
+        // removed) is retried, up to five.
+        final List<Long> windows = new ArrayList<>();
+        for (int w = 0; w < 5; w++)
         {
-            now = cycle(entries, now);
+            final long before = bean.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 20_000; i++)
+            {
+                now = cycle(entries, now);
+            }
+            final long allocated = bean.getCurrentThreadAllocatedBytes() - before;
+            if (0 == allocated)
+            {
+                return;
+            }
+            windows.add(allocated);
         }
-        final long allocated = bean.getCurrentThreadAllocatedBytes() - before;
-
-        assertTrue(allocated < 1024, "allocated " + allocated + " bytes over 20,000 exits");
+        fail("allocated bytes in every window of 20,000 exits: " + windows);
     }
 
     private long cycle(final int[] entries, final long now)

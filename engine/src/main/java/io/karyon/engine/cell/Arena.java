@@ -691,6 +691,28 @@ public final class Arena implements AutoCloseable
     }
 
     /**
+     * Bytes of the arena's chunks: the sum of the lengths of the buffers of every chunk created (its header, slots,
+     * both bitmaps and its int column), so it follows what was allocated or mapped rather than a formula. An anonymous
+     * chunk's allocation also has up to one alignment (a cache line, or 2 MiB where huge pages are asked for) of
+     * address space in front that is never touched; that is not counted. Call it between runs, as
+     * {@link #chunkCount()}.
+     *
+     * @return bytes of the chunks created.
+     */
+    public long allocatedBytes()
+    {
+        long bytes = 0;
+        for (int c = 0, bound = chunkBound(); c < bound; c++)
+        {
+            if (null != chunks[c])
+            {
+                bytes += chunks[c].capacity();
+            }
+        }
+        return bytes;
+    }
+
+    /**
      * Number of chunks created.
      *
      * @return chunk count.

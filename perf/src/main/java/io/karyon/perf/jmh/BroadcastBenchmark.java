@@ -126,6 +126,7 @@ public class BroadcastBenchmark extends WorkersBenchmark
     {
         organism.broadcast(group, SIGNAL, 0);
         organism.run(1);
+        invocations++;
     }
 
     /**

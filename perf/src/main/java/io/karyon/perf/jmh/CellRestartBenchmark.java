@@ -126,6 +126,14 @@ public class CellRestartBenchmark extends WorkersBenchmark
     }
 
     /**
+     * {@inheritDoc}
+     */
+    protected long ticksPerInvocation()
+    {
+        return TICKS;
+    }
+
+    /**
      * Every cell alive again, none gave up, nothing left to restart.
      */
     protected void checkMore(final Stats stats)
@@ -151,6 +159,7 @@ public class CellRestartBenchmark extends WorkersBenchmark
             }
         }
         organism.run(TICKS);
+        invocations++;
     }
 
     /**

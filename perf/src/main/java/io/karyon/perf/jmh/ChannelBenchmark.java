@@ -71,7 +71,10 @@ public class ChannelBenchmark
     }
 
     /**
-     * Checks that nothing spilled and nothing was left behind.
+     * Checks that nothing spilled and nothing was left behind, and that the payloads drained add up to 1 + 2 + ... +
+     * the last one offered: every record offered came out once, whole.
+     *
+     * @throws IllegalStateException naming what was wrong.
      */
     @TearDown(Level.Iteration)
     public void checkIteration()
@@ -80,6 +83,13 @@ public class ChannelBenchmark
         {
             throw new IllegalStateException("benchmark self-check failed: spilled=" + channel.spilled() +
                 ", pending=" + channel.pending());
+        }
+        // n(n + 1) / 2 with the halving done first, so the product wraps exactly as the running sum does.
+        final long expected = 0 == (sequence & 1) ? (sequence >> 1) * (sequence + 1) : sequence * ((sequence + 1) >> 1);
+        if (sum != expected)
+        {
+            throw new IllegalStateException("benchmark self-check failed: payloads drained sum to " + sum + " after " +
+                sequence + " records offered, expected " + expected);
         }
     }
 

@@ -103,6 +103,7 @@ public class CrossWorkerMessageBenchmark extends WorkersBenchmark
     public void crossSend()
     {
         organism.run(1);
+        invocations++;
     }
 
     /**

@@ -28,7 +28,9 @@ import java.util.concurrent.TimeUnit;
  * with offsets computed by hand on the chunk's buffer, the flyweight's floor.
  * <p>
  * Each invocation visits the next {@link #BATCH} slots in slot order, wrapping at the end, so both sizes report ns per
- * cell. The update is the logistic map, as W3 does. Run:
+ * cell. The update is the logistic map, as W3 does. After each iteration every cell must hold the value a plain scalar
+ * loop gives for the number of updates it got (all cells start alike and are visited in turn, so they differ by at
+ * most one update): a benchmark whose loop stopped writing, or skipped cells, fails instead of reporting a number. Run:
  * <pre>
  *   scripts/jmh FlyweightSlotBenchmark
  *   java -cp perf/target/benchmarks.jar io.karyon.perf.jmh.FlyweightSlotBenchmark [JMH options]
@@ -50,6 +52,8 @@ public class FlyweightSlotBenchmark
 
     static final CellLayout LAYOUT = CellLayout.builder().doubleField("x").longField("next").build();
     static final int X = LAYOUT.offset("x");
+    /** Every cell's x before its first update. */
+    static final double X0 = 0.3;
 
     /** Cells in the arena. */
     @Param({ "1000", "1000000" })
@@ -60,9 +64,12 @@ public class FlyweightSlotBenchmark
     private UnsafeBuffer chunk;
     private int slotLength;
     private int cursor;
+    private long visits;
+    private long shadowUpdates;
+    private double shadow;
 
     /**
-     * Fills one chunk with {@link #cells} cells whose x starts at 0.3.
+     * Fills one chunk with {@link #cells} cells whose x starts at {@link #X0}.
      */
     @Setup(Level.Trial)
     public void setup()
@@ -73,11 +80,47 @@ public class FlyweightSlotBenchmark
         final int chunkIndex = family << Arena.FAMILY_SHIFT;
         for (int i = 0; i < cells; i++)
         {
-            arena.wrap(cell, arena.allocate(chunkIndex)).status(CellDescriptor.STATUS_ALIVE).putDouble(X, 0.3);
+            arena.wrap(cell, arena.allocate(chunkIndex)).status(CellDescriptor.STATUS_ALIVE).putDouble(X, X0);
         }
         chunk = arena.chunk(chunkIndex);
         slotLength = arena.slotLength();
         cursor = 0;
+        visits = 0;
+        shadowUpdates = 0;
+        shadow = X0;
+    }
+
+    /**
+     * Checks every cell against a scalar loop: after {@code visits} visits in slot order from slot 0, the first
+     * {@code visits % cells} cells have had {@code visits / cells + 1} updates and the others one fewer.
+     *
+     * @throws IllegalStateException naming the first cell that holds another value, or a cursor out of step.
+     */
+    @TearDown(Level.Iteration)
+    public void checkIteration()
+    {
+        final long passes = visits / cells;
+        final int ahead = (int)(visits % cells);
+        for (; shadowUpdates < passes; shadowUpdates++)
+        {
+            shadow = 3.9 * shadow * (1.0 - shadow);
+        }
+        final double oneMore = 3.9 * shadow * (1.0 - shadow);
+        if (cursor != ahead)
+        {
+            throw new IllegalStateException("benchmark self-check failed: cursor at slot " + cursor + " after " +
+                visits + " visits of " + cells + " cells, expected " + ahead);
+        }
+        for (int slot = 0; slot < cells; slot++)
+        {
+            final double expected = slot < ahead ? oneMore : shadow;
+            final double actual = arena.wrap(cell, slot).getDouble(X);
+            if (Double.doubleToRawLongBits(actual) != Double.doubleToRawLongBits(expected))
+            {
+                throw new IllegalStateException("benchmark self-check failed: slot " + slot + " holds x=" + actual +
+                    " after " + (passes + (slot < ahead ? 1 : 0)) + " updates, a scalar loop gives " + expected);
+            }
+        }
     }
 
     /**
@@ -112,6 +155,7 @@ public class FlyweightSlotBenchmark
             slot = slot + 1 == cells ? 0 : slot + 1;
         }
         cursor = slot;
+        visits += BATCH;
         return x;
     }
 
@@ -139,6 +183,7 @@ public class FlyweightSlotBenchmark
             slot = slot + 1 == cells ? 0 : slot + 1;
         }
         cursor = slot;
+        visits += BATCH;
         return x;
     }
 

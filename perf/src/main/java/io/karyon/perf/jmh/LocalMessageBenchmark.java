@@ -102,6 +102,7 @@ public class LocalMessageBenchmark extends OrganismBenchmark
     public void selfSend()
     {
         organism.run(1);
+        invocations++;
     }
 
     /**

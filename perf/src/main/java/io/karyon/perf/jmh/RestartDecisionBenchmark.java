@@ -78,7 +78,11 @@ public class RestartDecisionBenchmark
     }
 
     /**
-     * Checks that every exit was a restart: none escalated, gave up or was ignored.
+     * Checks that every exit was a restart: none escalated, gave up or was ignored, the table counted one restart per
+     * exit so far ({@code now} advanced {@link #NOW_STEP} per exit), and every child holds the handle it was given
+     * last.
+     *
+     * @throws IllegalStateException naming the count or the child that is wrong.
      */
     @TearDown(Level.Iteration)
     public void checkIteration()
@@ -87,6 +91,21 @@ public class RestartDecisionBenchmark
         {
             throw new IllegalStateException("benchmark self-check failed: every exit must restart: giveUps=" +
                 table.giveUps() + ", escalations=" + table.escalations() + ", ignoredExits=" + table.ignoredExits());
+        }
+        final long exits = now / NOW_STEP;
+        if (table.restarts() != exits)
+        {
+            throw new IllegalStateException("benchmark self-check failed: " + table.restarts() + " restarts after " +
+                exits + " exits");
+        }
+        for (int child = 0; child < CHILDREN; child++)
+        {
+            if (table.handle(entries[child]) != Handle.of(child, generations[child]))
+            {
+                throw new IllegalStateException("benchmark self-check failed: child " + child + " holds handle " +
+                    Handle.toString(table.handle(entries[child])) + ", its last restart gave it generation " +
+                    generations[child]);
+            }
         }
     }
 

@@ -94,6 +94,7 @@ public class TickBarrierBenchmark extends WorkersBenchmark
     public void tick()
     {
         organism.run(1);
+        invocations++;
     }
 
     /**

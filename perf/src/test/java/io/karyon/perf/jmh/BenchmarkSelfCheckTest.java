@@ -34,7 +34,8 @@ class BenchmarkSelfCheckTest
         }
         for (final Class<?> benchmark : List.of(FlyweightSlotBenchmark.class, LocalMessageBenchmark.class,
             CrossWorkerMessageBenchmark.class, TickBarrierBenchmark.class, RestartDecisionBenchmark.class,
-            ChannelBenchmark.class, BroadcastBenchmark.class, MatrixBenchmark.class, CellRestartBenchmark.class))
+            ChannelBenchmark.class, BroadcastBenchmark.class, MatrixBenchmark.class, CellRestartBenchmark.class,
+            OrganismCloseBenchmark.class))
         {
             assertTrue(list.contains(benchmark.getName()), benchmark.getName() + " not in BenchmarkList");
         }
@@ -171,11 +172,33 @@ class BenchmarkSelfCheckTest
             }
             assertArrayEquals(a, b);
             assertTrue(a[0] > 0 && a[0] < 1 && a[0] != a[1], Arrays.toString(a));
+            assertDoesNotThrow(viaFlyweight::checkIteration);
+            assertDoesNotThrow(viaBuffer::checkIteration);
         }
         finally
         {
             viaFlyweight.tearDown();
             viaBuffer.tearDown();
+        }
+    }
+
+    @Test
+    void shouldCheckEveryCellOfAnArenaVisitedPartWayRound()
+    {
+        final FlyweightSlotBenchmark benchmark = new FlyweightSlotBenchmark();
+        benchmark.cells = 1500;
+        benchmark.setup();
+        try
+        {
+            benchmark.flyweight();
+            benchmark.rawBuffer();
+            assertDoesNotThrow(benchmark::checkIteration, "1,500 cells visited once, 500 of them twice");
+            benchmark.flyweight();
+            assertDoesNotThrow(benchmark::checkIteration, "every cell visited twice");
+        }
+        finally
+        {
+            benchmark.tearDown();
         }
     }
 
@@ -206,6 +229,30 @@ class BenchmarkSelfCheckTest
     {
         final LocalMessageBenchmark benchmark = new LocalMessageBenchmark();
         assertThreeTicksPassTheSelfCheck(benchmark, benchmark::setup, benchmark::selfSend);
+    }
+
+    @Test
+    void shouldFailAnIterationWhoseInvocationsDidNotRunTheirTicks()
+    {
+        final LocalMessageBenchmark benchmark = new LocalMessageBenchmark();
+        benchmark.setup();
+        try
+        {
+            benchmark.startIteration();
+            benchmark.invocations++;
+            final IllegalStateException noTick = assertThrows(IllegalStateException.class, benchmark::checkIteration);
+            assertTrue(noTick.getMessage().contains("(1 invocations, 0 ticks)"), noTick.getMessage());
+
+            benchmark.startIteration();
+            benchmark.selfSend();
+            benchmark.organism.run(1);
+            final IllegalStateException extra = assertThrows(IllegalStateException.class, benchmark::checkIteration);
+            assertTrue(extra.getMessage().contains("(1 invocations, 2 ticks)"), extra.getMessage());
+        }
+        finally
+        {
+            benchmark.tearDown();
+        }
     }
 
     @Test
@@ -248,6 +295,20 @@ class BenchmarkSelfCheckTest
         benchmark.idle = "backoff";
         benchmark.pin = false;
         assertThreeTicksPassTheSelfCheck(benchmark, benchmark::setup, benchmark::dieAndRestart);
+    }
+
+    @Test
+    void shouldCloseOrganismsLeavingNoWorkerThread()
+    {
+        final OrganismCloseBenchmark benchmark = new OrganismCloseBenchmark();
+        benchmark.startIteration();
+        for (int i = 0; i < 3; i++)
+        {
+            benchmark.launch();
+            benchmark.close();
+            benchmark.countClose();
+        }
+        assertDoesNotThrow(benchmark::checkIteration);
     }
 
     @Test
