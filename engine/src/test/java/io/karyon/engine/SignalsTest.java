@@ -242,7 +242,7 @@ class SignalsTest
     @Test
     void shouldSendDownWhenASupervisedCellIsRestarted()
     {
-        final int supervisor = organism.supervisor(RestartStrategy.ONE_FOR_ONE, 10, 100);
+        final Supervisor supervisor = organism.supervisor(RestartStrategy.ONE_FOR_ONE, 10, 100);
         final long child = organism.spawn(genotype, supervisor, RestartType.PERMANENT);
         final long watcher = organism.spawn(genotype);
         organism.send(watcher, MONITOR, child);
@@ -258,7 +258,7 @@ class SignalsTest
     @Test
     void shouldSendDownWithShutdownWhenASupervisorTerminatesASibling()
     {
-        final int supervisor = organism.supervisor(RestartStrategy.ONE_FOR_ALL, 10, 100);
+        final Supervisor supervisor = organism.supervisor(RestartStrategy.ONE_FOR_ALL, 10, 100);
         final long failing = organism.spawn(genotype, supervisor, RestartType.PERMANENT);
         final long sibling = organism.spawn(genotype, supervisor, RestartType.PERMANENT);
         final long watcher = organism.spawn(genotype);

@@ -4,6 +4,7 @@ import io.karyon.engine.Behaviour;
 import io.karyon.engine.CellContext;
 import io.karyon.engine.Genotype;
 import io.karyon.engine.Organism;
+import io.karyon.engine.cell.CellDescriptor;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.cell.CellLayout;
 import io.karyon.engine.cli.Json;
@@ -139,7 +140,7 @@ final class W1Spawn
      */
     private static void checkMeasured(final Organism organism, final long grownBytes, final int n)
     {
-        final long slotBytes = (long)organism.arena().slotLength() * n;
+        final long slotBytes = (long)CellDescriptor.slotLength(organism.context().stateLength()) * n;
         if (grownBytes < slotBytes * 0.9)
         {
             throw new WorkloadCheckException(ID, "resident memory grew by " + grownBytes + " bytes, less than the " +
