@@ -28,7 +28,7 @@ final class SupervisionHomes implements AutoCloseable
     private long dealt;
 
     /**
-     * @param homes    the table to fill in, {@link Context#supervisionHomes()} long, shared with the slices.
+     * @param homes     the table to fill in, {@link Context#supervisionHomes()} long, shared with the slices.
      * @param families  to add each home's family to.
      * @param life      of the organism: a supervisor's state is read only while it is open and stopped.
      */
