@@ -64,7 +64,8 @@ class SupervisorTest
         {
             tops[s] = organism.supervisor(RestartStrategy.ONE_FOR_ONE, 1, 10);
         }
-        final Supervisor child = organism.supervisor(tops[1], RestartStrategy.ONE_FOR_ONE, 1, 10, RestartType.PERMANENT);
+        final Supervisor child =
+            organism.supervisor(tops[1], RestartStrategy.ONE_FOR_ONE, 1, 10, RestartType.PERMANENT);
 
         final int[][] homeAndRow = { { 0, 0 }, { 1, 0 }, { 2, 0 }, { 0, 1 } };
         for (int s = 0; s < tops.length; s++)
