@@ -1,49 +1,21 @@
 package io.karyon.engine;
 
 import io.karyon.engine.cell.Arena;
-import io.karyon.engine.cell.CellDescriptor;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.cell.CellLayout;
 import io.karyon.engine.cell.Handle;
-import io.karyon.scheduler.Channel;
-import io.karyon.numa.BindType;
 import io.karyon.numa.Topology;
-import io.karyon.numa.TopologyReader;
-import io.karyon.scheduler.IdleStrategies;
-import io.karyon.scheduler.RestingIdleStrategy;
-import io.karyon.scheduler.ThreadingMode;
-import io.karyon.scheduler.TickBarrier;
 import io.karyon.supervisor.RestartStrategy;
-import io.karyon.supervisor.RestartTable;
 import io.karyon.supervisor.RestartType;
-import io.karyon.scheduler.Workers;
 import org.HdrHistogram.Histogram;
-import org.agrona.BufferUtil;
-import org.agrona.concurrent.Agent;
-import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.IdleStrategy;
-import org.agrona.concurrent.SystemEpochClock;
-import org.agrona.concurrent.UnsafeBuffer;
-import org.agrona.concurrent.errors.DistinctErrorLog;
 import org.agrona.concurrent.errors.ErrorConsumer;
-import org.agrona.concurrent.errors.ErrorLogReader;
 
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-
-import static io.karyon.engine.cell.Arena.FAMILY_SHIFT;
 
 /**
- * A colony of cells: owns their arena, behaviours, genotypes, exit reasons, counters and workers, and advances them
- * tick by tick.
+ * A colony of cells, and the one class a model author drives: launch it from a {@link Context}, register behaviours
+ * and declare genotypes, spawn and supervise cells, send them messages, run ticks (or start and stop it in
+ * free-running mode), read {@link Stats}, and close it.
  * <p>
  * A tick delivers the messages sent in the previous tick (and those sent from outside since), then advances every
  * live cell that has a tick step. Each worker owns whole families of chunks, so a cell is only ever written by one
@@ -53,125 +25,48 @@ import static io.karyon.engine.cell.Arena.FAMILY_SHIFT;
  * generation, tick): with {@link Placement#FILL} a run is a function of its seed, bit for bit, whatever the number of
  * workers.
  * <p>
+ * Behind this facade, each concern has a package-private class that owns its state: {@code Workforce} (the slices,
+ * their wiring, the worker threads and the barrier the driver moves them with), {@code Families} (which worker owns
+ * which chunks, and where a cell spawned from outside goes), {@code SupervisionHomes} (the dealing of supervisors to
+ * supervision homes), {@code Registry} (behaviours and genotypes), {@code GroupDirectory} (group names and the
+ * driver's view of membership), {@code DriverMail} (messages from outside) and {@code Census} (stats and the digest).
+ * <p>
  * <b>Note:</b> not threadsafe: one thread, the driver, launches, registers, spawns, sends, runs, reads stats and
- * closes. Workers run only inside {@link #run(long)}.
+ * closes. Workers run only inside {@link #run(long)}, or between {@link #start()} and {@link #stop()}.
  */
 public final class Organism implements AutoCloseable
 {
-    private static final long HIGHEST_TICK_NS = TimeUnit.MINUTES.toNanos(10);
-    private static final int SUPERVISOR_HOME_SHIFT = 24;
-    private static final int SUPERVISOR_ROW_MASK = (1 << SUPERVISOR_HOME_SHIFT) - 1;
-
     private final Context context;
     private final Arena arena;
     private final ExitReasons reasons = new ExitReasons();
-    private final ByteBuffer errorLogMemory;
-    private final UnsafeBuffer errorLogBuffer;
-    private final Slice[] slices;
-    private final SupervisionHome[] homes;
-    private final MessageQueue[] external;
-    private final MessageQueue[] externalBroadcasts;
-    private final Map<String, Integer> groupIds = new HashMap<>();
-    private final List<String> groupNames = new ArrayList<>();
-    private final TickBarrier barrier;
-    private final TickBarrier phaseBarrier;
-    private final Histogram tickLatencies = new Histogram(1, HIGHEST_TICK_NS, 3);
-    private final Workers workers;
-    // Parks grow to 1 ms: with a worker on every core each wake-up of the driver preempts a worker (~23 us on these
-    // VMs); at 50 us parks that hit about 0.1% of W6's operations (its p99.9), at 1 ms about 0.005%.
-    private final IdleStrategy driverIdle = new BackoffIdleStrategy(
-        10, 20, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1));
+    private final DriverMail mail;
+    private final Workforce workforce;
+    private final Families families;
+    private final SupervisionHomes supervision;
+    private final Registry registry;
+    private final GroupDirectory groups;
+    private final Census census;
+    private final Lifecycle life;
     private final CellFlyweight driverCell = new CellFlyweight();
-    private final List<Behaviour> behaviours = new ArrayList<>();
-    private final Map<String, Short> behaviourIds = new HashMap<>();
-    private final Map<String, Genotype> genotypes = new LinkedHashMap<>();
     private final int workerCount;
-    private final int chunkShift;
-    private final int[] roundRobinHint;
-    private final int[] workerNodes;
-    private final int[] workerCpus;
-    private int fillHint;
-    private Slice fillSlice;
-    private long spawnCount;
-    private long supervisorCount;
-    private long ticks;
-    private long externalSent;
-    private long externalDeadLetters;
-    private long epoch;
-    private KaryonException failure;
-    private boolean closed;
 
     private Organism(final Context context, final Arena arena)
     {
         this.context = context;
         this.arena = arena;
         this.workerCount = context.workerCount();
-        this.chunkShift = arena.chunkShift();
-        this.errorLogMemory = ByteBuffer.allocateDirect(context.errorLogLength());
-        this.errorLogBuffer = new UnsafeBuffer(errorLogMemory);
-        final DistinctErrorLog errorLog = new DistinctErrorLog(errorLogBuffer, SystemEpochClock.INSTANCE);
-        this.slices = new Slice[workerCount];
-        this.external = new MessageQueue[workerCount];
-        this.externalBroadcasts = new MessageQueue[workerCount];
-        this.roundRobinHint = new int[workerCount];
-        this.homes = new SupervisionHome[context.supervisionHomes()];
-        for (int w = 0; w < workerCount; w++)
-        {
-            slices[w] = new Slice(w, workerCount, arena, reasons, context.seed(), errorLog, context.freeRunning(),
-                context.stepBatch(), context.deadLetterLogLength());
-            slices[w].allHomes(homes);
-            external[w] = new MessageQueue(64);
-            externalBroadcasts[w] = new MessageQueue(4);
-        }
-        for (int w = 0; w < workerCount; w++)
-        {
-            slices[w].connect(slices, external[w]);
-            slices[w].connectBroadcasts(slices, externalBroadcasts[w]);
-            slices[w].connectSignals(slices);
-        }
-        if (context.freeRunning())
-        {
-            for (int from = 0; from < workerCount; from++)
-            {
-                for (int to = 0; to < workerCount; to++)
-                {
-                    if (from != to)
-                    {
-                        slices[from].connectChannel(
-                            slices[to], new Channel(context.ringCapacity(), MessageQueue.RECORD_LENGTH));
-                    }
-                }
-            }
-        }
-        this.barrier = new TickBarrier(workerCount);
-        this.phaseBarrier = null == context.tickPhase() || context.freeRunning() ? null : new TickBarrier(workerCount);
-        final List<Agent> agents = new ArrayList<>(workerCount);
-        for (int w = 0; w < workerCount; w++)
-        {
-            agents.add(context.freeRunning() ? new FreeRunningAgent(slices[w], barrier) :
-                new TickAgent(slices[w], barrier, tickLatencies, context.tickPhase(), phaseBarrier));
-        }
-        final int[] cpus = plan(context, workerCount);
-        this.workerCpus = null == cpus ? new int[workerCount] : cpus;
-        if (null == cpus)
-        {
-            Arrays.fill(workerCpus, -1);
-        }
-        this.workerNodes = new int[workerCount];
-        for (int w = 0; w < workerCount; w++)
-        {
-            workerNodes[w] = null == cpus ? -1 : machine().nodeOfCpu(cpus[w]);
-        }
-        if (null != cpus && null == arena.file())
-        {
-            arena.bindChunks((chunk) -> workerNodes[ownerOfChunk(chunk)], context.warnings());
-        }
-        final String idleStrategy = context.idleStrategy();
-        this.workers = Workers.start(agents, context.threadingMode(),
-            () -> new RestingIdleStrategy(IdleStrategies.of(idleStrategy), barrier), cpus, context.warnings());
+        // Filled in by SupervisionHomes as supervisors are dealt; every slice reads it to route restart notices.
+        final SupervisionHome[] homes = new SupervisionHome[context.supervisionHomes()];
+        this.mail = new DriverMail(workerCount, arena.chunkShift());
+        this.workforce = new Workforce(context, arena, reasons, mail, homes);
+        this.life = new Lifecycle(workforce);
+        final Slice[] slices = workforce.slices();
+        this.families = new Families(arena, slices, context.placement());
+        this.supervision = new SupervisionHomes(homes, families, life, context);
+        this.registry = new Registry(slices, arena.stateLength());
+        this.groups = new GroupDirectory(slices, families, arena);
+        this.census = new Census(slices, mail, reasons, arena);
     }
-
-    private static volatile Topology machineTopology;
 
     /**
      * This machine's CPU and NUMA topology, read once per process.
@@ -180,56 +75,7 @@ public final class Organism implements AutoCloseable
      */
     public static Topology machine()
     {
-        Topology topology = machineTopology;
-        if (null == topology)
-        {
-            topology = TopologyReader.readThisMachine();
-            machineTopology = topology;
-        }
-        return topology;
-    }
-
-    /**
-     * The CPU each worker is pinned to, by the context's bind type, or null when workers run unpinned: pinning off,
-     * not a thread per worker, or more workers than CPUs (two busy workers bound to one CPU would take turns).
-     */
-    private static int[] plan(final Context context, final int workerCount)
-    {
-        if (!context.pin() || ThreadingMode.DEDICATED != context.threadingMode() || BindType.U == context.bindType())
-        {
-            return null;
-        }
-        final Topology topology = machine();
-        topology.warnings().forEach(context.warnings());
-        if (workerCount > topology.allowedCpus().length)
-        {
-            context.warnings().accept(workerCount + " workers, " + topology.allowedCpus().length +
-                " CPUs allowed: workers run unpinned");
-            return null;
-        }
-        return context.bindType().plan(topology, workerCount);
-    }
-
-    /**
-     * The CPU a worker is pinned to, or -1 when unpinned.
-     *
-     * @param worker index.
-     * @return the CPU or -1.
-     */
-    public int cpuOfWorker(final int worker)
-    {
-        return workerCpus[worker];
-    }
-
-    /**
-     * The NUMA node of the CPU a worker is pinned to, or -1 when unpinned.
-     *
-     * @param worker index.
-     * @return the node or -1.
-     */
-    public int nodeOfWorker(final int worker)
-    {
-        return workerNodes[worker];
+        return Workforce.machine();
     }
 
     /**
@@ -245,17 +91,7 @@ public final class Organism implements AutoCloseable
         {
             context.conclude();
         }
-        final Arena arena;
-        if (null != context.arenaFile())
-        {
-            arena = Arena.create(context.arenaFile(), context.stateLength(), context.chunkShift());
-        }
-        else
-        {
-            arena = context.hugePages() ?
-                Arena.inMemoryHugePages(context.stateLength(), context.chunkShift()) :
-                Arena.inMemory(context.stateLength(), context.chunkShift());
-        }
+        final Arena arena = Families.createArena(context);
         try
         {
             return new Organism(context, arena);
@@ -278,13 +114,22 @@ public final class Organism implements AutoCloseable
     }
 
     /**
-     * The arena holding the cells.
-     *
-     * @return the arena.
+     * The arena holding the cells, for tests in this package: its chunks are the workers' to write.
      */
-    public Arena arena()
+    Arena arena()
     {
         return arena;
+    }
+
+    /**
+     * Bytes of off-heap memory the arena has allocated for cells so far: every chunk's header, slots, tick and mail
+     * bitmaps and mailbox column, whether its slots are occupied or not (page-alignment slack left out).
+     *
+     * @return the arena's allocated bytes; read it while no tick runs.
+     */
+    public long allocatedBytes()
+    {
+        return arena.allocatedBytes();
     }
 
     /**
@@ -295,6 +140,45 @@ public final class Organism implements AutoCloseable
     public int workerCount()
     {
         return workerCount;
+    }
+
+    /**
+     * The CPU a worker is pinned to, or -1 when unpinned.
+     *
+     * @param worker index.
+     * @return the CPU or -1.
+     */
+    public int cpuOfWorker(final int worker)
+    {
+        return workforce.cpuOfWorker(worker);
+    }
+
+    /**
+     * The NUMA node of the CPU a worker is pinned to, or -1 when unpinned.
+     *
+     * @param worker index.
+     * @return the node or -1.
+     */
+    public int nodeOfWorker(final int worker)
+    {
+        return workforce.nodeOfWorker(worker);
+    }
+
+    /**
+     * Where a worker's memory is: the NUMA node of each whole page of the first chunk of the first family dealt to
+     * it (chunk {@code worker << Arena.FAMILY_SHIFT}), as the kernel reports it; a page not yet touched reads as a
+     * negative errno. For checking that a pinned worker's cells sit on its node.
+     *
+     * @param worker index, 0 to {@link #workerCount()} - 1.
+     * @return the node of each page, in address order.
+     * @throws IllegalStateException if the arena has no such chunk yet (spawn {@code (worker + 1)} families' worth
+     *                               of cells first) or the memory-binding library is absent.
+     */
+    public int[] pageNodes(final int worker)
+    {
+        life.ensureUsable();
+        checkWorker(worker);
+        return families.pageNodesOfFirstChunk(worker);
     }
 
     /**
@@ -328,32 +212,8 @@ public final class Organism implements AutoCloseable
      */
     public short registerBehaviour(final String name, final Behaviour behaviour)
     {
-        ensureUsable();
-        if (null == name || name.isBlank())
-        {
-            throw new IllegalArgumentException("behaviour name must not be blank: name='" + name + "'");
-        }
-        if (null == behaviour)
-        {
-            throw new IllegalArgumentException("behaviour '" + name + "' must not be null");
-        }
-        if (behaviourIds.containsKey(name))
-        {
-            throw new IllegalArgumentException("behaviour '" + name + "' is registered already");
-        }
-        if (behaviours.size() == Short.MAX_VALUE)
-        {
-            throw new IllegalArgumentException("too many behaviours: at most " + Short.MAX_VALUE);
-        }
-        final short id = (short)behaviours.size();
-        behaviours.add(behaviour);
-        behaviourIds.put(name, id);
-        final Behaviour[] array = behaviours.toArray(new Behaviour[0]);
-        for (final Slice slice : slices)
-        {
-            slice.behaviours(array);
-        }
-        return id;
+        life.ensureUsable();
+        return registry.registerBehaviour(name, behaviour);
     }
 
     /**
@@ -367,35 +227,18 @@ public final class Organism implements AutoCloseable
      */
     public Genotype genotype(final String name, final CellLayout layout, final String behaviour)
     {
-        ensureUsable();
-        if (null == name || name.isBlank())
-        {
-            throw new IllegalArgumentException("genotype name must not be blank: name='" + name + "'");
-        }
-        if (genotypes.containsKey(name))
-        {
-            throw new IllegalArgumentException("genotype '" + name + "' is declared already");
-        }
-        final Short behaviourId = behaviourIds.get(behaviour);
-        if (null == behaviourId)
-        {
-            throw new IllegalArgumentException("genotype '" + name + "' names unknown behaviour '" + behaviour +
-                "': registered=" + behaviourIds.keySet());
-        }
-        if (layout.stateLength() > arena.stateLength())
-        {
-            throw new IllegalArgumentException("genotype '" + name + "' has a layout of " + layout.stateLength() +
-                " bytes, more than the slot's state length " + arena.stateLength() + " (" +
-                Configuration.STATE_LENGTH_PROP_NAME + ")");
-        }
-        final Genotype genotype = new Genotype(name, genotypes.size(), behaviourId, layout, arena.stateLength());
-        genotypes.put(name, genotype);
-        final Genotype[] array = genotypes.values().toArray(new Genotype[0]);
-        for (final Slice slice : slices)
-        {
-            slice.genotypes(array);
-        }
-        return genotype;
+        life.ensureUsable();
+        return registry.genotype(name, layout, behaviour);
+    }
+
+    /**
+     * Names of the registered behaviours, by id.
+     *
+     * @return behaviour names.
+     */
+    public String[] behaviourNames()
+    {
+        return registry.behaviourNames();
     }
 
     /**
@@ -407,79 +250,11 @@ public final class Organism implements AutoCloseable
      */
     public long spawn(final Genotype genotype)
     {
-        ensureUsable();
-        if (Placement.ROUND_ROBIN == context.placement())
-        {
-            final int chunk = chunkOfWorker((int)(spawnCount++ % workerCount));
-            return slices[ownerOfChunk(chunk)].spawnAt(arena.allocate(chunk), genotype);
-        }
-        // Fast path: the chunk the last spawn filled, while it has room and no lower slot was freed since.
-        int slot = null == fillSlice ? -1 : arena.allocate(fillHint);
-        if (slot < 0)
-        {
-            final int chunk = chunkToFill();
-            fillSlice = slices[ownerOfChunk(chunk)];
-            slot = arena.allocate(chunk);
-        }
-        return fillSlice.spawnAt(slot, genotype);
+        life.ensureUsable();
+        return families.spawn(genotype);
     }
 
-    private void lowerFillHint(final int chunk)
-    {
-        if (chunk < fillHint)
-        {
-            fillHint = chunk;
-            fillSlice = null;
-        }
-    }
-
-    private int chunkToFill()
-    {
-        for (int c = fillHint, bound = arena.chunkBound(); c < bound; c++)
-        {
-            if (arena.hasFree(c))
-            {
-                fillHint = c;
-                return c;
-            }
-        }
-        final int chunk = addFamily() << FAMILY_SHIFT;
-        fillHint = chunk;
-        return chunk;
-    }
-
-    private int chunkOfWorker(final int worker)
-    {
-        for (int c = roundRobinHint[worker], bound = arena.chunkBound(); c < bound; c++)
-        {
-            if (ownerOfChunk(c) == worker && arena.hasFree(c))
-            {
-                roundRobinHint[worker] = c;
-                return c;
-            }
-        }
-        while (true)
-        {
-            final int family = addFamily();
-            if (family % workerCount == worker)
-            {
-                roundRobinHint[worker] = family << FAMILY_SHIFT;
-                return family << FAMILY_SHIFT;
-            }
-        }
-    }
-
-    private int addFamily()
-    {
-        final int family = arena.addFamily();
-        slices[family % workerCount].addOwnedChunk(family << FAMILY_SHIFT);
-        return family;
-    }
-
-    private int ownerOfChunk(final int chunk)
-    {
-        return (chunk >>> FAMILY_SHIFT) % workerCount;
-    }
+    // Supervision: supervisors dealt to supervision homes (see SupervisionHomes), supervised spawns, read-only state.
 
     /**
      * Creates a top-level supervisor. Top-level supervisors are dealt in turn to a fixed number of supervision homes
@@ -490,28 +265,28 @@ public final class Organism implements AutoCloseable
      * @param strategy  OTP restart strategy.
      * @param intensity restarts allowed within the period.
      * @param period    window, in ticks; in milliseconds in free-running mode.
-     * @return the supervisor's id, for child supervisors and supervised spawns.
+     * @return the supervisor, for child supervisors and supervised spawns.
      */
-    public int supervisor(final RestartStrategy strategy, final int intensity, final long period)
+    public Supervisor supervisor(final RestartStrategy strategy, final int intensity, final long period)
     {
-        ensureUsable();
-        final SupervisionHome home = home((int)(supervisorCount++ % homes.length));
-        return supervisorId(home, home.table.createSupervisor(strategy, intensity, period));
+        life.ensureUsable();
+        return supervision.topLevel(strategy, intensity, period);
     }
 
     /**
      * Creates a supervisor under another, on the same worker; when it gives up, its parent handles that as the exit
      * of a child of the given restart type.
      *
-     * @param parent    supervisor id.
+     * @param parent    supervisor.
      * @param strategy  OTP restart strategy.
      * @param intensity restarts allowed within the period.
      * @param period    window, in ticks; in milliseconds in free-running mode.
      * @param type      its restart type as its parent's child.
-     * @return the supervisor's id.
+     * @return the supervisor.
+     * @throws IllegalArgumentException if the parent is not this organism's.
      */
-    public int supervisor(
-        final int parent, final RestartStrategy strategy, final int intensity, final long period, final RestartType type)
+    public Supervisor supervisor(final Supervisor parent, final RestartStrategy strategy, final int intensity,
+        final long period, final RestartType type)
     {
         return supervisor(parent, strategy, intensity, period, type, false);
     }
@@ -523,37 +298,21 @@ public final class Organism implements AutoCloseable
      * the homes and take effect in the next tick (as exit signals between Erlang processes take their time), the
      * same tick whatever the number of workers. Tick mode only.
      *
-     * @param parent    supervisor id.
+     * @param parent    supervisor.
      * @param strategy  OTP restart strategy.
      * @param intensity restarts allowed within the period.
      * @param period    window, in ticks; in milliseconds in free-running mode.
      * @param type      its restart type as its parent's child.
      * @param spread    true to place it in the next home in turn rather than in its parent's.
-     * @return the supervisor's id.
-     * @throws IllegalStateException if spread in free-running mode.
+     * @return the supervisor.
+     * @throws IllegalArgumentException if the parent is not this organism's.
+     * @throws IllegalStateException    if spread in free-running mode.
      */
-    public int supervisor(final int parent, final RestartStrategy strategy, final int intensity, final long period,
-        final RestartType type, final boolean spread)
+    public Supervisor supervisor(final Supervisor parent, final RestartStrategy strategy, final int intensity,
+        final long period, final RestartType type, final boolean spread)
     {
-        ensureUsable();
-        final SupervisionHome parentHome = homeOfSupervisor(parent);
-        final int parentRow = parent & SUPERVISOR_ROW_MASK;
-        if (!spread)
-        {
-            return supervisorId(parentHome, parentHome.table.createSupervisor(
-                strategy, intensity, period, parentRow, type));
-        }
-        if (context.freeRunning())
-        {
-            throw new IllegalStateException("a supervisor in another home than its parent needs tick mode: " +
-                "free-running mode keeps a tree in its top-level supervisor's home");
-        }
-        final SupervisionHome home = home((int)(supervisorCount++ % homes.length));
-        final int proxy = parentHome.table.createSupervisor(strategy, intensity, period, parentRow, type);
-        final int row = home.table.createSupervisor(strategy, intensity, period);
-        parentHome.link(proxy, home.index, row);
-        home.link(row, parentHome.index, proxy);
-        return supervisorId(home, row);
+        life.ensureUsable();
+        return supervision.child(parent, strategy, intensity, period, type, spread);
     }
 
     /**
@@ -561,76 +320,26 @@ public final class Organism implements AutoCloseable
      * slot, with a new handle) as the supervisor's strategy and the child's restart type say.
      *
      * @param genotype   of the child.
-     * @param supervisor id.
+     * @param supervisor to supervise it.
      * @param type       restart type.
      * @return the child's handle.
+     * @throws IllegalArgumentException if the supervisor is not this organism's.
      */
-    public long spawn(final Genotype genotype, final int supervisor, final RestartType type)
+    public long spawn(final Genotype genotype, final Supervisor supervisor, final RestartType type)
     {
-        ensureUsable();
-        final SupervisionHome home = homeOfSupervisor(supervisor);
-        return slices[ownerOfChunk(home.rootChunk)].spawnSupervised(
-            home, genotype, supervisor & SUPERVISOR_ROW_MASK, type);
+        life.ensureUsable();
+        return supervision.spawn(genotype, supervisor, type);
     }
 
     /**
-     * The restart table of the supervisors of one supervision home, to read their state between runs.
-     *
-     * @param supervisor id of any supervisor of that home.
-     * @return the table.
+     * The id a supervisor has in reports, from its home and row (for the slices' give-up reports).
      */
-    public RestartTable restartTable(final int supervisor)
-    {
-        return homeOfSupervisor(supervisor).table;
-    }
-
-    /**
-     * The row of a supervisor in its home's {@link #restartTable(int)}.
-     *
-     * @param supervisor id.
-     * @return the row.
-     */
-    public static int supervisorRow(final int supervisor)
-    {
-        return supervisor & SUPERVISOR_ROW_MASK;
-    }
-
     static int supervisorId(final SupervisionHome home, final int row)
     {
-        if (row > SUPERVISOR_ROW_MASK)
-        {
-            throw new IllegalStateException("too many supervisors in supervision home " + home.index + ": " + row);
-        }
-        return home.index << SUPERVISOR_HOME_SHIFT | row;
+        return Supervisor.id(home.index, row);
     }
 
-    private SupervisionHome homeOfSupervisor(final int supervisor)
-    {
-        final int index = supervisor >>> SUPERVISOR_HOME_SHIFT;
-        if (supervisor < 0 || index >= homes.length || null == homes[index] ||
-            (supervisor & SUPERVISOR_ROW_MASK) >= homes[index].table.rowCount())
-        {
-            throw new IllegalArgumentException("no such supervisor: " + supervisor);
-        }
-        return homes[index];
-    }
-
-    /**
-     * A supervision home, its family created on first use: families are added in the order the driver's calls need
-     * them, which does not depend on the number of workers.
-     */
-    private SupervisionHome home(final int index)
-    {
-        SupervisionHome home = homes[index];
-        if (null == home)
-        {
-            final int family = addFamily();
-            home = new SupervisionHome(index, family, chunkShift + Arena.FAMILY_SHIFT, context.restartBudget());
-            homes[index] = home;
-            slices[family % workerCount].addHome(home);
-        }
-        return home;
-    }
+    // Cells from outside: read and write, kill, send.
 
     /**
      * Points the driver's flyweight at a live cell, to read or write its state between ticks.
@@ -641,20 +350,8 @@ public final class Organism implements AutoCloseable
      */
     public CellFlyweight cell(final long handle)
     {
-        ensureUsable();
-        final int slot = Handle.slot(handle);
-        if (!arena.exists(slot))
-        {
-            throw new IllegalArgumentException("handle " + Handle.toString(handle) + " names no cell: slot " +
-                Integer.toUnsignedString(slot) + " was never used");
-        }
-        arena.wrap(driverCell, slot);
-        if (CellDescriptor.STATUS_ALIVE != driverCell.status() || driverCell.generation() != Handle.generation(handle))
-        {
-            throw new IllegalArgumentException("handle " + Handle.toString(handle) + " is stale: slot " + slot +
-                " holds generation " + driverCell.generation() + " with status " + driverCell.status());
-        }
-        return driverCell;
+        life.ensureUsable();
+        return families.wrapLive(driverCell, handle);
     }
 
     /**
@@ -665,8 +362,8 @@ public final class Organism implements AutoCloseable
      */
     public boolean isAlive(final long handle)
     {
-        ensureUsable();
-        return slices[0].isLive(handle);
+        life.ensureUsable();
+        return workforce.slices()[0].isLive(handle);
     }
 
     /**
@@ -677,16 +374,12 @@ public final class Organism implements AutoCloseable
      */
     public boolean kill(final long handle)
     {
-        ensureUsable();
-        if (!slices[0].isLive(handle))
+        life.ensureUsable();
+        if (!workforce.slices()[0].isLive(handle))
         {
             return false;
         }
-        final int chunk = arena.chunkOf(Handle.slot(handle));
-        final int owner = ownerOfChunk(chunk);
-        slices[owner].kill(handle, ExitReasons.KILLED);
-        lowerFillHint(chunk);
-        roundRobinHint[owner] = Math.min(roundRobinHint[owner], chunk);
+        families.kill(handle);
         return true;
     }
 
@@ -701,25 +394,15 @@ public final class Organism implements AutoCloseable
      */
     public int send(final long target, final int type, final long payload)
     {
-        ensureUsable();
+        life.ensureUsable();
         if (type < 0)
         {
             throw new IllegalArgumentException("send: message types < 0 are the engine's (see Signals): type=" + type);
         }
-        final int slot = Handle.slot(target);
-        if (Handle.NULL_HANDLE == target || slot < 0)
-        {
-            externalDeadLetters++;
-            return CellContext.DEAD_LETTER;
-        }
-        external[Slice.owner(slot, chunkShift, workerCount)].append(target, Handle.NULL_HANDLE, type, payload);
-        externalSent++;
-        return CellContext.SENT;
+        return mail.send(target, type, payload);
     }
 
-    // ---------------------------------------------------------------------------------------------------------------
-    // Groups and broadcasts: the name table here, membership per worker (see Groups).
-    // ---------------------------------------------------------------------------------------------------------------
+    // Groups and broadcasts: the name table here, membership per worker (see Groups and GroupDirectory).
 
     /**
      * Names a group, or returns the id the name has: a small integer for {@link CellContext#join(int)},
@@ -732,29 +415,8 @@ public final class Organism implements AutoCloseable
      */
     public int group(final String name)
     {
-        ensureUsable();
-        if (null == name || name.isBlank())
-        {
-            throw new IllegalArgumentException("group name must not be blank: name='" + name + "'");
-        }
-        final Integer known = groupIds.get(name);
-        if (null != known)
-        {
-            return known;
-        }
-        if (groupNames.size() == Groups.MAX_GROUPS)
-        {
-            throw new IllegalArgumentException(
-                "too many groups: at most " + Groups.MAX_GROUPS + ", cannot add '" + name + "'");
-        }
-        final int id = groupNames.size();
-        groupNames.add(name);
-        groupIds.put(name, id);
-        for (final Slice slice : slices)
-        {
-            slice.groups.groupCount(id + 1);
-        }
-        return id;
+        life.ensureUsable();
+        return groups.group(name);
     }
 
     /**
@@ -766,8 +428,7 @@ public final class Organism implements AutoCloseable
      */
     public String groupName(final int group)
     {
-        slices[0].groups.checkGroup("groupName", group);
-        return groupNames.get(group);
+        return groups.name(group);
     }
 
     /**
@@ -781,9 +442,7 @@ public final class Organism implements AutoCloseable
     public boolean join(final long handle, final int group)
     {
         cell(handle);
-        final Groups groups = slices[ownerOfChunk(arena.chunkOf(Handle.slot(handle)))].groups;
-        groups.checkGroup("join", group);
-        return groups.set(Handle.slot(handle), group);
+        return groups.join(handle, group);
     }
 
     /**
@@ -797,9 +456,7 @@ public final class Organism implements AutoCloseable
     public boolean leave(final long handle, final int group)
     {
         cell(handle);
-        final Groups groups = slices[ownerOfChunk(arena.chunkOf(Handle.slot(handle)))].groups;
-        groups.checkGroup("leave", group);
-        return groups.clear(Handle.slot(handle), group);
+        return groups.leave(handle, group);
     }
 
     /**
@@ -811,10 +468,8 @@ public final class Organism implements AutoCloseable
      */
     public boolean isMember(final long handle, final int group)
     {
-        ensureUsable();
-        slices[0].groups.checkGroup("isMember", group);
-        return slices[0].isLive(handle) &&
-            slices[ownerOfChunk(arena.chunkOf(Handle.slot(handle)))].groups.isMember(Handle.slot(handle), group);
+        life.ensureUsable();
+        return groups.isMember(handle, group);
     }
 
     /**
@@ -825,12 +480,9 @@ public final class Organism implements AutoCloseable
      */
     public long groupSize(final int group)
     {
-        long size = 0;
-        for (int w = 0; w < workerCount; w++)
-        {
-            size += groupSize(group, w);
-        }
-        return size;
+        life.ensureUsable();
+        groups.check("groupSize", group);
+        return groups.size(group);
     }
 
     /**
@@ -842,13 +494,10 @@ public final class Organism implements AutoCloseable
      */
     public long groupSize(final int group, final int worker)
     {
-        ensureUsable();
-        slices[0].groups.checkGroup("groupSize", group);
-        if (worker < 0 || worker >= workerCount)
-        {
-            throw new IllegalArgumentException("worker must be in 0.." + (workerCount - 1) + ": worker=" + worker);
-        }
-        return slices[worker].groups.size(group);
+        life.ensureUsable();
+        groups.check("groupSize", group);
+        checkWorker(worker);
+        return groups.size(group, worker);
     }
 
     /**
@@ -859,33 +508,7 @@ public final class Organism implements AutoCloseable
      */
     public long[] members(final int group)
     {
-        final long size = groupSize(group);
-        final long[] members = new long[(int)size];
-        int n = 0;
-        for (int c = 0, bound = arena.chunkBound(); c < bound; c++)
-        {
-            if (!arena.hasChunk(c))
-            {
-                continue;
-            }
-            final Groups groups = slices[ownerOfChunk(c)].groups;
-            final long[] words = groups.bitmap(group, c);
-            if (null == words)
-            {
-                continue;
-            }
-            for (int w = 0; w < words.length; w++)
-            {
-                long bits = words[w];
-                while (0 != bits)
-                {
-                    final int slot = (c << chunkShift) | (w << 6) | Long.numberOfTrailingZeros(bits);
-                    bits &= bits - 1;
-                    members[n++] = arena.wrap(driverCell, slot).handle();
-                }
-            }
-        }
-        return members;
+        return groups.members(group, groupSize(group));
     }
 
     /**
@@ -898,70 +521,16 @@ public final class Organism implements AutoCloseable
      */
     public void broadcast(final int group, final int type, final long payload)
     {
-        ensureUsable();
-        slices[0].groups.checkGroup("broadcast", group);
+        life.ensureUsable();
+        groups.check("broadcast", group);
         if (type < 0)
         {
             throw new IllegalArgumentException("broadcast: message types < 0 are the engine's: type=" + type);
         }
-        for (int w = 0; w < workerCount; w++)
-        {
-            externalBroadcasts[w].append(group, Handle.NULL_HANDLE, type, payload);
-        }
+        mail.broadcast(group, type, payload);
     }
 
-    /**
-     * Reads each worker's log of its latest dead letters (kept when {@link Context#deadLetterLogLength(int)} is set),
-     * worker by worker, oldest first.
-     *
-     * @param consumer of each dead letter.
-     * @return how many were read.
-     */
-    public int readDeadLetters(final DeadLetters.Consumer consumer)
-    {
-        ensureOpen();
-        ensureStopped();
-        int read = 0;
-        for (final Slice slice : slices)
-        {
-            read += slice.deadLetterLog.read(slice.id, consumer);
-        }
-        return read;
-    }
-
-    /**
-     * A snapshot of the counters of groups, broadcasts, monitors, links, timers and calls, summed over the workers.
-     *
-     * @return signal stats.
-     */
-    public SignalStats signalStats()
-    {
-        ensureOpen();
-        ensureStopped();
-        final long[] c = new long[15];
-        for (final Slice slice : slices)
-        {
-            final Groups groups = slice.groups;
-            final Timers timers = slice.timers;
-            c[0] += groups.membershipChanges;
-            c[1] += groups.broadcastsSent;
-            c[2] += groups.memberDeliveries;
-            c[3] += groups.memberDeadLetters;
-            c[4] += slice.monitors.size();
-            c[5] += slice.downsSent;
-            c[6] += slice.exitsSent;
-            c[7] += slice.linkKills;
-            c[8] += timers.timersSet;
-            c[9] += timers.timersFired;
-            c[10] += timers.timersCancelled;
-            c[11] += timers.calls;
-            c[12] += timers.callTimeouts;
-            c[13] += timers.lateReplies;
-            c[14] += timers.size();
-        }
-        return new SignalStats(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11], c[12], c[13],
-            c[14]);
-    }
+    // Running: ticks, or start and stop in free-running mode (see Workforce).
 
     /**
      * Runs one tick.
@@ -983,22 +552,13 @@ public final class Organism implements AutoCloseable
         {
             throw new IllegalArgumentException("ticks must be >= 0: ticks=" + ticks);
         }
-        ensureUsable();
+        life.ensureUsable();
         if (context.freeRunning())
         {
             throw new IllegalStateException("a free-running organism has no ticks to run: use start() and stop()");
         }
-        final long target = this.ticks + ticks;
-        barrier.target(target);
-        awaitWorkers(() -> barrier.completed() >= target, Long.MAX_VALUE);
-        this.ticks = target;
-        checkGaveUp();
-        for (int w = 0; w < workerCount; w++)
-        {
-            final int lowest = slices[w].takeLowestFreedChunk();
-            lowerFillHint(lowest);
-            roundRobinHint[w] = Math.min(roundRobinHint[w], lowest);
-        }
+        workforce.run(ticks);
+        families.takeFreedChunks();
     }
 
     /**
@@ -1010,13 +570,17 @@ public final class Organism implements AutoCloseable
      */
     public void start()
     {
-        ensureUsable();  // also checks it is stopped
+        ensureStartable();
+        workforce.start();
+    }
+
+    private void ensureStartable()
+    {
+        life.ensureUsable();  // also checks it is stopped
         if (!context.freeRunning())
         {
             throw new IllegalStateException("start() is for free-running organisms: tick mode runs with run(ticks)");
         }
-        epoch++;
-        barrier.target(epoch);
     }
 
     /**
@@ -1027,34 +591,12 @@ public final class Organism implements AutoCloseable
      */
     public void stop()
     {
-        ensureOpen();
+        life.ensureOpen();
         if (!isStarted())
         {
             throw new IllegalStateException("stop() without start()");
         }
-        epoch++;
-        barrier.target(epoch);
-        final long stopped = epoch;
-        awaitWorkers(() -> barrier.isComplete(stopped), Long.MAX_VALUE);
-        barrier.complete(epoch);
-        checkGaveUp();
-    }
-
-    /**
-     * Stops the organism for good if a top-level supervisor gave up, with its report.
-     */
-    private void checkGaveUp()
-    {
-        for (final Slice slice : slices)
-        {
-            if (null != slice.gaveUp())
-            {
-                workers.close();
-                failure = new KaryonException(KaryonException.Category.FATAL,
-                    "a top-level supervisor gave up, organism stopped: " + slice.gaveUp(), null);
-                throw failure;
-            }
-        }
+        workforce.stop();
     }
 
     /**
@@ -1064,7 +606,7 @@ public final class Organism implements AutoCloseable
      */
     public boolean isStarted()
     {
-        return 0 != (epoch & 1);
+        return workforce.isStarted();
     }
 
     /**
@@ -1083,67 +625,8 @@ public final class Organism implements AutoCloseable
         {
             stop();
         }
-        while (true)
-        {
-            final long sentBefore = stats().sent();
-            start();
-            final long started = epoch;
-            awaitWorkers(() -> barrier.isComplete(started), deadlineNs);
-            stop();
-            final Stats stats = stats();
-            if (0 == stats.pending() && stats.sent() == sentBefore)
-            {
-                return true;
-            }
-            if (System.nanoTime() - deadlineNs > 0)
-            {
-                return false;
-            }
-        }
-    }
-
-    /**
-     * Waits for the workers (or, in invoker mode, drives them) until a barrier condition holds or the deadline
-     * passes, stopping the organism if a worker failed meanwhile.
-     */
-    private void awaitWorkers(final BooleanSupplier done, final long deadlineNs)
-    {
-        final IdleStrategy idle = driverIdle;
-        idle.reset();
-        final boolean invoker = ThreadingMode.INVOKER == workers.mode();
-        barrier.awaitedBy(Thread.currentThread());
-        try
-        {
-            while (!done.getAsBoolean() && (Long.MAX_VALUE == deadlineNs || System.nanoTime() - deadlineNs < 0))
-            {
-                checkWorkers();
-                if (invoker)
-                {
-                    workers.invoke();
-                }
-                else
-                {
-                    idle.idle();
-                }
-            }
-        }
-        finally
-        {
-            barrier.awaitedBy(null);
-        }
-        checkWorkers();
-    }
-
-    private void checkWorkers()
-    {
-        final Workers.Fault fault = workers.fault();
-        if (null != fault)
-        {
-            workers.close();
-            failure = new KaryonException(KaryonException.Category.FATAL,
-                "worker " + fault.role() + " failed, organism stopped: " + fault.cause(), fault.cause());
-            throw failure;
-        }
+        ensureStartable();
+        return workforce.awaitQuiescence(deadlineNs, census);
     }
 
     /**
@@ -1153,8 +636,10 @@ public final class Organism implements AutoCloseable
      */
     public long ticks()
     {
-        return ticks;
+        return workforce.ticks();
     }
+
+    // Observations: latencies, stats, dead letters, errors, the digest (see Census).
 
     /**
      * Latency of each tick so far (from the start of the tick to the moment every worker had finished it), in
@@ -1164,7 +649,7 @@ public final class Organism implements AutoCloseable
      */
     public Histogram tickLatencies()
     {
-        return tickLatencies;
+        return workforce.tickLatencies();
     }
 
     /**
@@ -1172,7 +657,7 @@ public final class Organism implements AutoCloseable
      */
     public void resetTickLatencies()
     {
-        tickLatencies.reset();
+        workforce.tickLatencies().reset();
     }
 
     /**
@@ -1182,7 +667,8 @@ public final class Organism implements AutoCloseable
      */
     public Stats stats()
     {
-        return sum(0, workerCount, true);
+        life.ensureReadable();
+        return census.stats(workforce.ticks(), 0, workerCount, true);
     }
 
     /**
@@ -1193,109 +679,33 @@ public final class Organism implements AutoCloseable
      */
     public Stats stats(final int worker)
     {
-        if (worker < 0 || worker >= workerCount)
-        {
-            throw new IllegalArgumentException("worker must be in 0.." + (workerCount - 1) + ": worker=" + worker);
-        }
-        return sum(worker, worker + 1, false);
-    }
-
-    private Stats sum(final int from, final int to, final boolean withDriver)
-    {
-        ensureOpen();
-        ensureStopped();
-        long alive = 0;
-        long updates = 0;
-        long sent = withDriver ? externalSent : 0;
-        long delivered = 0;
-        long deadLetters = withDriver ? externalDeadLetters : 0;
-        long spawned = 0;
-        long deaths = 0;
-        long crossWorker = 0;
-        long spilled = 0;
-        long restarts = 0;
-        long escalations = 0;
-        long pendingRestarts = 0;
-        long errorsNotLogged = 0;
-        long pending = 0;
-        final long[] byCode = new long[ExitReasons.MAX_REASONS];
-        final long[] restartsByCode = new long[ExitReasons.MAX_REASONS];
-        for (int w = from; w < to; w++)
-        {
-            final Slice slice = slices[w];
-            alive += slice.liveCells();
-            updates += slice.updates;
-            sent += slice.sent;
-            delivered += slice.delivered;
-            deadLetters += slice.deadLetters;
-            spawned += slice.spawned;
-            deaths += slice.deathsTotal;
-            crossWorker += slice.crossWorker;
-            spilled += slice.spilled;
-            restarts += slice.restarts;
-            escalations += slice.escalations;
-            pendingRestarts += slice.pendingRestarts();
-            errorsNotLogged += slice.errorsNotLogged;
-            pending += slice.pendingMessages() + external[w].count() + externalBroadcasts[w].count();
-            for (int i = 0; i < byCode.length; i++)
-            {
-                byCode[i] += slice.deaths[i];
-                restartsByCode[i] += slice.restartsByReason[i];
-            }
-        }
-        return new Stats(ticks, alive, spawned, updates, sent, delivered, deadLetters, pending, deaths,
-            byReason(byCode), crossWorker, spilled, restarts, byReason(restartsByCode), escalations, pendingRestarts,
-            errorsNotLogged);
-    }
-
-    private Map<String, Long> byReason(final long[] byCode)
-    {
-        final Map<String, Long> byReason = new LinkedHashMap<>();
-        for (int i = 0; i < byCode.length; i++)
-        {
-            if (0 != byCode[i])
-            {
-                byReason.put(reasons.name(i), byCode[i]);
-            }
-        }
-        return Collections.unmodifiableMap(byReason);
+        checkWorker(worker);
+        life.ensureReadable();
+        return census.stats(workforce.ticks(), worker, worker + 1, false);
     }
 
     /**
-     * A 64-bit hash over every live cell's slot, generation, behaviour and state, taken in slot order: the same for
-     * the same run whatever the number of workers, and different (but for hash collisions) when any cell differs.
+     * A snapshot of the counters of groups, broadcasts, monitors, links, timers and calls, summed over the workers.
      *
-     * @return the digest.
+     * @return signal stats.
      */
-    public long digest()
+    public SignalStats signalStats()
     {
-        ensureOpen();
-        final CellFlyweight cell = new CellFlyweight();
-        final int words = arena.stateLength() >>> 3;
-        long hash = 0x4B415259_4F4E0001L;
-        for (int c = 0, bound = arena.chunkBound(); c < bound; c++)
-        {
-            if (!arena.hasChunk(c))
-            {
-                continue;
-            }
-            final int highWater = arena.highWater(c);
-            for (int i = 0; i < highWater; i++)
-            {
-                arena.wrap(cell, (c << chunkShift) | i);
-                if (CellDescriptor.STATUS_ALIVE != cell.status())
-                {
-                    continue;
-                }
-                hash = Slice.mix(hash + cell.handle());
-                hash = Slice.mix(hash + cell.behaviourId());
-                for (int w = 0; w < words; w++)
-                {
-                    hash = Slice.mix(hash + cell.getLong(w << 3));
-                }
-            }
-        }
-        return hash;
+        life.ensureReadable();
+        return census.signalStats();
+    }
+
+    /**
+     * Reads each worker's log of its latest dead letters (kept when {@link Context#deadLetterLogLength(int)} is set),
+     * worker by worker, oldest first.
+     *
+     * @param consumer of each dead letter.
+     * @return how many were read.
+     */
+    public int readDeadLetters(final DeadLetters.Consumer consumer)
+    {
+        life.ensureReadable();
+        return census.readDeadLetters(consumer);
     }
 
     /**
@@ -1307,20 +717,20 @@ public final class Organism implements AutoCloseable
      */
     public int readErrors(final ErrorConsumer consumer)
     {
-        ensureOpen();
-        return ErrorLogReader.read(errorLogBuffer, consumer);
+        life.ensureOpen();
+        return workforce.readErrors(consumer);
     }
 
     /**
-     * Names of the registered behaviours, by id.
+     * A 64-bit hash over every live cell's slot, generation, behaviour and state, taken in slot order: the same for
+     * the same run whatever the number of workers, and different (but for hash collisions) when any cell differs.
      *
-     * @return behaviour names.
+     * @return the digest.
      */
-    public String[] behaviourNames()
+    public long digest()
     {
-        final String[] names = new String[behaviours.size()];
-        behaviourIds.forEach((name, id) -> names[id] = name);
-        return names;
+        life.ensureOpen();
+        return census.digest();
     }
 
     /**
@@ -1330,7 +740,7 @@ public final class Organism implements AutoCloseable
      */
     public int liveWorkerThreads()
     {
-        return workers.liveThreads();
+        return workforce.liveThreads();
     }
 
     /**
@@ -1339,59 +749,24 @@ public final class Organism implements AutoCloseable
      */
     public void close()
     {
-        if (closed)
+        if (!life.close())
         {
             return;
         }
-        closed = true;
-        workers.close();
+        workforce.stopThreads();
         // Freed now rather than by the collector, so that a closed organism's memory is gone when close returns.
-        for (int w = 0; w < workerCount; w++)
-        {
-            slices[w].close();
-            external[w].close();
-            externalBroadcasts[w].close();
-        }
-        for (final SupervisionHome home : homes)
-        {
-            if (null != home)
-            {
-                home.close();
-            }
-        }
-        barrier.close();
-        if (null != phaseBarrier)
-        {
-            phaseBarrier.close();
-        }
+        workforce.close();
+        mail.close();
+        supervision.close();
         arena.force();
         arena.close();
-        BufferUtil.free(errorLogMemory);
     }
 
-    private void ensureOpen()
+    private void checkWorker(final int worker)
     {
-        if (closed)
+        if (worker < 0 || worker >= workerCount)
         {
-            throw new IllegalStateException("organism is closed");
-        }
-    }
-
-    private void ensureUsable()
-    {
-        ensureOpen();
-        if (null != failure)
-        {
-            throw new IllegalStateException("organism stopped after a worker failed: " + failure.getMessage(), failure);
-        }
-        ensureStopped();
-    }
-
-    private void ensureStopped()
-    {
-        if (isStarted())
-        {
-            throw new IllegalStateException("organism is running free: stop() it first");
+            throw new IllegalArgumentException("worker must be in 0.." + (workerCount - 1) + ": worker=" + worker);
         }
     }
 

@@ -45,10 +45,9 @@ class FreeRunningSupervisionTest
         return organism;
     }
 
-    private static long child(final Organism organism, final int supervisor)
+    private static long child(final Supervisor supervisor)
     {
-        return organism.restartTable(supervisor).handle(
-            organism.restartTable(supervisor).firstChild(Organism.supervisorRow(supervisor)));
+        return supervisor.children()[0];
     }
 
     private static void pause(final long nanos)
@@ -66,11 +65,11 @@ class FreeRunningSupervisionTest
         try (Organism organism = launch())
         {
             final Genotype genotype = organism.genotype("idle", LAYOUT, "idle");
-            final int supervisor = organism.supervisor(RestartStrategy.ONE_FOR_ONE, 1, 20);
+            final Supervisor supervisor = organism.supervisor(RestartStrategy.ONE_FOR_ONE, 1, 20);
             organism.spawn(genotype, supervisor, RestartType.PERMANENT);
             for (int i = 0; i < 4; i++)
             {
-                assertTrue(organism.kill(child(organism, supervisor)));
+                assertTrue(organism.kill(child(supervisor)));
                 assertTrue(organism.awaitQuiescence(10 * SECOND_NS));
                 pause(TimeUnit.MILLISECONDS.toNanos(40));
             }
@@ -85,12 +84,12 @@ class FreeRunningSupervisionTest
         try (Organism organism = launch())
         {
             final Genotype genotype = organism.genotype("idle", LAYOUT, "idle");
-            final int supervisor = organism.supervisor(RestartStrategy.ONE_FOR_ONE, 1, 60_000);
+            final Supervisor supervisor = organism.supervisor(RestartStrategy.ONE_FOR_ONE, 1, 60_000);
             organism.spawn(genotype, supervisor, RestartType.PERMANENT);
-            assertTrue(organism.kill(child(organism, supervisor)));
+            assertTrue(organism.kill(child(supervisor)));
             assertTrue(organism.awaitQuiescence(10 * SECOND_NS));
             assertEquals(1, organism.stats().restarts());
-            assertTrue(organism.kill(child(organism, supervisor)));
+            assertTrue(organism.kill(child(supervisor)));
             final KaryonException ex =
                 assertThrows(KaryonException.class, () -> organism.awaitQuiescence(10 * SECOND_NS));
             assertTrue(ex.getMessage().contains("gave up at millisecond ") &&

@@ -53,12 +53,12 @@ class SpreadSupervisionTest
         organism.close();
     }
 
-    private long[][] tree(final int top, final int supervisors)
+    private long[][] tree(final Supervisor top, final int supervisors)
     {
         final long[][] children = new long[supervisors][CHILDREN];
         for (int s = 0; s < supervisors; s++)
         {
-            final int supervisor =
+            final Supervisor supervisor =
                 organism.supervisor(top, RestartStrategy.ONE_FOR_ONE, 0, 100, RestartType.PERMANENT, true);
             for (int c = 0; c < CHILDREN; c++)
             {
@@ -71,7 +71,7 @@ class SpreadSupervisionTest
     @Test
     void shouldSpreadOneTreeOverTheWorkersAndRestartAGivingUpChildSupervisorFromItsParent()
     {
-        final int top = organism.supervisor(RestartStrategy.ONE_FOR_ONE, 10, 100);
+        final Supervisor top = organism.supervisor(RestartStrategy.ONE_FOR_ONE, 10, 100);
         final long[][] children = tree(top, 4);
         organism.run(1);
         assertEquals(2L * CHILDREN, organism.stats(0).alive(), "homes 1 and 3 are on worker 1, 0 and 2 on 0");
@@ -101,7 +101,7 @@ class SpreadSupervisionTest
     @Test
     void shouldTerminateAndRestartARemoteSiblingOneForAll()
     {
-        final int top = organism.supervisor(RestartStrategy.ONE_FOR_ALL, 10, 100);
+        final Supervisor top = organism.supervisor(RestartStrategy.ONE_FOR_ALL, 10, 100);
         final long[][] children = tree(top, 2);
         organism.cell(children[0][0]).putLong(DOOM, 1);
         organism.run(5);
@@ -121,11 +121,12 @@ class SpreadSupervisionTest
     @Test
     void shouldStopTheOrganismWhenTheTopGivesUpOverAChildSupervisorInAnotherHome()
     {
-        final int top = organism.supervisor(RestartStrategy.ONE_FOR_ONE, 0, 100);
+        final Supervisor top = organism.supervisor(RestartStrategy.ONE_FOR_ONE, 0, 100);
         final long[][] children = tree(top, 3);
         organism.cell(children[1][0]).putLong(DOOM, 1);
         final KaryonException ex = assertThrows(KaryonException.class, () -> organism.run(3));
-        assertTrue(ex.getMessage().contains("supervisor " + top + " (supervision home 0, row 0) gave up at tick 2") &&
+        final String gaveUp = "supervisor " + top.id() + " (supervision home 0, row 0) gave up at tick 2";
+        assertTrue(ex.getMessage().contains(gaveUp) &&
             ex.getMessage().contains("a child supervisor in another home with reason shutdown"), ex.getMessage());
     }
 
@@ -135,7 +136,7 @@ class SpreadSupervisionTest
         try (Organism free = Organism.launch(new Context().workerCount(1).threadingMode(ThreadingMode.INVOKER)
             .freeRunning(true)))
         {
-            final int top = free.supervisor(RestartStrategy.ONE_FOR_ONE, 1, 100);
+            final Supervisor top = free.supervisor(RestartStrategy.ONE_FOR_ONE, 1, 100);
             final IllegalStateException ex = assertThrows(IllegalStateException.class,
                 () -> free.supervisor(top, RestartStrategy.ONE_FOR_ONE, 1, 100, RestartType.PERMANENT, true));
             assertTrue(ex.getMessage().startsWith("a supervisor in another home than its parent needs tick mode"));

@@ -92,11 +92,12 @@ class SupervisedDeterminismTest
             final List<Long> cells = new ArrayList<>();
             for (int t = 0; t < 20; t++)
             {
-                final int top = organism.supervisor(RestartStrategy.ONE_FOR_ONE, 1_000_000, 10);
+                final Supervisor top = organism.supervisor(RestartStrategy.ONE_FOR_ONE, 1_000_000, 10);
                 for (int s = 0; s < 2; s++)
                 {
                     final RestartStrategy strategy = STRATEGIES[(t + s) % STRATEGIES.length];
-                    final int supervisor = organism.supervisor(top, strategy, 2 + s, 5, TYPES[t % TYPES.length], 1 == s);
+                    final Supervisor supervisor =
+                        organism.supervisor(top, strategy, 2 + s, 5, TYPES[t % TYPES.length], 1 == s);
                     for (int c = 0; c < 40; c++)
                     {
                         final long cell = organism.spawn(genotype, supervisor, TYPES[(t + c) % TYPES.length]);

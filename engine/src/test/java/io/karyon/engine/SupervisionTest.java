@@ -63,7 +63,7 @@ class SupervisionTest
     @Test
     void shouldRebirthACellThatThrowsFromItsGenotypeWithANewHandle()
     {
-        final int supervisor = organism.supervisor(RestartStrategy.ONE_FOR_ONE, 5, 10);
+        final Supervisor supervisor = organism.supervisor(RestartStrategy.ONE_FOR_ONE, 5, 10);
         final long child = organism.spawn(genotype, supervisor, RestartType.PERMANENT);
         organism.cell(child).putLong(DOOM, 2).putLong(SEED, 99);
         organism.run(4);
@@ -73,8 +73,7 @@ class SupervisionTest
         assertEquals(1L, stats.deathsByReason().get("exception"));
         assertEquals(1, stats.restarts());
         assertEquals(1, stats.alive());
-        final long reborn = organism.restartTable(supervisor)
-            .handle(organism.restartTable(supervisor).firstChild(Organism.supervisorRow(supervisor)));
+        final long reborn = supervisor.children()[0];
         assertNotEquals(child, reborn);
         assertEquals(7, organism.cell(reborn).getLong(SEED), "state comes back from the genotype");
         assertEquals(-1, organism.cell(reborn).getLong(DOOM));
@@ -87,7 +86,7 @@ class SupervisionTest
     @Test
     void shouldTerminateAndRestartEverySiblingOneForAll()
     {
-        final int supervisor = organism.supervisor(RestartStrategy.ONE_FOR_ALL, 5, 10);
+        final Supervisor supervisor = organism.supervisor(RestartStrategy.ONE_FOR_ALL, 5, 10);
         final long[] children = new long[3];
         for (int i = 0; i < 3; i++)
         {
@@ -111,7 +110,7 @@ class SupervisionTest
     @Test
     void shouldNotRestartATemporaryChild()
     {
-        final int supervisor = organism.supervisor(RestartStrategy.ONE_FOR_ONE, 5, 10);
+        final Supervisor supervisor = organism.supervisor(RestartStrategy.ONE_FOR_ONE, 5, 10);
         final long child = organism.spawn(genotype, supervisor, RestartType.TEMPORARY);
         organism.cell(child).putLong(DOOM, 1);
         organism.run(3);
@@ -122,8 +121,8 @@ class SupervisionTest
     @Test
     void shouldEscalateToTheParentWhenIntensityIsExceeded()
     {
-        final int top = organism.supervisor(RestartStrategy.ONE_FOR_ONE, 10, 100);
-        final int middle = organism.supervisor(top, RestartStrategy.ONE_FOR_ONE, 1, 100, RestartType.PERMANENT);
+        final Supervisor top = organism.supervisor(RestartStrategy.ONE_FOR_ONE, 10, 100);
+        final Supervisor middle = organism.supervisor(top, RestartStrategy.ONE_FOR_ONE, 1, 100, RestartType.PERMANENT);
         final long a = organism.spawn(genotype, middle, RestartType.PERMANENT);
         final long b = organism.spawn(genotype, middle, RestartType.PERMANENT);
         organism.cell(a).putLong(DOOM, 1);
@@ -133,20 +132,21 @@ class SupervisionTest
         final Stats stats = organism.stats();
         assertEquals(1, stats.escalations(), "the middle supervisor gave up once and its parent restarted it");
         assertEquals(2, stats.alive(), "the restarted middle supervisor started both children again");
-        assertTrue(organism.restartTable(middle).isRunning(Organism.supervisorRow(middle)));
+        assertTrue(middle.isRunning());
     }
 
     @Test
     void shouldStopTheOrganismWhenATopLevelSupervisorGivesUp()
     {
-        final int top = organism.supervisor(RestartStrategy.ONE_FOR_ONE, 0, 100);
+        final Supervisor top = organism.supervisor(RestartStrategy.ONE_FOR_ONE, 0, 100);
         final long child = organism.spawn(genotype, top, RestartType.PERMANENT);
         organism.cell(child).putLong(DOOM, 1);
         final KaryonException ex = assertThrows(KaryonException.class, () -> organism.run(3));
         assertTrue(ex.getMessage().startsWith("a top-level supervisor gave up, organism stopped: "), ex.getMessage());
-        assertTrue(ex.getMessage().contains("supervisor " + top + " (supervision home 0, row 0) gave up at tick 1: " +
-            "more than 0 restarts within 100 ticks, restarts at ticks [1]; the exit that tipped it: cell " +
-            Handle.toString(child) + " with reason exception"), ex.getMessage());
+        assertTrue(ex.getMessage().contains("supervisor " + top.id() +
+            " (supervision home 0, row 0) gave up at tick 1: more than 0 restarts within 100 ticks, restarts at " +
+            "ticks [1]; the exit that tipped it: cell " + Handle.toString(child) + " with reason exception"),
+            ex.getMessage());
         assertThrows(IllegalStateException.class, () -> organism.run(1));
     }
 
@@ -174,7 +174,7 @@ class SupervisionTest
             }
         });
         final Genotype poisonable = organism.genotype("poisonable", LAYOUT, "poisonable");
-        final int supervisor = organism.supervisor(RestartStrategy.ONE_FOR_ONE, 100, 100);
+        final Supervisor supervisor = organism.supervisor(RestartStrategy.ONE_FOR_ONE, 100, 100);
         final long[] children = new long[30];
         for (int i = 0; i < children.length; i++)
         {
@@ -200,7 +200,7 @@ class SupervisionTest
     @Test
     void shouldAddAndRemoveDynamicChildrenWhileAStormIsBeingRestarted()
     {
-        final int supervisor = organism.supervisor(RestartStrategy.SIMPLE_ONE_FOR_ONE, 10_000, 100);
+        final Supervisor supervisor = organism.supervisor(RestartStrategy.SIMPLE_ONE_FOR_ONE, 10_000, 100);
         final long[] children = new long[300];
         for (int i = 0; i < children.length; i++)
         {
@@ -220,7 +220,7 @@ class SupervisionTest
         assertEquals(300, stats.restarts());
         assertEquals(350, stats.alive());
         assertEquals(0, stats.pendingRestarts());
-        assertEquals(350, organism.restartTable(supervisor).childCount(Organism.supervisorRow(supervisor)));
+        assertEquals(350, supervisor.children().length);
     }
 
     @Test
@@ -250,7 +250,7 @@ class SupervisionTest
             }
         });
         final Genotype checked = organism.genotype("checked", LAYOUT, "checked").putLong(SEED, 7);
-        final int supervisor = organism.supervisor(RestartStrategy.ONE_FOR_ONE, 10, 100);
+        final Supervisor supervisor = organism.supervisor(RestartStrategy.ONE_FOR_ONE, 10, 100);
         final long healthy = organism.spawn(checked, supervisor, RestartType.PERMANENT);
         final long corrupt = organism.spawn(checked, supervisor, RestartType.PERMANENT);
         organism.run(1);
@@ -272,7 +272,7 @@ class SupervisionTest
     @Test
     void shouldSpreadAStormOfRestartsOverTicksWithinTheBudget()
     {
-        final int supervisor = organism.supervisor(RestartStrategy.ONE_FOR_ONE, 10_000, 100);
+        final Supervisor supervisor = organism.supervisor(RestartStrategy.ONE_FOR_ONE, 10_000, 100);
         final long[] children = new long[1_000];
         for (int i = 0; i < children.length; i++)
         {

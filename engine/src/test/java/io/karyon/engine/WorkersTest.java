@@ -280,6 +280,7 @@ class WorkersTest
                 {
                     assertEquals(node, pageNode, "worker " + w + "'s slots sit on its node");
                 }
+                assertEquals(node, organism.pageNodes(w)[0], "the public view of worker " + w + "'s pages agrees");
             }
         }
     }

@@ -4,6 +4,7 @@ import io.karyon.engine.Behaviour;
 import io.karyon.engine.CellContext;
 import io.karyon.engine.Genotype;
 import io.karyon.engine.Organism;
+import io.karyon.engine.cell.CellDescriptor;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.cell.CellLayout;
 import io.karyon.engine.cli.Json;
@@ -80,7 +81,7 @@ final class W1Spawn
                 final long rssBefore = Resident.bytes();
                 final long elapsedNs = spawn(organism, genotype, n, seed, sampled, step, batch);
                 final long rssAfter = Resident.bytes();
-                final long allocatedBytes = organism.arena().allocatedBytes();
+                final long allocatedBytes = organism.allocatedBytes();
 
                 check(organism, sampled, step, seed, n);
                 checkMeasured(organism, rssAfter - rssBefore, allocatedBytes, n);
@@ -170,7 +171,7 @@ final class W1Spawn
     private static void checkMeasured(
         final Organism organism, final long grownBytes, final long allocatedBytes, final int n)
     {
-        final long slotBytes = (long)organism.arena().slotLength() * n;
+        final long slotBytes = (long)CellDescriptor.slotLength(organism.context().stateLength()) * n;
         if (allocatedBytes < slotBytes)
         {
             throw new WorkloadCheckException(ID, "the arena reports " + allocatedBytes + " bytes allocated, less " +

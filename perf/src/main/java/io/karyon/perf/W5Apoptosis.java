@@ -6,12 +6,11 @@ import io.karyon.engine.ExitReasons;
 import io.karyon.engine.Genotype;
 import io.karyon.engine.Organism;
 import io.karyon.engine.Stats;
+import io.karyon.engine.Supervisor;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.cell.CellLayout;
 import io.karyon.engine.cli.Json;
 import io.karyon.supervisor.RestartStrategy;
-import io.karyon.supervisor.RestartTable;
-import io.karyon.supervisor.RestartTableDescriptor;
 import io.karyon.supervisor.RestartType;
 import org.HdrHistogram.Histogram;
 
@@ -90,7 +89,7 @@ final class W5Apoptosis
             homes = organism.context().supervisionHomes();
             organism.registerBehaviour("checked", new Checked());
             final Genotype genotype = organism.genotype("checked", LAYOUT, "checked");
-            final int[] ids = new int[supervisors];
+            final Supervisor[] ids = new Supervisor[supervisors];
             for (int s = 0, spawned = 0; s < supervisors; s++)
             {
                 ids[s] = organism.supervisor(RestartStrategy.ONE_FOR_ONE, CHILDREN_PER_SUPERVISOR, 1);
@@ -106,15 +105,13 @@ final class W5Apoptosis
                 // Corrupt a seeded fraction of the cells (set-up, not timed).
                 int corrupted = 0;
                 int index = 0;
-                for (final int id : ids)
+                for (final Supervisor id : ids)
                 {
-                    final RestartTable table = organism.restartTable(id);
-                    for (int e = table.firstChild(Organism.supervisorRow(id)); RestartTableDescriptor.NULL_ENTRY != e;
-                        e = table.nextChild(e), index++)
+                    for (final long child : id.children())
                     {
-                        if (BenchParams.unitOpen(params.seed() + r, index) < fraction)
+                        if (BenchParams.unitOpen(params.seed() + r, index++) < fraction)
                         {
-                            organism.cell(table.handle(e)).putLong(CORRUPT, 1);
+                            organism.cell(child).putLong(CORRUPT, 1);
                             corrupted++;
                         }
                     }
@@ -145,13 +142,11 @@ final class W5Apoptosis
 
                 // Every cell, reborn or not, answers a message afterwards.
                 final long deliveredBefore = organism.stats().delivered();
-                for (final int id : ids)
+                for (final Supervisor id : ids)
                 {
-                    final RestartTable table = organism.restartTable(id);
-                    for (int e = table.firstChild(Organism.supervisorRow(id)); RestartTableDescriptor.NULL_ENTRY != e;
-                        e = table.nextChild(e))
+                    for (final long child : id.children())
                     {
-                        organism.send(table.handle(e), PING, 0);
+                        organism.send(child, PING, 0);
                     }
                 }
                 organism.run(1);

@@ -6,11 +6,10 @@ import io.karyon.engine.ExitReasons;
 import io.karyon.engine.Genotype;
 import io.karyon.engine.Organism;
 import io.karyon.engine.Stats;
+import io.karyon.engine.Supervisor;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.cli.Json;
 import io.karyon.supervisor.RestartStrategy;
-import io.karyon.supervisor.RestartTable;
-import io.karyon.supervisor.RestartTableDescriptor;
 import io.karyon.supervisor.RestartType;
 import org.HdrHistogram.Histogram;
 
@@ -84,8 +83,8 @@ final class W5xEscalation
             workers = organism.workerCount();
             organism.registerBehaviour("probed", new Probed());
             final Genotype genotype = organism.genotype("probed", W5Apoptosis.LAYOUT, "probed");
-            final int[] ids = new int[supervisors];
-            int parent = -1;
+            final Supervisor[] ids = new Supervisor[supervisors];
+            Supervisor parent = null;
             for (int s = 0, spawned = 0; s < supervisors; s++)
             {
                 if (0 == s % SUPERVISORS_PER_PARENT)
@@ -107,7 +106,7 @@ final class W5xEscalation
                 final int victim = (int)((BenchParams.generate(params.seed(), r + 1000L) >>> 1) % supervisors);
                 for (int s = 0; s < supervisors; s++)
                 {
-                    handles[s] = handlesOf(organism, ids[s]);
+                    handles[s] = ids[s].children();
                 }
                 final int dying = Math.min(INTENSITY + 1, handles[victim].length);
                 for (int k = 0; k < dying; k++)
@@ -133,7 +132,7 @@ final class W5xEscalation
                 boolean roundUntouched = true;
                 for (int s = 0; s < supervisors; s++)
                 {
-                    if (s != victim && !Arrays.equals(handles[s], handlesOf(organism, ids[s])))
+                    if (s != victim && !Arrays.equals(handles[s], ids[s].children()))
                     {
                         roundUntouched = false;
                     }
@@ -177,18 +176,5 @@ final class W5xEscalation
             .field("tick_max_us", tickLatencies.maxUs())
             .field("hgrm", Histograms.write(params.out(), ID, tickLatencies.all()).toString())
             .toString();
-    }
-
-    private static long[] handlesOf(final Organism organism, final int supervisor)
-    {
-        final RestartTable table = organism.restartTable(supervisor);
-        final int row = Organism.supervisorRow(supervisor);
-        final long[] handles = new long[table.childCount(row)];
-        int i = 0;
-        for (int e = table.firstChild(row); RestartTableDescriptor.NULL_ENTRY != e; e = table.nextChild(e))
-        {
-            handles[i++] = table.handle(e);
-        }
-        return handles;
     }
 }

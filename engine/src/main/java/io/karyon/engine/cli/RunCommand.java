@@ -3,6 +3,7 @@ package io.karyon.engine.cli;
 import io.karyon.engine.Context;
 import io.karyon.engine.Organism;
 import io.karyon.engine.Stats;
+import io.karyon.engine.Supervisor;
 import io.karyon.engine.sim.Tissue;
 import io.karyon.supervisor.RestartStrategy;
 import io.karyon.supervisor.RestartType;
@@ -190,10 +191,10 @@ public final class RunCommand implements Callable<Integer>
      * The supervisors to deal founders to: {@code --supervisors} of them, in groups of {@code --fanout} under
      * top-level parents that restart a supervisor which gives up.
      */
-    private int[] supervise(final Organism organism, final RestartStrategy strategy)
+    private Supervisor[] supervise(final Organism organism, final RestartStrategy strategy)
     {
-        final int[] ids = new int[supervisors];
-        int parent = -1;
+        final Supervisor[] ids = new Supervisor[supervisors];
+        Supervisor parent = null;
         for (int s = 0; s < supervisors; s++)
         {
             if (0 == s % fanout)

@@ -5,7 +5,6 @@ import io.karyon.engine.CellContext;
 import io.karyon.engine.Context;
 import io.karyon.engine.Genotype;
 import io.karyon.engine.Organism;
-import io.karyon.engine.cell.Arena;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.cell.CellLayout;
 import io.karyon.numa.BindType;
@@ -86,38 +85,32 @@ public final class TopologyCommand implements Callable<Integer>
                 }
             });
             final Genotype probe = organism.genotype("probe", LAYOUT, "probe");
-            final Arena arena = organism.arena();
             // Fill one family per worker: families are dealt to the workers in turn.
-            for (long i = 0, n = (long)arena.chunkSlots() * organism.workerCount(); i < n; i++)
+            for (long i = 0, n = (1L << organism.context().chunkShift()) * organism.workerCount(); i < n; i++)
             {
                 organism.spawn(probe);
             }
             out.println("  worker  cpu  node  first chunk's pages by node");
             for (int w = 0; w < organism.workerCount(); w++)
             {
-                final int chunk = w << Arena.FAMILY_SHIFT;
                 final int cpu = organism.cpuOfWorker(w);
                 out.printf(Locale.ROOT, "  %6d  %3s  %4s  %s%n", w, cpu < 0 ? "-" : Integer.toString(cpu),
                     organism.nodeOfWorker(w) < 0 ? "-" : Integer.toString(organism.nodeOfWorker(w)),
-                    pagesByNode(arena, chunk));
+                    pagesByNode(organism, w));
             }
         }
         out.flush();
         return Cli.EXIT_OK;
     }
 
-    private static String pagesByNode(final Arena arena, final int chunk)
+    private static String pagesByNode(final Organism organism, final int worker)
     {
         if (!NumaBinding.isAvailable())
         {
             return "unknown";
         }
-        final long address = arena.chunk(chunk).addressOffset();
-        final int pageSize = NumaBinding.pageSize();
-        final long start = (address + pageSize - 1) & -pageSize;
-        final long length = (address + arena.chunk(chunk).capacity() - start) & -pageSize;
         final Map<String, Integer> counts = new TreeMap<>();
-        final int[] nodes = NumaBinding.nodesOfPages(start, length);
+        final int[] nodes = organism.pageNodes(worker);
         for (final int node : nodes)
         {
             counts.merge(node >= 0 ? "node " + node : "not resident", 1, Integer::sum);

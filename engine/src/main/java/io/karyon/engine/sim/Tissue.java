@@ -4,6 +4,7 @@ import io.karyon.engine.Behaviour;
 import io.karyon.engine.CellContext;
 import io.karyon.engine.Genotype;
 import io.karyon.engine.Organism;
+import io.karyon.engine.Supervisor;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.cell.CellLayout;
 import io.karyon.supervisor.RestartType;
@@ -71,7 +72,7 @@ public final class Tissue implements Behaviour
      */
     public static long[] seed(final Organism organism, final int cells)
     {
-        return seed(organism, cells, new int[0], RestartType.PERMANENT);
+        return seed(organism, cells, new Supervisor[0], RestartType.PERMANENT);
     }
 
     /**
@@ -81,12 +82,12 @@ public final class Tissue implements Behaviour
      *
      * @param organism    to seed.
      * @param cells       number of founders, > 0.
-     * @param supervisors ids of the supervisors to deal the founders to, or none.
+     * @param supervisors to deal the founders to, or none.
      * @param restartType of every founder under its supervisor.
      * @return handles of the founders, in ring order.
      */
     public static long[] seed(
-        final Organism organism, final int cells, final int[] supervisors, final RestartType restartType)
+        final Organism organism, final int cells, final Supervisor[] supervisors, final RestartType restartType)
     {
         if (cells <= 0)
         {

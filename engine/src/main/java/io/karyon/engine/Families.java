@@ -1,0 +1,235 @@
+package io.karyon.engine;
+
+import io.karyon.engine.cell.Arena;
+import io.karyon.engine.cell.CellDescriptor;
+import io.karyon.engine.cell.CellFlyweight;
+import io.karyon.engine.cell.Handle;
+import io.karyon.numa.NumaBinding;
+
+import static io.karyon.engine.cell.Arena.FAMILY_SHIFT;
+
+/**
+ * Which worker owns which chunks, where a cell spawned from outside goes, and the driver's look-ups of slots.
+ * <p>
+ * The arena grows a family of {@link Arena#FAMILY_CHUNKS} chunks at a time, and family {@code f} belongs to worker
+ * {@code f % workerCount} for life, so a cell is only ever written by one thread and cells spawned by cells stay
+ * beside their parent on its worker. Families are added in the order the driver's calls need them, which does not
+ * depend on the number of workers. A spawn from outside goes where the context's {@link Placement} says: the lowest
+ * free slot ({@link Placement#FILL}), or worker after worker ({@link Placement#ROUND_ROBIN}); hints remember where
+ * the last search stopped, and are lowered when a kill or a tick frees a lower slot.
+ * <p>
+ * <b>Note:</b> not threadsafe; only the driver calls it, while no tick runs.
+ */
+final class Families
+{
+    private final Arena arena;
+    private final Slice[] slices;
+    private final Placement placement;
+    private final int workerCount;
+    private final int[] roundRobinHint;
+    private int fillHint;
+    private Slice fillSlice;
+    private long spawnCount;
+
+    Families(final Arena arena, final Slice[] slices, final Placement placement)
+    {
+        this.arena = arena;
+        this.slices = slices;
+        this.placement = placement;
+        this.workerCount = slices.length;
+        this.roundRobinHint = new int[workerCount];
+    }
+
+    /**
+     * The arena a context asks for: in a file, on huge pages or in plain memory; it starts with no family.
+     */
+    static Arena createArena(final Context context)
+    {
+        if (null != context.arenaFile())
+        {
+            return Arena.create(context.arenaFile(), context.stateLength(), context.chunkShift());
+        }
+        return context.hugePages() ?
+            Arena.inMemoryHugePages(context.stateLength(), context.chunkShift()) :
+            Arena.inMemory(context.stateLength(), context.chunkShift());
+    }
+
+    /**
+     * The worker that owns a chunk: the owner of its family.
+     */
+    static int ownerOfChunk(final int chunk, final int workerCount)
+    {
+        return (chunk >>> FAMILY_SHIFT) % workerCount;
+    }
+
+    int ownerOfChunk(final int chunk)
+    {
+        return ownerOfChunk(chunk, workerCount);
+    }
+
+    /**
+     * The slice that owns a slot.
+     */
+    Slice sliceOfSlot(final int slot)
+    {
+        return slices[ownerOfChunk(arena.chunkOf(slot))];
+    }
+
+    /**
+     * The slice that owns a chunk.
+     */
+    Slice sliceOfChunk(final int chunk)
+    {
+        return slices[ownerOfChunk(chunk)];
+    }
+
+    /**
+     * Points a flyweight at a live cell.
+     *
+     * @throws IllegalArgumentException if the handle is stale or names no cell.
+     */
+    CellFlyweight wrapLive(final CellFlyweight cell, final long handle)
+    {
+        final int slot = Handle.slot(handle);
+        if (!arena.exists(slot))
+        {
+            throw new IllegalArgumentException("handle " + Handle.toString(handle) + " names no cell: slot " +
+                Integer.toUnsignedString(slot) + " was never used");
+        }
+        arena.wrap(cell, slot);
+        if (CellDescriptor.STATUS_ALIVE != cell.status() || cell.generation() != Handle.generation(handle))
+        {
+            throw new IllegalArgumentException("handle " + Handle.toString(handle) + " is stale: slot " + slot +
+                " holds generation " + cell.generation() + " with status " + cell.status());
+        }
+        return cell;
+    }
+
+    /**
+     * Adds a family to the arena and gives its first chunk to its worker.
+     *
+     * @return the family's index.
+     */
+    int addFamily()
+    {
+        final int family = arena.addFamily();
+        slices[family % workerCount].addOwnedChunk(family << FAMILY_SHIFT);
+        return family;
+    }
+
+    /**
+     * Spawns a cell from outside a tick where the placement says.
+     *
+     * @return the cell's handle.
+     */
+    long spawn(final Genotype genotype)
+    {
+        if (Placement.ROUND_ROBIN == placement)
+        {
+            final int chunk = chunkOfWorker((int)(spawnCount++ % workerCount));
+            return slices[ownerOfChunk(chunk)].spawnAt(arena.allocate(chunk), genotype);
+        }
+        // Fast path: the chunk the last spawn filled, while it has room and no lower slot was freed since.
+        int slot = null == fillSlice ? -1 : arena.allocate(fillHint);
+        if (slot < 0)
+        {
+            final int chunk = chunkToFill();
+            fillSlice = slices[ownerOfChunk(chunk)];
+            slot = arena.allocate(chunk);
+        }
+        return fillSlice.spawnAt(slot, genotype);
+    }
+
+    /**
+     * Kills a live cell from outside; its slot is free at once, and the first a spawn tries.
+     */
+    void kill(final long handle)
+    {
+        final int chunk = arena.chunkOf(Handle.slot(handle));
+        final int owner = ownerOfChunk(chunk);
+        slices[owner].kill(handle, ExitReasons.KILLED);
+        freed(owner, chunk);
+    }
+
+    /**
+     * After a run: the workers freed slots (deaths, restarts elsewhere), so the searches start again from the lowest
+     * chunk each freed one in.
+     */
+    void takeFreedChunks()
+    {
+        for (int w = 0; w < workerCount; w++)
+        {
+            freed(w, slices[w].takeLowestFreedChunk());
+        }
+    }
+
+    private void freed(final int worker, final int chunk)
+    {
+        if (chunk < fillHint)
+        {
+            fillHint = chunk;
+            fillSlice = null;
+        }
+        roundRobinHint[worker] = Math.min(roundRobinHint[worker], chunk);
+    }
+
+    private int chunkToFill()
+    {
+        for (int c = fillHint, bound = arena.chunkBound(); c < bound; c++)
+        {
+            if (arena.hasFree(c))
+            {
+                fillHint = c;
+                return c;
+            }
+        }
+        final int chunk = addFamily() << FAMILY_SHIFT;
+        fillHint = chunk;
+        return chunk;
+    }
+
+    private int chunkOfWorker(final int worker)
+    {
+        for (int c = roundRobinHint[worker], bound = arena.chunkBound(); c < bound; c++)
+        {
+            if (ownerOfChunk(c) == worker && arena.hasFree(c))
+            {
+                roundRobinHint[worker] = c;
+                return c;
+            }
+        }
+        while (true)
+        {
+            final int family = addFamily();
+            if (family % workerCount == worker)
+            {
+                roundRobinHint[worker] = family << FAMILY_SHIFT;
+                return family << FAMILY_SHIFT;
+            }
+        }
+    }
+
+    /**
+     * The NUMA node of each whole page of the first chunk of the family a worker was dealt first.
+     *
+     * @throws IllegalStateException if that chunk does not exist yet or the memory-binding library is absent.
+     */
+    int[] pageNodesOfFirstChunk(final int worker)
+    {
+        final int chunk = worker << FAMILY_SHIFT;
+        if (!arena.hasChunk(chunk))
+        {
+            throw new IllegalStateException("worker " + worker + " has no chunk yet: its first family is added " +
+                "when the arena has grown to " + (worker + 1) + " families");
+        }
+        if (!NumaBinding.isAvailable())
+        {
+            throw new IllegalStateException("the memory-binding library is absent: page nodes are unknown");
+        }
+        final long address = arena.chunk(chunk).addressOffset();
+        final int pageSize = NumaBinding.pageSize();
+        final long start = (address + pageSize - 1) & -pageSize;
+        final long length = (address + arena.chunk(chunk).capacity() - start) & -pageSize;
+        return NumaBinding.nodesOfPages(start, length);
+    }
+}

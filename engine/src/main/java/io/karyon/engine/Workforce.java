@@ -1,0 +1,406 @@
+package io.karyon.engine;
+
+import io.karyon.engine.cell.Arena;
+import io.karyon.numa.BindType;
+import io.karyon.numa.Topology;
+import io.karyon.numa.TopologyReader;
+import io.karyon.scheduler.Channel;
+import io.karyon.scheduler.IdleStrategies;
+import io.karyon.scheduler.RestingIdleStrategy;
+import io.karyon.scheduler.ThreadingMode;
+import io.karyon.scheduler.TickBarrier;
+import io.karyon.scheduler.Workers;
+import org.HdrHistogram.Histogram;
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.SystemEpochClock;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.errors.DistinctErrorLog;
+import org.agrona.concurrent.errors.ErrorConsumer;
+import org.agrona.concurrent.errors.ErrorLogReader;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The workers of an organism and what joins them: a slice of cells per worker, wired to its peers' slices (and, in
+ * free-running mode, a ring to each), an agent per worker pinned to the CPU the bind type plans, the log of distinct
+ * errors their behaviours throw, and the barrier the driver moves them with: a tick at a time in tick mode, an epoch
+ * (started, stopped) at a time in free-running mode.
+ * <p>
+ * It stops the organism for good, and keeps the failure, when a worker throws or a top-level supervisor gives up.
+ * <p>
+ * <b>Note:</b> not threadsafe; only the driver calls it, and it touches the slices only while the workers wait.
+ */
+final class Workforce implements AutoCloseable
+{
+    private static final long HIGHEST_TICK_NS = TimeUnit.MINUTES.toNanos(10);
+    private static volatile Topology machineTopology;
+
+    private final ByteBuffer errorLogMemory;
+    private final UnsafeBuffer errorLogBuffer;
+    private final Slice[] slices;
+    private final TickBarrier barrier;
+    private final TickBarrier phaseBarrier;
+    private final Histogram tickLatencies = new Histogram(1, HIGHEST_TICK_NS, 3);
+    private final Workers workers;
+    // Parks grow to 1 ms: with a worker on every core each wake-up of the driver preempts a worker (~23 us on these
+    // VMs); at 50 us parks that hit about 0.1% of W6's operations (its p99.9), at 1 ms about 0.005%.
+    private final IdleStrategy driverIdle = new BackoffIdleStrategy(
+        10, 20, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1));
+    private final int[] workerNodes;
+    private final int[] workerCpus;
+    private long ticks;
+    private long epoch;
+    private KaryonException failure;
+
+    /**
+     * Builds and wires a slice per worker, pins the agents, binds the arena's chunks to their owners' nodes and
+     * starts the workers.
+     *
+     * @param homes the organism's supervision homes, filled in as they are created; every slice reads them.
+     */
+    Workforce(
+        final Context context,
+        final Arena arena,
+        final ExitReasons reasons,
+        final DriverMail mail,
+        final SupervisionHome[] homes)
+    {
+        final int workerCount = context.workerCount();
+        this.errorLogMemory = ByteBuffer.allocateDirect(context.errorLogLength());
+        this.errorLogBuffer = new UnsafeBuffer(errorLogMemory);
+        final DistinctErrorLog errorLog = new DistinctErrorLog(errorLogBuffer, SystemEpochClock.INSTANCE);
+        this.slices = new Slice[workerCount];
+        for (int w = 0; w < workerCount; w++)
+        {
+            slices[w] = new Slice(w, workerCount, arena, reasons, context.seed(), errorLog, context.freeRunning(),
+                context.stepBatch(), context.deadLetterLogLength());
+            slices[w].allHomes(homes);
+        }
+        connect(context, mail);
+        this.barrier = new TickBarrier(workerCount);
+        this.phaseBarrier = null == context.tickPhase() || context.freeRunning() ? null : new TickBarrier(workerCount);
+        final List<Agent> agents = new ArrayList<>(workerCount);
+        for (int w = 0; w < workerCount; w++)
+        {
+            agents.add(context.freeRunning() ? new FreeRunningAgent(slices[w], barrier) :
+                new TickAgent(slices[w], barrier, tickLatencies, context.tickPhase(), phaseBarrier));
+        }
+        final int[] cpus = plan(context, workerCount);
+        this.workerCpus = null == cpus ? new int[workerCount] : cpus;
+        if (null == cpus)
+        {
+            Arrays.fill(workerCpus, -1);
+        }
+        this.workerNodes = new int[workerCount];
+        for (int w = 0; w < workerCount; w++)
+        {
+            workerNodes[w] = null == cpus ? -1 : machine().nodeOfCpu(cpus[w]);
+        }
+        if (null != cpus && null == arena.file())
+        {
+            arena.bindChunks((chunk) -> workerNodes[Families.ownerOfChunk(chunk, workerCount)], context.warnings());
+        }
+        final String idleStrategy = context.idleStrategy();
+        this.workers = Workers.start(agents, context.threadingMode(),
+            () -> new RestingIdleStrategy(IdleStrategies.of(idleStrategy), barrier), cpus, context.warnings());
+    }
+
+    /**
+     * Joins every slice to its peers and to the driver's queues; in free-running mode, gives each pair of workers a
+     * ring each way.
+     */
+    private void connect(final Context context, final DriverMail mail)
+    {
+        final int workerCount = slices.length;
+        for (int w = 0; w < workerCount; w++)
+        {
+            slices[w].connect(slices, mail.messagesTo(w));
+            slices[w].connectBroadcasts(slices, mail.broadcastsTo(w));
+            slices[w].connectSignals(slices);
+        }
+        if (context.freeRunning())
+        {
+            for (int from = 0; from < workerCount; from++)
+            {
+                for (int to = 0; to < workerCount; to++)
+                {
+                    if (from != to)
+                    {
+                        slices[from].connectChannel(
+                            slices[to], new Channel(context.ringCapacity(), MessageQueue.RECORD_LENGTH));
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The CPU each worker is pinned to, by the context's bind type, or null when workers run unpinned: pinning off,
+     * not a thread per worker, or more workers than CPUs (two busy workers bound to one CPU would take turns).
+     */
+    private static int[] plan(final Context context, final int workerCount)
+    {
+        if (!context.pin() || ThreadingMode.DEDICATED != context.threadingMode() || BindType.U == context.bindType())
+        {
+            return null;
+        }
+        final Topology topology = machine();
+        topology.warnings().forEach(context.warnings());
+        if (workerCount > topology.allowedCpus().length)
+        {
+            context.warnings().accept(workerCount + " workers, " + topology.allowedCpus().length +
+                " CPUs allowed: workers run unpinned");
+            return null;
+        }
+        return context.bindType().plan(topology, workerCount);
+    }
+
+    /**
+     * This machine's CPU and NUMA topology, read once per process: a race reads it twice, to the same result.
+     */
+    static Topology machine()
+    {
+        Topology topology = machineTopology;
+        if (null == topology)
+        {
+            topology = TopologyReader.readThisMachine();
+            machineTopology = topology;
+        }
+        return topology;
+    }
+
+    /**
+     * The slices, by worker; the driver may touch them only while the workers wait.
+     */
+    Slice[] slices()
+    {
+        return slices;
+    }
+
+    int workerCount()
+    {
+        return slices.length;
+    }
+
+    int cpuOfWorker(final int worker)
+    {
+        return workerCpus[worker];
+    }
+
+    int nodeOfWorker(final int worker)
+    {
+        return workerNodes[worker];
+    }
+
+    /**
+     * Ticks completed so far.
+     */
+    long ticks()
+    {
+        return ticks;
+    }
+
+    /**
+     * Latency of each tick, recorded by the workers: the last to finish a tick records it.
+     */
+    Histogram tickLatencies()
+    {
+        return tickLatencies;
+    }
+
+    /**
+     * Why the organism stopped for good, or null while it is usable.
+     */
+    KaryonException failure()
+    {
+        return failure;
+    }
+
+    /**
+     * Runs ticks and waits for the workers to finish them.
+     *
+     * @throws KaryonException if a worker failed or a top-level supervisor gave up.
+     */
+    void run(final long ticks)
+    {
+        final long target = this.ticks + ticks;
+        barrier.target(target);
+        awaitWorkers(() -> barrier.completed() >= target, Long.MAX_VALUE);
+        this.ticks = target;
+        checkGaveUp();
+    }
+
+    /**
+     * Whether free-running workers are started: odd epochs run, even ones are stopped.
+     */
+    boolean isStarted()
+    {
+        return 0 != (epoch & 1);
+    }
+
+    /**
+     * Lets free-running workers go.
+     */
+    void start()
+    {
+        epoch++;
+        barrier.target(epoch);
+    }
+
+    /**
+     * Free-running mode, stopped: runs until the organism is quiet or the deadline passes, and leaves it stopped.
+     * Quiet means that over a stretch in which every worker made at least one full pass, no message was sent and
+     * none is left in flight.
+     *
+     * @return true if quiet, false if the deadline passed first.
+     * @throws KaryonException if a worker failed or a top-level supervisor gave up.
+     */
+    boolean awaitQuiescence(final long deadlineNs, final Census census)
+    {
+        while (true)
+        {
+            final long sentBefore = census.stats(ticks, 0, slices.length, true).sent();
+            start();
+            final long started = epoch;
+            awaitWorkers(() -> barrier.isComplete(started), deadlineNs);
+            stop();
+            final Stats stats = census.stats(ticks, 0, slices.length, true);
+            if (0 == stats.pending() && stats.sent() == sentBefore)
+            {
+                return true;
+            }
+            if (System.nanoTime() - deadlineNs > 0)
+            {
+                return false;
+            }
+        }
+    }
+
+    /**
+     * Stops free-running workers and waits until each has acknowledged.
+     *
+     * @throws KaryonException if a worker failed or a top-level supervisor gave up.
+     */
+    void stop()
+    {
+        epoch++;
+        barrier.target(epoch);
+        final long stopped = epoch;
+        awaitWorkers(() -> barrier.isComplete(stopped), Long.MAX_VALUE);
+        barrier.complete(epoch);
+        checkGaveUp();
+    }
+
+    /**
+     * Stops the organism for good if a top-level supervisor gave up, with its report.
+     */
+    private void checkGaveUp()
+    {
+        for (final Slice slice : slices)
+        {
+            if (null != slice.gaveUp())
+            {
+                workers.close();
+                failure = new KaryonException(KaryonException.Category.FATAL,
+                    "a top-level supervisor gave up, organism stopped: " + slice.gaveUp(), null);
+                throw failure;
+            }
+        }
+    }
+
+    /**
+     * Waits for the workers (or, in invoker mode, drives them) until a barrier condition holds or the deadline
+     * passes, stopping the organism if a worker failed meanwhile.
+     */
+    private void awaitWorkers(final BooleanSupplier done, final long deadlineNs)
+    {
+        final IdleStrategy idle = driverIdle;
+        idle.reset();
+        final boolean invoker = ThreadingMode.INVOKER == workers.mode();
+        barrier.awaitedBy(Thread.currentThread());
+        try
+        {
+            while (!done.getAsBoolean() && (Long.MAX_VALUE == deadlineNs || System.nanoTime() - deadlineNs < 0))
+            {
+                checkWorkers();
+                if (invoker)
+                {
+                    workers.invoke();
+                }
+                else
+                {
+                    idle.idle();
+                }
+            }
+        }
+        finally
+        {
+            barrier.awaitedBy(null);
+        }
+        checkWorkers();
+    }
+
+    private void checkWorkers()
+    {
+        final Workers.Fault fault = workers.fault();
+        if (null != fault)
+        {
+            workers.close();
+            failure = new KaryonException(KaryonException.Category.FATAL,
+                "worker " + fault.role() + " failed, organism stopped: " + fault.cause(), fault.cause());
+            throw failure;
+        }
+    }
+
+    /**
+     * Reads the distinct errors the workers' behaviours threw, from the log they share.
+     *
+     * @return the number of distinct errors.
+     */
+    int readErrors(final ErrorConsumer consumer)
+    {
+        return ErrorLogReader.read(errorLogBuffer, consumer);
+    }
+
+    /**
+     * Live worker threads.
+     */
+    int liveThreads()
+    {
+        return workers.liveThreads();
+    }
+
+    /**
+     * Stops the worker threads (idempotent), so that what they own can be freed.
+     */
+    void stopThreads()
+    {
+        workers.close();
+    }
+
+    /**
+     * Frees the slices, the barriers and the error log now rather than by the collector; call after
+     * {@link #stopThreads()}.
+     */
+    public void close()
+    {
+        for (final Slice slice : slices)
+        {
+            slice.close();
+        }
+        barrier.close();
+        if (null != phaseBarrier)
+        {
+            phaseBarrier.close();
+        }
+        BufferUtil.free(errorLogMemory);
+    }
+}
