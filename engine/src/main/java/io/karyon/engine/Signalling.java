@@ -94,10 +94,6 @@ final class Signalling
     void tellWatchers(final int slot, final long handle, final int reason)
     {
         final Monitors monitors = this.monitors;
-        if (NULL_RECORD == monitors.head(slot))
-        {
-            return;
-        }
         for (int r = monitors.head(slot); NULL_RECORD != r; r = monitors.next(r))
         {
             if (Monitors.KIND_MONITOR == monitors.kind(r))

@@ -8,6 +8,7 @@ import io.karyon.supervisor.RestartType;
 import org.agrona.collections.IntArrayList;
 import org.agrona.concurrent.errors.DistinctErrorLog;
 
+import static io.karyon.engine.Monitors.NULL_RECORD;
 import static io.karyon.engine.cell.Arena.FAMILY_SHIFT;
 import static io.karyon.engine.cell.CellDescriptor.NO_SUPERVISOR;
 
@@ -335,7 +336,10 @@ final class Slice extends SliceRhsPadding
         final int row = dead.supervisorRow();
         final long handle = dead.handle();
         groups.onRelease(slot);
-        signalling.tellWatchers(slot, handle, reason);
+        if (NULL_RECORD != monitors.head(slot))
+        {
+            signalling.tellWatchers(slot, handle, reason);
+        }
         population.free(slot);
         deaths[reason]++;
         deathsTotal++;

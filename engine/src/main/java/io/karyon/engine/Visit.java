@@ -145,6 +145,7 @@ final class Visit
     {
         final Behaviour[] behaviours = this.behaviours;
         final CellFlyweight cell = this.cell;
+        final SliceContext context = this.context;
         final int slotLength = this.slotLength;
         // Locals, so that the calls in the loop do not make the JIT reload them for every cell.
         final boolean anyChecks = anyChecksIntegrity;
@@ -158,7 +159,7 @@ final class Visit
             final int offset = CHUNK_HEADER_LENGTH + index * slotLength;
             cell.wrap(buffer, offset, base | index);
             stepped++;
-            step(cell, buffer.getShort(offset + BEHAVIOUR_ID_OFFSET), behaviours, anyChecks, checks);
+            step(cell, context, buffer.getShort(offset + BEHAVIOUR_ID_OFFSET), behaviours, anyChecks, checks);
             if (dyingReason >= 0)
             {
                 finishDeath(base | index);
@@ -220,7 +221,7 @@ final class Visit
         if (dyingReason < 0 && 0 != (buffer.getLong(stepOffset + (word << 3)) & bit))
         {
             updates = 1;
-            step(cell, id, behaviours, false, checksIntegrity);
+            step(cell, context, id, behaviours, false, checksIntegrity);
         }
         if (dyingReason >= 0)
         {
@@ -360,8 +361,8 @@ final class Visit
      * A tick step, after the integrity check when {@code check} and the behaviour asks for one. The behaviour is
      * looked up inside the catch: a cell whose header names no behaviour dies, the worker does not.
      */
-    private void step(final CellFlyweight cell, final short id, final Behaviour[] behaviours, final boolean check,
-        final boolean[] checks)
+    private void step(final CellFlyweight cell, final SliceContext context, final short id,
+        final Behaviour[] behaviours, final boolean check, final boolean[] checks)
     {
         try
         {
