@@ -29,6 +29,9 @@ abstract class SliceCounters extends SliceLhsPadding
     long restarts;
     long escalations;
     long errorsNotLogged;
+    long downsSent;
+    long exitsSent;
+    long linkKills;
 }
 
 /**

@@ -1,0 +1,552 @@
+package io.karyon.engine;
+
+import io.karyon.engine.cell.Arena;
+import io.karyon.engine.cell.CellFlyweight;
+import io.karyon.engine.cell.Handle;
+import io.karyon.scheduler.Channel;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.Arrays;
+
+import static io.karyon.engine.cell.Arena.FAMILY_SHIFT;
+import static io.karyon.engine.cell.CellDescriptor.NULL_LINK;
+
+/**
+ * Delivery of one worker's messages: the queues its cells fill for every worker in a tick, the merge of what all
+ * workers sent it into one inbox, and the per-cell mailboxes linked through that inbox; in free-running mode the
+ * local queue and the rings to the other workers instead. Messages that cannot be delivered end here as dead letters.
+ * <p>
+ * In tick mode the queues come in two parities: a tick fills one while the peers read what they filled for it in the
+ * previous tick from the other. Each queue is in sender-slot order (a worker visits its cells in slot order) and cut
+ * into runs by sender family, so merging them is ordering whole runs by family; signals raised outside the slot-order
+ * walk (deaths told to watchers, timers) travel in queues of their own and are sorted by sender slot on arrival. The
+ * inbox is therefore in the same order whatever the number of workers.
+ * <p>
+ * <b>Note:</b> not threadsafe; owned by one worker. The driver touches it only while no tick runs.
+ */
+final class Mailboxes
+{
+    private final Slice slice;
+    private final int id;
+    private final int workerCount;
+    private final boolean freeRunning;
+    private final Arena arena;
+    private final int chunkShift;
+    private final int chunkMask;
+    private final int familyBitShift;
+    private final int mailOffset;
+    private final int mailHeadOffset;
+    private final CellFlyweight cell;
+    private final DeadLetters deadLetterLog;
+
+    private final MessageQueue[][] outboxes;
+    private final MessageQueue[][] inbound;
+    private final MessageQueue[] sources;
+    private final int[] sourcePositions;
+    private MessageQueue[] sending;
+    private MessageQueue external;
+    /**
+     * This tick's messages for this worker's cells, merged, each cell's chained through the records' next fields.
+     */
+    final MessageQueue inbox = new MessageQueue(1024);
+
+    private final MessageQueue[][] signalOutboxes;
+    private final MessageQueue[][] signalInbound;
+    private final MessageQueue signalStage = new MessageQueue(16);
+    private MessageQueue[] signalSending;
+    private long[] signalKeys = new long[16];
+
+    final Channel[] channelsOut;
+    private final UnsafeBuffer record = new UnsafeBuffer(new byte[MessageQueue.RECORD_LENGTH]);
+    private MessageQueue local = new MessageQueue(256);
+    private MessageQueue localDelivering = new MessageQueue(256);
+
+    /**
+     * @param cell the flyweight over the cell being visited: the sender of what is sent.
+     */
+    Mailboxes(final Slice slice, final Arena arena, final CellFlyweight cell, final DeadLetters deadLetterLog,
+        final boolean freeRunning, final int mailOffset, final int mailHeadOffset)
+    {
+        this.slice = slice;
+        this.id = slice.id;
+        this.workerCount = slice.workerCount;
+        this.freeRunning = freeRunning;
+        this.arena = arena;
+        this.chunkShift = arena.chunkShift();
+        this.chunkMask = arena.chunkSlots() - 1;
+        this.familyBitShift = chunkShift + FAMILY_SHIFT;
+        this.mailOffset = mailOffset;
+        this.mailHeadOffset = mailHeadOffset;
+        this.cell = cell;
+        this.deadLetterLog = deadLetterLog;
+        this.outboxes = queues(workerCount, 256);
+        this.sending = outboxes[0];
+        this.inbound = new MessageQueue[2][workerCount];
+        this.sources = new MessageQueue[workerCount];
+        this.sourcePositions = new int[workerCount];
+        this.signalOutboxes = queues(workerCount, 4);
+        // Tick 0 gathers parity 1: signals raised before it (a kill from the driver) must go there.
+        this.signalSending = signalOutboxes[1];
+        this.signalInbound = new MessageQueue[2][workerCount];
+        this.channelsOut = new Channel[workerCount];
+    }
+
+    /**
+     * One queue per parity and worker.
+     */
+    static MessageQueue[][] queues(final int workerCount, final int initialCapacity)
+    {
+        final MessageQueue[][] queues = new MessageQueue[2][workerCount];
+        for (int p = 0; p < 2; p++)
+        {
+            for (int w = 0; w < workerCount; w++)
+            {
+                queues[p][w] = new MessageQueue(initialCapacity);
+            }
+        }
+        return queues;
+    }
+
+    /**
+     * Takes the message and signal queues the peers fill for this worker, and the driver's queue for it. Taken once,
+     * so that gathering never reads another worker's objects, whose fields it writes all tick long.
+     */
+    void connect(final Slice[] peers, final MessageQueue external)
+    {
+        for (int p = 0; p < 2; p++)
+        {
+            for (int s = 0; s < workerCount; s++)
+            {
+                inbound[p][s] = peers[s].mailboxes.outboxes[p][id];
+            }
+        }
+        this.external = external;
+    }
+
+    void connectSignals(final Slice[] peers)
+    {
+        for (int p = 0; p < 2; p++)
+        {
+            for (int s = 0; s < workerCount; s++)
+            {
+                signalInbound[p][s] = peers[s].mailboxes.signalOutboxes[p][id];
+            }
+        }
+    }
+
+    MessageQueue external()
+    {
+        return external;
+    }
+
+    /**
+     * Empties and takes the queues tick {@code tick} fills.
+     */
+    void startTick(final long tick)
+    {
+        final MessageQueue[] sending = outboxes[(int)(tick & 1)];
+        for (final MessageQueue queue : sending)
+        {
+            queue.clear();
+        }
+        this.sending = sending;
+        final MessageQueue[] signalSending = signalOutboxes[(int)(tick & 1)];
+        for (final MessageQueue queue : signalSending)
+        {
+            queue.clear();
+        }
+        this.signalSending = signalSending;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Gathering, in tick mode.
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /**
+     * Merges the queues every worker filled for this one in the previous tick, in sender-slot order, then the
+     * signals, then the driver's messages, into the inbox.
+     */
+    void gather(final long tick)
+    {
+        final MessageQueue inbox = this.inbox;
+        final int parity = (int)((tick - 1) & 1);
+        mergeInbound(inbox, inbound[parity], sources);
+        gatherSignals(parity);
+        if (external.count() > 0)
+        {
+            inbox.appendAll(external);
+            external.clear();
+        }
+    }
+
+    /**
+     * Empties {@code inbox} and fills it with the queues every worker filled for this one, merged by sender family.
+     */
+    void mergeInbound(final MessageQueue inbox, final MessageQueue[] inbound, final MessageQueue[] sources)
+    {
+        inbox.clear();
+        final int[] positions = this.sourcePositions;
+        int nonEmpty = 0;
+        int last = -1;
+        for (int s = 0; s < workerCount; s++)
+        {
+            sources[s] = inbound[s];
+            positions[s] = 0;
+            if (sources[s].count() > 0)
+            {
+                nonEmpty++;
+                last = s;
+            }
+        }
+        if (1 == nonEmpty)
+        {
+            inbox.appendAll(sources[last]);
+        }
+        else if (nonEmpty > 1)
+        {
+            merge(inbox, sources, positions);
+        }
+    }
+
+    /**
+     * Copies whole runs, lowest sender family first: a family belongs to one worker, so its run is in one queue.
+     */
+    private static void merge(final MessageQueue inbox, final MessageQueue[] sources, final int[] runs)
+    {
+        while (true)
+        {
+            int best = -1;
+            int bestFamily = Integer.MAX_VALUE;
+            for (int s = 0; s < sources.length; s++)
+            {
+                final MessageQueue source = sources[s];
+                if (runs[s] < source.runCount() && source.runFamily(runs[s]) < bestFamily)
+                {
+                    bestFamily = source.runFamily(runs[s]);
+                    best = s;
+                }
+            }
+            if (best < 0)
+            {
+                return;
+            }
+            final MessageQueue source = sources[best];
+            final int run = runs[best]++;
+            inbox.appendRange(source, source.runStart(run), source.runEnd(run));
+        }
+    }
+
+    /**
+     * Appends the signals every worker raised for this one in the previous tick (deaths told to watchers, timers),
+     * sorted by sender slot: all signals of one sender slot come from its owner, in that worker's order, so the result
+     * does not depend on the number of workers. They follow the tick's ordinary messages.
+     */
+    private void gatherSignals(final int parity)
+    {
+        final MessageQueue stage = signalStage;
+        stage.clear();
+        for (int s = 0; s < workerCount; s++)
+        {
+            final MessageQueue source = signalInbound[parity][s];
+            if (source.count() > 0)
+            {
+                stage.appendAll(source);
+            }
+        }
+        final int count = stage.count();
+        if (count <= 1)
+        {
+            if (1 == count)
+            {
+                inbox.appendAll(stage);
+            }
+            return;
+        }
+        if (count > signalKeys.length)
+        {
+            signalKeys = new long[Math.max(count, signalKeys.length * 2)];
+        }
+        final long[] keys = signalKeys;
+        for (int i = 0; i < count; i++)
+        {
+            keys[i] = ((long)Handle.slot(stage.sender(i)) << 32) | i;
+        }
+        Arrays.sort(keys, 0, count);
+        for (int i = 0; i < count; i++)
+        {
+            final int index = (int)keys[i];
+            inbox.appendRange(stage, index, index + 1);
+        }
+    }
+
+    /**
+     * Chains each target's messages through the queue's next fields, in order, with the head in the target chunk's
+     * int column and a mail bit set. The cells themselves are not touched here (a cache miss each, on a sparse tick):
+     * their status and generation are checked when they are visited. Messages for slots that never held a cell are
+     * dead letters at once.
+     */
+    void linkMail()
+    {
+        final MessageQueue inbox = this.inbox;
+        for (int i = inbox.count() - 1; i >= 0; i--)
+        {
+            final int slot = Handle.slot(inbox.target(i));
+            if (!arena.exists(slot))
+            {
+                undeliverable(inbox, i, DeadLetters.STALE_HANDLE);
+                continue;
+            }
+            final UnsafeBuffer buffer = arena.chunk(slot >>> chunkShift);
+            final int index = slot & chunkMask;
+            final int wordOffset = mailOffset + ((index >>> 6) << 3);
+            final int headOffset = mailHeadOffset + (index << 2);
+            final long word = buffer.getLong(wordOffset);
+            final long bit = 1L << index;
+            if (0 == (word & bit))
+            {
+                buffer.putLong(wordOffset, word | bit);
+                inbox.next(i, NULL_LINK);
+            }
+            else
+            {
+                inbox.next(i, buffer.getInt(headOffset));
+            }
+            buffer.putInt(headOffset, i);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Sending.
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /**
+     * Sends a record from the cell being visited, in slot order with its other messages: user messages and the
+     * engine's requests (monitor, link, call, reply).
+     *
+     * @return {@link CellContext#SENT} or {@link CellContext#DEAD_LETTER}.
+     */
+    int send(final long target, final int type, final long payload)
+    {
+        final int slot = Handle.slot(target);
+        final long sender = cell.handle();
+        if (Handle.NULL_HANDLE == target || slot < 0)
+        {
+            deadLetter(DeadLetters.STALE_HANDLE, target, sender, type, payload);
+            return CellContext.DEAD_LETTER;
+        }
+        final int owner = Slice.owner(slot, chunkShift, workerCount);
+        slice.sent++;
+        if (owner != id)
+        {
+            slice.crossWorker++;
+        }
+        if (!freeRunning)
+        {
+            final MessageQueue queue = sending[owner];
+            final int family = cell.slot() >>> familyBitShift;
+            if (family != queue.lastFamily())
+            {
+                queue.startRun(family);
+            }
+            queue.append(target, sender, type, payload);
+        }
+        else if (owner == id)
+        {
+            local.append(target, sender, type, payload);
+        }
+        else
+        {
+            offer(owner, target, sender, type, payload);
+        }
+        return CellContext.SENT;
+    }
+
+    /**
+     * Raises a signal outside the slot-order walk: in tick mode through the signal queues, in free-running mode as
+     * any message.
+     */
+    void signal(final long target, final long sender, final int type, final long payload)
+    {
+        final int slot = Handle.slot(target);
+        if (Handle.NULL_HANDLE == target || slot < 0)
+        {
+            deadLetter(DeadLetters.STALE_HANDLE, target, sender, type, payload);
+            return;
+        }
+        final int owner = Slice.owner(slot, chunkShift, workerCount);
+        if (!freeRunning)
+        {
+            signalSending[owner].append(target, sender, type, payload);
+        }
+        else if (owner == id)
+        {
+            local.append(target, sender, type, payload);
+        }
+        else
+        {
+            offer(owner, target, sender, type, payload);
+        }
+    }
+
+    /**
+     * Free-running mode: a record for this worker's own cells, handled in its next duty cycle.
+     */
+    void appendLocal(final long target, final long sender, final int type, final long payload)
+    {
+        local.append(target, sender, type, payload);
+    }
+
+    /**
+     * Free-running mode: a record into the ring to another worker, spilled (and counted) when the ring is full.
+     */
+    void offer(final int worker, final long target, final long sender, final int type, final long payload)
+    {
+        final UnsafeBuffer record = this.record;
+        record.putLong(MessageQueue.TARGET_OFFSET, target);
+        record.putLong(MessageQueue.SENDER_OFFSET, sender);
+        record.putLong(MessageQueue.PAYLOAD_OFFSET, payload);
+        record.putInt(MessageQueue.TYPE_OFFSET, type);
+        if (Channel.SPILLED == channelsOut[worker].offer(record))
+        {
+            slice.spilled++;
+        }
+    }
+
+    /**
+     * Free-running mode: the local records sent so far, to be handled now; records sent while they are handled go to
+     * a fresh queue. The caller clears the returned queue when done.
+     */
+    MessageQueue takeLocal()
+    {
+        final MessageQueue delivering = local;
+        local = localDelivering;
+        localDelivering = delivering;
+        return delivering;
+    }
+
+    /**
+     * Free-running mode: writes spilled records into the rings that have room.
+     *
+     * @return records written.
+     */
+    int flushSpills()
+    {
+        int work = 0;
+        for (int w = 0; w < workerCount; w++)
+        {
+            final Channel out = channelsOut[w];
+            if (null != out && out.spillSize() > 0)
+            {
+                work += out.flush();
+            }
+        }
+        return work;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Dead letters.
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /**
+     * A queued message whose target is dead, stale or never existed.
+     */
+    void undeliverable(final MessageQueue queue, final int index, final int kind)
+    {
+        undeliverable(queue.target(index), queue.sender(index), queue.type(index), queue.payload(index), kind);
+    }
+
+    /**
+     * A message whose target is dead, stale or never existed: a dead letter, except requests to watch it, which are
+     * answered at once with reason noproc.
+     */
+    void undeliverable(final long target, final long sender, final int type, final long payload, final int kind)
+    {
+        if (Signals.MONITOR_REQUEST == type)
+        {
+            slice.downsSent++;
+            signal(sender, target, Signals.DOWN, payload | ExitReasons.NOPROC);
+            return;
+        }
+        if (Signals.LINK_REQUEST == type)
+        {
+            slice.exitsSent++;
+            signal(sender, target, Signals.EXIT, ExitReasons.NOPROC);
+            return;
+        }
+        deadLetter(kind, target, sender, type, payload);
+    }
+
+    /**
+     * Counts a dead letter, and writes it to the worker's bounded log if that is on.
+     */
+    void deadLetter(final int kind, final long target, final long sender, final int type, final long payload)
+    {
+        slice.deadLetters++;
+        deadLetterLog.record(kind, slice.tick, target, sender, type, payload);
+    }
+
+    /**
+     * Checks a handle a behaviour passed to an operation that needs a cell.
+     *
+     * @throws IllegalArgumentException naming the operation and the handle.
+     */
+    static void checkTarget(final String operation, final long target)
+    {
+        if (Handle.NULL_HANDLE == target || Handle.slot(target) < 0)
+        {
+            throw new IllegalArgumentException(operation + ": not a cell's handle: " + Handle.toString(target));
+        }
+    }
+
+    /**
+     * Messages sent and not yet gathered or handled.
+     */
+    int pending()
+    {
+        int pending = local.count();
+        for (final MessageQueue queue : sending)
+        {
+            pending += queue.count();
+        }
+        for (final MessageQueue queue : signalSending)
+        {
+            pending += queue.count();
+        }
+        for (int w = 0; w < workerCount; w++)
+        {
+            if (null != channelsOut[w])
+            {
+                pending += channelsOut[w].pending();
+            }
+        }
+        return pending;
+    }
+
+    void close()
+    {
+        close(outboxes);
+        close(signalOutboxes);
+        signalStage.close();
+        inbox.close();
+        local.close();
+        localDelivering.close();
+        for (final Channel channel : channelsOut)
+        {
+            if (null != channel)
+            {
+                channel.close();
+            }
+        }
+    }
+
+    static void close(final MessageQueue[][] queues)
+    {
+        for (final MessageQueue[] parity : queues)
+        {
+            for (final MessageQueue queue : parity)
+            {
+                queue.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,267 @@
+package io.karyon.engine;
+
+import io.karyon.engine.cell.Arena;
+import io.karyon.engine.cell.CellFlyweight;
+import io.karyon.engine.cell.Handle;
+import org.agrona.collections.IntArrayList;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import static io.karyon.engine.cell.Arena.FAMILY_CHUNKS;
+import static io.karyon.engine.cell.Arena.FAMILY_SHIFT;
+import static io.karyon.engine.cell.CellDescriptor.NO_SUPERVISOR;
+import static io.karyon.engine.cell.CellDescriptor.NULL_LINK;
+import static io.karyon.engine.cell.CellDescriptor.STATUS_ALIVE;
+
+/**
+ * The slots of one worker's cells: the chunks it owns (in the order a tick walks them), births into free slots and
+ * the freeing of dead ones, and the step bitmap that says which cells have a tick step.
+ * <p>
+ * A cell born in a tick gets its step bit only at the end of the tick, so that it starts the next one; a chunk created
+ * in a tick (its family's other chunks being full) joins the walk at the end of the tick too.
+ * <p>
+ * <b>Note:</b> not threadsafe; owned by one worker. The driver touches it only while no tick runs.
+ */
+final class Population
+{
+    private final Slice slice;
+    private final Arena arena;
+    private final int chunkShift;
+    private final int chunkMask;
+    private final int stateLength;
+    private final int stepOffset;
+    private final CellFlyweight scratch = new CellFlyweight();
+    /**
+     * Chunks of the families this worker owns, ascending: the order of every walk over the worker's cells.
+     */
+    final IntArrayList chunks = new IntArrayList();
+    private final IntArrayList newChunks = new IntArrayList();
+    private final IntArrayList newborn = new IntArrayList();
+    private boolean[] hasTick = new boolean[0];
+    private int lowestFreedChunk = Integer.MAX_VALUE;
+
+    Population(final Slice slice, final Arena arena, final int stepOffset)
+    {
+        this.slice = slice;
+        this.arena = arena;
+        this.chunkShift = arena.chunkShift();
+        this.chunkMask = arena.chunkSlots() - 1;
+        this.stateLength = arena.stateLength();
+        this.stepOffset = stepOffset;
+    }
+
+    void behaviours(final Behaviour[] behaviours)
+    {
+        final boolean[] hasTick = new boolean[behaviours.length];
+        for (int i = 0; i < behaviours.length; i++)
+        {
+            hasTick[i] = behaviours[i].hasTick();
+        }
+        this.hasTick = hasTick;
+    }
+
+    /**
+     * Takes a chunk of a family this worker owns. Driver only, between ticks.
+     */
+    void addOwnedChunk(final int chunk)
+    {
+        insertSorted(chunks, chunk);
+    }
+
+    long liveCells()
+    {
+        long live = 0;
+        for (int i = 0, size = chunks.size(); i < size; i++)
+        {
+            live += arena.live(chunks.getInt(i));
+        }
+        return live;
+    }
+
+    int takeLowestFreedChunk()
+    {
+        final int lowest = lowestFreedChunk;
+        lowestFreedChunk = Integer.MAX_VALUE;
+        return lowest;
+    }
+
+    boolean isLive(final long handle)
+    {
+        final int slot = Handle.slot(handle);
+        if (!arena.exists(slot))
+        {
+            return false;
+        }
+        arena.wrap(scratch, slot);
+        return STATUS_ALIVE == scratch.status() && scratch.generation() == Handle.generation(handle);
+    }
+
+    /**
+     * A cell born outside a tick (the driver's spawns, restarts): it has its step bit at once.
+     */
+    long spawnAt(final int slot, final Genotype genotype)
+    {
+        final long handle = initialise(slot, genotype);
+        if (hasTick[genotype.behaviourId()])
+        {
+            setStep(slot);
+        }
+        return handle;
+    }
+
+    /**
+     * A cell born in a tick beside its parent: it starts the next tick.
+     */
+    long spawnChild(final int parentSlot, final Genotype genotype)
+    {
+        final int slot = allocate(parentSlot >>> chunkShift);
+        newborn.addInt(slot);
+        return initialise(slot, genotype);
+    }
+
+    /**
+     * A free slot in {@code chunk}, or else in the first chunk of its family with room, creating the next chunk of
+     * the family if all are full.
+     */
+    int allocate(final int chunk)
+    {
+        final int slot = arena.allocate(chunk);
+        return slot >= 0 ? slot : allocateInFamily(chunk);
+    }
+
+    private int allocateInFamily(final int parentChunk)
+    {
+        final int root = parentChunk & -FAMILY_CHUNKS;
+        for (int chunk = root; chunk < root + FAMILY_CHUNKS; chunk++)
+        {
+            if (!arena.hasChunk(chunk))
+            {
+                arena.addChunk(chunk);
+                newChunks.addInt(chunk);
+                // A new chunk has free slots the driver's spawns may use: it counts as freed for the fill hint.
+                lowestFreedChunk = Math.min(lowestFreedChunk, chunk);
+                return arena.allocate(chunk);
+            }
+            final int slot = arena.allocate(chunk);
+            if (slot >= 0)
+            {
+                return slot;
+            }
+        }
+        throw new KaryonException("family " + (root >>> FAMILY_SHIFT) + " is full: " + FAMILY_CHUNKS + " chunks of " +
+            arena.chunkSlots() + " slots; spawn from another family or raise " + Configuration.CHUNK_SHIFT_PROP_NAME);
+    }
+
+    /**
+     * Writes a genotype's state and a fresh header into an allocated slot.
+     *
+     * @return the new cell's handle.
+     */
+    long initialise(final int slot, final Genotype genotype)
+    {
+        final CellFlyweight child = arena.wrap(scratch, slot);
+        final UnsafeBuffer buffer = child.buffer();
+        final UnsafeBuffer initial = genotype.state();
+        final int stateOffset = child.stateOffset();
+        // A word loop: Unsafe.copyMemory from a heap array pays range checks that cost more than 64 bytes of copy.
+        for (int i = 0; i < stateLength; i += 8)
+        {
+            buffer.putLong(stateOffset + i, initial.getLong(i));
+        }
+        child.status(STATUS_ALIVE)
+            .flags((byte)0)
+            .behaviourId(genotype.behaviourId())
+            .supervisorRow(NO_SUPERVISOR)
+            .link(NULL_LINK);
+        slice.spawned++;
+        return Handle.of(slot, child.generation());
+    }
+
+    /**
+     * Enters a cell born outside a tick as a child of a supervisor row.
+     */
+    void supervisorRow(final int slot, final int row)
+    {
+        arena.wrap(scratch, slot).supervisorRow(row);
+    }
+
+    boolean hasTick(final int behaviourId)
+    {
+        return hasTick[behaviourId];
+    }
+
+    /**
+     * Frees a dead cell's slot: no step bit, and the slot free for the next birth in its chunk.
+     */
+    void free(final int slot)
+    {
+        clearStep(slot);
+        arena.free(slot);
+        final int chunk = slot >>> chunkShift;
+        if (chunk < lowestFreedChunk)
+        {
+            lowestFreedChunk = chunk;
+        }
+    }
+
+    /**
+     * Takes into the chunk list the overflow chunks created since the last look, by spawns in a tick or by the
+     * driver's supervised spawns between ticks.
+     */
+    void adoptNewChunks()
+    {
+        final IntArrayList newChunks = this.newChunks;
+        if (!newChunks.isEmpty())
+        {
+            for (int i = 0, size = newChunks.size(); i < size; i++)
+            {
+                insertSorted(chunks, newChunks.getInt(i));
+            }
+            newChunks.clear();
+        }
+    }
+
+    /**
+     * Gives the cells born in this tick their step bits, so that they start the next one.
+     */
+    void activateNewborn()
+    {
+        final IntArrayList newborn = this.newborn;
+        final CellFlyweight child = scratch;
+        for (int i = 0, size = newborn.size(); i < size; i++)
+        {
+            final int slot = newborn.getInt(i);
+            arena.wrap(child, slot);
+            if (STATUS_ALIVE == child.status() && hasTick[child.behaviourId()])
+            {
+                setStep(slot);
+            }
+        }
+        newborn.clear();
+    }
+
+    void setStep(final int slot)
+    {
+        final UnsafeBuffer buffer = arena.chunk(slot >>> chunkShift);
+        final int index = slot & chunkMask;
+        final int offset = stepOffset + ((index >>> 6) << 3);
+        buffer.putLong(offset, buffer.getLong(offset) | (1L << index));
+    }
+
+    private void clearStep(final int slot)
+    {
+        final UnsafeBuffer buffer = arena.chunk(slot >>> chunkShift);
+        final int index = slot & chunkMask;
+        final int offset = stepOffset + ((index >>> 6) << 3);
+        buffer.putLong(offset, buffer.getLong(offset) & ~(1L << index));
+    }
+
+    private static void insertSorted(final IntArrayList list, final int value)
+    {
+        int i = list.size();
+        while (i > 0 && list.getInt(i - 1) > value)
+        {
+            i--;
+        }
+        list.addInt(i, value);
+    }
+}

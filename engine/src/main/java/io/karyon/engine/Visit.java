@@ -1,0 +1,407 @@
+package io.karyon.engine;
+
+import io.karyon.engine.cell.CellFlyweight;
+import io.karyon.engine.cell.Handle;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.errors.DistinctErrorLog;
+
+import static io.karyon.engine.cell.Arena.CHUNK_HEADER_LENGTH;
+import static io.karyon.engine.cell.CellDescriptor.BEHAVIOUR_ID_OFFSET;
+import static io.karyon.engine.cell.CellDescriptor.GENERATION_OFFSET;
+import static io.karyon.engine.cell.CellDescriptor.NULL_LINK;
+import static io.karyon.engine.cell.CellDescriptor.STATUS_ALIVE;
+import static io.karyon.engine.cell.CellDescriptor.STATUS_DYING;
+import static io.karyon.engine.cell.CellDescriptor.STATUS_OFFSET;
+
+/**
+ * The visit of a cell: the only place behaviours are called. A visit wraps the worker's one flyweight over the cell,
+ * checks its integrity if its behaviour asks for that, hands it its messages in order and then its tick step, and
+ * finishes its death if it died on the way.
+ * <p>
+ * Each step has its own catch: a behaviour that throws is apoptosis for its cell (the error recorded once per distinct
+ * stack trace), never a crash of the worker; a cell found dying handles nothing more, and what it left unhandled is
+ * a dead letter. {@link #dispatch} is the one routine that hands a message to a behaviour (an engine message goes to
+ * {@link Signalling} first); the four kinds of visit (a word of tick steps, a cell with mail, one message in
+ * free-running mode, a group member's broadcasts) differ only in where the messages come from.
+ * <p>
+ * <b>Note:</b> not threadsafe; owned by one worker.
+ */
+final class Visit
+{
+    private final Slice slice;
+    private final CellFlyweight cell;
+    private final Mailboxes mailboxes;
+    private final Signalling signalling;
+    private final Calls calls;
+    private final DistinctErrorLog errorLog;
+    private final int slotLength;
+    private final int stepOffset;
+    private final int mailOffset;
+    private final int mailHeadOffset;
+    private SliceContext context;
+    private Behaviour[] behaviours = new Behaviour[0];
+    private boolean[] checksIntegrity = new boolean[0];
+    private boolean anyChecksIntegrity;
+    private int dyingReason = -1;
+
+    /**
+     * @param cell the flyweight over the cell being visited, shared with the mechanisms its behaviour calls into.
+     */
+    Visit(final Slice slice, final CellFlyweight cell, final Mailboxes mailboxes, final Signalling signalling,
+        final Calls calls, final DistinctErrorLog errorLog, final int slotLength, final int stepOffset,
+        final int mailOffset, final int mailHeadOffset)
+    {
+        this.slice = slice;
+        this.cell = cell;
+        this.mailboxes = mailboxes;
+        this.signalling = signalling;
+        this.calls = calls;
+        this.errorLog = errorLog;
+        this.slotLength = slotLength;
+        this.stepOffset = stepOffset;
+        this.mailOffset = mailOffset;
+        this.mailHeadOffset = mailHeadOffset;
+    }
+
+    /**
+     * The context behaviours are called with; it calls back into this visit, so it is made after it.
+     */
+    void context(final SliceContext context)
+    {
+        this.context = context;
+    }
+
+    void behaviours(final Behaviour[] behaviours)
+    {
+        final boolean[] checksIntegrity = new boolean[behaviours.length];
+        boolean any = false;
+        for (int i = 0; i < behaviours.length; i++)
+        {
+            checksIntegrity[i] = behaviours[i].checksIntegrity();
+            any |= checksIntegrity[i];
+        }
+        this.behaviours = behaviours;
+        this.checksIntegrity = checksIntegrity;
+        this.anyChecksIntegrity = any;
+    }
+
+    /**
+     * The cell being visited dies at the end of its visit, with the first reason given.
+     *
+     * @return true if it was not dying already.
+     */
+    boolean die(final int reason)
+    {
+        if (dyingReason >= 0)
+        {
+            return false;
+        }
+        dyingReason = reason;
+        cell.status(STATUS_DYING);
+        return true;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // The visits.
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /**
+     * Visits, in slot order, the cells of a chunk that have a tick step or mail.
+     *
+     * @return cells whose tick step ran.
+     */
+    long advanceChunk(final UnsafeBuffer buffer, final int words, final int base)
+    {
+        final int stepOffset = this.stepOffset;
+        final int mailOffset = this.mailOffset;
+        long updates = 0;
+        for (int w = 0; w < words; w++)
+        {
+            final long mailWord = buffer.getLong(mailOffset + (w << 3));
+            long bits = buffer.getLong(stepOffset + (w << 3)) | mailWord;
+            if (0 == mailWord)
+            {
+                updates += stepWord(buffer, base, w, bits);
+            }
+            else
+            {
+                while (0 != bits)
+                {
+                    final int index = (w << 6) | Long.numberOfTrailingZeros(bits);
+                    bits &= bits - 1;
+                    updates += visitMail(buffer, w, index, base | index);
+                }
+            }
+        }
+        return updates;
+    }
+
+    /**
+     * Runs the tick step of every cell whose bit is set in one bitmap word (no mail among them).
+     *
+     * @return cells stepped.
+     */
+    int stepWord(final UnsafeBuffer buffer, final int base, final int word, final long stepBits)
+    {
+        final Behaviour[] behaviours = this.behaviours;
+        final CellFlyweight cell = this.cell;
+        final SliceContext context = this.context;
+        final int slotLength = this.slotLength;
+        // Locals, so that the calls in the loop do not make the JIT reload them for every cell.
+        final boolean anyChecks = anyChecksIntegrity;
+        final boolean[] checks = checksIntegrity;
+        int stepped = 0;
+        long bits = stepBits;
+        while (0 != bits)
+        {
+            final int index = (word << 6) | Long.numberOfTrailingZeros(bits);
+            bits &= bits - 1;
+            final int offset = CHUNK_HEADER_LENGTH + index * slotLength;
+            cell.wrap(buffer, offset, base | index);
+            stepped++;
+            step(cell, context, buffer.getShort(offset + BEHAVIOUR_ID_OFFSET), behaviours, anyChecks, checks);
+            if (dyingReason >= 0)
+            {
+                finishDeath(base | index);
+            }
+        }
+        return stepped;
+    }
+
+    /**
+     * Visits a cell with mail (and maybe a tick step): its messages in the order they were linked, then its step.
+     *
+     * @return 1 if its tick step ran.
+     */
+    private int visitMail(final UnsafeBuffer buffer, final int word, final int index, final int slot)
+    {
+        final long bit = 1L << index;
+        final int offset = CHUNK_HEADER_LENGTH + index * slotLength;
+        final int mailWordOffset = mailOffset + (word << 3);
+        final MessageQueue inbox = mailboxes.inbox;
+        final long mailWord = buffer.getLong(mailWordOffset);
+        int m = NULL_LINK;
+        if (0 != (mailWord & bit))
+        {
+            buffer.putLong(mailWordOffset, mailWord & ~bit);
+            m = buffer.getInt(mailHeadOffset + (index << 2));
+        }
+        if (STATUS_ALIVE != buffer.getByte(offset + STATUS_OFFSET))
+        {
+            // Mail for a slot whose cell died in an earlier tick: all dead letters.
+            for (; NULL_LINK != m; m = inbox.next(m))
+            {
+                mailboxes.undeliverable(inbox, m, DeadLetters.STALE_HANDLE);
+            }
+            return 0;
+        }
+        final CellFlyweight cell = this.cell.wrap(buffer, offset, slot);
+        final short id = buffer.getShort(offset + BEHAVIOUR_ID_OFFSET);
+        final Behaviour behaviour = behaviours[id];
+        final int generation = buffer.getInt(offset + GENERATION_OFFSET);
+        if (checksIntegrity[id] && !isIntact(cell, behaviour) && ExitReasons.EXCEPTION == dyingReason)
+        {
+            // An integrity check that threw leaves the mail unaccounted for, as it always has (not a dead letter).
+            m = NULL_LINK;
+        }
+        while (NULL_LINK != m && dyingReason < 0)
+        {
+            final int next = inbox.next(m);
+            if (Handle.generation(inbox.target(m)) != generation)
+            {
+                mailboxes.undeliverable(inbox, m, DeadLetters.STALE_HANDLE);
+            }
+            else
+            {
+                dispatch(cell, behaviour, inbox.sender(m), inbox.type(m), inbox.payload(m));
+            }
+            m = next;
+        }
+        int updates = 0;
+        if (dyingReason < 0 && 0 != (buffer.getLong(stepOffset + (word << 3)) & bit))
+        {
+            updates = 1;
+            step(cell, context, id, behaviours, false, checksIntegrity);
+        }
+        if (dyingReason >= 0)
+        {
+            for (; NULL_LINK != m; m = inbox.next(m))
+            {
+                mailboxes.undeliverable(inbox, m, DeadLetters.LEFT_BY_DEATH);
+            }
+            finishDeath(slot);
+        }
+        return updates;
+    }
+
+    /**
+     * Free-running mode: hands one message to a live cell of the right generation, which {@code cell} is wrapped
+     * over, at once. A cell found corrupt does not see it.
+     */
+    void deliverOne(final CellFlyweight cell, final int slot, final long sender, final int type, final long payload)
+    {
+        final short id = cell.behaviourId();
+        final Behaviour behaviour = behaviours[id];
+        if (!checksIntegrity[id] || isIntact(cell, behaviour))
+        {
+            dispatch(cell, behaviour, sender, type, payload);
+        }
+        if (dyingReason >= 0)
+        {
+            finishDeath(slot);
+        }
+    }
+
+    /**
+     * Hands a group member the broadcast records of its groups, in record order; once it is dying the rest are dead
+     * letters.
+     *
+     * @param maps per record, the membership bitmap of its group in the member's chunk, or null.
+     * @param word the member's word in those bitmaps.
+     */
+    void deliverToMember(final UnsafeBuffer buffer, final int index, final int slot, final MessageQueue records,
+        final long[][] maps, final int word, final Groups groups)
+    {
+        final long bit = 1L << index;
+        final int offset = CHUNK_HEADER_LENGTH + index * slotLength;
+        final CellFlyweight cell = this.cell.wrap(buffer, offset, slot);
+        final short id = buffer.getShort(offset + BEHAVIOUR_ID_OFFSET);
+        final Behaviour behaviour = behaviours[id];
+        if (checksIntegrity[id])
+        {
+            isIntact(cell, behaviour);
+        }
+        for (int r = 0, count = records.count(); r < count; r++)
+        {
+            final long[] map = maps[r];
+            if (null == map || 0 == (map[word] & bit))
+            {
+                continue;
+            }
+            if (dyingReason >= 0)
+            {
+                mailboxes.deadLetter(DeadLetters.DEAD_MEMBER, cell.handle(), records.sender(r), records.type(r),
+                    records.payload(r));
+                groups.memberDeadLetters++;
+                continue;
+            }
+            groups.memberDeliveries++;
+            dispatch(cell, behaviour, records.sender(r), records.type(r), records.payload(r));
+        }
+        if (dyingReason >= 0)
+        {
+            finishDeath(slot);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // The steps of a visit: each calls the behaviour once, and a throw marks the cell dying.
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /**
+     * The behaviour's integrity check; a corrupt cell dies with reason {@link ExitReasons#CORRUPT}.
+     *
+     * @return true if the cell is intact.
+     */
+    private boolean isIntact(final CellFlyweight cell, final Behaviour behaviour)
+    {
+        try
+        {
+            if (behaviour.isIntact(cell))
+            {
+                return true;
+            }
+            dyingReason = ExitReasons.CORRUPT;
+        }
+        catch (final Throwable t)
+        {
+            onFailure(t);
+        }
+        return false;
+    }
+
+    /**
+     * The one dispatch routine: hands one message to a live cell that is not dying. A user message goes to the
+     * behaviour; an engine message to the signals first, which consume it, pass it on with the type the behaviour
+     * sees, or find that it kills the cell.
+     */
+    private void dispatch(
+        final CellFlyweight cell, final Behaviour behaviour, final long sender, final int type, final long payload)
+    {
+        try
+        {
+            calls.noCall();
+            int delivering = type;
+            if (type < 0)
+            {
+                delivering = signalling.onEngineMessage(cell, sender, type, payload);
+                if (Signalling.CONSUMED == delivering)
+                {
+                    return;
+                }
+                if (Signalling.KILLED == delivering)
+                {
+                    if (die(Signals.reason(payload)))
+                    {
+                        slice.linkKills++;
+                    }
+                    return;
+                }
+            }
+            slice.delivered++;
+            behaviour.onMessage(cell, context, sender, delivering, payload);
+        }
+        catch (final Throwable t)
+        {
+            onFailure(t);
+        }
+    }
+
+    /**
+     * A tick step, after the integrity check when {@code check} and the behaviour asks for one. The behaviour is
+     * looked up inside the catch: a cell whose header names no behaviour dies, the worker does not.
+     */
+    private void step(final CellFlyweight cell, final SliceContext context, final short id,
+        final Behaviour[] behaviours, final boolean check, final boolean[] checks)
+    {
+        try
+        {
+            if (check && checks[id] && !behaviours[id].isIntact(cell))
+            {
+                dyingReason = ExitReasons.CORRUPT;
+            }
+            else
+            {
+                behaviours[id].onTick(cell, context);
+            }
+        }
+        catch (final Throwable t)
+        {
+            onFailure(t);
+        }
+    }
+
+    /**
+     * A behaviour threw: the cell dies with reason {@link ExitReasons#EXCEPTION}, and the error is recorded. Errors
+     * the JVM cannot recover from (but a stack overflow) still stop the worker.
+     */
+    private void onFailure(final Throwable t)
+    {
+        if (t instanceof VirtualMachineError && !(t instanceof StackOverflowError))
+        {
+            throw (VirtualMachineError)t;
+        }
+        if (!errorLog.record(t))
+        {
+            slice.errorsNotLogged++;
+        }
+        dyingReason = ExitReasons.EXCEPTION;
+    }
+
+    private void finishDeath(final int slot)
+    {
+        final int reason = dyingReason;
+        dyingReason = -1;
+        slice.release(slot, reason, true);
+    }
+}
