@@ -145,7 +145,7 @@ final class Calls
         final long tick = slice.tick;
         final long id = Timers.timerId(cell.slot(), tick, nextSeq());
         final long deadline = freeRunning ? System.nanoTime() + delay : tick + delay - 1;
-        timers.schedule(id, deadline, target, cell.handle(), type, payload, Timers.KIND_MESSAGE);
+        timers.schedule(id, deadline, target, cell.handle(), type, payload, TimerDescriptor.KIND_MESSAGE);
         return id;
     }
 
@@ -184,7 +184,7 @@ final class Calls
         }
         final long timerId = Timers.timerId(cell.slot(), tick, nextSeq());
         final long deadline = freeRunning ? System.nanoTime() + timeout : tick + timeout - 1;
-        timers.schedule(timerId, deadline, self, self, Signals.TIMEOUT, id, Timers.KIND_CALL_TIMEOUT);
+        timers.schedule(timerId, deadline, self, self, Signals.TIMEOUT, id, TimerDescriptor.KIND_CALL_TIMEOUT);
         timers.addCall(self, id, timerId);
         mailboxes.send(target, Signals.call(id, type), payload);
         return id;

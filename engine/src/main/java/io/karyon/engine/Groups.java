@@ -7,10 +7,10 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.Arrays;
 
+import static io.karyon.engine.cell.ArenaDescriptor.slotOffset;
 import static io.karyon.engine.cell.CellDescriptor.GENERATION_OFFSET;
 import static io.karyon.engine.cell.CellDescriptor.STATUS_ALIVE;
 import static io.karyon.engine.cell.CellDescriptor.STATUS_OFFSET;
-import static io.karyon.engine.cell.Arena.CHUNK_HEADER_LENGTH;
 
 /**
  * Group membership of the cells one worker owns, kept next to them: for each (chunk, group) that has had a member, a
@@ -151,7 +151,7 @@ final class Groups
     private boolean isLive(final long handle)
     {
         final int slot = Handle.slot(handle);
-        final int offset = CHUNK_HEADER_LENGTH + (slot & chunkMask) * slotLength;
+        final int offset = slotOffset(slot & chunkMask, slotLength);
         final UnsafeBuffer buffer = arena.chunk(slot >>> chunkShift);
         return STATUS_ALIVE == buffer.getByte(offset + STATUS_OFFSET) &&
             buffer.getInt(offset + GENERATION_OFFSET) == Handle.generation(handle);

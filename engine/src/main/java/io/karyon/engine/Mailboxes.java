@@ -57,7 +57,7 @@ final class Mailboxes
     private long[] signalKeys = new long[16];
 
     final Channel[] channelsOut;
-    private final UnsafeBuffer record = new UnsafeBuffer(new byte[MessageQueue.RECORD_LENGTH]);
+    private final UnsafeBuffer record = new UnsafeBuffer(new byte[MessageDescriptor.RECORD_LENGTH]);
     private MessageQueue local = new MessageQueue(256);
     private MessageQueue localDelivering = new MessageQueue(256);
 
@@ -402,10 +402,10 @@ final class Mailboxes
     void offer(final int worker, final long target, final long sender, final int type, final long payload)
     {
         final UnsafeBuffer record = this.record;
-        record.putLong(MessageQueue.TARGET_OFFSET, target);
-        record.putLong(MessageQueue.SENDER_OFFSET, sender);
-        record.putLong(MessageQueue.PAYLOAD_OFFSET, payload);
-        record.putInt(MessageQueue.TYPE_OFFSET, type);
+        record.putLong(MessageDescriptor.TARGET_OFFSET, target);
+        record.putLong(MessageDescriptor.SENDER_OFFSET, sender);
+        record.putLong(MessageDescriptor.PAYLOAD_OFFSET, payload);
+        record.putInt(MessageDescriptor.TYPE_OFFSET, type);
         if (Channel.SPILLED == channelsOut[worker].offer(record))
         {
             slice.spilled++;

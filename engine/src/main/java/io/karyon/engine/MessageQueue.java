@@ -8,7 +8,12 @@ import java.nio.ByteBuffer;
 
 import static io.karyon.engine.MessageDescriptor.MAX_QUEUE_LENGTH;
 import static io.karyon.engine.MessageDescriptor.NEXT_OFFSET;
+import static io.karyon.engine.MessageDescriptor.PAYLOAD_OFFSET;
+import static io.karyon.engine.MessageDescriptor.RECORD_LENGTH;
 import static io.karyon.engine.MessageDescriptor.RECORD_SHIFT;
+import static io.karyon.engine.MessageDescriptor.SENDER_OFFSET;
+import static io.karyon.engine.MessageDescriptor.TARGET_OFFSET;
+import static io.karyon.engine.MessageDescriptor.TYPE_OFFSET;
 import static io.karyon.engine.MessageDescriptor.checkQueueLength;
 
 /**

@@ -4,12 +4,15 @@ import io.karyon.engine.cell.CellDescriptor;
 import org.agrona.collections.Int2IntHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import static io.karyon.engine.MonitorDescriptor.KIND_LINK;
+import static io.karyon.engine.MonitorDescriptor.KIND_MONITOR;
 import static io.karyon.engine.MonitorDescriptor.KIND_OFFSET;
 import static io.karyon.engine.MonitorDescriptor.NEXT_OFFSET;
 import static io.karyon.engine.MonitorDescriptor.RECORD_LENGTH;
 import static io.karyon.engine.MonitorDescriptor.RECORD_SHIFT;
 import static io.karyon.engine.MonitorDescriptor.REF_OFFSET;
 import static io.karyon.engine.MonitorDescriptor.WATCHER_OFFSET;
+import static io.karyon.engine.cell.CellDescriptor.FLAG_TRAP_EXITS;
 
 /**
  * The monitors and links on the cells one worker owns, kept beside them: for each watched slot, a chain of records in

@@ -1,5 +1,6 @@
 package io.karyon.engine;
 
+import io.karyon.engine.cell.CellDescriptor;
 import io.karyon.engine.cell.CellFlyweight;
 
 import static io.karyon.engine.Monitors.NULL_RECORD;
@@ -63,18 +64,18 @@ final class Signalling
                     // The link was undone before the partner died: its exit signal no longer applies.
                     return CONSUMED;
                 }
-                if (0 != (cell.flags() & Monitors.FLAG_TRAP_EXITS))
+                if (0 != (cell.flags() & CellDescriptor.FLAG_TRAP_EXITS))
                 {
                     return type;
                 }
                 return ExitReasons.NORMAL != Signals.reason(payload) ? KILLED : CONSUMED;
             case Signals.MONITOR_REQUEST:
-                monitors.add(cell.slot(), sender, payload, Monitors.KIND_MONITOR);
+                monitors.add(cell.slot(), sender, payload, MonitorDescriptor.KIND_MONITOR);
                 return CONSUMED;
             case Signals.LINK_REQUEST:
                 if (!monitors.isLinked(cell.slot(), sender))
                 {
-                    monitors.add(cell.slot(), sender, 0, Monitors.KIND_LINK);
+                    monitors.add(cell.slot(), sender, 0, MonitorDescriptor.KIND_LINK);
                 }
                 return CONSUMED;
             case Signals.UNLINK_REQUEST:
@@ -96,7 +97,7 @@ final class Signalling
         final Monitors monitors = this.monitors;
         for (int r = monitors.head(slot); NULL_RECORD != r; r = monitors.next(r))
         {
-            if (Monitors.KIND_MONITOR == monitors.kind(r))
+            if (MonitorDescriptor.KIND_MONITOR == monitors.kind(r))
             {
                 slice.downsSent++;
                 mailboxes.signal(monitors.watcher(r), handle, Signals.DOWN, monitors.ref(r) | reason);
@@ -128,7 +129,7 @@ final class Signalling
         }
         if (!monitors.isLinked(cell.slot(), target))
         {
-            monitors.add(cell.slot(), target, 0, Monitors.KIND_LINK);
+            monitors.add(cell.slot(), target, 0, MonitorDescriptor.KIND_LINK);
         }
         mailboxes.send(target, Signals.LINK_REQUEST, 0);
     }
@@ -151,6 +152,6 @@ final class Signalling
     void trapExits(final boolean trap)
     {
         final byte flags = cell.flags();
-        cell.flags((byte)(trap ? flags | Monitors.FLAG_TRAP_EXITS : flags & ~Monitors.FLAG_TRAP_EXITS));
+        cell.flags((byte)(trap ? flags | CellDescriptor.FLAG_TRAP_EXITS : flags & ~CellDescriptor.FLAG_TRAP_EXITS));
     }
 }

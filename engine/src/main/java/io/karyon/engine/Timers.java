@@ -9,6 +9,8 @@ import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 import static io.karyon.engine.TimerDescriptor.ID_OFFSET;
+import static io.karyon.engine.TimerDescriptor.KIND_CALL_TIMEOUT;
+import static io.karyon.engine.TimerDescriptor.KIND_MESSAGE;
 import static io.karyon.engine.TimerDescriptor.KIND_OFFSET;
 import static io.karyon.engine.TimerDescriptor.NEXT_OFFSET;
 import static io.karyon.engine.TimerDescriptor.PAYLOAD_OFFSET;

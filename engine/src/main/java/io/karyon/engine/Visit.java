@@ -5,7 +5,7 @@ import io.karyon.engine.cell.Handle;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.errors.DistinctErrorLog;
 
-import static io.karyon.engine.cell.Arena.CHUNK_HEADER_LENGTH;
+import static io.karyon.engine.cell.ArenaDescriptor.slotOffset;
 import static io.karyon.engine.cell.CellDescriptor.BEHAVIOUR_ID_OFFSET;
 import static io.karyon.engine.cell.CellDescriptor.GENERATION_OFFSET;
 import static io.karyon.engine.cell.CellDescriptor.NULL_LINK;
@@ -156,7 +156,7 @@ final class Visit
         {
             final int index = (word << 6) | Long.numberOfTrailingZeros(bits);
             bits &= bits - 1;
-            final int offset = CHUNK_HEADER_LENGTH + index * slotLength;
+            final int offset = slotOffset(index, slotLength);
             cell.wrap(buffer, offset, base | index);
             stepped++;
             step(cell, context, buffer.getShort(offset + BEHAVIOUR_ID_OFFSET), behaviours, anyChecks, checks);
@@ -176,7 +176,7 @@ final class Visit
     private int visitMail(final UnsafeBuffer buffer, final int word, final int index, final int slot)
     {
         final long bit = 1L << index;
-        final int offset = CHUNK_HEADER_LENGTH + index * slotLength;
+        final int offset = slotOffset(index, slotLength);
         final int mailWordOffset = mailOffset + (word << 3);
         final MessageQueue inbox = mailboxes.inbox;
         final long mailWord = buffer.getLong(mailWordOffset);
@@ -263,7 +263,7 @@ final class Visit
         final long[][] maps, final int word, final Groups groups)
     {
         final long bit = 1L << index;
-        final int offset = CHUNK_HEADER_LENGTH + index * slotLength;
+        final int offset = slotOffset(index, slotLength);
         final CellFlyweight cell = this.cell.wrap(buffer, offset, slot);
         final short id = buffer.getShort(offset + BEHAVIOUR_ID_OFFSET);
         final Behaviour behaviour = behaviours[id];

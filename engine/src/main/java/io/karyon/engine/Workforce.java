@@ -135,7 +135,7 @@ final class Workforce implements AutoCloseable
                     if (from != to)
                     {
                         slices[from].connectChannel(
-                            slices[to], new Channel(context.ringCapacity(), MessageQueue.RECORD_LENGTH));
+                            slices[to], new Channel(context.ringCapacity(), MessageDescriptor.RECORD_LENGTH));
                     }
                 }
             }
