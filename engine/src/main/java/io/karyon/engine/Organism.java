@@ -331,14 +331,6 @@ public final class Organism implements AutoCloseable
         return supervision.spawn(genotype, supervisor, type);
     }
 
-    /**
-     * The id a supervisor has in reports, from its home and row (for the slices' give-up reports).
-     */
-    static int supervisorId(final SupervisionHome home, final int row)
-    {
-        return Supervisor.id(home.index, row);
-    }
-
     // Cells from outside: read and write, kill, send.
 
     /**

@@ -422,7 +422,7 @@ final class Supervision
         {
             window.append(0 == i ? "" : ", ").append(decision.windowTime(i));
         }
-        return "supervisor " + Organism.supervisorId(home, decision.row()) + " (supervision home " + home.index +
+        return "supervisor " + Supervisor.id(home.index, decision.row()) + " (supervision home " + home.index +
             ", row " + decision.row() + ") gave up at " + unit + " " + decision.now() + ": more than " +
             decision.intensity() + " restarts within " + decision.period() + " " + unit + "s, restarts at " + unit +
             "s [" + window + "]; the exit that tipped it: " + (Handle.NULL_HANDLE == handle ?
