@@ -1,7 +1,8 @@
 package io.karyon.perf;
 
-import io.karyon.engine.cli.Cli;
-import io.karyon.engine.cli.WorkerOptions;
+import io.karyon.cli.Cli;
+import io.karyon.cli.ConfigurationDefaults;
+import io.karyon.cli.WorkerOptions;
 import io.karyon.perf.peers.PeerWorkload;
 import io.karyon.perf.peers.Peers;
 import io.karyon.perf.peers.Ratios;
@@ -94,8 +95,9 @@ public final class BenchCommand implements Callable<Integer>
     @Option(names = "--ticks", paramLabel = "K", description = "W3: ticks per round (default: ${DEFAULT-VALUE})")
     int ticks = 100;
 
-    @Option(names = "--seed", paramLabel = "N", description = "seed of the generators (default: ${DEFAULT-VALUE})")
-    long seed = 42;
+    @Option(names = ConfigurationDefaults.SEED, paramLabel = "N",
+        description = "seed of the generators (default: ${DEFAULT-VALUE})")
+    long seed;
 
     @Option(names = "--out", paramLabel = "DIR",
         description = "folder for the .hgrm percentile files and each workload's summary DIR/<id>.json, the JSON " +

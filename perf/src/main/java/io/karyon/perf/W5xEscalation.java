@@ -7,7 +7,7 @@ import io.karyon.engine.Genotype;
 import io.karyon.engine.Organism;
 import io.karyon.engine.Stats;
 import io.karyon.engine.cell.CellFlyweight;
-import io.karyon.engine.cli.Json;
+import io.karyon.cli.Json;
 import io.karyon.supervisor.RestartStrategy;
 import io.karyon.supervisor.RestartTable;
 import io.karyon.supervisor.RestartTableDescriptor;

@@ -2,4 +2,4 @@
  * The command line shared by every {@code karyon} subcommand: one-line errors and exit codes, JSON report lines, and
  * {@code karyon run}.
  */
-package io.karyon.engine.cli;
+package io.karyon.cli;
