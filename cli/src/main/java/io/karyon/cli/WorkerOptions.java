@@ -24,9 +24,9 @@ public final class WorkerOptions
     String idle;
 
     // arity 0..1 with a fallback: a plain boolean flag whose default is true would be toggled to false by picocli.
-    @Option(names = ConfigurationDefaults.NO_PIN, arity = "0..1", fallbackValue = "true", hideParamSyntax = true,
-        paramLabel = "",
-        description = "do not pin workers to CPUs (default: ${DEFAULT-VALUE})")
+    @Option(names = ConfigurationDefaults.NO_PIN, arity = "0..1", fallbackValue = "true", paramLabel = "true|false",
+        description = "do not pin workers to CPUs; --no-pin=false pins them whatever the property says " +
+            "(default: ${DEFAULT-VALUE})")
     boolean noPin;
 
     @Option(names = ConfigurationDefaults.POLICY, paramLabel = "TYPE",

@@ -1,5 +1,6 @@
 /**
- * The command line shared by every {@code karyon} subcommand: one-line errors and exit codes, JSON report lines, and
- * {@code karyon run}.
+ * The {@code karyon} command, the product launcher ({@code cli/target/karyon.jar}): {@code run}, {@code topology},
+ * {@code matrix} and {@code report}; what every subcommand shares (one-line errors and exit codes, defaults from the
+ * engine's {@code Configuration}, worker options) and the one-line JSON reports. {@code bench} adds itself from perf.
  */
 package io.karyon.cli;

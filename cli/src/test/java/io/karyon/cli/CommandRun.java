@@ -28,7 +28,7 @@ record CommandRun(int exitCode, String out, String err)
         return execute(Cli.configure(new CommandLine(command)), args);
     }
 
-    private static CommandRun execute(final CommandLine commandLine, final String... args)
+    static CommandRun execute(final CommandLine commandLine, final String... args)
     {
         final StringWriter out = new StringWriter();
         final StringWriter err = new StringWriter();

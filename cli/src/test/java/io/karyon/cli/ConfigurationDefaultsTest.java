@@ -94,9 +94,13 @@ class ConfigurationDefaultsTest
     {
         assertFalse(parse(new RunCommand()).workerOptions.noPin);
         assertTrue(parse(new RunCommand(), "--no-pin").workerOptions.noPin);
+        final RunCommand followed = parse(new RunCommand(), "--no-pin", "--json");
+        assertTrue(followed.workerOptions.noPin);
+        assertTrue(followed.json);
         property(Configuration.PIN_PROP_NAME, "false");
         assertTrue(parse(new RunCommand()).workerOptions.noPin);
         assertTrue(parse(new RunCommand(), "--no-pin").workerOptions.noPin);
+        assertFalse(parse(new RunCommand(), "--no-pin=false").workerOptions.noPin);
     }
 
     @Test
