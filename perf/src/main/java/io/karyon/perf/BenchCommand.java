@@ -1,7 +1,8 @@
 package io.karyon.perf;
 
-import io.karyon.engine.cli.Cli;
-import io.karyon.engine.cli.WorkerOptions;
+import io.karyon.cli.Cli;
+import io.karyon.cli.ConfigurationDefaults;
+import io.karyon.cli.WorkerOptions;
 import io.karyon.perf.peers.PeerWorkload;
 import io.karyon.perf.peers.Peers;
 import io.karyon.perf.peers.Ratios;
@@ -94,8 +95,9 @@ public final class BenchCommand implements Callable<Integer>
     @Option(names = "--ticks", paramLabel = "K", description = "W3: ticks per round (default: ${DEFAULT-VALUE})")
     int ticks = 100;
 
-    @Option(names = "--seed", paramLabel = "N", description = "seed of the generators (default: ${DEFAULT-VALUE})")
-    long seed = 42;
+    @Option(names = ConfigurationDefaults.SEED, paramLabel = "N",
+        description = "seed of the generators (default: ${DEFAULT-VALUE})")
+    long seed;
 
     @Option(names = "--out", paramLabel = "DIR",
         description = "folder for the .hgrm percentile files and each workload's summary DIR/<id>.json, the JSON " +
@@ -119,32 +121,7 @@ public final class BenchCommand implements Callable<Integer>
     public Integer call()
     {
         final List<String> selected = select();
-        Cli.range(spec, "--cells", cells, 1, Integer.MAX_VALUE);
-        workerOptions.check(spec);
-        Cli.range(spec, "--tokens", tokens, 1, Integer.MAX_VALUE);
-        Cli.range(spec, "--hops", hops, tokens, Long.MAX_VALUE);
-        Cli.range(spec, "--pairs", pairs, 1, Integer.MAX_VALUE / 2);
-        Cli.range(spec, "--broadcasts", broadcasts, 1, 1_000_000);
-        Cli.range(spec, "--churn", churn, 0, 1_000_000);
-        if (!(fraction > 0.0 && fraction <= 1.0))
-        {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                "Invalid value for option '--fraction': must be in (0, 1], was '" + fraction + "'");
-        }
-        Cli.range(spec, "--millis", millis, 1, 3_600_000);
-        if (!W2Ring.PLACEMENTS.contains(placement))
-        {
-            throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--placement': " +
-                "must be one of " + String.join(", ", W2Ring.PLACEMENTS) + ", was '" + placement + "'");
-        }
-        Cli.range(spec, "--ops", ops, 1, Long.MAX_VALUE / 2);
-        Cli.range(spec, "--rounds", rounds, 3, 1000);
-        if (null != warmup)
-        {
-            Cli.range(spec, "--warmup", warmup, 0, 1000);
-        }
-        Cli.range(spec, "--ticks", ticks, 1, Integer.MAX_VALUE);
-        Cli.range(spec, "--peer-messages", peerMessages, 1, Long.MAX_VALUE);
+        checkOptions();
 
         final PrintWriter stdout = spec.commandLine().getOut();
         final BenchParams shared = new BenchParams((int)cells, rounds, null == warmup ? DEFAULT_WARMUP : warmup, seed,
@@ -206,6 +183,36 @@ public final class BenchCommand implements Callable<Integer>
             Summaries.write(out, workload, lines);
         }
         return Cli.EXIT_OK;
+    }
+
+    private void checkOptions()
+    {
+        Cli.range(spec, "--cells", cells, 1, Integer.MAX_VALUE);
+        workerOptions.check(spec);
+        Cli.range(spec, "--tokens", tokens, 1, Integer.MAX_VALUE);
+        Cli.range(spec, "--hops", hops, tokens, Long.MAX_VALUE);
+        Cli.range(spec, "--pairs", pairs, 1, Integer.MAX_VALUE / 2);
+        Cli.range(spec, "--broadcasts", broadcasts, 1, 1_000_000);
+        Cli.range(spec, "--churn", churn, 0, 1_000_000);
+        if (!(fraction > 0.0 && fraction <= 1.0))
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                "Invalid value for option '--fraction': must be in (0, 1], was '" + fraction + "'");
+        }
+        Cli.range(spec, "--millis", millis, 1, 3_600_000);
+        if (!W2Ring.PLACEMENTS.contains(placement))
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--placement': " +
+                "must be one of " + String.join(", ", W2Ring.PLACEMENTS) + ", was '" + placement + "'");
+        }
+        Cli.range(spec, "--ops", ops, 1, Long.MAX_VALUE / 2);
+        Cli.range(spec, "--rounds", rounds, 3, 1000);
+        if (null != warmup)
+        {
+            Cli.range(spec, "--warmup", warmup, 0, 1000);
+        }
+        Cli.range(spec, "--ticks", ticks, 1, Integer.MAX_VALUE);
+        Cli.range(spec, "--peer-messages", peerMessages, 1, Long.MAX_VALUE);
     }
 
     private static String print(final PrintWriter stdout, final String line)

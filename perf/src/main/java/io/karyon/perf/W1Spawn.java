@@ -7,7 +7,7 @@ import io.karyon.engine.Organism;
 import io.karyon.engine.cell.CellDescriptor;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.cell.CellLayout;
-import io.karyon.engine.cli.Json;
+import io.karyon.cli.Json;
 import org.HdrHistogram.Histogram;
 
 import java.util.Locale;

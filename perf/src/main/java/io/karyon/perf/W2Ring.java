@@ -8,7 +8,7 @@ import io.karyon.engine.Placement;
 import io.karyon.engine.Stats;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.cell.CellLayout;
-import io.karyon.engine.cli.Json;
+import io.karyon.cli.Json;
 
 import java.util.List;
 import java.util.Locale;

@@ -8,7 +8,7 @@ import io.karyon.engine.SignalStats;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.cell.CellLayout;
 import io.karyon.engine.cell.Handle;
-import io.karyon.engine.cli.Json;
+import io.karyon.cli.Json;
 import org.HdrHistogram.Histogram;
 
 import java.nio.file.Path;

@@ -9,7 +9,7 @@ import io.karyon.engine.Stats;
 import io.karyon.engine.Supervisor;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.cell.CellLayout;
-import io.karyon.engine.cli.Json;
+import io.karyon.cli.Json;
 import io.karyon.supervisor.RestartStrategy;
 import io.karyon.supervisor.RestartType;
 import org.HdrHistogram.Histogram;

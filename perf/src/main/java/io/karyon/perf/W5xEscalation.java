@@ -8,7 +8,7 @@ import io.karyon.engine.Organism;
 import io.karyon.engine.Stats;
 import io.karyon.engine.Supervisor;
 import io.karyon.engine.cell.CellFlyweight;
-import io.karyon.engine.cli.Json;
+import io.karyon.cli.Json;
 import io.karyon.supervisor.RestartStrategy;
 import io.karyon.supervisor.RestartType;
 import org.HdrHistogram.Histogram;

@@ -1,6 +1,6 @@
 package io.karyon.perf;
 
-import io.karyon.engine.cli.Json;
+import io.karyon.cli.Json;
 import org.HdrHistogram.Histogram;
 
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.karyon.perf;
 
-import io.karyon.engine.cli.Json;
+import io.karyon.cli.Json;
 
 import java.nio.file.Path;
 import java.util.Locale;

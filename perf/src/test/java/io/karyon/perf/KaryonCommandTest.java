@@ -1,6 +1,6 @@
 package io.karyon.perf;
 
-import io.karyon.engine.cli.Cli;
+import io.karyon.cli.Cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,7 +88,7 @@ class KaryonCommandTest
         final CommandRun run = CommandRun.karyon();
 
         assertUsageError(run);
-        assertEquals("karyon: a subcommand is needed: run, bench, report, topology, matrix or help (see --help)",
+        assertEquals("karyon: a subcommand is needed: run, topology, matrix, report, bench or help (see --help)",
             run.err().strip());
     }
 

@@ -1,7 +1,7 @@
 package io.karyon.perf;
 
-import io.karyon.engine.cli.Cli;
-import io.karyon.engine.cli.WorkerOptions;
+import io.karyon.cli.Cli;
+import io.karyon.cli.WorkerOptions;
 import io.karyon.perf.peers.PeerWorkload;
 import io.karyon.perf.peers.Peers;
 import org.junit.jupiter.api.Test;

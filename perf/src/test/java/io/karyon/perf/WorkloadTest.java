@@ -1,6 +1,6 @@
 package io.karyon.perf;
 
-import io.karyon.engine.cli.Cli;
+import io.karyon.cli.Cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -248,7 +248,7 @@ class WorkloadTest
         }
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
-        command.add(Karyon.class.getName());
+        command.add(KaryonBench.class.getName());
         command.addAll(List.of(args));
 
         final Path stdout = dir.resolve("stdout.txt");

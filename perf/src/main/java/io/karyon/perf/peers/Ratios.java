@@ -2,7 +2,7 @@ package io.karyon.perf.peers;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.karyon.engine.cli.Json;
+import io.karyon.cli.Json;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,6 +1,6 @@
 package io.karyon.perf.peers;
 
-import io.karyon.engine.cli.Json;
+import io.karyon.cli.Json;
 import io.karyon.perf.BenchParams;
 import io.karyon.perf.Rounds;
 import io.karyon.perf.WorkloadCheckException;

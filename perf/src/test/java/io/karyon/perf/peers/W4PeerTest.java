@@ -1,6 +1,6 @@
 package io.karyon.perf.peers;
 
-import io.karyon.engine.cli.WorkerOptions;
+import io.karyon.cli.WorkerOptions;
 import io.karyon.perf.BenchParams;
 import io.karyon.perf.WorkloadCheckException;
 import org.junit.jupiter.api.Test;

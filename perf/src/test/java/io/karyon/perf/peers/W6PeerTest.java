@@ -2,7 +2,7 @@ package io.karyon.perf.peers;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.karyon.engine.cli.WorkerOptions;
+import io.karyon.cli.WorkerOptions;
 import io.karyon.perf.BenchParams;
 import io.karyon.perf.W6Mix;
 import io.karyon.perf.WorkloadCheckException;

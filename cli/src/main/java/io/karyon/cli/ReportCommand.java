@@ -1,6 +1,6 @@
-package io.karyon.perf;
+package io.karyon.cli;
 
-import io.karyon.engine.cli.Cli;
+import io.karyon.cli.Cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

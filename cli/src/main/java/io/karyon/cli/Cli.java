@@ -1,16 +1,21 @@
-package io.karyon.engine.cli;
+package io.karyon.cli;
 
 import io.karyon.engine.KaryonException;
 import io.karyon.scheduler.IdleStrategies;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
- * What every {@code karyon} subcommand shares: one-line errors with fixed exit codes, and option checks.
+ * What every {@code karyon} subcommand shares: one-line errors with fixed exit codes, listed in each command's
+ * {@code --help}; defaults from the {@code karyon.*} system properties; and option checks.
  * <p>
  * A bad option or value exits with {@link #EXIT_USAGE} and one line on stderr naming the option and the value, never
- * a stack trace; a failure while running exits with {@link #EXIT_FAILURE} and one line naming the cause.
+ * a stack trace; a failure while running exits with {@link #EXIT_FAILURE} and one line naming the cause, followed by
+ * its stack trace when {@code --verbose} was given.
  */
 public final class Cli
 {
@@ -20,13 +25,28 @@ public final class Cli
     public static final int EXIT_FAILURE = 1;
     /** Exit code of a bad command line. */
     public static final int EXIT_USAGE = 2;
+    /** The option, on every command, that adds the stack trace to an unexpected failure's line. */
+    public static final String VERBOSE = "--verbose";
+
+    private static final Map<String, String> EXIT_CODES = exitCodes();
 
     private Cli()
     {
     }
 
+    private static Map<String, String> exitCodes()
+    {
+        final Map<String, String> codes = new LinkedHashMap<>();
+        codes.put(Integer.toString(EXIT_OK), "success");
+        codes.put(Integer.toString(EXIT_FAILURE), "the run failed, or its self-check did (one line on stderr)");
+        codes.put(Integer.toString(EXIT_USAGE), "bad usage: an unknown option or a bad value (one line on stderr)");
+        return Collections.unmodifiableMap(codes);
+    }
+
     /**
-     * Configures a command line with the one-line error handlers.
+     * Configures a command line and every subcommand it has now: the one-line error handlers, the exit codes in the
+     * usage help, and the defaults from the {@code karyon.*} system properties ({@link ConfigurationDefaults}). Call
+     * it once the subcommands are added: picocli hands these settings only to the subcommands it already has.
      *
      * @param commandLine to configure.
      * @return the command line.
@@ -35,8 +55,19 @@ public final class Cli
     {
         commandLine.setParameterExceptionHandler(Cli::onBadParameter);
         commandLine.setExecutionExceptionHandler(Cli::onFailure);
+        commandLine.setDefaultValueProvider(new ConfigurationDefaults());
         commandLine.setUsageHelpAutoWidth(true);
+        exitCodesInHelp(commandLine);
         return commandLine;
+    }
+
+    private static void exitCodesInHelp(final CommandLine commandLine)
+    {
+        commandLine.getCommandSpec().usageMessage().exitCodeListHeading("Exit codes:%n").exitCodeList(EXIT_CODES);
+        for (final CommandLine subcommand : commandLine.getSubcommands().values())
+        {
+            exitCodesInHelp(subcommand);
+        }
     }
 
     private static int onBadParameter(final CommandLine.ParameterException ex, final String[] args)
@@ -53,30 +84,28 @@ public final class Cli
         final Exception ex, final CommandLine commandLine, final CommandLine.ParseResult parseResult)
     {
         final PrintWriter err = commandLine.getErr();
-        final String what = ex instanceof KaryonException || ex instanceof IllegalArgumentException ||
-            ex instanceof IllegalStateException ? ex.getMessage() : ex.toString();
-        err.println(commandLine.getCommandSpec().qualifiedName() + ": failed: " + what);
+        final boolean expected = ex instanceof KaryonException || ex instanceof IllegalArgumentException ||
+            ex instanceof IllegalStateException;
+        err.println(commandLine.getCommandSpec().qualifiedName() + ": failed: " +
+            (expected ? ex.getMessage() : ex.toString()));
+        if (isVerbose(parseResult))
+        {
+            ex.printStackTrace(err);
+        }
         err.flush();
         return EXIT_FAILURE;
     }
 
-    /**
-     * Checks that an option's value is > 0.
-     *
-     * @param spec   of the command, for the error.
-     * @param option name, e.g. "--cells".
-     * @param value  given.
-     * @return the value.
-     * @throws CommandLine.ParameterException naming the option and the value.
-     */
-    public static long positive(final CommandLine.Model.CommandSpec spec, final String option, final long value)
+    private static boolean isVerbose(final CommandLine.ParseResult parseResult)
     {
-        if (value <= 0)
+        for (CommandLine.ParseResult result = parseResult; null != result; result = result.subcommand())
         {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                "Invalid value for option '" + option + "': must be > 0, was '" + value + "'");
+            if (result.hasMatchedOption(VERBOSE))
+            {
+                return true;
+            }
         }
-        return value;
+        return false;
     }
 
     /**

@@ -1,4 +1,4 @@
-package io.karyon.perf;
+package io.karyon.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -59,6 +59,8 @@ final class Report
     private static final String HGRM = "hgrm";
     static final String BYTES_PER_CELL = "bytes-per-cell.png";
 
+    /** How the summaries {@code karyon bench --out DIR} writes end: {@code DIR/<workload>.json}. */
+    static final String SUMMARY_SUFFIX = ".json";
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /**
@@ -113,7 +115,7 @@ final class Report
             throw new BadResultsException("not a folder: " + dir);
         }
         final List<Path> files = new ArrayList<>();
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*" + Summaries.SUFFIX))
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*" + SUMMARY_SUFFIX))
         {
             stream.forEach(files::add);
         }

@@ -1,12 +1,9 @@
-package io.karyon.engine.cli;
+package io.karyon.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import picocli.CommandLine;
-
-import java.io.PrintWriter;
-import java.io.StringWriter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,26 +12,20 @@ class RunSupervisionOptionsTest
 {
     private static String[] run(final String... args)
     {
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        final CommandLine commandLine = Cli.configure(new CommandLine(new RunCommand()));
-        commandLine.setOut(new PrintWriter(out));
-        commandLine.setErr(new PrintWriter(err));
-        final int exit = commandLine.execute(args);
-        return new String[]{ Integer.toString(exit), out.toString(), err.toString() };
+        final CommandRun run = CommandRun.command(new RunCommand(), args);
+        return new String[]{ Integer.toString(run.exitCode()), run.out(), run.err() };
     }
 
     private static long field(final String json, final String name)
     {
-        final int at = json.indexOf("\"" + name + "\":");
-        assertTrue(at >= 0, name + " in " + json);
-        final int start = at + name.length() + 3;
-        int end = start;
-        while (end < json.length() && (Character.isDigit(json.charAt(end)) || '-' == json.charAt(end)))
-        {
-            end++;
-        }
-        return Long.parseLong(json.substring(start, end));
+        final JsonNode value = CommandRun.parse(json).get(name);
+        assertTrue(null != value && value.isIntegralNumber(), name + " in " + json);
+        return value.longValue();
+    }
+
+    private static String digest(final String json)
+    {
+        return CommandRun.parse(json).get("digest").textValue();
     }
 
     @Test
@@ -60,7 +51,7 @@ class RunSupervisionOptionsTest
             assertEquals("0", result[0], result[2]);
             final String json = result[1].strip();
             assertTrue(field(json, "restarts") > 0, json);
-            final String digest = json.replaceAll(".*\"digest\":\"(0x[0-9a-f]+)\".*", "$1");
+            final String digest = digest(json);
             if (null == expected)
             {
                 expected = digest;
@@ -81,7 +72,7 @@ class RunSupervisionOptionsTest
             assertEquals("0", result[0], result[2]);
             final String json = result[1].strip();
             assertTrue(field(json, "escalations") > 0, "supervisors in other homes escalate to the top: " + json);
-            final String digest = json.replaceAll(".*\"digest\":\"(0x[0-9a-f]+)\".*", "$1");
+            final String digest = digest(json);
             expected = null == expected ? digest : expected;
             assertEquals(expected, digest, workers + " workers: " + json);
         }

@@ -1,6 +1,6 @@
-package io.karyon.perf;
+package io.karyon.cli;
 
-import io.karyon.engine.cli.Cli;
+import io.karyon.cli.Cli;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -1,4 +1,4 @@
-package io.karyon.engine.cli;
+package io.karyon.cli;
 
 import io.karyon.engine.Context;
 import io.karyon.engine.Organism;
@@ -42,8 +42,8 @@ public final class RunCommand implements Callable<Integer>
     @Option(names = "--ticks", paramLabel = "N", description = "ticks to run (default: ${DEFAULT-VALUE})")
     long ticks = 100;
 
-    @Option(names = "--seed", paramLabel = "N", description = "seed of the run (default: ${DEFAULT-VALUE})")
-    long seed = 42;
+    @Option(names = ConfigurationDefaults.SEED, paramLabel = "N", description = "seed of the run (default: ${DEFAULT-VALUE})")
+    long seed;
 
     @Mixin
     WorkerOptions workerOptions;
@@ -100,92 +100,113 @@ public final class RunCommand implements Callable<Integer>
         final RestartType restartType = choice("--restart", restart, RestartType.values());
 
         final PrintWriter out = spec.commandLine().getOut();
-        final PrintWriter err = spec.commandLine().getErr();
         final Context context = workerOptions.applyTo(new Context().seed(seed));
         try (Organism organism = Organism.launch(context))
         {
             Tissue.seed(organism, (int)cells, supervise(organism, supervisorStrategy), restartType);
 
-            final int workerCount = organism.workerCount();
             final long startNs = System.nanoTime();
-            // Ticks run in batches sized to report about once a second: each run() wakes the workers, which rest
-            // between runs.
-            long done = 0;
-            long batch = 1;
-            long lastReportNs = startNs;
-            long lastUpdates = 0;
-            while (done < ticks)
-            {
-                final long runTicks = Math.min(batch, ticks - done);
-                final long batchStartNs = System.nanoTime();
-                organism.run(runTicks);
-                done += runTicks;
-                final long nowNs = System.nanoTime();
-                final long perTickNs = Math.max(1, (nowNs - batchStartNs) / runTicks);
-                batch = Math.max(1, Math.min(PROGRESS_INTERVAL_NS / perTickNs, 2 * batch));
-                if (!quiet && nowNs - lastReportNs >= PROGRESS_INTERVAL_NS)
-                {
-                    final Stats stats = organism.stats();
-                    err.printf(Locale.ROOT, "karyon run: tick %,d/%,d  %.1fM cell-updates/s  cells alive %,d  deaths %,d%n",
-                        done, ticks, (stats.updates() - lastUpdates) * 1e3 / (nowNs - lastReportNs),
-                        stats.alive(), stats.deaths());
-                    err.flush();
-                    lastReportNs = nowNs;
-                    lastUpdates = stats.updates();
-                }
-            }
+            runTicks(organism, spec.commandLine().getErr());
             final double seconds = (System.nanoTime() - startNs) / 1e9;
             final Stats stats = organism.stats();
             final long digest = organism.digest();
             final int distinctErrors = organism.readErrors((count, first, last, text) -> { });
-
             if (json)
             {
-                out.println(new Json()
-                    .field("engine", "karyon")
-                    .field("simulation", "tissue")
-                    .field("cells", cells)
-                    .field("workers", workerCount)
-                    .field("seed", seed)
-                    .field("ticks", stats.ticks())
-                    .field("seconds", seconds)
-                    .field("updates", stats.updates())
-                    .field("updates_per_s", stats.updates() / seconds)
-                    .field("cross_worker_share", stats.sent() == 0 ? 0.0 : (double)stats.crossWorker() / stats.sent())
-                    .field("messages", stats.delivered())
-                    .field("messages_per_s", stats.delivered() / seconds)
-                    .field("dead_letters", stats.deadLetters())
-                    .field("deaths", stats.deaths())
-                    .field("deaths_by_reason", stats.deathsByReason())
-                    .field("spawned", stats.spawned())
-                    .field("restarts", stats.restarts())
-                    .field("restarts_by_reason", stats.restartsByReason())
-                    .field("escalations", stats.escalations())
-                    .field("alive", stats.alive())
-                    .field("distinct_errors", distinctErrors)
-                    .field("digest", digestText(digest)));
+                out.println(summaryJson(organism.workerCount(), seconds, stats, digest, distinctErrors));
             }
             else
             {
-                out.printf(Locale.ROOT, "karyon run: tissue, %,d cells, %,d ticks, seed %d, %d worker(s)%n",
-                    cells, stats.ticks(), seed, workerCount);
-                out.printf(Locale.ROOT, "  seconds          %.3f%n", seconds);
-                out.printf(Locale.ROOT, "  cell-updates     %,d (%.1fM/s)%n", stats.updates(), stats.updates() / seconds / 1e6);
-                out.printf(Locale.ROOT, "  messages         %,d delivered (%.1fM/s), %,d dead letters, %,d pending%n",
-                    stats.delivered(), stats.delivered() / seconds / 1e6, stats.deadLetters(), stats.pending());
-                out.printf(Locale.ROOT, "  deaths           %,d%s%n", stats.deaths(), byReason(stats.deathsByReason()));
-                out.printf(Locale.ROOT, "  births           %,d (founders and restarts included)%n", stats.spawned());
-                out.printf(Locale.ROOT, "  restarts         %,d%s, escalations %,d%n", stats.restarts(),
-                    byReason(stats.restartsByReason()), stats.escalations());
-                out.printf(Locale.ROOT, "  cells alive      %,d%n", stats.alive());
-                out.printf(Locale.ROOT, "  distinct errors  %d%n", distinctErrors);
-                out.printf(Locale.ROOT, "  digest           %s%n", digestText(digest));
+                printSummary(out, organism.workerCount(), seconds, stats, digest, distinctErrors);
             }
             out.flush();
         }
         return Cli.EXIT_OK;
     }
 
+    /**
+     * Runs the ticks in batches sized to report progress about once a second: each {@code run()} wakes the workers,
+     * which rest between runs.
+     */
+    private void runTicks(final Organism organism, final PrintWriter err)
+    {
+        long done = 0;
+        long batch = 1;
+        long lastReportNs = System.nanoTime();
+        long lastUpdates = 0;
+        while (done < ticks)
+        {
+            final long runTicks = Math.min(batch, ticks - done);
+            final long batchStartNs = System.nanoTime();
+            organism.run(runTicks);
+            done += runTicks;
+            final long nowNs = System.nanoTime();
+            final long perTickNs = Math.max(1, (nowNs - batchStartNs) / runTicks);
+            batch = Math.max(1, Math.min(PROGRESS_INTERVAL_NS / perTickNs, 2 * batch));
+            if (!quiet && nowNs - lastReportNs >= PROGRESS_INTERVAL_NS)
+            {
+                final Stats stats = organism.stats();
+                err.printf(Locale.ROOT, "karyon run: tick %,d/%,d  %.1fM cell-updates/s  cells alive %,d  deaths %,d%n",
+                    done, ticks, (stats.updates() - lastUpdates) * 1e3 / (nowNs - lastReportNs),
+                    stats.alive(), stats.deaths());
+                err.flush();
+                lastReportNs = nowNs;
+                lastUpdates = stats.updates();
+            }
+        }
+    }
+
+    private String summaryJson(
+        final int workerCount, final double seconds, final Stats stats, final long digest, final int distinctErrors)
+    {
+        return new Json()
+            .field("engine", "karyon")
+            .field("simulation", "tissue")
+            .field("cells", cells)
+            .field("workers", workerCount)
+            .field("seed", seed)
+            .field("ticks", stats.ticks())
+            .field("seconds", seconds)
+            .field("updates", stats.updates())
+            .field("updates_per_s", stats.updates() / seconds)
+            .field("cross_worker_share", stats.sent() == 0 ? 0.0 : (double)stats.crossWorker() / stats.sent())
+            .field("messages", stats.delivered())
+            .field("messages_per_s", stats.delivered() / seconds)
+            .field("dead_letters", stats.deadLetters())
+            .field("deaths", stats.deaths())
+            .field("deaths_by_reason", stats.deathsByReason())
+            .field("spawned", stats.spawned())
+            .field("restarts", stats.restarts())
+            .field("restarts_by_reason", stats.restartsByReason())
+            .field("escalations", stats.escalations())
+            .field("alive", stats.alive())
+            .field("distinct_errors", distinctErrors)
+            .field("digest", digestText(digest))
+            .toString();
+    }
+
+    private void printSummary(
+        final PrintWriter out,
+        final int workerCount,
+        final double seconds,
+        final Stats stats,
+        final long digest,
+        final int distinctErrors)
+    {
+        out.printf(Locale.ROOT, "karyon run: tissue, %,d cells, %,d ticks, seed %d, %d worker(s)%n",
+            cells, stats.ticks(), seed, workerCount);
+        out.printf(Locale.ROOT, "  seconds          %.3f%n", seconds);
+        out.printf(Locale.ROOT, "  cell-updates     %,d (%.1fM/s)%n", stats.updates(), stats.updates() / seconds / 1e6);
+        out.printf(Locale.ROOT, "  messages         %,d delivered (%.1fM/s), %,d dead letters, %,d pending%n",
+            stats.delivered(), stats.delivered() / seconds / 1e6, stats.deadLetters(), stats.pending());
+        out.printf(Locale.ROOT, "  deaths           %,d%s%n", stats.deaths(), byReason(stats.deathsByReason()));
+        out.printf(Locale.ROOT, "  births           %,d (founders and restarts included)%n", stats.spawned());
+        out.printf(Locale.ROOT, "  restarts         %,d%s, escalations %,d%n", stats.restarts(),
+            byReason(stats.restartsByReason()), stats.escalations());
+        out.printf(Locale.ROOT, "  cells alive      %,d%n", stats.alive());
+        out.printf(Locale.ROOT, "  distinct errors  %d%n", distinctErrors);
+        out.printf(Locale.ROOT, "  digest           %s%n", digestText(digest));
+    }
 
     /**
      * The supervisors to deal founders to: {@code --supervisors} of them, in groups of {@code --fanout} under

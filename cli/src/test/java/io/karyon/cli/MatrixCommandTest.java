@@ -1,4 +1,4 @@
-package io.karyon.engine.cli;
+package io.karyon.cli;
 
 import io.karyon.matrix.Matrix;
 import io.karyon.matrix.MatrixConfiguration;

@@ -1,0 +1,53 @@
+package io.karyon.cli;
+
+import io.karyon.engine.Configuration;
+import picocli.CommandLine.IDefaultValueProvider;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * The defaults of the options that set an organism's {@link Configuration}, read from it when a command line is
+ * parsed: so a {@code karyon.*} system property (e.g. {@code KARYON_JAVA_OPTS="-Dkaryon.engine.seed=5"}) is what a
+ * command runs with unless its option is given, and {@code --help} shows the value in force.
+ * <p>
+ * An option not listed here keeps the default its command declares.
+ */
+public final class ConfigurationDefaults implements IDefaultValueProvider
+{
+    /** {@code --seed}: {@link Configuration#SEED_PROP_NAME}. */
+    public static final String SEED = "--seed";
+    /** {@code --workers}: {@link Configuration#WORKER_COUNT_PROP_NAME}. */
+    public static final String WORKERS = "--workers";
+    /** {@code --idle}: {@link Configuration#IDLE_STRATEGY_PROP_NAME}. */
+    public static final String IDLE = "--idle";
+    /** {@code --policy}: {@link Configuration#BIND_TYPE_PROP_NAME}. */
+    public static final String POLICY = "--policy";
+    /** {@code --no-pin}: the negation of {@link Configuration#PIN_PROP_NAME}. */
+    public static final String NO_PIN = "--no-pin";
+
+    /**
+     * {@inheritDoc}
+     */
+    public String defaultValue(final ArgSpec argSpec)
+    {
+        if (!argSpec.isOption())
+        {
+            return null;
+        }
+        switch (((OptionSpec)argSpec).longestName())
+        {
+            case SEED:
+                return Long.toString(Configuration.seed());
+            case WORKERS:
+                return Integer.toString(Configuration.workerCount());
+            case IDLE:
+                return Configuration.idleStrategy();
+            case POLICY:
+                return Configuration.bindType();
+            case NO_PIN:
+                return Boolean.toString(!Configuration.pin());
+            default:
+                return null;
+        }
+    }
+}

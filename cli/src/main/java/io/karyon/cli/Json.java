@@ -1,0 +1,169 @@
+package io.karyon.cli;
+
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
+
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One JSON object on one line, fields in the order they are added: the report format of {@code karyon run --json}
+ * and of every workload. Jackson writes it; the numbers keep the project's format, which scripts and
+ * BENCHMARKS.md read ({@link #field(String, double)}).
+ * <p>
+ * <b>Note:</b> not threadsafe.
+ */
+public final class Json
+{
+    private static final MathContext SIGNIFICANT = new MathContext(6, RoundingMode.HALF_EVEN);
+    private static final ObjectMapper MAPPER = new ObjectMapper(
+        new JsonFactoryBuilder().characterEscapes(new ControlCharacterEscapes()).build());
+
+    private final ObjectNode object = MAPPER.createObjectNode();
+
+    /**
+     * Adds a string field.
+     *
+     * @param name  of the field.
+     * @param value of the field.
+     * @return this.
+     */
+    public Json field(final String name, final String value)
+    {
+        object.put(name, value);
+        return this;
+    }
+
+    /**
+     * Adds an integer field.
+     *
+     * @param name  of the field.
+     * @param value of the field.
+     * @return this.
+     */
+    public Json field(final String name, final long value)
+    {
+        object.put(name, value);
+        return this;
+    }
+
+    /**
+     * Adds a boolean field.
+     *
+     * @param name  of the field.
+     * @param value of the field.
+     * @return this.
+     */
+    public Json field(final String name, final boolean value)
+    {
+        object.put(name, value);
+        return this;
+    }
+
+    /**
+     * Adds a number field: a whole value below 10^15 as an integer, any other finite value rounded to 6 significant
+     * digits in the shortest form (1.93, 5.18123e7, 2.5e-12); NaN and infinities, which JSON cannot hold, as null.
+     *
+     * @param name  of the field.
+     * @param value of the field.
+     * @return this.
+     */
+    public Json field(final String name, final double value)
+    {
+        if (Double.isFinite(value))
+        {
+            object.putRawValue(name, new RawValue(number(value)));
+        }
+        else
+        {
+            object.putNull(name);
+        }
+        return this;
+    }
+
+    static String number(final double value)
+    {
+        if (!Double.isFinite(value))
+        {
+            return "null";
+        }
+        if (value == Math.rint(value) && Math.abs(value) < 1e15)
+        {
+            return Long.toString((long)value);
+        }
+        // 6 significant digits never round past Double.MAX_VALUE (1.79769...e308), so every result reads back finite.
+        return new BigDecimal(value).round(SIGNIFICANT).stripTrailingZeros().toString()
+            .replace("E+", "e").replace('E', 'e');
+    }
+
+    /**
+     * Adds an object field of counts.
+     *
+     * @param name   of the field.
+     * @param counts name to count, in iteration order.
+     * @return this.
+     */
+    public Json field(final String name, final Map<String, Long> counts)
+    {
+        final ObjectNode field = object.putObject(name);
+        counts.forEach(field::put);
+        return this;
+    }
+
+    /**
+     * The object, closed; fields may still be added after.
+     *
+     * @return the JSON text on one line.
+     */
+    public String toString()
+    {
+        try
+        {
+            return MAPPER.writeValueAsString(object);
+        }
+        catch (final JsonProcessingException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /**
+     * Every control character as {@code \}{@code u00xx}, as the project's lines have always had them (Jackson's
+     * default writes {@code \n} and {@code \t} short); quotes and backslashes as JSON requires.
+     */
+    private static final class ControlCharacterEscapes extends CharacterEscapes
+    {
+        private static final long serialVersionUID = 1L;
+
+        private final int[] asciiEscapes = standardAsciiEscapesForJSON();
+
+        ControlCharacterEscapes()
+        {
+            for (int c = 0; c < 0x20; c++)
+            {
+                asciiEscapes[c] = ESCAPE_CUSTOM;
+            }
+        }
+
+        public int[] getEscapeCodesForAscii()
+        {
+            return asciiEscapes;
+        }
+
+        public SerializableString getEscapeSequence(final int ch)
+        {
+            // Jackson also asks about every character above ASCII: null leaves those as they are.
+            return ch < 0x20 ? new SerializedString(String.format(Locale.ROOT, "\\u%04x", ch)) : null;
+        }
+    }
+}

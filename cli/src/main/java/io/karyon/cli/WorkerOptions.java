@@ -1,0 +1,91 @@
+package io.karyon.cli;
+
+import io.karyon.engine.Context;
+import io.karyon.engine.Organism;
+import io.karyon.numa.BindType;
+import io.karyon.numa.Topology;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+import java.util.BitSet;
+
+/**
+ * The worker options every command that runs an organism takes: how many, how they idle, whether they are pinned.
+ * Their defaults are the {@code karyon.scheduler.*} properties ({@link ConfigurationDefaults}).
+ */
+public final class WorkerOptions
+{
+    @Option(names = ConfigurationDefaults.WORKERS, paramLabel = "N",
+        description = "workers, 0 for one per physical core this process may run on (default: ${DEFAULT-VALUE})")
+    int workers;
+
+    @Option(names = ConfigurationDefaults.IDLE, paramLabel = "NAME",
+        description = "what an idle worker does: spin, backoff, yield or sleep (default: ${DEFAULT-VALUE})")
+    String idle;
+
+    // arity 0..1 with a fallback: a plain boolean flag whose default is true would be toggled to false by picocli.
+    @Option(names = ConfigurationDefaults.NO_PIN, arity = "0..1", fallbackValue = "true", paramLabel = "true|false",
+        description = "do not pin workers to CPUs; --no-pin=false pins them whatever the property says " +
+            "(default: ${DEFAULT-VALUE})")
+    boolean noPin;
+
+    @Option(names = ConfigurationDefaults.POLICY, paramLabel = "TYPE",
+        description = "how workers are bound to CPUs, as erl +sbt: u, ns, ts, ps, s, nnts, nnps or tnnps " +
+            "(default: ${DEFAULT-VALUE})")
+    String policy;
+
+    /**
+     * Checks the options.
+     *
+     * @param spec of the command, for the error.
+     * @throws CommandLine.ParameterException naming the bad option and value.
+     */
+    public void check(final CommandLine.Model.CommandSpec spec)
+    {
+        Cli.range(spec, ConfigurationDefaults.WORKERS, workers, 0, Context.MAX_WORKERS);
+        Cli.idleStrategy(spec, ConfigurationDefaults.IDLE, idle);
+        bindType(spec);
+    }
+
+    BindType bindType(final CommandLine.Model.CommandSpec spec)
+    {
+        try
+        {
+            return BindType.of(policy);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                "Invalid value for option '" + ConfigurationDefaults.POLICY + "': " + ex.getMessage());
+        }
+    }
+
+    /**
+     * Sets the options on a context; {@code --workers 0} becomes one worker per physical core.
+     *
+     * @param context to set.
+     * @return the context.
+     */
+    public Context applyTo(final Context context)
+    {
+        return context.workerCount(0 == workers ? physicalCores(Organism.machine()) : workers)
+            .idleStrategy(idle).pin(!noPin).bindType(BindType.of(policy));
+    }
+
+    /**
+     * The physical cores this process may run on: a worker busy-spins on its core, and two on the SMT siblings of one
+     * core share its execution units and caches, so each gets about half of it.
+     *
+     * @param topology of the machine.
+     * @return cores with at least one CPU in the affinity mask, at least 1.
+     */
+    static int physicalCores(final Topology topology)
+    {
+        final BitSet cores = new BitSet();
+        for (final int cpu : topology.allowedCpus())
+        {
+            cores.set(topology.coreOfCpu(cpu));
+        }
+        return Math.max(1, cores.cardinality());
+    }
+}
