@@ -18,7 +18,8 @@ import java.util.List;
     mixinStandardHelpOptions = true,
     version = "karyon 0.1.0",
     description = "Runs millions of small supervised state machines (cells) as off-heap structs.",
-    footer = { "", "karyon bench (the workload suite and its peers) runs from perf's jar: scripts/karyon bench --help" },
+    footer = { "",
+        "karyon bench (the workload suite and its peers) runs from perf's jar: scripts/karyon bench --help" },
     subcommands = {
         RunCommand.class, TopologyCommand.class, MatrixCommand.class, ReportCommand.class,
         CommandLine.HelpCommand.class })

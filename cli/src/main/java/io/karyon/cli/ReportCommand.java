@@ -1,6 +1,5 @@
 package io.karyon.cli;
 
-import io.karyon.cli.Cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

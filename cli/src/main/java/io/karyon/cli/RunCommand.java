@@ -42,7 +42,8 @@ public final class RunCommand implements Callable<Integer>
     @Option(names = "--ticks", paramLabel = "N", description = "ticks to run (default: ${DEFAULT-VALUE})")
     long ticks = 100;
 
-    @Option(names = ConfigurationDefaults.SEED, paramLabel = "N", description = "seed of the run (default: ${DEFAULT-VALUE})")
+    @Option(names = ConfigurationDefaults.SEED, paramLabel = "N",
+        description = "seed of the run (default: ${DEFAULT-VALUE})")
     long seed;
 
     @Mixin
@@ -70,7 +71,8 @@ public final class RunCommand implements Callable<Integer>
         description = "restarts a supervisor allows within --period before giving up (default: ${DEFAULT-VALUE})")
     int intensity = 100;
 
-    @Option(names = "--period", paramLabel = "TICKS", description = "the intensity's window (default: ${DEFAULT-VALUE})")
+    @Option(names = "--period", paramLabel = "TICKS",
+        description = "the intensity's window (default: ${DEFAULT-VALUE})")
     long period = 10;
 
     @Option(names = "--restart", paramLabel = "TYPE",

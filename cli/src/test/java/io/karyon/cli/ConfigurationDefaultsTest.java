@@ -141,7 +141,8 @@ class ConfigurationDefaultsTest
         assertTrue(quiet.err().startsWith("karyon run: failed: " + Configuration.CHUNK_SHIFT_PROP_NAME), quiet.err());
 
         for (final String[] args : new String[][]{
-            { "run", "--verbose", "--cells", "2000", "--quiet" }, { "--verbose", "run", "--cells", "2000", "--quiet" } })
+            { "run", "--verbose", "--cells", "2000", "--quiet" }, { "--verbose", "run", "--cells", "2000",
+                "--quiet" } })
         {
             final CommandRun verbose = CommandRun.karyon(args);
             assertEquals(Cli.EXIT_FAILURE, verbose.exitCode(), verbose.err());

@@ -147,7 +147,8 @@ class JsonTest
 
     @ParameterizedTest
     @ValueSource(doubles = {
-        0.0005, 0.00099999, 0.00105, 123456.789, 999_999.99999, 1e-300, -1e300, Double.MIN_VALUE, 1.79e308, Double.MAX_VALUE, -Double.MAX_VALUE })
+        0.0005, 0.00099999, 0.00105, 123456.789, 999_999.99999, 1e-300, -1e300, Double.MIN_VALUE, 1.79e308,
+            Double.MAX_VALUE, -Double.MAX_VALUE })
     void shouldWriteEdgeDoublesAsJsonNumbersCloseToTheValue(final double value)
     {
         assertJsonNumberCloseTo(value, new Json().field("x", value).toString());

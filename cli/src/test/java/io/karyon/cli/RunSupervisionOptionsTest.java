@@ -89,8 +89,10 @@ class RunSupervisionOptionsTest
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "--strategy simple_one_for_one|Invalid value for option '--strategy': must be one of one_for_one, one_for_all, rest_for_one, was 'simple_one_for_one'",
-        "--restart sometimes|Invalid value for option '--restart': must be one of permanent, transient, temporary, was 'sometimes'",
+        "--strategy simple_one_for_one|Invalid value for option '--strategy': must be one of one_for_one, " +
+            "one_for_all, rest_for_one, was 'simple_one_for_one'",
+        "--restart sometimes|Invalid value for option '--restart': must be one of permanent, transient, temporary, " +
+            "was 'sometimes'",
         "--period 0|Invalid value for option '--period': must be in 1..9223372036854775807, was '0'",
         "--supervisors -1|Invalid value for option '--supervisors': must be in 0..500000, was '-1'",
         "--fanout 0|Invalid value for option '--fanout': must be in 1..1048575, was '0'" })

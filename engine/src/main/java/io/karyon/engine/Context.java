@@ -108,7 +108,8 @@ public final class Context
         }
         if (stepBatch <= 0)
         {
-            throw new ConfigurationException(Configuration.STEP_BATCH_PROP_NAME + " must be > 0: stepBatch=" + stepBatch);
+            throw new ConfigurationException(Configuration.STEP_BATCH_PROP_NAME + " must be > 0: stepBatch=" +
+                stepBatch);
         }
         if (errorLogLength < 1024)
         {
@@ -590,8 +591,9 @@ public final class Context
     {
         return "Context{seed=" + seed + ", stateLength=" + stateLength + ", chunkShift=" + chunkShift +
             ", workerCount=" + workerCount + ", threadingMode=" + threadingMode + ", idleStrategy=" + idleStrategy +
-            ", pin=" + pin + ", bindType=" + bindType + ", placement=" + placement + ", hugePages=" + hugePages + ", freeRunning=" + freeRunning + ", ringCapacity=" +
-            ringCapacity + ", stepBatch=" + stepBatch + ", supervisionHomes=" + supervisionHomes + ", errorLogLength=" + errorLogLength +
+            ", pin=" + pin + ", bindType=" + bindType + ", placement=" + placement + ", hugePages=" + hugePages +
+            ", freeRunning=" + freeRunning + ", ringCapacity=" + ringCapacity + ", stepBatch=" + stepBatch +
+            ", supervisionHomes=" + supervisionHomes + ", errorLogLength=" + errorLogLength +
             ", arenaFile=" + arenaFile + "}";
     }
 }

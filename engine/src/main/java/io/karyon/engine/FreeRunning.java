@@ -122,8 +122,11 @@ final class FreeRunning
 
     private void onRingMessage(final int typeId, final MutableDirectBuffer buffer, final int index, final int length)
     {
-        deliver(buffer.getLong(index + MessageDescriptor.TARGET_OFFSET), buffer.getLong(index + MessageDescriptor.SENDER_OFFSET),
-            buffer.getInt(index + MessageDescriptor.TYPE_OFFSET), buffer.getLong(index + MessageDescriptor.PAYLOAD_OFFSET));
+        deliver(
+            buffer.getLong(index + MessageDescriptor.TARGET_OFFSET),
+            buffer.getLong(index + MessageDescriptor.SENDER_OFFSET),
+            buffer.getInt(index + MessageDescriptor.TYPE_OFFSET),
+            buffer.getLong(index + MessageDescriptor.PAYLOAD_OFFSET));
     }
 
     /**

@@ -67,7 +67,8 @@ final class TickAgent implements Agent
             waiting = false;
             if (leader)
             {
-                tickLatencies.recordValue(Math.min(System.nanoTime() - tickStartNs, tickLatencies.getHighestTrackableValue()));
+                tickLatencies.recordValue(Math.min(System.nanoTime() - tickStartNs,
+                    tickLatencies.getHighestTrackableValue()));
                 barrier.complete(finished);
             }
         }

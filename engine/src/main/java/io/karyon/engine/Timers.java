@@ -69,7 +69,8 @@ final class Timers
     Timers(final boolean freeRunning)
     {
         wheel = freeRunning ?
-            new DeadlineTimerWheel(TimeUnit.NANOSECONDS, System.nanoTime(), FREE_RUNNING_RESOLUTION_NS, TICKS_PER_WHEEL) :
+            new DeadlineTimerWheel(TimeUnit.NANOSECONDS, System.nanoTime(), FREE_RUNNING_RESOLUTION_NS,
+                TICKS_PER_WHEEL) :
             new DeadlineTimerWheel(TimeUnit.NANOSECONDS, 0, 1, TICKS_PER_WHEEL);
     }
 
@@ -200,7 +201,8 @@ final class Timers
             {
                 timersFired++;
             }
-            fired.append(target, records.getLong(offset + SENDER_OFFSET), records.getInt(offset + TYPE_OFFSET), payload);
+            fired.append(target, records.getLong(offset + SENDER_OFFSET), records.getInt(offset + TYPE_OFFSET),
+                payload);
             pool.free(record);
         }
         return expiredCount;

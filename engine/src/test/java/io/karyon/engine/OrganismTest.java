@@ -421,7 +421,8 @@ class OrganismTest
 
         organism.genotype("g", LAYOUT, "receiver");
         assertEquals("genotype 'g' is declared already",
-            assertThrows(IllegalArgumentException.class, () -> organism.genotype("g", LAYOUT, "receiver")).getMessage());
+            assertThrows(IllegalArgumentException.class,
+                () -> organism.genotype("g", LAYOUT, "receiver")).getMessage());
         assertEquals("behaviour 'receiver' is registered already",
             assertThrows(IllegalArgumentException.class,
                 () -> organism.registerBehaviour("receiver", new Receiver())).getMessage());

@@ -34,7 +34,8 @@ class ReadmeExampleTest
                 }
 
                 public void onMessage(
-                    final CellFlyweight cell, final CellContext ctx, final long sender, final int type, final long payload)
+                    final CellFlyweight cell, final CellContext ctx, final long sender, final int type,
+                        final long payload)
                 {
                     cell.putDouble(x, 0.5 * (cell.getDouble(x) + Double.longBitsToDouble(payload)));
                 }

@@ -609,7 +609,8 @@ class SignalsTest
             }
             else if (p < 0.05)
             {
-                cell.putLong(CANCELLED, cell.getLong(CANCELLED) + (context.cancelTimer(cell.getLong(TIMER_ID)) ? 1 : 0));
+                final long cancelled = context.cancelTimer(cell.getLong(TIMER_ID)) ? 1 : 0;
+                cell.putLong(CANCELLED, cell.getLong(CANCELLED) + cancelled);
             }
             else if (p < 0.07)
             {

@@ -1,9 +1,9 @@
 package io.karyon.engine;
 
+import io.karyon.engine.cell.Arena;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.cell.CellLayout;
 import io.karyon.engine.cell.Handle;
-import io.karyon.engine.cell.Arena;
 import io.karyon.engine.sim.Tissue;
 import io.karyon.numa.BindType;
 import io.karyon.numa.NumaBinding;
@@ -163,7 +163,8 @@ class WorkersTest
      * Four senders per receiver, spawned round-robin over the workers; with a receiver count that is no multiple of the
  * worker count, most senders sit on another worker than their receiver.
      */
-    private static long[] floodPairs(final Organism organism, final int receivers, final long perSender, final int burst)
+    private static long[] floodPairs(final Organism organism, final int receivers, final long perSender,
+        final int burst)
     {
         organism.registerBehaviour("flood", new Flood(burst));
         final Genotype genotype = organism.genotype("flood", LAYOUT, "flood");
@@ -299,8 +300,13 @@ class WorkersTest
             assertEquals(0, organism.liveWorkerThreads(), "launch " + i);
         }
         final List<String> left = new ArrayList<>();
-        Thread.getAllStackTraces().keySet().forEach(
-            (thread) -> { if (thread.getName().startsWith("karyon-worker")) { left.add(thread.getName()); } });
+        for (final Thread thread : Thread.getAllStackTraces().keySet())
+        {
+            if (thread.getName().startsWith("karyon-worker"))
+            {
+                left.add(thread.getName());
+            }
+        }
         assertEquals(List.of(), left, "worker threads still alive");
     }
 

@@ -139,7 +139,8 @@ public final class NumaBinding
         final int result = movePages0(address, PAGE_SIZE, nodes);
         if (result < 0)
         {
-            throw failure("move_pages(address=0x" + Long.toHexString(address) + ", pages=" + nodes.length + ")", -result);
+            throw failure("move_pages(address=0x" + Long.toHexString(address) + ", pages=" + nodes.length + ")",
+                -result);
         }
         return nodes;
     }
@@ -157,7 +158,8 @@ public final class NumaBinding
         final int result = nodeOfAddress0(address);
         if (result < 0)
         {
-            throw failure("get_mempolicy(address=0x" + Long.toHexString(address) + ", MPOL_F_NODE|MPOL_F_ADDR)", -result);
+            throw failure("get_mempolicy(address=0x" + Long.toHexString(address) + ", MPOL_F_NODE|MPOL_F_ADDR)",
+                -result);
         }
         return result;
     }

@@ -68,13 +68,15 @@ public final class BenchCommand implements Callable<Integer>
     int broadcasts = 100;
 
     @Option(names = "--churn", paramLabel = "C",
-        description = "W4: churn steps per round, each moving every member to another group (default: ${DEFAULT-VALUE})")
+        description = "W4: churn steps per round, each moving every member to another group (default: " +
+            "${DEFAULT-VALUE})")
     int churn = 10;
 
     @Option(names = "--pairs", paramLabel = "P", description = "W7: ping-pong pairs (default: ${DEFAULT-VALUE})")
     long pairs = 1_000;
 
-    @Option(names = "--millis", paramLabel = "MS", description = "W7: length of a round in ms (default: ${DEFAULT-VALUE})")
+    @Option(names = "--millis", paramLabel = "MS",
+        description = "W7: length of a round in ms (default: ${DEFAULT-VALUE})")
     long millis = 2_000;
 
     @Option(names = "--placement", paramLabel = "NAME",

@@ -1,7 +1,7 @@
 package io.karyon.perf;
 
-import io.karyon.engine.Context;
 import io.karyon.cli.WorkerOptions;
+import io.karyon.engine.Context;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;

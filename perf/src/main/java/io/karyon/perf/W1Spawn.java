@@ -1,5 +1,6 @@
 package io.karyon.perf;
 
+import io.karyon.cli.Json;
 import io.karyon.engine.Behaviour;
 import io.karyon.engine.CellContext;
 import io.karyon.engine.Genotype;
@@ -7,7 +8,6 @@ import io.karyon.engine.Organism;
 import io.karyon.engine.cell.CellDescriptor;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.cell.CellLayout;
-import io.karyon.cli.Json;
 import org.HdrHistogram.Histogram;
 
 import java.util.Locale;

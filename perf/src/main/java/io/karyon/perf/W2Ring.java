@@ -1,5 +1,6 @@
 package io.karyon.perf;
 
+import io.karyon.cli.Json;
 import io.karyon.engine.Behaviour;
 import io.karyon.engine.CellContext;
 import io.karyon.engine.Genotype;
@@ -8,7 +9,6 @@ import io.karyon.engine.Placement;
 import io.karyon.engine.Stats;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.cell.CellLayout;
-import io.karyon.cli.Json;
 
 import java.util.List;
 import java.util.Locale;
@@ -31,7 +31,8 @@ import java.util.Locale;
  * the gaps between the cells a tick visits are irregular, which defeats the hardware's stride prefetching: the
  * adversarial case for memory, about 3x slower per hop than {@code pairs}.</li>
  * <li>{@code round-robin}: ring cell i is on worker i mod workers: every hop crosses. With tokens spaced an even
- * number of cells apart and two workers, all tokens are on the same worker in each tick, and the workers take turns.</li>
+ * number of cells apart and two workers, all tokens are on the same worker in each tick, and the workers take
+ * turns.</li>
  * <li>{@code fill}: cells fill one family of slots after another: only hops between families cross.</li>
  * </ul>
  */
@@ -105,7 +106,8 @@ final class W2Ring
         for (int i = 0; i < n; i++)
         {
             int w = "pairs".equals(placement) ?
-                ((i >>> 1) + (i >>> PAIRS_PHASE_SHIFT)) % workers : (int)((BenchParams.generate(seed, i) >>> 1) % workers);
+                ((i >>> 1) + (i >>> PAIRS_PHASE_SHIFT)) % workers :
+                (int)((BenchParams.generate(seed, i) >>> 1) % workers);
             while (next[w] >= n)
             {
                 w = (w + 1) % workers;
@@ -157,10 +159,12 @@ final class W2Ring
                 if (delivered != hops || after.pending() != 0 || after.deadLetters() != before.deadLetters())
                 {
                     throw new WorkloadCheckException(ID, "delivered " + delivered + " hops, expected " + hops +
-                        "; pending " + after.pending() + ", dead letters " + (after.deadLetters() - before.deadLetters()));
+                        "; pending " + after.pending() + ", dead letters "
+                            + (after.deadLetters() - before.deadLetters()));
                 }
                 final double rate = hops / roundSeconds;
-                final double share = cellSent == 0 ? 0.0 : (double)(after.crossWorker() - before.crossWorker()) / cellSent;
+                final double share = cellSent == 0 ? 0.0
+                    : (double)(after.crossWorker() - before.crossWorker()) / cellSent;
                 params.progress(String.format(Locale.ROOT,
                     "W2 %s round: %,d cells, %,d tokens, %,d hops on %d worker(s), %.1fM hops/s, %.0f%% across workers",
                     r < 0 ? "warm-up" : "measured", n, tokens, hops, workers, rate / 1e6, share * 100));

@@ -1,5 +1,6 @@
 package io.karyon.perf;
 
+import io.karyon.cli.Json;
 import io.karyon.engine.Behaviour;
 import io.karyon.engine.CellContext;
 import io.karyon.engine.Genotype;
@@ -8,7 +9,6 @@ import io.karyon.engine.Stats;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.cell.CellLayout;
 import io.karyon.engine.cell.Handle;
-import io.karyon.cli.Json;
 import org.HdrHistogram.Histogram;
 
 import java.nio.file.Path;

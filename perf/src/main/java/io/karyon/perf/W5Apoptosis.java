@@ -1,5 +1,6 @@
 package io.karyon.perf;
 
+import io.karyon.cli.Json;
 import io.karyon.engine.Behaviour;
 import io.karyon.engine.CellContext;
 import io.karyon.engine.ExitReasons;
@@ -9,7 +10,6 @@ import io.karyon.engine.Stats;
 import io.karyon.engine.Supervisor;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.cell.CellLayout;
-import io.karyon.cli.Json;
 import io.karyon.supervisor.RestartStrategy;
 import io.karyon.supervisor.RestartType;
 import org.HdrHistogram.Histogram;
@@ -160,7 +160,8 @@ final class W5Apoptosis
                 params.progress(String.format(Locale.ROOT,
                     "W5 %s round: %,d of %,d cells died, all restarted in %.1f ms (%.1fM restarts/s) over %d ticks, " +
                     "tick max %.1f ms; %,d answered", r < 0 ? "warm-up" : "measured", corrupted, n, ms,
-                    roundRestarts / (elapsedNs / 1e9) / 1e6, ticks.getTotalCount(), ticks.getMaxValue() / 1e6, answered));
+                    roundRestarts / (elapsedNs / 1e9) / 1e6, ticks.getTotalCount(), ticks.getMaxValue() / 1e6,
+                        answered));
                 if (r >= 0)
                 {
                     all.add(ticks);

@@ -1,5 +1,6 @@
 package io.karyon.perf;
 
+import io.karyon.cli.Json;
 import io.karyon.engine.Behaviour;
 import io.karyon.engine.CellContext;
 import io.karyon.engine.ExitReasons;
@@ -8,7 +9,6 @@ import io.karyon.engine.Organism;
 import io.karyon.engine.Stats;
 import io.karyon.engine.Supervisor;
 import io.karyon.engine.cell.CellFlyweight;
-import io.karyon.cli.Json;
 import io.karyon.supervisor.RestartStrategy;
 import io.karyon.supervisor.RestartType;
 import org.HdrHistogram.Histogram;
@@ -144,7 +144,8 @@ final class W5xEscalation
                 }
                 if (organism.stats().alive() != n)
                 {
-                    throw new WorkloadCheckException(ID, organism.stats().alive() + " alive after recovery, expected " + n);
+                    throw new WorkloadCheckException(ID, organism.stats().alive() + " alive after recovery, expected "
+                        + n);
                 }
                 final Histogram ticks = organism.tickLatencies();
                 params.progress(String.format(Locale.ROOT,

@@ -204,7 +204,8 @@ final class W7Latency
                 }
                 if (after.deadLetters() != before.deadLetters())
                 {
-                    throw new WorkloadCheckException(ID, (after.deadLetters() - before.deadLetters()) + " dead letters");
+                    throw new WorkloadCheckException(ID, (after.deadLetters() - before.deadLetters())
+                        + " dead letters");
                 }
                 final long updates = updated.updates() - before.updates();
                 params.progress(W7Figures.progress("karyon", r < 0, pairs, workers, round, roundSeconds, updates));

@@ -46,7 +46,8 @@ class KaryonCommandTest
             arguments("bench W2 --tokens 0", "0",
                 "karyon bench: Invalid value for option '--tokens': must be in 1..2147483647, was '0'"),
             arguments("bench W2 --placement sideways", "sideways",
-                "karyon bench: Invalid value for option '--placement': must be one of pairs, random, round-robin, fill, was 'sideways'"),
+                "karyon bench: Invalid value for option '--placement': must be one of pairs, random, round-robin, " +
+                    "fill, was 'sideways'"),
             arguments("bench W6 --ops 0", "0",
                 "karyon bench: Invalid value for option '--ops': must be in 1..4611686018427387903, was '0'"),
             arguments("matrix inspect /nonexistent/m.matrix", "/nonexistent/m.matrix",

@@ -39,7 +39,8 @@ class PeersTest
         final CommandRun run = CommandRun.karyon(
             "bench", "W2", "W3", "W4", "W5", "W7", "--peers", "--cells", String.valueOf(CELLS), "--workers", "2",
             "--tokens", "100", "--hops", "100000", "--peer-messages", "50000", "--ticks", "10", "--pairs", "10",
-            "--millis", "200", "--broadcasts", "10", "--churn", "2", "--rounds", "3", "--warmup", "0", "--idle", "backoff", "--out", dir.toString());
+            "--millis", "200", "--broadcasts", "10", "--churn", "2", "--rounds", "3", "--warmup", "0", "--idle",
+                "backoff", "--out", dir.toString());
 
         assertEquals(Cli.EXIT_OK, run.exitCode(), run.err());
         final List<String> lines = run.out().lines().toList();

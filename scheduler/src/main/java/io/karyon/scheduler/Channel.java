@@ -60,7 +60,8 @@ public final class Channel
                 "length " + ring.maxMsgLength() + ": ringCapacity=" + ringCapacity);
         }
         this.recordLength = recordLength;
-        this.alignedRecordLength = BitUtil.align(recordLength + RecordDescriptor.HEADER_LENGTH, RecordDescriptor.ALIGNMENT);
+        this.alignedRecordLength = BitUtil.align(recordLength + RecordDescriptor.HEADER_LENGTH,
+            RecordDescriptor.ALIGNMENT);
         this.spillMemory = ByteBuffer.allocateDirect(recordLength * 64);
         spill.wrap(spillMemory);
     }

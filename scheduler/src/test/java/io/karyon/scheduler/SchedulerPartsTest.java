@@ -215,7 +215,8 @@ class SchedulerPartsTest
                 }
             });
         }
-        final Workers workers = Workers.start(agents, ThreadingMode.DEDICATED, BackoffIdleStrategy::new, null, (w) -> { });
+        final Workers workers = Workers.start(agents, ThreadingMode.DEDICATED, BackoffIdleStrategy::new, null,
+            (w) -> { });
         final long deadlineNs = System.nanoTime() + 10_000_000_000L;
         while (started.get() < 2 && System.nanoTime() < deadlineNs)
         {

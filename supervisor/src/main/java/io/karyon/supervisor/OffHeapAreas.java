@@ -1,9 +1,9 @@
 package io.karyon.supervisor;
 
-import java.nio.ByteBuffer;
-
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
 
 /**
  * How the restart table's off-heap stores get and grow their memory: zeroed direct buffers that double when full and

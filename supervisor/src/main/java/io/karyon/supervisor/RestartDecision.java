@@ -175,7 +175,8 @@ public final class RestartDecision
         if (index >= windowTimes.length)
         {
             // Only when a supervisor gives up: the report then holds its whole window.
-            windowTimes = Arrays.copyOf(windowTimes, Math.min(MAX_WINDOW_CAPACITY, Math.max(index + 1, windowTimes.length * 2)));
+            windowTimes = Arrays.copyOf(windowTimes, Math.min(MAX_WINDOW_CAPACITY, Math.max(index + 1,
+                windowTimes.length * 2)));
         }
         windowTimes[index] = time;
     }

@@ -295,7 +295,8 @@ public final class RestartTable implements AutoCloseable
      * The exit counts as normal if {@code abnormal} is false or the reason code is normal
      * ({@link #isNormalReason(int)}). An exit of a child that is not running, or under a terminated supervisor, is
      * ignored ({@link RestartDecision#OUTCOME_IGNORED}). If the child is a supervisor that is still running (it was
-     * killed rather than gave up), its subtree is listed for termination first. After a {@link RestartDecision#RESTART} the caller
+     * killed rather than gave up), its subtree is listed for termination first. After a {@link RestartDecision#RESTART}
+     * the caller
      * terminates the listed entries in order, then starts the listed entries in order and gives each cell its new
      * handle with {@link #updateHandle(int, long)}. After an {@link RestartDecision#ESCALATE} the caller reports the
      * exit of {@link RestartDecision#escalateEntry()} to {@link RestartDecision#escalateRow()} with reason
@@ -328,7 +329,8 @@ public final class RestartTable implements AutoCloseable
      *
      * @param entry  of the child cell.
      * @param handle of the new cell; its low 32 bits are its slot, >= 0.
-     * @return true if taken; false if the entry is not waiting to start ({@link RestartTableDescriptor#CHILD_STARTING}):
+     * @return true if taken; false if the entry is not waiting to start ({@link
+     * RestartTableDescriptor#CHILD_STARTING}):
      * it was already started, or its supervisor terminated it, gave up or freed it meanwhile (a restart carried over
      * by a {@link RestartBudget}), or it is a child supervisor, which has no handle; the caller must then not start
      * the cell.

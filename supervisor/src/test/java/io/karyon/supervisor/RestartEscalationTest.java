@@ -1,10 +1,10 @@
 package io.karyon.supervisor;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
 
 import static io.karyon.supervisor.RestartTableDescriptor.CHILD_RUNNING;
 import static io.karyon.supervisor.RestartTableDescriptor.CHILD_STOPPED;

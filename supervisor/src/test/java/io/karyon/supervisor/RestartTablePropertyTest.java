@@ -1,13 +1,13 @@
 package io.karyon.supervisor;
 
+import org.junit.jupiter.api.Test;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-
-import org.junit.jupiter.api.Test;
 
 import static io.karyon.supervisor.RestartTableDescriptor.NULL_HANDLE;
 import static io.karyon.supervisor.RestartTableDescriptor.NULL_ROW;

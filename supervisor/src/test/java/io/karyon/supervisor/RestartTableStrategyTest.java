@@ -1,12 +1,12 @@
 package io.karyon.supervisor;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.ArrayList;
+import java.util.List;
 
 import static io.karyon.supervisor.RestartTableDescriptor.CHILD_REMOVED;
 import static io.karyon.supervisor.RestartTableDescriptor.CHILD_RUNNING;

@@ -19,8 +19,38 @@ import java.util.Arrays;
 import java.util.function.Consumer;
 import java.util.function.IntUnaryOperator;
 
-import static io.karyon.engine.cell.ArenaDescriptor.*;
-import static io.karyon.engine.cell.CellDescriptor.*;
+import static io.karyon.engine.cell.ArenaDescriptor.CHUNK_HEADER_LENGTH;
+import static io.karyon.engine.cell.ArenaDescriptor.CHUNK_MAGIC;
+import static io.karyon.engine.cell.ArenaDescriptor.CHUNK_MAGIC_OFFSET;
+import static io.karyon.engine.cell.ArenaDescriptor.FILE_CHUNK_ALIGNMENT;
+import static io.karyon.engine.cell.ArenaDescriptor.FILE_CHUNK_SHIFT_OFFSET;
+import static io.karyon.engine.cell.ArenaDescriptor.FILE_FAMILY_COUNT_OFFSET;
+import static io.karyon.engine.cell.ArenaDescriptor.FILE_FIELDS_LENGTH;
+import static io.karyon.engine.cell.ArenaDescriptor.FILE_HEADER_LENGTH;
+import static io.karyon.engine.cell.ArenaDescriptor.FILE_MAGIC;
+import static io.karyon.engine.cell.ArenaDescriptor.FILE_MAGIC_OFFSET;
+import static io.karyon.engine.cell.ArenaDescriptor.FILE_STATE_LENGTH_OFFSET;
+import static io.karyon.engine.cell.ArenaDescriptor.FILE_VERSION;
+import static io.karyon.engine.cell.ArenaDescriptor.FILE_VERSION_OFFSET;
+import static io.karyon.engine.cell.ArenaDescriptor.FREE_HEAD_OFFSET;
+import static io.karyon.engine.cell.ArenaDescriptor.HWM_OFFSET;
+import static io.karyon.engine.cell.ArenaDescriptor.LIVE_OFFSET;
+import static io.karyon.engine.cell.ArenaDescriptor.MAX_CHUNK_SHIFT;
+import static io.karyon.engine.cell.ArenaDescriptor.MIN_CHUNK_SHIFT;
+import static io.karyon.engine.cell.ArenaDescriptor.bitmapsOffset;
+import static io.karyon.engine.cell.ArenaDescriptor.checkChunkShift;
+import static io.karyon.engine.cell.ArenaDescriptor.checkFileHeader;
+import static io.karyon.engine.cell.ArenaDescriptor.checkFileLength;
+import static io.karyon.engine.cell.ArenaDescriptor.chunkLength;
+import static io.karyon.engine.cell.ArenaDescriptor.slotOffset;
+import static io.karyon.engine.cell.CellDescriptor.GENERATION_OFFSET;
+import static io.karyon.engine.cell.CellDescriptor.HEADER_LENGTH;
+import static io.karyon.engine.cell.CellDescriptor.LINK_OFFSET;
+import static io.karyon.engine.cell.CellDescriptor.NULL_LINK;
+import static io.karyon.engine.cell.CellDescriptor.STATUS_FREE;
+import static io.karyon.engine.cell.CellDescriptor.STATUS_OFFSET;
+import static io.karyon.engine.cell.CellDescriptor.checkStateLength;
+import static io.karyon.engine.cell.CellDescriptor.slotLength;
 import static org.agrona.BitUtil.CACHE_LINE_LENGTH;
 import static org.agrona.BitUtil.SIZE_OF_LONG;
 
@@ -578,7 +608,8 @@ public final class Arena implements AutoCloseable
     {
         try
         {
-            final MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, filePosition(chunk), chunkLength);
+            final MappedByteBuffer mapped =
+                channel.map(FileChannel.MapMode.READ_WRITE, filePosition(chunk), chunkLength);
             final UnsafeBuffer buffer = new UnsafeBuffer(mapped);
             memory[chunk] = mapped;
             chunks[chunk] = buffer;

@@ -2,7 +2,13 @@ package io.karyon.engine.cell;
 
 import org.agrona.concurrent.UnsafeBuffer;
 
-import static io.karyon.engine.cell.CellDescriptor.*;
+import static io.karyon.engine.cell.CellDescriptor.BEHAVIOUR_ID_OFFSET;
+import static io.karyon.engine.cell.CellDescriptor.FLAGS_OFFSET;
+import static io.karyon.engine.cell.CellDescriptor.GENERATION_OFFSET;
+import static io.karyon.engine.cell.CellDescriptor.HEADER_LENGTH;
+import static io.karyon.engine.cell.CellDescriptor.LINK_OFFSET;
+import static io.karyon.engine.cell.CellDescriptor.STATUS_OFFSET;
+import static io.karyon.engine.cell.CellDescriptor.SUPERVISOR_ROW_OFFSET;
 
 /**
  * A view of one cell slot: its header and its state, read and written in place in the arena.

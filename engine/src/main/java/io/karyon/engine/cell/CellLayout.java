@@ -328,7 +328,8 @@ public final class CellLayout
             {
                 final List<Field> list = new ArrayList<>(fields.values());
                 throw new IllegalArgumentException("field '" + list.get(list.size() - 1).name() +
-                    "' makes the state " + stateLength + " bytes once aligned to 8, past the maximum " + maxStateLength);
+                    "' makes the state " + stateLength + " bytes once aligned to 8, past the maximum " +
+                        maxStateLength);
             }
             return new CellLayout(new LinkedHashMap<>(fields), stateLength);
         }

@@ -2,8 +2,8 @@ package io.karyon.perf.peers;
 
 import io.karyon.cli.Json;
 import io.karyon.perf.BenchParams;
-import io.karyon.perf.LatencyRounds;
 import io.karyon.perf.Histograms;
+import io.karyon.perf.LatencyRounds;
 import io.karyon.perf.Rounds;
 import io.karyon.perf.WorkloadCheckException;
 import org.HdrHistogram.Histogram;

@@ -14,7 +14,8 @@ import java.util.function.Supplier;
 /**
  * W7, latency, on a peer: P pairs of cells play ping-pong while the other cells run W3, one tick (a message to every
  * background cell) after another, for {@code --millis} per round. Round trips are recorded as Karyon's are, per round
- * trip and by time ({@link RoundTrips}), the first of each pair from the round's start. Neither peer lets a program say which thread runs a cell, so unlike Karyon's pairs these are not placed
+ * trip and by time ({@link RoundTrips}), the first of each pair from the round's start. Neither peer lets a program say
+ * which thread runs a cell, so unlike Karyon's pairs these are not placed
  * on different workers. The checks: every pair completed round trips, every pinger came home at the round's end, and
  * a sample of background cells hold exactly the logistic map iterated as many times as they were stepped.
  */
