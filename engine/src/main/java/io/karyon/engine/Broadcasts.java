@@ -1,11 +1,11 @@
 package io.karyon.engine;
 
-import io.karyon.engine.cell.Arena;
 import io.karyon.engine.cell.CellFlyweight;
+import io.karyon.engine.internal.Arena;
 import org.agrona.collections.IntArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import static io.karyon.engine.cell.Arena.FAMILY_SHIFT;
+import static io.karyon.engine.internal.Arena.FAMILY_SHIFT;
 
 /**
  * Groups and broadcasts of one worker's cells: joins and leaves (buffered in {@link Groups} until the next tick),

@@ -1,8 +1,8 @@
 package io.karyon.engine;
 
-import io.karyon.engine.cell.Arena;
 import io.karyon.engine.cell.CellDescriptor;
 import io.karyon.engine.cell.CellFlyweight;
+import io.karyon.engine.internal.Arena;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,7 +1,7 @@
 package io.karyon.engine;
 
-import io.karyon.engine.cell.Arena;
 import io.karyon.engine.cell.CellDescriptor;
+import io.karyon.engine.internal.Arena;
 
 /**
  * Defaults for an organism's settings, each overridable by a system property named {@code karyon.<module>.<thing>}.

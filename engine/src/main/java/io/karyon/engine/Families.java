@@ -1,12 +1,12 @@
 package io.karyon.engine;
 
-import io.karyon.engine.cell.Arena;
 import io.karyon.engine.cell.CellDescriptor;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.cell.Handle;
+import io.karyon.engine.internal.Arena;
 import io.karyon.numa.NumaBinding;
 
-import static io.karyon.engine.cell.Arena.FAMILY_SHIFT;
+import static io.karyon.engine.internal.Arena.FAMILY_SHIFT;
 
 /**
  * Which worker owns which chunks, where a cell spawned from outside goes, and the driver's look-ups of slots.

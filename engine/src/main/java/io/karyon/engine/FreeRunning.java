@@ -1,8 +1,8 @@
 package io.karyon.engine;
 
-import io.karyon.engine.cell.Arena;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.cell.Handle;
+import io.karyon.engine.internal.Arena;
 import io.karyon.scheduler.Channel;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.IntArrayList;

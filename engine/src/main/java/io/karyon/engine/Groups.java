@@ -1,16 +1,16 @@
 package io.karyon.engine;
 
-import io.karyon.engine.cell.Arena;
 import io.karyon.engine.cell.Handle;
+import io.karyon.engine.internal.Arena;
 import org.agrona.collections.IntArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.Arrays;
 
-import static io.karyon.engine.cell.ArenaDescriptor.slotOffset;
 import static io.karyon.engine.cell.CellDescriptor.GENERATION_OFFSET;
 import static io.karyon.engine.cell.CellDescriptor.STATUS_ALIVE;
 import static io.karyon.engine.cell.CellDescriptor.STATUS_OFFSET;
+import static io.karyon.engine.internal.ArenaDescriptor.slotOffset;
 
 /**
  * Group membership of the cells one worker owns, kept next to them: for each (chunk, group) that has had a member, a

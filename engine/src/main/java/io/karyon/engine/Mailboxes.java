@@ -1,15 +1,15 @@
 package io.karyon.engine;
 
-import io.karyon.engine.cell.Arena;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.cell.Handle;
+import io.karyon.engine.internal.Arena;
 import io.karyon.scheduler.Channel;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.Arrays;
 
-import static io.karyon.engine.cell.Arena.FAMILY_SHIFT;
 import static io.karyon.engine.cell.CellDescriptor.NULL_LINK;
+import static io.karyon.engine.internal.Arena.FAMILY_SHIFT;
 
 /**
  * Delivery of one worker's messages: the queues its cells fill for every worker in a tick, the merge of what all

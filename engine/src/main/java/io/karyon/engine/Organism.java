@@ -1,9 +1,9 @@
 package io.karyon.engine;
 
-import io.karyon.engine.cell.Arena;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.cell.CellLayout;
 import io.karyon.engine.cell.Handle;
+import io.karyon.engine.internal.Arena;
 import io.karyon.numa.Topology;
 import io.karyon.supervisor.RestartStrategy;
 import io.karyon.supervisor.RestartType;

@@ -1,16 +1,16 @@
 package io.karyon.engine;
 
-import io.karyon.engine.cell.Arena;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.cell.Handle;
+import io.karyon.engine.internal.Arena;
 import org.agrona.collections.IntArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import static io.karyon.engine.cell.Arena.FAMILY_CHUNKS;
-import static io.karyon.engine.cell.Arena.FAMILY_SHIFT;
 import static io.karyon.engine.cell.CellDescriptor.NO_SUPERVISOR;
 import static io.karyon.engine.cell.CellDescriptor.NULL_LINK;
 import static io.karyon.engine.cell.CellDescriptor.STATUS_ALIVE;
+import static io.karyon.engine.internal.Arena.FAMILY_CHUNKS;
+import static io.karyon.engine.internal.Arena.FAMILY_SHIFT;
 
 /**
  * The slots of one worker's cells: the chunks it owns (in the order a tick walks them), births into free slots and

@@ -1,16 +1,16 @@
 package io.karyon.engine;
 
-import io.karyon.engine.cell.Arena;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.cell.Handle;
+import io.karyon.engine.internal.Arena;
 import io.karyon.scheduler.Channel;
 import io.karyon.supervisor.RestartType;
 import org.agrona.collections.IntArrayList;
 import org.agrona.concurrent.errors.DistinctErrorLog;
 
 import static io.karyon.engine.Monitors.NULL_RECORD;
-import static io.karyon.engine.cell.Arena.FAMILY_SHIFT;
 import static io.karyon.engine.cell.CellDescriptor.NO_SUPERVISOR;
+import static io.karyon.engine.internal.Arena.FAMILY_SHIFT;
 
 /**
  * The cells one worker owns, and everything it needs to advance them a tick: the coordinator of the worker's

@@ -11,7 +11,7 @@ import org.agrona.collections.LongArrayList;
 
 import java.util.Arrays;
 
-import static io.karyon.engine.cell.Arena.FAMILY_SHIFT;
+import static io.karyon.engine.internal.Arena.FAMILY_SHIFT;
 
 /**
  * Supervision of the cells in one worker's families: the supervision homes it owns, what their supervisors decide when

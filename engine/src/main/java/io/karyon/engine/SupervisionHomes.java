@@ -1,7 +1,7 @@
 package io.karyon.engine;
 
-import io.karyon.engine.cell.Arena;
 import io.karyon.engine.cell.Handle;
+import io.karyon.engine.internal.Arena;
 import io.karyon.supervisor.RestartStrategy;
 import io.karyon.supervisor.RestartTable;
 import io.karyon.supervisor.RestartTableDescriptor;

@@ -5,13 +5,13 @@ import io.karyon.engine.cell.Handle;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.errors.DistinctErrorLog;
 
-import static io.karyon.engine.cell.ArenaDescriptor.slotOffset;
 import static io.karyon.engine.cell.CellDescriptor.BEHAVIOUR_ID_OFFSET;
 import static io.karyon.engine.cell.CellDescriptor.GENERATION_OFFSET;
 import static io.karyon.engine.cell.CellDescriptor.NULL_LINK;
 import static io.karyon.engine.cell.CellDescriptor.STATUS_ALIVE;
 import static io.karyon.engine.cell.CellDescriptor.STATUS_DYING;
 import static io.karyon.engine.cell.CellDescriptor.STATUS_OFFSET;
+import static io.karyon.engine.internal.ArenaDescriptor.slotOffset;
 
 /**
  * The visit of a cell: the only place behaviours are called. A visit wraps the worker's one flyweight over the cell,

@@ -1,6 +1,6 @@
 package io.karyon.engine;
 
-import io.karyon.engine.cell.Arena;
+import io.karyon.engine.internal.Arena;
 import io.karyon.numa.BindType;
 import io.karyon.numa.Topology;
 import io.karyon.numa.TopologyReader;

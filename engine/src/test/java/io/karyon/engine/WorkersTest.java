@@ -1,9 +1,9 @@
 package io.karyon.engine;
 
-import io.karyon.engine.cell.Arena;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.cell.CellLayout;
 import io.karyon.engine.cell.Handle;
+import io.karyon.engine.internal.Arena;
 import io.karyon.engine.sim.Tissue;
 import io.karyon.numa.BindType;
 import io.karyon.numa.NumaBinding;

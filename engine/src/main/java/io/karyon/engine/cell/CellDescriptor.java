@@ -1,5 +1,7 @@
 package io.karyon.engine.cell;
 
+import io.karyon.engine.internal.Arena;
+
 import static org.agrona.BitUtil.SIZE_OF_BYTE;
 import static org.agrona.BitUtil.SIZE_OF_INT;
 import static org.agrona.BitUtil.SIZE_OF_SHORT;

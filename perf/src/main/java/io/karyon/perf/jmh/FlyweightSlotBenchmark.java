@@ -1,9 +1,9 @@
 package io.karyon.perf.jmh;
 
-import io.karyon.engine.cell.Arena;
 import io.karyon.engine.cell.CellDescriptor;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.cell.CellLayout;
+import io.karyon.engine.internal.Arena;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

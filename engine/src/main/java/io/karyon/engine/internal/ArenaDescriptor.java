@@ -1,4 +1,6 @@
-package io.karyon.engine.cell;
+package io.karyon.engine.internal;
+
+import io.karyon.engine.cell.CellDescriptor;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Path;

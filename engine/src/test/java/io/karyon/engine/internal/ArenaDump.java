@@ -1,4 +1,7 @@
-package io.karyon.engine.cell;
+package io.karyon.engine.internal;
+
+import io.karyon.engine.cell.CellFlyweight;
+import io.karyon.engine.cell.Handle;
 
 import java.nio.file.Path;
 

@@ -1,5 +1,7 @@
-package io.karyon.engine.cell;
+package io.karyon.engine.internal;
 
+import io.karyon.engine.cell.CellDescriptor;
+import io.karyon.engine.cell.CellFlyweight;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,5 +1,6 @@
-package io.karyon.engine.cell;
+package io.karyon.engine.internal;
 
+import io.karyon.engine.cell.CellDescriptor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
