@@ -1,13 +1,10 @@
 package io.karyon.cli;
 
 import io.karyon.engine.Context;
-import io.karyon.engine.Organism;
 import io.karyon.numa.BindType;
-import io.karyon.numa.Topology;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
-import java.util.BitSet;
 
 /**
  * The worker options every command that runs an organism takes: how many, how they idle, whether they are pinned.
@@ -68,24 +65,8 @@ public final class WorkerOptions
      */
     public Context applyTo(final Context context)
     {
-        return context.workerCount(0 == workers ? physicalCores(Organism.machine()) : workers)
+        return context.workerCount(workers)
             .idleStrategy(idle).pin(!noPin).bindType(BindType.of(policy));
     }
 
-    /**
-     * The physical cores this process may run on: a worker busy-spins on its core, and two on the SMT siblings of one
-     * core share its execution units and caches, so each gets about half of it.
-     *
-     * @param topology of the machine.
-     * @return cores with at least one CPU in the affinity mask, at least 1.
-     */
-    static int physicalCores(final Topology topology)
-    {
-        final BitSet cores = new BitSet();
-        for (final int cpu : topology.allowedCpus())
-        {
-            cores.set(topology.coreOfCpu(cpu));
-        }
-        return Math.max(1, cores.cardinality());
-    }
 }

@@ -121,7 +121,7 @@ class ConfigurationDefaultsTest
     @Test
     void shouldRunOneWorkerPerPhysicalCoreForZeroWorkers()
     {
-        final int cores = WorkerOptions.physicalCores(Organism.machine());
+        final int cores = Organism.machine().allowedCoreCount();
         final CommandRun run = CommandRun.karyon("run", "--cells", "2000", "--ticks", "1", "--json", "--quiet",
             "--workers", "0", "--idle", "backoff");
 

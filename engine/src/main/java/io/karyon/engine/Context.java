@@ -63,7 +63,7 @@ public final class Context
         }
         if (0 == workerCount)
         {
-            workerCount = Runtime.getRuntime().availableProcessors();
+            workerCount = Workforce.machine().allowedCoreCount();
         }
         try
         {
@@ -215,7 +215,8 @@ public final class Context
     }
 
     /**
-     * Sets the number of workers; 0 means one per available core.
+     * Sets the number of workers; 0 means one per physical core this process may run on
+     * ({@link io.karyon.numa.Topology#allowedCoreCount()}).
      *
      * @param workerCount >= 0.
      * @return this.

@@ -43,7 +43,7 @@ class ContextTest
     @Test
     void shouldTakeOneWorkerPerCoreForZero()
     {
-        assertEquals(Runtime.getRuntime().availableProcessors(), new Context().workerCount(0).conclude().workerCount());
+        assertEquals(Organism.machine().allowedCoreCount(), new Context().workerCount(0).conclude().workerCount());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.karyon.numa;
 
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -204,6 +205,23 @@ public final class Topology
     public int[] onlineCpus()
     {
         return onlineCpus.clone();
+    }
+
+    /**
+     * The physical cores this process may run on: those with at least one CPU in its affinity mask. One busy-spinning
+     * worker per core is the most that helps: two on the SMT siblings of one core share its execution units and
+     * caches, so each gets about half of it.
+     *
+     * @return cores with at least one allowed CPU, at least 1.
+     */
+    public int allowedCoreCount()
+    {
+        final BitSet cores = new BitSet();
+        for (final int cpu : allowedCpus)
+        {
+            cores.set(coreByCpu[cpu]);
+        }
+        return Math.max(1, cores.cardinality());
     }
 
     /**

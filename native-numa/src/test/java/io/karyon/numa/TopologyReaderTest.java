@@ -52,12 +52,12 @@ class TopologyReaderTest
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-        # fixture                  | online | node cpulists, node 0 first        | allowed | quota | cores
-        vm-2cpu                    | 0-1    | 0-1                                | 0-1     | NaN   | 2
-        server-2s16c-smt           | 0-63   | 0-15,32-47 16-31,48-63             | 0-63    | NaN   | 32
-        workstation-64c128t-4nodes | 0-127  | 0-15,64-79 16-31,80-95 32-47,96-111 48-63,112-127 | 0-127 | NaN | 64
-        restricted-affinity        | 0-7    | 0-3 4-7                            | 2-3,6-7 | 1.5   | 4
-        no-node-dir                | 0-6    | 0-6                                | 0-6     | NaN   | 4
+        # fixture                  | online | node cpulists, node 0 first | allowed | quota | cores | allowed cores
+        vm-2cpu                    | 0-1    | 0-1                                | 0-1     | NaN   | 2  | 2
+        server-2s16c-smt           | 0-63   | 0-15,32-47 16-31,48-63             | 0-63    | NaN   | 32 | 32
+        workstation-64c128t-4nodes | 0-127  | 0-15,64-79 16-31,80-95 32-47,96-111 48-63,112-127 | 0-127 | NaN | 64 | 64
+        restricted-affinity        | 0-7    | 0-3 4-7                            | 2-3,6-7 | 1.5   | 4  | 2
+        no-node-dir                | 0-6    | 0-6                                | 0-6     | NaN   | 4  | 4
         """)
     void shouldReadNodesAllowedCpusQuotaAndCoresOfEachFixture(
         final String fixture,
@@ -65,7 +65,8 @@ class TopologyReaderTest
         final String nodeLists,
         final String allowed,
         final double quota,
-        final int cores)
+        final int cores,
+        final int allowedCores)
     {
         final Topology topology = Fixtures.read(fixture);
         final String[] lists = nodeLists.split(" ");
@@ -80,6 +81,7 @@ class TopologyReaderTest
         assertEquals(allowed, Cpu.formatList(topology.allowedCpus()));
         assertEquals(quota, topology.cpuQuota());
         assertEquals(cores, topology.coreCount());
+        assertEquals(allowedCores, topology.allowedCoreCount(), "SMT siblings count once, CPUs outside the mask not");
     }
 
     @ParameterizedTest(name = "{0} CPU {1}")
