@@ -176,23 +176,42 @@ final class W2Ring
                     ticks.record(r, organism.tickLatencies());
                 }
             }
-            long counted = 0;
-            for (int i = 0; i < n; i++)
-            {
-                counted += organism.cell(ring[i]).getLong(HOPS);
-            }
-            if (counted != hops * (params.warmup() + params.rounds()))
-            {
-                throw new WorkloadCheckException(ID, "cells counted " + counted + " hops, expected " +
-                    hops * (params.warmup() + params.rounds()));
-            }
+            checkCounted(organism, ring, hops * (params.warmup() + params.rounds()));
         }
+        return json(params, workers, hops, seconds, hopsPerS, crossShare, ticks);
+    }
+
+    /**
+     * Every hop of every round, warm-up included, was counted by the cell it reached.
+     */
+    private static void checkCounted(final Organism organism, final long[] ring, final long expected)
+    {
+        long counted = 0;
+        for (int i = 0; i < ring.length; i++)
+        {
+            counted += organism.cell(ring[i]).getLong(HOPS);
+        }
+        if (counted != expected)
+        {
+            throw new WorkloadCheckException(ID, "cells counted " + counted + " hops, expected " + expected);
+        }
+    }
+
+    private static String json(
+        final BenchParams params,
+        final int workers,
+        final long hops,
+        final double[] seconds,
+        final double[] hopsPerS,
+        final double[] crossShare,
+        final LatencyRounds ticks)
+    {
         return new Json()
             .field("workload", ID)
             .field("engine", "karyon")
-            .field("cells", n)
+            .field("cells", params.cells())
             .field("workers", workers)
-            .field("tokens", tokens)
+            .field("tokens", params.tokens())
             .field("hops", hops)
             .field("rounds", params.rounds())
             .field("placement", params.ringPlacement())

@@ -125,28 +125,15 @@ final class W4Broadcast
         final int n = params.cells();
         final int broadcasts = params.broadcasts();
         final int churns = params.churn();
-        final double[] seconds = new double[params.rounds()];
-        final double[] deliveriesPerS = new double[params.rounds()];
-        final double[] churnPerS = new double[params.rounds()];
-        final LatencyRounds latency = new LatencyRounds(params.rounds(), HIGHEST_NS);
+        final Figures figures = new Figures(params.rounds());
         final Histogram round = new Histogram(1, HIGHEST_NS, 3);
         final long[] members = new long[n];
-        final int workers;
         try (Organism organism = Organism.launch(params.context()))
         {
-            workers = organism.workerCount();
+            figures.workers = organism.workerCount();
             final int first = organism.group("w4-first");
             final int second = organism.group("w4-second");
-            organism.registerBehaviour("member", new Member(first, second));
-            organism.registerBehaviour("broadcaster", new Broadcaster(first, second));
-            final Genotype member = organism.genotype("member", LAYOUT, "member");
-            final Genotype broadcasterGenotype = organism.genotype("broadcaster", LAYOUT, "broadcaster");
-            final long broadcaster = organism.spawn(broadcasterGenotype);
-            for (int i = 0; i < n; i++)
-            {
-                members[i] = organism.spawn(member);
-                organism.join(members[i], first);
-            }
+            final long broadcaster = populate(organism, first, second, members);
 
             long sentSoFar = 0;
             for (int r = -params.warmup(); r < params.rounds(); r++)
@@ -154,32 +141,14 @@ final class W4Broadcast
                 round.reset();
                 final SignalStats before = organism.signalStats();
                 final long deadLettersBefore = organism.stats().deadLetters();
-                long totalNs = 0;
-                for (int b = 0; b < broadcasts; b++)
-                {
-                    organism.send(broadcaster, FIRE, b);
-                    // The two ticks as the leading worker timed them: the driver's own wake-up is not the fan-out.
-                    organism.resetTickLatencies();
-                    organism.run(2);
-                    final Histogram ticks = organism.tickLatencies();
-                    final long ns = Math.round(ticks.getMean() * ticks.getTotalCount());
-                    totalNs += ns;
-                    round.recordValue(Math.min(ns, HIGHEST_NS));
-                }
+                final long totalNs = fanOut(organism, broadcaster, broadcasts, round);
                 sentSoFar += broadcasts;
                 final SignalStats after = organism.signalStats();
                 check(organism, members, sentSoFar, after.memberDeliveries() - before.memberDeliveries(),
                     (long)n * broadcasts, organism.stats().deadLetters() - deadLettersBefore);
 
                 final long changesBefore = after.membershipChanges();
-                long churnNs = 0;
-                for (int c = 0; c < churns; c++)
-                {
-                    organism.send(broadcaster, FIRE_CHURN, c & 1);
-                    final long startNs = System.nanoTime();
-                    organism.run(3);
-                    churnNs += System.nanoTime() - startNs;
-                }
+                final long churnNs = churn(organism, broadcaster, churns);
                 final long changes = organism.signalStats().membershipChanges() - changesBefore;
                 if (0 != (churns & 1))
                 {
@@ -193,33 +162,77 @@ final class W4Broadcast
                 final double churnRate = 0 == churns ? 0.0 : changes / (churnNs / 1e9);
                 params.progress(String.format(Locale.ROOT,
                     "W4 %s round: %,d members x %,d broadcasts on %d worker(s), %.1fM deliveries/s, fan-out p50 %.0f " +
-                    "us, max %.0f us; churn %.1fM changes/s", r < 0 ? "warm-up" : "measured", n, broadcasts, workers,
-                    rate / 1e6, round.getValueAtPercentile(50) / 1e3, round.getMaxValue() / 1e3, churnRate / 1e6));
+                    "us, max %.0f us; churn %.1fM changes/s", r < 0 ? "warm-up" : "measured", n, broadcasts,
+                    figures.workers, rate / 1e6, round.getValueAtPercentile(50) / 1e3, round.getMaxValue() / 1e3,
+                    churnRate / 1e6));
                 if (r >= 0)
                 {
-                    latency.record(r, round);
-                    seconds[r] = roundSeconds;
-                    deliveriesPerS[r] = rate;
-                    churnPerS[r] = churnRate;
+                    figures.record(r, round, roundSeconds, rate, churnRate);
                 }
             }
         }
-        final Path hgrm = Histograms.write(params.out(), ID, latency.all());
-        return new Json()
-            .field("workload", ID)
-            .field("engine", "karyon")
-            .field("cells", n)
-            .field("workers", workers)
-            .field("rounds", broadcasts)
-            .field("measured_rounds", params.rounds())
-            .field("seconds", Rounds.median(seconds))
-            .field("deliveries_per_s", Rounds.median(deliveriesPerS))
-            .field("p50_us", latency.p50Us())
-            .field("p99_us", latency.p99Us())
-            .field("max_us", latency.maxUs())
-            .field("churn_per_s", Rounds.median(churnPerS))
-            .field("hgrm", hgrm.toString())
-            .toString();
+        return figures.json(params);
+    }
+
+    /**
+     * Spawns the broadcaster and the members, every member in the first group.
+     *
+     * @return the broadcaster.
+     */
+    private static long populate(final Organism organism, final int first, final int second, final long[] members)
+    {
+        organism.registerBehaviour("member", new Member(first, second));
+        organism.registerBehaviour("broadcaster", new Broadcaster(first, second));
+        final Genotype member = organism.genotype("member", LAYOUT, "member");
+        final Genotype broadcasterGenotype = organism.genotype("broadcaster", LAYOUT, "broadcaster");
+        final long broadcaster = organism.spawn(broadcasterGenotype);
+        for (int i = 0; i < members.length; i++)
+        {
+            members[i] = organism.spawn(member);
+            organism.join(members[i], first);
+        }
+        return broadcaster;
+    }
+
+    /**
+     * The round's broadcasts, each timed by its two ticks and recorded in {@code round}.
+     *
+     * @return the round's fan-out time in ns.
+     */
+    private static long fanOut(
+        final Organism organism, final long broadcaster, final int broadcasts, final Histogram round)
+    {
+        long totalNs = 0;
+        for (int b = 0; b < broadcasts; b++)
+        {
+            organism.send(broadcaster, FIRE, b);
+            // The two ticks as the leading worker timed them: the driver's own wake-up is not the fan-out.
+            organism.resetTickLatencies();
+            organism.run(2);
+            final Histogram ticks = organism.tickLatencies();
+            final long ns = Math.round(ticks.getMean() * ticks.getTotalCount());
+            totalNs += ns;
+            round.recordValue(Math.min(ns, HIGHEST_NS));
+        }
+        return totalNs;
+    }
+
+    /**
+     * The round's churn steps, each timed over the three ticks from the trigger to the changes being applied.
+     *
+     * @return the churn time in ns.
+     */
+    private static long churn(final Organism organism, final long broadcaster, final int churns)
+    {
+        long churnNs = 0;
+        for (int c = 0; c < churns; c++)
+        {
+            organism.send(broadcaster, FIRE_CHURN, c & 1);
+            final long startNs = System.nanoTime();
+            organism.run(3);
+            churnNs += System.nanoTime() - startNs;
+        }
+        return churnNs;
     }
 
     private static void check(final Organism organism, final long[] members, final long expected,
@@ -249,6 +262,55 @@ final class W4Broadcast
             throw new WorkloadCheckException(ID, "churn made " + changes + " membership changes, expected " +
                 expectedChanges + "; groups hold " + organism.groupSize(first) + " and " +
                 organism.groupSize(second) + " members, expected " + n + " and 0");
+        }
+    }
+
+    /**
+     * The figures of the measured rounds, and the JSON line that reports them.
+     */
+    private static final class Figures
+    {
+        private final double[] seconds;
+        private final double[] deliveriesPerS;
+        private final double[] churnPerS;
+        private final LatencyRounds latency;
+        private int workers;
+
+        Figures(final int rounds)
+        {
+            seconds = new double[rounds];
+            deliveriesPerS = new double[rounds];
+            churnPerS = new double[rounds];
+            latency = new LatencyRounds(rounds, HIGHEST_NS);
+        }
+
+        void record(
+            final int r, final Histogram round, final double roundSeconds, final double rate, final double churnRate)
+        {
+            latency.record(r, round);
+            seconds[r] = roundSeconds;
+            deliveriesPerS[r] = rate;
+            churnPerS[r] = churnRate;
+        }
+
+        String json(final BenchParams params)
+        {
+            final Path hgrm = Histograms.write(params.out(), ID, latency.all());
+            return new Json()
+                .field("workload", ID)
+                .field("engine", "karyon")
+                .field("cells", params.cells())
+                .field("workers", workers)
+                .field("rounds", params.broadcasts())
+                .field("measured_rounds", params.rounds())
+                .field("seconds", Rounds.median(seconds))
+                .field("deliveries_per_s", Rounds.median(deliveriesPerS))
+                .field("p50_us", latency.p50Us())
+                .field("p99_us", latency.p99Us())
+                .field("max_us", latency.maxUs())
+                .field("churn_per_s", Rounds.median(churnPerS))
+                .field("hgrm", hgrm.toString())
+                .toString();
         }
     }
 }

@@ -119,8 +119,6 @@ final class W7Latency
 
     static String run(final BenchParams params)
     {
-        final int pairs = params.pairs();
-        final int background = params.backgroundCells();
         final W7Figures figures = new W7Figures(params.rounds());
         final int workers;
         try (Organism organism = Organism.launch(
@@ -141,89 +139,154 @@ final class W7Latency
             organism.registerBehaviour("background", new Background());
             final Genotype player = organism.genotype("player", LAYOUT, "player");
             final Genotype cell = organism.genotype("background", LAYOUT, "background");
-
-            // Round-robin placement: consecutive spawns land on consecutive workers, so each pair spans two workers.
-            final long[] pingers = new long[pairs];
-            for (int p = 0; p < pairs; p++)
-            {
-                pingers[p] = organism.spawn(player);
-                final long ponger = organism.spawn(player);
-                organism.cell(pingers[p]).putLong(PARTNER, ponger);
-                organism.cell(ponger).putLong(PARTNER, pingers[p]);
-            }
-            final int step = Math.max(1, background / SAMPLES);
-            final long[] sampled = new long[(background + step - 1) / step];
-            final double[] initial = new double[sampled.length];
-            for (int i = 0; i < background; i++)
-            {
-                final long handle = organism.spawn(cell);
-                final double x = BenchParams.unitOpen(params.seed(), i);
-                organism.cell(handle).putDouble(X, x);
-                if (0 == i % step)
-                {
-                    sampled[i / step] = handle;
-                    initial[i / step] = x;
-                }
-            }
+            final long[] pingers = spawnPairs(organism, player, params.pairs());
+            final Sample sample = spawnBackground(organism, cell, params.backgroundCells(), params.seed());
 
             final IdleStrategy wait = new SleepingMillisIdleStrategy(1);
             for (int r = -params.warmup(); r < params.rounds(); r++)
             {
-                for (final RoundTrips trips : roundTrips)
-                {
-                    trips.reset();
-                }
-                final Stats before = organism.stats();
-                final long startNs = System.nanoTime();
-                for (final long pinger : pingers)
-                {
-                    organism.send(pinger, START, startNs);
-                }
-                players.playing = true;
-                final long deadlineNs = startNs + TimeUnit.MILLISECONDS.toNanos(params.millis());
-                organism.start();
-                while (System.nanoTime() - deadlineNs < 0)
-                {
-                    wait.idle();
-                }
-                players.playing = false;
-                organism.stop();
-                final double roundSeconds = (System.nanoTime() - startNs) / 1e9;
-                final Stats updated = organism.stats();
-                // Let the last ping of every pair come home, so the next round starts from quiet.
-                if (!organism.awaitQuiescence(TimeUnit.SECONDS.toNanos(10)))
-                {
-                    throw new WorkloadCheckException(ID, "pings still in flight 10 s after the round");
-                }
-                final Stats after = organism.stats();
+                round(organism, players, pingers, params, wait, r, figures);
+            }
+            checkPairs(organism, pingers);
+            sample.check(organism);
+        }
+        return figures.json(params, "karyon", ID, workers);
+    }
 
-                final RoundTrips round = new RoundTrips(false);
-                for (final RoundTrips trips : roundTrips)
-                {
-                    round.add(trips);
-                }
-                if (after.deadLetters() != before.deadLetters())
-                {
-                    throw new WorkloadCheckException(ID, (after.deadLetters() - before.deadLetters())
-                        + " dead letters");
-                }
-                final long updates = updated.updates() - before.updates();
-                params.progress(W7Figures.progress("karyon", r < 0, pairs, workers, round, roundSeconds, updates));
-                if (r >= 0)
-                {
-                    figures.record(r, round, roundSeconds, updates);
-                }
-            }
-            for (final long pinger : pingers)
+    /**
+     * Spawns the ping-pong pairs. Round-robin placement: consecutive spawns land on consecutive workers, so each pair
+     * spans two workers.
+     *
+     * @return the pingers.
+     */
+    private static long[] spawnPairs(final Organism organism, final Genotype player, final int pairs)
+    {
+        final long[] pingers = new long[pairs];
+        for (int p = 0; p < pairs; p++)
+        {
+            pingers[p] = organism.spawn(player);
+            final long ponger = organism.spawn(player);
+            organism.cell(pingers[p]).putLong(PARTNER, ponger);
+            organism.cell(ponger).putLong(PARTNER, pingers[p]);
+        }
+        return pingers;
+    }
+
+    /**
+     * Spawns the background cells at seeded starting points, keeping up to about {@link #SAMPLES} of them to check.
+     */
+    private static Sample spawnBackground(
+        final Organism organism, final Genotype cell, final int background, final long seed)
+    {
+        final int step = Math.max(1, background / SAMPLES);
+        final Sample sample = new Sample((background + step - 1) / step);
+        for (int i = 0; i < background; i++)
+        {
+            final long handle = organism.spawn(cell);
+            final double x = BenchParams.unitOpen(seed, i);
+            organism.cell(handle).putDouble(X, x);
+            if (0 == i % step)
             {
-                if (organism.cell(pinger).getLong(TRIPS) == 0)
-                {
-                    throw new WorkloadCheckException(ID, "a pair never completed a round trip");
-                }
+                sample.handles[i / step] = handle;
+                sample.initial[i / step] = x;
             }
-            for (int s = 0; s < sampled.length; s++)
+        }
+        return sample;
+    }
+
+    /**
+     * One round: the pairs play for the round's time while the background steps, then the organism settles and the
+     * round trips the workers recorded are merged, checked for lost messages and recorded.
+     */
+    private static void round(
+        final Organism organism,
+        final Player players,
+        final long[] pingers,
+        final BenchParams params,
+        final IdleStrategy wait,
+        final int r,
+        final W7Figures figures)
+    {
+        for (final RoundTrips trips : players.roundTrips)
+        {
+            trips.reset();
+        }
+        final Stats before = organism.stats();
+        final long startNs = System.nanoTime();
+        for (final long pinger : pingers)
+        {
+            organism.send(pinger, START, startNs);
+        }
+        players.playing = true;
+        final long deadlineNs = startNs + TimeUnit.MILLISECONDS.toNanos(params.millis());
+        organism.start();
+        while (System.nanoTime() - deadlineNs < 0)
+        {
+            wait.idle();
+        }
+        players.playing = false;
+        organism.stop();
+        final double roundSeconds = (System.nanoTime() - startNs) / 1e9;
+        final Stats updated = organism.stats();
+        // Let the last ping of every pair come home, so the next round starts from quiet.
+        if (!organism.awaitQuiescence(TimeUnit.SECONDS.toNanos(10)))
+        {
+            throw new WorkloadCheckException(ID, "pings still in flight 10 s after the round");
+        }
+        final Stats after = organism.stats();
+
+        final RoundTrips round = new RoundTrips(false);
+        for (final RoundTrips trips : players.roundTrips)
+        {
+            round.add(trips);
+        }
+        if (after.deadLetters() != before.deadLetters())
+        {
+            throw new WorkloadCheckException(ID, (after.deadLetters() - before.deadLetters())
+                + " dead letters");
+        }
+        final long updates = updated.updates() - before.updates();
+        params.progress(W7Figures.progress(
+            "karyon", r < 0, pingers.length, players.roundTrips.length, round, roundSeconds, updates));
+        if (r >= 0)
+        {
+            figures.record(r, round, roundSeconds, updates);
+        }
+    }
+
+    private static void checkPairs(final Organism organism, final long[] pingers)
+    {
+        for (final long pinger : pingers)
+        {
+            if (organism.cell(pinger).getLong(TRIPS) == 0)
             {
-                final CellFlyweight state = organism.cell(sampled[s]);
+                throw new WorkloadCheckException(ID, "a pair never completed a round trip");
+            }
+        }
+    }
+
+    /**
+     * The background cells kept for the check, with the values they started from.
+     */
+    private static final class Sample
+    {
+        private final long[] handles;
+        private final double[] initial;
+
+        Sample(final int size)
+        {
+            handles = new long[size];
+            initial = new double[size];
+        }
+
+        /**
+         * Each sampled cell holds exactly the logistic map iterated as many times as it was stepped.
+         */
+        void check(final Organism organism)
+        {
+            for (int s = 0; s < handles.length; s++)
+            {
+                final CellFlyweight state = organism.cell(handles[s]);
                 double x = initial[s];
                 for (long k = state.getLong(STEPS); k > 0; k--)
                 {
@@ -236,6 +299,5 @@ final class W7Latency
                 }
             }
         }
-        return figures.json(params, "karyon", ID, workers);
     }
 }

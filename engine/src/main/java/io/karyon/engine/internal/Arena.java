@@ -3,20 +3,11 @@ package io.karyon.engine.internal;
 import io.karyon.engine.cell.CellDescriptor;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.numa.NumaBinding;
-import io.karyon.numa.NumaException;
-import org.agrona.IoUtil;
-import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.MappedByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.function.Consumer;
 import java.util.function.IntUnaryOperator;
@@ -28,33 +19,16 @@ import static io.karyon.engine.cell.CellDescriptor.NULL_LINK;
 import static io.karyon.engine.cell.CellDescriptor.STATUS_FREE;
 import static io.karyon.engine.cell.CellDescriptor.STATUS_OFFSET;
 import static io.karyon.engine.cell.CellDescriptor.checkStateLength;
-import static io.karyon.engine.cell.CellDescriptor.slotLength;
-import static io.karyon.engine.internal.ArenaDescriptor.CHUNK_HEADER_LENGTH;
 import static io.karyon.engine.internal.ArenaDescriptor.CHUNK_MAGIC;
 import static io.karyon.engine.internal.ArenaDescriptor.CHUNK_MAGIC_OFFSET;
 import static io.karyon.engine.internal.ArenaDescriptor.FILE_CHUNK_ALIGNMENT;
-import static io.karyon.engine.internal.ArenaDescriptor.FILE_CHUNK_SHIFT_OFFSET;
-import static io.karyon.engine.internal.ArenaDescriptor.FILE_FAMILY_COUNT_OFFSET;
-import static io.karyon.engine.internal.ArenaDescriptor.FILE_FIELDS_LENGTH;
-import static io.karyon.engine.internal.ArenaDescriptor.FILE_HEADER_LENGTH;
-import static io.karyon.engine.internal.ArenaDescriptor.FILE_MAGIC;
-import static io.karyon.engine.internal.ArenaDescriptor.FILE_MAGIC_OFFSET;
-import static io.karyon.engine.internal.ArenaDescriptor.FILE_STATE_LENGTH_OFFSET;
-import static io.karyon.engine.internal.ArenaDescriptor.FILE_VERSION;
-import static io.karyon.engine.internal.ArenaDescriptor.FILE_VERSION_OFFSET;
 import static io.karyon.engine.internal.ArenaDescriptor.FREE_HEAD_OFFSET;
 import static io.karyon.engine.internal.ArenaDescriptor.HWM_OFFSET;
 import static io.karyon.engine.internal.ArenaDescriptor.LIVE_OFFSET;
-import static io.karyon.engine.internal.ArenaDescriptor.MAX_CHUNK_SHIFT;
-import static io.karyon.engine.internal.ArenaDescriptor.MIN_CHUNK_SHIFT;
 import static io.karyon.engine.internal.ArenaDescriptor.bitmapsOffset;
 import static io.karyon.engine.internal.ArenaDescriptor.checkChunkShift;
-import static io.karyon.engine.internal.ArenaDescriptor.checkFileHeader;
-import static io.karyon.engine.internal.ArenaDescriptor.checkFileLength;
-import static io.karyon.engine.internal.ArenaDescriptor.chunkLength;
 import static io.karyon.engine.internal.ArenaDescriptor.slotOffset;
 import static org.agrona.BitUtil.CACHE_LINE_LENGTH;
-import static org.agrona.BitUtil.SIZE_OF_LONG;
 
 /**
  * Off-heap memory holding cell slots back to back, in power-of-two chunks of slots grouped into families, either
@@ -87,7 +61,7 @@ public final class Arena implements AutoCloseable
     /** Largest chunk: {@link ArenaDescriptor#MAX_CHUNK_SHIFT}. */
     public static final int MAX_CHUNK_SHIFT = ArenaDescriptor.MAX_CHUNK_SHIFT;
 
-    static final long HUGE_PAGE_SIZE = 2L << 20;
+    static final long HUGE_PAGE_SIZE = ChunkMemory.HUGE_PAGE_SIZE;
 
     private final int stateLength;
     private final int slotLength;
@@ -97,21 +71,13 @@ public final class Arena implements AutoCloseable
     private final int bitmapOffset;
     private final int chunkLength;
     private final int maxFamilies;
-    private final Path file;
-    private final FileChannel channel;
-    private final MappedByteBuffer fileHeader;
-    private final UnsafeBuffer fileHeaderBuffer;
-    private ByteBuffer[] memory = new ByteBuffer[FAMILY_CHUNKS];
-    private long[] addresses = new long[FAMILY_CHUNKS];
+    private final ArenaFile file;
+    private final ChunkMemory memory;
     private UnsafeBuffer[] chunks = new UnsafeBuffer[FAMILY_CHUNKS];
     private int familyCount;
-    private boolean hugePages;
-    private IntUnaryOperator nodeOfChunk;
-    private Consumer<String> bindWarnings;
-    private long alignment = CACHE_LINE_LENGTH;
     private boolean closed;
 
-    private Arena(final int stateLength, final int chunkShift, final Path file, final FileChannel channel)
+    private Arena(final int stateLength, final int chunkShift, final ArenaFile file)
     {
         checkStateLength(stateLength);
         checkChunkShift(chunkShift);
@@ -123,26 +89,20 @@ public final class Arena implements AutoCloseable
         this.chunkSlots = 1 << chunkShift;
         this.chunkMask = chunkSlots - 1;
         this.bitmapOffset = (int)bitmapsOffset(stateLength, chunkShift);
-        this.maxFamilies = 1 << (31 - chunkShift - FAMILY_SHIFT);
+        this.maxFamilies = maxFamilies(chunkShift);
         this.file = file;
-        this.channel = channel;
-        if (null != channel)
-        {
-            try
-            {
-                fileHeader = channel.map(FileChannel.MapMode.READ_WRITE, 0, FILE_HEADER_LENGTH);
-            }
-            catch (final IOException ex)
-            {
-                throw new UncheckedIOException("cannot map arena file header: " + file, ex);
-            }
-            fileHeaderBuffer = new UnsafeBuffer(fileHeader);
-        }
-        else
-        {
-            fileHeader = null;
-            fileHeaderBuffer = null;
-        }
+        this.memory = new ChunkMemory(chunkLength);
+    }
+
+    /**
+     * Most families an arena of this chunk size can hold, so that every slot index fits a non-negative int.
+     *
+     * @param chunkShift log2 of the slots per chunk.
+     * @return family limit.
+     */
+    static int maxFamilies(final int chunkShift)
+    {
+        return 1 << (31 - chunkShift - FAMILY_SHIFT);
     }
 
     /**
@@ -154,7 +114,7 @@ public final class Arena implements AutoCloseable
      */
     public static Arena inMemory(final int stateLength, final int chunkShift)
     {
-        return new Arena(stateLength, chunkShift, null, null);
+        return new Arena(stateLength, chunkShift, null);
     }
 
     /**
@@ -167,9 +127,8 @@ public final class Arena implements AutoCloseable
      */
     public static Arena inMemoryHugePages(final int stateLength, final int chunkShift)
     {
-        final Arena arena = new Arena(stateLength, chunkShift, null, null);
-        arena.hugePages = NumaBinding.isAvailable() && arena.chunkLength >= HUGE_PAGE_SIZE;
-        arena.alignment = arena.hugePages ? HUGE_PAGE_SIZE : CACHE_LINE_LENGTH;
+        final Arena arena = new Arena(stateLength, chunkShift, null);
+        arena.memory.askHugePages();
         return arena;
     }
 
@@ -183,13 +142,7 @@ public final class Arena implements AutoCloseable
      */
     public void bindChunks(final IntUnaryOperator nodeOfChunk, final Consumer<String> warnings)
     {
-        if (!NumaBinding.isAvailable())
-        {
-            warnings.accept("arena memory runs unbound: " + NumaBinding.unavailableReason());
-            return;
-        }
-        this.nodeOfChunk = nodeOfChunk;
-        this.bindWarnings = warnings;
+        memory.bindChunks(nodeOfChunk, warnings);
     }
 
     /**
@@ -199,7 +152,7 @@ public final class Arena implements AutoCloseable
      */
     public boolean hugePages()
     {
-        return hugePages;
+        return memory.hugePages();
     }
 
     /**
@@ -213,39 +166,7 @@ public final class Arena implements AutoCloseable
      */
     public static Arena create(final Path file, final int stateLength, final int chunkShift)
     {
-        checkStateLength(stateLength);
-        final FileChannel channel;
-        try
-        {
-            channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
-        }
-        catch (final java.nio.file.FileAlreadyExistsException ex)
-        {
-            throw new IllegalArgumentException("arena file exists already: " + file);
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("cannot create arena file: " + file, ex);
-        }
-        final Arena arena;
-        try
-        {
-            arena = new Arena(stateLength, chunkShift, file, channel);
-        }
-        catch (final RuntimeException ex)
-        {
-            closeQuietly(channel);
-            deleteQuietly(file);
-            throw ex;
-        }
-        arena.fileHeaderBuffer.putInt(FILE_VERSION_OFFSET, FILE_VERSION);
-        arena.fileHeaderBuffer.putInt(FILE_STATE_LENGTH_OFFSET, stateLength);
-        arena.fileHeaderBuffer.putInt(FILE_CHUNK_SHIFT_OFFSET, chunkShift);
-        arena.fileHeaderBuffer.putInt(FILE_FAMILY_COUNT_OFFSET, 0);
-        // The magic goes last: a file cut short before this point is not mistaken for an arena.
-        arena.fileHeaderBuffer.putLongVolatile(FILE_MAGIC_OFFSET, FILE_MAGIC);
-        return arena;
+        return new Arena(stateLength, chunkShift, ArenaFile.create(file, stateLength, chunkShift));
     }
 
     /**
@@ -257,86 +178,32 @@ public final class Arena implements AutoCloseable
      */
     public static Arena open(final Path file)
     {
-        if (!Files.isRegularFile(file))
-        {
-            throw new IllegalArgumentException("arena file does not exist: " + file);
-        }
-        final FileChannel channel;
-        final long size;
+        final ArenaFile arenaFile = ArenaFile.open(file);
+        final Arena arena = new Arena(arenaFile.stateLength(), arenaFile.chunkShift(), arenaFile);
+        final int familyCount = arenaFile.familyCount();
+        arena.ensureFamilies(familyCount);
+        arena.familyCount = familyCount;
         try
         {
-            channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            size = channel.size();
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("cannot open arena file: " + file, ex);
-        }
-        try
-        {
-            checkFileLength(file, size);
-            final ByteBuffer header = ByteBuffer.allocate(FILE_FIELDS_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
-            channel.read(header, 0);
-            checkFileHeader(file, header);
-            final Arena arena;
-            try
+            // Only the chunks whose magic says they were created: the file is sparse past the last one written.
+            for (int c = 0, bound = arena.chunkBound(); c < bound; c++)
             {
-                arena = new Arena(
-                    header.getInt(FILE_STATE_LENGTH_OFFSET), header.getInt(FILE_CHUNK_SHIFT_OFFSET), file, channel);
+                if (arenaFile.wasWritten(c))
+                {
+                    arena.chunks[c] = arenaFile.mapChunk(c);
+                }
             }
-            catch (final IllegalArgumentException ex)
-            {
-                throw new IllegalArgumentException(file + ": corrupt arena header: " + ex.getMessage(), ex);
-            }
-            final int familyCount = header.getInt(FILE_FAMILY_COUNT_OFFSET);
-            if (familyCount < 0 || familyCount > arena.maxFamilies)
-            {
-                arena.close();
-                throw new IllegalArgumentException(file + ": corrupt arena header: familyCount=" + familyCount);
-            }
-            arena.ensureFamilies(familyCount);
-            arena.familyCount = familyCount;
-            arena.mapWrittenChunks(size);
             return arena;
         }
         catch (final IOException ex)
         {
-            closeQuietly(channel);
+            arena.close();
             throw new UncheckedIOException("cannot read arena file: " + file, ex);
         }
         catch (final RuntimeException ex)
         {
-            closeQuietly(channel);
+            arena.close();
             throw ex;
-        }
-    }
-
-    /**
-     * Maps every chunk of the file whose magic says it was created; a chunk the file does not reach was never
-     * written (the file is sparse), and one it reaches only in part is a truncated file.
-     */
-    private void mapWrittenChunks(final long size) throws IOException
-    {
-        final ByteBuffer magicBuffer = ByteBuffer.allocate(SIZE_OF_LONG).order(ByteOrder.LITTLE_ENDIAN);
-        for (int c = 0; c < familyCount << FAMILY_SHIFT; c++)
-        {
-            final long position = filePosition(c);
-            if (position >= size)
-            {
-                continue;
-            }
-            if (position + chunkLength > size)
-            {
-                close();
-                throw new IllegalArgumentException(file + ": truncated arena file: chunk " + c + " needs " +
-                    (position + chunkLength) + " bytes, file has " + size);
-            }
-            magicBuffer.clear();
-            channel.read(magicBuffer, position + CHUNK_MAGIC_OFFSET);
-            if (CHUNK_MAGIC == magicBuffer.getLong(0))
-            {
-                mapChunk(c);
-            }
         }
     }
 
@@ -419,7 +286,7 @@ public final class Arena implements AutoCloseable
      */
     public Path file()
     {
-        return file;
+        return null == file ? null : file.path();
     }
 
     /**
@@ -512,9 +379,9 @@ public final class Arena implements AutoCloseable
         final int family = familyCount;
         ensureFamilies(family + 1);
         familyCount = family + 1;
-        if (null != fileHeaderBuffer)
+        if (null != file)
         {
-            fileHeaderBuffer.putIntVolatile(FILE_FAMILY_COUNT_OFFSET, familyCount);
+            file.familyCount(familyCount);
         }
         addChunk(family << FAMILY_SHIFT);
         return family;
@@ -534,59 +401,19 @@ public final class Arena implements AutoCloseable
                 (chunk >= 0 && chunk < chunkBound() ? ", it exists" : ""));
         }
         final UnsafeBuffer buffer;
-        if (null == channel)
+        if (null == file)
         {
-            // Raw memory, not ByteBuffer.allocateDirect: that zeroes the whole chunk, a pass over memory that costs
-            // spawning about 7 ns a cell, and counts against -XX:MaxDirectMemorySize. Only the chunk header and the
-            // bitmaps must start at zero: slots above the high-water mark and unlinked mailbox heads are never read.
-            final long raw = UnsafeApi.allocateMemory(chunkLength + alignment);
-            addresses[chunk] = raw;
-            final long start = (raw + alignment - 1) & -alignment;
-            if (hugePages)
-            {
-                // Transparent huge pages where the OS gives them: first touch then faults one 2 MiB page per 26,000
-                // 80-byte cells instead of one 4 KiB page per 51, which is most of what spawning costs.
-                final long hugeLength = chunkLength & -HUGE_PAGE_SIZE;
-                if (hugeLength > 0 && null != NumaBinding.adviseHugePages(start, hugeLength))
-                {
-                    hugePages = false;
-                }
-            }
-            bindToNode(chunk, start);
-            buffer = new UnsafeBuffer(start, chunkLength);
+            buffer = new UnsafeBuffer(memory.allocate(chunk), chunkLength);
             buffer.setMemory(0, CHUNK_HEADER_LENGTH, (byte)0);
             buffer.setMemory(bitmapOffset, 2 * (chunkSlots >>> 3), (byte)0);
-            chunks[chunk] = buffer;
         }
         else
         {
-            buffer = mapChunk(chunk);
+            buffer = file.mapChunk(chunk);
         }
+        chunks[chunk] = buffer;
         buffer.putInt(FREE_HEAD_OFFSET, NULL_LINK);
         buffer.putLongRelease(CHUNK_MAGIC_OFFSET, CHUNK_MAGIC);
-    }
-
-    private void bindToNode(final int chunk, final long start)
-    {
-        if (null == nodeOfChunk)
-        {
-            return;
-        }
-        final int node = nodeOfChunk.applyAsInt(chunk);
-        if (node < 0)
-        {
-            return;
-        }
-        try
-        {
-            final long pageStart = start & -NumaBinding.pageSize();
-            NumaBinding.bind(pageStart, start + chunkLength - pageStart, node, false);
-        }
-        catch (final NumaException ex)
-        {
-            nodeOfChunk = null;
-            bindWarnings.accept("arena memory runs unbound: " + ex.getMessage());
-        }
     }
 
     private void ensureFamilies(final int families)
@@ -596,30 +423,7 @@ public final class Arena implements AutoCloseable
         {
             final int newLength = Math.max(length, Math.min(chunks.length * 2, maxFamilies << FAMILY_SHIFT));
             chunks = Arrays.copyOf(chunks, newLength);
-            memory = Arrays.copyOf(memory, newLength);
-            addresses = Arrays.copyOf(addresses, newLength);
-        }
-    }
-
-    private long filePosition(final int chunk)
-    {
-        return FILE_HEADER_LENGTH + (long)chunk * chunkLength;
-    }
-
-    private UnsafeBuffer mapChunk(final int chunk)
-    {
-        try
-        {
-            final MappedByteBuffer mapped =
-                channel.map(FileChannel.MapMode.READ_WRITE, filePosition(chunk), chunkLength);
-            final UnsafeBuffer buffer = new UnsafeBuffer(mapped);
-            memory[chunk] = mapped;
-            chunks[chunk] = buffer;
-            return buffer;
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("cannot map chunk " + chunk + " of arena file " + file, ex);
+            memory.ensureCapacity(newLength);
         }
     }
 
@@ -768,16 +572,9 @@ public final class Arena implements AutoCloseable
      */
     public void force()
     {
-        if (null != channel && !closed)
+        if (null != file && !closed)
         {
-            for (int c = 0, bound = chunkBound(); c < bound; c++)
-            {
-                if (null != memory[c])
-                {
-                    ((MappedByteBuffer)memory[c]).force();
-                }
-            }
-            fileHeader.force();
+            file.force();
         }
     }
 
@@ -791,25 +588,12 @@ public final class Arena implements AutoCloseable
             return;
         }
         closed = true;
-        for (int c = 0; c < chunks.length; c++)
+        memory.close();
+        if (null != file)
         {
-            if (0 != addresses[c])
-            {
-                UnsafeApi.freeMemory(addresses[c]);
-                addresses[c] = 0;
-            }
-            if (null != memory[c])
-            {
-                IoUtil.unmap(memory[c]);
-                memory[c] = null;
-            }
-            chunks[c] = null;
+            file.close();
         }
-        if (null != channel)
-        {
-            IoUtil.unmap(fileHeader);
-            closeQuietly(channel);
-        }
+        Arrays.fill(chunks, null);
         familyCount = 0;
     }
 
@@ -818,30 +602,6 @@ public final class Arena implements AutoCloseable
         if (closed)
         {
             throw new IllegalStateException("arena is closed");
-        }
-    }
-
-    private static void closeQuietly(final FileChannel channel)
-    {
-        try
-        {
-            channel.close();
-        }
-        catch (final IOException ignore)
-        {
-            // nothing more can be done: the channel is being abandoned after an earlier error
-        }
-    }
-
-    private static void deleteQuietly(final Path file)
-    {
-        try
-        {
-            Files.deleteIfExists(file);
-        }
-        catch (final IOException ignore)
-        {
-            // the creation already failed; that error is the one reported
         }
     }
 }

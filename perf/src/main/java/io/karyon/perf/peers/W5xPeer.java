@@ -115,38 +115,11 @@ final class W5xPeer extends PeerWorkload
                 Latches.await(started, ID, engine + " cell starts");
                 final long elapsedNs = System.nanoTime() - startNs;
 
-                final CountDownLatch answered = new CountDownLatch(n);
-                peer.pingAll(answered);
-                Latches.awaitQuietly(answered, 60);
-                if (0 != answered.getCount())
-                {
-                    throw new WorkloadCheckException(ID, engine + ": " + (n - answered.getCount()) +
-                        " cells answered after recovery, expected " + n);
-                }
+                checkAnswering(peer, n);
                 final long roundEscalations = peer.escalations() - escalationsBefore;
                 final long roundStarts = peer.starts() - startsBefore;
-                int renewed = 0;
-                boolean roundUntouched = true;
-                for (int i = 0; i < n; i++)
-                {
-                    final boolean same = incarnations[i] == peer.incarnation(i);
-                    if (i >= first && i < last)
-                    {
-                        renewed += same ? 0 : 1;
-                    }
-                    else
-                    {
-                        roundUntouched &= same;
-                    }
-                }
-                if (1 != roundEscalations || roundStarts != expectedStarts || renewed != last - first ||
-                    !roundUntouched)
-                {
-                    throw new WorkloadCheckException(ID, engine + ": supervisor " + victim + " escalated " +
-                        roundEscalations + " times (expected once), " + roundStarts + " cell starts (expected " +
-                        expectedStarts + "), " + renewed + " of its " + (last - first) +
-                        " cells new; other supervisors untouched: " + roundUntouched);
-                }
+                final boolean roundUntouched = checkIncarnations(
+                    peer, incarnations, victim, roundEscalations, roundStarts, expectedStarts);
                 params.progress(String.format(Locale.ROOT,
                     "W5x %s %s round: supervisor %d gave up, %d escalation(s), recovered in %.1f ms, others " +
                     "untouched: %s", engine, r < 0 ? "warm-up" : "measured", victim, roundEscalations,
@@ -159,12 +132,79 @@ final class W5xPeer extends PeerWorkload
                 }
             }
         }
+        return json(params, workers, escalations, untouched, escalationMs);
+    }
+
+    /**
+     * Every cell answers a ping after the recovery.
+     */
+    private void checkAnswering(final Tree peer, final int n)
+    {
+        final CountDownLatch answered = new CountDownLatch(n);
+        peer.pingAll(answered);
+        Latches.awaitQuietly(answered, 60);
+        if (0 != answered.getCount())
+        {
+            throw new WorkloadCheckException(ID, engine + ": " + (n - answered.getCount()) +
+                " cells answered after recovery, expected " + n);
+        }
+    }
+
+    /**
+     * Exactly one escalation and the expected cell starts, every one of the victim's cells a new incarnation and
+     * every other cell the one it had before the round.
+     *
+     * @return whether the other supervisors' cells were untouched (always true when it returns).
+     */
+    private boolean checkIncarnations(
+        final Tree peer,
+        final long[] incarnations,
+        final int victim,
+        final long roundEscalations,
+        final long roundStarts,
+        final long expectedStarts)
+    {
+        final int first = victim * CHILDREN_PER_SUPERVISOR;
+        final int last = Math.min(incarnations.length, first + CHILDREN_PER_SUPERVISOR);
+        int renewed = 0;
+        boolean roundUntouched = true;
+        for (int i = 0; i < incarnations.length; i++)
+        {
+            final boolean same = incarnations[i] == peer.incarnation(i);
+            if (i >= first && i < last)
+            {
+                renewed += same ? 0 : 1;
+            }
+            else
+            {
+                roundUntouched &= same;
+            }
+        }
+        if (1 != roundEscalations || roundStarts != expectedStarts || renewed != last - first ||
+            !roundUntouched)
+        {
+            throw new WorkloadCheckException(ID, engine + ": supervisor " + victim + " escalated " +
+                roundEscalations + " times (expected once), " + roundStarts + " cell starts (expected " +
+                expectedStarts + "), " + renewed + " of its " + (last - first) +
+                " cells new; other supervisors untouched: " + roundUntouched);
+        }
+        return roundUntouched;
+    }
+
+    private String json(
+        final BenchParams params,
+        final int workers,
+        final long escalations,
+        final boolean untouched,
+        final double[] escalationMs)
+    {
+        final int n = params.cells();
         return new Json()
             .field("workload", ID)
             .field("engine", engine)
             .field("cells", n)
             .field("workers", workers)
-            .field("supervisors", supervisors)
+            .field("supervisors", (n + CHILDREN_PER_SUPERVISOR - 1) / CHILDREN_PER_SUPERVISOR)
             .field("rounds", params.rounds())
             .field("seconds", Rounds.median(escalationMs) / 1e3)
             .field("escalations", escalations)
