@@ -83,10 +83,12 @@ public final class Organism implements AutoCloseable
      *
      * @param context settings; concluded here if it was not yet.
      * @return the organism.
-     * @throws ConfigurationException for a bad setting.
+     * @throws ConfigurationException for a bad setting, or when the JVM lacks a flag the engine needs (one line naming
+     *                                every missing flag; README, Using Karyon from your own project).
      */
     public static Organism launch(final Context context)
     {
+        JvmFlags.check();
         if (!context.isConcluded())
         {
             context.conclude();
