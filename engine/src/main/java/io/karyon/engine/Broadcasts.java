@@ -18,7 +18,7 @@ import static io.karyon.engine.internal.Arena.FAMILY_SHIFT;
  * <p>
  * <b>Note:</b> not threadsafe; owned by one worker. The driver touches it only while no tick runs.
  */
-final class Broadcasts
+final class Broadcasts extends WorkerPadding
 {
     private final int id;
     private final int workerCount;

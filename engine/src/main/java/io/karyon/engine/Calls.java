@@ -13,7 +13,7 @@ import io.karyon.engine.cell.CellFlyweight;
  * <p>
  * <b>Note:</b> not threadsafe; owned by one worker.
  */
-final class Calls
+final class Calls extends WorkerPadding
 {
     static final int NO_CALL = -1;
 

@@ -9,7 +9,7 @@ import io.karyon.engine.cell.CellFlyweight;
  * <p>
  * <b>Note:</b> not threadsafe; owned by one worker.
  */
-final class CellRandom
+final class CellRandom extends WorkerPadding
 {
     private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
 

@@ -18,7 +18,7 @@ import static io.karyon.engine.cell.CellDescriptor.STATUS_ALIVE;
  * <p>
  * <b>Note:</b> not threadsafe; owned by one worker. The driver touches it only while the worker rests.
  */
-final class FreeRunning
+final class FreeRunning extends WorkerPadding
 {
     private final Slice slice;
     private final Arena arena;

@@ -27,7 +27,7 @@ import static io.karyon.engine.internal.ArenaDescriptor.slotOffset;
  * <p>
  * <b>Note:</b> not threadsafe; owned by one worker. The driver touches it only while no tick runs.
  */
-final class Groups
+final class Groups extends WorkerPadding
 {
     /**
      * Most groups an organism can name.

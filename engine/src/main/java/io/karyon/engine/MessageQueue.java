@@ -30,13 +30,6 @@ import static io.karyon.engine.MessageDescriptor.checkQueueLength;
  */
 final class MessageQueue extends MessageQueueRhsPadding
 {
-    // Kept for Slice and Organism, which name the record's fields through this class; MessageDescriptor owns them.
-    static final int TARGET_OFFSET = MessageDescriptor.TARGET_OFFSET;
-    static final int SENDER_OFFSET = MessageDescriptor.SENDER_OFFSET;
-    static final int PAYLOAD_OFFSET = MessageDescriptor.PAYLOAD_OFFSET;
-    static final int TYPE_OFFSET = MessageDescriptor.TYPE_OFFSET;
-    static final int RECORD_LENGTH = MessageDescriptor.RECORD_LENGTH;
-
     MessageQueue(final int initialCapacity)
     {
         memory = ByteBuffer.allocateDirect(Math.max(1, initialCapacity) * RECORD_LENGTH);

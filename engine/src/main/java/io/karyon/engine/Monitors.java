@@ -1,6 +1,5 @@
 package io.karyon.engine;
 
-import io.karyon.engine.cell.CellDescriptor;
 import org.agrona.collections.Int2IntHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -12,7 +11,6 @@ import static io.karyon.engine.MonitorDescriptor.RECORD_LENGTH;
 import static io.karyon.engine.MonitorDescriptor.RECORD_SHIFT;
 import static io.karyon.engine.MonitorDescriptor.REF_OFFSET;
 import static io.karyon.engine.MonitorDescriptor.WATCHER_OFFSET;
-import static io.karyon.engine.cell.CellDescriptor.FLAG_TRAP_EXITS;
 
 /**
  * The monitors and links on the cells one worker owns, kept beside them: for each watched slot, a chain of records in
@@ -25,15 +23,8 @@ import static io.karyon.engine.cell.CellDescriptor.FLAG_TRAP_EXITS;
  * <p>
  * <b>Note:</b> not threadsafe; owned by one worker.
  */
-final class Monitors
+final class Monitors extends WorkerPadding
 {
-    /**
-     * Header flag of a cell that traps exits; the bit is {@link CellDescriptor#FLAG_TRAP_EXITS}, kept here for its
-     * users in {@link Slice}.
-     */
-    static final byte FLAG_TRAP_EXITS = CellDescriptor.FLAG_TRAP_EXITS;
-    static final int KIND_MONITOR = MonitorDescriptor.KIND_MONITOR;
-    static final int KIND_LINK = MonitorDescriptor.KIND_LINK;
     static final int NULL_RECORD = RecordPool.NULL_RECORD;
 
     private final Int2IntHashMap heads = new Int2IntHashMap(NULL_RECORD);

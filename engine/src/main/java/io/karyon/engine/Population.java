@@ -21,7 +21,7 @@ import static io.karyon.engine.internal.Arena.FAMILY_SHIFT;
  * <p>
  * <b>Note:</b> not threadsafe; owned by one worker. The driver touches it only while no tick runs.
  */
-final class Population
+final class Population extends WorkerPadding
 {
     private final Slice slice;
     private final Arena arena;

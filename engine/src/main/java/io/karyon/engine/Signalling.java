@@ -12,7 +12,7 @@ import static io.karyon.engine.Monitors.NULL_RECORD;
  * <p>
  * <b>Note:</b> not threadsafe; owned by one worker.
  */
-final class Signalling
+final class Signalling extends WorkerPadding
 {
     /**
      * What {@link #onEngineMessage} returns for a message the engine consumed: the behaviour does not see it.

@@ -12,7 +12,7 @@ import io.karyon.engine.cell.CellFlyweight;
  * <p>
  * <b>Note:</b> not threadsafe; owned by one worker.
  */
-final class SliceContext implements CellContext
+final class SliceContext extends WorkerPadding implements CellContext
 {
     private final Slice slice;
     private final CellFlyweight cell;

@@ -23,7 +23,7 @@ import static io.karyon.engine.internal.Arena.FAMILY_SHIFT;
  * <p>
  * <b>Note:</b> not threadsafe; owned by one worker. The driver touches it only while no tick runs.
  */
-final class Supervision
+final class Supervision extends WorkerPadding
 {
     private static final int NOTICE_EXIT = 0;
     private static final int NOTICE_RESTART = 1;

@@ -35,10 +35,8 @@ import static io.karyon.engine.TimerDescriptor.WHEEL_ID_OFFSET;
  * <p>
  * <b>Note:</b> not threadsafe; owned by one worker.
  */
-final class Timers
+final class Timers extends WorkerPadding
 {
-    static final int KIND_MESSAGE = TimerDescriptor.KIND_MESSAGE;
-    static final int KIND_CALL_TIMEOUT = TimerDescriptor.KIND_CALL_TIMEOUT;
     static final long NO_TIMER = -1;
     private static final int NULL_RECORD = RecordPool.NULL_RECORD;
     private static final int TICKS_PER_WHEEL = 1024;

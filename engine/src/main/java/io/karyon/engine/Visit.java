@@ -26,7 +26,7 @@ import static io.karyon.engine.internal.ArenaDescriptor.slotOffset;
  * <p>
  * <b>Note:</b> not threadsafe; owned by one worker.
  */
-final class Visit
+final class Visit extends WorkerPadding
 {
     private final Slice slice;
     private final CellFlyweight cell;
