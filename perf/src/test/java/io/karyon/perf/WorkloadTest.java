@@ -210,9 +210,10 @@ class WorkloadTest
     void shouldRunEveryWorkloadWithAllAndSaveEachOne(@TempDir final Path dir) throws IOException, InterruptedException
     {
         final Path out = dir.resolve("results");
-        // One warm-up round: W1 checks that resident memory grew by its 1.6 MB of slots, and in a cold first round the
-        // JIT's compiler threads can free more than that meanwhile (seen once: -184 KB).
-        final List<String> lines = karyonInFreshJvm(dir, "bench", "all", "--cells", "20000", "--warmup", "1",
+        // W1 checks that resident memory grew by at least 90% of the slots it spawned. At 20,000 cells (1.6 MB) the
+        // rest of the process moving (the JIT's threads, the GC) swamped that now and then (seen: 1.04 MB); 200,000
+        // cells (16 MB), as the W1 test above uses, put the check well above that noise. One warm-up round as well.
+        final List<String> lines = karyonInFreshJvm(dir, "bench", "all", "--cells", "200000", "--warmup", "1",
             "--tokens", "100", "--hops", "100000", "--ticks", "5", "--pairs", "10", "--millis", "100", "--idle",
             "backoff", "--out", out.toString());
 
