@@ -1,7 +1,7 @@
 package io.karyon.engine;
 
 import io.karyon.engine.cell.CellDescriptor;
-import io.karyon.engine.internal.Arena;
+import io.karyon.engine.internal.ArenaDescriptor;
 
 /**
  * Defaults for an organism's settings, each overridable by a system property named {@code karyon.<module>.<thing>}.
@@ -291,10 +291,11 @@ public final class Configuration
 
     static void checkChunkShift(final int chunkShift)
     {
-        if (chunkShift < Arena.MIN_CHUNK_SHIFT || chunkShift > Arena.MAX_CHUNK_SHIFT)
+        if (chunkShift < ArenaDescriptor.MIN_CHUNK_SHIFT || chunkShift > ArenaDescriptor.MAX_CHUNK_SHIFT)
         {
-            throw new ConfigurationException(CHUNK_SHIFT_PROP_NAME + " must be in " + Arena.MIN_CHUNK_SHIFT + ".." +
-                Arena.MAX_CHUNK_SHIFT + ": chunkShift=" + chunkShift);
+            throw new ConfigurationException(CHUNK_SHIFT_PROP_NAME + " must be in " +
+                ArenaDescriptor.MIN_CHUNK_SHIFT + ".." + ArenaDescriptor.MAX_CHUNK_SHIFT + ": chunkShift=" +
+                chunkShift);
         }
     }
 }

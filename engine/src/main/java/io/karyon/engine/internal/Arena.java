@@ -50,18 +50,10 @@ import static org.agrona.BitUtil.CACHE_LINE_LENGTH;
  */
 public final class Arena implements AutoCloseable
 {
-    /** Length of the header in front of each chunk's slots: {@link ArenaDescriptor#CHUNK_HEADER_LENGTH}. */
-    public static final int CHUNK_HEADER_LENGTH = ArenaDescriptor.CHUNK_HEADER_LENGTH;
     /** log2 of the chunks in a family. */
     public static final int FAMILY_SHIFT = 5;
     /** Chunks in a family: a root and its overflow chunks. */
     public static final int FAMILY_CHUNKS = 1 << FAMILY_SHIFT;
-    /** Smallest chunk: {@link ArenaDescriptor#MIN_CHUNK_SHIFT}. */
-    public static final int MIN_CHUNK_SHIFT = ArenaDescriptor.MIN_CHUNK_SHIFT;
-    /** Largest chunk: {@link ArenaDescriptor#MAX_CHUNK_SHIFT}. */
-    public static final int MAX_CHUNK_SHIFT = ArenaDescriptor.MAX_CHUNK_SHIFT;
-
-    static final long HUGE_PAGE_SIZE = ChunkMemory.HUGE_PAGE_SIZE;
 
     private final int stateLength;
     private final int slotLength;
@@ -404,7 +396,7 @@ public final class Arena implements AutoCloseable
         if (null == file)
         {
             buffer = new UnsafeBuffer(memory.allocate(chunk), chunkLength);
-            buffer.setMemory(0, CHUNK_HEADER_LENGTH, (byte)0);
+            buffer.setMemory(0, ArenaDescriptor.CHUNK_HEADER_LENGTH, (byte)0);
             buffer.setMemory(bitmapOffset, 2 * (chunkSlots >>> 3), (byte)0);
         }
         else

@@ -28,7 +28,6 @@ class ArenaDescriptorTest
         assertEquals(8, ArenaDescriptor.LIVE_OFFSET);
         assertEquals(56, ArenaDescriptor.CHUNK_MAGIC_OFFSET);
         assertEquals(64, ArenaDescriptor.CHUNK_HEADER_LENGTH);
-        assertEquals(ArenaDescriptor.CHUNK_HEADER_LENGTH, Arena.CHUNK_HEADER_LENGTH);
     }
 
     @Test

@@ -51,7 +51,7 @@ class ArenaTest
             assertFalse(arena.hasChunk(2), "chunks are created only when asked for");
 
             arena.wrap(cell, 64).putLong(56, 0xCAFEL);
-            assertEquals(0xCAFEL, arena.chunk(overflow).getLong(Arena.CHUNK_HEADER_LENGTH
+            assertEquals(0xCAFEL, arena.chunk(overflow).getLong(ArenaDescriptor.CHUNK_HEADER_LENGTH
                 + CellDescriptor.HEADER_LENGTH + 56));
             assertEquals(0, arena.chunk(0).addressOffset() & 63, "chunks start on a cache line");
             assertTrue(arena.exists(64));

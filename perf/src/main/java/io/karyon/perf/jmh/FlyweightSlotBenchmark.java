@@ -4,6 +4,7 @@ import io.karyon.engine.cell.CellDescriptor;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.cell.CellLayout;
 import io.karyon.engine.internal.Arena;
+import io.karyon.engine.internal.ArenaDescriptor;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -74,7 +75,7 @@ public class FlyweightSlotBenchmark
     @Setup(Level.Trial)
     public void setup()
     {
-        final int chunkShift = Math.max(Arena.MIN_CHUNK_SHIFT, 32 - Integer.numberOfLeadingZeros(cells - 1));
+        final int chunkShift = Math.max(ArenaDescriptor.MIN_CHUNK_SHIFT, 32 - Integer.numberOfLeadingZeros(cells - 1));
         arena = Arena.inMemory(STATE_LENGTH, chunkShift);
         final int family = arena.addFamily();
         final int chunkIndex = family << Arena.FAMILY_SHIFT;
@@ -171,7 +172,7 @@ public class FlyweightSlotBenchmark
         final UnsafeBuffer chunk = this.chunk;
         final int slotLength = this.slotLength;
         final int cells = this.cells;
-        final int base = Arena.CHUNK_HEADER_LENGTH + CellDescriptor.HEADER_LENGTH + X;
+        final int base = ArenaDescriptor.CHUNK_HEADER_LENGTH + CellDescriptor.HEADER_LENGTH + X;
         int slot = cursor;
         double x = 0;
         for (int i = 0; i < BATCH; i++)
