@@ -171,4 +171,30 @@ final class Census
         }
         return hash;
     }
+
+    /**
+     * Visits every live cell of every family, family by family in ascending order, each family's cells in slot order.
+     */
+    void survey(final CellSurvey survey)
+    {
+        final CellFlyweight cell = new CellFlyweight();
+        final int chunkShift = arena.chunkShift();
+        for (int c = 0, bound = arena.chunkBound(); c < bound; c++)
+        {
+            if (!arena.hasChunk(c))
+            {
+                continue;
+            }
+            final int family = c >>> Arena.FAMILY_SHIFT;
+            final int highWater = arena.highWater(c);
+            for (int i = 0; i < highWater; i++)
+            {
+                arena.wrap(cell, (c << chunkShift) | i);
+                if (CellDescriptor.STATUS_ALIVE == cell.status())
+                {
+                    survey.visit(family, cell);
+                }
+            }
+        }
+    }
 }

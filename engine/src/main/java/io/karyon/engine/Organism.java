@@ -556,6 +556,32 @@ public final class Organism implements AutoCloseable
     }
 
     /**
+     * Runs ticks one by one, calling an observer on the driver after each, until it says stop or {@code maxTicks}
+     * have run: the loop a batch driver would otherwise write.
+     *
+     * @param maxTicks most ticks to run, >= 0.
+     * @param observer called after every tick; returns true to stop.
+     * @return the ticks run.
+     * @throws KaryonException if a worker failed; the organism is then stopped.
+     */
+    public long runUntil(final long maxTicks, final TickObserver observer)
+    {
+        if (maxTicks < 0)
+        {
+            throw new IllegalArgumentException("maxTicks must be >= 0: maxTicks=" + maxTicks);
+        }
+        for (long t = 0; t < maxTicks; t++)
+        {
+            run(1);
+            if (observer.afterTick(this, ticks() - 1))
+            {
+                return t + 1;
+            }
+        }
+        return maxTicks;
+    }
+
+    /**
      * Free-running mode: lets the workers run, handling messages as they arrive and stepping cells in batches, until
      * {@link #stop()}. While started, only {@link #stop()}, {@link #awaitQuiescence(long)}, {@link #isStarted()} and
      * {@link #close()} may be called.
@@ -713,6 +739,30 @@ public final class Organism implements AutoCloseable
     {
         life.ensureOpen();
         return workforce.readErrors(consumer);
+    }
+
+    /**
+     * Families in the arena so far: a family's index is below this. See {@link CellSurvey}.
+     *
+     * @return the number of families.
+     */
+    public int familyCount()
+    {
+        life.ensureOpen();
+        return arena.familyCount();
+    }
+
+    /**
+     * Visits every live cell, between ticks (in free-running mode: while stopped), family by family, each family's
+     * cells in slot order: reductions kept per family and merged in family order are the same for any number of
+     * workers.
+     *
+     * @param survey called for each live cell.
+     */
+    public void survey(final CellSurvey survey)
+    {
+        life.ensureReadable();
+        census.survey(survey);
     }
 
     /**

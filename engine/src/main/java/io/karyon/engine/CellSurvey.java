@@ -1,0 +1,23 @@
+package io.karyon.engine;
+
+import io.karyon.engine.cell.CellFlyweight;
+
+/**
+ * A walk over every live cell, between ticks, for observations: reductions, snapshots, checks. Each family's cells
+ * are visited by one thread, in slot order, families of one worker in ascending order; so a reduction kept per
+ * family and merged in family order is the same for any number of workers.
+ * <p>
+ * <b>Note:</b> families of different workers may be visited at the same time, from different threads: keep what is
+ * accumulated per family (or per worker).
+ */
+@FunctionalInterface
+public interface CellSurvey
+{
+    /**
+     * Visits one live cell.
+     *
+     * @param family index of the cell's family, from 0 to {@link Organism#familyCount()} - 1.
+     * @param cell   the cell's slot; valid only during the call. Read-only: a survey must not change cells.
+     */
+    void visit(int family, CellFlyweight cell);
+}
