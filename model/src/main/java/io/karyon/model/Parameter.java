@@ -140,8 +140,8 @@ public final class Parameter
      */
     public static Parameter bool(final String name, final boolean defaultValue, final String doc)
     {
-        return new Parameter(
-            name, Type.BOOLEAN, defaultValue, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, List.of(), doc, false);
+        return new Parameter(name, Type.BOOLEAN, defaultValue, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY,
+            List.of(), doc, false);
     }
 
     /**
@@ -381,7 +381,7 @@ public final class Parameter
                 ok = value instanceof Long && (Long)value >= min && (Long)value <= max;
                 break;
             case NUMBER:
-                ok = value instanceof Double && !((Double)value).isNaN() && (Double)value >= min && (Double)value <= max;
+                ok = value instanceof Double && (Double)value >= min && (Double)value <= max;
                 break;
             case BOOLEAN:
                 ok = value instanceof Boolean;
