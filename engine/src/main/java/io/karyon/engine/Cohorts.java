@@ -196,7 +196,7 @@ final class Cohorts
                 }
                 if (chunk != lastChunk && lastChunk >= 0)
                 {
-                    edges.compactIfSparse(lastChunk);
+                    edges.settle(lastChunk);
                 }
                 lastChunk = chunk;
                 random.key(stream, index);
@@ -213,7 +213,7 @@ final class Cohorts
             }
             if (lastChunk >= 0)
             {
-                edges.compactIfSparse(lastChunk);
+                edges.settle(lastChunk);
             }
         });
     }

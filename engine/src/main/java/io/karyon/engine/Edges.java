@@ -84,7 +84,7 @@ final class Edges implements AutoCloseable
         final EdgeChunk chunk = chunks[slot >>> chunkShift];
         if (chunk.used == chunk.capacity)
         {
-            chunk.grow(chunk.capacity * 2L);
+            chunk.resize(chunk.capacity * 2L);
         }
         chunk.lists.putLong(chunk.used << 3, target);
         chunk.used++;
@@ -175,6 +175,20 @@ final class Edges implements AutoCloseable
     }
 
     /**
+     * After a bulk build of a chunk's lists: compacts them if more than half is garbage, and gives back the room the
+     * doubling left at the end of the block, so that a connected chunk holds its edges and little more.
+     */
+    void settle(final int c)
+    {
+        compactIfSparse(c);
+        final EdgeChunk chunk = chunks[c];
+        if (null != chunk && chunk.capacity - chunk.used > Math.max(MIN_LIST_CAPACITY, chunk.used >>> 5))
+        {
+            chunk.resize(Math.max(MIN_LIST_CAPACITY, chunk.used));
+        }
+    }
+
+    /**
      * Bytes of the index and list blocks held, room to grow included.
      */
     long bytes()
@@ -247,7 +261,7 @@ final class Edges implements AutoCloseable
             this.capacity = capacity;
         }
 
-        void grow(final long newCapacity)
+        void resize(final long newCapacity)
         {
             if (newCapacity > Integer.MAX_VALUE >>> 3)
             {
