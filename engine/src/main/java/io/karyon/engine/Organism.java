@@ -942,9 +942,10 @@ public final class Organism implements AutoCloseable
     /**
      * Visits every live cell, between ticks (in free-running mode: while stopped), family by family, each family's
      * cells in slot order: reductions kept per family and merged in family order are the same for any number of
-     * workers.
+     * workers. Each worker walks its own families, on its own thread, in parallel (see {@link #onWorkers}).
      *
      * @param survey called for each live cell.
+     * @throws KaryonException naming the first worker on which the survey threw; the organism stays usable.
      */
     public void survey(final CellSurvey survey)
     {
