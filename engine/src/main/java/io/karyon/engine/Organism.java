@@ -371,8 +371,9 @@ public final class Organism implements AutoCloseable
     }
 
     /**
-     * Gives every live cell of a cohort its edges, built in parallel by the workers, each for its own families; a
-     * cell's edges replace any it had.
+     * Gives every live cell of a cohort its edges, built in parallel by the workers, each for its own families, with
+     * the cells' connect streams (keyed by seed, cohort and index, apart from their set-up streams); a cell's edges
+     * replace any it had. Cells no longer of the cohort (dead, or restarted into another slot) are skipped.
      *
      * @param cohort    of this organism.
      * @param generator makes each cell's edges.
