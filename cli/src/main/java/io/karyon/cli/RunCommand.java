@@ -253,7 +253,8 @@ public final class RunCommand implements Callable<Integer>
         {
             if (given(shorthand[0]))
             {
-                final String value = String.valueOf(spec.findOption(shorthand[0]).getValue());
+                final Object given = spec.findOption(shorthand[0]).getValue();
+                final String value = String.valueOf(given);
                 check(model, shorthand[0], shorthand[1], value);
                 run.set(shorthand[1], value);
             }
