@@ -24,8 +24,8 @@ class KaryonTest
     {
         final CommandRun run = execute(new Extra());
 
-        assertEquals("karyon: a subcommand is needed: run, models, topology, matrix, report, extra or help (see --help)",
-            run.err().strip());
+        assertEquals("karyon: a subcommand is needed: run, models, topology, matrix, report, extra or help " +
+            "(see --help)", run.err().strip());
     }
 
     @Test
