@@ -121,6 +121,30 @@ class RunModelCommandTest
     }
 
     @Test
+    void shouldTakeTicksZeroAsTheModelsDefault()
+    {
+        assertEquals(5, summary("tiny", "--workers", "1", "--ticks", "0").get("ticks").longValue());
+    }
+
+    @Test
+    void shouldRunTheSameFromTheFileAsFromTheSameFlags() throws IOException
+    {
+        final Path file = Files.writeString(dir.resolve("s.toml"), String.join("\n",
+            "model = \"tiny\"",
+            "parameters = { step = 7 }",
+            "run = { cells = 33, ticks = 6, seed = 12, workers = 2 }",
+            ""));
+
+        final JsonNode fromFile = summary(file.toString());
+        final JsonNode fromFlags = summary("tiny", "--set", "step=7", "--cells", "33", "--ticks", "6", "--seed", "12",
+            "--workers", "2");
+
+        assertEquals(fromFlags.get("digest"), fromFile.get("digest"));
+        assertEquals(fromFlags.get("parameters"), fromFile.get("parameters"));
+        assertEquals(33 * 6, fromFile.get("updates").longValue());
+    }
+
+    @Test
     void shouldPrintTheSameDigestForTheSameSeedOnAnyNumberOfWorkers()
     {
         final String one = summary("tiny", "--seed", "3", "--workers", "1").get("digest").textValue();

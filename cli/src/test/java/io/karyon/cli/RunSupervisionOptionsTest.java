@@ -12,7 +12,11 @@ class RunSupervisionOptionsTest
 {
     private static String[] run(final String... args)
     {
-        final CommandRun run = CommandRun.command(new RunCommand(), args);
+        // The ring: what these flags set (the default model is tissue once it is built in).
+        final String[] ring = new String[args.length + 1];
+        ring[0] = RunCommand.RING;
+        System.arraycopy(args, 0, ring, 1, args.length);
+        final CommandRun run = CommandRun.command(new RunCommand(), ring);
         return new String[]{ Integer.toString(run.exitCode()), run.out(), run.err() };
     }
 
