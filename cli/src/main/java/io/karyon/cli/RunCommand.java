@@ -156,6 +156,11 @@ public final class RunCommand implements Callable<Integer>
         final Scenario scenario = file ? Scenario.read(path("MODEL|FILE.toml", target)) : null;
         final String name = null != scenario ? scenario.model().orElse(defaultModel(catalog)) :
             null != target ? target : defaultModel(catalog);
+        if (null == name && null != scenario)
+        {
+            throw new ModelException(scenario.file() + ": names no model, and the default, " + DEFAULT_MODEL +
+                ", is not on the class path: add model = \"NAME\"", ModelException.EXIT_USAGE, null);
+        }
         if (null == name || (null == scenario && RING.equals(name) && !has(catalog, RING)))
         {
             return ringFallback();

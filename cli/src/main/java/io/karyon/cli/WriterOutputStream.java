@@ -23,16 +23,25 @@ final class WriterOutputStream extends OutputStream
         this.writer = writer;
     }
 
+    /**
+     * {@inheritDoc}
+     */
     public void write(final int b)
     {
         pending.write(b);
     }
 
+    /**
+     * {@inheritDoc}
+     */
     public void write(final byte[] b, final int off, final int len)
     {
         pending.write(b, off, len);
     }
 
+    /**
+     * {@inheritDoc}
+     */
     public void flush() throws IOException
     {
         if (pending.size() > 0)
@@ -44,6 +53,9 @@ final class WriterOutputStream extends OutputStream
         }
     }
 
+    /**
+     * {@inheritDoc}
+     */
     public void close() throws IOException
     {
         flush();

@@ -108,6 +108,15 @@ class RunModelInputTest
     }
 
     @Test
+    void shouldRefuseAFileThatNamesNoModelWhenThereIsNoDefault() throws IOException
+    {
+        final Path file = Files.writeString(dir.resolve("s.toml"), "[run]\ncells = 5\n");
+
+        assertRefused(CommandRun.karyon("run", file.toString()), "karyon run: " + file + ": names no model, and " +
+            "the default, tissue, is not on the class path: add model = \"NAME\"");
+    }
+
+    @Test
     void shouldCheckTheFileBeforeTheFlagsParameters() throws IOException
     {
         final Path file = Files.writeString(dir.resolve("s.toml"), "model = \"tiny\"\n[run]\ncells = 0\n");
