@@ -5,11 +5,13 @@ import io.karyon.engine.Organism;
 import io.karyon.engine.Stats;
 import io.karyon.engine.Supervisor;
 import io.karyon.engine.sim.Tissue;
+import io.karyon.model.Parameter;
 import io.karyon.supervisor.RestartStrategy;
 import io.karyon.supervisor.RestartType;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -23,6 +25,18 @@ import java.util.Map;
 final class RingFallback
 {
     private static final long PROGRESS_INTERVAL_NS = 1_000_000_000L;
+    private static final int MAX_INTENSITY = (1 << 20) - 1;
+
+    /** The ring model's parameters (karyon-models' Ring), so that its flags are checked here as there. */
+    private static final List<Parameter> PARAMETERS = List.of(
+        Parameter.integer("supervisors", 0, 0, Integer.MAX_VALUE, "supervisors the founders are dealt to"),
+        Parameter.integer("fanout", 100, 1, MAX_INTENSITY, "supervisors under each top-level supervisor"),
+        Parameter.bool("spread", false, "put each supervisor in the next supervision home"),
+        Parameter.text("strategy", "one_for_one", "the supervisors' restart strategy",
+            "one_for_one", "one_for_all", "rest_for_one"),
+        Parameter.integer("intensity", 100, 0, MAX_INTENSITY, "restarts a supervisor allows within period ticks"),
+        Parameter.integer("period", 10, 1, Long.MAX_VALUE, "the intensity's window, in ticks"),
+        Parameter.text("restart", "permanent", "the founders' restart type", "permanent", "transient", "temporary"));
 
     private final RunCommand run;
 
@@ -34,10 +48,15 @@ final class RingFallback
     int call()
     {
         final CommandLine.Model.CommandSpec spec = run.spec;
+        for (int i = 0; i < RunCommand.shorthands(); i++)
+        {
+            final String[] shorthand = run.givenShorthand(i);
+            if (null != shorthand)
+            {
+                RunCommand.check(RunCommand.RING, PARAMETERS, shorthand[0], shorthand[1], shorthand[2]);
+            }
+        }
         Cli.range(spec, "--supervisors", run.supervisors, 0, run.cells);
-        Cli.range(spec, "--intensity", run.intensity, 0, (1 << 20) - 1);
-        Cli.range(spec, "--fanout", run.fanout, 1, (1 << 20) - 1);
-        Cli.range(spec, "--period", run.period, 1, Long.MAX_VALUE);
         final RestartStrategy supervisorStrategy = choice(spec, "--strategy", run.strategy,
             RestartStrategy.ONE_FOR_ONE, RestartStrategy.ONE_FOR_ALL, RestartStrategy.REST_FOR_ONE);
         final RestartType restartType = choice(spec, "--restart", run.restart, RestartType.values());

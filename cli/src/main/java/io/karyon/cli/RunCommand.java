@@ -254,14 +254,13 @@ public final class RunCommand implements Callable<Integer>
         {
             scenario.parameters(model).forEach(run::set);
         }
-        for (final String[] shorthand : RING_SHORTHANDS)
+        for (int i = 0; i < shorthands(); i++)
         {
-            if (given(shorthand[0]))
+            final String[] shorthand = givenShorthand(i);
+            if (null != shorthand)
             {
-                final Object given = spec.findOption(shorthand[0]).getValue();
-                final String value = String.valueOf(given);
-                check(model, shorthand[0], shorthand[1], value);
-                run.set(shorthand[1], value);
+                check(model, shorthand[0], shorthand[1], shorthand[2]);
+                run.set(shorthand[1], shorthand[2]);
             }
         }
         for (final String[] set : settings)
@@ -337,7 +336,23 @@ public final class RunCommand implements Callable<Integer>
      */
     private static void check(final Model model, final String source, final String name, final String value)
     {
-        for (final Parameter p : model.parameters())
+        check(model.name(), model.parameters(), source, name, value);
+    }
+
+    /**
+     * Checks one parameter's value against a model's declarations.
+     *
+     * @param model      name of the model, for the error.
+     * @param parameters it declares.
+     * @param source     what gave the value, e.g. {@code --set beta=2} or {@code --supervisors}.
+     * @param name       of the parameter.
+     * @param value      as given.
+     * @throws ModelException (exit 2) naming the source, for an unknown parameter or a value that does not fit.
+     */
+    static void check(final String model, final List<Parameter> parameters, final String source, final String name,
+        final String value)
+    {
+        for (final Parameter p : parameters)
         {
             if (p.name().equals(name))
             {
@@ -353,9 +368,36 @@ public final class RunCommand implements Callable<Integer>
             }
         }
         final List<String> names = new ArrayList<>();
-        model.parameters().forEach((p) -> names.add(p.name()));
-        throw new ModelException(source + ": the model " + model.name() + " has no parameter " + name +
+        parameters.forEach((p) -> names.add(p.name()));
+        throw new ModelException(source + ": the model " + model + " has no parameter " + name +
             (names.isEmpty() ? "" : "; it has " + String.join(", ", names)), ModelException.EXIT_USAGE, null);
+    }
+
+    /**
+     * The value of a flag given on the command line, as text, if it is one of the ring's shorthands that was given.
+     *
+     * @param shorthand index in the shorthand table.
+     * @return the flag's name, the parameter's name and the value; null if the flag was not given.
+     */
+    String[] givenShorthand(final int shorthand)
+    {
+        final String option = RING_SHORTHANDS[shorthand][0];
+        if (!given(option))
+        {
+            return null;
+        }
+        final Object value = spec.findOption(option).getValue();
+        return new String[]{ option, RING_SHORTHANDS[shorthand][1], String.valueOf(value) };
+    }
+
+    /**
+     * How many flags are shorthands of the ring's parameters.
+     *
+     * @return the count.
+     */
+    static int shorthands()
+    {
+        return RING_SHORTHANDS.length;
     }
 
     /**
