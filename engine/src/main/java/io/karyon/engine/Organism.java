@@ -256,6 +256,159 @@ public final class Organism implements AutoCloseable
         return families.spawn(genotype);
     }
 
+    /**
+     * The id of a registered behaviour, for {@link CellContext#become(short)} and {@link #countOf(short)}.
+     *
+     * @param name of the behaviour.
+     * @return its id.
+     * @throws IllegalArgumentException if no behaviour has that name.
+     */
+    public short behaviourId(final String name)
+    {
+        throw new UnsupportedOperationException("behaviourId: not yet");
+    }
+
+    /**
+     * Live cells whose current behaviour is {@code behaviourId}: kept by each worker as its cells are spawned, die,
+     * are restarted and {@link CellContext#become(short) become} another, and summed here in worker order; cheap
+     * enough to read after every tick (a stop condition).
+     *
+     * @param behaviourId of a registered behaviour.
+     * @return live cells with that behaviour.
+     * @throws IllegalArgumentException if no behaviour has that id.
+     */
+    public long countOf(final short behaviourId)
+    {
+        throw new UnsupportedOperationException("countOf: not yet");
+    }
+
+    /**
+     * Switches a live cell to another behaviour from outside, between ticks, as {@link CellContext#become(short)}
+     * does from inside.
+     *
+     * @param handle      of a live cell.
+     * @param behaviourId of a registered behaviour.
+     * @throws IllegalArgumentException if the handle is stale or no behaviour has that id.
+     */
+    public void become(final long handle, final short behaviourId)
+    {
+        throw new UnsupportedOperationException("become: not yet");
+    }
+
+    // Bulk set-up on the workers: jobs, cohorts, edges (see WorkerJobs, Cohorts, Edges).
+
+    /**
+     * Runs a job once on every worker, in parallel, each on its own thread (in the invoker threading mode, the
+     * driver's), between ticks, and returns when all are done. A free-running organism must be stopped.
+     *
+     * @param job to run; each worker runs it over what it owns.
+     * @throws KaryonException naming the first worker (in worker order) whose run of the job threw, with that throw as
+     *                         its cause, once every worker is done; the organism stays usable.
+     */
+    public void onWorkers(final WorkerJob job)
+    {
+        throw new UnsupportedOperationException("onWorkers: not yet");
+    }
+
+    /**
+     * Spawns a cohort of cells in bulk: fresh families, each worker creating and initialising the cells of its own
+     * families in parallel (see {@link Cohort}). The cells are stepped from the next tick, as any spawned from outside.
+     *
+     * @param genotype to spawn.
+     * @param count    cells, >= 0.
+     * @param init     sets each cell up (its random stream keyed by seed, cohort and index), or null for none.
+     * @return the cohort, whose handles are arithmetic and the same for any number of workers.
+     * @throws IllegalArgumentException for a negative count or a genotype of another organism.
+     * @throws IllegalStateException    if the arena has too few families left.
+     * @throws KaryonException          if the initializer threw on a worker; cells set up so far stay alive.
+     */
+    public Cohort populate(final Genotype genotype, final long count, final CellInitializer init)
+    {
+        throw new UnsupportedOperationException("populate: not yet");
+    }
+
+    /**
+     * Spawns a cohort of supervised cells in bulk: a run of fresh chunks of the supervisor's home, set up by the
+     * worker that owns it, each cell a child of the supervisor with the given restart type.
+     *
+     * @param genotype   to spawn.
+     * @param count      cells, >= 0, at most what the home's unused chunks hold.
+     * @param supervisor of every cell.
+     * @param type       restart type of every cell.
+     * @param init       sets each cell up, or null for none.
+     * @return the cohort.
+     * @throws IllegalArgumentException for a negative or too large count, or a supervisor of another organism.
+     * @throws KaryonException          if the initializer threw; cells set up so far stay alive.
+     */
+    public Cohort populate(final Genotype genotype, final long count, final Supervisor supervisor,
+        final RestartType type, final CellInitializer init)
+    {
+        throw new UnsupportedOperationException("populate: not yet");
+    }
+
+    /**
+     * Gives every live cell of a cohort its edges, built in parallel by the workers, each for its own families; a
+     * cell's edges replace any it had.
+     *
+     * @param cohort    of this organism.
+     * @param generator makes each cell's edges.
+     * @throws IllegalArgumentException if the cohort is another organism's.
+     * @throws KaryonException          if the generator threw on a worker.
+     */
+    public void connect(final Cohort cohort, final EdgeGenerator generator)
+    {
+        throw new UnsupportedOperationException("connect: not yet");
+    }
+
+    /**
+     * Number of edges of a live cell, between ticks.
+     *
+     * @param handle of a live cell.
+     * @return its edge count.
+     * @throws IllegalArgumentException if the handle is stale or names no cell.
+     */
+    public int edgeCount(final long handle)
+    {
+        throw new UnsupportedOperationException("edges: not yet");
+    }
+
+    /**
+     * One edge of a live cell, between ticks.
+     *
+     * @param handle of a live cell.
+     * @param i      index, 0 to {@link #edgeCount(long)} - 1.
+     * @return the target handle.
+     * @throws IllegalArgumentException  if the handle is stale or names no cell.
+     * @throws IndexOutOfBoundsException if {@code i} is out of range.
+     */
+    public long edge(final long handle, final int i)
+    {
+        throw new UnsupportedOperationException("edges: not yet");
+    }
+
+    /**
+     * Replaces a live cell's edges, between ticks.
+     *
+     * @param handle  of a live cell.
+     * @param targets its new edges, in order (copied); empty for none.
+     * @throws IllegalArgumentException if the handle is stale or names no cell, or targets is null.
+     */
+    public void setEdges(final long handle, final long[] targets)
+    {
+        throw new UnsupportedOperationException("edges: not yet");
+    }
+
+    /**
+     * Bytes of off-heap memory held for edges (each chunk's index and edge lists, room to grow included); part of
+     * {@link #allocatedBytes()}.
+     *
+     * @return edge bytes.
+     */
+    public long edgeBytes()
+    {
+        throw new UnsupportedOperationException("edges: not yet");
+    }
+
     // Supervision: supervisors dealt to supervision homes (see SupervisionHomes), supervised spawns, read-only state.
 
     /**

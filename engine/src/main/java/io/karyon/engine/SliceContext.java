@@ -231,4 +231,28 @@ final class SliceContext extends WorkerPadding implements CellContext
     {
         return random.nextDouble();
     }
+
+    /**
+     * {@inheritDoc}
+     */
+    public int edgeCount()
+    {
+        throw new UnsupportedOperationException("edges: not yet");
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public long edge(final int i)
+    {
+        throw new UnsupportedOperationException("edges: not yet");
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void become(final short behaviourId)
+    {
+        throw new UnsupportedOperationException("become: not yet");
+    }
 }
