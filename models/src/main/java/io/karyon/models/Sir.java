@@ -180,7 +180,8 @@ public final class Sir implements Model
             .count("S", SUSCEPTIBLE)
             .count("I", INFECTIOUS)
             .count("R", RECOVERED);
-        final double theory = theoreticalAttackRate(contacts, p.number("beta"), infectiousTicks, (double)initial / people);
+        final double theory =
+            theoreticalAttackRate(contacts, p.number("beta"), infectiousTicks, (double)initial / people);
         final double bytesPerPerson = (double)organism.allocatedBytes() / people;
         setup.summary("attack_rate", () -> epidemic.attackRate(organism));
         setup.summary("peak_infected", () -> epidemic.peakInfected);
