@@ -154,6 +154,7 @@ public final class Sir implements Model
         }
         final int infectiousTicks = (int)p.integer("infectious_ticks");
 
+        setup.context().stateLength(LAYOUT.stateLength());  // 8 bytes a person, not the engine's default 64
         final Organism organism = setup.organism();
         final Infectious infectious = new Infectious(p.number("beta"));
         final short s = organism.registerBehaviour(SUSCEPTIBLE, new Susceptible(infectious, infectiousTicks));
