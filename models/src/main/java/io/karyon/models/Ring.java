@@ -19,7 +19,8 @@ import java.util.Locale;
  * and starve at 0; optionally the founders are supervised, so that a starved founder is restarted.
  * <p>
  * The parameters are {@code karyon run}'s old flags of the same names, with the same defaults and ranges, and a run
- * is set up exactly as that command set it up: the same seed, cells and flags give the same digest as before.
+ * is set up exactly as that command set it up: the same seed, cells and flags give the same digest as before. Its
+ * defaults, 500,000 cells and 100 ticks, were that command's too.
  * {@code supervisors} founders' supervisors (0: none) are made in groups of {@code fanout}, each group under a
  * top-level one-for-one parent that restarts a supervisor which gives up; founders are dealt to them in turn.
  * <p>
@@ -69,6 +70,26 @@ public final class Ring implements Model
     public List<Parameter> parameters()
     {
         return PARAMETERS;
+    }
+
+    /**
+     * The old {@code karyon run}'s default population, so that {@code karyon run ring} is the run it was.
+     *
+     * @return 500,000 cells.
+     */
+    public long defaultCells()
+    {
+        return 500_000;
+    }
+
+    /**
+     * The old {@code karyon run}'s default length.
+     *
+     * @return 100 ticks.
+     */
+    public long defaultTicks()
+    {
+        return 100;
     }
 
     /**
