@@ -30,19 +30,31 @@ final class CellPass implements CellSurvey
     private static final int DOUBLE = 1;
     private static final int INT = 2;
     private static final int BYTE = 3;
+    private static final int FIELD_LONG = 4 * FIELD + LONG;
+    private static final int FIELD_DOUBLE = 4 * FIELD + DOUBLE;
+    private static final int FIELD_INT = 4 * FIELD + INT;
+    private static final int FIELD_BYTE = 4 * FIELD + BYTE;
+    private static final int HISTOGRAM_LONG = 4 * HISTOGRAM + LONG;
+    private static final int HISTOGRAM_DOUBLE = 4 * HISTOGRAM + DOUBLE;
+    private static final int HISTOGRAM_INT = 4 * HISTOGRAM + INT;
+    private static final int HISTOGRAM_BYTE = 4 * HISTOGRAM + BYTE;
 
     private final int items;
     private final int[] kind;
     private final int[][] byBehaviour;
     private final int[] offset;
     private final int[] type;
+    private final int[] code;
     private final double[] lo;
     private final double[] scale;
     private final int[] bins;
     private final CellReduction[] reductions;
     private final double[][] starts;
     private final int[][] merges;
-    private double[][][] accumulators = new double[0][][];
+    private final int[] base;
+    private final int flatWidth;
+    private double[][] flat = new double[0][];
+    private double[][][] own = new double[0][][];
 
     /**
      * One accumulator layout per item.
@@ -101,6 +113,19 @@ final class CellPass implements CellSurvey
                     layout(i, codes);
             }
         }
+        code = new int[items];
+        for (int i = 0; i < items; i++)
+        {
+            code[i] = REDUCTION == kind[i] ? 4 * REDUCTION : 4 * kind[i] + type[i];
+        }
+        base = new int[items];
+        int width = 0;
+        for (int i = 0; i < items; i++)
+        {
+            base[i] = width;
+            width += REDUCTION == kind[i] ? 0 : starts[i].length;
+        }
+        flatWidth = width;
     }
 
     /**
@@ -168,25 +193,27 @@ final class CellPass implements CellSurvey
      */
     void reset(final int families)
     {
-        if (families > accumulators.length)
+        if (families > flat.length)
         {
-            final int had = accumulators.length;
-            accumulators = Arrays.copyOf(accumulators, families);
+            final int had = flat.length;
+            flat = Arrays.copyOf(flat, families);
+            own = Arrays.copyOf(own, families);
             for (int f = had; f < families; f++)
             {
-                final double[][] family = new double[items][];
+                flat[f] = new double[flatWidth];
+                own[f] = new double[items][];
                 for (int i = 0; i < items; i++)
                 {
-                    family[i] = new double[starts[i].length];
+                    own[f][i] = REDUCTION == kind[i] ? new double[starts[i].length] : null;
                 }
-                accumulators[f] = family;
             }
         }
         for (int f = 0; f < families; f++)
         {
             for (int i = 0; i < items; i++)
             {
-                System.arraycopy(starts[i], 0, accumulators[f][i], 0, starts[i].length);
+                System.arraycopy(starts[i], 0, REDUCTION == kind[i] ? own[f][i] : flat[f], REDUCTION == kind[i] ?
+                    0 : base[i], starts[i].length);
             }
         }
     }
@@ -196,46 +223,67 @@ final class CellPass implements CellSurvey
      */
     public void visit(final int family, final CellFlyweight cell)
     {
-        final double[][] acc = accumulators[family];
+        // One flat array per family for fields and histograms: one load fewer per item than an array per item.
+        final double[] a = flat[family];
         final int behaviour = cell.behaviourId();
         final int last = byBehaviour.length - 1;
         final int[] todo = byBehaviour[behaviour >= 0 && behaviour < last ? behaviour : last];
         for (int k = 0; k < todo.length; k++)
         {
             final int i = todo[k];
-            final double[] a = acc[i];
-            switch (kind[i])
+            final int at = base[i];
+            // One switch on kind and field type together, each case reading its field directly.
+            switch (code[i])
             {
-                case FIELD:
-                    final double v = read(cell, i);
-                    a[0] += v;
-                    a[1] += 1.0;
-                    a[2] = Math.min(a[2], v);
-                    a[3] = Math.max(a[3], v);
+                case FIELD_DOUBLE:
+                    tally(a, at, cell.getDouble(offset[i]));
                     break;
-                case HISTOGRAM:
-                    final int bin = (int)((read(cell, i) - lo[i]) * scale[i]);
-                    a[bin < 0 ? 0 : Math.min(bin, bins[i] - 1)] += 1.0;
+                case FIELD_LONG:
+                    tally(a, at, cell.getLong(offset[i]));
+                    break;
+                case FIELD_INT:
+                    tally(a, at, cell.getInt(offset[i]));
+                    break;
+                case FIELD_BYTE:
+                    tally(a, at, cell.getByte(offset[i]));
+                    break;
+                case HISTOGRAM_DOUBLE:
+                    count(a, at, i, cell.getDouble(offset[i]));
+                    break;
+                case HISTOGRAM_LONG:
+                    count(a, at, i, cell.getLong(offset[i]));
+                    break;
+                case HISTOGRAM_INT:
+                    count(a, at, i, cell.getInt(offset[i]));
+                    break;
+                case HISTOGRAM_BYTE:
+                    count(a, at, i, cell.getByte(offset[i]));
                     break;
                 default:
-                    reductions[i].accumulate(cell, a);
+                    reductions[i].accumulate(cell, own[family][i]);
             }
         }
     }
 
-    private double read(final CellFlyweight cell, final int item)
+    private static void tally(final double[] a, final int at, final double v)
     {
-        switch (type[item])
+        a[at] += v;
+        a[at + 1] += 1.0;
+        // Plain comparisons: Math.min and max spend branches on NaN and -0.0 that a tally does not need.
+        if (v < a[at + 2])
         {
-            case LONG:
-                return cell.getLong(offset[item]);
-            case DOUBLE:
-                return cell.getDouble(offset[item]);
-            case INT:
-                return cell.getInt(offset[item]);
-            default:
-                return cell.getByte(offset[item]);
+            a[at + 2] = v;
         }
+        if (v > a[at + 3])
+        {
+            a[at + 3] = v;
+        }
+    }
+
+    private void count(final double[] a, final int at, final int item, final double v)
+    {
+        final int bin = (int)((v - lo[item]) * scale[item]);
+        a[at + (bin < 0 ? 0 : Math.min(bin, bins[item] - 1))] += 1.0;
     }
 
     /**
@@ -251,19 +299,21 @@ final class CellPass implements CellSurvey
         System.arraycopy(starts[item], 0, into, 0, m.length);
         for (int f = 0; f < families; f++)
         {
-            final double[] a = accumulators[f][item];
+            final boolean reduction = REDUCTION == kind[item];
+            final double[] a = reduction ? own[f][item] : flat[f];
+            final int at = reduction ? 0 : base[item];
             for (int j = 0; j < m.length; j++)
             {
                 switch (m[j])
                 {
                     case SUM:
-                        into[j] += a[j];
+                        into[j] += a[at + j];
                         break;
                     case MIN:
-                        into[j] = Math.min(into[j], a[j]);
+                        into[j] = Math.min(into[j], a[at + j]);
                         break;
                     default:
-                        into[j] = Math.max(into[j], a[j]);
+                        into[j] = Math.max(into[j], a[at + j]);
                 }
             }
         }
