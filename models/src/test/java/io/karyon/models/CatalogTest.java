@@ -1,0 +1,42 @@
+package io.karyon.models;
+
+import io.karyon.model.ModelCatalog;
+import io.karyon.model.Parameter;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+class CatalogTest
+{
+    @Test
+    void shouldFindTheBuiltInModelsWithServiceLoader()
+    {
+        final ModelCatalog catalog = ModelCatalog.load(CatalogTest.class.getClassLoader());
+        assertInstanceOf(Sir.class, catalog.find("sir"));
+        assertInstanceOf(Ring.class, catalog.find("ring"));
+    }
+
+    @Test
+    void shouldDeclareSirsParametersWithTheIssuesDefaults()
+    {
+        final List<Parameter> parameters = new Sir().parameters();
+        assertEquals(List.of("contacts", "beta", "infectious_ticks", "initial_infected"),
+            parameters.stream().map(Parameter::name).toList());
+        assertEquals(List.of(10L, 0.03, 10L, 100L), parameters.stream().map(Parameter::defaultValue).toList());
+        assertEquals(1_000_000, new Sir().defaultCells());
+    }
+
+    @Test
+    void shouldDeclareRingsParametersAsTheOldRunFlags()
+    {
+        assertEquals(List.of("supervisors", "fanout", "spread", "strategy", "intensity", "period", "restart"),
+            new Ring().parameters().stream().map(Parameter::name).toList());
+        assertEquals(List.of(0L, 100L, false, "one_for_one", 100L, 10L, "permanent"),
+            new Ring().parameters().stream().map(Parameter::defaultValue).toList());
+        assertEquals(500_000, new Ring().defaultCells());
+        assertEquals(100, new Ring().defaultTicks());
+    }
+}
