@@ -1,0 +1,200 @@
+package io.karyon.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.karyon.engine.Organism;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+@Timeout(120)
+class SweepCommandTest
+{
+    @TempDir
+    Path tmp;
+
+    @Test
+    void shouldRunEveryCombinationAndSeedRecordFailuresAndSkipFinishedRunsWhenRunAgain() throws IOException
+    {
+        final Path out = tmp.resolve("sweep");
+        final String[] args = { "--vary", "supervisors=0,13", "--vary", "strategy=one_for_one,one_for_all",
+            "--seeds", "2", "--parallel", "2", "--cells", "100", "--out", out.toString() };
+        final CommandRun first = fake(args);
+        assertEquals(1, first.exitCode(), first.err());
+        assertTrue(first.out().startsWith("karyon sweep: 8 run(s), 4 ok, 4 failed, in "), first.out());
+        assertTrue(first.err().contains("karyon sweep: 8 run(s), 0 already done; 2 at a time on CPUs "), first.err());
+        assertTrue(first.err().contains("karyon sweep: 8/8 done, 4 failed, ETA 0:00:00"), first.err());
+        assertTrue(first.err().contains("karyon sweep: run supervisors-13_strategy-one_for_all_seed-2 failed:3: " +
+            "fake run: supervisors 13 fails (see "), first.err());
+
+        final List<String> lines = Files.readAllLines(out.resolve("runs.csv"));
+        assertEquals("supervisors,strategy,seed,status,digest,cells,workers,nonce,rate,seconds", lines.get(0));
+        assertEquals(9, lines.size());
+        final String[][] expected = {
+            { "0", "one_for_one", "1", "ok" }, { "0", "one_for_one", "2", "ok" },
+            { "0", "one_for_all", "1", "ok" }, { "0", "one_for_all", "2", "ok" },
+            { "13", "one_for_one", "1", "failed:3" }, { "13", "one_for_one", "2", "failed:3" },
+            { "13", "one_for_all", "1", "failed:3" }, { "13", "one_for_all", "2", "failed:3" } };
+        final Map<String, String> nonces = new HashMap<>();
+        final SweepCpuShares shares = SweepCpuShares.share(SweepCpuShares.coresOf(Organism.machine()), 2);
+        final Set<String> shareTexts = new HashSet<>();
+        for (final int[] share : shares.cpus())
+        {
+            shareTexts.add(CpuList.format(share));
+        }
+        for (int r = 0; r < expected.length; r++)
+        {
+            final String[] cells = lines.get(r + 1).split(",", -1);
+            assertEquals(10, cells.length, lines.get(r + 1));
+            assertEquals(List.of(expected[r]), List.of(cells).subList(0, 4));
+            final Path folder = out.resolve("runs").resolve("supervisors-" + cells[0] + "_strategy-" + cells[1] +
+                "_seed-" + cells[2]);
+            assertTrue(Double.parseDouble(cells[9]) > 0, lines.get(r + 1));
+            if ("ok".equals(cells[3]))
+            {
+                final JsonNode summary = CommandRun.parse(Files.readString(folder.resolve("summary.json")));
+                assertEquals(summary.get("digest").asText(), cells[4]);
+                assertEquals("100", cells[5]);
+                assertEquals(summary.get("nonce").asText(), cells[7]);
+                assertEquals("1.5", cells[8]);
+                assertTrue(shareTexts.contains(summary.get("cpus").asText()), summary.toString());
+                assertEquals(CpuList.parse(summary.get("cpus").asText(), Organism.machine().allowedCpus()).length,
+                    summary.get("workers").asInt(), "workers = its share");
+                nonces.put(folder.getFileName().toString(), cells[7]);
+            }
+            else
+            {
+                assertEquals("", cells[4]);
+                assertEquals("fake run: supervisors 13 fails", Files.readString(folder.resolve("stderr.txt")).strip());
+                assertFalse(Files.exists(folder.resolve("summary.json")));
+            }
+            final JsonNode record = CommandRun.parse(Files.readString(folder.resolve("run.json")));
+            assertEquals(cells[3], record.get("status").asText());
+        }
+
+        final CommandRun again = fake(args);
+        assertEquals(1, again.exitCode(), again.err());
+        assertTrue(again.err().contains("karyon sweep: 8 run(s), 4 already done; "), again.err());
+        final List<String> rerun = Files.readAllLines(out.resolve("runs.csv"));
+        assertEquals(lines.get(0), rerun.get(0));
+        for (int r = 0; r < 4; r++)
+        {
+            assertEquals(lines.get(r + 1), rerun.get(r + 1), "a finished run is skipped, its row kept");
+        }
+        for (final Map.Entry<String, String> run : nonces.entrySet())
+        {
+            assertEquals(run.getValue(), CommandRun.parse(Files.readString(
+                out.resolve("runs").resolve(run.getKey()).resolve("summary.json"))).get("nonce").asText());
+        }
+        assertFalse(Files.exists(out.resolve("runs.csv.tmp")));
+    }
+
+    @Test
+    void shouldRunTheRealRunAsItsOwnProcessWithTheSameDigestAsInProcess() throws IOException
+    {
+        final Path out = tmp.resolve("real");
+        final CommandRun sweep = CommandRun.karyon("sweep", "--vary", "supervisors=0,2", "--cells", "2000",
+            "--ticks", "3", "--parallel", "2", "--quiet", "--out", out.toString());
+        assertEquals(0, sweep.exitCode(), sweep.err());
+        assertEquals("", sweep.err());
+        final List<String> lines = Files.readAllLines(out.resolve("runs.csv"));
+        assertEquals(3, lines.size(), lines.toString());
+        final List<String> header = List.of(lines.get(0).split(","));
+        assertEquals(List.of("supervisors", "seed", "status", "digest"), header.subList(0, 4));
+        assertTrue(header.containsAll(List.of("cells", "workers", "ticks", "updates", "deaths")), header.toString());
+        assertEquals("seconds", header.get(header.size() - 1));
+        for (int r = 0; r < 2; r++)
+        {
+            final String[] cells = lines.get(r + 1).split(",", -1);
+            assertEquals(List.of(r == 0 ? "0" : "2", "1", "ok"), List.of(cells).subList(0, 3));
+            final CommandRun alone = CommandRun.karyon("run", "--cells", "2000", "--ticks", "3", "--seed", "1",
+                "--supervisors", cells[0], "--workers", "1", "--idle", "backoff", "--json", "--quiet");
+            assertEquals(alone.json().get("digest").asText(), cells[3], "the same run, swept or not");
+            assertEquals("3", cells[header.indexOf("ticks")]);
+        }
+    }
+
+    static Stream<Arguments> badInput()
+    {
+        return Stream.of(
+            arguments(List.of("--vary", "supervisors"), "--vary supervisors: expected NAME=V1,V2,... or NAME=A:B:N"),
+            arguments(List.of("--vary", "=1,2"), "--vary =1,2: expected NAME=V1,V2,... or NAME=A:B:N"),
+            arguments(List.of("--vary", "beta=1,2"), "--vary beta=1,2: karyon run (ring) has no parameter beta; " +
+                "known: supervisors, fanout, intensity, period, strategy, restart"),
+            arguments(List.of("--vary", "supervisors=1,x"),
+                "--vary supervisors=1,x: supervisors: expected an integer in [0, 2147483647], got \"x\""),
+            arguments(List.of("--vary", "supervisors=1,,2"),
+                "--vary supervisors=1,,2: supervisors: expected an integer in [0, 2147483647], got \"\""),
+            arguments(List.of("--vary", "supervisors=1,01"), "--vary supervisors=1,01: value 01 comes twice"),
+            arguments(List.of("--vary", "supervisors=1:5:0"),
+                "--vary supervisors=1:5:0: N must be in 2..10000 (1 only when A = B), was 0"),
+            arguments(List.of("--vary", "supervisors=1.5:3:2"),
+                "--vary supervisors=1.5:3:2: supervisors is an integer parameter: A and B must be integers"),
+            arguments(List.of("--vary", "supervisors=1:a:3"),
+                "--vary supervisors=1:a:3: A:B:N needs numbers A and B and a count N"),
+            arguments(List.of("--vary", "supervisors=0:2:5"), "--vary supervisors=0:2:5: value 1 comes twice"),
+            arguments(List.of("--vary", "period=0:4:3"),
+                "--vary period=0:4:3: period: expected an integer in [1, 9223372036854775807], got 0"),
+            arguments(List.of("--vary", "strategy=fast"),
+                "--vary strategy=fast: strategy: expected one of [one_for_one, one_for_all, rest_for_one], " +
+                    "got \"fast\""),
+            arguments(List.of("--vary", "fanout=1,2", "--vary", "fanout=3"), "--vary fanout=3: fanout is varied twice"),
+            arguments(List.of("--vary", "fanout=1,2", "--set", "fanout=3"),
+                "--set fanout=3: fanout is also varied; give it once"),
+            arguments(List.of("--set", "nosuch=3"), "--set nosuch=3: karyon run (ring) has no parameter nosuch; " +
+                "known: supervisors, fanout, intensity, period, strategy, restart"),
+            arguments(List.of("--seeds", "0"), "--seeds must be in 1..1000000, was 0"),
+            arguments(List.of("--seeds", "2", "--seed-list", "1"), "--seeds and --seed-list: give one or the other"),
+            arguments(List.of("--seed-list", "1,x"), "--seed-list 1,x: 'x' is not a seed"),
+            arguments(List.of("--parallel", "0"), "Invalid value for option '--parallel': must be in 1..4096, was '0'"),
+            arguments(List.of("nosuch"), "unknown model or scenario 'nosuch'; known: ring"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("badInput")
+    void shouldRejectBadUsageInOneLineBeforeAnythingStarts(final List<String> bad, final String message)
+    {
+        final Path out = tmp.resolve("bad");
+        final List<String> args = new ArrayList<>(bad);
+        args.addAll(List.of("--out", out.toString()));
+        final CommandRun run = fake(args.toArray(new String[0]));
+        assertEquals(2, run.exitCode(), run.err());
+        assertEquals("sweep: " + message + " (see --help)", run.err().strip());
+        assertFalse(Files.exists(out), "nothing written");
+    }
+
+    @Test
+    void shouldRefuseAFolderOfASweepWithOtherSettings()
+    {
+        final Path out = tmp.resolve("other");
+        assertEquals(0, fake("--cells", "100", "--out", out.toString(), "--quiet").exitCode());
+        final CommandRun run = fake("--cells", "200", "--out", out.toString(), "--quiet");
+        assertEquals(2, run.exitCode(), run.err());
+        assertTrue(run.err().startsWith("sweep: --out " + out + " holds a sweep with other settings ("), run.err());
+    }
+
+    private static CommandRun fake(final String... args)
+    {
+        final SweepCommand command = new SweepCommand();
+        command.mainClass = SweepFakeRun.class.getName();
+        return CommandRun.command(command, args);
+    }
+}
