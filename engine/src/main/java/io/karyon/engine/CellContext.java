@@ -234,4 +234,32 @@ public interface CellContext
      * @return a uniform double in [0, 1).
      */
     double nextDouble();
+
+    /**
+     * Number of edges of this cell: the handles its set-up ({@link Organism#connect(Cohort, EdgeGenerator)}) or the
+     * driver ({@link Organism#setEdges(long, long[])}) gave it, kept off-heap beside its state.
+     *
+     * @return edge count, 0 for a cell with none.
+     */
+    int edgeCount();
+
+    /**
+     * One of this cell's edges, without allocating.
+     *
+     * @param i index, 0 to {@link #edgeCount()} - 1.
+     * @return the target handle (it may have gone stale: a send to it is then a dead letter).
+     * @throws IndexOutOfBoundsException if {@code i} is out of range.
+     */
+    long edge(int i);
+
+    /**
+     * Switches this cell to another behaviour, as an Erlang process changes the function it loops in: from the next
+     * callback on, the cell runs that behaviour; it is stepped every tick from the next tick on if the behaviour has a
+     * tick step, and never otherwise (an idle behaviour costs nothing until a message arrives). It is counted under
+     * the new behaviour by {@link Organism#countOf(short)} at once. A restart brings back its genotype's behaviour.
+     *
+     * @param behaviourId from {@link Organism#behaviourId(String)} or {@link Organism#registerBehaviour}.
+     * @throws IllegalArgumentException if no behaviour has that id.
+     */
+    void become(short behaviourId);
 }

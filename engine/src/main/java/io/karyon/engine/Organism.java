@@ -47,6 +47,8 @@ public final class Organism implements AutoCloseable
     private final GroupDirectory groups;
     private final Census census;
     private final Lifecycle life;
+    private final Edges edges;
+    private final Cohorts cohorts;
     private final CellFlyweight driverCell = new CellFlyweight();
     private final int workerCount;
 
@@ -58,14 +60,16 @@ public final class Organism implements AutoCloseable
         // Filled in by SupervisionHomes as supervisors are dealt; every slice reads it to route restart notices.
         final SupervisionHome[] homes = new SupervisionHome[context.supervisionHomes()];
         this.mail = new DriverMail(workerCount, arena.chunkShift());
-        this.workforce = new Workforce(context, arena, reasons, mail, homes);
+        this.edges = new Edges(arena.chunkShift());
+        this.workforce = new Workforce(context, arena, reasons, mail, homes, edges);
         this.life = new Lifecycle(workforce);
         final Slice[] slices = workforce.slices();
-        this.families = new Families(arena, slices, context.placement());
+        this.families = new Families(arena, slices, context.placement(), edges);
         this.supervision = new SupervisionHomes(homes, families, life, context);
         this.registry = new Registry(slices, arena.stateLength());
         this.groups = new GroupDirectory(slices, families, arena);
-        this.census = new Census(slices, mail, reasons, arena);
+        this.census = new Census(slices, mail, reasons, arena, edges);
+        this.cohorts = new Cohorts(arena, slices, families, supervision, edges, workforce, context.seed());
     }
 
     /**
@@ -125,13 +129,14 @@ public final class Organism implements AutoCloseable
 
     /**
      * Bytes of off-heap memory the arena has allocated for cells so far: every chunk's header, slots, tick and mail
-     * bitmaps and mailbox column, whether its slots are occupied or not (page-alignment slack left out).
+     * bitmaps and mailbox column, whether its slots are occupied or not (page-alignment slack left out), and the
+     * cells' edges ({@link #edgeBytes()}).
      *
-     * @return the arena's allocated bytes; read it while no tick runs.
+     * @return the allocated bytes; read it while no tick runs.
      */
     public long allocatedBytes()
     {
-        return arena.allocatedBytes();
+        return arena.allocatedBytes() + edges.bytes();
     }
 
     /**
@@ -254,6 +259,188 @@ public final class Organism implements AutoCloseable
     {
         life.ensureUsable();
         return families.spawn(genotype);
+    }
+
+    /**
+     * The id of a registered behaviour, for {@link CellContext#become(short)} and {@link #countOf(short)}.
+     *
+     * @param name of the behaviour.
+     * @return its id.
+     * @throws IllegalArgumentException if no behaviour has that name.
+     */
+    public short behaviourId(final String name)
+    {
+        return registry.behaviourId(name);
+    }
+
+    /**
+     * Live cells whose current behaviour is {@code behaviourId}: kept by each worker as its cells are spawned, die,
+     * are restarted and {@link CellContext#become(short) become} another, and summed here in worker order; cheap
+     * enough to read after every tick (a stop condition).
+     *
+     * @param behaviourId of a registered behaviour.
+     * @return live cells with that behaviour.
+     * @throws IllegalArgumentException if no behaviour has that id.
+     */
+    public long countOf(final short behaviourId)
+    {
+        life.ensureReadable();
+        registry.checkBehaviourId("countOf", behaviourId);
+        long count = 0;
+        for (final Slice slice : workforce.slices())
+        {
+            count += slice.population().liveWith(behaviourId);
+        }
+        return count;
+    }
+
+    /**
+     * Switches a live cell to another behaviour from outside, between ticks, as {@link CellContext#become(short)}
+     * does from inside.
+     *
+     * @param handle      of a live cell.
+     * @param behaviourId of a registered behaviour.
+     * @throws IllegalArgumentException if the handle is stale or no behaviour has that id.
+     */
+    public void become(final long handle, final short behaviourId)
+    {
+        life.ensureUsable();
+        registry.checkBehaviourId("become", behaviourId);
+        final CellFlyweight cell = families.wrapLive(driverCell, handle);
+        families.sliceOfSlot(cell.slot()).population().become(cell, behaviourId);
+    }
+
+    // Bulk set-up on the workers: jobs, cohorts, edges (see WorkerJobs, Cohorts, Edges).
+
+    /**
+     * Runs a job once on every worker, in parallel, each on its own thread (in the invoker threading mode, the
+     * driver's), between ticks, and returns when all are done. A free-running organism must be stopped.
+     *
+     * @param job to run; each worker runs it over what it owns.
+     * @throws KaryonException naming the first worker (in worker order) whose run of the job threw, with that throw as
+     *                         its cause, once every worker is done; the organism stays usable.
+     */
+    public void onWorkers(final WorkerJob job)
+    {
+        life.ensureUsable();
+        if (null == job)
+        {
+            throw new IllegalArgumentException("onWorkers: job must not be null");
+        }
+        workforce.onWorkers(job);
+    }
+
+    /**
+     * Spawns a cohort of cells in bulk: fresh families, each worker creating and initialising the cells of its own
+     * families in parallel (see {@link Cohort}). The cells are stepped from the next tick, as any spawned from outside.
+     *
+     * @param genotype to spawn.
+     * @param count    cells, >= 0.
+     * @param init     sets each cell up (its random stream keyed by seed, cohort and index), or null for none.
+     * @return the cohort, whose handles are arithmetic and the same for any number of workers.
+     * @throws IllegalArgumentException for a negative count or a genotype of another organism.
+     * @throws IllegalStateException    if the arena has too few families left.
+     * @throws KaryonException          if the initializer threw on a worker; cells set up so far stay alive.
+     */
+    public Cohort populate(final Genotype genotype, final long count, final CellInitializer init)
+    {
+        life.ensureUsable();
+        registry.checkOwn("populate", genotype);
+        return cohorts.populate(genotype, count, init);
+    }
+
+    /**
+     * Spawns a cohort of supervised cells in bulk: a run of fresh chunks of the supervisor's home, set up by the
+     * worker that owns it, each cell a child of the supervisor with the given restart type.
+     *
+     * @param genotype   to spawn.
+     * @param count      cells, >= 0, at most what the home's unused chunks hold.
+     * @param supervisor of every cell.
+     * @param type       restart type of every cell.
+     * @param init       sets each cell up, or null for none.
+     * @return the cohort.
+     * @throws IllegalArgumentException for a negative or too large count, or a supervisor of another organism.
+     * @throws KaryonException          if the initializer threw; cells set up so far stay alive.
+     */
+    public Cohort populate(final Genotype genotype, final long count, final Supervisor supervisor,
+        final RestartType type, final CellInitializer init)
+    {
+        life.ensureUsable();
+        registry.checkOwn("populate", genotype);
+        return cohorts.populate(genotype, count, supervisor, type, init);
+    }
+
+    /**
+     * Gives every live cell of a cohort its edges, built in parallel by the workers, each for its own families; a
+     * cell's edges replace any it had.
+     *
+     * @param cohort    of this organism.
+     * @param generator makes each cell's edges.
+     * @throws IllegalArgumentException if the cohort is another organism's.
+     * @throws KaryonException          if the generator threw on a worker.
+     */
+    public void connect(final Cohort cohort, final EdgeGenerator generator)
+    {
+        life.ensureUsable();
+        cohorts.connect(cohort, generator);
+    }
+
+    /**
+     * Number of edges of a live cell, between ticks.
+     *
+     * @param handle of a live cell.
+     * @return its edge count.
+     * @throws IllegalArgumentException if the handle is stale or names no cell.
+     */
+    public int edgeCount(final long handle)
+    {
+        life.ensureReadable();
+        return edges.count(families.wrapLive(driverCell, handle).slot());
+    }
+
+    /**
+     * One edge of a live cell, between ticks.
+     *
+     * @param handle of a live cell.
+     * @param i      index, 0 to {@link #edgeCount(long)} - 1.
+     * @return the target handle.
+     * @throws IllegalArgumentException  if the handle is stale or names no cell.
+     * @throws IndexOutOfBoundsException if {@code i} is out of range.
+     */
+    public long edge(final long handle, final int i)
+    {
+        life.ensureReadable();
+        return edges.edge(families.wrapLive(driverCell, handle).slot(), i);
+    }
+
+    /**
+     * Replaces a live cell's edges, between ticks.
+     *
+     * @param handle  of a live cell.
+     * @param targets its new edges, in order (copied); empty for none.
+     * @throws IllegalArgumentException if the handle is stale or names no cell, or targets is null.
+     */
+    public void setEdges(final long handle, final long[] targets)
+    {
+        life.ensureUsable();
+        final int slot = families.wrapLive(driverCell, handle).slot();
+        if (null == targets)
+        {
+            throw new IllegalArgumentException("setEdges: targets must not be null (empty for none)");
+        }
+        edges.set(slot, targets);
+    }
+
+    /**
+     * Bytes of off-heap memory held for edges (each chunk's index and edge lists, room to grow included); part of
+     * {@link #allocatedBytes()}.
+     *
+     * @return edge bytes.
+     */
+    public long edgeBytes()
+    {
+        life.ensureOpen();
+        return edges.bytes();
     }
 
     // Supervision: supervisors dealt to supervision homes (see SupervisionHomes), supervised spawns, read-only state.
@@ -762,7 +949,17 @@ public final class Organism implements AutoCloseable
     public void survey(final CellSurvey survey)
     {
         life.ensureReadable();
-        census.survey(survey);
+        if (null == survey)
+        {
+            throw new IllegalArgumentException("survey must not be null");
+        }
+        if (null != workforce.failure())
+        {
+            // The workers are gone: the driver walks every family itself, in the same order per family.
+            census.survey(survey);
+            return;
+        }
+        workforce.onWorkers((worker, workers) -> census.survey(survey, worker, workers));
     }
 
     /**
@@ -802,6 +999,7 @@ public final class Organism implements AutoCloseable
         workforce.close();
         mail.close();
         supervision.close();
+        edges.close();
         arena.force();
         arena.close();
     }

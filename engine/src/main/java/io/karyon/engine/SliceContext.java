@@ -24,14 +24,16 @@ final class SliceContext extends WorkerPadding implements CellContext
     private final Calls calls;
     private final CellRandom random;
     private final ExitReasons reasons;
+    private final Edges edges;
 
     /**
      * @param cell the flyweight over the cell being visited.
      */
     SliceContext(final Slice slice, final CellFlyweight cell, final Mailboxes mailboxes, final Visit visit,
         final Population population, final Broadcasts broadcasts, final Signalling signalling, final Calls calls,
-        final CellRandom random, final ExitReasons reasons)
+        final CellRandom random, final ExitReasons reasons, final Edges edges)
     {
+        this.edges = edges;
         this.slice = slice;
         this.cell = cell;
         this.mailboxes = mailboxes;
@@ -230,5 +232,29 @@ final class SliceContext extends WorkerPadding implements CellContext
     public double nextDouble()
     {
         return random.nextDouble();
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public int edgeCount()
+    {
+        return edges.count(cell.slot());
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public long edge(final int i)
+    {
+        return edges.edge(cell.slot(), i);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void become(final short behaviourId)
+    {
+        population.become(cell, behaviourId);
     }
 }

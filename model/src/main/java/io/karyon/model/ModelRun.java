@@ -1,0 +1,312 @@
+package io.karyon.model;
+
+import io.karyon.engine.Context;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One run of a {@link Model}: resolves its parameters, launches an organism from a base {@link Context}, lets the
+ * model set it up, runs its ticks (or until its stop condition), observes every K ticks, and writes the outputs
+ * ({@code timeseries.csv}, snapshots, {@code report.html}, then {@code summary.json}) under an output folder.
+ * <pre>
+ *   ModelRun.Result result = ModelRun.builder(model).set("beta", "0.04").cells(100_000).seed(7)
+ *       .out(Path.of("out")).run();
+ * </pre>
+ * <p>
+ * <b>Note:</b> a builder is not threadsafe; each {@link Builder#run()} is one run on the calling thread (the driver).
+ */
+public final class ModelRun
+{
+    private ModelRun()
+    {
+    }
+
+    /**
+     * A run of a model, with its defaults until told otherwise.
+     *
+     * @param model to run.
+     * @return the builder.
+     */
+    public static Builder builder(final Model model)
+    {
+        return new Builder(Objects.requireNonNull(model, "model"));
+    }
+
+    /**
+     * The settings of a run: parameters, population, ticks, seed, the engine's context, observations and outputs.
+     * <p>
+     * <b>Note:</b> not threadsafe.
+     */
+    public static final class Builder
+    {
+        final Model model;
+        final Map<String, Object> overrides = new LinkedHashMap<>();
+        long cells = -1;
+        long ticks;
+        Long seed;
+        Context context;
+        int every = 1;
+        int snapshotEvery;
+        Path out;
+        Progress progress = Progress.AUTO;
+        boolean json;
+        PrintStream err = System.err;
+
+        private Builder(final Model model)
+        {
+            this.model = model;
+        }
+
+        /**
+         * Sets a parameter: a {@code String} is parsed as the parameter's type, another value is checked as it is
+         * ({@link Parameter#check(Object)}); later calls win. Checked by {@link #run()}.
+         *
+         * @param name  of a parameter the model declares.
+         * @param value its value.
+         * @return this.
+         */
+        public Builder set(final String name, final Object value)
+        {
+            overrides.remove(name);
+            overrides.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /**
+         * Cells to create ({@link Setup#cells()}); by default {@link Model#defaultCells()}.
+         *
+         * @param cells >= 1.
+         * @return this.
+         */
+        public Builder cells(final long cells)
+        {
+            this.cells = cells;
+            return this;
+        }
+
+        /**
+         * Most ticks to run; the model's stop condition may end the run sooner.
+         *
+         * @param ticks >= 1, or 0 for {@link Model#defaultTicks()}.
+         * @return this.
+         */
+        public Builder ticks(final long ticks)
+        {
+            this.ticks = ticks;
+            return this;
+        }
+
+        /**
+         * The run's seed (also the organism's); by default the context's.
+         *
+         * @param seed of the run.
+         * @return this.
+         */
+        public Builder seed(final long seed)
+        {
+            this.seed = seed;
+            return this;
+        }
+
+        /**
+         * The engine's settings to start from (workers, idle strategy, pinning, policy already applied); the run
+         * sets its seed, and resolves 0 workers to one per core this process may use. By default a fresh
+         * {@link Context} ({@code karyon.*} properties).
+         *
+         * @param base context, not yet launched; the run changes it.
+         * @return this.
+         */
+        public Builder context(final Context base)
+        {
+            this.context = base;
+            return this;
+        }
+
+        /**
+         * Observes every k ticks (and at tick 0 and the last tick).
+         *
+         * @param k >= 1; default 1.
+         * @return this.
+         */
+        public Builder every(final int k)
+        {
+            this.every = k;
+            return this;
+        }
+
+        /**
+         * Writes snapshots every k ticks (and at tick 0 and the last tick).
+         *
+         * @param k >= 1, or 0 (the default) for a snapshot of the last tick only.
+         * @return this.
+         */
+        public Builder snapshotEvery(final int k)
+        {
+            this.snapshotEvery = k;
+            return this;
+        }
+
+        /**
+         * Folder for {@code timeseries.csv}, {@code summary.json}, {@code snapshots/} and {@code report.html};
+         * created if missing.
+         *
+         * @param dir the folder, or null (the default) for no files.
+         * @return this.
+         */
+        public Builder out(final Path dir)
+        {
+            this.out = dir;
+            return this;
+        }
+
+        /**
+         * How progress is shown on stderr.
+         *
+         * @param mode AUTO (the default), PLAIN or NONE.
+         * @return this.
+         */
+        public Builder progress(final Progress mode)
+        {
+            this.progress = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /**
+         * Where progress goes; by default {@code System.err}.
+         *
+         * @param stream for progress lines.
+         * @return this.
+         */
+        public Builder progressTo(final PrintStream stream)
+        {
+            this.err = Objects.requireNonNull(stream, "stream");
+            return this;
+        }
+
+        /**
+         * Whether {@link Result#print(PrintStream)} prints the summary as one JSON object rather than as text.
+         *
+         * @param json true for JSON.
+         * @return this.
+         */
+        public Builder json(final boolean json)
+        {
+            this.json = json;
+            return this;
+        }
+
+        /**
+         * Runs the model.
+         *
+         * @return the result.
+         * @throws ModelException exit 2 for bad input (an unknown parameter, a value that does not fit, bad cells,
+         *                        ticks or every, an unwritable out: nothing ran); exit 1 when the model fails while
+         *                        being set up or run.
+         */
+        public Result run()
+        {
+            return new Runner(this).run();
+        }
+    }
+
+    /**
+     * What a run gives back: its summary (what {@code summary.json} holds), digest and output folder.
+     */
+    public static final class Result
+    {
+        private final Map<String, Object> summary;
+        private final long digest;
+        private final Path out;
+        private final boolean json;
+
+        Result(final Map<String, Object> summary, final long digest, final Path out, final boolean json)
+        {
+            this.summary = Collections.unmodifiableMap(summary);
+            this.digest = digest;
+            this.out = out;
+            this.json = json;
+        }
+
+        /**
+         * The summary, in order: model, parameters, seed, workers, cells, ticks, digest ("0x%016x"), wall_s,
+         * setup_s, run_s, ticks_per_s, the engine's stats, then the model's summary values.
+         *
+         * @return field name to value (a Number, String, or nested Map), unmodifiable.
+         */
+        public Map<String, Object> summary()
+        {
+            return summary;
+        }
+
+        /**
+         * The organism's digest at the end of the run.
+         *
+         * @return the digest.
+         */
+        public long digest()
+        {
+            return digest;
+        }
+
+        /**
+         * The output folder.
+         *
+         * @return the folder, or null if the run wrote no files.
+         */
+        public Path out()
+        {
+            return out;
+        }
+
+        /**
+         * The summary as one line of JSON.
+         *
+         * @return the JSON object.
+         */
+        public String toJson()
+        {
+            return Outputs.json(summary, false);
+        }
+
+        /**
+         * The summary as aligned text lines, one field a line.
+         *
+         * @return the text, ending with a newline.
+         */
+        public String toText()
+        {
+            return Outputs.text(summary);
+        }
+
+        /**
+         * Prints the summary as the run was told ({@link Builder#json(boolean)}): one JSON line, or text.
+         *
+         * @param stream to print to.
+         */
+        public void print(final PrintStream stream)
+        {
+            if (json)
+            {
+                stream.println(toJson());
+            }
+            else
+            {
+                stream.print(toText());
+            }
+            stream.flush();
+        }
+
+        /**
+         * {@inheritDoc}
+         */
+        public String toString()
+        {
+            return "ModelRun.Result" + summary;
+        }
+    }
+}
