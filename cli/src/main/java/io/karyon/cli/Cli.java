@@ -1,6 +1,8 @@
 package io.karyon.cli;
 
 import io.karyon.engine.KaryonException;
+import io.karyon.model.ModelException;
+import io.karyon.model.ScenarioException;
 import io.karyon.scheduler.IdleStrategies;
 import picocli.CommandLine;
 
@@ -14,8 +16,9 @@ import java.util.Map;
  * {@code --help}; defaults from the {@code karyon.*} system properties; and option checks.
  * <p>
  * A bad option or value exits with {@link #EXIT_USAGE} and one line on stderr naming the option and the value, never
- * a stack trace; a failure while running exits with {@link #EXIT_FAILURE} and one line naming the cause, followed by
- * its stack trace when {@code --verbose} was given.
+ * a stack trace, as does bad input found later (a scenario file's {@link ScenarioException}, a model's
+ * {@link ModelException} of exit 2); a failure while running exits with {@link #EXIT_FAILURE} and one line naming the
+ * cause. Either is followed by its stack trace when {@code --verbose} was given.
  */
 public final class Cli
 {
@@ -84,16 +87,33 @@ public final class Cli
         final Exception ex, final CommandLine commandLine, final CommandLine.ParseResult parseResult)
     {
         final PrintWriter err = commandLine.getErr();
-        final boolean expected = ex instanceof KaryonException || ex instanceof IllegalArgumentException ||
-            ex instanceof IllegalStateException;
-        err.println(commandLine.getCommandSpec().qualifiedName() + ": failed: " +
-            (expected ? ex.getMessage() : ex.toString()));
+        final String name = commandLine.getCommandSpec().qualifiedName();
+        final int exitCode;
+        if (ex instanceof ScenarioException || ex instanceof ModelException &&
+            EXIT_USAGE == ((ModelException)ex).exitCode())
+        {
+            // Bad input found once parsed (a scenario file, a model's parameter, a --classpath): nothing ran.
+            err.println(name + ": " + oneLine(ex.getMessage()));
+            exitCode = EXIT_USAGE;
+        }
+        else
+        {
+            final boolean expected = ex instanceof KaryonException || ex instanceof IllegalArgumentException ||
+                ex instanceof IllegalStateException || ex instanceof ModelException;
+            err.println(name + ": failed: " + oneLine(expected ? ex.getMessage() : ex.toString()));
+            exitCode = EXIT_FAILURE;
+        }
         if (isVerbose(parseResult))
         {
             ex.printStackTrace(err);
         }
         err.flush();
-        return EXIT_FAILURE;
+        return exitCode;
+    }
+
+    private static String oneLine(final String message)
+    {
+        return String.valueOf(message).replace("\r\n", " ").replace('\n', ' ').replace('\r', ' ');
     }
 
     private static boolean isVerbose(final CommandLine.ParseResult parseResult)

@@ -5,12 +5,16 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.math.MathContext;
 import java.math.RoundingMode;
 import java.util.Locale;
@@ -118,6 +122,64 @@ public final class Json
         final ObjectNode field = object.putObject(name);
         counts.forEach(field::put);
         return this;
+    }
+
+    /**
+     * Adds a field of any value a summary holds: a whole number, a double (as {@link #field(String, double)}
+     * writes it), a string, a boolean, null, a map (an object, in iteration order) or a list (an array), nested as
+     * deep as they are; anything else as its string.
+     *
+     * @param name  of the field.
+     * @param value of the field.
+     * @return this.
+     */
+    public Json value(final String name, final Object value)
+    {
+        object.set(name, node(value));
+        return this;
+    }
+
+    private static JsonNode node(final Object value)
+    {
+        final JsonNodeFactory nodes = MAPPER.getNodeFactory();
+        if (null == value)
+        {
+            return nodes.nullNode();
+        }
+        if (value instanceof Double || value instanceof Float)
+        {
+            final double number = ((Number)value).doubleValue();
+            return Double.isFinite(number) ? nodes.rawValueNode(new RawValue(number(number))) : nodes.nullNode();
+        }
+        if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte)
+        {
+            return nodes.numberNode(((Number)value).longValue());
+        }
+        if (value instanceof BigInteger)
+        {
+            return nodes.numberNode((BigInteger)value);
+        }
+        if (value instanceof BigDecimal)
+        {
+            return nodes.numberNode((BigDecimal)value);
+        }
+        if (value instanceof Boolean)
+        {
+            return nodes.booleanNode((Boolean)value);
+        }
+        if (value instanceof Map)
+        {
+            final ObjectNode map = nodes.objectNode();
+            ((Map<?, ?>)value).forEach((k, v) -> map.set(String.valueOf(k), node(v)));
+            return map;
+        }
+        if (value instanceof Iterable)
+        {
+            final ArrayNode list = nodes.arrayNode();
+            ((Iterable<?>)value).forEach((v) -> list.add(node(v)));
+            return list;
+        }
+        return nodes.textNode(value.toString());
     }
 
     /**

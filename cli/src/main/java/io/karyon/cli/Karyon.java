@@ -9,9 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The {@code karyon} command: {@code run} (the default simulation), {@code topology}, {@code matrix} and
- * {@code report} (charts of saved results). {@code bench} and its peers live in {@code perf}, whose jar adds it to
- * this command ({@code io.karyon.perf.KaryonBench}); {@code scripts/karyon} runs whichever jar a command needs.
+ * The {@code karyon} command: {@code run} (a model), {@code models} (those it can run), {@code topology},
+ * {@code matrix} and {@code report} (charts of saved results). {@code bench} and its peers live in {@code perf}, whose
+ * jar adds it to this command ({@code io.karyon.perf.KaryonBench}); {@code scripts/karyon} runs whichever jar a
+ * command needs.
  */
 @Command(
     name = "karyon",
@@ -21,7 +22,8 @@ import java.util.List;
     footer = { "",
         "karyon bench (the workload suite and its peers) runs from perf's jar: scripts/karyon bench --help" },
     subcommands = {
-        RunCommand.class, SweepCommand.class, TopologyCommand.class, MatrixCommand.class, ReportCommand.class,
+        RunCommand.class, ModelsCommand.class, SweepCommand.class, TopologyCommand.class, MatrixCommand.class,
+        ReportCommand.class,
         CommandLine.HelpCommand.class })
 public final class Karyon implements Runnable
 {

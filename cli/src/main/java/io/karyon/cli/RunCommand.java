@@ -1,12 +1,14 @@
 package io.karyon.cli;
 
 import io.karyon.engine.Context;
-import io.karyon.engine.Organism;
-import io.karyon.engine.Stats;
-import io.karyon.engine.Supervisor;
-import io.karyon.engine.sim.Tissue;
-import io.karyon.supervisor.RestartStrategy;
-import io.karyon.supervisor.RestartType;
+import io.karyon.model.Model;
+import io.karyon.model.ModelCatalog;
+import io.karyon.model.ModelException;
+import io.karyon.model.ModelRun;
+import io.karyon.model.Parameter;
+import io.karyon.model.Parameters;
+import io.karyon.model.Progress;
+import io.karyon.model.Scenario;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -14,40 +16,92 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code karyon run}: the default simulation ({@link Tissue}), with progress on stderr and a summary on stdout.
+ * {@code karyon run [MODEL|FILE.toml]}: runs a model (built in, or from a {@code --classpath} jar), named or as a
+ * scenario file says, with progress on stderr and a summary on stdout. Flags override the file, the file the
+ * model's defaults.
  */
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
     description = {
-        "Runs the default simulation: a ring of cells passing energy to their neighbours, dividing and starving.",
-        "Progress goes to stderr; the summary (or, with --json, one JSON object) to stdout."
+        "Runs a model: one named (karyon models lists them), the one a scenario file (FILE.toml) names, or the " +
+            "default (" + RunCommand.DEFAULT_MODEL + "; the ring of the engine's Tissue until it is built in).",
+        "Flags override the file, the file the model's defaults. Progress goes to stderr; the summary (or, with " +
+            "--json, one JSON object) to stdout; --out DIR also writes timeseries.csv, summary.json, snapshots and " +
+            "report.html.",
+        "--supervisors, --fanout, --spread, --strategy, --intensity, --period and --restart are --set of the " +
+            "ring model's parameters of the same names."
     })
 public final class RunCommand implements Callable<Integer>
 {
-    private static final long PROGRESS_INTERVAL_NS = 1_000_000_000L;
+    /** The model run when none is named. */
+    public static final String DEFAULT_MODEL = "tissue";
+    /** The old default, whose parameters the supervision flags set. */
+    public static final String RING = "ring";
+
+    /** The flags that are {@code --set} of the ring's parameters, with those parameters' names. */
+    private static final String[][] RING_SHORTHANDS = {
+        { "--supervisors", "supervisors" }, { "--fanout", "fanout" }, { "--spread", "spread" },
+        { "--strategy", "strategy" }, { "--intensity", "intensity" }, { "--period", "period" },
+        { "--restart", "restart" } };
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--cells", paramLabel = "N", description = "cells to seed (default: ${DEFAULT-VALUE})")
+    @CommandLine.Parameters(index = "0", arity = "0..1", paramLabel = "MODEL|FILE.toml",
+        description = "a model's name, or a scenario file (ending in .toml) (default: " + DEFAULT_MODEL + ")")
+    String target;
+
+    @Option(names = "--set", paramLabel = "NAME=VALUE",
+        description = "a parameter of the model (karyon models lists them); repeat for more; wins over the file")
+    List<String> sets = new ArrayList<>();
+
+    @Option(names = ModelDiscovery.CLASSPATH_OPTION, paramLabel = "PATH",
+        description = "more jars and folders of models, separated by '${sys:path.separator}' (default: " +
+            "$" + ModelDiscovery.CLASSPATH_ENV + ")")
+    String classpath;
+
+    @Option(names = "--cells", paramLabel = "N",
+        description = "cells to create (default: the file's, else the model's; ${DEFAULT-VALUE} for the ring)")
     long cells = 500_000;
 
-    @Option(names = "--ticks", paramLabel = "N", description = "ticks to run (default: ${DEFAULT-VALUE})")
+    @Option(names = "--ticks", paramLabel = "N",
+        description = "most ticks to run, 0 for the model's default (default: the file's, else the model's; " +
+            "${DEFAULT-VALUE} for the ring)")
     long ticks = 100;
 
     @Option(names = ConfigurationDefaults.SEED, paramLabel = "N",
-        description = "seed of the run (default: ${DEFAULT-VALUE})")
+        description = "seed of the run (default: the file's, else ${DEFAULT-VALUE})")
     long seed;
 
     @Mixin
     WorkerOptions workerOptions;
+
+    @Option(names = "--every", paramLabel = "K",
+        description = "observe every K ticks (default: the file's, else ${DEFAULT-VALUE})")
+    int every = 1;
+
+    @Option(names = "--snapshot-every", paramLabel = "K",
+        description = "snapshots every K ticks, 0 for the last tick only (default: the file's, else ${DEFAULT-VALUE})")
+    int snapshotEvery;
+
+    @Option(names = "--out", paramLabel = "DIR",
+        description = "write timeseries.csv, summary.json, snapshots/ and report.html here (default: the file's, " +
+            "else none)")
+    String out;
 
     @Option(names = "--supervisors", paramLabel = "N",
         description = "supervise the founders under N supervisors, themselves under one top-level supervisor per " +
@@ -93,156 +147,241 @@ public final class RunCommand implements Callable<Integer>
         Cli.range(spec, "--cells", cells, 1, Integer.MAX_VALUE);
         Cli.range(spec, "--ticks", ticks, 0, Long.MAX_VALUE);
         workerOptions.check(spec);
-        Cli.range(spec, "--supervisors", supervisors, 0, cells);
-        Cli.range(spec, "--intensity", intensity, 0, (1 << 20) - 1);
-        Cli.range(spec, "--fanout", fanout, 1, (1 << 20) - 1);
-        Cli.range(spec, "--period", period, 1, Long.MAX_VALUE);
-        final RestartStrategy supervisorStrategy = choice("--strategy", strategy,
-            RestartStrategy.ONE_FOR_ONE, RestartStrategy.ONE_FOR_ALL, RestartStrategy.REST_FOR_ONE);
-        final RestartType restartType = choice("--restart", restart, RestartType.values());
+        Cli.range(spec, "--every", every, 1, Integer.MAX_VALUE);
+        Cli.range(spec, "--snapshot-every", snapshotEvery, 0, Integer.MAX_VALUE);
+        final List<String[]> settings = settings();
 
-        final PrintWriter out = spec.commandLine().getOut();
-        final Context context = workerOptions.applyTo(new Context().seed(seed));
-        try (Organism organism = Organism.launch(context))
+        final ModelCatalog catalog = ModelDiscovery.catalog(classpath);
+        final boolean file = null != target && target.toLowerCase(Locale.ROOT).endsWith(".toml");
+        final Scenario scenario = file ? Scenario.read(path("MODEL|FILE.toml", target)) : null;
+        final String name = null != scenario ? scenario.model().orElse(defaultModel(catalog)) :
+            null != target ? target : defaultModel(catalog);
+        if (null == name || (null == scenario && RING.equals(name) && !has(catalog, RING)))
         {
-            Tissue.seed(organism, (int)cells, supervise(organism, supervisorStrategy), restartType);
-
-            final long startNs = System.nanoTime();
-            runTicks(organism, spec.commandLine().getErr());
-            final double seconds = (System.nanoTime() - startNs) / 1e9;
-            final Stats stats = organism.stats();
-            final long digest = organism.digest();
-            final int distinctErrors = organism.readErrors((count, first, last, text) -> { });
-            if (json)
-            {
-                out.println(summaryJson(organism.workerCount(), seconds, stats, digest, distinctErrors));
-            }
-            else
-            {
-                printSummary(out, organism.workerCount(), seconds, stats, digest, distinctErrors);
-            }
-            out.flush();
+            return ringFallback();
         }
+        final Model model;
+        try
+        {
+            model = catalog.find(name);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw null != scenario && scenario.model().isPresent() ? scenario.error("model", ex.getMessage()) :
+                new ModelException(ex.getMessage() + " (karyon models lists them)", ModelException.EXIT_USAGE, ex);
+        }
+        return runModel(model, scenario, settings);
+    }
+
+    /**
+     * The {@code --set NAME=VALUE}s, split.
+     */
+    private List<String[]> settings()
+    {
+        final List<String[]> settings = new ArrayList<>();
+        for (final String set : sets)
+        {
+            final int eq = set.indexOf('=');
+            if (eq < 1)
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                    "Invalid value for option '--set': expected NAME=VALUE, was '" + set + "'");
+            }
+            settings.add(new String[]{ set.substring(0, eq).trim(), set.substring(eq + 1) });
+        }
+        return settings;
+    }
+
+    private Path path(final String option, final String value)
+    {
+        try
+        {
+            return Path.of(value);
+        }
+        catch (final InvalidPathException ex)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                "Invalid value for " + option + ": not a file name, was '" + value + "'");
+        }
+    }
+
+    /**
+     * The default model: {@value #DEFAULT_MODEL}, or the ring until it is built in; null when neither is (the ring
+     * then runs as it did before models).
+     */
+    private static String defaultModel(final ModelCatalog catalog)
+    {
+        return has(catalog, DEFAULT_MODEL) ? DEFAULT_MODEL : has(catalog, RING) ? RING : null;
+    }
+
+    private static boolean has(final ModelCatalog catalog, final String name)
+    {
+        for (final Model model : catalog.models())
+        {
+            if (model.name().equals(name))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean given(final String option)
+    {
+        final CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+        return null != parsed && parsed.hasMatchedOption(option);
+    }
+
+    private int ringFallback()
+    {
+        if (!sets.isEmpty() || given("--out") || given("--every") || given("--snapshot-every"))
+        {
+            throw new ModelException("--set, --out, --every and --snapshot-every need a model; the ring runs " +
+                "without one (no ring model is on the class path): use its flags", ModelException.EXIT_USAGE, null);
+        }
+        return new RingFallback(this).call();
+    }
+
+    private int runModel(final Model model, final Scenario scenario, final List<String[]> settings)
+    {
+        final ModelRun.Builder run = ModelRun.builder(model);
+        if (null != scenario)
+        {
+            scenario.parameters(model).forEach(run::set);
+        }
+        for (final String[] shorthand : RING_SHORTHANDS)
+        {
+            if (given(shorthand[0]))
+            {
+                final String value = String.valueOf(spec.findOption(shorthand[0]).getValue());
+                check(model, shorthand[0], shorthand[1], value);
+                run.set(shorthand[1], value);
+            }
+        }
+        for (final String[] set : settings)
+        {
+            check(model, "--set " + set[0] + "=" + set[1], set[0], set[1]);
+            run.set(set[0], set[1]);
+        }
+        applySettings(run, scenario);
+
+        final PrintWriter err = spec.commandLine().getErr();
+        final ModelRun.Result result = run
+            .progress(quiet ? Progress.NONE : Progress.AUTO)
+            .progressTo(new PrintStream(new WriterOutputStream(err), true, StandardCharsets.UTF_8))
+            .json(json)
+            .run();
+        final PrintWriter stdout = spec.commandLine().getOut();
+        if (json)
+        {
+            stdout.println(summaryJson(model, result.summary()));
+        }
+        else
+        {
+            stdout.print(result.toText());
+        }
+        stdout.flush();
         return Cli.EXIT_OK;
     }
 
     /**
-     * Runs the ticks in batches sized to report progress about once a second: each {@code run()} wakes the workers,
-     * which rest between runs.
+     * Run settings: a flag given wins, then the file, then the flag's default (seed, workers: the {@code karyon.*}
+     * properties) or the model's (cells, ticks).
      */
-    private void runTicks(final Organism organism, final PrintWriter err)
+    private void applySettings(final ModelRun.Builder run, final Scenario scenario)
     {
-        long done = 0;
-        long batch = 1;
-        long lastReportNs = System.nanoTime();
-        long lastUpdates = 0;
-        while (done < ticks)
+        if (given("--cells"))
         {
-            final long runTicks = Math.min(batch, ticks - done);
-            final long batchStartNs = System.nanoTime();
-            organism.run(runTicks);
-            done += runTicks;
-            final long nowNs = System.nanoTime();
-            final long perTickNs = Math.max(1, (nowNs - batchStartNs) / runTicks);
-            batch = Math.max(1, Math.min(PROGRESS_INTERVAL_NS / perTickNs, 2 * batch));
-            if (!quiet && nowNs - lastReportNs >= PROGRESS_INTERVAL_NS)
-            {
-                final Stats stats = organism.stats();
-                err.printf(Locale.ROOT, "karyon run: tick %,d/%,d  %.1fM cell-updates/s  cells alive %,d  deaths %,d%n",
-                    done, ticks, (stats.updates() - lastUpdates) * 1e3 / (nowNs - lastReportNs),
-                    stats.alive(), stats.deaths());
-                err.flush();
-                lastReportNs = nowNs;
-                lastUpdates = stats.updates();
-            }
+            run.cells(cells);
         }
-    }
-
-    private String summaryJson(
-        final int workerCount, final double seconds, final Stats stats, final long digest, final int distinctErrors)
-    {
-        return new Json()
-            .field("engine", "karyon")
-            .field("simulation", "tissue")
-            .field("cells", cells)
-            .field("workers", workerCount)
-            .field("seed", seed)
-            .field("ticks", stats.ticks())
-            .field("seconds", seconds)
-            .field("updates", stats.updates())
-            .field("updates_per_s", stats.updates() / seconds)
-            .field("cross_worker_share", stats.sent() == 0 ? 0.0 : (double)stats.crossWorker() / stats.sent())
-            .field("messages", stats.delivered())
-            .field("messages_per_s", stats.delivered() / seconds)
-            .field("dead_letters", stats.deadLetters())
-            .field("deaths", stats.deaths())
-            .field("deaths_by_reason", stats.deathsByReason())
-            .field("spawned", stats.spawned())
-            .field("restarts", stats.restarts())
-            .field("restarts_by_reason", stats.restartsByReason())
-            .field("escalations", stats.escalations())
-            .field("alive", stats.alive())
-            .field("distinct_errors", distinctErrors)
-            .field("digest", digestText(digest))
-            .toString();
-    }
-
-    private void printSummary(
-        final PrintWriter out,
-        final int workerCount,
-        final double seconds,
-        final Stats stats,
-        final long digest,
-        final int distinctErrors)
-    {
-        out.printf(Locale.ROOT, "karyon run: tissue, %,d cells, %,d ticks, seed %d, %d worker(s)%n",
-            cells, stats.ticks(), seed, workerCount);
-        out.printf(Locale.ROOT, "  seconds          %.3f%n", seconds);
-        out.printf(Locale.ROOT, "  cell-updates     %,d (%.1fM/s)%n", stats.updates(), stats.updates() / seconds / 1e6);
-        out.printf(Locale.ROOT, "  messages         %,d delivered (%.1fM/s), %,d dead letters, %,d pending%n",
-            stats.delivered(), stats.delivered() / seconds / 1e6, stats.deadLetters(), stats.pending());
-        out.printf(Locale.ROOT, "  deaths           %,d%s%n", stats.deaths(), byReason(stats.deathsByReason()));
-        out.printf(Locale.ROOT, "  births           %,d (founders and restarts included)%n", stats.spawned());
-        out.printf(Locale.ROOT, "  restarts         %,d%s, escalations %,d%n", stats.restarts(),
-            byReason(stats.restartsByReason()), stats.escalations());
-        out.printf(Locale.ROOT, "  cells alive      %,d%n", stats.alive());
-        out.printf(Locale.ROOT, "  distinct errors  %d%n", distinctErrors);
-        out.printf(Locale.ROOT, "  digest           %s%n", digestText(digest));
+        else if (null != scenario)
+        {
+            scenario.cells().ifPresent(run::cells);
+        }
+        if (given("--ticks"))
+        {
+            run.ticks(ticks);
+        }
+        else if (null != scenario)
+        {
+            scenario.ticks().ifPresent(run::ticks);
+        }
+        final boolean fromFile = null != scenario;
+        run.seed(!given(ConfigurationDefaults.SEED) && fromFile ? scenario.seed().orElse(seed) : seed);
+        if (!given(ConfigurationDefaults.WORKERS) && fromFile && scenario.workers().isPresent())
+        {
+            workerOptions.workers = scenario.workers().getAsInt();
+        }
+        run.context(workerOptions.applyTo(new Context()));
+        run.every(!given("--every") && fromFile ? scenario.every().orElse(every) : every);
+        run.snapshotEvery(!given("--snapshot-every") && fromFile ? scenario.snapshotEvery().orElse(snapshotEvery) :
+            snapshotEvery);
+        if (given("--out"))
+        {
+            run.out(path("--out", out));
+        }
+        else if (fromFile)
+        {
+            scenario.out().ifPresent(run::out);
+        }
     }
 
     /**
-     * The supervisors to deal founders to: {@code --supervisors} of them, in groups of {@code --fanout} under
-     * top-level parents that restart a supervisor which gives up.
+     * Checks one parameter's value before anything runs, so that the error names the flag that gave it.
      */
-    private Supervisor[] supervise(final Organism organism, final RestartStrategy strategy)
+    private static void check(final Model model, final String source, final String name, final String value)
     {
-        final Supervisor[] ids = new Supervisor[supervisors];
-        Supervisor parent = null;
-        for (int s = 0; s < supervisors; s++)
+        for (final Parameter p : model.parameters())
         {
-            if (0 == s % fanout)
+            if (p.name().equals(name))
             {
-                parent = organism.supervisor(RestartStrategy.ONE_FOR_ONE, fanout, 1);
+                try
+                {
+                    Parameters.of(List.of(p), Map.of(name, value));
+                    return;
+                }
+                catch (final IllegalArgumentException ex)
+                {
+                    throw new ModelException(source + ": " + ex.getMessage(), ModelException.EXIT_USAGE, ex);
+                }
             }
-            ids[s] = organism.supervisor(parent, strategy, intensity, period, RestartType.PERMANENT, spread);
         }
-        return ids;
+        final List<String> names = new ArrayList<>();
+        model.parameters().forEach((p) -> names.add(p.name()));
+        throw new ModelException(source + ": the model " + model.name() + " has no parameter " + name +
+            (names.isEmpty() ? "" : "; it has " + String.join(", ", names)), ModelException.EXIT_USAGE, null);
     }
 
-    @SafeVarargs
-    private <E extends Enum<E>> E choice(final String option, final String value, final E... allowed)
+    /**
+     * The summary as one JSON object: the run's fields, then those scripts read from {@code karyon run --json}
+     * before models, where the run's summary lacks them.
+     */
+    static String summaryJson(final Model model, final Map<String, Object> summary)
     {
-        final StringBuilder names = new StringBuilder();
-        for (final E constant : allowed)
+        final Map<String, Object> fields = new LinkedHashMap<>(summary);
+        fields.putIfAbsent("engine", "karyon");
+        fields.putIfAbsent("simulation", model.name());
+        final Object runSeconds = fields.getOrDefault("run_s", fields.get("wall_s"));
+        if (runSeconds instanceof Number)
         {
-            if (constant.name().equalsIgnoreCase(value))
-            {
-                return constant;
-            }
-            names.append(names.length() > 0 ? ", " : "").append(constant.name().toLowerCase(Locale.ROOT));
+            final double seconds = ((Number)runSeconds).doubleValue();
+            fields.putIfAbsent("seconds", seconds);
+            perSecond(fields, "updates", "updates_per_s", seconds);
+            perSecond(fields, "messages", "messages_per_s", seconds);
         }
-        throw new CommandLine.ParameterException(spec.commandLine(),
-            "Invalid value for option '" + option + "': must be one of " + names + ", was '" + value + "'");
+        final Json json = new Json();
+        fields.forEach(json::value);
+        return json.toString();
+    }
+
+    private static void perSecond(final Map<String, Object> fields, final String count, final String rate,
+        final double seconds)
+    {
+        final Object value = fields.get(count);
+        if (value instanceof Number && !fields.containsKey(rate))
+        {
+            fields.put(rate, seconds > 0 ? ((Number)value).doubleValue() / seconds : 0.0);
+        }
     }
 
     /**
@@ -254,18 +393,6 @@ public final class RunCommand implements Callable<Integer>
     public static String digestText(final long digest)
     {
         return String.format(Locale.ROOT, "0x%016x", digest);
-    }
-
-    private static String byReason(final Map<String, Long> deaths)
-    {
-        if (deaths.isEmpty())
-        {
-            return "";
-        }
-        final StringBuilder sb = new StringBuilder(" (");
-        deaths.forEach((reason, count) -> sb.append(sb.length() > 2 ? ", " : "").append(reason).append(' ')
-            .append(String.format(Locale.ROOT, "%,d", count)));
-        return sb.append(')').toString();
     }
 
     /**
