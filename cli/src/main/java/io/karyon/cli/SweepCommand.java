@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.karyon.engine.Organism;
+import io.karyon.model.Model;
+import io.karyon.model.ModelCatalog;
 import io.karyon.model.Parameter;
+import io.karyon.model.Scenario;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,7 +20,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
@@ -44,8 +50,9 @@ public final class SweepCommand implements Callable<Integer>
     CommandSpec spec;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "SCENARIO|MODEL",
-        description = "what each run runs (default: ${DEFAULT-VALUE}, karyon run's built-in simulation)")
-    String target = "ring";
+        description = "a model's name or a scenario file (FILE.toml), as karyon run takes them (default: " +
+            RunCommand.DEFAULT_MODEL + ")")
+    String target;
 
     @Option(names = "--vary", paramLabel = "NAME=V1,V2,...|NAME=A:B:N",
         description = "a parameter's values: a list, or N values from A to B inclusive (integers for an integer " +
@@ -73,7 +80,9 @@ public final class SweepCommand implements Callable<Integer>
     @Option(names = "--ticks", paramLabel = "N", description = "ticks of every run (default: the model's)")
     Long ticks;
 
-    @Option(names = "--classpath", paramLabel = "PATH", description = "jars with more models, passed to each run")
+    @Option(names = ModelDiscovery.CLASSPATH_OPTION, paramLabel = "PATH",
+        description = "more jars and folders of models, passed to each run (default: $" +
+            ModelDiscovery.CLASSPATH_ENV + ")")
     String classpath;
 
     @Option(names = "--quiet", description = "no progress on stderr (failed runs are still named)")
@@ -134,16 +143,65 @@ public final class SweepCommand implements Callable<Integer>
     }
 
     /**
-     * What the runs run; checked here, before anything starts.
+     * What the runs run, found as {@code karyon run} finds it (a scenario file's model, a model of the class path or
+     * of {@code --classpath}, the ring of the engine's Tissue while no ring model is built in); checked here, before
+     * anything starts.
      */
     private SweepTarget target()
     {
-        if ("ring".equals(target))
+        final ModelCatalog catalog = ModelDiscovery.catalog(classpath);
+        final boolean file = null != target && target.toLowerCase(Locale.ROOT).endsWith(".toml");
+        final Scenario scenario = file ? Scenario.read(Path.of(target)) : null;
+        final String name = null != scenario ? scenario.model().orElse(defaultModel(catalog)) :
+            null != target ? target : defaultModel(catalog);
+        if (null == name || RunCommand.RING.equals(name) && !has(catalog, RunCommand.RING))
         {
+            if (null != scenario || null != classpath)
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(), "the ring runs without a model (no " +
+                    "ring model is on the class path): sweep it by name, without a scenario file or --classpath");
+            }
             return SweepTarget.builtInRun();
         }
-        throw new CommandLine.ParameterException(spec.commandLine(),
-            "unknown model or scenario '" + target + "'; known: ring");
+        final Model model;
+        try
+        {
+            model = catalog.find(name);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), ex.getMessage());
+        }
+        final Map<String, Parameter> parameters = new LinkedHashMap<>();
+        for (final Parameter parameter : model.parameters())
+        {
+            parameters.put(parameter.name(), parameter);
+        }
+        final List<String> head = new ArrayList<>();
+        head.add(null != scenario ? Path.of(target).toAbsolutePath().toString() : name);
+        if (null != classpath)
+        {
+            head.addAll(List.of(ModelDiscovery.CLASSPATH_OPTION, classpath));
+        }
+        return new SweepTarget("model " + name, parameters, head, true, true);
+    }
+
+    private static String defaultModel(final ModelCatalog catalog)
+    {
+        return has(catalog, RunCommand.DEFAULT_MODEL) ? RunCommand.DEFAULT_MODEL :
+            has(catalog, RunCommand.RING) ? RunCommand.RING : null;
+    }
+
+    private static boolean has(final ModelCatalog catalog, final String name)
+    {
+        for (final Model model : catalog.models())
+        {
+            if (model.name().equals(name))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

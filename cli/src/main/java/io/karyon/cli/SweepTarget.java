@@ -21,7 +21,8 @@ record SweepTarget(
     String description, Map<String, Parameter> parameters, List<String> head, boolean setStyle, boolean writesOut)
 {
     /**
-     * The run's built-in simulation before models: {@code karyon run} with its supervision options as parameters.
+     * The ring of the engine's Tissue, which {@code karyon run ring} runs without a model while no ring model is on
+     * the class path: its supervision options are its parameters.
      *
      * @return the target.
      */
@@ -39,7 +40,7 @@ record SweepTarget(
         {
             parameters.put(parameter.name(), parameter);
         }
-        return new SweepTarget("karyon run (ring)", parameters, List.of(), false, false);
+        return new SweepTarget("karyon run ring", parameters, List.of(RunCommand.RING), false, false);
     }
 
     /**

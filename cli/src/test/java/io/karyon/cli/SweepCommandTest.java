@@ -35,24 +35,23 @@ class SweepCommandTest
     void shouldRunEveryCombinationAndSeedRecordFailuresAndSkipFinishedRunsWhenRunAgain() throws IOException
     {
         final Path out = tmp.resolve("sweep");
-        final String[] args = { "--vary", "supervisors=0,13", "--vary", "strategy=one_for_one,one_for_all",
-            "--seeds", "2", "--parallel", "2", "--cells", "100", "--out", out.toString() };
+        final String[] args = { "sweeptest", "--classpath", classpath().toString(), "--vary", "contacts=5,13",
+            "--vary", "mode=a,b", "--seeds", "2", "--parallel", "2", "--cells", "100", "--out", out.toString() };
         final CommandRun first = fake(args);
         assertEquals(1, first.exitCode(), first.err());
         assertTrue(first.out().startsWith("karyon sweep: 8 run(s), 4 ok, 4 failed, in "), first.out());
         assertTrue(first.err().contains("karyon sweep: 8 run(s), 0 already done; 2 at a time on CPUs "), first.err());
         assertTrue(first.err().contains("karyon sweep: 8/8 done, 4 failed, ETA 0:00:00"), first.err());
-        assertTrue(first.err().contains("karyon sweep: run supervisors-13_strategy-one_for_all_seed-2 failed:3: " +
-            "fake run: supervisors 13 fails (see "), first.err());
+        assertTrue(first.err().contains("karyon sweep: run contacts-13_mode-b_seed-2 failed:3: " +
+            "fake run: contacts 13 fails (see "), first.err());
 
         final List<String> lines = Files.readAllLines(out.resolve("runs.csv"));
-        assertEquals("supervisors,strategy,seed,status,digest,cells,workers,nonce,rate,seconds", lines.get(0));
+        assertEquals("contacts,mode,seed,status,digest,cells,workers,nonce,rate,seconds", lines.get(0));
         assertEquals(9, lines.size());
         final String[][] expected = {
-            { "0", "one_for_one", "1", "ok" }, { "0", "one_for_one", "2", "ok" },
-            { "0", "one_for_all", "1", "ok" }, { "0", "one_for_all", "2", "ok" },
-            { "13", "one_for_one", "1", "failed:3" }, { "13", "one_for_one", "2", "failed:3" },
-            { "13", "one_for_all", "1", "failed:3" }, { "13", "one_for_all", "2", "failed:3" } };
+            { "5", "a", "1", "ok" }, { "5", "a", "2", "ok" }, { "5", "b", "1", "ok" }, { "5", "b", "2", "ok" },
+            { "13", "a", "1", "failed:3" }, { "13", "a", "2", "failed:3" },
+            { "13", "b", "1", "failed:3" }, { "13", "b", "2", "failed:3" } };
         final Map<String, String> nonces = new HashMap<>();
         final SweepCpuShares shares = SweepCpuShares.share(SweepCpuShares.coresOf(Organism.machine()), 2);
         final Set<String> shareTexts = new HashSet<>();
@@ -65,7 +64,7 @@ class SweepCommandTest
             final String[] cells = lines.get(r + 1).split(",", -1);
             assertEquals(10, cells.length, lines.get(r + 1));
             assertEquals(List.of(expected[r]), List.of(cells).subList(0, 4));
-            final Path folder = out.resolve("runs").resolve("supervisors-" + cells[0] + "_strategy-" + cells[1] +
+            final Path folder = out.resolve("runs").resolve("contacts-" + cells[0] + "_mode-" + cells[1] +
                 "_seed-" + cells[2]);
             assertTrue(Double.parseDouble(cells[9]) > 0, lines.get(r + 1));
             if ("ok".equals(cells[3]))
@@ -83,11 +82,15 @@ class SweepCommandTest
             else
             {
                 assertEquals("", cells[4]);
-                assertEquals("fake run: supervisors 13 fails", Files.readString(folder.resolve("stderr.txt")).strip());
+                assertEquals("fake run: contacts 13 fails", Files.readString(folder.resolve("stderr.txt")).strip());
                 assertFalse(Files.exists(folder.resolve("summary.json")));
             }
             final JsonNode record = CommandRun.parse(Files.readString(folder.resolve("run.json")));
             assertEquals(cells[3], record.get("status").asText());
+            final String command = record.get("command").toString();
+            assertTrue(command.contains("\"run\",\"sweeptest\",\"--classpath\",\"" + classpath() + "\",\"--cells\"," +
+                "\"100\",\"--set\",\"contacts=" + cells[0] + "\",\"--set\",\"mode=" + cells[1] + "\",\"--seed\",\"" +
+                cells[2] + "\",\"--json\",\"--quiet\",\"--out\",\"" + folder + "\",\"--cpus\""), command);
         }
 
         final CommandRun again = fake(args);
@@ -111,7 +114,7 @@ class SweepCommandTest
     void shouldRunTheRealRunAsItsOwnProcessWithTheSameDigestAsInProcess() throws IOException
     {
         final Path out = tmp.resolve("real");
-        final CommandRun sweep = CommandRun.karyon("sweep", "--vary", "supervisors=0,2", "--cells", "2000",
+        final CommandRun sweep = CommandRun.karyon("sweep", "ring", "--vary", "supervisors=0,2", "--cells", "2000",
             "--ticks", "3", "--parallel", "2", "--quiet", "--out", out.toString());
         assertEquals(0, sweep.exitCode(), sweep.err());
         assertEquals("", sweep.err());
@@ -119,13 +122,13 @@ class SweepCommandTest
         assertEquals(3, lines.size(), lines.toString());
         final List<String> header = List.of(lines.get(0).split(","));
         assertEquals(List.of("supervisors", "seed", "status", "digest"), header.subList(0, 4));
-        assertTrue(header.containsAll(List.of("cells", "workers", "ticks", "updates", "deaths")), header.toString());
+        assertTrue(header.containsAll(List.of("cells", "workers", "ticks")), header.toString());
         assertEquals("seconds", header.get(header.size() - 1));
         for (int r = 0; r < 2; r++)
         {
             final String[] cells = lines.get(r + 1).split(",", -1);
             assertEquals(List.of(r == 0 ? "0" : "2", "1", "ok"), List.of(cells).subList(0, 3));
-            final CommandRun alone = CommandRun.karyon("run", "--cells", "2000", "--ticks", "3", "--seed", "1",
+            final CommandRun alone = CommandRun.karyon("run", "ring", "--cells", "2000", "--ticks", "3", "--seed", "1",
                 "--supervisors", cells[0], "--workers", "1", "--idle", "backoff", "--json", "--quiet");
             assertEquals(alone.json().get("digest").asText(), cells[3], "the same run, swept or not");
             assertEquals("3", cells[header.indexOf("ticks")]);
@@ -134,46 +137,47 @@ class SweepCommandTest
 
     static Stream<Arguments> badInput()
     {
+        final String known = "known: beta, contacts, mode";
         return Stream.of(
-            arguments(List.of("--vary", "supervisors"), "--vary supervisors: expected NAME=V1,V2,... or NAME=A:B:N"),
+            arguments(List.of("--vary", "contacts"), "--vary contacts: expected NAME=V1,V2,... or NAME=A:B:N"),
             arguments(List.of("--vary", "=1,2"), "--vary =1,2: expected NAME=V1,V2,... or NAME=A:B:N"),
-            arguments(List.of("--vary", "beta=1,2"), "--vary beta=1,2: karyon run (ring) has no parameter beta; " +
-                "known: supervisors, fanout, intensity, period, strategy, restart"),
-            arguments(List.of("--vary", "supervisors=1,x"),
-                "--vary supervisors=1,x: supervisors: expected an integer in [0, 2147483647], got \"x\""),
-            arguments(List.of("--vary", "supervisors=1,,2"),
-                "--vary supervisors=1,,2: supervisors: expected an integer in [0, 2147483647], got \"\""),
-            arguments(List.of("--vary", "supervisors=1,01"), "--vary supervisors=1,01: value 01 comes twice"),
-            arguments(List.of("--vary", "supervisors=1:5:0"),
-                "--vary supervisors=1:5:0: N must be in 2..10000 (1 only when A = B), was 0"),
-            arguments(List.of("--vary", "supervisors=1.5:3:2"),
-                "--vary supervisors=1.5:3:2: supervisors is an integer parameter: A and B must be integers"),
-            arguments(List.of("--vary", "supervisors=1:a:3"),
-                "--vary supervisors=1:a:3: A:B:N needs numbers A and B and a count N"),
-            arguments(List.of("--vary", "supervisors=0:2:5"), "--vary supervisors=0:2:5: value 1 comes twice"),
-            arguments(List.of("--vary", "period=0:4:3"),
-                "--vary period=0:4:3: period: expected an integer in [1, 9223372036854775807], got 0"),
-            arguments(List.of("--vary", "strategy=fast"),
-                "--vary strategy=fast: strategy: expected one of [one_for_one, one_for_all, rest_for_one], " +
-                    "got \"fast\""),
-            arguments(List.of("--vary", "fanout=1,2", "--vary", "fanout=3"), "--vary fanout=3: fanout is varied twice"),
-            arguments(List.of("--vary", "fanout=1,2", "--set", "fanout=3"),
-                "--set fanout=3: fanout is also varied; give it once"),
-            arguments(List.of("--set", "nosuch=3"), "--set nosuch=3: karyon run (ring) has no parameter nosuch; " +
-                "known: supervisors, fanout, intensity, period, strategy, restart"),
+            arguments(List.of("--vary", "gamma=1,2"), "--vary gamma=1,2: model sweeptest has no parameter gamma; " +
+                known),
+            arguments(List.of("--vary", "contacts=1,x"),
+                "--vary contacts=1,x: contacts: expected an integer in [1, 1000], got \"x\""),
+            arguments(List.of("--vary", "contacts=1,,2"),
+                "--vary contacts=1,,2: contacts: expected an integer in [1, 1000], got \"\""),
+            arguments(List.of("--vary", "contacts=1,01"), "--vary contacts=1,01: value 01 comes twice"),
+            arguments(List.of("--vary", "beta=0.1,0.10"), "--vary beta=0.1,0.10: value 0.10 comes twice"),
+            arguments(List.of("--vary", "beta=0.5,2"), "--vary beta=0.5,2: beta: expected a number in [0, 1], got 2.0"),
+            arguments(List.of("--vary", "contacts=1:5:0"),
+                "--vary contacts=1:5:0: N must be in 2..10000 (1 only when A = B), was 0"),
+            arguments(List.of("--vary", "contacts=1.5:3:2"),
+                "--vary contacts=1.5:3:2: contacts is an integer parameter: A and B must be integers"),
+            arguments(List.of("--vary", "contacts=1:a:3"),
+                "--vary contacts=1:a:3: A:B:N needs numbers A and B and a count N"),
+            arguments(List.of("--vary", "contacts=1:3:5"), "--vary contacts=1:3:5: value 2 comes twice"),
+            arguments(List.of("--vary", "contacts=0:4:3"),
+                "--vary contacts=0:4:3: contacts: expected an integer in [1, 1000], got 0"),
+            arguments(List.of("--vary", "mode=c"), "--vary mode=c: mode: expected one of [a, b], got \"c\""),
+            arguments(List.of("--vary", "mode=a", "--vary", "mode=b"), "--vary mode=b: mode is varied twice"),
+            arguments(List.of("--vary", "mode=a,b", "--set", "mode=a"), "--set mode=a: mode is also varied; give it once"),
+            arguments(List.of("--set", "nosuch=3"), "--set nosuch=3: model sweeptest has no parameter nosuch; " + known),
+            arguments(List.of("--set", "beta=x"), "--set beta=x: beta: expected a number in [0, 1], got \"x\""),
             arguments(List.of("--seeds", "0"), "--seeds must be in 1..1000000, was 0"),
             arguments(List.of("--seeds", "2", "--seed-list", "1"), "--seeds and --seed-list: give one or the other"),
             arguments(List.of("--seed-list", "1,x"), "--seed-list 1,x: 'x' is not a seed"),
-            arguments(List.of("--parallel", "0"), "Invalid value for option '--parallel': must be in 1..4096, was '0'"),
-            arguments(List.of("nosuch"), "unknown model or scenario 'nosuch'; known: ring"));
+            arguments(List.of("--parallel", "0"), "Invalid value for option '--parallel': must be in 1..4096, was '0'"));
     }
 
     @ParameterizedTest
     @MethodSource("badInput")
     void shouldRejectBadUsageInOneLineBeforeAnythingStarts(final List<String> bad, final String message)
+        throws IOException
     {
         final Path out = tmp.resolve("bad");
-        final List<String> args = new ArrayList<>(bad);
+        final List<String> args = new ArrayList<>(List.of("sweeptest", "--classpath", classpath().toString()));
+        args.addAll(bad);
         args.addAll(List.of("--out", out.toString()));
         final CommandRun run = fake(args.toArray(new String[0]));
         assertEquals(2, run.exitCode(), run.err());
@@ -182,13 +186,27 @@ class SweepCommandTest
     }
 
     @Test
-    void shouldRefuseAFolderOfASweepWithOtherSettings()
+    void shouldRefuseUnknownModelsAndAFolderOfASweepWithOtherSettings() throws IOException
     {
+        final CommandRun unknown = fake("nosuch", "--out", tmp.resolve("x").toString());
+        assertEquals(2, unknown.exitCode(), unknown.err());
+        assertTrue(unknown.err().startsWith("sweep: unknown model nosuch; known: "), unknown.err());
+        assertFalse(Files.exists(tmp.resolve("x")));
+
         final Path out = tmp.resolve("other");
-        assertEquals(0, fake("--cells", "100", "--out", out.toString(), "--quiet").exitCode());
-        final CommandRun run = fake("--cells", "200", "--out", out.toString(), "--quiet");
+        final String cp = classpath().toString();
+        assertEquals(0, fake("sweeptest", "--classpath", cp, "--cells", "100", "--out", out.toString(), "--quiet")
+            .exitCode());
+        final CommandRun run = fake("sweeptest", "--classpath", cp, "--cells", "200", "--out", out.toString(),
+            "--quiet");
         assertEquals(2, run.exitCode(), run.err());
         assertTrue(run.err().startsWith("sweep: --out " + out + " holds a sweep with other settings ("), run.err());
+    }
+
+    private Path classpath() throws IOException
+    {
+        final Path folder = tmp.resolve("models");
+        return Files.isDirectory(folder) ? folder : SweepTestModel.classpath(folder);
     }
 
     private static CommandRun fake(final String... args)
