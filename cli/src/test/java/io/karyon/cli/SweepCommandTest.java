@@ -161,13 +161,16 @@ class SweepCommandTest
                 "--vary contacts=0:4:3: contacts: expected an integer in [1, 1000], got 0"),
             arguments(List.of("--vary", "mode=c"), "--vary mode=c: mode: expected one of [a, b], got \"c\""),
             arguments(List.of("--vary", "mode=a", "--vary", "mode=b"), "--vary mode=b: mode is varied twice"),
-            arguments(List.of("--vary", "mode=a,b", "--set", "mode=a"), "--set mode=a: mode is also varied; give it once"),
-            arguments(List.of("--set", "nosuch=3"), "--set nosuch=3: model sweeptest has no parameter nosuch; " + known),
+            arguments(List.of("--vary", "mode=a,b", "--set", "mode=a"),
+                "--set mode=a: mode is also varied; give it once"),
+            arguments(List.of("--set", "nosuch=3"),
+                "--set nosuch=3: model sweeptest has no parameter nosuch; " + known),
             arguments(List.of("--set", "beta=x"), "--set beta=x: beta: expected a number in [0, 1], got \"x\""),
             arguments(List.of("--seeds", "0"), "--seeds must be in 1..1000000, was 0"),
             arguments(List.of("--seeds", "2", "--seed-list", "1"), "--seeds and --seed-list: give one or the other"),
             arguments(List.of("--seed-list", "1,x"), "--seed-list 1,x: 'x' is not a seed"),
-            arguments(List.of("--parallel", "0"), "Invalid value for option '--parallel': must be in 1..4096, was '0'"));
+            arguments(List.of("--parallel", "0"),
+                "Invalid value for option '--parallel': must be in 1..4096, was '0'"));
     }
 
     @ParameterizedTest
