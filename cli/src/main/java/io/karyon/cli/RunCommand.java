@@ -253,7 +253,8 @@ public final class RunCommand implements Callable<Integer>
         {
             if (given(shorthand[0]))
             {
-                final String value = String.valueOf(spec.findOption(shorthand[0]).getValue());
+                final Object given = spec.findOption(shorthand[0]).getValue();
+                final String value = String.valueOf(given);
                 check(model, shorthand[0], shorthand[1], value);
                 run.set(shorthand[1], value);
             }
@@ -353,34 +354,34 @@ public final class RunCommand implements Callable<Integer>
     }
 
     /**
-     * The summary as one JSON object: the run's fields, then those scripts read from {@code karyon run --json}
-     * before models, where the run's summary lacks them.
+     * The summary as one JSON object: the run's fields, then those that scripts read from {@code karyon run --json}
+     * before models and that the run's summary names otherwise ({@code seconds} is {@code run_s}, {@code messages}
+     * is {@code delivered}).
      */
     static String summaryJson(final Model model, final Map<String, Object> summary)
     {
         final Map<String, Object> fields = new LinkedHashMap<>(summary);
         fields.putIfAbsent("engine", "karyon");
         fields.putIfAbsent("simulation", model.name());
-        final Object runSeconds = fields.getOrDefault("run_s", fields.get("wall_s"));
-        if (runSeconds instanceof Number)
+        alias(fields, "seconds", "run_s");
+        alias(fields, "messages", "delivered");
+        final Object crossWorker = fields.get("cross_worker");
+        final Object sent = fields.get("sent");
+        if (crossWorker instanceof Number && sent instanceof Number)
         {
-            final double seconds = ((Number)runSeconds).doubleValue();
-            fields.putIfAbsent("seconds", seconds);
-            perSecond(fields, "updates", "updates_per_s", seconds);
-            perSecond(fields, "messages", "messages_per_s", seconds);
+            final double total = ((Number)sent).doubleValue();
+            fields.putIfAbsent("cross_worker_share", 0 == total ? 0.0 : ((Number)crossWorker).doubleValue() / total);
         }
         final Json json = new Json();
         fields.forEach(json::value);
         return json.toString();
     }
 
-    private static void perSecond(final Map<String, Object> fields, final String count, final String rate,
-        final double seconds)
+    private static void alias(final Map<String, Object> fields, final String alias, final String name)
     {
-        final Object value = fields.get(count);
-        if (value instanceof Number && !fields.containsKey(rate))
+        if (fields.containsKey(name))
         {
-            fields.put(rate, seconds > 0 ? ((Number)value).doubleValue() / seconds : 0.0);
+            fields.putIfAbsent(alias, fields.get(name));
         }
     }
 

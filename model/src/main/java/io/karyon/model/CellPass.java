@@ -7,17 +7,17 @@ import io.karyon.engine.cell.CellLayout;
 import java.util.Arrays;
 
 /**
- * The cell reductions of one run in a single walk over the live cells: counts by behaviour, field statistics,
- * histograms and the model's own {@link CellReduction}s. Each family has its own accumulators, which only the thread
- * visiting that family touches, and {@link #merge} combines them in family order: the same bits for any number of
- * workers, as each family's cells come in slot order.
+ * The cell reductions of one run in a single walk over the live cells: field statistics, histograms and the model's
+ * own {@link CellReduction}s (counts by behaviour come from the engine's {@code countOf}). A cell goes only to the
+ * reductions of its behaviour, looked up in a table by behaviour id. Each family has its own accumulators, which
+ * only the thread visiting that family touches, and {@link #merge} combines them in family order: the same bits for
+ * any number of workers, as each family's cells come in slot order.
  * <p>
  * <b>Note:</b> {@link #visit} may run on several threads at once, one per family at a time; everything else is the
  * driver's, between ticks. Nothing is allocated per cell.
  */
 final class CellPass implements CellSurvey
 {
-    static final int COUNT = 0;
     static final int FIELD = 1;
     static final int HISTOGRAM = 2;
     static final int REDUCTION = 3;
@@ -33,7 +33,7 @@ final class CellPass implements CellSurvey
 
     private final int items;
     private final int[] kind;
-    private final boolean[][] behaviours;
+    private final int[][] byBehaviour;
     private final int[] offset;
     private final int[] type;
     private final double[] lo;
@@ -47,8 +47,9 @@ final class CellPass implements CellSurvey
     /**
      * One accumulator layout per item.
      *
-     * @param kinds      COUNT, FIELD, HISTOGRAM or REDUCTION per item.
+     * @param kinds      FIELD, HISTOGRAM or REDUCTION per item.
      * @param behaviours per item, indexed by behaviour id, or null for every live cell.
+     * @param registered behaviours registered now: cells of a later one go only to the items for every cell.
      * @param fields     per item (FIELD, HISTOGRAM), else null.
      * @param histograms per item: lo, hi and bins (HISTOGRAM), else null.
      * @param reductions per item (REDUCTION), else null.
@@ -56,13 +57,14 @@ final class CellPass implements CellSurvey
     CellPass(
         final int[] kinds,
         final boolean[][] behaviours,
+        final int registered,
         final CellLayout.Field[] fields,
         final double[][] histograms,
         final CellReduction[] reductions)
     {
         this.items = kinds.length;
         this.kind = kinds.clone();
-        this.behaviours = behaviours.clone();
+        this.byBehaviour = byBehaviour(behaviours, registered);
         this.reductions = reductions.clone();
         offset = new int[items];
         type = new int[items];
@@ -80,9 +82,6 @@ final class CellPass implements CellSurvey
             }
             switch (kind[i])
             {
-                case COUNT:
-                    layout(i, new int[]{ SUM });
-                    break;
                 case FIELD:
                     layout(i, new int[]{ SUM, SUM, MIN, MAX });
                     break;
@@ -102,6 +101,29 @@ final class CellPass implements CellSurvey
                     layout(i, codes);
             }
         }
+    }
+
+    /**
+     * For each behaviour id (and, last, for ids registered later) the items its cells go to, in item order.
+     */
+    private static int[][] byBehaviour(final boolean[][] behaviours, final int registered)
+    {
+        final int[][] table = new int[registered + 1][];
+        for (int b = 0; b <= registered; b++)
+        {
+            final int[] todo = new int[behaviours.length];
+            int n = 0;
+            for (int i = 0; i < behaviours.length; i++)
+            {
+                final boolean[] mask = behaviours[i];
+                if (null == mask || (b < registered && b < mask.length && mask[b]))
+                {
+                    todo[n++] = i;
+                }
+            }
+            table[b] = Arrays.copyOf(todo, n);
+        }
+        return table;
     }
 
     private void layout(final int item, final int[] itemMerges)
@@ -176,19 +198,14 @@ final class CellPass implements CellSurvey
     {
         final double[][] acc = accumulators[family];
         final int behaviour = cell.behaviourId();
-        for (int i = 0; i < items; i++)
+        final int last = byBehaviour.length - 1;
+        final int[] todo = byBehaviour[behaviour >= 0 && behaviour < last ? behaviour : last];
+        for (int k = 0; k < todo.length; k++)
         {
-            final boolean[] mask = behaviours[i];
-            if (null != mask && (behaviour < 0 || behaviour >= mask.length || !mask[behaviour]))
-            {
-                continue;
-            }
+            final int i = todo[k];
             final double[] a = acc[i];
             switch (kind[i])
             {
-                case COUNT:
-                    a[0] += 1.0;
-                    break;
                 case FIELD:
                     final double v = read(cell, i);
                     a[0] += v;

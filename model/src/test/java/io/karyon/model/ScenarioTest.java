@@ -308,7 +308,8 @@ class ScenarioTest
     {
         final String[] valid = {
             FULL,
-            "parameters = { beta = 0.5, kind = 'a' }\nrun = { cells = 5, ticks = 10 }\noutputs.out = \"\"\"x\ny\"\"\"\n",
+            "parameters = { beta = 0.5, kind = 'a' }\nrun = { cells = 5, ticks = 10 }\n" +
+                "outputs.out = \"\"\"x\ny\"\"\"\n",
             "model = 'sir'\n[run]\nseed = 0b101 # binary\n[outputs]\nout = \"a\\\"b\"\n[checkpoint]\nevery = 1_0\n" };
         final SplittableRandom random = new SplittableRandom(0x5CE7A210L);
         int parsed = 0;
