@@ -135,6 +135,28 @@ class SweepCommandTest
         }
     }
 
+    @Test
+    void shouldSweepAModelWhoseRunsWriteTheirOwnFolders() throws IOException
+    {
+        final Path out = tmp.resolve("model");
+        final CommandRun sweep = CommandRun.karyon("sweep", "tiny", "--vary", "step=1,2", "--set", "mode=fancy",
+            "--cells", "100", "--ticks", "3", "--parallel", "2", "--quiet", "--out", out.toString());
+        assertEquals(0, sweep.exitCode(), sweep.err());
+        final List<String> lines = Files.readAllLines(out.resolve("runs.csv"));
+        assertEquals(3, lines.size(), lines.toString());
+        assertTrue(lines.get(0).startsWith("step,seed,status,digest,"), lines.get(0));
+        for (int r = 0; r < 2; r++)
+        {
+            final String[] cells = lines.get(r + 1).split(",", -1);
+            assertEquals(List.of(Integer.toString(r + 1), "1", "ok"), List.of(cells).subList(0, 3));
+            final Path folder = out.resolve("runs").resolve("step-" + (r + 1) + "_seed-1");
+            assertTrue(Files.isRegularFile(folder.resolve("timeseries.csv")), "the run wrote its --out folder");
+            final CommandRun alone = CommandRun.karyon("run", "tiny", "--set", "step=" + (r + 1), "--set",
+                "mode=fancy", "--cells", "100", "--ticks", "3", "--seed", "1", "--json", "--quiet");
+            assertEquals(alone.json().get("digest").asText(), cells[3], "the same run, swept or not");
+        }
+    }
+
     static Stream<Arguments> badInput()
     {
         final String known = "known: beta, contacts, mode";
