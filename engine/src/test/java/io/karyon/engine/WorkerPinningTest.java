@@ -5,13 +5,20 @@ import io.karyon.numa.Cpu;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class WorkerPinningTest
 {
@@ -81,6 +88,45 @@ class WorkerPinningTest
         try (Organism three = launch(new Context().workerCount(3).pin(false).idleStrategy("backoff"), warnings))
         {
             assertEquals(holderDigest, digest(three));
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldRunUnpinnedWhereAnOrganismOfAnotherProcessClaimedTheCpuUntilThatProcessIsKilled() throws Exception
+    {
+        final int[] allowed = Organism.machine().allowedCpus();
+        final int cpu = allowed[allowed.length - 1];
+        final List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), ClaimHolderProbe.class.getName(),
+            Integer.toString(cpu)));
+        final Process holder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try
+        {
+            final BufferedReader out = new BufferedReader(
+                new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
+            assertEquals("pinned " + cpu, out.readLine());
+            final List<String> warnings = new ArrayList<>();
+            try (Organism organism = launch(new Context().cpus(new int[]{ cpu }).idleStrategy("backoff"), warnings))
+            {
+                assertEquals(-1, organism.cpuOfWorker(0));
+                assertEquals(List.of("CPU " + cpu + " is claimed by another organism (pid " + holder.pid() +
+                    "): 1 worker(s) run unpinned"), warnings);
+            }
+            holder.destroyForcibly();   // SIGKILL: the organism is never closed
+            assertTrue(holder.waitFor(30, TimeUnit.SECONDS));
+            warnings.clear();
+            try (Organism organism = launch(new Context().cpus(new int[]{ cpu }).idleStrategy("backoff"), warnings))
+            {
+                assertEquals(cpu, organism.cpuOfWorker(0), "the killed process's claim went with it");
+                assertEquals(List.of(), warnings);
+            }
+        }
+        finally
+        {
+            holder.destroyForcibly();
         }
     }
 
