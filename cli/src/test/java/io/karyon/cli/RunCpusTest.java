@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class RunCpusTest
 {
     private static final String[] SMALL = { "--cells", "2000", "--ticks", "3", "--json", "--quiet", "--idle",
-        "backoff" };
+        "backoff", "ring" };
 
     @Test
     void shouldRunAWorkerPerCpuOfTheListWithTheSameDigest()
