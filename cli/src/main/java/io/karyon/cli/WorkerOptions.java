@@ -92,10 +92,11 @@ public final class WorkerOptions
      */
     public Context applyTo(final Context context)
     {
-        return context.workerCount(workers)
-            .idleStrategy(idle).pin(!noPin).bindType(BindType.of(policy))
-            .cpus(null == cpus ? null : null != cpuList ? cpuList :
-                CpuList.parse(cpus, Organism.machine().allowedCpus()));
+        final int[] only = null == cpus ? null : null != cpuList ? cpuList :
+            CpuList.parse(cpus, Organism.machine().allowedCpus());
+        // Said here rather than left to Context: a model run fills in a worker count of 0 before concluding.
+        return context.workerCount(null != only && 0 == workers ? only.length : workers)
+            .idleStrategy(idle).pin(!noPin).bindType(BindType.of(policy)).cpus(only);
     }
 
 }
