@@ -157,6 +157,26 @@ class SweepCommandTest
         }
     }
 
+    @Test
+    void shouldSweepAScenarioFileCheckingTheVariedParametersAgainstItsModel() throws IOException
+    {
+        final Path scenario = Files.writeString(tmp.resolve("s.toml"), "model = \"sweeptest\"\n[parameters]\n" +
+            "beta = 0.1\n");
+        final Path out = tmp.resolve("scenario");
+        final String cp = classpath().toString();
+        final CommandRun bad = fake(scenario.toString(), "--classpath", cp, "--vary", "gamma=1", "--out",
+            out.toString());
+        assertEquals("sweep: --vary gamma=1: model sweeptest has no parameter gamma; known: beta, contacts, mode " +
+            "(see --help)", bad.err().strip());
+        final CommandRun run = fake(scenario.toString(), "--classpath", cp, "--vary", "contacts=5", "--quiet",
+            "--out", out.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        final JsonNode record = CommandRun.parse(Files.readString(
+            out.resolve("runs").resolve("contacts-5_seed-1").resolve("run.json")));
+        assertTrue(record.get("command").toString().contains("\"run\",\"" + scenario.toAbsolutePath() +
+            "\",\"--classpath\""), record.toString());
+    }
+
     static Stream<Arguments> badInput()
     {
         final String known = "known: beta, contacts, mode";
