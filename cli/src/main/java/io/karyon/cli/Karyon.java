@@ -22,7 +22,8 @@ import java.util.List;
     footer = { "",
         "karyon bench (the workload suite and its peers) runs from perf's jar: scripts/karyon bench --help" },
     subcommands = {
-        RunCommand.class, ModelsCommand.class, TopologyCommand.class, MatrixCommand.class, ReportCommand.class,
+        RunCommand.class, ModelsCommand.class, SweepCommand.class, TopologyCommand.class, MatrixCommand.class,
+        ReportCommand.class,
         CommandLine.HelpCommand.class })
 public final class Karyon implements Runnable
 {

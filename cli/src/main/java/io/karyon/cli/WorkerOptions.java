@@ -1,6 +1,7 @@
 package io.karyon.cli;
 
 import io.karyon.engine.Context;
+import io.karyon.engine.Organism;
 import io.karyon.numa.BindType;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -31,6 +32,13 @@ public final class WorkerOptions
             "(default: ${DEFAULT-VALUE})")
     String policy;
 
+    @Option(names = "--cpus", paramLabel = "LIST",
+        description = "pin the workers to these CPUs only, e.g. 0-3,6 (pins whatever --no-pin says); --workers " +
+            "defaults to their number")
+    String cpus;
+
+    private int[] cpuList;
+
     /**
      * Checks the options.
      *
@@ -42,6 +50,24 @@ public final class WorkerOptions
         Cli.range(spec, ConfigurationDefaults.WORKERS, workers, 0, Context.MAX_WORKERS);
         Cli.idleStrategy(spec, ConfigurationDefaults.IDLE, idle);
         bindType(spec);
+        if (null != cpus)
+        {
+            try
+            {
+                cpuList = CpuList.parse(cpus, Organism.machine().allowedCpus());
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                    "Invalid value for option '--cpus': " + ex.getMessage());
+            }
+            if (workers > cpuList.length)
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '" +
+                    ConfigurationDefaults.WORKERS + "': more workers than the " + cpuList.length +
+                    " CPU(s) of --cpus " + cpus + ", was '" + workers + "'");
+            }
+        }
     }
 
     BindType bindType(final CommandLine.Model.CommandSpec spec)
@@ -58,15 +84,19 @@ public final class WorkerOptions
     }
 
     /**
-     * Sets the options on a context; {@code --workers 0} becomes one worker per physical core.
+     * Sets the options on a context; {@code --workers 0} becomes one worker per physical core, or per CPU of
+     * {@code --cpus}.
      *
      * @param context to set.
      * @return the context.
      */
     public Context applyTo(final Context context)
     {
-        return context.workerCount(workers)
-            .idleStrategy(idle).pin(!noPin).bindType(BindType.of(policy));
+        final int[] only = null == cpus ? null : null != cpuList ? cpuList :
+            CpuList.parse(cpus, Organism.machine().allowedCpus());
+        // Said here rather than left to Context: a model run fills in a worker count of 0 before concluding.
+        return context.workerCount(null != only && 0 == workers ? only.length : workers)
+            .idleStrategy(idle).pin(!noPin).bindType(BindType.of(policy)).cpus(only);
     }
 
 }

@@ -5,6 +5,7 @@ import io.karyon.scheduler.IdleStrategies;
 import io.karyon.scheduler.ThreadingMode;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.function.Consumer;
 
@@ -36,6 +37,7 @@ public final class Context
     private int supervisionHomes = Configuration.supervisionHomes();
     private int restartBudget = Configuration.restartBudget();
     private Path arenaFile;
+    private int[] cpus;
     private TickPhase tickPhase;
     private ThreadingMode resolvedThreadingMode;
     private Placement resolvedPlacement;
@@ -60,6 +62,10 @@ public final class Context
         {
             throw new ConfigurationException(Configuration.WORKER_COUNT_PROP_NAME + " must be <= " + MAX_WORKERS +
                 ": workerCount=" + workerCount);
+        }
+        if (null != cpus)
+        {
+            workerCount = WorkerPinning.checkCpus(cpus, workerCount, Workforce.machine());
         }
         if (0 == workerCount)
         {
@@ -212,6 +218,31 @@ public final class Context
     public int workerCount()
     {
         return workerCount;
+    }
+
+    /**
+     * The CPUs the workers are pinned to, whatever {@link #pin()} and the bind type say, or null for the bind type's
+     * choice among all allowed CPUs.
+     *
+     * @return a copy of the CPUs, or null.
+     */
+    public int[] cpus()
+    {
+        return null == cpus ? null : cpus.clone();
+    }
+
+    /**
+     * Pins the workers to these CPUs only (in the bind type's order among them; in the given order for {@code u}),
+     * claiming them as any pinning does; with {@link #workerCount()} 0 there is one worker per CPU. Only for
+     * {@link ThreadingMode#DEDICATED}, as all pinning.
+     *
+     * @param cpus distinct CPUs this process may run on, at least as many as workers; null for no restriction.
+     * @return this.
+     */
+    public Context cpus(final int[] cpus)
+    {
+        this.cpus = null == cpus ? null : cpus.clone();
+        return this;
     }
 
     /**
@@ -595,6 +626,6 @@ public final class Context
             ", pin=" + pin + ", bindType=" + bindType + ", placement=" + placement + ", hugePages=" + hugePages +
             ", freeRunning=" + freeRunning + ", ringCapacity=" + ringCapacity + ", stepBatch=" + stepBatch +
             ", supervisionHomes=" + supervisionHomes + ", errorLogLength=" + errorLogLength +
-            ", arenaFile=" + arenaFile + "}";
+            ", arenaFile=" + arenaFile + (null == cpus ? "" : ", cpus=" + Arrays.toString(cpus)) + "}";
     }
 }

@@ -1,7 +1,6 @@
 package io.karyon.engine;
 
 import io.karyon.engine.internal.Arena;
-import io.karyon.numa.BindType;
 import io.karyon.numa.Topology;
 import io.karyon.numa.TopologyReader;
 import io.karyon.scheduler.Channel;
@@ -56,6 +55,7 @@ final class Workforce implements AutoCloseable
         10, 20, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1));
     private final int[] workerNodes;
     private final int[] workerCpus;
+    private final WorkerPinning pinning;
     private final WorkerJobs jobs;
     private long ticks;
     private long epoch;
@@ -97,7 +97,8 @@ final class Workforce implements AutoCloseable
             agents.add(context.freeRunning() ? new FreeRunningAgent(slices[w], barrier, jobs) :
                 new TickAgent(slices[w], barrier, tickLatencies, context.tickPhase(), phaseBarrier, jobs));
         }
-        final int[] cpus = plan(context, workerCount);
+        this.pinning = WorkerPinning.plan(context, workerCount);
+        final int[] cpus = pinning.cpus();
         this.workerCpus = null == cpus ? new int[workerCount] : cpus;
         if (null == cpus)
         {
@@ -112,9 +113,17 @@ final class Workforce implements AutoCloseable
         {
             arena.bindChunks((chunk) -> workerNodes[Families.ownerOfChunk(chunk, workerCount)], context.warnings());
         }
-        final String idleStrategy = context.idleStrategy();
-        this.workers = Workers.start(agents, context.threadingMode(),
-            () -> new RestingIdleStrategy(IdleStrategies.of(idleStrategy), barrier), cpus, context.warnings());
+        final String idleStrategy = pinning.idleStrategy();
+        try
+        {
+            this.workers = Workers.start(agents, context.threadingMode(),
+                () -> new RestingIdleStrategy(IdleStrategies.of(idleStrategy), barrier), cpus, context.warnings());
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            pinning.close();
+            throw ex;
+        }
     }
 
     /**
@@ -144,27 +153,6 @@ final class Workforce implements AutoCloseable
                 }
             }
         }
-    }
-
-    /**
-     * The CPU each worker is pinned to, by the context's bind type, or null when workers run unpinned: pinning off,
-     * not a thread per worker, or more workers than CPUs (two busy workers bound to one CPU would take turns).
-     */
-    private static int[] plan(final Context context, final int workerCount)
-    {
-        if (!context.pin() || ThreadingMode.DEDICATED != context.threadingMode() || BindType.U == context.bindType())
-        {
-            return null;
-        }
-        final Topology topology = machine();
-        topology.warnings().forEach(context.warnings());
-        if (workerCount > topology.allowedCpus().length)
-        {
-            context.warnings().accept(workerCount + " workers, " + topology.allowedCpus().length +
-                " CPUs allowed: workers run unpinned");
-            return null;
-        }
-        return context.bindType().plan(topology, workerCount);
     }
 
     /**
@@ -432,5 +420,6 @@ final class Workforce implements AutoCloseable
             phaseBarrier.close();
         }
         BufferUtil.free(errorLogMemory);
+        pinning.close();
     }
 }
