@@ -169,7 +169,12 @@ public final class CellFlyweight
     }
 
     /**
-     * Sets the behaviour id.
+     * Stores the behaviour id, and nothing else. Inside a {@link io.karyon.engine.CellInitializer} it gives a cell
+     * being set up another behaviour than its genotype's (the engine switches the cell properly once the initializer
+     * returns). To switch a live cell, call {@link io.karyon.engine.Organism#become(long, short)} from the driver or
+     * {@link io.karyon.engine.CellContext#become(short)} from inside a callback: they also move the cell between the
+     * per-behaviour counts ({@link io.karyon.engine.Organism#countOf(short)}) and into or out of the cells stepped
+     * each tick, which writing the id here would leave stale.
      *
      * @param behaviourId to store.
      * @return this.
