@@ -89,7 +89,8 @@ class KaryonCommandTest
         final CommandRun run = CommandRun.karyon();
 
         assertUsageError(run);
-        assertEquals("karyon: a subcommand is needed: run, topology, matrix, report, bench or help (see --help)",
+        assertEquals(
+            "karyon: a subcommand is needed: run, models, sweep, topology, matrix, report, bench or help (see --help)",
             run.err().strip());
     }
 
