@@ -93,9 +93,9 @@ public final class TopologyCommand implements Callable<Integer>
             out.println("  worker  cpu  node  first chunk's pages by node");
             for (int w = 0; w < organism.workerCount(); w++)
             {
-                final int cpu = organism.cpuOfWorker(w);
+                final int cpu = organism.workers().cpu(w);
                 out.printf(Locale.ROOT, "  %6d  %3s  %4s  %s%n", w, cpu < 0 ? "-" : Integer.toString(cpu),
-                    organism.nodeOfWorker(w) < 0 ? "-" : Integer.toString(organism.nodeOfWorker(w)),
+                    organism.workers().node(w) < 0 ? "-" : Integer.toString(organism.workers().node(w)),
                     pagesByNode(organism, w));
             }
         }
@@ -110,7 +110,7 @@ public final class TopologyCommand implements Callable<Integer>
             return "unknown";
         }
         final Map<String, Integer> counts = new TreeMap<>();
-        final int[] nodes = organism.pageNodes(worker);
+        final int[] nodes = organism.workers().pageNodes(worker);
         for (final int node : nodes)
         {
             counts.merge(node >= 0 ? "node " + node : "not resident", 1, Integer::sum);

@@ -74,7 +74,7 @@ public interface CellContext
      * Makes this cell a member of a group (a no-op if it is one). Like every membership change made in a tick, it is
      * seen from the next tick on: a broadcast is delivered to the members as of the start of the delivering tick.
      *
-     * @param group id from {@link Organism#group(String)}.
+     * @param group id from {@link OrganismGroups#id(String)}.
      * @throws IllegalArgumentException if no group has that id.
      */
     void join(int group);
@@ -83,7 +83,7 @@ public interface CellContext
      * Removes this cell from a group (a no-op if it is not a member), seen from the next tick on. A cell that dies
      * leaves all its groups at once.
      *
-     * @param group id from {@link Organism#group(String)}.
+     * @param group id from {@link OrganismGroups#id(String)}.
      * @throws IllegalArgumentException if no group has that id.
      */
     void leave(int group);
@@ -95,7 +95,7 @@ public interface CellContext
      * per worker travels between workers, not a copy per member. A member that dies before handling a broadcast
      * counts it as a dead letter.
      *
-     * @param group   id from {@link Organism#group(String)}.
+     * @param group   id from {@link OrganismGroups#id(String)}.
      * @param type    of the message.
      * @param payload of the message.
      * @throws IllegalArgumentException if no group has that id.
@@ -236,8 +236,8 @@ public interface CellContext
     double nextDouble();
 
     /**
-     * Number of edges of this cell: the handles its set-up ({@link Organism#connect(Cohort, EdgeGenerator)}) or the
-     * driver ({@link Organism#setEdges(long, long[])}) gave it, kept off-heap beside its state.
+     * Number of edges of this cell: the handles its set-up ({@link OrganismEdges#connect(Cohort, EdgeGenerator)}) or
+     * the driver ({@link OrganismEdges#set(long, long[])}) gave it, kept off-heap beside its state.
      *
      * @return edge count, 0 for a cell with none.
      */

@@ -4,7 +4,7 @@ import io.karyon.engine.cell.CellFlyweight;
 
 /**
  * Makes the edges of one cell of a {@link Cohort}, on the worker that owns it, during
- * {@link Organism#connect(Cohort, EdgeGenerator)}: contacts, neighbours, synapses, as handles of other cells
+ * {@link OrganismEdges#connect(Cohort, EdgeGenerator)}: contacts, neighbours, synapses, as handles of other cells
  * (typically {@link Cohort#handle(long)} of another index).
  * <p>
  * <b>Note:</b> called from several workers at once, for different cells: keep it stateless, and draw random numbers

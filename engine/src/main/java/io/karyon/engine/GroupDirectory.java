@@ -72,7 +72,7 @@ final class GroupDirectory
 
     String name(final int group)
     {
-        check("groupName", group);
+        check("groups().name", group);
         return names.get(group);
     }
 

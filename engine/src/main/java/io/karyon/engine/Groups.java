@@ -100,7 +100,7 @@ final class Groups extends WorkerPadding
         if (group < 0 || group >= groupCount)
         {
             throw new IllegalArgumentException(operation + ": unknown group id " + group + ", " + groupCount +
-                " group(s) named (Organism.group(name) gives ids)");
+                " group(s) named (Organism.groups().id(name) gives ids)");
         }
     }
 

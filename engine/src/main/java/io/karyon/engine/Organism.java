@@ -15,21 +15,13 @@ import java.util.Arrays;
 /**
  * A colony of cells, and the one class a model author drives: launch it from a {@link Context}, register behaviours
  * and declare genotypes, spawn and supervise cells, send them messages, run ticks (or start and stop it in
- * free-running mode), read {@link Stats}, and close it.
+ * free-running mode), read {@link Stats}, and close it. Three handles reached from it hold a concern each:
+ * {@link #groups()} (groups and broadcasts from outside), {@link #edges()} (the cells' edges) and {@link #workers()}
+ * (where the workers run). The package documentation names the package-private classes behind this facade.
  * <p>
  * A tick delivers the messages sent in the previous tick (and those sent from outside since), then advances every
- * live cell that has a tick step. Each worker owns whole families of chunks, so a cell is only ever written by one
- * thread; workers meet at a barrier after every tick and hand each other the tick's messages there, in bulk.
- * Messages reach each cell in an order that does not depend on the number of workers (by sender slot, then send
- * order; messages from outside last), and every cell's random numbers come from a stream keyed by (seed, slot,
- * generation, tick): with {@link Placement#FILL} a run is a function of its seed, bit for bit, whatever the number of
- * workers.
- * <p>
- * Behind this facade, each concern has a package-private class that owns its state: {@code Workforce} (the slices,
- * their wiring, the worker threads and the barrier the driver moves them with), {@code Families} (which worker owns
- * which chunks, and where a cell spawned from outside goes), {@code SupervisionHomes} (the dealing of supervisors to
- * supervision homes), {@code Registry} (behaviours and genotypes), {@code GroupDirectory} (group names and the
- * driver's view of membership), {@code DriverMail} (messages from outside) and {@code Census} (stats and the digest).
+ * live cell that has a tick step. With {@link Placement#FILL} a run is a function of its seed, bit for bit, whatever
+ * the number of workers: the package documentation says how.
  * <p>
  * <b>Note:</b> not threadsafe: one thread, the driver, launches, registers, spawns, sends, runs, reads stats and
  * closes. Workers run only inside {@link #run(long)}, or between {@link #start()} and {@link #stop()}.
@@ -51,6 +43,9 @@ public final class Organism implements AutoCloseable
     private final Cohorts cohorts;
     private final CellFlyweight driverCell = new CellFlyweight();
     private final int workerCount;
+    private final OrganismWorkers workerView;
+    private final OrganismEdges edgeView;
+    private final OrganismGroups groupView;
 
     private Organism(final Context context, final Arena arena)
     {
@@ -70,6 +65,9 @@ public final class Organism implements AutoCloseable
         this.groups = new GroupDirectory(slices, families, arena);
         this.census = new Census(slices, mail, reasons, arena, edges);
         this.cohorts = new Cohorts(arena, slices, families, supervision, edges, workforce, context.seed());
+        this.workerView = new OrganismWorkers(life, workforce, families);
+        this.edgeView = new OrganismEdges(life, families, cohorts, edges, driverCell);
+        this.groupView = new OrganismGroups(this, life, groups, mail, workforce);
     }
 
     /**
@@ -130,7 +128,7 @@ public final class Organism implements AutoCloseable
     /**
      * Bytes of off-heap memory the arena has allocated for cells so far: every chunk's header, slots, tick and mail
      * bitmaps and mailbox column, whether its slots are occupied or not (page-alignment slack left out), and the
-     * cells' edges ({@link #edgeBytes()}).
+     * cells' edges ({@link OrganismEdges#bytes()}).
      *
      * @return the allocated bytes; read it while no tick runs.
      */
@@ -150,42 +148,13 @@ public final class Organism implements AutoCloseable
     }
 
     /**
-     * The CPU a worker is pinned to, or -1 when unpinned.
+     * Where the workers run: the CPU and NUMA node of each, and the node of each page of its memory.
      *
-     * @param worker index.
-     * @return the CPU or -1.
+     * @return the organism's workers.
      */
-    public int cpuOfWorker(final int worker)
+    public OrganismWorkers workers()
     {
-        return workforce.cpuOfWorker(worker);
-    }
-
-    /**
-     * The NUMA node of the CPU a worker is pinned to, or -1 when unpinned.
-     *
-     * @param worker index.
-     * @return the node or -1.
-     */
-    public int nodeOfWorker(final int worker)
-    {
-        return workforce.nodeOfWorker(worker);
-    }
-
-    /**
-     * Where a worker's memory is: the NUMA node of each whole page of the first chunk of the first family dealt to
-     * it (chunk {@code worker << Arena.FAMILY_SHIFT}), as the kernel reports it; a page not yet touched reads as a
-     * negative errno. For checking that a pinned worker's cells sit on its node.
-     *
-     * @param worker index, 0 to {@link #workerCount()} - 1.
-     * @return the node of each page, in address order.
-     * @throws IllegalStateException if the arena has no such chunk yet (spawn {@code (worker + 1)} families' worth
-     *                               of cells first) or the memory-binding library is absent.
-     */
-    public int[] pageNodes(final int worker)
-    {
-        life.ensureUsable();
-        checkWorker(worker);
-        return families.pageNodesOfFirstChunk(worker);
+        return workerView;
     }
 
     /**
@@ -310,7 +279,7 @@ public final class Organism implements AutoCloseable
         families.sliceOfSlot(cell.slot()).population().become(cell, behaviourId);
     }
 
-    // Bulk set-up on the workers: jobs, cohorts, edges (see WorkerJobs, Cohorts, Edges).
+    // Bulk set-up on the workers: jobs, cohorts, edges (see WorkerJobs, Cohorts, Edges; OrganismEdges).
 
     /**
      * Runs a job once on every worker, in parallel, each on its own thread (in the invoker threading mode, the
@@ -371,77 +340,14 @@ public final class Organism implements AutoCloseable
     }
 
     /**
-     * Gives every live cell of a cohort its edges, built in parallel by the workers, each for its own families, with
-     * the cells' connect streams (keyed by seed, cohort and index, apart from their set-up streams); a cell's edges
-     * replace any it had. Cells no longer of the cohort (dead, or restarted into another slot) are skipped.
+     * The cells' edges: a cohort's built in bulk by {@link OrganismEdges#connect(Cohort, EdgeGenerator) connect},
+     * and one cell's read and replaced between ticks.
      *
-     * @param cohort    of this organism.
-     * @param generator makes each cell's edges.
-     * @throws IllegalArgumentException if the cohort is another organism's.
-     * @throws KaryonException          if the generator threw on a worker.
+     * @return the organism's edges.
      */
-    public void connect(final Cohort cohort, final EdgeGenerator generator)
+    public OrganismEdges edges()
     {
-        life.ensureUsable();
-        cohorts.connect(cohort, generator);
-    }
-
-    /**
-     * Number of edges of a live cell, between ticks.
-     *
-     * @param handle of a live cell.
-     * @return its edge count.
-     * @throws IllegalArgumentException if the handle is stale or names no cell.
-     */
-    public int edgeCount(final long handle)
-    {
-        life.ensureReadable();
-        return edges.count(families.wrapLive(driverCell, handle).slot());
-    }
-
-    /**
-     * One edge of a live cell, between ticks.
-     *
-     * @param handle of a live cell.
-     * @param i      index, 0 to {@link #edgeCount(long)} - 1.
-     * @return the target handle.
-     * @throws IllegalArgumentException  if the handle is stale or names no cell.
-     * @throws IndexOutOfBoundsException if {@code i} is out of range.
-     */
-    public long edge(final long handle, final int i)
-    {
-        life.ensureReadable();
-        return edges.edge(families.wrapLive(driverCell, handle).slot(), i);
-    }
-
-    /**
-     * Replaces a live cell's edges, between ticks.
-     *
-     * @param handle  of a live cell.
-     * @param targets its new edges, in order (copied); empty for none.
-     * @throws IllegalArgumentException if the handle is stale or names no cell, or targets is null.
-     */
-    public void setEdges(final long handle, final long[] targets)
-    {
-        life.ensureUsable();
-        final int slot = families.wrapLive(driverCell, handle).slot();
-        if (null == targets)
-        {
-            throw new IllegalArgumentException("setEdges: targets must not be null (empty for none)");
-        }
-        edges.set(slot, targets);
-    }
-
-    /**
-     * Bytes of off-heap memory held for edges (each chunk's index and edge lists, room to grow included); part of
-     * {@link #allocatedBytes()}.
-     *
-     * @return edge bytes.
-     */
-    public long edgeBytes()
-    {
-        life.ensureOpen();
-        return edges.bytes();
+        return edgeView;
     }
 
     // Supervision: supervisors dealt to supervision homes (see SupervisionHomes), supervised spawns, read-only state.
@@ -521,7 +427,7 @@ public final class Organism implements AutoCloseable
         return supervision.spawn(genotype, supervisor, type);
     }
 
-    // Cells from outside: read and write, kill, send.
+    // Cells from outside: read and write, kill, send; groups and broadcasts (see OrganismGroups).
 
     /**
      * Points the driver's flyweight at a live cell, to read or write its state between ticks.
@@ -584,132 +490,14 @@ public final class Organism implements AutoCloseable
         return mail.send(target, type, payload);
     }
 
-    // Groups and broadcasts: the name table here, membership per worker (see Groups and GroupDirectory).
-
     /**
-     * Names a group, or returns the id the name has: a small integer for {@link CellContext#join(int)},
-     * {@link CellContext#leave(int)} and {@link CellContext#broadcast(int, int, long)}. Membership is kept by each
-     * worker beside its cells; this table only maps names to ids.
+     * Groups: names and ids, membership from outside a tick, sizes, and broadcasts from outside.
      *
-     * @param name of the group.
-     * @return its id, from 0.
-     * @throws IllegalArgumentException if the name is blank or the table is full.
+     * @return the organism's groups.
      */
-    public int group(final String name)
+    public OrganismGroups groups()
     {
-        life.ensureUsable();
-        return groups.group(name);
-    }
-
-    /**
-     * Name of a group id.
-     *
-     * @param group id.
-     * @return its name.
-     * @throws IllegalArgumentException if no group has that id.
-     */
-    public String groupName(final int group)
-    {
-        return groups.name(group);
-    }
-
-    /**
-     * Makes a live cell a member of a group, from outside a tick; seen by the next tick.
-     *
-     * @param handle of a live cell.
-     * @param group  id.
-     * @return false if it was a member already.
-     * @throws IllegalArgumentException if the handle is stale or the group unknown.
-     */
-    public boolean join(final long handle, final int group)
-    {
-        cell(handle);
-        return groups.join(handle, group);
-    }
-
-    /**
-     * Removes a live cell from a group, from outside a tick; seen by the next tick.
-     *
-     * @param handle of a live cell.
-     * @param group  id.
-     * @return false if it was not a member.
-     * @throws IllegalArgumentException if the handle is stale or the group unknown.
-     */
-    public boolean leave(final long handle, final int group)
-    {
-        cell(handle);
-        return groups.leave(handle, group);
-    }
-
-    /**
-     * Whether a handle names a live member of a group.
-     *
-     * @param handle of a cell.
-     * @param group  id.
-     * @return true if the cell is alive and a member.
-     */
-    public boolean isMember(final long handle, final int group)
-    {
-        life.ensureUsable();
-        return groups.isMember(handle, group);
-    }
-
-    /**
-     * Members of a group, summed over the workers.
-     *
-     * @param group id.
-     * @return the number of members.
-     */
-    public long groupSize(final int group)
-    {
-        life.ensureUsable();
-        groups.check("groupSize", group);
-        return groups.size(group);
-    }
-
-    /**
-     * Members of a group that one worker owns.
-     *
-     * @param group  id.
-     * @param worker index.
-     * @return the number of members on that worker.
-     */
-    public long groupSize(final int group, final int worker)
-    {
-        life.ensureUsable();
-        groups.check("groupSize", group);
-        checkWorker(worker);
-        return groups.size(group, worker);
-    }
-
-    /**
-     * The handles of a group's members in slot order (for tests and tools: it allocates an array).
-     *
-     * @param group id.
-     * @return handles, ascending by slot.
-     */
-    public long[] members(final int group)
-    {
-        return groups.members(group, groupSize(group));
-    }
-
-    /**
-     * Broadcasts from outside (sender {@link Handle#NULL_HANDLE}) to every member of a group as of the start of the
-     * next tick, after the broadcasts cells sent in the previous one.
-     *
-     * @param group   id.
-     * @param type    of the message.
-     * @param payload of the message.
-     */
-    public void broadcast(final int group, final int type, final long payload)
-    {
-        life.ensureUsable();
-        groups.check("broadcast", group);
-        if (type < 0)
-        {
-            throw new IllegalArgumentException("broadcast: message types < 0 are the engine's: type=" + type);
-        }
-        mail.broadcast(group, type, payload);
+        return groupView;
     }
 
     // Running: ticks, or start and stop in free-running mode (see Workforce).
@@ -887,7 +675,7 @@ public final class Organism implements AutoCloseable
      */
     public Stats stats(final int worker)
     {
-        checkWorker(worker);
+        workforce.checkWorker(worker);
         life.ensureReadable();
         return census.stats(workforce.ticks(), worker, worker + 1, false);
     }
@@ -977,16 +765,6 @@ public final class Organism implements AutoCloseable
     }
 
     /**
-     * Live worker threads, for checks that a closed organism leaves none behind.
-     *
-     * @return threads still running.
-     */
-    public int liveWorkerThreads()
-    {
-        return workforce.liveThreads();
-    }
-
-    /**
      * Stops the workers and waits for their threads to end, then releases the arena (a file-backed arena is forced
      * to disk and stays on it) and the error log.
      */
@@ -1004,14 +782,6 @@ public final class Organism implements AutoCloseable
         edges.close();
         arena.force();
         arena.close();
-    }
-
-    private void checkWorker(final int worker)
-    {
-        if (worker < 0 || worker >= workerCount)
-        {
-            throw new IllegalArgumentException("worker must be in 0.." + (workerCount - 1) + ": worker=" + worker);
-        }
     }
 
     /**

@@ -182,6 +182,17 @@ final class Workforce implements AutoCloseable
         return slices.length;
     }
 
+    /**
+     * @throws IllegalArgumentException unless {@code worker} is a worker index.
+     */
+    void checkWorker(final int worker)
+    {
+        if (worker < 0 || worker >= slices.length)
+        {
+            throw new IllegalArgumentException("worker must be in 0.." + (slices.length - 1) + ": worker=" + worker);
+        }
+    }
+
     int cpuOfWorker(final int worker)
     {
         return workerCpus[worker];

@@ -265,7 +265,7 @@ class BecomeTest
                     cell.behaviourId(iId);
                 }
             });
-            organism.connect(cohort, (index, cell, sink, random) ->
+            organism.edges().connect(cohort, (index, cell, sink, random) ->
             {
                 for (int c = 0; c < 4; c++)
                 {
@@ -330,7 +330,7 @@ class BecomeTest
             b.other = aId;
             final Genotype genotype = organism.genotype("a", LAYOUT, "b");
             final Cohort cohort = organism.populate(genotype, 2000, null);
-            organism.connect(cohort, (index, cell, sink, random) ->
+            organism.edges().connect(cohort, (index, cell, sink, random) ->
             {
                 for (int e = 0; e < 5; e++)
                 {

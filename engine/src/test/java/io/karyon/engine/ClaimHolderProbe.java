@@ -24,7 +24,7 @@ public final class ClaimHolderProbe
         try (Organism organism = Organism.launch(new Context().cpus(new int[]{ cpu }).idleStrategy("backoff")))
         {
             organism.run(1);
-            System.out.println("pinned " + organism.cpuOfWorker(0));
+            System.out.println("pinned " + organism.workers().cpu(0));
             System.out.flush();
             while (System.in.read() >= 0)
             {

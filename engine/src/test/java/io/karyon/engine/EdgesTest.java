@@ -77,8 +77,8 @@ class EdgesTest
             final Genotype genotype = organism.genotype("reader", LAYOUT, "reader");
             final Cohort cohort = organism.populate(genotype, 1000, null);
             final long before = organism.allocatedBytes();
-            assertEquals(0, organism.edgeBytes());
-            organism.connect(cohort, (index, cell, sink, random) ->
+            assertEquals(0, organism.edges().bytes());
+            organism.edges().connect(cohort, (index, cell, sink, random) ->
             {
                 for (int e = 0; e < index % 7; e++)
                 {
@@ -91,19 +91,19 @@ class EdgesTest
                 edgeCount += i % 7;
             }
             final long chunks = (1000 + 63) / 64;
-            assertTrue(organism.edgeBytes() >= chunks * 64 * 8 + edgeCount * 8, "an index and the lists");
-            assertTrue(organism.edgeBytes() <= chunks * 64 * 8 + (edgeCount + chunks * 64) * 8,
-                "settled: little room left over: " + organism.edgeBytes());
-            assertEquals(before + organism.edgeBytes(), organism.allocatedBytes());
+            assertTrue(organism.edges().bytes() >= chunks * 64 * 8 + edgeCount * 8, "an index and the lists");
+            assertTrue(organism.edges().bytes() <= chunks * 64 * 8 + (edgeCount + chunks * 64) * 8,
+                "settled: little room left over: " + organism.edges().bytes());
+            assertEquals(before + organism.edges().bytes(), organism.allocatedBytes());
             organism.run(1);
             for (long i = 0; i < 1000; i++)
             {
                 final long handle = cohort.handle(i);
-                assertEquals(i % 7, organism.edgeCount(handle));
+                assertEquals(i % 7, organism.edges().count(handle));
                 long sum = 0;
                 for (int e = 0; e < i % 7; e++)
                 {
-                    assertEquals(cohort.handle((i + e + 1) % 1000), organism.edge(handle, e));
+                    assertEquals(cohort.handle((i + e + 1) % 1000), organism.edges().edge(handle, e));
                     sum += Handle.slot(cohort.handle((i + e + 1) % 1000));
                 }
                 assertEquals(sum, organism.cell(handle).getLong(SUM), "read in the behaviour, index " + i);
@@ -125,10 +125,10 @@ class EdgesTest
                 final Genotype genotype = organism.genotype("reader", LAYOUT, "reader");
                 final Cohort cohort = organism.populate(genotype, 1000, null);
                 plain[w - 1] = organism.digest();
-                organism.connect(cohort, (index, cell, sink, random) -> { });
+                organism.edges().connect(cohort, (index, cell, sink, random) -> { });
                 assertEquals(plain[w - 1], organism.digest(), "no edges: the digest it always had");
-                assertEquals(0, organism.edgeBytes(), "no edges, no memory");
-                organism.connect(cohort, RANDOM);
+                assertEquals(0, organism.edges().bytes(), "no edges, no memory");
+                organism.edges().connect(cohort, RANDOM);
                 connected[w - 1] = organism.digest();
                 assertNotEquals(plain[w - 1], connected[w - 1]);
             }
@@ -148,29 +148,30 @@ class EdgesTest
             final Genotype genotype = organism.genotype("reader", LAYOUT, "reader");
             final long a = organism.spawn(genotype);
             final long b = organism.spawn(genotype);
-            organism.setEdges(a, new long[]{ b, b, a });
-            assertEquals(3, organism.edgeCount(a));
-            assertEquals(a, organism.edge(a, 2));
+            organism.edges().set(a, new long[]{ b, b, a });
+            assertEquals(3, organism.edges().count(a));
+            assertEquals(a, organism.edges().edge(a, 2));
             final long withA = organism.digest();
-            organism.setEdges(a, new long[]{ b });
-            assertEquals(1, organism.edgeCount(a));
-            assertEquals(b, organism.edge(a, 0));
+            organism.edges().set(a, new long[]{ b });
+            assertEquals(1, organism.edges().count(a));
+            assertEquals(b, organism.edges().edge(a, 0));
             assertNotEquals(withA, organism.digest());
             for (int i = 0; i < 100; i++)
             {
-                organism.setEdges(a, new long[]{ i, i + 1, i + 2 });
+                organism.edges().set(a, new long[]{ i, i + 1, i + 2 });
             }
-            assertEquals(99 + 101, organism.edge(a, 0) + organism.edge(a, 2));
-            assertTrue(organism.edgeBytes() < 64 * 8 + 1024 * 8, "compacted as it goes: " + organism.edgeBytes());
-            organism.setEdges(a, new long[0]);
-            assertEquals(0, organism.edgeCount(a));
-            assertEquals(0, organism.edgeBytes(), "the chunk's last edges went, and its blocks with them");
-            organism.setEdges(a, new long[]{ b });
+            assertEquals(99 + 101, organism.edges().edge(a, 0) + organism.edges().edge(a, 2));
+            assertTrue(organism.edges().bytes() < 64 * 8 + 1024 * 8,
+                "compacted as it goes: " + organism.edges().bytes());
+            organism.edges().set(a, new long[0]);
+            assertEquals(0, organism.edges().count(a));
+            assertEquals(0, organism.edges().bytes(), "the chunk's last edges went, and its blocks with them");
+            organism.edges().set(a, new long[]{ b });
             organism.kill(a);
-            assertEquals(0, organism.edgeBytes(), "freed with the cell");
+            assertEquals(0, organism.edges().bytes(), "freed with the cell");
             final long reborn = organism.spawn(genotype);
             assertEquals(Handle.slot(a), Handle.slot(reborn), "the same slot");
-            assertEquals(0, organism.edgeCount(reborn), "a new occupant starts with none");
+            assertEquals(0, organism.edges().count(reborn), "a new occupant starts with none");
         }
     }
 
@@ -182,19 +183,19 @@ class EdgesTest
             organism.registerBehaviour("reader", new Reader());
             final Genotype genotype = organism.genotype("reader", LAYOUT, "reader");
             final long a = organism.spawn(genotype);
-            organism.setEdges(a, new long[]{ a, a });
+            organism.edges().set(a, new long[]{ a, a });
             assertEquals("edge index must be in 0..1 for the cell in slot 0: i=2",
-                assertThrows(IndexOutOfBoundsException.class, () -> organism.edge(a, 2)).getMessage());
-            assertThrows(IndexOutOfBoundsException.class, () -> organism.edge(a, -1));
-            assertEquals("setEdges: targets must not be null (empty for none)",
-                assertThrows(IllegalArgumentException.class, () -> organism.setEdges(a, null)).getMessage());
+                assertThrows(IndexOutOfBoundsException.class, () -> organism.edges().edge(a, 2)).getMessage());
+            assertThrows(IndexOutOfBoundsException.class, () -> organism.edges().edge(a, -1));
+            assertEquals("edges().set: targets must not be null (empty for none)",
+                assertThrows(IllegalArgumentException.class, () -> organism.edges().set(a, null)).getMessage());
             final long stale = Handle.of(Handle.slot(a), 7);
-            assertTrue(assertThrows(IllegalArgumentException.class, () -> organism.edgeCount(stale)).getMessage()
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> organism.edges().count(stale)).getMessage()
                 .contains("is stale"));
-            assertThrows(IllegalArgumentException.class, () -> organism.setEdges(stale, new long[0]));
-            assertThrows(IllegalArgumentException.class, () -> organism.edge(Handle.of(5000, 1), 0));
+            assertThrows(IllegalArgumentException.class, () -> organism.edges().set(stale, new long[0]));
+            assertThrows(IllegalArgumentException.class, () -> organism.edges().edge(Handle.of(5000, 1), 0));
             assertEquals("connect: generator must not be null", assertThrows(IllegalArgumentException.class,
-                () -> organism.connect(organism.populate(genotype, 1, null), null)).getMessage());
+                () -> organism.edges().connect(organism.populate(genotype, 1, null), null)).getMessage());
             organism.run(6);
             assertEquals(1L, organism.stats().deathsByReason().get("exception"),
                 "a behaviour reading past its edges dies; the worker goes on");
@@ -211,10 +212,10 @@ class EdgesTest
             final Cohort cohort = organism.populate(genotype, 200, null);
             organism.kill(cohort.handle(10));
             final long reborn = organism.spawn(genotype);
-            organism.connect(cohort, (index, cell, sink, random) -> sink.add(index));
-            assertEquals(0, organism.edgeCount(reborn), "the slot's new occupant is not the cohort's");
-            assertEquals(11, organism.edge(cohort.handle(11), 0));
-            final KaryonException ex = assertThrows(KaryonException.class, () -> organism.connect(cohort,
+            organism.edges().connect(cohort, (index, cell, sink, random) -> sink.add(index));
+            assertEquals(0, organism.edges().count(reborn), "the slot's new occupant is not the cohort's");
+            assertEquals(11, organism.edges().edge(cohort.handle(11), 0));
+            final KaryonException ex = assertThrows(KaryonException.class, () -> organism.edges().connect(cohort,
                 (index, cell, sink, random) ->
                 {
                     if (index == 70)
@@ -226,9 +227,9 @@ class EdgesTest
             assertEquals("worker karyon-worker-1 failed a job: java.lang.IllegalStateException: no contacts for 70",
                 ex.getMessage());
             assertArrayEquals(new long[]{ -69, 71 },
-                new long[]{ organism.edge(cohort.handle(69), 0), organism.edge(cohort.handle(71), 0) },
+                new long[]{ organism.edges().edge(cohort.handle(69), 0), organism.edges().edge(cohort.handle(71), 0) },
                 "worker 1 stopped at index 70; 71 kept its edges");
-            assertEquals(0, organism.edgeCount(cohort.handle(70)));
+            assertEquals(0, organism.edges().count(cohort.handle(70)));
         }
     }
 }

@@ -103,7 +103,7 @@ class GroupsTest
         {
             organism.registerBehaviour("commanded", new Commanded());
             final Genotype genotype = organism.genotype("commanded", LAYOUT, "commanded");
-            final int group = organism.group("g");
+            final int group = organism.groups().id("g");
             final int n = 10_000;
             final long[] cells = new long[n];
             final Set<Integer> members = new HashSet<>();
@@ -112,12 +112,12 @@ class GroupsTest
                 cells[i] = organism.spawn(genotype);
                 if (i % 3 != 0)
                 {
-                    assertTrue(organism.join(cells[i], group));
+                    assertTrue(organism.groups().join(cells[i], group));
                     members.add(i);
                 }
             }
-            assertFalse(organism.join(cells[1], group), "a second join is no change");
-            assertEquals(members.size(), organism.groupSize(group));
+            assertFalse(organism.groups().join(cells[1], group), "a second join is no change");
+            assertEquals(members.size(), organism.groups().size(group));
 
             final int initial = members.size();
 
@@ -144,7 +144,7 @@ class GroupsTest
                 }
             }
             organism.run(1);
-            assertEquals(initial - dead.size(), organism.groupSize(group),
+            assertEquals(initial - dead.size(), organism.groups().size(group),
                 "changes made in tick 0 are not seen yet, but deaths leave at once");
 
             // Tick 1 delivers; churn sent for tick 1 must not change who gets it.
@@ -190,13 +190,13 @@ class GroupsTest
         {
             organism.registerBehaviour("commanded", new Commanded());
             final Genotype genotype = organism.genotype("commanded", LAYOUT, "commanded");
-            final int group = organism.group("g");
+            final int group = organism.groups().id("g");
             final long broadcaster = organism.spawn(genotype);
             final long[] members = new long[3000];
             for (int i = 0; i < members.length; i++)
             {
                 members[i] = organism.spawn(genotype);
-                organism.join(members[i], group);
+                organism.groups().join(members[i], group);
             }
             organism.send(broadcaster, CMD_BROADCAST_FATAL_THEN_SIGNAL, group);
             organism.run(2);
@@ -205,7 +205,7 @@ class GroupsTest
             assertEquals(members.length, signals.memberDeliveries(), "each handled the fatal signal");
             assertEquals(members.length, signals.memberDeadLetters(), "and died before the second");
             assertEquals(members.length, organism.stats().deadLetters());
-            assertEquals(0, organism.groupSize(group), "the dead left the group");
+            assertEquals(0, organism.groups().size(group), "the dead left the group");
             assertEquals(1, organism.stats().alive());
         }
     }
@@ -217,27 +217,27 @@ class GroupsTest
         {
             organism.registerBehaviour("commanded", new Commanded());
             final Genotype genotype = organism.genotype("commanded", LAYOUT, "commanded");
-            final int a = organism.group("a");
-            final int b = organism.group("b");
+            final int a = organism.groups().id("a");
+            final int b = organism.groups().id("b");
             final long cell = organism.spawn(genotype);
             final long other = organism.spawn(genotype);
-            organism.join(cell, a);
-            organism.join(cell, b);
-            organism.join(other, b);
-            assertArrayEquals(new long[]{ cell, other }, organism.members(b));
+            organism.groups().join(cell, a);
+            organism.groups().join(cell, b);
+            organism.groups().join(other, b);
+            assertArrayEquals(new long[]{ cell, other }, organism.groups().members(b));
 
             assertTrue(organism.kill(cell));
-            assertEquals(0, organism.groupSize(a));
-            assertEquals(1, organism.groupSize(b));
-            assertArrayEquals(new long[]{ other }, organism.members(b));
+            assertEquals(0, organism.groups().size(a));
+            assertEquals(1, organism.groups().size(b));
+            assertArrayEquals(new long[]{ other }, organism.groups().members(b));
 
             final long next = organism.spawn(genotype);
             assertEquals(Handle.slot(cell), Handle.slot(next), "the slot is reused");
-            assertFalse(organism.isMember(next, a));
-            assertFalse(organism.isMember(next, b));
-            assertFalse(organism.isMember(cell, a));
+            assertFalse(organism.groups().isMember(next, a));
+            assertFalse(organism.groups().isMember(next, b));
+            assertFalse(organism.groups().isMember(cell, a));
 
-            organism.broadcast(b, SIGNAL, 5);
+            organism.groups().broadcast(b, SIGNAL, 5);
             organism.run(1);
             assertEquals(0, organism.cell(next).getLong(COUNT));
             assertEquals(1, organism.cell(other).getLong(COUNT));
@@ -251,12 +251,12 @@ class GroupsTest
         {
             organism.registerBehaviour("commanded", new Commanded());
             final Genotype genotype = organism.genotype("commanded", LAYOUT, "commanded");
-            final int group = organism.group("g");
+            final int group = organism.groups().id("g");
             final long cell = organism.spawn(genotype);
             organism.send(cell, CMD_JOIN, group);
             organism.send(cell, CMD_DIE, group);
             organism.run(2);
-            assertEquals(0, organism.groupSize(group));
+            assertEquals(0, organism.groups().size(group));
             assertEquals(0, organism.signalStats().membershipChanges());
         }
     }
@@ -269,17 +269,17 @@ class GroupsTest
             organism.registerBehaviour("commanded", new Commanded());
             final Genotype genotype = organism.genotype("commanded", LAYOUT, "commanded");
             final long cell = organism.spawn(genotype);
-            assertEquals(0, organism.group("first"));
-            assertEquals(0, organism.group("first"), "a name keeps its id");
-            assertEquals("first", organism.groupName(0));
+            assertEquals(0, organism.groups().id("first"));
+            assertEquals(0, organism.groups().id("first"), "a name keeps its id");
+            assertEquals("first", organism.groups().name(0));
 
             final IllegalArgumentException join = assertThrows(IllegalArgumentException.class,
-                () -> organism.join(cell, 3));
-            assertEquals("join: unknown group id 3, 1 group(s) named (Organism.group(name) gives ids)",
+                () -> organism.groups().join(cell, 3));
+            assertEquals("join: unknown group id 3, 1 group(s) named (Organism.groups().id(name) gives ids)",
                 join.getMessage());
-            assertThrows(IllegalArgumentException.class, () -> organism.broadcast(-1, SIGNAL, 0));
+            assertThrows(IllegalArgumentException.class, () -> organism.groups().broadcast(-1, SIGNAL, 0));
             assertEquals("group name must not be blank: name=' '",
-                assertThrows(IllegalArgumentException.class, () -> organism.group(" ")).getMessage());
+                assertThrows(IllegalArgumentException.class, () -> organism.groups().id(" ")).getMessage());
 
             // A behaviour passing a bad id dies of it, as of any exception.
             organism.send(cell, CMD_JOIN, 9);
@@ -351,7 +351,7 @@ class GroupsTest
             genotype[0] = organism.genotype("churning", LAYOUT, "churning");
             for (int g = 0; g < groups; g++)
             {
-                organism.group("g" + g);
+                organism.groups().id("g" + g);
             }
             for (int i = 0; i < 6_000; i++)
             {
@@ -365,7 +365,7 @@ class GroupsTest
             long digest = organism.digest();
             for (int g = 0; g < groups; g++)
             {
-                digest = Slice.mix(digest + Arrays.hashCode(organism.members(g)));
+                digest = Slice.mix(digest + Arrays.hashCode(organism.groups().members(g)));
             }
             return Slice.mix(digest + Arrays.hashCode(new long[]{ stats.alive(), stats.delivered(),
                 stats.deadLetters(), stats.deaths(), signals.membershipChanges(), signals.broadcasts(),

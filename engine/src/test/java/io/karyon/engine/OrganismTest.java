@@ -293,10 +293,11 @@ class OrganismTest
     @Test
     void shouldTellWhereAWorkersPagesAreOnlyOnceItHasAChunk()
     {
-        final IllegalStateException ex = assertThrows(IllegalStateException.class, () -> organism.pageNodes(0));
+        final IllegalStateException ex =
+            assertThrows(IllegalStateException.class, () -> organism.workers().pageNodes(0));
         assertTrue(ex.getMessage().startsWith("worker 0 has no chunk yet"), ex.getMessage());
         final IllegalArgumentException bad =
-            assertThrows(IllegalArgumentException.class, () -> organism.pageNodes(organism.workerCount()));
+            assertThrows(IllegalArgumentException.class, () -> organism.workers().pageNodes(organism.workerCount()));
         assertEquals("worker must be in 0.." + (organism.workerCount() - 1) + ": worker=" + organism.workerCount(),
             bad.getMessage());
     }

@@ -189,7 +189,8 @@ class PopulateTest
             assertTrue(full.getMessage().startsWith("populate: 1099511627776 cells need"), full.getMessage());
             assertEquals(0, organism.familyCount(), "nothing taken");
             final Cohort other1 = other.populate(foreign, 3, null);
-            assertTrue(assertThrows(IllegalArgumentException.class, () -> organism.connect(other1, (i, c, s, r) -> { }))
+            assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> organism.edges().connect(other1, (i, c, s, r) -> { }))
                 .getMessage().startsWith("connect: cohort Cohort{"));
             final Cohort empty = organism.populate(genotype, 0, null);
             assertEquals(0, empty.size());

@@ -510,16 +510,16 @@ class SignalsTest
         {
             free.registerBehaviour("commanded", new GroupsTest.Commanded());
             final Genotype genotype = free.genotype("commanded", GroupsTest.LAYOUT, "commanded");
-            final int group = free.group("g");
+            final int group = free.groups().id("g");
             final long broadcaster = free.spawn(genotype);
             final long[] members = new long[2_000];
             for (int i = 0; i < members.length; i++)
             {
                 members[i] = free.spawn(genotype);
-                free.join(members[i], group);
+                free.groups().join(members[i], group);
             }
             free.send(broadcaster, GroupsTest.CMD_BROADCAST, group);
-            free.broadcast(group, GroupsTest.SIGNAL, 3);
+            free.groups().broadcast(group, GroupsTest.SIGNAL, 3);
             assertTrue(free.awaitQuiescence(TimeUnit.SECONDS.toNanos(20)));
             for (final long member : members)
             {
@@ -540,13 +540,13 @@ class SignalsTest
             logged.registerBehaviour("commanded", new GroupsTest.Commanded());
             final Genotype actor = logged.genotype("actor", LAYOUT, "actor");
             final Genotype commanded = logged.genotype("commanded", LAYOUT, "commanded");
-            final int group = logged.group("g");
+            final int group = logged.groups().id("g");
             final long a = logged.spawn(actor);
             final long dead = logged.spawn(actor);
             final long late = logged.spawn(actor);
             final long broadcaster = logged.spawn(commanded);
             final long member = logged.spawn(commanded);
-            logged.join(member, group);
+            logged.groups().join(member, group);
             logged.cell(late).putLong(SILENT, 2);
             logged.kill(dead);
 

@@ -45,7 +45,7 @@ class SupervisedDeterminismTest
             .threadingMode(ThreadingMode.INVOKER).chunkShift(8).seed(seed).restartBudget(3)))
         {
             final int poisoned = organism.exitReason("poisoned");
-            final int group = organism.group("fickle");
+            final int group = organism.groups().id("fickle");
             organism.registerBehaviour("fickle", new Behaviour()
             {
                 public void onTick(final CellFlyweight cell, final CellContext context)

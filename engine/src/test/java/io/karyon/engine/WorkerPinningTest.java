@@ -33,7 +33,7 @@ class WorkerPinningTest
         try (Organism organism = Organism.launch(new Context().cpus(new int[]{ last }).idleStrategy("backoff")))
         {
             assertEquals(1, organism.workerCount());
-            assertEquals(last, organism.cpuOfWorker(0));
+            assertEquals(last, organism.workers().cpu(0));
         }
         try (Organism organism = Organism.launch(new Context().cpus(allowed).pin(false).idleStrategy("backoff")))
         {
@@ -41,7 +41,7 @@ class WorkerPinningTest
             final List<Integer> cpus = new ArrayList<>();
             for (int w = 0; w < organism.workerCount(); w++)
             {
-                cpus.add(organism.cpuOfWorker(w));
+                cpus.add(organism.workers().cpu(w));
             }
             cpus.sort(null);
             assertEquals(Arrays.stream(allowed).boxed().collect(Collectors.toList()), cpus);
@@ -58,14 +58,14 @@ class WorkerPinningTest
         final long holderDigest;
         try (Organism holder = launch(new Context().cpus(new int[]{ cpu }).idleStrategy("backoff"), warnings))
         {
-            assertEquals(cpu, holder.cpuOfWorker(0));
+            assertEquals(cpu, holder.workers().cpu(0));
             holderDigest = digest(holder);
 
             try (Organism second = launch(new Context().cpus(allowed).idleStrategy("spin"), warnings))
             {
                 for (int w = 0; w < second.workerCount(); w++)
                 {
-                    assertEquals(-1, second.cpuOfWorker(w), "worker " + w + " runs unpinned");
+                    assertEquals(-1, second.workers().cpu(w), "worker " + w + " runs unpinned");
                 }
                 assertEquals(holderDigest, digest(second), "unpinned, the same run");
                 final String workers = second.workerCount() + " worker(s)";
@@ -75,14 +75,14 @@ class WorkerPinningTest
             warnings.clear();
             try (Organism byBindType = launch(new Context().workerCount(1).idleStrategy("backoff"), warnings))
             {
-                assertEquals(-1, byBindType.cpuOfWorker(0), "a bind type's plan is claimed as well");
+                assertEquals(-1, byBindType.workers().cpu(0), "a bind type's plan is claimed as well");
                 assertEquals(1, warnings.size(), warnings.toString());
             }
         }
         warnings.clear();
         try (Organism after = launch(new Context().cpus(new int[]{ cpu }).idleStrategy("backoff"), warnings))
         {
-            assertEquals(cpu, after.cpuOfWorker(0), "the closed holder gave its CPU back");
+            assertEquals(cpu, after.workers().cpu(0), "the closed holder gave its CPU back");
             assertEquals(List.of(), warnings);
         }
         try (Organism three = launch(new Context().workerCount(3).pin(false).idleStrategy("backoff"), warnings))
@@ -111,7 +111,7 @@ class WorkerPinningTest
             final List<String> warnings = new ArrayList<>();
             try (Organism organism = launch(new Context().cpus(new int[]{ cpu }).idleStrategy("backoff"), warnings))
             {
-                assertEquals(-1, organism.cpuOfWorker(0));
+                assertEquals(-1, organism.workers().cpu(0));
                 assertEquals(List.of("CPU " + cpu + " is claimed by another organism (pid " + holder.pid() +
                     "): 1 worker(s) run unpinned"), warnings);
             }
@@ -120,7 +120,7 @@ class WorkerPinningTest
             warnings.clear();
             try (Organism organism = launch(new Context().cpus(new int[]{ cpu }).idleStrategy("backoff"), warnings))
             {
-                assertEquals(cpu, organism.cpuOfWorker(0), "the killed process's claim went with it");
+                assertEquals(cpu, organism.workers().cpu(0), "the killed process's claim went with it");
                 assertEquals(List.of(), warnings);
             }
         }

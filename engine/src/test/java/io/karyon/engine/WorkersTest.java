@@ -272,16 +272,17 @@ class WorkersTest
             organism.run(1);
             for (int w = 0; w < 2; w++)
             {
-                assertEquals(planned[w], organism.cpuOfWorker(w));
+                assertEquals(planned[w], organism.workers().cpu(w));
                 final int node = Organism.machine().nodeOfCpu(planned[w]);
-                assertEquals(node, organism.nodeOfWorker(w));
+                assertEquals(node, organism.workers().node(w));
                 final int chunk = w << Arena.FAMILY_SHIFT;
                 final long start = organism.arena().chunk(chunk).addressOffset() & -4096L;
                 for (final int pageNode : NumaBinding.nodesOfPages(start, 8 * 4096))
                 {
                     assertEquals(node, pageNode, "worker " + w + "'s slots sit on its node");
                 }
-                assertEquals(node, organism.pageNodes(w)[0], "the public view of worker " + w + "'s pages agrees");
+                assertEquals(node, organism.workers().pageNodes(w)[0],
+                    "the public view of worker " + w + "'s pages agrees");
             }
         }
     }
@@ -297,7 +298,7 @@ class WorkersTest
             final Organism organism = Organism.launch(new Context().workerCount(2).idleStrategy("backoff"));
             organism.run(1);
             organism.close();
-            assertEquals(0, organism.liveWorkerThreads(), "launch " + i);
+            assertEquals(0, organism.workers().liveThreads(), "launch " + i);
         }
         final List<String> left = new ArrayList<>();
         for (final Thread thread : Thread.getAllStackTraces().keySet())
@@ -341,7 +342,7 @@ class WorkersTest
             assertEquals("worker karyon-worker-1 failed, organism stopped: java.lang.OutOfMemoryError: simulated",
                 ex.getMessage());
             assertEquals(KaryonException.Category.FATAL, ex.category());
-            assertEquals(0, organism.liveWorkerThreads());
+            assertEquals(0, organism.workers().liveThreads());
             assertThrows(IllegalStateException.class, () -> organism.run(1));
         }
         finally

@@ -56,7 +56,7 @@ public interface Observations
      * A column with the size of a group.
      *
      * @param column name of the column.
-     * @param group  id from {@link io.karyon.engine.Organism#group(String)}.
+     * @param group  id from {@link io.karyon.engine.OrganismGroups#id(String)}.
      * @return this.
      */
     Observations groupSize(String column, int group);

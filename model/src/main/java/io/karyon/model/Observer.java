@@ -204,7 +204,7 @@ final class Observer
                 }
                 break;
             case GROUP:
-                row[at] = organism.groupSize(item.group);
+                row[at] = organism.groups().size(item.group);
                 break;
             case MATRIX:
                 row[at] = total(item);

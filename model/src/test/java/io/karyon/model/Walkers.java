@@ -92,7 +92,7 @@ public final class Walkers implements Model
         organism.registerBehaviour("idle", new Idle());
         final Genotype walker = organism.genotype("walker", LAYOUT, "walker");
         final Genotype idle = organism.genotype("idle", LAYOUT, "idle");
-        final int group = organism.group("idlers");
+        final int group = organism.groups().id("idlers");
         for (long i = 0; i < setup.cells(); i++)
         {
             final long handle = organism.spawn(0 == i % 5 ? idle : walker);
@@ -100,7 +100,7 @@ public final class Walkers implements Model
                 .putByte(TAG, (byte)(i % 3));
             if (0 == i % 5)
             {
-                organism.join(handle, group);
+                organism.groups().join(handle, group);
             }
         }
         final long[] driverTicks = new long[1];

@@ -174,7 +174,7 @@ public final class Sir implements Model
                 cell.putInt(INFECTED_TICK_OFFSET, 0);
             }
         });
-        organism.connect(cohort, new Contacts(cohort, contacts));
+        organism.edges().connect(cohort, new Contacts(cohort, contacts));
 
         final Epidemic epidemic = new Epidemic(s, i, people);
         setup.stopWhen(epidemic::afterTick);

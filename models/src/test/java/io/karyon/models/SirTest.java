@@ -58,11 +58,11 @@ class SirTest
             long inTotal = 0;
             for (final long person : people)
             {
-                assertEquals(7, organism.edgeCount(person));
+                assertEquals(7, organism.edges().count(person));
                 final Set<Long> contacts = new HashSet<>();
                 for (int i = 0; i < 7; i++)
                 {
-                    final long contact = organism.edge(person, i);
+                    final long contact = organism.edges().edge(person, i);
                     assertNotEquals(person, contact, "nobody is their own contact");
                     assertTrue(everyone.contains(contact), "a contact is a person");
                     assertTrue(contacts.add(contact), "no contact twice: " + person);
@@ -90,9 +90,9 @@ class SirTest
                 for (final long person : new TreeSet<>(handles(organism)))
                 {
                     network.append(person).append(organism.cell(person).behaviourId() == infectious ? '*' : ':');
-                    for (int i = 0; i < organism.edgeCount(person); i++)
+                    for (int i = 0; i < organism.edges().count(person); i++)
                     {
-                        network.append(organism.edge(person, i)).append(',');
+                        network.append(organism.edges().edge(person, i)).append(',');
                     }
                     network.append('\n');
                 }

@@ -131,8 +131,8 @@ final class W4Broadcast
         try (Organism organism = Organism.launch(params.context()))
         {
             figures.workers = organism.workerCount();
-            final int first = organism.group("w4-first");
-            final int second = organism.group("w4-second");
+            final int first = organism.groups().id("w4-first");
+            final int second = organism.groups().id("w4-second");
             final long broadcaster = populate(organism, first, second, members);
 
             long sentSoFar = 0;
@@ -189,7 +189,7 @@ final class W4Broadcast
         for (int i = 0; i < members.length; i++)
         {
             members[i] = organism.spawn(member);
-            organism.join(members[i], first);
+            organism.groups().join(members[i], first);
         }
         return broadcaster;
     }
@@ -257,11 +257,11 @@ final class W4Broadcast
     private static void checkChurn(final Organism organism, final int first, final int second, final int n,
         final long changes, final long expectedChanges)
     {
-        if (changes != expectedChanges || organism.groupSize(first) != n || 0 != organism.groupSize(second))
+        if (changes != expectedChanges || organism.groups().size(first) != n || 0 != organism.groups().size(second))
         {
             throw new WorkloadCheckException(ID, "churn made " + changes + " membership changes, expected " +
-                expectedChanges + "; groups hold " + organism.groupSize(first) + " and " +
-                organism.groupSize(second) + " members, expected " + n + " and 0");
+                expectedChanges + "; groups hold " + organism.groups().size(first) + " and " +
+                organism.groups().size(second) + " members, expected " + n + " and 0");
         }
     }
 

@@ -76,10 +76,10 @@ public class BroadcastBenchmark extends WorkersBenchmark
         launch(2);
         organism.registerBehaviour("member", new Member());
         final Genotype genotype = organism.genotype("member", Organisms.LAYOUT, "member");
-        group = organism.group("members");
+        group = organism.groups().id("members");
         for (int i = 0; i < MEMBERS; i++)
         {
-            organism.join(organism.spawn(genotype), group);
+            organism.groups().join(organism.spawn(genotype), group);
         }
         organism.run(1);
     }
@@ -113,8 +113,8 @@ public class BroadcastBenchmark extends WorkersBenchmark
      */
     protected void checkMore(final Stats stats)
     {
-        Organisms.check(0 == stats.deadLetters() && organism.groupSize(group, 0) > 0 &&
-            organism.groupSize(group, 1) > 0, "no dead letters, members on both workers", stats);
+        Organisms.check(0 == stats.deadLetters() && organism.groups().size(group, 0) > 0 &&
+            organism.groups().size(group, 1) > 0, "no dead letters, members on both workers", stats);
     }
 
     /**
@@ -124,7 +124,7 @@ public class BroadcastBenchmark extends WorkersBenchmark
     @OperationsPerInvocation(MEMBERS)
     public void fanOut()
     {
-        organism.broadcast(group, SIGNAL, 0);
+        organism.groups().broadcast(group, SIGNAL, 0);
         organism.run(1);
         invocations++;
     }

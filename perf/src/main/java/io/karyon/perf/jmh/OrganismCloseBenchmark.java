@@ -81,7 +81,7 @@ public class OrganismCloseBenchmark
     public void countClose()
     {
         closes++;
-        if (0 != organism.liveWorkerThreads())
+        if (0 != organism.workers().liveThreads())
         {
             leaks++;
         }

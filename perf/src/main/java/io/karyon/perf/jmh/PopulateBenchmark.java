@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Setting up an SIR-shaped population, in ms: {@link #CELLS} people of 16 bytes of state with {@link #CONTACTS}
  * random contacts each, built two ways. {@code bulk}: {@code Organism.populate} (each worker creates and initialises
- * the cells of its own families) then {@code Organism.connect} (each worker builds its families' edges). {@code
+ * the cells of its own families) then {@code OrganismEdges.connect} (each worker builds its families' edges). {@code
  * driver}: what a driver wrote before, {@code spawn} and writes through {@code cell(h)} one cell at a time, then
  * {@code setEdges} per cell. Each operation launches a fresh organism (not timed) and closes it after. Run:
  * <pre>
@@ -102,7 +102,7 @@ public class PopulateBenchmark
     public void close()
     {
         final long alive = organism.stats().alive();
-        final long edgeBytes = organism.edgeBytes();
+        final long edgeBytes = organism.edges().bytes();
         organism.close();
         if (CELLS != alive || edgeBytes < (long)CELLS * CONTACTS * Long.BYTES)
         {
@@ -120,7 +120,7 @@ public class PopulateBenchmark
     {
         final Cohort people = organism.populate(person, CELLS,
             (index, cell, random) -> cell.putLong(INDEX, index).putLong(DRAW, random.nextLong()));
-        organism.connect(people, (index, cell, sink, random) ->
+        organism.edges().connect(people, (index, cell, sink, random) ->
         {
             for (int c = 0; c < CONTACTS; c++)
             {
@@ -152,7 +152,7 @@ public class PopulateBenchmark
             {
                 contacts[c] = handles[random.nextInt(CELLS)];
             }
-            organism.setEdges(handles[i], contacts);
+            organism.edges().set(handles[i], contacts);
         }
         return handles;
     }
