@@ -14,7 +14,8 @@ import java.util.Map;
  * worker order, the digest in slot order, so neither depends on which worker owns what.
  * <p>
  * <b>Note:</b> not threadsafe; only the driver calls it, while the workers wait. It allocates (a snapshot, a map of
- * reasons) and is never on a worker's path.
+ * reasons) and is never on a worker's path, but for {@link #survey(CellSurvey, int, int)}, which each worker runs over
+ * its own families.
  */
 final class Census
 {
@@ -22,9 +23,12 @@ final class Census
     private final DriverMail mail;
     private final ExitReasons reasons;
     private final Arena arena;
+    private final Edges edges;
 
-    Census(final Slice[] slices, final DriverMail mail, final ExitReasons reasons, final Arena arena)
+    Census(final Slice[] slices, final DriverMail mail, final ExitReasons reasons, final Arena arena,
+        final Edges edges)
     {
+        this.edges = edges;
         this.slices = slices;
         this.mail = mail;
         this.reasons = reasons;
@@ -167,6 +171,17 @@ final class Census
                 {
                     hash = Slice.mix(hash + cell.getLong(w << 3));
                 }
+                final int slot = (c << chunkShift) | i;
+                final int edgeCount = edges.count(slot);
+                if (0 != edgeCount)
+                {
+                    // Only cells with edges hash them, so a run without edges keeps the digest it always had.
+                    hash = Slice.mix(hash + edgeCount);
+                    for (int e = 0; e < edgeCount; e++)
+                    {
+                        hash = Slice.mix(hash + edges.edge(slot, e));
+                    }
+                }
             }
         }
         return hash;
@@ -177,22 +192,33 @@ final class Census
      */
     void survey(final CellSurvey survey)
     {
+        survey(survey, 0, 1);
+    }
+
+    /**
+     * Visits every live cell of the families a worker owns (family f belongs to worker f mod workers), family by
+     * family in ascending order, each family's cells in slot order; with one "worker", every family.
+     */
+    void survey(final CellSurvey survey, final int worker, final int workers)
+    {
         final CellFlyweight cell = new CellFlyweight();
         final int chunkShift = arena.chunkShift();
-        for (int c = 0, bound = arena.chunkBound(); c < bound; c++)
+        for (int family = worker, families = arena.familyCount(); family < families; family += workers)
         {
-            if (!arena.hasChunk(c))
+            for (int c = family << Arena.FAMILY_SHIFT, last = c + Arena.FAMILY_CHUNKS; c < last; c++)
             {
-                continue;
-            }
-            final int family = c >>> Arena.FAMILY_SHIFT;
-            final int highWater = arena.highWater(c);
-            for (int i = 0; i < highWater; i++)
-            {
-                arena.wrap(cell, (c << chunkShift) | i);
-                if (CellDescriptor.STATUS_ALIVE == cell.status())
+                if (!arena.hasChunk(c))
                 {
-                    survey.visit(family, cell);
+                    continue;
+                }
+                final int highWater = arena.highWater(c);
+                for (int i = 0; i < highWater; i++)
+                {
+                    arena.wrap(cell, (c << chunkShift) | i);
+                    if (CellDescriptor.STATUS_ALIVE == cell.status())
+                    {
+                        survey.visit(family, cell);
+                    }
                 }
             }
         }

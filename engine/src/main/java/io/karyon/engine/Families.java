@@ -25,14 +25,16 @@ final class Families
     private final Arena arena;
     private final Slice[] slices;
     private final Placement placement;
+    private final Edges edges;
     private final int workerCount;
     private final int[] roundRobinHint;
     private int fillHint;
     private Slice fillSlice;
     private long spawnCount;
 
-    Families(final Arena arena, final Slice[] slices, final Placement placement)
+    Families(final Arena arena, final Slice[] slices, final Placement placement, final Edges edges)
     {
+        this.edges = edges;
         this.arena = arena;
         this.slices = slices;
         this.placement = placement;
@@ -113,6 +115,7 @@ final class Families
     int addFamily()
     {
         final int family = arena.addFamily();
+        edges.ensureCapacity(arena.chunkBound());
         slices[family % workerCount].addOwnedChunk(family << FAMILY_SHIFT);
         return family;
     }

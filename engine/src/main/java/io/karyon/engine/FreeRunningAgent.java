@@ -10,7 +10,8 @@ import org.agrona.concurrent.Agent;
  * The barrier's target is the run epoch: odd while started, even while stopped. In a started epoch a worker arrives
  * with the odd epoch once it has made a full pass over its cells (so the driver can tell that everyone has worked);
  * it acknowledges a stop by arriving with the even epoch, after which it touches nothing until the next start: the
- * release of that arrival is what lets the driver read counters and change cells.
+ * release of that arrival is what lets the driver read counters and change cells. While stopped it runs the jobs the
+ * driver posts to every worker ({@link WorkerJobs}).
  * <p>
  * <b>Note:</b> not threadsafe; run by one thread at a time.
  */
@@ -19,11 +20,14 @@ final class FreeRunningAgent implements Agent
     private final Slice slice;
     private final TickBarrier barrier;
     private final String roleName;
+    private final WorkerJobs jobs;
     private long acknowledged;
+    private long jobsRan;
     private long passesAtStart = -1;
 
-    FreeRunningAgent(final Slice slice, final TickBarrier barrier)
+    FreeRunningAgent(final Slice slice, final TickBarrier barrier, final WorkerJobs jobs)
     {
+        this.jobs = jobs;
         this.slice = slice;
         this.barrier = barrier;
         this.roleName = "karyon-worker-" + slice.id;
@@ -35,6 +39,7 @@ final class FreeRunningAgent implements Agent
     public void onStart()
     {
         barrier.register(slice.id, Thread.currentThread());
+        jobs.register(slice.id, Thread.currentThread());
     }
 
     /**
@@ -51,6 +56,12 @@ final class FreeRunningAgent implements Agent
                 barrier.arrive(slice.id, epoch);
             }
             passesAtStart = -1;
+            if (acknowledged == epoch && jobs.epoch() != jobsRan)
+            {
+                // Stopped: the driver's job for every worker (see WorkerJobs).
+                jobsRan = jobs.poll(slice.id, jobsRan);
+                return 1;
+            }
             return 0;
         }
         if (passesAtStart < 0)

@@ -47,6 +47,8 @@ public final class Organism implements AutoCloseable
     private final GroupDirectory groups;
     private final Census census;
     private final Lifecycle life;
+    private final Edges edges;
+    private final Cohorts cohorts;
     private final CellFlyweight driverCell = new CellFlyweight();
     private final int workerCount;
 
@@ -58,14 +60,16 @@ public final class Organism implements AutoCloseable
         // Filled in by SupervisionHomes as supervisors are dealt; every slice reads it to route restart notices.
         final SupervisionHome[] homes = new SupervisionHome[context.supervisionHomes()];
         this.mail = new DriverMail(workerCount, arena.chunkShift());
-        this.workforce = new Workforce(context, arena, reasons, mail, homes);
+        this.edges = new Edges(arena.chunkShift());
+        this.workforce = new Workforce(context, arena, reasons, mail, homes, edges);
         this.life = new Lifecycle(workforce);
         final Slice[] slices = workforce.slices();
-        this.families = new Families(arena, slices, context.placement());
+        this.families = new Families(arena, slices, context.placement(), edges);
         this.supervision = new SupervisionHomes(homes, families, life, context);
         this.registry = new Registry(slices, arena.stateLength());
         this.groups = new GroupDirectory(slices, families, arena);
-        this.census = new Census(slices, mail, reasons, arena);
+        this.census = new Census(slices, mail, reasons, arena, edges);
+        this.cohorts = new Cohorts(arena, slices, families, supervision, edges, workforce, context.seed());
     }
 
     /**
@@ -125,13 +129,14 @@ public final class Organism implements AutoCloseable
 
     /**
      * Bytes of off-heap memory the arena has allocated for cells so far: every chunk's header, slots, tick and mail
-     * bitmaps and mailbox column, whether its slots are occupied or not (page-alignment slack left out).
+     * bitmaps and mailbox column, whether its slots are occupied or not (page-alignment slack left out), and the
+     * cells' edges ({@link #edgeBytes()}).
      *
-     * @return the arena's allocated bytes; read it while no tick runs.
+     * @return the allocated bytes; read it while no tick runs.
      */
     public long allocatedBytes()
     {
-        return arena.allocatedBytes();
+        return arena.allocatedBytes() + edges.bytes();
     }
 
     /**
@@ -265,7 +270,7 @@ public final class Organism implements AutoCloseable
      */
     public short behaviourId(final String name)
     {
-        throw new UnsupportedOperationException("behaviourId: not yet");
+        return registry.behaviourId(name);
     }
 
     /**
@@ -279,7 +284,14 @@ public final class Organism implements AutoCloseable
      */
     public long countOf(final short behaviourId)
     {
-        throw new UnsupportedOperationException("countOf: not yet");
+        life.ensureReadable();
+        registry.checkBehaviourId("countOf", behaviourId);
+        long count = 0;
+        for (final Slice slice : workforce.slices())
+        {
+            count += slice.population().liveWith(behaviourId);
+        }
+        return count;
     }
 
     /**
@@ -292,7 +304,10 @@ public final class Organism implements AutoCloseable
      */
     public void become(final long handle, final short behaviourId)
     {
-        throw new UnsupportedOperationException("become: not yet");
+        life.ensureUsable();
+        registry.checkBehaviourId("become", behaviourId);
+        final CellFlyweight cell = families.wrapLive(driverCell, handle);
+        families.sliceOfSlot(cell.slot()).population().become(cell, behaviourId);
     }
 
     // Bulk set-up on the workers: jobs, cohorts, edges (see WorkerJobs, Cohorts, Edges).
@@ -307,7 +322,12 @@ public final class Organism implements AutoCloseable
      */
     public void onWorkers(final WorkerJob job)
     {
-        throw new UnsupportedOperationException("onWorkers: not yet");
+        life.ensureUsable();
+        if (null == job)
+        {
+            throw new IllegalArgumentException("onWorkers: job must not be null");
+        }
+        workforce.onWorkers(job);
     }
 
     /**
@@ -324,7 +344,9 @@ public final class Organism implements AutoCloseable
      */
     public Cohort populate(final Genotype genotype, final long count, final CellInitializer init)
     {
-        throw new UnsupportedOperationException("populate: not yet");
+        life.ensureUsable();
+        registry.checkOwn("populate", genotype);
+        return cohorts.populate(genotype, count, init);
     }
 
     /**
@@ -343,7 +365,9 @@ public final class Organism implements AutoCloseable
     public Cohort populate(final Genotype genotype, final long count, final Supervisor supervisor,
         final RestartType type, final CellInitializer init)
     {
-        throw new UnsupportedOperationException("populate: not yet");
+        life.ensureUsable();
+        registry.checkOwn("populate", genotype);
+        return cohorts.populate(genotype, count, supervisor, type, init);
     }
 
     /**
@@ -357,7 +381,8 @@ public final class Organism implements AutoCloseable
      */
     public void connect(final Cohort cohort, final EdgeGenerator generator)
     {
-        throw new UnsupportedOperationException("connect: not yet");
+        life.ensureUsable();
+        cohorts.connect(cohort, generator);
     }
 
     /**
@@ -369,7 +394,8 @@ public final class Organism implements AutoCloseable
      */
     public int edgeCount(final long handle)
     {
-        throw new UnsupportedOperationException("edges: not yet");
+        life.ensureReadable();
+        return edges.count(families.wrapLive(driverCell, handle).slot());
     }
 
     /**
@@ -383,7 +409,8 @@ public final class Organism implements AutoCloseable
      */
     public long edge(final long handle, final int i)
     {
-        throw new UnsupportedOperationException("edges: not yet");
+        life.ensureReadable();
+        return edges.edge(families.wrapLive(driverCell, handle).slot(), i);
     }
 
     /**
@@ -395,7 +422,13 @@ public final class Organism implements AutoCloseable
      */
     public void setEdges(final long handle, final long[] targets)
     {
-        throw new UnsupportedOperationException("edges: not yet");
+        life.ensureUsable();
+        final int slot = families.wrapLive(driverCell, handle).slot();
+        if (null == targets)
+        {
+            throw new IllegalArgumentException("setEdges: targets must not be null (empty for none)");
+        }
+        edges.set(slot, targets);
     }
 
     /**
@@ -406,7 +439,8 @@ public final class Organism implements AutoCloseable
      */
     public long edgeBytes()
     {
-        throw new UnsupportedOperationException("edges: not yet");
+        life.ensureOpen();
+        return edges.bytes();
     }
 
     // Supervision: supervisors dealt to supervision homes (see SupervisionHomes), supervised spawns, read-only state.
@@ -915,7 +949,17 @@ public final class Organism implements AutoCloseable
     public void survey(final CellSurvey survey)
     {
         life.ensureReadable();
-        census.survey(survey);
+        if (null == survey)
+        {
+            throw new IllegalArgumentException("survey must not be null");
+        }
+        if (null != workforce.failure())
+        {
+            // The workers are gone: the driver walks every family itself, in the same order per family.
+            census.survey(survey);
+            return;
+        }
+        workforce.onWorkers((worker, workers) -> census.survey(survey, worker, workers));
     }
 
     /**
@@ -955,6 +999,7 @@ public final class Organism implements AutoCloseable
         workforce.close();
         mail.close();
         supervision.close();
+        edges.close();
         arena.force();
         arena.close();
     }

@@ -6,6 +6,8 @@ import io.karyon.engine.internal.Arena;
 import org.agrona.collections.IntArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.util.Arrays;
+
 import static io.karyon.engine.cell.CellDescriptor.NO_SUPERVISOR;
 import static io.karyon.engine.cell.CellDescriptor.NULL_LINK;
 import static io.karyon.engine.cell.CellDescriptor.STATUS_ALIVE;
@@ -14,7 +16,8 @@ import static io.karyon.engine.internal.Arena.FAMILY_SHIFT;
 
 /**
  * The slots of one worker's cells: the chunks it owns (in the order a tick walks them), births into free slots and
- * the freeing of dead ones, and the step bitmap that says which cells have a tick step.
+ * the freeing of dead ones (and of their edges), the step bitmap that says which cells have a tick step, and the count
+ * of live cells by behaviour, kept as cells are born, die and become another behaviour.
  * <p>
  * A cell born in a tick gets its step bit only at the end of the tick, so that it starts the next one; a chunk created
  * in a tick (its family's other chunks being full) joins the walk at the end of the tick too.
@@ -36,11 +39,17 @@ final class Population extends WorkerPadding
     final IntArrayList chunks = new IntArrayList();
     private final IntArrayList newChunks = new IntArrayList();
     private final IntArrayList newborn = new IntArrayList();
+    private final Edges edges;
     private boolean[] hasTick = new boolean[0];
+    /**
+     * Live cells of this worker by current behaviour id: kept at every birth, death and become.
+     */
+    private long[] liveByBehaviour = new long[0];
     private int lowestFreedChunk = Integer.MAX_VALUE;
 
-    Population(final Slice slice, final Arena arena, final int stepOffset)
+    Population(final Slice slice, final Arena arena, final int stepOffset, final Edges edges)
     {
+        this.edges = edges;
         this.slice = slice;
         this.arena = arena;
         this.chunkShift = arena.chunkShift();
@@ -57,7 +66,90 @@ final class Population extends WorkerPadding
             hasTick[i] = behaviours[i].hasTick();
         }
         this.hasTick = hasTick;
+        this.liveByBehaviour = Arrays.copyOf(liveByBehaviour, behaviours.length);
     }
+
+    /**
+     * Live cells of this worker whose current behaviour is {@code behaviourId}, a registered one.
+     */
+    long liveWith(final short behaviourId)
+    {
+        return liveByBehaviour[behaviourId];
+    }
+
+    /**
+     * Switches a live cell to another behaviour: its header, its count and its step bit (set if the new behaviour has
+     * a tick step, so it is stepped from the next tick; cleared otherwise, so it costs nothing).
+     *
+     * @throws IllegalArgumentException if no behaviour has that id.
+     */
+    void become(final CellFlyweight cell, final short behaviourId)
+    {
+        final boolean[] hasTick = this.hasTick;
+        if (behaviourId < 0 || behaviourId >= hasTick.length)
+        {
+            throw new IllegalArgumentException("become: no behaviour has id " + behaviourId + " (" + hasTick.length +
+                " registered)");
+        }
+        final short old = cell.behaviourId();
+        if (old == behaviourId)
+        {
+            return;
+        }
+        cell.behaviourId(behaviourId);
+        liveByBehaviour[old]--;
+        liveByBehaviour[behaviourId]++;
+        if (hasTick[behaviourId])
+        {
+            setStep(cell.slot());
+        }
+        else
+        {
+            clearStep(cell.slot());
+        }
+    }
+
+    /**
+     * A cell of a cohort, born outside a tick into a fresh slot: initialised from its genotype, then by
+     * {@code init}, after which its behaviour (the initializer may have chosen another) decides its count and step
+     * bit.
+     *
+     * @return the cell's handle.
+     * @throws IllegalArgumentException if the initializer left a behaviour id no behaviour has (the cell keeps its
+     *                                  genotype's).
+     */
+    long spawnCohortCell(final int slot, final Genotype genotype, final long index, final CellInitializer init,
+        final CellFlyweight cell, final SetupRandom random)
+    {
+        final long handle = initialise(slot, genotype);
+        final short genotypeBehaviour = genotype.behaviourId();
+        if (hasTick[genotypeBehaviour])
+        {
+            setStep(slot);
+        }
+        if (null == init)
+        {
+            return handle;
+        }
+        arena.wrap(cell, slot);
+        short chosen = genotypeBehaviour;
+        try
+        {
+            init.init(index, cell, random);
+        }
+        finally
+        {
+            // Back to the genotype's, which it is counted under: become moves it, and a throw leaves it consistent.
+            chosen = cell.behaviourId();
+            cell.behaviourId(genotypeBehaviour);
+        }
+        if (chosen != genotypeBehaviour)
+        {
+            become(cell, chosen);
+        }
+        return handle;
+    }
+
 
     /**
      * Takes a chunk of a family this worker owns. Driver only, between ticks.
@@ -172,6 +264,7 @@ final class Population extends WorkerPadding
             .behaviourId(genotype.behaviourId())
             .supervisorRow(NO_SUPERVISOR)
             .link(NULL_LINK);
+        liveByBehaviour[genotype.behaviourId()]++;
         slice.spawned++;
         return Handle.of(slot, child.generation());
     }
@@ -194,6 +287,12 @@ final class Population extends WorkerPadding
      */
     void free(final int slot)
     {
+        final short id = arena.wrap(scratch, slot).behaviourId();
+        if (id >= 0 && id < liveByBehaviour.length)
+        {
+            liveByBehaviour[id]--;
+        }
+        edges.clear(slot);
         clearStep(slot);
         arena.free(slot);
         final int chunk = slot >>> chunkShift;
@@ -247,7 +346,7 @@ final class Population extends WorkerPadding
         buffer.putLong(offset, buffer.getLong(offset) | (1L << index));
     }
 
-    private void clearStep(final int slot)
+    void clearStep(final int slot)
     {
         final UnsafeBuffer buffer = arena.chunk(slot >>> chunkShift);
         final int index = slot & chunkMask;

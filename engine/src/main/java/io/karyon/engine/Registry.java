@@ -111,4 +111,42 @@ final class Registry
         behaviourIds.forEach((name, id) -> names[id] = name);
         return names;
     }
+
+    /**
+     * The id of a registered behaviour.
+     *
+     * @throws IllegalArgumentException if no behaviour has that name.
+     */
+    short behaviourId(final String name)
+    {
+        final Short id = behaviourIds.get(name);
+        if (null == id)
+        {
+            throw new IllegalArgumentException("unknown behaviour '" + name + "': registered=" + behaviourIds.keySet());
+        }
+        return id;
+    }
+
+    /**
+     * @throws IllegalArgumentException if no behaviour has that id.
+     */
+    void checkBehaviourId(final String operation, final short id)
+    {
+        if (id < 0 || id >= behaviours.size())
+        {
+            throw new IllegalArgumentException(operation + ": no behaviour has id " + id + " (" + behaviours.size() +
+                " registered)");
+        }
+    }
+
+    /**
+     * @throws IllegalArgumentException if the genotype is null or not declared here.
+     */
+    void checkOwn(final String operation, final Genotype genotype)
+    {
+        if (null == genotype || genotypes.get(genotype.name()) != genotype)
+        {
+            throw new IllegalArgumentException(operation + ": genotype " + genotype + " is not this organism's");
+        }
+    }
 }

@@ -75,7 +75,7 @@ final class Slice extends SliceRhsPadding
 
     Slice(final int id, final int workerCount, final Arena arena, final ExitReasons reasons, final long seed,
         final DistinctErrorLog errorLog, final boolean freeRunning, final int stepBatch,
-        final int deadLetterLogLength)
+        final int deadLetterLogLength, final Edges edges)
     {
         this.id = id;
         this.workerCount = workerCount;
@@ -87,7 +87,7 @@ final class Slice extends SliceRhsPadding
         final int mailOffset = arena.bitmapOffset(MAIL);
         // The cell being visited: one flyweight, shared by every mechanism a behaviour calls into.
         final CellFlyweight cell = new CellFlyweight();
-        this.population = new Population(this, arena, stepOffset);
+        this.population = new Population(this, arena, stepOffset, edges);
         this.mailboxes = new Mailboxes(
             this, arena, cell, deadLetterLog, freeRunning, mailOffset, arena.columnOffset());
         this.calls = new Calls(this, cell, timers, mailboxes, freeRunning);
@@ -100,7 +100,7 @@ final class Slice extends SliceRhsPadding
         this.freeRunning = new FreeRunning(this, arena, cell, stepOffset, stepBatch, population, mailboxes, visit,
             broadcasts, calls, supervision, groups);
         visit.context(new SliceContext(this, cell, mailboxes, visit, population, broadcasts, signalling, calls,
-            new CellRandom(this, cell, seed), reasons));
+            new CellRandom(this, cell, seed), reasons, edges));
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -192,6 +192,15 @@ final class Slice extends SliceRhsPadding
     long spawnSupervised(final SupervisionHome home, final Genotype genotype, final int row, final RestartType type)
     {
         return supervision.spawnSupervised(home, genotype, row, type);
+    }
+
+    /**
+     * The worker's population: its chunks, births, deaths, step bits and counts by behaviour. Driver only, between
+     * ticks, or the worker itself in a job.
+     */
+    Population population()
+    {
+        return population;
     }
 
     boolean isLive(final long handle)

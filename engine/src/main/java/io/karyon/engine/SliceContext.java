@@ -24,14 +24,16 @@ final class SliceContext extends WorkerPadding implements CellContext
     private final Calls calls;
     private final CellRandom random;
     private final ExitReasons reasons;
+    private final Edges edges;
 
     /**
      * @param cell the flyweight over the cell being visited.
      */
     SliceContext(final Slice slice, final CellFlyweight cell, final Mailboxes mailboxes, final Visit visit,
         final Population population, final Broadcasts broadcasts, final Signalling signalling, final Calls calls,
-        final CellRandom random, final ExitReasons reasons)
+        final CellRandom random, final ExitReasons reasons, final Edges edges)
     {
+        this.edges = edges;
         this.slice = slice;
         this.cell = cell;
         this.mailboxes = mailboxes;
@@ -237,7 +239,7 @@ final class SliceContext extends WorkerPadding implements CellContext
      */
     public int edgeCount()
     {
-        throw new UnsupportedOperationException("edges: not yet");
+        return edges.count(cell.slot());
     }
 
     /**
@@ -245,7 +247,7 @@ final class SliceContext extends WorkerPadding implements CellContext
      */
     public long edge(final int i)
     {
-        throw new UnsupportedOperationException("edges: not yet");
+        return edges.edge(cell.slot(), i);
     }
 
     /**
@@ -253,6 +255,6 @@ final class SliceContext extends WorkerPadding implements CellContext
      */
     public void become(final short behaviourId)
     {
-        throw new UnsupportedOperationException("become: not yet");
+        population.become(cell, behaviourId);
     }
 }

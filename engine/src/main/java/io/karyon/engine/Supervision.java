@@ -149,6 +149,20 @@ final class Supervision extends WorkerPadding
     }
 
     /**
+     * Enters a cell just spawned outside a tick (a supervised cohort's) as a child of a supervisor row of a home of
+     * this worker.
+     */
+    void enterChild(final SupervisionHome home, final Genotype genotype, final int slot, final long handle,
+        final int row, final RestartType type)
+    {
+        population.supervisorRow(slot, row);
+        final RestartTable table = home.table;
+        final int entry = RestartStrategy.SIMPLE_ONE_FOR_ONE == table.strategy(row) ?
+            table.startChild(row, handle, type) : table.addChild(row, handle, type);
+        home.remember(entry, genotype.id(), slot >>> chunkShift);
+    }
+
+    /**
      * Empties the notice lists tick {@code tick} fills.
      */
     void startTick(final long tick)

@@ -123,7 +123,7 @@ final class SupervisionHomes implements AutoCloseable
         return homeOf(supervisor).table.childCount(supervisor.row());
     }
 
-    private SupervisionHome homeOf(final Supervisor supervisor)
+    SupervisionHome homeOf(final Supervisor supervisor)
     {
         if (null == supervisor)
         {

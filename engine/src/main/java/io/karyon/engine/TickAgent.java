@@ -11,7 +11,8 @@ import org.agrona.concurrent.Agent;
  * the tick as completed, which is what the driver waits for.
  * <p>
  * {@link #doWork()} never blocks: waiting at the barrier returns 0 and leaves the rest to the idle strategy, so
- * workers can share a thread ({@code SHARED}) or be driven by a test ({@code INVOKER}).
+ * workers can share a thread ({@code SHARED}) or be driven by a test ({@code INVOKER}). Between runs it runs the
+ * jobs the driver posts to every worker ({@link WorkerJobs}).
  * <p>
  * <b>Note:</b> not threadsafe; run by one thread at a time.
  */
@@ -24,7 +25,9 @@ final class TickAgent implements Agent
     private final String roleName;
     private final TickPhase phase;
     private final TickBarrier phaseBarrier;
+    private final WorkerJobs jobs;
     private long finished;
+    private long jobsRan;
     private boolean waiting;
     private boolean inPhase;
     private long tickStartNs;
@@ -34,8 +37,10 @@ final class TickAgent implements Agent
         final TickBarrier barrier,
         final Histogram tickLatencies,
         final TickPhase phase,
-        final TickBarrier phaseBarrier)
+        final TickBarrier phaseBarrier,
+        final WorkerJobs jobs)
     {
+        this.jobs = jobs;
         this.slice = slice;
         this.barrier = barrier;
         this.tickLatencies = tickLatencies;
@@ -51,6 +56,7 @@ final class TickAgent implements Agent
     public void onStart()
     {
         barrier.register(slice.id, Thread.currentThread());
+        jobs.register(slice.id, Thread.currentThread());
     }
 
     /**
@@ -97,7 +103,20 @@ final class TickAgent implements Agent
             }
             return runTick();
         }
-        return 0;
+        return runJob();
+    }
+
+    /**
+     * Between runs: the driver's job, if it posted one this worker has not run (see {@link WorkerJobs}).
+     */
+    private int runJob()
+    {
+        if (jobs.epoch() == jobsRan)
+        {
+            return 0;
+        }
+        jobsRan = jobs.poll(slice.id, jobsRan);
+        return 1;
     }
 
     private int runTick()

@@ -196,10 +196,13 @@ final class Visit extends WorkerPadding
             return 0;
         }
         final CellFlyweight cell = this.cell.wrap(buffer, offset, slot);
-        final short id = buffer.getShort(offset + BEHAVIOUR_ID_OFFSET);
-        final Behaviour behaviour = behaviours[id];
+        final int behaviourOffset = offset + BEHAVIOUR_ID_OFFSET;
+        final short id = buffer.getShort(behaviourOffset);
         final int generation = buffer.getInt(offset + GENERATION_OFFSET);
-        if (checksIntegrity[id] && !isIntact(cell, behaviour) && ExitReasons.EXCEPTION == dyingReason)
+        // Stepped this tick only if it was a ticking cell before its messages: one that becomes a ticking behaviour
+        // while handling them starts with the next tick.
+        final boolean stepping = 0 != (buffer.getLong(stepOffset + (word << 3)) & bit);
+        if (checksIntegrity[id] && !isIntact(cell, behaviours[id]) && ExitReasons.EXCEPTION == dyingReason)
         {
             // An integrity check that threw leaves the mail unaccounted for, as it always has (not a dead letter).
             m = NULL_LINK;
@@ -213,15 +216,17 @@ final class Visit extends WorkerPadding
             }
             else
             {
-                dispatch(cell, behaviour, inbox.sender(m), inbox.type(m), inbox.payload(m));
+                // Read for every message: a message may make the cell become another behaviour.
+                dispatch(cell, behaviours[buffer.getShort(behaviourOffset)], inbox.sender(m), inbox.type(m),
+                    inbox.payload(m));
             }
             m = next;
         }
         int updates = 0;
-        if (dyingReason < 0 && 0 != (buffer.getLong(stepOffset + (word << 3)) & bit))
+        if (dyingReason < 0 && stepping && 0 != (buffer.getLong(stepOffset + (word << 3)) & bit))
         {
             updates = 1;
-            step(cell, context, id, behaviours, false, checksIntegrity);
+            step(cell, context, buffer.getShort(behaviourOffset), behaviours, false, checksIntegrity);
         }
         if (dyingReason >= 0)
         {
@@ -266,10 +271,9 @@ final class Visit extends WorkerPadding
         final int offset = slotOffset(index, slotLength);
         final CellFlyweight cell = this.cell.wrap(buffer, offset, slot);
         final short id = buffer.getShort(offset + BEHAVIOUR_ID_OFFSET);
-        final Behaviour behaviour = behaviours[id];
         if (checksIntegrity[id])
         {
-            isIntact(cell, behaviour);
+            isIntact(cell, behaviours[id]);
         }
         for (int r = 0, count = records.count(); r < count; r++)
         {
@@ -286,7 +290,8 @@ final class Visit extends WorkerPadding
                 continue;
             }
             groups.memberDeliveries++;
-            dispatch(cell, behaviour, records.sender(r), records.type(r), records.payload(r));
+            dispatch(cell, behaviours[buffer.getShort(offset + BEHAVIOUR_ID_OFFSET)], records.sender(r),
+                records.type(r), records.payload(r));
         }
         if (dyingReason >= 0)
         {

@@ -56,6 +56,7 @@ final class Workforce implements AutoCloseable
         10, 20, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1));
     private final int[] workerNodes;
     private final int[] workerCpus;
+    private final WorkerJobs jobs;
     private long ticks;
     private long epoch;
     private KaryonException failure;
@@ -65,13 +66,15 @@ final class Workforce implements AutoCloseable
      * starts the workers.
      *
      * @param homes the organism's supervision homes, filled in as they are created; every slice reads them.
+     * @param edges every cell's edges, each chunk's written by its owner.
      */
     Workforce(
         final Context context,
         final Arena arena,
         final ExitReasons reasons,
         final DriverMail mail,
-        final SupervisionHome[] homes)
+        final SupervisionHome[] homes,
+        final Edges edges)
     {
         final int workerCount = context.workerCount();
         this.errorLogMemory = ByteBuffer.allocateDirect(context.errorLogLength());
@@ -81,17 +84,18 @@ final class Workforce implements AutoCloseable
         for (int w = 0; w < workerCount; w++)
         {
             slices[w] = new Slice(w, workerCount, arena, reasons, context.seed(), errorLog, context.freeRunning(),
-                context.stepBatch(), context.deadLetterLogLength());
+                context.stepBatch(), context.deadLetterLogLength(), edges);
             slices[w].allHomes(homes);
         }
         connect(context, mail);
         this.barrier = new TickBarrier(workerCount);
         this.phaseBarrier = null == context.tickPhase() || context.freeRunning() ? null : new TickBarrier(workerCount);
+        this.jobs = new WorkerJobs(workerCount);
         final List<Agent> agents = new ArrayList<>(workerCount);
         for (int w = 0; w < workerCount; w++)
         {
-            agents.add(context.freeRunning() ? new FreeRunningAgent(slices[w], barrier) :
-                new TickAgent(slices[w], barrier, tickLatencies, context.tickPhase(), phaseBarrier));
+            agents.add(context.freeRunning() ? new FreeRunningAgent(slices[w], barrier, jobs) :
+                new TickAgent(slices[w], barrier, tickLatencies, context.tickPhase(), phaseBarrier, jobs));
         }
         final int[] cpus = plan(context, workerCount);
         this.workerCpus = null == cpus ? new int[workerCount] : cpus;
@@ -236,6 +240,32 @@ final class Workforce implements AutoCloseable
         awaitWorkers(() -> barrier.completed() >= target, Long.MAX_VALUE);
         this.ticks = target;
         checkGaveUp();
+    }
+
+    /**
+     * Runs a job once on every worker, between ticks (free-running: while stopped), and waits for all of them.
+     *
+     * @throws KaryonException naming the first worker whose run threw (the organism stays usable), or, if a worker
+     *                         failed outright, stopping the organism.
+     */
+    void onWorkers(final WorkerJob job)
+    {
+        final long posted = jobs.post(job);
+        try
+        {
+            awaitWorkers(() -> jobs.isDone(posted), Long.MAX_VALUE);
+        }
+        finally
+        {
+            jobs.clear();
+        }
+        final int failed = jobs.firstFailed();
+        if (failed >= 0)
+        {
+            final Throwable cause = jobs.failure(failed);
+            throw new KaryonException(KaryonException.Category.ERROR,
+                "worker karyon-worker-" + failed + " failed a job: " + cause, cause);
+        }
     }
 
     /**

@@ -1,0 +1,247 @@
+package io.karyon.engine;
+
+import io.karyon.engine.cell.CellFlyweight;
+import io.karyon.engine.internal.Arena;
+import io.karyon.supervisor.RestartType;
+
+import static io.karyon.engine.cell.CellDescriptor.STATUS_ALIVE;
+import static io.karyon.engine.internal.Arena.FAMILY_CHUNKS;
+import static io.karyon.engine.internal.Arena.FAMILY_SHIFT;
+
+/**
+ * Bulk set-up on the workers: cohorts spawned by {@code populate} and their edges made by {@code connect}, each worker
+ * creating, initialising and connecting the cells of its own families in parallel, through
+ * {@link Workforce#onWorkers(WorkerJob)}.
+ * <p>
+ * An unsupervised cohort takes fresh families and fills their root chunks in turn, so that index {@code i} lives in
+ * slot {@code (firstFamily + i / chunkSlots) << familyShift | i % chunkSlots}: arithmetic, and the same for any number
+ * of workers; families are dealt to the workers in turn, so the work spreads over them. A supervised cohort takes a
+ * run of chunks never used in its supervisor's home, set up by the worker that owns the home.
+ * <p>
+ * <b>Note:</b> not threadsafe; only the driver calls it, while no tick runs. The jobs it posts write only the calling
+ * worker's families.
+ */
+final class Cohorts
+{
+    private final Arena arena;
+    private final Slice[] slices;
+    private final Families families;
+    private final SupervisionHomes homes;
+    private final Edges edges;
+    private final Workforce workforce;
+    private final long seed;
+    private final int chunkShift;
+    private final int familyShift;
+    private int cohortCount;
+
+    Cohorts(final Arena arena, final Slice[] slices, final Families families, final SupervisionHomes homes,
+        final Edges edges, final Workforce workforce, final long seed)
+    {
+        this.arena = arena;
+        this.slices = slices;
+        this.families = families;
+        this.homes = homes;
+        this.edges = edges;
+        this.workforce = workforce;
+        this.seed = seed;
+        this.chunkShift = arena.chunkShift();
+        this.familyShift = chunkShift + FAMILY_SHIFT;
+    }
+
+    /**
+     * Spawns an unsupervised cohort in fresh families, each worker its own.
+     */
+    Cohort populate(final Genotype genotype, final long count, final CellInitializer init)
+    {
+        checkCount(count);
+        final long chunkSlots = 1L << chunkShift;
+        final long needed = (count + chunkSlots - 1) >>> chunkShift;
+        final long maxFamilies = 1L << (31 - familyShift);
+        if (arena.familyCount() + needed > maxFamilies)
+        {
+            throw new IllegalStateException("populate: " + count + " cells need " + needed + " fresh families of " +
+                chunkSlots + " cells; the arena has " + (maxFamilies - arena.familyCount()) + " left (raise " +
+                Configuration.CHUNK_SHIFT_PROP_NAME + ")");
+        }
+        int firstFamily = arena.familyCount();
+        for (long f = 0; f < needed; f++)
+        {
+            final int family = families.addFamily();
+            if (0 == f)
+            {
+                firstFamily = family;
+            }
+        }
+        final Cohort cohort = new Cohort(this, cohortCount++, genotype, count, (long)firstFamily << familyShift,
+            chunkShift, familyShift);
+        final int first = firstFamily;
+        final int runs = (int)needed;
+        workforce.onWorkers((worker, workers) ->
+        {
+            final Population population = slices[worker].population();
+            final CellFlyweight cell = new CellFlyweight();
+            final SetupRandom random = new SetupRandom(seed);
+            final long stream = 2L * cohort.number();
+            for (int run = 0; run < runs; run++)
+            {
+                if ((first + run) % workers != worker)
+                {
+                    continue;
+                }
+                final int chunk = (first + run) << FAMILY_SHIFT;
+                final long from = (long)run << chunkShift;
+                final long to = Math.min(count, from + chunkSlots);
+                for (long index = from; index < to; index++)
+                {
+                    final int slot = arena.allocate(chunk);
+                    random.key(stream, index);
+                    population.spawnCohortCell(slot, genotype, index, init, cell, random);
+                }
+            }
+        });
+        return cohort;
+    }
+
+    /**
+     * Spawns a supervised cohort in a run of never-used chunks of the supervisor's home, on the worker that owns it.
+     */
+    Cohort populate(final Genotype genotype, final long count, final Supervisor supervisor, final RestartType type,
+        final CellInitializer init)
+    {
+        checkCount(count);
+        if (null == type)
+        {
+            throw new IllegalArgumentException("populate: restart type must not be null");
+        }
+        final SupervisionHome home = homes.homeOf(supervisor);
+        int level = 0;
+        while (level < FAMILY_CHUNKS && arena.hasChunk(home.rootChunk + level))
+        {
+            level++;
+        }
+        final long room = (long)(FAMILY_CHUNKS - level) << chunkShift;
+        if (count > room)
+        {
+            throw new IllegalArgumentException("populate: " + count + " supervised cells do not fit in the home of " +
+                supervisor + ": its unused chunks hold " + room);
+        }
+        final int firstChunk = home.rootChunk + level;
+        final Cohort cohort = new Cohort(this, cohortCount++, genotype, count, (long)firstChunk << chunkShift, 31, 31);
+        final int owner = home.family % slices.length;
+        final int row = supervisor.row();
+        workforce.onWorkers((worker, workers) ->
+        {
+            if (worker != owner)
+            {
+                return;
+            }
+            final Slice slice = slices[worker];
+            final Population population = slice.population();
+            final CellFlyweight cell = new CellFlyweight();
+            final SetupRandom random = new SetupRandom(seed);
+            final long stream = 2L * cohort.number();
+            for (long index = 0; index < count; index++)
+            {
+                final int chunk = firstChunk + (int)(index >>> chunkShift);
+                if (!arena.hasChunk(chunk))
+                {
+                    arena.addChunk(chunk);
+                    population.addOwnedChunk(chunk);
+                }
+                final int slot = arena.allocate(chunk);
+                random.key(stream, index);
+                final long handle = population.spawnCohortCell(slot, genotype, index, init, cell, random);
+                slice.supervision.enterChild(home, genotype, slot, handle, row, type);
+            }
+        });
+        return cohort;
+    }
+
+    /**
+     * Gives every live cell of a cohort (still its spawned occupant) the edges a generator makes, each worker for its
+     * own families, in index order.
+     */
+    void connect(final Cohort cohort, final EdgeGenerator generator)
+    {
+        if (null == cohort || !cohort.isOf(this))
+        {
+            throw new IllegalArgumentException("connect: cohort " + cohort + " is not this organism's");
+        }
+        if (null == generator)
+        {
+            throw new IllegalArgumentException("connect: generator must not be null");
+        }
+        final long size = cohort.size();
+        workforce.onWorkers((worker, workers) ->
+        {
+            final CellFlyweight cell = new CellFlyweight();
+            final SetupRandom random = new SetupRandom(seed);
+            final CellSink sink = new CellSink(edges);
+            final long stream = 2L * cohort.number() + 1;
+            int lastChunk = -1;
+            for (long index = 0; index < size; index++)
+            {
+                final int slot = cohort.slotOf(index);
+                final int chunk = slot >>> chunkShift;
+                if (Families.ownerOfChunk(chunk, workers) != worker)
+                {
+                    // Skip the rest of this chunk's run: the next index of another chunk is where ownership may change.
+                    index += (1L << chunkShift) - 1 - (slot & ((1 << chunkShift) - 1));
+                    continue;
+                }
+                arena.wrap(cell, slot);
+                if (STATUS_ALIVE != cell.status() || 1 != cell.generation())
+                {
+                    continue;
+                }
+                if (chunk != lastChunk && lastChunk >= 0)
+                {
+                    edges.compactIfSparse(lastChunk);
+                }
+                lastChunk = chunk;
+                random.key(stream, index);
+                sink.slot = slot;
+                edges.begin(slot);
+                try
+                {
+                    generator.edges(index, cell, sink, random);
+                }
+                finally
+                {
+                    edges.end(slot);
+                }
+            }
+            if (lastChunk >= 0)
+            {
+                edges.compactIfSparse(lastChunk);
+            }
+        });
+    }
+
+    private static void checkCount(final long count)
+    {
+        if (count < 0)
+        {
+            throw new IllegalArgumentException("populate: count must be >= 0: count=" + count);
+        }
+    }
+
+    /**
+     * The sink a worker's generator writes one cell's edges into.
+     */
+    private static final class CellSink implements EdgeSink
+    {
+        private final Edges edges;
+        int slot;
+
+        CellSink(final Edges edges)
+        {
+            this.edges = edges;
+        }
+
+        public void add(final long target)
+        {
+            edges.add(slot, target);
+        }
+    }
+}
