@@ -1,19 +1,274 @@
 package io.karyon.model;
 
+import io.karyon.engine.Context;
+import io.karyon.engine.Organism;
+import io.karyon.engine.Stats;
+import org.HdrHistogram.Histogram;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.DoubleSupplier;
+
 /**
- * Does one {@link ModelRun}: set-up, ticks, observations, outputs.
+ * Does one {@link ModelRun}: checks the input (nothing runs if it is bad), lets the model set the organism up, runs
+ * the ticks with a {@link Ticker}, then writes the report and, last, {@code summary.json}.
+ * <p>
+ * <b>Note:</b> not threadsafe; one run on the calling thread.
  */
 final class Runner
 {
+    /** Summary fields the run writes itself; a model's summary values may not take these names. */
+    static final Set<String> RESERVED = Set.of("model", "parameters", "seed", "workers", "cells", "ticks", "digest",
+        "wall_s", "setup_s", "run_s", "ticks_per_s", "stopped", "observations", "observe_s", "alive", "spawned",
+        "updates", "updates_per_s", "sent", "delivered", "messages_per_s", "dead_letters", "pending", "deaths",
+        "deaths_by_reason", "restarts", "restarts_by_reason", "escalations", "cross_worker", "spilled",
+        "errors_not_logged", "distinct_errors", "tick_ns_mean", "tick_ns_p50", "tick_ns_p99", "tick_ns_max",
+        "allocated_bytes");
+
     private final ModelRun.Builder settings;
+    private final String name;
 
     Runner(final ModelRun.Builder settings)
     {
         this.settings = settings;
+        this.name = settings.model.name();
     }
 
     ModelRun.Result run()
     {
-        throw new UnsupportedOperationException("ModelRun is being written: " + settings.model.name());
+        final Parameters parameters = parameters();
+        final long cells = settings.cells < 0 ? settings.model.defaultCells() : settings.cells;
+        final long maxTicks = 0 == settings.ticks ? settings.model.defaultTicks() : settings.ticks;
+        check(cells >= 1, "cells must be >= 1: cells=" + cells);
+        check(maxTicks >= 1, "ticks must be >= 1 (0 for the model's default): ticks=" + maxTicks);
+        check(settings.every >= 1, "every must be >= 1: every=" + settings.every);
+        check(settings.snapshotEvery >= 0, "snapshot every must be >= 0: snapshotEvery=" + settings.snapshotEvery);
+        final Context context = null == settings.context ? new Context() : settings.context;
+        final long seed = null == settings.seed ? context.seed() : settings.seed;
+        context.seed(seed);
+        if (0 == context.workerCount())
+        {
+            context.workerCount(Organism.machine().allowedCoreCount());
+        }
+        final Path out = settings.out;
+        if (null != out)
+        {
+            try
+            {
+                Outputs.prepare(out, "--out");
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new ModelException(name + ": " + ex.getMessage(), ModelException.EXIT_USAGE, ex);
+            }
+        }
+        final long startNs = System.nanoTime();
+        final RunSetup setup = new RunSetup(parameters, cells, seed, context, RESERVED);
+        try
+        {
+            final Observer observer = setUp(setup);
+            return run(setup, observer, startNs, maxTicks);
+        }
+        finally
+        {
+            final Exception failure = setup.close();
+            if (null != failure)
+            {
+                context.warnings().accept(name + ": closing the run: " + oneLine(failure));
+            }
+        }
+    }
+
+    private Parameters parameters()
+    {
+        try
+        {
+            return Parameters.of(settings.model.parameters(), settings.overrides);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ModelException("model " + name + ": " + ex.getMessage(), ModelException.EXIT_USAGE, ex);
+        }
+    }
+
+    private void check(final boolean ok, final String problem)
+    {
+        if (!ok)
+        {
+            throw new ModelException("model " + name + ": " + problem, ModelException.EXIT_USAGE, null);
+        }
+    }
+
+    private Observer setUp(final RunSetup setup)
+    {
+        try
+        {
+            settings.model.setUp(setup);
+            final Organism organism = setup.organism();
+            setup.observations().close();
+            return new Observer(setup.observations(), organism);
+        }
+        catch (final Exception | LinkageError | AssertionError ex)
+        {
+            throw new ModelException("model " + name + " failed during set-up: " + oneLine(ex),
+                ModelException.EXIT_FAILURE, ex);
+        }
+    }
+
+    private ModelRun.Result run(final RunSetup setup, final Observer observer, final long startNs, final long maxTicks)
+    {
+        final Organism organism = setup.organism();
+        final Path out = settings.out;
+        final long setupNs = System.nanoTime() - startNs;
+        try (TimeSeries series = new TimeSeries(observer.columns(), null == out ? null :
+                out.resolve(Outputs.TIMESERIES));
+            TimeSeries latency = new TimeSeries(new String[]{ "tick", "tick_ns", "step_ns", "observe_ns" },
+                null == out ? null : out.resolve(Outputs.LATENCY)))
+        {
+            final Snapshots snapshots = new Snapshots(null == out ? null : out.resolve(Outputs.SNAPSHOTS), organism,
+                setup.observations());
+            final ProgressMeter progress = new ProgressMeter(name, settings.progress, null != System.console(),
+                settings.err, maxTicks);
+            final Ticker ticker = new Ticker(observer, series, latency, snapshots,
+                setup.stopCondition(), progress, maxTicks, settings.every, settings.snapshotEvery);
+            final long runStartNs = System.nanoTime();
+            ticks(organism, ticker, maxTicks);
+            final long runNs = System.nanoTime() - runStartNs;
+            final Map<String, Object> summary = summary(setup, organism, ticker, setupNs, runNs, startNs);
+            if (null != out)
+            {
+                series.finish();
+                latency.finish();
+                Report.write(out, "karyon run " + name, summary, series,
+                    Report.charts(setup.observations().items(), observer.engineColumns()), latency,
+                    snapshots.latestHeatmaps(), snapshots.written());
+                Outputs.writeAtomically(out.resolve(Outputs.SUMMARY), Outputs.json(summary, true));
+            }
+            return new ModelRun.Result(summary, organism.digest(), out, settings.json);
+        }
+        catch (final IOException | UncheckedIOException ex)
+        {
+            throw new ModelException("model " + name + ": writing the outputs under " + out + " failed: " +
+                oneLine(ex), ModelException.EXIT_FAILURE, ex);
+        }
+    }
+
+    private void ticks(final Organism organism, final Ticker ticker, final long maxTicks) throws IOException
+    {
+        ticker.start(organism);
+        try
+        {
+            organism.runUntil(maxTicks, ticker);
+        }
+        catch (final UncheckedIOException ex)
+        {
+            throw ex.getCause();
+        }
+        catch (final RuntimeException | LinkageError | AssertionError ex)
+        {
+            throw new ModelException("model " + name + " failed at tick " + organism.ticks() + ": " + oneLine(ex),
+                ModelException.EXIT_FAILURE, ex);
+        }
+        finally
+        {
+            ticker.finish(organism);
+        }
+    }
+
+    private Map<String, Object> summary(final RunSetup setup, final Organism organism, final Ticker ticker,
+        final long setupNs, final long runNs, final long startNs)
+    {
+        final Map<String, Object> summary = new LinkedHashMap<>();
+        final Stats stats = organism.stats();
+        final double runS = runNs / 1e9;
+        summary.put("model", name);
+        summary.put("parameters", setup.parameters().asMap());
+        summary.put("seed", setup.seed());
+        summary.put("workers", setup.workers());
+        summary.put("cells", setup.cells());
+        summary.put("ticks", organism.ticks());
+        summary.put("digest", String.format(Locale.ROOT, "0x%016x", organism.digest()));
+        summary.put("wall_s", (System.nanoTime() - startNs) / 1e9);
+        summary.put("setup_s", setupNs / 1e9);
+        summary.put("run_s", runS);
+        summary.put("ticks_per_s", organism.ticks() / runS);
+        summary.put("stopped", ticker.stopped());
+        summary.put("observations", ticker.observations());
+        summary.put("observe_s", ticker.observeSeconds());
+        engine(summary, organism, stats, runS);
+        for (final Map.Entry<String, DoubleSupplier> e : setup.summary().entrySet())
+        {
+            summary.put(e.getKey(), modelValue(e.getKey(), e.getValue()));
+        }
+        return summary;
+    }
+
+    private static void engine(final Map<String, Object> summary, final Organism organism, final Stats stats,
+        final double runS)
+    {
+        summary.put("alive", stats.alive());
+        summary.put("spawned", stats.spawned());
+        summary.put("updates", stats.updates());
+        summary.put("updates_per_s", stats.updates() / runS);
+        summary.put("sent", stats.sent());
+        summary.put("delivered", stats.delivered());
+        summary.put("messages_per_s", stats.delivered() / runS);
+        summary.put("dead_letters", stats.deadLetters());
+        summary.put("pending", stats.pending());
+        summary.put("deaths", stats.deaths());
+        summary.put("deaths_by_reason", stats.deathsByReason());
+        summary.put("restarts", stats.restarts());
+        summary.put("restarts_by_reason", stats.restartsByReason());
+        summary.put("escalations", stats.escalations());
+        summary.put("cross_worker", stats.crossWorker());
+        summary.put("spilled", stats.spilled());
+        summary.put("errors_not_logged", stats.errorsNotLogged());
+        summary.put("distinct_errors", organism.readErrors((count, first, last, text) -> { }));
+        final Histogram tickNs = organism.tickLatencies();
+        final boolean any = tickNs.getTotalCount() > 0;
+        summary.put("tick_ns_mean", any ? tickNs.getMean() : Double.NaN);
+        summary.put("tick_ns_p50", any ? tickNs.getValueAtPercentile(50) : 0L);
+        summary.put("tick_ns_p99", any ? tickNs.getValueAtPercentile(99) : 0L);
+        summary.put("tick_ns_max", any ? tickNs.getMaxValue() : 0L);
+        summary.put("allocated_bytes", organism.allocatedBytes());
+    }
+
+    private double modelValue(final String field, final DoubleSupplier value)
+    {
+        try
+        {
+            return value.getAsDouble();
+        }
+        catch (final RuntimeException ex)
+        {
+            throw new ModelException("model " + name + " failed reading summary value " + field + ": " +
+                oneLine(ex), ModelException.EXIT_FAILURE, ex);
+        }
+    }
+
+    /**
+     * A throwable as one line: its message (its class if it has none), then its causes' messages.
+     */
+    static String oneLine(final Throwable ex)
+    {
+        final StringBuilder line = new StringBuilder();
+        for (Throwable t = ex; null != t && line.length() < 400; t = t.getCause())
+        {
+            final String message = t.getMessage();
+            final String text = null == message || message.isBlank() ? t.getClass().getName() :
+                t instanceof RuntimeException && !(t.getClass().getName().startsWith("java.")) ||
+                t instanceof IllegalArgumentException || t instanceof IllegalStateException ? message :
+                t.getClass().getSimpleName() + ": " + message;
+            if (line.indexOf(text) < 0)
+            {
+                line.append(line.length() > 0 ? ": " : "").append(text);
+            }
+        }
+        return line.toString().replaceAll("\\s*[\\r\\n]+\\s*", " ");
     }
 }

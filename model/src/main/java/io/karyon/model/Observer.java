@@ -1,0 +1,216 @@
+package io.karyon.model;
+
+import io.karyon.engine.Organism;
+import io.karyon.engine.Stats;
+import io.karyon.engine.cell.CellLayout;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The declared observations bound to a launched organism: the columns of {@code timeseries.csv} ({@code tick}, the
+ * model's in the order declared, then the engine's) and how to fill a row of them between ticks.
+ * <p>
+ * <b>Note:</b> not threadsafe; the driver calls it between ticks.
+ */
+final class Observer
+{
+    private final Organism organism;
+    private final List<RunObservations.Item> items;
+    private final int[] firstColumn;
+    private final int[] cellItem;
+    private final CellPass pass;
+    private final double[][] merged;
+    private final EngineColumns engine;
+    private final String[] columns;
+    private final int engineFrom;
+    private Stats stats;
+
+    /**
+     * Binds declarations to an organism whose set-up is done.
+     *
+     * @throws IllegalArgumentException naming a behaviour no cell can have.
+     */
+    Observer(final RunObservations declared, final Organism organism)
+    {
+        this.organism = organism;
+        this.items = declared.items();
+        final String[] behaviourNames = organism.behaviourNames();
+        final List<String> names = new ArrayList<>();
+        names.add("tick");
+        firstColumn = new int[items.size()];
+        cellItem = new int[items.size()];
+        final int[] kinds = new int[items.size()];
+        final boolean[][] masks = new boolean[items.size()][];
+        final CellLayout.Field[] fields = new CellLayout.Field[items.size()];
+        final double[][] histograms = new double[items.size()][];
+        final CellReduction[] reductions = new CellReduction[items.size()];
+        int cells = 0;
+        for (int i = 0; i < items.size(); i++)
+        {
+            final RunObservations.Item item = items.get(i);
+            firstColumn[i] = names.size();
+            names.addAll(Arrays.asList(item.columns));
+            cellItem[i] = -1;
+            final int kind = cellKind(item.kind);
+            if (kind >= 0)
+            {
+                cellItem[i] = cells;
+                kinds[cells] = kind;
+                masks[cells] = mask(item, behaviourNames);
+                fields[cells] = item.field;
+                histograms[cells] = new double[]{ item.lo, item.hi, item.bins };
+                reductions[cells] = item.reduction;
+                cells++;
+            }
+        }
+        pass = new CellPass(Arrays.copyOf(kinds, cells), Arrays.copyOf(masks, cells), Arrays.copyOf(fields, cells),
+            Arrays.copyOf(histograms, cells), Arrays.copyOf(reductions, cells));
+        merged = new double[cells][];
+        for (int c = 0; c < cells; c++)
+        {
+            merged[c] = new double[pass.width(c)];
+        }
+        engine = new EngineColumns(organism);
+        engineFrom = names.size();
+        names.addAll(Arrays.asList(engine.columns()));
+        columns = names.toArray(new String[0]);
+    }
+
+    private static int cellKind(final RunObservations.Kind kind)
+    {
+        switch (kind)
+        {
+            case COUNT:
+                return CellPass.COUNT;
+            case FIELD:
+                return CellPass.FIELD;
+            case HISTOGRAM:
+                return CellPass.HISTOGRAM;
+            case REDUCTION:
+                return CellPass.REDUCTION;
+            default:
+                return -1;
+        }
+    }
+
+    private static boolean[] mask(final RunObservations.Item item, final String[] behaviourNames)
+    {
+        if (0 == item.behaviours.length)
+        {
+            return null;
+        }
+        final boolean[] mask = new boolean[behaviourNames.length];
+        for (final String name : item.behaviours)
+        {
+            final int id = Arrays.asList(behaviourNames).indexOf(name);
+            if (id < 0)
+            {
+                throw new IllegalArgumentException("column " + item.columns[0] + ": unknown behaviour '" + name +
+                    "'; registered: " + (0 == behaviourNames.length ? "none" : String.join(", ", behaviourNames)));
+            }
+            mask[id] = true;
+        }
+        return mask;
+    }
+
+    /**
+     * Every column, {@code tick} first.
+     */
+    String[] columns()
+    {
+        return columns;
+    }
+
+    /**
+     * The engine's columns, the last ones.
+     */
+    String[] engineColumns()
+    {
+        return engine.columns();
+    }
+
+    /**
+     * The counters read by the latest {@link #observe}.
+     */
+    Stats stats()
+    {
+        return stats;
+    }
+
+    /**
+     * Fills a row with the state between ticks.
+     *
+     * @param tick ticks completed.
+     * @param row  one value per column; a column with nothing to show (a mean over no cells) gets NaN.
+     */
+    void observe(final long tick, final double[] row)
+    {
+        if (!pass.isEmpty())
+        {
+            final int families = organism.familyCount();
+            pass.reset(families);
+            organism.survey(pass);
+            for (int c = 0; c < merged.length; c++)
+            {
+                pass.merge(c, families, merged[c]);
+            }
+        }
+        row[0] = tick;
+        for (int i = 0; i < items.size(); i++)
+        {
+            fill(items.get(i), cellItem[i] < 0 ? null : merged[cellItem[i]], row, firstColumn[i]);
+        }
+        stats = organism.stats();
+        engine.values(stats, row, engineFrom);
+    }
+
+    private void fill(final RunObservations.Item item, final double[] cells, final double[] row, final int at)
+    {
+        switch (item.kind)
+        {
+            case COUNT:
+                row[at] = cells[0];
+                break;
+            case FIELD:
+                row[at] = cells[0];
+                row[at + 1] = cells[1] > 0 ? cells[0] / cells[1] : Double.NaN;
+                row[at + 2] = finite(cells[2]);
+                row[at + 3] = finite(cells[3]);
+                break;
+            case HISTOGRAM:
+                System.arraycopy(cells, 0, row, at, cells.length);
+                break;
+            case REDUCTION:
+                for (int j = 0; j < cells.length; j++)
+                {
+                    row[at + j] = finite(cells[j]);
+                }
+                break;
+            case GROUP:
+                row[at] = organism.groupSize(item.group);
+                break;
+            case MATRIX:
+                row[at] = total(item);
+                break;
+            default:
+                row[at] = item.value.getAsDouble();
+        }
+    }
+
+    private static double finite(final double value)
+    {
+        return Double.isInfinite(value) ? Double.NaN : value;
+    }
+
+    private static double total(final RunObservations.Item item)
+    {
+        double sum = 0;
+        for (long site = 0, sites = item.matrix.sites(); site < sites; site++)
+        {
+            sum += item.matrix.read(site, item.substance);
+        }
+        return sum;
+    }
+}
