@@ -1,6 +1,5 @@
 package io.karyon.models;
 
-import io.karyon.engine.Context;
 import io.karyon.engine.Organism;
 import io.karyon.matrix.Matrix;
 import io.karyon.model.Model;
@@ -85,19 +84,19 @@ public final class Tissue implements Model
             "sites along each side of the square lattice; 0: the smallest that holds the cells at density").fixed(),
         Parameter.number("density", 0.5, 0.01, 1.0,
             "share of the sites the founders fill at the start, when lattice is 0").fixed(),
-        Parameter.integer("source_spacing", 16, 1, TissueLattice.MAX_SIDE,
+        Parameter.integer("source_spacing", 10, 1, TissueLattice.MAX_SIDE,
             "sites between nutrient sources: one source at the centre of each block this wide").fixed(),
         Parameter.number("source_rate", 12.0, 0.0, BIG, "nutrient each source deposits at its site every tick"),
-        Parameter.number("initial_nutrient", 1.0, 0.0, BIG, "nutrient on every site at the start").fixed(),
+        Parameter.number("initial_nutrient", 0.2, 0.0, BIG, "nutrient on every site at the start").fixed(),
         Parameter.number("decay", 0.01, 0.0, 1.0, "share of the nutrient that decays every tick"),
         Parameter.number("diffusion", 0.2, 0.0, 0.25,
             "share of each difference between neighbouring sites' nutrient that flows every tick"),
-        Parameter.number("uptake", 0.5, 0.0, BIG, "most nutrient a cell of trait 1 takes from its site per tick"),
+        Parameter.number("uptake", 0.3, 0.0, BIG, "most nutrient a cell of trait 1 takes from its site per tick"),
         Parameter.number("upkeep", 0.1, 0.0, BIG, "energy a cell of trait 1 burns per tick (0.5 + 0.5 trait times)"),
         Parameter.number("initial_energy", 1.0, 0.0, BIG, "energy of a founder, and of a reborn cell"),
-        Parameter.number("division_threshold", 2.0, 0.0, BIG, "energy at which a cell divides, halving it"),
-        Parameter.number("mutation_rate", 0.01, 0.0, 1.0, "probability that a daughter's trait mutates"),
-        Parameter.number("mutation_size", 0.1, 0.0, 1.0,
+        Parameter.number("division_threshold", 3.0, 0.0, BIG, "energy at which a cell divides, halving it"),
+        Parameter.number("mutation_rate", 0.05, 0.0, 1.0, "probability that a daughter's trait mutates"),
+        Parameter.number("mutation_size", 0.2, 0.0, 1.0,
             "a mutation multiplies the trait by a factor uniform in [1 - size, 1 + size]"),
         Parameter.number("corruption", 0.1, 0.0, 1.0,
             "probability that a mutation corrupts the mother's state (apoptosis; a founder is reborn)"),
@@ -145,9 +144,7 @@ public final class Tissue implements Model
     {
         final TissueSettings settings = new TissueSettings(setup.parameters(), setup.cells());
         final Matrix matrix = setup.closeAtEnd(TissueWorld.matrix(settings));
-        final Context context = setup.context();
-        context.stateLength(TissueState.STATE_LENGTH).supervisionHomes(settings.supervisors);
-        context.tickPhase(matrix::applyTick);
+        TissueWorld.configure(setup.context(), settings, matrix);
         final Organism organism = setup.organism();
         final TissueWorld world = TissueWorld.build(settings, matrix, organism);
         final TissueCensus census = new TissueCensus(world.cellId, settings.cells);

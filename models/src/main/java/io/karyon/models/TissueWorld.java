@@ -1,6 +1,7 @@
 package io.karyon.models;
 
 import io.karyon.engine.Cohort;
+import io.karyon.engine.Context;
 import io.karyon.engine.Genotype;
 import io.karyon.engine.Organism;
 import io.karyon.engine.Supervisor;
@@ -105,6 +106,21 @@ final class TissueWorld
             .decayRate(OCCUPANCY, 1.0)
             // Nobody else reads the map's records: refresh them only at flush() (snapshots, close).
             .publishInterval(1024));
+    }
+
+    /**
+     * What a run needs of the engine, before launch: slots as long as a cell's state (48 bytes, not the default 64),
+     * a supervision home per supervisor, and the matrix's tick as the tick phase.
+     *
+     * @param context  of the run, not launched yet.
+     * @param settings of the run.
+     * @param matrix   from {@link #matrix(TissueSettings)}.
+     */
+    static void configure(final Context context, final TissueSettings settings, final Matrix matrix)
+    {
+        context.stateLength(TissueState.STATE_LENGTH)
+            .supervisionHomes(settings.supervisors)
+            .tickPhase(matrix::applyTick);
     }
 
     /**
