@@ -196,24 +196,23 @@ final class Cohorts
                 }
                 if (chunk != lastChunk && lastChunk >= 0)
                 {
-                    edges.compactIfSparse(lastChunk);
+                    edges.settle(lastChunk);
                 }
                 lastChunk = chunk;
                 random.key(stream, index);
-                sink.slot = slot;
-                edges.begin(slot);
+                sink.begin(slot);
                 try
                 {
                     generator.edges(index, cell, sink, random);
                 }
                 finally
                 {
-                    edges.end(slot);
+                    sink.end();
                 }
             }
             if (lastChunk >= 0)
             {
-                edges.compactIfSparse(lastChunk);
+                edges.settle(lastChunk);
             }
         });
     }
@@ -232,16 +231,39 @@ final class Cohorts
     private static final class CellSink implements EdgeSink
     {
         private final Edges edges;
-        int slot;
+        private int slot;
+        private int start;
 
         CellSink(final Edges edges)
         {
             this.edges = edges;
         }
 
+        void begin(final int slot)
+        {
+            edges.clear(slot);
+            this.slot = slot;
+            start = -1;
+        }
+
         public void add(final long target)
         {
-            edges.add(slot, target);
+            final int position = edges.append(slot, target);
+            if (start < 0)
+            {
+                start = position;
+            }
+        }
+
+        /**
+         * The edges added since {@link #begin(int)} become the cell's list (none: it has none).
+         */
+        void end()
+        {
+            if (start >= 0)
+            {
+                edges.publish(slot, start);
+            }
         }
     }
 }

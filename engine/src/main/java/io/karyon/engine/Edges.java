@@ -10,7 +10,7 @@ import java.util.Arrays;
  * with edges, an index of one long per slot ({@code start << 32 | count}, start in edges from the chunk's list
  * block) and a block of edge lists, written in slot order by a bulk {@code connect} (so it is CSR), appended to by
  * later changes, and compacted when more than half of it is lists that were replaced or freed. A chunk whose cells
- * have no edges holds nothing; one whose last edges go frees both blocks.
+ * have no edges holds nothing (its blocks are made with its first edge); one whose last edges go frees both blocks.
  * <p>
  * <b>Note:</b> not threadsafe: a chunk's edges are written only by the worker that owns its family (or by the driver
  * while no worker runs); the table of chunks is grown by the driver, as the arena's families are added.
@@ -62,47 +62,44 @@ final class Edges implements AutoCloseable
         final long entry = null == chunk ? 0 : chunk.index.getLong((slot & chunkMask) << 3);
         if (i < 0 || i >= (int)entry)
         {
-            throw new IndexOutOfBoundsException("edge index must be in 0.." + ((int)entry - 1) + " for the cell in slot " +
-                slot + ": i=" + i);
+            throw new IndexOutOfBoundsException("edge index must be in 0.." + ((int)entry - 1) +
+                " for the cell in slot " + slot + ": i=" + i);
         }
         return chunk.lists.getLong(((int)(entry >>> 32) + i) << 3);
     }
 
     /**
-     * Starts writing the edges of the cell in a slot, replacing what it had; {@link #add(int, long)} appends, and
-     * {@link #end(int)} finishes. Owner only.
+     * Appends an edge to the list being written for the cell in a slot (whose old list {@link #clear(int)} dropped),
+     * creating its chunk's blocks on the first edge. Owner only.
+     *
+     * @return where in the chunk's block it went: the first append's position is the list's start.
      */
-    void begin(final int slot)
+    int append(final int slot, final long target)
     {
-        clear(slot);
-        final EdgeChunk chunk = chunkFor(slot);
-        chunk.openStart = chunk.used;
-    }
-
-    void add(final int slot, final long target)
-    {
-        final EdgeChunk chunk = chunks[slot >>> chunkShift];
+        final int c = slot >>> chunkShift;
+        EdgeChunk chunk = chunks[c];
+        if (null == chunk)
+        {
+            chunk = new EdgeChunk(chunkSlots, MIN_LIST_CAPACITY);
+            chunks[c] = chunk;
+        }
         if (chunk.used == chunk.capacity)
         {
-            chunk.grow(chunk.capacity * 2L);
+            chunk.resize(chunk.capacity * 2L);
         }
-        chunk.lists.putLong(chunk.used << 3, target);
-        chunk.used++;
+        final int position = chunk.used;
+        chunk.lists.putLong(position << 3, target);
+        chunk.used = position + 1;
+        return position;
     }
 
-    void end(final int slot)
+    /**
+     * Makes the edges appended since {@code start} the list of the cell in a slot. Owner only.
+     */
+    void publish(final int slot, final int start)
     {
         final EdgeChunk chunk = chunks[slot >>> chunkShift];
-        final int count = chunk.used - chunk.openStart;
-        if (0 == count)
-        {
-            if (0 == chunk.cells)
-            {
-                free(slot >>> chunkShift);
-            }
-            return;
-        }
-        chunk.index.putLong((slot & chunkMask) << 3, (long)chunk.openStart << 32 | count);
+        chunk.index.putLong((slot & chunkMask) << 3, (long)start << 32 | (chunk.used - start));
         chunk.cells++;
     }
 
@@ -111,12 +108,17 @@ final class Edges implements AutoCloseable
      */
     void set(final int slot, final long[] targets)
     {
-        begin(slot);
-        for (final long target : targets)
+        clear(slot);
+        if (0 == targets.length)
         {
-            add(slot, target);
+            return;
         }
-        end(slot);
+        final int start = append(slot, targets[0]);
+        for (int i = 1; i < targets.length; i++)
+        {
+            append(slot, targets[i]);
+        }
+        publish(slot, start);
         compactIfSparse(slot >>> chunkShift);
     }
 
@@ -175,6 +177,20 @@ final class Edges implements AutoCloseable
     }
 
     /**
+     * After a bulk build of a chunk's lists: compacts them if more than half is garbage, and gives back the room the
+     * doubling left at the end of the block, so that a connected chunk holds its edges and little more.
+     */
+    void settle(final int c)
+    {
+        compactIfSparse(c);
+        final EdgeChunk chunk = chunks[c];
+        if (null != chunk && chunk.capacity - chunk.used > Math.max(MIN_LIST_CAPACITY, chunk.used >>> 5))
+        {
+            chunk.resize(Math.max(MIN_LIST_CAPACITY, chunk.used));
+        }
+    }
+
+    /**
      * Bytes of the index and list blocks held, room to grow included.
      */
     long bytes()
@@ -188,18 +204,6 @@ final class Edges implements AutoCloseable
             }
         }
         return bytes;
-    }
-
-    private EdgeChunk chunkFor(final int slot)
-    {
-        final int c = slot >>> chunkShift;
-        EdgeChunk chunk = chunks[c];
-        if (null == chunk)
-        {
-            chunk = new EdgeChunk(chunkSlots, MIN_LIST_CAPACITY);
-            chunks[c] = chunk;
-        }
-        return chunk;
     }
 
     private void free(final int c)
@@ -235,7 +239,6 @@ final class Edges implements AutoCloseable
         int used;
         int garbage;
         int cells;
-        int openStart;
 
         EdgeChunk(final int slots, final int capacity)
         {
@@ -247,7 +250,7 @@ final class Edges implements AutoCloseable
             this.capacity = capacity;
         }
 
-        void grow(final long newCapacity)
+        void resize(final long newCapacity)
         {
             if (newCapacity > Integer.MAX_VALUE >>> 3)
             {

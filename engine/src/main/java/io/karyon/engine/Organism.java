@@ -371,8 +371,9 @@ public final class Organism implements AutoCloseable
     }
 
     /**
-     * Gives every live cell of a cohort its edges, built in parallel by the workers, each for its own families; a
-     * cell's edges replace any it had.
+     * Gives every live cell of a cohort its edges, built in parallel by the workers, each for its own families, with
+     * the cells' connect streams (keyed by seed, cohort and index, apart from their set-up streams); a cell's edges
+     * replace any it had. Cells no longer of the cohort (dead, or restarted into another slot) are skipped.
      *
      * @param cohort    of this organism.
      * @param generator makes each cell's edges.
@@ -942,9 +943,10 @@ public final class Organism implements AutoCloseable
     /**
      * Visits every live cell, between ticks (in free-running mode: while stopped), family by family, each family's
      * cells in slot order: reductions kept per family and merged in family order are the same for any number of
-     * workers.
+     * workers. Each worker walks its own families, on its own thread, in parallel (see {@link #onWorkers}).
      *
      * @param survey called for each live cell.
+     * @throws KaryonException naming the first worker on which the survey threw; the organism stays usable.
      */
     public void survey(final CellSurvey survey)
     {

@@ -26,6 +26,8 @@ import static io.karyon.engine.internal.Arena.FAMILY_SHIFT;
  */
 final class Population extends WorkerPadding
 {
+    private static final int COUNT_PAD = 8;
+
     private final Slice slice;
     private final Arena arena;
     private final int chunkShift;
@@ -42,9 +44,11 @@ final class Population extends WorkerPadding
     private final Edges edges;
     private boolean[] hasTick = new boolean[0];
     /**
-     * Live cells of this worker by current behaviour id: kept at every birth, death and become.
+     * Live cells of this worker by current behaviour id, at {@code COUNT_PAD + id}: kept at every birth, death and
+     * become. The pad (a cache line each side) keeps the workers' arrays, allocated side by side, off each other's
+     * lines.
      */
-    private long[] liveByBehaviour = new long[0];
+    private long[] liveByBehaviour = new long[2 * COUNT_PAD];
     private int lowestFreedChunk = Integer.MAX_VALUE;
 
     Population(final Slice slice, final Arena arena, final int stepOffset, final Edges edges)
@@ -66,7 +70,7 @@ final class Population extends WorkerPadding
             hasTick[i] = behaviours[i].hasTick();
         }
         this.hasTick = hasTick;
-        this.liveByBehaviour = Arrays.copyOf(liveByBehaviour, behaviours.length);
+        this.liveByBehaviour = Arrays.copyOf(liveByBehaviour, behaviours.length + 2 * COUNT_PAD);
     }
 
     /**
@@ -74,7 +78,7 @@ final class Population extends WorkerPadding
      */
     long liveWith(final short behaviourId)
     {
-        return liveByBehaviour[behaviourId];
+        return liveByBehaviour[COUNT_PAD + behaviourId];
     }
 
     /**
@@ -97,8 +101,8 @@ final class Population extends WorkerPadding
             return;
         }
         cell.behaviourId(behaviourId);
-        liveByBehaviour[old]--;
-        liveByBehaviour[behaviourId]++;
+        liveByBehaviour[COUNT_PAD + old]--;
+        liveByBehaviour[COUNT_PAD + behaviourId]++;
         if (hasTick[behaviourId])
         {
             setStep(cell.slot());
@@ -264,7 +268,7 @@ final class Population extends WorkerPadding
             .behaviourId(genotype.behaviourId())
             .supervisorRow(NO_SUPERVISOR)
             .link(NULL_LINK);
-        liveByBehaviour[genotype.behaviourId()]++;
+        liveByBehaviour[COUNT_PAD + genotype.behaviourId()]++;
         slice.spawned++;
         return Handle.of(slot, child.generation());
     }
@@ -288,9 +292,9 @@ final class Population extends WorkerPadding
     void free(final int slot)
     {
         final short id = arena.wrap(scratch, slot).behaviourId();
-        if (id >= 0 && id < liveByBehaviour.length)
+        if (id >= 0 && id < hasTick.length)
         {
-            liveByBehaviour[id]--;
+            liveByBehaviour[COUNT_PAD + id]--;
         }
         edges.clear(slot);
         clearStep(slot);

@@ -294,4 +294,60 @@ class BecomeTest
                 organism.countOf(sId), organism.stats().delivered(), organism.stats().updates() };
         }
     }
+
+    /**
+     * Ticks, sends along a random edge, and switches between two ticking behaviours on every message.
+     */
+    static final class Gossip implements Behaviour
+    {
+        short other;
+
+        public void onTick(final CellFlyweight cell, final CellContext context)
+        {
+            final int count = context.edgeCount();
+            context.send(context.edge((int)(context.nextLong() >>> 33) % count), 0, context.tick());
+            cell.putLong(TICKS, cell.getLong(TICKS) + 1);
+        }
+
+        public void onMessage(final CellFlyweight cell, final CellContext context, final long sender, final int type,
+            final long payload)
+        {
+            cell.putLong(MESSAGES, cell.getLong(MESSAGES) + payload);
+            context.become(other);
+        }
+    }
+
+    @Test
+    void shouldAllocateNothingPerCellPerTickWhenReadingEdgesSendingAndBecoming()
+    {
+        try (Organism organism = Organism.launch(context(2)))
+        {
+            final Gossip a = new Gossip();
+            final Gossip b = new Gossip();
+            final short aId = organism.registerBehaviour("a", a);
+            final short bId = organism.registerBehaviour("b", b);
+            a.other = bId;
+            b.other = aId;
+            final Genotype genotype = organism.genotype("a", LAYOUT, "b");
+            final Cohort cohort = organism.populate(genotype, 2000, null);
+            organism.connect(cohort, (index, cell, sink, random) ->
+            {
+                for (int e = 0; e < 5; e++)
+                {
+                    sink.add(cohort.handle(random.nextInt(2000)));
+                }
+            });
+            organism.run(200);
+            final com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+            final long before = threads.getCurrentThreadAllocatedBytes();
+            organism.run(50);
+            final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            final long steps = 2000L * 50;
+            // In invoker mode the ticks run on this thread: one object per cell step would be >= 16 bytes a step.
+            assertTrue(allocated < steps, "allocated " + allocated + " bytes over " + steps + " cell steps");
+            assertEquals(2000L * 250, organism.stats().updates());
+            assertTrue(organism.countOf(aId) > 0 && organism.countOf(aId) < 2000, "cells switched back and forth");
+        }
+    }
 }

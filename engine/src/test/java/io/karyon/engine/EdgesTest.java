@@ -85,7 +85,15 @@ class EdgesTest
                     sink.add(cohort.handle((index + e + 1) % 1000));
                 }
             });
-            assertTrue(organism.edgeBytes() > 0);
+            long edgeCount = 0;
+            for (long i = 0; i < 1000; i++)
+            {
+                edgeCount += i % 7;
+            }
+            final long chunks = (1000 + 63) / 64;
+            assertTrue(organism.edgeBytes() >= chunks * 64 * 8 + edgeCount * 8, "an index and the lists");
+            assertTrue(organism.edgeBytes() <= chunks * 64 * 8 + (edgeCount + chunks * 64) * 8,
+                "settled: little room left over: " + organism.edgeBytes());
             assertEquals(before + organism.edgeBytes(), organism.allocatedBytes());
             organism.run(1);
             for (long i = 0; i < 1000; i++)

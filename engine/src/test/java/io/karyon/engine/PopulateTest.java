@@ -113,8 +113,9 @@ class PopulateTest
             final Genotype genotype = organism.genotype("counter", LAYOUT, "counter");
             final Cohort first = organism.populate(genotype, 300, INIT);
             final Cohort second = organism.populate(genotype, 300, INIT);
-            assertNotEquals(organism.cell(first.handle(5)).getLong(DRAW), organism.cell(second.handle(5)).getLong(DRAW));
-            assertNotEquals(organism.cell(first.handle(5)).getLong(DRAW), organism.cell(first.handle(6)).getLong(DRAW));
+            final long fifth = organism.cell(first.handle(5)).getLong(DRAW);
+            assertNotEquals(fifth, organism.cell(second.handle(5)).getLong(DRAW));
+            assertNotEquals(fifth, organism.cell(first.handle(6)).getLong(DRAW));
             return organism.digest();
         }
     }
