@@ -7,17 +7,17 @@ import io.karyon.engine.cell.CellLayout;
 import java.util.Arrays;
 
 /**
- * The cell reductions of one run in a single walk over the live cells: counts by behaviour, field statistics,
- * histograms and the model's own {@link CellReduction}s. Each family has its own accumulators, which only the thread
- * visiting that family touches, and {@link #merge} combines them in family order: the same bits for any number of
- * workers, as each family's cells come in slot order.
+ * The cell reductions of one run in a single walk over the live cells: field statistics, histograms and the model's
+ * own {@link CellReduction}s (counts by behaviour come from the engine's {@code countOf}). A cell goes only to the
+ * reductions of its behaviour, looked up in a table by behaviour id. Each family has its own accumulators, which
+ * only the thread visiting that family touches, and {@link #merge} combines them in family order: the same bits for
+ * any number of workers, as each family's cells come in slot order.
  * <p>
  * <b>Note:</b> {@link #visit} may run on several threads at once, one per family at a time; everything else is the
  * driver's, between ticks. Nothing is allocated per cell.
  */
 final class CellPass implements CellSurvey
 {
-    static final int COUNT = 0;
     static final int FIELD = 1;
     static final int HISTOGRAM = 2;
     static final int REDUCTION = 3;
@@ -30,25 +30,38 @@ final class CellPass implements CellSurvey
     private static final int DOUBLE = 1;
     private static final int INT = 2;
     private static final int BYTE = 3;
+    private static final int FIELD_LONG = 4 * FIELD + LONG;
+    private static final int FIELD_DOUBLE = 4 * FIELD + DOUBLE;
+    private static final int FIELD_INT = 4 * FIELD + INT;
+    private static final int FIELD_BYTE = 4 * FIELD + BYTE;
+    private static final int HISTOGRAM_LONG = 4 * HISTOGRAM + LONG;
+    private static final int HISTOGRAM_DOUBLE = 4 * HISTOGRAM + DOUBLE;
+    private static final int HISTOGRAM_INT = 4 * HISTOGRAM + INT;
+    private static final int HISTOGRAM_BYTE = 4 * HISTOGRAM + BYTE;
 
     private final int items;
     private final int[] kind;
-    private final boolean[][] behaviours;
+    private final int[][] byBehaviour;
     private final int[] offset;
     private final int[] type;
+    private final int[] code;
     private final double[] lo;
     private final double[] scale;
     private final int[] bins;
     private final CellReduction[] reductions;
     private final double[][] starts;
     private final int[][] merges;
-    private double[][][] accumulators = new double[0][][];
+    private final int[] base;
+    private final int flatWidth;
+    private double[][] flat = new double[0][];
+    private double[][][] own = new double[0][][];
 
     /**
      * One accumulator layout per item.
      *
-     * @param kinds      COUNT, FIELD, HISTOGRAM or REDUCTION per item.
+     * @param kinds      FIELD, HISTOGRAM or REDUCTION per item.
      * @param behaviours per item, indexed by behaviour id, or null for every live cell.
+     * @param registered behaviours registered now: cells of a later one go only to the items for every cell.
      * @param fields     per item (FIELD, HISTOGRAM), else null.
      * @param histograms per item: lo, hi and bins (HISTOGRAM), else null.
      * @param reductions per item (REDUCTION), else null.
@@ -56,13 +69,14 @@ final class CellPass implements CellSurvey
     CellPass(
         final int[] kinds,
         final boolean[][] behaviours,
+        final int registered,
         final CellLayout.Field[] fields,
         final double[][] histograms,
         final CellReduction[] reductions)
     {
         this.items = kinds.length;
         this.kind = kinds.clone();
-        this.behaviours = behaviours.clone();
+        this.byBehaviour = byBehaviour(behaviours, registered);
         this.reductions = reductions.clone();
         offset = new int[items];
         type = new int[items];
@@ -80,9 +94,6 @@ final class CellPass implements CellSurvey
             }
             switch (kind[i])
             {
-                case COUNT:
-                    layout(i, new int[]{ SUM });
-                    break;
                 case FIELD:
                     layout(i, new int[]{ SUM, SUM, MIN, MAX });
                     break;
@@ -102,6 +113,42 @@ final class CellPass implements CellSurvey
                     layout(i, codes);
             }
         }
+        code = new int[items];
+        for (int i = 0; i < items; i++)
+        {
+            code[i] = REDUCTION == kind[i] ? 4 * REDUCTION : 4 * kind[i] + type[i];
+        }
+        base = new int[items];
+        int width = 0;
+        for (int i = 0; i < items; i++)
+        {
+            base[i] = width;
+            width += REDUCTION == kind[i] ? 0 : starts[i].length;
+        }
+        flatWidth = width;
+    }
+
+    /**
+     * For each behaviour id (and, last, for ids registered later) the items its cells go to, in item order.
+     */
+    private static int[][] byBehaviour(final boolean[][] behaviours, final int registered)
+    {
+        final int[][] table = new int[registered + 1][];
+        for (int b = 0; b <= registered; b++)
+        {
+            final int[] todo = new int[behaviours.length];
+            int n = 0;
+            for (int i = 0; i < behaviours.length; i++)
+            {
+                final boolean[] mask = behaviours[i];
+                if (null == mask || (b < registered && b < mask.length && mask[b]))
+                {
+                    todo[n++] = i;
+                }
+            }
+            table[b] = Arrays.copyOf(todo, n);
+        }
+        return table;
     }
 
     private void layout(final int item, final int[] itemMerges)
@@ -146,25 +193,27 @@ final class CellPass implements CellSurvey
      */
     void reset(final int families)
     {
-        if (families > accumulators.length)
+        if (families > flat.length)
         {
-            final int had = accumulators.length;
-            accumulators = Arrays.copyOf(accumulators, families);
+            final int had = flat.length;
+            flat = Arrays.copyOf(flat, families);
+            own = Arrays.copyOf(own, families);
             for (int f = had; f < families; f++)
             {
-                final double[][] family = new double[items][];
+                flat[f] = new double[flatWidth];
+                own[f] = new double[items][];
                 for (int i = 0; i < items; i++)
                 {
-                    family[i] = new double[starts[i].length];
+                    own[f][i] = REDUCTION == kind[i] ? new double[starts[i].length] : null;
                 }
-                accumulators[f] = family;
             }
         }
         for (int f = 0; f < families; f++)
         {
             for (int i = 0; i < items; i++)
             {
-                System.arraycopy(starts[i], 0, accumulators[f][i], 0, starts[i].length);
+                System.arraycopy(starts[i], 0, REDUCTION == kind[i] ? own[f][i] : flat[f], REDUCTION == kind[i] ?
+                    0 : base[i], starts[i].length);
             }
         }
     }
@@ -174,51 +223,67 @@ final class CellPass implements CellSurvey
      */
     public void visit(final int family, final CellFlyweight cell)
     {
-        final double[][] acc = accumulators[family];
+        // One flat array per family for fields and histograms: one load fewer per item than an array per item.
+        final double[] a = flat[family];
         final int behaviour = cell.behaviourId();
-        for (int i = 0; i < items; i++)
+        final int last = byBehaviour.length - 1;
+        final int[] todo = byBehaviour[behaviour >= 0 && behaviour < last ? behaviour : last];
+        for (int k = 0; k < todo.length; k++)
         {
-            final boolean[] mask = behaviours[i];
-            if (null != mask && (behaviour < 0 || behaviour >= mask.length || !mask[behaviour]))
+            final int i = todo[k];
+            final int at = base[i];
+            // One switch on kind and field type together, each case reading its field directly.
+            switch (code[i])
             {
-                continue;
-            }
-            final double[] a = acc[i];
-            switch (kind[i])
-            {
-                case COUNT:
-                    a[0] += 1.0;
+                case FIELD_DOUBLE:
+                    tally(a, at, cell.getDouble(offset[i]));
                     break;
-                case FIELD:
-                    final double v = read(cell, i);
-                    a[0] += v;
-                    a[1] += 1.0;
-                    a[2] = Math.min(a[2], v);
-                    a[3] = Math.max(a[3], v);
+                case FIELD_LONG:
+                    tally(a, at, cell.getLong(offset[i]));
                     break;
-                case HISTOGRAM:
-                    final int bin = (int)((read(cell, i) - lo[i]) * scale[i]);
-                    a[bin < 0 ? 0 : Math.min(bin, bins[i] - 1)] += 1.0;
+                case FIELD_INT:
+                    tally(a, at, cell.getInt(offset[i]));
+                    break;
+                case FIELD_BYTE:
+                    tally(a, at, cell.getByte(offset[i]));
+                    break;
+                case HISTOGRAM_DOUBLE:
+                    count(a, at, i, cell.getDouble(offset[i]));
+                    break;
+                case HISTOGRAM_LONG:
+                    count(a, at, i, cell.getLong(offset[i]));
+                    break;
+                case HISTOGRAM_INT:
+                    count(a, at, i, cell.getInt(offset[i]));
+                    break;
+                case HISTOGRAM_BYTE:
+                    count(a, at, i, cell.getByte(offset[i]));
                     break;
                 default:
-                    reductions[i].accumulate(cell, a);
+                    reductions[i].accumulate(cell, own[family][i]);
             }
         }
     }
 
-    private double read(final CellFlyweight cell, final int item)
+    private static void tally(final double[] a, final int at, final double v)
     {
-        switch (type[item])
+        a[at] += v;
+        a[at + 1] += 1.0;
+        // Plain comparisons: Math.min and max spend branches on NaN and -0.0 that a tally does not need.
+        if (v < a[at + 2])
         {
-            case LONG:
-                return cell.getLong(offset[item]);
-            case DOUBLE:
-                return cell.getDouble(offset[item]);
-            case INT:
-                return cell.getInt(offset[item]);
-            default:
-                return cell.getByte(offset[item]);
+            a[at + 2] = v;
         }
+        if (v > a[at + 3])
+        {
+            a[at + 3] = v;
+        }
+    }
+
+    private void count(final double[] a, final int at, final int item, final double v)
+    {
+        final int bin = (int)((v - lo[item]) * scale[item]);
+        a[at + (bin < 0 ? 0 : Math.min(bin, bins[item] - 1))] += 1.0;
     }
 
     /**
@@ -234,19 +299,21 @@ final class CellPass implements CellSurvey
         System.arraycopy(starts[item], 0, into, 0, m.length);
         for (int f = 0; f < families; f++)
         {
-            final double[] a = accumulators[f][item];
+            final boolean reduction = REDUCTION == kind[item];
+            final double[] a = reduction ? own[f][item] : flat[f];
+            final int at = reduction ? 0 : base[item];
             for (int j = 0; j < m.length; j++)
             {
                 switch (m[j])
                 {
                     case SUM:
-                        into[j] += a[j];
+                        into[j] += a[at + j];
                         break;
                     case MIN:
-                        into[j] = Math.min(into[j], a[j]);
+                        into[j] = Math.min(into[j], a[at + j]);
                         break;
                     default:
-                        into[j] = Math.max(into[j], a[j]);
+                        into[j] = Math.max(into[j], a[at + j]);
                 }
             }
         }

@@ -20,6 +20,7 @@ final class Observer
     private final List<RunObservations.Item> items;
     private final int[] firstColumn;
     private final int[] cellItem;
+    private final short[] counted;
     private final CellPass pass;
     private final double[][] merged;
     private final EngineColumns engine;
@@ -41,6 +42,7 @@ final class Observer
         names.add("tick");
         firstColumn = new int[items.size()];
         cellItem = new int[items.size()];
+        counted = new short[items.size()];
         final int[] kinds = new int[items.size()];
         final boolean[][] masks = new boolean[items.size()][];
         final CellLayout.Field[] fields = new CellLayout.Field[items.size()];
@@ -53,6 +55,10 @@ final class Observer
             firstColumn[i] = names.size();
             names.addAll(Arrays.asList(item.columns));
             cellItem[i] = -1;
+            if (RunObservations.Kind.COUNT == item.kind)
+            {
+                counted[i] = behaviourId(item, behaviourNames);
+            }
             final int kind = cellKind(item.kind);
             if (kind >= 0)
             {
@@ -65,8 +71,8 @@ final class Observer
                 cells++;
             }
         }
-        pass = new CellPass(Arrays.copyOf(kinds, cells), Arrays.copyOf(masks, cells), Arrays.copyOf(fields, cells),
-            Arrays.copyOf(histograms, cells), Arrays.copyOf(reductions, cells));
+        pass = new CellPass(Arrays.copyOf(kinds, cells), Arrays.copyOf(masks, cells), behaviourNames.length,
+            Arrays.copyOf(fields, cells), Arrays.copyOf(histograms, cells), Arrays.copyOf(reductions, cells));
         merged = new double[cells][];
         for (int c = 0; c < cells; c++)
         {
@@ -82,8 +88,6 @@ final class Observer
     {
         switch (kind)
         {
-            case COUNT:
-                return CellPass.COUNT;
             case FIELD:
                 return CellPass.FIELD;
             case HISTOGRAM:
@@ -104,15 +108,25 @@ final class Observer
         final boolean[] mask = new boolean[behaviourNames.length];
         for (final String name : item.behaviours)
         {
-            final int id = Arrays.asList(behaviourNames).indexOf(name);
-            if (id < 0)
-            {
-                throw new IllegalArgumentException("column " + item.columns[0] + ": unknown behaviour '" + name +
-                    "'; registered: " + (0 == behaviourNames.length ? "none" : String.join(", ", behaviourNames)));
-            }
-            mask[id] = true;
+            mask[id(item, name, behaviourNames)] = true;
         }
         return mask;
+    }
+
+    private static short behaviourId(final RunObservations.Item item, final String[] behaviourNames)
+    {
+        return (short)id(item, item.behaviours[0], behaviourNames);
+    }
+
+    private static int id(final RunObservations.Item item, final String name, final String[] behaviourNames)
+    {
+        final int id = Arrays.asList(behaviourNames).indexOf(name);
+        if (id < 0)
+        {
+            throw new IllegalArgumentException("column " + item.columns[0] + ": unknown behaviour '" + name +
+                "'; registered: " + (0 == behaviourNames.length ? "none" : String.join(", ", behaviourNames)));
+        }
+        return id;
     }
 
     /**
@@ -160,18 +174,19 @@ final class Observer
         row[0] = tick;
         for (int i = 0; i < items.size(); i++)
         {
-            fill(items.get(i), cellItem[i] < 0 ? null : merged[cellItem[i]], row, firstColumn[i]);
+            fill(i, items.get(i), cellItem[i] < 0 ? null : merged[cellItem[i]], row, firstColumn[i]);
         }
         stats = organism.stats();
         engine.values(stats, row, engineFrom);
     }
 
-    private void fill(final RunObservations.Item item, final double[] cells, final double[] row, final int at)
+    private void fill(
+        final int index, final RunObservations.Item item, final double[] cells, final double[] row, final int at)
     {
         switch (item.kind)
         {
             case COUNT:
-                row[at] = cells[0];
+                row[at] = organism.countOf(counted[index]);
                 break;
             case FIELD:
                 row[at] = cells[0];

@@ -54,7 +54,7 @@ final class Report
             {
                 case FIELD:
                     charts.add(new Chart(item.columns[0], List.of(item.columns[0])));
-                    charts.add(new Chart(item.columns[1] + ", min, max", columns.subList(1, 4)));
+                    charts.add(new Chart(item.columns[1] + ", min, max", columns.subList(1, 3)));
                     break;
                 case HISTOGRAM:
                     charts.add(new Chart(prefix(item.columns[0]) + " histogram", columns));
@@ -140,10 +140,9 @@ final class Report
             html.append(image(dir, chart, series, n++));
         }
         html.append("<h2>Tick latency</h2>\n<p>From <a href=\"").append(Outputs.LATENCY).append("\">")
-            .append(Outputs.LATENCY).append("</a>: the engine's mean tick, the driver's time per tick between ")
-            .append("observations, and the time one observation took, in nanoseconds (these vary from run to run).")
-            .append("</p>\n");
-        html.append(image(dir, new Chart("latency (ns)", List.of(latency.columns()).subList(1, 4)), latency, n));
+            .append(Outputs.LATENCY).append("</a>: the mean time of a tick between two observations, and the time ")
+            .append("one observation took, in nanoseconds (these vary from run to run).</p>\n");
+        html.append(image(dir, new Chart("latency (ns)", List.of(latency.columns()).subList(1, 3)), latency, n));
         if (!heatmaps.isEmpty() || !snapshots.isEmpty())
         {
             html.append("<h2>Snapshots</h2>\n");

@@ -127,7 +127,7 @@ final class Runner
         final long setupNs = System.nanoTime() - startNs;
         try (TimeSeries series = new TimeSeries(observer.columns(), null == out ? null :
                 out.resolve(Outputs.TIMESERIES));
-            TimeSeries latency = new TimeSeries(new String[]{ "tick", "tick_ns", "step_ns", "observe_ns" },
+            TimeSeries latency = new TimeSeries(new String[]{ "tick", "tick_ns", "observe_ns" },
                 null == out ? null : out.resolve(Outputs.LATENCY)))
         {
             final Snapshots snapshots = new Snapshots(null == out ? null : out.resolve(Outputs.SNAPSHOTS), organism,

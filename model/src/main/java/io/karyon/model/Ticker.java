@@ -2,7 +2,6 @@ package io.karyon.model;
 
 import io.karyon.engine.Organism;
 import io.karyon.engine.TickObserver;
-import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,11 +26,9 @@ final class Ticker implements TickObserver
     private final int every;
     private final int snapshotEvery;
     private final double[] row;
-    private final double[] latencyRow = new double[4];
+    private final double[] latencyRow = new double[3];
     private long lastObserved = -1;
     private long lastSnapshot = -1;
-    private long lastCount;
-    private double lastSumNs;
     private long lastNs;
     private long observeNs;
     private long observations;
@@ -116,17 +113,11 @@ final class Ticker implements TickObserver
         final long ticks = done - Math.max(0, lastObserved);
         observer.observe(done, row);
         series.add(row);
-        final Histogram tickNs = organism.tickLatencies();
-        final long count = tickNs.getTotalCount();
-        final double sumNs = tickNs.getMean() * count;
         latencyRow[0] = done;
-        latencyRow[1] = count > lastCount ? Math.rint((sumNs - lastSumNs) / (count - lastCount)) : Double.NaN;
-        latencyRow[2] = lastObserved >= 0 && ticks > 0 ? Math.rint((double)(startNs - lastNs) / ticks) : Double.NaN;
+        latencyRow[1] = lastObserved >= 0 && ticks > 0 ? Math.rint((double)(startNs - lastNs) / ticks) : Double.NaN;
         final long endNs = System.nanoTime();
-        latencyRow[3] = endNs - startNs;
+        latencyRow[2] = endNs - startNs;
         latency.add(latencyRow);
-        lastCount = count;
-        lastSumNs = sumNs;
         lastObserved = done;
         observations++;
         observeNs += endNs - startNs;

@@ -6,6 +6,8 @@ import io.karyon.engine.Context;
 import io.karyon.scheduler.ThreadingMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -36,9 +38,15 @@ class ModelRunTest
     @TempDir
     Path dir;
 
+    /** Slots in a family at chunk shift 6: 32 chunks of 64. */
+    static final int FAMILY_SLOTS = 32 << 6;
+
+    /**
+     * Small chunks, so that a few thousand cells fill several families, which the workers share.
+     */
     static Context context(final int workers)
     {
-        return new Context().workerCount(workers).threadingMode(ThreadingMode.INVOKER).chunkShift(8)
+        return new Context().workerCount(workers).threadingMode(ThreadingMode.INVOKER).chunkShift(6)
             .idleStrategy("backoff");
     }
 
@@ -101,10 +109,11 @@ class ModelRunTest
         final byte[][] series = new byte[3][];
         final byte[][] cells = new byte[3][];
         final byte[][] nutrient = new byte[3][];
+        final int population = 3 * FAMILY_SLOTS - 100;  // three families: each worker count splits them differently
         for (int w = 1; w <= 3; w++)
         {
             final Path out = dir.resolve("w" + w);
-            digests[w - 1] = walkers(w).cells(5000).ticks(15).snapshotEvery(5).set("drift", -0.05).out(out).run()
+            digests[w - 1] = walkers(w).cells(population).ticks(15).snapshotEvery(5).set("drift", -0.05).out(out).run()
                 .digest();
             series[w - 1] = Files.readAllBytes(out.resolve("timeseries.csv"));
             cells[w - 1] = Files.readAllBytes(out.resolve("snapshots/cells-15.csv"));
@@ -179,6 +188,19 @@ class ModelRunTest
         assertEquals(ModelException.EXIT_USAGE, ex.exitCode());
         assertEquals("model walkers: beta: no such parameter; the model has drift, stop_below, fail",
             ex.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "drift|abc|drift: expected a number in [-1, 1], got \"abc\"",
+        "drift|-1.5|drift: expected a number in [-1, 1], got -1.5",
+        "stop_below|1.5|stop_below: expected an integer in [0, 9223372036854775807], got \"1.5\"",
+        "fail|yes|fail: expected true or false, got \"yes\"" })
+    void shouldRefuseValuesThatDoNotFit(final String name, final String value, final String message)
+    {
+        final ModelException ex = assertThrows(ModelException.class, () -> walkers(1).set(name, value).run());
+        assertEquals(ModelException.EXIT_USAGE, ex.exitCode());
+        assertEquals("model walkers: " + message, ex.getMessage());
     }
 
     @Test
