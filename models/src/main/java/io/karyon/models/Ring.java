@@ -24,8 +24,8 @@ import java.util.Locale;
  * {@code supervisors} founders' supervisors (0: none) are made in groups of {@code fanout}, each group under a
  * top-level one-for-one parent that restarts a supervisor which gives up; founders are dealt to them in turn.
  * <p>
- * Observed: {@code cells} (live ring cells) and {@code energy_sum}, {@code energy_mean}, {@code energy_min},
- * {@code energy_max} over them.
+ * Observed: {@code energy_sum}, {@code energy_mean}, {@code energy_min} and {@code energy_max} over the live cells,
+ * beside the engine's own columns (live {@code cells}, spawned, deaths by reason, restarts, dead letters).
  */
 public final class Ring implements Model
 {
@@ -116,9 +116,7 @@ public final class Ring implements Model
         final Organism organism = setup.organism();
         Tissue.seed(organism, (int)cells, supervise(organism, p, (int)supervisors, strategy), restart);
 
-        setup.observe()
-            .count("cells", Tissue.BEHAVIOUR)
-            .field("energy", Tissue.LAYOUT, "energy", Tissue.BEHAVIOUR);
+        setup.observe().field("energy", Tissue.LAYOUT, "energy", Tissue.BEHAVIOUR);
     }
 
     /**

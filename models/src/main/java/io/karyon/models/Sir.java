@@ -54,9 +54,9 @@ import java.util.SplittableRandom;
  * </pre>
  * (v escapes if it is not an initial case and none of its Poisson(c) in-contacts is both infected, probability z,
  * and open to v, probability T). For the defaults (c = 10, beta = 0.03, k = 10): T = 0.2626, R<sub>0</sub> = cT =
- * 2.626, z = 0.9072 (&epsilon; = 10<sup>-4</sup> adds about 10<sup>-5</sup>). It describes a large outbreak, which
+ * 2.626, z = 0.9078 (&epsilon; = 10<sup>-4</sup> adds about 10<sup>-5</sup>). It describes a large outbreak, which
  * is all but certain here: forwards, an infected person infects Binomial(c, T) others, so a chain started by one case
- * dies out early with probability q solving q = (1 - T + Tq)<sup>c</sup>, 0.059 for the defaults, and 100 initial
+ * dies out early with probability q solving q = (1 - T + Tq)<sup>c</sup>, 0.058 for the defaults, and 100 initial
  * cases all fail with probability q<sup>100</sup>, nil.
  * <p>
  * At N = 10<sup>6</sup> the model's attack rate differs from z by finite-size noise of order
