@@ -85,7 +85,8 @@ final class TissueState
      */
     static int check(final int site, final int lineage, final double trait)
     {
-        long z = ((long)site << 32 | (lineage & 0xFFFF_FFFFL)) ^ Double.doubleToRawLongBits(trait) * 0x9E37_79B9_7F4A_7C15L;
+        long z = (long)site << 32 | (lineage & 0xFFFF_FFFFL);
+        z ^= Double.doubleToRawLongBits(trait) * 0x9E37_79B9_7F4A_7C15L;
         z = (z ^ (z >>> 30)) * 0xBF58_476D_1CE4_E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D0_49BB_1331_11EBL;
         z ^= z >>> 31;

@@ -21,7 +21,7 @@ final class TissueHarness implements AutoCloseable
     {
         settings = new TissueSettings(Parameters.of(new Tissue().parameters(), overrides), cells);
         matrix = TissueWorld.matrix(settings);
-        final Context context = new Context().seed(seed).workerCount(workers).idleStrategy(System.getProperty("tissue.idle", "backoff")).pin(false);
+        final Context context = new Context().seed(seed).workerCount(workers).idleStrategy("backoff").pin(false);
         TissueWorld.configure(context, settings, matrix);
         organism = Organism.launch(context);
         world = TissueWorld.build(settings, matrix, organism);
