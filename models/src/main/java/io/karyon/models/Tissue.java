@@ -65,7 +65,9 @@ import java.util.List;
  * Diffusion only moves nutrient between neighbours (what leaves one site enters the other, and nothing crosses an
  * edge), so with {@code N[t]} the total the cells saw in tick t, {@code S[t]} what the sources deposited and
  * {@code C[t]} what the cells ate in it: {@code N[t + 1] = (1 - decay) N[t] + S[t] - C[t]}, up to rounding. The
- * time series has all four: {@code nutrient}, {@code supplied}, {@code consumed}, and decay = {@code decay * nutrient}.
+ * time series has all of them: a row written after r ticks holds, for the last tick run, the total its cells saw
+ * ({@code nutrient}), what the sources gave ({@code supplied}) and what the cells ate ({@code consumed}); so, observing
+ * every tick, {@code nutrient[r + 1] = (1 - decay) nutrient[r] + supplied[r] - consumed[r]}.
  *
  * <h2>Observed</h2>
  * Columns: {@code population} (placed cells), {@code seeking} (reborn stem cells), {@code lineages} (founders with a

@@ -258,11 +258,15 @@ final class TissueWorld
      * Nutrient the sources deposited in a tick: the initial nutrient over every site at tick 0, and each source's
      * rate every tick.
      *
-     * @param tick the tick.
+     * @param tick the tick; -1 (before the first) for none.
      * @return the amount.
      */
     double supplied(final long tick)
     {
+        if (tick < 0)
+        {
+            return 0.0;
+        }
         return 0 == tick ? settings.suppliedAtStart() : settings.sourceRate * settings.sources();
     }
 }
