@@ -30,21 +30,12 @@ final class CellPass implements CellSurvey
     private static final int DOUBLE = 1;
     private static final int INT = 2;
     private static final int BYTE = 3;
-    private static final int FIELD_LONG = 4 * FIELD + LONG;
-    private static final int FIELD_DOUBLE = 4 * FIELD + DOUBLE;
-    private static final int FIELD_INT = 4 * FIELD + INT;
-    private static final int FIELD_BYTE = 4 * FIELD + BYTE;
-    private static final int HISTOGRAM_LONG = 4 * HISTOGRAM + LONG;
-    private static final int HISTOGRAM_DOUBLE = 4 * HISTOGRAM + DOUBLE;
-    private static final int HISTOGRAM_INT = 4 * HISTOGRAM + INT;
-    private static final int HISTOGRAM_BYTE = 4 * HISTOGRAM + BYTE;
 
     private final int items;
     private final int[] kind;
     private final int[][] byBehaviour;
     private final int[] offset;
     private final int[] type;
-    private final int[] code;
     private final double[] lo;
     private final double[] scale;
     private final int[] bins;
@@ -53,6 +44,8 @@ final class CellPass implements CellSurvey
     private final int[][] merges;
     private final int[] base;
     private final int flatWidth;
+    /** Doubles of padding around accumulators written by different threads: two cache lines. */
+    private static final int PAD = 16;
     private double[][] flat = new double[0][];
     private double[][][] own = new double[0][][];
 
@@ -113,16 +106,11 @@ final class CellPass implements CellSurvey
                     layout(i, codes);
             }
         }
-        code = new int[items];
-        for (int i = 0; i < items; i++)
-        {
-            code[i] = REDUCTION == kind[i] ? 4 * REDUCTION : 4 * kind[i] + type[i];
-        }
         base = new int[items];
         int width = 0;
         for (int i = 0; i < items; i++)
         {
-            base[i] = width;
+            base[i] = PAD + width;
             width += REDUCTION == kind[i] ? 0 : starts[i].length;
         }
         flatWidth = width;
@@ -200,11 +188,13 @@ final class CellPass implements CellSurvey
             own = Arrays.copyOf(own, families);
             for (int f = had; f < families; f++)
             {
-                flat[f] = new double[flatWidth];
+                // Families of different workers are walked at once: padding keeps each family's accumulators off
+                // the cache lines of the next family's, which another worker may be writing.
+                flat[f] = new double[PAD + flatWidth + PAD];
                 own[f] = new double[items][];
                 for (int i = 0; i < items; i++)
                 {
-                    own[f][i] = REDUCTION == kind[i] ? new double[starts[i].length] : null;
+                    own[f][i] = REDUCTION == kind[i] ? new double[starts[i].length + PAD] : null;
                 }
             }
         }
@@ -228,40 +218,40 @@ final class CellPass implements CellSurvey
         final int behaviour = cell.behaviourId();
         final int last = byBehaviour.length - 1;
         final int[] todo = byBehaviour[behaviour >= 0 && behaviour < last ? behaviour : last];
-        for (int k = 0; k < todo.length; k++)
+        for (int t = 0; t < todo.length; t++)
         {
-            final int i = todo[k];
+            final int i = todo[t];
             final int at = base[i];
-            // One switch on kind and field type together, each case reading its field directly.
-            switch (code[i])
+            // Kept small (under the JIT's 325-byte limit for hot methods) so that it is inlined into the survey's
+            // loop over the cells.
+            final int itemKind = kind[i];
+            if (REDUCTION == itemKind)
             {
-                case FIELD_DOUBLE:
-                    tally(a, at, cell.getDouble(offset[i]));
-                    break;
-                case FIELD_LONG:
-                    tally(a, at, cell.getLong(offset[i]));
-                    break;
-                case FIELD_INT:
-                    tally(a, at, cell.getInt(offset[i]));
-                    break;
-                case FIELD_BYTE:
-                    tally(a, at, cell.getByte(offset[i]));
-                    break;
-                case HISTOGRAM_DOUBLE:
-                    count(a, at, i, cell.getDouble(offset[i]));
-                    break;
-                case HISTOGRAM_LONG:
-                    count(a, at, i, cell.getLong(offset[i]));
-                    break;
-                case HISTOGRAM_INT:
-                    count(a, at, i, cell.getInt(offset[i]));
-                    break;
-                case HISTOGRAM_BYTE:
-                    count(a, at, i, cell.getByte(offset[i]));
-                    break;
-                default:
-                    reductions[i].accumulate(cell, own[family][i]);
+                reductions[i].accumulate(cell, own[family][i]);
             }
+            else if (FIELD == itemKind)
+            {
+                tally(a, at, value(cell, type[i], offset[i]));
+            }
+            else
+            {
+                count(a, at, i, value(cell, type[i], offset[i]));
+            }
+        }
+    }
+
+    private static double value(final CellFlyweight cell, final int type, final int offset)
+    {
+        switch (type)
+        {
+            case DOUBLE:
+                return cell.getDouble(offset);
+            case LONG:
+                return cell.getLong(offset);
+            case INT:
+                return cell.getInt(offset);
+            default:
+                return cell.getByte(offset);
         }
     }
 

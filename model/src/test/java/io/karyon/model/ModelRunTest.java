@@ -186,7 +186,7 @@ class ModelRunTest
     {
         final ModelException ex = assertThrows(ModelException.class, () -> walkers(1).set("beta", "0.1").run());
         assertEquals(ModelException.EXIT_USAGE, ex.exitCode());
-        assertEquals("model walkers: beta: no such parameter; the model has drift, stop_below, fail",
+        assertEquals("model walkers: beta: no such parameter; the model has drift, stop_below, fail, fail_at",
             ex.getMessage());
     }
 
@@ -239,6 +239,21 @@ class ModelRunTest
         assertEquals("model walkers failed during set-up: boom", ex.getMessage());
         assertFalse(Files.exists(out.resolve("summary.json")), "an earlier run's summary is gone");
         assertFalse(Files.exists(out.resolve("timeseries.csv")));
+    }
+
+    @Test
+    void shouldReportAModelThatFailsWhileRunningAndLeaveNothingThatLooksComplete() throws IOException
+    {
+        final Path out = dir.resolve("out");
+        final ModelException ex = assertThrows(ModelException.class,
+            () -> walkers(2).ticks(10).set("fail_at", 4).snapshotEvery(2).out(out).run());
+        assertEquals(ModelException.EXIT_FAILURE, ex.exitCode());
+        assertEquals("model walkers failed at tick 4: failed on purpose after tick 4", ex.getMessage());
+        assertFalse(Files.exists(out.resolve("summary.json")));
+        assertFalse(Files.exists(out.resolve("timeseries.csv")));
+        assertFalse(Files.exists(out.resolve("report.html")));
+        assertEquals(5, Files.readAllLines(out.resolve("timeseries.csv.part")).size(), "header, ticks 0 to 3");
+        assertTrue(Files.exists(out.resolve("snapshots/cells-2.csv")), "finished snapshots stay, named by tick");
     }
 
     @Test

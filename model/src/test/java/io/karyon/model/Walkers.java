@@ -52,7 +52,8 @@ public final class Walkers implements Model
         return List.of(
             Parameter.number("drift", 0.0, -1, 1, "mean energy change per tick"),
             Parameter.integer("stop_below", 0, 0, Long.MAX_VALUE, "stop when fewer cells are alive"),
-            Parameter.bool("fail", false, "throw during set-up"));
+            Parameter.bool("fail", false, "throw during set-up"),
+            Parameter.integer("fail_at", 0, 0, Long.MAX_VALUE, "throw after this tick (0: never)"));
     }
 
     /**
@@ -105,6 +106,7 @@ public final class Walkers implements Model
         final long[] driverTicks = new long[1];
         final long[] peak = new long[2];
         final long stopBelow = setup.parameters().integer("stop_below");
+        final long failAt = setup.parameters().integer("fail_at");
         setup.observe()
             .count("walkers", "walker")
             .count("idle", "idle")
@@ -119,6 +121,10 @@ public final class Walkers implements Model
         setup.stopWhen((o, tick) ->
         {
             driverTicks[0] = tick + 1;
+            if (failAt == tick + 1)
+            {
+                throw new IllegalStateException("failed on purpose after tick " + failAt);
+            }
             final long alive = o.stats().alive();
             if (alive > peak[0])
             {
