@@ -178,6 +178,7 @@ class SirTest
     {
         long digest = 0;
         byte[] series = null;
+        List<Object> epidemic = null;
         for (final int workers : new int[]{ 1, 2, 3 })
         {
             final Path out = dir.resolve("w" + workers);
@@ -185,12 +186,19 @@ class SirTest
             final byte[] csv = Files.readAllBytes(out.resolve("timeseries.csv"));
             assertTrue(new String(csv, 0, 40).startsWith("tick,S,I,R,"), new String(csv, 0, 40));
             assertTrue(((Number)result.summary().get("attack_rate")).doubleValue() > 0.8, result.summary()::toString);
+            final List<Object> numbers = new ArrayList<>();
+            for (final String field : new String[]{ "ticks", "attack_rate", "peak_infected", "peak_tick" })
+            {
+                numbers.add(result.summary().get(field));
+            }
             if (null == series)
             {
                 digest = result.digest();
                 series = csv;
+                epidemic = numbers;
             }
             assertEquals(digest, result.digest(), workers + " workers");
+            assertEquals(epidemic, numbers, workers + " workers: ticks, attack_rate, peak_infected, peak_tick");
             assertArrayEquals(series, csv, workers + " workers: timeseries.csv");
         }
     }
