@@ -138,7 +138,7 @@ final class TissueWorld
         world.cellId = organism.registerBehaviour(CELL, new TissueCell(world));
         world.stemId = organism.registerBehaviour(STEM, new TissueStem(world));
         world.sourceId = organism.registerBehaviour(SOURCE, new TissueSource(world));
-        world.group = organism.group(GROUP);
+        world.group = organism.groups().id(GROUP);
         final Genotype founder = identity(organism.genotype("founder", TissueState.CELL, STEM), settings);
         founder.putDouble(ENERGY, settings.initialEnergy);
         world.daughter = identity(organism.genotype("daughter", TissueState.CELL, CELL), settings);

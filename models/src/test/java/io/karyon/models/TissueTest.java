@@ -215,7 +215,7 @@ class TissueTest
                     run.append(organism.countOf(h.world.cellId)).append(',')
                         .append(organism.countOf(h.world.stemId)).append(',')
                         .append(Double.doubleToRawLongBits(h.total(TissueWorld.NUTRIENT))).append(',')
-                        .append(organism.groupSize(h.world.group)).append(';');
+                        .append(organism.groups().size(h.world.group)).append(';');
                     return false;
                 });
                 run.append(Long.toHexString(h.organism.digest())).append('/')
