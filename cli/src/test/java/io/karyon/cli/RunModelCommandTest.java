@@ -173,10 +173,11 @@ class RunModelCommandTest
     @Test
     void shouldSetTheRingsParametersWithItsFlags()
     {
-        final JsonNode parameters = summary("supervised", "--workers", "1", "--supervisors", "3", "--spread",
-            "--strategy", "one_for_all", "--period", "5", "--restart", "transient").get("parameters");
+        final JsonNode parameters = summary("ring", "--cells", "50", "--ticks", "2", "--workers", "1",
+            "--supervisors", "3", "--spread", "--strategy", "one_for_all", "--period", "5", "--restart", "transient")
+            .get("parameters");
 
-        assertEquals("{\"step\":1,\"supervisors\":3,\"fanout\":100,\"spread\":true,\"strategy\":\"one_for_all\"," +
+        assertEquals("{\"supervisors\":3,\"fanout\":100,\"spread\":true,\"strategy\":\"one_for_all\"," +
             "\"intensity\":100,\"period\":5,\"restart\":\"transient\"}", parameters.toString());
     }
 
