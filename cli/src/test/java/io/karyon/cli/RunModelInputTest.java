@@ -73,6 +73,22 @@ class RunModelInputTest
         return String.join(", ", names);
     }
 
+    /**
+     * A built-in model refusing parameters that do not fit one another or the cells: bad input, not a failure.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "ring --cells 5 --supervisors 6|karyon run: model ring: supervisors: expected an integer in [0, 5] (at " +
+            "most the number of cells), got 6",
+        "sir --cells 100 --set initial_infected=101|karyon run: model sir: initial_infected: expected an integer " +
+            "in [1, 100] (at most the number of people), got 101",
+        "tissue --cells 100 --set lattice=5|karyon run: model tissue: lattice: a side of 5 gives 25 sites, fewer " +
+            "than the 100 founders (cells); at most one cell lives on a site" })
+    void shouldRefuseParametersABuiltInModelFindsDoNotFitWithOneLine(final String args, final String line)
+    {
+        assertRefused(CommandRun.karyon(("run " + args + " --quiet --workers 1").split(" ")), line);
+    }
+
     @Test
     void shouldNameAnUnknownModelAndTheKnownOnes()
     {

@@ -113,6 +113,15 @@ final class Runner
             setup.observations().close();
             return new Observer(setup.observations(), organism);
         }
+        catch (final ModelException ex)
+        {
+            if (ModelException.EXIT_USAGE == ex.exitCode())
+            {
+                throw ex;  // the model refused a combination of parameters: bad input, its message as it is
+            }
+            throw new ModelException("model " + name + " failed during set-up: " + oneLine(ex),
+                ModelException.EXIT_FAILURE, ex);
+        }
         catch (final Exception | LinkageError | AssertionError ex)
         {
             throw new ModelException("model " + name + " failed during set-up: " + oneLine(ex),
