@@ -22,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -248,7 +247,7 @@ public final class RunCommand implements Callable<Integer>
         final PrintWriter stdout = spec.commandLine().getOut();
         if (json)
         {
-            stdout.println(summaryJson(model, result.summary()));
+            stdout.println(result.toJson());  // exactly the object summary.json holds
         }
         else
         {
@@ -380,38 +379,6 @@ public final class RunCommand implements Callable<Integer>
     private static int shorthands()
     {
         return RING_SHORTHANDS.length;
-    }
-
-    /**
-     * The summary as one JSON object: the run's fields, then those that scripts read from {@code karyon run --json}
-     * before models and that the run's summary names otherwise ({@code seconds} is {@code run_s}, {@code messages}
-     * is {@code delivered}).
-     */
-    static String summaryJson(final Model model, final Map<String, Object> summary)
-    {
-        final Map<String, Object> fields = new LinkedHashMap<>(summary);
-        fields.putIfAbsent("engine", "karyon");
-        fields.putIfAbsent("simulation", model.name());
-        alias(fields, "seconds", "run_s");
-        alias(fields, "messages", "delivered");
-        final Object crossWorker = fields.get("cross_worker");
-        final Object sent = fields.get("sent");
-        if (crossWorker instanceof Number && sent instanceof Number)
-        {
-            final double total = ((Number)sent).doubleValue();
-            fields.putIfAbsent("cross_worker_share", 0 == total ? 0.0 : ((Number)crossWorker).doubleValue() / total);
-        }
-        final Json json = new Json();
-        fields.forEach(json::value);
-        return json.toString();
-    }
-
-    private static void alias(final Map<String, Object> fields, final String alias, final String name)
-    {
-        if (fields.containsKey(name))
-        {
-            fields.putIfAbsent(alias, fields.get(name));
-        }
     }
 
     /**

@@ -5,8 +5,10 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What {@link Runner} makes of a model's set-up: a refusal of its parameters passes through as bad input.
@@ -82,5 +84,18 @@ class RunnerTest
 
         assertEquals(ModelException.EXIT_FAILURE, ex.exitCode());
         assertEquals("model refusing failed during set-up: a: too big", ex.getMessage());
+    }
+
+    @Test
+    void shouldTellWholeNumbersThatPrintAsIntegers()
+    {
+        assertTrue(Runner.whole(397_239.0));
+        assertTrue(Runner.whole(0.0));
+        assertTrue(Runner.whole(-12.0));
+        assertTrue(Runner.whole(9_007_199_254_740_992.0));
+        assertFalse(Runner.whole(0.25));
+        assertFalse(Runner.whole(Double.NaN));
+        assertFalse(Runner.whole(Double.POSITIVE_INFINITY));
+        assertFalse(Runner.whole(1e300), "beyond 2^53 a double is not exact");
     }
 }
