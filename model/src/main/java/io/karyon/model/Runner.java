@@ -53,11 +53,7 @@ final class Runner
         check(settings.snapshotEvery >= 0, "snapshot every must be >= 0: snapshotEvery=" + settings.snapshotEvery);
         final Context context = null == settings.context ? new Context() : settings.context;
         final long seed = null == settings.seed ? context.seed() : settings.seed;
-        context.seed(seed);
-        if (0 == context.workerCount())
-        {
-            context.workerCount(Organism.machine().allowedCoreCount());
-        }
+        context.seed(seed);  // 0 workers stay 0: Context.conclude resolves them (one per CPU of Context.cpus, if set)
         final Path out = settings.out;
         if (null != out)
         {

@@ -1,7 +1,9 @@
 package io.karyon.model;
 
+import io.karyon.engine.Organism;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -97,5 +99,64 @@ class RunnerTest
         assertFalse(Runner.whole(Double.NaN));
         assertFalse(Runner.whole(Double.POSITIVE_INFINITY));
         assertFalse(Runner.whole(1e300), "beyond 2^53 a double is not exact");
+    }
+
+    /**
+     * Records the workers set-up sees, before and after launching the organism, then stops the run.
+     */
+    private static final class Counting implements Model
+    {
+        final List<Integer> seen = new ArrayList<>();
+
+        public String name()
+        {
+            return "counting";
+        }
+
+        public String description()
+        {
+            return "records the workers";
+        }
+
+        public List<Parameter> parameters()
+        {
+            return List.of();
+        }
+
+        public void setUp(final Setup setup)
+        {
+            seen.add(setup.workers());
+            setup.organism();
+            seen.add(setup.workers());
+            throw new ModelException("enough", ModelException.EXIT_USAGE, null);
+        }
+    }
+
+    @Test
+    void shouldLeaveZeroWorkersToTheContextWhichHonoursItsCpus()
+    {
+        final int cpu = Organism.machine().allowedCpus()[0];
+        final Counting counting = new Counting();
+
+        assertThrows(ModelException.class, () -> ModelRun.builder(counting)
+            .context(ModelRunTest.context(0).cpus(new int[]{ cpu })).cells(10).ticks(1).progress(Progress.NONE).run());
+
+        assertEquals(List.of(1, 1), counting.seen, "one worker per CPU given, before launch and after; this machine " +
+            "has " + Organism.machine().allowedCoreCount() + " core(s)");
+        final ModelRun.Result walkers = ModelRun.builder(new Walkers())
+            .context(ModelRunTest.context(0).cpus(new int[]{ cpu })).seed(42).ticks(2).progress(Progress.NONE).run();
+        assertEquals(1, walkers.summary().get("workers"));
+    }
+
+    @Test
+    void shouldResolveZeroWorkersWithoutCpusToOnePerCore()
+    {
+        final Counting counting = new Counting();
+
+        assertThrows(ModelException.class, () -> ModelRun.builder(counting).context(ModelRunTest.context(0))
+            .cells(10).ticks(1).progress(Progress.NONE).run());
+
+        final int cores = Organism.machine().allowedCoreCount();
+        assertEquals(List.of(cores, cores), counting.seen);
     }
 }
