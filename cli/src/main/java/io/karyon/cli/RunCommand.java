@@ -111,8 +111,8 @@ public final class RunCommand implements Callable<Integer>
     int fanout = 100;
 
     @Option(names = "--spread",
-        description = "ring: put each supervisor in the next supervision home rather than its parent's, so that one tree " +
-            "spreads over the workers; escalations then take a tick to reach the parent")
+        description = "ring: put each supervisor in the next supervision home rather than its parent's, so that one " +
+            "tree spreads over the workers; escalations then take a tick to reach the parent")
     boolean spread;
 
     @Option(names = "--strategy", paramLabel = "NAME",
@@ -330,8 +330,8 @@ public final class RunCommand implements Callable<Integer>
      * @param value      as given.
      * @throws ModelException (exit 2) naming the source, for an unknown parameter or a value that does not fit.
      */
-    private static void check(final String model, final List<Parameter> parameters, final String source, final String name,
-        final String value)
+    private static void check(final String model, final List<Parameter> parameters, final String source,
+        final String name, final String value)
     {
         for (final Parameter p : parameters)
         {

@@ -24,11 +24,11 @@ final class Runner
 {
     /** Summary fields the run writes itself; a model's summary values may not take these names. */
     static final Set<String> RESERVED = Set.of("model", "parameters", "seed", "workers", "cells", "ticks", "digest",
-        "wall_s", "setup_s", "run_s", "seconds", "ticks_per_s", "stopped", "observations", "observe_s", "alive", "spawned",
-        "updates", "updates_per_s", "sent", "delivered", "messages", "messages_per_s", "dead_letters", "pending", "deaths",
-        "deaths_by_reason", "restarts", "restarts_by_reason", "escalations", "cross_worker", "cross_worker_share", "spilled",
-        "errors_not_logged", "distinct_errors", "tick_ns_mean", "tick_ns_p50", "tick_ns_p99", "tick_ns_max",
-        "allocated_bytes");
+        "wall_s", "setup_s", "run_s", "seconds", "ticks_per_s", "stopped", "observations", "observe_s", "alive",
+        "spawned", "updates", "updates_per_s", "sent", "delivered", "messages", "messages_per_s", "dead_letters",
+        "pending", "deaths", "deaths_by_reason", "restarts", "restarts_by_reason", "escalations", "cross_worker",
+        "cross_worker_share", "spilled", "errors_not_logged", "distinct_errors", "tick_ns_mean", "tick_ns_p50",
+        "tick_ns_p99", "tick_ns_max", "allocated_bytes");
 
     /** 2^53: beyond it a double is not exact, so it stays one. */
     private static final double WHOLE_LIMIT = 9_007_199_254_740_992.0;
