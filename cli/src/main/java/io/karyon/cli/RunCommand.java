@@ -22,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,18 +37,18 @@ import java.util.concurrent.Callable;
     mixinStandardHelpOptions = true,
     description = {
         "Runs a model: one named (karyon models lists them), the one a scenario file (FILE.toml) names, or the " +
-            "default (" + RunCommand.DEFAULT_MODEL + "; the ring of the engine's Tissue until it is built in).",
+            "default (" + RunCommand.DEFAULT_MODEL + ").",
         "Flags override the file, the file the model's defaults. Progress goes to stderr; the summary (or, with " +
             "--json, one JSON object) to stdout; --out DIR also writes timeseries.csv, summary.json, snapshots and " +
             "report.html.",
         "--supervisors, --fanout, --spread, --strategy, --intensity, --period and --restart are --set of the " +
-            "ring model's parameters of the same names."
+            "ring model's parameters of the same names, for the ring only (karyon run ring --supervisors N)."
     })
 public final class RunCommand implements Callable<Integer>
 {
     /** The model run when none is named. */
     public static final String DEFAULT_MODEL = "tissue";
-    /** The old default, whose parameters the supervision flags set. */
+    /** The old default (the engine's ring), whose parameters the supervision flags set. */
     public static final String RING = "ring";
 
     /** The flags that are {@code --set} of the ring's parameters, with those parameters' names. */
@@ -75,13 +74,12 @@ public final class RunCommand implements Callable<Integer>
     String classpath;
 
     @Option(names = "--cells", paramLabel = "N",
-        description = "cells to create (default: the file's, else the model's; ${DEFAULT-VALUE} for the ring)")
-    long cells = 500_000;
+        description = "cells to create (default: the file's, else the model's)")
+    long cells;
 
     @Option(names = "--ticks", paramLabel = "N",
-        description = "most ticks to run, 0 for the model's default (default: the file's, else the model's; " +
-            "${DEFAULT-VALUE} for the ring)")
-    long ticks = 100;
+        description = "most ticks to run, 0 for the model's (default: the file's, else the model's)")
+    long ticks;
 
     @Option(names = ConfigurationDefaults.SEED, paramLabel = "N",
         description = "seed of the run (default: the file's, else ${DEFAULT-VALUE})")
@@ -104,33 +102,36 @@ public final class RunCommand implements Callable<Integer>
     String out;
 
     @Option(names = "--supervisors", paramLabel = "N",
-        description = "supervise the founders under N supervisors, themselves under one top-level supervisor per " +
-            "--fanout (default: ${DEFAULT-VALUE}, unsupervised)")
+        description = "ring: supervise the founders under N supervisors, themselves under one top-level " +
+            "supervisor per --fanout (default: the model's, unsupervised)")
     int supervisors;
 
     @Option(names = "--fanout", paramLabel = "K",
-        description = "supervisors under each top-level supervisor (default: ${DEFAULT-VALUE})")
+        description = "ring: supervisors under each top-level supervisor (default: the model's, ${DEFAULT-VALUE})")
     int fanout = 100;
 
     @Option(names = "--spread",
-        description = "put each supervisor in the next supervision home rather than its parent's, so that one tree " +
-            "spreads over the workers; escalations then take a tick to reach the parent")
+        description = "ring: put each supervisor in the next supervision home rather than its parent's, so that one " +
+            "tree spreads over the workers; escalations then take a tick to reach the parent")
     boolean spread;
 
     @Option(names = "--strategy", paramLabel = "NAME",
-        description = "the supervisors' strategy: one_for_one, one_for_all, rest_for_one (default: ${DEFAULT-VALUE})")
+        description = "ring: the supervisors' strategy: one_for_one, one_for_all, rest_for_one (default: the " +
+            "model's, ${DEFAULT-VALUE})")
     String strategy = "one_for_one";
 
     @Option(names = "--intensity", paramLabel = "N",
-        description = "restarts a supervisor allows within --period before giving up (default: ${DEFAULT-VALUE})")
+        description = "ring: restarts a supervisor allows within --period before giving up (default: the model's, " +
+            "${DEFAULT-VALUE})")
     int intensity = 100;
 
     @Option(names = "--period", paramLabel = "TICKS",
-        description = "the intensity's window (default: ${DEFAULT-VALUE})")
+        description = "ring: the intensity's window (default: the model's, ${DEFAULT-VALUE})")
     long period = 10;
 
     @Option(names = "--restart", paramLabel = "TYPE",
-        description = "founders' restart type: permanent, transient, temporary (default: ${DEFAULT-VALUE})")
+        description = "ring: the founders' restart type: permanent, transient, temporary (default: the model's, " +
+            "${DEFAULT-VALUE})")
     String restart = "permanent";
 
     @Option(names = "--json", description = "print the summary as one JSON object")
@@ -144,8 +145,14 @@ public final class RunCommand implements Callable<Integer>
      */
     public Integer call()
     {
-        Cli.range(spec, "--cells", cells, 1, Integer.MAX_VALUE);
-        Cli.range(spec, "--ticks", ticks, 0, Long.MAX_VALUE);
+        if (given("--cells"))
+        {
+            Cli.range(spec, "--cells", cells, 1, Integer.MAX_VALUE);
+        }
+        if (given("--ticks"))
+        {
+            Cli.range(spec, "--ticks", ticks, 0, Long.MAX_VALUE);
+        }
         workerOptions.check(spec);
         Cli.range(spec, "--every", every, 1, Integer.MAX_VALUE);
         Cli.range(spec, "--snapshot-every", snapshotEvery, 0, Integer.MAX_VALUE);
@@ -154,17 +161,8 @@ public final class RunCommand implements Callable<Integer>
         final ModelCatalog catalog = ModelDiscovery.catalog(classpath);
         final boolean file = null != target && target.toLowerCase(Locale.ROOT).endsWith(".toml");
         final Scenario scenario = file ? Scenario.read(path("MODEL|FILE.toml", target)) : null;
-        final String name = null != scenario ? scenario.model().orElse(defaultModel(catalog)) :
-            null != target ? target : defaultModel(catalog);
-        if (null == name && null != scenario)
-        {
-            throw new ModelException(scenario.file() + ": names no model, and the default, " + DEFAULT_MODEL +
-                ", is not on the class path: add model = \"NAME\"", ModelException.EXIT_USAGE, null);
-        }
-        if (null == name || (null == scenario && RING.equals(name) && !has(catalog, RING)))
-        {
-            return ringFallback();
-        }
+        final String name = null != scenario ? scenario.model().orElse(DEFAULT_MODEL) :
+            null != target ? target : DEFAULT_MODEL;
         final Model model;
         try
         {
@@ -210,41 +208,10 @@ public final class RunCommand implements Callable<Integer>
         }
     }
 
-    /**
-     * The default model: {@value #DEFAULT_MODEL}, or the ring until it is built in; null when neither is (the ring
-     * then runs as it did before models).
-     */
-    private static String defaultModel(final ModelCatalog catalog)
-    {
-        return has(catalog, DEFAULT_MODEL) ? DEFAULT_MODEL : has(catalog, RING) ? RING : null;
-    }
-
-    private static boolean has(final ModelCatalog catalog, final String name)
-    {
-        for (final Model model : catalog.models())
-        {
-            if (model.name().equals(name))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private boolean given(final String option)
     {
         final CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
         return null != parsed && parsed.hasMatchedOption(option);
-    }
-
-    private int ringFallback()
-    {
-        if (!sets.isEmpty() || given("--out") || given("--every") || given("--snapshot-every"))
-        {
-            throw new ModelException("--set, --out, --every and --snapshot-every need a model; the ring runs " +
-                "without one (no ring model is on the class path): use its flags", ModelException.EXIT_USAGE, null);
-        }
-        return new RingFallback(this).call();
     }
 
     private int runModel(final Model model, final Scenario scenario, final List<String[]> settings)
@@ -259,6 +226,7 @@ public final class RunCommand implements Callable<Integer>
             final String[] shorthand = givenShorthand(i);
             if (null != shorthand)
             {
+                ringOnly(model, shorthand[0], shorthand[1]);
                 check(model, shorthand[0], shorthand[1], shorthand[2]);
                 run.set(shorthand[1], shorthand[2]);
             }
@@ -279,7 +247,7 @@ public final class RunCommand implements Callable<Integer>
         final PrintWriter stdout = spec.commandLine().getOut();
         if (json)
         {
-            stdout.println(summaryJson(model, result.summary()));
+            stdout.println(result.toJson());  // exactly the object summary.json holds
         }
         else
         {
@@ -332,6 +300,19 @@ public final class RunCommand implements Callable<Integer>
     }
 
     /**
+     * Refuses a ring flag for another model, even one with a parameter of the same name (tissue has supervisors).
+     */
+    private static void ringOnly(final Model model, final String flag, final String parameter)
+    {
+        if (!RING.equals(model.name()))
+        {
+            throw new ModelException(flag + ": sets the " + RING + " model's " + parameter + "; the model " +
+                model.name() + " is not the " + RING + " (karyon run " + RING + " " + flag + ", or --set NAME=VALUE " +
+                "for this model's parameters)", ModelException.EXIT_USAGE, null);
+        }
+    }
+
+    /**
      * Checks one parameter's value before anything runs, so that the error names the flag that gave it.
      */
     private static void check(final Model model, final String source, final String name, final String value)
@@ -349,8 +330,8 @@ public final class RunCommand implements Callable<Integer>
      * @param value      as given.
      * @throws ModelException (exit 2) naming the source, for an unknown parameter or a value that does not fit.
      */
-    static void check(final String model, final List<Parameter> parameters, final String source, final String name,
-        final String value)
+    private static void check(final String model, final List<Parameter> parameters, final String source,
+        final String name, final String value)
     {
         for (final Parameter p : parameters)
         {
@@ -379,7 +360,7 @@ public final class RunCommand implements Callable<Integer>
      * @param shorthand index in the shorthand table.
      * @return the flag's name, the parameter's name and the value; null if the flag was not given.
      */
-    String[] givenShorthand(final int shorthand)
+    private String[] givenShorthand(final int shorthand)
     {
         final String option = RING_SHORTHANDS[shorthand][0];
         if (!given(option))
@@ -395,41 +376,9 @@ public final class RunCommand implements Callable<Integer>
      *
      * @return the count.
      */
-    static int shorthands()
+    private static int shorthands()
     {
         return RING_SHORTHANDS.length;
-    }
-
-    /**
-     * The summary as one JSON object: the run's fields, then those that scripts read from {@code karyon run --json}
-     * before models and that the run's summary names otherwise ({@code seconds} is {@code run_s}, {@code messages}
-     * is {@code delivered}).
-     */
-    static String summaryJson(final Model model, final Map<String, Object> summary)
-    {
-        final Map<String, Object> fields = new LinkedHashMap<>(summary);
-        fields.putIfAbsent("engine", "karyon");
-        fields.putIfAbsent("simulation", model.name());
-        alias(fields, "seconds", "run_s");
-        alias(fields, "messages", "delivered");
-        final Object crossWorker = fields.get("cross_worker");
-        final Object sent = fields.get("sent");
-        if (crossWorker instanceof Number && sent instanceof Number)
-        {
-            final double total = ((Number)sent).doubleValue();
-            fields.putIfAbsent("cross_worker_share", 0 == total ? 0.0 : ((Number)crossWorker).doubleValue() / total);
-        }
-        final Json json = new Json();
-        fields.forEach(json::value);
-        return json.toString();
-    }
-
-    private static void alias(final Map<String, Object> fields, final String alias, final String name)
-    {
-        if (fields.containsKey(name))
-        {
-            fields.putIfAbsent(alias, fields.get(name));
-        }
     }
 
     /**

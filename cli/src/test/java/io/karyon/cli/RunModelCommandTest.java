@@ -61,9 +61,7 @@ class RunModelCommandTest
         assertEquals(1, json.get("parameters").get("step").longValue());
         assertEquals(1, json.get("step").longValue(), "the model's own summary value");
         assertTrue(DIGEST.matcher(json.get("digest").textValue()).matches(), json.toString());
-        // What karyon run --json printed before models, and scripts read.
-        assertEquals("karyon", json.get("engine").textValue());
-        assertEquals("tiny", json.get("simulation").textValue());
+        // What karyon run --json printed before models, and scripts read (engine and simulation, the model, went).
         for (final String field : new String[]{ "seconds", "updates_per_s", "messages_per_s", "cross_worker_share" })
         {
             assertTrue(json.get(field).isNumber(), field + " in " + json);
@@ -173,10 +171,11 @@ class RunModelCommandTest
     @Test
     void shouldSetTheRingsParametersWithItsFlags()
     {
-        final JsonNode parameters = summary("supervised", "--workers", "1", "--supervisors", "3", "--spread",
-            "--strategy", "one_for_all", "--period", "5", "--restart", "transient").get("parameters");
+        final JsonNode parameters = summary("ring", "--cells", "50", "--ticks", "2", "--workers", "1",
+            "--supervisors", "3", "--spread", "--strategy", "one_for_all", "--period", "5", "--restart", "transient")
+            .get("parameters");
 
-        assertEquals("{\"step\":1,\"supervisors\":3,\"fanout\":100,\"spread\":true,\"strategy\":\"one_for_all\"," +
+        assertEquals("{\"supervisors\":3,\"fanout\":100,\"spread\":true,\"strategy\":\"one_for_all\"," +
             "\"intensity\":100,\"period\":5,\"restart\":\"transient\"}", parameters.toString());
     }
 
@@ -190,6 +189,44 @@ class RunModelCommandTest
         assertTrue(Files.isRegularFile(out.resolve("timeseries.csv")));
         assertTrue(Files.isRegularFile(out.resolve("summary.json")));
         assertTrue(Files.isRegularFile(out.resolve("report.html")));
+    }
+
+    @Test
+    void shouldPrintWithJsonExactlyTheObjectSummaryJsonHolds() throws IOException
+    {
+        final Path out = dir.resolve("same");
+
+        final JsonNode printed = summary("tiny", "--workers", "1", "--out", out.toString());
+
+        final JsonNode written = CommandRun.parse(Files.readString(out.resolve("summary.json")));
+        assertEquals(written, printed);
+        assertEquals(new ArrayList<>(List.of(names(written))), new ArrayList<>(List.of(names(printed))), "in order");
+        for (final String field : new String[]{ "model", "parameters", "seed", "digest", "wall_s", "seconds",
+            "messages", "cross_worker_share", "updates_per_s" })
+        {
+            assertTrue(printed.has(field), field + " in " + printed);
+        }
+    }
+
+    @Test
+    void shouldPrintWholeNumberSummaryValuesAsIntegers()
+    {
+        final CommandRun result = run("sir", "--cells", "2000", "--set", "initial_infected=20", "--workers", "1",
+            "--json", "--quiet", "--idle", "backoff", "--no-pin");
+
+        assertEquals(Cli.EXIT_OK, result.exitCode(), result.err());
+        final JsonNode json = result.json();
+        assertTrue(json.get("peak_infected").isIntegralNumber(), json.toString());
+        assertTrue(json.get("peak_tick").isIntegralNumber(), json.toString());
+        assertTrue(result.out().matches("(?s).*\"peak_infected\":[0-9]+,.*"), result.out());
+        assertTrue(json.get("attack_rate").isNumber(), json.toString());
+    }
+
+    private static String[] names(final JsonNode object)
+    {
+        final List<String> names = new ArrayList<>();
+        object.fieldNames().forEachRemaining(names::add);
+        return names.toArray(new String[0]);
     }
 
     @Test

@@ -14,7 +14,6 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@code karyon run} refusing bad input before anything runs: one line on stderr, exit 2, nothing on stdout.
@@ -44,10 +43,13 @@ class RunModelInputTest
             "mode, loud",
         "tiny --set step|karyon run: Invalid value for option '--set': expected NAME=VALUE, was 'step' (see --help)",
         "tiny --set =1|karyon run: Invalid value for option '--set': expected NAME=VALUE, was '=1' (see --help)",
-        "tiny --supervisors 3|karyon run: --supervisors: the model tiny has no parameter supervisors; it has step, " +
-            "rate, mode, loud",
-        "broken --spread|karyon run: --spread: the model broken has no parameter spread",
-        "supervised --strategy odd|karyon run: --strategy: strategy: expected one of [one_for_one, one_for_all, " +
+        "tiny --supervisors 3|karyon run: --supervisors: sets the ring model's supervisors; the model tiny is not " +
+            "the ring (karyon run ring --supervisors, or --set NAME=VALUE for this model's parameters)",
+        "supervised --spread|karyon run: --spread: sets the ring model's spread; the model supervised is not the " +
+            "ring (karyon run ring --spread, or --set NAME=VALUE for this model's parameters)",
+        "--supervisors 1000|karyon run: --supervisors: sets the ring model's supervisors; the model tissue is not " +
+            "the ring (karyon run ring --supervisors, or --set NAME=VALUE for this model's parameters)",
+        "ring --strategy odd|karyon run: --strategy: strategy: expected one of [one_for_one, one_for_all, " +
             "rest_for_one], got \"odd\"",
         "tiny --every 0|karyon run: Invalid value for option '--every': must be in 1..2147483647, was '0' " +
             "(see --help)",
@@ -72,13 +74,19 @@ class RunModelInputTest
     }
 
     /**
-     * Whether the ring runs as it did before models: neither tissue nor ring is on the class path.
+     * A built-in model refusing parameters that do not fit one another or the cells: bad input, not a failure.
      */
-    private static boolean ringFallback()
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "ring --cells 5 --supervisors 6|karyon run: model ring: supervisors: expected an integer in [0, 5] (at " +
+            "most the number of cells), got 6",
+        "sir --cells 100 --set initial_infected=101|karyon run: model sir: initial_infected: expected an integer " +
+            "in [1, 100] (at most the number of people), got 101",
+        "tissue --cells 100 --set lattice=5|karyon run: model tissue: lattice: a side of 5 gives 25 sites, fewer " +
+            "than the 100 founders (cells); at most one cell lives on a site" })
+    void shouldRefuseParametersABuiltInModelFindsDoNotFitWithOneLine(final String args, final String line)
     {
-        final String known = ", " + known() + ", ";
-        return !known.contains(", " + RunCommand.DEFAULT_MODEL + ", ") &&
-            !known.contains(", " + RunCommand.RING + ", ");
+        assertRefused(CommandRun.karyon(("run " + args + " --quiet --workers 1").split(" ")), line);
     }
 
     @Test
@@ -86,16 +94,6 @@ class RunModelInputTest
     {
         assertRefused(CommandRun.karyon("run", "nope"),
             "karyon run: unknown model nope; known: " + known() + " (karyon models lists them)");
-    }
-
-    @Test
-    void shouldRefuseModelFlagsForTheRingWithoutAModel()
-    {
-        assumeTrue(ringFallback(), "the ring is a model");
-
-        assertRefused(CommandRun.karyon("run", "--set", "step=2"), "karyon run: --set, --out, --every and " +
-            "--snapshot-every need a model; the ring runs without one (no ring model is on the class path): use its " +
-            "flags");
     }
 
     @Test
@@ -145,16 +143,6 @@ class RunModelInputTest
         assertEquals(Cli.EXIT_USAGE, run.exitCode(), run.err());
         assertTrue(run.err().startsWith("karyon run: " + missing + ":1: cannot read the file: "), run.err());
         assertEquals(1, run.err().lines().count(), run.err());
-    }
-
-    @Test
-    void shouldRefuseAFileThatNamesNoModelWhenThereIsNoDefault() throws IOException
-    {
-        assumeTrue(ringFallback(), "a default model is on the class path");
-        final Path file = Files.writeString(dir.resolve("s.toml"), "[run]\ncells = 5\n");
-
-        assertRefused(CommandRun.karyon("run", file.toString()), "karyon run: " + file + ": names no model, and " +
-            "the default, tissue, is not on the class path: add model = \"NAME\"");
     }
 
     @Test

@@ -12,7 +12,7 @@ class RunSupervisionOptionsTest
 {
     private static String[] run(final String... args)
     {
-        // The ring: what these flags set (the default model is tissue once it is built in).
+        // The ring: the only model these flags set (the default model is tissue).
         final String[] ring = new String[args.length + 1];
         ring[0] = RunCommand.RING;
         System.arraycopy(args, 0, ring, 1, args.length);
@@ -105,7 +105,6 @@ class RunSupervisionOptionsTest
     {
         final String[] result = run(args.split(" "));
         assertEquals("2", result[0]);
-        // The same line whether the ring runs as a model (karyon-models) or as it did before models.
         assertEquals("run: " + message + "\n", result[2]);
     }
 }

@@ -31,7 +31,8 @@ final class RunSetup implements Setup
     private Organism organism;
 
     /**
-     * A set-up over a context whose seed and worker count are already set (workers resolved, never 0).
+     * A set-up over a context whose seed is already set; 0 workers are left for {@link Context#conclude()} to
+     * resolve.
      *
      * @param reserved summary field names the run itself writes.
      */
@@ -74,7 +75,17 @@ final class RunSetup implements Setup
      */
     public int workers()
     {
-        return context.workerCount();
+        if (null != organism)
+        {
+            return organism.workerCount();
+        }
+        final int workers = context.workerCount();
+        if (0 != workers)
+        {
+            return workers;
+        }
+        final int[] cpus = context.cpus();  // as Context.conclude will resolve 0 when the organism is launched
+        return null != cpus ? cpus.length : Organism.machine().allowedCoreCount();
     }
 
     /**

@@ -24,11 +24,14 @@ final class Runner
 {
     /** Summary fields the run writes itself; a model's summary values may not take these names. */
     static final Set<String> RESERVED = Set.of("model", "parameters", "seed", "workers", "cells", "ticks", "digest",
-        "wall_s", "setup_s", "run_s", "ticks_per_s", "stopped", "observations", "observe_s", "alive", "spawned",
-        "updates", "updates_per_s", "sent", "delivered", "messages_per_s", "dead_letters", "pending", "deaths",
-        "deaths_by_reason", "restarts", "restarts_by_reason", "escalations", "cross_worker", "spilled",
-        "errors_not_logged", "distinct_errors", "tick_ns_mean", "tick_ns_p50", "tick_ns_p99", "tick_ns_max",
-        "allocated_bytes");
+        "wall_s", "setup_s", "run_s", "seconds", "ticks_per_s", "stopped", "observations", "observe_s", "alive",
+        "spawned", "updates", "updates_per_s", "sent", "delivered", "messages", "messages_per_s", "dead_letters",
+        "pending", "deaths", "deaths_by_reason", "restarts", "restarts_by_reason", "escalations", "cross_worker",
+        "cross_worker_share", "spilled", "errors_not_logged", "distinct_errors", "tick_ns_mean", "tick_ns_p50",
+        "tick_ns_p99", "tick_ns_max", "allocated_bytes");
+
+    /** 2^53: beyond it a double is not exact, so it stays one. */
+    private static final double WHOLE_LIMIT = 9_007_199_254_740_992.0;
 
     private final ModelRun.Builder settings;
     private final String name;
@@ -50,11 +53,7 @@ final class Runner
         check(settings.snapshotEvery >= 0, "snapshot every must be >= 0: snapshotEvery=" + settings.snapshotEvery);
         final Context context = null == settings.context ? new Context() : settings.context;
         final long seed = null == settings.seed ? context.seed() : settings.seed;
-        context.seed(seed);
-        if (0 == context.workerCount())
-        {
-            context.workerCount(Organism.machine().allowedCoreCount());
-        }
+        context.seed(seed);  // 0 workers stay 0: Context.conclude resolves them (one per CPU of Context.cpus, if set)
         final Path out = settings.out;
         if (null != out)
         {
@@ -112,6 +111,15 @@ final class Runner
             final Organism organism = setup.organism();
             setup.observations().close();
             return new Observer(setup.observations(), organism);
+        }
+        catch (final ModelException ex)
+        {
+            if (ModelException.EXIT_USAGE == ex.exitCode())
+            {
+                throw ex;  // the model refused a combination of parameters: bad input, its message as it is
+            }
+            throw new ModelException("model " + name + " failed during set-up: " + oneLine(ex),
+                ModelException.EXIT_FAILURE, ex);
         }
         catch (final Exception | LinkageError | AssertionError ex)
         {
@@ -196,6 +204,7 @@ final class Runner
         summary.put("wall_s", (System.nanoTime() - startNs) / 1e9);
         summary.put("setup_s", setupNs / 1e9);
         summary.put("run_s", runS);
+        summary.put("seconds", runS);  // as karyon run --json said before models: the ticks' time, set-up excluded
         summary.put("ticks_per_s", organism.ticks() / runS);
         summary.put("stopped", ticker.stopped());
         summary.put("observations", ticker.observations());
@@ -217,6 +226,7 @@ final class Runner
         summary.put("updates_per_s", stats.updates() / runS);
         summary.put("sent", stats.sent());
         summary.put("delivered", stats.delivered());
+        summary.put("messages", stats.delivered());  // karyon run --json's name before models
         summary.put("messages_per_s", stats.delivered() / runS);
         summary.put("dead_letters", stats.deadLetters());
         summary.put("pending", stats.pending());
@@ -226,6 +236,7 @@ final class Runner
         summary.put("restarts_by_reason", stats.restartsByReason());
         summary.put("escalations", stats.escalations());
         summary.put("cross_worker", stats.crossWorker());
+        summary.put("cross_worker_share", 0 == stats.sent() ? 0.0 : (double)stats.crossWorker() / stats.sent());
         summary.put("spilled", stats.spilled());
         summary.put("errors_not_logged", stats.errorsNotLogged());
         summary.put("distinct_errors", organism.readErrors((count, first, last, text) -> { }));
@@ -238,17 +249,30 @@ final class Runner
         summary.put("allocated_bytes", organism.allocatedBytes());
     }
 
-    private double modelValue(final String field, final DoubleSupplier value)
+    /**
+     * A model's summary value: a whole number (a count, a tick) as a long, so that it prints as 397239, not 397239.0.
+     */
+    private Object modelValue(final String field, final DoubleSupplier value)
     {
+        final double number;
         try
         {
-            return value.getAsDouble();
+            number = value.getAsDouble();
         }
         catch (final RuntimeException ex)
         {
             throw new ModelException("model " + name + " failed reading summary value " + field + ": " +
                 oneLine(ex), ModelException.EXIT_FAILURE, ex);
         }
+        return whole(number) ? (Object)(long)number : (Object)number;
+    }
+
+    /**
+     * Whether a number is whole and exactly a long (within 2^53, where every double is exact).
+     */
+    static boolean whole(final double number)
+    {
+        return Math.abs(number) <= WHOLE_LIMIT && number == Math.rint(number);
     }
 
     /**

@@ -75,7 +75,8 @@ public interface Setup
     void stopWhen(StopCondition condition);
 
     /**
-     * Adds a number to {@code summary.json} (and the {@code --json} line), read once when the run ends.
+     * Adds a number to {@code summary.json} (and the {@code --json} line), read once when the run ends; a whole
+     * number (a count, a tick) is written as an integer.
      *
      * @param name  of the field: lower case, digits and '_'.
      * @param value read at the end.

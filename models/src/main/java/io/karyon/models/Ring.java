@@ -4,6 +4,7 @@ import io.karyon.engine.Organism;
 import io.karyon.engine.Supervisor;
 import io.karyon.engine.sim.Tissue;
 import io.karyon.model.Model;
+import io.karyon.model.ModelException;
 import io.karyon.model.Parameter;
 import io.karyon.model.Parameters;
 import io.karyon.model.Setup;
@@ -101,14 +102,14 @@ public final class Ring implements Model
         final long cells = setup.cells();
         if (cells < 1 || cells > Integer.MAX_VALUE)
         {
-            throw new IllegalArgumentException("cells: expected an integer in [1, " + Integer.MAX_VALUE + "], got " +
-                cells);
+            throw new ModelException("model " + name() + ": cells: expected an integer in [1, " + Integer.MAX_VALUE +
+                "], got " + cells, ModelException.EXIT_USAGE, null);
         }
         final long supervisors = p.integer("supervisors");
         if (supervisors > cells)
         {
-            throw new IllegalArgumentException("supervisors: expected an integer in [0, " + cells +
-                "] (at most the number of cells), got " + supervisors);
+            throw new ModelException("model " + name() + ": supervisors: expected an integer in [0, " + cells +
+                "] (at most the number of cells), got " + supervisors, ModelException.EXIT_USAGE, null);
         }
         final RestartStrategy strategy = RestartStrategy.valueOf(p.text("strategy").toUpperCase(Locale.ROOT));
         final RestartType restart = RestartType.valueOf(p.text("restart").toUpperCase(Locale.ROOT));

@@ -11,6 +11,7 @@ import io.karyon.engine.SetupRandom;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.cell.CellLayout;
 import io.karyon.model.Model;
+import io.karyon.model.ModelException;
 import io.karyon.model.Parameter;
 import io.karyon.model.Parameters;
 import io.karyon.model.Setup;
@@ -145,13 +146,14 @@ public final class Sir implements Model
         final long initial = p.integer("initial_infected");
         if (people > Integer.MAX_VALUE || people < contacts + 1L)
         {
-            throw new IllegalArgumentException("cells: expected an integer in [contacts + 1 = " + (contacts + 1) +
-                ", " + Integer.MAX_VALUE + "] (each person draws " + contacts + " distinct others), got " + people);
+            throw new ModelException("model " + name() + ": cells: expected an integer in [contacts + 1 = " +
+                (contacts + 1) + ", " + Integer.MAX_VALUE + "] (each person draws " + contacts +
+                " distinct others), got " + people, ModelException.EXIT_USAGE, null);
         }
         if (initial > people)
         {
-            throw new IllegalArgumentException("initial_infected: expected an integer in [1, " + people +
-                "] (at most the number of people), got " + initial);
+            throw new ModelException("model " + name() + ": initial_infected: expected an integer in [1, " + people +
+                "] (at most the number of people), got " + initial, ModelException.EXIT_USAGE, null);
         }
         final int infectiousTicks = (int)p.integer("infectious_ticks");
 

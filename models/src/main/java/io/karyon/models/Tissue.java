@@ -3,6 +3,7 @@ package io.karyon.models;
 import io.karyon.engine.Organism;
 import io.karyon.matrix.Matrix;
 import io.karyon.model.Model;
+import io.karyon.model.ModelException;
 import io.karyon.model.Parameter;
 import io.karyon.model.Setup;
 
@@ -144,7 +145,16 @@ public final class Tissue implements Model
      */
     public void setUp(final Setup setup)
     {
-        final TissueSettings settings = new TissueSettings(setup.parameters(), setup.cells());
+        final TissueSettings settings;
+        try
+        {
+            settings = new TissueSettings(setup.parameters(), setup.cells());
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            // Parameters that do not fit one another (or the cells): bad input, as an out-of-range value is.
+            throw new ModelException("model " + name() + ": " + ex.getMessage(), ModelException.EXIT_USAGE, ex);
+        }
         final Matrix matrix = setup.closeAtEnd(TissueWorld.matrix(settings));
         TissueWorld.configure(setup.context(), settings, matrix);
         final Organism organism = setup.organism();
