@@ -109,7 +109,7 @@ final class CellPass implements CellSurvey
         {
             for (int row = 0; row <= registered && !wide; row++)
             {
-                bits[i] |= member[row * items + i] ? 1L << Math.min(row, LATER) : 0;
+                bits[i] |= member[row * items + i] ? 1L << (row == registered ? LATER : row) : 0;
             }
             all |= bits[i];
             next[i] = i + 1 < items ? i + 1 : 0;
