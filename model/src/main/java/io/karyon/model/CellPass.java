@@ -9,9 +9,11 @@ import java.util.Arrays;
 /**
  * The cell reductions of one run in a single walk over the live cells: field statistics, histograms and the model's
  * own {@link CellReduction}s (counts by behaviour come from the engine's {@code countOf}). A cell goes only to the
- * reductions of its behaviour, looked up in a table by behaviour id. Each family has its own accumulators, which
- * only the thread visiting that family touches, and {@link #merge} combines them in family order: the same bits for
- * any number of workers, as each family's cells come in slot order.
+ * items of its behaviour (a bit per behaviour, or a table when there are 63 or more), each item's work one case of
+ * a switch over (kind, field type) that reads the field with its own type. Each family has its own accumulators,
+ * which only the thread visiting that family touches, and {@link #merge} combines them in family order: the same
+ * bits for any number of workers, as each family's cells come in slot order, and the same as a plain walk adding
+ * one cell at a time.
  * <p>
  * <b>Note:</b> {@link #visit} may run on several threads at once, one per family at a time; everything else is the
  * driver's, between ticks. Nothing is allocated per cell.

@@ -219,8 +219,9 @@ class CellPassTest
         for (int item = 0; item < items; item++)
         {
             final int kind = plan.kinds.get(item);
+            final int bins = CellPass.HISTOGRAM == kind ? (int)plan.histograms.get(item)[2] : 0;
             starts[item] = CellPass.FIELD == kind ? new double[]{ 0, 0, Double.POSITIVE_INFINITY,
-                Double.NEGATIVE_INFINITY } : CellPass.HISTOGRAM == kind ? new double[(int)plan.histograms.get(item)[2]] :
+                Double.NEGATIVE_INFINITY } : CellPass.HISTOGRAM == kind ? new double[bins] :
                 new double[]{ 0, Double.POSITIVE_INFINITY };
             for (int f = 0; f < families; f++)
             {
