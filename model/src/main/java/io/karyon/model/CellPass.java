@@ -9,9 +9,11 @@ import java.util.Arrays;
 /**
  * The cell reductions of one run in a single walk over the live cells: field statistics, histograms and the model's
  * own {@link CellReduction}s (counts by behaviour come from the engine's {@code countOf}). A cell goes only to the
- * reductions of its behaviour, looked up in a table by behaviour id. Each family has its own accumulators, which
- * only the thread visiting that family touches, and {@link #merge} combines them in family order: the same bits for
- * any number of workers, as each family's cells come in slot order.
+ * items of its behaviour (a bit per behaviour, or a table when there are 63 or more), each item's work one case of
+ * a switch over (kind, field type) that reads the field with its own type. Each family has its own accumulators,
+ * which only the thread visiting that family touches, and {@link #merge} combines them in family order: the same
+ * bits for any number of workers, as each family's cells come in slot order, and the same as a plain walk adding
+ * one cell at a time.
  * <p>
  * <b>Note:</b> {@link #visit} may run on several threads at once, one per family at a time; everything else is the
  * driver's, between ticks. Nothing is allocated per cell.
@@ -31,9 +33,30 @@ final class CellPass implements CellSurvey
     private static final int INT = 2;
     private static final int BYTE = 3;
 
+    /** Per-cell operations, one per (kind, field type): see {@link #visit}. */
+    private static final int FIELD_LONG = 0;
+    private static final int FIELD_DOUBLE = 1;
+    private static final int FIELD_INT = 2;
+    private static final int FIELD_BYTE = 3;
+    private static final int HISTOGRAM_LONG = 4;
+    private static final int HISTOGRAM_DOUBLE = 5;
+    private static final int HISTOGRAM_INT = 6;
+    private static final int HISTOGRAM_BYTE = 7;
+    private static final int OWN = 8;
+
+    /** The bit of behaviours registered after the pass was made; with this many behaviours or more, a table. */
+    private static final int LATER = 63;
+
     private final int items;
     private final int[] kind;
-    private final int[][] byBehaviour;
+    private final int registered;
+    private final boolean wide;
+    private final boolean[] member;
+    private final boolean[] any;
+    private final long[] bits;
+    private final long anyBits;
+    private final int[] next;
+    private final int[] op;
     private final int[] offset;
     private final int[] type;
     private final double[] lo;
@@ -69,8 +92,32 @@ final class CellPass implements CellSurvey
     {
         this.items = kinds.length;
         this.kind = kinds.clone();
-        this.byBehaviour = byBehaviour(behaviours, registered);
+        this.registered = registered;
+        this.member = members(behaviours, registered);
+        this.any = new boolean[registered + 1];
+        for (int row = 0; row <= registered; row++)
+        {
+            for (int i = 0; i < items; i++)
+            {
+                any[row] |= member[row * items + i];
+            }
+        }
         this.reductions = reductions.clone();
+        wide = registered >= LATER;
+        bits = new long[items];
+        long all = 0;
+        next = new int[items];
+        for (int i = 0; i < items; i++)
+        {
+            for (int row = 0; row <= registered && !wide; row++)
+            {
+                bits[i] |= member[row * items + i] ? 1L << (row == registered ? LATER : row) : 0;
+            }
+            all |= bits[i];
+            next[i] = i + 1 < items ? i + 1 : 0;
+        }
+        anyBits = all;
+        op = new int[items];
         offset = new int[items];
         type = new int[items];
         lo = new double[items];
@@ -85,6 +132,7 @@ final class CellPass implements CellSurvey
                 offset[i] = fields[i].offset();
                 type[i] = typeOf(fields[i].type());
             }
+            op[i] = FIELD == kind[i] ? FIELD_LONG + type[i] : HISTOGRAM == kind[i] ? HISTOGRAM_LONG + type[i] : OWN;
             switch (kind[i])
             {
                 case FIELD:
@@ -117,24 +165,20 @@ final class CellPass implements CellSurvey
     }
 
     /**
-     * For each behaviour id (and, last, for ids registered later) the items its cells go to, in item order.
+     * Which items a cell goes to, by the row of its behaviour: {@code [row * items + item]}, one row per behaviour
+     * registered now and a last one for ids registered later (only the items for every cell).
      */
-    private static int[][] byBehaviour(final boolean[][] behaviours, final int registered)
+    private static boolean[] members(final boolean[][] behaviours, final int registered)
     {
-        final int[][] table = new int[registered + 1][];
+        final int items = behaviours.length;
+        final boolean[] table = new boolean[(registered + 1) * items];
         for (int b = 0; b <= registered; b++)
         {
-            final int[] todo = new int[behaviours.length];
-            int n = 0;
-            for (int i = 0; i < behaviours.length; i++)
+            for (int i = 0; i < items; i++)
             {
                 final boolean[] mask = behaviours[i];
-                if (null == mask || (b < registered && b < mask.length && mask[b]))
-                {
-                    todo[n++] = i;
-                }
+                table[b * items + i] = null == mask || (b < registered && b < mask.length && mask[b]);
             }
-            table[b] = Arrays.copyOf(todo, n);
         }
         return table;
     }
@@ -213,45 +257,92 @@ final class CellPass implements CellSurvey
      */
     public void visit(final int family, final CellFlyweight cell)
     {
-        // One flat array per family for fields and histograms: one load fewer per item than an array per item.
-        final double[] a = flat[family];
+        // What an item reads (its op, its field's offset, where it accumulates) does not hang on the behaviour just
+        // read from the cell, only whether it takes the cell does, a branch the CPU predicts: the field's load is not
+        // held up behind the behaviour's. The loop follows next[] rather than counting: the JIT turns a counted loop
+        // into pre-, main- and post-loops, which for one or two items per cell cost more than the items themselves.
         final int behaviour = cell.behaviourId();
-        final int last = byBehaviour.length - 1;
-        final int[] todo = byBehaviour[behaviour >= 0 && behaviour < last ? behaviour : last];
-        for (int t = 0; t < todo.length; t++)
+        if (wide)
         {
-            final int i = todo[t];
-            final int at = base[i];
-            // Kept small (under the JIT's 325-byte limit for hot methods) so that it is inlined into the survey's
-            // loop over the cells.
-            final int itemKind = kind[i];
-            if (REDUCTION == itemKind)
-            {
-                reductions[i].accumulate(cell, own[family][i]);
-            }
-            else if (FIELD == itemKind)
-            {
-                tally(a, at, value(cell, type[i], offset[i]));
-            }
-            else
-            {
-                count(a, at, i, value(cell, type[i], offset[i]));
-            }
+            visitWide(family, cell, behaviour);
+            return;
         }
+        final long bit = 1L << (behaviour >= 0 && behaviour < registered ? behaviour : LATER);
+        if (0 == (anyBits & bit))
+        {
+            return;
+        }
+        final double[] a = flat[family];
+        int i = 0;
+        do
+        {
+            if (0 != (bits[i] & bit))
+            {
+                step(op[i], i, a, family, cell);
+            }
+            i = next[i];
+        }
+        while (0 != i);
     }
 
-    private static double value(final CellFlyweight cell, final int type, final int offset)
+    /**
+     * {@link #visit} with 63 behaviours or more: whether an item takes a cell from a table by behaviour.
+     */
+    private void visitWide(final int family, final CellFlyweight cell, final int behaviour)
     {
-        switch (type)
+        final int row = behaviour >= 0 && behaviour < registered ? behaviour : registered;
+        if (!any[row])
         {
-            case DOUBLE:
-                return cell.getDouble(offset);
-            case LONG:
-                return cell.getLong(offset);
-            case INT:
-                return cell.getInt(offset);
+            return;
+        }
+        final double[] a = flat[family];
+        final int from = row * items;
+        int i = 0;
+        do
+        {
+            if (member[from + i])
+            {
+                step(op[i], i, a, family, cell);
+            }
+            i = next[i];
+        }
+        while (0 != i);
+    }
+
+    /**
+     * One item's work on a cell: a switch over (kind, type), each case reading its own type.
+     */
+    private void step(final int itemOp, final int i, final double[] a, final int family, final CellFlyweight cell)
+    {
+        final int at = base[i];
+        switch (itemOp)
+        {
+            case FIELD_DOUBLE:
+                tally(a, at, cell.getDouble(offset[i]));
+                break;
+            case FIELD_LONG:
+                tally(a, at, cell.getLong(offset[i]));
+                break;
+            case FIELD_INT:
+                tally(a, at, cell.getInt(offset[i]));
+                break;
+            case FIELD_BYTE:
+                tally(a, at, cell.getByte(offset[i]));
+                break;
+            case HISTOGRAM_DOUBLE:
+                count(a, at, i, cell.getDouble(offset[i]));
+                break;
+            case HISTOGRAM_LONG:
+                count(a, at, i, cell.getLong(offset[i]));
+                break;
+            case HISTOGRAM_INT:
+                count(a, at, i, cell.getInt(offset[i]));
+                break;
+            case HISTOGRAM_BYTE:
+                count(a, at, i, cell.getByte(offset[i]));
+                break;
             default:
-                return cell.getByte(offset);
+                reductions[i].accumulate(cell, own[family][i]);
         }
     }
 

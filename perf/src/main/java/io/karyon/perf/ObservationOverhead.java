@@ -9,6 +9,7 @@ import io.karyon.model.Parameter;
 import io.karyon.model.Progress;
 import io.karyon.model.Setup;
 
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -93,6 +94,7 @@ public final class ObservationOverhead
         final double[] everyTickNs = new double[rounds];
         final double[] rarelyNs = new double[rounds];
         final double[] observeNs = new double[rounds];
+        final double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         for (int r = 0; r < rounds; r++)
         {
             final Map<String, Object> every = run(given, cells, ticks, 1);
@@ -115,6 +117,9 @@ public final class ObservationOverhead
             "tick %.2f ms without, %.2f ms observing every tick (+%.1f%%); one observation %.2f ms = %.1f%% of a " +
             "tick%n", given.get("observe"), cells, given.get("workers"), rounds, without / 1e6, with / 1e6,
             100 * (with - without) / without, observe / 1e6, 100 * observe / without);
+        System.out.printf(Locale.ROOT, "load average (1 min) %.2f before, %.2f after, on %d CPUs%n", loadBefore,
+            ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+            Runtime.getRuntime().availableProcessors());
         // On a shared machine the fastest round is the one least disturbed by other processes.
         System.out.printf(Locale.ROOT, "fastest rounds: tick %.2f ms without observing, one observation %.2f ms = " +
             "%.1f%% of a tick%n", min(rarelyNs) / 1e6, min(observeNs) / 1e6, 100 * min(observeNs) / min(rarelyNs));
