@@ -262,12 +262,18 @@ public final class Matrix implements AutoCloseable
      * @param substance 0 to substances - 1.
      * @return the concentration.
      * @throws IllegalArgumentException if site or substance is out of range.
+     * @throws IllegalStateException    after {@link #close()}.
      */
     public double read(final long site, final int substance)
     {
         if (site < 0 || site >= sites || substance < 0 || substance >= substances)
         {
             throw outOfRange(site, substance);
+        }
+        if (closed)
+        {
+            // The flat copy is read by address: after close() its memory is gone.
+            throw new IllegalStateException(name + ": closed");
         }
         if (null != flat)
         {
@@ -345,10 +351,14 @@ public final class Matrix implements AutoCloseable
         }
         final MatrixWriter[] writers = new MatrixWriter[parts];
         final DepositMerger[] mergers = new DepositMerger[parts];
+        final int[] partSites = new int[parts];
+        final int[] rankOfSite = dynamic ? null : records.ranks(parts, partSites);
         for (int p = 0; p < parts; p++)
         {
             writers[p] = new MatrixWriter(this, p, parts, partOf);
-            mergers[p] = new DepositMerger(substances);
+            mergers[p] = dynamic ?
+                new DepositMerger(substances, kernel.rangeStart(p, parts), kernel.rangeStart(p + 1, parts)) :
+                new DepositMerger(substances, partSites[p], rankOfSite);
         }
         this.mergers = mergers;
         this.phases = new long[parts];
@@ -398,7 +408,7 @@ public final class Matrix implements AutoCloseable
         }
         lastTicks[part] = tick;
         final DepositMerger deposits = mergers[part];
-        deposits.collect(writers, part, records, !dynamic);
+        deposits.collect(writers, part);
         if (dynamic)
         {
             // The file trails the workers: this phase publishes the values it diffuses from.
