@@ -344,10 +344,15 @@ public final class Matrix implements AutoCloseable
         }
         // A dynamic matrix's part owns a range of sites (the kernel's partition); a static one's owns whole segments,
         // so that two parts never take the same segment lock.
-        final short[] partOf = new short[sitesInt];
-        for (int s = 0; s < sitesInt; s++)
+        final short[] partOf = dynamic ? null : new short[sitesInt];
+        final int[] partStarts = new int[parts + 1];
+        for (int p = 0; p <= parts; p++)
         {
-            partOf[s] = dynamic ? (short)kernel.partOf(s, parts) : (short)(records.segmentOf(s) % parts);
+            partStarts[p] = dynamic ? kernel.rangeStart(p, parts) : 0;
+        }
+        for (int s = 0; !dynamic && s < sitesInt; s++)
+        {
+            partOf[s] = (short)(records.segmentOf(s) % parts);
         }
         final MatrixWriter[] writers = new MatrixWriter[parts];
         final DepositMerger[] mergers = new DepositMerger[parts];
@@ -355,7 +360,8 @@ public final class Matrix implements AutoCloseable
         final int[] rankOfSite = dynamic ? null : records.ranks(parts, partSites);
         for (int p = 0; p < parts; p++)
         {
-            writers[p] = new MatrixWriter(this, p, parts, partOf);
+            writers[p] = dynamic ?
+                new MatrixWriter(this, p, parts, partStarts) : new MatrixWriter(this, p, parts, partOf);
             mergers[p] = dynamic ?
                 new DepositMerger(substances, kernel.rangeStart(p, parts), kernel.rangeStart(p + 1, parts)) :
                 new DepositMerger(substances, partSites[p], rankOfSite);
