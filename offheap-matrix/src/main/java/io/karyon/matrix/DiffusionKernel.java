@@ -1,5 +1,6 @@
 package io.karyon.matrix;
 
+import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import static org.agrona.BitUtil.SIZE_OF_DOUBLE;
@@ -92,65 +93,79 @@ final class DiffusionKernel
         final UnsafeBuffer from, final UnsafeBuffer to, final int part, final int parts, final DepositMerger deposits)
     {
         final int substances = this.substances;
+        final long length = sites * substances * SIZE_OF_DOUBLE;
+        if (from.capacity() < length || to.capacity() < length)
+        {
+            throw new IllegalStateException("diffusion buffers of " + from.capacity() + " and " + to.capacity() +
+                " bytes, " + length + " needed");
+        }
+        // Raw addresses: the capacities are checked above, once, instead of at every access.
+        final long source = from.addressOffset();
+        final long target = to.addressOffset();
         final int lo = rangeStart(part, parts);
         final int hi = rangeStart(part + 1, parts);
         final int nx = this.nx;
         final int ny = this.ny;
         final int nz = this.nz;
-        final int rowStride = nx * substances * SIZE_OF_DOUBLE;
-        final int planeStride = nx * ny * substances * SIZE_OF_DOUBLE;
-        final int siteStride = substances * SIZE_OF_DOUBLE;
+        final long rowStride = (long)nx * substances * SIZE_OF_DOUBLE;
+        final long planeStride = (long)nx * ny * substances * SIZE_OF_DOUBLE;
+        final long siteStride = (long)substances * SIZE_OF_DOUBLE;
         final double[] keep = this.keep;
         final double[] diffusion = this.diffusion;
-        final int[] order = deposits.order;
         final long[] keys = deposits.keys;
         final double[] amounts = deposits.amounts;
         final int count = deposits.count;
         int d = 0;
-        long nextKey = count > 0 ? keys[order[0]] : Long.MAX_VALUE;
+        long nextKey = count > 0 ? keys[0] : Long.MAX_VALUE;
         int x = lo % nx;
         int y = (lo / nx) % ny;
         int z = lo / nx / ny;
+        long key = (long)lo * substances;
         for (int s = lo; s < hi; s++)
         {
-            final int base = s * siteStride;
-            for (int k = 0; k < substances; k++)
+            final long base = source + s * siteStride;
+            final boolean left = x > 0;
+            final boolean right = x < nx - 1;
+            final boolean down = y > 0;
+            final boolean up = y < ny - 1;
+            final boolean back = z > 0;
+            final boolean front = z < nz - 1;
+            for (int k = 0; k < substances; k++, key++)
             {
-                final int at = base + k * SIZE_OF_DOUBLE;
-                final double c = from.getDouble(at);
+                final long at = base + k * SIZE_OF_DOUBLE;
+                final double c = UnsafeApi.getDouble(at);
                 double flow = 0.0;
-                if (x > 0)
+                if (left)
                 {
-                    flow += from.getDouble(at - siteStride) - c;
+                    flow += UnsafeApi.getDouble(at - siteStride) - c;
                 }
-                if (x < nx - 1)
+                if (right)
                 {
-                    flow += from.getDouble(at + siteStride) - c;
+                    flow += UnsafeApi.getDouble(at + siteStride) - c;
                 }
-                if (y > 0)
+                if (down)
                 {
-                    flow += from.getDouble(at - rowStride) - c;
+                    flow += UnsafeApi.getDouble(at - rowStride) - c;
                 }
-                if (y < ny - 1)
+                if (up)
                 {
-                    flow += from.getDouble(at + rowStride) - c;
+                    flow += UnsafeApi.getDouble(at + rowStride) - c;
                 }
-                if (z > 0)
+                if (back)
                 {
-                    flow += from.getDouble(at - planeStride) - c;
+                    flow += UnsafeApi.getDouble(at - planeStride) - c;
                 }
-                if (z < nz - 1)
+                if (front)
                 {
-                    flow += from.getDouble(at + planeStride) - c;
+                    flow += UnsafeApi.getDouble(at + planeStride) - c;
                 }
                 double value = keep[k] * (c + diffusion[k] * flow);
-                final long key = (long)s * substances + k;
                 while (nextKey == key)
                 {
-                    value += amounts[order[d]];
-                    nextKey = ++d < count ? keys[order[d]] : Long.MAX_VALUE;
+                    value += amounts[d];
+                    nextKey = ++d < count ? keys[d] : Long.MAX_VALUE;
                 }
-                to.putDouble(at, value);
+                UnsafeApi.putDouble(at - source + target, value);
             }
             if (++x == nx)
             {
@@ -164,7 +179,14 @@ final class DiffusionKernel
         }
     }
 
-    private int rangeStart(final int part, final int parts)
+    /**
+     * The first site of a part's range.
+     *
+     * @param part  0 to parts (parts: one past the last site).
+     * @param parts of the partition.
+     * @return site.
+     */
+    int rangeStart(final int part, final int parts)
     {
         return (int)(sites * part / parts);
     }

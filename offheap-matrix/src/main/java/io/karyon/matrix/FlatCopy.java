@@ -1,6 +1,7 @@
 package io.karyon.matrix;
 
 import org.agrona.BufferUtil;
+import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteBuffer;
@@ -24,6 +25,7 @@ final class FlatCopy
     private final int substances;
     private final ByteBuffer[] memory;
     private final UnsafeBuffer[] buffers;
+    private final long[] addresses;
 
     /**
      * Allocates the buffers and loads the records' current values into the first.
@@ -43,6 +45,7 @@ final class FlatCopy
         final UnsafeBuffer first = new UnsafeBuffer(memory[0]);
         // One buffer: both phases' "front" is the one copy.
         this.buffers = new UnsafeBuffer[] { first, twoPhases ? new UnsafeBuffer(memory[1]) : first };
+        this.addresses = new long[] { buffers[0].addressOffset(), buffers[1].addressOffset() };
         records.copyInto(first);
     }
 
@@ -61,13 +64,14 @@ final class FlatCopy
      * A value in the buffer a phase parity names.
      *
      * @param parity    0 or 1: the front buffer.
-     * @param site      0 to sites - 1.
-     * @param substance 0 to substances - 1.
+     * @param site      0 to sites - 1, checked by the caller.
+     * @param substance 0 to substances - 1, checked by the caller.
      * @return the concentration.
      */
     double read(final int parity, final int site, final int substance)
     {
-        return buffers[parity].getDouble((site * substances + substance) * SIZE_OF_DOUBLE);
+        // The caller checked site and substance: no second bounds check.
+        return UnsafeApi.getDouble(addresses[parity] + (long)(site * substances + substance) * SIZE_OF_DOUBLE);
     }
 
     /**
@@ -93,14 +97,13 @@ final class FlatCopy
     void apply(final DepositMerger deposits)
     {
         final int count = deposits.count;
-        final int[] order = deposits.order;
         final long[] keys = deposits.keys;
         final double[] amounts = deposits.amounts;
         final UnsafeBuffer values = buffers[0];
         for (int d = 0; d < count; d++)
         {
-            final int index = (int)keys[order[d]] * SIZE_OF_DOUBLE;
-            values.putDouble(index, values.getDouble(index) + amounts[order[d]]);
+            final int index = (int)keys[d] * SIZE_OF_DOUBLE;
+            values.putDouble(index, values.getDouble(index) + amounts[d]);
         }
     }
 

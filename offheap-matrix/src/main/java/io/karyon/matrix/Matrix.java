@@ -262,12 +262,18 @@ public final class Matrix implements AutoCloseable
      * @param substance 0 to substances - 1.
      * @return the concentration.
      * @throws IllegalArgumentException if site or substance is out of range.
+     * @throws IllegalStateException    after {@link #close()}.
      */
     public double read(final long site, final int substance)
     {
         if (site < 0 || site >= sites || substance < 0 || substance >= substances)
         {
             throw outOfRange(site, substance);
+        }
+        if (closed)
+        {
+            // The flat copy is read by address: after close() its memory is gone.
+            throw new IllegalStateException(name + ": closed");
         }
         if (null != flat)
         {
@@ -338,17 +344,27 @@ public final class Matrix implements AutoCloseable
         }
         // A dynamic matrix's part owns a range of sites (the kernel's partition); a static one's owns whole segments,
         // so that two parts never take the same segment lock.
-        final short[] partOf = new short[sitesInt];
-        for (int s = 0; s < sitesInt; s++)
+        final short[] partOf = dynamic ? null : new short[sitesInt];
+        final int[] partStarts = new int[parts + 1];
+        for (int p = 0; p <= parts; p++)
         {
-            partOf[s] = dynamic ? (short)kernel.partOf(s, parts) : (short)(records.segmentOf(s) % parts);
+            partStarts[p] = dynamic ? kernel.rangeStart(p, parts) : 0;
+        }
+        for (int s = 0; !dynamic && s < sitesInt; s++)
+        {
+            partOf[s] = (short)(records.segmentOf(s) % parts);
         }
         final MatrixWriter[] writers = new MatrixWriter[parts];
         final DepositMerger[] mergers = new DepositMerger[parts];
+        final int[] partSites = new int[parts];
+        final int[] rankOfSite = dynamic ? null : records.ranks(parts, partSites);
         for (int p = 0; p < parts; p++)
         {
-            writers[p] = new MatrixWriter(this, p, parts, partOf);
-            mergers[p] = new DepositMerger(substances);
+            writers[p] = dynamic ?
+                new MatrixWriter(this, p, parts, partStarts) : new MatrixWriter(this, p, parts, partOf);
+            mergers[p] = dynamic ?
+                new DepositMerger(substances, kernel.rangeStart(p, parts), kernel.rangeStart(p + 1, parts)) :
+                new DepositMerger(substances, partSites[p], rankOfSite);
         }
         this.mergers = mergers;
         this.phases = new long[parts];
@@ -398,7 +414,7 @@ public final class Matrix implements AutoCloseable
         }
         lastTicks[part] = tick;
         final DepositMerger deposits = mergers[part];
-        deposits.collect(writers, part, records, !dynamic);
+        deposits.collect(writers, part);
         if (dynamic)
         {
             // The file trails the workers: this phase publishes the values it diffuses from.

@@ -18,18 +18,40 @@ public final class MatrixWriter
     private final int substances;
     private final long sites;
     private final short[] partOfSite;
+    private final int[] partStarts;
+    private final int parts;
     final long[][] keys;
     final long[][] orderKeys;
     final double[][] amounts;
     final int[] counts;
 
+    /**
+     * A writer whose parts own ranges of sites (a dynamic matrix): part p owns [partStarts[p], partStarts[p + 1]),
+     * found by arithmetic rather than a look-up in an array of every site (a cache miss per deposit on a large grid).
+     */
+    MatrixWriter(final Matrix matrix, final int index, final int parts, final int[] partStarts)
+    {
+        this(matrix, index, parts, null, partStarts);
+    }
+
+    /**
+     * A writer whose parts own any sets of sites (a static matrix: whole segments).
+     */
     MatrixWriter(final Matrix matrix, final int index, final int parts, final short[] partOfSite)
+    {
+        this(matrix, index, parts, partOfSite, null);
+    }
+
+    private MatrixWriter(
+        final Matrix matrix, final int index, final int parts, final short[] partOfSite, final int[] partStarts)
     {
         this.matrix = matrix;
         this.index = index;
         this.substances = matrix.substances();
         this.sites = matrix.sites();
         this.partOfSite = partOfSite;
+        this.partStarts = partStarts;
+        this.parts = parts;
         this.keys = new long[parts][INITIAL_CAPACITY];
         this.orderKeys = new long[parts][INITIAL_CAPACITY];
         this.amounts = new double[parts][INITIAL_CAPACITY];
@@ -62,7 +84,7 @@ public final class MatrixWriter
         {
             throw matrix.outOfRange(site, substance);
         }
-        final int part = partOfSite[(int)site];
+        final int part = null == partOfSite ? rangePart((int)site) : partOfSite[(int)site];
         final int n = counts[part];
         if (n == keys[part].length)
         {
@@ -87,6 +109,21 @@ public final class MatrixWriter
             pending += count;
         }
         return pending;
+    }
+
+    private int rangePart(final int site)
+    {
+        final int[] starts = partStarts;
+        int part = (int)((long)site * parts / sites);
+        while (starts[part + 1] <= site)
+        {
+            part++;
+        }
+        while (starts[part] > site)
+        {
+            part--;
+        }
+        return part;
     }
 
     private void grow(final int part)

@@ -143,6 +143,32 @@ final class SiteRecords
     }
 
     /**
+     * Ranks each site within a static matrix's part (the segments with segment % parts == part) in the order the
+     * part applies its deposits: segment by segment, each segment's sites in site order.
+     *
+     * @param parts     of the partition.
+     * @param partSites filled with each part's number of sites.
+     * @return each site's rank within its own part.
+     */
+    int[] ranks(final int parts, final int[] partSites)
+    {
+        final int[] rankOfSite = new int[sitesInt];
+        for (int part = 0; part < parts; part++)
+        {
+            int rank = 0;
+            for (int segment = part; segment < segments; segment += parts)
+            {
+                for (int i = segmentStart[segment], end = segmentStart[segment + 1]; i < end; i++)
+                {
+                    rankOfSite[segmentSites[i]] = rank++;
+                }
+            }
+            partSites[part] = rank;
+        }
+        return rankOfSite;
+    }
+
+    /**
      * Copies every site's current values into a flat buffer, site-major, without locks: for a matrix being opened.
      *
      * @param into sites * substances doubles.
@@ -246,26 +272,24 @@ final class SiteRecords
      * A static file-backed matrix's tick: one part's sorted deposits (whole segments, led by the segment) go straight
      * into the records, one write lock per segment and one record write per site.
      *
-     * @param deposits the part's deposits, merged with the segment leading each key.
+     * @param deposits the part's deposits, sorted segment by segment.
      */
     void apply(final DepositMerger deposits)
     {
         final int count = deposits.count;
         final int substances = this.substances;
-        final int[] order = deposits.order;
         final long[] keys = deposits.keys;
-        final long[] primaries = deposits.primaries;
         final double[] amounts = deposits.amounts;
         final UnsafeBuffer records = this.records;
         int d = 0;
         while (d < count)
         {
-            final int segment = (int)(primaries[order[d]] >>> 32);
+            final int segment = segmentOfSite[(int)(keys[d] / substances)];
             try (MapSegmentContext<Long, byte[], ?> context = lock(segment, true))
             {
-                while (d < count && (int)(primaries[order[d]] >>> 32) == segment)
+                while (d < count && segmentOfSite[(int)(keys[d] / substances)] == segment)
                 {
-                    final int site = (int)(keys[order[d]] / substances);
+                    final int site = (int)(keys[d] / substances);
                     final int offset = recordOffsets[site];
                     final long sequence = records.getLong(offset + SEQUENCE_OFFSET);
                     final int to = offset + copyOffset(sequence + 1, substances);
@@ -273,10 +297,10 @@ final class SiteRecords
                         to, records, offset + copyOffset(sequence, substances), substances * SIZE_OF_DOUBLE);
                     final long siteStart = (long)site * substances;
                     final long siteEnd = siteStart + substances;
-                    while (d < count && keys[order[d]] >= siteStart && keys[order[d]] < siteEnd)
+                    while (d < count && keys[d] >= siteStart && keys[d] < siteEnd)
                     {
-                        final int value = to + (int)(keys[order[d]] - siteStart) * SIZE_OF_DOUBLE;
-                        records.putDouble(value, records.getDouble(value) + amounts[order[d]]);
+                        final int value = to + (int)(keys[d] - siteStart) * SIZE_OF_DOUBLE;
+                        records.putDouble(value, records.getDouble(value) + amounts[d]);
                         d++;
                     }
                     records.putLongRelease(offset + SEQUENCE_OFFSET, sequence + 1);
