@@ -2,6 +2,7 @@ package io.karyon.engine;
 
 import io.karyon.engine.sim.Tissue;
 import io.karyon.numa.NumaBinding;
+import io.karyon.scheduler.CpuClaim;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -31,6 +32,12 @@ class UnboundFallbackTest
             }
         }
         command.add("-D" + NumaBinding.LIBRARY_PROP_NAME + "=disabled");
+        // The child claims CPUs where this JVM does (the build's own folder), not where other runs on the machine do.
+        final String claims = System.getProperty(CpuClaim.DIRECTORY_PROP_NAME);
+        if (null != claims)
+        {
+            command.add("-D" + CpuClaim.DIRECTORY_PROP_NAME + "=" + claims);
+        }
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(UnboundProbe.class.getName());
