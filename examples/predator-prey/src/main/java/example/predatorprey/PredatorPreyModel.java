@@ -4,6 +4,7 @@ import io.karyon.engine.Organism;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.model.CellReduction;
 import io.karyon.model.Model;
+import io.karyon.model.ModelException;
 import io.karyon.model.Parameter;
 import io.karyon.model.Parameters;
 import io.karyon.model.Setup;
@@ -103,7 +104,9 @@ public final class PredatorPreyModel implements Model
         final long cells = setup.cells();
         if (cells < 2 || cells > 1_000_000)
         {
-            throw new IllegalArgumentException("cells: expected an integer in [2, 1000000] (patches), got " + cells);
+            // Bad input, as an out-of-range parameter is: exit 2, nothing run.
+            throw new ModelException("predator-prey: cells: expected an integer in [2, 1000000] (patches), got " +
+                cells, ModelException.EXIT_USAGE, null);
         }
         final Parameters p = setup.parameters();
         final PredatorPrey.Parameters rates = new PredatorPrey.Parameters((int)cells, p.integer("capacity"),
