@@ -108,13 +108,8 @@ public final class PredatorPreyModel implements Model
             throw new ModelException("predator-prey: cells: expected an integer in [2, 1000000] (patches), got " +
                 cells, ModelException.EXIT_USAGE, null);
         }
-        final Parameters p = setup.parameters();
-        final PredatorPrey.Parameters rates = new PredatorPrey.Parameters((int)cells, p.integer("capacity"),
-            p.number("prey_birth"), p.number("predation"), p.number("conversion"), p.number("predator_death"),
-            p.number("prey_migration"), p.number("predator_migration"), p.integer("prey"), p.integer("predators"));
-
         final Organism organism = setup.organism();
-        final long[] patches = PredatorPrey.spawnRing(organism, rates);
+        final long[] patches = PredatorPrey.spawnRing(organism, rates(setup.parameters(), (int)cells));
         final Extinction extinction = new Extinction(patches);
 
         setup.observe()
@@ -126,6 +121,14 @@ public final class PredatorPreyModel implements Model
         setup.summary("predators",
             () -> total(organism, patches, PredatorPrey.PREDATORS, PredatorPrey.PREDATORS_OUT));
         setup.summary("extinction_tick", () -> extinction.tick);
+    }
+
+    // The hand-driven class's parameters, from the model's.
+    private static PredatorPrey.Parameters rates(final Parameters p, final int patches)
+    {
+        return new PredatorPrey.Parameters(patches, p.integer("capacity"), p.number("prey_birth"),
+            p.number("predation"), p.number("conversion"), p.number("predator_death"), p.number("prey_migration"),
+            p.number("predator_migration"), p.integer("prey"), p.integer("predators"));
     }
 
     // Animals of one kind, in the patches and on their way: on the driver, between ticks.
