@@ -33,10 +33,11 @@ public final class Main
             final ModelRun.Result result = ModelRun.builder(new PredatorPreyModel())
                 .context(context).seed(7).ticks(ticks).progress(Progress.NONE).run();
             final Map<String, Object> s = result.summary();
+            final long prey = Math.round(((Number)s.get("prey")).doubleValue());
+            final long predators = Math.round(((Number)s.get("predators")).doubleValue());
             System.out.println("predator-prey: " + s.get("cells") + " patches, " + s.get("ticks") + " ticks on " +
-                s.get("workers") + " workers: prey " + Math.round((Double)s.get("prey")) + ", predators " +
-                Math.round((Double)s.get("predators")) + ", messages " + s.get("delivered") + ", digest " +
-                Long.toHexString(result.digest()));
+                s.get("workers") + " workers: prey " + prey + ", predators " + predators + ", messages " +
+                s.get("delivered") + ", digest " + Long.toHexString(result.digest()));
         }
         catch (final ModelException ex)
         {
