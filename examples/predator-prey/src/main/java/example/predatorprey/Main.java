@@ -1,9 +1,15 @@
 package example.predatorprey;
 
 import io.karyon.engine.Context;
+import io.karyon.model.ModelException;
+import io.karyon.model.ModelRun;
+import io.karyon.model.Progress;
+
+import java.util.Map;
 
 /**
- * Runs the predator-prey model and prints one line: ticks, workers, prey, predators, messages and the digest.
+ * Runs the predator-prey model the way an embedder does, through {@link ModelRun}, and prints one line: patches,
+ * ticks, workers, prey, predators, messages and the digest.
  */
 public final class Main
 {
@@ -20,15 +26,23 @@ public final class Main
     {
         final long ticks = args.length > 0 ? Long.parseLong(args[0]) : 1000;
         final int workers = args.length > 1 ? Integer.parseInt(args[1]) : 0;
-        final PredatorPrey.Parameters parameters = PredatorPrey.Parameters.defaults();
         // backoff: the example shares its cores with whatever else runs; spin is for a machine of its own.
-        final Context context = new Context().seed(7).workerCount(workers).idleStrategy("backoff");
-        try (PredatorPrey model = new PredatorPrey(context, parameters))
+        final Context context = new Context().workerCount(workers).idleStrategy("backoff");
+        try
         {
-            model.run(ticks);
-            System.out.println("predator-prey: " + parameters.patches() + " patches, " + ticks + " ticks on " +
-                model.workerCount() + " workers: prey " + model.prey() + ", predators " + model.predators() +
-                ", messages " + model.stats().delivered() + ", digest " + Long.toHexString(model.digest()));
+            final ModelRun.Result result = ModelRun.builder(new PredatorPreyModel())
+                .context(context).seed(7).ticks(ticks).progress(Progress.NONE).run();
+            final Map<String, Object> s = result.summary();
+            final long prey = Math.round(((Number)s.get("prey")).doubleValue());
+            final long predators = Math.round(((Number)s.get("predators")).doubleValue());
+            System.out.println("predator-prey: " + s.get("cells") + " patches, " + s.get("ticks") + " ticks on " +
+                s.get("workers") + " workers: prey " + prey + ", predators " + predators + ", messages " +
+                s.get("delivered") + ", digest " + Long.toHexString(result.digest()));
+        }
+        catch (final ModelException ex)
+        {
+            System.err.println("predator-prey: " + ex.getMessage());
+            System.exit(ex.exitCode());
         }
     }
 }

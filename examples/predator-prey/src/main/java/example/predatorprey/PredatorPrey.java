@@ -95,26 +95,39 @@ public final class PredatorPrey implements AutoCloseable
         this.organism = Organism.launch(context);
         try
         {
-            organism.registerBehaviour("patch", new Patch(parameters));
-            final Genotype patch = organism.genotype("patch", LAYOUT, "patch")
-                .putLong(PREY, parameters.prey()).putLong(PREDATORS, parameters.predators());
-            patches = new long[parameters.patches()];
-            for (int i = 0; i < patches.length; i++)
-            {
-                patches[i] = organism.spawn(patch);
-            }
-            for (int i = 0; i < patches.length; i++)
-            {
-                organism.cell(patches[i])
-                    .putLong(WEST, patches[(i + patches.length - 1) % patches.length])
-                    .putLong(EAST, patches[(i + 1) % patches.length]);
-            }
+            patches = spawnRing(organism, parameters);
         }
         catch (final RuntimeException ex)
         {
             organism.close();
             throw ex;
         }
+    }
+
+    /**
+     * Registers the patch behaviour and spawns the ring: what this class and {@link PredatorPreyModel} set up alike.
+     *
+     * @param organism   launched, before its first tick.
+     * @param parameters the model's.
+     * @return the patches' handles, west to east.
+     */
+    static long[] spawnRing(final Organism organism, final Parameters parameters)
+    {
+        organism.registerBehaviour("patch", new Patch(parameters));
+        final Genotype patch = organism.genotype("patch", LAYOUT, "patch")
+            .putLong(PREY, parameters.prey()).putLong(PREDATORS, parameters.predators());
+        final long[] ring = new long[parameters.patches()];
+        for (int i = 0; i < ring.length; i++)
+        {
+            ring[i] = organism.spawn(patch);
+        }
+        for (int i = 0; i < ring.length; i++)
+        {
+            organism.cell(ring[i])
+                .putLong(WEST, ring[(i + ring.length - 1) % ring.length])
+                .putLong(EAST, ring[(i + 1) % ring.length]);
+        }
+        return ring;
     }
 
     /**
