@@ -75,6 +75,27 @@ final class FlatCopy
     }
 
     /**
+     * One substance summed over every site of the buffer a phase parity names, in site order from 0.0: the same
+     * additions in the same order as a loop of {@link #read(int, int, int)}, so the same bits.
+     *
+     * @param parity    0 or 1: the front buffer.
+     * @param sites     of the matrix.
+     * @param substance 0 to substances - 1, checked by the caller.
+     * @return the sum.
+     */
+    double total(final int parity, final int sites, final int substance)
+    {
+        final long stride = (long)substances * SIZE_OF_DOUBLE;
+        long address = addresses[parity] + (long)substance * SIZE_OF_DOUBLE;
+        double sum = 0.0;
+        for (int site = 0; site < sites; site++, address += stride)
+        {
+            sum += UnsafeApi.getDouble(address);
+        }
+        return sum;
+    }
+
+    /**
      * Adds to a value in the buffer a phase parity names.
      *
      * @param parity    0 or 1: the front buffer.

@@ -283,6 +283,40 @@ public final class Matrix implements AutoCloseable
     }
 
     /**
+     * One substance summed over every site as the workers see it (as {@link #read(long, int)} reads them): from 0.0,
+     * adding each site's value in site order (0, 1, 2, ...), so the result is bit-identical to such a loop of
+     * {@link #read(long, int)}, in one pass over the flat copy's memory without a check per site.
+     *
+     * @param substance 0 to substances - 1.
+     * @return the total.
+     * @throws IllegalArgumentException if substance is out of range.
+     * @throws IllegalStateException    after {@link #close()}.
+     */
+    public double total(final int substance)
+    {
+        if (substance < 0 || substance >= substances)
+        {
+            throw new IllegalArgumentException(
+                name + ": substance out of range 0.." + (substances - 1) + ": substance=" + substance);
+        }
+        if (closed)
+        {
+            // The flat copy is read by address: after close() its memory is gone.
+            throw new IllegalStateException(name + ": closed");
+        }
+        if (null != flat)
+        {
+            return flat.total(front(), sitesInt, substance);
+        }
+        double sum = 0.0;
+        for (int site = 0; site < sitesInt; site++)
+        {
+            sum += records.read(site, substance);
+        }
+        return sum;
+    }
+
+    /**
      * Copies every record as the file holds it, each segment under its read lock, so each site's values are from one
      * write (what another process reading the map sees). Records trail the flat copy until {@link #flush()} in a
      * dynamic or an in-memory matrix.
