@@ -94,9 +94,8 @@ public final class WorkerOptions
     {
         final int[] only = null == cpus ? null : null != cpuList ? cpuList :
             CpuList.parse(cpus, Organism.machine().allowedCpus());
-        // Said here rather than left to Context: a model run fills in a worker count of 0 before concluding.
-        return context.workerCount(null != only && 0 == workers ? only.length : workers)
-            .idleStrategy(idle).pin(!noPin).bindType(BindType.of(policy)).cpus(only);
+        // A worker count of 0 is left to Context.conclude: one per CPU given, else one per core.
+        return context.workerCount(workers).idleStrategy(idle).pin(!noPin).bindType(BindType.of(policy)).cpus(only);
     }
 
 }
