@@ -36,7 +36,7 @@ import java.util.concurrent.Callable;
     })
 public final class BenchCommand implements Callable<Integer>
 {
-    /** Warm-up rounds when --warmup is not given, but for W5x. */
+    /** Warm-up rounds when --warmup is not given, but for W5 and W5x (see {@link #defaultWarmup}). */
     static final int DEFAULT_WARMUP = 2;
     static final List<String> WORKLOADS = List.of(W1Spawn.ID, W2Ring.ID, W3Tick.ID, W4Broadcast.ID, W5Apoptosis.ID,
         W5xEscalation.ID, W6Matrix.ID, W7Latency.ID);
@@ -91,7 +91,8 @@ public final class BenchCommand implements Callable<Integer>
     int rounds = 3;
 
     @Option(names = "--warmup", paramLabel = "N", description = "warm-up rounds (default: " + DEFAULT_WARMUP +
-        "; W5x " + W5xEscalation.WARMUP + ", whose rounds last milliseconds and take its escalation path once each)")
+        "; W5 " + W5Apoptosis.WARMUP + " and W5x " + W5xEscalation.WARMUP +
+        ", whose paths the JIT compiles only after several rounds)")
     Integer warmup;
 
     @Option(names = "--ticks", paramLabel = "K", description = "W3: ticks per round (default: ${DEFAULT-VALUE})")
@@ -132,8 +133,7 @@ public final class BenchCommand implements Callable<Integer>
             spec.commandLine().getErr());
         for (final String workload : selected)
         {
-            final BenchParams params = null == warmup && W5xEscalation.ID.equals(workload) ?
-                shared.withWarmup(W5xEscalation.WARMUP) : shared;
+            final BenchParams params = null == warmup ? shared.withWarmup(defaultWarmup(workload)) : shared;
             final String line;
             switch (workload)
             {
@@ -215,6 +215,22 @@ public final class BenchCommand implements Callable<Integer>
         }
         Cli.range(spec, "--ticks", ticks, 1, Integer.MAX_VALUE);
         Cli.range(spec, "--peer-messages", peerMessages, 1, Long.MAX_VALUE);
+    }
+
+    /**
+     * Warm-up rounds of a workload when --warmup is not given: enough for its measured rounds to run compiled code.
+     */
+    static int defaultWarmup(final String workload)
+    {
+        switch (workload)
+        {
+            case W5Apoptosis.ID:
+                return W5Apoptosis.WARMUP;
+            case W5xEscalation.ID:
+                return W5xEscalation.WARMUP;
+            default:
+                return DEFAULT_WARMUP;
+        }
     }
 
     private static String print(final PrintWriter stdout, final String line)
