@@ -145,7 +145,20 @@ final class Runner
             final Ticker ticker = new Ticker(observer, series, latency, snapshots,
                 setup.stopCondition(), progress, maxTicks, settings.every, settings.snapshotEvery);
             final long runStartNs = System.nanoTime();
-            ticks(organism, ticker, maxTicks);
+            try
+            {
+                ticks(organism, ticker, maxTicks);
+            }
+            catch (final ModelException ex)
+            {
+                // A failed run (a worker stuck, a supervisor that gave up) keeps what it observed up to the failure.
+                if (null != out)
+                {
+                    keep(series, ex);
+                    keep(latency, ex);
+                }
+                throw ex;
+            }
             final long runNs = System.nanoTime() - runStartNs;
             final Map<String, Object> summary = summary(setup, organism, ticker, setupNs, runNs, startNs);
             if (null != out)
@@ -163,6 +176,18 @@ final class Runner
         {
             throw new ModelException("model " + name + ": writing the outputs under " + out + " failed: " +
                 oneLine(ex), ModelException.EXIT_FAILURE, ex);
+        }
+    }
+
+    private static void keep(final TimeSeries series, final ModelException failure)
+    {
+        try
+        {
+            series.finish();
+        }
+        catch (final IOException | UncheckedIOException ex)
+        {
+            failure.addSuppressed(ex);
         }
     }
 
