@@ -253,11 +253,29 @@ public final class RunCommand implements Callable<Integer>
         applySettings(run, scenario, watchdogNs);
 
         final PrintWriter err = spec.commandLine().getErr();
-        final ModelRun.Result result = run
-            .progress(quiet ? Progress.NONE : Progress.AUTO)
-            .progressTo(new PrintStream(new WriterOutputStream(err), true, StandardCharsets.UTF_8))
-            .json(json)
-            .run();
+        final ModelRun.Result result;
+        try
+        {
+            result = run
+                .progress(quiet ? Progress.NONE : Progress.AUTO)
+                .progressTo(new PrintStream(new WriterOutputStream(err), true, StandardCharsets.UTF_8))
+                .json(json)
+                .run();
+        }
+        catch (final ModelException ex)
+        {
+            if (null != ex.result())
+            {
+                print(ex.result());  // a complete run whose files could not be written: its results all the same
+            }
+            throw ex;
+        }
+        print(result);
+        return Cli.EXIT_OK;
+    }
+
+    private void print(final ModelRun.Result result)
+    {
         final PrintWriter stdout = spec.commandLine().getOut();
         if (json)
         {
@@ -268,7 +286,6 @@ public final class RunCommand implements Callable<Integer>
             stdout.print(result.toText());
         }
         stdout.flush();
-        return Cli.EXIT_OK;
     }
 
     /**

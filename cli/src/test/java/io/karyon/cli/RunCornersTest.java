@@ -9,6 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -54,7 +55,7 @@ class RunCornersTest
     }
 
     @Test
-    void shouldStopAStuckRunWithOneLineNamingTheCellAndExit1()
+    void shouldStopAStuckRunWithOneLineNamingTheCellAndExit1() throws IOException
     {
         StuckModel.released = false;
         final Path out = dir.resolve("out");
@@ -68,10 +69,27 @@ class RunCornersTest
         assertTrue(line.contains(" is in onTick (" + StuckModel.class.getName() + "$1.onTick(StuckModel.java:"), line);
         assertTrue(line.contains("behaviour 'spin', genotype 'spinner'"), line);
         assertEquals("", run.out());
-        // What the run observed up to the stuck tick is written; summary.json, which says a run finished, is not.
-        assertTrue(Files.isRegularFile(out.resolve("timeseries.csv")), out.toString());
-        assertTrue(Files.isRegularFile(out.resolve("latency.csv")), out.toString());
+        // What the run observed before the stuck tick is written, under the name of a file a failed run leaves.
+        assertEquals(4, Files.readAllLines(out.resolve("timeseries.csv.part")).size(), "header, ticks 0 to 2");
         assertFalse(Files.exists(out.resolve("summary.json")), out.toString());
+    }
+
+    @Test
+    void shouldPrintTheResultsEvenWhenAnOutputCannotBeWritten() throws IOException
+    {
+        // A folder, not empty, where report.html would go: the folder is writable, that one file is not.
+        final Path out = dir.resolve("out");
+        Files.writeString(Files.createDirectories(out.resolve("report.html")).resolve("keep"), "in the way");
+
+        final CommandRun run = run(quiet("tiny", "--workers", "1", "--cells", "10", "--ticks", "2", "--json", "--out",
+            out.toString()));
+
+        assertEquals(Cli.EXIT_FAILURE, run.exitCode(), run.err());
+        assertEquals("tiny", CommandRun.parse(run.out().strip()).get("model").textValue());
+        assertEquals(2, CommandRun.parse(run.out().strip()).get("ticks").longValue());
+        assertEquals(1, run.err().lines().count(), run.err());
+        assertTrue(run.err().startsWith("karyon run: failed: model tiny: writing the outputs under " + out +
+            " failed: "), run.err());
     }
 
     @Test
@@ -126,7 +144,8 @@ class RunCornersTest
                     "(see --help)"),
             arguments("ring --supervisors 4 --set supervisors=0 --restart transient",
                 "karyon run: Invalid value for option '--restart': it sets how the ring's supervisors restart, and " +
-                    "this ring is unsupervised: give --supervisors N (N > 0) too, or leave --restart out (see --help)"));
+                    "this ring is unsupervised: give --supervisors N (N > 0) too, or leave --restart out " +
+                    "(see --help)"));
     }
 
     @ParameterizedTest(name = "{0}")

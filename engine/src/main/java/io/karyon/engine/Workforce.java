@@ -42,7 +42,7 @@ final class Workforce implements AutoCloseable
 {
     private static final long HIGHEST_TICK_NS = TimeUnit.MINUTES.toNanos(10);
     // Once the watchdog has fired the other workers are waiting at the barrier, and end as soon as they are told.
-    private static final long ABANDON_GRACE_NS = TimeUnit.SECONDS.toNanos(1);
+    private static final long ABANDON_GRACE_NS = TimeUnit.MILLISECONDS.toNanos(500);
     private static volatile Topology machineTopology;
 
     private final ByteBuffer errorLogMemory;

@@ -35,6 +35,7 @@ class WatchdogTest
     private static final int STUCK_CELL = 433;
 
     private static volatile boolean released;
+    private static volatile boolean spinning;
 
     private final List<Organism> organisms = new ArrayList<>();
     private final List<String> warnings = new CopyOnWriteArrayList<>();
@@ -86,6 +87,7 @@ class WatchdogTest
 
     private static void spin()
     {
+        spinning = true;
         while (!released)
         {
             Thread.onSpinWait();
@@ -105,6 +107,7 @@ class WatchdogTest
     private Organism launch(final int workers, final boolean freeRunning)
     {
         released = false;
+        spinning = false;
         final Organism organism = Organism.launch(new Context()
             .workerCount(workers)
             .chunkShift(6)
@@ -231,6 +234,28 @@ class WatchdogTest
             "within 0.3 s: cell " + Handle.toString(handles[STUCK_CELL]) + " is in onTick .*"), ex.getMessage());
         organism.close();
         assertTrue(warnings.get(warnings.size() - 1).startsWith("close: abandoned "), warnings.toString());
+    }
+
+    @Test
+    void shouldCloseWithinABoundedTimeWhileAWorkerIsStuckRunningFree()
+    {
+        final Organism organism = launch(2, true);
+        final Genotype genotype = organism.genotype("spinning", LAYOUT, "spinner");
+        final long[] handles = spawn(organism, genotype);
+        organism.cell(handles[STUCK_CELL]).putLong(STUCK_AT, 1);
+        organism.start();
+        while (!spinning)
+        {
+            Thread.onSpinWait();
+        }
+
+        // Never stopped: close itself waits up to the deadline for the stuck worker, then abandons it.
+        organism.close();
+
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).matches("close: abandoned karyon-worker-\\d, still running \\(Java cannot stop a " +
+            "running behaviour\\); kept allocated until the process exits, as it may still touch them: the arena " +
+            "\\(\\d+ bytes of cells\\) and the workers' queues and barriers"), warnings.get(0));
     }
 
     @Test

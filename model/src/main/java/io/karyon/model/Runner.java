@@ -145,49 +145,34 @@ final class Runner
             final Ticker ticker = new Ticker(observer, series, latency, snapshots,
                 setup.stopCondition(), progress, maxTicks, settings.every, settings.snapshotEvery);
             final long runStartNs = System.nanoTime();
-            try
-            {
-                ticks(organism, ticker, maxTicks);
-            }
-            catch (final ModelException ex)
-            {
-                // A failed run (a worker stuck, a supervisor that gave up) keeps what it observed up to the failure.
-                if (null != out)
-                {
-                    keep(series, ex);
-                    keep(latency, ex);
-                }
-                throw ex;
-            }
+            ticks(organism, ticker, maxTicks);
             final long runNs = System.nanoTime() - runStartNs;
             final Map<String, Object> summary = summary(setup, organism, ticker, setupNs, runNs, startNs);
+            final ModelRun.Result result = new ModelRun.Result(summary, organism.digest(), out, settings.json);
             if (null != out)
             {
-                series.finish();
-                latency.finish();
-                Report.write(out, "karyon run " + name, summary, series,
-                    Report.charts(setup.observations().items(), observer.engineColumns()), latency,
-                    snapshots.latestHeatmaps(), snapshots.written());
-                Outputs.writeAtomically(out.resolve(Outputs.SUMMARY), Outputs.json(summary, true));
+                try
+                {
+                    series.finish();
+                    latency.finish();
+                    Report.write(out, "karyon run " + name, summary, series,
+                        Report.charts(setup.observations().items(), observer.engineColumns()), latency,
+                        snapshots.latestHeatmaps(), snapshots.written());
+                    Outputs.writeAtomically(out.resolve(Outputs.SUMMARY), Outputs.json(summary, true));
+                }
+                catch (final IOException | UncheckedIOException ex)
+                {
+                    // The run is complete: its results go with the failure, to be printed all the same.
+                    throw new ModelException("model " + name + ": writing the outputs under " + out + " failed: " +
+                        oneLine(ex), ModelException.EXIT_FAILURE, ex).result(result);
+                }
             }
-            return new ModelRun.Result(summary, organism.digest(), out, settings.json);
+            return result;
         }
         catch (final IOException | UncheckedIOException ex)
         {
             throw new ModelException("model " + name + ": writing the outputs under " + out + " failed: " +
                 oneLine(ex), ModelException.EXIT_FAILURE, ex);
-        }
-    }
-
-    private static void keep(final TimeSeries series, final ModelException failure)
-    {
-        try
-        {
-            series.finish();
-        }
-        catch (final IOException | UncheckedIOException ex)
-        {
-            failure.addSuppressed(ex);
         }
     }
 
