@@ -70,7 +70,8 @@ class RunCornersTest
         assertTrue(line.contains("behaviour 'spin', genotype 'spinner'"), line);
         assertEquals("", run.out());
         // What the run observed before the stuck tick is written, under the name of a file a failed run leaves.
-        assertEquals(4, Files.readAllLines(out.resolve("timeseries.csv.part")).size(), "header, ticks 0 to 2");
+        assertEquals(5, Files.readAllLines(out.resolve("timeseries.csv.part")).size(),
+            "header, and the state observed at ticks 0 to 3: the stuck tick 3 never finished");
         assertFalse(Files.exists(out.resolve("summary.json")), out.toString());
     }
 
