@@ -28,8 +28,8 @@ import java.util.Map;
  * <p>
  * A bad option or value exits with {@link #EXIT_USAGE} and one line on stderr naming the option and the value, never
  * a stack trace, as does bad input found later (a scenario file's {@link ScenarioException}, a model's
- * {@link ModelException} of exit 2); a failure while running exits with {@link #EXIT_FAILURE} and one line naming the
- * cause. Either is followed by its stack trace when {@code --verbose} was given.
+ * {@link ModelException} of exit 2, a setting the engine refuses with a {@link ConfigurationException}); a failure
+ * while running exits with {@link #EXIT_FAILURE} and one line naming the cause. Either is followed by its stack trace when {@code --verbose} was given.
  */
 public final class Cli
 {
@@ -54,7 +54,8 @@ public final class Cli
         final Map<String, String> codes = new LinkedHashMap<>();
         codes.put(Integer.toString(EXIT_OK), "success");
         codes.put(Integer.toString(EXIT_FAILURE), "the run failed, or its self-check did (one line on stderr)");
-        codes.put(Integer.toString(EXIT_USAGE), "bad usage: an unknown option or a bad value (one line on stderr)");
+        codes.put(Integer.toString(EXIT_USAGE), "bad usage: an unknown option, a bad value, options that do not go " +
+            "together, or a setting the engine refuses (one line on stderr); nothing ran");
         return Collections.unmodifiableMap(codes);
     }
 
