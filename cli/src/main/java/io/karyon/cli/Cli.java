@@ -29,7 +29,8 @@ import java.util.Map;
  * A bad option or value exits with {@link #EXIT_USAGE} and one line on stderr naming the option and the value, never
  * a stack trace, as does bad input found later (a scenario file's {@link ScenarioException}, a model's
  * {@link ModelException} of exit 2, a setting the engine refuses with a {@link ConfigurationException}); a failure
- * while running exits with {@link #EXIT_FAILURE} and one line naming the cause. Either is followed by its stack trace when {@code --verbose} was given.
+ * while running exits with {@link #EXIT_FAILURE} and one line naming the cause. Either is followed by its stack trace
+ * when {@code --verbose} was given.
  */
 public final class Cli
 {

@@ -176,7 +176,7 @@ public final class Workers implements AutoCloseable
     {
         if (closed)
         {
-            return abandoned;
+            return abandoned();
         }
         closed = true;
         final long deadlineNs = Long.MAX_VALUE == timeoutNs ? Long.MAX_VALUE : System.nanoTime() + timeoutNs;
@@ -198,7 +198,7 @@ public final class Workers implements AutoCloseable
                 invoker.close();
             }
         }
-        return abandoned;
+        return abandoned();
     }
 
     /**
@@ -233,7 +233,7 @@ public final class Workers implements AutoCloseable
      */
     public List<String> abandoned()
     {
-        return abandoned;
+        return List.copyOf(abandoned);
     }
 
     /**
