@@ -15,6 +15,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +41,13 @@ public final class BenchCommand implements Callable<Integer>
     static final int DEFAULT_WARMUP = 2;
     static final List<String> WORKLOADS = List.of(W1Spawn.ID, W2Ring.ID, W3Tick.ID, W4Broadcast.ID, W5Apoptosis.ID,
         W5xEscalation.ID, W6Matrix.ID, W7Latency.ID);
+
+    /** The options only some workloads read, with those workloads: given for none of them, they are refused. */
+    private static final String[][] WORKLOAD_OPTIONS = {
+        { "--tokens", W2Ring.ID }, { "--hops", W2Ring.ID }, { "--placement", W2Ring.ID },
+        { "--ticks", W3Tick.ID }, { "--broadcasts", W4Broadcast.ID }, { "--churn", W4Broadcast.ID },
+        { "--fraction", W5Apoptosis.ID }, { "--ops", W6Matrix.ID }, { "--pairs", W7Latency.ID },
+        { "--millis", W7Latency.ID } };
 
     @Spec
     CommandSpec spec;
@@ -125,6 +133,9 @@ public final class BenchCommand implements Callable<Integer>
     {
         final List<String> selected = select();
         checkOptions();
+        checkCombinations(selected);
+        Cli.writableFolder(spec, "--out", out);
+        final List<String> unwritten = new ArrayList<>();
 
         final PrintWriter stdout = spec.commandLine().getOut();
         final BenchParams shared = new BenchParams((int)cells, rounds, null == warmup ? DEFAULT_WARMUP : warmup, seed,
@@ -182,9 +193,56 @@ public final class BenchCommand implements Callable<Integer>
                 }
                 lines.addAll(peerLines);
             }
-            Summaries.write(out, workload, lines);
+            unwritten.addAll(Histograms.takeUnwritten());
+            try
+            {
+                Summaries.write(out, workload, lines);
+            }
+            catch (final UncheckedIOException ex)
+            {
+                unwritten.add(ex.getMessage() + " (" + ex.getCause().getMessage() + ")");
+            }
+        }
+        if (!unwritten.isEmpty())
+        {
+            // The results are on stdout already; only the files are missing.
+            throw new IllegalStateException("the results above are complete, but " + unwritten.size() +
+                " file(s) could not be written: " + String.join("; ", unwritten));
         }
         return Cli.EXIT_OK;
+    }
+
+    /**
+     * Refuses what the selected workloads would ignore or cannot run: an option none of them reads, and W7's pairs
+     * beyond its cells.
+     */
+    private void checkCombinations(final List<String> selected)
+    {
+        for (final String[] option : WORKLOAD_OPTIONS)
+        {
+            if (given(option[0]) && !selected.contains(option[1]))
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(), "option '" + option[0] + "' is for " +
+                    option[1] + " only, which is not among the workloads given (" + String.join(", ", selected) +
+                    "): leave it out");
+            }
+        }
+        if (given("--peer-messages") && !peers)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                "option '--peer-messages' is for the peers only: give --peers too, or leave it out");
+        }
+        if (selected.contains(W7Latency.ID) && 2 * pairs > cells)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--pairs': " +
+                "W7 needs --cells >= 2 x --pairs, and --cells is " + cells + ", was '" + pairs + "'");
+        }
+    }
+
+    private boolean given(final String option)
+    {
+        final CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+        return null != parsed && parsed.hasMatchedOption(option);
     }
 
     private void checkOptions()
