@@ -23,7 +23,9 @@ import java.util.List;
 final class FileUsers
 {
     private static final Path PROC_LOCKS = Path.of("/proc/locks");
-    private static final int MAX_COMMAND_LENGTH = 120;
+    private static final int MAX_COMMAND_LENGTH = 160;
+    private static final List<String> VALUED_OPTIONS =
+        List.of("-cp", "-classpath", "--class-path", "-p", "--module-path", "--add-modules");
 
     private FileUsers()
     {
@@ -125,12 +127,30 @@ final class FileUsers
         try
         {
             final byte[] bytes = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
-            String command = new String(bytes, StandardCharsets.UTF_8).replace('\0', ' ').trim();
-            if (command.length() > MAX_COMMAND_LENGTH)
+            final String[] args = new String(bytes, StandardCharsets.UTF_8).split("\0");
+            if (0 == args.length || args[0].isEmpty())
             {
-                command = command.substring(0, MAX_COMMAND_LENGTH) + "...";
+                return "";
             }
-            return command.isEmpty() ? "" : " (" + command + ")";
+            // The program's name, then what it runs (a JVM's flags and class path say little about which program).
+            final StringBuilder command = new StringBuilder(Path.of(args[0]).getFileName().toString());
+            boolean started = false;
+            for (int i = 1; i < args.length; i++)
+            {
+                final String arg = args[i];
+                if (!started && VALUED_OPTIONS.contains(arg))
+                {
+                    i++;
+                }
+                else if (started || !arg.startsWith("-") || "-jar".equals(arg))
+                {
+                    started = true;
+                    command.append(' ').append(arg);
+                }
+            }
+            final String text = command.length() > MAX_COMMAND_LENGTH ?
+                command.substring(0, MAX_COMMAND_LENGTH) + "..." : command.toString();
+            return " (" + text + ")";
         }
         catch (final IOException ex)
         {
