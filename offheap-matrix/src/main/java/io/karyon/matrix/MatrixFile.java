@@ -192,8 +192,8 @@ final class MatrixFile
      * @param file     the map's file.
      * @param expected the configuration whose layout the file must have.
      * @return the map.
-     * @throws MatrixException naming the file if it is missing, may not be written, is truncated, corrupt, not a matrix,
-     *                         or made with another layout; the file is left as it was.
+     * @throws MatrixException naming the file if it is missing, may not be written, is truncated, corrupt, not a
+     *                         matrix, or made with another layout; the file is left as it was.
      */
     static MatrixFile open(final File file, final MatrixConfiguration expected)
     {
@@ -522,10 +522,10 @@ final class MatrixFile
             .entries(entries)
             .constantValueSizeBySample(new byte[recordLength(substances)])
             .entryAndValueOffsetAlignment(SIZE_OF_DOUBLE)
-            // Records carry their own checks (MatrixDescriptor): Chronicle's entry checksums are updated only by its own
-            // writes or an updateChecksum() per entry under its update lock, verified only by recovery or checkSum()
-            // under that lock, and cover both copies, so a writer killed between a copy and the checksum would leave
-            // a whole record that recovery deletes as corrupt.
+            // Records carry their own checks (MatrixDescriptor): Chronicle's entry checksums are updated only by its
+            // own writes or an updateChecksum() per entry under its update lock, verified only by recovery or
+            // checkSum() under that lock, and cover both copies, so a writer killed between a copy and the checksum
+            // would leave a whole record that recovery deletes as corrupt.
             .checksumEntries(false);
     }
 

@@ -9,6 +9,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 
 import static io.karyon.matrix.MatrixDescriptor.FORMAT_VERSION;
 import static io.karyon.matrix.MatrixDescriptor.HEADER_CHECK_OFFSET;
@@ -88,7 +89,7 @@ final class RecordScanner
             }
             final int[] extents = layout();
             offsets = new long[(int)sites];
-            java.util.Arrays.fill(offsets, -1L);
+            Arrays.fill(offsets, -1L);
             for (long start = 0; start < length; start += WINDOW)
             {
                 scanWindow(channel, start, true);

@@ -216,7 +216,8 @@ class MatrixIntegrityTest
                 intact++;
             }
         }
-        assertTrue(refused > 1000 && intact > 1000, "both outcomes exercised: refused=" + refused + ", intact=" + intact);
+        assertTrue(refused > 1000 && intact > 1000,
+            "both outcomes exercised: refused=" + refused + ", intact=" + intact);
     }
 
     @Test
