@@ -9,8 +9,9 @@
  * package-private class per mechanism: {@code MatrixFile} (create, open, recover, check the layout),
  * {@code RecordScanner} (a file opened read-only: its records found and verified in a read-only mapping, without
  * Chronicle), {@code FileUsers} (who else has a file open, before recovery), {@code SiteRecords} (the walk over
- * Chronicle's segments, then records read and written by address under the segment locks, each with its checksum), {@code DepositMerger} (one part's deposits in their deterministic order), {@code DiffusionKernel} (a
- * dynamic tick's decay and diffusion over a part's range of sites) and {@code FlatCopy} (the dense copy of every value
- * that ticks and reads use).
+ * Chronicle's segments, then records read and written by address under the segment locks, each with its checksum),
+ * {@code DepositMerger} (one part's deposits in their deterministic order), {@code DiffusionKernel} (a dynamic tick's
+ * decay and diffusion over a part's range of sites) and {@code FlatCopy} (the dense copy of every value that ticks and
+ * reads use).
  */
 package io.karyon.matrix;
