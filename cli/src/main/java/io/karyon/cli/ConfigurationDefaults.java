@@ -24,6 +24,10 @@ public final class ConfigurationDefaults implements IDefaultValueProvider
     public static final String POLICY = "--policy";
     /** {@code --no-pin}: the negation of {@link Configuration#PIN_PROP_NAME}. */
     public static final String NO_PIN = "--no-pin";
+    /** {@code --mailbox-limit}: {@link Configuration#MAILBOX_LIMIT_PROP_NAME}. */
+    public static final String MAILBOX_LIMIT = "--mailbox-limit";
+    /** {@code --verify-every}: {@link Configuration#VERIFY_EVERY_PROP_NAME}. */
+    public static final String VERIFY_EVERY = "--verify-every";
 
     /**
      * {@inheritDoc}
@@ -46,6 +50,10 @@ public final class ConfigurationDefaults implements IDefaultValueProvider
                 return Configuration.bindType();
             case NO_PIN:
                 return Boolean.toString(!Configuration.pin());
+            case MAILBOX_LIMIT:
+                return Integer.toString(Configuration.mailboxLimit());
+            case VERIFY_EVERY:
+                return Integer.toString(Configuration.verifyEvery());
             default:
                 return null;
         }

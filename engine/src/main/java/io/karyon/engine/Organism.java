@@ -537,6 +537,14 @@ public final class Organism implements AutoCloseable
     }
 
     /**
+     * The workers' slices, for tests in this package.
+     */
+    Slice[] slices()
+    {
+        return workforce.slices();
+    }
+
+    /**
      * Hands the damaged cell headers the workers found (see {@link Context#verifyEvery(int)}) to the warnings, one
      * line each.
      */
