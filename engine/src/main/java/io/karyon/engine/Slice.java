@@ -320,6 +320,9 @@ final class Slice extends SliceRhsPadding
             mailboxes.linkMail();
             groups.applyPending();
             broadcasts.deliverGathered(tick);
+            // A member's broadcast visit and its mail-and-step visit are two visits, whatever other cells its worker
+            // visits between them: the mailbox window must not depend on the number of workers.
+            mailboxes.resetWindow();
             advanceChunks();
             supervision.terminatePending();
             calls.fireTimers(tick);
