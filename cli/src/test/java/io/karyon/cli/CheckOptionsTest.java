@@ -38,7 +38,8 @@ class CheckOptionsTest
     {
         final CommandRun run = run("--mailbox-limit", "0");
         assertEquals(Cli.EXIT_USAGE, run.exitCode());
-        assertTrue(run.err().startsWith("karyon run: Invalid value for option '--mailbox-limit': must be in 1.."), run.err());
+        assertTrue(run.err().startsWith("karyon run: Invalid value for option '--mailbox-limit': must be in 1.."),
+            run.err());
         assertEquals(1, run.err().strip().lines().count(), run.err());
     }
 
@@ -47,7 +48,8 @@ class CheckOptionsTest
     {
         final CommandRun run = run("--verify-every", "-1");
         assertEquals(Cli.EXIT_USAGE, run.exitCode());
-        assertTrue(run.err().startsWith("karyon run: Invalid value for option '--verify-every': must be in 0.."), run.err());
+        assertTrue(run.err().startsWith("karyon run: Invalid value for option '--verify-every': must be in 0.."),
+            run.err());
     }
 
     @Test

@@ -20,9 +20,9 @@ public interface CellContext
     int DEAD_LETTER = -1;
 
     /**
-     * Result of {@link #send(long, int, long)}: the sender went past its mailbox limit ({@link Context#mailboxLimit()});
-     * the message was not sent, and the sender dies at the end of its visit with reason
-     * {@link ExitReasons#MAILBOX_OVERFLOW}.
+     * Result of {@link #send(long, int, long)}: the sender went past its mailbox limit
+     * ({@link Context#mailboxLimit()}); the message was not sent, and the sender dies at the end of its visit with
+     * reason {@link ExitReasons#MAILBOX_OVERFLOW}.
      */
     int OVERFLOW = -2;
 
