@@ -22,9 +22,9 @@ import static io.karyon.engine.internal.ArenaDescriptor.slotOffset;
  * Each step has its own catch: a behaviour that throws is apoptosis for its cell (the error recorded once per distinct
  * stack trace), never a crash of the worker; an access outside the cell's state, caught by its flyweight before it
  * touches memory, is the reason {@link ExitReasons#OUT_OF_BOUNDS}; a cell found dying handles nothing more, and what
- * it left unhandled is a dead letter. {@link #dispatch} is the one routine that hands a message to a behaviour (an engine message goes to
- * {@link Signalling} first); the four kinds of visit (a word of tick steps, a cell with mail, one message in
- * free-running mode, a group member's broadcasts) differ only in where the messages come from.
+ * it left unhandled is a dead letter. {@link #dispatch} is the one routine that hands a message to a behaviour (an
+ * engine message goes to {@link Signalling} first); the four kinds of visit (a word of tick steps, a cell with mail,
+ * one message in free-running mode, a group member's broadcasts) differ only in where the messages come from.
  * <p>
  * <b>Note:</b> not threadsafe; owned by one worker.
  */
