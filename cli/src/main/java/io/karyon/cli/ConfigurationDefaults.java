@@ -29,6 +29,10 @@ public final class ConfigurationDefaults implements IDefaultValueProvider
     public static final String NO_PIN = "--no-pin";
     /** {@code --watchdog}: {@link Configuration#WATCHDOG_PROP_NAME}, in seconds. */
     public static final String WATCHDOG = "--watchdog";
+    /** {@code --mailbox-limit}: {@link Configuration#MAILBOX_LIMIT_PROP_NAME}. */
+    public static final String MAILBOX_LIMIT = "--mailbox-limit";
+    /** {@code --verify-every}: {@link Configuration#VERIFY_EVERY_PROP_NAME}. */
+    public static final String VERIFY_EVERY = "--verify-every";
 
     /**
      * {@inheritDoc}
@@ -53,6 +57,10 @@ public final class ConfigurationDefaults implements IDefaultValueProvider
                 return Boolean.toString(!Configuration.pin());
             case WATCHDOG:
                 return watchdogSeconds();
+            case MAILBOX_LIMIT:
+                return Integer.toString(Configuration.mailboxLimit());
+            case VERIFY_EVERY:
+                return Integer.toString(Configuration.verifyEvery());
             default:
                 return null;
         }

@@ -8,7 +8,8 @@ import picocli.CommandLine.Option;
 
 
 /**
- * The worker options every command that runs an organism takes: how many, how they idle, whether they are pinned.
+ * The worker options every command that runs an organism takes: how many, how they idle, whether they are pinned,
+ * and the checks they make (the mailbox limit, the header sweep).
  * Their defaults are the {@code karyon.scheduler.*} properties ({@link ConfigurationDefaults}).
  */
 public final class WorkerOptions
@@ -37,6 +38,16 @@ public final class WorkerOptions
             "defaults to their number")
     String cpus;
 
+    @Option(names = ConfigurationDefaults.MAILBOX_LIMIT, paramLabel = "N",
+        description = "most messages one cell may send in a tick; past it the sender dies with reason " +
+            "mailbox_overflow, the run carries on (default: ${DEFAULT-VALUE})")
+    int mailboxLimit;
+
+    @Option(names = ConfigurationDefaults.VERIFY_EVERY, paramLabel = "K",
+        description = "check every cell header every K ticks: a damaged one is reported and its cell dies as " +
+            "corrupt; 0 checks only at deaths (default: ${DEFAULT-VALUE})")
+    int verifyEvery;
+
     private int[] cpuList;
 
     /**
@@ -49,6 +60,8 @@ public final class WorkerOptions
     {
         Cli.range(spec, ConfigurationDefaults.WORKERS, workers, 0, Context.MAX_WORKERS);
         Cli.idleStrategy(spec, ConfigurationDefaults.IDLE, idle);
+        Cli.range(spec, ConfigurationDefaults.MAILBOX_LIMIT, mailboxLimit, 1, Integer.MAX_VALUE);
+        Cli.range(spec, ConfigurationDefaults.VERIFY_EVERY, verifyEvery, 0, Integer.MAX_VALUE);
         bindType(spec);
         if (noPin && given(spec, ConfigurationDefaults.NO_PIN))
         {
@@ -114,7 +127,8 @@ public final class WorkerOptions
         final int[] only = null == cpus ? null : null != cpuList ? cpuList :
             CpuList.parse(cpus, Organism.machine().allowedCpus());
         // A worker count of 0 is left to Context.conclude: one per CPU given, else one per core.
-        return context.workerCount(workers).idleStrategy(idle).pin(!noPin).bindType(BindType.of(policy)).cpus(only);
+        return context.workerCount(workers).idleStrategy(idle).pin(!noPin).bindType(BindType.of(policy)).cpus(only)
+            .mailboxLimit(mailboxLimit).verifyEvery(verifyEvery);
     }
 
 }

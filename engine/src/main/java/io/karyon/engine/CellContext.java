@@ -20,6 +20,13 @@ public interface CellContext
     int DEAD_LETTER = -1;
 
     /**
+     * Result of {@link #send(long, int, long)}: the sender went past its mailbox limit
+     * ({@link Context#mailboxLimit()}); the message was not sent, and the sender dies at the end of its visit with
+     * reason {@link ExitReasons#MAILBOX_OVERFLOW}.
+     */
+    int OVERFLOW = -2;
+
+    /**
      * Handle of the cell being called.
      *
      * @return own handle.
@@ -48,7 +55,7 @@ public interface CellContext
      * @param target  handle.
      * @param type    of the message, >= 0 (negative types are the engine's, see {@link Signals}).
      * @param payload of the message.
-     * @return {@link #SENT} or {@link #DEAD_LETTER}.
+     * @return {@link #SENT}, {@link #DEAD_LETTER} or {@link #OVERFLOW}.
      * @throws IllegalArgumentException for a negative type.
      */
     int send(long target, int type, long payload);

@@ -118,6 +118,25 @@ public final class Configuration
     /** Default watchdog deadline: 30 seconds, far beyond any tick a model means to run. */
     public static final long WATCHDOG_DEFAULT_NS = TimeUnit.SECONDS.toNanos(30);
 
+    /**
+     * Most messages one cell may send in one visit (in tick mode, one tick's mail and step; in free-running mode, one
+     * duty cycle); past it the sender dies with reason {@code mailbox_overflow} and the rest are not sent.
+     */
+    public static final String MAILBOX_LIMIT_PROP_NAME = "karyon.engine.mailbox.limit";
+    /**
+     * Default mailbox limit: 2^24 messages (512 MiB of records), generous, and under the 2^25 records a queue between
+     * two workers holds in one tick, so one flooding cell fails alone instead of stopping the organism.
+     */
+    public static final int MAILBOX_LIMIT_DEFAULT = 1 << 24;
+
+    /**
+     * Every this many ticks each worker checks the headers of its cells and its chunks' free lists and counts (a
+     * damaged header kills its cell with reason {@code corrupt}, reported in one line); 0 checks only at deaths.
+     */
+    public static final String VERIFY_EVERY_PROP_NAME = "karyon.engine.verify.every";
+    /** Default: no periodic sweep (headers are still checked at every death). */
+    public static final int VERIFY_EVERY_DEFAULT = 0;
+
     private Configuration()
     {
     }
@@ -139,6 +158,26 @@ public final class Configuration
             throw new ConfigurationException(WATCHDOG_PROP_NAME + " must be a duration such as 30s or 500ms: " +
                 WATCHDOG_PROP_NAME + "=" + System.getProperty(WATCHDOG_PROP_NAME));
         }
+    }
+
+    /**
+     * Mailbox limit from {@link #MAILBOX_LIMIT_PROP_NAME}.
+     *
+     * @return messages one cell may send in one visit.
+     */
+    public static int mailboxLimit()
+    {
+        return Integer.getInteger(MAILBOX_LIMIT_PROP_NAME, MAILBOX_LIMIT_DEFAULT);
+    }
+
+    /**
+     * Sweep period from {@link #VERIFY_EVERY_PROP_NAME}.
+     *
+     * @return ticks between header sweeps, 0 for none.
+     */
+    public static int verifyEvery()
+    {
+        return Integer.getInteger(VERIFY_EVERY_PROP_NAME, VERIFY_EVERY_DEFAULT);
     }
 
     /**

@@ -38,6 +38,8 @@ public final class Context
     private int restartBudget = Configuration.restartBudget();
     // Read from the property at conclude, so that a bad property fails there rather than in the constructor.
     private long watchdogNs = WATCHDOG_UNSET;
+    private int mailboxLimit = Configuration.mailboxLimit();
+    private int verifyEvery = Configuration.verifyEvery();
     private Path arenaFile;
     private int[] cpus;
     private TickPhase tickPhase;
@@ -137,6 +139,16 @@ public final class Context
         {
             throw new ConfigurationException(Configuration.DEAD_LETTER_LOG_LENGTH_PROP_NAME + " must be in 0.." +
                 Configuration.MAX_DEAD_LETTER_LOG_LENGTH + ": deadLetterLogLength=" + deadLetterLogLength);
+        }
+        if (mailboxLimit < 1)
+        {
+            throw new ConfigurationException(
+                Configuration.MAILBOX_LIMIT_PROP_NAME + " must be >= 1: mailboxLimit=" + mailboxLimit);
+        }
+        if (verifyEvery < 0)
+        {
+            throw new ConfigurationException(
+                Configuration.VERIFY_EVERY_PROP_NAME + " must be >= 0: verifyEvery=" + verifyEvery);
         }
         concluded = true;
         return this;
@@ -495,6 +507,60 @@ public final class Context
     }
 
     /**
+     * Most messages one cell may send in one visit.
+     *
+     * @return mailbox limit.
+     */
+    public int mailboxLimit()
+    {
+        return mailboxLimit;
+    }
+
+    /**
+     * Sets the most messages one cell may send in one visit (in tick mode, one tick's mail and step; a group
+     * broadcast's delivery is a visit of its own; in free-running mode, one duty cycle). The send past it is refused
+     * ({@link CellContext#OVERFLOW}), and the sender dies at the end of its visit with reason
+     * {@link ExitReasons#MAILBOX_OVERFLOW}, restarted if supervised; the organism carries on. A send that finds the
+     * queue to its target's worker unable to grow (2^25 records in one tick, or no direct memory left) is refused the
+     * same way.
+     *
+     * @param mailboxLimit >= 1.
+     * @return this.
+     */
+    public Context mailboxLimit(final int mailboxLimit)
+    {
+        this.mailboxLimit = mailboxLimit;
+        return this;
+    }
+
+    /**
+     * Ticks between two sweeps of every cell header, 0 for none.
+     *
+     * @return sweep period in ticks.
+     */
+    public int verifyEvery()
+    {
+        return verifyEvery;
+    }
+
+    /**
+     * Sets how often, in ticks, each worker checks its cells' headers, its chunks' free lists and live counts at the
+     * end of a tick (tick mode only). A damaged header (a status no cell has, a live cell off its step bitmap or a
+     * free slot off the free list, a behaviour or supervisor that does not exist) kills its cell with reason
+     * {@link ExitReasons#CORRUPT} and is reported in one line to {@link #warnings()}; the chunk's free list and count
+     * are rebuilt, so no cell vanishes with {@link Stats#alive()} wrong. Headers are also checked at every death,
+     * whatever this says.
+     *
+     * @param verifyEvery >= 0; 0 sweeps never.
+     * @return this.
+     */
+    public Context verifyEvery(final int verifyEvery)
+    {
+        this.verifyEvery = verifyEvery;
+        return this;
+    }
+
+    /**
      * Number of supervision homes: the families supervision trees live in.
      *
      * @return supervision homes.
@@ -663,6 +729,7 @@ public final class Context
             ", freeRunning=" + freeRunning + ", ringCapacity=" + ringCapacity + ", stepBatch=" + stepBatch +
             ", supervisionHomes=" + supervisionHomes + ", errorLogLength=" + errorLogLength +
             ", watchdogNs=" + (WATCHDOG_UNSET == watchdogNs ? "property" : Long.toString(watchdogNs)) +
+            ", mailboxLimit=" + mailboxLimit + ", verifyEvery=" + verifyEvery +
             ", arenaFile=" + arenaFile + (null == cpus ? "" : ", cpus=" + Arrays.toString(cpus)) + "}";
     }
 }

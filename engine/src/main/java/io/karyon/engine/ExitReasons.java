@@ -21,6 +21,13 @@ public final class ExitReasons
     public static final int CORRUPT = 3;
     /** The cell's supervisor terminated it (a sibling's restart, or the supervisor giving up). */
     public static final int SHUTDOWN = 4;
+    /**
+     * The cell read or wrote its state outside {@code [0, stateLength)} through its flyweight (see
+     * {@link io.karyon.engine.cell.CellBoundsException}); nothing outside its state was touched.
+     */
+    public static final int OUT_OF_BOUNDS = 5;
+    /** The cell sent more messages in one visit than the mailbox limit ({@link Context#mailboxLimit()}) allows. */
+    public static final int MAILBOX_OVERFLOW = 6;
     /** A monitor or link asked for a cell that was already dead (a DOWN or EXIT reason, as Erlang's noproc). */
     public static final int NOPROC = 15;
     /** First code handed out by {@link #register(String)}. */
@@ -41,6 +48,8 @@ public final class ExitReasons
         names[EXCEPTION] = "exception";
         names[CORRUPT] = "corrupt";
         names[SHUTDOWN] = "shutdown";
+        names[OUT_OF_BOUNDS] = "out_of_bounds";
+        names[MAILBOX_OVERFLOW] = "mailbox_overflow";
         names[NOPROC] = "noproc";
     }
 

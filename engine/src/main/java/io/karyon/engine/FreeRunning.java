@@ -78,6 +78,7 @@ final class FreeRunning extends WorkerPadding
      */
     int work()
     {
+        mailboxes.resetWindow();
         int work = groups.pendingChanges() + calls.fireTimers(System.nanoTime());
         groups.applyPending();
         work += broadcasts.deliverExternal();

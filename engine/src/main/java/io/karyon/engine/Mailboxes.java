@@ -60,6 +60,10 @@ final class Mailboxes extends WorkerPadding
     private final UnsafeBuffer record = new UnsafeBuffer(new byte[MessageDescriptor.RECORD_LENGTH]);
     private MessageQueue local = new MessageQueue(256);
     private MessageQueue localDelivering = new MessageQueue(256);
+    private long mailboxLimit = Configuration.MAILBOX_LIMIT_DEFAULT;
+    private Visit visit;
+    private int windowSlot = -1;
+    private long windowEnd;
 
     /**
      * @param cell the flyweight over the cell being visited: the sender of what is sent.
@@ -144,6 +148,7 @@ final class Mailboxes extends WorkerPadding
      */
     void startTick(final long tick)
     {
+        windowSlot = -1;
         final MessageQueue[] sending = outboxes[(int)(tick & 1)];
         for (final MessageQueue queue : sending)
         {
@@ -334,31 +339,86 @@ final class Mailboxes extends WorkerPadding
             deadLetter(DeadLetters.STALE_HANDLE, target, sender, type, payload);
             return CellContext.DEAD_LETTER;
         }
-        final int owner = Slice.owner(slot, chunkShift, workerCount);
-        slice.sent++;
-        if (owner != id)
+        // The mailbox limit: a window of mailboxLimit sends opens at a sender's first send of its visit, and the check
+        // is one compare of the sent counter, bumped here anyway, against the window's end.
+        final int senderSlot = cell.slot();
+        if (senderSlot != windowSlot)
         {
-            slice.crossWorker++;
+            windowSlot = senderSlot;
+            windowEnd = slice.sent + mailboxLimit;
         }
+        if (slice.sent >= windowEnd)
+        {
+            return overflow();
+        }
+        final int owner = Slice.owner(slot, chunkShift, workerCount);
         if (!freeRunning)
         {
             final MessageQueue queue = sending[owner];
-            final int family = cell.slot() >>> familyBitShift;
+            final int family = senderSlot >>> familyBitShift;
             if (family != queue.lastFamily())
             {
                 queue.startRun(family);
             }
-            queue.append(target, sender, type, payload);
+            if (!queue.offer(target, sender, type, payload))
+            {
+                return overflow();
+            }
         }
         else if (owner == id)
         {
-            local.append(target, sender, type, payload);
+            if (!local.offer(target, sender, type, payload))
+            {
+                return overflow();
+            }
         }
         else
         {
             offer(owner, target, sender, type, payload);
         }
+        // Counted once queued: a send refused above is neither sent nor a dead letter, so the counters add up.
+        slice.sent++;
+        if (owner != id)
+        {
+            slice.crossWorker++;
+        }
         return CellContext.SENT;
+    }
+
+    /**
+     * The cell being visited went past its mailbox limit, or its worker's queue could not take the message: the
+     * message is not sent, the window stays closed for the rest of the visit, and the sender dies at its end.
+     */
+    private int overflow()
+    {
+        windowEnd = Long.MIN_VALUE;
+        visit.die(ExitReasons.MAILBOX_OVERFLOW);
+        return CellContext.OVERFLOW;
+    }
+
+    /**
+     * The visit whose cell sends: it is told when that cell overflows. Set once, as the visit is made after this.
+     */
+    void visit(final Visit visit)
+    {
+        this.visit = visit;
+    }
+
+    /**
+     * Most messages a cell may send in one visit.
+     */
+    void mailboxLimit(final int mailboxLimit)
+    {
+        this.mailboxLimit = mailboxLimit;
+    }
+
+    /**
+     * Opens a fresh mailbox window for the next sender: at the start of every tick (or free-running duty cycle), so
+     * that a cell's sends in one tick never count against the next.
+     */
+    void resetWindow()
+    {
+        windowSlot = -1;
     }
 
     /**
@@ -520,6 +580,23 @@ final class Mailboxes extends WorkerPadding
             }
         }
         return pending;
+    }
+
+    /**
+     * Bytes this worker's message queues hold now, used or not: what a flood leaves until the queues shrink back.
+     */
+    long queueBytes()
+    {
+        long bytes = inbox.capacityBytes() + signalStage.capacityBytes() + local.capacityBytes() +
+            localDelivering.capacityBytes();
+        for (int p = 0; p < 2; p++)
+        {
+            for (int w = 0; w < workerCount; w++)
+            {
+                bytes += outboxes[p][w].capacityBytes() + signalOutboxes[p][w].capacityBytes();
+            }
+        }
+        return bytes;
     }
 
     void close()

@@ -20,9 +20,12 @@ import static io.karyon.engine.MessageDescriptor.checkQueueLength;
  * A growable off-heap array of fixed-size message records (laid out by {@link MessageDescriptor}): the messages a
  * worker sends in one tick, in send order.
  * <p>
- * The buffer grows by doubling and never shrinks, so a run allocates only until it reaches its busiest tick. Each
- * append checks the capacity once, then writes through an {@link UnsafeBuffer}: Agrona's
- * {@code ExpandableDirectByteBuffer} checks it on every field, which profiles showed as the top cost of sending.
+ * The buffer grows by doubling, so a run allocates only until it reaches its busiest tick; after a flood it shrinks
+ * back: every {@link #SHRINK_PERIOD} clears, a buffer more than four times larger than the most records it held
+ * since the last look is cut to twice that (not below its initial size), so the memory a flood took is given back a
+ * few ticks later while a steady load never reallocates. Each append checks the capacity once, then writes through an
+ * {@link UnsafeBuffer}: Agrona's {@code ExpandableDirectByteBuffer} checks it on every field, which profiles showed as
+ * the top cost of sending.
  * <p>
  * <b>Note:</b> not threadsafe; written by one worker in a tick and read by another in the next (the tick barrier
  * orders the two). Its fields are padded: the writer bumps {@code count} per message while other workers read the
@@ -30,9 +33,15 @@ import static io.karyon.engine.MessageDescriptor.checkQueueLength;
  */
 final class MessageQueue extends MessageQueueRhsPadding
 {
+    /**
+     * Clears between two looks at whether the buffer may shrink.
+     */
+    static final int SHRINK_PERIOD = 16;
+
     MessageQueue(final int initialCapacity)
     {
-        memory = ByteBuffer.allocateDirect(Math.max(1, initialCapacity) * RECORD_LENGTH);
+        initialLength = Math.max(1, initialCapacity) * RECORD_LENGTH;
+        memory = ByteBuffer.allocateDirect(initialLength);
         buffer.wrap(memory);
     }
 
@@ -48,6 +57,35 @@ final class MessageQueue extends MessageQueueRhsPadding
         buffer.putLong(offset + PAYLOAD_OFFSET, payload);
         buffer.putInt(offset + TYPE_OFFSET, type);
         count++;
+    }
+
+    /**
+     * Appends a record if the queue has room or can grow: a cell's send, which must not stop the worker when the
+     * queue is at {@link MessageDescriptor#MAX_QUEUE_LENGTH} or direct memory is exhausted.
+     *
+     * @return false, with nothing appended, if the queue could not grow.
+     */
+    boolean offer(final long target, final long sender, final int type, final long payload)
+    {
+        final int offset = count << RECORD_SHIFT;
+        if (offset + RECORD_LENGTH > buffer.capacity() && !tryGrow(offset + RECORD_LENGTH))
+        {
+            return false;
+        }
+        buffer.putLong(offset + TARGET_OFFSET, target);
+        buffer.putLong(offset + SENDER_OFFSET, sender);
+        buffer.putLong(offset + PAYLOAD_OFFSET, payload);
+        buffer.putInt(offset + TYPE_OFFSET, type);
+        count++;
+        return true;
+    }
+
+    /**
+     * Bytes the queue's buffer holds now, used or not.
+     */
+    int capacityBytes()
+    {
+        return buffer.capacity();
     }
 
     /**
@@ -120,7 +158,41 @@ final class MessageQueue extends MessageQueueRhsPadding
         runFamilies.clear();
         runStarts.clear();
         lastFamily = -1;
+        if (count > peakCount)
+        {
+            peakCount = count;
+        }
         count = 0;
+        if (++clears >= SHRINK_PERIOD)
+        {
+            shrinkIfIdle();
+        }
+    }
+
+    /**
+     * Cuts a buffer left large by a flood down to twice the most records held since the last look; the queue is
+     * empty here, so nothing is copied.
+     */
+    private void shrinkIfIdle()
+    {
+        final long peakBytes = (long)peakCount << RECORD_SHIFT;
+        clears = 0;
+        peakCount = 0;
+        final int capacity = buffer.capacity();
+        if (capacity > initialLength && capacity > 4 * peakBytes)
+        {
+            int length = initialLength;
+            while (length < 2 * peakBytes)
+            {
+                length *= 2;
+            }
+            if (length < capacity)
+            {
+                BufferUtil.free(memory);
+                memory = ByteBuffer.allocateDirect(length);
+                buffer.wrap(memory);
+            }
+        }
     }
 
     long target(final int index)
@@ -153,6 +225,26 @@ final class MessageQueue extends MessageQueueRhsPadding
         buffer.putInt((index << RECORD_SHIFT) + NEXT_OFFSET, next);
     }
 
+    /**
+     * Grows for {@link #offer}: false, with the queue unchanged, when it is at its limit or direct memory is out.
+     */
+    private boolean tryGrow(final int required)
+    {
+        if (required < 0 || required > MAX_QUEUE_LENGTH)
+        {
+            return false;
+        }
+        try
+        {
+            grow(required);
+            return true;
+        }
+        catch (final OutOfMemoryError ex)
+        {
+            return false;
+        }
+    }
+
     private void grow(final int required)
     {
         checkQueueLength(required);
@@ -161,6 +253,7 @@ final class MessageQueue extends MessageQueueRhsPadding
         {
             capacity = capacity > MAX_QUEUE_LENGTH / 2 ? MAX_QUEUE_LENGTH : capacity * 2;
         }
+        // Allocated before the old buffer is freed: if this throws, the queue is unchanged.
         final ByteBuffer grown = ByteBuffer.allocateDirect(capacity);
         final UnsafeBuffer old = new UnsafeBuffer(memory);
         old.getBytes(0, grown, 0, count << RECORD_SHIFT);
@@ -203,6 +296,9 @@ abstract class MessageQueueFields extends MessageQueueLhsPadding
     ByteBuffer memory;
     int count;
     int lastFamily = -1;
+    int initialLength;
+    int peakCount;
+    int clears;
 }
 
 /**

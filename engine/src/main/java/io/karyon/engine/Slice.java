@@ -8,6 +8,8 @@ import io.karyon.supervisor.RestartType;
 import org.agrona.collections.IntArrayList;
 import org.agrona.concurrent.errors.DistinctErrorLog;
 
+import java.util.function.Consumer;
+
 import static io.karyon.engine.Monitors.NULL_RECORD;
 import static io.karyon.engine.cell.CellDescriptor.NO_SUPERVISOR;
 import static io.karyon.engine.internal.Arena.FAMILY_SHIFT;
@@ -78,6 +80,8 @@ final class Slice extends SliceRhsPadding
     private final Calls calls;
     final Supervision supervision;
     private final FreeRunning freeRunning;
+    private final HeaderCheck headerCheck;
+    private int verifyEvery;
 
     Slice(final int id, final int workerCount, final Arena arena, final ExitReasons reasons, final long seed,
         final DistinctErrorLog errorLog, final boolean freeRunning, final int stepBatch,
@@ -92,15 +96,17 @@ final class Slice extends SliceRhsPadding
         final int stepOffset = arena.bitmapOffset(STEP);
         final int mailOffset = arena.bitmapOffset(MAIL);
         // The cell being visited: one flyweight, shared by every mechanism a behaviour calls into.
-        final CellFlyweight cell = new CellFlyweight();
+        final CellFlyweight cell = new CellFlyweight(arena.stateLength());
         this.visiting = cell;
         this.population = new Population(this, arena, stepOffset, edges);
+        this.headerCheck = new HeaderCheck(this, arena, population, stepOffset);
         this.mailboxes = new Mailboxes(
             this, arena, cell, deadLetterLog, freeRunning, mailOffset, arena.columnOffset());
         this.calls = new Calls(this, cell, timers, mailboxes, freeRunning);
         this.signalling = new Signalling(this, cell, monitors, mailboxes, calls);
         this.visit = new Visit(this, cell, mailboxes, signalling, calls, errorLog, arena.slotLength(), stepOffset,
             mailOffset, arena.columnOffset());
+        mailboxes.visit(visit);
         this.broadcasts = new Broadcasts(
             this, arena, cell, groups, mailboxes, visit, population.chunks, freeRunning);
         this.supervision = new Supervision(this, population, reasons, arena.chunkShift(), freeRunning);
@@ -152,6 +158,33 @@ final class Slice extends SliceRhsPadding
     {
         visit.behaviours(behaviours);
         population.behaviours(behaviours);
+        headerCheck.behaviourCount(behaviours.length);
+    }
+
+    /**
+     * The checks of the organism's {@link Context}: the mailbox limit, and the ticks between header sweeps (0 for
+     * none). Driver only, before the first tick.
+     */
+    void checks(final int mailboxLimit, final int verifyEvery)
+    {
+        mailboxes.mailboxLimit(mailboxLimit);
+        this.verifyEvery = verifyEvery;
+    }
+
+    /**
+     * The header check's reports since the last call, to {@code warnings}. Driver only, between ticks.
+     */
+    void drainHeaderReports(final Consumer<String> warnings)
+    {
+        headerCheck.drainReports(warnings);
+    }
+
+    /**
+     * Damaged headers, free lists and live counts found since launch.
+     */
+    long headerFaults()
+    {
+        return headerCheck.faults;
     }
 
     void genotypes(final Genotype[] genotypes)
@@ -294,11 +327,18 @@ final class Slice extends SliceRhsPadding
             mailboxes.linkMail();
             groups.applyPending();
             broadcasts.deliverGathered(tick);
+            // A member's broadcast visit and its mail-and-step visit are two visits, whatever other cells its worker
+            // visits between them: the mailbox window must not depend on the number of workers.
+            mailboxes.resetWindow();
             advanceChunks();
             supervision.terminatePending();
             calls.fireTimers(tick);
             population.adoptNewChunks();
             population.activateNewborn();
+            if (verifyEvery > 0 && 0 == (tick + 1) % verifyEvery)
+            {
+                headerCheck.sweep();
+            }
         }
         finally
         {
@@ -348,6 +388,21 @@ final class Slice extends SliceRhsPadding
      */
     void release(final int slot, final int reason, final boolean notifySupervisor)
     {
+        // The engine's own header is checked at every death: a damaged one makes it a corrupt death, reported.
+        final boolean sound = headerCheck.atDeath(arena.wrap(scratch, slot));
+        releaseAs(slot, sound ? reason : ExitReasons.CORRUPT, notifySupervisor);
+    }
+
+    /**
+     * Frees a cell whose header the sweep found damaged, with reason {@link ExitReasons#CORRUPT}.
+     */
+    void releaseDamaged(final int slot)
+    {
+        releaseAs(slot, ExitReasons.CORRUPT, true);
+    }
+
+    private void releaseAs(final int slot, final int reason, final boolean notifySupervisor)
+    {
         final CellFlyweight dead = arena.wrap(scratch, slot);
         final int row = dead.supervisorRow();
         final long handle = dead.handle();
@@ -359,7 +414,8 @@ final class Slice extends SliceRhsPadding
         population.free(slot);
         deaths[reason]++;
         deathsTotal++;
-        if (notifySupervisor && NO_SUPERVISOR != row)
+        // A damaged row must not send a cell outside any supervision home to the supervisors.
+        if (notifySupervisor && NO_SUPERVISOR != row && supervision.isHomeSlot(slot))
         {
             supervision.onSupervisedExit(handle, reason);
         }

@@ -251,6 +251,15 @@ final class Supervision extends WorkerPadding
     /**
      * Tells a supervised cell's supervisor that it exited, and carries out the decision.
      */
+    /**
+     * Whether a slot lies in a supervision home's family: only there can a cell have a supervisor.
+     */
+    boolean isHomeSlot(final int slot)
+    {
+        final int family = slot >>> familyBitShift;
+        return family < homeOfFamily.length && null != homeOfFamily[family];
+    }
+
     void onSupervisedExit(final long handle, final int reason)
     {
         final SupervisionHome home = homeOfFamily[Handle.slot(handle) >>> familyBitShift];

@@ -1,5 +1,6 @@
 package io.karyon.engine;
 
+import io.karyon.engine.cell.CellBoundsException;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.cell.Handle;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -19,10 +20,11 @@ import static io.karyon.engine.internal.ArenaDescriptor.slotOffset;
  * finishes its death if it died on the way.
  * <p>
  * Each step has its own catch: a behaviour that throws is apoptosis for its cell (the error recorded once per distinct
- * stack trace), never a crash of the worker; a cell found dying handles nothing more, and what it left unhandled is
- * a dead letter. {@link #dispatch} is the one routine that hands a message to a behaviour (an engine message goes to
- * {@link Signalling} first); the four kinds of visit (a word of tick steps, a cell with mail, one message in
- * free-running mode, a group member's broadcasts) differ only in where the messages come from.
+ * stack trace), never a crash of the worker; an access outside the cell's state, caught by its flyweight before it
+ * touches memory, is the reason {@link ExitReasons#OUT_OF_BOUNDS}; a cell found dying handles nothing more, and what
+ * it left unhandled is a dead letter. {@link #dispatch} is the one routine that hands a message to a behaviour (an
+ * engine message goes to {@link Signalling} first); the four kinds of visit (a word of tick steps, a cell with mail,
+ * one message in free-running mode, a group member's broadcasts) differ only in where the messages come from.
  * <p>
  * <b>Note:</b> not threadsafe; owned by one worker.
  */
@@ -67,6 +69,8 @@ final class Visit extends WorkerPadding
         this.stepOffset = stepOffset;
         this.mailOffset = mailOffset;
         this.mailHeadOffset = mailHeadOffset;
+        // Bound once: a bounds violation through the visited cell's flyweight marks it dying before the throw.
+        cell.onOutOfBounds(this::outOfBounds);
     }
 
     /**
@@ -412,7 +416,18 @@ final class Visit extends WorkerPadding
         {
             slice.errorsNotLogged++;
         }
-        dyingReason = ExitReasons.EXCEPTION;
+        dyingReason = t instanceof CellBoundsException ? ExitReasons.OUT_OF_BOUNDS : ExitReasons.EXCEPTION;
+    }
+
+    /**
+     * The cell being visited accessed its state outside its bounds, and its flyweight throws
+     * {@link CellBoundsException} next, having touched nothing: the cell dies with reason
+     * {@link ExitReasons#OUT_OF_BOUNDS}, even if its behaviour catches the exception.
+     */
+    private void outOfBounds()
+    {
+        dyingReason = ExitReasons.OUT_OF_BOUNDS;
+        cell.status(STATUS_DYING);
     }
 
     private void finishDeath(final int slot)

@@ -33,7 +33,8 @@ class ModelRunTest
     private static final String HEADER = "tick,walkers,idle,energy_sum,energy_mean,energy_min,energy_max," +
         "steps_0,steps_1,steps_2,steps_3,steps_4,tag_sum,energy_lowest,idlers,nutrient,driver_ticks," +
         "cells,spawned,deaths,deaths_normal,deaths_killed,deaths_exception,deaths_corrupt,deaths_shutdown," +
-        "deaths_noproc,deaths_starved,restarts,escalations,dead_letters,delivered,updates";
+        "deaths_out_of_bounds,deaths_mailbox_overflow,deaths_noproc,deaths_starved,restarts,escalations,dead_letters," +
+        "delivered,updates";
 
     @TempDir
     Path dir;

@@ -1,5 +1,6 @@
 package io.karyon.engine.cell;
 
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import static io.karyon.engine.cell.CellDescriptor.BEHAVIOUR_ID_OFFSET;
@@ -9,6 +10,10 @@ import static io.karyon.engine.cell.CellDescriptor.HEADER_LENGTH;
 import static io.karyon.engine.cell.CellDescriptor.LINK_OFFSET;
 import static io.karyon.engine.cell.CellDescriptor.STATUS_OFFSET;
 import static io.karyon.engine.cell.CellDescriptor.SUPERVISOR_ROW_OFFSET;
+import static org.agrona.BitUtil.SIZE_OF_BYTE;
+import static org.agrona.BitUtil.SIZE_OF_DOUBLE;
+import static org.agrona.BitUtil.SIZE_OF_INT;
+import static org.agrona.BitUtil.SIZE_OF_LONG;
 
 /**
  * A view of one cell slot: its header and its state, read and written in place in the arena.
@@ -16,14 +21,74 @@ import static io.karyon.engine.cell.CellDescriptor.SUPERVISOR_ROW_OFFSET;
  * State accessors take a field offset from the {@link CellLayout}. The flyweight owns no data: a worker keeps one
  * and re-wraps it for each cell it visits, so nothing is created per cell.
  * <p>
+ * Every state accessor is checked against the cell's declared state: an access of width w at field offset f must
+ * have {@code 0 <= f <= stateLength - w}, else it throws {@link CellBoundsException} before touching memory, so a
+ * behaviour's bad offset can never reach its neighbour's slot or its own header. The checks follow Agrona's bounds
+ * checks ({@link #CHECKS}): benchmarks switch both off with {@code -Dagrona.disable.bounds.checks=true}, and the JIT
+ * then removes them. The header accessors are the engine's and are not checked.
+ * <p>
  * <b>Note:</b> not threadsafe; owned by one worker.
  */
 public final class CellFlyweight
 {
+    /**
+     * Whether state accesses are checked: {@link DirectBuffer#SHOULD_BOUNDS_CHECK}, Agrona's own switch
+     * ({@code agrona.disable.bounds.checks}), read once into a static final so the JIT removes the checks when off.
+     */
+    public static final boolean CHECKS = DirectBuffer.SHOULD_BOUNDS_CHECK;
+
     private UnsafeBuffer buffer;
     private int offset;
     private int stateOffset;
     private int slot;
+    private int stateLength;
+    private Runnable onOutOfBounds;
+
+    /**
+     * A flyweight over slots of {@link CellDescriptor#MAX_STATE_LENGTH} bytes of state until it is wrapped by an
+     * arena, which sets the state length of its slots.
+     */
+    public CellFlyweight()
+    {
+        this.stateLength = CellDescriptor.MAX_STATE_LENGTH;
+    }
+
+    /**
+     * A flyweight over slots with {@code stateLength} bytes of state.
+     *
+     * @param stateLength of the slots it will be wrapped over.
+     * @throws IllegalArgumentException if stateLength is not a positive multiple of 8 up to
+     *                                  {@link CellDescriptor#MAX_STATE_LENGTH}.
+     */
+    public CellFlyweight(final int stateLength)
+    {
+        CellDescriptor.checkStateLength(stateLength);
+        this.stateLength = stateLength;
+    }
+
+    /**
+     * Length of the state of the slots this flyweight is wrapped over: accesses are checked against it.
+     *
+     * @return state length in bytes.
+     */
+    public int stateLength()
+    {
+        return stateLength;
+    }
+
+    /**
+     * Sets what runs when an access is found out of bounds, just before {@link CellBoundsException} is thrown: the
+     * engine's worker marks the cell being visited dying with reason {@code out_of_bounds} there, so that the cell
+     * dies even if its behaviour catches the exception.
+     *
+     * @param onOutOfBounds to run, or null for none.
+     * @return this.
+     */
+    public CellFlyweight onOutOfBounds(final Runnable onOutOfBounds)
+    {
+        this.onOutOfBounds = onOutOfBounds;
+        return this;
+    }
 
     /**
      * Points this flyweight at a slot.
@@ -39,6 +104,25 @@ public final class CellFlyweight
         this.offset = offset;
         this.stateOffset = offset + HEADER_LENGTH;
         this.slot = slot;
+        return this;
+    }
+
+    /**
+     * Points this flyweight at a slot of an arena whose slots hold {@code stateLength} bytes of state.
+     *
+     * @param buffer      holding the slot.
+     * @param offset      of the slot's header in the buffer.
+     * @param slot        index of the slot in its arena.
+     * @param stateLength of the slot's state, which accesses are checked against.
+     * @return this.
+     */
+    public CellFlyweight wrap(final UnsafeBuffer buffer, final int offset, final int slot, final int stateLength)
+    {
+        this.buffer = buffer;
+        this.offset = offset;
+        this.stateOffset = offset + HEADER_LENGTH;
+        this.slot = slot;
+        this.stateLength = stateLength;
         return this;
     }
 
@@ -234,9 +318,14 @@ public final class CellFlyweight
      *
      * @param fieldOffset from the layout.
      * @return the value.
+     * @throws CellBoundsException if the field does not fit in the state (while {@link #CHECKS} is on).
      */
     public long getLong(final int fieldOffset)
     {
+        if (CHECKS)
+        {
+            checkAccess(fieldOffset, SIZE_OF_LONG, "getLong");
+        }
         return buffer.getLong(stateOffset + fieldOffset);
     }
 
@@ -246,9 +335,14 @@ public final class CellFlyweight
      * @param fieldOffset from the layout.
      * @param value       to store.
      * @return this.
+     * @throws CellBoundsException if the field does not fit in the state (while {@link #CHECKS} is on).
      */
     public CellFlyweight putLong(final int fieldOffset, final long value)
     {
+        if (CHECKS)
+        {
+            checkAccess(fieldOffset, SIZE_OF_LONG, "putLong");
+        }
         buffer.putLong(stateOffset + fieldOffset, value);
         return this;
     }
@@ -258,9 +352,14 @@ public final class CellFlyweight
      *
      * @param fieldOffset from the layout.
      * @return the value.
+     * @throws CellBoundsException if the field does not fit in the state (while {@link #CHECKS} is on).
      */
     public double getDouble(final int fieldOffset)
     {
+        if (CHECKS)
+        {
+            checkAccess(fieldOffset, SIZE_OF_DOUBLE, "getDouble");
+        }
         return buffer.getDouble(stateOffset + fieldOffset);
     }
 
@@ -270,9 +369,14 @@ public final class CellFlyweight
      * @param fieldOffset from the layout.
      * @param value       to store.
      * @return this.
+     * @throws CellBoundsException if the field does not fit in the state (while {@link #CHECKS} is on).
      */
     public CellFlyweight putDouble(final int fieldOffset, final double value)
     {
+        if (CHECKS)
+        {
+            checkAccess(fieldOffset, SIZE_OF_DOUBLE, "putDouble");
+        }
         buffer.putDouble(stateOffset + fieldOffset, value);
         return this;
     }
@@ -282,9 +386,14 @@ public final class CellFlyweight
      *
      * @param fieldOffset from the layout.
      * @return the value.
+     * @throws CellBoundsException if the field does not fit in the state (while {@link #CHECKS} is on).
      */
     public int getInt(final int fieldOffset)
     {
+        if (CHECKS)
+        {
+            checkAccess(fieldOffset, SIZE_OF_INT, "getInt");
+        }
         return buffer.getInt(stateOffset + fieldOffset);
     }
 
@@ -294,9 +403,14 @@ public final class CellFlyweight
      * @param fieldOffset from the layout.
      * @param value       to store.
      * @return this.
+     * @throws CellBoundsException if the field does not fit in the state (while {@link #CHECKS} is on).
      */
     public CellFlyweight putInt(final int fieldOffset, final int value)
     {
+        if (CHECKS)
+        {
+            checkAccess(fieldOffset, SIZE_OF_INT, "putInt");
+        }
         buffer.putInt(stateOffset + fieldOffset, value);
         return this;
     }
@@ -306,9 +420,14 @@ public final class CellFlyweight
      *
      * @param fieldOffset from the layout.
      * @return the value.
+     * @throws CellBoundsException if the field does not fit in the state (while {@link #CHECKS} is on).
      */
     public byte getByte(final int fieldOffset)
     {
+        if (CHECKS)
+        {
+            checkAccess(fieldOffset, SIZE_OF_BYTE, "getByte");
+        }
         return buffer.getByte(stateOffset + fieldOffset);
     }
 
@@ -318,10 +437,36 @@ public final class CellFlyweight
      * @param fieldOffset from the layout.
      * @param value       to store.
      * @return this.
+     * @throws CellBoundsException if the field does not fit in the state (while {@link #CHECKS} is on).
      */
     public CellFlyweight putByte(final int fieldOffset, final byte value)
     {
+        if (CHECKS)
+        {
+            checkAccess(fieldOffset, SIZE_OF_BYTE, "putByte");
+        }
         buffer.putByte(stateOffset + fieldOffset, value);
         return this;
+    }
+
+    /**
+     * The check of every state access, kept small so that it inlines into each accessor; the failure is out of line.
+     */
+    private void checkAccess(final int fieldOffset, final int width, final String access)
+    {
+        if (fieldOffset < 0 || fieldOffset > stateLength - width)
+        {
+            outOfBounds(fieldOffset, width, access);
+        }
+    }
+
+    private void outOfBounds(final int fieldOffset, final int width, final String access)
+    {
+        final Runnable onOutOfBounds = this.onOutOfBounds;
+        if (null != onOutOfBounds)
+        {
+            onOutOfBounds.run();
+        }
+        throw new CellBoundsException(access, slot, fieldOffset, width, stateLength);
     }
 }

@@ -343,7 +343,7 @@ public final class Arena implements AutoCloseable
     }
 
     /**
-     * Points a flyweight at a slot.
+     * Points a flyweight at a slot; its state accesses are then checked against this arena's state length.
      *
      * @param cell to wrap.
      * @param slot index, which must exist.
@@ -351,7 +351,7 @@ public final class Arena implements AutoCloseable
      */
     public CellFlyweight wrap(final CellFlyweight cell, final int slot)
     {
-        return cell.wrap(chunks[slot >>> chunkShift], slotOffset(slot & chunkMask, slotLength), slot);
+        return cell.wrap(chunks[slot >>> chunkShift], slotOffset(slot & chunkMask, slotLength), slot, stateLength);
     }
 
     /**

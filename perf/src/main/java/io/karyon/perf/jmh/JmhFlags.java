@@ -26,7 +26,10 @@ import java.util.regex.Pattern;
  */
 public final class JmhFlags
 {
-    /** Benchmarks run without Agrona's bounds checks (STYLE 4.7); tests keep them on. */
+    /**
+     * Benchmarks run without Agrona's bounds checks (STYLE 4.7), and so without the cell state checks that follow the
+     * same switch ({@code CellFlyweight.CHECKS}); tests keep both on.
+     */
     public static final String BOUNDS_CHECKS_OFF = "-Dagrona.disable.bounds.checks=true";
 
     private JmhFlags()
