@@ -1,6 +1,8 @@
 package io.karyon.cli;
 
+import io.karyon.engine.Configuration;
 import io.karyon.engine.Context;
+import io.karyon.engine.MemoryBudget;
 import io.karyon.model.Model;
 import io.karyon.model.ModelCatalog;
 import io.karyon.model.ModelException;
@@ -134,6 +136,12 @@ public final class RunCommand implements Callable<Integer>
             "${DEFAULT-VALUE})")
     String restart = "permanent";
 
+    @Option(names = ConfigurationDefaults.MAX_MEMORY, paramLabel = "SIZE",
+        description = "most memory the run may hold off the heap (cells, queues, tables, matrix), e.g. 8g or 512m: " +
+            "a run estimated to need more is refused, one that grows past it stops (default: " +
+            Configuration.MAX_MEMORY_PROP_NAME + ", else 80%% of this machine's memory)")
+    String maxMemory;
+
     @Option(names = "--json", description = "print the summary as one JSON object")
     boolean json;
 
@@ -154,6 +162,7 @@ public final class RunCommand implements Callable<Integer>
             Cli.range(spec, "--ticks", ticks, 0, Long.MAX_VALUE);
         }
         workerOptions.check(spec);
+        final long maxMemoryBytes = maxMemoryBytes();
         Cli.range(spec, "--every", every, 1, Integer.MAX_VALUE);
         Cli.range(spec, "--snapshot-every", snapshotEvery, 0, Integer.MAX_VALUE);
         final List<String[]> settings = settings();
@@ -173,7 +182,26 @@ public final class RunCommand implements Callable<Integer>
             throw null != scenario && scenario.model().isPresent() ? scenario.error("model", ex.getMessage()) :
                 new ModelException(ex.getMessage() + " (karyon models lists them)", ModelException.EXIT_USAGE, ex);
         }
-        return runModel(model, scenario, settings);
+        return runModel(model, scenario, settings, maxMemoryBytes);
+    }
+
+    /**
+     * The memory budget given, or the default's marker (-1).
+     */
+    private long maxMemoryBytes()
+    {
+        if (null == maxMemory)
+        {
+            return -1;
+        }
+        try
+        {
+            return MemoryBudget.parseSize(ConfigurationDefaults.MAX_MEMORY, maxMemory);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), ex.getMessage());
+        }
     }
 
     /**
@@ -214,7 +242,8 @@ public final class RunCommand implements Callable<Integer>
         return null != parsed && parsed.hasMatchedOption(option);
     }
 
-    private int runModel(final Model model, final Scenario scenario, final List<String[]> settings)
+    private int runModel(final Model model, final Scenario scenario, final List<String[]> settings,
+        final long maxMemoryBytes)
     {
         final ModelRun.Builder run = ModelRun.builder(model);
         if (null != scenario)
@@ -236,7 +265,7 @@ public final class RunCommand implements Callable<Integer>
             check(model, "--set " + set[0] + "=" + set[1], set[0], set[1]);
             run.set(set[0], set[1]);
         }
-        applySettings(run, scenario);
+        applySettings(run, scenario, maxMemoryBytes);
 
         final PrintWriter err = spec.commandLine().getErr();
         final ModelRun.Result result = run
@@ -261,7 +290,7 @@ public final class RunCommand implements Callable<Integer>
      * Run settings: a flag given wins, then the file, then the flag's default (seed, workers: the {@code karyon.*}
      * properties) or the model's (cells, ticks).
      */
-    private void applySettings(final ModelRun.Builder run, final Scenario scenario)
+    private void applySettings(final ModelRun.Builder run, final Scenario scenario, final long maxMemoryBytes)
     {
         if (given("--cells"))
         {
@@ -285,7 +314,12 @@ public final class RunCommand implements Callable<Integer>
         {
             workerOptions.workers = scenario.workers().getAsInt();
         }
-        run.context(workerOptions.applyTo(new Context()));
+        final Context context = workerOptions.applyTo(new Context());
+        if (maxMemoryBytes > 0)
+        {
+            context.maxMemory(maxMemoryBytes);
+        }
+        run.context(context);
         run.every(!given("--every") && fromFile ? scenario.every().orElse(every) : every);
         run.snapshotEvery(!given("--snapshot-every") && fromFile ? scenario.snapshotEvery().orElse(snapshotEvery) :
             snapshotEvery);

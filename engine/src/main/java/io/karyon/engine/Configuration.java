@@ -106,8 +106,39 @@ public final class Configuration
     /** Largest dead-letter log a worker may keep. */
     public static final int MAX_DEAD_LETTER_LOG_LENGTH = 1 << 20;
 
+    /**
+     * Most off-heap memory an organism may hold (its arena, queues, tables and matrix), as a size: {@code 8g},
+     * {@code 512m}, or bytes. A run that needs more is refused before it starts; one that grows past it stops.
+     */
+    public static final String MAX_MEMORY_PROP_NAME = "karyon.engine.max.memory";
+    /** Default max memory: {@link MemoryBudget#DEFAULT_SHARE} of physical memory, leaving the machine headroom. */
+    public static final String MAX_MEMORY_DEFAULT = "80% of physical memory";
+
     private Configuration()
     {
+    }
+
+    /**
+     * Max memory from {@link #MAX_MEMORY_PROP_NAME}, else {@link MemoryBudget#defaultLimit()}.
+     *
+     * @return bytes.
+     * @throws ConfigurationException if the property is not a positive size.
+     */
+    public static long maxMemory()
+    {
+        final String value = System.getProperty(MAX_MEMORY_PROP_NAME);
+        if (null == value)
+        {
+            return MemoryBudget.defaultLimit();
+        }
+        try
+        {
+            return MemoryBudget.parseSize(MAX_MEMORY_PROP_NAME, value);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ConfigurationException(ex.getMessage());
+        }
     }
 
     /**

@@ -36,6 +36,7 @@ public final class Context
     private int stepBatch = Configuration.stepBatch();
     private int supervisionHomes = Configuration.supervisionHomes();
     private int restartBudget = Configuration.restartBudget();
+    private long maxMemory = -1;
     private Path arenaFile;
     private int[] cpus;
     private TickPhase tickPhase;
@@ -126,6 +127,15 @@ public final class Context
         {
             throw new ConfigurationException(Configuration.DEAD_LETTER_LOG_LENGTH_PROP_NAME + " must be in 0.." +
                 Configuration.MAX_DEAD_LETTER_LOG_LENGTH + ": deadLetterLogLength=" + deadLetterLogLength);
+        }
+        if (-1 == maxMemory)
+        {
+            maxMemory = Configuration.maxMemory();
+        }
+        if (maxMemory <= 0)
+        {
+            throw new ConfigurationException(Configuration.MAX_MEMORY_PROP_NAME + " must be > 0: maxMemory=" +
+                maxMemory);
         }
         concluded = true;
         return this;
@@ -506,6 +516,29 @@ public final class Context
     }
 
     /**
+     * Most off-heap memory the organism may hold, in bytes: its arena's chunks and the JVM's direct buffers.
+     *
+     * @return bytes ({@link Configuration#maxMemory()} until set).
+     */
+    public long maxMemory()
+    {
+        return -1 == maxMemory ? Configuration.maxMemory() : maxMemory;
+    }
+
+    /**
+     * Sets the most off-heap memory the organism may hold: a chunk that would pass it is not created, and the worker
+     * that needed it stops the run with one line ({@link MemoryBudget.Exceeded}).
+     *
+     * @param maxMemory bytes, > 0.
+     * @return this.
+     */
+    public Context maxMemory(final long maxMemory)
+    {
+        this.maxMemory = maxMemory;
+        return this;
+    }
+
+    /**
      * Where warnings go (pinning refused, oversubscribed spinning).
      *
      * @return the warning consumer.
@@ -626,6 +659,7 @@ public final class Context
             ", pin=" + pin + ", bindType=" + bindType + ", placement=" + placement + ", hugePages=" + hugePages +
             ", freeRunning=" + freeRunning + ", ringCapacity=" + ringCapacity + ", stepBatch=" + stepBatch +
             ", supervisionHomes=" + supervisionHomes + ", errorLogLength=" + errorLogLength +
+            ", maxMemory=" + (-1 == maxMemory ? "default" : MemoryBudget.format(maxMemory)) +
             ", arenaFile=" + arenaFile + (null == cpus ? "" : ", cpus=" + Arrays.toString(cpus)) + "}";
     }
 }

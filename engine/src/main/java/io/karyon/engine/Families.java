@@ -43,17 +43,24 @@ final class Families
     }
 
     /**
-     * The arena a context asks for: in a file, on huge pages or in plain memory; it starts with no family.
+     * The arena a context asks for: in a file, on huge pages or in plain memory, its chunks charged to a budget of the
+     * context's {@link Context#maxMemory()}; it starts with no family.
      */
     static Arena createArena(final Context context)
     {
+        final Arena arena;
         if (null != context.arenaFile())
         {
-            return Arena.create(context.arenaFile(), context.stateLength(), context.chunkShift());
+            arena = Arena.create(context.arenaFile(), context.stateLength(), context.chunkShift());
         }
-        return context.hugePages() ?
-            Arena.inMemoryHugePages(context.stateLength(), context.chunkShift()) :
-            Arena.inMemory(context.stateLength(), context.chunkShift());
+        else
+        {
+            arena = context.hugePages() ?
+                Arena.inMemoryHugePages(context.stateLength(), context.chunkShift()) :
+                Arena.inMemory(context.stateLength(), context.chunkShift());
+        }
+        arena.budget(new MemoryBudget(context.maxMemory()));
+        return arena;
     }
 
     /**

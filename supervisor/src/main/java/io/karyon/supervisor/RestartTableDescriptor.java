@@ -70,9 +70,9 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
  * The <b>window area</b> is an array of longs; each row owns {@code Window Capacity} of them from
  * {@code Window Index}, used as a ring of the restart times inside the current period. A row's window starts at
  * {@link #FIRST_WINDOW_CAPACITY} and moves to a part twice as long when it is full of restarts inside the period, up
- * to {@code intensity + 1}; the part it left is reused by the next window that grows to that length. The <b>slot map</b> is an
- * array of ints indexed by a cell's slot (the low 32 bits of its handle) holding the entry of the running child in
- * that slot, or {@link #NULL_ENTRY}: it makes an exit reported by handle an O(1) lookup.
+ * to {@code intensity + 1}; the part it left is reused by the next window that grows to that length. The
+ * <b>slot map</b> is an array of ints indexed by a cell's slot (the low 32 bits of its handle) holding the entry of
+ * the running child in that slot, or {@link #NULL_ENTRY}: it makes an exit reported by handle an O(1) lookup.
  */
 public final class RestartTableDescriptor
 {

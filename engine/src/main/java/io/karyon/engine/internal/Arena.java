@@ -1,5 +1,6 @@
 package io.karyon.engine.internal;
 
+import io.karyon.engine.MemoryBudget;
 import io.karyon.engine.cell.CellDescriptor;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.numa.NumaBinding;
@@ -68,6 +69,8 @@ public final class Arena implements AutoCloseable
     private UnsafeBuffer[] chunks = new UnsafeBuffer[FAMILY_CHUNKS];
     private int familyCount;
     private boolean closed;
+    private MemoryBudget budget;
+    private long chargedBytes;
 
     private Arena(final int stateLength, final int chunkShift, final ArenaFile file)
     {
@@ -135,6 +138,16 @@ public final class Arena implements AutoCloseable
     public void bindChunks(final IntUnaryOperator nodeOfChunk, final Consumer<String> warnings)
     {
         memory.bindChunks(nodeOfChunk, warnings);
+    }
+
+    /**
+     * Charges every chunk created from now on to a memory budget: a chunk the budget cannot hold is not created.
+     *
+     * @param budget to charge, or null for none.
+     */
+    public void budget(final MemoryBudget budget)
+    {
+        this.budget = budget;
     }
 
     /**
@@ -392,20 +405,49 @@ public final class Arena implements AutoCloseable
             throw new IllegalStateException("cannot create chunk " + chunk + ": families=" + familyCount +
                 (chunk >= 0 && chunk < chunkBound() ? ", it exists" : ""));
         }
-        final UnsafeBuffer buffer;
-        if (null == file)
+        final MemoryBudget budget = this.budget;
+        if (null != budget)
         {
-            buffer = new UnsafeBuffer(memory.allocate(chunk), chunkLength);
-            buffer.setMemory(0, ArenaDescriptor.CHUNK_HEADER_LENGTH, (byte)0);
-            buffer.setMemory(bitmapOffset, 2 * (chunkSlots >>> 3), (byte)0);
+            budget.charge(chunkLength, "arena chunk " + chunk + " (family " + (chunk >>> FAMILY_SHIFT) + ")");
         }
-        else
+        final UnsafeBuffer buffer;
+        try
         {
-            buffer = file.mapChunk(chunk);
+            buffer = null == file ? newChunk(chunk) : file.mapChunk(chunk);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            if (null != budget)
+            {
+                budget.release(chunkLength);
+            }
+            throw ex;
+        }
+        synchronized (this)
+        {
+            chargedBytes += null == budget ? 0 : chunkLength;
         }
         chunks[chunk] = buffer;
         buffer.putInt(FREE_HEAD_OFFSET, NULL_LINK);
         buffer.putLongRelease(CHUNK_MAGIC_OFFSET, CHUNK_MAGIC);
+    }
+
+    private UnsafeBuffer newChunk(final int chunk)
+    {
+        final long address;
+        try
+        {
+            address = memory.allocate(chunk);
+        }
+        catch (final OutOfMemoryError ex)
+        {
+            throw new OutOfMemoryError("out of memory: the OS refused " + chunkLength + " bytes for arena chunk " +
+                chunk + " (" + ex.getMessage() + "); lower --max-memory below what the machine has free");
+        }
+        final UnsafeBuffer buffer = new UnsafeBuffer(address, chunkLength);
+        buffer.setMemory(0, ArenaDescriptor.CHUNK_HEADER_LENGTH, (byte)0);
+        buffer.setMemory(bitmapOffset, 2 * (chunkSlots >>> 3), (byte)0);
+        return buffer;
     }
 
     private void ensureFamilies(final int families)
@@ -581,6 +623,14 @@ public final class Arena implements AutoCloseable
         }
         closed = true;
         memory.close();
+        if (null != budget)
+        {
+            synchronized (this)
+            {
+                budget.release(chargedBytes);
+                chargedBytes = 0;
+            }
+        }
         if (null != file)
         {
             file.close();
