@@ -91,7 +91,8 @@ public final class MemoryEstimate
 
     private String arenaPart()
     {
-        return String.format(Locale.ROOT, "%,d cells of %d bytes: %s", cells, CellDescriptor.HEADER_LENGTH + stateLength,
+        return String.format(Locale.ROOT, "%,d cells of %d bytes: %s", cells,
+            CellDescriptor.HEADER_LENGTH + stateLength,
             MemoryBudget.format(arenaBytes()));
     }
 

@@ -118,7 +118,8 @@ class MemoryBudgetTest
         final Context context = new Context().workerCount(1).chunkShift(CHUNK_SHIFT);
         final long engine = new MemoryEstimate(context).bytes();
         assertEquals(engine + CHUNK_LENGTH, new MemoryEstimate(context).stateLength(8).cells(1).bytes());
-        assertEquals(engine + 2 * CHUNK_LENGTH, new MemoryEstimate(context).stateLength(8).cells((1 << CHUNK_SHIFT) + 1).bytes());
+        assertEquals(engine + 2 * CHUNK_LENGTH,
+            new MemoryEstimate(context).stateLength(8).cells((1 << CHUNK_SHIFT) + 1).bytes());
         assertEquals(engine, new MemoryEstimate(context).cells(0).bytes());
     }
 
