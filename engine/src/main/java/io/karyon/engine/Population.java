@@ -248,8 +248,9 @@ final class Population extends WorkerPadding
         if (slot < 0)
         {
             throw new KaryonException("supervision home family " + (chunk >>> FAMILY_SHIFT) + " is full: " +
-                FAMILY_CHUNKS + " chunks of " + arena.chunkSlots() + " slots; spread the supervisors over more homes (" +
-                Configuration.SUPERVISION_HOMES_PROP_NAME + ") or raise " + Configuration.CHUNK_SHIFT_PROP_NAME);
+                FAMILY_CHUNKS + " chunks of " + arena.chunkSlots() + " slots; spread the supervisors over more " +
+                "homes (" + Configuration.SUPERVISION_HOMES_PROP_NAME + ") or raise " +
+                Configuration.CHUNK_SHIFT_PROP_NAME);
         }
         return slot;
     }
@@ -285,8 +286,9 @@ final class Population extends WorkerPadding
         if (family >= maxFamilies)
         {
             throw new OutOfMemoryError("out of memory: the lineage of family " + root + " fills every family of its " +
-                "class (" + (maxFamilies / Arena.FAMILY_CLASSES) + " families of " + FAMILY_CHUNKS * (long)arena.chunkSlots() +
-                " slots): an organism has 2^31 slots, 1/" + Arena.FAMILY_CLASSES + " of them for one lineage");
+                "class (" + (maxFamilies / Arena.FAMILY_CLASSES) + " families of " +
+                FAMILY_CHUNKS * (long)arena.chunkSlots() + " slots): an organism has 2^31 slots, 1/" +
+                Arena.FAMILY_CLASSES + " of them for one lineage");
         }
         arena.addFamilyAt(family);
         lineage.link(root, last, family);
