@@ -102,6 +102,10 @@ final class Runner
         {
             throw new ModelException("model " + name + ": " + ex.getMessage(), ModelException.EXIT_USAGE, ex);
         }
+        catch (final IllegalArgumentException ex)
+        {
+            // A setting the estimate cannot use (a chunk shift out of range): launching names it, as bad input.
+        }
     }
 
     private Parameters parameters()
