@@ -72,6 +72,7 @@ public final class Cli
     {
         commandLine.setParameterExceptionHandler(Cli::onBadParameter);
         commandLine.setExecutionExceptionHandler(Cli::onFailure);
+        commandLine.setExecutionStrategy(Cli::execute);
         commandLine.setDefaultValueProvider(new ConfigurationDefaults());
         commandLine.setUsageHelpAutoWidth(true);
         exitCodesInHelp(commandLine);
@@ -95,6 +96,46 @@ public final class Cli
             " (see --help)");
         err.flush();
         return EXIT_USAGE;
+    }
+
+    /**
+     * Runs the command picocli chose, turning an {@link OutOfMemoryError} (an Error, which picocli lets through as a
+     * stack trace) into a failure of one line naming what ran out.
+     */
+    private static int execute(final CommandLine.ParseResult parseResult)
+    {
+        try
+        {
+            return new CommandLine.RunLast().execute(parseResult);
+        }
+        catch (final OutOfMemoryError ex)
+        {
+            CommandLine.ParseResult last = parseResult;
+            while (null != last.subcommand())
+            {
+                last = last.subcommand();
+            }
+            throw new CommandLine.ExecutionException(last.commandSpec().commandLine(), String.valueOf(ex.getMessage()),
+                new KaryonException(KaryonException.Category.FATAL, outOfMemory(ex), ex));
+        }
+    }
+
+    /**
+     * What ran out, and what to change.
+     */
+    static String outOfMemory(final OutOfMemoryError ex)
+    {
+        final String message = String.valueOf(ex.getMessage());
+        if (message.startsWith("out of memory"))
+        {
+            return message;
+        }
+        if (message.contains("direct buffer memory"))
+        {
+            return "out of direct memory (" + message + "): raise -XX:MaxDirectMemorySize in KARYON_JAVA_OPTS, or " +
+                "run fewer cells";
+        }
+        return "out of heap memory (" + message + "): raise -Xmx in KARYON_JAVA_OPTS, or run fewer cells";
     }
 
     private static int onFailure(

@@ -27,6 +27,8 @@ public final class ConfigurationDefaults implements IDefaultValueProvider
     public static final String POLICY = "--policy";
     /** {@code --no-pin}: the negation of {@link Configuration#PIN_PROP_NAME}. */
     public static final String NO_PIN = "--no-pin";
+    /** {@code --max-memory}: {@link Configuration#MAX_MEMORY_PROP_NAME}, else none (the engine's default). */
+    public static final String MAX_MEMORY = "--max-memory";
     /** {@code --watchdog}: {@link Configuration#WATCHDOG_PROP_NAME}, in seconds. */
     public static final String WATCHDOG = "--watchdog";
     /** {@code --mailbox-limit}: {@link Configuration#MAILBOX_LIMIT_PROP_NAME}. */
@@ -55,6 +57,8 @@ public final class ConfigurationDefaults implements IDefaultValueProvider
                 return Configuration.bindType();
             case NO_PIN:
                 return Boolean.toString(!Configuration.pin());
+            case MAX_MEMORY:
+                return System.getProperty(Configuration.MAX_MEMORY_PROP_NAME);
             case WATCHDOG:
                 return watchdogSeconds();
             case MAILBOX_LIMIT:

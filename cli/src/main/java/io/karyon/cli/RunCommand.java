@@ -1,6 +1,8 @@
 package io.karyon.cli;
 
+import io.karyon.engine.Configuration;
 import io.karyon.engine.Context;
+import io.karyon.engine.MemoryBudget;
 import io.karyon.model.Model;
 import io.karyon.model.ModelCatalog;
 import io.karyon.model.ModelException;
@@ -134,6 +136,12 @@ public final class RunCommand implements Callable<Integer>
             "${DEFAULT-VALUE})")
     String restart = "permanent";
 
+    @Option(names = ConfigurationDefaults.MAX_MEMORY, paramLabel = "SIZE",
+        description = "most memory the run may hold off the heap (cells, queues, tables, matrix), e.g. 8g or 512m: " +
+            "a run estimated to need more is refused, one that grows past it stops (default: " +
+            Configuration.MAX_MEMORY_PROP_NAME + ", else 80%% of this machine's memory)")
+    String maxMemory;
+
     @Option(names = ConfigurationDefaults.WATCHDOG, paramLabel = "SECONDS",
         description = "stop the run (exit 1) when a worker has not finished a tick within this many seconds, " +
             "naming the cell it is stuck in; 0 for off (default: ${DEFAULT-VALUE})")
@@ -159,6 +167,7 @@ public final class RunCommand implements Callable<Integer>
             Cli.range(spec, "--ticks", ticks, 0, Long.MAX_VALUE);
         }
         workerOptions.check(spec);
+        final long maxMemoryBytes = maxMemoryBytes();
         final long watchdogNs = Cli.seconds(spec, ConfigurationDefaults.WATCHDOG, watchdog);
         Cli.range(spec, "--every", every, 1, Integer.MAX_VALUE);
         Cli.range(spec, "--snapshot-every", snapshotEvery, 0, Integer.MAX_VALUE);
@@ -179,7 +188,26 @@ public final class RunCommand implements Callable<Integer>
             throw null != scenario && scenario.model().isPresent() ? scenario.error("model", ex.getMessage()) :
                 new ModelException(ex.getMessage() + " (karyon models lists them)", ModelException.EXIT_USAGE, ex);
         }
-        return runModel(model, scenario, settings, watchdogNs);
+        return runModel(model, scenario, settings, watchdogNs, maxMemoryBytes);
+    }
+
+    /**
+     * The memory budget given, or the default's marker (-1).
+     */
+    private long maxMemoryBytes()
+    {
+        if (null == maxMemory)
+        {
+            return -1;
+        }
+        try
+        {
+            return MemoryBudget.parseSize(ConfigurationDefaults.MAX_MEMORY, maxMemory);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), ex.getMessage());
+        }
     }
 
     /**
@@ -220,8 +248,8 @@ public final class RunCommand implements Callable<Integer>
         return null != parsed && parsed.hasMatchedOption(option);
     }
 
-    private int runModel(
-        final Model model, final Scenario scenario, final List<String[]> settings, final long watchdogNs)
+    private int runModel(final Model model, final Scenario scenario, final List<String[]> settings,
+        final long watchdogNs, final long maxMemoryBytes)
     {
         final ModelRun.Builder run = ModelRun.builder(model);
         // The supervisors the ring will have, as the last of the file, the flag and --set gives them.
@@ -250,7 +278,7 @@ public final class RunCommand implements Callable<Integer>
             supervised = "supervisors".equals(set[0]) ? set[1].trim() : supervised;
         }
         refuseUnsupervisedOptions(supervised);
-        applySettings(run, scenario, watchdogNs);
+        applySettings(run, scenario, watchdogNs, maxMemoryBytes);
 
         final PrintWriter err = spec.commandLine().getErr();
         final ModelRun.Result result;
@@ -292,7 +320,8 @@ public final class RunCommand implements Callable<Integer>
      * Run settings: a flag given wins, then the file, then the flag's default (seed, workers: the {@code karyon.*}
      * properties) or the model's (cells, ticks).
      */
-    private void applySettings(final ModelRun.Builder run, final Scenario scenario, final long watchdogNs)
+    private void applySettings(final ModelRun.Builder run, final Scenario scenario, final long watchdogNs,
+        final long maxMemoryBytes)
     {
         if (given("--cells"))
         {
@@ -316,7 +345,12 @@ public final class RunCommand implements Callable<Integer>
         {
             workerOptions.workers = scenario.workers().getAsInt();
         }
-        run.context(workerOptions.applyTo(new Context()).watchdogNs(watchdogNs));
+        final Context context = workerOptions.applyTo(new Context()).watchdogNs(watchdogNs);
+        if (maxMemoryBytes > 0)
+        {
+            context.maxMemory(maxMemoryBytes);
+        }
+        run.context(context);
         run.every(!given("--every") && fromFile ? scenario.every().orElse(every) : every);
         run.snapshotEvery(!given("--snapshot-every") && fromFile ? scenario.snapshotEvery().orElse(snapshotEvery) :
             snapshotEvery);

@@ -196,15 +196,19 @@ final class Census
     }
 
     /**
-     * Visits every live cell of the families a worker owns (family f belongs to worker f mod workers), family by
+     * Visits every live cell of the families a worker owns ({@link Families#ownerOfFamily}), family by
      * family in ascending order, each family's cells in slot order; with one "worker", every family.
      */
     void survey(final CellSurvey survey, final int worker, final int workers)
     {
         final CellFlyweight cell = new CellFlyweight();
         final int chunkShift = arena.chunkShift();
-        for (int family = worker, families = arena.familyCount(); family < families; family += workers)
+        for (int family = 0, families = arena.familyCount(); family < families; family++)
         {
+            if (Families.ownerOfFamily(family, workers) != worker)
+            {
+                continue;
+            }
             for (int c = family << Arena.FAMILY_SHIFT, last = c + Arena.FAMILY_CHUNKS; c < last; c++)
             {
                 if (!arena.hasChunk(c))

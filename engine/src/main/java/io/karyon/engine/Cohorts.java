@@ -84,7 +84,7 @@ final class Cohorts
             final long stream = 2L * cohort.number();
             for (int run = 0; run < runs; run++)
             {
-                if ((first + run) % workers != worker)
+                if (Families.ownerOfFamily(first + run, workers) != worker)
                 {
                     continue;
                 }
@@ -127,7 +127,7 @@ final class Cohorts
         }
         final int firstChunk = home.rootChunk + level;
         final Cohort cohort = new Cohort(this, cohortCount++, genotype, count, (long)firstChunk << chunkShift, 31, 31);
-        final int owner = home.family % slices.length;
+        final int owner = Families.ownerOfFamily(home.family, slices.length);
         final int row = supervisor.row();
         workforce.onWorkers((worker, workers) ->
         {

@@ -110,6 +110,14 @@ public final class Configuration
     public static final int MAX_DEAD_LETTER_LOG_LENGTH = 1 << 20;
 
     /**
+     * Most off-heap memory an organism may hold (its arena, queues, tables and matrix), as a size: {@code 8g},
+     * {@code 512m}, or bytes. A run that needs more is refused before it starts; one that grows past it stops.
+     */
+    public static final String MAX_MEMORY_PROP_NAME = "karyon.engine.max.memory";
+    /** Default max memory: {@link MemoryBudget#DEFAULT_SHARE} of physical memory, leaving the machine headroom. */
+    public static final String MAX_MEMORY_DEFAULT = "80% of physical memory";
+
+    /**
      * Watchdog deadline: a worker that has not finished its tick (free-running: its batch) this long after it began is
      * reported, with the cell it is visiting, and the organism stops. A duration such as "30s" or "500ms"; 0 turns
      * the watchdog off (e.g. to stop at breakpoints in a debugger).
@@ -139,6 +147,29 @@ public final class Configuration
 
     private Configuration()
     {
+    }
+
+    /**
+     * Max memory from {@link #MAX_MEMORY_PROP_NAME}, else {@link MemoryBudget#defaultLimit()}.
+     *
+     * @return bytes.
+     * @throws ConfigurationException if the property is not a positive size.
+     */
+    public static long maxMemory()
+    {
+        final String value = System.getProperty(MAX_MEMORY_PROP_NAME);
+        if (null == value)
+        {
+            return MemoryBudget.defaultLimit();
+        }
+        try
+        {
+            return MemoryBudget.parseSize(MAX_MEMORY_PROP_NAME, value);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ConfigurationException(ex.getMessage());
+        }
     }
 
     /**

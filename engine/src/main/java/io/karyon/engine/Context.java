@@ -36,6 +36,7 @@ public final class Context
     private int stepBatch = Configuration.stepBatch();
     private int supervisionHomes = Configuration.supervisionHomes();
     private int restartBudget = Configuration.restartBudget();
+    private long maxMemory = -1;
     // Read from the property at conclude, so that a bad property fails there rather than in the constructor.
     private long watchdogNs = WATCHDOG_UNSET;
     private int mailboxLimit = Configuration.mailboxLimit();
@@ -149,6 +150,15 @@ public final class Context
         {
             throw new ConfigurationException(
                 Configuration.VERIFY_EVERY_PROP_NAME + " must be >= 0: verifyEvery=" + verifyEvery);
+        }
+        if (-1 == maxMemory)
+        {
+            maxMemory = Configuration.maxMemory();
+        }
+        if (maxMemory <= 0)
+        {
+            throw new ConfigurationException(Configuration.MAX_MEMORY_PROP_NAME + " must be > 0: maxMemory=" +
+                maxMemory);
         }
         concluded = true;
         return this;
@@ -585,6 +595,29 @@ public final class Context
     }
 
     /**
+     * Most off-heap memory the organism may hold, in bytes: its arena's chunks and the JVM's direct buffers.
+     *
+     * @return bytes ({@link Configuration#maxMemory()} until set).
+     */
+    public long maxMemory()
+    {
+        return -1 == maxMemory ? Configuration.maxMemory() : maxMemory;
+    }
+
+    /**
+     * Sets the most off-heap memory the organism may hold: a chunk that would pass it is not created, and the worker
+     * that needed it stops the run with one line ({@link MemoryBudget.Exceeded}).
+     *
+     * @param maxMemory bytes, > 0.
+     * @return this.
+     */
+    public Context maxMemory(final long maxMemory)
+    {
+        this.maxMemory = maxMemory;
+        return this;
+    }
+
+    /**
      * Watchdog deadline: how long a worker may run one tick (free-running: one batch) before it is reported and the
      * organism stopped; see {@link Configuration#WATCHDOG_PROP_NAME}.
      *
@@ -728,6 +761,7 @@ public final class Context
             ", pin=" + pin + ", bindType=" + bindType + ", placement=" + placement + ", hugePages=" + hugePages +
             ", freeRunning=" + freeRunning + ", ringCapacity=" + ringCapacity + ", stepBatch=" + stepBatch +
             ", supervisionHomes=" + supervisionHomes + ", errorLogLength=" + errorLogLength +
+            ", maxMemory=" + (-1 == maxMemory ? "default" : MemoryBudget.format(maxMemory)) +
             ", watchdogNs=" + (WATCHDOG_UNSET == watchdogNs ? "property" : Long.toString(watchdogNs)) +
             ", mailboxLimit=" + mailboxLimit + ", verifyEvery=" + verifyEvery +
             ", arenaFile=" + arenaFile + (null == cpus ? "" : ", cpus=" + Arrays.toString(cpus)) + "}";

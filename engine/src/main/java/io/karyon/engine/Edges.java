@@ -3,6 +3,7 @@ package io.karyon.engine;
 import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 
 /**
@@ -12,8 +13,9 @@ import java.util.Arrays;
  * later changes, and compacted when more than half of it is lists that were replaced or freed. A chunk whose cells
  * have no edges holds nothing (its blocks are made with its first edge); one whose last edges go frees both blocks.
  * <p>
- * <b>Note:</b> not threadsafe: a chunk's edges are written only by the worker that owns its family (or by the driver
- * while no worker runs); the table of chunks is grown by the driver, as the arena's families are added.
+ * <b>Note:</b> a chunk's edges are written only by the worker that owns its family (or by the driver while no worker
+ * runs); the table of chunks is grown by the driver as it adds families, or by a worker whose lineage added one
+ * during a tick, and its entries are set under a lock (once per chunk, never per edge) so that neither is lost.
  */
 final class Edges implements AutoCloseable
 {
@@ -34,12 +36,33 @@ final class Edges implements AutoCloseable
     /**
      * Driver: room for the chunk indices below {@code bound}.
      */
-    void ensureCapacity(final int bound)
+    synchronized void ensureCapacity(final int bound)
     {
         if (bound > chunks.length)
         {
-            chunks = Arrays.copyOf(chunks, Math.max(bound, chunks.length * 2));
+            final EdgeChunk[] grown = Arrays.copyOf(chunks, Math.max(bound, chunks.length * 2));
+            VarHandle.releaseFence();  // complete before a worker that reads without the lock can see it
+            chunks = grown;
         }
+    }
+
+    /**
+     * A chunk's edges, or null: none yet, or a chunk of a family added during a tick that the table does not reach.
+     */
+    private EdgeChunk chunkAt(final int c)
+    {
+        final EdgeChunk[] chunks = this.chunks;
+        return c < chunks.length ? chunks[c] : null;
+    }
+
+    /**
+     * Sets a chunk's edges (null to drop them). A worker may grow the table during a tick, for a family its lineage
+     * added, while another sets a chunk's entry: both hold the lock, so neither is lost.
+     */
+    private synchronized void install(final int c, final EdgeChunk chunk)
+    {
+        ensureCapacity(c + 1);
+        chunks[c] = chunk;
     }
 
     /**
@@ -47,7 +70,7 @@ final class Edges implements AutoCloseable
      */
     int count(final int slot)
     {
-        final EdgeChunk chunk = chunks[slot >>> chunkShift];
+        final EdgeChunk chunk = chunkAt(slot >>> chunkShift);
         return null == chunk ? 0 : (int)chunk.index.getLong((slot & chunkMask) << 3);
     }
 
@@ -58,7 +81,7 @@ final class Edges implements AutoCloseable
      */
     long edge(final int slot, final int i)
     {
-        final EdgeChunk chunk = chunks[slot >>> chunkShift];
+        final EdgeChunk chunk = chunkAt(slot >>> chunkShift);
         final long entry = null == chunk ? 0 : chunk.index.getLong((slot & chunkMask) << 3);
         if (i < 0 || i >= (int)entry)
         {
@@ -77,11 +100,11 @@ final class Edges implements AutoCloseable
     int append(final int slot, final long target)
     {
         final int c = slot >>> chunkShift;
-        EdgeChunk chunk = chunks[c];
+        EdgeChunk chunk = chunkAt(c);
         if (null == chunk)
         {
             chunk = new EdgeChunk(chunkSlots, MIN_LIST_CAPACITY);
-            chunks[c] = chunk;
+            install(c, chunk);
         }
         if (chunk.used == chunk.capacity)
         {
@@ -98,7 +121,7 @@ final class Edges implements AutoCloseable
      */
     void publish(final int slot, final int start)
     {
-        final EdgeChunk chunk = chunks[slot >>> chunkShift];
+        final EdgeChunk chunk = chunkAt(slot >>> chunkShift);
         chunk.index.putLong((slot & chunkMask) << 3, (long)start << 32 | (chunk.used - start));
         chunk.cells++;
     }
@@ -129,7 +152,7 @@ final class Edges implements AutoCloseable
     void clear(final int slot)
     {
         final int c = slot >>> chunkShift;
-        final EdgeChunk chunk = chunks[c];
+        final EdgeChunk chunk = chunkAt(c);
         if (null == chunk)
         {
             return;
@@ -153,7 +176,7 @@ final class Edges implements AutoCloseable
      */
     void compactIfSparse(final int c)
     {
-        final EdgeChunk chunk = chunks[c];
+        final EdgeChunk chunk = chunkAt(c);
         if (null == chunk || chunk.garbage <= chunk.used >>> 1)
         {
             return;
@@ -173,7 +196,7 @@ final class Edges implements AutoCloseable
             }
         }
         chunk.close();
-        chunks[c] = fresh;
+        install(c, fresh);
     }
 
     /**
@@ -183,7 +206,7 @@ final class Edges implements AutoCloseable
     void settle(final int c)
     {
         compactIfSparse(c);
-        final EdgeChunk chunk = chunks[c];
+        final EdgeChunk chunk = chunkAt(c);
         if (null != chunk && chunk.capacity - chunk.used > Math.max(MIN_LIST_CAPACITY, chunk.used >>> 5))
         {
             chunk.resize(Math.max(MIN_LIST_CAPACITY, chunk.used));
@@ -208,8 +231,8 @@ final class Edges implements AutoCloseable
 
     private void free(final int c)
     {
-        chunks[c].close();
-        chunks[c] = null;
+        chunkAt(c).close();
+        install(c, null);
     }
 
     /**

@@ -6,14 +6,16 @@ import io.karyon.engine.cell.Handle;
 import io.karyon.engine.internal.Arena;
 import io.karyon.numa.NumaBinding;
 
+import static io.karyon.engine.internal.Arena.FAMILY_CLASSES;
 import static io.karyon.engine.internal.Arena.FAMILY_SHIFT;
 
 /**
  * Which worker owns which chunks, where a cell spawned from outside goes, and the driver's look-ups of slots.
  * <p>
  * The arena grows a family of {@link Arena#FAMILY_CHUNKS} chunks at a time, and family {@code f} belongs to worker
- * {@code f % workerCount} for life, so a cell is only ever written by one thread and cells spawned by cells stay
- * beside their parent on its worker. Families are added in the order the driver's calls need them, which does not
+ * {@code (f % FAMILY_CLASSES) % workerCount} for life, so a cell is only ever written by one thread and cells spawned
+ * by cells stay beside their parent on its worker, in its family or, once that is full, in further families of its
+ * class ({@link Population}). Families are added in the order the driver's calls need them, which does not
  * depend on the number of workers. A spawn from outside goes where the context's {@link Placement} says: the lowest
  * free slot ({@link Placement#FILL}), or worker after worker ({@link Placement#ROUND_ROBIN}); hints remember where
  * the last search stopped, and are lowered when a kill or a tick frees a lower slot.
@@ -43,17 +45,32 @@ final class Families
     }
 
     /**
-     * The arena a context asks for: in a file, on huge pages or in plain memory; it starts with no family.
+     * The arena a context asks for: in a file, on huge pages or in plain memory, its chunks charged to a budget of the
+     * context's {@link Context#maxMemory()}; it starts with no family.
      */
     static Arena createArena(final Context context)
     {
+        final Arena arena;
         if (null != context.arenaFile())
         {
-            return Arena.create(context.arenaFile(), context.stateLength(), context.chunkShift());
+            arena = Arena.create(context.arenaFile(), context.stateLength(), context.chunkShift());
         }
-        return context.hugePages() ?
-            Arena.inMemoryHugePages(context.stateLength(), context.chunkShift()) :
-            Arena.inMemory(context.stateLength(), context.chunkShift());
+        else
+        {
+            arena = context.hugePages() ?
+                Arena.inMemoryHugePages(context.stateLength(), context.chunkShift()) :
+                Arena.inMemory(context.stateLength(), context.chunkShift());
+        }
+        arena.budget(new MemoryBudget(context.maxMemory()));
+        return arena;
+    }
+
+    /**
+     * The worker that owns a family: the owner of its class ({@link Arena#FAMILY_CLASSES}).
+     */
+    static int ownerOfFamily(final int family, final int workerCount)
+    {
+        return (family & (FAMILY_CLASSES - 1)) % workerCount;
     }
 
     /**
@@ -61,7 +78,7 @@ final class Families
      */
     static int ownerOfChunk(final int chunk, final int workerCount)
     {
-        return (chunk >>> FAMILY_SHIFT) % workerCount;
+        return ownerOfFamily(chunk >>> FAMILY_SHIFT, workerCount);
     }
 
     int ownerOfChunk(final int chunk)
@@ -116,7 +133,7 @@ final class Families
     {
         final int family = arena.addFamily();
         edges.ensureCapacity(arena.chunkBound());
-        slices[family % workerCount].addOwnedChunk(family << FAMILY_SHIFT);
+        slices[ownerOfFamily(family, workerCount)].addOwnedChunk(family << FAMILY_SHIFT);
         return family;
     }
 
@@ -204,7 +221,7 @@ final class Families
         while (true)
         {
             final int family = addFamily();
-            if (family % workerCount == worker)
+            if (ownerOfFamily(family, workerCount) == worker)
             {
                 roundRobinHint[worker] = family << FAMILY_SHIFT;
                 return family << FAMILY_SHIFT;

@@ -31,7 +31,9 @@ final class Population extends WorkerPadding
     private final Slice slice;
     private final Arena arena;
     private final int chunkShift;
+    private final int familyBitShift;
     private final int chunkMask;
+    private final Lineages lineage = new Lineages();
     private final int stateLength;
     private final int stepOffset;
     private final CellFlyweight scratch = new CellFlyweight();
@@ -57,6 +59,7 @@ final class Population extends WorkerPadding
         this.slice = slice;
         this.arena = arena;
         this.chunkShift = arena.chunkShift();
+        this.familyBitShift = chunkShift + FAMILY_SHIFT;
         this.chunkMask = arena.chunkSlots() - 1;
         this.stateLength = arena.stateLength();
         this.stepOffset = stepOffset;
@@ -215,18 +218,91 @@ final class Population extends WorkerPadding
     }
 
     /**
-     * A free slot in {@code chunk}, or else in the first chunk of its family with room, creating the next chunk of
-     * the family if all are full.
+     * A free slot in {@code chunk}, or else in its lineage: the first chunk with room of the family the lineage last
+     * found room in, or of the families after it, creating chunks and, when every family of the lineage is full,
+     * adding the next free family of the same class ({@link Arena#FAMILY_CLASSES}), which this worker owns whatever the
+     * number of workers. A bounded search a spawn (at most {@link Arena#FAMILY_CHUNKS} chunks), however long the
+     * lineage.
+     *
+     * @throws MemoryBudget.Exceeded if a chunk the lineage needs would pass the memory budget.
      */
     int allocate(final int chunk)
     {
         final int slot = arena.allocate(chunk);
-        return slot >= 0 ? slot : allocateInFamily(chunk);
+        return slot >= 0 ? slot : allocateInLineage(chunk >>> FAMILY_SHIFT);
     }
 
-    private int allocateInFamily(final int parentChunk)
+    /**
+     * A free slot in {@code chunk}, or else in the first chunk of its family with room, creating the next chunk of
+     * the family if all are full: for supervised cells, which stay in their supervision home's family.
+     *
+     * @throws KaryonException if the family is full.
+     */
+    int allocateInHome(final int chunk)
     {
-        final int root = parentChunk & -FAMILY_CHUNKS;
+        int slot = arena.allocate(chunk);
+        if (slot < 0)
+        {
+            slot = allocateInFamily(chunk & -FAMILY_CHUNKS);
+        }
+        if (slot < 0)
+        {
+            throw new KaryonException("supervision home family " + (chunk >>> FAMILY_SHIFT) + " is full: " +
+                FAMILY_CHUNKS + " chunks of " + arena.chunkSlots() + " slots; spread the supervisors over more " +
+                "homes (" + Configuration.SUPERVISION_HOMES_PROP_NAME + ") or raise " +
+                Configuration.CHUNK_SHIFT_PROP_NAME);
+        }
+        return slot;
+    }
+
+    private int allocateInLineage(final int family)
+    {
+        final int root = lineage.rootOf(family);
+        int current = lineage.hintOf(root);
+        while (true)
+        {
+            final int slot = allocateInFamily(current << FAMILY_SHIFT);
+            if (slot >= 0)
+            {
+                lineage.hint(root, current);
+                return slot;
+            }
+            final int next = lineage.nextOf(current);
+            current = next >= 0 ? next : addFamilyTo(root, current);
+        }
+    }
+
+    /**
+     * Adds the lowest free family of the lineage's class after its last family, and takes its root chunk.
+     */
+    private int addFamilyTo(final int root, final int last)
+    {
+        final int maxFamilies = arena.maxFamilies();
+        int family = root & (Arena.FAMILY_CLASSES - 1);
+        while (family < maxFamilies && arena.hasFamily(family))
+        {
+            family += Arena.FAMILY_CLASSES;
+        }
+        if (family >= maxFamilies)
+        {
+            throw new OutOfMemoryError("out of memory: the lineage of family " + root + " fills every family of its " +
+                "class (" + (maxFamilies / Arena.FAMILY_CLASSES) + " families of " +
+                FAMILY_CHUNKS * (long)arena.chunkSlots() + " slots): an organism has 2^31 slots, 1/" +
+                Arena.FAMILY_CLASSES + " of them for one lineage");
+        }
+        arena.addFamilyAt(family);
+        lineage.link(root, last, family);
+        final int chunk = family << FAMILY_SHIFT;
+        newChunks.addInt(chunk);
+        lowestFreedChunk = Math.min(lowestFreedChunk, chunk);
+        return family;
+    }
+
+    /**
+     * A free slot in the family whose root chunk is given, creating its next chunk if all are full; -1 if all 32 are.
+     */
+    private int allocateInFamily(final int root)
+    {
         for (int chunk = root; chunk < root + FAMILY_CHUNKS; chunk++)
         {
             if (!arena.hasChunk(chunk))
@@ -243,8 +319,7 @@ final class Population extends WorkerPadding
                 return slot;
             }
         }
-        throw new KaryonException("family " + (root >>> FAMILY_SHIFT) + " is full: " + FAMILY_CHUNKS + " chunks of " +
-            arena.chunkSlots() + " slots; spawn from another family or raise " + Configuration.CHUNK_SHIFT_PROP_NAME);
+        return -1;
     }
 
     /**
@@ -299,6 +374,7 @@ final class Population extends WorkerPadding
         edges.clear(slot);
         clearStep(slot);
         arena.free(slot);
+        lineage.freed(slot >>> familyBitShift);
         final int chunk = slot >>> chunkShift;
         if (chunk < lowestFreedChunk)
         {

@@ -29,9 +29,9 @@ import static io.karyon.engine.internal.Arena.FAMILY_SHIFT;
  *   <li>{@link SliceContext}: the {@link CellContext} behaviours call back into, a facade over the others.</li>
  * </ul>
  * <p>
- * A worker owns whole families of chunks (family f belongs to worker f mod workers) for its whole life, so a cell's
- * state is only ever written by one thread. A tick first gathers the messages all workers sent to this one in the
- * previous tick, merged by sender slot, then the driver's; links them into per-cell mailboxes without touching the
+ * A worker owns whole families of chunks (family f belongs to worker (f mod 64) mod workers) for its whole life, so
+ * a cell's state is only ever written by one thread. A tick first gathers the messages all workers sent to this one in
+ * the previous tick, merged by sender slot, then the driver's; links them into per-cell mailboxes without touching the
  * cells; then visits, in slot order, only the cells that have a tick step or mail: each gets its messages in order,
  * then its step. Messages arrive in the same order whatever the number of workers, and so does everything else.
  * Cells born during a tick start the next tick; cells that die are freed at once.
@@ -430,7 +430,7 @@ final class Slice extends SliceRhsPadding
      */
     static int owner(final int slot, final int chunkShift, final int workerCount)
     {
-        return (slot >>> (chunkShift + FAMILY_SHIFT)) % workerCount;
+        return ((slot >>> (chunkShift + FAMILY_SHIFT)) & (Arena.FAMILY_CLASSES - 1)) % workerCount;
     }
 
     /**

@@ -138,7 +138,7 @@ final class Supervision extends WorkerPadding
      */
     long spawnSupervised(final SupervisionHome home, final Genotype genotype, final int row, final RestartType type)
     {
-        final int slot = population.allocate(home.rootChunk);
+        final int slot = population.allocateInHome(home.rootChunk);
         final long handle = population.spawnAt(slot, genotype);
         population.supervisorRow(slot, row);
         final RestartTable table = home.table;
@@ -208,7 +208,7 @@ final class Supervision extends WorkerPadding
         {
             return;
         }
-        final int slot = population.allocate(home.chunkOf(entry));
+        final int slot = population.allocateInHome(home.chunkOf(entry));
         final Genotype genotype = genotypes[home.genotypeOf(entry)];
         final long handle = population.initialise(slot, genotype);
         // The entry's own row: a queued restart's entry may have been freed and reused under another supervisor.
@@ -361,7 +361,7 @@ final class Supervision extends WorkerPadding
             return;
         }
         final int targetHome = (int)(remote >>> 32);
-        final int worker = allHomes[targetHome].family % workerCount;
+        final int worker = Families.ownerOfFamily(allHomes[targetHome].family, workerCount);
         // Between ticks (the driver killing a cell) into the lists the next tick reads, in a tick into this tick's.
         final long tick = slice.tick;
         final LongArrayList out = noticesOut[(int)((slice.inTick ? tick : tick - 1) & 1)][worker];

@@ -1,5 +1,7 @@
 package io.karyon.model;
 
+import io.karyon.engine.MemoryEstimate;
+
 import java.util.List;
 
 /**
@@ -52,6 +54,19 @@ public interface Model
     default long defaultTicks()
     {
         return 200;
+    }
+
+    /**
+     * Adds to a run's memory estimate what the model will need off the heap besides its cells (the run adds
+     * {@code cells} itself): its state length if it changes the context's, supervisors, a matrix. A run whose estimate
+     * passes the memory budget ({@code --max-memory}) is refused before set-up, with one line. By default nothing.
+     *
+     * @param parameters of the run, checked.
+     * @param cells      the run starts with.
+     * @param estimate   to add to.
+     */
+    default void estimateMemory(final Parameters parameters, final long cells, final MemoryEstimate estimate)
+    {
     }
 
     /**

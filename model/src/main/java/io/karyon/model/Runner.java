@@ -1,6 +1,9 @@
 package io.karyon.model;
 
+import io.karyon.engine.ConfigurationException;
 import io.karyon.engine.Context;
+import io.karyon.engine.MemoryBudget;
+import io.karyon.engine.MemoryEstimate;
 import io.karyon.engine.Organism;
 import io.karyon.engine.Stats;
 import org.HdrHistogram.Histogram;
@@ -66,6 +69,7 @@ final class Runner
                 throw new ModelException(name + ": " + ex.getMessage(), ModelException.EXIT_USAGE, ex);
             }
         }
+        checkMemory(context, parameters, cells);
         final long startNs = System.nanoTime();
         final RunSetup setup = new RunSetup(parameters, cells, seed, context, RESERVED);
         try
@@ -80,6 +84,27 @@ final class Runner
             {
                 context.warnings().accept(name + ": closing the run: " + oneLine(failure));
             }
+        }
+    }
+
+    /**
+     * Refuses, before anything is allocated, a run whose estimate passes the memory budget.
+     */
+    private void checkMemory(final Context context, final Parameters parameters, final long cells)
+    {
+        try
+        {
+            final MemoryEstimate estimate = new MemoryEstimate(context);
+            settings.model.estimateMemory(parameters, cells, estimate);
+            estimate.cells(cells).check(context.maxMemory());
+        }
+        catch (final ConfigurationException ex)
+        {
+            throw new ModelException("model " + name + ": " + ex.getMessage(), ModelException.EXIT_USAGE, ex);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            // A setting the estimate cannot use (a chunk shift out of range): launching names it, as bad input.
         }
     }
 
@@ -121,10 +146,11 @@ final class Runner
             throw new ModelException("model " + name + " failed during set-up: " + oneLine(ex),
                 ModelException.EXIT_FAILURE, ex);
         }
-        catch (final Exception | LinkageError | AssertionError ex)
+        catch (final Exception | LinkageError | AssertionError | OutOfMemoryError ex)
         {
-            throw new ModelException("model " + name + " failed during set-up: " + oneLine(ex),
-                ModelException.EXIT_FAILURE, ex);
+            final OutOfMemoryError oom = outOfMemory(ex);
+            throw new ModelException("model " + name + (null != oom ? " ran out of memory during set-up: " +
+                describe(oom) : " failed during set-up: " + oneLine(ex)), ModelException.EXIT_FAILURE, ex);
         }
     }
 
@@ -187,9 +213,11 @@ final class Runner
         {
             throw ex.getCause();
         }
-        catch (final RuntimeException | LinkageError | AssertionError ex)
+        catch (final RuntimeException | LinkageError | AssertionError | OutOfMemoryError ex)
         {
-            throw new ModelException("model " + name + " failed at tick " + organism.ticks() + ": " + oneLine(ex),
+            final OutOfMemoryError oom = outOfMemory(ex);
+            throw new ModelException("model " + name + (null != oom ? " ran out of memory at tick " +
+                organism.ticks() + ": " + describe(oom) : " failed at tick " + organism.ticks() + ": " + oneLine(ex)),
                 ModelException.EXIT_FAILURE, ex);
         }
         finally
@@ -283,6 +311,44 @@ final class Runner
     static boolean whole(final double number)
     {
         return Math.abs(number) <= WHOLE_LIMIT && number == Math.rint(number);
+    }
+
+    /**
+     * The out-of-memory error a failure comes from (a worker's is the cause of the organism's), or null.
+     */
+    static OutOfMemoryError outOfMemory(final Throwable ex)
+    {
+        for (Throwable t = ex; null != t; t = t.getCause())
+        {
+            if (t instanceof OutOfMemoryError)
+            {
+                return (OutOfMemoryError)t;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * What ran out, and what to change: the memory budget, the heap or the JVM's direct memory.
+     */
+    static String describe(final OutOfMemoryError oom)
+    {
+        final String message = String.valueOf(oom.getMessage());
+        if (oom instanceof MemoryBudget.Exceeded || message.startsWith("out of memory"))
+        {
+            return message;
+        }
+        if (message.contains("direct buffer memory"))
+        {
+            return "out of direct memory (" + message + "): the JVM's limit on queues and tables; raise it with " +
+                "-XX:MaxDirectMemorySize in KARYON_JAVA_OPTS, or run fewer cells";
+        }
+        if (message.contains("heap") || message.contains("array size") || message.contains("GC overhead"))
+        {
+            return "out of heap memory (" + message + "): raise -Xmx in KARYON_JAVA_OPTS, or run fewer cells";
+        }
+        return "out of memory (" + message + "): run fewer cells, or lower --max-memory below what the machine " +
+            "has free";
     }
 
     /**

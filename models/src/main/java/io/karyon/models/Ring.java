@@ -1,5 +1,6 @@
 package io.karyon.models;
 
+import io.karyon.engine.MemoryEstimate;
 import io.karyon.engine.Organism;
 import io.karyon.engine.Supervisor;
 import io.karyon.engine.sim.Tissue;
@@ -91,6 +92,16 @@ public final class Ring implements Model
     public long defaultTicks()
     {
         return 100;
+    }
+
+    /**
+     * The supervisors and their parents, each with its first restart window, and the founders' child entries.
+     */
+    public void estimateMemory(final Parameters p, final long cells, final MemoryEstimate estimate)
+    {
+        final long supervisors = p.integer("supervisors");
+        final long fanout = p.integer("fanout");
+        estimate.supervisors(supervisors + (supervisors + fanout - 1) / fanout, 0 == supervisors ? 0 : cells);
     }
 
     /**

@@ -6,6 +6,7 @@ import io.karyon.engine.Cohort;
 import io.karyon.engine.EdgeGenerator;
 import io.karyon.engine.EdgeSink;
 import io.karyon.engine.Genotype;
+import io.karyon.engine.MemoryEstimate;
 import io.karyon.engine.Organism;
 import io.karyon.engine.SetupRandom;
 import io.karyon.engine.cell.CellFlyweight;
@@ -133,6 +134,14 @@ public final class Sir implements Model
     public long defaultTicks()
     {
         return 100_000;
+    }
+
+    /**
+     * People are 8 bytes of state, not the engine's default 64.
+     */
+    public void estimateMemory(final Parameters p, final long cells, final MemoryEstimate estimate)
+    {
+        estimate.stateLength(LAYOUT.stateLength());
     }
 
     /**

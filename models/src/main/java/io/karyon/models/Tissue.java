@@ -1,13 +1,16 @@
 package io.karyon.models;
 
+import io.karyon.engine.MemoryEstimate;
 import io.karyon.engine.Organism;
 import io.karyon.matrix.Matrix;
 import io.karyon.model.Model;
 import io.karyon.model.ModelException;
 import io.karyon.model.Parameter;
+import io.karyon.model.Parameters;
 import io.karyon.model.Setup;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
  * {@code tissue}, the default model of {@code karyon run}: cells on a square lattice of matrix sites, fed by a
@@ -81,6 +84,8 @@ import java.util.List;
 public final class Tissue implements Model
 {
     private static final double BIG = 1e9;
+    /** Bytes a matrix map entry costs besides its values: key, header and Chronicle Map's tiers, rounded up. */
+    private static final long MATRIX_ENTRY_OVERHEAD = 64;
 
     private static final List<Parameter> PARAMETERS = List.of(
         Parameter.integer("lattice", 0, 0, TissueLattice.MAX_SIDE,
@@ -138,6 +143,26 @@ public final class Tissue implements Model
     public List<Parameter> parameters()
     {
         return PARAMETERS;
+    }
+
+    /**
+     * Cells of {@link TissueState#STATE_LENGTH} bytes, and the matrix: a record per site in the map, and two flat
+     * copies of every site's substances for its tick. Nothing when the parameters do not fit (set-up says why).
+     */
+    public void estimateMemory(final Parameters p, final long cells, final MemoryEstimate estimate)
+    {
+        estimate.stateLength(TissueState.STATE_LENGTH);
+        try
+        {
+            final long sites = new TissueSettings(p, cells).lattice.sites();
+            final long values = sites * TissueWorld.SUBSTANCES * Double.BYTES;
+            estimate.add(String.format(Locale.ROOT, "a matrix of %,d sites", sites),
+                3 * values + sites * MATRIX_ENTRY_OVERHEAD);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            // set-up refuses the parameters with its own message
+        }
     }
 
     /**

@@ -248,9 +248,9 @@ final class RestartDecider
      */
     private boolean addRestart(final int row, final long now)
     {
-        final int capacity = rows.windowCapacity(row);
-        final int base = rows.windowIndex(row);
-        final int head = rows.windowHead(row);
+        int capacity = rows.windowCapacity(row);
+        int base = rows.windowIndex(row);
+        int head = rows.windowHead(row);
         final int size = rows.windowSize(row);
         final long threshold = now - rows.period(row);
 
@@ -265,6 +265,23 @@ final class RestartDecider
             oldest = oldest + 1 == capacity ? 0 : oldest + 1;
         }
 
+        if (kept == capacity && capacity <= rows.intensity(row))
+        {
+            // Full of restarts inside the period: move to a part twice as long, the times in order from its start.
+            final int newCapacity = (int)Math.min(rows.intensity(row) + 1L, 2L * capacity);
+            final int newBase = windows.take(newCapacity);
+            for (int i = 0, from = oldest; i < kept; i++)
+            {
+                windows.time(newBase + i, windows.time(base + from));
+                from = from + 1 == capacity ? 0 : from + 1;
+            }
+            windows.give(base, capacity);
+            rows.windowIndex(row, newBase);
+            rows.windowCapacity(row, newCapacity);
+            base = newBase;
+            capacity = newCapacity;
+            head = kept - 1;
+        }
         final int newHead = head + 1 == capacity ? 0 : head + 1;
         windows.time(base + newHead, now);
         rows.windowHead(row, newHead);

@@ -517,6 +517,16 @@ public final class RestartTable implements AutoCloseable
     }
 
     /**
+     * Bytes of the restart windows' area: it follows the restarts the windows hold, not the intensities asked for.
+     *
+     * @return bytes.
+     */
+    public long windowBytes()
+    {
+        return windows.bytes();
+    }
+
+    /**
      * Number of restart times now in a row's window.
      *
      * @param row of a supervisor.
@@ -754,11 +764,11 @@ public final class RestartTable implements AutoCloseable
         final int parentEntry)
     {
         checkNotNull("strategy", strategy);
-        final int capacity = RestartTableDescriptor.checkIntensity(intensity);
+        final int capacity = Math.min(RestartTableDescriptor.checkIntensity(intensity),
+            RestartTableDescriptor.FIRST_WINDOW_CAPACITY);
         RestartTableDescriptor.checkPeriod(period);
         rows.ensureRoomForOne();
-        windows.ensureRoom(capacity);
-        final int windowIndex = windows.reserve(capacity);
+        final int windowIndex = windows.take(capacity);
         return rows.add(strategy.code(), intensity, capacity, period, parentRow, parentEntry, windowIndex);
     }
 

@@ -19,7 +19,7 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
  *  +---------------------------------------------------------------+
  *  |                     Intensity (MaxR)                          |  8
  *  +---------------------------------------------------------------+
- *  |              Window Capacity (intensity + 1)                  | 12
+ *  |       Window Capacity (grows up to intensity + 1)             | 12
  *  +---------------------------------------------------------------+
  *  |                    Period (MaxT, 64 bits)                     | 16
  *  |                                                               |
@@ -68,9 +68,11 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
  *  +---------------------------------------------------------------+
  * </pre>
  * The <b>window area</b> is an array of longs; each row owns {@code Window Capacity} of them from
- * {@code Window Index}, used as a ring of the restart times inside the current period. The <b>slot map</b> is an
- * array of ints indexed by a cell's slot (the low 32 bits of its handle) holding the entry of the running child in
- * that slot, or {@link #NULL_ENTRY}: it makes an exit reported by handle an O(1) lookup.
+ * {@code Window Index}, used as a ring of the restart times inside the current period. A row's window starts at
+ * {@link #FIRST_WINDOW_CAPACITY} and moves to a part twice as long when it is full of restarts inside the period, up
+ * to {@code intensity + 1}; the part it left is reused by the next window that grows to that length. The
+ * <b>slot map</b> is an array of ints indexed by a cell's slot (the low 32 bits of its handle) holding the entry of
+ * the running child in that slot, or {@link #NULL_ENTRY}: it makes an exit reported by handle an O(1) lookup.
  */
 public final class RestartTableDescriptor
 {
@@ -207,9 +209,16 @@ public final class RestartTableDescriptor
 
     /**
      * Largest window a row may have: intensity + 1 must not exceed it. A window costs 8 bytes per restart it holds,
-     * so an intensity of 1,000 (a supervisor of 1,000 children that may all die at once) costs 8 KiB.
+     * so an intensity of 1,000 (a supervisor of 1,000 children that may all die at once) costs at most 8 KiB.
      */
     public static final int MAX_WINDOW_CAPACITY = 1 << 20;
+
+    /**
+     * Restart times a row's window holds when the row is created (or intensity + 1, if smaller). A window doubles, up
+     * to intensity + 1, only when the restarts inside its period fill it: so its memory follows the restarts actually
+     * held, and a thousand supervisors of intensity 1,048,575 cost 32 KiB of windows until their children die.
+     */
+    public static final int FIRST_WINDOW_CAPACITY = 4;
 
     /**
      * No row: the parent of a top-level supervisor, the child row of a cell.

@@ -1,15 +1,18 @@
 package io.karyon.supervisor;
 
 import org.agrona.BufferUtil;
+import org.agrona.collections.IntArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import static org.agrona.BitUtil.SIZE_OF_LONG;
 
 /**
  * The window area of a {@link RestartTable}: one off-heap array of restart times (longs) in which each supervisor
- * row reserves {@code intensity + 1} slots when it is created, used as a ring of its recent restarts (the row keeps
- * where its part starts, its ring's head and size). The array doubles when a new row needs more room; a row's part
- * is never moved within it or given back.
+ * row takes a part, used as a ring of its recent restarts (the row keeps where its part starts, its ring's head and
+ * size). A row starts with {@link RestartTableDescriptor#FIRST_WINDOW_CAPACITY} times and moves to a part twice as
+ * long when its restarts inside the period fill it, up to {@code intensity + 1}, so the area follows the restarts
+ * held rather than the intensities asked for. A part given back is kept on a list by its length and taken by the
+ * next row that asks for that length; the array doubles when no part fits.
  * <p>
  * <b>Note:</b> not threadsafe; owned by one worker.
  */
@@ -18,6 +21,8 @@ final class RestartWindows
     private UnsafeBuffer windows;
     private int capacity;
     private int used;
+    /** Parts given back, by length: a power of two (the only lengths a window leaves) at index log2(length). */
+    private final IntArrayList[] given = new IntArrayList[Integer.SIZE];
 
     /**
      * @param initialTimes restart times the array holds before it grows, > 0.
@@ -46,6 +51,50 @@ final class RestartWindows
             windows = OffHeapAreas.grow(windows, capacity * SIZE_OF_LONG, newCapacity * SIZE_OF_LONG);
             capacity = newCapacity;
         }
+    }
+
+    /**
+     * Takes a part for a window: one given back of that length, else a new one at the end of the area (which grows
+     * first, so a failure to grow changes nothing).
+     *
+     * @param times the window's capacity.
+     * @return the index of the part's first time.
+     */
+    int take(final int times)
+    {
+        final IntArrayList parts = Integer.bitCount(times) == 1 ? given[Integer.numberOfTrailingZeros(times)] : null;
+        if (null != parts && !parts.isEmpty())
+        {
+            return parts.removeAt(parts.size() - 1);
+        }
+        ensureRoom(times);
+        return reserve(times);
+    }
+
+    /**
+     * Gives back a part a window left, for the next window of that length.
+     *
+     * @param index of the part's first time.
+     * @param times its length, a power of two.
+     */
+    void give(final int index, final int times)
+    {
+        final int log2 = Integer.numberOfTrailingZeros(times);
+        if (null == given[log2])
+        {
+            given[log2] = new IntArrayList();
+        }
+        given[log2].addInt(index);
+    }
+
+    /**
+     * Bytes of the area.
+     *
+     * @return capacity in bytes.
+     */
+    long bytes()
+    {
+        return (long)capacity * SIZE_OF_LONG;
     }
 
     /**

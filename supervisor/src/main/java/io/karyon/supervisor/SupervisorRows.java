@@ -128,6 +128,11 @@ final class SupervisorRows
         return rows.getInt(offset(row) + WINDOW_CAPACITY_OFFSET);
     }
 
+    void windowCapacity(final int row, final int capacity)
+    {
+        rows.putInt(offset(row) + WINDOW_CAPACITY_OFFSET, capacity);
+    }
+
     long period(final int row)
     {
         return rows.getLong(offset(row) + PERIOD_OFFSET);
@@ -182,6 +187,11 @@ final class SupervisorRows
     int windowIndex(final int row)
     {
         return rows.getInt(offset(row) + WINDOW_INDEX_OFFSET);
+    }
+
+    void windowIndex(final int row, final int index)
+    {
+        rows.putInt(offset(row) + WINDOW_INDEX_OFFSET, index);
     }
 
     int windowHead(final int row)

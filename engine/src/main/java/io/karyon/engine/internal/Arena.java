@@ -1,5 +1,6 @@
 package io.karyon.engine.internal;
 
+import io.karyon.engine.MemoryBudget;
 import io.karyon.engine.cell.CellDescriptor;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.numa.NumaBinding;
@@ -7,6 +8,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.function.Consumer;
@@ -54,6 +56,13 @@ public final class Arena implements AutoCloseable
     public static final int FAMILY_SHIFT = 5;
     /** Chunks in a family: a root and its overflow chunks. */
     public static final int FAMILY_CHUNKS = 1 << FAMILY_SHIFT;
+    /**
+     * Classes of families: family {@code f} is of class {@code f % FAMILY_CLASSES}, and a class belongs to worker
+     * {@code class % workers}, so two families of one class have the same owner whatever the number of workers. A
+     * lineage that outgrows its family goes on in the next free family of its class: on the same worker, at an index
+     * that does not depend on the number of workers. Up to this many workers share the families out evenly.
+     */
+    public static final int FAMILY_CLASSES = 64;
 
     private final int stateLength;
     private final int slotLength;
@@ -68,6 +77,8 @@ public final class Arena implements AutoCloseable
     private UnsafeBuffer[] chunks = new UnsafeBuffer[FAMILY_CHUNKS];
     private int familyCount;
     private boolean closed;
+    private MemoryBudget budget;
+    private long chargedBytes;
 
     private Arena(final int stateLength, final int chunkShift, final ArenaFile file)
     {
@@ -135,6 +146,16 @@ public final class Arena implements AutoCloseable
     public void bindChunks(final IntUnaryOperator nodeOfChunk, final Consumer<String> warnings)
     {
         memory.bindChunks(nodeOfChunk, warnings);
+    }
+
+    /**
+     * Charges every chunk created from now on to a memory budget: a chunk the budget cannot hold is not created.
+     *
+     * @param budget to charge, or null for none.
+     */
+    public void budget(final MemoryBudget budget)
+    {
+        this.budget = budget;
     }
 
     /**
@@ -240,9 +261,10 @@ public final class Arena implements AutoCloseable
     }
 
     /**
-     * Number of families so far.
+     * Bound of the family indices in use: one more than the highest family added. Families added by the driver are
+     * contiguous from 0; a lineage's further families may leave unused indices below the bound.
      *
-     * @return family count.
+     * @return family bound.
      */
     public int familyCount()
     {
@@ -355,12 +377,13 @@ public final class Arena implements AutoCloseable
     }
 
     /**
-     * Adds a family with its root chunk. Owner thread only, while no worker runs.
+     * Adds a family with its root chunk, at the bound: after every family there is, so that families added one after
+     * another are contiguous. Owner thread only, while no worker runs.
      *
      * @return index of the new family.
      * @throws IllegalStateException when the slot index space (2^31 slots) is used up.
      */
-    public int addFamily()
+    public synchronized int addFamily()
     {
         ensureOpen();
         if (familyCount == maxFamilies)
@@ -369,22 +392,65 @@ public final class Arena implements AutoCloseable
                 " chunks of " + chunkSlots + " slots");
         }
         final int family = familyCount;
-        ensureFamilies(family + 1);
-        familyCount = family + 1;
-        if (null != file)
-        {
-            file.familyCount(familyCount);
-        }
-        addChunk(family << FAMILY_SHIFT);
+        addFamilyAt(family);
         return family;
     }
 
     /**
-     * Creates a chunk of an existing family: by the family's owner.
+     * Adds a family with its root chunk at an index no family has, below {@link #maxFamilies()}: the bound moves past
+     * it if it was above. By the worker that will own it, during a tick, as a lineage outgrows its family.
+     *
+     * @param family index, unused.
+     * @throws IllegalStateException if the index is out of range or a family has it.
+     */
+    public synchronized void addFamilyAt(final int family)
+    {
+        ensureOpen();
+        if (family < 0 || family >= maxFamilies || hasChunk(family << FAMILY_SHIFT))
+        {
+            throw new IllegalStateException("cannot add family " + family + ": " + (family >= 0 && family <
+                maxFamilies ? "it exists" : "families are 0.." + (maxFamilies - 1)));
+        }
+        ensureFamilies(family + 1);
+        if (family >= familyCount)
+        {
+            familyCount = family + 1;
+            if (null != file)
+            {
+                file.familyCount(familyCount);
+            }
+        }
+        addChunk(family << FAMILY_SHIFT);
+    }
+
+    /**
+     * Whether a family has been added.
+     *
+     * @param family index, any int.
+     * @return true if its root chunk exists.
+     */
+    public boolean hasFamily(final int family)
+    {
+        return family >= 0 && family < maxFamilies && hasChunk(family << FAMILY_SHIFT);
+    }
+
+    /**
+     * Most families this arena can hold: every slot index must fit a non-negative int.
+     *
+     * @return family limit.
+     */
+    public int maxFamilies()
+    {
+        return maxFamilies;
+    }
+
+    /**
+     * Creates a chunk of an existing family: by the family's owner, during a tick or between ticks. Chunks are created
+     * one at a time (a lock, taken once per chunk), so that two workers growing the arena at once lose neither chunk.
      *
      * @param chunk index, below {@link #chunkBound()}, not created yet.
      */
-    public void addChunk(final int chunk)
+    public synchronized void addChunk(final int chunk)
     {
         ensureOpen();
         if (chunk < 0 || chunk >= chunkBound() || null != chunks[chunk])
@@ -392,20 +458,46 @@ public final class Arena implements AutoCloseable
             throw new IllegalStateException("cannot create chunk " + chunk + ": families=" + familyCount +
                 (chunk >= 0 && chunk < chunkBound() ? ", it exists" : ""));
         }
+        final MemoryBudget budget = this.budget;
+        if (null != budget)
+        {
+            budget.charge(chunkLength, "arena chunk " + chunk + " (family " + (chunk >>> FAMILY_SHIFT) + ")");
+        }
         final UnsafeBuffer buffer;
-        if (null == file)
+        try
         {
-            buffer = new UnsafeBuffer(memory.allocate(chunk), chunkLength);
-            buffer.setMemory(0, ArenaDescriptor.CHUNK_HEADER_LENGTH, (byte)0);
-            buffer.setMemory(bitmapOffset, 2 * (chunkSlots >>> 3), (byte)0);
+            buffer = null == file ? newChunk(chunk) : file.mapChunk(chunk);
         }
-        else
+        catch (final RuntimeException | Error ex)
         {
-            buffer = file.mapChunk(chunk);
+            if (null != budget)
+            {
+                budget.release(chunkLength);
+            }
+            throw ex;
         }
-        chunks[chunk] = buffer;
+        chargedBytes += null == budget ? 0 : chunkLength;
         buffer.putInt(FREE_HEAD_OFFSET, NULL_LINK);
         buffer.putLongRelease(CHUNK_MAGIC_OFFSET, CHUNK_MAGIC);
+        chunks[chunk] = buffer;
+    }
+
+    private UnsafeBuffer newChunk(final int chunk)
+    {
+        final long address;
+        try
+        {
+            address = memory.allocate(chunk);
+        }
+        catch (final OutOfMemoryError ex)
+        {
+            throw new OutOfMemoryError("out of memory: the OS refused " + chunkLength + " bytes for arena chunk " +
+                chunk + " (" + ex.getMessage() + "); lower --max-memory below what the machine has free");
+        }
+        final UnsafeBuffer buffer = new UnsafeBuffer(address, chunkLength);
+        buffer.setMemory(0, ArenaDescriptor.CHUNK_HEADER_LENGTH, (byte)0);
+        buffer.setMemory(bitmapOffset, 2 * (chunkSlots >>> 3), (byte)0);
+        return buffer;
     }
 
     private void ensureFamilies(final int families)
@@ -414,8 +506,12 @@ public final class Arena implements AutoCloseable
         if (length > chunks.length)
         {
             final int newLength = Math.max(length, Math.min(chunks.length * 2, maxFamilies << FAMILY_SHIFT));
-            chunks = Arrays.copyOf(chunks, newLength);
             memory.ensureCapacity(newLength);
+            final UnsafeBuffer[] grown = Arrays.copyOf(chunks, newLength);
+            // Other workers read the array without a lock: the copy is complete before they can see it. They only
+            // look up chunks that existed when the tick began, which are in both arrays.
+            VarHandle.releaseFence();
+            chunks = grown;
         }
     }
 
@@ -581,6 +677,14 @@ public final class Arena implements AutoCloseable
         }
         closed = true;
         memory.close();
+        if (null != budget)
+        {
+            synchronized (this)
+            {
+                budget.release(chargedBytes);
+                chargedBytes = 0;
+            }
+        }
         if (null != file)
         {
             file.close();
