@@ -68,7 +68,7 @@ final class EveryMechanism
         }
     }
 
-    private EveryMechanism(final int workers, final long seed)
+    private EveryMechanism(final int workers, final long seed, final int scale)
     {
         organism = Organism.launch(new Context().workerCount(workers).threadingMode(ThreadingMode.INVOKER)
             .chunkShift(6).seed(seed).restartBudget(3).supervisionHomes(4)
@@ -126,7 +126,7 @@ final class EveryMechanism
         final Genotype genotype = organism.genotype("busy", LAYOUT, "busy").putLong(PEER, Handle.NULL_HANDLE);
         organism.genotype("resting", LAYOUT, "idle").putLong(SUM, 5);
         child[0] = genotype;
-        cohort = organism.populate(genotype, 1500, (index, cell, random) ->
+        cohort = organism.populate(genotype, 1500 / scale, (index, cell, random) ->
         {
             cell.putLong(SUM, random.nextLong());
             if (0 == index % 11)
@@ -142,7 +142,7 @@ final class EveryMechanism
                 sink.add(cells.handle(random.nextInt((int)cells.size())));
             }
         });
-        for (int t = 0; t < 6; t++)
+        for (int t = 0; t < 6 / scale + 1; t++)
         {
             final Supervisor top = organism.supervisor(RestartStrategy.ONE_FOR_ONE, 1_000_000, 10);
             supervisors.add(top);
@@ -151,20 +151,31 @@ final class EveryMechanism
                 final Supervisor supervisor = organism.supervisor(top, STRATEGIES[(t + s) % STRATEGIES.length],
                     2 + s, 5, TYPES[t % TYPES.length], 1 == s);
                 supervisors.add(supervisor);
-                for (int c = 0; c < 25; c++)
+                for (int c = 0; c < 25 / scale; c++)
                 {
                     final long cell = organism.spawn(genotype, supervisor, TYPES[(t + c) % TYPES.length]);
                     organism.cell(cell).putLong(PEER, cohort.handle((t * 997L + c * 31L) % cohort.size()));
                 }
             }
-            organism.populate(genotype, 40, top, RestartType.PERMANENT, (index, cell, random) ->
+            organism.populate(genotype, 40 / scale, top, RestartType.PERMANENT, (index, cell, random) ->
                 cell.putLong(PEER, cells.handle(random.nextInt((int)cells.size()))));
         }
     }
 
+    /**
+     * The organism at full size: 1,500 cells in a cohort, 7 supervision trees of 90 cells.
+     */
     static EveryMechanism setUp(final int workers, final long seed)
     {
-        return new EveryMechanism(workers, seed);
+        return new EveryMechanism(workers, seed, 1);
+    }
+
+    /**
+     * The organism at a tenth of its size, for tests that restore it thousands of times.
+     */
+    static EveryMechanism setUpSmall(final int workers, final long seed)
+    {
+        return new EveryMechanism(workers, seed, 10);
     }
 
     private static void act(final CellFlyweight cell, final CellContext context, final long peer, final long r,
