@@ -148,16 +148,26 @@ final class Runner
             ticks(organism, ticker, maxTicks);
             final long runNs = System.nanoTime() - runStartNs;
             final Map<String, Object> summary = summary(setup, organism, ticker, setupNs, runNs, startNs);
+            final ModelRun.Result result = new ModelRun.Result(summary, organism.digest(), out, settings.json);
             if (null != out)
             {
-                series.finish();
-                latency.finish();
-                Report.write(out, "karyon run " + name, summary, series,
-                    Report.charts(setup.observations().items(), observer.engineColumns()), latency,
-                    snapshots.latestHeatmaps(), snapshots.written());
-                Outputs.writeAtomically(out.resolve(Outputs.SUMMARY), Outputs.json(summary, true));
+                try
+                {
+                    series.finish();
+                    latency.finish();
+                    Report.write(out, "karyon run " + name, summary, series,
+                        Report.charts(setup.observations().items(), observer.engineColumns()), latency,
+                        snapshots.latestHeatmaps(), snapshots.written());
+                    Outputs.writeAtomically(out.resolve(Outputs.SUMMARY), Outputs.json(summary, true));
+                }
+                catch (final IOException | UncheckedIOException ex)
+                {
+                    // The run is complete: its results go with the failure, to be printed all the same.
+                    throw new ModelException("model " + name + ": writing the outputs under " + out + " failed: " +
+                        oneLine(ex), ModelException.EXIT_FAILURE, ex).result(result);
+                }
             }
-            return new ModelRun.Result(summary, organism.digest(), out, settings.json);
+            return result;
         }
         catch (final IOException | UncheckedIOException ex)
         {
