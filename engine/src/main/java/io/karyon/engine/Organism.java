@@ -59,10 +59,6 @@ public final class Organism implements AutoCloseable
         this.workforce = new Workforce(context, arena, reasons, mail, homes, edges);
         this.life = new Lifecycle(workforce);
         final Slice[] slices = workforce.slices();
-        for (final Slice slice : slices)
-        {
-            slice.checks(context.mailboxLimit(), context.verifyEvery());
-        }
         this.families = new Families(arena, slices, context.placement(), edges);
         this.supervision = new SupervisionHomes(homes, families, life, context);
         this.registry = new Registry(slices, arena.stateLength());
@@ -533,28 +529,7 @@ public final class Organism implements AutoCloseable
             throw new IllegalStateException("a free-running organism has no ticks to run: use start() and stop()");
         }
         workforce.run(ticks);
-        reportHeaderFaults();
         families.takeFreedChunks();
-    }
-
-    /**
-     * The workers' slices, for tests in this package.
-     */
-    Slice[] slices()
-    {
-        return workforce.slices();
-    }
-
-    /**
-     * Hands the damaged cell headers the workers found (see {@link Context#verifyEvery(int)}) to the warnings, one
-     * line each.
-     */
-    private void reportHeaderFaults()
-    {
-        for (final Slice slice : workforce.slices())
-        {
-            slice.drainHeaderReports(context.warnings());
-        }
     }
 
     /**
@@ -619,7 +594,6 @@ public final class Organism implements AutoCloseable
             throw new IllegalStateException("stop() without start()");
         }
         workforce.stop();
-        reportHeaderFaults();
     }
 
     /**

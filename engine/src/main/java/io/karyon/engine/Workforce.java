@@ -91,7 +91,9 @@ final class Workforce implements AutoCloseable
             slices[w] = new Slice(w, workerCount, arena, reasons, context.seed(), errorLog, context.freeRunning(),
                 context.stepBatch(), context.deadLetterLogLength(), edges);
             slices[w].allHomes(homes);
+            slices[w].checks(context.mailboxLimit(), context.verifyEvery());
         }
+        this.warnings = context.warnings();
         connect(context, mail);
         this.barrier = new TickBarrier(workerCount);
         this.phaseBarrier = null == context.tickPhase() || context.freeRunning() ? null : new TickBarrier(workerCount);
@@ -267,6 +269,7 @@ final class Workforce implements AutoCloseable
         awaitWorkers(() -> barrier.completed() >= target, Long.MAX_VALUE);
         this.ticks = target;
         checkGaveUp();
+        reportHeaderFaults();
     }
 
     /**
@@ -355,6 +358,19 @@ final class Workforce implements AutoCloseable
         awaitWorkers(() -> barrier.isComplete(stopped), Long.MAX_VALUE);
         barrier.complete(epoch);
         checkGaveUp();
+        reportHeaderFaults();
+    }
+
+    /**
+     * Hands the damaged cell headers the workers found (see {@link Context#verifyEvery(int)}) to the warnings, one
+     * line each.
+     */
+    private void reportHeaderFaults()
+    {
+        for (final Slice slice : slices)
+        {
+            slice.drainHeaderReports(warnings);
+        }
     }
 
     /**

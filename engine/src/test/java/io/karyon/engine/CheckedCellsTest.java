@@ -270,10 +270,10 @@ class CheckedCellsTest
         assertEquals(1, warnings.size(), warnings.toString());
         assertTrue(warnings.get(0).contains("slot " + (int)cells[BAD]), warnings.get(0));
         assertTrue(warnings.get(0).contains("vanished"), warnings.get(0));
-        assertEquals(1, organism.slices()[0].headerFaults());
+        assertEquals(1, organism.workforce.slices()[0].headerFaults());
         organism.run(2);
         assertEquals(1, warnings.size(), "found once");
-        assertEquals(1, organism.slices()[0].headerFaults());
+        assertEquals(1, organism.workforce.slices()[0].headerFaults());
         assertEquals(CELLS - 1, organism.stats().alive());
         assertEquals(organism.stats().alive(), countLive(), "the live count matches the cells a survey sees");
         final long reborn = organism.spawn(genotype);

@@ -257,7 +257,7 @@ class FloodTest
     private long queueBytes()
     {
         long bytes = 0;
-        for (final Slice slice : organism.slices())
+        for (final Slice slice : organism.workforce.slices())
         {
             bytes += slice.mailboxes.queueBytes();
         }
