@@ -57,7 +57,7 @@ final class Runner
             settings.checkpointEvery);
         check(settings.keepCheckpoints >= 1, "keep checkpoints must be >= 1: keepCheckpoints=" +
             settings.keepCheckpoints);
-        check(0 == settings.checkpointEvery || null != settings.out,
+        check(0 == settings.checkpointEvery || null != settings.out || null != settings.resumeFrom,
             "--checkpoint-every needs --out: checkpoints go to OUT/" + Checkpointing.DIR);
         final Resume resume = null == settings.resumeFrom ? null : Resume.check(settings, parameters, maxTicks);
         final Context context = null == settings.context ? new Context() : settings.context;
