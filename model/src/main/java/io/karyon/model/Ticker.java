@@ -36,6 +36,7 @@ final class Ticker implements TickObserver
     private long observeNs;
     private long observations;
     private boolean stopped;
+    private boolean interrupted;
 
     Ticker(
         final Observer observer,
@@ -136,7 +137,7 @@ final class Ticker implements TickObserver
     {
         final long done = tick + 1;
         stopped = null != stop && stop.shouldStop(organism, tick);
-        final boolean interrupted = null != request && request.isRequested();
+        interrupted = null != request && request.isRequested();
         final boolean last = stopped || done >= maxTicks;
         try
         {
@@ -213,11 +214,11 @@ final class Ticker implements TickObserver
     }
 
     /**
-     * Whether a stop request ended the run.
+     * Whether a stop request ended the run (seen after a tick; one that comes later changes nothing).
      */
     boolean interrupted()
     {
-        return null != request && request.isRequested();
+        return interrupted;
     }
 
     boolean stopped()
