@@ -364,8 +364,8 @@ public final class Matrix implements AutoCloseable
      * Writes what the matrix's future depends on, between ticks: the shape, every value as the workers see it (from
      * the flat copy, or the records if it has none), then the deposits buffered and not yet applied, so that
      * {@link #readState(DataInput)} on a matrix of the same shape, with any number of writers, carries on
-     * bit-identically. Layout: {@code int sites, int substances, sites * substances doubles (little-endian, site-major),
-     * int deposits, deposits * (long key, long orderKey, double amount)}.
+     * bit-identically. Layout: {@code int sites, int substances, sites * substances doubles (site-major, in the
+     * platform's byte order), int deposits, deposits * (long key, long orderKey, double amount)}.
      *
      * @param out to write to.
      * @throws IOException if the output fails.
@@ -376,9 +376,9 @@ public final class Matrix implements AutoCloseable
     }
 
     /**
-     * Replaces every value and the buffered deposits (any the set-up made are dropped) with what {@link #writeState(DataOutput)} wrote, between ticks
-     * (before the first of a resumed run, after {@link #writers(int)} if it ticks), and publishes the values to the
-     * records.
+     * Replaces every value and the buffered deposits (any the set-up made are dropped) with what
+     * {@link #writeState(DataOutput)} wrote, between ticks (before the first of a resumed run, after
+     * {@link #writers(int)} if it ticks), and publishes the values to the records.
      *
      * @param in to read from.
      * @throws IOException if the input fails or was written for another shape (one line naming both).

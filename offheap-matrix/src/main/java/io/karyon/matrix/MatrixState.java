@@ -12,7 +12,7 @@ import static org.agrona.BitUtil.SIZE_OF_DOUBLE;
 
 /**
  * A matrix's state as a checkpoint holds it (see {@link Matrix#writeState(DataOutput)}): the values in chunks of raw
- * little-endian doubles, then the pending deposits in a canonical order.
+ * doubles in the platform's byte order, then the pending deposits in a canonical order.
  * <p>
  * Deposits are written writer by writer, part by part, each bucket in issue order, and all read back into the first
  * writer in that order. A tick phase adds a value's deposits sorted by order key, stably: deposits with one order key
