@@ -275,6 +275,37 @@ final class Broadcasts extends WorkerPadding
         return pending;
     }
 
+    /**
+     * The broadcasts in flight (every worker gets them all), merged as the next tick will gather them.
+     */
+    void inFlight(final MessageQueue into, final long tick)
+    {
+        mailboxes.mergeInbound(into, inbound[(int)((tick - 1) & 1)], new MessageQueue[workerCount]);
+    }
+
+    /**
+     * Empties every queue of this worker, and takes those the tick after {@code tick - 1} would have left it with.
+     */
+    void clearForRestore(final long tick)
+    {
+        Mailboxes.clear(outboxes);
+        inbox.clear();
+        sending = outboxes[(int)((tick - 1) & 1)];
+    }
+
+    /**
+     * Puts back a broadcast in flight, for this worker's members, in the queue this worker fills for itself.
+     */
+    void restore(final int group, final long sender, final int type, final long payload)
+    {
+        final MessageQueue queue = sending[id];
+        if (0 == queue.runCount())
+        {
+            queue.startRun(0);
+        }
+        queue.append(group, sender, type, payload);
+    }
+
     void close()
     {
         Mailboxes.close(outboxes);

@@ -217,6 +217,19 @@ final class Cohorts
         });
     }
 
+    /**
+     * Cohorts made so far: the next one's number, which keys its random streams.
+     */
+    int cohortCount()
+    {
+        return cohortCount;
+    }
+
+    void cohortCount(final int cohortCount)
+    {
+        this.cohortCount = cohortCount;
+    }
+
     private static void checkCount(final long count)
     {
         if (count < 0)

@@ -83,6 +83,20 @@ final class DriverMail implements AutoCloseable
         return messages[worker].count() + broadcasts[worker].count();
     }
 
+    /**
+     * Empties the queues and puts back the counters (a checkpoint restore).
+     */
+    void clearForRestore(final long sent, final long deadLetters)
+    {
+        for (int w = 0; w < messages.length; w++)
+        {
+            messages[w].clear();
+            broadcasts[w].clear();
+        }
+        this.sent = sent;
+        this.deadLetters = deadLetters;
+    }
+
     long sent()
     {
         return sent;

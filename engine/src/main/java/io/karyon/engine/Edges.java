@@ -191,6 +191,23 @@ final class Edges implements AutoCloseable
     }
 
     /**
+     * A chunk's edges, or null (for a checkpoint).
+     */
+    EdgeChunk chunk(final int c)
+    {
+        return c < chunks.length ? chunks[c] : null;
+    }
+
+    /**
+     * Puts back a chunk's edges (a checkpoint restore), after {@link #close()} emptied them and
+     * {@link #ensureCapacity(int)} made room.
+     */
+    void put(final int c, final EdgeChunk chunk)
+    {
+        chunks[c] = chunk;
+    }
+
+    /**
      * Bytes of the index and list blocks held, room to grow included.
      */
     long bytes()

@@ -102,6 +102,31 @@ public final class ExitReasons
      * @param code of an exit reason.
      * @return the restart table's code for it.
      */
+    /**
+     * The names by code, null where no reason has the code (for a checkpoint).
+     */
+    String[] names()
+    {
+        return names.clone();
+    }
+
+    /**
+     * Replaces the names by code (a checkpoint restore); user reasons are registered after the highest one.
+     */
+    void restore(final String[] restored)
+    {
+        System.arraycopy(restored, 0, names, 0, MAX_REASONS);
+        int highest = FIRST_USER_REASON;
+        for (int i = FIRST_USER_REASON; i < MAX_REASONS; i++)
+        {
+            if (null != names[i])
+            {
+                highest = i + 1;
+            }
+        }
+        next = highest;
+    }
+
     static int toRestartTable(final int code)
     {
         if (NORMAL == code)

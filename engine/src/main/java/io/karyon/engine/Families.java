@@ -212,6 +212,34 @@ final class Families
         }
     }
 
+    // Checkpoints: the hints a spawn from outside starts its search from.
+
+    int fillHint()
+    {
+        return fillHint;
+    }
+
+    int roundRobinHint(final int worker)
+    {
+        return roundRobinHint[worker];
+    }
+
+    long spawnCount()
+    {
+        return spawnCount;
+    }
+
+    /**
+     * Puts back the hints, with one round-robin hint per worker (all 0, the lowest, when the worker count changed).
+     */
+    void restoreHints(final int fillHint, final int[] roundRobinHints, final long spawnCount)
+    {
+        this.fillHint = fillHint;
+        this.fillSlice = null;
+        System.arraycopy(roundRobinHints, 0, roundRobinHint, 0, workerCount);
+        this.spawnCount = spawnCount;
+    }
+
     /**
      * The NUMA node of each whole page of the first chunk of the family a worker was dealt first.
      *

@@ -63,6 +63,14 @@ final class GroupDirectory
     }
 
     /**
+     * The group names, by id (for a checkpoint).
+     */
+    List<String> names()
+    {
+        return new ArrayList<>(names);
+    }
+
+    /**
      * @throws IllegalArgumentException naming the operation if no group has that id.
      */
     void check(final String operation, final int group)

@@ -91,6 +91,60 @@ final class Groups extends WorkerPadding
     }
 
     /**
+     * Forgets every membership and buffered change (a checkpoint restore); the group count stays.
+     */
+    void clearForRestore()
+    {
+        for (int g = 0; g < bitmaps.length; g++)
+        {
+            bitmaps[g] = NO_BITMAPS;
+            counts[g] = NO_COUNTS;
+        }
+        Arrays.fill(totals, 0);
+        groupsOfChunk = new IntArrayList[0];
+        pendingCount = 0;
+    }
+
+    /**
+     * Puts back a group's membership bitmap of a chunk and its member count (a checkpoint restore).
+     */
+    void restoreBitmap(final int group, final int chunk, final long[] words, final int count)
+    {
+        long[][] byChunk = bitmaps[group];
+        if (chunk >= byChunk.length)
+        {
+            byChunk = Arrays.copyOf(byChunk, Math.max(chunk + 1, byChunk.length * 2));
+            bitmaps[group] = byChunk;
+            counts[group] = Arrays.copyOf(counts[group], byChunk.length);
+        }
+        byChunk[chunk] = words;
+        counts[group][chunk] = count;
+        totals[group] += count;
+        chunkGroups(chunk).addInt(group);
+    }
+
+    long pendingHandle(final int index)
+    {
+        return pending[index * 2];
+    }
+
+    /**
+     * A buffered change's group, or its complement for a leave.
+     */
+    int pendingOp(final int index)
+    {
+        return (int)pending[index * 2 + 1];
+    }
+
+    /**
+     * Puts back a buffered change as {@link #pendingOp(int)} gave it.
+     */
+    void restorePending(final long handle, final int op)
+    {
+        buffer(handle, op >= 0 ? op : ~op, op >= 0);
+    }
+
+    /**
      * Checks a group id a behaviour or the driver passed.
      *
      * @throws IllegalArgumentException naming the bad id and the groups there are.

@@ -171,7 +171,7 @@ final class Mailboxes extends WorkerPadding
         final MessageQueue inbox = this.inbox;
         final int parity = (int)((tick - 1) & 1);
         mergeInbound(inbox, inbound[parity], sources);
-        gatherSignals(parity);
+        gatherSignals(parity, inbox);
         if (external.count() > 0)
         {
             inbox.appendAll(external);
@@ -241,7 +241,7 @@ final class Mailboxes extends WorkerPadding
      * sorted by sender slot: all signals of one sender slot come from its owner, in that worker's order, so the result
      * does not depend on the number of workers. They follow the tick's ordinary messages.
      */
-    private void gatherSignals(final int parity)
+    private void gatherSignals(final int parity, final MessageQueue inbox)
     {
         final MessageQueue stage = signalStage;
         stage.clear();
@@ -522,6 +522,65 @@ final class Mailboxes extends WorkerPadding
         return pending;
     }
 
+    // ---------------------------------------------------------------------------------------------------------------
+    // Checkpoints, between ticks.
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /**
+     * The messages in flight to this worker's cells, merged as the next tick will gather them: the cells' messages
+     * into one queue, the signals (sorted by sender slot) into another.
+     */
+    void inFlight(final MessageQueue messages, final MessageQueue signals)
+    {
+        final int parity = (int)((slice.tick - 1) & 1);
+        mergeInbound(messages, inbound[parity], new MessageQueue[workerCount]);
+        signals.clear();
+        gatherSignals(parity, signals);
+    }
+
+    /**
+     * Empties every queue of this worker, and takes those the tick after {@code tick - 1} would have left it with.
+     */
+    void clearForRestore(final long tick)
+    {
+        for (int p = 0; p < 2; p++)
+        {
+            for (int w = 0; w < workerCount; w++)
+            {
+                outboxes[p][w].clear();
+                signalOutboxes[p][w].clear();
+            }
+        }
+        inbox.clear();
+        signalStage.clear();
+        local.clear();
+        localDelivering.clear();
+        sending = outboxes[(int)((tick - 1) & 1)];
+        signalSending = signalOutboxes[(int)((tick - 1) & 1)];
+    }
+
+    /**
+     * Puts back a message in flight to one of this worker's cells, where the next tick gathers it: in the queue this
+     * worker fills for itself, one run, in the order given.
+     */
+    void restoreMessage(final long target, final long sender, final int type, final long payload)
+    {
+        final MessageQueue queue = sending[id];
+        if (0 == queue.runCount())
+        {
+            queue.startRun(0);
+        }
+        queue.append(target, sender, type, payload);
+    }
+
+    /**
+     * Puts back a signal in flight to one of this worker's cells.
+     */
+    void restoreSignal(final long target, final long sender, final int type, final long payload)
+    {
+        signalSending[id].append(target, sender, type, payload);
+    }
+
     void close()
     {
         close(outboxes);
@@ -535,6 +594,17 @@ final class Mailboxes extends WorkerPadding
             if (null != channel)
             {
                 channel.close();
+            }
+        }
+    }
+
+    static void clear(final MessageQueue[][] queues)
+    {
+        for (final MessageQueue[] parity : queues)
+        {
+            for (final MessageQueue queue : parity)
+            {
+                queue.clear();
             }
         }
     }

@@ -3,6 +3,8 @@ package io.karyon.engine;
 import org.agrona.collections.Int2IntHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.util.Arrays;
+
 import static io.karyon.engine.MonitorDescriptor.KIND_LINK;
 import static io.karyon.engine.MonitorDescriptor.KIND_MONITOR;
 import static io.karyon.engine.MonitorDescriptor.KIND_OFFSET;
@@ -182,6 +184,31 @@ final class Monitors extends WorkerPadding
     {
         pool.free(record);
         size--;
+    }
+
+    /**
+     * The slots that have a chain, ascending (for a checkpoint).
+     */
+    int[] watchedSlots()
+    {
+        final int[] slots = new int[heads.size()];
+        int n = 0;
+        for (final Int2IntHashMap.KeyIterator it = heads.keySet().iterator(); it.hasNext(); )
+        {
+            slots[n++] = it.nextValue();
+        }
+        Arrays.sort(slots);
+        return slots;
+    }
+
+    /**
+     * Forgets every monitor and link (a checkpoint restore).
+     */
+    void clear()
+    {
+        heads.clear();
+        pool.clear();
+        size = 0;
     }
 
     void close()

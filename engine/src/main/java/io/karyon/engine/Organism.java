@@ -28,19 +28,19 @@ import java.util.Arrays;
  */
 public final class Organism implements AutoCloseable
 {
-    private final Context context;
-    private final Arena arena;
-    private final ExitReasons reasons = new ExitReasons();
-    private final DriverMail mail;
-    private final Workforce workforce;
-    private final Families families;
-    private final SupervisionHomes supervision;
-    private final Registry registry;
-    private final GroupDirectory groups;
+    final Context context;
+    final Arena arena;
+    final ExitReasons reasons = new ExitReasons();
+    final DriverMail mail;
+    final Workforce workforce;
+    final Families families;
+    final SupervisionHomes supervision;
+    final Registry registry;
+    final GroupDirectory groups;
     private final Census census;
-    private final Lifecycle life;
-    private final Edges edges;
-    private final Cohorts cohorts;
+    final Lifecycle life;
+    final Edges edges;
+    final Cohorts cohorts;
     private final CellFlyweight driverCell = new CellFlyweight();
     private final int workerCount;
     private final OrganismWorkers workerView;

@@ -173,6 +173,42 @@ final class Population extends WorkerPadding
         return live;
     }
 
+    /**
+     * Checkpoint restore: forgets every chunk and count, before the checkpoint's chunks are added. Driver only.
+     */
+    void clearForRestore()
+    {
+        chunks.clear();
+        newChunks.clear();
+        newborn.clear();
+        Arrays.fill(liveByBehaviour, 0);
+        lowestFreedChunk = Integer.MAX_VALUE;
+    }
+
+    /**
+     * Checkpoint restore: counts a live cell of a behaviour restored into one of this worker's chunks.
+     */
+    void countRestored(final short behaviourId)
+    {
+        if (behaviourId >= 0 && behaviourId < hasTick.length)
+        {
+            liveByBehaviour[COUNT_PAD + behaviourId]++;
+        }
+    }
+
+    /**
+     * The lowest chunk a slot was freed in since the driver last took it, without taking it.
+     */
+    int lowestFreedChunk()
+    {
+        return lowestFreedChunk;
+    }
+
+    void lowestFreedChunk(final int chunk)
+    {
+        lowestFreedChunk = chunk;
+    }
+
     int takeLowestFreedChunk()
     {
         final int lowest = lowestFreedChunk;

@@ -77,6 +77,15 @@ final class RecordPool implements AutoCloseable
     }
 
     /**
+     * Frees every record at once (a checkpoint restore); the memory is kept.
+     */
+    void clear()
+    {
+        highWater = 0;
+        freeHead = NULL_RECORD;
+    }
+
+    /**
      * {@inheritDoc}
      */
     public void close()

@@ -103,6 +103,14 @@ final class Registry
     }
 
     /**
+     * The declared genotypes, by id.
+     */
+    Genotype[] genotypes()
+    {
+        return genotypes.values().toArray(new Genotype[0]);
+    }
+
+    /**
      * Names of the registered behaviours, by id.
      */
     String[] behaviourNames()

@@ -60,6 +60,11 @@ final class Slice extends SliceRhsPadding
     long tick;
 
     /**
+     * The tick a job that restored a checkpoint left for the worker to go on from, or -1 (see {@link TickAgent}).
+     */
+    long restoredTick = -1;
+
+    /**
      * Whether a tick (or a free-running duty cycle) is running: cells may spawn, and terminations wait for its end.
      */
     boolean inTick;

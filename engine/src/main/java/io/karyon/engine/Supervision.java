@@ -114,6 +114,63 @@ final class Supervision extends WorkerPadding
         this.homes = homes;
     }
 
+    // Checkpoints, between ticks.
+
+    /**
+     * Forgets the homes and the notices waiting (a checkpoint restore), before the checkpoint's are put back.
+     */
+    void clearForRestore()
+    {
+        homeOfFamily = new SupervisionHome[0];
+        homes = new SupervisionHome[0];
+        for (final LongArrayList[] parity : noticesOut)
+        {
+            for (final LongArrayList notices : parity)
+            {
+                notices.clear();
+            }
+        }
+        pendingTerminations.clear();
+    }
+
+    /**
+     * The home in one of this worker's families, or null.
+     */
+    SupervisionHome homeOfFamily(final int family)
+    {
+        return family < homeOfFamily.length ? homeOfFamily[family] : null;
+    }
+
+    /**
+     * Appends the notices a home of this worker sent that wait for the next tick, header then body, in send order.
+     */
+    void noticesOf(final int home, final LongArrayList into)
+    {
+        for (final LongArrayList notices : noticesOut[(int)((slice.tick - 1) & 1)])
+        {
+            for (int i = 0, size = notices.size(); i < size; i += 2)
+            {
+                final long header = notices.getLong(i);
+                if ((int)(header >>> 48 & 0xFF) == home)
+                {
+                    into.addLong(header);
+                    into.addLong(notices.getLong(i + 1));
+                }
+            }
+        }
+    }
+
+    /**
+     * Puts back a notice waiting for the next tick, for the worker that now owns its target home.
+     */
+    void restoreNotice(final long header, final long body)
+    {
+        final int worker = allHomes[(int)(header >>> 40 & 0xFF)].family % workerCount;
+        final LongArrayList out = noticesOut[(int)((slice.tick - 1) & 1)][worker];
+        out.addLong(header);
+        out.addLong(body);
+    }
+
     /**
      * The report of a top-level supervisor of this worker that gave up, or null.
      */

@@ -3,7 +3,11 @@ package io.karyon.engine;
 import io.karyon.engine.internal.Arena;
 import io.karyon.supervisor.RestartBudget;
 import io.karyon.supervisor.RestartTable;
+import io.karyon.supervisor.RestartTableImage;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.Arrays;
 
 /**
@@ -90,6 +94,59 @@ final class SupervisionHome implements AutoCloseable
     int chunkOf(final int entry)
     {
         return entryChunk[entry];
+    }
+
+    /**
+     * Writes the home's state for a checkpoint: its restart table, its budget, what each entry restarts from and the
+     * links of its rows to other homes.
+     */
+    void write(final DataOutput out) throws IOException
+    {
+        RestartTableImage.write(table, out);
+        budget.writeTo(out);
+        final int entries = entryGenotype.length;
+        out.writeInt(entries);
+        for (int e = 0; e < entries; e++)
+        {
+            out.writeInt(entryGenotype[e]);
+            out.writeInt(entryChunk[e]);
+        }
+        out.writeInt(remote.length);
+        for (final long link : remote)
+        {
+            out.writeLong(link);
+        }
+    }
+
+    /**
+     * Replaces the home's state with what {@link #write(DataOutput)} wrote.
+     */
+    void read(final DataInput in) throws IOException
+    {
+        RestartTableImage.read(table, in);
+        budget.readFrom(in);
+        final int entries = in.readInt();
+        if (entries < 0 || entries > 1 << 28)
+        {
+            throw new IOException("bad entry count " + entries);
+        }
+        entryGenotype = new int[entries];
+        entryChunk = new int[entries];
+        for (int e = 0; e < entries; e++)
+        {
+            entryGenotype[e] = in.readInt();
+            entryChunk[e] = in.readInt();
+        }
+        final int rows = in.readInt();
+        if (rows < 0 || rows > 1 << 28)
+        {
+            throw new IOException("bad row count " + rows);
+        }
+        remote = new long[rows];
+        for (int r = 0; r < rows; r++)
+        {
+            remote[r] = in.readLong();
+        }
     }
 
     /**

@@ -7,6 +7,8 @@ import io.karyon.supervisor.RestartTable;
 import io.karyon.supervisor.RestartTableDescriptor;
 import io.karyon.supervisor.RestartType;
 
+import java.util.Arrays;
+
 /**
  * The organism's fixed set of supervision homes (see {@link SupervisionHome}), and the dealing of supervisors to
  * them: top-level supervisors go to the homes in turn, a child supervisor to its parent's home or, spread, to the
@@ -156,6 +158,46 @@ final class SupervisionHomes implements AutoCloseable
             homes[index] = home;
             families.sliceOfChunk(family << Arena.FAMILY_SHIFT).addHome(home);
         }
+        return home;
+    }
+
+    // Checkpoints, between ticks.
+
+    /**
+     * Supervisors dealt to the homes so far.
+     */
+    long dealt()
+    {
+        return dealt;
+    }
+
+    /**
+     * The homes by index, null where none was created yet.
+     */
+    SupervisionHome[] homes()
+    {
+        return homes;
+    }
+
+    /**
+     * Frees every home and forgets how many supervisors were dealt (a checkpoint restore); the slices forget their
+     * homes themselves.
+     */
+    void clearForRestore(final long dealt)
+    {
+        close();
+        Arrays.fill(homes, null);
+        this.dealt = dealt;
+    }
+
+    /**
+     * Creates a home in a family the arena has again, and gives it to the worker that owns the family.
+     */
+    SupervisionHome restoreHome(final int index, final int family)
+    {
+        final SupervisionHome home = new SupervisionHome(index, family, familyShift, restartBudget);
+        homes[index] = home;
+        families.sliceOfChunk(family << Arena.FAMILY_SHIFT).addHome(home);
         return home;
     }
 

@@ -116,6 +116,13 @@ final class TickAgent implements Agent
             return 0;
         }
         jobsRan = jobs.poll(slice.id, jobsRan);
+        if (slice.restoredTick >= 0)
+        {
+            // The job restored a checkpoint: this worker goes on from its tick (Workforce.restoreTicks, the barrier).
+            finished = slice.restoredTick;
+            slice.restoredTick = -1;
+            barrier.arrive(slice.id, finished);
+        }
         return 1;
     }
 

@@ -260,6 +260,91 @@ final class Timers extends WorkerPadding
         return true;
     }
 
+    // Checkpoints: the timers and calls read out in id order, and put back.
+
+    /**
+     * The ids of the waiting timers, ascending.
+     */
+    long[] timerIds()
+    {
+        final long[] ids = new long[recordOfId.size()];
+        final Long2LongHashMap.KeyIterator it = recordOfId.keySet().iterator();
+        for (int n = 0; it.hasNext(); n++)
+        {
+            ids[n] = it.nextValue();
+        }
+        Arrays.sort(ids);
+        return ids;
+    }
+
+    /**
+     * The record of a waiting timer, for {@link #field(int, int)} and {@link #deadline(int)}.
+     */
+    int recordOf(final long id)
+    {
+        return (int)recordOfId.get(id);
+    }
+
+    /**
+     * A long field of a timer's record (see {@link TimerDescriptor}).
+     */
+    long field(final int record, final int offset)
+    {
+        return records.getLong(record * RECORD_LENGTH + offset);
+    }
+
+    /**
+     * An int field of a timer's record (see {@link TimerDescriptor}).
+     */
+    int intField(final int record, final int offset)
+    {
+        return records.getInt(record * RECORD_LENGTH + offset);
+    }
+
+    long deadline(final int record)
+    {
+        return wheel.deadline(field(record, WHEEL_ID_OFFSET));
+    }
+
+    /**
+     * The keys of the outstanding calls, ascending.
+     */
+    long[] callKeys()
+    {
+        final long[] keys = new long[pendingCalls.size()];
+        final Long2LongHashMap.KeyIterator it = pendingCalls.keySet().iterator();
+        for (int n = 0; it.hasNext(); n++)
+        {
+            keys[n] = it.nextValue();
+        }
+        Arrays.sort(keys);
+        return keys;
+    }
+
+    long callTimer(final long key)
+    {
+        return pendingCalls.get(key);
+    }
+
+    /**
+     * Forgets every timer and call, and moves the wheel to a tick (tick mode), before a checkpoint's are put back.
+     */
+    void clearForRestore(final long tick)
+    {
+        wheel.clear();
+        wheel.currentTickTime(tick);
+        recordOfId.clear();
+        idOfWheelId.clear();
+        pendingCalls.clear();
+        pool.clear();
+        expiredCount = 0;
+    }
+
+    void restoreCall(final long key, final long timerId)
+    {
+        pendingCalls.put(key, timerId);
+    }
+
     void close()
     {
         fired.close();

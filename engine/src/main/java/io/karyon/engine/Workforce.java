@@ -228,6 +228,17 @@ final class Workforce implements AutoCloseable
     }
 
     /**
+     * After a checkpoint was restored by a job on every worker (each of which has gone on to {@code tick}, see
+     * {@link TickAgent}): the barrier and the count of ticks go on from it too.
+     */
+    void restoreTicks(final long tick)
+    {
+        barrier.complete(tick);
+        barrier.target(tick);
+        this.ticks = tick;
+    }
+
+    /**
      * Runs ticks and waits for the workers to finish them.
      *
      * @throws KaryonException if a worker failed or a top-level supervisor gave up.

@@ -3,6 +3,10 @@ package io.karyon.supervisor;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 import static io.karyon.supervisor.RestartTableDescriptor.CHILD_FREE;
 import static io.karyon.supervisor.RestartTableDescriptor.CHILD_ROW_OFFSET;
 import static io.karyon.supervisor.RestartTableDescriptor.CHILD_RUNNING;
@@ -246,6 +250,36 @@ final class ChildEntries
     void close()
     {
         BufferUtil.free(entries);
+    }
+
+    /**
+     * Writes the entries for a checkpoint.
+     */
+    void write(final DataOutput out) throws IOException
+    {
+        out.writeInt(capacity);
+        out.writeInt(highWater);
+        out.writeInt(freeHead);
+        out.writeInt(liveCount);
+        OffHeapAreas.write(out, entries, highWater * ENTRY_LENGTH);
+    }
+
+    /**
+     * Replaces the entries with what {@link #write(DataOutput)} wrote.
+     */
+    void read(final DataInput in) throws IOException
+    {
+        final int newCapacity = in.readInt();
+        final int newHighWater = in.readInt();
+        final int newFreeHead = in.readInt();
+        final int newLiveCount = in.readInt();
+        final UnsafeBuffer read = OffHeapAreas.read(in, newHighWater * ENTRY_LENGTH, newCapacity * ENTRY_LENGTH);
+        BufferUtil.free(entries);
+        entries = read;
+        capacity = newCapacity;
+        highWater = newHighWater;
+        freeHead = newFreeHead;
+        liveCount = newLiveCount;
     }
 
     private void next(final int entry, final int next)

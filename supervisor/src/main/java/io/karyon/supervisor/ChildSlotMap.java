@@ -3,6 +3,10 @@ package io.karyon.supervisor;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 import static io.karyon.supervisor.RestartTableDescriptor.NULL_ENTRY;
 import static org.agrona.BitUtil.SIZE_OF_INT;
 
@@ -105,5 +109,46 @@ final class ChildSlotMap
     void close()
     {
         BufferUtil.free(slotMap);
+    }
+
+    /**
+     * Writes the map for a checkpoint: its capacity and its slots up to the last one mapped.
+     */
+    void write(final DataOutput out) throws IOException
+    {
+        int length = capacity;
+        while (length > 0 && NULL_ENTRY == slotMap.getInt((length - 1) * SIZE_OF_INT))
+        {
+            length--;
+        }
+        out.writeInt(slotBase);
+        out.writeInt(capacity);
+        out.writeInt(length);
+        OffHeapAreas.write(out, slotMap, length * SIZE_OF_INT);
+    }
+
+    /**
+     * Replaces the map with what {@link #write(DataOutput)} wrote.
+     *
+     * @throws IOException if it was written for another slot base.
+     */
+    void read(final DataInput in) throws IOException
+    {
+        final int base = in.readInt();
+        if (base != slotBase)
+        {
+            throw new IOException("slot map of slot base " + base + ", this table's is " + slotBase);
+        }
+        final int newCapacity = in.readInt();
+        final int length = in.readInt();
+        if (length < 0 || length > newCapacity)
+        {
+            throw new IOException("bad slot map: length=" + length + ", capacity=" + newCapacity);
+        }
+        final UnsafeBuffer read = OffHeapAreas.read(in, length * SIZE_OF_INT, newCapacity * SIZE_OF_INT);
+        read.setMemory(length * SIZE_OF_INT, (newCapacity - length) * SIZE_OF_INT, (byte)0xFF);
+        BufferUtil.free(slotMap);
+        slotMap = read;
+        capacity = newCapacity;
     }
 }

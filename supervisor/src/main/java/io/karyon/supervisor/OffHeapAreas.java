@@ -3,6 +3,9 @@ package io.karyon.supervisor;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
@@ -60,6 +63,55 @@ final class OffHeapAreas
                 area + " cannot grow past 2 GiB: capacity=" + capacity + ", length=" + length);
         }
         return (int)newCapacity;
+    }
+
+    /**
+     * Writes the first bytes of a buffer, eight at a time where it can.
+     *
+     * @param out    to write to.
+     * @param buffer to write from.
+     * @param length bytes to write.
+     * @throws IOException if writing fails.
+     */
+    static void write(final DataOutput out, final UnsafeBuffer buffer, final int length) throws IOException
+    {
+        int i = 0;
+        for (; i + 8 <= length; i += 8)
+        {
+            out.writeLong(buffer.getLong(i));
+        }
+        for (; i < length; i++)
+        {
+            out.writeByte(buffer.getByte(i));
+        }
+    }
+
+    /**
+     * Reads what {@link #write(DataOutput, UnsafeBuffer, int)} wrote into a new zeroed buffer of a capacity.
+     *
+     * @param in       to read from.
+     * @param length   bytes to read.
+     * @param capacity of the new buffer, >= length.
+     * @return the new buffer.
+     * @throws IOException if reading fails or the lengths are impossible.
+     */
+    static UnsafeBuffer read(final DataInput in, final int length, final int capacity) throws IOException
+    {
+        if (length < 0 || capacity < length || capacity <= 0)
+        {
+            throw new IOException("bad off-heap area: length=" + length + ", capacity=" + capacity);
+        }
+        final UnsafeBuffer buffer = allocate(capacity);
+        int i = 0;
+        for (; i + 8 <= length; i += 8)
+        {
+            buffer.putLong(i, in.readLong());
+        }
+        for (; i < length; i++)
+        {
+            buffer.putByte(i, in.readByte());
+        }
+        return buffer;
     }
 
     /**

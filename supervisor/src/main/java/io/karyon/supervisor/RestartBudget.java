@@ -2,6 +2,10 @@ package io.karyon.supervisor;
 
 import org.agrona.BitUtil;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 /**
  * A per-worker budget of restarts per tick: a FIFO of pending (row, entry) restarts of which at most
  * {@link #budgetPerTick()} are handed out each tick, the rest carried over, in order, to the next ticks.
@@ -182,6 +186,57 @@ public final class RestartBudget
     public int capacity()
     {
         return ring.length;
+    }
+
+    /**
+     * Writes the budget's state for a checkpoint: the queued restarts in order, what is left of this tick's budget,
+     * and the counters.
+     *
+     * @param out to write to.
+     * @throws IOException if writing fails.
+     */
+    public void writeTo(final DataOutput out) throws IOException
+    {
+        out.writeInt(ring.length);
+        out.writeInt(pending());
+        for (long i = head; i < tail; i++)
+        {
+            out.writeLong(ring[(int)i & mask]);
+        }
+        out.writeInt(remainingThisTick);
+        out.writeLong(offeredCount);
+        out.writeLong(polledCount);
+        out.writeLong(carriedOverCount);
+    }
+
+    /**
+     * Replaces the budget's state with what {@link #writeTo(DataOutput)} wrote (the budget per tick stays this one's).
+     *
+     * @param in to read from.
+     * @throws IOException if reading fails or the bytes are not a budget's state.
+     */
+    public void readFrom(final DataInput in) throws IOException
+    {
+        final int capacity = in.readInt();
+        final int pending = in.readInt();
+        if (capacity <= 0 || capacity > (1 << 30) || Integer.bitCount(capacity) != 1 || pending < 0 ||
+            pending > capacity)
+        {
+            throw new IOException("bad restart budget: capacity=" + capacity + ", pending=" + pending);
+        }
+        final long[] read = new long[capacity];
+        for (int i = 0; i < pending; i++)
+        {
+            read[i] = in.readLong();
+        }
+        ring = read;
+        mask = capacity - 1;
+        head = 0;
+        tail = pending;
+        remainingThisTick = in.readInt();
+        offeredCount = in.readLong();
+        polledCount = in.readLong();
+        carriedOverCount = in.readLong();
     }
 
     private void growRing()

@@ -2,6 +2,11 @@ package io.karyon.supervisor;
 
 import org.agrona.collections.IntHashSet;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.Arrays;
+
 import static io.karyon.supervisor.RestartTable.REASON_NORMAL;
 import static io.karyon.supervisor.RestartTable.REASON_SHUTDOWN;
 import static io.karyon.supervisor.RestartTableDescriptor.CHILD_REMOVED;
@@ -64,6 +69,50 @@ final class RestartDecider
     long ignoredExits()
     {
         return ignoredExits;
+    }
+
+    /**
+     * Writes the reasons counted as normal and the counters, for a checkpoint.
+     */
+    void write(final DataOutput out) throws IOException
+    {
+        final int[] reasons = new int[normalReasons.size()];
+        int n = 0;
+        for (final IntHashSet.IntIterator it = normalReasons.iterator(); it.hasNext(); )
+        {
+            reasons[n++] = it.nextValue();
+        }
+        Arrays.sort(reasons);
+        out.writeInt(n);
+        for (final int reason : reasons)
+        {
+            out.writeInt(reason);
+        }
+        out.writeLong(restarts);
+        out.writeLong(escalations);
+        out.writeLong(giveUps);
+        out.writeLong(ignoredExits);
+    }
+
+    /**
+     * Replaces the reasons counted as normal and the counters with what {@link #write(DataOutput)} wrote.
+     */
+    void read(final DataInput in) throws IOException
+    {
+        final int n = in.readInt();
+        if (n < 0)
+        {
+            throw new IOException("bad count of normal reasons: " + n);
+        }
+        normalReasons.clear();
+        for (int i = 0; i < n; i++)
+        {
+            normalReasons.add(in.readInt());
+        }
+        restarts = in.readLong();
+        escalations = in.readLong();
+        giveUps = in.readLong();
+        ignoredExits = in.readLong();
     }
 
     void markNormalReason(final int reasonCode)

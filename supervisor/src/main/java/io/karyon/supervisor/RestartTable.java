@@ -52,11 +52,12 @@ public final class RestartTable implements AutoCloseable
      */
     public static final int REASON_SHUTDOWN = 1;
 
-    private final SupervisorRows rows;
-    private final ChildEntries entries;
-    private final RestartWindows windows;
-    private final ChildSlotMap slots;
-    private final RestartDecider decider;
+    // Package-private for RestartTableImage, which writes and reads them for a checkpoint.
+    final SupervisorRows rows;
+    final ChildEntries entries;
+    final RestartWindows windows;
+    final ChildSlotMap slots;
+    final RestartDecider decider;
 
     /**
      * A table with room for 16 rows, 256 entries and 1024 slots before it grows.

@@ -3,6 +3,10 @@ package io.karyon.supervisor;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 import static org.agrona.BitUtil.SIZE_OF_LONG;
 
 /**
@@ -74,5 +78,29 @@ final class RestartWindows
     void close()
     {
         BufferUtil.free(windows);
+    }
+
+    /**
+     * Writes the windows for a checkpoint.
+     */
+    void write(final DataOutput out) throws IOException
+    {
+        out.writeInt(capacity);
+        out.writeInt(used);
+        OffHeapAreas.write(out, windows, used * SIZE_OF_LONG);
+    }
+
+    /**
+     * Replaces the windows with what {@link #write(DataOutput)} wrote.
+     */
+    void read(final DataInput in) throws IOException
+    {
+        final int newCapacity = in.readInt();
+        final int newUsed = in.readInt();
+        final UnsafeBuffer read = OffHeapAreas.read(in, newUsed * SIZE_OF_LONG, newCapacity * SIZE_OF_LONG);
+        BufferUtil.free(windows);
+        windows = read;
+        capacity = newCapacity;
+        used = newUsed;
     }
 }

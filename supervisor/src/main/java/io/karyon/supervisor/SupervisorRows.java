@@ -3,6 +3,10 @@ package io.karyon.supervisor;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 import static io.karyon.supervisor.RestartTableDescriptor.CHILD_COUNT_OFFSET;
 import static io.karyon.supervisor.RestartTableDescriptor.FIRST_CHILD_OFFSET;
 import static io.karyon.supervisor.RestartTableDescriptor.GIVE_UP_COUNT_OFFSET;
@@ -287,6 +291,30 @@ final class SupervisorRows
     void close()
     {
         BufferUtil.free(rows);
+    }
+
+    /**
+     * Writes the rows for a checkpoint.
+     */
+    void write(final DataOutput out) throws IOException
+    {
+        out.writeInt(capacity);
+        out.writeInt(count);
+        OffHeapAreas.write(out, rows, count * ROW_LENGTH);
+    }
+
+    /**
+     * Replaces the rows with what {@link #write(DataOutput)} wrote.
+     */
+    void read(final DataInput in) throws IOException
+    {
+        final int newCapacity = in.readInt();
+        final int newCount = in.readInt();
+        final UnsafeBuffer read = OffHeapAreas.read(in, newCount * ROW_LENGTH, newCapacity * ROW_LENGTH);
+        BufferUtil.free(rows);
+        rows = read;
+        capacity = newCapacity;
+        count = newCount;
     }
 
     private static int offset(final int row)

@@ -560,6 +560,24 @@ public final class Arena implements AutoCloseable
     }
 
     /**
+     * Frees every chunk and family of an anonymous arena, leaving it as {@link #inMemory(int, int)} made it (a
+     * checkpoint restore then adds the checkpoint's). Owner thread only, while no worker runs.
+     *
+     * @throws IllegalStateException for a file-backed arena, whose chunks stay in its file.
+     */
+    public void clear()
+    {
+        ensureOpen();
+        if (null != file)
+        {
+            throw new IllegalStateException("a file-backed arena cannot be cleared: " + file.path());
+        }
+        memory.close();
+        Arrays.fill(chunks, null);
+        familyCount = 0;
+    }
+
+    /**
      * Writes a file-backed arena's pages to disk; does nothing for anonymous memory.
      */
     public void force()
