@@ -71,14 +71,8 @@ class CheckpointProcessTest
         final Path out = dir.resolve("run");
         final Process child = start(tissue(out, 25));
         awaitCheckpoint(child, out.resolve("checkpoints"));
-        if ("TERM".equals(signal))
-        {
-            child.destroy();  // SIGTERM
-        }
-        else
-        {
-            assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(child.pid())).start().waitFor());
-        }
+        // kill(1) rather than Process.destroy(), which sends SIGTERM too but closes the child's streams first.
+        assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(child.pid())).start().waitFor());
         final String err = new String(child.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(child.waitFor(60, TimeUnit.SECONDS));
         assertEquals("TERM".equals(signal) ? 143 : 130, child.exitValue(), err);
