@@ -38,7 +38,8 @@ class ResumeTest
      * Summary fields that are not results: wall-clock times, memory, and how many messages crossed workers (which a
      * run resumed on another number of workers cannot share with any unbroken run).
      */
-    static final Set<String> NOT_RESULTS = Set.of("cross_worker", "cross_worker_share", "wall_s", "setup_s", "run_s", "seconds", "ticks_per_s",
+    static final Set<String> NOT_RESULTS = Set.of("cross_worker", "cross_worker_share", "wall_s", "setup_s", "run_s",
+        "seconds", "ticks_per_s",
         "observe_s", "updates_per_s", "messages_per_s", "tick_ns_mean", "tick_ns_p50", "tick_ns_p99", "tick_ns_max",
         "allocated_bytes", "bytes_per_person");
 
