@@ -1,12 +1,23 @@
 package io.karyon.cli;
 
+import io.karyon.engine.ConfigurationException;
 import io.karyon.engine.KaryonException;
 import io.karyon.model.ModelException;
 import io.karyon.model.ScenarioException;
 import io.karyon.scheduler.IdleStrategies;
 import picocli.CommandLine;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,8 +28,9 @@ import java.util.Map;
  * <p>
  * A bad option or value exits with {@link #EXIT_USAGE} and one line on stderr naming the option and the value, never
  * a stack trace, as does bad input found later (a scenario file's {@link ScenarioException}, a model's
- * {@link ModelException} of exit 2); a failure while running exits with {@link #EXIT_FAILURE} and one line naming the
- * cause. Either is followed by its stack trace when {@code --verbose} was given.
+ * {@link ModelException} of exit 2, a setting the engine refuses with a {@link ConfigurationException}); a failure
+ * while running exits with {@link #EXIT_FAILURE} and one line naming the cause. Either is followed by its stack trace
+ * when {@code --verbose} was given.
  */
 public final class Cli
 {
@@ -32,6 +44,7 @@ public final class Cli
     public static final String VERBOSE = "--verbose";
 
     private static final Map<String, String> EXIT_CODES = exitCodes();
+    private static final BigDecimal MAX_SECONDS = BigDecimal.valueOf(1_000_000_000L);
 
     private Cli()
     {
@@ -42,7 +55,8 @@ public final class Cli
         final Map<String, String> codes = new LinkedHashMap<>();
         codes.put(Integer.toString(EXIT_OK), "success");
         codes.put(Integer.toString(EXIT_FAILURE), "the run failed, or its self-check did (one line on stderr)");
-        codes.put(Integer.toString(EXIT_USAGE), "bad usage: an unknown option or a bad value (one line on stderr)");
+        codes.put(Integer.toString(EXIT_USAGE), "bad usage: an unknown option, a bad value, options that do not go " +
+            "together, or a setting the engine refuses (one line on stderr); nothing ran");
         codes.put(Integer.toString(StopSignals.EXIT_SIGINT), "run, resume: stopped by SIGINT after a tick, with a " +
             "checkpoint (with --out) and the outputs (one line on stderr names the checkpoint)");
         codes.put(Integer.toString(StopSignals.EXIT_SIGTERM), "run, resume: stopped by SIGTERM, likewise");
@@ -92,11 +106,18 @@ public final class Cli
         final PrintWriter err = commandLine.getErr();
         final String name = commandLine.getCommandSpec().qualifiedName();
         final int exitCode;
+        final ConfigurationException badSetting = configurationError(ex);
         if (ex instanceof ScenarioException || ex instanceof ModelException &&
             EXIT_USAGE == ((ModelException)ex).exitCode())
         {
             // Bad input found once parsed (a scenario file, a model's parameter, a --classpath): nothing ran.
             err.println(name + ": " + oneLine(ex.getMessage()));
+            exitCode = EXIT_USAGE;
+        }
+        else if (null != badSetting)
+        {
+            // The engine refused a setting (a karyon.* property, or a flag's value in combination): nothing ran.
+            err.println(name + ": " + oneLine(badSetting.getMessage()));
             exitCode = EXIT_USAGE;
         }
         else
@@ -112,6 +133,25 @@ public final class Cli
         }
         err.flush();
         return exitCode;
+    }
+
+    /**
+     * The engine's refusal of a setting, if that is what a failure comes from.
+     */
+    private static ConfigurationException configurationError(final Throwable ex)
+    {
+        for (Throwable t = ex; null != t; t = t.getCause())
+        {
+            if (t instanceof ConfigurationException)
+            {
+                return (ConfigurationException)t;
+            }
+            if (t.getCause() == t)
+            {
+                break;
+            }
+        }
+        return null;
     }
 
     private static String oneLine(final String message)
@@ -148,6 +188,88 @@ public final class Cli
                 "': must be one of " + String.join(", ", IdleStrategies.NAMES) + ", was '" + value + "'");
         }
         return value;
+    }
+
+    /**
+     * Reads a duration given in seconds (a decimal, e.g. 30 or 0.5).
+     *
+     * @param spec   of the command, for the error.
+     * @param option name, e.g. "--watchdog".
+     * @param value  given.
+     * @return nanoseconds.
+     * @throws CommandLine.ParameterException naming the option and the value, unless it is a number of seconds in
+     *                                        0..10^9.
+     */
+    public static long seconds(final CommandLine.Model.CommandSpec spec, final String option, final String value)
+    {
+        try
+        {
+            final BigDecimal seconds = new BigDecimal(String.valueOf(value).trim());
+            if (seconds.signum() >= 0 && seconds.compareTo(MAX_SECONDS) <= 0)
+            {
+                return seconds.movePointRight(9).setScale(0, RoundingMode.HALF_UP).longValueExact();
+            }
+        }
+        catch (final NumberFormatException | ArithmeticException ex)
+        {
+            // named below
+        }
+        throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '" + option +
+            "': must be a number of seconds in 0.." + MAX_SECONDS + ", was '" + value + "'");
+    }
+
+    /**
+     * Checks, before any work, that files can be written in a folder an option names: creates it and writes and
+     * deletes a probe file there.
+     *
+     * @param spec   of the command, for the error.
+     * @param option name, e.g. "--out".
+     * @param dir    the folder.
+     * @return the folder.
+     * @throws CommandLine.ParameterException naming the option, the folder and why it cannot be written.
+     */
+    public static Path writableFolder(final CommandLine.Model.CommandSpec spec, final String option, final Path dir)
+    {
+        try
+        {
+            if (Files.exists(dir) && !Files.isDirectory(dir))
+            {
+                throw new IOException("not a folder");
+            }
+            Files.createDirectories(dir);
+            Files.delete(Files.createTempFile(dir, ".karyon-probe", ".part"));
+            return dir;
+        }
+        catch (final IOException | SecurityException | UnsupportedOperationException ex)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '" + option +
+                "': cannot write files in " + dir + " (" + why(ex) + ")");
+        }
+    }
+
+    /**
+     * Why a file operation failed, in words: the OS's reason where Java kept it, else what the exception's kind says.
+     */
+    private static String why(final Exception ex)
+    {
+        if (ex instanceof FileSystemException && null != ((FileSystemException)ex).getReason())
+        {
+            return ((FileSystemException)ex).getReason();
+        }
+        if (ex instanceof AccessDeniedException)
+        {
+            return "permission denied";
+        }
+        if (ex instanceof NoSuchFileException)
+        {
+            return "no such file or folder: " + ex.getMessage();
+        }
+        if (ex instanceof FileAlreadyExistsException || ex instanceof NotDirectoryException)
+        {
+            return "a file is in the way: " + ex.getMessage();
+        }
+        return ex instanceof FileSystemException || null == ex.getMessage() ? ex.getClass().getSimpleName() :
+            ex.getMessage();
     }
 
     /**

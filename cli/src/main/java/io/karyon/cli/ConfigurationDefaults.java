@@ -1,9 +1,12 @@
 package io.karyon.cli;
 
 import io.karyon.engine.Configuration;
+import io.karyon.engine.ConfigurationException;
 import picocli.CommandLine.IDefaultValueProvider;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
+
+import java.math.BigDecimal;
 
 /**
  * The defaults of the options that set an organism's {@link Configuration}, read from it when a command line is
@@ -24,6 +27,8 @@ public final class ConfigurationDefaults implements IDefaultValueProvider
     public static final String POLICY = "--policy";
     /** {@code --no-pin}: the negation of {@link Configuration#PIN_PROP_NAME}. */
     public static final String NO_PIN = "--no-pin";
+    /** {@code --watchdog}: {@link Configuration#WATCHDOG_PROP_NAME}, in seconds. */
+    public static final String WATCHDOG = "--watchdog";
 
     /**
      * {@inheritDoc}
@@ -46,8 +51,26 @@ public final class ConfigurationDefaults implements IDefaultValueProvider
                 return Configuration.bindType();
             case NO_PIN:
                 return Boolean.toString(!Configuration.pin());
+            case WATCHDOG:
+                return watchdogSeconds();
             default:
                 return null;
+        }
+    }
+
+    /**
+     * The watchdog property in seconds, or, if it is not a duration, as it is: the option's check then names it.
+     */
+    private static String watchdogSeconds()
+    {
+        try
+        {
+            return BigDecimal.valueOf(Configuration.watchdogNs()).movePointLeft(9).stripTrailingZeros()
+                .toPlainString();
+        }
+        catch (final ConfigurationException ex)
+        {
+            return System.getProperty(Configuration.WATCHDOG_PROP_NAME);
         }
     }
 }

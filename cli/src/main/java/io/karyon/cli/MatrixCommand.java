@@ -47,7 +47,8 @@ public final class MatrixCommand implements Runnable
         description = {
             "Prints a matrix file's layout (sites, substances, grid), each substance's total, min and max, and the K",
             "sites with the highest total over all substances; with --site, that site's concentrations too.",
-            "Opens the file read-only: a run may be writing it; every record read is whole."
+            "Opens the file read-only and never changes it (no write access needed): a run may be writing it; every",
+            "record read is whole and verified against its checksum, and a changed one is refused, naming its site."
         })
     static final class Inspect implements Callable<Integer>
     {
@@ -65,7 +66,8 @@ public final class MatrixCommand implements Runnable
 
         @Option(names = "--recover", description = {
             "first clear the segment locks a killed writer left held (Chronicle's recovery; changes the lock words",
-            "of the file): only when no process has the file open" })
+            "of the file, so needs write access): only when no process has the file open; refused at once, naming",
+            "the process, while one has" })
         boolean recover;
 
         /**
@@ -81,11 +83,7 @@ public final class MatrixCommand implements Runnable
             }
             catch (final MatrixException ex)
             {
-                final String prefix = file.getPath() + ": ";
-                final String reason = ex.getMessage().startsWith(prefix) ?
-                    ex.getMessage().substring(prefix.length()) : ex.getMessage();
-                throw new CommandLine.ParameterException(
-                    spec.commandLine(), "Invalid value for FILE '" + file.getPath() + "': " + reason);
+                throw badFile(ex);
             }
             try (matrix)
             {
@@ -93,16 +91,33 @@ public final class MatrixCommand implements Runnable
                 {
                     Cli.range(spec, "--site", site, 0, matrix.sites() - 1);
                 }
-                print(matrix, spec.commandLine().getOut());
+                final double[] values = new double[(int)matrix.sites() * matrix.substances()];
+                try
+                {
+                    // Every record again, verified: a record changed since the file was opened is refused too.
+                    matrix.snapshot(values);
+                }
+                catch (final MatrixException ex)
+                {
+                    throw badFile(ex);
+                }
+                print(matrix, values, spec.commandLine().getOut());
             }
             return Cli.EXIT_OK;
         }
 
-        private void print(final Matrix matrix, final PrintWriter out)
+        private CommandLine.ParameterException badFile(final MatrixException ex)
+        {
+            final String prefix = file.getPath() + ": ";
+            final String reason = ex.getMessage().startsWith(prefix) ?
+                ex.getMessage().substring(prefix.length()) : ex.getMessage();
+            return new CommandLine.ParameterException(
+                spec.commandLine(), "Invalid value for FILE '" + file.getPath() + "': " + reason);
+        }
+
+        private void print(final Matrix matrix, final double[] values, final PrintWriter out)
         {
             final int substances = matrix.substances();
-            final double[] values = new double[(int)matrix.sites() * substances];
-            matrix.snapshot(values);
             out.println("matrix " + file.getPath());
             out.println("  " + matrix.layout() + ", " + matrix.segments() + " segments");
             out.println("  substance  total  min  max");

@@ -48,7 +48,8 @@ public final class ReportCommand implements Callable<Integer>
         {
             throw new CommandLine.ParameterException(spec.commandLine(), ex.getMessage());
         }
-        final List<Path> written = report.render(null == out ? dir : out);
+        // Checked before any chart is drawn; without --out the charts go beside the results, which must be writable.
+        final List<Path> written = report.render(Cli.writableFolder(spec, "--out", null == out ? dir : out));
         for (final Path file : written)
         {
             spec.commandLine().getOut().println(file);

@@ -143,6 +143,11 @@ public final class RunCommand implements Callable<Integer>
             "${DEFAULT-VALUE})")
     String restart = "permanent";
 
+    @Option(names = ConfigurationDefaults.WATCHDOG, paramLabel = "SECONDS",
+        description = "stop the run (exit 1) when a worker has not finished a tick within this many seconds, " +
+            "naming the cell it is stuck in; 0 for off (default: ${DEFAULT-VALUE})")
+    String watchdog;
+
     @Option(names = "--json", description = "print the summary as one JSON object")
     boolean json;
 
@@ -163,6 +168,7 @@ public final class RunCommand implements Callable<Integer>
             Cli.range(spec, "--ticks", ticks, 0, Long.MAX_VALUE);
         }
         workerOptions.check(spec);
+        final long watchdogNs = Cli.seconds(spec, ConfigurationDefaults.WATCHDOG, watchdog);
         Cli.range(spec, "--every", every, 1, Integer.MAX_VALUE);
         Cli.range(spec, "--snapshot-every", snapshotEvery, 0, Integer.MAX_VALUE);
         Cli.range(spec, "--checkpoint-every", checkpointEvery, 0, Long.MAX_VALUE);
@@ -184,7 +190,7 @@ public final class RunCommand implements Callable<Integer>
             throw null != scenario && scenario.model().isPresent() ? scenario.error("model", ex.getMessage()) :
                 new ModelException(ex.getMessage() + " (karyon models lists them)", ModelException.EXIT_USAGE, ex);
         }
-        return runModel(model, scenario, settings);
+        return runModel(model, scenario, settings, watchdogNs);
     }
 
     /**
@@ -225,12 +231,17 @@ public final class RunCommand implements Callable<Integer>
         return null != parsed && parsed.hasMatchedOption(option);
     }
 
-    private int runModel(final Model model, final Scenario scenario, final List<String[]> settings)
+    private int runModel(
+        final Model model, final Scenario scenario, final List<String[]> settings, final long watchdogNs)
     {
         final ModelRun.Builder run = ModelRun.builder(model);
+        // The supervisors the ring will have, as the last of the file, the flag and --set gives them.
+        String supervised = null;
         if (null != scenario)
         {
-            scenario.parameters(model).forEach(run::set);
+            final Map<String, Object> fromFile = scenario.parameters(model);
+            fromFile.forEach(run::set);
+            supervised = null == fromFile.get("supervisors") ? null : String.valueOf(fromFile.get("supervisors"));
         }
         for (int i = 0; i < shorthands(); i++)
         {
@@ -240,14 +251,17 @@ public final class RunCommand implements Callable<Integer>
                 ringOnly(model, shorthand[0], shorthand[1]);
                 check(model, shorthand[0], shorthand[1], shorthand[2]);
                 run.set(shorthand[1], shorthand[2]);
+                supervised = 0 == i ? shorthand[2] : supervised;
             }
         }
         for (final String[] set : settings)
         {
             check(model, "--set " + set[0] + "=" + set[1], set[0], set[1]);
             run.set(set[0], set[1]);
+            supervised = "supervisors".equals(set[0]) ? set[1].trim() : supervised;
         }
-        applySettings(run, scenario);
+        refuseUnsupervisedOptions(supervised);
+        applySettings(run, scenario, watchdogNs);
 
         return execute(spec, run, quiet, json);
     }
@@ -275,16 +289,15 @@ public final class RunCommand implements Callable<Integer>
                 .stopRequest(signals.request())
                 .run();
         }
-        final PrintWriter stdout = spec.commandLine().getOut();
-        if (json)
+        catch (final ModelException ex)
         {
-            stdout.println(result.toJson());  // exactly the object summary.json holds
+            if (null != ex.result())
+            {
+                print(spec, ex.result(), json);  // a complete run whose files could not be written: its results
+            }
+            throw ex;
         }
-        else
-        {
-            stdout.print(result.toText());
-        }
-        stdout.flush();
+        print(spec, result, json);
         if (null == result.stopReason())
         {
             return Cli.EXIT_OK;
@@ -296,11 +309,25 @@ public final class RunCommand implements Callable<Integer>
         return StopSignals.exitCode(result.stopReason());
     }
 
+    private static void print(final CommandSpec spec, final ModelRun.Result result, final boolean json)
+    {
+        final PrintWriter stdout = spec.commandLine().getOut();
+        if (json)
+        {
+            stdout.println(result.toJson());  // exactly the object summary.json holds
+        }
+        else
+        {
+            stdout.print(result.toText());
+        }
+        stdout.flush();
+    }
+
     /**
      * Run settings: a flag given wins, then the file, then the flag's default (seed, workers: the {@code karyon.*}
      * properties) or the model's (cells, ticks).
      */
-    private void applySettings(final ModelRun.Builder run, final Scenario scenario)
+    private void applySettings(final ModelRun.Builder run, final Scenario scenario, final long watchdogNs)
     {
         if (given("--cells"))
         {
@@ -324,7 +351,7 @@ public final class RunCommand implements Callable<Integer>
         {
             workerOptions.workers = scenario.workers().getAsInt();
         }
-        run.context(workerOptions.applyTo(new Context()));
+        run.context(workerOptions.applyTo(new Context()).watchdogNs(watchdogNs));
         run.every(!given("--every") && fromFile ? scenario.every().orElse(every) : every);
         run.snapshotEvery(!given("--snapshot-every") && fromFile ? scenario.snapshotEvery().orElse(snapshotEvery) :
             snapshotEvery);
@@ -340,6 +367,28 @@ public final class RunCommand implements Callable<Integer>
             scenario.checkpointEvery().orElse(checkpointEvery) : checkpointEvery);
         run.keepCheckpoints(!given("--keep-checkpoints") && fromFile ?
             scenario.checkpointKeep().orElse(keepCheckpoints) : keepCheckpoints);
+    }
+
+    /**
+     * Refuses the ring's supervision flags (all but {@code --supervisors}) for an unsupervised ring, which would
+     * ignore them.
+     */
+    private void refuseUnsupervisedOptions(final String supervisors)
+    {
+        if (null != supervisors && !"0".equals(supervisors))
+        {
+            return;
+        }
+        for (int i = 1; i < shorthands(); i++)
+        {
+            final String option = RING_SHORTHANDS[i][0];
+            if (given(option))
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '" + option +
+                    "': it sets how the ring's supervisors restart, and this ring is unsupervised: give " +
+                    "--supervisors N (N > 0) too, or leave " + option + " out");
+            }
+        }
     }
 
     /**

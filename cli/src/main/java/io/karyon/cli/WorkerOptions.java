@@ -33,7 +33,7 @@ public final class WorkerOptions
     String policy;
 
     @Option(names = "--cpus", paramLabel = "LIST",
-        description = "pin the workers to these CPUs only, e.g. 0-3,6 (pins whatever --no-pin says); --workers " +
+        description = "pin the workers to these CPUs only, e.g. 0-3,6 (not with --no-pin); --workers " +
             "defaults to their number")
     String cpus;
 
@@ -50,6 +50,19 @@ public final class WorkerOptions
         Cli.range(spec, ConfigurationDefaults.WORKERS, workers, 0, Context.MAX_WORKERS);
         Cli.idleStrategy(spec, ConfigurationDefaults.IDLE, idle);
         bindType(spec);
+        if (noPin && given(spec, ConfigurationDefaults.NO_PIN))
+        {
+            // Each would be ignored, or would contradict --no-pin: refused rather than silently dropped.
+            for (final String pinning : new String[]{ ConfigurationDefaults.POLICY, "--cpus" })
+            {
+                if (given(spec, pinning))
+                {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '" +
+                        pinning + "': it says where pinned workers go, and --no-pin leaves them unpinned: give one " +
+                        "or the other");
+                }
+            }
+        }
         if (null != cpus)
         {
             try
@@ -68,6 +81,12 @@ public final class WorkerOptions
                     " CPU(s) of --cpus " + cpus + ", was '" + workers + "'");
             }
         }
+    }
+
+    private static boolean given(final CommandLine.Model.CommandSpec spec, final String option)
+    {
+        final CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+        return null != parsed && parsed.hasMatchedOption(option);
     }
 
     BindType bindType(final CommandLine.Model.CommandSpec spec)

@@ -110,6 +110,19 @@ class ReportCommandTest
     }
 
     @Test
+    void shouldRefuseAnOutputFolderItCannotWriteBeforeDrawingAnything() throws IOException
+    {
+        final Path file = Files.writeString(out.resolve("taken"), "a file where the charts would go");
+
+        final CommandRun run = CommandRun.karyon("report", results.toString(), "--out", file.toString());
+
+        assertEquals(Cli.EXIT_USAGE, run.exitCode(), run.err());
+        assertEquals("karyon report: Invalid value for option '--out': cannot write files in " + file +
+            " (not a folder) (see --help)", run.err().strip());
+        assertEquals("", run.out());
+    }
+
+    @Test
     void shouldRejectAMissingFolder()
     {
         final Path missing = results.resolve("nope");

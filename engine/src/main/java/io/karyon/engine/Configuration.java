@@ -2,6 +2,9 @@ package io.karyon.engine;
 
 import io.karyon.engine.cell.CellDescriptor;
 import io.karyon.engine.internal.ArenaDescriptor;
+import org.agrona.SystemUtil;
+
+import java.util.concurrent.TimeUnit;
 
 /**
  * Defaults for an organism's settings, each overridable by a system property named {@code karyon.<module>.<thing>}.
@@ -106,8 +109,36 @@ public final class Configuration
     /** Largest dead-letter log a worker may keep. */
     public static final int MAX_DEAD_LETTER_LOG_LENGTH = 1 << 20;
 
+    /**
+     * Watchdog deadline: a worker that has not finished its tick (free-running: its batch) this long after it began is
+     * reported, with the cell it is visiting, and the organism stops. A duration such as "30s" or "500ms"; 0 turns
+     * the watchdog off (e.g. to stop at breakpoints in a debugger).
+     */
+    public static final String WATCHDOG_PROP_NAME = "karyon.engine.watchdog";
+    /** Default watchdog deadline: 30 seconds, far beyond any tick a model means to run. */
+    public static final long WATCHDOG_DEFAULT_NS = TimeUnit.SECONDS.toNanos(30);
+
     private Configuration()
     {
+    }
+
+    /**
+     * Watchdog deadline from {@link #WATCHDOG_PROP_NAME}.
+     *
+     * @return nanoseconds, 0 for off.
+     * @throws ConfigurationException if the property is not a duration.
+     */
+    public static long watchdogNs()
+    {
+        try
+        {
+            return SystemUtil.getDurationInNanos(WATCHDOG_PROP_NAME, WATCHDOG_DEFAULT_NS);
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new ConfigurationException(WATCHDOG_PROP_NAME + " must be a duration such as 30s or 500ms: " +
+                WATCHDOG_PROP_NAME + "=" + System.getProperty(WATCHDOG_PROP_NAME));
+        }
     }
 
     /**

@@ -36,6 +36,8 @@ public final class Context
     private int stepBatch = Configuration.stepBatch();
     private int supervisionHomes = Configuration.supervisionHomes();
     private int restartBudget = Configuration.restartBudget();
+    // Read from the property at conclude, so that a bad property fails there rather than in the constructor.
+    private long watchdogNs = WATCHDOG_UNSET;
     private Path arenaFile;
     private int[] cpus;
     private TickPhase tickPhase;
@@ -117,6 +119,15 @@ public final class Context
             throw new ConfigurationException(Configuration.STEP_BATCH_PROP_NAME + " must be > 0: stepBatch=" +
                 stepBatch);
         }
+        if (WATCHDOG_UNSET == watchdogNs)
+        {
+            watchdogNs = Configuration.watchdogNs();
+        }
+        if (watchdogNs < 0)
+        {
+            throw new ConfigurationException(
+                Configuration.WATCHDOG_PROP_NAME + " must be >= 0 (0 for off): watchdogNs=" + watchdogNs);
+        }
         if (errorLogLength < 1024)
         {
             throw new ConfigurationException(
@@ -130,6 +141,8 @@ public final class Context
         concluded = true;
         return this;
     }
+
+    private static final long WATCHDOG_UNSET = Long.MIN_VALUE;
 
     /** Most workers an organism may have. */
     public static final int MAX_WORKERS = 256;
@@ -506,6 +519,29 @@ public final class Context
     }
 
     /**
+     * Watchdog deadline: how long a worker may run one tick (free-running: one batch) before it is reported and the
+     * organism stopped; see {@link Configuration#WATCHDOG_PROP_NAME}.
+     *
+     * @return nanoseconds, 0 for off; the property's value until set or concluded.
+     */
+    public long watchdogNs()
+    {
+        return WATCHDOG_UNSET == watchdogNs ? Configuration.watchdogNs() : watchdogNs;
+    }
+
+    /**
+     * Sets the watchdog deadline.
+     *
+     * @param watchdogNs nanoseconds, > 0, or 0 for off.
+     * @return this.
+     */
+    public Context watchdogNs(final long watchdogNs)
+    {
+        this.watchdogNs = watchdogNs;
+        return this;
+    }
+
+    /**
      * Where warnings go (pinning refused, oversubscribed spinning).
      *
      * @return the warning consumer.
@@ -626,6 +662,7 @@ public final class Context
             ", pin=" + pin + ", bindType=" + bindType + ", placement=" + placement + ", hugePages=" + hugePages +
             ", freeRunning=" + freeRunning + ", ringCapacity=" + ringCapacity + ", stepBatch=" + stepBatch +
             ", supervisionHomes=" + supervisionHomes + ", errorLogLength=" + errorLogLength +
+            ", watchdogNs=" + (WATCHDOG_UNSET == watchdogNs ? "property" : Long.toString(watchdogNs)) +
             ", arenaFile=" + arenaFile + (null == cpus ? "" : ", cpus=" + Arrays.toString(cpus)) + "}";
     }
 }

@@ -62,6 +62,7 @@ public final class Organism implements AutoCloseable
         this.families = new Families(arena, slices, context.placement(), edges);
         this.supervision = new SupervisionHomes(homes, families, life, context);
         this.registry = new Registry(slices, arena.stateLength());
+        workforce.registry(registry);
         this.groups = new GroupDirectory(slices, families, arena);
         this.census = new Census(slices, mail, reasons, arena, edges);
         this.cohorts = new Cohorts(arena, slices, families, supervision, edges, workforce, context.seed());
@@ -767,6 +768,8 @@ public final class Organism implements AutoCloseable
     /**
      * Stops the workers and waits for their threads to end, then releases the arena (a file-backed arena is forced
      * to disk and stays on it) and the error log.
+     * Bounded even with a worker stuck in a behaviour that never returns: past the watchdog's deadline it abandons
+     * that worker, with a warning, and keeps the memory the worker may touch.
      */
     public void close()
     {
@@ -774,7 +777,10 @@ public final class Organism implements AutoCloseable
         {
             return;
         }
-        workforce.stopThreads();
+        if (!workforce.stopThreads(context.warnings(), allocatedBytes()))
+        {
+            return;  // a worker was abandoned: what it may touch stays allocated
+        }
         // Freed now rather than by the collector, so that a closed organism's memory is gone when close returns.
         workforce.close();
         mail.close();

@@ -121,6 +121,22 @@ final class Registry
     }
 
     /**
+     * Names of the genotypes whose cells start with a behaviour, in the order declared.
+     */
+    List<String> genotypesWith(final short behaviourId)
+    {
+        final List<String> names = new ArrayList<>();
+        for (final Genotype genotype : genotypes.values())
+        {
+            if (genotype.behaviourId() == behaviourId)
+            {
+                names.add(genotype.name());
+            }
+        }
+        return names;
+    }
+
+    /**
      * The id of a registered behaviour.
      *
      * @throws IllegalArgumentException if no behaviour has that name.

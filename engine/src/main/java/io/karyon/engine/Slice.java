@@ -47,6 +47,12 @@ final class Slice extends SliceRhsPadding
     final int workerCount;
     private final Arena arena;
     private final CellFlyweight scratch = new CellFlyweight();
+
+    /**
+     * The flyweight over the cell being visited, shared by every mechanism a behaviour calls into; the
+     * {@link Watchdog} reads which slot it is over when the worker is stuck in a visit.
+     */
+    final CellFlyweight visiting;
     final Groups groups;
     final Monitors monitors = new Monitors();
     final Timers timers;
@@ -92,6 +98,7 @@ final class Slice extends SliceRhsPadding
         final int mailOffset = arena.bitmapOffset(MAIL);
         // The cell being visited: one flyweight, shared by every mechanism a behaviour calls into.
         final CellFlyweight cell = new CellFlyweight();
+        this.visiting = cell;
         this.population = new Population(this, arena, stepOffset, edges);
         this.mailboxes = new Mailboxes(
             this, arena, cell, deadLetterLog, freeRunning, mailOffset, arena.columnOffset());

@@ -256,5 +256,6 @@ final class SliceContext extends WorkerPadding implements CellContext
     public void become(final short behaviourId)
     {
         population.become(cell, behaviourId);
+        visit.became(behaviourId);
     }
 }

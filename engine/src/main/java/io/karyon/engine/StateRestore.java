@@ -468,7 +468,8 @@ final class StateRestore
                 final String name = in.readUTF();
                 if (!name.equals(names[i]))
                 {
-                    throw new IOException("behaviour " + i + " is '" + name + "', this organism's is '" + names[i] + "'");
+                    throw new IOException("behaviour " + i + " is '" + name + "', this organism's is '" + names[i] +
+                        "'");
                 }
             }
         }
@@ -686,5 +687,4 @@ final class StateRestore
             }
         }
     }
-
 }

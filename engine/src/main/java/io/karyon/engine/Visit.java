@@ -43,6 +43,12 @@ final class Visit extends WorkerPadding
     private boolean[] checksIntegrity = new boolean[0];
     private boolean anyChecksIntegrity;
     private int dyingReason = -1;
+    /**
+     * The behaviour of the cell whose messages are being handed out: set when its visit starts, and by
+     * {@link #became} when a message makes it another, so each message goes to the behaviour the cell has then
+     * without reading its header again.
+     */
+    private Behaviour current;
 
     /**
      * @param cell the flyweight over the cell being visited, shared with the mechanisms its behaviour calls into.
@@ -99,6 +105,14 @@ final class Visit extends WorkerPadding
         dyingReason = reason;
         cell.status(STATUS_DYING);
         return true;
+    }
+
+    /**
+     * The cell being visited became another behaviour: its next messages go to that one.
+     */
+    void became(final short behaviourId)
+    {
+        current = behaviours[behaviourId];
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -202,7 +216,8 @@ final class Visit extends WorkerPadding
         // Stepped this tick only if it was a ticking cell before its messages: one that becomes a ticking behaviour
         // while handling them starts with the next tick.
         final boolean stepping = 0 != (buffer.getLong(stepOffset + (word << 3)) & bit);
-        if (checksIntegrity[id] && !isIntact(cell, behaviours[id]) && ExitReasons.EXCEPTION == dyingReason)
+        current = behaviours[id];
+        if (checksIntegrity[id] && !isIntact(cell, current) && ExitReasons.EXCEPTION == dyingReason)
         {
             // An integrity check that threw leaves the mail unaccounted for, as it always has (not a dead letter).
             m = NULL_LINK;
@@ -216,9 +231,7 @@ final class Visit extends WorkerPadding
             }
             else
             {
-                // Read for every message: a message may make the cell become another behaviour.
-                dispatch(cell, behaviours[buffer.getShort(behaviourOffset)], inbox.sender(m), inbox.type(m),
-                    inbox.payload(m));
+                dispatch(cell, inbox.sender(m), inbox.type(m), inbox.payload(m));
             }
             m = next;
         }
@@ -246,10 +259,10 @@ final class Visit extends WorkerPadding
     void deliverOne(final CellFlyweight cell, final int slot, final long sender, final int type, final long payload)
     {
         final short id = cell.behaviourId();
-        final Behaviour behaviour = behaviours[id];
-        if (!checksIntegrity[id] || isIntact(cell, behaviour))
+        current = behaviours[id];
+        if (!checksIntegrity[id] || isIntact(cell, current))
         {
-            dispatch(cell, behaviour, sender, type, payload);
+            dispatch(cell, sender, type, payload);
         }
         if (dyingReason >= 0)
         {
@@ -271,9 +284,10 @@ final class Visit extends WorkerPadding
         final int offset = slotOffset(index, slotLength);
         final CellFlyweight cell = this.cell.wrap(buffer, offset, slot);
         final short id = buffer.getShort(offset + BEHAVIOUR_ID_OFFSET);
+        current = behaviours[id];
         if (checksIntegrity[id])
         {
-            isIntact(cell, behaviours[id]);
+            isIntact(cell, current);
         }
         for (int r = 0, count = records.count(); r < count; r++)
         {
@@ -290,8 +304,7 @@ final class Visit extends WorkerPadding
                 continue;
             }
             groups.memberDeliveries++;
-            dispatch(cell, behaviours[buffer.getShort(offset + BEHAVIOUR_ID_OFFSET)], records.sender(r),
-                records.type(r), records.payload(r));
+            dispatch(cell, records.sender(r), records.type(r), records.payload(r));
         }
         if (dyingReason >= 0)
         {
@@ -330,8 +343,7 @@ final class Visit extends WorkerPadding
      * behaviour; an engine message to the signals first, which consume it, pass it on with the type the behaviour
      * sees, or find that it kills the cell.
      */
-    private void dispatch(
-        final CellFlyweight cell, final Behaviour behaviour, final long sender, final int type, final long payload)
+    private void dispatch(final CellFlyweight cell, final long sender, final int type, final long payload)
     {
         try
         {
@@ -354,7 +366,7 @@ final class Visit extends WorkerPadding
                 }
             }
             slice.delivered++;
-            behaviour.onMessage(cell, context, sender, delivering, payload);
+            current.onMessage(cell, context, sender, delivering, payload);
         }
         catch (final Throwable t)
         {

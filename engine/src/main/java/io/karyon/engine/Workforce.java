@@ -26,6 +26,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * The workers of an organism and what joins them: a slice of cells per worker, wired to its peers' slices (and, in
@@ -40,6 +41,8 @@ import java.util.function.BooleanSupplier;
 final class Workforce implements AutoCloseable
 {
     private static final long HIGHEST_TICK_NS = TimeUnit.MINUTES.toNanos(10);
+    // Once the watchdog has fired the other workers are waiting at the barrier, and end as soon as they are told.
+    private static final long ABANDON_GRACE_NS = TimeUnit.MILLISECONDS.toNanos(500);
     private static volatile Topology machineTopology;
 
     private final ByteBuffer errorLogMemory;
@@ -57,6 +60,8 @@ final class Workforce implements AutoCloseable
     private final int[] workerCpus;
     private final WorkerPinning pinning;
     private final WorkerJobs jobs;
+    private final DistinctErrorLog errorLog;
+    private final Watchdog watchdog;
     private long ticks;
     private long epoch;
     private KaryonException failure;
@@ -79,7 +84,7 @@ final class Workforce implements AutoCloseable
         final int workerCount = context.workerCount();
         this.errorLogMemory = ByteBuffer.allocateDirect(context.errorLogLength());
         this.errorLogBuffer = new UnsafeBuffer(errorLogMemory);
-        final DistinctErrorLog errorLog = new DistinctErrorLog(errorLogBuffer, SystemEpochClock.INSTANCE);
+        this.errorLog = new DistinctErrorLog(errorLogBuffer, SystemEpochClock.INSTANCE);
         this.slices = new Slice[workerCount];
         for (int w = 0; w < workerCount; w++)
         {
@@ -91,6 +96,9 @@ final class Workforce implements AutoCloseable
         this.barrier = new TickBarrier(workerCount);
         this.phaseBarrier = null == context.tickPhase() || context.freeRunning() ? null : new TickBarrier(workerCount);
         this.jobs = new WorkerJobs(workerCount);
+        // The driver runs the workers itself in invoker mode: a stuck one stops it too, so nothing could watch.
+        this.watchdog = new Watchdog(ThreadingMode.INVOKER == context.threadingMode() ? 0 : context.watchdogNs(),
+            barrier, phaseBarrier, slices, arena, context.freeRunning());
         final List<Agent> agents = new ArrayList<>(workerCount);
         for (int w = 0; w < workerCount; w++)
         {
@@ -167,6 +175,14 @@ final class Workforce implements AutoCloseable
             machineTopology = topology;
         }
         return topology;
+    }
+
+    /**
+     * Names behaviours and genotypes in the watchdog's reports.
+     */
+    void registry(final Registry registry)
+    {
+        watchdog.registry(registry);
     }
 
     /**
@@ -247,6 +263,7 @@ final class Workforce implements AutoCloseable
     {
         final long target = this.ticks + ticks;
         barrier.target(target);
+        watchdog.begin(target, System.nanoTime());
         awaitWorkers(() -> barrier.completed() >= target, Long.MAX_VALUE);
         this.ticks = target;
         checkGaveUp();
@@ -334,6 +351,7 @@ final class Workforce implements AutoCloseable
         epoch++;
         barrier.target(epoch);
         final long stopped = epoch;
+        watchdog.begin(stopped, System.nanoTime());
         awaitWorkers(() -> barrier.isComplete(stopped), Long.MAX_VALUE);
         barrier.complete(epoch);
         checkGaveUp();
@@ -348,7 +366,7 @@ final class Workforce implements AutoCloseable
         {
             if (null != slice.gaveUp())
             {
-                workers.close();
+                stopThreads();
                 failure = new KaryonException(KaryonException.Category.FATAL,
                     "a top-level supervisor gave up, organism stopped: " + slice.gaveUp(), null);
                 throw failure;
@@ -371,6 +389,7 @@ final class Workforce implements AutoCloseable
             while (!done.getAsBoolean() && (Long.MAX_VALUE == deadlineNs || System.nanoTime() - deadlineNs < 0))
             {
                 checkWorkers();
+                checkWatchdog();
                 if (invoker)
                 {
                     workers.invoke();
@@ -384,8 +403,25 @@ final class Workforce implements AutoCloseable
         finally
         {
             barrier.awaitedBy(null);
+            watchdog.end();
         }
         checkWorkers();
+    }
+
+    /**
+     * Stops the organism for good if a worker has overrun the watchdog's deadline: its stack goes to the error log,
+     * the other workers are stopped and it is abandoned.
+     */
+    private void checkWatchdog()
+    {
+        final KaryonException overrun = watchdog.isWatching() ? watchdog.check(System.nanoTime()) : null;
+        if (null != overrun)
+        {
+            errorLog.record(overrun.getCause());
+            failure = overrun;
+            stopThreads();
+            throw failure;
+        }
     }
 
     private void checkWorkers()
@@ -393,7 +429,7 @@ final class Workforce implements AutoCloseable
         final Workers.Fault fault = workers.fault();
         if (null != fault)
         {
-            workers.close();
+            stopThreads();
             failure = new KaryonException(KaryonException.Category.FATAL,
                 "worker " + fault.role() + " failed, organism stopped: " + fault.cause(), fault.cause());
             throw failure;
@@ -419,11 +455,42 @@ final class Workforce implements AutoCloseable
     }
 
     /**
-     * Stops the worker threads (idempotent), so that what they own can be freed.
+     * Stops the worker threads (idempotent), so that what they own can be freed: waits for each to finish its duty
+     * cycle, for up to the watchdog's deadline (for ever with the watchdog off), or only a moment once the watchdog
+     * has fired. A thread still running then is abandoned.
+     *
+     * @return the role names of the abandoned threads: what they use must not be freed.
      */
-    void stopThreads()
+    List<String> stopThreads()
     {
-        workers.close();
+        final long deadlineNs = watchdog.deadlineNs();
+        final long timeoutNs = null != failure && failure.getCause() instanceof Watchdog.WorkerStack ?
+            Math.min(ABANDON_GRACE_NS, deadlineNs) : 0 == deadlineNs ? Long.MAX_VALUE : deadlineNs;
+        return workers.close(timeoutNs);
+    }
+
+    /**
+     * Stops the worker threads for a close, within a bounded time even when a worker is stuck in a behaviour that
+     * never returns: it waits for each worker's duty cycle to end up to the watchdog's deadline (a moment if the
+     * watchdog fired already; for ever if it is off), then abandons the workers still running, and says so. Java
+     * cannot stop a thread safely, so an abandoned worker keeps running, and the memory it may touch (the arena,
+     * queues and barriers) must be kept, not freed, until the process exits.
+     *
+     * @param warnings   where the one line naming the abandoned workers goes.
+     * @param arenaBytes the organism's cell memory, for that line.
+     * @return true if every thread ended, so that everything can be freed.
+     */
+    boolean stopThreads(final Consumer<String> warnings, final long arenaBytes)
+    {
+        final List<String> abandoned = stopThreads();
+        if (abandoned.isEmpty())
+        {
+            return true;
+        }
+        warnings.accept("close: abandoned " + String.join(", ", abandoned) + ", still running (Java cannot stop a " +
+            "running behaviour); kept allocated until the process exits, as it may still touch them: the arena (" +
+            arenaBytes + " bytes of cells) and the workers' queues and barriers");
+        return false;
     }
 
     /**

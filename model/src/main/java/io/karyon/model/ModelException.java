@@ -15,6 +15,7 @@ public final class ModelException extends RuntimeException
     private static final long serialVersionUID = 1L;
 
     private final int exitCode;
+    private transient ModelRun.Result result;
 
     /**
      * A failed run.
@@ -31,6 +32,23 @@ public final class ModelException extends RuntimeException
             throw new IllegalArgumentException("exitCode must be 1 or 2: exitCode=" + exitCode);
         }
         this.exitCode = exitCode;
+    }
+
+    /**
+     * The results of a run that completed but whose files could not all be written, or null: a command line prints
+     * them before it fails.
+     *
+     * @return the results, or null.
+     */
+    public ModelRun.Result result()
+    {
+        return result;
+    }
+
+    ModelException result(final ModelRun.Result result)
+    {
+        this.result = result;
+        return this;
     }
 
     /**

@@ -205,24 +205,44 @@ final class Runner
                 ticks(organism, ticker, run.maxTicks, null == resume ? null : observed);
                 final long runNs = System.nanoTime() - runStartNs;
                 final Map<String, Object> summary = summary(setup, organism, ticker, setupNs, runNs, startNs, run);
-                if (null != out)
-                {
-                    series.finish();
-                    latency.finish();
-                    Report.write(out, "karyon run " + name, summary, series,
-                        Report.charts(setup.observations().items(), observer.engineColumns()), latency,
-                        snapshots.latestHeatmaps(), snapshots.written());
-                    Outputs.writeAtomically(out.resolve(Outputs.SUMMARY), Outputs.json(summary, true));
-                }
-                return new ModelRun.Result(summary, organism.digest(), out, settings.json)
+                final ModelRun.Result result = new ModelRun.Result(summary, organism.digest(), out, settings.json)
                     .stopped(ticker.interrupted() ? settings.stopRequest.reason() : null,
                         null == checkpoints ? null : checkpoints.latest());
+                if (null != out)
+                {
+                    finish(out, summary, series, latency, snapshots, setup, observer, result);
+                }
+                return result;
             }
         }
         catch (final IOException | UncheckedIOException ex)
         {
             throw new ModelException("model " + name + ": writing the outputs under " + out + " failed: " +
                 oneLine(ex), ModelException.EXIT_FAILURE, ex);
+        }
+    }
+
+    /**
+     * Writes the outputs of a complete run, summary.json last; a failure carries the run's results, to be printed all
+     * the same.
+     */
+    private void finish(final Path out, final Map<String, Object> summary, final TimeSeries series,
+        final TimeSeries latency, final Snapshots snapshots, final RunSetup setup, final Observer observer,
+        final ModelRun.Result result)
+    {
+        try
+        {
+            series.finish();
+            latency.finish();
+            Report.write(out, "karyon run " + name, summary, series,
+                Report.charts(setup.observations().items(), observer.engineColumns()), latency,
+                snapshots.latestHeatmaps(), snapshots.written());
+            Outputs.writeAtomically(out.resolve(Outputs.SUMMARY), Outputs.json(summary, true));
+        }
+        catch (final IOException | UncheckedIOException ex)
+        {
+            throw new ModelException("model " + name + ": writing the outputs under " + out + " failed: " +
+                oneLine(ex), ModelException.EXIT_FAILURE, ex).result(result);
         }
     }
 

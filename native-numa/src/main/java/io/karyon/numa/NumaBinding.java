@@ -2,9 +2,7 @@ package io.karyon.numa;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 
 /**
@@ -27,6 +25,7 @@ public final class NumaBinding
         Map.entry(13, "EACCES"), Map.entry(14, "EFAULT"), Map.entry(16, "EBUSY"), Map.entry(19, "ENODEV"),
         Map.entry(22, "EINVAL"), Map.entry(38, "ENOSYS"), Map.entry(95, "EOPNOTSUPP"));
 
+    private static final String LIBRARY_NAME = "libkaryonnuma.so";
     private static final String UNAVAILABLE_REASON;
     private static final int PAGE_SIZE = 4096;
 
@@ -45,7 +44,7 @@ public final class NumaBinding
         {
             return LIBRARY_PROP_NAME + "=disabled";
         }
-        final String resource = "/native/linux-" + System.getProperty("os.arch") + "/libkaryonnuma.so";
+        final String resource = "/native/linux-" + System.getProperty("os.arch") + "/" + LIBRARY_NAME;
         if (!"Linux".equals(System.getProperty("os.name")))
         {
             return "memory binding needs Linux, this is " + System.getProperty("os.name");
@@ -56,9 +55,8 @@ public final class NumaBinding
             {
                 return "the memory-binding library " + resource + " was not built (no gcc when the jar was built?)";
             }
-            final Path file = Files.createTempFile("karyonnuma", ".so");
-            file.toFile().deleteOnExit();
-            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+            // Extracted once per user, not once per run: see NativeLibraryCache.
+            final Path file = NativeLibraryCache.extract(in.readAllBytes(), LIBRARY_NAME, NativeLibraryCache.root());
             System.load(file.toString());
             return null;
         }

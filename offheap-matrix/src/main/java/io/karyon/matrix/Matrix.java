@@ -122,25 +122,30 @@ public final class Matrix implements AutoCloseable
 
     /**
      * Opens a matrix file made by {@link #createPersistedTo(File, MatrixConfiguration)}, possibly being written by
-     * another process, for reading: its layout comes from the file; writes are refused.
+     * another process, for reading: its layout comes from the file; writes are refused. The file is opened read-only
+     * and never written or locked (no write access is needed); every record is verified against its check when opened
+     * and again whenever it is read.
      *
      * @param file the map's file.
      * @return the matrix, read-only.
-     * @throws MatrixException naming the file if it is missing, truncated, corrupt or not a matrix; the file is left
-     *                         as it was.
+     * @throws MatrixException naming the file if it is missing, may not be read ("permission denied"), truncated,
+     *                         corrupt (naming the first site whose record fails its check), not a matrix or of
+     *                         another format; the file is left as it was.
      */
     public static Matrix openReadOnly(final File file)
     {
-        return wrap(MatrixFile.open(file, null, true), null);
+        return wrap(MatrixFile.openReadOnly(file), null);
     }
 
     /**
      * Re-opens, for reading, a matrix file whose writer died (killed, crashed) and may have left segment locks held:
-     * Chronicle's recovery resets the locks. Only while no other process has the file open.
+     * Chronicle's recovery resets the locks. Only while no other process has the file open: otherwise refused at once,
+     * naming the process.
      *
      * @param file the map's file.
      * @return the matrix, read-only.
-     * @throws MatrixException naming the file if it cannot be recovered or is not a matrix.
+     * @throws MatrixException naming the file if it may not be written, another process has it open, it cannot be
+     *                         recovered, is not a matrix, or a record fails its check.
      */
     public static Matrix recover(final File file)
     {
@@ -282,7 +287,8 @@ public final class Matrix implements AutoCloseable
         {
             return flat.read(front(), (int)site, substance);
         }
-        return records.read((int)site, substance);
+        // What another process wrote (or a file recovered) is verified; this process's own writes are read as written.
+        return readOnly ? records.readVerified((int)site, substance) : records.read((int)site, substance);
     }
 
     /**
@@ -314,7 +320,7 @@ public final class Matrix implements AutoCloseable
         double sum = 0.0;
         for (int site = 0; site < sitesInt; site++)
         {
-            sum += records.read(site, substance);
+            sum += readOnly ? records.readVerified(site, substance) : records.read(site, substance);
         }
         return sum;
     }
@@ -322,9 +328,11 @@ public final class Matrix implements AutoCloseable
     /**
      * Copies every record as the file holds it, each segment under its read lock, so each site's values are from one
      * write (what another process reading the map sees). Records trail the flat copy until {@link #flush()} in a
-     * dynamic or an in-memory matrix.
+     * dynamic or an in-memory matrix. Every record is verified against its check.
      *
      * @param into sites * substances values, site-major.
+     * @throws MatrixException naming the first site whose record fails its check.
+     * @throws IllegalStateException after {@link #close()}.
      */
     public void snapshot(final double[] into)
     {
@@ -332,6 +340,11 @@ public final class Matrix implements AutoCloseable
         {
             throw new IllegalArgumentException(
                 "snapshot needs " + sites * substances + " values: length=" + into.length);
+        }
+        if (closed)
+        {
+            // A read-only file's records are read by address: after close() the mapping is gone.
+            throw new IllegalStateException(name + ": closed");
         }
         records.snapshot(into);
     }

@@ -6,13 +6,20 @@ import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.MapSegmentContext;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 
 import static io.karyon.matrix.MatrixDescriptor.COPIES_OFFSET;
 import static io.karyon.matrix.MatrixDescriptor.HEADER_KEYS;
 import static io.karyon.matrix.MatrixDescriptor.SEQUENCE_OFFSET;
+import static io.karyon.matrix.MatrixDescriptor.SITE_OFFSET;
+import static io.karyon.matrix.MatrixDescriptor.checksum;
+import static io.karyon.matrix.MatrixDescriptor.checksumStart;
+import static io.karyon.matrix.MatrixDescriptor.copyLength;
 import static io.karyon.matrix.MatrixDescriptor.copyOffset;
 import static io.karyon.matrix.MatrixDescriptor.recordLength;
+import static io.karyon.matrix.MatrixDescriptor.siteTag;
+import static io.karyon.matrix.MatrixDescriptor.step;
 import static org.agrona.BitUtil.SIZE_OF_DOUBLE;
 
 /**
@@ -23,6 +30,15 @@ import static org.agrona.BitUtil.SIZE_OF_DOUBLE;
  * Every site is put into the map once, at creation, and nothing is ever removed, so no entry ever moves: the walk
  * resolves each site to an offset in one {@link UnsafeBuffer} over the records, and lists each segment's sites, so
  * that a segment can be locked once and its records written in one pass.
+ * <p>
+ * Every write fills the record's other copy and its check, then publishes it by the sequence (see
+ * {@link MatrixDescriptor}); the walk verifies every record, and {@link #snapshot(double[])} and
+ * {@link #readVerified(int, int)} verify each record they read.
+ * <p>
+ * A file opened read-only has no map: its records were found by {@code RecordScanner} in a read-only mapping of the
+ * file, which is never written and never locked; reads of it follow the sequence as a seqlock (read the sequence, the
+ * copy and its check, and the sequence again; retry if it moved), so a process writing the file meanwhile is never
+ * seen half-way.
  * <p>
  * <b>Note:</b> reads are threadsafe; writers of different segments may run at once, each taking its segment's lock.
  */
@@ -57,6 +73,18 @@ final class SiteRecords
         this.sitesInt = (int)sites;
         this.substances = store.substances();
         this.recordLength = recordLength(substances);
+        if (null == map)
+        {
+            // Read-only: the scan found and verified every record; nothing here writes or locks.
+            this.segments = store.segments();
+            this.records = store.scannedRecords();
+            this.recordOffsets = store.scannedOffsets();
+            this.segmentOfSite = null;
+            this.segmentStart = null;
+            this.segmentSites = null;
+            this.segmentOffsets = null;
+            return;
+        }
         this.segments = map.segments();
         if (segments > Short.MAX_VALUE)
         {
@@ -138,8 +166,77 @@ final class SiteRecords
         // wait for the first.
         final int first = offset + COPIES_OFFSET + substance * SIZE_OF_DOUBLE;
         final double copy0 = records.getDouble(first);
-        final double copy1 = records.getDouble(first + substances * SIZE_OF_DOUBLE);
+        final double copy1 = records.getDouble(first + copyLength(substances));
         return 0 == (sequence & 1) ? copy0 : copy1;
+    }
+
+    /**
+     * A site's current value of one substance, verified against its copy's check, following the sequence as a
+     * seqlock: for a file another process may be writing, without its locks.
+     *
+     * @param site      0 to sites - 1.
+     * @param substance 0 to substances - 1.
+     * @return the concentration.
+     * @throws MatrixException naming the site if its current copy fails its check.
+     */
+    double readVerified(final int site, final int substance)
+    {
+        final int offset = recordOffsets[site];
+        while (true)
+        {
+            final long sequence = records.getLongVolatile(offset + SEQUENCE_OFFSET);
+            final int copy = offset + copyOffset(sequence, substances);
+            final double value = records.getDouble(copy + substance * SIZE_OF_DOUBLE);
+            final boolean whole = whole(offset, site, sequence, copy);
+            // The copy's loads before the sequence's second load: if it has not moved, no writer touched the copy.
+            VarHandle.loadLoadFence();
+            if (records.getLongVolatile(offset + SEQUENCE_OFFSET) == sequence)
+            {
+                if (!whole)
+                {
+                    throw corrupt(site, problem(records, offset, site, substances));
+                }
+                return value;
+            }
+        }
+    }
+
+    /**
+     * A site's current values, all from one write, verified against their check as {@link #readVerified(int, int)}
+     * does.
+     *
+     * @param site 0 to sites - 1.
+     * @param into receives the site's values at site * substances.
+     * @throws MatrixException naming the site if its current copy fails its check.
+     */
+    void readVerified(final int site, final double[] into)
+    {
+        final int offset = recordOffsets[site];
+        while (true)
+        {
+            final long sequence = records.getLongVolatile(offset + SEQUENCE_OFFSET);
+            final int copy = offset + copyOffset(sequence, substances);
+            for (int k = 0; k < substances; k++)
+            {
+                into[site * substances + k] = records.getDouble(copy + k * SIZE_OF_DOUBLE);
+            }
+            final boolean whole = whole(offset, site, sequence, copy);
+            VarHandle.loadLoadFence();
+            if (records.getLongVolatile(offset + SEQUENCE_OFFSET) == sequence)
+            {
+                if (!whole)
+                {
+                    throw corrupt(site, problem(records, offset, site, substances));
+                }
+                return;
+            }
+        }
+    }
+
+    private boolean whole(final int offset, final int site, final long sequence, final int copy)
+    {
+        return siteTag(site) == records.getLong(offset + SITE_OFFSET) &&
+            checksum(site, sequence, records, copy, substances) == records.getLong(copy + substances * SIZE_OF_DOUBLE);
     }
 
     /**
@@ -187,12 +284,22 @@ final class SiteRecords
     }
 
     /**
-     * Copies every record, each segment under its read lock, so each site's values are from one write.
+     * Copies every record, each segment under its read lock (or, read-only, each record as a seqlock), so each site's
+     * values are from one write, verifying each against its check.
      *
      * @param into sites * substances values, site-major.
+     * @throws MatrixException naming the first site whose current copy fails its check.
      */
     void snapshot(final double[] into)
     {
+        if (null == map)
+        {
+            for (int site = 0; site < sitesInt; site++)
+            {
+                readVerified(site, into);
+            }
+            return;
+        }
         for (int segment = 0; segment < segments; segment++)
         {
             try (MapSegmentContext<Long, byte[], ?> context = lock(segment, false))
@@ -201,6 +308,11 @@ final class SiteRecords
                 {
                     final int site = segmentSites[i];
                     final int offset = recordOffsets[site];
+                    final String problem = problem(records, offset, site, substances);
+                    if (null != problem)
+                    {
+                        throw corrupt(site, problem);
+                    }
                     final int copy = offset + copyOffset(records.getLongVolatile(offset + SEQUENCE_OFFSET), substances);
                     for (int k = 0; k < substances; k++)
                     {
@@ -209,6 +321,36 @@ final class SiteRecords
                 }
             }
         }
+    }
+
+    /**
+     * What is wrong with a record, if anything: its site tag, or its current copy's check.
+     *
+     * @param records    buffer holding the record.
+     * @param offset     of the record in records.
+     * @param site       the record should hold.
+     * @param substances per site.
+     * @return null if the record is whole, else what is wrong.
+     */
+    static String problem(final UnsafeBuffer records, final int offset, final long site, final int substances)
+    {
+        final long tag = records.getLong(offset + SITE_OFFSET);
+        if (siteTag(site) != tag)
+        {
+            return "its record is tagged 0x" + Long.toHexString(tag) + ", not as site " + site;
+        }
+        final long sequence = records.getLong(offset + SEQUENCE_OFFSET);
+        final int copy = offset + copyOffset(sequence, substances);
+        if (checksum(site, sequence, records, copy, substances) != records.getLong(copy + substances * SIZE_OF_DOUBLE))
+        {
+            return "its values fail their checksum (the record was changed outside Karyon)";
+        }
+        return null;
+    }
+
+    private MatrixException corrupt(final int site, final String problem)
+    {
+        return new MatrixException(name + ": corrupt: site " + site + ": " + problem);
     }
 
     /**
@@ -225,9 +367,12 @@ final class SiteRecords
         final long sequence = records.getLong(offset + SEQUENCE_OFFSET);
         final int from = offset + copyOffset(sequence, substances);
         final int to = offset + copyOffset(sequence + 1, substances);
+        // The last publication's sequence store before this copy's stores: a lock-free reader that sees them sees it.
+        VarHandle.storeStoreFence();
         records.putBytes(to, records, from, substances * SIZE_OF_DOUBLE);
         final int value = to + substance * SIZE_OF_DOUBLE;
         records.putDouble(value, records.getDouble(value) + amount);
+        records.putLong(to + substances * SIZE_OF_DOUBLE, checksum(site, sequence + 1, records, to, substances));
         records.putLongRelease(offset + SEQUENCE_OFFSET, sequence + 1);
     }
 
@@ -254,14 +399,21 @@ final class SiteRecords
             {
                 for (int i = segmentStart[segment], end = segmentStart[segment + 1]; i < end; i++)
                 {
-                    final int from = segmentSites[i] * valuesLength;
+                    final int site = segmentSites[i];
+                    final int from = site * valuesLength;
                     final int offset = segmentOffsets[i];
                     final long sequence = records.getLong(offset + SEQUENCE_OFFSET);
                     final int to = offset + copyOffset(sequence + 1, substances);
+                    VarHandle.storeStoreFence();
+                    // Each value's bits are folded into the check as they are copied: no second pass over the copy.
+                    long check = checksumStart(site, sequence + 1);
                     for (int k = 0; k < valuesLength; k += SIZE_OF_DOUBLE)
                     {
-                        records.putDouble(to + k, values.getDouble(from + k));
+                        final long bits = values.getLong(from + k);
+                        records.putLong(to + k, bits);
+                        check = step(check, bits);
                     }
+                    records.putLong(to + valuesLength, check);
                     records.putLongRelease(offset + SEQUENCE_OFFSET, sequence + 1);
                 }
             }
@@ -293,6 +445,7 @@ final class SiteRecords
                     final int offset = recordOffsets[site];
                     final long sequence = records.getLong(offset + SEQUENCE_OFFSET);
                     final int to = offset + copyOffset(sequence + 1, substances);
+                    VarHandle.storeStoreFence();
                     records.putBytes(
                         to, records, offset + copyOffset(sequence, substances), substances * SIZE_OF_DOUBLE);
                     final long siteStart = (long)site * substances;
@@ -303,6 +456,8 @@ final class SiteRecords
                         records.putDouble(value, records.getDouble(value) + amounts[d]);
                         d++;
                     }
+                    records.putLong(
+                        to + substances * SIZE_OF_DOUBLE, checksum(site, sequence + 1, records, to, substances));
                     records.putLongRelease(offset + SEQUENCE_OFFSET, sequence + 1);
                 }
             }
@@ -341,8 +496,8 @@ final class SiteRecords
     }
 
     /**
-     * The walk: resolves every site's record to its address once, under each segment's update lock, notes its
-     * segment, counts each segment's sites into segmentStart, and checks that the map holds exactly the header and
+     * The walk: resolves every site's record to its address once, under each segment's update lock, verifies it, notes
+     * its segment, counts each segment's sites into segmentStart, and checks that the map holds exactly the header and
      * every site once.
      */
     private void walk(final long[] addresses)
@@ -350,6 +505,7 @@ final class SiteRecords
         final boolean[] seen = new boolean[sitesInt];
         final int[] counts = new int[segments];
         final long[] found = new long[2];
+        final UnsafeBuffer probe = new UnsafeBuffer(0, 0);
         for (int segment = 0; segment < segments; segment++)
         {
             final int seg = segment;
@@ -375,8 +531,16 @@ final class SiteRecords
                         throw new MatrixException(name + ": corrupt: site " + site + " has a " + value.size() +
                             "-byte record, the layout needs " + recordLength);
                     }
+                    final long address = value.bytes().addressForRead(value.offset());
+                    // Under the segment's update lock no writer is changing the record: a failed check is a change.
+                    probe.wrap(address, recordLength);
+                    final String problem = problem(probe, 0, site, substances);
+                    if (null != problem)
+                    {
+                        throw corrupt((int)site, problem);
+                    }
                     seen[(int)site] = true;
-                    addresses[(int)site] = value.bytes().addressForRead(value.offset());
+                    addresses[(int)site] = address;
                     segmentOfSite[(int)site] = (short)seg;
                     counts[seg]++;
                     found[0]++;

@@ -7,9 +7,11 @@
  * {@link io.karyon.matrix.Matrix} is the facade, with {@link io.karyon.matrix.MatrixConfiguration},
  * {@link io.karyon.matrix.MatrixWriter} and the file layout, {@link io.karyon.matrix.MatrixDescriptor}. Behind it, one
  * package-private class per mechanism: {@code MatrixFile} (create, open, recover, check the layout),
- * {@code SiteRecords} (the walk over Chronicle's segments, then records read and written by address under the segment
- * locks), {@code DepositMerger} (one part's deposits in their deterministic order), {@code DiffusionKernel} (a
- * dynamic tick's decay and diffusion over a part's range of sites) and {@code FlatCopy} (the dense copy of every value
- * that ticks and reads use).
+ * {@code RecordScanner} (a file opened read-only: its records found and verified in a read-only mapping, without
+ * Chronicle), {@code FileUsers} (who else has a file open, before recovery), {@code SiteRecords} (the walk over
+ * Chronicle's segments, then records read and written by address under the segment locks, each with its checksum),
+ * {@code DepositMerger} (one part's deposits in their deterministic order), {@code DiffusionKernel} (a dynamic tick's
+ * decay and diffusion over a part's range of sites) and {@code FlatCopy} (the dense copy of every value that ticks and
+ * reads use).
  */
 package io.karyon.matrix;

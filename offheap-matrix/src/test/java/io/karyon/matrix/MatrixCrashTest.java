@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
 import java.io.File;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -29,16 +30,7 @@ class MatrixCrashTest
     void shouldReadConsistentRecordsAfterTheWriterIsKilledMidRun() throws Exception
     {
         final File file = dir.resolve("crash.matrix").toFile();
-        final String flags = System.getProperty("karyon.jvm.flags");
-        assertNotNull(flags, "surefire passes karyon.jvm.flags");
-        final List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(Arrays.asList(flags.trim().split("\\s+")));
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(MatrixCrashChild.class.getName());
-        command.add(file.getPath());
-        final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        final Process process = startWriter(file);
         try (BufferedReader out = new BufferedReader(
             new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))
         {
@@ -81,6 +73,26 @@ class MatrixCrashTest
         {
             assertTrue(again.isReadOnly(), "after recovery the file opens normally");
         }
+    }
+
+    /**
+     * Starts {@link MatrixCrashChild} writing a matrix file in another JVM, with the project's flags.
+     *
+     * @param file the matrix file.
+     * @return the process, its output and errors on its input stream.
+     */
+    static Process startWriter(final File file) throws IOException
+    {
+        final String flags = System.getProperty("karyon.jvm.flags");
+        assertNotNull(flags, "surefire passes karyon.jvm.flags");
+        final List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(Arrays.asList(flags.trim().split("\\s+")));
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(MatrixCrashChild.class.getName());
+        command.add(file.getPath());
+        return new ProcessBuilder(command).redirectErrorStream(true).start();
     }
 
     /**

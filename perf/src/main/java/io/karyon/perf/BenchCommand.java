@@ -15,6 +15,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,10 +37,17 @@ import java.util.concurrent.Callable;
     })
 public final class BenchCommand implements Callable<Integer>
 {
-    /** Warm-up rounds when --warmup is not given, but for W5x. */
+    /** Warm-up rounds when --warmup is not given, but for W5 and W5x (see {@link #defaultWarmup}). */
     static final int DEFAULT_WARMUP = 2;
     static final List<String> WORKLOADS = List.of(W1Spawn.ID, W2Ring.ID, W3Tick.ID, W4Broadcast.ID, W5Apoptosis.ID,
         W5xEscalation.ID, W6Matrix.ID, W7Latency.ID);
+
+    /** The options only some workloads read, with those workloads: given for none of them, they are refused. */
+    private static final String[][] WORKLOAD_OPTIONS = {
+        { "--tokens", W2Ring.ID }, { "--hops", W2Ring.ID }, { "--placement", W2Ring.ID },
+        { "--ticks", W3Tick.ID }, { "--broadcasts", W4Broadcast.ID }, { "--churn", W4Broadcast.ID },
+        { "--fraction", W5Apoptosis.ID }, { "--ops", W6Matrix.ID }, { "--pairs", W7Latency.ID },
+        { "--millis", W7Latency.ID } };
 
     @Spec
     CommandSpec spec;
@@ -91,7 +99,8 @@ public final class BenchCommand implements Callable<Integer>
     int rounds = 3;
 
     @Option(names = "--warmup", paramLabel = "N", description = "warm-up rounds (default: " + DEFAULT_WARMUP +
-        "; W5x " + W5xEscalation.WARMUP + ", whose rounds last milliseconds and take its escalation path once each)")
+        "; W5 " + W5Apoptosis.WARMUP + " and W5x " + W5xEscalation.WARMUP +
+        ", whose paths the JIT compiles only after several rounds)")
     Integer warmup;
 
     @Option(names = "--ticks", paramLabel = "K", description = "W3: ticks per round (default: ${DEFAULT-VALUE})")
@@ -124,6 +133,9 @@ public final class BenchCommand implements Callable<Integer>
     {
         final List<String> selected = select();
         checkOptions();
+        checkCombinations(selected);
+        Cli.writableFolder(spec, "--out", out);
+        final List<String> unwritten = new ArrayList<>();
 
         final PrintWriter stdout = spec.commandLine().getOut();
         final BenchParams shared = new BenchParams((int)cells, rounds, null == warmup ? DEFAULT_WARMUP : warmup, seed,
@@ -132,8 +144,7 @@ public final class BenchCommand implements Callable<Integer>
             spec.commandLine().getErr());
         for (final String workload : selected)
         {
-            final BenchParams params = null == warmup && W5xEscalation.ID.equals(workload) ?
-                shared.withWarmup(W5xEscalation.WARMUP) : shared;
+            final BenchParams params = null == warmup ? shared.withWarmup(defaultWarmup(workload)) : shared;
             final String line;
             switch (workload)
             {
@@ -182,9 +193,56 @@ public final class BenchCommand implements Callable<Integer>
                 }
                 lines.addAll(peerLines);
             }
-            Summaries.write(out, workload, lines);
+            unwritten.addAll(Histograms.takeUnwritten());
+            try
+            {
+                Summaries.write(out, workload, lines);
+            }
+            catch (final UncheckedIOException ex)
+            {
+                unwritten.add(ex.getMessage() + " (" + ex.getCause().getMessage() + ")");
+            }
+        }
+        if (!unwritten.isEmpty())
+        {
+            // The results are on stdout already; only the files are missing.
+            throw new IllegalStateException("the results above are complete, but " + unwritten.size() +
+                " file(s) could not be written: " + String.join("; ", unwritten));
         }
         return Cli.EXIT_OK;
+    }
+
+    /**
+     * Refuses what the selected workloads would ignore or cannot run: an option none of them reads, and W7's pairs
+     * beyond its cells.
+     */
+    private void checkCombinations(final List<String> selected)
+    {
+        for (final String[] option : WORKLOAD_OPTIONS)
+        {
+            if (given(option[0]) && !selected.contains(option[1]))
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(), "option '" + option[0] + "' is for " +
+                    option[1] + " only, which is not among the workloads given (" + String.join(", ", selected) +
+                    "): leave it out");
+            }
+        }
+        if (given("--peer-messages") && !peers)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                "option '--peer-messages' is for the peers only: give --peers too, or leave it out");
+        }
+        if (selected.contains(W7Latency.ID) && 2 * pairs > cells)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--pairs': " +
+                "W7 needs --cells >= 2 x --pairs, and --cells is " + cells + ", was '" + pairs + "'");
+        }
+    }
+
+    private boolean given(final String option)
+    {
+        final CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+        return null != parsed && parsed.hasMatchedOption(option);
     }
 
     private void checkOptions()
@@ -215,6 +273,22 @@ public final class BenchCommand implements Callable<Integer>
         }
         Cli.range(spec, "--ticks", ticks, 1, Integer.MAX_VALUE);
         Cli.range(spec, "--peer-messages", peerMessages, 1, Long.MAX_VALUE);
+    }
+
+    /**
+     * Warm-up rounds of a workload when --warmup is not given: enough for its measured rounds to run compiled code.
+     */
+    static int defaultWarmup(final String workload)
+    {
+        switch (workload)
+        {
+            case W5Apoptosis.ID:
+                return W5Apoptosis.WARMUP;
+            case W5xEscalation.ID:
+                return W5xEscalation.WARMUP;
+            default:
+                return DEFAULT_WARMUP;
+        }
     }
 
     private static String print(final PrintWriter stdout, final String line)

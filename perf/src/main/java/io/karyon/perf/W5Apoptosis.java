@@ -30,6 +30,12 @@ final class W5Apoptosis
 {
     static final String ID = "W5";
     static final int CHILDREN_PER_SUPERVISOR = 1_000;
+    /**
+     * Warm-up rounds when {@code --warmup} is not given: a round of 1M deaths and restarts takes ~70 ms once the JIT
+     * has compiled the death, supervision and restart paths, which takes several rounds (measured: rounds 1-3 take
+     * 190-560 ms, from the fourth on 55-75 ms), so with fewer the figure measured the compiler, not the engine.
+     */
+    static final int WARMUP = 6;
     static final CellLayout LAYOUT = CellLayout.builder()
         .longField("corrupt")
         .longField("answered")

@@ -95,19 +95,20 @@ class KaryonCommandTest
     }
 
     /**
-     * W5x's rounds are milliseconds long, so without --warmup it warms up for more rounds than the others; an
-     * explicit --warmup is obeyed as given.
+     * W5's and W5x's rounds are milliseconds long, so without --warmup they warm up for more rounds than the
+     * others; an explicit --warmup is obeyed as given.
      */
     @Test
     void shouldWarmW5xUpLongerUnlessTold(@TempDir final Path out)
     {
-        final CommandRun byDefault = CommandRun.karyon("bench", "W5x", "W2", "--cells", "20000", "--tokens", "100",
-            "--hops", "10000", "--workers", "2", "--idle", "backoff", "--out", out.toString());
+        final CommandRun byDefault = CommandRun.karyon("bench", "W5x", "W5", "W2", "--cells", "20000", "--tokens",
+            "100", "--hops", "10000", "--workers", "2", "--idle", "backoff", "--out", out.toString());
         final CommandRun told = CommandRun.karyon("bench", "W5x", "--cells", "20000", "--warmup", "1", "--workers",
             "2", "--idle", "backoff", "--out", out.toString());
 
         assertEquals(Cli.EXIT_OK, byDefault.exitCode(), byDefault.err());
         assertEquals(W5xEscalation.WARMUP, count(byDefault.err(), "W5x warm-up round"), byDefault.err());
+        assertEquals(W5Apoptosis.WARMUP, count(byDefault.err(), "W5 warm-up round"), byDefault.err());
         assertEquals(BenchCommand.DEFAULT_WARMUP, count(byDefault.err(), "W2 warm-up round"), byDefault.err());
         assertEquals(Cli.EXIT_OK, told.exitCode(), told.err());
         assertEquals(1, count(told.err(), "W5x warm-up round"), told.err());

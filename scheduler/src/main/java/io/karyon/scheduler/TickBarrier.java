@@ -68,6 +68,17 @@ public final class TickBarrier
     }
 
     /**
+     * The thread a worker named with {@link #register(int, Thread)}, for a watchdog that reads its stack.
+     *
+     * @param party index of the worker.
+     * @return its thread, or null if it has not started.
+     */
+    public Thread thread(final int party)
+    {
+        return threads.get(party);
+    }
+
+    /**
      * Names the thread that waits for the target to complete (the driver), to be unparked when it does; call it
      * before checking for completion, so the wake-up cannot be missed.
      *

@@ -36,10 +36,14 @@ public final class Workers implements AutoCloseable
     {
     }
 
+    /** How long a close waits for a thread at a time before it looks at its deadline again. */
+    private static final int CLOSE_RETRY_MS = 100;
+
     private final ThreadingMode mode;
     private final AtomicReference<Fault> fault = new AtomicReference<>();
     private final List<AgentRunner> runners = new ArrayList<>();
     private final AgentInvoker[] invokers;
+    private final List<String> abandoned = new ArrayList<>();
     private boolean closed;
 
     private Workers(
@@ -153,18 +157,39 @@ public final class Workers implements AutoCloseable
     }
 
     /**
-     * Stops every agent and waits for its thread to end.
+     * Stops every agent and waits for its thread to end, however long that takes.
      */
     public void close()
     {
+        close(Long.MAX_VALUE);
+    }
+
+    /**
+     * Stops every agent and waits, up to a deadline, for its thread to end. A thread still running its agent's duty
+     * cycle at the deadline (a behaviour that never returns: Java cannot stop it safely) is abandoned: it ends by
+     * itself if that duty cycle ever returns, and until then whatever it uses must stay allocated.
+     *
+     * @param timeoutNs longest wait for all the threads together; {@link Long#MAX_VALUE} to wait for ever.
+     * @return the role names of the threads abandoned (empty when every thread ended), e.g. "karyon-worker-0".
+     */
+    public List<String> close(final long timeoutNs)
+    {
         if (closed)
         {
-            return;
+            return abandoned();
         }
         closed = true;
+        final long deadlineNs = Long.MAX_VALUE == timeoutNs ? Long.MAX_VALUE : System.nanoTime() + timeoutNs;
         for (final AgentRunner runner : runners)
         {
-            runner.close();
+            if (Long.MAX_VALUE == deadlineNs)
+            {
+                runner.close();
+            }
+            else if (!closeBy(runner, deadlineNs))
+            {
+                abandoned.add(runner.agent().roleName());
+            }
         }
         if (null != invokers)
         {
@@ -173,6 +198,42 @@ public final class Workers implements AutoCloseable
                 invoker.close();
             }
         }
+        return abandoned();
+    }
+
+    /**
+     * Closes a runner, joining its thread in short waits until it ends or the deadline passes.
+     *
+     * @return false if the deadline passed with the thread still running.
+     */
+    private static boolean closeBy(final AgentRunner runner, final long deadlineNs)
+    {
+        try
+        {
+            // AgentRunner retries for ever; its fail action, called after each wait, is where a deadline can end it.
+            runner.close(CLOSE_RETRY_MS, (thread) ->
+            {
+                if (System.nanoTime() - deadlineNs >= 0)
+                {
+                    throw new AbandonedException();
+                }
+            });
+            return true;
+        }
+        catch (final AbandonedException ex)
+        {
+            return false;
+        }
+    }
+
+    /**
+     * Role names of the threads {@link #close(long)} abandoned.
+     *
+     * @return the roles; empty unless a close gave up on a thread.
+     */
+    public List<String> abandoned()
+    {
+        return List.copyOf(abandoned);
     }
 
     /**
@@ -199,6 +260,19 @@ public final class Workers implements AutoCloseable
         if (!(throwable instanceof AgentTerminationException))
         {
             fault.compareAndSet(null, new Fault("karyon-workers", throwable));
+        }
+    }
+
+    /**
+     * Ends a close that ran past its deadline; it fills in no stack trace, as it never leaves this class.
+     */
+    static final class AbandonedException extends RuntimeException
+    {
+        private static final long serialVersionUID = 1L;
+
+        AbandonedException()
+        {
+            super(null, null, false, false);
         }
     }
 
