@@ -57,6 +57,9 @@ public final class Cli
         codes.put(Integer.toString(EXIT_FAILURE), "the run failed, or its self-check did (one line on stderr)");
         codes.put(Integer.toString(EXIT_USAGE), "bad usage: an unknown option, a bad value, options that do not go " +
             "together, or a setting the engine refuses (one line on stderr); nothing ran");
+        codes.put(Integer.toString(StopSignals.EXIT_SIGINT), "run, resume: stopped by SIGINT after a tick, with a " +
+            "checkpoint (with --out) and the outputs (one line on stderr names the checkpoint)");
+        codes.put(Integer.toString(StopSignals.EXIT_SIGTERM), "run, resume: stopped by SIGTERM, likewise");
         return Collections.unmodifiableMap(codes);
     }
 

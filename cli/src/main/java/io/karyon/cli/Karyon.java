@@ -9,7 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The {@code karyon} command: {@code run} (a model), {@code models} (those it can run), {@code topology},
+ * The {@code karyon} command: {@code run} (a model), {@code resume} and {@code checkpoint} (its checkpoints),
+ * {@code models} (those it can run), {@code topology},
  * {@code matrix} and {@code report} (charts of saved results). {@code bench} and its peers live in {@code perf}, whose
  * jar adds it to this command ({@code io.karyon.perf.KaryonBench}); {@code scripts/karyon} runs whichever jar a
  * command needs.
@@ -22,8 +23,8 @@ import java.util.List;
     footer = { "",
         "karyon bench (the workload suite and its peers) runs from perf's jar: scripts/karyon bench --help" },
     subcommands = {
-        RunCommand.class, ModelsCommand.class, SweepCommand.class, TopologyCommand.class, MatrixCommand.class,
-        ReportCommand.class,
+        RunCommand.class, ResumeCommand.class, CheckpointCommand.class, ModelsCommand.class, SweepCommand.class,
+        TopologyCommand.class, MatrixCommand.class, ReportCommand.class,
         CommandLine.HelpCommand.class })
 public final class Karyon implements Runnable
 {

@@ -103,6 +103,15 @@ public final class RunCommand implements Callable<Integer>
             "else none)")
     String out;
 
+    @Option(names = "--checkpoint-every", paramLabel = "K",
+        description = "write a checkpoint every K ticks and at the last to DIR/checkpoints/tick-<T>.kcp; needs --out " +
+            "(default: the file's, else none; SIGINT or SIGTERM writes one whatever this says)")
+    long checkpointEvery;
+
+    @Option(names = "--keep-checkpoints", paramLabel = "N",
+        description = "keep the newest N checkpoints (default: the file's, else ${DEFAULT-VALUE})")
+    int keepCheckpoints = ModelRun.DEFAULT_KEEP_CHECKPOINTS;
+
     @Option(names = "--supervisors", paramLabel = "N",
         description = "ring: supervise the founders under N supervisors, themselves under one top-level " +
             "supervisor per --fanout (default: the model's, unsupervised)")
@@ -171,6 +180,8 @@ public final class RunCommand implements Callable<Integer>
         final long watchdogNs = Cli.seconds(spec, ConfigurationDefaults.WATCHDOG, watchdog);
         Cli.range(spec, "--every", every, 1, Integer.MAX_VALUE);
         Cli.range(spec, "--snapshot-every", snapshotEvery, 0, Integer.MAX_VALUE);
+        Cli.range(spec, "--checkpoint-every", checkpointEvery, 0, Long.MAX_VALUE);
+        Cli.range(spec, "--keep-checkpoints", keepCheckpoints, 1, Integer.MAX_VALUE);
         final List<String[]> settings = settings();
 
         final ModelCatalog catalog = ModelDiscovery.catalog(classpath);
@@ -280,29 +291,53 @@ public final class RunCommand implements Callable<Integer>
         refuseUnsupervisedOptions(supervised);
         applySettings(run, scenario, watchdogNs, maxMemoryBytes);
 
+        return execute(spec, run, quiet, json);
+    }
+
+    /**
+     * Runs a model as {@code karyon run} and {@code karyon resume} do: progress to the command's stderr, SIGINT and
+     * SIGTERM end it safely (a checkpoint with an output folder, and the outputs), the summary to stdout.
+     *
+     * @param spec  of the command.
+     * @param run   the run, set.
+     * @param quiet no progress.
+     * @param json  the summary as one JSON object.
+     * @return {@link Cli#EXIT_OK}, or 130 (SIGINT) or 143 (SIGTERM) if a signal stopped it.
+     */
+    static int execute(final CommandSpec spec, final ModelRun.Builder run, final boolean quiet, final boolean json)
+    {
         final PrintWriter err = spec.commandLine().getErr();
         final ModelRun.Result result;
-        try
+        try (StopSignals signals = StopSignals.install())
         {
             result = run
                 .progress(quiet ? Progress.NONE : Progress.AUTO)
                 .progressTo(new PrintStream(new WriterOutputStream(err), true, StandardCharsets.UTF_8))
                 .json(json)
+                .stopRequest(signals.request())
                 .run();
         }
         catch (final ModelException ex)
         {
             if (null != ex.result())
             {
-                print(ex.result());  // a complete run whose files could not be written: its results all the same
+                print(spec, ex.result(), json);  // a complete run whose files could not be written: its results
             }
             throw ex;
         }
-        print(result);
-        return Cli.EXIT_OK;
+        print(spec, result, json);
+        if (null == result.stopReason())
+        {
+            return Cli.EXIT_OK;
+        }
+        err.println("karyon: stopped by " + result.stopReason() + " after tick " + result.summary().get("ticks") +
+            (null == result.checkpoint() ? "; no checkpoint (no --out)" : "; checkpoint " + result.checkpoint() +
+            " (karyon resume " + result.checkpoint() + ")"));
+        err.flush();
+        return StopSignals.exitCode(result.stopReason());
     }
 
-    private void print(final ModelRun.Result result)
+    private static void print(final CommandSpec spec, final ModelRun.Result result, final boolean json)
     {
         final PrintWriter stdout = spec.commandLine().getOut();
         if (json)
@@ -362,6 +397,10 @@ public final class RunCommand implements Callable<Integer>
         {
             scenario.out().ifPresent(run::out);
         }
+        run.checkpointEvery(!given("--checkpoint-every") && fromFile ?
+            scenario.checkpointEvery().orElse(checkpointEvery) : checkpointEvery);
+        run.keepCheckpoints(!given("--keep-checkpoints") && fromFile ?
+            scenario.checkpointKeep().orElse(keepCheckpoints) : keepCheckpoints);
     }
 
     /**

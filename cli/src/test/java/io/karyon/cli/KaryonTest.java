@@ -15,8 +15,8 @@ class KaryonTest
 
         assertEquals(Cli.EXIT_USAGE, run.exitCode(), run.err());
         assertEquals("", run.out());
-        assertEquals("karyon: a subcommand is needed: run, models, sweep, topology, matrix, report or help " +
-            "(see --help)", run.err().strip());
+        assertEquals("karyon: a subcommand is needed: run, resume, checkpoint, models, sweep, topology, matrix, " +
+            "report or help (see --help)", run.err().strip());
     }
 
     @Test
@@ -24,8 +24,8 @@ class KaryonTest
     {
         final CommandRun run = execute(new Extra());
 
-        assertEquals("karyon: a subcommand is needed: run, models, sweep, topology, matrix, report, extra or help " +
-            "(see --help)", run.err().strip());
+        assertEquals("karyon: a subcommand is needed: run, resume, checkpoint, models, sweep, topology, matrix, " +
+            "report, extra or help (see --help)", run.err().strip());
     }
 
     @Test

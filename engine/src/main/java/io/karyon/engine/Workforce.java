@@ -48,6 +48,7 @@ final class Workforce implements AutoCloseable
     private final ByteBuffer errorLogMemory;
     private final UnsafeBuffer errorLogBuffer;
     private final Slice[] slices;
+    private final Consumer<String> warnings;
     private final TickBarrier barrier;
     private final TickBarrier phaseBarrier;
     private final Histogram tickLatencies = new Histogram(1, HIGHEST_TICK_NS, 3);

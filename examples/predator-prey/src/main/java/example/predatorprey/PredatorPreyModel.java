@@ -2,6 +2,7 @@ package example.predatorprey;
 
 import io.karyon.engine.Organism;
 import io.karyon.engine.cell.CellFlyweight;
+import io.karyon.engine.checkpoint.CheckpointPart;
 import io.karyon.model.CellReduction;
 import io.karyon.model.Model;
 import io.karyon.model.ModelException;
@@ -10,6 +11,9 @@ import io.karyon.model.Parameters;
 import io.karyon.model.Setup;
 import io.karyon.model.StopCondition;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.List;
 
 /**
@@ -117,6 +121,7 @@ public final class PredatorPreyModel implements Model
             .field("patch_prey", PredatorPrey.LAYOUT, "prey")
             .snapshotFields(PredatorPrey.LAYOUT, "prey", "predators");
         setup.stopWhen(extinction);
+        setup.checkpointed(extinction);  // the extinction tick, should a run resume from its last checkpoint
         setup.summary("prey", () -> total(organism, patches, PredatorPrey.PREY, PredatorPrey.PREY_OUT));
         setup.summary("predators",
             () -> total(organism, patches, PredatorPrey.PREDATORS, PredatorPrey.PREDATORS_OUT));
@@ -180,9 +185,10 @@ public final class PredatorPreyModel implements Model
 
     /**
      * Stops the run after the first tick that leaves no predator, in a patch or on its way: the prey then only fill
-     * their patches. Reads the patches on the driver, stopping at the first predator found.
+     * their patches. Reads the patches on the driver, stopping at the first predator found. The tick it stopped at is
+     * saved in checkpoints.
      */
-    static final class Extinction implements StopCondition
+    static final class Extinction implements StopCondition, CheckpointPart
     {
         private final long[] patches;
         private long tick = -1;
@@ -207,6 +213,30 @@ public final class PredatorPreyModel implements Model
             }
             tick = completed;
             return true;
+        }
+
+        /**
+         * {@inheritDoc}
+         */
+        public String name()
+        {
+            return "extinction";
+        }
+
+        /**
+         * {@inheritDoc}
+         */
+        public void write(final DataOutput out) throws IOException
+        {
+            out.writeLong(tick);
+        }
+
+        /**
+         * {@inheritDoc}
+         */
+        public void read(final DataInput in) throws IOException
+        {
+            tick = in.readLong();
         }
     }
 }

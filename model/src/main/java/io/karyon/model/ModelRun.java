@@ -1,6 +1,7 @@
 package io.karyon.model;
 
 import io.karyon.engine.Context;
+import io.karyon.engine.checkpoint.CheckpointHeader;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -22,8 +23,43 @@ import java.util.Objects;
  */
 public final class ModelRun
 {
+    /** Checkpoints kept when a run does not say. */
+    public static final int DEFAULT_KEEP_CHECKPOINTS = 2;
+
     private ModelRun()
     {
+    }
+
+    /**
+     * A run that carries on from a checkpoint: the model it names (found in the catalog), its parameters, seed, cells
+     * and settings, its ticks (or the model's stop condition), and the checkpoint's run folder (the parent of
+     * {@code checkpoints/}) as the output folder, where it appends to {@code timeseries.csv} and rewrites
+     * {@code summary.json} as the unbroken run would have them. Change the ticks, the workers (through
+     * {@link Builder#context(Context)}), the output folder; {@link Builder#set(String, Object)} makes it a fork,
+     * which needs a new output folder and may change only parameters that are not {@link Parameter#fixed() fixed}.
+     *
+     * @param catalog    where to find the model the checkpoint names.
+     * @param checkpoint a {@code .kcp} file.
+     * @return the builder.
+     * @throws ModelException exit 2 with one line naming the file, if it is not a whole checkpoint of a run (every
+     *                        checksum is verified) or names a model the catalog has not.
+     */
+    public static Builder resume(final ModelCatalog catalog, final Path checkpoint)
+    {
+        return Resume.builder(catalog, checkpoint);
+    }
+
+    /**
+     * A run of a model from a checkpoint, for {@link #resume(ModelCatalog, Path)}.
+     */
+    static Builder builder(final Model model, final Path checkpoint, final CheckpointHeader header,
+        final RunState run)
+    {
+        final Builder builder = new Builder(model);
+        builder.resumeFrom = checkpoint;
+        builder.resumeHeader = header;
+        builder.resumeRun = run;
+        return builder;
     }
 
     /**
@@ -56,6 +92,12 @@ public final class ModelRun
         Progress progress = Progress.AUTO;
         boolean json;
         PrintStream err = System.err;
+        long checkpointEvery;
+        int keepCheckpoints = DEFAULT_KEEP_CHECKPOINTS;
+        StopRequest stopRequest;
+        Path resumeFrom;
+        CheckpointHeader resumeHeader;
+        RunState resumeRun;
 
         private Builder(final Model model)
         {
@@ -201,6 +243,55 @@ public final class ModelRun
         }
 
         /**
+         * Writes a checkpoint every k ticks, and at the run's last tick, to {@code OUT/checkpoints/tick-<T>.kcp}
+         * ({@link #out(Path)} is then needed); with an output folder, a {@link #stopRequest(StopRequest) stop request}
+         * writes one whatever this says.
+         *
+         * @param k >= 1, or 0 (the default) for none.
+         * @return this.
+         */
+        public Builder checkpointEvery(final long k)
+        {
+            this.checkpointEvery = k;
+            return this;
+        }
+
+        /**
+         * How many checkpoints stay: the newest n; older ones are removed as new ones are written.
+         *
+         * @param n >= 1; default {@value ModelRun#DEFAULT_KEEP_CHECKPOINTS}.
+         * @return this.
+         */
+        public Builder keepCheckpoints(final int n)
+        {
+            this.keepCheckpoints = n;
+            return this;
+        }
+
+        /**
+         * Lets another thread (a signal handler) end the run early and safely: after the tick under way it writes a
+         * checkpoint (with an output folder) and the outputs as of that tick.
+         *
+         * @param request checked once per tick, or null (the default) for none.
+         * @return this.
+         */
+        public Builder stopRequest(final StopRequest request)
+        {
+            this.stopRequest = request;
+            return this;
+        }
+
+        /**
+         * The checkpoint this run resumes from, or null.
+         *
+         * @return its file.
+         */
+        public Path resumeFrom()
+        {
+            return resumeFrom;
+        }
+
+        /**
          * Runs the model.
          *
          * @return the result.
@@ -223,6 +314,8 @@ public final class ModelRun
         private final long digest;
         private final Path out;
         private final boolean json;
+        private String stopReason;
+        private Path checkpoint;
 
         Result(final Map<String, Object> summary, final long digest, final Path out, final boolean json)
         {
@@ -230,6 +323,33 @@ public final class ModelRun
             this.digest = digest;
             this.out = out;
             this.json = json;
+        }
+
+        Result stopped(final String reason, final Path latest)
+        {
+            this.stopReason = reason;
+            this.checkpoint = latest;
+            return this;
+        }
+
+        /**
+         * Why the run ended before its ticks or its stop condition: a {@link StopRequest}'s reason.
+         *
+         * @return the reason, or null if the run was not asked to stop.
+         */
+        public String stopReason()
+        {
+            return stopReason;
+        }
+
+        /**
+         * The newest checkpoint the run wrote.
+         *
+         * @return its file, or null if it wrote none.
+         */
+        public Path checkpoint()
+        {
+            return checkpoint;
         }
 
         /**

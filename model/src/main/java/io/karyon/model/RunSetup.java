@@ -2,6 +2,8 @@ package io.karyon.model;
 
 import io.karyon.engine.Context;
 import io.karyon.engine.Organism;
+import io.karyon.engine.checkpoint.CheckpointPart;
+import io.karyon.matrix.Matrix;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,6 +28,8 @@ final class RunSetup implements Setup
     private final RunObservations observations = new RunObservations();
     private final Map<String, DoubleSupplier> summary = new LinkedHashMap<>();
     private final List<AutoCloseable> resources = new ArrayList<>();
+    private final List<Matrix> matrices = new ArrayList<>();
+    private final List<CheckpointPart> parts = new ArrayList<>();
     private final Set<String> reserved;
     private StopCondition stopCondition;
     private Organism organism;
@@ -175,7 +179,49 @@ final class RunSetup implements Setup
     public <T extends AutoCloseable> T closeAtEnd(final T resource)
     {
         resources.add(Objects.requireNonNull(resource, "resource"));
+        if (resource instanceof Matrix)
+        {
+            matrices.add((Matrix)resource);
+        }
         return resource;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void checkpointed(final CheckpointPart part)
+    {
+        Objects.requireNonNull(part, "part");
+        final String name = part.name();
+        if (null == name || !name.matches("[a-z0-9][a-z0-9_-]*") || Checkpointing.isReserved(name))
+        {
+            throw new IllegalArgumentException("checkpoint part name must be lower case letters, digits, '-' and " +
+                "'_', not the run's own (run, observations, matrix...): '" + name + "'");
+        }
+        for (final CheckpointPart known : parts)
+        {
+            if (known.name().equals(name))
+            {
+                throw new IllegalArgumentException("checkpoint part declared twice: " + name);
+            }
+        }
+        parts.add(part);
+    }
+
+    /**
+     * The model's own checkpoint parts, in order of declaration.
+     */
+    List<CheckpointPart> parts()
+    {
+        return parts;
+    }
+
+    /**
+     * The matrices the run closes at its end, in order: each is a part of every checkpoint.
+     */
+    List<Matrix> matrices()
+    {
+        return matrices;
     }
 
     /**

@@ -6,6 +6,7 @@ import io.karyon.engine.MemoryBudget;
 import io.karyon.engine.MemoryEstimate;
 import io.karyon.engine.Organism;
 import io.karyon.engine.Stats;
+import io.karyon.engine.checkpoint.CheckpointMeta;
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
@@ -26,8 +27,9 @@ import java.util.function.DoubleSupplier;
 final class Runner
 {
     /** Summary fields the run writes itself; a model's summary values may not take these names. */
-    static final Set<String> RESERVED = Set.of("model", "parameters", "seed", "workers", "cells", "ticks", "digest",
-        "wall_s", "setup_s", "run_s", "seconds", "ticks_per_s", "stopped", "observations", "observe_s", "alive",
+    static final Set<String> RESERVED = Set.of("model", "parameters", "parent_checkpoint", "changes", "seed",
+        "workers", "cells", "ticks", "digest", "wall_s", "setup_s", "run_s", "seconds", "ticks_per_s", "stopped",
+        "observations", "observe_s", "alive",
         "spawned", "updates", "updates_per_s", "sent", "delivered", "messages", "messages_per_s", "dead_letters",
         "pending", "deaths", "deaths_by_reason", "restarts", "restarts_by_reason", "escalations", "cross_worker",
         "cross_worker_share", "spilled", "errors_not_logged", "distinct_errors", "tick_ns_mean", "tick_ns_p50",
@@ -54,20 +56,19 @@ final class Runner
         check(maxTicks >= 1, "ticks must be >= 1 (0 for the model's default): ticks=" + maxTicks);
         check(settings.every >= 1, "every must be >= 1: every=" + settings.every);
         check(settings.snapshotEvery >= 0, "snapshot every must be >= 0: snapshotEvery=" + settings.snapshotEvery);
+        check(settings.checkpointEvery >= 0, "checkpoint every must be >= 0: checkpointEvery=" +
+            settings.checkpointEvery);
+        check(settings.keepCheckpoints >= 1, "keep checkpoints must be >= 1: keepCheckpoints=" +
+            settings.keepCheckpoints);
+        check(0 == settings.checkpointEvery || null != settings.out || null != settings.resumeFrom,
+            "--checkpoint-every needs --out: checkpoints go to OUT/" + Checkpointing.DIR);
+        final Resume resume = null == settings.resumeFrom ? null : Resume.check(settings, parameters, maxTicks);
         final Context context = null == settings.context ? new Context() : settings.context;
         final long seed = null == settings.seed ? context.seed() : settings.seed;
         context.seed(seed);  // 0 workers stay 0: Context.conclude resolves them (one per CPU of Context.cpus, if set)
-        final Path out = settings.out;
-        if (null != out)
+        if (null == resume)
         {
-            try
-            {
-                Outputs.prepare(out, "--out");
-            }
-            catch (final IllegalArgumentException ex)
-            {
-                throw new ModelException(name + ": " + ex.getMessage(), ModelException.EXIT_USAGE, ex);
-            }
+            prepare(settings.out);  // a resumed run writes nothing until its checkpoint is loaded
         }
         checkMemory(context, parameters, cells);
         final long startNs = System.nanoTime();
@@ -75,7 +76,7 @@ final class Runner
         try
         {
             final Observer observer = setUp(setup);
-            return run(setup, observer, startNs, maxTicks);
+            return run(setup, observer, startNs, runState(cells, maxTicks, resume), resume);
         }
         finally
         {
@@ -108,11 +109,44 @@ final class Runner
         }
     }
 
+    private void prepare(final Path out)
+    {
+        if (null != out)
+        {
+            try
+            {
+                Outputs.prepare(out, "--out");
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new ModelException(name + ": " + ex.getMessage(), ModelException.EXIT_USAGE, ex);
+            }
+        }
+    }
+
+    private RunState runState(final long cells, final long maxTicks, final Resume resume)
+    {
+        final RunState run = new RunState();
+        run.cells = cells;
+        run.maxTicks = maxTicks;
+        run.every = settings.every;
+        run.snapshotEvery = settings.snapshotEvery;
+        run.checkpointEvery = settings.checkpointEvery;
+        run.keepCheckpoints = settings.keepCheckpoints;
+        if (null != resume)
+        {
+            run.parent = resume.parent();
+            run.changes = new LinkedHashMap<>(resume.changes());
+        }
+        return run;
+    }
+
     private Parameters parameters()
     {
         try
         {
-            return Parameters.of(settings.model.parameters(), settings.overrides);
+            return Parameters.of(settings.model.parameters(),
+                null == settings.resumeFrom ? settings.overrides : Resume.parameters(settings));
         }
         catch (final IllegalArgumentException ex)
         {
@@ -154,46 +188,58 @@ final class Runner
         }
     }
 
-    private ModelRun.Result run(final RunSetup setup, final Observer observer, final long startNs, final long maxTicks)
+    private ModelRun.Result run(final RunSetup setup, final Observer observer, final long startNs,
+        final RunState run, final Resume resume)
     {
         final Organism organism = setup.organism();
         final Path out = settings.out;
-        final long setupNs = System.nanoTime() - startNs;
-        try (TimeSeries series = new TimeSeries(observer.columns(), null == out ? null :
-                out.resolve(Outputs.TIMESERIES));
-            TimeSeries latency = new TimeSeries(new String[]{ "tick", "tick_ns", "observe_ns" },
-                null == out ? null : out.resolve(Outputs.LATENCY)))
+        final ObservationState observed = new ObservationState();
+        if (null != resume)
         {
-            final Snapshots snapshots = new Snapshots(null == out ? null : out.resolve(Outputs.SNAPSHOTS), organism,
-                setup.observations());
-            final ProgressMeter progress = new ProgressMeter(name, settings.progress, null != System.console(),
-                settings.err, maxTicks);
-            final Ticker ticker = new Ticker(observer, series, latency, snapshots,
-                setup.stopCondition(), progress, maxTicks, settings.every, settings.snapshotEvery);
-            final long runStartNs = System.nanoTime();
-            ticks(organism, ticker, maxTicks);
-            final long runNs = System.nanoTime() - runStartNs;
-            final Map<String, Object> summary = summary(setup, organism, ticker, setupNs, runNs, startNs);
-            final ModelRun.Result result = new ModelRun.Result(summary, organism.digest(), out, settings.json);
-            if (null != out)
+            // Parts read into what set-up made; the run section read back is the checkpoint's, not this run's.
+            resume.restore(organism, Checkpointing.parts(new RunState(), observed, setup.matrices(), setup.parts()));
+        }
+        final long setupNs = System.nanoTime() - startNs;
+        try
+        {
+            final byte[] seriesPrefix = null == resume ? null : prefix(resume, Outputs.TIMESERIES,
+                observed.seriesBytes, observed.seriesCrc, true);
+            final byte[] latencyPrefix = null == resume ? null : prefix(resume, Outputs.LATENCY,
+                observed.latencyBytes, observed.latencyCrc, false);
+            if (null != resume)
             {
-                try
-                {
-                    series.finish();
-                    latency.finish();
-                    Report.write(out, "karyon run " + name, summary, series,
-                        Report.charts(setup.observations().items(), observer.engineColumns()), latency,
-                        snapshots.latestHeatmaps(), snapshots.written());
-                    Outputs.writeAtomically(out.resolve(Outputs.SUMMARY), Outputs.json(summary, true));
-                }
-                catch (final IOException | UncheckedIOException ex)
-                {
-                    // The run is complete: its results go with the failure, to be printed all the same.
-                    throw new ModelException("model " + name + ": writing the outputs under " + out + " failed: " +
-                        oneLine(ex), ModelException.EXIT_FAILURE, ex).result(result);
-                }
+                prepare(out);
             }
-            return result;
+            try (TimeSeries series = new TimeSeries(observer.columns(), null == out ? null :
+                    out.resolve(Outputs.TIMESERIES), seriesPrefix);
+                TimeSeries latency = new TimeSeries(new String[]{ "tick", "tick_ns", "observe_ns" },
+                    null == out ? null : out.resolve(Outputs.LATENCY), latencyPrefix))
+            {
+                final Snapshots snapshots = new Snapshots(null == out ? null : out.resolve(Outputs.SNAPSHOTS),
+                    organism, setup.observations());
+                if (null != resume && resume.isRunFolder(out))
+                {
+                    snapshots.written(observed.snapshots);
+                }
+                final ProgressMeter progress = new ProgressMeter(name, settings.progress, null != System.console(),
+                    settings.err, run.maxTicks);
+                final Ticker ticker = new Ticker(observer, series, latency, snapshots, setup.stopCondition(),
+                    progress, run.maxTicks, settings.every, settings.snapshotEvery, settings.stopRequest);
+                final Checkpointing checkpoints = checkpointing(setup, run, observed, ticker);
+                ticker.checkpoints(checkpoints);
+                final long runStartNs = System.nanoTime();
+                ticks(organism, ticker, run.maxTicks, null == resume ? null : observed);
+                final long runNs = System.nanoTime() - runStartNs;
+                final Map<String, Object> summary = summary(setup, organism, ticker, setupNs, runNs, startNs, run);
+                final ModelRun.Result result = new ModelRun.Result(summary, organism.digest(), out, settings.json)
+                    .stopped(ticker.interrupted() ? settings.stopRequest.reason() : null,
+                        null == checkpoints ? null : checkpoints.latest());
+                if (null != out)
+                {
+                    finish(out, summary, series, latency, snapshots, setup, observer, result);
+                }
+                return result;
+            }
         }
         catch (final IOException | UncheckedIOException ex)
         {
@@ -202,12 +248,94 @@ final class Runner
         }
     }
 
-    private void ticks(final Organism organism, final Ticker ticker, final long maxTicks) throws IOException
+    /**
+     * Writes the outputs of a complete run, summary.json last; a failure carries the run's results, to be printed all
+     * the same.
+     */
+    private void finish(final Path out, final Map<String, Object> summary, final TimeSeries series,
+        final TimeSeries latency, final Snapshots snapshots, final RunSetup setup, final Observer observer,
+        final ModelRun.Result result)
     {
-        ticker.start(organism);
         try
         {
-            organism.runUntil(maxTicks, ticker);
+            series.finish();
+            latency.finish();
+            Report.write(out, "karyon run " + name, summary, series,
+                Report.charts(setup.observations().items(), observer.engineColumns()), latency,
+                snapshots.latestHeatmaps(), snapshots.written());
+            Outputs.writeAtomically(out.resolve(Outputs.SUMMARY), Outputs.json(summary, true));
+        }
+        catch (final IOException | UncheckedIOException ex)
+        {
+            throw new ModelException("model " + name + ": writing the outputs under " + out + " failed: " +
+                oneLine(ex), ModelException.EXIT_FAILURE, ex).result(result);
+        }
+    }
+
+    /**
+     * The first bytes of a resumed run's time series; null to start it afresh (a run into another folder that cannot
+     * find the earlier file says so on the warnings).
+     */
+    private byte[] prefix(final Resume resume, final String file, final long length, final int crc,
+        final boolean needed) throws IOException
+    {
+        if (null == settings.out)
+        {
+            return null;
+        }
+        final byte[] prefix = resume.prefix(file, length, crc);
+        if (null == prefix && needed)
+        {
+            if (resume.isRunFolder(settings.out))
+            {
+                resume.missing(file, length);
+            }
+            settings.err.println(name + ": " + file + " starts afresh at tick " + resume.header().tick() + ": the " +
+                "checkpoint's run folder " + (resume.hasRunFolder() ? "does not hold its first rows" : "is gone"));
+        }
+        return prefix;
+    }
+
+    private Checkpointing checkpointing(final RunSetup setup, final RunState run, final ObservationState observed,
+        final Ticker ticker)
+    {
+        if (null == settings.out)
+        {
+            return null;
+        }
+        observed.source(ticker);
+        final Map<String, String> values = new LinkedHashMap<>();
+        for (final Map.Entry<String, Object> e : setup.parameters().asMap().entrySet())
+        {
+            values.put(e.getKey(), String.valueOf(e.getValue()));
+        }
+        final CheckpointMeta meta = new CheckpointMeta(name, values, setup.seed(), run.parent);
+        return new Checkpointing(setup.organism(), meta, Checkpointing.parts(run, observed, setup.matrices(),
+            setup.parts()), settings.out.resolve(Checkpointing.DIR), run.checkpointEvery, run.keepCheckpoints);
+    }
+
+    private void ticks(final Organism organism, final Ticker ticker, final long maxTicks,
+        final ObservationState resumed) throws IOException
+    {
+        if (null == resumed)
+        {
+            ticker.start(organism);
+        }
+        else
+        {
+            ticker.resume(resumed);
+        }
+        try
+        {
+            final long left = null != resumed && resumed.stopped ? 0 : maxTicks - organism.ticks();
+            if (left > 0)
+            {
+                organism.runUntil(left, ticker);
+            }
+            else
+            {
+                ticker.end(organism);  // from a checkpoint of the last tick: only what that tick adds to the outputs
+            }
         }
         catch (final UncheckedIOException ex)
         {
@@ -227,13 +355,18 @@ final class Runner
     }
 
     private Map<String, Object> summary(final RunSetup setup, final Organism organism, final Ticker ticker,
-        final long setupNs, final long runNs, final long startNs)
+        final long setupNs, final long runNs, final long startNs, final RunState run)
     {
         final Map<String, Object> summary = new LinkedHashMap<>();
         final Stats stats = organism.stats();
         final double runS = runNs / 1e9;
         summary.put("model", name);
         summary.put("parameters", setup.parameters().asMap());
+        if (null != run.parent)
+        {
+            summary.put("parent_checkpoint", run.parent);
+            summary.put("changes", new LinkedHashMap<String, Object>(run.changes));
+        }
         summary.put("seed", setup.seed());
         summary.put("workers", setup.workers());
         summary.put("cells", setup.cells());

@@ -2,6 +2,7 @@ package io.karyon.model;
 
 import io.karyon.engine.Context;
 import io.karyon.engine.Organism;
+import io.karyon.engine.checkpoint.CheckpointPart;
 
 import java.util.function.DoubleSupplier;
 
@@ -91,4 +92,16 @@ public interface Setup
      * @return the resource.
      */
     <T extends AutoCloseable> T closeAtEnd(T resource);
+
+    /**
+     * Has state the model keeps on the driver (outside the cells and the matrix: a peak so far, the tick something
+     * happened) saved in every checkpoint of the run and read back when a run resumes from one, after the set-up (so
+     * the part reads into what set-up created). The cells, the organism's own state and a matrix passed to
+     * {@link #closeAtEnd(AutoCloseable)} are saved without this.
+     *
+     * @param part its name: lower case letters, digits, '-' and '_', not the run's own ("run", "observations",
+     *             "matrix", "matrix-2", ...).
+     * @throws IllegalArgumentException for a bad or repeated name.
+     */
+    void checkpointed(CheckpointPart part);
 }

@@ -51,6 +51,15 @@ final class Snapshots
     }
 
     /**
+     * Carries on from the files an earlier run wrote into this folder (a resumed run).
+     */
+    void written(final List<String> earlier)
+    {
+        written.clear();
+        written.addAll(earlier);
+    }
+
+    /**
      * The latest heatmap of each matrix snapshot, relative to the output folder.
      */
     List<String> latestHeatmaps()

@@ -5,6 +5,7 @@ import io.karyon.engine.TickObserver;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 
 /**
  * The driver's side of a run's ticks: after every tick asks the stop condition, observes every K ticks (and the
@@ -27,12 +28,15 @@ final class Ticker implements TickObserver
     private final int snapshotEvery;
     private final double[] row;
     private final double[] latencyRow = new double[3];
+    private final StopRequest request;
+    private Checkpointing checkpoints;
     private long lastObserved = -1;
     private long lastSnapshot = -1;
     private long lastNs;
     private long observeNs;
     private long observations;
     private boolean stopped;
+    private boolean interrupted;
 
     Ticker(
         final Observer observer,
@@ -43,8 +47,10 @@ final class Ticker implements TickObserver
         final ProgressMeter progress,
         final long maxTicks,
         final int every,
-        final int snapshotEvery)
+        final int snapshotEvery,
+        final StopRequest request)
     {
+        this.request = request;
         this.observer = observer;
         this.series = series;
         this.latency = latency;
@@ -55,6 +61,14 @@ final class Ticker implements TickObserver
         this.every = every;
         this.snapshotEvery = snapshotEvery;
         this.row = new double[observer.columns().length];
+    }
+
+    /**
+     * Has checkpoints written as the run goes (every K ticks, at the last tick, on a stop request).
+     */
+    void checkpoints(final Checkpointing checkpoints)
+    {
+        this.checkpoints = checkpoints;
     }
 
     /**
@@ -73,21 +87,77 @@ final class Ticker implements TickObserver
     }
 
     /**
+     * Carries on from a checkpoint's state: starts the clocks without observing (the tick was observed, or not, as
+     * the unbroken run did).
+     */
+    void resume(final ObservationState state)
+    {
+        lastObserved = state.lastObserved;
+        lastSnapshot = state.lastSnapshot;
+        observations = state.observations;
+        observeNs = state.observeNs;
+        stopped = state.stopped;
+        final long nowNs = System.nanoTime();
+        lastNs = nowNs;
+        progress.start(nowNs);
+    }
+
+    /**
+     * Ends a run that has no ticks left to run from its checkpoint: what its last tick adds to the outputs.
+     */
+    void end(final Organism organism) throws IOException
+    {
+        observe(organism, organism.ticks());
+        snapshot(organism.ticks());
+    }
+
+    /**
+     * Saves what a checkpoint holds of the observations, flushing the time series so their files hold it too.
+     */
+    void save(final ObservationState state) throws IOException
+    {
+        series.flush();
+        latency.flush();
+        state.lastObserved = lastObserved;
+        state.lastSnapshot = lastSnapshot;
+        state.observations = observations;
+        state.observeNs = observeNs;
+        state.stopped = stopped;
+        state.seriesBytes = series.bytes();
+        state.seriesCrc = series.crc();
+        state.latencyBytes = latency.bytes();
+        state.latencyCrc = latency.crc();
+        state.snapshots = new ArrayList<>(snapshots.written());
+    }
+
+    /**
      * {@inheritDoc}
      */
     public boolean afterTick(final Organism organism, final long tick)
     {
         final long done = tick + 1;
         stopped = null != stop && stop.shouldStop(organism, tick);
+        interrupted = null != request && request.isRequested();
         final boolean last = stopped || done >= maxTicks;
         try
         {
-            if (last || 0 == done % every)
+            if (0 == done % every)
             {
                 observe(organism, done);
             }
-            if (last || (snapshotEvery > 0 && 0 == done % snapshotEvery))
+            if (snapshotEvery > 0 && 0 == done % snapshotEvery)
             {
+                snapshot(done);
+            }
+            // Before the last tick's own row and snapshots: a run resumed from here, to more ticks, has only those
+            // of the unbroken run.
+            if (null != checkpoints && (interrupted || checkpoints.isDue(done) || last && checkpoints.isPeriodic()))
+            {
+                checkpoints.write(done);
+            }
+            if (last || interrupted)
+            {
+                observe(organism, done);
                 snapshot(done);
             }
         }
@@ -100,7 +170,7 @@ final class Ticker implements TickObserver
         {
             progress.show(done, organism.stats().alive(), nowNs);
         }
-        return stopped;
+        return stopped || interrupted;
     }
 
     private void observe(final Organism organism, final long done) throws IOException
@@ -141,6 +211,14 @@ final class Ticker implements TickObserver
     void finish(final Organism organism)
     {
         progress.finish(organism.ticks(), organism.stats().alive(), System.nanoTime());
+    }
+
+    /**
+     * Whether a stop request ended the run (seen after a tick; one that comes later changes nothing).
+     */
+    boolean interrupted()
+    {
+        return interrupted;
     }
 
     boolean stopped()

@@ -11,12 +11,16 @@ import io.karyon.engine.Organism;
 import io.karyon.engine.SetupRandom;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.cell.CellLayout;
+import io.karyon.engine.checkpoint.CheckpointPart;
 import io.karyon.model.Model;
 import io.karyon.model.ModelException;
 import io.karyon.model.Parameter;
 import io.karyon.model.Parameters;
 import io.karyon.model.Setup;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
@@ -189,6 +193,7 @@ public final class Sir implements Model
 
         final Epidemic epidemic = new Epidemic(s, i, people);
         setup.stopWhen(epidemic::afterTick);
+        setup.checkpointed(epidemic);
         setup.observe()
             .count("S", SUSCEPTIBLE)
             .count("I", INFECTIOUS)
@@ -260,9 +265,9 @@ public final class Sir implements Model
     }
 
     /**
-     * The run's peak, and the stop condition that records it.
+     * The run's peak, and the stop condition that records it; the peak so far is saved in checkpoints.
      */
-    static final class Epidemic
+    static final class Epidemic implements CheckpointPart
     {
         private final short susceptible;
         private final short infectious;
@@ -293,6 +298,23 @@ public final class Sir implements Model
         double attackRate(final Organism organism)
         {
             return (double)(people - organism.countOf(susceptible)) / people;
+        }
+
+        public String name()
+        {
+            return "epidemic";
+        }
+
+        public void write(final DataOutput out) throws IOException
+        {
+            out.writeLong(peakInfected);
+            out.writeLong(peakTick);
+        }
+
+        public void read(final DataInput in) throws IOException
+        {
+            peakInfected = in.readLong();
+            peakTick = in.readLong();
         }
     }
 

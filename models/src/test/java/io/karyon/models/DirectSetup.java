@@ -3,6 +3,7 @@ package io.karyon.models;
 import io.karyon.engine.Context;
 import io.karyon.engine.Organism;
 import io.karyon.engine.cell.CellLayout;
+import io.karyon.engine.checkpoint.CheckpointPart;
 import io.karyon.matrix.Matrix;
 import io.karyon.model.CellReduction;
 import io.karyon.model.Model;
@@ -30,6 +31,7 @@ final class DirectSetup implements Setup, Observations, AutoCloseable
     StopCondition stop;
     final Map<String, DoubleSupplier> summary = new LinkedHashMap<>();
     final List<String> columns = new ArrayList<>();
+    final Map<String, CheckpointPart> parts = new LinkedHashMap<>();
 
     DirectSetup(final Model model, final Map<String, ?> overrides, final long cells, final long seed, final int workers)
     {
@@ -104,6 +106,11 @@ final class DirectSetup implements Setup, Observations, AutoCloseable
     public <T extends AutoCloseable> T closeAtEnd(final T resource)
     {
         return resource;
+    }
+
+    public void checkpointed(final CheckpointPart part)
+    {
+        parts.put(part.name(), part);
     }
 
     public Observations count(final String column, final String behaviour)

@@ -2,7 +2,10 @@ package io.karyon.matrix;
 
 import net.openhft.chronicle.map.MapSegmentContext;
 
+import java.io.DataInput;
+import java.io.DataOutput;
 import java.io.File;
+import java.io.IOException;
 import java.util.Arrays;
 
 /**
@@ -364,6 +367,43 @@ public final class Matrix implements AutoCloseable
             }
         }
         return hash;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Checkpoints.
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /**
+     * Writes what the matrix's future depends on, between ticks: the shape, every value as the workers see it (from
+     * the flat copy, or the records if it has none), then the deposits buffered and not yet applied, so that
+     * {@link #readState(DataInput)} on a matrix of the same shape, with any number of writers, carries on
+     * bit-identically. Layout: {@code int sites, int substances, sites * substances doubles (site-major, in the
+     * platform's byte order), int deposits, deposits * (long key, long orderKey, double amount)}.
+     *
+     * @param out to write to.
+     * @throws IOException if the output fails.
+     */
+    public void writeState(final DataOutput out) throws IOException
+    {
+        MatrixState.write(this, null == flat ? null : flat.buffer(front()), records, writers, out);
+    }
+
+    /**
+     * Replaces every value and the buffered deposits (any the set-up made are dropped) with what
+     * {@link #writeState(DataOutput)} wrote, between ticks (before the first of a resumed run, after
+     * {@link #writers(int)} if it ticks), and publishes the values to the records.
+     *
+     * @param in to read from.
+     * @throws IOException if the input fails or was written for another shape (one line naming both).
+     */
+    public void readState(final DataInput in) throws IOException
+    {
+        checkWritable();
+        MatrixState.read(this, null == flat ? null : flat.buffer(front()), records, writers, in);
+        if (null != lastTicks)
+        {
+            Arrays.fill(lastTicks, Long.MIN_VALUE);  // the resumed run's next tick follows the checkpoint's
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------------

@@ -1,0 +1,157 @@
+package io.karyon.cli;
+
+import io.karyon.engine.Context;
+import io.karyon.model.ModelCatalog;
+import io.karyon.model.ModelRun;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code karyon resume CHECKPOINT}: carries a run on from one of its checkpoints, with any number of workers, to its
+ * ticks (or more), appending to its outputs as the unbroken run would have written them; with {@code --set} a fork
+ * into a new {@code --out}.
+ */
+@Command(
+    name = "resume",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Carries a run on from a checkpoint (karyon run --checkpoint-every K --out DIR writes DIR/checkpoints/" +
+            "tick-<T>.kcp) to its ticks, or --ticks TOTAL, or the model's stop condition: the same digest, " +
+            "timeseries.csv rows and summary.json numbers as the unbroken run, with any --workers.",
+        "By default appends to the checkpoint's run folder (the parent of checkpoints/): timeseries.csv carries on " +
+            "from the checkpoint's tick and summary.json is rewritten. --set NAME=VALUE forks: the run carries on " +
+            "with changed parameters into a new --out, whose summary.json records parent_checkpoint and changes; " +
+            "parameters the model fixes at set-up cannot change.",
+        "A checkpoint that is truncated, corrupt, of another format or of a model not found is refused in one line " +
+            "(exit 2) and nothing is written."
+    })
+public final class ResumeCommand implements Callable<Integer>
+{
+    @Spec
+    CommandSpec spec;
+
+    @CommandLine.Parameters(index = "0", paramLabel = "CHECKPOINT", description = "a .kcp file")
+    String checkpoint;
+
+    @Option(names = "--ticks", paramLabel = "TOTAL",
+        description = "ticks the run lasts in all, counted from its start (default: the run's)")
+    long ticks;
+
+    @Option(names = "--out", paramLabel = "DIR",
+        description = "folder of the outputs (default: the checkpoint's run folder; a fork needs another)")
+    String out;
+
+    @Option(names = "--set", paramLabel = "NAME=VALUE",
+        description = "fork: change a parameter from here on (karyon models lists them); repeat for more")
+    List<String> sets = new ArrayList<>();
+
+    @Option(names = ModelDiscovery.CLASSPATH_OPTION, paramLabel = "PATH",
+        description = "more jars and folders of models, separated by '${sys:path.separator}' (default: " +
+            "$" + ModelDiscovery.CLASSPATH_ENV + ")")
+    String classpath;
+
+    @Mixin
+    WorkerOptions workerOptions;
+
+    @Option(names = "--checkpoint-every", paramLabel = "K",
+        description = "checkpoints every K ticks from here on (default: the run's)")
+    long checkpointEvery;
+
+    @Option(names = "--keep-checkpoints", paramLabel = "N", description = "keep the newest N (default: the run's)")
+    int keepCheckpoints;
+
+    @Option(names = "--json", description = "print the summary as one JSON object")
+    boolean json;
+
+    @Option(names = "--quiet", description = "no progress on stderr")
+    boolean quiet;
+
+    /**
+     * {@inheritDoc}
+     */
+    public Integer call()
+    {
+        workerOptions.check(spec);
+        final Path file = path("CHECKPOINT", checkpoint);
+        if (given("--ticks"))
+        {
+            Cli.range(spec, "--ticks", ticks, 1, Long.MAX_VALUE);
+        }
+        if (given("--checkpoint-every"))
+        {
+            Cli.range(spec, "--checkpoint-every", checkpointEvery, 0, Long.MAX_VALUE);
+        }
+        if (given("--keep-checkpoints"))
+        {
+            Cli.range(spec, "--keep-checkpoints", keepCheckpoints, 1, Integer.MAX_VALUE);
+        }
+        final List<String[]> changes = new ArrayList<>();
+        for (final String set : sets)
+        {
+            final int eq = set.indexOf('=');
+            if (eq < 1)
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                    "Invalid value for option '--set': expected NAME=VALUE, was '" + set + "'");
+            }
+            changes.add(new String[]{ set.substring(0, eq).trim(), set.substring(eq + 1) });
+        }
+        final ModelCatalog catalog = ModelDiscovery.catalog(classpath);
+        final ModelRun.Builder run = ModelRun.resume(catalog, file);
+        for (final String[] change : changes)
+        {
+            run.set(change[0], change[1]);
+        }
+        if (given("--ticks"))
+        {
+            run.ticks(ticks);
+        }
+        if (given("--out"))
+        {
+            run.out(path("--out", out));
+        }
+        else if (!changes.isEmpty())
+        {
+            run.out(null);  // a fork goes to a new folder only: refused without one
+        }
+        if (given("--checkpoint-every"))
+        {
+            run.checkpointEvery(checkpointEvery);
+        }
+        if (given("--keep-checkpoints"))
+        {
+            run.keepCheckpoints(keepCheckpoints);
+        }
+        run.context(workerOptions.applyTo(new Context()));
+        return RunCommand.execute(spec, run, quiet, json);
+    }
+
+    private Path path(final String option, final String value)
+    {
+        try
+        {
+            return Path.of(value);
+        }
+        catch (final InvalidPathException ex)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                "Invalid value for " + option + ": not a file name, was '" + value + "'");
+        }
+    }
+
+    private boolean given(final String option)
+    {
+        final CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+        return null != parsed && parsed.hasMatchedOption(option);
+    }
+}
