@@ -111,14 +111,15 @@ class RunCornersTest
         System.setProperty(Configuration.WATCHDOG_PROP_NAME, "250ms");
         try
         {
-            final CommandRun help = run("--help");
-            assertTrue(help.out().contains("0 for off (default: 0.25)"), help.out());
+            // Words only: picocli wraps the help to the longest option, which other options change.
+            final String help = run("--help").out().replaceAll("\\s+", " ");
+            assertTrue(help.contains("0 for off (default: 0.25)"), help);
         }
         finally
         {
             System.clearProperty(Configuration.WATCHDOG_PROP_NAME);
         }
-        assertTrue(run("--help").out().contains("0 for off (default: 30)"));
+        assertTrue(run("--help").out().replaceAll("\\s+", " ").contains("0 for off (default: 30)"));
     }
 
     static Stream<Arguments> refusedCommandLines()

@@ -132,9 +132,24 @@ final class Families
     int addFamily()
     {
         final int family = arena.addFamily();
+        own(family);
+        return family;
+    }
+
+    /**
+     * Checkpoint restore: adds a family at its index (families may be sparse: lineages grow into the families of
+     * their class) and gives its first chunk to its worker.
+     */
+    void addFamilyAt(final int family)
+    {
+        arena.addFamilyAt(family);
+        own(family);
+    }
+
+    private void own(final int family)
+    {
         edges.ensureCapacity(arena.chunkBound());
         slices[ownerOfFamily(family, workerCount)].addOwnedChunk(family << FAMILY_SHIFT);
-        return family;
     }
 
     /**

@@ -1,5 +1,8 @@
 package io.karyon.engine;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.Arrays;
 
 /**
@@ -86,6 +89,49 @@ final class Lineages
         {
             hintPlusOne[root] = family + 1;
         }
+    }
+
+    /**
+     * Checkpoint: writes a family's entry (root, next, place and hint, all 0 for a family in no chain). A family's
+     * class, and so its owner, is the same for any worker count, so its entry goes with its block.
+     */
+    void write(final DataOutput out, final int family) throws IOException
+    {
+        final boolean kept = family < place.length;
+        out.writeInt(kept ? rootPlusOne[family] : 0);
+        out.writeInt(kept ? nextPlusOne[family] : 0);
+        out.writeInt(kept ? place[family] : 0);
+        out.writeInt(kept ? hintPlusOne[family] : 0);
+    }
+
+    /**
+     * Checkpoint restore: reads a family's entry as {@link #write} wrote it.
+     */
+    void read(final DataInput in, final int family) throws IOException
+    {
+        final int root = in.readInt();
+        final int next = in.readInt();
+        final int at = in.readInt();
+        final int hint = in.readInt();
+        if (0 != (root | next | at | hint))
+        {
+            ensure(family);
+            rootPlusOne[family] = root;
+            nextPlusOne[family] = next;
+            place[family] = at;
+            hintPlusOne[family] = hint;
+        }
+    }
+
+    /**
+     * Checkpoint restore: forgets every chain.
+     */
+    void clear()
+    {
+        rootPlusOne = new int[0];
+        nextPlusOne = new int[0];
+        place = new int[0];
+        hintPlusOne = new int[0];
     }
 
     private void ensure(final int family)

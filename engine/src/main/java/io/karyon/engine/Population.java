@@ -186,6 +186,15 @@ final class Population extends WorkerPadding
         newborn.clear();
         Arrays.fill(liveByBehaviour, 0);
         lowestFreedChunk = Integer.MAX_VALUE;
+        lineage.clear();
+    }
+
+    /**
+     * The chains of families lineages grew into (checkpoints write and read them with each family's block).
+     */
+    Lineages lineages()
+    {
+        return lineage;
     }
 
     /**

@@ -229,6 +229,7 @@ final class StateCapture
                 writeChunk(out, slice, (family << FAMILY_SHIFT) + level);
             }
         }
+        slice.population().lineages().write(out, family);
         cursor.writeMonitors(out, family);
         cursor.writeTimers(out, family);
         cursor.writeCalls(out, family);

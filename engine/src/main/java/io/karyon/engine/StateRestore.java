@@ -182,6 +182,7 @@ final class StateRestore
                     readChunk(in, (family << FAMILY_SHIFT) + level);
                 }
             }
+            slice.population().lineages().read(in, family);
             readMonitors(in);
             readTimers(in);
             for (int i = 0, calls = count(in); i < calls; i++)
@@ -410,9 +411,9 @@ final class StateRestore
                 chunkMasks[f] = in.readInt();
                 familyOffset[f] = in.readLong();
                 familyLength[f] = in.readLong();
-                if (0 == (chunkMasks[f] & 1))
+                if (0 != chunkMasks[f] && 0 == (chunkMasks[f] & 1))
                 {
-                    throw new IOException("family " + f + " has no root chunk");
+                    throw new IOException("family " + f + " has chunks but no root chunk");
                 }
             }
             final int homes = in.readInt();
@@ -577,7 +578,11 @@ final class StateRestore
             final Families families = organism.families;
             for (int f = 0; f < familyCount; f++)
             {
-                families.addFamily();
+                if (0 == chunkMasks[f])
+                {
+                    continue;  // no family there: lineages had skipped it to grow into families of their class
+                }
+                families.addFamilyAt(f);
                 for (int level = 1; level < FAMILY_CHUNKS; level++)
                 {
                     if (0 != (chunkMasks[f] & (1 << level)))

@@ -3,12 +3,20 @@ package io.karyon.engine;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.cell.CellLayout;
 import io.karyon.engine.cell.Handle;
+import io.karyon.engine.checkpoint.CheckpointMeta;
+import io.karyon.engine.checkpoint.Checkpoints;
 import io.karyon.engine.internal.Arena;
 import io.karyon.scheduler.ThreadingMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -86,41 +94,52 @@ class LineageFamiliesTest
 
     private static Outcome run(final int workers, final int depth, final int deathsPer1024, final long ticks)
     {
-        try (Organism organism = Organism.launch(new Context().workerCount(workers)
-            .threadingMode(ThreadingMode.INVOKER).chunkShift(CHUNK_SHIFT).stateLength(LAYOUT.stateLength())
-            .seed(11)))
+        try (Organism organism = setUp(workers, depth, deathsPer1024))
         {
-            final Dividing dividing = new Dividing(depth, deathsPer1024);
-            organism.registerBehaviour("dividing", dividing);
-            organism.registerBehaviour("idle", new Behaviour()
-            {
-                public void onTick(final CellFlyweight cell, final CellContext context)
-                {
-                }
-
-                public void onMessage(final CellFlyweight cell, final CellContext context, final long sender,
-                    final int type, final long payload)
-                {
-                }
-
-                public boolean hasTick()
-                {
-                    return false;
-                }
-            });
-            dividing.genotype = organism.genotype("dividing", LAYOUT, "dividing");
-            final Genotype idle = organism.genotype("idle", LAYOUT, "idle");
-            // A founder at the start of each of the first three families (one chunk of 64 cells each when filled).
-            for (int i = 0; i < FOUNDERS * SPACING; i++)
-            {
-                organism.spawn(0 == i % SPACING ? dividing.genotype : idle);
-            }
             organism.run(ticks);
-            assertNull(organism.stats().deathsByReason().get("exception"), organism.stats().deathsByReason()::toString);
-            final Stats stats = organism.stats();
-            return new Outcome(organism.digest(), stats.alive(), stats.deaths(), stats.deathsByReason().toString(),
-                organism.familyCount(), stats.delivered());
+            return outcome(organism);
         }
+    }
+
+    private static Organism setUp(final int workers, final int depth, final int deathsPer1024)
+    {
+        final Organism organism = Organism.launch(new Context().workerCount(workers)
+            .threadingMode(ThreadingMode.INVOKER).chunkShift(CHUNK_SHIFT).stateLength(LAYOUT.stateLength())
+            .seed(11));
+        final Dividing dividing = new Dividing(depth, deathsPer1024);
+        organism.registerBehaviour("dividing", dividing);
+        organism.registerBehaviour("idle", new Behaviour()
+        {
+            public void onTick(final CellFlyweight cell, final CellContext context)
+            {
+            }
+
+            public void onMessage(final CellFlyweight cell, final CellContext context, final long sender,
+                final int type, final long payload)
+            {
+            }
+
+            public boolean hasTick()
+            {
+                return false;
+            }
+        });
+        dividing.genotype = organism.genotype("dividing", LAYOUT, "dividing");
+        final Genotype idle = organism.genotype("idle", LAYOUT, "idle");
+        // A founder at the start of each of the first three families (one chunk of 64 cells each when filled).
+        for (int i = 0; i < FOUNDERS * SPACING; i++)
+        {
+            organism.spawn(0 == i % SPACING ? dividing.genotype : idle);
+        }
+        return organism;
+    }
+
+    private static Outcome outcome(final Organism organism)
+    {
+        assertNull(organism.stats().deathsByReason().get("exception"), organism.stats().deathsByReason()::toString);
+        final Stats stats = organism.stats();
+        return new Outcome(organism.digest(), stats.alive(), stats.deaths(), stats.deathsByReason().toString(),
+            organism.familyCount(), stats.delivered());
     }
 
     @Test
@@ -148,5 +167,32 @@ class LineageFamiliesTest
         assertEquals(one, two);
         assertEquals(one, three);
         assertTrue(one.alive() > 3L * FAMILY_CELLS, "alive: " + one.alive());
+    }
+
+    /**
+     * A checkpoint carries the chains of families lineages grew into: resumed on another worker count, the lineages
+     * go on filling the same families, and the run ends as the unbroken one does.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = { 1, 2, 3 })
+    void shouldResumeLineagesThatOutgrewTheirFamiliesOnAnyWorkerCount(final int resumeWorkers,
+        @TempDir final Path folder) throws IOException
+    {
+        final Path file = folder.resolve("tick-14.kcp");
+        final Outcome unbroken;
+        try (Organism organism = setUp(2, 15, 8))
+        {
+            organism.run(14);
+            assertTrue(organism.familyCount() > 3 * Arena.FAMILY_CLASSES, "families: " + organism.familyCount());
+            Checkpoints.write(organism, file, new CheckpointMeta("lineages", Map.of(), 11, null), List.of());
+            organism.run(8);
+            unbroken = outcome(organism);
+        }
+        try (Organism organism = setUp(resumeWorkers, 15, 8))
+        {
+            Checkpoints.restore(organism, file, List.of());
+            organism.run(8);
+            assertEquals(unbroken, outcome(organism));
+        }
     }
 }
