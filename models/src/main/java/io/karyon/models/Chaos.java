@@ -5,7 +5,6 @@ import io.karyon.engine.CellContext;
 import io.karyon.engine.Genotype;
 import io.karyon.engine.Organism;
 import io.karyon.engine.Supervisor;
-import io.karyon.engine.cell.CellDescriptor;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.cell.CellLayout;
 import io.karyon.model.Model;
@@ -35,9 +34,9 @@ import java.util.concurrent.locks.LockSupport;
  *     refuses one: it dies {@code mailbox_overflow} (counted, restarted), the organism carries on.</li>
  *     <li>{@code explode}: from {@code at_tick} on, the faulty cells and all their offspring divide every tick: the
  *     memory budget ({@code --max-memory}) stops the run with one line, exit 1.</li>
- *     <li>{@code corrupt}: the faulty cell damages its own header (its flags byte) through
- *     {@link CellFlyweight#buffer()}, the user error the header sweep exists for: with {@code --verify-every K} the
- *     sweep finds it, one warning line and a {@code corrupt} death (restarted).</li>
+ *     <li>{@code corrupt}: the faulty cell damages its own header (its flags byte, through
+ *     {@link CellFlyweight#flags(byte)}, as a stray write would), the user error the header sweep exists for:
+ *     with {@code --verify-every K} the sweep finds it, one warning line and a {@code corrupt} death (restarted).</li>
  * </ul>
  * Observed: {@code count}, the ticks each live cell has counted since it was born or restarted.
  */
@@ -55,6 +54,8 @@ public final class Chaos implements Model
     private static final int EXPLODE = 5;
     private static final int CORRUPT = 6;
     private static final int COUNT = LAYOUT.offset("count");
+    /** What {@code corrupt} writes over its header's flags: a bit no feature uses. */
+    private static final byte DAMAGED_FLAGS = 64;
     private static final int MESSAGE = 1;
     /** Largest intensity a supervisor takes: the faulty cells' supervisor never gives up. */
     private static final int INTENSITY = (1 << 20) - 1;
@@ -226,7 +227,7 @@ public final class Chaos implements Model
                 {
                     if (due)
                     {
-                        cell.buffer().putByte(cell.offset() + CellDescriptor.FLAGS_OFFSET, (byte)64);
+                        cell.flags(DAMAGED_FLAGS);
                     }
                 }
                 default ->
