@@ -17,6 +17,17 @@ class CatalogTest
         final ModelCatalog catalog = ModelCatalog.load(CatalogTest.class.getClassLoader());
         assertInstanceOf(Sir.class, catalog.find("sir"));
         assertInstanceOf(Ring.class, catalog.find("ring"));
+        assertInstanceOf(Chaos.class, catalog.find("chaos"));
+    }
+
+    @Test
+    void shouldDeclareChaossFaultsAsChoices()
+    {
+        final List<Parameter> parameters = new Chaos().parameters();
+        assertEquals(List.of("fault", "at_tick", "every", "faulty"), parameters.stream().map(Parameter::name).toList());
+        assertEquals(List.of("none", 5L, 0L, 1L), parameters.stream().map(Parameter::defaultValue).toList());
+        assertEquals(List.of("none", "hang", "overrun", "throw", "flood", "explode", "corrupt"),
+            parameters.get(0).choices());
     }
 
     @Test
