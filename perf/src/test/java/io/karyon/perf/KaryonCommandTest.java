@@ -90,8 +90,8 @@ class KaryonCommandTest
 
         assertUsageError(run);
         assertEquals(
-            "karyon: a subcommand is needed: run, resume, checkpoint, models, sweep, topology, matrix, report, bench or " +
-                "help (see --help)",
+            "karyon: a subcommand is needed: run, resume, checkpoint, models, sweep, topology, matrix, report, " +
+                "bench or help (see --help)",
             run.err().strip());
     }
 

@@ -33,7 +33,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Checkpoints of {@link #CELLS} cells of 32 bytes of state (a cohort, each cell with random state), in ms per
+ * Checkpoints of {@link #cells} cells of 32 bytes of state (a cohort, each cell with random state), in ms per
  * operation: {@code write} is {@code Checkpoints.write} (the workers write their families' sections in parallel, then
  * the file is synced and renamed), {@code restore} is {@code Checkpoints.restore} into a second organism set up the
  * same way (every checksum verified, then the workers read their families in parallel). The file lies in a temporary
@@ -54,14 +54,16 @@ import java.util.concurrent.TimeUnit;
 @State(Scope.Benchmark)
 public class CheckpointBenchmark
 {
-    /** Cells checkpointed. */
-    public static final int CELLS = 1_000_000;
     static final CellLayout LAYOUT = CellLayout.builder().longField("a").longField("b").doubleField("c")
         .longField("d").build();
 
     /** Workers: each writes and reads its own families. */
     @Param({ "1", "2" })
     public int workers;
+
+    /** Cells checkpointed ({@code -p cells=10000000} for the 10M figure). */
+    @Param({ "1000000" })
+    public int cells;
 
     private Path folder;
     private Path file;
@@ -123,19 +125,19 @@ public class CheckpointBenchmark
             Files.createTempDirectory(Path.of(dir), "karyon-checkpoint");
         file = folder.resolve("bench.kcp");
         final Genotype genotype = launch(true);
-        source.populate(genotype, CELLS, (index, cell, random) -> cell.putLong(0, index)
+        source.populate(genotype, cells, (index, cell, random) -> cell.putLong(0, index)
             .putLong(8, random.nextLong()).putDouble(16, random.nextDouble()).putLong(24, ~index));
         source.run(3);
         digest = source.digest();
         written = Checkpoints.write(source, file, meta(), List.of());
-        System.err.printf("checkpoint of %,d cells at %d workers: %,d bytes, %.2f bytes per cell%n", CELLS, workers,
-            Files.size(file), Files.size(file) / (double)CELLS);
+        System.err.printf("checkpoint of %,d cells at %d workers: %,d bytes, %.2f bytes per cell%n", cells, workers,
+            Files.size(file), Files.size(file) / (double)cells);
         launch(false);
     }
 
     private static CheckpointMeta meta()
     {
-        return new CheckpointMeta("bench", Map.of("cells", Integer.toString(CELLS)), 42, null);
+        return new CheckpointMeta("bench", Map.of("cells", Integer.toString(cells)), 42, null);
     }
 
     /**
@@ -162,12 +164,12 @@ public class CheckpointBenchmark
     public void check() throws IOException
     {
         final CheckpointHeader header = Checkpoints.inspect(file);
-        if (CELLS != header.cellCount() || !written.sections().equals(header.sections()))
+        if (cells != header.cellCount() || !written.sections().equals(header.sections()))
         {
             throw new IllegalStateException("benchmark self-check failed: the file is not the checkpoint written: " +
                 header);
         }
-        if (target.ticks() > 0 && (CELLS != target.stats().alive() || digest != target.digest()))
+        if (target.ticks() > 0 && (cells != target.stats().alive() || digest != target.digest()))
         {
             throw new IllegalStateException("benchmark self-check failed: restored " + target.stats().alive() +
                 " cells, digest " + target.digest() + ", expected " + digest);
