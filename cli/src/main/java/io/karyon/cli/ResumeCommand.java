@@ -10,7 +10,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,17 +94,7 @@ public final class ResumeCommand implements Callable<Integer>
         {
             Cli.range(spec, "--keep-checkpoints", keepCheckpoints, 1, Integer.MAX_VALUE);
         }
-        final List<String[]> changes = new ArrayList<>();
-        for (final String set : sets)
-        {
-            final int eq = set.indexOf('=');
-            if (eq < 1)
-            {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                    "Invalid value for option '--set': expected NAME=VALUE, was '" + set + "'");
-            }
-            changes.add(new String[]{ set.substring(0, eq).trim(), set.substring(eq + 1) });
-        }
+        final List<String[]> changes = RunCommand.settings(spec, sets);
         final ModelCatalog catalog = ModelDiscovery.catalog(classpath);
         final ModelRun.Builder run = ModelRun.resume(catalog, file);
         for (final String[] change : changes)
@@ -138,20 +127,11 @@ public final class ResumeCommand implements Callable<Integer>
 
     private Path path(final String option, final String value)
     {
-        try
-        {
-            return Path.of(value);
-        }
-        catch (final InvalidPathException ex)
-        {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                "Invalid value for " + option + ": not a file name, was '" + value + "'");
-        }
+        return RunCommand.path(spec, option, value);
     }
 
     private boolean given(final String option)
     {
-        final CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
-        return null != parsed && parsed.hasMatchedOption(option);
+        return RunCommand.given(spec, option);
     }
 }

@@ -221,10 +221,15 @@ public final class RunCommand implements Callable<Integer>
         }
     }
 
-    /**
-     * The {@code --set NAME=VALUE}s, split.
-     */
     private List<String[]> settings()
+    {
+        return settings(spec, sets);
+    }
+
+    /**
+     * The {@code --set NAME=VALUE}s, split, or a usage error naming the one without a name.
+     */
+    static List<String[]> settings(final CommandSpec spec, final List<String> sets)
     {
         final List<String[]> settings = new ArrayList<>();
         for (final String set : sets)
@@ -242,6 +247,14 @@ public final class RunCommand implements Callable<Integer>
 
     private Path path(final String option, final String value)
     {
+        return path(spec, option, value);
+    }
+
+    /**
+     * A path given on the command line, or a usage error naming the option.
+     */
+    static Path path(final CommandSpec spec, final String option, final String value)
+    {
         try
         {
             return Path.of(value);
@@ -254,6 +267,14 @@ public final class RunCommand implements Callable<Integer>
     }
 
     private boolean given(final String option)
+    {
+        return given(spec, option);
+    }
+
+    /**
+     * Whether an option was given on the command line (rather than taking its default).
+     */
+    static boolean given(final CommandSpec spec, final String option)
     {
         final CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
         return null != parsed && parsed.hasMatchedOption(option);

@@ -135,7 +135,7 @@ public class CheckpointBenchmark
         launch(false);
     }
 
-    private static CheckpointMeta meta()
+    private CheckpointMeta meta()
     {
         return new CheckpointMeta("bench", Map.of("cells", Integer.toString(cells)), 42, null);
     }
