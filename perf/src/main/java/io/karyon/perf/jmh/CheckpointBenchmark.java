@@ -1,11 +1,8 @@
 package io.karyon.perf.jmh;
 
-import io.karyon.engine.Behaviour;
-import io.karyon.engine.CellContext;
 import io.karyon.engine.Context;
 import io.karyon.engine.Genotype;
 import io.karyon.engine.Organism;
-import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.cell.CellLayout;
 import io.karyon.engine.checkpoint.CheckpointHeader;
 import io.karyon.engine.checkpoint.CheckpointMeta;
@@ -73,26 +70,6 @@ public class CheckpointBenchmark
     private CheckpointHeader written;
 
     /**
-     * Idle: no tick step.
-     */
-    static final class Idle implements Behaviour
-    {
-        public void onTick(final CellFlyweight cell, final CellContext context)
-        {
-        }
-
-        public void onMessage(
-            final CellFlyweight cell, final CellContext context, final long sender, final int type, final long payload)
-        {
-        }
-
-        public boolean hasTick()
-        {
-            return false;
-        }
-    }
-
-    /**
      * An organism with the benchmark's behaviour and genotype, which it returns.
      */
     private Genotype launch(final boolean isSource)
@@ -108,7 +85,7 @@ public class CheckpointBenchmark
         {
             target = organism;
         }
-        organism.registerBehaviour("idle", new Idle());
+        organism.registerBehaviour("idle", new PopulateBenchmark.Idle());
         return organism.genotype("cell", LAYOUT, "idle");
     }
 
