@@ -42,8 +42,8 @@ public final class BenchCommand implements Callable<Integer>
 {
     /** Warm-up rounds when --warmup is not given, but for W5 and W5x (see {@link #defaultWarmup}). */
     static final int DEFAULT_WARMUP = 2;
-    static final List<String> WORKLOADS = List.of(Stream.ID, W1Spawn.ID, W2Ring.ID, W3Tick.ID, W4Broadcast.ID, W5Apoptosis.ID,
-        W5xEscalation.ID, W6Matrix.ID, W7Latency.ID);
+    static final List<String> WORKLOADS = List.of(Stream.ID, W1Spawn.ID, W2Ring.ID, W3Tick.ID, W4Broadcast.ID,
+        W5Apoptosis.ID, W5xEscalation.ID, W6Matrix.ID, W7Latency.ID);
 
     /** The options only some workloads read, then those workloads: given for none of them, they are refused. */
     private static final String[][] WORKLOAD_OPTIONS = {
@@ -238,8 +238,9 @@ public final class BenchCommand implements Callable<Integer>
             if (given(option[0]) && readers.stream().noneMatch(selected::contains))
             {
                 throw new CommandLine.ParameterException(spec.commandLine(), "option '" + option[0] + "' is for " +
-                    String.join(", ", readers) + " only, " + (readers.size() > 1 ? "none of which is" : "which is not") +
-                    " among the workloads given (" + String.join(", ", selected) + "): leave it out");
+                    String.join(", ", readers) + " only, " +
+                    (readers.size() > 1 ? "none of which is" : "which is not") + " among the workloads given (" +
+                    String.join(", ", selected) + "): leave it out");
             }
         }
         if (given("--peer-messages") && !peers)
