@@ -163,7 +163,8 @@ public final class Supervisor
      *
      * @param childId from {@link #childId(long)} or a cell's {@link CellContext#childId()}.
      * @return the handle (> 0) while the child runs, else {@link CellContext#CHILD_RESTARTING},
-     * {@link CellContext#CHILD_STOPPED}, {@link CellContext#CHILD_SUPERVISOR_STOPPED} or {@link CellContext#CHILD_GONE}.
+     * {@link CellContext#CHILD_STOPPED}, {@link CellContext#CHILD_SUPERVISOR_STOPPED} or
+     * {@link CellContext#CHILD_GONE}.
      * @throws IllegalArgumentException if the id never named a child of this supervisor.
      * @throws IllegalStateException    if its organism is closed or running free.
      */
