@@ -171,9 +171,10 @@ public interface CellContext
      * Watches a supervised cell across its restarts: as {@link #monitor(long)}, a {@link Signals#DOWN} when it dies;
      * then, if its supervisor restarts it, a {@link Signals#RESTARTED} message in the tick after the restart, sender =
      * the new cell's handle, payload = the reference, and the monitor goes on watching the new cell (the next DOWN
-     * comes from it). A restart that never comes (the child is not restarted, or its supervisor gives up) sends nothing more:
-     * {@link #child(long)} tells why. For a cell that is no supervisor's child it is {@link #monitor(long)}. Undo it
-     * with {@link #demonitor(long, long)} on the handle being watched (a RESTARTED already on its way still arrives).
+     * comes from it). A restart that never comes (the child is not restarted, or its supervisor gives up) sends
+     * nothing more: {@link #child(long)} tells why. For a cell that is no supervisor's child it is
+     * {@link #monitor(long)}. Undo it with {@link #demonitor(long, long)} on the handle being watched (a RESTARTED
+     * already on its way still arrives).
      *
      * @param target handle of the cell to watch.
      * @return the monitor reference, unique for this cell.
