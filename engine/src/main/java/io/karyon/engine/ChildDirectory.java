@@ -46,6 +46,7 @@ final class ChildDirectory
     static final int GENERATION_MASK = (1 << GENERATION_BITS) - 1;
     private static final int STATUS_BITS = 3;
     private static final int STATUS_MASK = (1 << STATUS_BITS) - 1;
+    private static final int BULK = 1 << 17;
 
     private final int homeIndex;
     private int[] generation = new int[64];
@@ -127,7 +128,13 @@ final class ChildDirectory
                 final long key = earlier.getLong(i);
                 put(view, (int)(key >>> 32), (int)key, earlier.getLong(i + 1));
             }
+            final boolean bulk = earlier.size() > BULK;
             earlier.clear();
+            if (bulk)
+            {
+                // A set-up's million spawns: give the memory back rather than keep it for ticks that change little.
+                earlier.trimToSize();
+            }
         }
         apply(view, table);
         visible = view;
