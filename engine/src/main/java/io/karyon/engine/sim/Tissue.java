@@ -25,7 +25,8 @@ import io.karyon.supervisor.RestartType;
  * current handle ({@link CellContext#child(long)}) before passing energy on, so that a restarted founder is found
  * again instead of its old handle collecting dead letters; while the neighbour waits for its restart, or when a cell
  * has no neighbour it can name (a reborn founder starts from its genotype, which knows none), the cell keeps its
- * surplus instead of sending it to nobody. A daughter learns her neighbour's id from her mother ({@link #ADOPT_ID}).
+ * surplus instead of sending it to nobody. A daughter learns her neighbour's id from her mother ({@link #ADOPT_ID});
+ * the id takes the place of the tick a daughter was born, which a re-finding cell does not keep.
  */
 public final class Tissue implements Behaviour
 {
@@ -56,7 +57,10 @@ public final class Tissue implements Behaviour
         .longField("lineage")
         .build();
 
-    /** State of a re-finding tissue cell: {@link #LAYOUT}'s fields at the same offsets, then the neighbour's id. */
+    /**
+     * State of a re-finding tissue cell, 64 bytes: {@link #LAYOUT}'s fields at the same offsets, but the neighbour's
+     * child id where {@link #LAYOUT} has the tick a daughter was born.
+     */
     public static final CellLayout REFIND_LAYOUT = CellLayout.builder()
         .doubleField("energy")
         .doubleField("x")
@@ -64,9 +68,8 @@ public final class Tissue implements Behaviour
         .longField("received")
         .longField("divisions")
         .longField("age")
-        .longField("born")
-        .longField("lineage")
         .longField("neighbour_id")
+        .longField("lineage")
         .build();
 
     static final int NEIGHBOUR_ID_OFFSET = REFIND_LAYOUT.offset("neighbour_id");
@@ -227,7 +230,10 @@ public final class Tissue implements Behaviour
                 break;
             case ADOPT:
                 cell.putLong(NEIGHBOUR_OFFSET, payload);
-                cell.putLong(BORN_OFFSET, context.tick());
+                if (!refind)
+                {
+                    cell.putLong(BORN_OFFSET, context.tick());
+                }
                 cell.putLong(LINEAGE_OFFSET, sender);
                 cell.putDouble(X_OFFSET, 0.5 + 0.25 * context.nextDouble());
                 break;
