@@ -210,7 +210,9 @@ final class ChildDirectory
         final int view = (int)((tick - 1) & 1);
         final int entry = entryOfId(childId);
         final int[] tags = this.tags[view];
-        if (entry < 0 || entry >= tags.length || NONE == (tags[entry] & STATUS_MASK))
+        // Free-running mode has no ticks to keep the owner off this view: both arrays are read once and checked.
+        final long[] handles = this.handles[view];
+        if (entry < 0 || entry >= Math.min(tags.length, handles.length) || NONE == (tags[entry] & STATUS_MASK))
         {
             throw new IllegalArgumentException(badId(childId, "its entry " + entry + " was never given to a child"));
         }
@@ -227,7 +229,7 @@ final class ChildDirectory
         switch (tag & STATUS_MASK)
         {
             case RUNNING:
-                return handles[view][entry];
+                return handles[entry];
             case RESTARTING:
                 return CellContext.CHILD_RESTARTING;
             case STOPPED:
