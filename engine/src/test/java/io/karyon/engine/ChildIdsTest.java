@@ -70,6 +70,83 @@ class ChildIdsTest
         }
     }
 
+    /**
+     * On message type 1 watches the handle in the payload with a following monitor; keeps the engine's notices in
+     * order: SEEN = sender of the last RESTARTED, ID = count of DOWN * 1000 + count of RESTARTED.
+     */
+    static final class Watcher implements Behaviour
+    {
+        public void onTick(final CellFlyweight cell, final CellContext context)
+        {
+        }
+
+        public void onMessage(final CellFlyweight cell, final CellContext context, final long sender, final int type,
+            final long payload)
+        {
+            if (1 == type)
+            {
+                context.monitorChild(payload);
+            }
+            else if (Signals.DOWN == type)
+            {
+                assertTrue(Signals.ref(payload) < 0, "a following monitor's reference has its top bit set");
+                cell.putLong(ID, cell.getLong(ID) + 1000);
+            }
+            else if (Signals.RESTARTED == type)
+            {
+                assertEquals(cell.getLong(ID) % 1000 + 1, cell.getLong(ID) / 1000, "a DOWN before each RESTARTED");
+                cell.putLong(ID, cell.getLong(ID) + 1).putLong(SEEN, sender);
+            }
+        }
+
+        public boolean hasTick()
+        {
+            return false;
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldTellAFollowingMonitorEachNewHandleOnAnyWorker()
+    {
+        for (final int workers : new int[]{ 1, 2, 3 })
+        {
+            try (Organism organism = launch(workers))
+            {
+                organism.registerBehaviour("watcher", new Watcher());
+                final Genotype child = organism.genotype("child", LAYOUT, "child");
+                final Genotype watcherGenotype = organism.genotype("watcher", LAYOUT, "watcher");
+                final long[] watchers = new long[4];
+                for (int w = 0; w < watchers.length; w++)
+                {
+                    organism.supervisor(RestartStrategy.ONE_FOR_ONE, 10, 10);
+                    watchers[w] = organism.spawn(watcherGenotype);
+                }
+                final Supervisor supervisor = organism.supervisor(RestartStrategy.ONE_FOR_ONE, 1000, 10);
+                long handle = organism.spawn(child, supervisor, RestartType.PERMANENT);
+                final long id = supervisor.childId(handle);
+                for (final long watcher : watchers)
+                {
+                    organism.send(watcher, 1, handle);
+                }
+                organism.run(2);
+                for (int restart = 1; restart <= 3; restart++)
+                {
+                    organism.kill(handle);
+                    organism.run(2);
+                    handle = supervisor.child(id);
+                    assertTrue(handle > 0, "restarted: " + handle);
+                    for (final long watcher : watchers)
+                    {
+                        assertEquals(restart * 1001L, organism.cell(watcher).getLong(ID), workers + " workers");
+                        assertEquals(handle, organism.cell(watcher).getLong(SEEN), "told the new handle");
+                    }
+                }
+                assertEquals(0, organism.stats().deadLetters(), "no notice went astray");
+            }
+        }
+    }
+
     private static Organism launch(final int workers)
     {
         final Organism organism = Organism.launch(new Context().workerCount(workers)
