@@ -29,6 +29,11 @@ public final class Configuration
      */
     public static final int CHUNK_SHIFT_DEFAULT = 16;
 
+    /** How a chunk lays out its cells: row (each cell's slot together) or columnar (a column per word of state). */
+    public static final String CELL_STORAGE_PROP_NAME = "karyon.engine.cell.storage";
+    /** Default: row. */
+    public static final String CELL_STORAGE_DEFAULT = "row";
+
     /** Whether anonymous arenas ask the OS for transparent huge pages. */
     public static final String HUGE_PAGES_PROP_NAME = "karyon.engine.huge.pages";
     /** Default: ask. */
@@ -309,6 +314,16 @@ public final class Configuration
     public static boolean pin()
     {
         return Boolean.parseBoolean(System.getProperty(PIN_PROP_NAME, Boolean.toString(PIN_DEFAULT)));
+    }
+
+    /**
+     * Cell storage from {@link #CELL_STORAGE_PROP_NAME}: row or columnar, checked when the context is concluded.
+     *
+     * @return the storage name.
+     */
+    public static String cellStorage()
+    {
+        return System.getProperty(CELL_STORAGE_PROP_NAME, CELL_STORAGE_DEFAULT);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.karyon.engine;
 
+import io.karyon.engine.cell.CellStorage;
 import io.karyon.numa.BindType;
 import io.karyon.scheduler.IdleStrategies;
 import io.karyon.scheduler.ThreadingMode;
@@ -31,6 +32,7 @@ public final class Context
     private String placement = Configuration.placement();
     private Consumer<String> warnings = (warning) -> System.err.println("karyon: warning: " + warning);
     private boolean hugePages = Configuration.hugePages();
+    private String cellStorage = Configuration.cellStorage();
     private boolean freeRunning = Configuration.freeRunning();
     private int ringCapacity = Configuration.ringCapacity();
     private int stepBatch = Configuration.stepBatch();
@@ -90,6 +92,11 @@ public final class Context
             IdleStrategies.check(idleStrategy);
             resolvedPlacement = Placement.of(placement);
             resolvedBindType = BindType.of(bindType);
+            if (CellStorage.ROW != CellStorage.of(cellStorage) && null != arenaFile)
+            {
+                throw new IllegalArgumentException(Configuration.CELL_STORAGE_PROP_NAME + " is " + cellStorage +
+                    ", but an arena file keeps row storage: " + arenaFile);
+            }
         }
         catch (final IllegalArgumentException ex)
         {
@@ -423,6 +430,29 @@ public final class Context
     public Context hugePages(final boolean hugePages)
     {
         this.hugePages = hugePages;
+        return this;
+    }
+
+    /**
+     * How the arena's chunks lay out their cells (see {@link CellStorage}).
+     *
+     * @return the storage; a property that names neither row nor columnar throws IllegalArgumentException.
+     */
+    public CellStorage cellStorage()
+    {
+        return CellStorage.of(cellStorage);
+    }
+
+    /**
+     * Sets how the arena's chunks lay out their cells: {@link CellStorage#ROW} (the default) or
+     * {@link CellStorage#COLUMNAR} for cells whose ticks touch a few fields of a wide state. Anonymous arenas only.
+     *
+     * @param cellStorage the storage.
+     * @return this.
+     */
+    public Context cellStorage(final CellStorage cellStorage)
+    {
+        this.cellStorage = null == cellStorage ? null : cellStorage.name();
         return this;
     }
 
@@ -763,7 +793,7 @@ public final class Context
             ", supervisionHomes=" + supervisionHomes + ", errorLogLength=" + errorLogLength +
             ", maxMemory=" + (-1 == maxMemory ? "default" : MemoryBudget.format(maxMemory)) +
             ", watchdogNs=" + (WATCHDOG_UNSET == watchdogNs ? "property" : Long.toString(watchdogNs)) +
-            ", mailboxLimit=" + mailboxLimit + ", verifyEvery=" + verifyEvery +
+            ", mailboxLimit=" + mailboxLimit + ", verifyEvery=" + verifyEvery + ", cellStorage=" + cellStorage +
             ", arenaFile=" + arenaFile + (null == cpus ? "" : ", cpus=" + Arrays.toString(cpus)) + "}";
     }
 }

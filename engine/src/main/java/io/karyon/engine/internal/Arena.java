@@ -3,6 +3,7 @@ package io.karyon.engine.internal;
 import io.karyon.engine.MemoryBudget;
 import io.karyon.engine.cell.CellDescriptor;
 import io.karyon.engine.cell.CellFlyweight;
+import io.karyon.engine.cell.CellStorage;
 import io.karyon.numa.NumaBinding;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -21,6 +22,7 @@ import static io.karyon.engine.cell.CellDescriptor.NULL_LINK;
 import static io.karyon.engine.cell.CellDescriptor.STATUS_FREE;
 import static io.karyon.engine.cell.CellDescriptor.STATUS_OFFSET;
 import static io.karyon.engine.cell.CellDescriptor.checkStateLength;
+import static io.karyon.engine.internal.ArenaDescriptor.CHUNK_HEADER_LENGTH;
 import static io.karyon.engine.internal.ArenaDescriptor.CHUNK_MAGIC;
 import static io.karyon.engine.internal.ArenaDescriptor.CHUNK_MAGIC_OFFSET;
 import static io.karyon.engine.internal.ArenaDescriptor.FILE_CHUNK_ALIGNMENT;
@@ -47,6 +49,9 @@ import static org.agrona.BitUtil.CACHE_LINE_LENGTH;
  * a file header. {@link ArenaDescriptor} draws both headers. Slots above a chunk's high-water mark were never used and
  * are never read. Chunks start on a cache line (anonymous) or a page (file).
  * <p>
+ * An anonymous arena may keep its chunks in {@link CellStorage#COLUMNAR} storage (headers back to back, then a column
+ * per word of state; a chunk is the same length either way): a header is at {@code slotOffset(i, headerStride())}.
+ * <p>
  * <b>Note:</b> families are added, and the arena opened and closed, by one owner thread while no worker runs; a chunk
  * is written (and its overflow chunks created) only by the worker that owns its family.
  */
@@ -66,6 +71,8 @@ public final class Arena implements AutoCloseable
 
     private final int stateLength;
     private final int slotLength;
+    private final CellStorage storage;
+    private final int headerStride;
     private final int chunkShift;
     private final int chunkSlots;
     private final int chunkMask;
@@ -80,7 +87,7 @@ public final class Arena implements AutoCloseable
     private MemoryBudget budget;
     private long chargedBytes;
 
-    private Arena(final int stateLength, final int chunkShift, final ArenaFile file)
+    private Arena(final int stateLength, final int chunkShift, final ArenaFile file, final CellStorage storage)
     {
         checkStateLength(stateLength);
         checkChunkShift(chunkShift);
@@ -88,6 +95,8 @@ public final class Arena implements AutoCloseable
             stateLength, chunkShift, null == file ? CACHE_LINE_LENGTH : FILE_CHUNK_ALIGNMENT);
         this.stateLength = stateLength;
         this.slotLength = HEADER_LENGTH + stateLength;
+        this.storage = storage;
+        this.headerStride = CellStorage.COLUMNAR == storage ? HEADER_LENGTH : slotLength;
         this.chunkShift = chunkShift;
         this.chunkSlots = 1 << chunkShift;
         this.chunkMask = chunkSlots - 1;
@@ -117,7 +126,27 @@ public final class Arena implements AutoCloseable
      */
     public static Arena inMemory(final int stateLength, final int chunkShift)
     {
-        return new Arena(stateLength, chunkShift, null);
+        return new Arena(stateLength, chunkShift, null, CellStorage.ROW);
+    }
+
+    /**
+     * An anonymous arena whose chunks keep their cells in the given storage.
+     *
+     * @param stateLength of each slot's state, a positive multiple of 8.
+     * @param chunkShift  log2 of the slots per chunk.
+     * @param storage     of the cells in each chunk.
+     * @param hugePages   whether to ask for transparent huge pages, as {@link #inMemoryHugePages(int, int)}.
+     * @return the arena, with no chunks yet.
+     */
+    public static Arena inMemory(
+        final int stateLength, final int chunkShift, final CellStorage storage, final boolean hugePages)
+    {
+        final Arena arena = new Arena(stateLength, chunkShift, null, storage);
+        if (hugePages)
+        {
+            arena.memory.askHugePages();
+        }
+        return arena;
     }
 
     /**
@@ -130,9 +159,7 @@ public final class Arena implements AutoCloseable
      */
     public static Arena inMemoryHugePages(final int stateLength, final int chunkShift)
     {
-        final Arena arena = new Arena(stateLength, chunkShift, null);
-        arena.memory.askHugePages();
-        return arena;
+        return inMemory(stateLength, chunkShift, CellStorage.ROW, true);
     }
 
     /**
@@ -179,7 +206,7 @@ public final class Arena implements AutoCloseable
      */
     public static Arena create(final Path file, final int stateLength, final int chunkShift)
     {
-        return new Arena(stateLength, chunkShift, ArenaFile.create(file, stateLength, chunkShift));
+        return new Arena(stateLength, chunkShift, ArenaFile.create(file, stateLength, chunkShift), CellStorage.ROW);
     }
 
     /**
@@ -192,7 +219,7 @@ public final class Arena implements AutoCloseable
     public static Arena open(final Path file)
     {
         final ArenaFile arenaFile = ArenaFile.open(file);
-        final Arena arena = new Arena(arenaFile.stateLength(), arenaFile.chunkShift(), arenaFile);
+        final Arena arena = new Arena(arenaFile.stateLength(), arenaFile.chunkShift(), arenaFile, CellStorage.ROW);
         final int familyCount = arenaFile.familyCount();
         arena.ensureFamilies(familyCount);
         arena.familyCount = familyCount;
@@ -238,6 +265,55 @@ public final class Arena implements AutoCloseable
     public int slotLength()
     {
         return slotLength;
+    }
+
+    /**
+     * @return how the chunks lay out their cells: {@link CellStorage#ROW} or {@link CellStorage#COLUMNAR}.
+     */
+    public CellStorage storage()
+    {
+        return storage;
+    }
+
+    /**
+     * Distance between two slots' headers in a chunk: the slot length in row storage, the header length in columnar.
+     *
+     * @return header stride in bytes.
+     */
+    public int headerStride()
+    {
+        return headerStride;
+    }
+
+    /**
+     * Number of runs of bytes that hold a chunk's slots, headers and state: 1 in row storage (the slots), 1 plus the
+     * words of the state in columnar storage (the headers, then each column).
+     *
+     * @return number of runs.
+     */
+    public int slotRuns()
+    {
+        return CellStorage.COLUMNAR == storage ? 1 + (stateLength >>> 3) : 1;
+    }
+
+    /**
+     * @param run index of a run of {@link #slotRuns()}.
+     * @return its offset in a chunk's buffer.
+     */
+    public int slotRunOffset(final int run)
+    {
+        return CHUNK_HEADER_LENGTH + (0 == run ? 0 : (HEADER_LENGTH + ((run - 1) << 3)) << chunkShift);
+    }
+
+    /**
+     * Bytes per slot of a run of {@link #slotRuns()}: the slots below a high-water mark h take h times this of it.
+     *
+     * @param run index.
+     * @return slot length, header length or 8.
+     */
+    public int slotRunStride(final int run)
+    {
+        return CellStorage.ROW == storage ? slotLength : 0 == run ? HEADER_LENGTH : 8;
     }
 
     /**
@@ -373,7 +449,8 @@ public final class Arena implements AutoCloseable
      */
     public CellFlyweight wrap(final CellFlyweight cell, final int slot)
     {
-        return cell.wrap(chunks[slot >>> chunkShift], slotOffset(slot & chunkMask, slotLength), slot, stateLength);
+        return cell.storage(storage, chunkShift)
+            .wrap(chunks[slot >>> chunkShift], slotOffset(slot & chunkMask, headerStride), slot, stateLength);
     }
 
     /**
@@ -530,7 +607,7 @@ public final class Arena implements AutoCloseable
         if (NULL_LINK != freeHead)
         {
             index = freeHead;
-            buffer.putInt(FREE_HEAD_OFFSET, buffer.getInt(slotOffset(index, slotLength) + LINK_OFFSET));
+            buffer.putInt(FREE_HEAD_OFFSET, buffer.getInt(slotOffset(index, headerStride) + LINK_OFFSET));
         }
         else
         {
@@ -540,7 +617,7 @@ public final class Arena implements AutoCloseable
                 return -1;
             }
             buffer.putInt(HWM_OFFSET, index + 1);
-            buffer.putInt(slotOffset(index, slotLength) + GENERATION_OFFSET, 1);
+            buffer.putInt(slotOffset(index, headerStride) + GENERATION_OFFSET, 1);
         }
         buffer.putInt(LIVE_OFFSET, buffer.getInt(LIVE_OFFSET) + 1);
         return (chunk << chunkShift) | index;
@@ -555,7 +632,7 @@ public final class Arena implements AutoCloseable
     {
         final UnsafeBuffer buffer = chunks[slot >>> chunkShift];
         final int index = slot & chunkMask;
-        final int offset = slotOffset(index, slotLength);
+        final int offset = slotOffset(index, headerStride);
         final int generation = buffer.getInt(offset + GENERATION_OFFSET) + 1;
         buffer.putInt(offset + GENERATION_OFFSET, 0 == generation ? 1 : generation);
         buffer.putByte(offset + STATUS_OFFSET, STATUS_FREE);
