@@ -1,9 +1,11 @@
 package io.karyon.engine;
 
 import io.karyon.engine.cell.CellDescriptor;
+import io.karyon.engine.cell.CellStorage;
 import io.karyon.engine.internal.ArenaDescriptor;
 import org.agrona.SystemUtil;
 
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -394,6 +396,25 @@ public final class Configuration
     public static int errorLogLength()
     {
         return Integer.getInteger(ERROR_LOG_LENGTH_PROP_NAME, ERROR_LOG_LENGTH_DEFAULT);
+    }
+
+    static void checkCellStorage(final String cellStorage, final Path arenaFile)
+    {
+        final CellStorage storage;
+        try
+        {
+            storage = CellStorage.of(cellStorage);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ConfigurationException(CELL_STORAGE_PROP_NAME + " must be row or columnar: cellStorage=" +
+                cellStorage);
+        }
+        if (CellStorage.ROW != storage && null != arenaFile)
+        {
+            throw new ConfigurationException(CELL_STORAGE_PROP_NAME + " is " + cellStorage +
+                ", but an arena file keeps row storage: arenaFile=" + arenaFile);
+        }
     }
 
     static void checkStateLength(final int stateLength)

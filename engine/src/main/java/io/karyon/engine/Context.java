@@ -60,6 +60,7 @@ public final class Context
     {
         Configuration.checkStateLength(stateLength);
         Configuration.checkChunkShift(chunkShift);
+        Configuration.checkCellStorage(cellStorage, arenaFile);
         if (workerCount < 0)
         {
             throw new ConfigurationException(
@@ -92,11 +93,6 @@ public final class Context
             IdleStrategies.check(idleStrategy);
             resolvedPlacement = Placement.of(placement);
             resolvedBindType = BindType.of(bindType);
-            if (CellStorage.ROW != CellStorage.of(cellStorage) && null != arenaFile)
-            {
-                throw new IllegalArgumentException(Configuration.CELL_STORAGE_PROP_NAME + " is " + cellStorage +
-                    ", but an arena file keeps row storage: " + arenaFile);
-            }
         }
         catch (final IllegalArgumentException ex)
         {
