@@ -57,6 +57,7 @@ final class HeaderCheck
     private final Population population;
     private final int stepOffset;
     private final int headerStride;
+    private final int headerSkew;
     private final int chunkShift;
     private final List<String> reports = new ArrayList<>();
     private long[] marks = new long[0];
@@ -75,6 +76,7 @@ final class HeaderCheck
         this.population = population;
         this.stepOffset = stepOffset;
         this.headerStride = arena.headerStride();
+        this.headerSkew = arena.headerSkew();
         this.chunkShift = arena.chunkShift();
     }
 
@@ -208,7 +210,7 @@ final class HeaderCheck
             }
             marks[index >>> 6] |= 1L << index;
             listed++;
-            index = buffer.getInt(slotOffset(index, headerStride) + LINK_OFFSET);
+            index = buffer.getInt(slotOffset(index, headerStride) + LINK_OFFSET + headerSkew);
         }
         return listed;
     }
@@ -224,7 +226,7 @@ final class HeaderCheck
             final int offset = slotOffset(index, headerStride);
             if (STATUS_FREE == buffer.getByte(offset + STATUS_OFFSET))
             {
-                buffer.putInt(offset + LINK_OFFSET, head);
+                buffer.putInt(offset + LINK_OFFSET + headerSkew, head);
                 head = index;
             }
         }
@@ -241,8 +243,8 @@ final class HeaderCheck
         final int generation = buffer.getInt(offset + GENERATION_OFFSET);
         final short behaviourId = buffer.getShort(offset + BEHAVIOUR_ID_OFFSET);
         final byte flags = buffer.getByte(offset + FLAGS_OFFSET);
-        final int row = buffer.getInt(offset + SUPERVISOR_ROW_OFFSET);
-        final int link = buffer.getInt(offset + LINK_OFFSET);
+        final int row = buffer.getInt(offset + SUPERVISOR_ROW_OFFSET + headerSkew);
+        final int link = buffer.getInt(offset + LINK_OFFSET + headerSkew);
         if (0 == generation)
         {
             return "generation 0, which no cell has";

@@ -263,7 +263,7 @@ final class StateCapture
         out.putRaw(chunk, 0, CHUNK_HEADER_LENGTH);
         for (int r = 0, runs = arena.slotRuns(); r < runs; r++)
         {
-            out.putRaw(chunk, arena.slotRunOffset(r), hwm * arena.slotRunStride(r));
+            out.putRaw(chunk, arena.slotRunOffset(r), hwm * arena.slotRunStride());
         }
         out.putRaw(chunk, arena.bitmapOffset(0), words << 3);
         out.putRaw(chunk, arena.bitmapOffset(1), words << 3);

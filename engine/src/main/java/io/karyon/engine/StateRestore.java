@@ -237,7 +237,7 @@ final class StateRestore
             final int words = (hwm + 63) >>> 6;
             for (int r = 0, runs = arena.slotRuns(); r < runs; r++)
             {
-                in.getRaw(chunk, arena.slotRunOffset(r), hwm * arena.slotRunStride(r));
+                in.getRaw(chunk, arena.slotRunOffset(r), hwm * arena.slotRunStride());
             }
             in.getRaw(chunk, arena.bitmapOffset(0), words << 3);
             in.getRaw(chunk, arena.bitmapOffset(1), words << 3);

@@ -190,13 +190,19 @@ class ColumnarCellsTest
         final long first = organism.spawn(genotype);
         final long second = organism.spawn(genotype);
         assertEquals(CellStorage.COLUMNAR, organism.arena.storage());
-        assertEquals(CellDescriptor.HEADER_LENGTH, organism.arena.headerStride());
+        assertEquals(8, organism.arena.headerStride());
         final CellFlyweight a = organism.cell(first);
         final int slotsPerChunk = organism.arena.chunkSlots();
         final int index = Handle.slot(first) & (slotsPerChunk - 1);
-        // Headers back to back, then column w holds word w of every cell of the chunk.
-        assertEquals(ArenaDescriptor.CHUNK_HEADER_LENGTH + index * CellDescriptor.HEADER_LENGTH, a.offset());
-        final int column0 = ArenaDescriptor.CHUNK_HEADER_LENGTH + CellDescriptor.HEADER_LENGTH * slotsPerChunk;
+        // Column w holds word w of every cell of the chunk: the header's two words, then the state's.
+        final int header0 = ArenaDescriptor.CHUNK_HEADER_LENGTH;
+        assertEquals(header0 + 8 * index, a.offset());
+        a.supervisorRow(0x0BADCAFE).link(0x600D);
+        assertEquals(0x0BADCAFE, a.buffer().getInt(header0 + 8 * slotsPerChunk + 8 * index));
+        assertEquals(0x600D, a.buffer().getInt(header0 + 8 * slotsPerChunk + 8 * index + 4));
+        assertEquals(a.behaviourId(), a.buffer().getShort(a.offset() + CellDescriptor.BEHAVIOUR_ID_OFFSET));
+        a.supervisorRow(CellDescriptor.NO_SUPERVISOR).link(CellDescriptor.NULL_LINK);
+        final int column0 = header0 + CellDescriptor.HEADER_LENGTH * slotsPerChunk;
         assertEquals(column0 + 8 * index, a.stateOffset());
         a.putDouble(D, 0.125).putInt(J, 0x01020304).putByte(BS.offset(2), (byte)0x55);
         assertEquals(0.125, a.buffer().getDouble(column0 + (D >> 3) * 8 * slotsPerChunk + 8 * index));
@@ -208,6 +214,7 @@ class ColumnarCellsTest
         assertTrue(other != index);
         assertEquals(column0 + 8 * other, b.stateOffset(), "another cell's word is another element of the column");
         assertEquals(0.25, b.getDouble(D), "the neighbour keeps its own");
+        assertEquals(CellDescriptor.NO_SUPERVISOR, b.supervisorRow());
         assertEquals(-5, b.getInt(J));
     }
 

@@ -28,11 +28,11 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
  * checks ({@link #CHECKS}): benchmarks switch both off with {@code -Dagrona.disable.bounds.checks=true}, and the JIT
  * then removes them. The header accessors are the engine's and are not checked.
  * <p>
- * In an arena of {@link CellStorage#COLUMNAR} storage the header is a 16-byte record in the chunk's header column and
- * the state is spread over columns, one per 8-byte word: field offset f resolves to
- * {@code stateOffset + (f & ~7) * slotsPerChunk + (f & 7)}, where stateOffset is the cell's element of column 0. An
- * access must then also lie within one 8-byte word (fields of a layout always do), else it would reach the
- * neighbour's element of the column; checked accesses reject it as out of bounds.
+ * In an arena of {@link CellStorage#COLUMNAR} storage the slot is spread over columns, one per 8-byte word, header
+ * words first: state field offset f resolves to {@code stateOffset + (f & ~7) * slotsPerChunk + (f & 7)}, where
+ * stateOffset is the cell's element of the first state column, and {@link #offset()} is its element of the first
+ * header column. An access must then also lie within one 8-byte word (fields of a layout always do), else it would
+ * reach the neighbour's element of the column; checked accesses reject it as out of bounds.
  * <p>
  * <b>Note:</b> not threadsafe; owned by one worker.
  */
@@ -52,6 +52,7 @@ public final class CellFlyweight
     private int laneShift;
     private int laneBase;
     private int indexMask;
+    private int headerSkew;
     private Runnable onOutOfBounds;
 
     /**
@@ -102,12 +103,14 @@ public final class CellFlyweight
             this.laneShift = chunkShift;
             this.laneBase = CHUNK_HEADER_LENGTH + (HEADER_LENGTH << chunkShift);
             this.indexMask = (1 << chunkShift) - 1;
+            this.headerSkew = (8 << chunkShift) - 8;
         }
         else
         {
             this.laneShift = 0;
             this.laneBase = 0;
             this.indexMask = 0;
+            this.headerSkew = 0;
         }
         return this;
     }
@@ -323,7 +326,7 @@ public final class CellFlyweight
      */
     public int supervisorRow()
     {
-        return buffer.getInt(offset + SUPERVISOR_ROW_OFFSET);
+        return buffer.getInt(offset + SUPERVISOR_ROW_OFFSET + headerSkew);
     }
 
     /**
@@ -334,7 +337,7 @@ public final class CellFlyweight
      */
     public CellFlyweight supervisorRow(final int row)
     {
-        buffer.putInt(offset + SUPERVISOR_ROW_OFFSET, row);
+        buffer.putInt(offset + SUPERVISOR_ROW_OFFSET + headerSkew, row);
         return this;
     }
 
@@ -345,7 +348,7 @@ public final class CellFlyweight
      */
     public int link()
     {
-        return buffer.getInt(offset + LINK_OFFSET);
+        return buffer.getInt(offset + LINK_OFFSET + headerSkew);
     }
 
     /**
@@ -356,7 +359,7 @@ public final class CellFlyweight
      */
     public CellFlyweight link(final int link)
     {
-        buffer.putInt(offset + LINK_OFFSET, link);
+        buffer.putInt(offset + LINK_OFFSET + headerSkew, link);
         return this;
     }
 

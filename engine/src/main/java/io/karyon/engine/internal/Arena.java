@@ -49,8 +49,9 @@ import static org.agrona.BitUtil.CACHE_LINE_LENGTH;
  * a file header. {@link ArenaDescriptor} draws both headers. Slots above a chunk's high-water mark were never used and
  * are never read. Chunks start on a cache line (anonymous) or a page (file).
  * <p>
- * An anonymous arena may keep its chunks in {@link CellStorage#COLUMNAR} storage (headers back to back, then a column
- * per word of state; a chunk is the same length either way): a header is at {@code slotOffset(i, headerStride())}.
+ * An anonymous arena may keep its chunks in {@link CellStorage#COLUMNAR} storage, a column per 8-byte word of the slot
+ * (header, then state; a chunk is the same length): a header is at {@code slotOffset(i, headerStride())}, its fields
+ * from byte 8 on (supervisor row, link) {@link #headerSkew()} further.
  * <p>
  * <b>Note:</b> families are added, and the arena opened and closed, by one owner thread while no worker runs; a chunk
  * is written (and its overflow chunks created) only by the worker that owns its family.
@@ -96,7 +97,7 @@ public final class Arena implements AutoCloseable
         this.stateLength = stateLength;
         this.slotLength = HEADER_LENGTH + stateLength;
         this.storage = storage;
-        this.headerStride = CellStorage.COLUMNAR == storage ? HEADER_LENGTH : slotLength;
+        this.headerStride = CellStorage.COLUMNAR == storage ? 8 : slotLength;
         this.chunkShift = chunkShift;
         this.chunkSlots = 1 << chunkShift;
         this.chunkMask = chunkSlots - 1;
@@ -142,10 +143,7 @@ public final class Arena implements AutoCloseable
         final int stateLength, final int chunkShift, final CellStorage storage, final boolean hugePages)
     {
         final Arena arena = new Arena(stateLength, chunkShift, null, storage);
-        if (hugePages)
-        {
-            arena.memory.askHugePages();
-        }
+        arena.memory.askHugePages(hugePages);
         return arena;
     }
 
@@ -276,9 +274,7 @@ public final class Arena implements AutoCloseable
     }
 
     /**
-     * Distance between two slots' headers in a chunk: the slot length in row storage, the header length in columnar.
-     *
-     * @return header stride in bytes.
+     * @return distance between two slots' headers in a chunk: the slot length in row storage, 8 in columnar.
      */
     public int headerStride()
     {
@@ -286,14 +282,21 @@ public final class Arena implements AutoCloseable
     }
 
     /**
-     * Number of runs of bytes that hold a chunk's slots, headers and state: 1 in row storage (the slots), 1 plus the
-     * words of the state in columnar storage (the headers, then each column).
-     *
-     * @return number of runs.
+     * @return what to add to the offset of a header field at or past byte 8 (supervisor row, link): 0 in row storage,
+     *         in columnar storage the distance from a header's first word to its second (the next column), less 8.
+     */
+    public int headerSkew()
+    {
+        return CellStorage.COLUMNAR == storage ? (8 << chunkShift) - 8 : 0;
+    }
+
+    /**
+     * @return number of runs of bytes that hold a chunk's slots: 1 in row storage (the slots), one per 8-byte word
+     *         of the slot in columnar storage (its columns, from {@link #slotRunOffset(int)}).
      */
     public int slotRuns()
     {
-        return CellStorage.COLUMNAR == storage ? 1 + (stateLength >>> 3) : 1;
+        return CellStorage.COLUMNAR == storage ? slotLength >>> 3 : 1;
     }
 
     /**
@@ -302,18 +305,15 @@ public final class Arena implements AutoCloseable
      */
     public int slotRunOffset(final int run)
     {
-        return CHUNK_HEADER_LENGTH + (0 == run ? 0 : (HEADER_LENGTH + ((run - 1) << 3)) << chunkShift);
+        return CHUNK_HEADER_LENGTH + (run * slotRunStride() << chunkShift);
     }
 
     /**
-     * Bytes per slot of a run of {@link #slotRuns()}: the slots below a high-water mark h take h times this of it.
-     *
-     * @param run index.
-     * @return slot length, header length or 8.
+     * @return bytes per slot of each run of {@link #slotRuns()}: the slots below a high-water mark h take h times this.
      */
-    public int slotRunStride(final int run)
+    public int slotRunStride()
     {
-        return CellStorage.ROW == storage ? slotLength : 0 == run ? HEADER_LENGTH : 8;
+        return CellStorage.ROW == storage ? slotLength : 8;
     }
 
     /**
@@ -607,7 +607,8 @@ public final class Arena implements AutoCloseable
         if (NULL_LINK != freeHead)
         {
             index = freeHead;
-            buffer.putInt(FREE_HEAD_OFFSET, buffer.getInt(slotOffset(index, headerStride) + LINK_OFFSET));
+            final int link = slotOffset(index, headerStride) + LINK_OFFSET + headerSkew();
+            buffer.putInt(FREE_HEAD_OFFSET, buffer.getInt(link));
         }
         else
         {
@@ -636,7 +637,7 @@ public final class Arena implements AutoCloseable
         final int generation = buffer.getInt(offset + GENERATION_OFFSET) + 1;
         buffer.putInt(offset + GENERATION_OFFSET, 0 == generation ? 1 : generation);
         buffer.putByte(offset + STATUS_OFFSET, STATUS_FREE);
-        buffer.putInt(offset + LINK_OFFSET, buffer.getInt(FREE_HEAD_OFFSET));
+        buffer.putInt(offset + LINK_OFFSET + headerSkew(), buffer.getInt(FREE_HEAD_OFFSET));
         buffer.putInt(FREE_HEAD_OFFSET, index);
         buffer.putInt(LIVE_OFFSET, buffer.getInt(LIVE_OFFSET) - 1);
     }
