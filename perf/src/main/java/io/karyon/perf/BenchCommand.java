@@ -3,6 +3,9 @@ package io.karyon.perf;
 import io.karyon.cli.Cli;
 import io.karyon.cli.ConfigurationDefaults;
 import io.karyon.cli.WorkerOptions;
+import io.karyon.engine.Configuration;
+import io.karyon.engine.Context;
+import io.karyon.engine.MemoryBudget;
 import io.karyon.engine.cell.CellStorage;
 import io.karyon.perf.peers.PeerWorkload;
 import io.karyon.perf.peers.Peers;
@@ -32,7 +35,7 @@ import java.util.concurrent.Callable;
         "Runs workloads and prints one JSON line per workload on stdout (progress on stderr).",
         "Each figure is the median of the measured rounds, after the warm-up rounds; set-up is not timed.",
         "Workloads in this build: W1 (spawn), W2 (ring), W3 (tick), W4 (broadcast), W5 (apoptosis), W5x (escalation),",
-        "W6 (matrix), W7 (latency).",
+        "W6 (matrix), W7 (latency); and stream, the machine's memory bandwidth (STREAM copy and triad) beside them.",
         "With --peers, each workload also runs on plain JVM objects and on Pekko typed actors, then a line gives " +
             "Karyon's ratio over each (above 1: Karyon ahead)."
     })
@@ -40,20 +43,23 @@ public final class BenchCommand implements Callable<Integer>
 {
     /** Warm-up rounds when --warmup is not given, but for W5 and W5x (see {@link #defaultWarmup}). */
     static final int DEFAULT_WARMUP = 2;
-    static final List<String> WORKLOADS = List.of(W1Spawn.ID, W2Ring.ID, W3Tick.ID, W4Broadcast.ID, W5Apoptosis.ID,
-        W5xEscalation.ID, W6Matrix.ID, W7Latency.ID);
+    static final List<String> WORKLOADS = List.of(Stream.ID, W1Spawn.ID, W2Ring.ID, W3Tick.ID, W4Broadcast.ID,
+        W5Apoptosis.ID, W5xEscalation.ID, W6Matrix.ID, W7Latency.ID);
 
-    /** The options only some workloads read, with those workloads: given for none of them, they are refused. */
+    /** The options only some workloads read, then those workloads: given for none of them, they are refused. */
     private static final String[][] WORKLOAD_OPTIONS = {
+        { "--bytes", Stream.ID, W2Ring.ID, W3Tick.ID, W4Broadcast.ID },
         { "--tokens", W2Ring.ID }, { "--hops", W2Ring.ID }, { "--placement", W2Ring.ID },
-        { "--ticks", W3Tick.ID }, { "--layout", W3Tick.ID }, { "--broadcasts", W4Broadcast.ID }, { "--churn", W4Broadcast.ID },
+        { "--ticks", W3Tick.ID }, { "--layout", W3Tick.ID }, { "--broadcasts", W4Broadcast.ID },
+        { "--churn", W4Broadcast.ID },
         { "--fraction", W5Apoptosis.ID }, { "--ops", W6Matrix.ID }, { "--pairs", W7Latency.ID },
         { "--millis", W7Latency.ID } };
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "WORKLOAD", arity = "1..*", description = "W1, W2, W3, W4, W5, W5x, W6, W7, or all")
+    @Parameters(paramLabel = "WORKLOAD", arity = "1..*",
+        description = "stream, W1, W2, W3, W4, W5, W5x, W6, W7, or all")
     List<String> workloads;
 
     @Option(names = "--cells", paramLabel = "N", description = "cells (default: ${DEFAULT-VALUE})")
@@ -95,6 +101,12 @@ public final class BenchCommand implements Callable<Integer>
     @Option(names = "--ops", paramLabel = "M",
         description = "W6: operations per writer per round (default: ${DEFAULT-VALUE})")
     long ops = 10_000_000;
+
+    @Option(names = "--bytes", paramLabel = "SIZE",
+        description = "stream, and the short triad W2, W3 and W4 run first for stream_fraction: bytes of arrays in " +
+            "all, 3 per worker (e.g. 512m, 2g; default: " + Stream.CACHE_MULTIPLE + " x the last-level cache, at " +
+            "least 512m)")
+    String bytes;
 
     @Option(names = "--rounds", paramLabel = "N", description = "measured rounds, >= 3 (default: ${DEFAULT-VALUE})")
     int rounds = 3;
@@ -146,13 +158,16 @@ public final class BenchCommand implements Callable<Integer>
         final BenchParams shared = new BenchParams((int)cells, rounds, null == warmup ? DEFAULT_WARMUP : warmup, seed,
             ticks, (int)tokens, hops,
             placement, fraction, (int)pairs, millis, broadcasts, churn, ops, workerOptions, out, peerMessages,
-            spec.commandLine().getErr());
+            spec.commandLine().getErr(), null == bytes ? 0 : parseBytes());
         for (final String workload : selected)
         {
             final BenchParams params = null == warmup ? shared.withWarmup(defaultWarmup(workload)) : shared;
             final String line;
             switch (workload)
             {
+                case Stream.ID:
+                    line = Stream.run(params);
+                    break;
                 case W1Spawn.ID:
                     line = W1Spawn.run(params);
                     break;
@@ -225,11 +240,13 @@ public final class BenchCommand implements Callable<Integer>
     {
         for (final String[] option : WORKLOAD_OPTIONS)
         {
-            if (given(option[0]) && !selected.contains(option[1]))
+            final List<String> readers = List.of(option).subList(1, option.length);
+            if (given(option[0]) && readers.stream().noneMatch(selected::contains))
             {
                 throw new CommandLine.ParameterException(spec.commandLine(), "option '" + option[0] + "' is for " +
-                    option[1] + " only, which is not among the workloads given (" + String.join(", ", selected) +
-                    "): leave it out");
+                    String.join(", ", readers) + " only, " +
+                    (readers.size() > 1 ? "none of which is" : "which is not") +
+                    " among the workloads given (" + String.join(", ", selected) + "): leave it out");
             }
         }
         if (given("--peer-messages") && !peers)
@@ -283,6 +300,37 @@ public final class BenchCommand implements Callable<Integer>
         }
         Cli.range(spec, "--ticks", ticks, 1, Integer.MAX_VALUE);
         Cli.range(spec, "--peer-messages", peerMessages, 1, Long.MAX_VALUE);
+        if (null != bytes)
+        {
+            parseBytes();
+        }
+    }
+
+    /**
+     * --bytes as a size, at least {@link Stream#MIN_BYTES} and within what this JVM can hold.
+     */
+    private long parseBytes()
+    {
+        final long max = Stream.maxBytes(workerOptions.applyTo(new Context()).maxMemory());
+        final long size;
+        try
+        {
+            size = MemoryBudget.parseSize("--bytes", bytes);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--bytes': " +
+                "must be a size of at least 1m (e.g. 512m, 2g), was '" + bytes + "'");
+        }
+        if (size < Stream.MIN_BYTES || size > max)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--bytes': " +
+                (size < Stream.MIN_BYTES ? "must be at least 1m (below, the arrays measure a cache)" :
+                "must fit the memory budget: at most " + MemoryBudget.format(max) + " (half the JVM's heap, " +
+                "within " + Configuration.MAX_MEMORY_PROP_NAME + "; raise -Xmx in KARYON_JAVA_OPTS)") + ", was '" +
+                bytes + "'");
+        }
+        return size;
     }
 
     /**

@@ -29,12 +29,46 @@ import java.nio.file.Path;
  *                 members, W6 operations x 2 on pekko); a peer given more runs fewer hops, ticks, broadcasts or
  *                 operations and says so in its JSON line.
  * @param progress where progress lines go (stderr).
+ * @param streamBytes stream, and the triad W2, W3 and W4 run first: bytes of arrays in all, 0 for
+ *                 {@link Stream#defaultBytes()}.
  */
 public record BenchParams(
     int cells, int rounds, int warmup, long seed, int ticks, int tokens, long hops,
     String ringPlacement, double fraction, int pairs, long millis, int broadcasts, int churn, long ops,
-    WorkerOptions workerOptions, Path out, long peerMessages, PrintWriter progress)
+    WorkerOptions workerOptions, Path out, long peerMessages, PrintWriter progress, long streamBytes)
 {
+    /**
+     * Parameters with the default size of stream's arrays.
+     *
+     * @param cells    cells in the workload.
+     * @param rounds   measured rounds.
+     * @param warmup   warm-up rounds.
+     * @param seed     of the generators.
+     * @param ticks    ticks per round.
+     * @param tokens   W2: tokens in flight.
+     * @param hops     W2: hops per round.
+     * @param ringPlacement W2: where the ring's cells go.
+     * @param fraction W5: fraction of the cells that die at once.
+     * @param pairs    W7: ping-pong pairs.
+     * @param millis   W7: length of a round in milliseconds.
+     * @param broadcasts W4: broadcasts per round.
+     * @param churn    W4: churn steps per round.
+     * @param ops      W6: operations per writer per round.
+     * @param workerOptions how many workers, how they idle, whether they are pinned.
+     * @param out      folder for .hgrm and summary .json files.
+     * @param peerMessages peers: most messages one round of a peer may take.
+     * @param progress where progress lines go (stderr).
+     */
+    public BenchParams(
+        final int cells, final int rounds, final int warmup, final long seed, final int ticks, final int tokens,
+        final long hops, final String ringPlacement, final double fraction, final int pairs, final long millis,
+        final int broadcasts, final int churn, final long ops, final WorkerOptions workerOptions, final Path out,
+        final long peerMessages, final PrintWriter progress)
+    {
+        this(cells, rounds, warmup, seed, ticks, tokens, hops, ringPlacement, fraction, pairs, millis, broadcasts,
+            churn, ops, workerOptions, out, peerMessages, progress, 0);
+    }
+
     /**
      * W7: the cells left for the background logistic update once the pairs have theirs.
      *
@@ -60,7 +94,7 @@ public record BenchParams(
     BenchParams withWarmup(final int rounds)
     {
         return new BenchParams(cells, this.rounds, rounds, seed, ticks, tokens, hops, ringPlacement, fraction, pairs,
-            millis, broadcasts, churn, ops, workerOptions, out, peerMessages, progress);
+            millis, broadcasts, churn, ops, workerOptions, out, peerMessages, progress, streamBytes);
     }
 
     /**

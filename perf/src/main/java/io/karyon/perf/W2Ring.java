@@ -129,10 +129,14 @@ final class W2Ring
         final double[] crossShare = new double[params.rounds()];
         final LatencyRounds ticks = new LatencyRounds(params.rounds(), LatencyRounds.HIGHEST_TICK_NS);
         final int workers;
+        final double triad;
+        final double bytesPerHop;
         final Placement placement = "fill".equals(params.ringPlacement()) ? Placement.FILL : Placement.ROUND_ROBIN;
         try (Organism organism = Organism.launch(params.context().placement(placement)))
         {
             workers = organism.workerCount();
+            triad = Stream.triad(organism, params, ID);
+            bytesPerHop = bytesPerUpdate(LAYOUT, organism.context().stateLength());
             organism.registerBehaviour("ring", new RingCell());
             final Genotype genotype = organism.genotype("ring", LAYOUT, "ring");
             final long[] ring = spawnRing(organism, genotype, n, params.ringPlacement(), params.seed());
@@ -178,7 +182,24 @@ final class W2Ring
             }
             checkCounted(organism, ring, hops * (params.warmup() + params.rounds()));
         }
-        return json(params, workers, hops, seconds, hopsPerS, crossShare, ticks);
+        return json(params, workers, hops, seconds, hopsPerS, crossShare, ticks)
+            .field("bytes_per_update", bytesPerHop)
+            .field("triad_bytes_per_s", triad)
+            .field("stream_fraction", Traffic.fraction(Rounds.median(hopsPerS), bytesPerHop, triad))
+            .toString();
+    }
+
+    /**
+     * The memory traffic of one W2 hop, {@code bytes_per_update}: the target's slot from its header to its hop
+     * count, read and written back, and the message record (see {@link Traffic#messageBytes}).
+     *
+     * @param layout      of the ring's cells.
+     * @param stateLength the organism's state length per slot.
+     * @return bytes per hop.
+     */
+    static double bytesPerUpdate(final CellLayout layout, final int stateLength)
+    {
+        return Traffic.messageBytes(layout, stateLength, "hops", "hops");
     }
 
     /**
@@ -197,7 +218,7 @@ final class W2Ring
         }
     }
 
-    private static String json(
+    private static Json json(
         final BenchParams params,
         final int workers,
         final long hops,
@@ -220,7 +241,6 @@ final class W2Ring
             .field("cross_worker_share", Rounds.median(crossShare))
             .field("tick_p99_us", ticks.p99Us())
             .field("tick_max_us", ticks.maxUs())
-            .field("hgrm", Histograms.write(params.out(), ID, ticks.all()).toString())
-            .toString();
+            .field("hgrm", Histograms.write(params.out(), ID, ticks.all()).toString());
     }
 }

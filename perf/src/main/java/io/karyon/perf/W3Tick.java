@@ -68,9 +68,13 @@ final class W3Tick
         final long[] sampled = new long[expected.length];
 
         final int workers;
+        final double triad;
+        final double bytesPerUpdate;
         try (Organism organism = Organism.launch(params.context().cellStorage(storage)))
         {
             workers = organism.workerCount();
+            triad = Stream.triad(organism, params, ID);
+            bytesPerUpdate = bytesPerUpdate(LAYOUT, organism.context().stateLength(), storage);
             organism.registerBehaviour("logistic", new Logistic());
             final Genotype genotype = organism.genotype("logistic", LAYOUT, "logistic");
             for (int i = 0; i < n; i++)
@@ -111,6 +115,7 @@ final class W3Tick
             }
         }
         final Path hgrm = Histograms.write(params.out(), ID, latency.all());
+        final double rate = Rounds.median(updatesPerS);
         return new Json()
             .field("workload", ID)
             .field("engine", "karyon")
@@ -120,13 +125,44 @@ final class W3Tick
             .field("ticks", ticks)
             .field("rounds", params.rounds())
             .field("seconds", Rounds.median(seconds))
-            .field("updates_per_s", Rounds.median(updatesPerS))
+            .field("updates_per_s", rate)
+            .field("bytes_per_update", bytesPerUpdate)
+            .field("triad_bytes_per_s", triad)
+            .field("stream_fraction", Traffic.fraction(rate, bytesPerUpdate, triad))
             .field("p50_us", latency.p50Us())
             .field("p99_us", latency.p99Us())
             .field("p999_us", latency.p999Us())
             .field("max_us", latency.maxUs())
             .field("hgrm", hgrm.toString())
             .toString();
+    }
+
+    /**
+     * The memory traffic of one W3 cell-update, {@code bytes_per_update}: a tick's sweep reading and writing x in
+     * cells of this layout (see {@link Traffic#tickBytes}).
+     *
+     * @param layout      of W3's cells.
+     * @param stateLength the organism's state length per slot.
+     * @return bytes per update.
+     */
+    static double bytesPerUpdate(final CellLayout layout, final int stateLength)
+    {
+        return bytesPerUpdate(layout, stateLength, CellStorage.ROW);
+    }
+
+    /**
+     * The memory traffic of one W3 cell-update in either storage: in columnar storage the sweep reads the first
+     * header column and reads and writes x's column (see {@link Traffic#columnarTickBytes}).
+     *
+     * @param layout      of W3's cells.
+     * @param stateLength the organism's state length per slot.
+     * @param storage     of the organism's chunks.
+     * @return bytes per update.
+     */
+    static double bytesPerUpdate(final CellLayout layout, final int stateLength, final CellStorage storage)
+    {
+        return CellStorage.COLUMNAR == storage ?
+            Traffic.columnarTickBytes(layout, "x") : Traffic.tickBytes(layout, stateLength, "x");
     }
 
     /**

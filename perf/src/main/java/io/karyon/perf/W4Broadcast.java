@@ -131,6 +131,8 @@ final class W4Broadcast
         try (Organism organism = Organism.launch(params.context()))
         {
             figures.workers = organism.workerCount();
+            figures.triad = Stream.triad(organism, params, ID);
+            figures.bytesPerUpdate = bytesPerUpdate(LAYOUT, organism.context().stateLength());
             final int first = organism.groups().id("w4-first");
             final int second = organism.groups().id("w4-second");
             final long broadcaster = populate(organism, first, second, members);
@@ -172,6 +174,19 @@ final class W4Broadcast
             }
         }
         return figures.json(params);
+    }
+
+    /**
+     * The memory traffic of one W4 member-delivery, {@code bytes_per_update}: the members, spawned in order, visited
+     * in slot order, each reading and writing its count (see {@link Traffic#memberBytes}).
+     *
+     * @param layout      of the members.
+     * @param stateLength the organism's state length per slot.
+     * @return bytes per delivery.
+     */
+    static double bytesPerUpdate(final CellLayout layout, final int stateLength)
+    {
+        return Traffic.memberBytes(layout, stateLength, "count");
     }
 
     /**
@@ -275,6 +290,8 @@ final class W4Broadcast
         private final double[] churnPerS;
         private final LatencyRounds latency;
         private int workers;
+        private double triad;
+        private double bytesPerUpdate;
 
         Figures(final int rounds)
         {
@@ -296,6 +313,7 @@ final class W4Broadcast
         String json(final BenchParams params)
         {
             final Path hgrm = Histograms.write(params.out(), ID, latency.all());
+            final double rate = Rounds.median(deliveriesPerS);
             return new Json()
                 .field("workload", ID)
                 .field("engine", "karyon")
@@ -304,7 +322,10 @@ final class W4Broadcast
                 .field("rounds", params.broadcasts())
                 .field("measured_rounds", params.rounds())
                 .field("seconds", Rounds.median(seconds))
-                .field("deliveries_per_s", Rounds.median(deliveriesPerS))
+                .field("deliveries_per_s", rate)
+                .field("bytes_per_update", bytesPerUpdate)
+                .field("triad_bytes_per_s", triad)
+                .field("stream_fraction", Traffic.fraction(rate, bytesPerUpdate, triad))
                 .field("p50_us", latency.p50Us())
                 .field("p99_us", latency.p99Us())
                 .field("max_us", latency.maxUs())

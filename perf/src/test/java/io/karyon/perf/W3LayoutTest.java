@@ -1,6 +1,8 @@
 package io.karyon.perf;
 
 import io.karyon.cli.Cli;
+import io.karyon.engine.cell.CellLayout;
+import io.karyon.engine.cell.CellStorage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -9,6 +11,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Path;
 
+import static io.karyon.perf.CommandRun.numberField;
 import static io.karyon.perf.CommandRun.stringField;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,6 +36,20 @@ class W3LayoutTest
         final String json = run.out().strip();
         assertEquals(layout, stringField(json, "layout"), json);
         assertEquals("W3", stringField(json, "workload"), json);
+        assertEquals("row".equals(layout) ? 144.0 : 24.0, numberField(json, "bytes_per_update"), json);
+    }
+
+    @Test
+    void shouldCountTheBytesOfAColumnarTickFromTheColumnsItTouches()
+    {
+        assertEquals(24.0, W3Tick.bytesPerUpdate(W3Tick.LAYOUT, 64, CellStorage.COLUMNAR));
+        assertEquals(144.0, W3Tick.bytesPerUpdate(W3Tick.LAYOUT, 64, CellStorage.ROW));
+        // The header column's 8 bytes, then each word of x read and written: two words for a 16-byte x.
+        final CellLayout wide = CellLayout.builder().longField("pad").array("x", long.class, 2).build();
+        assertEquals(8.0 + 2 * 16.0, Traffic.columnarTickBytes(wide, "x"));
+        // An int shares its word's line with its neighbours' as a long would.
+        final CellLayout narrow = CellLayout.builder().intField("pad").intField("x").build();
+        assertEquals(8.0 + 16.0, Traffic.columnarTickBytes(narrow, "x"));
     }
 
     @Test

@@ -215,7 +215,7 @@ class WorkloadTest
         // cells (16 MB), as the W1 test above uses, put the check well above that noise. One warm-up round as well.
         final List<String> lines = karyonInFreshJvm(dir, "bench", "all", "--cells", "200000", "--warmup", "1",
             "--tokens", "100", "--hops", "100000", "--ticks", "5", "--pairs", "10", "--millis", "100", "--idle",
-            "backoff", "--out", out.toString());
+            "backoff", "--bytes", "8m", "--out", out.toString());
 
         assertEquals(BenchCommand.WORKLOADS,
             lines.stream().map((line) -> stringField(line, "workload")).distinct().toList(), lines.toString());
