@@ -197,7 +197,7 @@ public final class CellFlyweight
 
     /**
      * Offset of the slot's state in {@link #buffer()}: of its first 8-byte word, which in columnar storage is the
-     * cell's element of the first column, the next word being a column further on.
+     * cell's element of the first state column, the next word being a column further on.
      *
      * @return offset of the slot's state.
      */
