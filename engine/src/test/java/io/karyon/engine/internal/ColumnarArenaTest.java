@@ -45,6 +45,7 @@ class ColumnarArenaTest
             assertEquals(arena.bitmapOffset(0), arena.slotRunOffset(6) + 8 * slots, "the last column ends the slots");
             final int a = arena.allocate(0);
             final int b = arena.allocate(0);
+            arena.wrap(new CellFlyweight(), a).putLong(32, -1L);
             final CellFlyweight cell = arena.wrap(new CellFlyweight(), b);
             assertEquals(ArenaDescriptor.CHUNK_HEADER_LENGTH + 8 * b, cell.offset());
             cell.supervisorRow(77).putLong(32, 0x1234L).putInt(12, 5).putByte(7, (byte)9);
@@ -53,7 +54,7 @@ class ColumnarArenaTest
             assertEquals(0x1234L, chunk.getLong(arena.slotRunOffset(2 + 4) + 8 * b), "state word 4 in column 6");
             assertEquals(5, chunk.getInt(arena.slotRunOffset(2 + 1) + 8 * b + 4));
             assertEquals((byte)9, chunk.getByte(arena.slotRunOffset(2) + 8 * b + 7));
-            assertEquals(0, arena.wrap(new CellFlyweight(), a).getLong(32), "a's element of the column is its own");
+            assertEquals(-1L, arena.wrap(new CellFlyweight(), a).getLong(32), "a's element of the column is its own");
 
             arena.free(a);
             arena.free(b);
