@@ -38,8 +38,11 @@ import static io.karyon.engine.internal.ArenaDescriptor.CHUNK_HEADER_LENGTH;
  */
 final class StateCapture
 {
-    /** Version of the layout of the engine's sections: 2 adds the cell storage after the state length. */
-    static final int VERSION = 2;
+    /**
+     * Version of the layout of the engine's sections: 2 the child directory and parked followers in the home block,
+     * 3 the cell storage after the state length.
+     */
+    static final int VERSION = 3;
     /** Name of the driver's section. */
     static final String ENGINE = "engine";
     /** Prefix of the name of each worker's section, followed by the worker's index. */

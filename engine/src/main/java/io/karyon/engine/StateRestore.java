@@ -358,7 +358,7 @@ final class StateRestore
         {
             this.organism = organism;
             final int version = in.readInt();
-            if (StateCapture.VERSION != version && 1 != version)
+            if (StateCapture.VERSION != version)
             {
                 throw new IOException("engine state version " + version + ", this engine reads " +
                     StateCapture.VERSION);
@@ -371,8 +371,8 @@ final class StateRestore
             checkSetting("seed", in.readLong(), context.seed());
             checkSetting("chunk shift", in.readInt(), context.chunkShift());
             checkSetting("state length", in.readInt(), context.stateLength());
-            // Version 1 knew only row storage; the chunks' bytes are laid out as the storage they were saved in.
-            final String storage = 1 == version ? CellStorage.ROW.name() : in.readUTF();
+            // The chunks' bytes are laid out as the storage they were saved in.
+            final String storage = in.readUTF();
             if (!storage.equals(organism.arena.storage().name()))
             {
                 throw new IOException("cell storage " + storage + ", this organism's is " +
