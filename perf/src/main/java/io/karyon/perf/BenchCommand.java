@@ -245,8 +245,8 @@ public final class BenchCommand implements Callable<Integer>
             {
                 throw new CommandLine.ParameterException(spec.commandLine(), "option '" + option[0] + "' is for " +
                     String.join(", ", readers) + " only, " +
-                    (readers.size() > 1 ? "none of which is" : "which is not") +
-                    " among the workloads given (" + String.join(", ", selected) + "): leave it out");
+                    (readers.size() > 1 ? "none of which is" : "which is not") + " among the workloads given (" +
+                    String.join(", ", selected) + "): leave it out");
             }
         }
         if (given("--peer-messages") && !peers)

@@ -23,6 +23,10 @@ import java.util.Set;
  * the destination is not counted). Headline figures: {@code copy_bytes_per_s} and {@code triad_bytes_per_s}, each
  * the median of the measured rounds, a round being {@link #PASSES} passes of each kernel.
  * <p>
+ * A third kernel, not STREAM's, updates one array in place with W3's arithmetic ({@code c[i] = 3.9 c[i] (1 - c[i])},
+ * counted 2 x 8 bytes): {@code update_bytes_per_s}, the yardstick of a tick that sweeps memory reading and writing
+ * the same lines, which pays no write-allocate and streams one array, not three, and so can run well above triad.
+ * <p>
  * The arrays take {@code --bytes} in all (three arrays per worker), by default {@link #defaultBytes()}: 8 times the
  * last-level cache and at least 512 MiB. W2, W3 and W4 run a short triad ({@link #triad}) in their own organism
  * before the workload, to print {@code stream_fraction} beside their rate.
@@ -58,6 +62,7 @@ final class Stream
         final long bytes = bytesOf(params);
         final double[] copyPerS = new double[params.rounds()];
         final double[] triadPerS = new double[params.rounds()];
+        final double[] updatePerS = new double[params.rounds()];
         final double[] seconds = new double[params.rounds()];
         final int workers;
         final long elements;
@@ -70,23 +75,27 @@ final class Stream
             {
                 long copyNs = 0;
                 long triadNs = 0;
+                long updateNs = 0;
                 for (int p = 0; p < PASSES; p++)
                 {
                     copyNs += arrays.copy(organism);
                     triadNs += arrays.triad(organism);
+                    updateNs += arrays.update(organism);
                 }
                 arrays.check();
                 final double copy = (double)PASSES * 2 * ELEMENT * elements / (copyNs / 1e9);
                 final double triad = (double)PASSES * 3 * ELEMENT * elements / (triadNs / 1e9);
+                final double update = (double)PASSES * 2 * ELEMENT * elements / (updateNs / 1e9);
                 params.progress(String.format(Locale.ROOT,
-                    "stream %s round: %s of arrays on %d thread(s), copy %.2f GB/s, triad %.2f GB/s",
+                    "stream %s round: %s of arrays on %d thread(s), copy %.2f GB/s, triad %.2f GB/s, update %.2f GB/s",
                     r < 0 ? "warm-up" : "measured", MemoryBudget.format(arrays.bytes()), workers, copy / 1e9,
-                    triad / 1e9));
+                    triad / 1e9, update / 1e9));
                 if (r >= 0)
                 {
                     copyPerS[r] = copy;
                     triadPerS[r] = triad;
-                    seconds[r] = (copyNs + triadNs) / 1e9;
+                    updatePerS[r] = update;
+                    seconds[r] = (copyNs + triadNs + updateNs) / 1e9;
                 }
             }
         }
@@ -102,6 +111,7 @@ final class Stream
             .field("seconds", Rounds.median(seconds))
             .field("copy_bytes_per_s", Rounds.median(copyPerS))
             .field("triad_bytes_per_s", Rounds.median(triadPerS))
+            .field("update_bytes_per_s", Rounds.median(updatePerS))
             .toString();
     }
 
@@ -247,6 +257,18 @@ final class Stream
     }
 
     /**
+     * W3's arithmetic in place over one worker's array: not STREAM's, see the class comment.
+     */
+    static void update(final double[] c)
+    {
+        for (int i = 0; i < c.length; i++)
+        {
+            final double x = c[i];
+            c[i] = 3.9 * x * (1.0 - x);
+        }
+    }
+
+    /**
      * Three arrays per worker, each allocated and first touched by its worker, and the value every element should
      * hold (all elements of an array are alike, as in STREAM).
      */
@@ -314,6 +336,15 @@ final class Stream
             organism.onWorkers((worker, count) -> Stream.triad(a[worker], b[worker], c[worker], Q));
             final long ns = System.nanoTime() - startNs;
             expectA = 2.0 + Q * expectC;
+            return ns;
+        }
+
+        long update(final Organism organism)
+        {
+            final long startNs = System.nanoTime();
+            organism.onWorkers((worker, count) -> Stream.update(c[worker]));
+            final long ns = System.nanoTime() - startNs;
+            expectC = 3.9 * expectC * (1.0 - expectC);
             return ns;
         }
 

@@ -58,6 +58,7 @@ class StreamTest
         final long perWorker = (8L << 20) / (3L * Double.BYTES * workers);
         assertEquals(String.valueOf(3L * Double.BYTES * perWorker * workers), field(json, "array_bytes"));
         assertTrue(numberField(json, "copy_bytes_per_s") > 0, json);
+        assertTrue(numberField(json, "update_bytes_per_s") > 0, json);
         assertTrue(numberField(json, "triad_bytes_per_s") > 0, json);
         assertTrue(numberField(json, "llc_bytes") > 0, json);
     }
