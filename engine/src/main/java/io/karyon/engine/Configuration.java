@@ -1,9 +1,11 @@
 package io.karyon.engine;
 
 import io.karyon.engine.cell.CellDescriptor;
+import io.karyon.engine.cell.CellStorage;
 import io.karyon.engine.internal.ArenaDescriptor;
 import org.agrona.SystemUtil;
 
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,6 +30,11 @@ public final class Configuration
      * enough to deal a million cells over 16 families.
      */
     public static final int CHUNK_SHIFT_DEFAULT = 16;
+
+    /** How a chunk lays out its cells: row (each cell's slot together) or columnar (a column per word of state). */
+    public static final String CELL_STORAGE_PROP_NAME = "karyon.engine.cell.storage";
+    /** Default: row. */
+    public static final String CELL_STORAGE_DEFAULT = "row";
 
     /** Whether anonymous arenas ask the OS for transparent huge pages. */
     public static final String HUGE_PAGES_PROP_NAME = "karyon.engine.huge.pages";
@@ -312,6 +319,16 @@ public final class Configuration
     }
 
     /**
+     * Cell storage from {@link #CELL_STORAGE_PROP_NAME}: row or columnar, checked when the context is concluded.
+     *
+     * @return the storage name.
+     */
+    public static String cellStorage()
+    {
+        return System.getProperty(CELL_STORAGE_PROP_NAME, CELL_STORAGE_DEFAULT);
+    }
+
+    /**
      * Placement from {@link #PLACEMENT_PROP_NAME}.
      *
      * @return the placement name.
@@ -379,6 +396,25 @@ public final class Configuration
     public static int errorLogLength()
     {
         return Integer.getInteger(ERROR_LOG_LENGTH_PROP_NAME, ERROR_LOG_LENGTH_DEFAULT);
+    }
+
+    static void checkCellStorage(final String cellStorage, final Path arenaFile)
+    {
+        final CellStorage storage;
+        try
+        {
+            storage = CellStorage.of(cellStorage);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ConfigurationException(CELL_STORAGE_PROP_NAME + " must be row or columnar: cellStorage=" +
+                cellStorage);
+        }
+        if (CellStorage.ROW != storage && null != arenaFile)
+        {
+            throw new ConfigurationException(CELL_STORAGE_PROP_NAME + " is " + cellStorage +
+                ", but an arena file keeps row storage: arenaFile=" + arenaFile);
+        }
     }
 
     static void checkStateLength(final int stateLength)

@@ -1,5 +1,6 @@
 package io.karyon.engine;
 
+import io.karyon.engine.cell.CellStorage;
 import io.karyon.numa.BindType;
 import io.karyon.scheduler.IdleStrategies;
 import io.karyon.scheduler.ThreadingMode;
@@ -31,6 +32,7 @@ public final class Context
     private String placement = Configuration.placement();
     private Consumer<String> warnings = (warning) -> System.err.println("karyon: warning: " + warning);
     private boolean hugePages = Configuration.hugePages();
+    private String cellStorage = Configuration.cellStorage();
     private boolean freeRunning = Configuration.freeRunning();
     private int ringCapacity = Configuration.ringCapacity();
     private int stepBatch = Configuration.stepBatch();
@@ -58,6 +60,7 @@ public final class Context
     {
         Configuration.checkStateLength(stateLength);
         Configuration.checkChunkShift(chunkShift);
+        Configuration.checkCellStorage(cellStorage, arenaFile);
         if (workerCount < 0)
         {
             throw new ConfigurationException(
@@ -427,6 +430,29 @@ public final class Context
     }
 
     /**
+     * How the arena's chunks lay out their cells (see {@link CellStorage}).
+     *
+     * @return the storage; a property that names neither row nor columnar throws IllegalArgumentException.
+     */
+    public CellStorage cellStorage()
+    {
+        return CellStorage.of(cellStorage);
+    }
+
+    /**
+     * Sets how the arena's chunks lay out their cells: {@link CellStorage#ROW} (the default) or
+     * {@link CellStorage#COLUMNAR} for cells whose ticks touch a few fields of a wide state. Anonymous arenas only.
+     *
+     * @param cellStorage the storage.
+     * @return this.
+     */
+    public Context cellStorage(final CellStorage cellStorage)
+    {
+        this.cellStorage = null == cellStorage ? null : cellStorage.name();
+        return this;
+    }
+
+    /**
      * Whether cells run free (messages handled as they arrive) rather than in ticks.
      *
      * @return true for free-running mode.
@@ -763,7 +789,7 @@ public final class Context
             ", supervisionHomes=" + supervisionHomes + ", errorLogLength=" + errorLogLength +
             ", maxMemory=" + (-1 == maxMemory ? "default" : MemoryBudget.format(maxMemory)) +
             ", watchdogNs=" + (WATCHDOG_UNSET == watchdogNs ? "property" : Long.toString(watchdogNs)) +
-            ", mailboxLimit=" + mailboxLimit + ", verifyEvery=" + verifyEvery +
+            ", mailboxLimit=" + mailboxLimit + ", verifyEvery=" + verifyEvery + ", cellStorage=" + cellStorage +
             ", arenaFile=" + arenaFile + (null == cpus ? "" : ", cpus=" + Arrays.toString(cpus)) + "}";
     }
 }

@@ -57,9 +57,8 @@ final class Families
         }
         else
         {
-            arena = context.hugePages() ?
-                Arena.inMemoryHugePages(context.stateLength(), context.chunkShift()) :
-                Arena.inMemory(context.stateLength(), context.chunkShift());
+            arena = Arena.inMemory(
+                context.stateLength(), context.chunkShift(), context.cellStorage(), context.hugePages());
         }
         arena.budget(new MemoryBudget(context.maxMemory()));
         return arena;

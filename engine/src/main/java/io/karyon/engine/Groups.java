@@ -40,7 +40,7 @@ final class Groups extends WorkerPadding
     private final Arena arena;
     private final int chunkShift;
     private final int chunkMask;
-    private final int slotLength;
+    private final int headerStride;
     private final int wordsPerChunk;
     private int groupCount;
     private long[][][] bitmaps = new long[0][][];
@@ -60,7 +60,7 @@ final class Groups extends WorkerPadding
         this.arena = arena;
         this.chunkShift = arena.chunkShift();
         this.chunkMask = arena.chunkSlots() - 1;
-        this.slotLength = arena.slotLength();
+        this.headerStride = arena.headerStride();
         this.wordsPerChunk = arena.chunkSlots() >>> 6;
     }
 
@@ -205,7 +205,7 @@ final class Groups extends WorkerPadding
     private boolean isLive(final long handle)
     {
         final int slot = Handle.slot(handle);
-        final int offset = slotOffset(slot & chunkMask, slotLength);
+        final int offset = slotOffset(slot & chunkMask, headerStride);
         final UnsafeBuffer buffer = arena.chunk(slot >>> chunkShift);
         return STATUS_ALIVE == buffer.getByte(offset + STATUS_OFFSET) &&
             buffer.getInt(offset + GENERATION_OFFSET) == Handle.generation(handle);

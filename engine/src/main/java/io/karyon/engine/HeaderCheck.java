@@ -56,7 +56,8 @@ final class HeaderCheck
     private final Arena arena;
     private final Population population;
     private final int stepOffset;
-    private final int slotLength;
+    private final int headerStride;
+    private final int headerSkew;
     private final int chunkShift;
     private final List<String> reports = new ArrayList<>();
     private long[] marks = new long[0];
@@ -74,7 +75,8 @@ final class HeaderCheck
         this.arena = arena;
         this.population = population;
         this.stepOffset = stepOffset;
-        this.slotLength = arena.slotLength();
+        this.headerStride = arena.headerStride();
+        this.headerSkew = arena.headerSkew();
         this.chunkShift = arena.chunkShift();
     }
 
@@ -124,7 +126,7 @@ final class HeaderCheck
         boolean listedLive = false;
         for (int index = 0; index < hwm; index++)
         {
-            final boolean free = STATUS_FREE == buffer.getByte(slotOffset(index, slotLength) + STATUS_OFFSET);
+            final boolean free = STATUS_FREE == buffer.getByte(slotOffset(index, headerStride) + STATUS_OFFSET);
             final boolean onList = 0 != (this.marks[index >>> 6] & (1L << index));
             offListFree += free && !onList ? 1 : 0;
             listedLive |= !free && onList;
@@ -140,7 +142,7 @@ final class HeaderCheck
         }
         for (int index = 0; index < hwm; index++)
         {
-            final int offset = slotOffset(index, slotLength);
+            final int offset = slotOffset(index, headerStride);
             final byte status = buffer.getByte(offset + STATUS_OFFSET);
             if (STATUS_FREE == status)
             {
@@ -171,7 +173,7 @@ final class HeaderCheck
         int live = 0;
         for (int index = 0; index < hwm; index++)
         {
-            if (STATUS_FREE != buffer.getByte(slotOffset(index, slotLength) + STATUS_OFFSET))
+            if (STATUS_FREE != buffer.getByte(slotOffset(index, headerStride) + STATUS_OFFSET))
             {
                 live++;
             }
@@ -208,7 +210,7 @@ final class HeaderCheck
             }
             marks[index >>> 6] |= 1L << index;
             listed++;
-            index = buffer.getInt(slotOffset(index, slotLength) + LINK_OFFSET);
+            index = buffer.getInt(slotOffset(index, headerStride) + LINK_OFFSET + headerSkew);
         }
         return listed;
     }
@@ -221,10 +223,10 @@ final class HeaderCheck
         int head = NULL_LINK;
         for (int index = hwm - 1; index >= 0; index--)
         {
-            final int offset = slotOffset(index, slotLength);
+            final int offset = slotOffset(index, headerStride);
             if (STATUS_FREE == buffer.getByte(offset + STATUS_OFFSET))
             {
-                buffer.putInt(offset + LINK_OFFSET, head);
+                buffer.putInt(offset + LINK_OFFSET + headerSkew, head);
                 head = index;
             }
         }
@@ -241,8 +243,8 @@ final class HeaderCheck
         final int generation = buffer.getInt(offset + GENERATION_OFFSET);
         final short behaviourId = buffer.getShort(offset + BEHAVIOUR_ID_OFFSET);
         final byte flags = buffer.getByte(offset + FLAGS_OFFSET);
-        final int row = buffer.getInt(offset + SUPERVISOR_ROW_OFFSET);
-        final int link = buffer.getInt(offset + LINK_OFFSET);
+        final int row = buffer.getInt(offset + SUPERVISOR_ROW_OFFSET + headerSkew);
+        final int link = buffer.getInt(offset + LINK_OFFSET + headerSkew);
         if (0 == generation)
         {
             return "generation 0, which no cell has";

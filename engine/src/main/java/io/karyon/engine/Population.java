@@ -375,15 +375,8 @@ final class Population extends WorkerPadding
     long initialise(final int slot, final Genotype genotype)
     {
         final CellFlyweight child = arena.wrap(scratch, slot);
-        final UnsafeBuffer buffer = child.buffer();
-        final UnsafeBuffer initial = genotype.state();
-        final int stateOffset = child.stateOffset();
-        // A word loop: Unsafe.copyMemory from a heap array pays range checks that cost more than 64 bytes of copy.
-        for (int i = 0; i < stateLength; i += 8)
-        {
-            buffer.putLong(stateOffset + i, initial.getLong(i));
-        }
-        child.status(STATUS_ALIVE)
+        child.copyState(genotype.state(), stateLength)
+            .status(STATUS_ALIVE)
             .flags((byte)0)
             .behaviourId(genotype.behaviourId())
             .supervisorRow(NO_SUPERVISOR)

@@ -101,7 +101,7 @@ final class Slice extends SliceRhsPadding
         final int stepOffset = arena.bitmapOffset(STEP);
         final int mailOffset = arena.bitmapOffset(MAIL);
         // The cell being visited: one flyweight, shared by every mechanism a behaviour calls into.
-        final CellFlyweight cell = new CellFlyweight(arena.stateLength());
+        final CellFlyweight cell = new CellFlyweight(arena.stateLength()).storage(arena.storage(), arena.chunkShift());
         this.visiting = cell;
         this.population = new Population(this, arena, stepOffset, edges);
         this.headerCheck = new HeaderCheck(this, arena, population, stepOffset);
@@ -109,7 +109,7 @@ final class Slice extends SliceRhsPadding
             this, arena, cell, deadLetterLog, freeRunning, mailOffset, arena.columnOffset());
         this.calls = new Calls(this, cell, timers, mailboxes, freeRunning);
         this.signalling = new Signalling(this, cell, monitors, mailboxes, calls);
-        this.visit = new Visit(this, cell, mailboxes, signalling, calls, errorLog, arena.slotLength(), stepOffset,
+        this.visit = new Visit(this, cell, mailboxes, signalling, calls, errorLog, arena.headerStride(), stepOffset,
             mailOffset, arena.columnOffset());
         mailboxes.visit(visit);
         this.broadcasts = new Broadcasts(

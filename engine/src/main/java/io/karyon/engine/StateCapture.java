@@ -38,8 +38,11 @@ import static io.karyon.engine.internal.ArenaDescriptor.CHUNK_HEADER_LENGTH;
  */
 final class StateCapture
 {
-    /** Version of the layout of the engine's sections. */
-    static final int VERSION = 2;
+    /**
+     * Version of the layout of the engine's sections: 2 the child directory and parked followers in the home block,
+     * 3 the cell storage after the state length.
+     */
+    static final int VERSION = 3;
     /** Name of the driver's section. */
     static final String ENGINE = "engine";
     /** Prefix of the name of each worker's section, followed by the worker's index. */
@@ -261,7 +264,10 @@ final class StateCapture
         final int hwm = arena.highWater(c);
         final int words = (hwm + 63) >>> 6;
         out.putRaw(chunk, 0, CHUNK_HEADER_LENGTH);
-        out.putRaw(chunk, CHUNK_HEADER_LENGTH, hwm * slotLength);
+        for (int r = 0, runs = arena.slotRuns(); r < runs; r++)
+        {
+            out.putRaw(chunk, arena.slotRunOffset(r), hwm * arena.slotRunStride());
+        }
         out.putRaw(chunk, arena.bitmapOffset(0), words << 3);
         out.putRaw(chunk, arena.bitmapOffset(1), words << 3);
         out.putRaw(chunk, arena.columnOffset(), hwm << 2);
@@ -313,6 +319,7 @@ final class StateCapture
         out.writeLong(context.seed());
         out.writeInt(context.chunkShift());
         out.writeInt(context.stateLength());
+        out.writeUTF(organism.arena.storage().name());
         out.writeInt(context.supervisionHomes());
         out.writeInt(context.restartBudget());
         out.writeUTF(context.placement().name());

@@ -2,6 +2,7 @@ package io.karyon.engine;
 
 import io.karyon.engine.cell.CellDescriptor;
 import io.karyon.engine.cell.CellFlyweight;
+import io.karyon.engine.cell.CellStorage;
 import io.karyon.engine.internal.Arena;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -154,7 +155,6 @@ final class StateRestore
         private final Arena arena;
         private final Slice slice;
         private final int worker;
-        private final int slotLength;
         private final CellFlyweight cell = new CellFlyweight();
 
         FamilyReader(final Organism organism, final Slice slice, final int worker)
@@ -163,7 +163,6 @@ final class StateRestore
             this.arena = organism.arena;
             this.slice = slice;
             this.worker = worker;
-            this.slotLength = arena.slotLength();
         }
 
         void read(final SectionInput in, final int family, final int mask) throws IOException
@@ -236,7 +235,10 @@ final class StateRestore
                 throw new IOException("chunk " + c + " has a high-water mark of " + hwm);
             }
             final int words = (hwm + 63) >>> 6;
-            in.getRaw(chunk, CHUNK_HEADER_LENGTH, hwm * slotLength);
+            for (int r = 0, runs = arena.slotRuns(); r < runs; r++)
+            {
+                in.getRaw(chunk, arena.slotRunOffset(r), hwm * arena.slotRunStride());
+            }
             in.getRaw(chunk, arena.bitmapOffset(0), words << 3);
             in.getRaw(chunk, arena.bitmapOffset(1), words << 3);
             in.getRaw(chunk, arena.columnOffset(), hwm << 2);
@@ -369,6 +371,13 @@ final class StateRestore
             checkSetting("seed", in.readLong(), context.seed());
             checkSetting("chunk shift", in.readInt(), context.chunkShift());
             checkSetting("state length", in.readInt(), context.stateLength());
+            // The chunks' bytes are laid out as the storage they were saved in.
+            final String storage = in.readUTF();
+            if (!storage.equals(organism.arena.storage().name()))
+            {
+                throw new IOException("cell storage " + storage + ", this organism's is " +
+                    organism.arena.storage().name());
+            }
             checkSetting("supervision homes", in.readInt(), context.supervisionHomes());
             checkSetting("restart budget", in.readInt(), context.restartBudget());
             final String placement = in.readUTF();

@@ -6,6 +6,7 @@ import io.karyon.cli.WorkerOptions;
 import io.karyon.engine.Configuration;
 import io.karyon.engine.Context;
 import io.karyon.engine.MemoryBudget;
+import io.karyon.engine.cell.CellStorage;
 import io.karyon.perf.peers.PeerWorkload;
 import io.karyon.perf.peers.Peers;
 import io.karyon.perf.peers.Ratios;
@@ -49,7 +50,8 @@ public final class BenchCommand implements Callable<Integer>
     private static final String[][] WORKLOAD_OPTIONS = {
         { "--bytes", Stream.ID, W2Ring.ID, W3Tick.ID, W4Broadcast.ID },
         { "--tokens", W2Ring.ID }, { "--hops", W2Ring.ID }, { "--placement", W2Ring.ID },
-        { "--ticks", W3Tick.ID }, { "--broadcasts", W4Broadcast.ID }, { "--churn", W4Broadcast.ID },
+        { "--ticks", W3Tick.ID }, { "--layout", W3Tick.ID }, { "--broadcasts", W4Broadcast.ID },
+        { "--churn", W4Broadcast.ID },
         { "--fraction", W5Apoptosis.ID }, { "--ops", W6Matrix.ID }, { "--pairs", W7Latency.ID },
         { "--millis", W7Latency.ID } };
 
@@ -116,6 +118,10 @@ public final class BenchCommand implements Callable<Integer>
 
     @Option(names = "--ticks", paramLabel = "K", description = "W3: ticks per round (default: ${DEFAULT-VALUE})")
     int ticks = 100;
+
+    @Option(names = "--layout", paramLabel = "row|columnar",
+        description = "W3: cell storage, a slot per cell or a column per word of state (default: ${DEFAULT-VALUE})")
+    String layout = "row";
 
     @Option(names = ConfigurationDefaults.SEED, paramLabel = "N",
         description = "seed of the generators (default: ${DEFAULT-VALUE})")
@@ -184,7 +190,7 @@ public final class BenchCommand implements Callable<Integer>
                     line = W7Latency.run(params);
                     break;
                 default:
-                    line = W3Tick.run(params);
+                    line = W3Tick.run(params, CellStorage.of(layout));
                     break;
             }
             final List<String> lines = new ArrayList<>();
@@ -270,6 +276,11 @@ public final class BenchCommand implements Callable<Integer>
         Cli.range(spec, "--pairs", pairs, 1, Integer.MAX_VALUE / 2);
         Cli.range(spec, "--broadcasts", broadcasts, 1, 1_000_000);
         Cli.range(spec, "--churn", churn, 0, 1_000_000);
+        if (!"row".equals(layout) && !"columnar".equals(layout))
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                "Invalid value for option '--layout': must be row or columnar, was '" + layout + "'");
+        }
         if (!(fraction > 0.0 && fraction <= 1.0))
         {
             throw new CommandLine.ParameterException(spec.commandLine(),

@@ -16,7 +16,7 @@ import io.karyon.engine.cell.CellLayout;
  * slot's positions in a line of the lines one slot's touched bytes span. Only the slots and message records are
  * counted: the per-chunk bitmaps (one bit per cell) and mailbox heads are left out.
  * <p>
- * The row layout (the one in this build): a slot is {@link CellDescriptor#HEADER_LENGTH} bytes of header and the
+ * The row layout (the default storage): a slot is {@link CellDescriptor#HEADER_LENGTH} bytes of header and the
  * organism's state length; a visit reads the behaviour id in the header (a delivery also the generation and status),
  * then the fields the behaviour uses. W3's logistic tick at 80-byte slots reads bytes 6..23 of each slot and writes
  * 16..23, and a sweep reads 5 lines and writes 4 for every 4 slots: 144 bytes per update (the issue's "~160", less
@@ -52,6 +52,32 @@ final class Traffic
         final int from = CellDescriptor.HEADER_LENGTH + layout.offset(field);
         final int to = from + layout.field(field).type().size() * Math.max(1, layout.field(field).length());
         return sweep(slotLength, CellDescriptor.BEHAVIOUR_ID_OFFSET, to, from, to);
+    }
+
+    /**
+     * Bytes a tick's sweep moves per cell-update in columnar storage ({@code CellStorage.COLUMNAR}), when the tick
+     * reads and writes one field of each cell: the visit reads the behaviour id from the first header column (8 bytes
+     * a cell), and the field's bytes are read and written in the column of each 8-byte word they lie in, neighbours'
+     * elements sharing lines. For a {@code double}: 8 + 8 + 8 = 24 bytes, whatever the state length.
+     *
+     * @param layout the genotype's layout.
+     * @param field  the field the tick reads and writes.
+     * @return bytes per update, > 0.
+     */
+    static double columnarTickBytes(final CellLayout layout, final String field)
+    {
+        final int word = 8;
+        double bytes = sweep(word, CellDescriptor.BEHAVIOUR_ID_OFFSET, CellDescriptor.BEHAVIOUR_ID_OFFSET + 2,
+            CellDescriptor.BEHAVIOUR_ID_OFFSET, CellDescriptor.BEHAVIOUR_ID_OFFSET);
+        final int from = layout.offset(field);
+        final int to = from + layout.field(field).type().size() * layout.field(field).length();
+        for (int w = from & -word; w < to; w += word)
+        {
+            final int first = Math.max(from, w) - w;
+            final int end = Math.min(to, w + word) - w;
+            bytes += sweep(word, first, end, first, end);
+        }
+        return bytes;
     }
 
     /**

@@ -8,6 +8,7 @@ import io.karyon.engine.Organism;
 import io.karyon.engine.Stats;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.cell.CellLayout;
+import io.karyon.engine.cell.CellStorage;
 import io.karyon.engine.cell.Handle;
 import org.HdrHistogram.Histogram;
 
@@ -19,7 +20,8 @@ import java.util.Locale;
  * x = 3.9 * x * (1 - x); K ticks per round. Headline figures: cell-updates per second and tick latency percentiles.
  * The check requires the engine's update counter to have grown by exactly N x K over the round (every cell stepped
  * once per tick, none skipped or stepped twice), and re-computes a sample of cells with a plain scalar loop, requiring
- * bit-identical values.
+ * bit-identical values. {@code --layout columnar} keeps the cells in {@link CellStorage#COLUMNAR} storage, where a tick
+ * moves x's column and reads the header column instead of the whole 80-byte slot.
  */
 final class W3Tick
 {
@@ -51,6 +53,11 @@ final class W3Tick
 
     static String run(final BenchParams params)
     {
+        return run(params, CellStorage.ROW);
+    }
+
+    static String run(final BenchParams params, final CellStorage storage)
+    {
         final int n = params.cells();
         final int ticks = params.ticks();
         final double[] updatesPerS = new double[params.rounds()];
@@ -63,11 +70,11 @@ final class W3Tick
         final int workers;
         final double triad;
         final double bytesPerUpdate;
-        try (Organism organism = Organism.launch(params.context()))
+        try (Organism organism = Organism.launch(params.context().cellStorage(storage)))
         {
             workers = organism.workerCount();
             triad = Stream.triad(organism, params, ID);
-            bytesPerUpdate = bytesPerUpdate(LAYOUT, organism.context().stateLength());
+            bytesPerUpdate = bytesPerUpdate(LAYOUT, organism.context().stateLength(), storage);
             organism.registerBehaviour("logistic", new Logistic());
             final Genotype genotype = organism.genotype("logistic", LAYOUT, "logistic");
             for (int i = 0; i < n; i++)
@@ -113,6 +120,7 @@ final class W3Tick
             .field("workload", ID)
             .field("engine", "karyon")
             .field("cells", n)
+            .field("layout", storage.name().toLowerCase(Locale.ROOT))
             .field("workers", workers)
             .field("ticks", ticks)
             .field("rounds", params.rounds())
@@ -139,7 +147,22 @@ final class W3Tick
      */
     static double bytesPerUpdate(final CellLayout layout, final int stateLength)
     {
-        return Traffic.tickBytes(layout, stateLength, "x");
+        return bytesPerUpdate(layout, stateLength, CellStorage.ROW);
+    }
+
+    /**
+     * The memory traffic of one W3 cell-update in either storage: in columnar storage the sweep reads the first
+     * header column and reads and writes x's column (see {@link Traffic#columnarTickBytes}).
+     *
+     * @param layout      of W3's cells.
+     * @param stateLength the organism's state length per slot.
+     * @param storage     of the organism's chunks.
+     * @return bytes per update.
+     */
+    static double bytesPerUpdate(final CellLayout layout, final int stateLength, final CellStorage storage)
+    {
+        return CellStorage.COLUMNAR == storage ?
+            Traffic.columnarTickBytes(layout, "x") : Traffic.tickBytes(layout, stateLength, "x");
     }
 
     /**

@@ -4,7 +4,8 @@ package io.karyon.engine.cell;
  * A cell's state was read or written outside its declared state, {@code [0, stateLength)}, through a
  * {@link CellFlyweight}: thrown before the access, so nothing outside the cell's state was touched. Inside a tick the
  * cell dies with the exit reason {@code out_of_bounds} (restarted if supervised), whether or not its behaviour catches
- * this.
+ * this. In {@link CellStorage#COLUMNAR} storage an access that crosses an 8-byte word of the state is refused too: it
+ * would reach the neighbour's element of the column.
  * <p>
  * Thrown only while the checks are on: they follow Agrona's bounds checks, switched off together by
  * {@code -Dagrona.disable.bounds.checks=true} (see {@link CellFlyweight#CHECKS}).
@@ -31,7 +32,8 @@ public final class CellBoundsException extends IndexOutOfBoundsException
         final String access, final int slot, final int fieldOffset, final int width, final int stateLength)
     {
         super(access + " at state offset " + fieldOffset + " (" + width + " bytes) is outside the cell's state [0, " +
-            stateLength + ") in slot " + slot);
+            stateLength + ") in slot " + slot + (fieldOffset >= 0 && fieldOffset <= stateLength - width ?
+                ": it crosses an 8-byte word, which columnar storage keeps in separate columns" : ""));
         this.slot = slot;
         this.fieldOffset = fieldOffset;
         this.width = width;

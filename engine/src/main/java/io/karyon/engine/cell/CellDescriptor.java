@@ -23,7 +23,10 @@ import static org.agrona.BitUtil.SIZE_OF_SHORT;
  *  |                    State (layout-defined)                    ...
  * </pre>
  * While the slot is free the link field chains the chunk's free list; while the cell is alive it is reserved. The
- * header is 16 bytes so the state stays 8-byte aligned.
+ * header is 16 bytes so the state stays 8-byte aligned. In {@link CellStorage#COLUMNAR} storage the slot is split
+ * into 8-byte words, each in its own column of the chunk: the generation, status, flags and behaviour id (what a
+ * visit reads) in the first, the supervisor row and link in the second, a field at offset 8 or more of the header
+ * being {@link Arena#headerSkew()} further from the header's offset than in row storage.
  * <p>
  * The flags byte holds one bit per engine feature a cell switches on; the bits are named here so that a new one
  * cannot take a bit already in use:

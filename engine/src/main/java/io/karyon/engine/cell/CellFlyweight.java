@@ -10,6 +10,7 @@ import static io.karyon.engine.cell.CellDescriptor.HEADER_LENGTH;
 import static io.karyon.engine.cell.CellDescriptor.LINK_OFFSET;
 import static io.karyon.engine.cell.CellDescriptor.STATUS_OFFSET;
 import static io.karyon.engine.cell.CellDescriptor.SUPERVISOR_ROW_OFFSET;
+import static io.karyon.engine.internal.ArenaDescriptor.CHUNK_HEADER_LENGTH;
 import static org.agrona.BitUtil.SIZE_OF_BYTE;
 import static org.agrona.BitUtil.SIZE_OF_DOUBLE;
 import static org.agrona.BitUtil.SIZE_OF_INT;
@@ -27,6 +28,12 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
  * checks ({@link #CHECKS}): benchmarks switch both off with {@code -Dagrona.disable.bounds.checks=true}, and the JIT
  * then removes them. The header accessors are the engine's and are not checked.
  * <p>
+ * In an arena of {@link CellStorage#COLUMNAR} storage the slot is spread over columns, one per 8-byte word, header
+ * words first: state field offset f resolves to {@code stateOffset + (f & ~7) * slotsPerChunk + (f & 7)}, where
+ * stateOffset is the cell's element of the first state column, and {@link #offset()} is its element of the first
+ * header column. An access must then also lie within one 8-byte word (fields of a layout always do), else it would
+ * reach the neighbour's element of the column; checked accesses reject it as out of bounds.
+ * <p>
  * <b>Note:</b> not threadsafe; owned by one worker.
  */
 public final class CellFlyweight
@@ -42,6 +49,10 @@ public final class CellFlyweight
     private int stateOffset;
     private int slot;
     private int stateLength;
+    private int laneShift;
+    private int laneBase;
+    private int indexMask;
+    private int headerSkew;
     private Runnable onOutOfBounds;
 
     /**
@@ -77,6 +88,44 @@ public final class CellFlyweight
     }
 
     /**
+     * Sets the storage of the chunks this flyweight will be wrapped over, which {@link #wrap(UnsafeBuffer, int, int)}
+     * needs to find a cell's state from its header's offset. The arena sets it when it wraps a flyweight, and the
+     * engine once on each worker's flyweight.
+     *
+     * @param storage    of the arena's chunks.
+     * @param chunkShift log2 of the slots per chunk, the height of a column.
+     * @return this.
+     */
+    public CellFlyweight storage(final CellStorage storage, final int chunkShift)
+    {
+        if (CellStorage.COLUMNAR == storage)
+        {
+            this.laneShift = chunkShift;
+            this.laneBase = CHUNK_HEADER_LENGTH + (HEADER_LENGTH << chunkShift);
+            this.indexMask = (1 << chunkShift) - 1;
+            this.headerSkew = (8 << chunkShift) - 8;
+        }
+        else
+        {
+            this.laneShift = 0;
+            this.laneBase = 0;
+            this.indexMask = 0;
+            this.headerSkew = 0;
+        }
+        return this;
+    }
+
+    /**
+     * Storage of the chunks this flyweight is wrapped over.
+     *
+     * @return {@link CellStorage#COLUMNAR} or {@link CellStorage#ROW}.
+     */
+    public CellStorage storage()
+    {
+        return 0 == laneShift ? CellStorage.ROW : CellStorage.COLUMNAR;
+    }
+
+    /**
      * Sets what runs when an access is found out of bounds, just before {@link CellBoundsException} is thrown: the
      * engine's worker marks the cell being visited dying with reason {@code out_of_bounds} there, so that the cell
      * dies even if its behaviour catches the exception.
@@ -93,7 +142,7 @@ public final class CellFlyweight
     /**
      * Points this flyweight at a slot.
      *
-     * @param buffer holding the slot.
+     * @param buffer holding the slot: a chunk of the storage set by {@link #storage(CellStorage, int)}.
      * @param offset of the slot's header in the buffer.
      * @param slot   index of the slot in its arena.
      * @return this.
@@ -102,7 +151,7 @@ public final class CellFlyweight
     {
         this.buffer = buffer;
         this.offset = offset;
-        this.stateOffset = offset + HEADER_LENGTH;
+        this.stateOffset = 0 == laneShift ? offset + HEADER_LENGTH : laneBase + ((slot & indexMask) << 3);
         this.slot = slot;
         return this;
     }
@@ -120,7 +169,7 @@ public final class CellFlyweight
     {
         this.buffer = buffer;
         this.offset = offset;
-        this.stateOffset = offset + HEADER_LENGTH;
+        this.stateOffset = 0 == laneShift ? offset + HEADER_LENGTH : laneBase + ((slot & indexMask) << 3);
         this.slot = slot;
         this.stateLength = stateLength;
         return this;
@@ -147,7 +196,8 @@ public final class CellFlyweight
     }
 
     /**
-     * Offset of the slot's state in {@link #buffer()}.
+     * Offset of the slot's state in {@link #buffer()}: of its first 8-byte word, which in columnar storage is the
+     * cell's element of the first state column, the next word being a column further on.
      *
      * @return offset of the slot's state.
      */
@@ -276,7 +326,7 @@ public final class CellFlyweight
      */
     public int supervisorRow()
     {
-        return buffer.getInt(offset + SUPERVISOR_ROW_OFFSET);
+        return buffer.getInt(offset + SUPERVISOR_ROW_OFFSET + headerSkew);
     }
 
     /**
@@ -287,7 +337,7 @@ public final class CellFlyweight
      */
     public CellFlyweight supervisorRow(final int row)
     {
-        buffer.putInt(offset + SUPERVISOR_ROW_OFFSET, row);
+        buffer.putInt(offset + SUPERVISOR_ROW_OFFSET + headerSkew, row);
         return this;
     }
 
@@ -298,7 +348,7 @@ public final class CellFlyweight
      */
     public int link()
     {
-        return buffer.getInt(offset + LINK_OFFSET);
+        return buffer.getInt(offset + LINK_OFFSET + headerSkew);
     }
 
     /**
@@ -309,7 +359,7 @@ public final class CellFlyweight
      */
     public CellFlyweight link(final int link)
     {
-        buffer.putInt(offset + LINK_OFFSET, link);
+        buffer.putInt(offset + LINK_OFFSET + headerSkew, link);
         return this;
     }
 
@@ -326,7 +376,7 @@ public final class CellFlyweight
         {
             checkAccess(fieldOffset, SIZE_OF_LONG, "getLong");
         }
-        return buffer.getLong(stateOffset + fieldOffset);
+        return buffer.getLong(address(fieldOffset));
     }
 
     /**
@@ -343,7 +393,7 @@ public final class CellFlyweight
         {
             checkAccess(fieldOffset, SIZE_OF_LONG, "putLong");
         }
-        buffer.putLong(stateOffset + fieldOffset, value);
+        buffer.putLong(address(fieldOffset), value);
         return this;
     }
 
@@ -360,7 +410,7 @@ public final class CellFlyweight
         {
             checkAccess(fieldOffset, SIZE_OF_DOUBLE, "getDouble");
         }
-        return buffer.getDouble(stateOffset + fieldOffset);
+        return buffer.getDouble(address(fieldOffset));
     }
 
     /**
@@ -377,7 +427,7 @@ public final class CellFlyweight
         {
             checkAccess(fieldOffset, SIZE_OF_DOUBLE, "putDouble");
         }
-        buffer.putDouble(stateOffset + fieldOffset, value);
+        buffer.putDouble(address(fieldOffset), value);
         return this;
     }
 
@@ -394,7 +444,7 @@ public final class CellFlyweight
         {
             checkAccess(fieldOffset, SIZE_OF_INT, "getInt");
         }
-        return buffer.getInt(stateOffset + fieldOffset);
+        return buffer.getInt(address(fieldOffset));
     }
 
     /**
@@ -411,7 +461,7 @@ public final class CellFlyweight
         {
             checkAccess(fieldOffset, SIZE_OF_INT, "putInt");
         }
-        buffer.putInt(stateOffset + fieldOffset, value);
+        buffer.putInt(address(fieldOffset), value);
         return this;
     }
 
@@ -428,7 +478,7 @@ public final class CellFlyweight
         {
             checkAccess(fieldOffset, SIZE_OF_BYTE, "getByte");
         }
-        return buffer.getByte(stateOffset + fieldOffset);
+        return buffer.getByte(address(fieldOffset));
     }
 
     /**
@@ -445,8 +495,37 @@ public final class CellFlyweight
         {
             checkAccess(fieldOffset, SIZE_OF_BYTE, "putByte");
         }
-        buffer.putByte(stateOffset + fieldOffset, value);
+        buffer.putByte(address(fieldOffset), value);
         return this;
+    }
+
+    /**
+     * Copies a whole state, word by word, into the cell, e.g. a genotype's initial state: unchecked, for the engine.
+     *
+     * @param from   the state, laid out in rows: word k at byte 8k.
+     * @param length of the state in bytes, a multiple of 8 no longer than the cell's.
+     * @return this.
+     */
+    public CellFlyweight copyState(final DirectBuffer from, final int length)
+    {
+        // A word loop: Unsafe.copyMemory from a heap array pays range checks that cost more than 64 bytes of copy.
+        final UnsafeBuffer buffer = this.buffer;
+        final int stateOffset = this.stateOffset;
+        final int laneShift = this.laneShift;
+        for (int i = 0; i < length; i += 8)
+        {
+            buffer.putLong(stateOffset + (i << laneShift), from.getLong(i));
+        }
+        return this;
+    }
+
+    /**
+     * Where a state field lies in the buffer: in row storage the state's offset plus the field's, in columnar storage
+     * its word's column ({@code laneShift} is the chunk shift, 0 in row storage).
+     */
+    private int address(final int fieldOffset)
+    {
+        return stateOffset + ((fieldOffset & ~7) << laneShift) + (fieldOffset & 7);
     }
 
     /**
@@ -454,7 +533,8 @@ public final class CellFlyweight
      */
     private void checkAccess(final int fieldOffset, final int width, final String access)
     {
-        if (fieldOffset < 0 || fieldOffset > stateLength - width)
+        if (fieldOffset < 0 || fieldOffset > stateLength - width ||
+            (0 != laneShift && (fieldOffset & 7) + width > 8))
         {
             outOfBounds(fieldOffset, width, access);
         }

@@ -3,6 +3,7 @@ package io.karyon.engine.internal;
 import io.karyon.engine.MemoryBudget;
 import io.karyon.engine.cell.CellDescriptor;
 import io.karyon.engine.cell.CellFlyweight;
+import io.karyon.engine.cell.CellStorage;
 import io.karyon.numa.NumaBinding;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -21,6 +22,7 @@ import static io.karyon.engine.cell.CellDescriptor.NULL_LINK;
 import static io.karyon.engine.cell.CellDescriptor.STATUS_FREE;
 import static io.karyon.engine.cell.CellDescriptor.STATUS_OFFSET;
 import static io.karyon.engine.cell.CellDescriptor.checkStateLength;
+import static io.karyon.engine.internal.ArenaDescriptor.CHUNK_HEADER_LENGTH;
 import static io.karyon.engine.internal.ArenaDescriptor.CHUNK_MAGIC;
 import static io.karyon.engine.internal.ArenaDescriptor.CHUNK_MAGIC_OFFSET;
 import static io.karyon.engine.internal.ArenaDescriptor.FILE_CHUNK_ALIGNMENT;
@@ -47,6 +49,10 @@ import static org.agrona.BitUtil.CACHE_LINE_LENGTH;
  * a file header. {@link ArenaDescriptor} draws both headers. Slots above a chunk's high-water mark were never used and
  * are never read. Chunks start on a cache line (anonymous) or a page (file).
  * <p>
+ * An anonymous arena may keep its chunks in {@link CellStorage#COLUMNAR} storage, a column per 8-byte word of the slot
+ * (header, then state; a chunk is the same length): a header is at {@code slotOffset(i, headerStride())}, its fields
+ * from byte 8 on (supervisor row, link) {@link #headerSkew()} further.
+ * <p>
  * <b>Note:</b> families are added, and the arena opened and closed, by one owner thread while no worker runs; a chunk
  * is written (and its overflow chunks created) only by the worker that owns its family.
  */
@@ -66,6 +72,8 @@ public final class Arena implements AutoCloseable
 
     private final int stateLength;
     private final int slotLength;
+    private final CellStorage storage;
+    private final int headerStride;
     private final int chunkShift;
     private final int chunkSlots;
     private final int chunkMask;
@@ -80,7 +88,7 @@ public final class Arena implements AutoCloseable
     private MemoryBudget budget;
     private long chargedBytes;
 
-    private Arena(final int stateLength, final int chunkShift, final ArenaFile file)
+    private Arena(final int stateLength, final int chunkShift, final ArenaFile file, final CellStorage storage)
     {
         checkStateLength(stateLength);
         checkChunkShift(chunkShift);
@@ -88,6 +96,8 @@ public final class Arena implements AutoCloseable
             stateLength, chunkShift, null == file ? CACHE_LINE_LENGTH : FILE_CHUNK_ALIGNMENT);
         this.stateLength = stateLength;
         this.slotLength = HEADER_LENGTH + stateLength;
+        this.storage = storage;
+        this.headerStride = CellStorage.COLUMNAR == storage ? 8 : slotLength;
         this.chunkShift = chunkShift;
         this.chunkSlots = 1 << chunkShift;
         this.chunkMask = chunkSlots - 1;
@@ -117,7 +127,24 @@ public final class Arena implements AutoCloseable
      */
     public static Arena inMemory(final int stateLength, final int chunkShift)
     {
-        return new Arena(stateLength, chunkShift, null);
+        return new Arena(stateLength, chunkShift, null, CellStorage.ROW);
+    }
+
+    /**
+     * An anonymous arena whose chunks keep their cells in the given storage.
+     *
+     * @param stateLength of each slot's state, a positive multiple of 8.
+     * @param chunkShift  log2 of the slots per chunk.
+     * @param storage     of the cells in each chunk.
+     * @param hugePages   whether to ask for transparent huge pages, as {@link #inMemoryHugePages(int, int)}.
+     * @return the arena, with no chunks yet.
+     */
+    public static Arena inMemory(
+        final int stateLength, final int chunkShift, final CellStorage storage, final boolean hugePages)
+    {
+        final Arena arena = new Arena(stateLength, chunkShift, null, storage);
+        arena.memory.askHugePages(hugePages);
+        return arena;
     }
 
     /**
@@ -130,9 +157,7 @@ public final class Arena implements AutoCloseable
      */
     public static Arena inMemoryHugePages(final int stateLength, final int chunkShift)
     {
-        final Arena arena = new Arena(stateLength, chunkShift, null);
-        arena.memory.askHugePages();
-        return arena;
+        return inMemory(stateLength, chunkShift, CellStorage.ROW, true);
     }
 
     /**
@@ -179,7 +204,7 @@ public final class Arena implements AutoCloseable
      */
     public static Arena create(final Path file, final int stateLength, final int chunkShift)
     {
-        return new Arena(stateLength, chunkShift, ArenaFile.create(file, stateLength, chunkShift));
+        return new Arena(stateLength, chunkShift, ArenaFile.create(file, stateLength, chunkShift), CellStorage.ROW);
     }
 
     /**
@@ -192,7 +217,7 @@ public final class Arena implements AutoCloseable
     public static Arena open(final Path file)
     {
         final ArenaFile arenaFile = ArenaFile.open(file);
-        final Arena arena = new Arena(arenaFile.stateLength(), arenaFile.chunkShift(), arenaFile);
+        final Arena arena = new Arena(arenaFile.stateLength(), arenaFile.chunkShift(), arenaFile, CellStorage.ROW);
         final int familyCount = arenaFile.familyCount();
         arena.ensureFamilies(familyCount);
         arena.familyCount = familyCount;
@@ -238,6 +263,57 @@ public final class Arena implements AutoCloseable
     public int slotLength()
     {
         return slotLength;
+    }
+
+    /**
+     * @return how the chunks lay out their cells: {@link CellStorage#ROW} or {@link CellStorage#COLUMNAR}.
+     */
+    public CellStorage storage()
+    {
+        return storage;
+    }
+
+    /**
+     * @return distance between two slots' headers in a chunk: the slot length in row storage, 8 in columnar.
+     */
+    public int headerStride()
+    {
+        return headerStride;
+    }
+
+    /**
+     * @return what to add to the offset of a header field at or past byte 8 (supervisor row, link): 0 in row storage,
+     *         in columnar storage the distance from a header's first word to its second (the next column), less 8.
+     */
+    public int headerSkew()
+    {
+        return CellStorage.COLUMNAR == storage ? (8 << chunkShift) - 8 : 0;
+    }
+
+    /**
+     * @return number of runs of bytes that hold a chunk's slots: 1 in row storage (the slots), one per 8-byte word
+     *         of the slot in columnar storage (its columns, from {@link #slotRunOffset(int)}).
+     */
+    public int slotRuns()
+    {
+        return CellStorage.COLUMNAR == storage ? slotLength >>> 3 : 1;
+    }
+
+    /**
+     * @param run index of a run of {@link #slotRuns()}.
+     * @return its offset in a chunk's buffer.
+     */
+    public int slotRunOffset(final int run)
+    {
+        return CHUNK_HEADER_LENGTH + (run * slotRunStride() << chunkShift);
+    }
+
+    /**
+     * @return bytes per slot of each run of {@link #slotRuns()}: the slots below a high-water mark h take h times this.
+     */
+    public int slotRunStride()
+    {
+        return CellStorage.ROW == storage ? slotLength : 8;
     }
 
     /**
@@ -373,7 +449,8 @@ public final class Arena implements AutoCloseable
      */
     public CellFlyweight wrap(final CellFlyweight cell, final int slot)
     {
-        return cell.wrap(chunks[slot >>> chunkShift], slotOffset(slot & chunkMask, slotLength), slot, stateLength);
+        return cell.storage(storage, chunkShift)
+            .wrap(chunks[slot >>> chunkShift], slotOffset(slot & chunkMask, headerStride), slot, stateLength);
     }
 
     /**
@@ -530,7 +607,8 @@ public final class Arena implements AutoCloseable
         if (NULL_LINK != freeHead)
         {
             index = freeHead;
-            buffer.putInt(FREE_HEAD_OFFSET, buffer.getInt(slotOffset(index, slotLength) + LINK_OFFSET));
+            final int link = slotOffset(index, headerStride) + LINK_OFFSET + headerSkew();
+            buffer.putInt(FREE_HEAD_OFFSET, buffer.getInt(link));
         }
         else
         {
@@ -540,7 +618,7 @@ public final class Arena implements AutoCloseable
                 return -1;
             }
             buffer.putInt(HWM_OFFSET, index + 1);
-            buffer.putInt(slotOffset(index, slotLength) + GENERATION_OFFSET, 1);
+            buffer.putInt(slotOffset(index, headerStride) + GENERATION_OFFSET, 1);
         }
         buffer.putInt(LIVE_OFFSET, buffer.getInt(LIVE_OFFSET) + 1);
         return (chunk << chunkShift) | index;
@@ -555,11 +633,11 @@ public final class Arena implements AutoCloseable
     {
         final UnsafeBuffer buffer = chunks[slot >>> chunkShift];
         final int index = slot & chunkMask;
-        final int offset = slotOffset(index, slotLength);
+        final int offset = slotOffset(index, headerStride);
         final int generation = buffer.getInt(offset + GENERATION_OFFSET) + 1;
         buffer.putInt(offset + GENERATION_OFFSET, 0 == generation ? 1 : generation);
         buffer.putByte(offset + STATUS_OFFSET, STATUS_FREE);
-        buffer.putInt(offset + LINK_OFFSET, buffer.getInt(FREE_HEAD_OFFSET));
+        buffer.putInt(offset + LINK_OFFSET + headerSkew(), buffer.getInt(FREE_HEAD_OFFSET));
         buffer.putInt(FREE_HEAD_OFFSET, index);
         buffer.putInt(LIVE_OFFSET, buffer.getInt(LIVE_OFFSET) - 1);
     }

@@ -37,10 +37,12 @@ final class ChunkMemory
     /**
      * Asks for transparent huge pages from now on, when the binding library is available and a chunk spans at least
      * one 2 MiB page.
+     *
+     * @param ask false to leave the chunks on ordinary pages.
      */
-    void askHugePages()
+    void askHugePages(final boolean ask)
     {
-        hugePages = NumaBinding.isAvailable() && chunkLength >= HUGE_PAGE_SIZE;
+        hugePages = ask && NumaBinding.isAvailable() && chunkLength >= HUGE_PAGE_SIZE;
         alignment = hugePages ? HUGE_PAGE_SIZE : CACHE_LINE_LENGTH;
     }
 
