@@ -76,6 +76,26 @@ final class Cohorts
             chunkShift, familyShift);
         final int first = firstFamily;
         final int runs = (int)needed;
+        try
+        {
+            spawnRuns(cohort, genotype, count, init, first, runs);
+        }
+        catch (final KaryonException ex)
+        {
+            unspawnRuns(count, first, runs);
+            throw ex;
+        }
+        return cohort;
+    }
+
+    /**
+     * Each worker spawns the cells of its own families of an unsupervised cohort, in index order: the first touch of
+     * the families' memory (the kernel's zeroing of fresh pages, most of what a spawn costs) is on their owner.
+     */
+    private void spawnRuns(final Cohort cohort, final Genotype genotype, final long count, final CellInitializer init,
+        final int first, final int runs)
+    {
+        final long chunkSlots = 1L << chunkShift;
         workforce.onWorkers((worker, workers) ->
         {
             final Population population = slices[worker].population();
@@ -99,7 +119,40 @@ final class Cohorts
                 }
             }
         });
-        return cohort;
+    }
+
+    /**
+     * After an initializer threw on some worker: each worker frees the cells it spawned of the cohort, so that none
+     * stays half set up (the families stay, empty, for later spawns). Their slots' generations move on, as any freed
+     * slot's, so no handle of the failed cohort names a cell.
+     */
+    private void unspawnRuns(final long count, final int first, final int runs)
+    {
+        final long chunkSlots = 1L << chunkShift;
+        workforce.onWorkers((worker, workers) ->
+        {
+            final Slice slice = slices[worker];
+            final Population population = slice.population();
+            final CellFlyweight cell = new CellFlyweight();
+            for (int run = 0; run < runs; run++)
+            {
+                if (Families.ownerOfFamily(first + run, workers) != worker)
+                {
+                    continue;
+                }
+                final int firstSlot = (first + run) << familyShift;
+                final int cells = (int)Math.min(chunkSlots, count - ((long)run << chunkShift));
+                for (int i = 0; i < cells; i++)
+                {
+                    final int slot = firstSlot + i;
+                    if (arena.exists(slot) && STATUS_ALIVE == arena.wrap(cell, slot).status())
+                    {
+                        population.free(slot);
+                        slice.spawned--;
+                    }
+                }
+            }
+        });
     }
 
     /**

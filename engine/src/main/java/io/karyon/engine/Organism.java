@@ -310,7 +310,7 @@ public final class Organism implements AutoCloseable
      * @return the cohort, whose handles are arithmetic and the same for any number of workers.
      * @throws IllegalArgumentException for a negative count or a genotype of another organism.
      * @throws IllegalStateException    if the arena has too few families left.
-     * @throws KaryonException          if the initializer threw on a worker; cells set up so far stay alive.
+     * @throws KaryonException          if the initializer threw on a worker; no cell of the cohort stays alive.
      */
     public Cohort populate(final Genotype genotype, final long count, final CellInitializer init)
     {
