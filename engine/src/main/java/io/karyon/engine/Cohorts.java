@@ -63,26 +63,28 @@ final class Cohorts
                 chunkSlots + " cells; the arena has " + (maxFamilies - arena.familyCount()) + " left (raise " +
                 Configuration.CHUNK_SHIFT_PROP_NAME + ")");
         }
-        int firstFamily = arena.familyCount();
-        for (long f = 0; f < needed; f++)
-        {
-            final int family = families.addFamily();
-            if (0 == f)
-            {
-                firstFamily = family;
-            }
-        }
-        final Cohort cohort = new Cohort(this, cohortCount++, genotype, count, (long)firstFamily << familyShift,
-            chunkShift, familyShift);
-        final int first = firstFamily;
+        checkBudget(count, needed);
+        // Families from the bound on are free (a lineage's family above it moves the bound): the cohort's are made by
+        // their owners, so each worker's first touch of its memory (the headers and bitmaps too) is its own.
+        final int first = arena.familyCount();
         final int runs = (int)needed;
+        edges.ensureCapacity((first + runs) << FAMILY_SHIFT);
+        final Cohort cohort = new Cohort(this, cohortCount++, genotype, count, (long)first << familyShift,
+            chunkShift, familyShift);
         try
         {
             spawnRuns(cohort, genotype, count, init, first, runs);
         }
         catch (final KaryonException ex)
         {
-            unspawnRuns(count, first, runs);
+            try
+            {
+                unspawnRuns(count, first, runs);
+            }
+            catch (final KaryonException undo)
+            {
+                ex.addSuppressed(undo);
+            }
             throw ex;
         }
         return cohort;
@@ -109,6 +111,8 @@ final class Cohorts
                     continue;
                 }
                 final int chunk = (first + run) << FAMILY_SHIFT;
+                arena.addFamilyAt(first + run);
+                population.addOwnedChunk(chunk);
                 final long from = (long)run << chunkShift;
                 final long to = Math.min(count, from + chunkSlots);
                 for (long index = from; index < to; index++)
@@ -123,8 +127,9 @@ final class Cohorts
 
     /**
      * After an initializer threw on some worker: each worker frees the cells it spawned of the cohort, so that none
-     * stays half set up (the families stay, empty, for later spawns). Their slots' generations move on, as any freed
-     * slot's, so no handle of the failed cohort names a cell.
+     * stays half set up. The families stay, empty, for later spawns: those a worker had not reached are made too, so
+     * the arena has the same families whichever worker threw, and what follows is the same for any number of workers.
+     * The slots' generations move on, as any freed slot's, so no handle of the failed cohort names a cell.
      */
     private void unspawnRuns(final long count, final int first, final int runs)
     {
@@ -138,6 +143,12 @@ final class Cohorts
             {
                 if (Families.ownerOfFamily(first + run, workers) != worker)
                 {
+                    continue;
+                }
+                if (!arena.hasFamily(first + run))
+                {
+                    arena.addFamilyAt(first + run);
+                    population.addOwnedChunk((first + run) << FAMILY_SHIFT);
                     continue;
                 }
                 final int firstSlot = (first + run) << familyShift;
@@ -281,6 +292,20 @@ final class Cohorts
     void cohortCount(final int cohortCount)
     {
         this.cohortCount = cohortCount;
+    }
+
+    /**
+     * Refuses a cohort whose chunks the memory budget cannot hold, before any is made.
+     */
+    private void checkBudget(final long count, final long chunks)
+    {
+        final MemoryBudget budget = arena.budget();
+        if (null != budget && chunks > 0)
+        {
+            final long bytes = chunks * arena.chunkLength();
+            budget.charge(bytes, chunks + " arena chunks for a cohort of " + count + " cells");
+            budget.release(bytes);
+        }
     }
 
     private static void checkCount(final long count)

@@ -169,11 +169,12 @@ class ParallelSpawnTest
             final Genotype genotype = organism.genotype("counter", LAYOUT, "counter");
             assertThrows(KaryonException.class, () -> organism.populate(genotype, 300, (index, cell, random) ->
             {
-                if (299 == index)
+                if (70 == index)
                 {
-                    throw new IllegalStateException("last one fails");
+                    throw new IllegalStateException("a cell of the second family fails");
                 }
             }));
+            assertEquals(5, organism.familyCount(), "every family of the failed cohort made, whichever worker threw");
             organism.populate(genotype, 300, INIT);
             for (int i = 0; i < 50; i++)
             {
