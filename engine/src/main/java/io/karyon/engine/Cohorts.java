@@ -25,7 +25,6 @@ final class Cohorts
 {
     private final Arena arena;
     private final Slice[] slices;
-    private final Families families;
     private final SupervisionHomes homes;
     private final Edges edges;
     private final Workforce workforce;
@@ -34,12 +33,11 @@ final class Cohorts
     private final int familyShift;
     private int cohortCount;
 
-    Cohorts(final Arena arena, final Slice[] slices, final Families families, final SupervisionHomes homes,
+    Cohorts(final Arena arena, final Slice[] slices, final SupervisionHomes homes,
         final Edges edges, final Workforce workforce, final long seed)
     {
         this.arena = arena;
         this.slices = slices;
-        this.families = families;
         this.homes = homes;
         this.edges = edges;
         this.workforce = workforce;

@@ -65,7 +65,7 @@ public final class Organism implements AutoCloseable
         workforce.registry(registry);
         this.groups = new GroupDirectory(slices, families, arena);
         this.census = new Census(slices, mail, reasons, arena, edges);
-        this.cohorts = new Cohorts(arena, slices, families, supervision, edges, workforce, context.seed());
+        this.cohorts = new Cohorts(arena, slices, supervision, edges, workforce, context.seed());
         this.workerView = new OrganismWorkers(life, workforce, families);
         this.edgeView = new OrganismEdges(life, families, cohorts, edges, driverCell);
         this.groupView = new OrganismGroups(this, life, groups, mail, workforce);
