@@ -25,7 +25,6 @@ final class Cohorts
 {
     private final Arena arena;
     private final Slice[] slices;
-    private final Families families;
     private final SupervisionHomes homes;
     private final Edges edges;
     private final Workforce workforce;
@@ -34,12 +33,11 @@ final class Cohorts
     private final int familyShift;
     private int cohortCount;
 
-    Cohorts(final Arena arena, final Slice[] slices, final Families families, final SupervisionHomes homes,
+    Cohorts(final Arena arena, final Slice[] slices, final SupervisionHomes homes,
         final Edges edges, final Workforce workforce, final long seed)
     {
         this.arena = arena;
         this.slices = slices;
-        this.families = families;
         this.homes = homes;
         this.edges = edges;
         this.workforce = workforce;
@@ -63,19 +61,41 @@ final class Cohorts
                 chunkSlots + " cells; the arena has " + (maxFamilies - arena.familyCount()) + " left (raise " +
                 Configuration.CHUNK_SHIFT_PROP_NAME + ")");
         }
-        int firstFamily = arena.familyCount();
-        for (long f = 0; f < needed; f++)
-        {
-            final int family = families.addFamily();
-            if (0 == f)
-            {
-                firstFamily = family;
-            }
-        }
-        final Cohort cohort = new Cohort(this, cohortCount++, genotype, count, (long)firstFamily << familyShift,
-            chunkShift, familyShift);
-        final int first = firstFamily;
+        checkBudget(count, needed);
+        // Families from the bound on are free (a lineage's family above it moves the bound): the cohort's are made by
+        // their owners, so each worker's first touch of its memory (the headers and bitmaps too) is its own.
+        final int first = arena.familyCount();
         final int runs = (int)needed;
+        edges.ensureCapacity((first + runs) << FAMILY_SHIFT);
+        final Cohort cohort = new Cohort(this, cohortCount++, genotype, count, (long)first << familyShift,
+            chunkShift, familyShift);
+        try
+        {
+            spawnRuns(cohort, genotype, count, init, first, runs);
+        }
+        catch (final KaryonException ex)
+        {
+            try
+            {
+                unspawnRuns(count, first, runs);
+            }
+            catch (final KaryonException undo)
+            {
+                ex.addSuppressed(undo);
+            }
+            throw ex;
+        }
+        return cohort;
+    }
+
+    /**
+     * Each worker spawns the cells of its own families of an unsupervised cohort, in index order: the first touch of
+     * the families' memory (the kernel's zeroing of fresh pages, most of what a spawn costs) is on their owner.
+     */
+    private void spawnRuns(final Cohort cohort, final Genotype genotype, final long count, final CellInitializer init,
+        final int first, final int runs)
+    {
+        final long chunkSlots = 1L << chunkShift;
         workforce.onWorkers((worker, workers) ->
         {
             final Population population = slices[worker].population();
@@ -89,6 +109,8 @@ final class Cohorts
                     continue;
                 }
                 final int chunk = (first + run) << FAMILY_SHIFT;
+                arena.addFamilyAt(first + run);
+                population.addOwnedChunk(chunk);
                 final long from = (long)run << chunkShift;
                 final long to = Math.min(count, from + chunkSlots);
                 for (long index = from; index < to; index++)
@@ -99,7 +121,47 @@ final class Cohorts
                 }
             }
         });
-        return cohort;
+    }
+
+    /**
+     * After an initializer threw on some worker: each worker frees the cells it spawned of the cohort, so that none
+     * stays half set up. The families stay, empty, for later spawns: those a worker had not reached are made too, so
+     * the arena has the same families whichever worker threw, and what follows is the same for any number of workers.
+     * The slots' generations move on, as any freed slot's, so no handle of the failed cohort names a cell.
+     */
+    private void unspawnRuns(final long count, final int first, final int runs)
+    {
+        final long chunkSlots = 1L << chunkShift;
+        workforce.onWorkers((worker, workers) ->
+        {
+            final Slice slice = slices[worker];
+            final Population population = slice.population();
+            final CellFlyweight cell = new CellFlyweight();
+            for (int run = 0; run < runs; run++)
+            {
+                if (Families.ownerOfFamily(first + run, workers) != worker)
+                {
+                    continue;
+                }
+                if (!arena.hasFamily(first + run))
+                {
+                    arena.addFamilyAt(first + run);
+                    population.addOwnedChunk((first + run) << FAMILY_SHIFT);
+                    continue;
+                }
+                final int firstSlot = (first + run) << familyShift;
+                final int cells = (int)Math.min(chunkSlots, count - ((long)run << chunkShift));
+                for (int i = 0; i < cells; i++)
+                {
+                    final int slot = firstSlot + i;
+                    if (arena.exists(slot) && STATUS_ALIVE == arena.wrap(cell, slot).status())
+                    {
+                        population.free(slot);
+                        slice.spawned--;
+                    }
+                }
+            }
+        });
     }
 
     /**
@@ -228,6 +290,20 @@ final class Cohorts
     void cohortCount(final int cohortCount)
     {
         this.cohortCount = cohortCount;
+    }
+
+    /**
+     * Refuses a cohort whose chunks the memory budget cannot hold, before any is made.
+     */
+    private void checkBudget(final long count, final long chunks)
+    {
+        final MemoryBudget budget = arena.budget();
+        if (null != budget && chunks > 0)
+        {
+            final long bytes = chunks * arena.chunkLength();
+            budget.charge(bytes, chunks + " arena chunks for a cohort of " + count + " cells");
+            budget.release(bytes);
+        }
     }
 
     private static void checkCount(final long count)

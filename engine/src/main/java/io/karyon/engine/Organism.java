@@ -65,7 +65,7 @@ public final class Organism implements AutoCloseable
         workforce.registry(registry);
         this.groups = new GroupDirectory(slices, families, arena);
         this.census = new Census(slices, mail, reasons, arena, edges);
-        this.cohorts = new Cohorts(arena, slices, families, supervision, edges, workforce, context.seed());
+        this.cohorts = new Cohorts(arena, slices, supervision, edges, workforce, context.seed());
         this.workerView = new OrganismWorkers(life, workforce, families);
         this.edgeView = new OrganismEdges(life, families, cohorts, edges, driverCell);
         this.groupView = new OrganismGroups(this, life, groups, mail, workforce);
@@ -310,7 +310,7 @@ public final class Organism implements AutoCloseable
      * @return the cohort, whose handles are arithmetic and the same for any number of workers.
      * @throws IllegalArgumentException for a negative count or a genotype of another organism.
      * @throws IllegalStateException    if the arena has too few families left.
-     * @throws KaryonException          if the initializer threw on a worker; cells set up so far stay alive.
+     * @throws KaryonException          if the initializer threw on a worker; no cell of the cohort stays alive.
      */
     public Cohort populate(final Genotype genotype, final long count, final CellInitializer init)
     {

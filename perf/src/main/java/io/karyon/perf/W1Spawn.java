@@ -3,6 +3,8 @@ package io.karyon.perf;
 import io.karyon.cli.Json;
 import io.karyon.engine.Behaviour;
 import io.karyon.engine.CellContext;
+import io.karyon.engine.CellInitializer;
+import io.karyon.engine.Cohort;
 import io.karyon.engine.Genotype;
 import io.karyon.engine.Organism;
 import io.karyon.engine.cell.CellDescriptor;
@@ -13,14 +15,16 @@ import org.HdrHistogram.Histogram;
 import java.util.Locale;
 
 /**
- * W1, spawn: create N cells, each with 64 bytes of user state (8 longs) filled from a seeded generator.
+ * W1, spawn: create N cells, each with 64 bytes of user state (8 longs) filled from a seeded generator, as one
+ * cohort ({@link Organism#populate}): every worker spawns and fills its own families' cells in parallel, touching its
+ * own memory first, so {@code --workers} scales the kernel's zeroing of fresh pages as well as the copying.
  * Headline figures: ns per cell spawned, and bytes per cell: the larger of the resident figure (growth of the
  * process's resident memory over the round divided by N, so it counts every structure the engine keeps per cell) and
  * the allocated figure (the bytes the arena allocated for its chunks, {@code Arena.allocatedBytes()}, divided by N:
  * slot, bitmap bits and int column of every slot, used or not). Resident memory counts only the pages touched, so the
  * untouched tail of the last chunks would otherwise let the headline fall below what the engine asked the OS for.
- * The {@code .hgrm} holds the time each batch of 1,024 spawns took, which shows the pauses when the arena maps a new
- * chunk.
+ * The {@code .hgrm} holds the time each batch of 1,024 spawns took on its worker, which shows the pauses of the first
+ * touches of fresh pages.
  */
 final class W1Spawn
 {
@@ -124,8 +128,11 @@ final class W1Spawn
     }
 
     /**
-     * The timed part of a round: spawns N cells and fills their state from the generator, keeping every step-th
-     * handle for the check and the time of each batch of {@link #BATCH} spawns.
+     * The timed part of a round: spawns N cells as one cohort, each worker creating its own families' cells and
+     * filling their state from the generator in parallel (so each worker touches its own memory first), keeping
+     * every step-th handle for the check and the time of each batch of {@link #BATCH} spawns (a batch lies in one
+     * chunk, so one worker spawns it: its start and end are read on that worker, a clock read per batch, not per
+     * cell).
      *
      * @return nanoseconds the spawning took.
      */
@@ -138,29 +145,40 @@ final class W1Spawn
         final int step,
         final Histogram batch)
     {
-        final long startNs = System.nanoTime();
-        long batchStartNs = startNs;
-        for (int i = 0; i < n; i++)
+        final int batchShift = Math.min(Integer.numberOfTrailingZeros(BATCH), organism.context().chunkShift());
+        final int batchMask = (1 << batchShift) - 1;
+        final int batches = (int)(((long)n + batchMask) >>> batchShift);
+        final long[] batchStartNs = new long[batches];
+        final long[] batchEndNs = new long[batches];
+        final long last = n - 1;
+        final CellInitializer fill = (index, cell, random) ->
         {
-            final long handle = organism.spawn(genotype);
-            final CellFlyweight cell = organism.cell(handle);
-            final long base = (long)i << 3;
+            if (0 == (index & batchMask))
+            {
+                batchStartNs[(int)(index >>> batchShift)] = System.nanoTime();
+            }
+            final long base = index << 3;
             for (int k = 0; k < 8; k++)
             {
                 cell.putLong(k << 3, BenchParams.generate(seed, base + k));
             }
-            if (0 == i % step)
+            if (batchMask == (index & batchMask) || index == last)
             {
-                sampled[i / step] = handle;
+                batchEndNs[(int)(index >>> batchShift)] = System.nanoTime();
             }
-            if (BATCH - 1 == (i & (BATCH - 1)))
-            {
-                final long nowNs = System.nanoTime();
-                batch.recordValue(Math.max(1, nowNs - batchStartNs));
-                batchStartNs = nowNs;
-            }
+        };
+        final long startNs = System.nanoTime();
+        final Cohort cohort = organism.populate(genotype, n, fill);
+        final long elapsedNs = System.nanoTime() - startNs;
+        for (int b = 0; b < batches; b++)
+        {
+            batch.recordValue(Math.max(1, batchEndNs[b] - batchStartNs[b]));
         }
-        return System.nanoTime() - startNs;
+        for (int s = 0; s < sampled.length; s++)
+        {
+            sampled[s] = cohort.handle((long)s * step);
+        }
+        return elapsedNs;
     }
 
     /**

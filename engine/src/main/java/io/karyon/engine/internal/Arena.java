@@ -184,6 +184,26 @@ public final class Arena implements AutoCloseable
     }
 
     /**
+     * The budget chunks are charged to: a bulk spawn checks it holds all the chunks it needs before any is made.
+     *
+     * @return the budget, or null for none.
+     */
+    public MemoryBudget budget()
+    {
+        return budget;
+    }
+
+    /**
+     * Bytes one chunk takes, as charged to the budget.
+     *
+     * @return chunk length in bytes.
+     */
+    public int chunkLength()
+    {
+        return chunkLength;
+    }
+
+    /**
      * Whether chunks are being advised to use huge pages (false once the OS declined).
      *
      * @return true while huge pages are asked for.

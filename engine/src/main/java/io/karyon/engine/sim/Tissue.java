@@ -2,8 +2,10 @@ package io.karyon.engine.sim;
 
 import io.karyon.engine.Behaviour;
 import io.karyon.engine.CellContext;
+import io.karyon.engine.Cohort;
 import io.karyon.engine.Genotype;
 import io.karyon.engine.Organism;
+import io.karyon.engine.Placement;
 import io.karyon.engine.Supervisor;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.cell.CellLayout;
@@ -150,20 +152,33 @@ public final class Tissue implements Behaviour
             tissue.daughter.putLong(NEIGHBOUR_ID_OFFSET, CellContext.NO_CHILD);
         }
 
+        final long seed = organism.context().seed();
         final long[] handles = new long[cells];
+        if (0 == supervisors.length && 0 == organism.familyCount() && Placement.FILL == organism.context().placement())
+        {
+            // On a fresh organism a cohort takes the slots the driver's spawns would fill, one after another: the
+            // same handles, so the same run, but each worker spawns (and first touches) its own families at once.
+            final Cohort cohort = organism.populate(founder, cells, (index, cell, random) -> place(cell, index, seed));
+            for (int i = 0; i < cells; i++)
+            {
+                handles[i] = cohort.handle(i);
+            }
+            for (int i = 0; i < cells; i++)
+            {
+                organism.cell(handles[i]).putLong(NEIGHBOUR_OFFSET, handles[(i + 1) % cells]);
+            }
+            return handles;
+        }
         for (int i = 0; i < cells; i++)
         {
             handles[i] = 0 == supervisors.length ? organism.spawn(founder) :
                 organism.spawn(founder, supervisors[i % supervisors.length], restartType);
         }
-        final long seed = organism.context().seed();
         for (int i = 0; i < cells; i++)
         {
             final CellFlyweight cell = organism.cell(handles[i]);
             cell.putLong(NEIGHBOUR_OFFSET, handles[(i + 1) % cells]);
-            cell.putLong(LINEAGE_OFFSET, i);
-            // x in (0, 1), from the seed: the same cells start the same way in every run with this seed.
-            cell.putDouble(X_OFFSET, ((mix(seed + i) >>> 11) + 1) * 0x1.0p-53 * 0.998 + 0.001);
+            place(cell, i, seed);
             if (refind && 0 != supervisors.length)
             {
                 final int next = (i + 1) % cells;
@@ -171,6 +186,16 @@ public final class Tissue implements Behaviour
             }
         }
         return handles;
+    }
+
+    /**
+     * A founder's lineage (its index in the ring) and its x in (0, 1), from the seed and the index only, so the same
+     * cells start the same way in every run with this seed, whichever thread sets them up.
+     */
+    private static void place(final CellFlyweight cell, final long index, final long seed)
+    {
+        cell.putLong(LINEAGE_OFFSET, index);
+        cell.putDouble(X_OFFSET, ((mix(seed + index) >>> 11) + 1) * 0x1.0p-53 * 0.998 + 0.001);
     }
 
     /**
