@@ -226,6 +226,25 @@ final class StateRestore
             }
         }
 
+        /**
+         * Tells the chunk's worker if the chunk has cells with a tick step (or, from a damaged file, mail bits):
+         * only a chunk without either is visited by its mail alone.
+         */
+        private void markStepping(final UnsafeBuffer chunk, final int c, final int words)
+        {
+            for (int b = 0; b < 2; b++)
+            {
+                for (int w = 0; w < words; w++)
+                {
+                    if (0 != chunk.getLong(arena.bitmapOffset(b) + (w << 3)))
+                    {
+                        slice.population().markStepping(c);
+                        return;
+                    }
+                }
+            }
+        }
+
         private void readChunk(final SectionInput in, final int c) throws IOException
         {
             final UnsafeBuffer chunk = arena.chunk(c);
@@ -240,6 +259,7 @@ final class StateRestore
             in.getRaw(chunk, arena.bitmapOffset(0), words << 3);
             in.getRaw(chunk, arena.bitmapOffset(1), words << 3);
             in.getRaw(chunk, arena.columnOffset(), hwm << 2);
+            markStepping(chunk, c, words);
             final int capacity = in.readInt();
             if (capacity >= 0)
             {
