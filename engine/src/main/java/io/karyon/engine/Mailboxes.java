@@ -303,19 +303,34 @@ final class Mailboxes extends WorkerPadding
     void linkMail()
     {
         final MessageQueue inbox = this.inbox;
+        final Arena arena = this.arena;
+        UnsafeBuffer buffer = null;
+        int highWater = 0;
+        int lastChunk = -1;
         long[] words = null;
-        int wordsChunk = -1;
         for (int i = inbox.count() - 1; i >= 0; i--)
         {
             final int slot = Handle.slot(inbox.target(i));
-            if (!arena.exists(slot))
+            final int chunk = slot >>> chunkShift;
+            if (chunk != lastChunk)
+            {
+                // Messages come in runs for one chunk: its buffer and high-water mark are read once a run.
+                if (!arena.hasChunk(chunk))
+                {
+                    undeliverable(inbox, i, DeadLetters.STALE_HANDLE);
+                    continue;
+                }
+                buffer = arena.chunk(chunk);
+                highWater = arena.highWater(chunk);
+                lastChunk = chunk;
+                words = null;
+            }
+            final int index = slot & chunkMask;
+            if (index >= highWater)
             {
                 undeliverable(inbox, i, DeadLetters.STALE_HANDLE);
                 continue;
             }
-            final int chunk = slot >>> chunkShift;
-            final UnsafeBuffer buffer = arena.chunk(chunk);
-            final int index = slot & chunkMask;
             final int wordOffset = mailOffset + ((index >>> 6) << 3);
             final int headOffset = mailHeadOffset + (index << 2);
             final long word = buffer.getLong(wordOffset);
@@ -326,10 +341,9 @@ final class Mailboxes extends WorkerPadding
                 inbox.next(i, NULL_LINK);
                 if (0 == word)
                 {
-                    if (chunk != wordsChunk)
+                    if (null == words)
                     {
                         words = mailWords(chunk);
-                        wordsChunk = chunk;
                     }
                     words[index >>> 12] |= 1L << (index >>> 6);
                 }
