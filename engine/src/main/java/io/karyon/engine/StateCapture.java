@@ -313,7 +313,7 @@ final class StateCapture
         out.writeLong(context.seed());
         out.writeInt(context.chunkShift());
         out.writeInt(context.stateLength());
-        out.writeInt(context.supervisionHomes());
+        out.writeInt(organism.supervision.count());
         out.writeInt(context.restartBudget());
         out.writeUTF(context.placement().name());
         out.writeLong(tick);

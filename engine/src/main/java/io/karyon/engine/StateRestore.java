@@ -355,6 +355,7 @@ final class StateRestore
         private final String[] groupNames;
         private final int cohortCount;
         private final long dealt;
+        private final int homeCount;
         private final int fillHint;
         private final long spawnCount;
         private final int[] roundRobinHints;
@@ -389,7 +390,14 @@ final class StateRestore
             checkSetting("seed", in.readLong(), context.seed());
             checkSetting("chunk shift", in.readInt(), context.chunkShift());
             checkSetting("state length", in.readInt(), context.stateLength());
-            checkSetting("supervision homes", in.readInt(), context.supervisionHomes());
+            // The checkpoint's number of homes wins over the organism's setting, as its seed does: the dealing of
+            // supervisors to homes goes on as it began (a checkpoint taken with the old default of 16 resumes so).
+            this.homeCount = in.readInt();
+            if (homeCount < 1 || homeCount > Configuration.SUPERVISION_HOMES_MAX)
+            {
+                throw new IOException("supervision homes " + homeCount + ", expected 1.." +
+                    Configuration.SUPERVISION_HOMES_MAX);
+            }
             checkSetting("restart budget", in.readInt(), context.restartBudget());
             final String placement = in.readUTF();
             if (!placement.equals(context.placement().name()))
@@ -437,9 +445,9 @@ final class StateRestore
                 }
             }
             final int homes = in.readInt();
-            if (homes < 0 || homes > context.supervisionHomes())
+            if (homes < 0 || homes > homeCount)
             {
-                throw new IOException(homes + " supervision homes, this organism has " + context.supervisionHomes());
+                throw new IOException(homes + " supervision homes created, of " + homeCount);
             }
             this.homeIndex = new int[homes];
             this.homeFamily = new int[homes];
@@ -447,7 +455,7 @@ final class StateRestore
             {
                 homeIndex[h] = in.readInt();
                 homeFamily[h] = in.readInt();
-                if (homeIndex[h] < 0 || homeIndex[h] >= context.supervisionHomes() || homeFamily[h] < 0 ||
+                if (homeIndex[h] < 0 || homeIndex[h] >= homeCount || homeFamily[h] < 0 ||
                     homeFamily[h] >= familyCount)
                 {
                     throw new IOException("supervision home " + homeIndex[h] + " in family " + homeFamily[h]);
@@ -586,7 +594,7 @@ final class StateRestore
                 organism.groups.group(name);
             }
             organism.cohorts.cohortCount(cohortCount);
-            organism.supervision.clearForRestore(dealt);
+            organism.supervision.clearForRestore(homeCount, dealt);
             final Slice[] slices = organism.workforce.slices();
             for (final Slice slice : slices)
             {
