@@ -91,16 +91,20 @@ public final class Configuration
      * worker restarts at most this times the number of homes it owns.
      */
     public static final String RESTART_BUDGET_PROP_NAME = "karyon.engine.restart.budget";
-    /** Default restart budget: 65,536 a worker a tick. */
+    /** Default restart budget: 8,192 a home a tick. */
     public static final int RESTART_BUDGET_DEFAULT = 8_192;
 
     /**
      * Supervision homes: the families that supervision trees live in, whatever the number of workers (top-level
-     * supervisors are dealt to them in turn), so that supervised runs are the same for any number of workers.
+     * supervisors are dealt to them in turn), so that supervised runs are the same for any number of workers. A home
+     * costs nothing until a supervisor is dealt to it.
      */
     public static final String SUPERVISION_HOMES_PROP_NAME = "karyon.engine.supervision.homes";
-    /** Default supervision homes: 16, enough to spread trees over up to 16 workers. */
-    public static final int SUPERVISION_HOMES_DEFAULT = 16;
+    /**
+     * Default supervision homes: 64, enough to spread trees over up to 64 workers (it was 16). A restored checkpoint
+     * keeps the number it was taken with, so one taken with 16 resumes with 16.
+     */
+    public static final int SUPERVISION_HOMES_DEFAULT = 64;
     /** Most supervision homes. */
     public static final int SUPERVISION_HOMES_MAX = 127;
 

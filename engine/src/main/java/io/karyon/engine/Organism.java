@@ -53,7 +53,7 @@ public final class Organism implements AutoCloseable
         this.arena = arena;
         this.workerCount = context.workerCount();
         // Filled in by SupervisionHomes as supervisors are dealt; every slice reads it to route restart notices.
-        final SupervisionHome[] homes = new SupervisionHome[context.supervisionHomes()];
+        final SupervisionHome[] homes = new SupervisionHome[Configuration.SUPERVISION_HOMES_MAX];
         this.mail = new DriverMail(workerCount, arena.chunkShift());
         this.edges = new Edges(arena.chunkShift());
         this.workforce = new Workforce(context, arena, reasons, mail, homes, edges);

@@ -46,6 +46,11 @@ final class Population extends WorkerPadding
     private final Edges edges;
     private boolean[] hasTick = new boolean[0];
     /**
+     * By chunk: whether a tick step was ever set in it since the last restore. A tick visits the cells of a chunk
+     * that never had one by its mail alone (see {@link Mailboxes#deliverChunk}), without reading its step bitmap.
+     */
+    private boolean[] stepping = new boolean[0];
+    /**
      * Live cells of this worker by current behaviour id, at {@code COUNT_PAD + id}: kept at every birth, death and
      * become. The pad (a cache line each side) keeps the workers' arrays, allocated side by side, off each other's
      * lines.
@@ -187,6 +192,7 @@ final class Population extends WorkerPadding
         Arrays.fill(liveByBehaviour, 0);
         lowestFreedChunk = Integer.MAX_VALUE;
         lineage.clear();
+        Arrays.fill(stepping, false);
     }
 
     /**
@@ -456,8 +462,32 @@ final class Population extends WorkerPadding
         newborn.clear();
     }
 
+    /**
+     * Whether a chunk may have cells with a tick step: false only if none was ever set in it since the last restore.
+     */
+    boolean mayStep(final int chunk)
+    {
+        return chunk < stepping.length && stepping[chunk];
+    }
+
+    /**
+     * Notes that a chunk may have cells with a tick step (a step bit set, or restored).
+     */
+    void markStepping(final int chunk)
+    {
+        if (chunk >= stepping.length)
+        {
+            stepping = Arrays.copyOf(stepping, Math.max(chunk + 1, 2 * stepping.length));
+        }
+        stepping[chunk] = true;
+    }
+
     void setStep(final int slot)
     {
+        if (!mayStep(slot >>> chunkShift))
+        {
+            markStepping(slot >>> chunkShift);
+        }
         final UnsafeBuffer buffer = arena.chunk(slot >>> chunkShift);
         final int index = slot & chunkMask;
         final int offset = stepOffset + ((index >>> 6) << 3);

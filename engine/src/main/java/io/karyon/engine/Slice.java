@@ -360,7 +360,16 @@ final class Slice extends SliceRhsPadding
         for (int i = 0, size = chunks.size(); i < size; i++)
         {
             final int chunk = chunks.getInt(i);
-            updates += visit.advanceChunk(arena.chunk(chunk), (arena.highWater(chunk) + 63) >>> 6, chunk << chunkShift);
+            if (population.mayStep(chunk))
+            {
+                mailboxes.visitedChunk(chunk);
+                updates += visit.advanceChunk(
+                    arena.chunk(chunk), (arena.highWater(chunk) + 63) >>> 6, chunk << chunkShift);
+            }
+            else
+            {
+                updates += mailboxes.deliverChunk(visit, arena.chunk(chunk), chunk, chunk << chunkShift);
+            }
         }
         this.updates += updates;
     }

@@ -320,7 +320,7 @@ final class StateCapture
         out.writeInt(context.chunkShift());
         out.writeInt(context.stateLength());
         out.writeUTF(organism.arena.storage().name());
-        out.writeInt(context.supervisionHomes());
+        out.writeInt(organism.supervision.count());
         out.writeInt(context.restartBudget());
         out.writeUTF(context.placement().name());
         out.writeLong(tick);

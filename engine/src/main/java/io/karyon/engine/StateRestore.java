@@ -225,6 +225,25 @@ final class StateRestore
             }
         }
 
+        /**
+         * Tells the chunk's worker if the chunk has cells with a tick step (or, from a damaged file, mail bits):
+         * only a chunk without either is visited by its mail alone.
+         */
+        private void markStepping(final UnsafeBuffer chunk, final int c, final int words)
+        {
+            for (int b = 0; b < 2; b++)
+            {
+                for (int w = 0; w < words; w++)
+                {
+                    if (0 != chunk.getLong(arena.bitmapOffset(b) + (w << 3)))
+                    {
+                        slice.population().markStepping(c);
+                        return;
+                    }
+                }
+            }
+        }
+
         private void readChunk(final SectionInput in, final int c) throws IOException
         {
             final UnsafeBuffer chunk = arena.chunk(c);
@@ -242,6 +261,7 @@ final class StateRestore
             in.getRaw(chunk, arena.bitmapOffset(0), words << 3);
             in.getRaw(chunk, arena.bitmapOffset(1), words << 3);
             in.getRaw(chunk, arena.columnOffset(), hwm << 2);
+            markStepping(chunk, c, words);
             final int capacity = in.readInt();
             if (capacity >= 0)
             {
@@ -337,6 +357,7 @@ final class StateRestore
         private final String[] groupNames;
         private final int cohortCount;
         private final long dealt;
+        private final int homeCount;
         private final int fillHint;
         private final long spawnCount;
         private final int[] roundRobinHints;
@@ -378,7 +399,14 @@ final class StateRestore
                 throw new IOException("cell storage " + storage + ", this organism's is " +
                     organism.arena.storage().name());
             }
-            checkSetting("supervision homes", in.readInt(), context.supervisionHomes());
+            // The checkpoint's number of homes wins over the organism's setting: the dealing of
+            // supervisors to homes goes on as it began (a checkpoint taken with the old default of 16 resumes so).
+            this.homeCount = in.readInt();
+            if (homeCount < 1 || homeCount > Configuration.SUPERVISION_HOMES_MAX)
+            {
+                throw new IOException("supervision homes " + homeCount + ", expected 1.." +
+                    Configuration.SUPERVISION_HOMES_MAX);
+            }
             checkSetting("restart budget", in.readInt(), context.restartBudget());
             final String placement = in.readUTF();
             if (!placement.equals(context.placement().name()))
@@ -426,9 +454,9 @@ final class StateRestore
                 }
             }
             final int homes = in.readInt();
-            if (homes < 0 || homes > context.supervisionHomes())
+            if (homes < 0 || homes > homeCount)
             {
-                throw new IOException(homes + " supervision homes, this organism has " + context.supervisionHomes());
+                throw new IOException(homes + " supervision homes created, of " + homeCount);
             }
             this.homeIndex = new int[homes];
             this.homeFamily = new int[homes];
@@ -436,7 +464,7 @@ final class StateRestore
             {
                 homeIndex[h] = in.readInt();
                 homeFamily[h] = in.readInt();
-                if (homeIndex[h] < 0 || homeIndex[h] >= context.supervisionHomes() || homeFamily[h] < 0 ||
+                if (homeIndex[h] < 0 || homeIndex[h] >= homeCount || homeFamily[h] < 0 ||
                     homeFamily[h] >= familyCount)
                 {
                     throw new IOException("supervision home " + homeIndex[h] + " in family " + homeFamily[h]);
@@ -575,7 +603,7 @@ final class StateRestore
                 organism.groups.group(name);
             }
             organism.cohorts.cohortCount(cohortCount);
-            organism.supervision.clearForRestore(dealt);
+            organism.supervision.clearForRestore(homeCount, dealt);
             final Slice[] slices = organism.workforce.slices();
             for (final Slice slice : slices)
             {

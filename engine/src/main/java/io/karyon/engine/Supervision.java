@@ -540,8 +540,37 @@ final class Supervision extends WorkerPadding
             return;
         }
         final long now = clock();
-        for (int source = 0; source < allHomes.length; source++)
+        // Taken by source home, lowest first: only the homes that sent any are walked (there are up to 127).
+        long sourcesLow = 0;
+        long sourcesHigh = 0;
+        for (final LongArrayList notices : in)
         {
+            for (int i = 0, size = notices.size(); i < size; i += 2)
+            {
+                final int source = (int)(notices.getLong(i) >>> 48 & 0xFF);
+                if (source < 64)
+                {
+                    sourcesLow |= 1L << source;
+                }
+                else
+                {
+                    sourcesHigh |= 1L << source;
+                }
+            }
+        }
+        while (0 != (sourcesLow | sourcesHigh))
+        {
+            final int source;
+            if (0 != sourcesLow)
+            {
+                source = Long.numberOfTrailingZeros(sourcesLow);
+                sourcesLow &= sourcesLow - 1;
+            }
+            else
+            {
+                source = 64 + Long.numberOfTrailingZeros(sourcesHigh);
+                sourcesHigh &= sourcesHigh - 1;
+            }
             for (final LongArrayList notices : in)
             {
                 for (int i = 0, size = notices.size(); i < size; i += 2)

@@ -27,10 +27,13 @@ final class SupervisionHomes implements AutoCloseable
     private final int restartBudget;
     private final boolean freeRunning;
     private final Lifecycle life;
+    private int count;
     private long dealt;
 
     /**
-     * @param homes     the table to fill in, {@link Context#supervisionHomes()} long, shared with the slices.
+     * @param homes     the table to fill in, shared with the slices: {@link Configuration#SUPERVISION_HOMES_MAX}
+     *                  long, of which the first {@link Context#supervisionHomes()} are dealt to (or a restored
+     *                  checkpoint's number).
      * @param families  to add each home's family to.
      * @param life      of the organism: a supervisor's state is read only while it is open and stopped.
      */
@@ -39,6 +42,7 @@ final class SupervisionHomes implements AutoCloseable
     {
         this.life = life;
         this.homes = homes;
+        this.count = context.supervisionHomes();
         this.families = families;
         this.familyShift = context.chunkShift() + Arena.FAMILY_SHIFT;
         this.restartBudget = context.restartBudget();
@@ -179,7 +183,7 @@ final class SupervisionHomes implements AutoCloseable
             throw new IllegalArgumentException("supervisor of another organism: " + supervisor);
         }
         final int index = supervisor.home();
-        if (index >= homes.length || null == homes[index] || supervisor.row() >= homes[index].table.rowCount())
+        if (index >= count || null == homes[index] || supervisor.row() >= homes[index].table.rowCount())
         {
             throw new IllegalArgumentException("no such supervisor: " + supervisor);
         }
@@ -192,7 +196,7 @@ final class SupervisionHomes implements AutoCloseable
      */
     private SupervisionHome nextHome()
     {
-        final int index = (int)(dealt++ % homes.length);
+        final int index = (int)(dealt++ % count);
         SupervisionHome home = homes[index];
         if (null == home)
         {
@@ -215,6 +219,14 @@ final class SupervisionHomes implements AutoCloseable
     }
 
     /**
+     * Number of homes supervisors are dealt to.
+     */
+    int count()
+    {
+        return count;
+    }
+
+    /**
      * The homes by index, null where none was created yet.
      */
     SupervisionHome[] homes()
@@ -223,13 +235,16 @@ final class SupervisionHomes implements AutoCloseable
     }
 
     /**
-     * Frees every home and forgets how many supervisors were dealt (a checkpoint restore); the slices forget their
-     * homes themselves.
+     * Frees every home and takes the checkpoint's number of homes and of supervisors dealt (a checkpoint restore);
+     * the slices forget their homes themselves.
+     *
+     * @param count 1 to {@link Configuration#SUPERVISION_HOMES_MAX}, checked by the caller.
      */
-    void clearForRestore(final long dealt)
+    void clearForRestore(final int count, final long dealt)
     {
         close();
         Arrays.fill(homes, null);
+        this.count = count;
         this.dealt = dealt;
     }
 

@@ -130,10 +130,20 @@ final class Visit extends WorkerPadding
      */
     long advanceChunk(final UnsafeBuffer buffer, final int words, final int base)
     {
+        return advanceChunk(buffer, 0, words, base);
+    }
+
+    /**
+     * Visits, in slot order, the cells of a chunk's words [from, words) that have a tick step or mail.
+     *
+     * @return cells whose tick step ran.
+     */
+    long advanceChunk(final UnsafeBuffer buffer, final int from, final int words, final int base)
+    {
         final int stepOffset = this.stepOffset;
         final int mailOffset = this.mailOffset;
         long updates = 0;
-        for (int w = 0; w < words; w++)
+        for (int w = from; w < words; w++)
         {
             final long mailWord = buffer.getLong(mailOffset + (w << 3));
             long bits = buffer.getLong(stepOffset + (w << 3)) | mailWord;
@@ -191,7 +201,7 @@ final class Visit extends WorkerPadding
      *
      * @return 1 if its tick step ran.
      */
-    private int visitMail(final UnsafeBuffer buffer, final int word, final int index, final int slot)
+    int visitMail(final UnsafeBuffer buffer, final int word, final int index, final int slot)
     {
         final long bit = 1L << index;
         final int offset = slotOffset(index, slotLength);

@@ -161,6 +161,47 @@ class CheckpointTest
     }
 
     @Test
+    @Timeout(120)
+    void shouldResumeWithTheCheckpointsNumberOfSupervisionHomes() throws IOException
+    {
+        // Taken with 4 homes (as checkpoints taken with the old default of 16 were), resumed by organisms set up with
+        // 16 and 64: the run goes on dealt to 4 homes, as it began, and a checkpoint taken after keeps 4.
+        final EveryMechanism.Outcome expected = unbroken(2);
+        final Path file = checkpoint(2);
+        for (final int homes : new int[] {16, 64})
+        {
+            assertNotEquals(expected.digest(), unbrokenWithHomes(homes), "the homes decide the run");
+            final EveryMechanism run = EveryMechanism.setUp(2, SEED, homes);
+            try (Organism organism = run.organism)
+            {
+                Checkpoints.restore(organism, file, List.of());
+                final Path again = folder.resolve("again-" + homes + ".kcp");
+                Checkpoints.write(organism, again, meta(), List.of());
+                try (Organism four = EveryMechanism.setUp(2, SEED).organism)
+                {
+                    Checkpoints.restore(four, again, List.of());
+                    assertEquals(organism.digest(), four.digest());
+                }
+                run.organism.run(1);
+                run.runTo(END_TICK);
+                // The digest and counters only: the test's supervisors were dealt to the organism's homes at set-up.
+                assertEquals(expected.digest(), organism.digest(), "resumed by an organism set up with " + homes);
+                assertEquals(expected.stats(), organism.stats(), "resumed by an organism set up with " + homes);
+            }
+        }
+    }
+
+    private static long unbrokenWithHomes(final int homes)
+    {
+        final EveryMechanism run = EveryMechanism.setUp(2, SEED, homes);
+        try (Organism ignored = run.organism)
+        {
+            run.runTo(END_TICK);
+            return run.outcome().digest();
+        }
+    }
+
+    @Test
     @Timeout(60)
     void shouldRefuseAnOrganismThatDoesNotMatch() throws IOException
     {

@@ -68,10 +68,10 @@ final class EveryMechanism
         }
     }
 
-    private EveryMechanism(final int workers, final long seed, final int scale)
+    private EveryMechanism(final int workers, final long seed, final int scale, final int homes)
     {
         organism = Organism.launch(new Context().workerCount(workers).threadingMode(ThreadingMode.INVOKER)
-            .chunkShift(6).seed(seed).restartBudget(3).supervisionHomes(4)
+            .chunkShift(6).seed(seed).restartBudget(3).supervisionHomes(homes)
             // Room for every distinct error: the log is not carried by a checkpoint (its entries hold wall-clock times
             // and, in the invoker mode, the driver's stack), so a full one would count errors not logged differently.
             .errorLogLength(16 << 20));
@@ -167,7 +167,15 @@ final class EveryMechanism
      */
     static EveryMechanism setUp(final int workers, final long seed)
     {
-        return new EveryMechanism(workers, seed, 1);
+        return new EveryMechanism(workers, seed, 1, 4);
+    }
+
+    /**
+     * The organism at full size, with its trees dealt to another number of supervision homes than 4.
+     */
+    static EveryMechanism setUp(final int workers, final long seed, final int homes)
+    {
+        return new EveryMechanism(workers, seed, 1, homes);
     }
 
     /**
@@ -175,7 +183,7 @@ final class EveryMechanism
      */
     static EveryMechanism setUpSmall(final int workers, final long seed)
     {
-        return new EveryMechanism(workers, seed, 10);
+        return new EveryMechanism(workers, seed, 10, 4);
     }
 
     private static void act(final CellFlyweight cell, final CellContext context, final long peer, final long r,
