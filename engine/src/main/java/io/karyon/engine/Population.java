@@ -407,10 +407,11 @@ final class Population extends WorkerPadding
 
     /**
      * Frees a dead cell's slot: no step bit, and the slot free for the next birth in its chunk.
+     *
+     * @param id the behaviour id in its header, read by the caller, which has the cell wrapped already.
      */
-    void free(final int slot)
+    void free(final int slot, final short id)
     {
-        final short id = arena.wrap(scratch, slot).behaviourId();
         if (id >= 0 && id < hasTick.length)
         {
             liveByBehaviour[COUNT_PAD + id]--;

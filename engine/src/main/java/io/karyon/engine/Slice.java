@@ -403,8 +403,9 @@ final class Slice extends SliceRhsPadding
     void release(final int slot, final int reason, final boolean notifySupervisor)
     {
         // The engine's own header is checked at every death: a damaged one makes it a corrupt death, reported.
-        final boolean sound = headerCheck.atDeath(arena.wrap(scratch, slot));
-        releaseAs(slot, sound ? reason : ExitReasons.CORRUPT, notifySupervisor);
+        final CellFlyweight dead = arena.wrap(scratch, slot);
+        final boolean sound = headerCheck.atDeath(dead);
+        releaseAs(dead, slot, sound ? reason : ExitReasons.CORRUPT, notifySupervisor);
     }
 
     /**
@@ -412,20 +413,23 @@ final class Slice extends SliceRhsPadding
      */
     void releaseDamaged(final int slot)
     {
-        releaseAs(slot, ExitReasons.CORRUPT, true);
+        releaseAs(arena.wrap(scratch, slot), slot, ExitReasons.CORRUPT, true);
     }
 
-    private void releaseAs(final int slot, final int reason, final boolean notifySupervisor)
+    /**
+     * @param dead wrapped over the cell at {@code slot}, once for the whole death.
+     */
+    private void releaseAs(final CellFlyweight dead, final int slot, final int reason, final boolean notifySupervisor)
     {
-        final CellFlyweight dead = arena.wrap(scratch, slot);
         final int row = dead.supervisorRow();
         final long handle = dead.handle();
+        final short behaviourId = dead.behaviourId();
         groups.onRelease(slot);
         if (NULL_RECORD != monitors.head(slot))
         {
             signalling.tellWatchers(slot, handle, reason);
         }
-        population.free(slot);
+        population.free(slot, behaviourId);
         deaths[reason]++;
         deathsTotal++;
         // A damaged row must not send a cell outside any supervision home to the supervisors.

@@ -236,6 +236,9 @@ final class Visit extends WorkerPadding
             // An integrity check that threw leaves the mail unaccounted for, as it always has (not a dead letter).
             m = NULL_LINK;
         }
+        // Counted in a local and added once: a field written through another object would be read and written
+        // around every behaviour call.
+        int delivered = 0;
         while (NULL_LINK != m && dyingReason < 0)
         {
             final int next = inbox.next(m);
@@ -245,10 +248,11 @@ final class Visit extends WorkerPadding
             }
             else
             {
-                dispatch(cell, inbox.sender(m), inbox.type(m), inbox.payload(m));
+                delivered += dispatch(cell, inbox.sender(m), inbox.type(m), inbox.payload(m));
             }
             m = next;
         }
+        slice.delivered += delivered;
         int updates = 0;
         if (dyingReason < 0 && stepping && 0 != (buffer.getLong(stepOffset + (word << 3)) & bit))
         {
@@ -276,7 +280,7 @@ final class Visit extends WorkerPadding
         current = behaviours[id];
         if (!checksIntegrity[id] || isIntact(cell, current))
         {
-            dispatch(cell, sender, type, payload);
+            slice.delivered += dispatch(cell, sender, type, payload);
         }
         if (dyingReason >= 0)
         {
@@ -303,6 +307,7 @@ final class Visit extends WorkerPadding
         {
             isIntact(cell, current);
         }
+        int delivered = 0;
         for (int r = 0, count = records.count(); r < count; r++)
         {
             final long[] map = maps[r];
@@ -318,8 +323,9 @@ final class Visit extends WorkerPadding
                 continue;
             }
             groups.memberDeliveries++;
-            dispatch(cell, records.sender(r), records.type(r), records.payload(r));
+            delivered += dispatch(cell, records.sender(r), records.type(r), records.payload(r));
         }
+        slice.delivered += delivered;
         if (dyingReason >= 0)
         {
             finishDeath(slot);
@@ -356,36 +362,47 @@ final class Visit extends WorkerPadding
      * The one dispatch routine: hands one message to a live cell that is not dying. A user message goes to the
      * behaviour; an engine message to the signals first, which consume it, pass it on with the type the behaviour
      * sees, or find that it kills the cell.
+     *
+     * @return 1 if the behaviour was handed the message (even if it threw), else 0: the caller counts deliveries.
      */
-    private void dispatch(final CellFlyweight cell, final long sender, final int type, final long payload)
+    private int dispatch(final CellFlyweight cell, final long sender, final int type, final long payload)
     {
+        int delivered = 0;
         try
         {
             calls.noCall();
-            int delivering = type;
-            if (type < 0)
+            final int delivering = type >= 0 ? type : engineMessage(cell, sender, type, payload);
+            if (Signalling.CONSUMED != delivering)
             {
-                delivering = signalling.onEngineMessage(cell, sender, type, payload);
-                if (Signalling.CONSUMED == delivering)
-                {
-                    return;
-                }
-                if (Signalling.KILLED == delivering)
-                {
-                    if (die(Signals.reason(payload)))
-                    {
-                        slice.linkKills++;
-                    }
-                    return;
-                }
+                delivered = 1;
+                current.onMessage(cell, context, sender, delivering, payload);
             }
-            slice.delivered++;
-            current.onMessage(cell, context, sender, delivering, payload);
         }
         catch (final Throwable t)
         {
             onFailure(t);
         }
+        return delivered;
+    }
+
+    /**
+     * An engine message, apart from {@link #dispatch} so that the user message's path stays small: the signals
+     * consume it, pass it on with the type the behaviour sees, or find that it kills the cell.
+     *
+     * @return the type to hand to the behaviour, or {@link Signalling#CONSUMED} if it gets nothing.
+     */
+    private int engineMessage(final CellFlyweight cell, final long sender, final int type, final long payload)
+    {
+        final int delivering = signalling.onEngineMessage(cell, sender, type, payload);
+        if (Signalling.KILLED != delivering)
+        {
+            return delivering;
+        }
+        if (die(Signals.reason(payload)))
+        {
+            slice.linkKills++;
+        }
+        return Signalling.CONSUMED;
     }
 
     /**

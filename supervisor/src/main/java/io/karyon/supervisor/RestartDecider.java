@@ -163,12 +163,9 @@ final class RestartDecider
 
         entries.lastExitReason(entry, reasonCode);
         final int childRow = entries.childRow(entry);
-        if (NULL_ROW != childRow && rows.isRunning(childRow))
+        if (NULL_ROW != childRow)
         {
-            // A child supervisor that exits without giving up (killed): its children die with it, as linked
-            // processes do in OTP, so its subtree is listed for termination first.
-            terminateChildren(childRow, NULL_ENTRY, out);
-            rows.status(childRow, ROW_TERMINATED);
+            terminateKilledSupervisor(childRow, out);
         }
         final boolean isAbnormal = abnormal && !isNormalReason(reasonCode);
         out.abnormal(isAbnormal);
@@ -184,24 +181,45 @@ final class RestartDecider
             return giveUp(row, entry, out);
         }
 
+        restart(row, entry, strategy, out);
+        return RestartDecision.RESTART;
+    }
+
+    /**
+     * The restart of a child whose exit the window allows, by its supervisor's strategy: itself (one_for_one), all
+     * its siblings (one_for_all) or those started after it (rest_for_one). Apart from {@link #onChildExit} so that
+     * both stay small enough for the JIT to inline where a cell dies.
+     */
+    private void restart(final int row, final int entry, final int strategy, final RestartDecision out)
+    {
         restarts++;
         rows.countRestart(row);
         out.outcome(RestartDecision.OUTCOME_RESTARTED);
         out.kind(RestartDecision.RESTART);
-        if (RestartStrategy.ONE_FOR_ALL.code() == strategy)
+        final boolean oneForAll = RestartStrategy.ONE_FOR_ALL.code() == strategy;
+        if (oneForAll || RestartStrategy.REST_FOR_ONE.code() == strategy)
         {
-            restartGroup(row, rows.firstChild(row), entry, out);
-        }
-        else if (RestartStrategy.REST_FOR_ONE.code() == strategy)
-        {
-            restartGroup(row, entry, entry, out);
+            restartGroup(row, oneForAll ? rows.firstChild(row) : entry, entry, out);
         }
         else
         {
             unmapSlot(entry);
             startEntry(entry, out);
         }
-        return RestartDecision.RESTART;
+    }
+
+    /**
+     * A child supervisor that exits without giving up (killed), if it still runs: its children die with it, as linked
+     * processes do in OTP, so its subtree is listed for termination first. Apart from {@link #onChildExit} so that the
+     * JIT can inline that one where a cell dies.
+     */
+    private void terminateKilledSupervisor(final int childRow, final RestartDecision out)
+    {
+        if (rows.isRunning(childRow))
+        {
+            terminateChildren(childRow, NULL_ENTRY, out);
+            rows.status(childRow, ROW_TERMINATED);
+        }
     }
 
     /**
@@ -297,9 +315,10 @@ final class RestartDecider
      */
     private boolean addRestart(final int row, final long now)
     {
-        int capacity = rows.windowCapacity(row);
+        final int intensity = rows.intensity(row);
+        final int capacity = rows.windowCapacity(row);
         int base = rows.windowIndex(row);
-        int head = rows.windowHead(row);
+        final int head = rows.windowHead(row);
         final int size = rows.windowSize(row);
         final long threshold = now - rows.period(row);
 
@@ -314,29 +333,40 @@ final class RestartDecider
             oldest = oldest + 1 == capacity ? 0 : oldest + 1;
         }
 
-        if (kept == capacity && capacity <= rows.intensity(row))
+        int newHead = head + 1 == capacity ? 0 : head + 1;
+        if (kept == capacity && capacity <= intensity)
         {
-            // Full of restarts inside the period: move to a part twice as long, the times in order from its start.
-            final int newCapacity = (int)Math.min(rows.intensity(row) + 1L, 2L * capacity);
-            final int newBase = windows.take(newCapacity);
-            for (int i = 0, from = oldest; i < kept; i++)
-            {
-                windows.time(newBase + i, windows.time(base + from));
-                from = from + 1 == capacity ? 0 : from + 1;
-            }
-            windows.give(base, capacity);
-            rows.windowIndex(row, newBase);
-            rows.windowCapacity(row, newCapacity);
-            base = newBase;
-            capacity = newCapacity;
-            head = kept - 1;
+            // Full of restarts inside the period: the kept times move to the start of a longer part.
+            base = growWindow(row, base, capacity, oldest, kept);
+            newHead = kept;
         }
-        final int newHead = head + 1 == capacity ? 0 : head + 1;
         windows.time(base + newHead, now);
         rows.windowHead(row, newHead);
         rows.windowSize(row, kept + 1);
 
-        return kept + 1 <= rows.intensity(row);
+        return kept + 1 <= intensity;
+    }
+
+    /**
+     * Moves a window full of restarts inside the period to a part twice as long (at most intensity + 1), the times in
+     * order from its start. Apart from {@link #addRestart} so that it stays small enough for the JIT to inline where
+     * it is hot (a child's exit), which this rare step made it too big for.
+     *
+     * @return the new part's index.
+     */
+    private int growWindow(final int row, final int base, final int capacity, final int oldest, final int kept)
+    {
+        final int newCapacity = (int)Math.min(rows.intensity(row) + 1L, 2L * capacity);
+        final int newBase = windows.take(newCapacity);
+        for (int i = 0, from = oldest; i < kept; i++)
+        {
+            windows.time(newBase + i, windows.time(base + from));
+            from = from + 1 == capacity ? 0 : from + 1;
+        }
+        windows.give(base, capacity);
+        rows.windowIndex(row, newBase);
+        rows.windowCapacity(row, newCapacity);
+        return newBase;
     }
 
     private void reportWindow(final int row, final RestartDecision out)
