@@ -46,6 +46,7 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
 
     private static final String TERM = "term-length=8m";
     private static final int LAST = 1;
+    private static final int FRAGMENT_LIMIT = 64;
 
     private final int shard;
     private final int shards;
@@ -58,6 +59,7 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
     private final ExpandableArrayBuffer[] blocks;
     private final int[] lengths;
     private final boolean[] complete;
+    private final boolean[] returned;
     private final UnsafeBuffer[] views;
     private final UnsafeBuffer header = new UnsafeBuffer(new byte[Integer.BYTES]);
     private final IdleStrategy idle = new BackoffIdleStrategy(100, 10, 1_000, 100_000);
@@ -80,6 +82,7 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
         this.blocks = new ExpandableArrayBuffer[shards];
         this.lengths = new int[shards];
         this.complete = new boolean[shards];
+        this.returned = new boolean[shards];
         this.views = new UnsafeBuffer[shards];
         Aeron client = null;
         try
@@ -316,6 +319,13 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
                 throw new IllegalStateException("the link to shard " + to + " of " + shards + " is closed");
             }
             checkFailure();
+            // Two shards may send each other big blocks at once: take in what arrives while waiting, or neither
+            // would ever drain the other's publication.
+            if (drain() > 0)
+            {
+                idle.reset();
+                continue;
+            }
             if (System.nanoTime() - startNs > timeoutNs)
             {
                 throw new IllegalStateException("shard " + to + " of " + shards + " took no block from shard " +
@@ -333,12 +343,11 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
     public DirectBuffer poll(final int from)
     {
         checkFailure();
-        if (complete[from])
+        release(from);
+        if (!complete[from])
         {
-            complete[from] = false;
-            lengths[from] = 0;
+            subscriptions[from].controlledPoll(assemblers[from], FRAGMENT_LIMIT);
         }
-        subscriptions[from].controlledPoll(assemblers[from], 64);
         if (!complete[from])
         {
             if (!subscriptions[from].isConnected())
@@ -348,8 +357,45 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
             }
             return null;
         }
+        returned[from] = true;
         views[from].wrap(blocks[from], 0, lengths[from]);
         return views[from];
+    }
+
+    /**
+     * Forgets the block last returned for a shard, so its next one can come in.
+     */
+    private void release(final int from)
+    {
+        if (returned[from])
+        {
+            returned[from] = false;
+            complete[from] = false;
+            lengths[from] = 0;
+        }
+    }
+
+    /**
+     * Takes in the pieces that have arrived from every shard, up to the end of each one's next block.
+     *
+     * @return fragments taken.
+     */
+    private int drain()
+    {
+        int fragments = 0;
+        for (int s = 0; s < shards; s++)
+        {
+            if (s == shard)
+            {
+                continue;
+            }
+            release(s);
+            if (!complete[s])
+            {
+                fragments += subscriptions[s].controlledPoll(assemblers[s], FRAGMENT_LIMIT);
+            }
+        }
+        return fragments;
     }
 
     private void checkFailure()

@@ -46,7 +46,7 @@ public interface ShardLink
     void send(int shard, DirectBuffer buffer, int offset, int length);
 
     /**
-     * The next whole block from a shard, if it has fully arrived: valid until the next call for that shard.
+     * The next whole block from a shard, if it has fully arrived: valid until the next poll or send.
      *
      * @param shard to receive from, not this one.
      * @return the block (its capacity is its length), or null if none is complete yet.
