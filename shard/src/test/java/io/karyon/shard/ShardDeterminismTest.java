@@ -2,9 +2,9 @@ package io.karyon.shard;
 
 import io.karyon.engine.Context;
 import io.karyon.model.Model;
-import io.karyon.model.ModelCatalog;
 import io.karyon.model.ModelRun;
 import io.karyon.model.Progress;
+import io.karyon.models.Ring;
 import io.karyon.scheduler.ThreadingMode;
 import org.agrona.IoUtil;
 import org.junit.jupiter.api.AfterEach;
@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ShardDeterminismTest
 {
-    private static final Model RING = ModelCatalog.load(ShardDeterminismTest.class.getClassLoader()).find("ring");
+    private static final Model RING = new Ring();
     // A pair of workers' empty queues in a block (three queues and the notices), and one record (ShardExchange).
     private static final long EMPTY_PAIR = 3 * 2 * Integer.BYTES + Integer.BYTES;
     private static final long RECORD = 3 * Long.BYTES + Integer.BYTES;

@@ -1,8 +1,8 @@
 package io.karyon.shard;
 
 import io.karyon.model.Model;
-import io.karyon.model.ModelCatalog;
 import io.karyon.model.ModelException;
+import io.karyon.models.Ring;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ShardLauncherTest
 {
-    private static final Model RING = ModelCatalog.load(ShardLauncherTest.class.getClassLoader()).find("ring");
+    private static final Model RING = new Ring();
 
     @Test
     void shouldStopTheRunNamingAShardThatWasKilled() throws Exception
