@@ -176,7 +176,7 @@ class RunModelCommandTest
             .get("parameters");
 
         assertEquals("{\"supervisors\":3,\"fanout\":100,\"spread\":true,\"strategy\":\"one_for_all\"," +
-            "\"intensity\":100,\"period\":5,\"restart\":\"transient\"}", parameters.toString());
+            "\"intensity\":100,\"period\":5,\"restart\":\"transient\",\"refind\":false}", parameters.toString());
     }
 
     @Test

@@ -272,16 +272,13 @@ final class Broadcasts extends WorkerPadding
     }
 
     /**
-     * Broadcast records sent in this tick and not yet gathered.
+     * Broadcasts sent in this tick and not yet gathered, each counted once.
      */
     int pending()
     {
-        int pending = 0;
-        for (final MessageQueue queue : sending)
-        {
-            pending += queue.count();
-        }
-        return pending;
+        // Every worker gets a copy of each broadcast; the copies for worker 0 count each one once, whatever the worker
+        // count (a restored broadcast is in its worker's own queue, and worker 0's own queue holds them all).
+        return sending[0].count();
     }
 
     /**

@@ -2,8 +2,23 @@ package io.karyon.engine;
 
 /**
  * What a behaviour may do to the world during a callback: learn the time, send, spawn, die, join and leave groups,
- * broadcast to a group, monitor and link to other cells, set timers, call and reply, and draw random numbers from its
- * own deterministic stream.
+ * broadcast to a group, monitor and link to other cells, find supervised cells again after their restarts, set
+ * timers, call and reply, and draw random numbers from its own deterministic stream.
+ * <p>
+ * <b>Finding a restarted cell, the Erlang way.</b> A restart gives a supervised cell a new handle (its old one is a
+ * dead letter from then on), as a restarted Erlang process gets a new pid. What stays is its place among its
+ * supervisor's children: its <em>child id</em> ({@link #childId()}; the driver has {@link Supervisor#childId(long)}),
+ * a {@code long} that names it across all its restarts, as an OTP child spec's id does. A cell that holds another's
+ * child id finds its current handle with {@link #child(long)}, as OTP code asks {@code supervisor:which_children/1};
+ * the answer is the handle as of the start of this tick on every worker (what the previous tick's restarts, exits and
+ * terminations made it), or says why there is none: {@link #CHILD_RESTARTING} (its restart is queued),
+ * {@link #CHILD_STOPPED} (it exited and was not restarted), {@link #CHILD_SUPERVISOR_STOPPED} (its supervisor gave up
+ * or was terminated) or {@link #CHILD_GONE} (it was removed and its place given to another child). And a cell can ask
+ * to be told: {@link #monitorChild(long)} watches a supervised cell as {@link #monitor(long)} does, and after the
+ * {@link Signals#DOWN} for a death its supervisor restarts it from, a {@link Signals#RESTARTED} message arrives
+ * (sender = the new handle, payload = the reference) in the tick after the restart, and the monitor goes on
+ * watching the new cell. These notices travel as the engine's other signals do, so they arrive in the same order on
+ * any number of workers.
  * <p>
  * <b>Note:</b> valid only during the callback it was passed to, on the calling worker's thread.
  */
@@ -25,6 +40,36 @@ public interface CellContext
      * reason {@link ExitReasons#MAILBOX_OVERFLOW}.
      */
     int OVERFLOW = -2;
+
+    /**
+     * Result of {@link #childId()} for a cell that is no supervisor's child.
+     */
+    long NO_CHILD = -1;
+
+    /**
+     * Answer of {@link #child(long)}: the child exited and its supervisor queued its restart, which has not happened by
+     * the start of this tick (a restart budget may carry it over some ticks).
+     */
+    long CHILD_RESTARTING = -2;
+
+    /**
+     * Answer of {@link #child(long)}: the child exited and was not restarted (a transient child's normal exit, a
+     * temporary child, or one whose restart its supervisor found no longer needed); its supervisor still runs, and may
+     * start it again (a one-for-all or rest-for-one restart of its siblings).
+     */
+    long CHILD_STOPPED = -3;
+
+    /**
+     * Answer of {@link #child(long)}: the child's supervisor gave up (more restarts than its intensity allows) or its
+     * parent terminated it, and the child with it; it comes back only if the supervisor is restarted.
+     */
+    long CHILD_SUPERVISOR_STOPPED = -4;
+
+    /**
+     * Answer of {@link #child(long)}: the child id names a child that was removed (a dynamic child that stopped), and
+     * never will name a cell again.
+     */
+    long CHILD_GONE = -5;
 
     /**
      * Handle of the cell being called.
@@ -121,6 +166,42 @@ public interface CellContext
      * @throws IllegalArgumentException if the handle cannot name a cell.
      */
     long monitor(long target);
+
+    /**
+     * Watches a supervised cell across its restarts: as {@link #monitor(long)}, a {@link Signals#DOWN} when it dies;
+     * then, if its supervisor restarts it, a {@link Signals#RESTARTED} message in the tick after the restart, sender =
+     * the new cell's handle, payload = the reference, and the monitor goes on watching the new cell (the next DOWN
+     * comes from it). A restart that never comes (the child is not restarted, or its supervisor gives up) sends
+     * nothing more: {@link #child(long)} tells why. For a cell that is no supervisor's child it is
+     * {@link #monitor(long)}. Undo it with {@link #demonitor(long, long)} on the handle being watched (a RESTARTED
+     * already on its way still arrives).
+     *
+     * @param target handle of the cell to watch.
+     * @return the monitor reference, unique for this cell.
+     * @throws IllegalArgumentException if the handle cannot name a cell.
+     */
+    long monitorChild(long target);
+
+    /**
+     * This cell's child id: what names it among its supervisor's children across all its restarts (see the class
+     * description); pass it to other cells, which find this cell's current handle with {@link #child(long)}.
+     *
+     * @return the child id (>= 0), or {@link #NO_CHILD} for a cell that is no supervisor's child (a cell a cell
+     * spawned, or one spawned without a supervisor).
+     */
+    long childId();
+
+    /**
+     * The current handle of a supervised cell, by its child id: the same answer on every worker, as of the start of
+     * this tick (the previous tick's exits, restarts and terminations are seen; this tick's are seen from the next).
+     * In free-running mode, which has no ticks, the answer may lag.
+     *
+     * @param childId from {@link #childId()} or {@link Supervisor#childId(long)}.
+     * @return the handle (> 0) while the child runs, else {@link #CHILD_RESTARTING}, {@link #CHILD_STOPPED},
+     * {@link #CHILD_SUPERVISOR_STOPPED} or {@link #CHILD_GONE}.
+     * @throws IllegalArgumentException if the id never named a child of this organism.
+     */
+    long child(long childId);
 
     /**
      * Links this cell with another, both ways: when either dies with a reason other than

@@ -76,11 +76,12 @@ final class DriverMail implements AutoCloseable
     }
 
     /**
-     * Messages and broadcasts from outside still waiting for a worker.
+     * Messages from outside still waiting for a worker, and (for worker 0 only, since every worker gets a copy) the
+     * broadcasts from outside, so that a sum over the workers counts each broadcast once.
      */
     long pending(final int worker)
     {
-        return messages[worker].count() + broadcasts[worker].count();
+        return messages[worker].count() + (0 == worker ? broadcasts[0].count() : 0);
     }
 
     /**

@@ -101,6 +101,133 @@ final class Monitors extends WorkerPadding
     }
 
     /**
+     * Takes the monitors that follow their cell across restarts (reference's top bit set) out of a slot's chain, in
+     * order, as a chain of their own.
+     *
+     * @return the head of the followers' chain, or {@link #NULL_RECORD} if none.
+     */
+    int detachFollowers(final int slot)
+    {
+        int followers = NULL_RECORD;
+        int followersTail = NULL_RECORD;
+        int previous = NULL_RECORD;
+        int r = head(slot);
+        while (NULL_RECORD != r)
+        {
+            final int next = next(r);
+            if (KIND_MONITOR == kind(r) && ref(r) < 0)
+            {
+                if (NULL_RECORD == previous)
+                {
+                    if (NULL_RECORD == next)
+                    {
+                        heads.remove(slot);
+                    }
+                    else
+                    {
+                        heads.put(slot, next);
+                    }
+                }
+                else
+                {
+                    records.putInt((previous << RECORD_SHIFT) + NEXT_OFFSET, next);
+                }
+                records.putInt((r << RECORD_SHIFT) + NEXT_OFFSET, NULL_RECORD);
+                if (NULL_RECORD == followers)
+                {
+                    followers = r;
+                }
+                else
+                {
+                    records.putInt((followersTail << RECORD_SHIFT) + NEXT_OFFSET, r);
+                }
+                followersTail = r;
+            }
+            else
+            {
+                previous = r;
+            }
+            r = next;
+        }
+        return followers;
+    }
+
+    /**
+     * Puts a detached chain back at the end of a slot's chain (followers that now watch a restarted cell).
+     */
+    void attach(final int slot, final int chain)
+    {
+        final int head = heads.get(slot);
+        if (NULL_RECORD == head)
+        {
+            heads.put(slot, chain);
+            return;
+        }
+        records.putInt((tail(head) << RECORD_SHIFT) + NEXT_OFFSET, chain);
+    }
+
+    /**
+     * Appends a record to a detached chain (a checkpoint's parked followers).
+     *
+     * @return the chain's head.
+     */
+    int append(final int chain, final long watcher, final long ref, final int kind)
+    {
+        final int record = pool.allocate();
+        final int offset = record << RECORD_SHIFT;
+        records.putLong(offset + WATCHER_OFFSET, watcher);
+        records.putLong(offset + REF_OFFSET, ref);
+        records.putInt(offset + NEXT_OFFSET, NULL_RECORD);
+        records.putInt(offset + KIND_OFFSET, kind);
+        size++;
+        if (NULL_RECORD == chain)
+        {
+            return record;
+        }
+        records.putInt((tail(chain) << RECORD_SHIFT) + NEXT_OFFSET, record);
+        return chain;
+    }
+
+    /**
+     * Joins two detached chains.
+     *
+     * @return the head of the joined chain.
+     */
+    int join(final int chain, final int more)
+    {
+        if (NULL_RECORD == chain)
+        {
+            return more;
+        }
+        records.putInt((tail(chain) << RECORD_SHIFT) + NEXT_OFFSET, more);
+        return chain;
+    }
+
+    /**
+     * Frees a detached chain.
+     */
+    void freeChain(final int chain)
+    {
+        int r = chain;
+        while (NULL_RECORD != r)
+        {
+            final int next = next(r);
+            free(r);
+            r = next;
+        }
+    }
+
+    private int tail(final int chain)
+    {
+        int last = chain;
+        for (int r = next(last); NULL_RECORD != r; r = next(r))
+        {
+            last = r;
+        }
+        return last;
+    }
+
+    /**
      * Whether a slot holds a link to a partner.
      */
     boolean isLinked(final int slot, final long partner)

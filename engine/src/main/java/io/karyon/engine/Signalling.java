@@ -54,6 +54,7 @@ final class Signalling extends WorkerPadding
         switch (type)
         {
             case Signals.DOWN:
+            case Signals.RESTARTED:
                 return type;
             case Signals.TIMEOUT:
                 calls.onTimeout(payload);
@@ -95,12 +96,14 @@ final class Signalling extends WorkerPadding
     void tellWatchers(final int slot, final long handle, final int reason)
     {
         final Monitors monitors = this.monitors;
+        boolean follow = false;
         for (int r = monitors.head(slot); NULL_RECORD != r; r = monitors.next(r))
         {
             if (MonitorDescriptor.KIND_MONITOR == monitors.kind(r))
             {
                 slice.downsSent++;
                 mailboxes.signal(monitors.watcher(r), handle, Signals.DOWN, monitors.ref(r) | reason);
+                follow |= monitors.ref(r) < 0;
             }
             else
             {
@@ -108,7 +111,20 @@ final class Signalling extends WorkerPadding
                 mailboxes.signal(monitors.watcher(r), handle, Signals.EXIT, reason);
             }
         }
+        if (follow)
+        {
+            // Monitors that follow the cell wait beside its supervisor's entry for its restart (if it is a child).
+            slice.supervision.parkFollowers(handle, monitors.detachFollowers(slot));
+        }
         monitors.removeAll(slot);
+    }
+
+    long monitorChild(final long target)
+    {
+        Mailboxes.checkTarget("monitorChild", target);
+        final long ref = calls.nextRef() | Signals.FOLLOW;
+        mailboxes.send(target, Signals.MONITOR_REQUEST, ref);
+        return ref;
     }
 
     long monitor(final long target)

@@ -14,6 +14,7 @@ package io.karyon.engine;
  *   DOWN:    sender = the watched cell's handle, payload = monitor reference | exit reason (low 8 bits)
  *   EXIT:    sender = the linked cell that died, payload = its exit reason
  *   TIMEOUT: sender = the caller itself, payload = the call id that got no reply in time
+ *   RESTARTED: sender = a watched child's new handle, payload = the monitor reference (top bit set: it follows)
  * </pre>
  * A call request reaches the callee's {@link Behaviour#onMessage} with the caller's own type, sender = the caller (the
  * reply-to handle) and {@link CellContext#callId()} = the call id; a reply reaches the caller with the replier's type
@@ -37,10 +38,18 @@ public final class Signals
     public static final int TIMEOUT = 0x8000_0003;
 
     /**
+     * A supervised cell watched with {@link CellContext#monitorChild(long)} was restarted after the death its DOWN
+     * told of: sender is the new cell's handle (the monitor now watches it), the payload the monitor reference.
+     */
+    public static final int RESTARTED = 0x8000_0004;
+
+    /**
      * Largest message type a call or a reply may carry.
      */
     public static final int MAX_CALL_TYPE = 0xFFFF;
 
+    /** The top bit of a monitor reference that follows its cell across restarts (never set in a plain one). */
+    static final long FOLLOW = Long.MIN_VALUE;
     static final int MONITOR_REQUEST = 0x8000_0010;
     static final int LINK_REQUEST = 0x8000_0011;
     static final int UNLINK_REQUEST = 0x8000_0012;

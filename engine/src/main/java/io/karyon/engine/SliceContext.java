@@ -149,6 +149,30 @@ final class SliceContext extends WorkerPadding implements CellContext
     /**
      * {@inheritDoc}
      */
+    public long monitorChild(final long target)
+    {
+        return signalling.monitorChild(target);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public long childId()
+    {
+        return slice.supervision.childId(cell.handle());
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public long child(final long childId)
+    {
+        return slice.supervision.child(childId);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
     public void demonitor(final long target, final long ref)
     {
         signalling.demonitor(target, ref);

@@ -39,7 +39,7 @@ import static io.karyon.engine.internal.ArenaDescriptor.CHUNK_HEADER_LENGTH;
 final class StateCapture
 {
     /** Version of the layout of the engine's sections. */
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     /** Name of the driver's section. */
     static final String ENGINE = "engine";
     /** Prefix of the name of each worker's section, followed by the worker's index. */

@@ -14,7 +14,8 @@ import java.util.Map;
  * @param deadLetters    messages whose target was dead, stale or null, messages left to a cell that died,
  *                       broadcasts a dying member missed, cancelled timers' messages and replies after a timeout
  *                       (see {@link DeadLetters} for the optional log).
- * @param pending        messages sent and not yet delivered (they arrive in the next tick).
+ * @param pending        messages sent and not yet delivered (they arrive in the next tick); a broadcast in flight
+ *                       counts once, whatever the worker count.
  * @param deaths         cells that died, all reasons.
  * @param deathsByReason deaths per exit reason name, only reasons with deaths, in code order.
  * @param crossWorker    messages sent by a cell on one worker to a cell on another.

@@ -108,6 +108,7 @@ final class Supervision extends WorkerPadding
             homeOfFamily = Arrays.copyOf(homeOfFamily, Math.max(homeOfFamily.length * 2, home.family + 1));
         }
         homeOfFamily[home.family] = home;
+        home.monitors = slice.monitors;
         final SupervisionHome[] homes = Arrays.copyOf(this.homes, this.homes.length + 1);
         homes[homes.length - 1] = home;
         Arrays.sort(homes, (a, b) -> Integer.compare(a.family, b.family));
@@ -172,6 +173,66 @@ final class Supervision extends WorkerPadding
     }
 
     /**
+     * The child id of a cell of this worker, or {@link CellContext#NO_CHILD} if it is no supervisor's child.
+     */
+    long childId(final long handle)
+    {
+        final SupervisionHome home = homeOfFamily(Handle.slot(handle) >>> familyBitShift);
+        if (null == home)
+        {
+            return CellContext.NO_CHILD;
+        }
+        final int entry = home.table.entryOf(handle);
+        return RestartTableDescriptor.NULL_ENTRY == entry ? CellContext.NO_CHILD : home.directory.idOf(entry);
+    }
+
+    /**
+     * Keeps the monitors that follow a dying cell beside its entry until its restart, if it is a supervisor's child;
+     * frees them otherwise.
+     */
+    void parkFollowers(final long handle, final int followers)
+    {
+        if (Monitors.NULL_RECORD == followers)
+        {
+            return;
+        }
+        final SupervisionHome home = homeOfFamily(Handle.slot(handle) >>> familyBitShift);
+        final int entry = null == home ? RestartTableDescriptor.NULL_ENTRY : home.table.entryOf(handle);
+        if (RestartTableDescriptor.NULL_ENTRY == entry)
+        {
+            slice.monitors.freeChain(followers);
+            return;
+        }
+        home.park(entry, followers);
+    }
+
+    /**
+     * What a child id names as of the start of the current tick (see {@link ChildDirectory}).
+     *
+     * @throws IllegalArgumentException if it never named a child.
+     */
+    long child(final long childId)
+    {
+        return child(allHomes, childId, slice.tick);
+    }
+
+    /**
+     * What a child id names for the readers of a tick, among an organism's homes.
+     *
+     * @throws IllegalArgumentException if it never named a child.
+     */
+    static long child(final SupervisionHome[] homes, final long childId, final long tick)
+    {
+        final int index = ChildDirectory.homeOfId(childId);
+        if (childId < 0 || index >= homes.length || null == homes[index])
+        {
+            throw new IllegalArgumentException(ChildDirectory.badId(childId, childId < 0 ? "it is negative" :
+                "the organism has no supervision home " + index));
+        }
+        return homes[index].directory.lookup(tick, childId);
+    }
+
+    /**
      * The report of a top-level supervisor of this worker that gave up, or null.
      */
     String gaveUp()
@@ -202,6 +263,7 @@ final class Supervision extends WorkerPadding
         final int entry = RestartStrategy.SIMPLE_ONE_FOR_ONE == table.strategy(row) ?
             table.startChild(row, handle, type) : table.addChild(row, handle, type);
         home.remember(entry, genotype.id(), slot >>> chunkShift);
+        home.directory.publishBetweenTicks(slice.tick, table);
         return handle;
     }
 
@@ -217,6 +279,7 @@ final class Supervision extends WorkerPadding
         final int entry = RestartStrategy.SIMPLE_ONE_FOR_ONE == table.strategy(row) ?
             table.startChild(row, handle, type) : table.addChild(row, handle, type);
         home.remember(entry, genotype.id(), slot >>> chunkShift);
+        home.directory.publishBetweenTicks(slice.tick, table);
     }
 
     /**
@@ -281,12 +344,34 @@ final class Supervision extends WorkerPadding
         population.supervisorRow(slot, table.ownerRow(entry));
         final int reason = ExitReasons.fromRestartTable(table.lastExitReason(entry));
         table.updateHandle(entry, handle);
+        home.directory.touched(entry);
+        if (home.hasFollowers())
+        {
+            final int followers = home.unpark(entry);
+            if (Monitors.NULL_RECORD != followers)
+            {
+                followRestart(followers, slot, handle);
+            }
+        }
         if (population.hasTick(genotype.behaviourId()))
         {
             population.setStep(slot);
         }
         slice.restarts++;
         slice.restartsByReason[reason]++;
+    }
+
+    /**
+     * The monitors that followed a restarted child's predecessor are told its new handle, and watch it from now on.
+     */
+    private void followRestart(final int chain, final int slot, final long handle)
+    {
+        final Monitors monitors = slice.monitors;
+        for (int r = chain; Monitors.NULL_RECORD != r; r = monitors.next(r))
+        {
+            slice.mailboxes.signal(monitors.watcher(r), handle, Signals.RESTARTED, monitors.ref(r));
+        }
+        monitors.attach(slot, chain);
     }
 
     /**
@@ -300,6 +385,11 @@ final class Supervision extends WorkerPadding
             terminate(pending.getLong(i));
         }
         pending.clear();
+        // What the tick did to the homes' children, for the next tick's lookups (see ChildDirectory).
+        for (final SupervisionHome home : homes)
+        {
+            home.directory.publish(slice.tick, home.table);
+        }
     }
 
     private void terminate(final long handle)
@@ -330,9 +420,14 @@ final class Supervision extends WorkerPadding
     {
         final SupervisionHome home = homeOfFamily[Handle.slot(handle) >>> familyBitShift];
         final long now = clock();
+        home.directory.touched(home.table.entryOf(handle));
         final int kind = home.table.onCellExit(
             handle, ExitReasons.toRestartTable(reason), ExitReasons.NORMAL != reason, now, decision);
         carryOut(home, kind, now, handle, reason);
+        if (!slice.inTick)
+        {
+            home.directory.publishBetweenTicks(slice.tick, home.table);
+        }
     }
 
     /**
@@ -356,6 +451,7 @@ final class Supervision extends WorkerPadding
                 for (int i = 0, count = decision.restartCount(); i < count; i++)
                 {
                     final int entry = decision.restartEntry(i);
+                    home.directory.touched(entry);
                     home.budget.offer(decision.row(), entry);
                     notifyRemote(home, table.childRow(entry), NOTICE_RESTART, RestartTable.REASON_SHUTDOWN);
                 }
@@ -392,6 +488,7 @@ final class Supervision extends WorkerPadding
     {
         for (int i = 0, count = decision.terminateCount(); i < count; i++)
         {
+            home.directory.touched(decision.terminateEntry(i));
             final long terminated = decision.terminateHandle(i);
             if (RestartTableDescriptor.NULL_HANDLE != terminated)
             {

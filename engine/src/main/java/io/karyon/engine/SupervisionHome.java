@@ -4,6 +4,7 @@ import io.karyon.engine.internal.Arena;
 import io.karyon.supervisor.RestartBudget;
 import io.karyon.supervisor.RestartTable;
 import io.karyon.supervisor.RestartTableImage;
+import org.agrona.collections.Int2IntHashMap;
 
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -35,9 +36,14 @@ final class SupervisionHome implements AutoCloseable
     final int rootChunk;
     final RestartTable table;
     final RestartBudget budget;
+    final ChildDirectory directory;
     private int[] entryGenotype = new int[64];
     private int[] entryChunk = new int[64];
     private long[] remote = new long[0];
+    // Monitors that follow a child across restarts, waiting beside its entry for its restart: entry -> chain head.
+    private final Int2IntHashMap followers = new Int2IntHashMap(Monitors.NULL_RECORD);
+    /** The monitor records of the worker owning the home, where the followers' chains are kept. */
+    Monitors monitors;
 
     SupervisionHome(final int index, final int family, final int familyShift, final int restartBudget)
     {
@@ -46,10 +52,12 @@ final class SupervisionHome implements AutoCloseable
         this.rootChunk = family << Arena.FAMILY_SHIFT;
         this.table = new RestartTable(16, 256, 1024, family << familyShift);
         this.budget = new RestartBudget(restartBudget);
+        this.directory = new ChildDirectory(index);
     }
 
     /**
-     * Remembers what a child entry restarts from: its genotype, and the chunk to restart it beside.
+     * Remembers what a child entry restarts from: its genotype, and the chunk to restart it beside; the entry gets a
+     * new child id.
      */
     void remember(final int entry, final int genotypeId, final int chunk)
     {
@@ -61,6 +69,37 @@ final class SupervisionHome implements AutoCloseable
         }
         entryGenotype[entry] = genotypeId;
         entryChunk[entry] = chunk;
+        directory.assigned(entry);
+        if (!followers.isEmpty())
+        {
+            // Followers of the entry's previous child, which was never restarted: that child is gone for good.
+            final int chain = followers.remove(entry);
+            if (Monitors.NULL_RECORD != chain)
+            {
+                monitors.freeChain(chain);
+            }
+        }
+    }
+
+    boolean hasFollowers()
+    {
+        return !followers.isEmpty();
+    }
+
+    /**
+     * Parks the monitors that followed a dead child until its restart.
+     */
+    void park(final int entry, final int chain)
+    {
+        followers.put(entry, monitors.join(followers.get(entry), chain));
+    }
+
+    /**
+     * The monitors parked for a child's restart, taken away; {@link Monitors#NULL_RECORD} if none.
+     */
+    int unpark(final int entry)
+    {
+        return followers.remove(entry);
     }
 
     /**
@@ -98,7 +137,7 @@ final class SupervisionHome implements AutoCloseable
 
     /**
      * Writes the home's state for a checkpoint: its restart table, its budget, what each entry restarts from and the
-     * links of its rows to other homes.
+     * links of its rows to other homes, and its children's ids and what they are as the next tick sees them.
      */
     void write(final DataOutput out) throws IOException
     {
@@ -115,6 +154,30 @@ final class SupervisionHome implements AutoCloseable
         for (final long link : remote)
         {
             out.writeLong(link);
+        }
+        directory.write(out);
+        final int[] parked = new int[followers.size()];
+        int n = 0;
+        for (final Int2IntHashMap.KeyIterator it = followers.keySet().iterator(); it.hasNext(); )
+        {
+            parked[n++] = it.nextValue();
+        }
+        Arrays.sort(parked);
+        out.writeInt(parked.length);
+        for (final int entry : parked)
+        {
+            int count = 0;
+            for (int r = followers.get(entry); Monitors.NULL_RECORD != r; r = monitors.next(r))
+            {
+                count++;
+            }
+            out.writeInt(entry);
+            out.writeInt(count);
+            for (int r = followers.get(entry); Monitors.NULL_RECORD != r; r = monitors.next(r))
+            {
+                out.writeLong(monitors.watcher(r));
+                out.writeLong(monitors.ref(r));
+            }
         }
     }
 
@@ -146,6 +209,28 @@ final class SupervisionHome implements AutoCloseable
         for (int r = 0; r < rows; r++)
         {
             remote[r] = in.readLong();
+        }
+        directory.read(in);
+        followers.clear();
+        final int parked = in.readInt();
+        if (parked < 0 || parked > entries)
+        {
+            throw new IOException("bad count of children with followers " + parked);
+        }
+        for (int i = 0; i < parked; i++)
+        {
+            final int entry = in.readInt();
+            final int count = in.readInt();
+            if (entry < 0 || entry >= entries || count < 1 || count > 1 << 24 || followers.containsKey(entry))
+            {
+                throw new IOException("bad followers of child entry " + entry + ": " + count);
+            }
+            int chain = Monitors.NULL_RECORD;
+            for (int k = 0; k < count; k++)
+            {
+                chain = monitors.append(chain, in.readLong(), in.readLong(), MonitorDescriptor.KIND_MONITOR);
+            }
+            followers.put(entry, chain);
         }
     }
 

@@ -119,6 +119,49 @@ final class SupervisionHomes implements AutoCloseable
         return count;
     }
 
+    /**
+     * The child id of a running child cell of a supervisor.
+     *
+     * @throws IllegalArgumentException if the handle is not of a running child of that supervisor.
+     */
+    long childId(final Supervisor supervisor, final long handle)
+    {
+        life.ensureReadable();
+        final SupervisionHome home = homeOf(supervisor);
+        final int entry = home.table.entryOf(handle);
+        if (RestartTableDescriptor.NULL_ENTRY == entry || home.table.ownerRow(entry) != supervisor.row())
+        {
+            throw new IllegalArgumentException("cell " + Handle.toString(handle) + " is not a running child of " +
+                supervisor);
+        }
+        return home.directory.idOf(entry);
+    }
+
+    /**
+     * What a child id of a supervisor names, as the cells see it in the next tick.
+     *
+     * @throws IllegalArgumentException if the id is not one of that supervisor's children's.
+     */
+    long child(final Supervisor supervisor, final long childId)
+    {
+        life.ensureReadable();
+        final SupervisionHome home = homeOf(supervisor);
+        final long nextTick = families.sliceOfChunk(home.rootChunk).currentTick();
+        if (childId >= 0 && ChildDirectory.homeOfId(childId) != home.index)
+        {
+            throw new IllegalArgumentException(ChildDirectory.badId(childId, "it is of supervision home " +
+                ChildDirectory.homeOfId(childId) + ", not of " + supervisor));
+        }
+        final long answer = Supervision.child(homes, childId, nextTick);
+        final int entry = ChildDirectory.entryOfId(childId);
+        if (CellContext.CHILD_GONE != answer && home.table.statusOf(entry) != RestartTableDescriptor.CHILD_FREE &&
+            home.table.ownerRow(entry) != supervisor.row())
+        {
+            throw new IllegalArgumentException(ChildDirectory.badId(childId, "it is not a child of " + supervisor));
+        }
+        return answer;
+    }
+
     int childCount(final Supervisor supervisor)
     {
         life.ensureReadable();

@@ -144,6 +144,36 @@ public final class Supervisor
     }
 
     /**
+     * The child id of one of its running children: what names that child across its restarts (see
+     * {@link CellContext}); cells find the child's current handle from it with {@link CellContext#child(long)}.
+     *
+     * @param handle of a running child cell.
+     * @return its child id, >= 0.
+     * @throws IllegalArgumentException if the handle is not of a running child of this supervisor.
+     * @throws IllegalStateException    if its organism is closed or running free.
+     */
+    public long childId(final long handle)
+    {
+        return owner.childId(this, handle);
+    }
+
+    /**
+     * The current handle of one of its children, by child id, as the cells' {@link CellContext#child(long)} will
+     * answer in the next tick.
+     *
+     * @param childId from {@link #childId(long)} or a cell's {@link CellContext#childId()}.
+     * @return the handle (> 0) while the child runs, else {@link CellContext#CHILD_RESTARTING},
+     * {@link CellContext#CHILD_STOPPED}, {@link CellContext#CHILD_SUPERVISOR_STOPPED} or
+     * {@link CellContext#CHILD_GONE}.
+     * @throws IllegalArgumentException if the id never named a child of this supervisor.
+     * @throws IllegalStateException    if its organism is closed or running free.
+     */
+    public long child(final long childId)
+    {
+        return owner.child(this, childId);
+    }
+
+    /**
      * {@inheritDoc}
      */
     public boolean equals(final Object other)

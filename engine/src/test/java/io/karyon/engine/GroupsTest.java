@@ -146,6 +146,7 @@ class GroupsTest
             organism.run(1);
             assertEquals(initial - dead.size(), organism.groups().size(group),
                 "changes made in tick 0 are not seen yet, but deaths leave at once");
+            assertEquals(1, organism.stats().pending(), "one broadcast in flight, counted once on any worker count");
 
             // Tick 1 delivers; churn sent for tick 1 must not change who gets it.
             final long deadLettersBefore = organism.stats().deadLetters();
@@ -179,6 +180,12 @@ class GroupsTest
             final SignalStats signals = organism.signalStats();
             assertEquals(1, signals.broadcasts());
             assertEquals(members.size(), signals.memberDeliveries());
+            assertEquals(0, organism.stats().pending());
+
+            organism.groups().broadcast(group, SIGNAL, 2);
+            assertEquals(1, organism.stats().pending(), "the driver's broadcast, counted once on any worker count");
+            organism.run(1);
+            assertEquals(0, organism.stats().pending());
         }
     }
 

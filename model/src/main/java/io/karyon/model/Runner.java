@@ -29,7 +29,7 @@ final class Runner
     /** Summary fields the run writes itself; a model's summary values may not take these names. */
     static final Set<String> RESERVED = Set.of("model", "parameters", "parent_checkpoint", "changes", "seed",
         "workers", "cells", "ticks", "digest", "wall_s", "setup_s", "run_s", "seconds", "ticks_per_s", "stopped",
-        "observations", "observe_s", "alive",
+        "interrupted", "observations", "observe_s", "alive",
         "spawned", "updates", "updates_per_s", "sent", "delivered", "messages", "messages_per_s", "dead_letters",
         "pending", "deaths", "deaths_by_reason", "restarts", "restarts_by_reason", "escalations", "cross_worker",
         "cross_worker_share", "spilled", "errors_not_logged", "distinct_errors", "tick_ns_mean", "tick_ns_p50",
@@ -378,6 +378,7 @@ final class Runner
         summary.put("seconds", runS);  // as karyon run --json said before models: the ticks' time, set-up excluded
         summary.put("ticks_per_s", organism.ticks() / runS);
         summary.put("stopped", ticker.stopped());
+        summary.put("interrupted", ticker.interrupted());
         summary.put("observations", ticker.observations());
         summary.put("observe_s", ticker.observeSeconds());
         engine(summary, organism, stats, runS);

@@ -25,6 +25,8 @@ import java.util.Locale;
  * defaults, 500,000 cells and 100 ticks, were that command's too.
  * {@code supervisors} founders' supervisors (0: none) are made in groups of {@code fanout}, each group under a
  * top-level one-for-one parent that restarts a supervisor which gives up; founders are dealt to them in turn.
+ * With {@code refind}, cells find restarted founders again by their child ids instead of sending to their old
+ * handles (see {@link Tissue}).
  * <p>
  * Observed: {@code energy_sum}, {@code energy_mean}, {@code energy_min} and {@code energy_max} over the live cells,
  * beside the engine's own columns (live {@code cells}, spawned, deaths by reason, restarts, dead letters).
@@ -47,7 +49,10 @@ public final class Ring implements Model
             "restarts a supervisor allows within period ticks before it gives up").fixed(),
         Parameter.integer("period", 10, 1, Long.MAX_VALUE, "the intensity's window, in ticks").fixed(),
         Parameter.text("restart", "permanent", "the founders' restart type",
-            "permanent", "transient", "temporary").fixed());
+            "permanent", "transient", "temporary").fixed(),
+        Parameter.bool("refind", false,
+            "cells look up their supervised neighbour's current handle by its child id every tick, so a restarted " +
+            "founder is found again (and keep their surplus while it waits for its restart)").fixed());
 
     /**
      * {@inheritDoc}
@@ -126,7 +131,8 @@ public final class Ring implements Model
         final RestartType restart = RestartType.valueOf(p.text("restart").toUpperCase(Locale.ROOT));
 
         final Organism organism = setup.organism();
-        Tissue.seed(organism, (int)cells, supervise(organism, p, (int)supervisors, strategy), restart);
+        Tissue.seed(organism, (int)cells, supervise(organism, p, (int)supervisors, strategy), restart,
+            p.bool("refind"));
 
         setup.observe().field("energy", Tissue.LAYOUT, "energy", Tissue.BEHAVIOUR);
     }

@@ -43,9 +43,10 @@ class CatalogTest
     @Test
     void shouldDeclareRingsParametersAsTheOldRunFlags()
     {
-        assertEquals(List.of("supervisors", "fanout", "spread", "strategy", "intensity", "period", "restart"),
-            new Ring().parameters().stream().map(Parameter::name).toList());
-        assertEquals(List.of(0L, 100L, false, "one_for_one", 100L, 10L, "permanent"),
+        // The old flags, then refind (off, so the old runs are unchanged).
+        assertEquals(List.of("supervisors", "fanout", "spread", "strategy", "intensity", "period", "restart",
+            "refind"), new Ring().parameters().stream().map(Parameter::name).toList());
+        assertEquals(List.of(0L, 100L, false, "one_for_one", 100L, 10L, "permanent", false),
             new Ring().parameters().stream().map(Parameter::defaultValue).toList());
         assertEquals(500_000, new Ring().defaultCells());
         assertEquals(100, new Ring().defaultTicks());

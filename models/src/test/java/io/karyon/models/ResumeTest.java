@@ -165,6 +165,7 @@ class ResumeTest
         request.request("SIGTERM");  // asked before the first tick: the run stops after it
         final ModelRun.Result stopped = run(model("sir"), "sir", 2).out(out).stopRequest(request).run();
         assertEquals("SIGTERM", stopped.stopReason());
+        assertEquals(Boolean.TRUE, stopped.summary().get("interrupted"), "the summary says the run was interrupted");
         assertEquals(out.resolve("checkpoints").resolve("tick-1.kcp"), stopped.checkpoint());
         assertEquals(1L, ((Number)stopped.summary().get("ticks")).longValue());
         assertTrue(Files.exists(out.resolve("summary.json")), "the outputs as of the stop");
@@ -173,6 +174,7 @@ class ResumeTest
         final ModelRun.Result resumed = ModelRun.resume(CATALOG, stopped.checkpoint()).context(context(3))
             .progress(Progress.NONE).run();
         assertEquals(expected.digest(), resumed.digest());
+        assertEquals(Boolean.FALSE, resumed.summary().get("interrupted"));
         assertEquals(Files.readString(unbroken.resolve("timeseries.csv")),
             Files.readString(out.resolve("timeseries.csv")), "the stop's own row (tick 1, not every 3rd) is gone");
         assertResultsEqual(read(unbroken.resolve("summary.json")), read(out.resolve("summary.json")));

@@ -291,17 +291,14 @@ public final class RestartTable implements AutoCloseable
     }
 
     /**
-     * Decides what follows the exit of a child, by OTP rules (see the class description).
-     * <p>
-     * The exit counts as normal if {@code abnormal} is false or the reason code is normal
-     * ({@link #isNormalReason(int)}). An exit of a child that is not running, or under a terminated supervisor, is
-     * ignored ({@link RestartDecision#OUTCOME_IGNORED}). If the child is a supervisor that is still running (it was
-     * killed rather than gave up), its subtree is listed for termination first. After a {@link RestartDecision#RESTART}
-     * the caller
-     * terminates the listed entries in order, then starts the listed entries in order and gives each cell its new
-     * handle with {@link #updateHandle(int, long)}. After an {@link RestartDecision#ESCALATE} the caller reports the
-     * exit of {@link RestartDecision#escalateEntry()} to {@link RestartDecision#escalateRow()} with reason
-     * {@link RestartDecision#escalationReason()}.
+     * Decides what follows the exit of a child, by OTP rules (see the class description). <p> The exit counts as normal
+     * if {@code abnormal} is false or the reason code is normal ({@link #isNormalReason(int)}). An exit of a child that
+     * is not running, or under a terminated supervisor, is ignored ({@link RestartDecision#OUTCOME_IGNORED}). If the
+     * child is a supervisor that is still running (it was killed rather than gave up), its subtree is listed for
+     * termination first. After a {@link RestartDecision#RESTART} the caller terminates the listed entries in order,
+     * then starts the listed entries in order and gives each cell its new handle with {@link #updateHandle(int, long)}.
+     * After an {@link RestartDecision#ESCALATE} the caller reports the exit of {@link RestartDecision#escalateEntry()}
+     * to {@link RestartDecision#escalateRow()} with reason {@link RestartDecision#escalationReason()}.
      *
      * @param row        of the supervisor.
      * @param entry      of the child, in that row.
@@ -330,11 +327,10 @@ public final class RestartTable implements AutoCloseable
      *
      * @param entry  of the child cell.
      * @param handle of the new cell; its low 32 bits are its slot, >= 0.
-     * @return true if taken; false if the entry is not waiting to start ({@link
-     * RestartTableDescriptor#CHILD_STARTING}):
-     * it was already started, or its supervisor terminated it, gave up or freed it meanwhile (a restart carried over
-     * by a {@link RestartBudget}), or it is a child supervisor, which has no handle; the caller must then not start
-     * the cell.
+     * @return true if taken; false if the entry is not waiting to start
+     * ({@link RestartTableDescriptor#CHILD_STARTING}): it was already started, or its supervisor terminated it, gave
+     * up or freed it meanwhile (a restart carried over by a {@link RestartBudget}), or it is a child supervisor, which
+     * has no handle; the caller must then not start the cell.
      * @throws IllegalArgumentException if the entry is out of range or the slot is negative.
      */
     public boolean updateHandle(final int entry, final long handle)
@@ -667,6 +663,17 @@ public final class RestartTable implements AutoCloseable
     }
 
     /**
+     * Status of any entry number, never throwing (for stable child ids, whose entries may have been freed).
+     *
+     * @param entry any entry number.
+     * @return a {@code CHILD_*} constant of {@link RestartTableDescriptor}; {@code CHILD_FREE} if out of range or free.
+     */
+    public byte statusOf(final int entry)
+    {
+        return entry < 0 || entry >= entries.highWater() ? RestartTableDescriptor.CHILD_FREE : entries.status(entry);
+    }
+
+    /**
      * Whether a child is a supervisor.
      *
      * @param entry of a child.
@@ -757,11 +764,7 @@ public final class RestartTable implements AutoCloseable
     // Internals: building rows and entries, checking arguments.
     // ---------------------------------------------------------------------------------------------------------------
 
-    private int createRow(
-        final RestartStrategy strategy,
-        final int intensity,
-        final long period,
-        final int parentRow,
+    private int createRow(final RestartStrategy strategy, final int intensity, final long period, final int parentRow,
         final int parentEntry)
     {
         checkNotNull("strategy", strategy);

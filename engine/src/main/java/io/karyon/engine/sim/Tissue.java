@@ -7,6 +7,7 @@ import io.karyon.engine.Organism;
 import io.karyon.engine.Supervisor;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.cell.CellLayout;
+import io.karyon.engine.cell.Handle;
 import io.karyon.supervisor.RestartType;
 
 /**
@@ -18,6 +19,14 @@ import io.karyon.supervisor.RestartType;
  * it, receives half the energy by message, and is spliced into the ring after the parent (the parent hands the child
  * its old neighbour's handle: cells find each other only through handles passed structurally). At or below zero it
  * dies of starvation; energy sent to it afterwards is a dead letter.
+ * <p>
+ * Re-finding ({@link #seed(Organism, int, Supervisor[], RestartType, boolean)} with {@code refind}): each cell also
+ * keeps its neighbour's child id while the neighbour is a supervised founder, and every tick looks up the neighbour's
+ * current handle ({@link CellContext#child(long)}) before passing energy on, so that a restarted founder is found
+ * again instead of its old handle collecting dead letters; while the neighbour waits for its restart, or when a cell
+ * has no neighbour it can name (a reborn founder starts from its genotype, which knows none), the cell keeps its
+ * surplus instead of sending it to nobody. A daughter learns her neighbour's id from her mother ({@link #ADOPT_ID});
+ * the id takes the place of the tick a daughter was born, which a re-finding cell does not keep.
  */
 public final class Tissue implements Behaviour
 {
@@ -31,6 +40,8 @@ public final class Tissue implements Behaviour
     public static final int ENERGY = 1;
     /** Message type: payload is the handle of the receiver's new neighbour. */
     public static final int ADOPT = 2;
+    /** Message type (re-finding): payload is the child id of the receiver's new neighbour, or -1. */
+    public static final int ADOPT_ID = 3;
     /** Energy above which a cell divides. */
     public static final double DIVIDE_AT = 1.5;
 
@@ -46,6 +57,22 @@ public final class Tissue implements Behaviour
         .longField("lineage")
         .build();
 
+    /**
+     * State of a re-finding tissue cell, 64 bytes: {@link #LAYOUT}'s fields at the same offsets, but the neighbour's
+     * child id where {@link #LAYOUT} has the tick a daughter was born.
+     */
+    public static final CellLayout REFIND_LAYOUT = CellLayout.builder()
+        .doubleField("energy")
+        .doubleField("x")
+        .longField("neighbour")
+        .longField("received")
+        .longField("divisions")
+        .longField("age")
+        .longField("neighbour_id")
+        .longField("lineage")
+        .build();
+
+    static final int NEIGHBOUR_ID_OFFSET = REFIND_LAYOUT.offset("neighbour_id");
     static final int ENERGY_OFFSET = LAYOUT.offset("energy");
     static final int X_OFFSET = LAYOUT.offset("x");
     static final int NEIGHBOUR_OFFSET = LAYOUT.offset("neighbour");
@@ -56,11 +83,13 @@ public final class Tissue implements Behaviour
     static final int LINEAGE_OFFSET = LAYOUT.offset("lineage");
 
     private final int starved;
+    private final boolean refind;
     private Genotype daughter;
 
-    private Tissue(final int starved)
+    private Tissue(final int starved, final boolean refind)
     {
         this.starved = starved;
+        this.refind = refind;
     }
 
     /**
@@ -89,14 +118,37 @@ public final class Tissue implements Behaviour
     public static long[] seed(
         final Organism organism, final int cells, final Supervisor[] supervisors, final RestartType restartType)
     {
+        return seed(organism, cells, supervisors, restartType, false);
+    }
+
+    /**
+     * Seeds an organism with a ring of founder cells, dealt in turn to supervisors (none: unsupervised), whose cells
+     * re-find restarted neighbours by their child ids if {@code refind} (see the class description).
+     *
+     * @param organism    to seed.
+     * @param cells       number of founders, > 0.
+     * @param supervisors to deal the founders to, or none.
+     * @param restartType of every founder under its supervisor.
+     * @param refind      whether cells look their supervised neighbours up every tick.
+     * @return handles of the founders, in ring order.
+     */
+    public static long[] seed(final Organism organism, final int cells, final Supervisor[] supervisors,
+        final RestartType restartType, final boolean refind)
+    {
         if (cells <= 0)
         {
             throw new IllegalArgumentException("cells must be > 0: cells=" + cells);
         }
-        final Tissue tissue = new Tissue(organism.exitReason("starved"));
+        final Tissue tissue = new Tissue(organism.exitReason("starved"), refind);
         organism.registerBehaviour(BEHAVIOUR, tissue);
-        final Genotype founder = organism.genotype(FOUNDER, LAYOUT, BEHAVIOUR).putDouble(ENERGY_OFFSET, 1.0);
-        tissue.daughter = organism.genotype(DAUGHTER, LAYOUT, BEHAVIOUR);
+        final CellLayout layout = refind ? REFIND_LAYOUT : LAYOUT;
+        final Genotype founder = organism.genotype(FOUNDER, layout, BEHAVIOUR).putDouble(ENERGY_OFFSET, 1.0);
+        tissue.daughter = organism.genotype(DAUGHTER, layout, BEHAVIOUR);
+        if (refind)
+        {
+            founder.putLong(NEIGHBOUR_ID_OFFSET, CellContext.NO_CHILD);
+            tissue.daughter.putLong(NEIGHBOUR_ID_OFFSET, CellContext.NO_CHILD);
+        }
 
         final long[] handles = new long[cells];
         for (int i = 0; i < cells; i++)
@@ -112,6 +164,11 @@ public final class Tissue implements Behaviour
             cell.putLong(LINEAGE_OFFSET, i);
             // x in (0, 1), from the seed: the same cells start the same way in every run with this seed.
             cell.putDouble(X_OFFSET, ((mix(seed + i) >>> 11) + 1) * 0x1.0p-53 * 0.998 + 0.001);
+            if (refind && 0 != supervisors.length)
+            {
+                final int next = (i + 1) % cells;
+                cell.putLong(NEIGHBOUR_ID_OFFSET, supervisors[next % supervisors.length].childId(handles[next]));
+            }
         }
         return handles;
     }
@@ -126,7 +183,11 @@ public final class Tissue implements Behaviour
         cell.putLong(AGE_OFFSET, cell.getLong(AGE_OFFSET) + 1);
 
         double energy = cell.getDouble(ENERGY_OFFSET) + (context.nextDouble() - 0.5) * 0.2;
-        if (energy > 1.0)
+        if (refind)
+        {
+            energy = passOnToFound(cell, context, energy);
+        }
+        else if (energy > 1.0)
         {
             final double share = (energy - 1.0) * 0.1;
             energy -= share;
@@ -144,6 +205,11 @@ public final class Tissue implements Behaviour
             energy *= 0.5;
             context.send(child, ENERGY, Double.doubleToRawLongBits(energy));
             context.send(child, ADOPT, cell.getLong(NEIGHBOUR_OFFSET));
+            if (refind)
+            {
+                context.send(child, ADOPT_ID, cell.getLong(NEIGHBOUR_ID_OFFSET));
+                cell.putLong(NEIGHBOUR_ID_OFFSET, CellContext.NO_CHILD);
+            }
             cell.putLong(NEIGHBOUR_OFFSET, child);
             cell.putLong(DIVISIONS_OFFSET, cell.getLong(DIVISIONS_OFFSET) + 1);
         }
@@ -164,13 +230,44 @@ public final class Tissue implements Behaviour
                 break;
             case ADOPT:
                 cell.putLong(NEIGHBOUR_OFFSET, payload);
-                cell.putLong(BORN_OFFSET, context.tick());
+                if (!refind)
+                {
+                    cell.putLong(BORN_OFFSET, context.tick());
+                }
                 cell.putLong(LINEAGE_OFFSET, sender);
                 cell.putDouble(X_OFFSET, 0.5 + 0.25 * context.nextDouble());
+                break;
+            case ADOPT_ID:
+                cell.putLong(NEIGHBOUR_ID_OFFSET, payload);
                 break;
             default:
                 throw new IllegalArgumentException("tissue cell got unknown message type " + type);
         }
+    }
+
+    /**
+     * Re-finding: passes a tenth of the surplus to the neighbour's current handle (looked up by its child id while it
+     * has one); keeps it while the neighbour waits for its restart or is unknown.
+     *
+     * @return the energy left.
+     */
+    private static double passOnToFound(final CellFlyweight cell, final CellContext context, final double energy)
+    {
+        long neighbour = cell.getLong(NEIGHBOUR_OFFSET);
+        final long id = cell.getLong(NEIGHBOUR_ID_OFFSET);
+        if (id >= 0)
+        {
+            final long found = context.child(id);
+            neighbour = found > 0 ? found : Handle.NULL_HANDLE;
+            cell.putLong(NEIGHBOUR_OFFSET, neighbour);
+        }
+        if (energy <= 1.0 || Handle.NULL_HANDLE == neighbour)
+        {
+            return energy;
+        }
+        final double share = (energy - 1.0) * 0.1;
+        context.send(neighbour, ENERGY, Double.doubleToRawLongBits(share));
+        return energy - share;
     }
 
     private static long mix(final long value)
