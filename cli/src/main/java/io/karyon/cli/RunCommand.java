@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -156,6 +157,21 @@ public final class RunCommand implements Callable<Integer>
             "naming the cell it is stuck in; 0 for off (default: ${DEFAULT-VALUE})")
     String watchdog;
 
+    @Option(names = "--shards", paramLabel = "N",
+        description = "run over N processes on this host joined over Aeron IPC, each with --workers workers " +
+            "(default 1): the digest of one process with N times the workers; tick mode, no --out yet")
+    int shards;
+
+    @Option(names = "--shard", paramLabel = "I/N",
+        description = "be shard I of a run of N across hosts, over UDP; needs --peers; every shard is given the " +
+            "same options")
+    String shard;
+
+    @Option(names = "--peers", paramLabel = "HOST:PORT", split = ",",
+        description = "with --shard: every shard's UDP endpoint, by shard, comma-separated (this shard listens on " +
+            "its own)")
+    List<String> peers;
+
     @Option(names = "--json", description = "print the summary as one JSON object")
     boolean json;
 
@@ -183,6 +199,12 @@ public final class RunCommand implements Callable<Integer>
         Cli.range(spec, "--checkpoint-every", checkpointEvery, 0, Long.MAX_VALUE);
         Cli.range(spec, "--keep-checkpoints", keepCheckpoints, 1, Integer.MAX_VALUE);
         final List<String[]> settings = settings();
+        final boolean sharded = given("--shards") || null != shard || null != peers;
+        if (sharded)
+        {
+            ShardedRun.check(spec, null != target && target.toLowerCase(Locale.ROOT).endsWith(".toml"), shards,
+                shard, peers);
+        }
 
         final ModelCatalog catalog = ModelDiscovery.catalog(classpath);
         final boolean file = null != target && target.toLowerCase(Locale.ROOT).endsWith(".toml");
@@ -199,7 +221,7 @@ public final class RunCommand implements Callable<Integer>
             throw null != scenario && scenario.model().isPresent() ? scenario.error("model", ex.getMessage()) :
                 new ModelException(ex.getMessage() + " (karyon models lists them)", ModelException.EXIT_USAGE, ex);
         }
-        return runModel(model, scenario, settings, watchdogNs, maxMemoryBytes);
+        return runModel(model, scenario, settings, watchdogNs, maxMemoryBytes, sharded);
     }
 
     /**
@@ -281,9 +303,11 @@ public final class RunCommand implements Callable<Integer>
     }
 
     private int runModel(final Model model, final Scenario scenario, final List<String[]> settings,
-        final long watchdogNs, final long maxMemoryBytes)
+        final long watchdogNs, final long maxMemoryBytes, final boolean sharded)
     {
         final ModelRun.Builder run = ModelRun.builder(model);
+        // The parameters as given, for a sharded run, which hands them to every shard.
+        final Map<String, Object> given = new LinkedHashMap<>();
         // The supervisors the ring will have, as the last of the file, the flag and --set gives them.
         String supervised = null;
         if (null != scenario)
@@ -300,6 +324,7 @@ public final class RunCommand implements Callable<Integer>
                 ringOnly(model, shorthand[0], shorthand[1]);
                 check(model, shorthand[0], shorthand[1], shorthand[2]);
                 run.set(shorthand[1], shorthand[2]);
+                given.put(shorthand[1], shorthand[2]);
                 supervised = 0 == i ? shorthand[2] : supervised;
             }
         }
@@ -307,9 +332,15 @@ public final class RunCommand implements Callable<Integer>
         {
             check(model, "--set " + set[0] + "=" + set[1], set[0], set[1]);
             run.set(set[0], set[1]);
+            given.put(set[0], set[1]);
             supervised = "supervisors".equals(set[0]) ? set[1].trim() : supervised;
         }
         refuseUnsupervisedOptions(supervised);
+        if (sharded)
+        {
+            return ShardedRun.run(spec, model, given, given("--cells") ? cells : 0, given("--ticks") ? ticks : 0, seed,
+                workerOptions.workers, shards, shard, peers, json);
+        }
         applySettings(run, scenario, watchdogNs, maxMemoryBytes);
 
         return execute(spec, run, quiet, json);

@@ -89,6 +89,15 @@ final class Broadcasts extends WorkerPadding
     }
 
     /**
+     * The broadcast queue this worker fills for {@code worker} in ticks of a parity: what a sharded run ships to, or
+     * fills from, another shard at the barrier ({@link ShardExchange}).
+     */
+    MessageQueue outbox(final int parity, final int worker)
+    {
+        return outboxes[parity][worker];
+    }
+
+    /**
      * Empties and takes the queues tick {@code tick} fills.
      */
     void startTick(final long tick)

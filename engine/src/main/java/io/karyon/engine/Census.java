@@ -3,6 +3,7 @@ package io.karyon.engine;
 import io.karyon.engine.cell.CellDescriptor;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.internal.Arena;
+import io.karyon.engine.internal.ShardLink;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -19,15 +20,19 @@ import java.util.Map;
  */
 final class Census
 {
+    private static final long DIGEST_SEED = 0x4B415259_4F4E0001L;
+
     private final Slice[] slices;
     private final DriverMail mail;
     private final ExitReasons reasons;
     private final Arena arena;
     private final Edges edges;
+    private final ShardLink shardLink;
 
     Census(final Slice[] slices, final DriverMail mail, final ExitReasons reasons, final Arena arena,
-        final Edges edges)
+        final Edges edges, final ShardLink shardLink)
     {
+        this.shardLink = shardLink;
         this.edges = edges;
         this.slices = slices;
         this.mail = mail;
@@ -147,10 +152,14 @@ final class Census
      */
     long digest()
     {
+        if (null != shardLink)
+        {
+            return ShardDigest.digest(shardLink, arena, edges, slices.length, DIGEST_SEED);
+        }
         final CellFlyweight cell = new CellFlyweight();
         final int chunkShift = arena.chunkShift();
         final int words = arena.stateLength() >>> 3;
-        long hash = 0x4B415259_4F4E0001L;
+        long hash = DIGEST_SEED;
         for (int c = 0, bound = arena.chunkBound(); c < bound; c++)
         {
             if (!arena.hasChunk(c))

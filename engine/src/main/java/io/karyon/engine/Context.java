@@ -1,6 +1,7 @@
 package io.karyon.engine;
 
 import io.karyon.engine.cell.CellStorage;
+import io.karyon.engine.internal.ShardLink;
 import io.karyon.numa.BindType;
 import io.karyon.scheduler.IdleStrategies;
 import io.karyon.scheduler.ThreadingMode;
@@ -46,6 +47,7 @@ public final class Context
     private Path arenaFile;
     private int[] cpus;
     private TickPhase tickPhase;
+    private ShardLink shardLink;
     private ThreadingMode resolvedThreadingMode;
     private Placement resolvedPlacement;
     private boolean concluded;
@@ -133,6 +135,12 @@ public final class Context
         {
             throw new ConfigurationException(
                 Configuration.WATCHDOG_PROP_NAME + " must be >= 0 (0 for off): watchdogNs=" + watchdogNs);
+        }
+        if (null != shardLink && (freeRunning || 0 != workerCount % shardLink.shards()))
+        {
+            throw new ConfigurationException("a sharded run needs tick mode and a worker count that is a multiple of " +
+                "the shards: freeRunning=" + freeRunning + ", workerCount=" + workerCount + ", shards=" +
+                shardLink.shards());
         }
         if (errorLogLength < 1024)
         {
@@ -663,6 +671,29 @@ public final class Context
     public Context watchdogNs(final long watchdogNs)
     {
         this.watchdogNs = watchdogNs;
+        return this;
+    }
+
+    /**
+     * The link to the other shards of a sharded run, or null for a run in one process.
+     *
+     * @return the link, or null.
+     */
+    public ShardLink shardLink()
+    {
+        return shardLink;
+    }
+
+    /**
+     * Makes this organism one shard of a sharded run: its worker count is the whole run's, and this process runs
+     * only the link's share of the workers ({@link ShardLink}). Tick mode only.
+     *
+     * @param shardLink to the other shards, or null for none.
+     * @return this.
+     */
+    public Context shardLink(final ShardLink shardLink)
+    {
+        this.shardLink = shardLink;
         return this;
     }
 

@@ -154,6 +154,23 @@ final class Mailboxes extends WorkerPadding
     }
 
     /**
+     * The queue this worker fills for {@code worker} in ticks of a parity: what a sharded run ships to, or fills
+     * from, another shard at the barrier ({@link ShardExchange}).
+     */
+    MessageQueue outbox(final int parity, final int worker)
+    {
+        return outboxes[parity][worker];
+    }
+
+    /**
+     * The signal queue this worker fills for {@code worker} in ticks of a parity (see {@link #outbox}).
+     */
+    MessageQueue signalOutbox(final int parity, final int worker)
+    {
+        return signalOutboxes[parity][worker];
+    }
+
+    /**
      * Empties and takes the queues tick {@code tick} fills.
      */
     void startTick(final long tick)

@@ -64,7 +64,7 @@ public final class Organism implements AutoCloseable
         this.registry = new Registry(slices, arena.stateLength());
         workforce.registry(registry);
         this.groups = new GroupDirectory(slices, families, arena);
-        this.census = new Census(slices, mail, reasons, arena, edges);
+        this.census = new Census(slices, mail, reasons, arena, edges, context.shardLink());
         this.cohorts = new Cohorts(arena, slices, supervision, edges, workforce, context.seed());
         this.workerView = new OrganismWorkers(life, workforce, families);
         this.edgeView = new OrganismEdges(life, families, cohorts, edges, driverCell);

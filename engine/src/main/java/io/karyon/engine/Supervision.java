@@ -283,6 +283,15 @@ final class Supervision extends WorkerPadding
     }
 
     /**
+     * The notices this worker's homes send {@code worker}'s in ticks of a parity, header then body: what a sharded
+     * run ships to, or fills from, another shard at the barrier ({@link ShardExchange}).
+     */
+    LongArrayList noticesOut(final int parity, final int worker)
+    {
+        return noticesOut[parity][worker];
+    }
+
+    /**
      * Empties the notice lists tick {@code tick} fills.
      */
     void startTick(final long tick)

@@ -7,8 +7,8 @@ import org.agrona.concurrent.Agent;
 /**
  * A worker in tick mode: runs its slice's ticks up to the barrier's target, meeting the other workers at the barrier
  * after each one. With a {@link TickPhase}, each tick starts with the worker's share of the phase and a second
- * barrier. Worker 0 leads: once it sees every worker finish a tick it records the tick's latency and publishes
- * the tick as completed, which is what the driver waits for.
+ * barrier. Worker 0 (in a sharded run, the shard's first) leads: once it sees every worker finish a tick it records
+ * the tick's latency and publishes the tick as completed, which is what the driver waits for.
  * <p>
  * {@link #doWork()} never blocks: waiting at the barrier returns 0 and leaves the rest to the idle strategy, so
  * workers can share a thread ({@code SHARED}) or be driven by a test ({@code INVOKER}). Between runs it runs the
@@ -38,7 +38,8 @@ final class TickAgent implements Agent
         final Histogram tickLatencies,
         final TickPhase phase,
         final TickBarrier phaseBarrier,
-        final WorkerJobs jobs)
+        final WorkerJobs jobs,
+        final boolean leader)
     {
         this.jobs = jobs;
         this.slice = slice;
@@ -46,7 +47,7 @@ final class TickAgent implements Agent
         this.tickLatencies = tickLatencies;
         this.phase = phase;
         this.phaseBarrier = phaseBarrier;
-        this.leader = 0 == slice.id;
+        this.leader = leader;
         this.roleName = "karyon-worker-" + slice.id;
     }
 

@@ -1,6 +1,7 @@
 package io.karyon.engine;
 
 import io.karyon.engine.internal.Arena;
+import io.karyon.engine.internal.ShardLink;
 import io.karyon.numa.Topology;
 import io.karyon.numa.TopologyReader;
 import io.karyon.scheduler.Channel;
@@ -63,6 +64,8 @@ final class Workforce implements AutoCloseable
     private final WorkerJobs jobs;
     private final DistinctErrorLog errorLog;
     private final Watchdog watchdog;
+    private final int firstLocal;
+    private final ShardExchange exchange;
     private long ticks;
     private long epoch;
     private KaryonException failure;
@@ -96,33 +99,53 @@ final class Workforce implements AutoCloseable
         }
         this.warnings = context.warnings();
         connect(context, mail);
+        final ShardLink link = context.shardLink();
+        if (null != link && null != context.tickPhase())
+        {
+            throw new ConfigurationException("a sharded run cannot have a tick phase (the matrix's) yet");
+        }
+        // A sharded run: this process runs only its shard's workers; the others' slices stand in for them here.
+        final int localCount = null == link ? workerCount : workerCount / link.shards();
+        this.firstLocal = null == link ? 0 : link.shard() * localCount;
         this.barrier = new TickBarrier(workerCount);
         this.phaseBarrier = null == context.tickPhase() || context.freeRunning() ? null : new TickBarrier(workerCount);
         this.jobs = new WorkerJobs(workerCount);
-        // The driver runs the workers itself in invoker mode: a stuck one stops it too, so nothing could watch.
-        this.watchdog = new Watchdog(ThreadingMode.INVOKER == context.threadingMode() ? 0 : context.watchdogNs(),
-            barrier, phaseBarrier, slices, arena, context.freeRunning());
-        final List<Agent> agents = new ArrayList<>(workerCount);
-        for (int w = 0; w < workerCount; w++)
+        // The driver runs the workers itself in invoker mode: a stuck one stops it too, so nothing could watch; in a
+        // sharded run the exchange's timeout watches the other shards instead.
+        this.watchdog = new Watchdog(ThreadingMode.INVOKER == context.threadingMode() || null != link ? 0 :
+            context.watchdogNs(), barrier, phaseBarrier, slices, arena, context.freeRunning());
+        final List<Agent> agents = new ArrayList<>(localCount + 1);
+        for (int w = firstLocal; w < firstLocal + localCount; w++)
         {
             agents.add(context.freeRunning() ? new FreeRunningAgent(slices[w], barrier, jobs) :
-                new TickAgent(slices[w], barrier, tickLatencies, context.tickPhase(), phaseBarrier, jobs));
+                new TickAgent(slices[w], barrier, tickLatencies, context.tickPhase(), phaseBarrier, jobs,
+                    w == firstLocal));
         }
-        this.pinning = WorkerPinning.plan(context, workerCount);
-        final int[] cpus = pinning.cpus();
-        this.workerCpus = null == cpus ? new int[workerCount] : cpus;
-        if (null == cpus)
-        {
-            Arrays.fill(workerCpus, -1);
-        }
+        this.exchange = null == link ? null : new ShardExchange(link, slices, barrier, jobs);
+        this.pinning = WorkerPinning.plan(context, localCount);
+        final int[] localCpus = pinning.cpus();
+        this.workerCpus = new int[workerCount];
+        Arrays.fill(workerCpus, -1);
         this.workerNodes = new int[workerCount];
-        for (int w = 0; w < workerCount; w++)
+        Arrays.fill(workerNodes, -1);
+        for (int w = 0; null != localCpus && w < localCount; w++)
         {
-            workerNodes[w] = null == cpus ? -1 : machine().nodeOfCpu(cpus[w]);
+            workerCpus[firstLocal + w] = localCpus[w];
+            workerNodes[firstLocal + w] = machine().nodeOfCpu(localCpus[w]);
         }
-        if (null != cpus && null == arena.file())
+        if (null != localCpus && null == arena.file() && null == link)
         {
             arena.bindChunks((chunk) -> workerNodes[Families.ownerOfChunk(chunk, workerCount)], context.warnings());
+        }
+        int[] cpus = localCpus;
+        if (null != exchange)
+        {
+            agents.add(exchange);
+            cpus = null == localCpus ? null : Arrays.copyOf(localCpus, localCount + 1);
+            if (null != cpus)
+            {
+                cpus[localCount] = -1;
+            }
         }
         final String idleStrategy = pinning.idleStrategy();
         try
@@ -281,6 +304,11 @@ final class Workforce implements AutoCloseable
      */
     void onWorkers(final WorkerJob job)
     {
+        if (null != exchange && ticks > 0)
+        {
+            throw new KaryonException(KaryonException.Category.ERROR, "a job on every worker (a survey, a cohort, " +
+                "a checkpoint) after the first tick of a sharded run: the other shards' cells are not here", null);
+        }
         final long posted = jobs.post(job);
         try
         {

@@ -1,0 +1,76 @@
+package io.karyon.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code karyon run --shards N} and {@code --shard I/N --peers}: one line and exit 2 for what a sharded run does not
+ * support yet or a bad shard option; and a sharded run of two processes gives the digest of one process with two
+ * workers.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class RunShardsTest
+{
+    private static CommandRun run(final String... args)
+    {
+        return CommandRun.command(new RunCommand(), args);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "ring --shards 1|Invalid value for option '--shards': must be in 2..64, was '1'",
+        "ring --shards 65|Invalid value for option '--shards': must be in 2..64, was '65'",
+        "ring --shards 2 --out x|--out is not supported with --shards yet",
+        "ring --shards 2 --checkpoint-every 5|--checkpoint-every is not supported with --shards yet",
+        "ring --shards 2 --cpus 0|--cpus is not supported with --shards yet",
+        "x.toml --shards 2|--shards takes a model's name, not a scenario file",
+        "ring --shard 0/2|--shard 0/2 needs --peers with 2 HOST:PORT endpoints, one per shard, got none",
+        "ring --shard 0/2 --peers a:1|needs --peers with 2 HOST:PORT endpoints, one per shard, got 1",
+        "ring --shard 2/2 --peers a:1,b:2|--shard: expected I/N with 0 <= I < N <= 64, got '2/2'",
+        "ring --shard 0/2 --peers a:1,b|--peers: expected HOST:PORT, got 'b'",
+        "ring --shards 2 --peers a:1,b:2|--peers goes with --shard I/N",
+        "ring --shards 2 --shard 0/2 --peers a:1,b:2|give one or the other" })
+    void shouldRefuseWithOneLine(final String args, final String expected)
+    {
+        final CommandRun result = run(args.split(" "));
+        assertEquals(Cli.EXIT_USAGE, result.exitCode(), result.err());
+        assertTrue(result.err().contains(expected), result.err());
+    }
+
+    @Test
+    void shouldRefuseAModelWithTheMatrix()
+    {
+        final CommandRun result = run("tissue", "--shards", "2", "--cells", "100", "--ticks", "2", "--quiet");
+        assertEquals(Cli.EXIT_USAGE, result.exitCode(), result.err());
+        assertTrue(result.err().contains("cannot run sharded (--shards)"), result.err());
+        assertEquals(0, ProcessHandle.current().children().count(), "no shard process outlives the run");
+    }
+
+    @Test
+    void shouldGiveTheDigestOfOneProcessWithAsManyWorkers()
+    {
+        final String[] common = { "ring", "--cells", "20000", "--ticks", "20", "--seed", "3", "--json", "--quiet" };
+        final CommandRun one = run(concat(common, "--workers", "2"));
+        assertEquals(Cli.EXIT_OK, one.exitCode(), one.err());
+        final CommandRun sharded = run(concat(common, "--shards", "2"));
+        assertEquals(Cli.EXIT_OK, sharded.exitCode(), sharded.err());
+        assertEquals(one.json().get("digest").textValue(), sharded.json().get("digest").textValue());
+        assertEquals(2, sharded.json().get("shards").intValue());
+        assertEquals(0, ProcessHandle.current().children().count(), "no shard process outlives the run");
+    }
+
+    private static String[] concat(final String[] first, final String... more)
+    {
+        final String[] all = new String[first.length + more.length];
+        System.arraycopy(first, 0, all, 0, first.length);
+        System.arraycopy(more, 0, all, first.length, more.length);
+        return all;
+    }
+}

@@ -1,0 +1,314 @@
+package io.karyon.engine;
+
+import io.karyon.engine.internal.ShardLink;
+import io.karyon.scheduler.TickBarrier;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableDirectByteBuffer;
+import org.agrona.collections.LongArrayList;
+import org.agrona.concurrent.Agent;
+
+import java.util.Arrays;
+
+/**
+ * A sharded run's barrier between processes: once this shard's workers have all finished a tick, it ships to each
+ * other shard, in one block, everything they queued for that shard's workers (messages, signals, broadcasts,
+ * supervision notices), fills the queues the other shards' workers keep here (their stand-in slices, which no agent
+ * runs) from the blocks they ship back, and only then arrives at the barrier for them: the workers here start the
+ * next tick with exactly the queues they would have read from those workers in one process, merged in the same order.
+ * <p>
+ * Between runs it runs the driver's set-up jobs for the stand-in workers (before the first tick only: after it, their
+ * cells live in other processes, see {@link Workforce#onWorkers}).
+ * <p>
+ * A block, per ordered pair of shards and per tick:
+ * <pre>
+ *   long tick
+ *   for each sending worker (its shard's, ascending), for each receiving worker (ascending):
+ *     queue messages, queue signals, queue broadcasts, notices
+ *   queue   := int count, int runCount, runCount * (int family, int start), count * (long target, long sender,
+ *              long payload, int type)
+ *   notices := int count, count * long
+ * </pre>
+ * <b>Note:</b> not threadsafe; run by one thread.
+ */
+final class ShardExchange implements Agent
+{
+    private static final int RECORD_BYTES = 3 * Long.BYTES + Integer.BYTES;
+
+    private final ShardLink link;
+    private final Slice[] slices;
+    private final TickBarrier barrier;
+    private final WorkerJobs jobs;
+    private final int shard;
+    private final int shards;
+    private final int perShard;
+    private final boolean[] received;
+    private final ExpandableDirectByteBuffer block = new ExpandableDirectByteBuffer(64 * 1024);
+    private long jobsRan;
+    private long exchanged;
+    private boolean sent;
+    private long waitStartNs;
+    private long bytesSent;
+
+    ShardExchange(final ShardLink link, final Slice[] slices, final TickBarrier barrier, final WorkerJobs jobs)
+    {
+        this.link = link;
+        this.slices = slices;
+        this.barrier = barrier;
+        this.jobs = jobs;
+        this.shard = link.shard();
+        this.shards = link.shards();
+        this.perShard = slices.length / shards;
+        this.received = new boolean[shards];
+    }
+
+    /**
+     * Names this thread to the barrier and the jobs for every worker of the other shards.
+     */
+    public void onStart()
+    {
+        for (int w = 0; w < slices.length; w++)
+        {
+            if (!isLocal(w))
+            {
+                barrier.register(w, Thread.currentThread());
+                jobs.register(w, Thread.currentThread());
+            }
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public int doWork()
+    {
+        if (exchanged < barrier.target())
+        {
+            return exchange();
+        }
+        final long epoch = jobs.epoch();
+        if (epoch == jobsRan)
+        {
+            return 0;
+        }
+        for (int w = 0; w < slices.length; w++)
+        {
+            if (!isLocal(w))
+            {
+                jobs.poll(w, jobsRan);
+            }
+        }
+        jobsRan = epoch;
+        return 1;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public String roleName()
+    {
+        return "karyon-shard-exchange";
+    }
+
+    /**
+     * Bytes of blocks sent to the other shards so far.
+     */
+    long bytesSent()
+    {
+        return bytesSent;
+    }
+
+    /**
+     * Ticks exchanged so far.
+     */
+    long exchanged()
+    {
+        return exchanged;
+    }
+
+    private boolean isLocal(final int worker)
+    {
+        return worker / perShard == shard;
+    }
+
+    private int exchange()
+    {
+        final long next = exchanged + 1;
+        if (!sent)
+        {
+            for (int w = shard * perShard, end = w + perShard; w < end; w++)
+            {
+                if (barrier.finished(w) < next)
+                {
+                    return 0;
+                }
+            }
+            final int parity = (int)((next - 1) & 1);
+            for (int to = 0; to < shards; to++)
+            {
+                if (to != shard)
+                {
+                    final int length = encode(to, parity, next);
+                    link.send(to, block, 0, length);
+                    bytesSent += length;
+                }
+            }
+            sent = true;
+            waitStartNs = System.nanoTime();
+        }
+        int work = 0;
+        int missing = -1;
+        for (int from = 0; from < shards; from++)
+        {
+            if (from != shard && !received[from])
+            {
+                final DirectBuffer in = link.poll(from);
+                if (null == in)
+                {
+                    missing = from;
+                    continue;
+                }
+                decode(from, in, (int)((next - 1) & 1), next);
+                received[from] = true;
+                work++;
+            }
+        }
+        if (missing >= 0)
+        {
+            if (System.nanoTime() - waitStartNs > link.timeoutNs())
+            {
+                throw new IllegalStateException("shard " + missing + " of " + shards + " sent nothing for tick " +
+                    (next - 1) + " within " + link.timeoutNs() / 1_000_000 + " ms: it stopped or cannot be reached");
+            }
+            return work;
+        }
+        for (int w = 0; w < slices.length; w++)
+        {
+            if (!isLocal(w))
+            {
+                barrier.arrive(w, next);
+            }
+        }
+        Arrays.fill(received, false);
+        sent = false;
+        exchanged = next;
+        return work + 1;
+    }
+
+    private int encode(final int to, final int parity, final long tick)
+    {
+        final ExpandableDirectByteBuffer out = block;
+        int at = 0;
+        out.putLong(at, tick);
+        at += Long.BYTES;
+        for (int w = shard * perShard, end = w + perShard; w < end; w++)
+        {
+            final Slice slice = slices[w];
+            for (int r = to * perShard, last = r + perShard; r < last; r++)
+            {
+                at = putQueue(out, at, slice.mailboxes.outbox(parity, r));
+                at = putQueue(out, at, slice.mailboxes.signalOutbox(parity, r));
+                at = putQueue(out, at, slice.broadcasts.outbox(parity, r));
+                final LongArrayList notices = slice.supervision.noticesOut(parity, r);
+                final int size = notices.size();
+                out.putInt(at, size);
+                at += Integer.BYTES;
+                for (int i = 0; i < size; i++)
+                {
+                    out.putLong(at, notices.getLong(i));
+                    at += Long.BYTES;
+                }
+            }
+        }
+        return at;
+    }
+
+    private static int putQueue(final ExpandableDirectByteBuffer out, final int start, final MessageQueue queue)
+    {
+        int at = start;
+        final int count = queue.count();
+        final int runs = queue.runCount();
+        out.putInt(at, count);
+        out.putInt(at + Integer.BYTES, runs);
+        at += 2 * Integer.BYTES;
+        for (int r = 0; r < runs; r++)
+        {
+            out.putInt(at, queue.runFamily(r));
+            out.putInt(at + Integer.BYTES, queue.runStart(r));
+            at += 2 * Integer.BYTES;
+        }
+        out.checkLimit(at + count * RECORD_BYTES);
+        for (int i = 0; i < count; i++)
+        {
+            out.putLong(at, queue.target(i));
+            out.putLong(at + Long.BYTES, queue.sender(i));
+            out.putLong(at + 2 * Long.BYTES, queue.payload(i));
+            out.putInt(at + 3 * Long.BYTES, queue.type(i));
+            at += RECORD_BYTES;
+        }
+        return at;
+    }
+
+    private void decode(final int from, final DirectBuffer in, final int parity, final long tick)
+    {
+        final long sentTick = in.getLong(0);
+        if (sentTick != tick)
+        {
+            throw new IllegalStateException("shard " + from + " sent the block of tick " + (sentTick - 1) +
+                " where this shard (" + shard + ") expected tick " + (tick - 1));
+        }
+        int at = Long.BYTES;
+        for (int w = from * perShard, end = w + perShard; w < end; w++)
+        {
+            final Slice slice = slices[w];
+            for (int r = shard * perShard, last = r + perShard; r < last; r++)
+            {
+                at = getQueue(in, at, slice.mailboxes.outbox(parity, r));
+                at = getQueue(in, at, slice.mailboxes.signalOutbox(parity, r));
+                at = getQueue(in, at, slice.broadcasts.outbox(parity, r));
+                final LongArrayList notices = slice.supervision.noticesOut(parity, r);
+                notices.clear();
+                final int size = in.getInt(at);
+                at += Integer.BYTES;
+                for (int i = 0; i < size; i++)
+                {
+                    notices.addLong(in.getLong(at));
+                    at += Long.BYTES;
+                }
+            }
+        }
+        if (at != in.capacity())
+        {
+            throw new IllegalStateException("shard " + from + " sent a block of " + in.capacity() +
+                " bytes for tick " + (tick - 1) + "; its queues account for " + at);
+        }
+    }
+
+    private static int getQueue(final DirectBuffer in, final int start, final MessageQueue queue)
+    {
+        queue.clear();
+        int at = start;
+        final int count = in.getInt(at);
+        final int runs = in.getInt(at + Integer.BYTES);
+        at += 2 * Integer.BYTES;
+        final int runsAt = at;
+        at += runs * 2 * Integer.BYTES;
+        int run = 0;
+        for (int i = 0; i < count; i++)
+        {
+            while (run < runs && in.getInt(runsAt + run * 2 * Integer.BYTES + Integer.BYTES) == i)
+            {
+                queue.startRun(in.getInt(runsAt + run * 2 * Integer.BYTES));
+                run++;
+            }
+            queue.append(in.getLong(at), in.getLong(at + Long.BYTES), in.getInt(at + 3 * Long.BYTES),
+                in.getLong(at + 2 * Long.BYTES));
+            at += RECORD_BYTES;
+        }
+        while (run < runs)
+        {
+            queue.startRun(in.getInt(runsAt + run * 2 * Integer.BYTES));
+            run++;
+        }
+        return at;
+    }
+}

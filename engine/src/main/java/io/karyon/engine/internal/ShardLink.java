@@ -1,0 +1,56 @@
+package io.karyon.engine.internal;
+
+import org.agrona.DirectBuffer;
+
+/**
+ * The transport between the shards of one sharded run: each shard is a process that runs the workers
+ * {@code [shard * W, (shard + 1) * W)} of one organism of {@code shards * W} workers, and hands the other shards, in
+ * bulk at each tick's barrier, what its workers queued for theirs. The engine only frames and merges blocks; a
+ * transport (Aeron, in the {@code shard} module) carries them whole and in order between each pair of shards.
+ * <p>
+ * <b>Note:</b> not threadsafe; one thread at a time (the engine's exchange agent during ticks, the driver between
+ * them).
+ */
+public interface ShardLink
+{
+    /**
+     * Index of this shard.
+     *
+     * @return in {@code 0..shards() - 1}.
+     */
+    int shard();
+
+    /**
+     * Number of shards in the run.
+     *
+     * @return > 0.
+     */
+    int shards();
+
+    /**
+     * How long to wait for a block from another shard before the run is stopped as lost.
+     *
+     * @return nanoseconds, > 0.
+     */
+    long timeoutNs();
+
+    /**
+     * Sends one block to a shard, whole: returns once the transport has taken all of it.
+     *
+     * @param shard  to send to, not this one.
+     * @param buffer holding the block.
+     * @param offset of the block in the buffer.
+     * @param length of the block in bytes.
+     * @throws IllegalStateException naming the shard, if it cannot be reached within {@link #timeoutNs()}.
+     */
+    void send(int shard, DirectBuffer buffer, int offset, int length);
+
+    /**
+     * The next whole block from a shard, if it has fully arrived: valid until the next poll or send.
+     *
+     * @param shard to receive from, not this one.
+     * @return the block (its capacity is its length), or null if none is complete yet.
+     * @throws IllegalStateException naming the shard, if it is known to be gone.
+     */
+    DirectBuffer poll(int shard);
+}

@@ -1,0 +1,448 @@
+package io.karyon.shard;
+
+import io.aeron.Aeron;
+import io.aeron.ControlledFragmentAssembler;
+import io.aeron.ExclusivePublication;
+import io.aeron.Publication;
+import io.aeron.Subscription;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import io.aeron.logbuffer.ControlledFragmentHandler;
+import io.aeron.logbuffer.Header;
+import io.karyon.engine.internal.ShardLink;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.IoUtil;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The link between the shards of a run over Aeron: an exclusive publication to every other shard and a subscription
+ * from each, on IPC (shards on one host, sharing one embedded media driver) or UDP (each shard its own embedded
+ * driver, listening on its own endpoint). Stream {@code STREAM_BASE + from * MAX_SHARDS + to} carries the blocks from
+ * shard {@code from} to shard {@code to}, in order; a block is cut into pieces of at most {@link #PIECE_LENGTH} bytes,
+ * each with a 4-byte header whose value is 1 on a block's last piece, and put back together on arrival.
+ * <p>
+ * <b>Note:</b> not threadsafe; one thread at a time (the engine's exchange during ticks, the driver between runs),
+ * but {@link #fail(String)}, which any thread may call.
+ */
+public final class AeronShardLink implements ShardLink, AutoCloseable
+{
+    /** Most shards in one run. */
+    public static final int MAX_SHARDS = 64;
+    /** Stream id of the blocks from shard 0 to shard 0; the others follow. */
+    public static final int STREAM_BASE = 0x4B00_0000;
+    /** Longest piece a block is cut into, header included. */
+    public static final int PIECE_LENGTH = 1 << 20;
+    /** How long the shards wait for each other to connect at the start, at least. */
+    public static final long CONNECT_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(60);
+
+    private static final String TERM = "term-length=8m";
+    private static final int LAST = 1;
+    private static final int FRAGMENT_LIMIT = 64;
+
+    private final int shard;
+    private final int shards;
+    private final long timeoutNs;
+    private final MediaDriver driver;
+    private final Aeron aeron;
+    private final ExclusivePublication[] publications;
+    private final Subscription[] subscriptions;
+    private final ControlledFragmentAssembler[] assemblers;
+    private final ExpandableArrayBuffer[] blocks;
+    private final int[] lengths;
+    private final boolean[] complete;
+    private final boolean[] returned;
+    private final UnsafeBuffer[] views;
+    private final UnsafeBuffer header = new UnsafeBuffer(new byte[Integer.BYTES]);
+    private final IdleStrategy idle = new BackoffIdleStrategy(100, 10, 1_000, 100_000);
+    private final Path ownedDir;
+    private volatile String failure;
+    private long bytesSent;
+    private long blocksSent;
+
+    private AeronShardLink(final int shard, final int shards, final long timeoutNs, final MediaDriver driver,
+        final String aeronDir, final Path ownedDir, final String[] sendChannels, final String[] receiveChannels)
+    {
+        this.shard = shard;
+        this.shards = shards;
+        this.timeoutNs = timeoutNs;
+        this.driver = driver;
+        this.ownedDir = ownedDir;
+        this.publications = new ExclusivePublication[shards];
+        this.subscriptions = new Subscription[shards];
+        this.assemblers = new ControlledFragmentAssembler[shards];
+        this.blocks = new ExpandableArrayBuffer[shards];
+        this.lengths = new int[shards];
+        this.complete = new boolean[shards];
+        this.returned = new boolean[shards];
+        this.views = new UnsafeBuffer[shards];
+        Aeron client = null;
+        try
+        {
+            client = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir));
+            for (int s = 0; s < shards; s++)
+            {
+                if (s == shard)
+                {
+                    continue;
+                }
+                publications[s] = client.addExclusivePublication(sendChannels[s], streamId(shard, s));
+                subscriptions[s] = client.addSubscription(receiveChannels[s], streamId(s, shard));
+                blocks[s] = new ExpandableArrayBuffer(64 * 1024);
+                views[s] = new UnsafeBuffer(0, 0);
+                assemblers[s] = new ControlledFragmentAssembler(new Pieces(s));
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietClose(client);
+            CloseHelper.quietClose(driver);
+            throw ex;
+        }
+        this.aeron = client;
+    }
+
+    /**
+     * Joins a run on one host over IPC: shard 0 launches the embedded media driver in {@code aeronDir} (deleted at
+     * close), the others use it.
+     *
+     * @param shard     this shard's index.
+     * @param shards    how many.
+     * @param aeronDir  the media driver's directory, under the run's temporary directory.
+     * @param timeoutNs how long to wait for a peer's block.
+     * @return the link, connected to every other shard.
+     * @throws IllegalStateException naming a shard that did not connect in time.
+     */
+    public static AeronShardLink ipc(final int shard, final int shards, final Path aeronDir, final long timeoutNs)
+    {
+        return connect(open(shard, shards, aeronDir, timeoutNs));
+    }
+
+    /**
+     * As {@link #ipc}, but not yet connected: the launcher can {@link #fail} it while it waits in
+     * {@link #awaitConnected()}.
+     */
+    static AeronShardLink open(final int shard, final int shards, final Path aeronDir, final long timeoutNs)
+    {
+        check(shard, shards);
+        final MediaDriver driver = 0 == shard ? launchDriver(aeronDir) : null;
+        final String[] channels = new String[shards];
+        Arrays.fill(channels, "aeron:ipc?" + TERM);
+        return new AeronShardLink(shard, shards, timeoutNs, driver, aeronDir.toString(), 0 == shard ? aeronDir : null,
+            channels, channels);
+    }
+
+    /**
+     * Joins a run across hosts over UDP: this shard launches its own embedded media driver in {@code aeronDir}
+     * (deleted at close) and listens on its endpoint in {@code endpoints}.
+     *
+     * @param shard     this shard's index.
+     * @param endpoints every shard's {@code HOST:PORT}, by shard.
+     * @param aeronDir  this shard's media driver directory.
+     * @param timeoutNs how long to wait for a peer's block.
+     * @return the link, connected to every other shard.
+     * @throws IllegalStateException naming a shard that did not connect in time.
+     */
+    public static AeronShardLink udp(final int shard, final List<String> endpoints, final Path aeronDir,
+        final long timeoutNs)
+    {
+        final int shards = endpoints.size();
+        check(shard, shards);
+        final String[] send = new String[shards];
+        final String[] receive = new String[shards];
+        for (int s = 0; s < shards; s++)
+        {
+            send[s] = "aeron:udp?endpoint=" + endpoints.get(s) + "|" + TERM;
+            receive[s] = "aeron:udp?endpoint=" + endpoints.get(shard);
+        }
+        final MediaDriver driver = launchDriver(aeronDir);
+        return connect(new AeronShardLink(shard, shards, timeoutNs, driver, aeronDir.toString(), aeronDir, send,
+            receive));
+    }
+
+    private static void check(final int shard, final int shards)
+    {
+        if (shards < 1 || shards > MAX_SHARDS || shard < 0 || shard >= shards)
+        {
+            throw new IllegalArgumentException("shard must be I/N with 0 <= I < N <= " + MAX_SHARDS + ": " + shard +
+                "/" + shards);
+        }
+    }
+
+    private static MediaDriver launchDriver(final Path aeronDir)
+    {
+        final BackoffIdleStrategy idle = new BackoffIdleStrategy(100, 10, 1_000, 100_000);
+        return MediaDriver.launchEmbedded(new MediaDriver.Context()
+            .aeronDirectoryName(aeronDir.toString())
+            .threadingMode(ThreadingMode.SHARED)
+            .sharedIdleStrategy(idle)
+            .dirDeleteOnStart(true)
+            .dirDeleteOnShutdown(true)
+            .warnIfDirectoryExists(false));
+    }
+
+    static AeronShardLink connect(final AeronShardLink link)
+    {
+        try
+        {
+            link.awaitConnected();
+            return link;
+        }
+        catch (final RuntimeException ex)
+        {
+            link.close();
+            throw ex;
+        }
+    }
+
+    private void awaitConnected()
+    {
+        final long startNs = System.nanoTime();
+        final long limitNs = Math.max(timeoutNs, CONNECT_TIMEOUT_NS);
+        for (int s = 0; s < shards; s++)
+        {
+            while (s != shard && !(publications[s].isConnected() && subscriptions[s].isConnected()))
+            {
+                checkFailure();
+                if (System.nanoTime() - startNs > limitNs)
+                {
+                    throw new IllegalStateException("shard " + s + " of " + shards + " did not connect to shard " +
+                        shard + " within " + TimeUnit.NANOSECONDS.toMillis(limitNs) + " ms");
+                }
+                idle.idle();
+            }
+        }
+        idle.reset();
+    }
+
+    static int streamId(final int from, final int to)
+    {
+        return STREAM_BASE + from * MAX_SHARDS + to;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public int shard()
+    {
+        return shard;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public int shards()
+    {
+        return shards;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public long timeoutNs()
+    {
+        return timeoutNs;
+    }
+
+    /**
+     * Bytes of blocks sent so far, headers of pieces not counted.
+     *
+     * @return bytes.
+     */
+    public long bytesSent()
+    {
+        return bytesSent;
+    }
+
+    /**
+     * Blocks sent so far.
+     *
+     * @return blocks.
+     */
+    public long blocksSent()
+    {
+        return blocksSent;
+    }
+
+    /**
+     * Marks the run as failed elsewhere (a shard's process ended): the next send or poll throws with this reason.
+     *
+     * @param reason one line naming the shard.
+     */
+    public void fail(final String reason)
+    {
+        failure = reason;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void send(final int to, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final ExclusivePublication publication = publications[to];
+        final int piece = Math.min(PIECE_LENGTH, publication.maxMessageLength()) - Integer.BYTES;
+        int at = 0;
+        do
+        {
+            final int size = Math.min(piece, length - at);
+            header.putInt(0, at + size == length ? LAST : 0);
+            offer(to, publication, buffer, offset + at, size);
+            at += size;
+        }
+        while (at < length);
+        bytesSent += length;
+        blocksSent++;
+    }
+
+    private void offer(final int to, final ExclusivePublication publication, final DirectBuffer buffer,
+        final int offset, final int length)
+    {
+        final long startNs = System.nanoTime();
+        idle.reset();
+        while (true)
+        {
+            final long result = publication.offer(header, 0, Integer.BYTES, buffer, offset, length);
+            if (result > 0)
+            {
+                return;
+            }
+            if (Publication.CLOSED == result || Publication.MAX_POSITION_EXCEEDED == result)
+            {
+                throw new IllegalStateException("the link to shard " + to + " of " + shards + " is closed");
+            }
+            checkFailure();
+            // Two shards may send each other big blocks at once: take in what arrives while waiting, or neither
+            // would ever drain the other's publication.
+            if (drain() > 0)
+            {
+                idle.reset();
+                continue;
+            }
+            if (System.nanoTime() - startNs > timeoutNs)
+            {
+                throw new IllegalStateException("shard " + to + " of " + shards + " took no block from shard " +
+                    shard + " within " + TimeUnit.NANOSECONDS.toMillis(timeoutNs) + " ms (" +
+                    (Publication.NOT_CONNECTED == result ? "not connected" : "back-pressured") +
+                    "): it stopped or cannot be reached");
+            }
+            idle.idle();
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public DirectBuffer poll(final int from)
+    {
+        checkFailure();
+        release(from);
+        if (!complete[from])
+        {
+            subscriptions[from].controlledPoll(assemblers[from], FRAGMENT_LIMIT);
+        }
+        if (!complete[from])
+        {
+            if (!subscriptions[from].isConnected())
+            {
+                throw new IllegalStateException("shard " + from + " of " + shards + " closed its link to shard " +
+                    shard + ": it stopped");
+            }
+            return null;
+        }
+        returned[from] = true;
+        views[from].wrap(blocks[from], 0, lengths[from]);
+        return views[from];
+    }
+
+    /**
+     * Forgets the block last returned for a shard, so its next one can come in.
+     */
+    private void release(final int from)
+    {
+        if (returned[from])
+        {
+            returned[from] = false;
+            complete[from] = false;
+            lengths[from] = 0;
+        }
+    }
+
+    /**
+     * Takes in the pieces that have arrived from every shard, up to the end of each one's next block.
+     *
+     * @return fragments taken.
+     */
+    private int drain()
+    {
+        int fragments = 0;
+        for (int s = 0; s < shards; s++)
+        {
+            if (s == shard)
+            {
+                continue;
+            }
+            release(s);
+            if (!complete[s])
+            {
+                fragments += subscriptions[s].controlledPoll(assemblers[s], FRAGMENT_LIMIT);
+            }
+        }
+        return fragments;
+    }
+
+    private void checkFailure()
+    {
+        final String reason = failure;
+        if (null != reason)
+        {
+            throw new IllegalStateException(reason);
+        }
+    }
+
+    /**
+     * Closes the client and, if this shard launched it, the media driver, whose directory is deleted.
+     */
+    public void close()
+    {
+        CloseHelper.quietClose(aeron);
+        CloseHelper.quietClose(driver);
+        if (null != ownedDir)
+        {
+            IoUtil.delete(ownedDir.toFile(), true);
+        }
+    }
+
+    /**
+     * Puts one shard's pieces back together; stops the poll at the end of a block, so the next stays queued.
+     */
+    private final class Pieces implements ControlledFragmentHandler
+    {
+        private final int from;
+
+        Pieces(final int from)
+        {
+            this.from = from;
+        }
+
+        public Action onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
+        {
+            final int size = length - Integer.BYTES;
+            blocks[from].putBytes(lengths[from], buffer, offset + Integer.BYTES, size);
+            lengths[from] += size;
+            if (LAST == buffer.getInt(offset))
+            {
+                complete[from] = true;
+                return Action.BREAK;
+            }
+            return Action.CONTINUE;
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package io.karyon.shard;
+
+import io.karyon.model.Model;
+import io.karyon.model.ModelCatalog;
+import io.karyon.model.ModelException;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The process of one shard that {@link ShardLauncher} starts: runs its part of the run over IPC and prints nothing
+ * but, on failure, one line on stderr. Arguments, all required but {@code --set}:
+ * {@code --model NAME --cells N --ticks N --seed N --workers W --shard I/N --aeron-dir DIR --timeout-ms MS
+ * [--set NAME=VALUE]...}.
+ */
+public final class ShardMain
+{
+    private ShardMain()
+    {
+    }
+
+    /**
+     * Runs one shard; exits 0, 1 if the run failed, 2 for bad arguments.
+     *
+     * @param args as above.
+     */
+    public static void main(final String[] args)
+    {
+        System.exit(run(args));
+    }
+
+    static int run(final String[] args)
+    {
+        final Map<String, String> options = new LinkedHashMap<>();
+        final Map<String, Object> sets = new LinkedHashMap<>();
+        String shardText = "?";
+        try
+        {
+            for (int i = 0; i < args.length; i += 2)
+            {
+                if (i + 1 >= args.length || !args[i].startsWith("--"))
+                {
+                    throw new IllegalArgumentException("expected --NAME VALUE pairs, got '" + args[i] + "'");
+                }
+                if ("--set".equals(args[i]))
+                {
+                    final int eq = args[i + 1].indexOf('=');
+                    if (eq < 1)
+                    {
+                        throw new IllegalArgumentException("--set: expected NAME=VALUE, got '" + args[i + 1] + "'");
+                    }
+                    sets.put(args[i + 1].substring(0, eq), args[i + 1].substring(eq + 1));
+                }
+                else
+                {
+                    options.put(args[i], args[i + 1]);
+                }
+            }
+            shardText = required(options, "--shard");
+            final int[] shard = parseShard(shardText);
+            final Model model = ModelCatalog.load(ShardMain.class.getClassLoader()).find(required(options, "--model"));
+            final ShardRun.Spec spec = new ShardRun.Spec(model, sets, number(options, "--cells"),
+                number(options, "--ticks"), number(options, "--seed"), (int)number(options, "--workers"));
+            try (AeronShardLink link = AeronShardLink.ipc(shard[0], shard[1],
+                Path.of(required(options, "--aeron-dir")), number(options, "--timeout-ms") * 1_000_000L))
+            {
+                ShardRun.run(spec, link, null);
+            }
+            return 0;
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            System.err.println("karyon: shard " + shardText + ": " + ex.getMessage());
+            return 2;
+        }
+        catch (final ModelException ex)
+        {
+            System.err.println("karyon: " + ex.getMessage());
+            return ex.exitCode();
+        }
+        catch (final RuntimeException ex)
+        {
+            System.err.println("karyon: shard " + shardText + " failed: " + ex);
+            return 1;
+        }
+    }
+
+    /**
+     * Reads {@code I/N}.
+     *
+     * @param text as given.
+     * @return {I, N}.
+     * @throws IllegalArgumentException naming the text, unless 0 <= I < N <= {@link AeronShardLink#MAX_SHARDS}.
+     */
+    public static int[] parseShard(final String text)
+    {
+        final int slash = text.indexOf('/');
+        try
+        {
+            if (slash > 0)
+            {
+                final int shard = Integer.parseInt(text.substring(0, slash).trim());
+                final int shards = Integer.parseInt(text.substring(slash + 1).trim());
+                if (shard >= 0 && shard < shards && shards <= AeronShardLink.MAX_SHARDS)
+                {
+                    return new int[]{ shard, shards };
+                }
+            }
+        }
+        catch (final NumberFormatException ex)
+        {
+            // falls through to the one message below
+        }
+        throw new IllegalArgumentException("--shard: expected I/N with 0 <= I < N <= " + AeronShardLink.MAX_SHARDS +
+            ", got '" + text + "'");
+    }
+
+    private static String required(final Map<String, String> options, final String name)
+    {
+        final String value = options.get(name);
+        if (null == value)
+        {
+            throw new IllegalArgumentException(name + " is required");
+        }
+        return value;
+    }
+
+    private static long number(final Map<String, String> options, final String name)
+    {
+        final String value = required(options, name);
+        try
+        {
+            return Long.parseLong(value.trim());
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IllegalArgumentException(name + ": expected an integer, got '" + value + "'");
+        }
+    }
+
+    static List<String> command(final ShardRun.Spec spec, final int shard, final int shards, final Path aeronDir,
+        final long timeoutMs)
+    {
+        final List<String> args = new ArrayList<>(spec.arguments());
+        args.addAll(List.of("--shard", shard + "/" + shards, "--aeron-dir", aeronDir.toString(), "--timeout-ms",
+            Long.toString(timeoutMs)));
+        return args;
+    }
+}

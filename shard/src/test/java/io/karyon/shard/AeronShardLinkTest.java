@@ -1,0 +1,161 @@
+package io.karyon.shard;
+
+import org.agrona.DirectBuffer;
+import org.agrona.IoUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The Aeron link between shards: blocks arrive whole, in order, with their bytes, whatever their size (seeded
+ * sizes, from empty to many pieces); two shards sending each other blocks larger than the publication's window at
+ * once do not deadlock; bad shard indices and a failed peer are reported with one line.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class AeronShardLinkTest
+{
+    private static final long TIMEOUT_NS = TimeUnit.SECONDS.toNanos(20);
+
+    private Path dir;
+
+    @BeforeEach
+    void makeDir() throws IOException
+    {
+        final Path shm = Path.of("/dev/shm");
+        dir = Files.isDirectory(shm) ? Files.createTempDirectory(shm, "karyon-link-test-") :
+            Files.createTempDirectory("karyon-link-test-");
+    }
+
+    @AfterEach
+    void deleteDir()
+    {
+        IoUtil.delete(dir.toFile(), false);
+    }
+
+    private static byte[] block(final Random random, final int length)
+    {
+        final byte[] bytes = new byte[length];
+        random.nextBytes(bytes);
+        return bytes;
+    }
+
+    private static byte[] await(final AeronShardLink link, final int from)
+    {
+        final long startNs = System.nanoTime();
+        while (System.nanoTime() - startNs < TIMEOUT_NS)
+        {
+            final DirectBuffer in = link.poll(from);
+            if (null != in)
+            {
+                final byte[] bytes = new byte[in.capacity()];
+                in.getBytes(0, bytes);
+                return bytes;
+            }
+            Thread.onSpinWait();
+        }
+        throw new AssertionError("no block from shard " + from);
+    }
+
+    /**
+     * Both shards send each of a seeded list of blocks, then wait for the other's: every block of 24 MiB is far past
+     * the 8 MiB term's window, so neither send returns before the other side takes in what arrives.
+     */
+    @Test
+    void shouldCarryBlocksOfAnySizeBothWaysAtOnce() throws Exception
+    {
+        final int[] sizes = { 0, 1, 7, 1 << 20, (1 << 20) + 13, 24 << 20, 5, 24 << 20, 100_000 };
+        final Throwable[] failures = new Throwable[2];
+        final Thread[] threads = new Thread[2];
+        for (int s = 0; s < 2; s++)
+        {
+            final int shard = s;
+            threads[s] = new Thread(() ->
+            {
+                try (AeronShardLink link = AeronShardLink.ipc(shard, 2, dir.resolve("aeron"), TIMEOUT_NS))
+                {
+                    final Random mine = new Random(100 + shard);
+                    final Random theirs = new Random(100 + (1 - shard));
+                    for (final int size : sizes)
+                    {
+                        final byte[] out = block(mine, size);
+                        link.send(1 - shard, new UnsafeBuffer(out), 0, out.length);
+                        assertArrayEquals(block(theirs, size), await(link, 1 - shard), "a block of " + size);
+                    }
+                    assertNull(link.poll(1 - shard));
+                    long total = 0;
+                    for (final int size : sizes)
+                    {
+                        total += size;
+                    }
+                    assertEquals(total, link.bytesSent());
+                    assertEquals(sizes.length, link.blocksSent());
+                    // Shard 0 owns the media driver: it waits for shard 1 to be done with it.
+                    if (0 == shard)
+                    {
+                        await(link, 1);
+                    }
+                    else
+                    {
+                        link.send(0, new UnsafeBuffer(new byte[1]), 0, 1);
+                    }
+                }
+                catch (final Throwable t)
+                {
+                    failures[shard] = t;
+                }
+            });
+            threads[s].start();
+        }
+        for (final Thread thread : threads)
+        {
+            thread.join();
+        }
+        for (int s = 0; s < 2; s++)
+        {
+            if (null != failures[s])
+            {
+                throw new AssertionError("shard " + s + ": " + failures[s], failures[s]);
+            }
+        }
+        assertFalse(Files.exists(dir.resolve("aeron")), "the media driver's directory is deleted at close");
+    }
+
+    @Test
+    void shouldRefuseBadShards()
+    {
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+            () -> AeronShardLink.ipc(2, 2, dir.resolve("aeron"), TIMEOUT_NS));
+        assertEquals("shard must be I/N with 0 <= I < N <= 64: 2/2", ex.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> ShardMain.parseShard("1/65"));
+        assertThrows(IllegalArgumentException.class, () -> ShardMain.parseShard("x/2"));
+        assertThrows(IllegalArgumentException.class, () -> ShardMain.parseShard("-1/2"));
+        assertEquals(1, ShardMain.parseShard("1/3")[0]);
+        assertEquals(3, ShardMain.parseShard("1/3")[1]);
+    }
+
+    @Test
+    void shouldReportAShardThatNeverConnects()
+    {
+        final AeronShardLink link = AeronShardLink.open(0, 2, dir.resolve("aeron"), TIMEOUT_NS);
+        link.fail("shard 1 (pid 1) exited with code 3");
+        final IllegalStateException ex = assertThrows(IllegalStateException.class,
+            () -> AeronShardLink.connect(link));
+        assertEquals("shard 1 (pid 1) exited with code 3", ex.getMessage());
+        assertTrue(!Files.exists(dir.resolve("aeron")));
+    }
+}
