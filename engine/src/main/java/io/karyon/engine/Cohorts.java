@@ -156,7 +156,7 @@ final class Cohorts
                     final int slot = firstSlot + i;
                     if (arena.exists(slot) && STATUS_ALIVE == arena.wrap(cell, slot).status())
                     {
-                        population.free(slot);
+                        population.free(slot, cell.behaviourId());
                         slice.spawned--;
                     }
                 }

@@ -63,16 +63,9 @@ public final class Context
         Configuration.checkStateLength(stateLength);
         Configuration.checkChunkShift(chunkShift);
         Configuration.checkCellStorage(cellStorage, arenaFile);
-        if (workerCount < 0)
-        {
-            throw new ConfigurationException(
-                Configuration.WORKER_COUNT_PROP_NAME + " must be >= 0: workerCount=" + workerCount);
-        }
-        if (workerCount > MAX_WORKERS)
-        {
-            throw new ConfigurationException(Configuration.WORKER_COUNT_PROP_NAME + " must be <= " + MAX_WORKERS +
-                ": workerCount=" + workerCount);
-        }
+        require(workerCount >= 0, Configuration.WORKER_COUNT_PROP_NAME, ">= 0", "workerCount", workerCount);
+        require(workerCount <= MAX_WORKERS, Configuration.WORKER_COUNT_PROP_NAME, "<= " + MAX_WORKERS, "workerCount",
+            workerCount);
         if (null != cpus)
         {
             workerCount = WorkerPinning.checkCpus(cpus, workerCount, Workforce.machine());
@@ -112,67 +105,45 @@ public final class Context
             throw new ConfigurationException(Configuration.RING_CAPACITY_PROP_NAME +
                 " must be a power of two in 1024..2^30: ringCapacity=" + ringCapacity);
         }
-        if (restartBudget <= 0)
-        {
-            throw new ConfigurationException(
-                Configuration.RESTART_BUDGET_PROP_NAME + " must be > 0: restartBudget=" + restartBudget);
-        }
-        if (supervisionHomes < 1 || supervisionHomes > Configuration.SUPERVISION_HOMES_MAX)
-        {
-            throw new ConfigurationException(Configuration.SUPERVISION_HOMES_PROP_NAME + " must be in 1.." +
-                Configuration.SUPERVISION_HOMES_MAX + ": supervisionHomes=" + supervisionHomes);
-        }
-        if (stepBatch <= 0)
-        {
-            throw new ConfigurationException(Configuration.STEP_BATCH_PROP_NAME + " must be > 0: stepBatch=" +
-                stepBatch);
-        }
+        require(restartBudget > 0, Configuration.RESTART_BUDGET_PROP_NAME, "> 0", "restartBudget", restartBudget);
+        require(supervisionHomes >= 1 && supervisionHomes <= Configuration.SUPERVISION_HOMES_MAX,
+            Configuration.SUPERVISION_HOMES_PROP_NAME, "in 1.." + Configuration.SUPERVISION_HOMES_MAX,
+            "supervisionHomes", supervisionHomes);
+        require(stepBatch > 0, Configuration.STEP_BATCH_PROP_NAME, "> 0", "stepBatch", stepBatch);
         if (WATCHDOG_UNSET == watchdogNs)
         {
             watchdogNs = Configuration.watchdogNs();
         }
-        if (watchdogNs < 0)
-        {
-            throw new ConfigurationException(
-                Configuration.WATCHDOG_PROP_NAME + " must be >= 0 (0 for off): watchdogNs=" + watchdogNs);
-        }
+        require(watchdogNs >= 0, Configuration.WATCHDOG_PROP_NAME, ">= 0 (0 for off)", "watchdogNs", watchdogNs);
         if (null != shardLink && (freeRunning || 0 != workerCount % shardLink.shards()))
         {
             throw new ConfigurationException("a sharded run needs tick mode and a worker count that is a multiple of " +
                 "the shards: freeRunning=" + freeRunning + ", workerCount=" + workerCount + ", shards=" +
                 shardLink.shards());
         }
-        if (errorLogLength < 1024)
-        {
-            throw new ConfigurationException(
-                Configuration.ERROR_LOG_LENGTH_PROP_NAME + " must be >= 1024: errorLogLength=" + errorLogLength);
-        }
-        if (deadLetterLogLength < 0 || deadLetterLogLength > Configuration.MAX_DEAD_LETTER_LOG_LENGTH)
-        {
-            throw new ConfigurationException(Configuration.DEAD_LETTER_LOG_LENGTH_PROP_NAME + " must be in 0.." +
-                Configuration.MAX_DEAD_LETTER_LOG_LENGTH + ": deadLetterLogLength=" + deadLetterLogLength);
-        }
-        if (mailboxLimit < 1)
-        {
-            throw new ConfigurationException(
-                Configuration.MAILBOX_LIMIT_PROP_NAME + " must be >= 1: mailboxLimit=" + mailboxLimit);
-        }
-        if (verifyEvery < 0)
-        {
-            throw new ConfigurationException(
-                Configuration.VERIFY_EVERY_PROP_NAME + " must be >= 0: verifyEvery=" + verifyEvery);
-        }
+        require(errorLogLength >= 1024, Configuration.ERROR_LOG_LENGTH_PROP_NAME, ">= 1024", "errorLogLength",
+            errorLogLength);
+        require(deadLetterLogLength >= 0 && deadLetterLogLength <= Configuration.MAX_DEAD_LETTER_LOG_LENGTH,
+            Configuration.DEAD_LETTER_LOG_LENGTH_PROP_NAME, "in 0.." + Configuration.MAX_DEAD_LETTER_LOG_LENGTH,
+            "deadLetterLogLength", deadLetterLogLength);
+        require(mailboxLimit >= 1, Configuration.MAILBOX_LIMIT_PROP_NAME, ">= 1", "mailboxLimit", mailboxLimit);
+        require(verifyEvery >= 0, Configuration.VERIFY_EVERY_PROP_NAME, ">= 0", "verifyEvery", verifyEvery);
         if (-1 == maxMemory)
         {
             maxMemory = Configuration.maxMemory();
         }
-        if (maxMemory <= 0)
-        {
-            throw new ConfigurationException(Configuration.MAX_MEMORY_PROP_NAME + " must be > 0: maxMemory=" +
-                maxMemory);
-        }
+        require(maxMemory > 0, Configuration.MAX_MEMORY_PROP_NAME, "> 0", "maxMemory", maxMemory);
         concluded = true;
         return this;
+    }
+
+    private static void require(final boolean ok, final String property, final String rule, final String field,
+        final long value)
+    {
+        if (!ok)
+        {
+            throw new ConfigurationException(property + " must be " + rule + ": " + field + "=" + value);
+        }
     }
 
     private static final long WATCHDOG_UNSET = Long.MIN_VALUE;

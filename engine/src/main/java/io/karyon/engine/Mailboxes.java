@@ -64,14 +64,8 @@ final class Mailboxes extends WorkerPadding
     private Visit visit;
     private int windowSlot = -1;
     private long windowEnd;
-    /**
-     * By chunk, one bit per word of its mail bitmap that {@link #linkMail} set a bit in this tick: a chunk without
-     * tick steps is visited word by word from these, not by reading its whole bitmaps (at 4M cells and 10,000
-     * messages a tick, 125,000 words for 10,000 cells).
-     */
-    private long[][] mailWords = new long[0][];
-    private final int mailWordsLength;
-    private final int[] wordOrder;
+    /** The words of each chunk's mail bitmap that {@link #linkMail} set a bit in this tick. */
+    final MailWords mailWords;
 
     /**
      * @param cell the flyweight over the cell being visited: the sender of what is sent.
@@ -91,8 +85,7 @@ final class Mailboxes extends WorkerPadding
         this.mailHeadOffset = mailHeadOffset;
         this.cell = cell;
         this.deadLetterLog = deadLetterLog;
-        this.mailWordsLength = Math.max(1, arena.chunkSlots() >>> 12);
-        this.wordOrder = new int[mailWordsLength << 6];
+        this.mailWords = new MailWords(arena, mailOffset);
         this.outboxes = queues(workerCount, 256);
         this.sending = outboxes[0];
         this.inbound = new MessageQueue[2][workerCount];
@@ -360,7 +353,7 @@ final class Mailboxes extends WorkerPadding
                 {
                     if (null == words)
                     {
-                        words = mailWords(chunk);
+                        words = mailWords.of(chunk);
                     }
                     words[index >>> 12] |= 1L << (index >>> 6);
                 }
@@ -370,79 +363,6 @@ final class Mailboxes extends WorkerPadding
                 inbox.next(i, buffer.getInt(headOffset));
             }
             buffer.putInt(headOffset, i);
-        }
-    }
-
-    private long[] mailWords(final int chunk)
-    {
-        if (chunk >= mailWords.length)
-        {
-            mailWords = Arrays.copyOf(mailWords, Math.max(chunk + 1, 2 * mailWords.length));
-        }
-        long[] words = mailWords[chunk];
-        if (null == words)
-        {
-            words = new long[mailWordsLength];
-            mailWords[chunk] = words;
-        }
-        return words;
-    }
-
-    /**
-     * Visits, in slot order, the cells of a chunk without tick steps that have mail: the words of its mail bitmap
-     * that {@link #linkMail} noted, the rest unread. The same visits, in the same order, as the visit of every word.
-     *
-     * @return cells whose tick step ran: none, as none has one.
-     */
-    long deliverChunk(final Visit visit, final UnsafeBuffer buffer, final int chunk, final int base)
-    {
-        if (chunk >= mailWords.length || null == mailWords[chunk])
-        {
-            return 0;
-        }
-        final long[] summary = mailWords[chunk];
-        int[] order = wordOrder;
-        int count = 0;
-        for (int s = 0; s < summary.length; s++)
-        {
-            long words = summary[s];
-            summary[s] = 0;
-            while (0 != words)
-            {
-                order[count++] = (s << 6) | Long.numberOfTrailingZeros(words);
-                words &= words - 1;
-            }
-        }
-        final int mailOffset = this.mailOffset;
-        final Population population = slice.population();
-        for (int j = 0; j < count; j++)
-        {
-            final int w = order[j];
-            long bits = buffer.getLong(mailOffset + (w << 3));
-            while (0 != bits)
-            {
-                final int index = (w << 6) | Long.numberOfTrailingZeros(bits);
-                bits &= bits - 1;
-                visit.visitMail(buffer, w, index, base | index);
-            }
-            if (population.mayStep(chunk))
-            {
-                // A death restarted a ticking cell here: from the next word on, steps count too, as they would in
-                // the visit of every word.
-                return visit.advanceChunk(buffer, w + 1, (arena.highWater(chunk) + 63) >>> 6, base);
-            }
-        }
-        return 0;
-    }
-
-    /**
-     * Forgets the mail words noted for a chunk visited word by word (one that has tick steps).
-     */
-    void visitedChunk(final int chunk)
-    {
-        if (chunk < mailWords.length && null != mailWords[chunk])
-        {
-            Arrays.fill(mailWords[chunk], 0);
         }
     }
 
@@ -758,13 +678,7 @@ final class Mailboxes extends WorkerPadding
         signalStage.clear();
         local.clear();
         localDelivering.clear();
-        for (final long[] words : mailWords)
-        {
-            if (null != words)
-            {
-                Arrays.fill(words, 0);
-            }
-        }
+        mailWords.clear();
         sending = outboxes[(int)((tick - 1) & 1)];
         signalSending = signalOutboxes[(int)((tick - 1) & 1)];
     }

@@ -47,7 +47,7 @@ final class Population extends WorkerPadding
     private boolean[] hasTick = new boolean[0];
     /**
      * By chunk: whether a tick step was ever set in it since the last restore. A tick visits the cells of a chunk
-     * that never had one by its mail alone (see {@link Mailboxes#deliverChunk}), without reading its step bitmap.
+     * that never had one by its mail alone (see {@link MailWords#deliverChunk}), without reading its step bitmap.
      */
     private boolean[] stepping = new boolean[0];
     /**

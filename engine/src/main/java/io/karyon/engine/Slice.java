@@ -362,13 +362,14 @@ final class Slice extends SliceRhsPadding
             final int chunk = chunks.getInt(i);
             if (population.mayStep(chunk))
             {
-                mailboxes.visitedChunk(chunk);
+                mailboxes.mailWords.visitedChunk(chunk);
                 updates += visit.advanceChunk(
                     arena.chunk(chunk), (arena.highWater(chunk) + 63) >>> 6, chunk << chunkShift);
             }
             else
             {
-                updates += mailboxes.deliverChunk(visit, arena.chunk(chunk), chunk, chunk << chunkShift);
+                updates += mailboxes.mailWords.deliverChunk(visit, population, arena.chunk(chunk), chunk,
+                    chunk << chunkShift);
             }
         }
         this.updates += updates;

@@ -136,7 +136,7 @@ public final class Arena implements AutoCloseable
      * @param stateLength of each slot's state, a positive multiple of 8.
      * @param chunkShift  log2 of the slots per chunk.
      * @param storage     of the cells in each chunk.
-     * @param hugePages   whether to ask for transparent huge pages, as {@link #inMemoryHugePages(int, int)}.
+     * @param hugePages   whether chunks spanning a 2 MiB page ask for transparent huge pages ({@link NumaBinding}).
      * @return the arena, with no chunks yet.
      */
     public static Arena inMemory(
@@ -145,19 +145,6 @@ public final class Arena implements AutoCloseable
         final Arena arena = new Arena(stateLength, chunkShift, null, storage);
         arena.memory.askHugePages(hugePages);
         return arena;
-    }
-
-    /**
-     * An arena in anonymous off-heap memory whose chunks ask the OS for transparent huge pages (through
-     * {@link NumaBinding}), when the binding library is available and the chunk spans at least one 2 MiB page.
-     *
-     * @param stateLength of each slot's state, a positive multiple of 8.
-     * @param chunkShift  log2 of the slots per chunk.
-     * @return the arena, with no chunks yet.
-     */
-    public static Arena inMemoryHugePages(final int stateLength, final int chunkShift)
-    {
-        return inMemory(stateLength, chunkShift, CellStorage.ROW, true);
     }
 
     /**
@@ -184,9 +171,7 @@ public final class Arena implements AutoCloseable
     }
 
     /**
-     * The budget chunks are charged to: a bulk spawn checks it holds all the chunks it needs before any is made.
-     *
-     * @return the budget, or null for none.
+     * @return the budget chunks are charged to (a bulk spawn checks it holds all the chunks it needs), or null.
      */
     public MemoryBudget budget()
     {
@@ -194,9 +179,7 @@ public final class Arena implements AutoCloseable
     }
 
     /**
-     * Bytes one chunk takes, as charged to the budget.
-     *
-     * @return chunk length in bytes.
+     * @return bytes one chunk takes, as charged to the budget.
      */
     public int chunkLength()
     {
@@ -204,9 +187,7 @@ public final class Arena implements AutoCloseable
     }
 
     /**
-     * Whether chunks are being advised to use huge pages (false once the OS declined).
-     *
-     * @return true while huge pages are asked for.
+     * @return whether chunks are being advised to use huge pages (false once the OS declined).
      */
     public boolean hugePages()
     {

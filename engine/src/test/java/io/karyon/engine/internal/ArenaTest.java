@@ -2,6 +2,7 @@ package io.karyon.engine.internal;
 
 import io.karyon.engine.cell.CellDescriptor;
 import io.karyon.engine.cell.CellFlyweight;
+import io.karyon.engine.cell.CellStorage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,7 +69,7 @@ class ArenaTest
     @Test
     void shouldAskForHugePagesOnChunksAlignedToTwoMebibytes()
     {
-        try (Arena arena = Arena.inMemoryHugePages(64, 16))
+        try (Arena arena = Arena.inMemory(64, 16, CellStorage.ROW, true))
         {
             assertTrue(arena.hugePages(), "the memory-binding library is built with the module on these machines");
             arena.addFamily();
@@ -77,7 +78,7 @@ class ArenaTest
             assertEquals(0, arena.chunk(Arena.FAMILY_CHUNKS).addressOffset() & ((2 << 20) - 1));
             assertTrue(arena.hugePages(), "the OS took the advice");
         }
-        try (Arena small = Arena.inMemoryHugePages(64, 10))
+        try (Arena small = Arena.inMemory(64, 10, CellStorage.ROW, true))
         {
             assertFalse(small.hugePages(), "a chunk smaller than a huge page does not ask for one");
         }
