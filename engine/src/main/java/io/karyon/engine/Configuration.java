@@ -143,8 +143,9 @@ public final class Configuration
      */
     public static final String MAILBOX_LIMIT_PROP_NAME = "karyon.engine.mailbox.limit";
     /**
-     * Default mailbox limit: 2^24 messages (512 MiB of records), generous, and under the 2^25 records a queue between
-     * two workers holds in one tick, so one flooding cell fails alone instead of stopping the organism.
+     * Default mailbox limit: 2^24 messages (512 MiB of records), generous. Past it, or past its worker's share of a
+     * receiving worker's inbox (2^25 records over workers + 1), a flooding cell fails alone instead of stopping the
+     * organism.
      */
     public static final int MAILBOX_LIMIT_DEFAULT = 1 << 24;
 

@@ -8,6 +8,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.Arrays;
 
+import static io.karyon.engine.MessageDescriptor.MAX_QUEUE_LENGTH;
+import static io.karyon.engine.MessageDescriptor.RECORD_LENGTH;
 import static io.karyon.engine.cell.CellDescriptor.NULL_LINK;
 import static io.karyon.engine.internal.Arena.FAMILY_SHIFT;
 
@@ -87,6 +89,16 @@ final class Mailboxes extends WorkerPadding
         this.deadLetterLog = deadLetterLog;
         this.mailWords = new MailWords(arena, mailOffset);
         this.outboxes = queues(workerCount, 256);
+        // The inbox merges every worker's queue for this one, the signals and the driver's mail: each worker's share
+        // is 1/(workers + 1) of what one queue holds, so one worker's sends past it fail the sender, never the inbox.
+        final int share = MAX_QUEUE_LENGTH / RECORD_LENGTH / (workerCount + 1);
+        for (final MessageQueue[] parity : outboxes)
+        {
+            for (final MessageQueue queue : parity)
+            {
+                queue.offerLimit(share);
+            }
+        }
         this.sending = outboxes[0];
         this.inbound = new MessageQueue[2][workerCount];
         this.sources = new MessageQueue[workerCount];

@@ -61,7 +61,7 @@ final class MessageQueue extends MessageQueueRhsPadding
 
     /**
      * Appends a record if the queue has room or can grow: a cell's send, which must not stop the worker when the
-     * queue is at {@link MessageDescriptor#MAX_QUEUE_LENGTH} or direct memory is exhausted.
+     * queue is at its {@link #offerLimit(int) limit} or direct memory is exhausted.
      *
      * @return false, with nothing appended, if the queue could not grow.
      */
@@ -109,6 +109,16 @@ final class MessageQueue extends MessageQueueRhsPadding
         }
         buffer.putBytes(offset, source.buffer, from << RECORD_SHIFT, length);
         count += to - from;
+    }
+
+    /**
+     * Bounds what {@link #offer} takes: a queue of cells' sends to one worker holds at most {@code records} in a tick,
+     * so that the queues every worker fills for one worker, merged into its inbox, stay within
+     * {@link MessageDescriptor#MAX_QUEUE_LENGTH} whatever the number of workers.
+     */
+    void offerLimit(final int records)
+    {
+        offerLimit = records * RECORD_LENGTH;
     }
 
     int count()
@@ -230,13 +240,13 @@ final class MessageQueue extends MessageQueueRhsPadding
      */
     private boolean tryGrow(final int required)
     {
-        if (required < 0 || required > MAX_QUEUE_LENGTH)
+        if (required < 0 || required > offerLimit)
         {
             return false;
         }
         try
         {
-            grow(required);
+            grow(required, offerLimit);
             return true;
         }
         catch (final OutOfMemoryError ex)
@@ -247,11 +257,16 @@ final class MessageQueue extends MessageQueueRhsPadding
 
     private void grow(final int required)
     {
+        grow(required, MAX_QUEUE_LENGTH);
+    }
+
+    private void grow(final int required, final int most)
+    {
         checkQueueLength(required);
         int capacity = buffer.capacity();
         while (capacity < required)
         {
-            capacity = capacity > MAX_QUEUE_LENGTH / 2 ? MAX_QUEUE_LENGTH : capacity * 2;
+            capacity = capacity > most / 2 ? most : capacity * 2;
         }
         // Allocated before the old buffer is freed: if this throws, the queue is unchanged.
         final ByteBuffer grown = ByteBuffer.allocateDirect(capacity);
@@ -297,6 +312,7 @@ abstract class MessageQueueFields extends MessageQueueLhsPadding
     int count;
     int lastFamily = -1;
     int initialLength;
+    int offerLimit = MAX_QUEUE_LENGTH;
     int peakCount;
     int clears;
 }

@@ -7,6 +7,8 @@ import io.karyon.supervisor.RestartStrategy;
 import io.karyon.supervisor.RestartType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -245,6 +247,46 @@ class FloodTest
         {
             queue.close();
         }
+    }
+
+    @Test
+    void shouldRefuseOffersPastTheQueuesLimitWithoutGrowingPastIt()
+    {
+        final MessageQueue queue = new MessageQueue(2);
+        try
+        {
+            queue.offerLimit(9);
+            for (int i = 0; i < 9; i++)
+            {
+                assertTrue(queue.offer(i, 2, 3, 4), "record " + i);
+            }
+            assertFalse(queue.offer(9, 2, 3, 4), "the tenth record is past the limit");
+            assertEquals(9, queue.count());
+            assertEquals(9 * MessageDescriptor.RECORD_LENGTH, queue.capacityBytes(), "grown to the limit, not past it");
+            assertEquals(8, queue.target(8));
+        }
+        finally
+        {
+            queue.close();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = { 1, 2, 3 })
+    void shouldShareTheInboxBetweenTheWorkersSoThatNoMergeCanPassIt(final int workers)
+    {
+        organism = Organism.launch(new Context().threadingMode(ThreadingMode.INVOKER).workerCount(workers));
+        final int share = MessageDescriptor.MAX_QUEUE_LENGTH / MessageDescriptor.RECORD_LENGTH / (workers + 1);
+        for (final Slice slice : organism.workforce.slices())
+        {
+            for (int w = 0; w < workers; w++)
+            {
+                assertEquals(share * MessageDescriptor.RECORD_LENGTH, slice.mailboxes.outbox(0, w).offerLimit);
+                assertEquals(share * MessageDescriptor.RECORD_LENGTH, slice.mailboxes.outbox(1, w).offerLimit);
+            }
+        }
+        assertTrue((long)share * workers < MessageDescriptor.MAX_QUEUE_LENGTH / MessageDescriptor.RECORD_LENGTH,
+            "every worker's full queue for one worker, merged, leaves room for signals and the driver's mail");
     }
 
     @Test
