@@ -2,7 +2,6 @@ package io.karyon.engine;
 
 import io.karyon.engine.cell.CellDescriptor;
 import io.karyon.engine.cell.CellFlyweight;
-import io.karyon.engine.cell.CellStorage;
 import io.karyon.engine.internal.Arena;
 import org.agrona.concurrent.UnsafeBuffer;
 
