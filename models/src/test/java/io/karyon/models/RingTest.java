@@ -62,6 +62,19 @@ class RingTest
         }
     }
 
+    /**
+     * Over a long run daughters (unsupervised, so not re-findable) die in numbers: a re-finding cell monitors its
+     * neighbour and forgets one that died, so dead letters stay a small fraction of the messages.
+     */
+    @Test
+    void shouldKeepDeadLettersASmallFractionOverALongSupervisedRun()
+    {
+        final ModelRun.Result result = run(2).cells(20_000).ticks(1500).set("supervisors", "100").set("refind", "true")
+            .run();
+        assertTrue(((Number)result.summary().get("deaths")).longValue() > 20_000, result.summary()::toString);
+        assertTrue(share(result) < 0.01, "dead letters / sent = " + share(result) + ": " + result.summary());
+    }
+
     private static ModelRun.Result refinding(final int workers)
     {
         return run(workers).cells(20_000).ticks(300).set("supervisors", "100").set("refind", "true").run();

@@ -6,6 +6,7 @@ import io.karyon.engine.Cohort;
 import io.karyon.engine.Genotype;
 import io.karyon.engine.Organism;
 import io.karyon.engine.Placement;
+import io.karyon.engine.Signals;
 import io.karyon.engine.Supervisor;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.cell.CellLayout;
@@ -28,7 +29,9 @@ import io.karyon.supervisor.RestartType;
  * again instead of its old handle collecting dead letters; while the neighbour waits for its restart, or when a cell
  * has no neighbour it can name (a reborn founder starts from its genotype, which knows none), the cell keeps its
  * surplus instead of sending it to nobody. A daughter learns her neighbour's id from her mother ({@link #ADOPT_ID});
- * the id takes the place of the tick a daughter was born, which a re-finding cell does not keep.
+ * the id takes the place of the tick a daughter was born, which a re-finding cell does not keep. A neighbour with no
+ * supervisor (a daughter) cannot be re-found: a re-finding cell monitors each neighbour it is given and, on its
+ * {@link Signals#DOWN}, forgets it and keeps its surplus, as an Erlang process monitors the one it depends on.
  */
 public final class Tissue implements Behaviour
 {
@@ -236,6 +239,10 @@ public final class Tissue implements Behaviour
                 cell.putLong(NEIGHBOUR_ID_OFFSET, CellContext.NO_CHILD);
             }
             cell.putLong(NEIGHBOUR_OFFSET, child);
+            if (refind)
+            {
+                context.monitor(child);  // a daughter has no supervisor to re-find her by: her DOWN says she is gone
+            }
             cell.putLong(DIVISIONS_OFFSET, cell.getLong(DIVISIONS_OFFSET) + 1);
         }
         cell.putDouble(ENERGY_OFFSET, energy);
@@ -259,11 +266,22 @@ public final class Tissue implements Behaviour
                 {
                     cell.putLong(BORN_OFFSET, context.tick());
                 }
+                else if (Handle.NULL_HANDLE != payload)
+                {
+                    context.monitor(payload);
+                }
                 cell.putLong(LINEAGE_OFFSET, sender);
                 cell.putDouble(X_OFFSET, 0.5 + 0.25 * context.nextDouble());
                 break;
             case ADOPT_ID:
                 cell.putLong(NEIGHBOUR_ID_OFFSET, payload);
+                break;
+            case Signals.DOWN:
+                // Re-finding: an unsupervised neighbour that died is gone for good; keep the surplus from now on.
+                if (sender == cell.getLong(NEIGHBOUR_OFFSET))
+                {
+                    cell.putLong(NEIGHBOUR_OFFSET, Handle.NULL_HANDLE);
+                }
                 break;
             default:
                 throw new IllegalArgumentException("tissue cell got unknown message type " + type);
