@@ -81,7 +81,7 @@ class ShardDeterminismTest
         {
             try (DatagramSocket socket = new DatagramSocket(0))
             {
-                endpoints.add("localhost:" + socket.getLocalPort());
+                endpoints.add("127.0.0.1:" + socket.getLocalPort());  // no name to resolve: one address family
             }
         }
         final ShardRun.Result[] results = new ShardRun.Result[shards];
