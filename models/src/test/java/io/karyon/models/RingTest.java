@@ -73,6 +73,8 @@ class RingTest
             .run();
         assertTrue(((Number)result.summary().get("deaths")).longValue() > 20_000, result.summary()::toString);
         assertTrue(share(result) < 0.01, "dead letters / sent = " + share(result) + ": " + result.summary());
+        assertTrue(((Number)result.summary().get("alive")).longValue() < 2 * 20_000,
+            "a share with nowhere to go is given off, so the population does not grow: " + result.summary());
     }
 
     private static ModelRun.Result refinding(final int workers)

@@ -27,11 +27,11 @@ import io.karyon.supervisor.RestartType;
  * keeps its neighbour's child id while the neighbour is a supervised founder, and every tick looks up the neighbour's
  * current handle ({@link CellContext#child(long)}) before passing energy on, so that a restarted founder is found
  * again instead of its old handle collecting dead letters; while the neighbour waits for its restart, or when a cell
- * has no neighbour it can name (a reborn founder starts from its genotype, which knows none), the cell keeps its
- * surplus instead of sending it to nobody. A daughter learns her neighbour's id from her mother ({@link #ADOPT_ID});
+ * has no neighbour it can name (a reborn founder starts from its genotype, which knows none), the cell gives its
+ * surplus off without a message, as one sent to a dead cell is lost (so the ring's population stays as without it). A daughter learns her neighbour's id from her mother ({@link #ADOPT_ID});
  * the id takes the place of the tick a daughter was born, which a re-finding cell does not keep. A neighbour with no
  * supervisor (a daughter) cannot be re-found: a re-finding cell monitors each neighbour it is given and, on its
- * {@link Signals#DOWN}, forgets it and keeps its surplus, as an Erlang process monitors the one it depends on.
+ * {@link Signals#DOWN}, forgets it, as an Erlang process monitors the one it depends on.
  */
 public final class Tissue implements Behaviour
 {
@@ -277,7 +277,7 @@ public final class Tissue implements Behaviour
                 cell.putLong(NEIGHBOUR_ID_OFFSET, payload);
                 break;
             case Signals.DOWN:
-                // Re-finding: an unsupervised neighbour that died is gone for good; keep the surplus from now on.
+                // Re-finding: an unsupervised neighbour that died is gone for good; send it nothing from now on.
                 if (sender == cell.getLong(NEIGHBOUR_OFFSET))
                 {
                     cell.putLong(NEIGHBOUR_OFFSET, Handle.NULL_HANDLE);
@@ -304,12 +304,17 @@ public final class Tissue implements Behaviour
             neighbour = found > 0 ? found : Handle.NULL_HANDLE;
             cell.putLong(NEIGHBOUR_OFFSET, neighbour);
         }
-        if (energy <= 1.0 || Handle.NULL_HANDLE == neighbour)
+        if (energy <= 1.0)
         {
             return energy;
         }
         final double share = (energy - 1.0) * 0.1;
-        context.send(neighbour, ENERGY, Double.doubleToRawLongBits(share));
+        if (Handle.NULL_HANDLE != neighbour)
+        {
+            context.send(neighbour, ENERGY, Double.doubleToRawLongBits(share));
+        }
+        // With no neighbour to name the share is given off all the same, as a share sent to a dead cell is lost: the
+        // ring's energy balance (and so its population) stays that of a ring that does not re-find.
         return energy - share;
     }
 
