@@ -28,8 +28,9 @@ import io.karyon.supervisor.RestartType;
  * current handle ({@link CellContext#child(long)}) before passing energy on, so that a restarted founder is found
  * again instead of its old handle collecting dead letters; while the neighbour waits for its restart, or when a cell
  * has no neighbour it can name (a reborn founder starts from its genotype, which knows none), the cell gives its
- * surplus off without a message, as one sent to a dead cell is lost (so the ring's population stays as without it). A daughter learns her neighbour's id from her mother ({@link #ADOPT_ID});
- * the id takes the place of the tick a daughter was born, which a re-finding cell does not keep. A neighbour with no
+ * surplus off without a message, as one sent to a dead cell is lost (so the ring's population stays as without it).
+ * A daughter learns her neighbour's id from her mother ({@link #ADOPT_ID}); the id takes the place of the tick a
+ * daughter was born, which a re-finding cell does not keep. A neighbour with no
  * supervisor (a daughter) cannot be re-found: a re-finding cell monitors each neighbour it is given and, on its
  * {@link Signals#DOWN}, forgets it, as an Erlang process monitors the one it depends on.
  */
