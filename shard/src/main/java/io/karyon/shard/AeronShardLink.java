@@ -10,6 +10,7 @@ import io.aeron.driver.ThreadingMode;
 import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.karyon.engine.internal.ShardLink;
+import org.HdrHistogram.Histogram;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
@@ -64,9 +65,12 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
     private final UnsafeBuffer header = new UnsafeBuffer(new byte[Integer.BYTES]);
     private final IdleStrategy idle = new BackoffIdleStrategy(100, 10, 1_000, 100_000);
     private final Path ownedDir;
+    private final Histogram roundTrips = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
     private volatile String failure;
     private long bytesSent;
     private long blocksSent;
+    private long roundStartNs;
+    private int roundPending;
 
     private AeronShardLink(final int shard, final int shards, final long timeoutNs, final MediaDriver driver,
         final String aeronDir, final Path ownedDir, final String[] sendChannels, final String[] receiveChannels)
@@ -154,6 +158,16 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
     public static AeronShardLink udp(final int shard, final List<String> endpoints, final Path aeronDir,
         final long timeoutNs)
     {
+        return connect(openUdp(shard, endpoints, aeronDir, timeoutNs));
+    }
+
+    /**
+     * As {@link #udp}, but not yet connected: the launcher can {@link #fail} it while it waits in
+     * {@link #awaitConnected()}.
+     */
+    static AeronShardLink openUdp(final int shard, final List<String> endpoints, final Path aeronDir,
+        final long timeoutNs)
+    {
         final int shards = endpoints.size();
         check(shard, shards);
         final String[] send = new String[shards];
@@ -164,8 +178,7 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
             receive[s] = "aeron:udp?endpoint=" + endpoints.get(shard);
         }
         final MediaDriver driver = launchDriver(aeronDir);
-        return connect(new AeronShardLink(shard, shards, timeoutNs, driver, aeronDir.toString(), aeronDir, send,
-            receive));
+        return new AeronShardLink(shard, shards, timeoutNs, driver, aeronDir.toString(), aeronDir, send, receive);
     }
 
     private static void check(final int shard, final int shards)
@@ -273,6 +286,18 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
     }
 
     /**
+     * The barrier's round trips so far, in ns: each from this shard's first block sent after it had taken a block
+     * from every other shard, to the moment it has taken the next block from every other shard (in a sharded run,
+     * from the end of a tick's sends to the last of the other shards' blocks for that tick).
+     *
+     * @return the histogram, recorded by the link's thread; read it when the run has stopped.
+     */
+    public Histogram roundTrips()
+    {
+        return roundTrips;
+    }
+
+    /**
      * Marks the run as failed elsewhere (a shard's process ended): the next send or poll throws with this reason.
      *
      * @param reason one line naming the shard.
@@ -288,6 +313,11 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
     public void send(final int to, final DirectBuffer buffer, final int offset, final int length)
     {
         final ExclusivePublication publication = publications[to];
+        if (0 == roundPending)
+        {
+            roundPending = shards - 1;
+            roundStartNs = System.nanoTime();
+        }
         final int piece = Math.min(PIECE_LENGTH, publication.maxMessageLength()) - Integer.BYTES;
         int at = 0;
         do
@@ -358,6 +388,10 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
             return null;
         }
         returned[from] = true;
+        if (roundPending > 0 && 0 == --roundPending)
+        {
+            roundTrips.recordValue(Math.min(System.nanoTime() - roundStartNs, roundTrips.getHighestTrackableValue()));
+        }
         views[from].wrap(blocks[from], 0, lengths[from]);
         return views[from];
     }

@@ -14,7 +14,8 @@ import java.util.Map;
  * The process of one shard that {@link ShardLauncher} starts: runs its part of the run over IPC and prints nothing
  * but, on failure, one line on stderr. Arguments, all required but {@code --set}:
  * {@code --model NAME --cells N --ticks N --seed N --workers W --shard I/N --aeron-dir DIR --timeout-ms MS
- * [--set NAME=VALUE]...}.
+ * [--set NAME=VALUE]... [--cpus LIST|none] [--peers HOST:PORT,...]}: with {@code --peers}, over UDP (the launcher's
+ * loopback runs), else over IPC.
  */
 public final class ShardMain
 {
@@ -64,10 +65,14 @@ public final class ShardMain
             final Model model = ModelCatalog.load(ShardMain.class.getClassLoader()).find(required(options, "--model"));
             final ShardRun.Spec spec = new ShardRun.Spec(model, sets, number(options, "--cells"),
                 number(options, "--ticks"), number(options, "--seed"), (int)number(options, "--workers"));
-            try (AeronShardLink link = AeronShardLink.ipc(shard[0], shard[1],
-                Path.of(required(options, "--aeron-dir")), number(options, "--timeout-ms") * 1_000_000L))
+            final Path aeronDir = Path.of(required(options, "--aeron-dir"));
+            final long timeoutNs = number(options, "--timeout-ms") * 1_000_000L;
+            final String peers = options.get(ShardLauncher.PEERS_OPTION);
+            final String cpus = options.get(ShardLauncher.CPUS_OPTION);
+            try (AeronShardLink link = null == peers ? AeronShardLink.ipc(shard[0], shard[1], aeronDir, timeoutNs) :
+                AeronShardLink.udp(shard[0], List.of(peers.split(",")), aeronDir, timeoutNs))
             {
-                ShardRun.run(spec, link, null);
+                ShardRun.run(spec, link, null == cpus ? null : ShardLauncher.shardContext(cpus));
             }
             return 0;
         }
