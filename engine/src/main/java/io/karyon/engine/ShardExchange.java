@@ -6,6 +6,8 @@ import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
 import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.NoOpIdleStrategy;
 
 import java.util.Arrays;
 
@@ -42,6 +44,8 @@ final class ShardExchange implements Agent
     private final int shards;
     private final int perShard;
     private final boolean[] received;
+    private final IdleStrategy waiting;
+    private final boolean waitsItself;
     private final ExpandableDirectByteBuffer block = new ExpandableDirectByteBuffer(64 * 1024);
     private long jobsRan;
     private long exchanged;
@@ -49,7 +53,13 @@ final class ShardExchange implements Agent
     private long waitStartNs;
     private long bytesSent;
 
-    ShardExchange(final ShardLink link, final Slice[] slices, final TickBarrier barrier, final WorkerJobs jobs)
+    /**
+     * @param ownThread true when the exchange runs on a thread of its own (dedicated threading): it then waits
+     *                  within a tick with the link's {@link ShardLink#waitStrategy()}; sharing a thread with the
+     *                  workers, it leaves the waiting to their strategy.
+     */
+    ShardExchange(final ShardLink link, final Slice[] slices, final TickBarrier barrier, final WorkerJobs jobs,
+        final boolean ownThread)
     {
         this.link = link;
         this.slices = slices;
@@ -59,6 +69,8 @@ final class ShardExchange implements Agent
         this.shards = link.shards();
         this.perShard = slices.length / shards;
         this.received = new boolean[shards];
+        this.waiting = ownThread ? link.waitStrategy() : NoOpIdleStrategy.INSTANCE;
+        this.waitsItself = !(waiting instanceof NoOpIdleStrategy);
     }
 
     /**
@@ -139,7 +151,7 @@ final class ShardExchange implements Agent
             {
                 if (barrier.finished(w) < next)
                 {
-                    return 0;
+                    return await();
                 }
             }
             final int parity = (int)((next - 1) & 1);
@@ -154,6 +166,7 @@ final class ShardExchange implements Agent
             }
             sent = true;
             waitStartNs = System.nanoTime();
+            waiting.reset();
         }
         int work = 0;
         int missing = -1;
@@ -179,7 +192,12 @@ final class ShardExchange implements Agent
                 throw new IllegalStateException("shard " + missing + " of " + shards + " sent nothing for tick " +
                     (next - 1) + " within " + link.timeoutNs() / 1_000_000 + " ms: it stopped or cannot be reached");
             }
-            return work;
+            if (work > 0)
+            {
+                waiting.reset();
+                return work;
+            }
+            return await();
         }
         for (int w = 0; w < slices.length; w++)
         {
@@ -191,7 +209,22 @@ final class ShardExchange implements Agent
         Arrays.fill(received, false);
         sent = false;
         exchanged = next;
+        waiting.reset();
         return work + 1;
+    }
+
+    /**
+     * Waits a little within a tick with the link's strategy, if it has one: then it counts as work, so that the
+     * runner's own strategy, the workers', never adds to it.
+     */
+    private int await()
+    {
+        if (!waitsItself)
+        {
+            return 0;
+        }
+        waiting.idle();
+        return 1;
     }
 
     private int encode(final int to, final int parity, final long tick)

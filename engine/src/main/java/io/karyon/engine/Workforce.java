@@ -121,7 +121,8 @@ final class Workforce implements AutoCloseable
                 new TickAgent(slices[w], barrier, tickLatencies, context.tickPhase(), phaseBarrier, jobs,
                     w == firstLocal));
         }
-        this.exchange = null == link ? null : new ShardExchange(link, slices, barrier, jobs);
+        this.exchange = null == link ? null : new ShardExchange(link, slices, barrier, jobs,
+            ThreadingMode.DEDICATED == context.threadingMode());
         this.pinning = WorkerPinning.plan(context, localCount);
         final int[] localCpus = pinning.cpus();
         this.workerCpus = new int[workerCount];

@@ -48,6 +48,11 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
     private static final String TERM = "term-length=8m";
     private static final int LAST = 1;
     private static final int FRAGMENT_LIMIT = 64;
+    /** How the exchange waits within a tick, and the embedded media driver idles: see {@link #waitStrategy()}. */
+    static final long WAIT_SPINS = 10;
+    static final long WAIT_YIELDS = 2_000;
+    static final long WAIT_MIN_PARK_NS = 1_000;
+    static final long WAIT_MAX_PARK_NS = 50_000;
 
     private final int shard;
     private final int shards;
@@ -69,7 +74,7 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
     private volatile String failure;
     private long bytesSent;
     private long blocksSent;
-    private long roundStartNs;
+    private long lastRoundNs;
     private int roundPending;
 
     private AeronShardLink(final int shard, final int shards, final long timeoutNs, final MediaDriver driver,
@@ -192,7 +197,9 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
 
     private static MediaDriver launchDriver(final Path aeronDir)
     {
-        final BackoffIdleStrategy idle = new BackoffIdleStrategy(100, 10, 1_000, 100_000);
+        // The driver's one thread (conductor, and over UDP sender and receiver) waits as the exchange does: parks of
+        // up to 100 us after 10 yields made each UDP hop up to that much later (a 2-shard tick took 4 ms).
+        final IdleStrategy idle = new BackoffIdleStrategy(WAIT_SPINS, WAIT_YIELDS, WAIT_MIN_PARK_NS, WAIT_MAX_PARK_NS);
         return MediaDriver.launchEmbedded(new MediaDriver.Context()
             .aeronDirectoryName(aeronDir.toString())
             .threadingMode(ThreadingMode.SHARED)
@@ -286,9 +293,10 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
     }
 
     /**
-     * The barrier's round trips so far, in ns: each from this shard's first block sent after it had taken a block
-     * from every other shard, to the moment it has taken the next block from every other shard (in a sharded run,
-     * from the end of a tick's sends to the last of the other shards' blocks for that tick).
+     * The barrier's cycles so far, in ns: the time from the moment this shard had taken a block from every other
+     * shard to the next such moment. In a sharded run, that is a tick's whole cost on this shard, its workers' part
+     * and the exchange: with few cells, the barrier's round trip. (The first cycle of a run counts the time since the
+     * last of the run before.)
      *
      * @return the histogram, recorded by the link's thread; read it when the run has stopped.
      */
@@ -316,7 +324,6 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
         if (0 == roundPending)
         {
             roundPending = shards - 1;
-            roundStartNs = System.nanoTime();
         }
         final int piece = Math.min(PIECE_LENGTH, publication.maxMessageLength()) - Integer.BYTES;
         int at = 0;
@@ -370,6 +377,21 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
     /**
      * {@inheritDoc}
      */
+    /**
+     * {@inheritDoc}
+     * <p>
+     * Here: a few spins, then up to {@value #WAIT_YIELDS} yields (a short tick's wait, some tens of microseconds,
+     * passes in them, and the threads it waits for get the core), then parks of 1 up to
+     * {@value #WAIT_MAX_PARK_NS} ns (a long tick's).
+     */
+    public IdleStrategy waitStrategy()
+    {
+        return new BackoffIdleStrategy(WAIT_SPINS, WAIT_YIELDS, WAIT_MIN_PARK_NS, WAIT_MAX_PARK_NS);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
     public DirectBuffer poll(final int from)
     {
         checkFailure();
@@ -390,7 +412,12 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
         returned[from] = true;
         if (roundPending > 0 && 0 == --roundPending)
         {
-            roundTrips.recordValue(Math.min(System.nanoTime() - roundStartNs, roundTrips.getHighestTrackableValue()));
+            final long nowNs = System.nanoTime();
+            if (0 != lastRoundNs)
+            {
+                roundTrips.recordValue(Math.min(nowNs - lastRoundNs, roundTrips.getHighestTrackableValue()));
+            }
+            lastRoundNs = nowNs;
         }
         views[from].wrap(blocks[from], 0, lengths[from]);
         return views[from];

@@ -14,7 +14,7 @@ import java.util.Map;
  * The process of one shard that {@link ShardLauncher} starts: runs its part of the run over IPC and prints nothing
  * but, on failure, one line on stderr. Arguments, all required but {@code --set}:
  * {@code --model NAME --cells N --ticks N --seed N --workers W --shard I/N --aeron-dir DIR --timeout-ms MS
- * [--set NAME=VALUE]... [--cpus LIST|none] [--peers HOST:PORT,...]}: with {@code --peers}, over UDP (the launcher's
+ * [--set NAME=VALUE]... [--cpus LIST|none [--idle NAME]] [--peers HOST:PORT,...]}: with {@code --peers}, over UDP (the launcher's
  * loopback runs), else over IPC.
  */
 public final class ShardMain
@@ -72,7 +72,8 @@ public final class ShardMain
             try (AeronShardLink link = null == peers ? AeronShardLink.ipc(shard[0], shard[1], aeronDir, timeoutNs) :
                 AeronShardLink.udp(shard[0], List.of(peers.split(",")), aeronDir, timeoutNs))
             {
-                ShardRun.run(spec, link, null == cpus ? null : ShardLauncher.shardContext(cpus));
+                ShardRun.run(spec, link, null == cpus ? null : ShardLauncher.shardContext(cpus,
+                    options.get(ShardLauncher.IDLE_OPTION)));
             }
             return 0;
         }
