@@ -339,7 +339,7 @@ public final class RunCommand implements Callable<Integer>
         if (sharded)
         {
             return ShardedRun.run(spec, model, given, given("--cells") ? cells : 0, given("--ticks") ? ticks : 0, seed,
-                workerOptions.workers, shards, shard, peers, json);
+                workerOptions.workers, workerOptions.applyTo(new Context()), shards, shard, peers, json);
         }
         applySettings(run, scenario, watchdogNs, maxMemoryBytes);
 

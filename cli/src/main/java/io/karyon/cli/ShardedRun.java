@@ -1,5 +1,6 @@
 package io.karyon.cli;
 
+import io.karyon.engine.Context;
 import io.karyon.model.Model;
 import io.karyon.model.ModelException;
 import io.karyon.shard.AeronShardLink;
@@ -29,8 +30,7 @@ final class ShardedRun
     /** The options of {@code run} a sharded run refuses: their effect would not reach the other shards yet. */
     private static final String[] REFUSED = {
         "--out", "--checkpoint-every", "--keep-checkpoints", "--every", "--snapshot-every",
-        ModelDiscovery.CLASSPATH_OPTION, ConfigurationDefaults.IDLE, ConfigurationDefaults.NO_PIN,
-        ConfigurationDefaults.POLICY, "--cpus", ConfigurationDefaults.MAILBOX_LIMIT, ConfigurationDefaults.VERIFY_EVERY,
+        ModelDiscovery.CLASSPATH_OPTION, ConfigurationDefaults.MAILBOX_LIMIT, ConfigurationDefaults.VERIFY_EVERY,
         ConfigurationDefaults.MAX_MEMORY, ConfigurationDefaults.WATCHDOG };
 
     private ShardedRun()
@@ -108,19 +108,21 @@ final class ShardedRun
 
     /**
      * Runs the model sharded and prints the summary (every shard of a run across hosts prints the same digest).
+     * {@code base} carries the idle strategy and the pinning: with {@code --shards}, the launcher gives each shard
+     * CPUs of its own from them; with {@code --shard}, they are this host's.
      *
      * @return {@link Cli#EXIT_OK}.
      * @throws ModelException exit 1 naming the shard when the run fails, exit 2 for what sharding refuses.
      */
     static int run(final CommandSpec spec, final Model model, final Map<String, Object> parameters, final long cells,
-        final long ticks, final long seed, final int workers, final int shards, final String shard,
+        final long ticks, final long seed, final int workers, final Context base, final int shards, final String shard,
         final List<String> peers, final boolean json)
     {
         final ShardRun.Spec run = new ShardRun.Spec(model, parameters, cells, ticks, seed, 0 == workers ? 1 : workers);
         final ShardRun.Result result;
         if (null == shard)
         {
-            result = ShardLauncher.launch(run, shards, null);
+            result = ShardLauncher.launch(run, shards, base);
         }
         else
         {
@@ -129,7 +131,7 @@ final class ShardedRun
             try (AeronShardLink link = AeronShardLink.udp(parsed[0], peers, dir.resolve("aeron"),
                 ShardLauncher.timeoutMs() * 1_000_000L))
             {
-                result = ShardRun.run(run, link, null);
+                result = ShardRun.run(run, link, base);
             }
             finally
             {

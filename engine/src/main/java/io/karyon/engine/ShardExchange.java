@@ -26,9 +26,13 @@ import java.util.Arrays;
  *   long tick
  *   for each sending worker (its shard's, ascending), for each receiving worker (ascending):
  *     queue messages, queue signals, queue broadcasts, notices
+ *   then for each sending worker, for each supervision home it owns (family order):
+ *     children
  *   queue   := int count, int runCount, runCount * (int family, int start), count * (long target, long sender,
  *              long payload, int type)
  *   notices := int count, count * long
+ *   children := int count, count * (long entry << 32 | tag, long handle): what the home published at the tick's
+ *              end (see ChildDirectory), so that every shard's cells look children up alike
  * </pre>
  * <b>Note:</b> not threadsafe; run by one thread.
  */
@@ -252,6 +256,14 @@ final class ShardExchange implements Agent
                 }
             }
         }
+        // The children each home of this shard published at the tick's end, for the other shards' lookups.
+        for (int w = shard * perShard, end = w + perShard; w < end; w++)
+        {
+            for (final SupervisionHome home : slices[w].supervision.homes())
+            {
+                at = home.directory.putPublished(tick - 1, out, at);
+            }
+        }
         return at;
     }
 
@@ -307,6 +319,13 @@ final class ShardExchange implements Agent
                     notices.addLong(in.getLong(at));
                     at += Long.BYTES;
                 }
+            }
+        }
+        for (int w = from * perShard, end = w + perShard; w < end; w++)
+        {
+            for (final SupervisionHome home : slices[w].supervision.homes())
+            {
+                at = home.directory.publishFrom(tick - 1, in, at);
             }
         }
         if (at != in.capacity())

@@ -48,6 +48,7 @@ public final class ShardLauncher
     static final String PEERS_OPTION = "--peers";
 
     private static final String NO_CPUS = "none";
+    private static final String PROPERTY_PREFIX = "karyon.";
     private static final String SPIN = "spin";
     private static final String YIELD = "yield";
     private static final long CHILD_EXIT_GRACE_MS = 5_000;
@@ -374,6 +375,15 @@ public final class ShardLauncher
             if (!flag.startsWith("-agentlib") && !flag.startsWith("-javaagent") && !flag.startsWith("-Xrunjdwp"))
             {
                 command.add(flag);
+            }
+        }
+        // The karyon.* properties are the defaults of the engine's settings: every shard must have this one's, also
+        // those set in this JVM rather than on its command line.
+        for (final String name : System.getProperties().stringPropertyNames())
+        {
+            if (name.startsWith(PROPERTY_PREFIX))
+            {
+                command.add("-D" + name + "=" + System.getProperty(name));
             }
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), ShardMain.class.getName()));
