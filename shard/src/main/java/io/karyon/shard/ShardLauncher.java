@@ -71,6 +71,29 @@ public final class ShardLauncher
      */
     public static ShardRun.Result launch(final ShardRun.Spec spec, final int shards, final Context base)
     {
+        return launch(spec, shards, base, null, null);
+    }
+
+    /**
+     * Runs a model over {@code shards} processes on this host, with checkpoints, or resumed from a set of them.
+     *
+     * @param spec        the run.
+     * @param shards      processes, 2 to {@link AeronShardLink#MAX_SHARDS}.
+     * @param base        this shard's context (threading, pinning), or null.
+     * @param checkpoints the run's checkpoint settings, or null for none.
+     * @param resume      every shard's part of the set to resume from, by shard (checked by {@link ShardResume}), or
+     *                    null for a new run.
+     * @return shard 0's result: the whole run's digest.
+     * @throws ModelException exit 1 naming the shard, if one failed or was lost; exit 2 for what sharding refuses.
+     */
+    public static ShardRun.Result launch(final ShardRun.Spec spec, final int shards, final Context base,
+        final ShardCheckpoints.Settings checkpoints, final List<Path> resume)
+    {
+        if (null != resume && resume.size() != shards)
+        {
+            throw new ModelException("--shards " + shards + ": the checkpoint to resume from has " + resume.size() +
+                " parts", ModelException.EXIT_USAGE, null);
+        }
         if (shards < 2 || shards > AeronShardLink.MAX_SHARDS)
         {
             throw new ModelException("--shards must be in 2.." + AeronShardLink.MAX_SHARDS + ": shards=" + shards,
@@ -86,12 +109,14 @@ public final class ShardLauncher
         {
             for (int s = 1; s < shards; s++)
             {
-                children.add(start(ShardMain.command(spec, s, shards, aeronDir, timeoutMs)));
+                children.add(start(ShardMain.command(spec, s, shards, aeronDir, timeoutMs, checkpoints,
+                    null == resume ? null : resume.get(s))));
             }
             link = AeronShardLink.open(0, shards, aeronDir, timeoutMs * 1_000_000L);
             watch(children, link);
             AeronShardLink.connect(link);
-            final ShardRun.Result result = ShardRun.run(spec, link, base);
+            final ShardRun.Result result = ShardRun.run(spec, link, base, checkpoints,
+                null == resume ? null : resume.get(0));
             awaitChildren(children);
             finished = true;
             return result;

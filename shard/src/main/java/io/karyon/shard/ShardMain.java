@@ -14,7 +14,7 @@ import java.util.Map;
  * The process of one shard that {@link ShardLauncher} starts: runs its part of the run over IPC and prints nothing
  * but, on failure, one line on stderr. Arguments, all required but {@code --set}:
  * {@code --model NAME --cells N --ticks N --seed N --workers W --shard I/N --aeron-dir DIR --timeout-ms MS
- * [--set NAME=VALUE]...}.
+ * [--set NAME=VALUE]... [--checkpoint-dir DIR --checkpoint-every K --keep-checkpoints N --run-id ID [--resume PART]]}.
  */
 public final class ShardMain
 {
@@ -64,10 +64,15 @@ public final class ShardMain
             final Model model = ModelCatalog.load(ShardMain.class.getClassLoader()).find(required(options, "--model"));
             final ShardRun.Spec spec = new ShardRun.Spec(model, sets, number(options, "--cells"),
                 number(options, "--ticks"), number(options, "--seed"), (int)number(options, "--workers"));
+            final ShardCheckpoints.Settings checkpoints = options.containsKey("--checkpoint-dir") ?
+                new ShardCheckpoints.Settings(Path.of(options.get("--checkpoint-dir")),
+                    number(options, "--checkpoint-every"), (int)number(options, "--keep-checkpoints"),
+                    required(options, "--run-id")) : null;
+            final Path resume = options.containsKey("--resume") ? Path.of(options.get("--resume")) : null;
             try (AeronShardLink link = AeronShardLink.ipc(shard[0], shard[1],
                 Path.of(required(options, "--aeron-dir")), number(options, "--timeout-ms") * 1_000_000L))
             {
-                ShardRun.run(spec, link, null);
+                ShardRun.run(spec, link, null, checkpoints, resume);
             }
             return 0;
         }
@@ -142,11 +147,21 @@ public final class ShardMain
     }
 
     static List<String> command(final ShardRun.Spec spec, final int shard, final int shards, final Path aeronDir,
-        final long timeoutMs)
+        final long timeoutMs, final ShardCheckpoints.Settings checkpoints, final Path resume)
     {
         final List<String> args = new ArrayList<>(spec.arguments());
         args.addAll(List.of("--shard", shard + "/" + shards, "--aeron-dir", aeronDir.toString(), "--timeout-ms",
             Long.toString(timeoutMs)));
+        if (null != checkpoints)
+        {
+            args.addAll(List.of("--checkpoint-dir", checkpoints.dir().toAbsolutePath().toString(),
+                "--checkpoint-every", Long.toString(checkpoints.every()), "--keep-checkpoints",
+                Integer.toString(checkpoints.keep()), "--run-id", checkpoints.runId()));
+        }
+        if (null != resume)
+        {
+            args.addAll(List.of("--resume", resume.toAbsolutePath().toString()));
+        }
         return args;
     }
 }

@@ -8,6 +8,7 @@ import io.karyon.model.Model;
 import io.karyon.model.ModelException;
 import io.karyon.model.Parameters;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -130,6 +131,24 @@ public final class ShardRun
      */
     public static Result run(final Spec spec, final AeronShardLink link, final Context base)
     {
+        return run(spec, link, base, null, null);
+    }
+
+    /**
+     * Runs this shard's part of a run with checkpoints, or resumes it from this shard's part of a checkpoint.
+     *
+     * @param spec        the run, the same on every shard.
+     * @param link        to the other shards; not closed here.
+     * @param base        the context to start from (threading, pinning), or null for the defaults.
+     * @param checkpoints the run's checkpoint settings, or null for none.
+     * @param resume      this shard's part of the set to resume from (checked by {@link ShardResume}), or null.
+     * @return the result, the same digest on every shard.
+     * @throws ModelException exit 2 for what a sharded run refuses or a part that does not fit, exit 1 when the run
+     *                        fails (a shard lost, a checkpoint not written).
+     */
+    public static Result run(final Spec spec, final AeronShardLink link, final Context base,
+        final ShardCheckpoints.Settings checkpoints, final Path resume)
+    {
         final long startNs = System.nanoTime();
         final Model model = spec.model();
         final Parameters parameters;
@@ -150,11 +169,14 @@ public final class ShardRun
         {
             model.setUp(setup);
             final Organism organism = setup.organism();
+            final ShardCheckpoints writer = null == checkpoints ? null :
+                new ShardCheckpoints(checkpoints, spec, link.shard(), link.shards());
+            final long done = null == resume ? 0 : ShardResume.restore(organism, resume, writer);
             final long setupNs = System.nanoTime() - startNs;
             final long bytesBefore = link.bytesSent();
             final long blocksBefore = link.blocksSent();
             final long runStartNs = System.nanoTime();
-            organism.run(spec.resolvedTicks());
+            runTicks(organism, link, spec.resolvedTicks(), done, writer);
             final long runNs = System.nanoTime() - runStartNs;
             final long bytes = link.bytesSent() - bytesBefore;
             final long blocks = link.blocksSent() - blocksBefore;
@@ -184,6 +206,33 @@ public final class ShardRun
         finally
         {
             close(setup);
+        }
+    }
+
+    /**
+     * Runs the ticks from {@code done} to the run's end, stopping at every checkpoint due on the way.
+     */
+    private static void runTicks(final Organism organism, final AeronShardLink link, final long ticks,
+        final long done, final ShardCheckpoints writer)
+    {
+        if (null == writer)
+        {
+            if (ticks > done)
+            {
+                organism.run(ticks - done);
+            }
+            return;
+        }
+        long at = done;
+        while (at < ticks)
+        {
+            final long step = writer.nextStep(at);
+            organism.run(step);
+            at += step;
+            if (writer.isDue(at))
+            {
+                writer.write(organism, link, at);
+            }
         }
     }
 
