@@ -1,10 +1,13 @@
 package io.karyon.cli;
 
 import io.karyon.model.Model;
+import io.karyon.model.ModelCatalog;
 import io.karyon.model.ModelException;
 import io.karyon.shard.AeronShardLink;
+import io.karyon.shard.ShardCheckpoints;
 import io.karyon.shard.ShardLauncher;
 import io.karyon.shard.ShardMain;
+import io.karyon.shard.ShardResume;
 import io.karyon.shard.ShardRun;
 import org.agrona.IoUtil;
 import picocli.CommandLine;
@@ -28,7 +31,7 @@ final class ShardedRun
 {
     /** The options of {@code run} a sharded run refuses: their effect would not reach the other shards yet. */
     private static final String[] REFUSED = {
-        "--out", "--checkpoint-every", "--keep-checkpoints", "--every", "--snapshot-every",
+        "--every", "--snapshot-every",
         ModelDiscovery.CLASSPATH_OPTION, ConfigurationDefaults.IDLE, ConfigurationDefaults.NO_PIN,
         ConfigurationDefaults.POLICY, "--cpus", ConfigurationDefaults.MAILBOX_LIMIT, ConfigurationDefaults.VERIFY_EVERY,
         ConfigurationDefaults.MAX_MEMORY, ConfigurationDefaults.WATCHDOG };
@@ -57,6 +60,7 @@ final class ShardedRun
                 throw usage(spec, option + " is not supported with " + flag + " yet: run in one process for it");
             }
         }
+        checkCheckpoints(spec, flag, null != shard);
         if (null != shard)
         {
             if (RunCommand.given(spec, "--shards"))
@@ -87,6 +91,53 @@ final class ShardedRun
             }
             Cli.range(spec, "--shards", shards, 2, AeronShardLink.MAX_SHARDS);
         }
+    }
+
+    /**
+     * Checkpoints of every shard (--checkpoint-every with --out) are written by a run on this host (--shards) only;
+     * --out holds nothing else yet.
+     */
+    private static void checkCheckpoints(final CommandSpec spec, final String flag, final boolean acrossHosts)
+    {
+        final boolean checkpoints = RunCommand.given(spec, "--checkpoint-every") ||
+            RunCommand.given(spec, "--keep-checkpoints");
+        if (acrossHosts && (checkpoints || RunCommand.given(spec, "--out")))
+        {
+            throw usage(spec, (checkpoints ? "checkpoints (--checkpoint-every, --keep-checkpoints)" : "--out") +
+                " are not supported with --shard I/N yet: run with --shards N on one host for them");
+        }
+        if (checkpoints && !RunCommand.given(spec, "--out"))
+        {
+            throw usage(spec, "--checkpoint-every and --keep-checkpoints with " + flag + " need --out DIR (the " +
+                "checkpoints go to DIR/checkpoints)");
+        }
+        if (RunCommand.given(spec, "--out") && 0 == checkpointEvery(spec))
+        {
+            throw usage(spec, "--out with " + flag + " holds only the checkpoints of every shard yet: give " +
+                "--checkpoint-every K > 0, or run in one process for the other outputs");
+        }
+    }
+
+    private static long checkpointEvery(final CommandSpec spec)
+    {
+        return RunCommand.given(spec, "--checkpoint-every") ?
+            ((Number)spec.findOption("--checkpoint-every").getValue()).longValue() : 0;
+    }
+
+    /**
+     * The checkpoint settings of a run on this host, or null without --checkpoint-every.
+     */
+    private static ShardCheckpoints.Settings checkpoints(final CommandSpec spec)
+    {
+        final long every = checkpointEvery(spec);
+        if (0 == every)
+        {
+            return null;
+        }
+        final Path out = RunCommand.path(spec, "--out", spec.findOption("--out").getValue());
+        final int keep = ((Number)spec.findOption("--keep-checkpoints").getValue()).intValue();
+        return new ShardCheckpoints.Settings(out.resolve("checkpoints"), every, keep,
+            ShardCheckpoints.Settings.newRunId());
     }
 
     private static int[] parse(final CommandSpec spec, final String shard)
@@ -120,7 +171,7 @@ final class ShardedRun
         final ShardRun.Result result;
         if (null == shard)
         {
-            result = ShardLauncher.launch(run, shards, null);
+            result = ShardLauncher.launch(run, shards, null, checkpoints(spec), null);
         }
         else
         {
@@ -136,6 +187,48 @@ final class ShardedRun
                 IoUtil.delete(dir.toFile(), true);
             }
         }
+        print(spec, model, run, result, json);
+        return Cli.EXIT_OK;
+    }
+
+    /**
+     * {@code karyon resume DIR|MANIFEST} of a sharded run: the newest complete set of its checkpoints (or the one
+     * named), checked, and the whole run restarted from it on as many shards, to its end.
+     *
+     * @param shards {@code --shards} if given, else 0.
+     * @return {@link Cli#EXIT_OK}.
+     * @throws ModelException exit 2 (one line) for a set refused or another shard count, exit 1 if the run fails.
+     */
+    static int resume(final CommandSpec spec, final Path path, final int shards, final int workers,
+        final boolean json)
+    {
+        for (final String option : new String[]{ "--ticks", "--out", "--set", ModelDiscovery.CLASSPATH_OPTION,
+            "--checkpoint-every", "--keep-checkpoints", ConfigurationDefaults.IDLE, ConfigurationDefaults.NO_PIN,
+            ConfigurationDefaults.POLICY, "--cpus", ConfigurationDefaults.MAILBOX_LIMIT,
+            ConfigurationDefaults.VERIFY_EVERY })
+        {
+            if (RunCommand.given(spec, option))
+            {
+                throw usage(spec, option + " is not supported when resuming a sharded run yet: it goes on as it ran");
+            }
+        }
+        final ShardResume resume = ShardResume.load(path);
+        if (0 != workers && workers != resume.manifest().workers())
+        {
+            throw new ModelException(resume.manifestFile().getFileName() + ": a run of " +
+                resume.manifest().workers() + " workers per shard resumes on as many, not --workers " + workers,
+                ModelException.EXIT_USAGE, null);
+        }
+        final ModelCatalog catalog = ModelCatalog.load(ShardedRun.class.getClassLoader());
+        final ShardRun.Result result = resume.run(catalog, shards, null);
+        final Model model = catalog.find(resume.manifest().model());
+        print(spec, model, resume.spec(model), result, json);
+        return Cli.EXIT_OK;
+    }
+
+    private static void print(final CommandSpec spec, final Model model, final ShardRun.Spec run,
+        final ShardRun.Result result, final boolean json)
+    {
         final PrintWriter out = spec.commandLine().getOut();
         if (json)
         {
@@ -148,7 +241,6 @@ final class ShardedRun
                 result.ticks(), result.runNs() / 1e9, result.digest());
         }
         out.flush();
-        return Cli.EXIT_OK;
     }
 
     private static Path tempDir()

@@ -1,0 +1,173 @@
+package io.karyon.shard;
+
+import io.karyon.model.Model;
+import io.karyon.models.Ring;
+import org.agrona.IoUtil;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A sharded run's checkpoints (shards as threads of this JVM, joined over IPC): every shard writes its part at the
+ * same ticks, shard 0 the manifest last, the newest N complete sets are kept; and a run resumed from any set, on the
+ * same shards, ends with the digest of the unbroken run and of one process with as many workers: 2 shards of 1, 2
+ * and 3 workers, 3 shards of 1, with supervision notices crossing shards.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class ShardCheckpointTest
+{
+    private static final Model RING = new Ring();
+    private static final long TIMEOUT_NS = TimeUnit.SECONDS.toNanos(20);
+
+    private Path dir;
+
+    @BeforeEach
+    void makeDir() throws IOException
+    {
+        final Path shm = Path.of("/dev/shm");
+        dir = Files.isDirectory(shm) ? Files.createTempDirectory(shm, "karyon-shard-ckpt-test-") :
+            Files.createTempDirectory("karyon-shard-ckpt-test-");
+    }
+
+    @AfterEach
+    void deleteDir()
+    {
+        IoUtil.delete(dir.toFile(), false);
+        assertTrue(!Files.exists(dir));
+    }
+
+    private static ShardRun.Spec ring(final int workers)
+    {
+        return new ShardRun.Spec(RING, Map.of("supervisors", "40", "fanout", "4", "spread", "true"), 2000, 40, 11,
+            workers);
+    }
+
+    /**
+     * Runs every shard on a thread of its own, with checkpoints and, if given, from a set's parts.
+     */
+    static ShardRun.Result[] sharded(final Path aeron, final ShardRun.Spec spec, final int shards,
+        final ShardCheckpoints.Settings settings, final List<Path> resume) throws Exception
+    {
+        final ShardRun.Result[] results = new ShardRun.Result[shards];
+        final Throwable[] failures = new Throwable[shards];
+        final Thread[] threads = new Thread[shards];
+        for (int s = 0; s < shards; s++)
+        {
+            final int shard = s;
+            threads[s] = new Thread(() ->
+            {
+                try (AeronShardLink link = AeronShardLink.ipc(shard, shards, aeron, TIMEOUT_NS))
+                {
+                    results[shard] = ShardRun.run(spec, link,
+                        ShardDeterminismTest.context(spec.workers() * shards), settings,
+                        null == resume ? null : resume.get(shard));
+                }
+                catch (final Throwable t)
+                {
+                    failures[shard] = t;
+                }
+            }, "shard-" + s);
+            threads[s].start();
+        }
+        for (final Thread thread : threads)
+        {
+            thread.join();
+        }
+        for (int s = 0; s < shards; s++)
+        {
+            if (null != failures[s])
+            {
+                throw new AssertionError("shard " + s + " failed: " + failures[s], failures[s]);
+            }
+        }
+        return results;
+    }
+
+    static Set<String> names(final Path folder) throws IOException
+    {
+        try (Stream<Path> files = Files.list(folder))
+        {
+            final Set<String> names = new TreeSet<>();
+            files.forEach((f) -> names.add(f.getFileName().toString()));
+            return names;
+        }
+    }
+
+    private void assertResumesToTheSameDigest(final int shards, final int workers) throws Exception
+    {
+        final ShardRun.Spec spec = ring(workers);
+        final long expected = ShardDeterminismTest.oneProcess(spec, workers * shards);
+        final Path checkpoints = dir.resolve("out").resolve("checkpoints");
+        final ShardCheckpoints.Settings settings = new ShardCheckpoints.Settings(checkpoints, 15, 2, "00c0ffee");
+        final ShardRun.Result[] unbroken = sharded(dir.resolve("aeron-1"), spec, shards, settings, null);
+        for (int s = 0; s < shards; s++)
+        {
+            assertEquals(expected, unbroken[s].digest(), "shard " + s + " of the unbroken run");
+        }
+        // Every 15 ticks and at the last (40): 15, 30, 40; the newest two sets are kept, and only theirs.
+        final Set<String> expectedNames = new TreeSet<>();
+        for (final long tick : new long[]{ 30, 40 })
+        {
+            expectedNames.add("tick-" + tick + ".manifest.json");
+            for (int s = 0; s < shards; s++)
+            {
+                expectedNames.add("tick-" + tick + ".shard-" + s + ".kcp");
+            }
+        }
+        assertEquals(expectedNames, names(checkpoints));
+        final ShardManifest manifest = ShardManifest.read(checkpoints.resolve("tick-30.manifest.json"));
+        assertEquals(30, manifest.tick());
+        assertEquals(shards, manifest.parts().size());
+        assertEquals("00c0ffee", manifest.runId());
+
+        // From the set of tick 30, named by its manifest: the run goes on to tick 40 and the same digest.
+        final ShardResume resume = ShardResume.load(checkpoints.resolve("tick-30.manifest.json"));
+        assertEquals(30, resume.manifest().tick());
+        final ShardRun.Result[] resumed = sharded(dir.resolve("aeron-2"), resume.spec(RING), shards,
+            resume.settings(), resume.parts());
+        for (int s = 0; s < shards; s++)
+        {
+            assertEquals(expected, resumed[s].digest(), "shard " + s + " resumed from tick 30");
+        }
+        // The output folder names the newest set: that of the last tick, which resumes to the end at once.
+        assertEquals(40, ShardResume.load(dir.resolve("out")).manifest().tick());
+    }
+
+    @Test
+    void shouldResumeTwoShardsOfOneWorkerToTheSameDigest() throws Exception
+    {
+        assertResumesToTheSameDigest(2, 1);
+    }
+
+    @Test
+    void shouldResumeTwoShardsOfTwoWorkersToTheSameDigest() throws Exception
+    {
+        assertResumesToTheSameDigest(2, 2);
+    }
+
+    @Test
+    void shouldResumeTwoShardsOfThreeWorkersToTheSameDigest() throws Exception
+    {
+        assertResumesToTheSameDigest(2, 3);
+    }
+
+    @Test
+    void shouldResumeThreeShardsToTheSameDigest() throws Exception
+    {
+        assertResumesToTheSameDigest(3, 1);
+    }
+}
