@@ -1,8 +1,11 @@
 package io.karyon.shard;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.karyon.model.ModelException;
@@ -52,7 +55,11 @@ public record ShardManifest(String runId, String model, long seed, int shards, i
     /** The version of the layout this karyon writes and reads. */
     public static final int VERSION = 1;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    // Strict: a key given twice, or anything after the object, is refused rather than read one way or the other.
+    private static final ObjectMapper JSON = JsonMapper.builder()
+        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .build();
     private static final Pattern MANIFEST = Pattern.compile("tick-(\\d{1,18})\\.manifest\\.json");
     private static final Pattern PART_FILE = Pattern.compile("tick-\\d{1,18}\\.shard-\\d{1,2}\\.kcp");
     private static final int MAX_LENGTH = 1 << 20;
