@@ -57,10 +57,20 @@ class ShardCheckpointTest
     }
 
     /**
-     * Runs every shard on a thread of its own, with checkpoints and, if given, from a set's parts.
+     * Runs every shard on a thread of its own, in invoker mode, with checkpoints and, if given, from a set's parts.
      */
     static ShardRun.Result[] sharded(final Path aeron, final ShardRun.Spec spec, final int shards,
         final ShardCheckpoints.Settings settings, final List<Path> resume) throws Exception
+    {
+        return sharded(aeron, spec, shards, settings, resume, true);
+    }
+
+    /**
+     * Runs every shard on a thread of its own, in invoker mode ({@link ShardDeterminismTest#context}) or with the
+     * defaults a shard's process has, with checkpoints and, if given, from a set's parts.
+     */
+    static ShardRun.Result[] sharded(final Path aeron, final ShardRun.Spec spec, final int shards,
+        final ShardCheckpoints.Settings settings, final List<Path> resume, final boolean invoker) throws Exception
     {
         final ShardRun.Result[] results = new ShardRun.Result[shards];
         final Throwable[] failures = new Throwable[shards];
@@ -73,7 +83,7 @@ class ShardCheckpointTest
                 try (AeronShardLink link = AeronShardLink.ipc(shard, shards, aeron, TIMEOUT_NS))
                 {
                     results[shard] = ShardRun.run(spec, link,
-                        ShardDeterminismTest.context(spec.workers() * shards), settings,
+                        invoker ? ShardDeterminismTest.context(spec.workers() * shards) : null, settings,
                         null == resume ? null : resume.get(shard));
                 }
                 catch (final Throwable t)
