@@ -27,7 +27,7 @@ class RunShardsTest
     @CsvSource(delimiter = '|', value = {
         "ring --shards 1|Invalid value for option '--shards': must be in 2..64, was '1'",
         "ring --shards 65|Invalid value for option '--shards': must be in 2..64, was '65'",
-        "ring --shards 2 --out x|--out is not supported with --shards yet",
+        "ring --shards 2 --snapshot-every 5|--snapshot-every is not supported with --shards yet",
         "ring --shards 2 --checkpoint-every 5|--checkpoint-every is not supported with --shards yet",
         "ring --shards 2 --cpus 0|--cpus is not supported with --shards yet",
         "x.toml --shards 2|--shards takes a model's name, not a scenario file",
