@@ -51,6 +51,16 @@ final class ShardCounters implements ShardCensus
         this.counts = counts.clone();
     }
 
+    /**
+     * {@inheritDoc}
+     */
+    public void clear()
+    {
+        this.installedTick = -1;
+        this.stats = null;
+        this.counts = null;
+    }
+
     int firstWorker()
     {
         return shard * perShard;

@@ -47,11 +47,21 @@ final class Runner
         this.name = settings.model.name();
     }
 
-    ModelRun.Result run()
+    /**
+     * Checks the input and readies the output folder, running nothing: what {@link #run()} checks first.
+     */
+    void check()
     {
-        final Parameters parameters = parameters();
-        final long cells = settings.cells < 0 ? settings.model.defaultCells() : settings.cells;
-        final long maxTicks = 0 == settings.ticks ? settings.model.defaultTicks() : settings.ticks;
+        parameters();
+        checkSettings(cells(), maxTicks());
+        if (null == settings.resumeFrom)
+        {
+            prepare(settings.out);
+        }
+    }
+
+    private void checkSettings(final long cells, final long maxTicks)
+    {
         check(cells >= 1, "cells must be >= 1: cells=" + cells);
         check(maxTicks >= 1, "ticks must be >= 1 (0 for the model's default): ticks=" + maxTicks);
         check(settings.every >= 1, "every must be >= 1: every=" + settings.every);
@@ -62,6 +72,24 @@ final class Runner
             settings.keepCheckpoints);
         check(0 == settings.checkpointEvery || null != settings.out || null != settings.resumeFrom,
             "--checkpoint-every needs --out: checkpoints go to OUT/" + Checkpointing.DIR);
+    }
+
+    private long cells()
+    {
+        return settings.cells < 0 ? settings.model.defaultCells() : settings.cells;
+    }
+
+    private long maxTicks()
+    {
+        return 0 == settings.ticks ? settings.model.defaultTicks() : settings.ticks;
+    }
+
+    ModelRun.Result run()
+    {
+        final Parameters parameters = parameters();
+        final long cells = cells();
+        final long maxTicks = maxTicks();
+        checkSettings(cells, maxTicks);
         final Resume resume = null == settings.resumeFrom ? null : Resume.check(settings, parameters, maxTicks);
         final Context context = null == settings.context ? new Context() : settings.context;
         if (null != context.shardLink())

@@ -134,6 +134,7 @@ final class ShardGather
      */
     int gather(final long tick, final boolean survey)
     {
+        census.clear();  // this shard's own counters, even when gathering again after the same tick
         if (survey && !pass.isEmpty())
         {
             final int local = organism.familyCount();

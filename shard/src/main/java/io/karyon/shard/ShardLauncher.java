@@ -98,6 +98,7 @@ public final class ShardLauncher
                 ModelException.EXIT_USAGE, null);
         }
         final long timeoutMs = timeoutMs();
+        first.apply(ShardRun.builder(spec, new Context())).check();  // bad input: one line, before any child starts
         final Path dir = tempDir();
         final Path aeronDir = dir.resolve("aeron");
         final List<Process> children = new ArrayList<>();

@@ -174,10 +174,18 @@ public final class ShardRun
         final Context context = (null == base ? new Context() : base)
             .workerCount(spec.workers() * link.shards())
             .shardLink(link);
-        ModelRun.Builder run = ModelRun.builder(spec.model()).context(context).seed(spec.seed())
+        final ModelRun.Builder run = builder(spec, context);
+        return Result.of((0 == link.shard() ? first.apply(run) : run.progress(Progress.NONE)).run());
+    }
+
+    /**
+     * The run of a spec, over a context.
+     */
+    static ModelRun.Builder builder(final Spec spec, final Context context)
+    {
+        final ModelRun.Builder run = ModelRun.builder(spec.model()).context(context).seed(spec.seed())
             .cells(spec.resolvedCells()).ticks(spec.resolvedTicks()).every(spec.every());
         spec.parameters().forEach(run::set);
-        run = 0 == link.shard() ? first.apply(run) : run.progress(Progress.NONE);
-        return Result.of(run.run());
+        return run;
     }
 }

@@ -39,4 +39,9 @@ public interface ShardCensus
      * @param counts live cells by behaviour id, of the whole run.
      */
     void install(long tick, Stats stats, long[] counts);
+
+    /**
+     * Drops the installed counters: {@code stats()} and {@code countOf} read this shard's own again.
+     */
+    void clear();
 }
