@@ -98,7 +98,7 @@ public final class ResumeCommand implements Callable<Integer>
             {
                 Cli.range(spec, "--shards", shards, 2, AeronShardLink.MAX_SHARDS);
             }
-            return ShardedRun.resume(spec, file, shards, workerOptions.workers, json);
+            return ShardedRun.resume(spec, file, shards, workerOptions.workers, quiet, json);
         }
         if (given("--shards"))
         {

@@ -305,9 +305,19 @@ final class Workforce implements AutoCloseable
      */
     void onWorkers(final WorkerJob job)
     {
-        if (null != exchange && ticks > 0 && !standInJobs)
+        onWorkers(job, false);
+    }
+
+    /**
+     * {@link #onWorkers(WorkerJob)}; a job that does nothing for another shard's workers ({@code localOnly}: a survey
+     * of this shard's families) may run after the first tick of a sharded run too, and so may a checkpoint's capture
+     * (see {@link #standInJobs}).
+     */
+    void onWorkers(final WorkerJob job, final boolean localOnly)
+    {
+        if (null != exchange && ticks > 0 && !localOnly && !standInJobs)
         {
-            throw new KaryonException(KaryonException.Category.ERROR, "a job on every worker (a survey, a cohort) " +
+            throw new KaryonException(KaryonException.Category.ERROR, "a job on every worker (a cohort) " +
                 "after the first tick of a sharded run: the other shards' cells are not here", null);
         }
         final long posted = jobs.post(job);

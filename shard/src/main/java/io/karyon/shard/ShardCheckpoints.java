@@ -1,9 +1,9 @@
 package io.karyon.shard;
 
-import io.karyon.engine.Organism;
 import io.karyon.engine.checkpoint.CheckpointHeader;
 import io.karyon.engine.checkpoint.CheckpointMeta;
-import io.karyon.engine.checkpoint.Checkpoints;
+import io.karyon.engine.checkpoint.CheckpointPart;
+import io.karyon.model.CheckpointSet;
 import io.karyon.model.ModelException;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -15,10 +15,8 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,7 +31,7 @@ import java.util.regex.Pattern;
  * <p>
  * <b>Note:</b> not threadsafe; the driver's, between ticks, at the same point on every shard.
  */
-public final class ShardCheckpoints
+public final class ShardCheckpoints implements CheckpointSet
 {
     private static final int REPORT_LENGTH = 3 * Long.BYTES;
     private static final Pattern PART = Pattern.compile("tick-(\\d{1,18})\\.shard-\\d{1,2}\\.kcp");
@@ -42,7 +40,7 @@ public final class ShardCheckpoints
      * A sharded run's checkpoint settings, the same on every shard.
      *
      * @param dir   the checkpoints' folder ({@code OUT/checkpoints}).
-     * @param every ticks between checkpoints, >= 1.
+     * @param every ticks between checkpoints, or 0 for none but the one a stop request writes.
      * @param keep  complete sets kept, >= 1.
      * @param runId the run's id, in every part and the manifest; a resumed run keeps it.
      */
@@ -53,9 +51,9 @@ public final class ShardCheckpoints
          */
         public Settings
         {
-            if (null == dir || every < 1 || keep < 1 || null == runId || runId.isEmpty() || runId.contains(" "))
+            if (null == dir || every < 0 || keep < 1 || null == runId || runId.isEmpty() || runId.contains(" "))
             {
-                throw new ModelException("sharded checkpoints need a folder, every >= 1, keep >= 1 and a run id: " +
+                throw new ModelException("sharded checkpoints need a folder, every >= 0, keep >= 1 and a run id: " +
                     "dir=" + dir + ", every=" + every + ", keep=" + keep + ", runId=" + runId,
                     ModelException.EXIT_USAGE, null);
             }
@@ -74,30 +72,20 @@ public final class ShardCheckpoints
 
     private final Settings settings;
     private final ShardRun.Spec spec;
+    private final AeronShardLink link;
     private final int shard;
     private final int shards;
-    private final CheckpointMeta meta;
     private final ShardPart part;
 
-    ShardCheckpoints(final Settings settings, final ShardRun.Spec spec, final int shard, final int shards)
+    ShardCheckpoints(final Settings settings, final ShardRun.Spec spec, final AeronShardLink link)
     {
         this.settings = settings;
         this.spec = spec;
-        this.shard = shard;
-        this.shards = shards;
-        this.meta = new CheckpointMeta(spec.model().name(), textParameters(spec), spec.seed(), null);
+        this.link = link;
+        this.shard = link.shard();
+        this.shards = link.shards();
         this.part = new ShardPart(settings.runId(), shard, shards, spec.workers(), spec.resolvedCells(),
             spec.resolvedTicks(), settings.every(), settings.keep());
-    }
-
-    /**
-     * The run's parameters as the manifest and the parts record them: by name, as text.
-     */
-    static Map<String, String> textParameters(final ShardRun.Spec spec)
-    {
-        final Map<String, String> text = new LinkedHashMap<>();
-        spec.parameters().forEach((name, value) -> text.put(name, String.valueOf(value)));
-        return text;
     }
 
     /**
@@ -109,93 +97,58 @@ public final class ShardCheckpoints
     }
 
     /**
-     * Whether a checkpoint is due once {@code done} ticks are completed.
+     * {@inheritDoc}
      */
-    boolean isDue(final long done)
+    public Path file(final long tick)
     {
-        return 0 == done % settings.every() || done == spec.resolvedTicks();
+        return ShardManifest.partFile(settings.dir(), tick, shard);
     }
 
     /**
-     * Ticks to run from {@code done} to the next checkpoint or the run's end.
+     * {@inheritDoc}
      */
-    long nextStep(final long done)
+    public List<CheckpointPart> parts()
     {
-        return Math.min(settings.every() - done % settings.every(), spec.resolvedTicks() - done);
+        return List.of(part);
     }
 
     /**
-     * Writes this shard's part of tick {@code done}; shard 0 then waits for every other shard's report and writes
-     * the manifest.
+     * Reports this shard's part to shard 0; shard 0 waits for every other shard's report, writes the manifest and
+     * removes old sets.
      *
-     * @throws ModelException exit 1 naming the shard whose part could not be written or that sent no report.
+     * @throws ModelException exit 1 naming the shard that sent no report or could not write its part.
      */
-    void write(final Organism organism, final AeronShardLink link, final long done)
+    public void written(final long tick, final Path file, final CheckpointHeader header) throws IOException
     {
-        final Path file = ShardManifest.partFile(settings.dir(), done, shard);
-        long length = -1;
-        long checksum = 0;
-        String failure = null;
-        try
-        {
-            Files.createDirectories(settings.dir());
-            final CheckpointHeader header = Checkpoints.write(organism, file, meta, List.of(part));
-            length = Files.size(file);
-            checksum = ShardPart.sectionsChecksum(header);
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            failure = "shard " + shard + " of " + shards + " cannot write its part of the checkpoint of tick " +
-                done + " (" + file + "): " + ex.getMessage();
-        }
+        final long length = Files.size(file);
+        final long checksum = ShardPart.sectionsChecksum(header);
         if (0 != shard)
         {
             final UnsafeBuffer report = new UnsafeBuffer(new byte[REPORT_LENGTH]);
-            report.putLong(0, done);
+            report.putLong(0, tick);
             report.putLong(Long.BYTES, length);
             report.putLong(2 * Long.BYTES, checksum);
             link.send(0, report, 0, REPORT_LENGTH);
-            if (null != failure)
-            {
-                throw new ModelException(failure, ModelException.EXIT_FAILURE, null);
-            }
             return;
-        }
-        if (null != failure)
-        {
-            throw new ModelException(failure, ModelException.EXIT_FAILURE, null);
         }
         final List<ShardManifest.Part> parts = new ArrayList<>(shards);
         parts.add(new ShardManifest.Part(0, String.valueOf(file.getFileName()), length, checksum));
         for (int s = 1; s < shards; s++)
         {
-            final DirectBuffer report = await(link, s, done);
-            if (REPORT_LENGTH != report.capacity() || report.getLong(0) != done)
+            final DirectBuffer report = await(link, s, tick);
+            if (REPORT_LENGTH != report.capacity() || report.getLong(0) != tick)
             {
                 throw new ModelException("shard " + s + " of " + shards + " sent no report of its part of the " +
-                    "checkpoint of tick " + done + " where one was due", ModelException.EXIT_FAILURE, null);
+                    "checkpoint of tick " + tick + " where one was due", ModelException.EXIT_FAILURE, null);
             }
-            if (report.getLong(Long.BYTES) < 0)
-            {
-                throw new ModelException("shard " + s + " of " + shards + " could not write its part of the " +
-                    "checkpoint of tick " + done + ": the set is left incomplete", ModelException.EXIT_FAILURE, null);
-            }
-            parts.add(new ShardManifest.Part(s, String.valueOf(ShardManifest.partFile(settings.dir(), done, s)
+            parts.add(new ShardManifest.Part(s, String.valueOf(ShardManifest.partFile(settings.dir(), tick, s)
                 .getFileName()), report.getLong(Long.BYTES), report.getLong(2 * Long.BYTES)));
         }
-        final ShardManifest manifest = new ShardManifest(settings.runId(), spec.model().name(), spec.seed(), shards,
-            spec.workers(), spec.resolvedCells(), spec.resolvedTicks(), done, settings.every(), settings.keep(),
-            meta.parameters(), parts);
-        try
-        {
-            manifest.write(settings.dir());
-            prune();
-        }
-        catch (final IOException ex)
-        {
-            throw new ModelException("shard 0 of " + shards + " cannot write the manifest of the checkpoint of tick " +
-                done + " in " + settings.dir() + ": " + ex.getMessage(), ModelException.EXIT_FAILURE, ex);
-        }
+        final CheckpointMeta meta = header.meta();
+        new ShardManifest(settings.runId(), meta.model(), meta.seed(), shards, spec.workers(), spec.resolvedCells(),
+            spec.resolvedTicks(), tick, settings.every(), settings.keep(), meta.parameters(), parts)
+            .write(settings.dir());
+        prune();
     }
 
     private static DirectBuffer await(final AeronShardLink link, final int from, final long tick)

@@ -2,6 +2,8 @@ package io.karyon.shard;
 
 import io.karyon.engine.Context;
 import io.karyon.model.ModelException;
+import io.karyon.model.ModelRun;
+import io.karyon.model.Progress;
 import org.agrona.IoUtil;
 
 import java.io.IOException;
@@ -11,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * {@code karyon run --shards N}: one run sharded over N processes on this host, joined over Aeron IPC. This process is
@@ -71,23 +74,45 @@ public final class ShardLauncher
      */
     public static ShardRun.Result launch(final ShardRun.Spec spec, final int shards, final Context base)
     {
-        return launch(spec, shards, base, null, null);
+        return launch(spec, shards, base, (run) -> run.progress(Progress.NONE));
     }
 
     /**
-     * Runs a model over {@code shards} processes on this host, with checkpoints, or resumed from a set of them.
+     * Runs a model over {@code shards} processes on this host; this process is shard 0, which gathers the
+     * observations and writes the outputs.
+     *
+     * @param spec   the run.
+     * @param shards processes, 2 to {@link AeronShardLink#MAX_SHARDS}.
+     * @param base   this shard's context (threading, pinning), or null.
+     * @param first  what shard 0 sets besides: output folder, progress, JSON, stop request.
+     * @return shard 0's result: the whole run's summary and digest.
+     * @throws ModelException exit 1 naming the shard, if one failed or was lost; exit 2 for bad input or what sharding
+     *                        refuses.
+     */
+    public static ShardRun.Result launch(final ShardRun.Spec spec, final int shards, final Context base,
+        final UnaryOperator<ModelRun.Builder> first)
+    {
+        return launch(spec, shards, base, first, null, null);
+    }
+
+    /**
+     * Runs a model over {@code shards} processes on this host with checkpoints of every shard, or resumed from a
+     * set of them; this process is shard 0, which gathers the observations, writes the outputs and the manifests.
      *
      * @param spec        the run.
      * @param shards      processes, 2 to {@link AeronShardLink#MAX_SHARDS}.
      * @param base        this shard's context (threading, pinning), or null.
+     * @param first       what shard 0 sets besides: output folder, progress, JSON, stop request.
      * @param checkpoints the run's checkpoint settings, or null for none.
      * @param resume      every shard's part of the set to resume from, by shard (checked by {@link ShardResume}), or
      *                    null for a new run.
-     * @return shard 0's result: the whole run's digest.
-     * @throws ModelException exit 1 naming the shard, if one failed or was lost; exit 2 for what sharding refuses.
+     * @return shard 0's result: the whole run's summary and digest.
+     * @throws ModelException exit 1 naming the shard, if one failed or was lost; exit 2 for bad input or what sharding
+     *                        refuses.
      */
     public static ShardRun.Result launch(final ShardRun.Spec spec, final int shards, final Context base,
-        final ShardCheckpoints.Settings checkpoints, final List<Path> resume)
+        final UnaryOperator<ModelRun.Builder> first, final ShardCheckpoints.Settings checkpoints,
+        final List<Path> resume)
     {
         if (null != resume && resume.size() != shards)
         {
@@ -100,6 +125,10 @@ public final class ShardLauncher
                 ModelException.EXIT_USAGE, null);
         }
         final long timeoutMs = timeoutMs();
+        if (null == resume)
+        {
+            first.apply(ShardRun.builder(spec, new Context())).check();  // bad input: one line, before any child starts
+        }
         final Path dir = tempDir();
         final Path aeronDir = dir.resolve("aeron");
         final List<Process> children = new ArrayList<>();
@@ -115,7 +144,7 @@ public final class ShardLauncher
             link = AeronShardLink.open(0, shards, aeronDir, timeoutMs * 1_000_000L);
             watch(children, link);
             AeronShardLink.connect(link);
-            final ShardRun.Result result = ShardRun.run(spec, link, base, checkpoints,
+            final ShardRun.Result result = ShardRun.run(spec, link, base, first, checkpoints,
                 null == resume ? null : resume.get(0));
             awaitChildren(children);
             finished = true;

@@ -42,7 +42,7 @@ import java.util.regex.Pattern;
  * @param cells      cells the run created, >= 1.
  * @param ticks      ticks the run lasts in all, >= tick.
  * @param tick       the tick boundary of the set: ticks completed, >= 1.
- * @param every      ticks between checkpoints, >= 1.
+ * @param every      ticks between checkpoints, >= 0 (0: only on a stop request).
  * @param keep       complete sets kept, >= 1.
  * @param parameters the model's parameters as given to the run, by name, as text.
  * @param parts      one per shard, in shard order.
@@ -270,7 +270,7 @@ public record ShardManifest(String runId, String model, long seed, int shards, i
             number(root, "seed", Long.MIN_VALUE, Long.MAX_VALUE, name), shards,
             (int)number(root, "workers_per_shard", 1, Integer.MAX_VALUE, name),
             number(root, "cells", 1, Long.MAX_VALUE, name), ticks, tick,
-            number(root, "checkpoint_every", 1, Long.MAX_VALUE, name),
+            number(root, "checkpoint_every", 0, Long.MAX_VALUE, name),
             (int)number(root, "keep_checkpoints", 1, Integer.MAX_VALUE, name), parameters(root, name),
             parts(root, shards, name));
         if (manifest.runId().isEmpty() || manifest.model().isEmpty())

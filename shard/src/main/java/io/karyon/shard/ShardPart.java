@@ -100,7 +100,7 @@ final class ShardPart implements CheckpointPart
         every = in.readLong();
         keep = in.readInt();
         if (shards < 2 || shards > AeronShardLink.MAX_SHARDS || shard < 0 || shard >= shards || workers < 1 ||
-            cells < 1 || ticks < 1 || every < 1 || keep < 1)
+            cells < 1 || ticks < 1 || every < 0 || keep < 1)
         {
             throw new IOException("shard section: settings out of range: shard " + shard + " of " + shards +
                 ", workers=" + workers + ", cells=" + cells + ", ticks=" + ticks + ", every=" + every + ", keep=" +

@@ -1,13 +1,13 @@
 package io.karyon.shard;
 
 import io.karyon.engine.Context;
-import io.karyon.engine.Organism;
 import io.karyon.engine.checkpoint.CheckpointException;
 import io.karyon.engine.checkpoint.CheckpointHeader;
 import io.karyon.engine.checkpoint.Checkpoints;
 import io.karyon.model.Model;
 import io.karyon.model.ModelCatalog;
 import io.karyon.model.ModelException;
+import io.karyon.model.ModelRun;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * {@code karyon resume DIR} of a sharded run: finds the newest complete set of checkpoints (the newest
@@ -23,7 +24,8 @@ import java.util.List;
  * manifest before anything starts (present, of the length and sections it names, every checksum sound, of this run,
  * this shard and this shard count, at the manifest's tick), then restarts the whole run on as many shards as it had,
  * each shard restoring its own part after the model's set-up, and carries it on to its end, writing checkpoints as the
- * run did. A refusal is one line, exit 2, and nothing is written.
+ * run did (each shard's {@link ModelRun} resumes from its part as one process resumes from its checkpoint: shard 0
+ * carries the run folder's outputs on). A refusal is one line, exit 2, and nothing is written.
  * <p>
  * <b>Note:</b> not threadsafe; the driver's.
  */
@@ -217,10 +219,13 @@ public final class ShardResume
      * @param catalog the models.
      * @param shards  shards asked for ({@code --shards}), or 0 for the set's.
      * @param base    shard 0's context (threading, pinning), or null.
-     * @return shard 0's result: the whole run's digest.
+     * @param first   what shard 0 sets besides (progress, JSON, stop request); its output folder is by default the
+     *                set's run folder (the parent of its checkpoints folder), where it carries the outputs on.
+     * @return shard 0's result: the whole run's summary and digest.
      * @throws ModelException exit 2 for another shard count or a model not found, exit 1 if the run fails.
      */
-    public ShardRun.Result run(final ModelCatalog catalog, final int shards, final Context base)
+    public ShardRun.Result run(final ModelCatalog catalog, final int shards, final Context base,
+        final UnaryOperator<ModelRun.Builder> first)
     {
         final String name = String.valueOf(manifestFile.getFileName());
         if (0 != shards && shards != manifest.shards())
@@ -237,7 +242,7 @@ public final class ShardResume
         {
             throw refuse(name, ex.getMessage() + " (a model from a jar needs --classpath)");
         }
-        return ShardLauncher.launch(spec(model), manifest.shards(), base, settings(), parts());
+        return ShardLauncher.launch(spec(model), manifest.shards(), base, first, settings(), parts());
     }
 
     /**
@@ -275,40 +280,6 @@ public final class ShardResume
             files.add(dir.resolve(part.file()));
         }
         return files;
-    }
-
-    /**
-     * Restores this shard's part into its freshly set-up organism.
-     *
-     * @param organism set up by the model, as on every shard.
-     * @param file     this shard's part.
-     * @param writer   this run's checkpoints, whose shard section the part must hold, or null.
-     * @return the tick restored: ticks completed.
-     * @throws ModelException exit 2, one line naming the file, if it is refused.
-     */
-    static long restore(final Organism organism, final Path file, final ShardCheckpoints writer)
-    {
-        final String name = String.valueOf(file.getFileName());
-        final ShardPart read = new ShardPart();
-        try
-        {
-            final CheckpointHeader header = Checkpoints.restore(organism, file, List.of(read));
-            if (null != writer && !read.sameAs(writer.part()))
-            {
-                throw refuse(name, "its shard section (run " + read.runId + ", shard " + read.shard + " of " +
-                    read.shards + ") is not this shard's of this run (run " + writer.part().runId + ", shard " +
-                    writer.part().shard + " of " + writer.part().shards + ")");
-            }
-            return header.tick();
-        }
-        catch (final CheckpointException ex)
-        {
-            throw new ModelException(ex.getMessage(), ModelException.EXIT_USAGE, ex);
-        }
-        catch (final IOException ex)
-        {
-            throw refuse(name, String.valueOf(ex.getMessage()));
-        }
     }
 
     private static ModelException refuse(final String where, final String problem)

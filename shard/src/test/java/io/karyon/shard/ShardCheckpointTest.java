@@ -1,6 +1,7 @@
 package io.karyon.shard;
 
 import io.karyon.model.Model;
+import io.karyon.model.Progress;
 import io.karyon.models.Ring;
 import org.agrona.IoUtil;
 import org.junit.jupiter.api.AfterEach;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Timeout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,6 +20,7 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -62,15 +65,17 @@ class ShardCheckpointTest
     static ShardRun.Result[] sharded(final Path aeron, final ShardRun.Spec spec, final int shards,
         final ShardCheckpoints.Settings settings, final List<Path> resume) throws Exception
     {
-        return sharded(aeron, spec, shards, settings, resume, true);
+        return sharded(aeron, spec, shards, settings, resume, true, null);
     }
 
     /**
      * Runs every shard on a thread of its own, in invoker mode ({@link ShardDeterminismTest#context}) or with the
-     * defaults a shard's process has, with checkpoints and, if given, from a set's parts.
+     * defaults a shard's process has, with checkpoints and, if given, from a set's parts; shard 0 writes its outputs
+     * to {@code out} if given (a resumed run: by default to the set's run folder).
      */
     static ShardRun.Result[] sharded(final Path aeron, final ShardRun.Spec spec, final int shards,
-        final ShardCheckpoints.Settings settings, final List<Path> resume, final boolean invoker) throws Exception
+        final ShardCheckpoints.Settings settings, final List<Path> resume, final boolean invoker, final Path out)
+        throws Exception
     {
         final ShardRun.Result[] results = new ShardRun.Result[shards];
         final Throwable[] failures = new Throwable[shards];
@@ -83,7 +88,8 @@ class ShardCheckpointTest
                 try (AeronShardLink link = AeronShardLink.ipc(shard, shards, aeron, TIMEOUT_NS))
                 {
                     results[shard] = ShardRun.run(spec, link,
-                        invoker ? ShardDeterminismTest.context(spec.workers() * shards) : null, settings,
+                        invoker ? ShardDeterminismTest.context(spec.workers() * shards) : null,
+                        (run) -> (null == out ? run : run.out(out)).progress(Progress.NONE), settings,
                         null == resume ? null : resume.get(shard));
                 }
                 catch (final Throwable t)
@@ -121,15 +127,18 @@ class ShardCheckpointTest
     {
         final ShardRun.Spec spec = ring(workers);
         final long expected = ShardDeterminismTest.oneProcess(spec, workers * shards);
-        final Path checkpoints = dir.resolve("out").resolve("checkpoints");
+        final Path out = dir.resolve("out");
+        final Path checkpoints = out.resolve("checkpoints");
         final ShardCheckpoints.Settings settings = new ShardCheckpoints.Settings(checkpoints, 15, 2, "00c0ffee");
-        final ShardRun.Result[] unbroken = sharded(dir.resolve("aeron-1"), spec, shards, settings, null);
+        final ShardRun.Result[] unbroken = sharded(dir.resolve("aeron-1"), spec, shards, settings, null, true, out);
+        final byte[] series = Files.readAllBytes(out.resolve("timeseries.csv"));
         for (int s = 0; s < shards; s++)
         {
             assertEquals(expected, unbroken[s].digest(), "shard " + s + " of the unbroken run");
         }
         // Every 15 ticks and at the last (40): 15, 30, 40; the newest two sets are kept, and only theirs.
         final Set<String> expectedNames = new TreeSet<>();
+        expectedNames.add("tick-30.manifest.json");
         for (final long tick : new long[]{ 30, 40 })
         {
             expectedNames.add("tick-" + tick + ".manifest.json");
@@ -147,12 +156,17 @@ class ShardCheckpointTest
         // From the set of tick 30, named by its manifest: the run goes on to tick 40 and the same digest.
         final ShardResume resume = ShardResume.load(checkpoints.resolve("tick-30.manifest.json"));
         assertEquals(30, resume.manifest().tick());
+        Files.delete(out.resolve("timeseries.csv"));
+        Files.write(out.resolve("timeseries.csv"), Arrays.copyOf(series, series.length - 7));  // a torn last row
         final ShardRun.Result[] resumed = sharded(dir.resolve("aeron-2"), resume.spec(RING), shards,
             resume.settings(), resume.parts());
         for (int s = 0; s < shards; s++)
         {
             assertEquals(expected, resumed[s].digest(), "shard " + s + " resumed from tick 30");
         }
+        // Shard 0 carries the run folder's time series on from the checkpoint's rows, as one process does.
+        assertArrayEquals(series, Files.readAllBytes(out.resolve("timeseries.csv")), "timeseries.csv");
+        assertEquals(40L, ((Number)resumed[0].run().summary().get("ticks")).longValue());
         // The output folder names the newest set: that of the last tick, which resumes to the end at once.
         assertEquals(40, ShardResume.load(dir.resolve("out")).manifest().tick());
     }

@@ -68,6 +68,7 @@ class ShardKillResumeTest
         killer.setDaemon(true);
         killer.start();
         final ModelException ex = assertThrows(ModelException.class, () -> ShardLauncher.launch(SPEC, 2, null,
+            (run) -> run.out(dir.resolve("out")).progress(Progress.NONE),
             new ShardCheckpoints.Settings(checkpoints, 20, 2, "0123abcd"), null));
         final long pid = killed.get(10, TimeUnit.SECONDS);
         assertEquals(ModelException.EXIT_FAILURE, ex.exitCode(), ex.getMessage());
@@ -78,13 +79,16 @@ class ShardKillResumeTest
         final ShardResume resume = ShardResume.load(dir.resolve("out"));
         final long tick = resume.manifest().tick();
         assertTrue(tick >= 20 && tick < SPEC.resolvedTicks() && 0 == tick % 20, "resumes from tick " + tick);
-        final ShardRun.Result resumed = resume.run(ModelCatalog.load(getClass().getClassLoader()), 0, null);
+        final ShardRun.Result resumed = resume.run(ModelCatalog.load(getClass().getClassLoader()), 0, null,
+            (run) -> run.progress(Progress.NONE));
         assertEquals(0, ProcessHandle.current().children().count(), "no shard process outlives the resumed run");
 
         // The shards' processes run with the defaults (the chunk size among them), and so do these.
-        final long unbroken = ShardCheckpointTest.sharded(dir.resolve("aeron"), SPEC, 2, null, null, false)[0]
-            .digest();
+        final long unbroken = ShardCheckpointTest.sharded(dir.resolve("aeron"), SPEC, 2, null, null, false,
+            dir.resolve("unbroken"))[0].digest();
         assertEquals(unbroken, resumed.digest(), "resumed from tick " + tick + " as the unbroken sharded run");
+        assertEquals(Files.readString(dir.resolve("unbroken").resolve("timeseries.csv")),
+            Files.readString(dir.resolve("out").resolve("timeseries.csv")), "timeseries.csv");
         final ModelRun.Builder one = ModelRun.builder(RING).context(new Context().workerCount(2)).seed(SPEC.seed())
             .cells(SPEC.resolvedCells()).ticks(SPEC.resolvedTicks()).progress(Progress.NONE);
         SPEC.parameters().forEach(one::set);
