@@ -73,7 +73,8 @@ final class Runner
         check(settings.keepCheckpoints >= 1, "keep checkpoints must be >= 1: keepCheckpoints=" +
             settings.keepCheckpoints);
         check(0 == settings.checkpointEvery || null != settings.out || null != settings.resumeFrom ||
-            null != settings.checkpointSet, "--checkpoint-every needs --out: checkpoints go to OUT/" + Checkpointing.DIR);
+            null != settings.checkpointSet, "--checkpoint-every needs --out: checkpoints go to OUT/" +
+            Checkpointing.DIR);
     }
 
     private long cells()
@@ -98,7 +99,8 @@ final class Runner
         {
             check(0 == settings.snapshotEvery, "snapshots every K ticks are not supported in a sharded run yet");
             check(null != settings.checkpointSet || 0 == settings.checkpointEvery && null == settings.resumeFrom,
-                "a sharded run's checkpoints are every shard's parts: the shard module's (CheckpointSet)");
+                "a sharded run checkpoints and resumes through its shards' set of parts " +
+                "(ModelRun.Builder.checkpointSet), not as one process");
         }
         final long seed = null == settings.seed ? context.seed() : settings.seed;
         context.seed(seed);  // 0 workers stay 0: Context.conclude resolves them (one per CPU of Context.cpus, if set)

@@ -89,14 +89,6 @@ public final class ShardCheckpoints implements CheckpointSet
     }
 
     /**
-     * The section every part carries: what this shard's part says of the run.
-     */
-    ShardPart part()
-    {
-        return part;
-    }
-
-    /**
      * {@inheritDoc}
      */
     public Path file(final long tick)

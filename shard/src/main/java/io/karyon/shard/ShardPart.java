@@ -109,16 +109,6 @@ final class ShardPart implements CheckpointPart
     }
 
     /**
-     * Whether another part holds what this one does.
-     */
-    boolean sameAs(final ShardPart other)
-    {
-        return runId.equals(other.runId) && shard == other.shard && shards == other.shards &&
-            workers == other.workers && cells == other.cells && ticks == other.ticks && every == other.every &&
-            keep == other.keep;
-    }
-
-    /**
      * One number for a part's sections: the CRC32C of every section's name and checksum, in file order. The manifest
      * records it, so a part swapped for another file (even a sound one of the same run) is refused.
      *
