@@ -29,8 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A sharded run's observations, gathered by shard 0 (shards as threads of this JVM, each its own organism and Aeron
  * client): {@code timeseries.csv} byte for byte, and the summary's digest, counters and model values, as one process
- * with as many workers gives them (the model's values too); a stop condition ends every shard after the same tick as one process; only shard
- * 0 writes.
+ * with as many workers gives them; a stop condition ends every shard after the same tick as one process; only shard 0
+ * writes.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ShardObservationTest
