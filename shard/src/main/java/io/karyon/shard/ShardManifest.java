@@ -324,7 +324,8 @@ public record ShardManifest(String runId, String model, long seed, int shards, i
             final int shard = (int)number(p, "shard", 0, shards - 1, name + ": " + where);
             if (shard != i)
             {
-                throw refuse(name, where + ".shard is " + shard + ", expected " + i + " (one part per shard, in order)");
+                throw refuse(name, where + ".shard is " + shard + ", expected " + i +
+                    " (one part per shard, in order)");
             }
             final String file = text(p, "file", name + ": " + where);
             if (!PART_FILE.matcher(file).matches())

@@ -167,7 +167,8 @@ class ShardResumeTest
     {
         final ShardResume resume = ShardResume.load(set);
         assertRefused("tick-20.manifest.json: is a set of 2 shards; a sharded run resumes on as many shards as it " +
-            "ran on, not --shards 3", () -> resume.run(ModelCatalog.load(getClass().getClassLoader()), 3, null, (run) -> run));
+            "ran on, not --shards 3",
+            () -> resume.run(ModelCatalog.load(getClass().getClassLoader()), 3, null, (run) -> run));
     }
 
     @Test
