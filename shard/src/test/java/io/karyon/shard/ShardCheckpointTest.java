@@ -1,7 +1,9 @@
 package io.karyon.shard;
 
 import io.karyon.model.Model;
+import io.karyon.model.ModelRun;
 import io.karyon.model.Progress;
+import io.karyon.model.StopRequest;
 import io.karyon.models.Ring;
 import org.agrona.IoUtil;
 import org.junit.jupiter.api.AfterEach;
@@ -18,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -65,7 +68,7 @@ class ShardCheckpointTest
     static ShardRun.Result[] sharded(final Path aeron, final ShardRun.Spec spec, final int shards,
         final ShardCheckpoints.Settings settings, final List<Path> resume) throws Exception
     {
-        return sharded(aeron, spec, shards, settings, resume, true, null);
+        return sharded(aeron, spec, shards, settings, resume, true, (Path)null);
     }
 
     /**
@@ -76,6 +79,18 @@ class ShardCheckpointTest
     static ShardRun.Result[] sharded(final Path aeron, final ShardRun.Spec spec, final int shards,
         final ShardCheckpoints.Settings settings, final List<Path> resume, final boolean invoker, final Path out)
         throws Exception
+    {
+        return sharded(aeron, spec, shards, settings, resume, invoker,
+            (run) -> (null == out ? run : run.out(out)).progress(Progress.NONE));
+    }
+
+    /**
+     * {@link #sharded(Path, ShardRun.Spec, int, ShardCheckpoints.Settings, List, boolean, Path)} with what shard 0
+     * sets besides.
+     */
+    static ShardRun.Result[] sharded(final Path aeron, final ShardRun.Spec spec, final int shards,
+        final ShardCheckpoints.Settings settings, final List<Path> resume, final boolean invoker,
+        final UnaryOperator<ModelRun.Builder> first) throws Exception
     {
         final ShardRun.Result[] results = new ShardRun.Result[shards];
         final Throwable[] failures = new Throwable[shards];
@@ -89,7 +104,7 @@ class ShardCheckpointTest
                 {
                     results[shard] = ShardRun.run(spec, link,
                         invoker ? ShardDeterminismTest.context(spec.workers() * shards) : null,
-                        (run) -> (null == out ? run : run.out(out)).progress(Progress.NONE), settings,
+                        first, settings,
                         null == resume ? null : resume.get(shard));
                 }
                 catch (final Throwable t)
@@ -193,5 +208,27 @@ class ShardCheckpointTest
     void shouldResumeThreeShardsToTheSameDigest() throws Exception
     {
         assertResumesToTheSameDigest(3, 1);
+    }
+
+    @Test
+    void shouldWriteACompleteSetOnAStopRequestAndResumeFromIt() throws Exception
+    {
+        final ShardRun.Spec spec = new ShardRun.Spec(RING, Map.of(), 2000, 60, 3, 1, 5);
+        final Path out = dir.resolve("out");
+        final Path checkpoints = out.resolve("checkpoints");
+        final StopRequest request = new StopRequest();
+        request.request("SIGINT");
+        // No checkpoint every K: the stop request alone writes one, as in one process with an output folder.
+        final ShardRun.Result[] stopped = sharded(dir.resolve("aeron-1"), spec, 2,
+            new ShardCheckpoints.Settings(checkpoints, 0, 2, "5709ed00"), null, true,
+            (run) -> run.out(out).stopRequest(request).progress(Progress.NONE));
+        assertEquals(5, stopped[0].ticks(), "stopped at the first tick the shards gather at");
+        assertEquals(Set.of("tick-5.manifest.json", "tick-5.shard-0.kcp", "tick-5.shard-1.kcp"), names(checkpoints));
+        final ShardResume resume = ShardResume.load(out);
+        final ShardRun.Result[] resumed = sharded(dir.resolve("aeron-2"), resume.spec(RING), 2, resume.settings(),
+            resume.parts());
+        assertEquals(60, resumed[0].ticks());
+        assertEquals(ShardDeterminismTest.oneProcess(spec, 2), resumed[0].digest(), "as one process, unbroken");
+        assertEquals(resumed[0].digest(), resumed[1].digest());
     }
 }
