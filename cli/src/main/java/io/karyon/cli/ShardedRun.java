@@ -212,7 +212,9 @@ final class ShardedRun
         {
             return Cli.EXIT_OK;
         }
-        err.println("karyon: stopped by " + stopReason + " after tick " + result.ticks() + " on every shard");
+        err.println("karyon: stopped by " + stopReason + " after tick " + result.ticks() + " on every shard" +
+            (null == options.out() || null != shard ? "" : "; every shard's checkpoint is in " +
+            options.out().resolve("checkpoints") + " (karyon resume " + options.out() + ")"));
         err.flush();
         return StopSignals.exitCode(stopReason);
     }
@@ -270,7 +272,9 @@ final class ShardedRun
         {
             return Cli.EXIT_OK;
         }
-        err.println("karyon: stopped by " + stopReason + " after tick " + result.ticks() + " on every shard");
+        err.println("karyon: stopped by " + stopReason + " after tick " + result.ticks() + " on every shard; " +
+            "every shard's checkpoint is in " + resume.manifestFile().getParent() + " (karyon resume " +
+            resume.manifestFile().getParent() + ")");
         err.flush();
         return StopSignals.exitCode(stopReason);
     }
