@@ -106,14 +106,30 @@ final class ShardExchange implements Agent
         {
             return 0;
         }
+        long restored = -1;
         for (int w = 0; w < slices.length; w++)
         {
             if (!isLocal(w))
             {
                 jobs.poll(w, jobsRan);
+                restored = Math.max(restored, slices[w].restoredTick);
+                slices[w].restoredTick = -1;
             }
         }
         jobsRan = epoch;
+        if (restored >= 0)
+        {
+            // The job restored a checkpoint (this shard's part): go on from its tick, as TickAgent does, before the
+            // driver's Workforce.restoreTicks sets the barrier's target to it.
+            exchanged = restored;
+            for (int w = 0; w < slices.length; w++)
+            {
+                if (!isLocal(w))
+                {
+                    barrier.arrive(w, restored);
+                }
+            }
+        }
         return 1;
     }
 

@@ -68,6 +68,7 @@ final class Workforce implements AutoCloseable
     private final ShardExchange exchange;
     private long ticks;
     private long epoch;
+    private boolean standInJobs;
     private KaryonException failure;
 
     /**
@@ -305,10 +306,20 @@ final class Workforce implements AutoCloseable
      */
     void onWorkers(final WorkerJob job)
     {
-        if (null != exchange && ticks > 0)
+        onWorkers(job, false);
+    }
+
+    /**
+     * {@link #onWorkers(WorkerJob)}; a job that does nothing for another shard's workers ({@code localOnly}: a survey
+     * of this shard's families) may run after the first tick of a sharded run too, and so may a checkpoint's capture
+     * (see {@link #standInJobs}).
+     */
+    void onWorkers(final WorkerJob job, final boolean localOnly)
+    {
+        if (null != exchange && ticks > 0 && !localOnly && !standInJobs)
         {
-            throw new KaryonException(KaryonException.Category.ERROR, "a job on every worker (a survey, a cohort, " +
-                "a checkpoint) after the first tick of a sharded run: the other shards' cells are not here", null);
+            throw new KaryonException(KaryonException.Category.ERROR, "a job on every worker (a cohort) " +
+                "after the first tick of a sharded run: the other shards' cells are not here", null);
         }
         final long posted = jobs.post(job);
         try
@@ -326,6 +337,25 @@ final class Workforce implements AutoCloseable
             throw new KaryonException(KaryonException.Category.ERROR,
                 "worker karyon-worker-" + failed + " failed a job: " + cause, cause);
         }
+    }
+
+    /**
+     * Lets jobs run on the stand-in workers of a sharded run after its first tick, while a checkpoint is captured and
+     * written: each shard's part is its whole process, the stand-ins' copies with it (see docs/spec/shards.md).
+     *
+     * @param allowed true from the capture until its sections are written.
+     */
+    void standInJobs(final boolean allowed)
+    {
+        this.standInJobs = allowed;
+    }
+
+    /**
+     * The first worker this process runs: 0, or in a sharded run its shard's first.
+     */
+    int firstLocal()
+    {
+        return firstLocal;
     }
 
     /**

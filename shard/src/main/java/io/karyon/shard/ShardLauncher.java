@@ -3,6 +3,8 @@ package io.karyon.shard;
 import io.karyon.engine.Context;
 import io.karyon.engine.Organism;
 import io.karyon.model.ModelException;
+import io.karyon.model.ModelRun;
+import io.karyon.model.Progress;
 import io.karyon.numa.BindType;
 import io.karyon.numa.Topology;
 import io.karyon.scheduler.ThreadingMode;
@@ -21,6 +23,7 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
@@ -93,36 +96,103 @@ public final class ShardLauncher
      */
     public static ShardRun.Result launch(final ShardRun.Spec spec, final int shards, final Context base)
     {
-        return launch(spec, shards, base, false, null);
+        return launch(spec, shards, base, (run) -> run.progress(Progress.NONE));
     }
 
     /**
      * Runs a model over {@code shards} processes on this host, joined over IPC or over UDP on the loopback interface
-     * (each shard its own media driver, as across hosts). Each shard's workers are pinned to CPUs of their own (see
-     * {@link #shardCpus}).
+     * (each shard its own media driver, as across hosts), with no progress and no outputs.
      *
      * @param spec       the run.
      * @param shards     processes, 2 to {@link AeronShardLink#MAX_SHARDS}.
      * @param base       shard 0's context (threading, idling, pinning), or null for the defaults.
      * @param udp        true for UDP on 127.0.0.1, false for IPC.
-     * @param roundTrips if not null, shard 0's barrier round trips ({@link AeronShardLink#roundTrips()}) are added
-     *                   to it.
+     * @param roundTrips if not null, shard 0's barrier cycles ({@link AeronShardLink#roundTrips()}) are added to it.
      * @return shard 0's result: the whole run's digest.
      * @throws ModelException exit 1 naming the shard, if one failed or was lost; exit 2 for what sharding refuses.
      */
     public static ShardRun.Result launch(final ShardRun.Spec spec, final int shards, final Context base,
         final boolean udp, final Histogram roundTrips)
     {
+        return launch(spec, shards, base, (run) -> run.progress(Progress.NONE), null, null,
+            new Joining(udp, roundTrips));
+    }
+
+    /**
+     * Runs a model over {@code shards} processes on this host; this process is shard 0, which gathers the
+     * observations and writes the outputs.
+     *
+     * @param spec   the run.
+     * @param shards processes, 2 to {@link AeronShardLink#MAX_SHARDS}.
+     * @param base   shard 0's context (threading, idling, pinning), or null for the defaults.
+     * @param first  what shard 0 sets besides: output folder, progress, JSON, stop request.
+     * @return shard 0's result: the whole run's summary and digest.
+     * @throws ModelException exit 1 naming the shard, if one failed or was lost; exit 2 for bad input or what sharding
+     *                        refuses.
+     */
+    public static ShardRun.Result launch(final ShardRun.Spec spec, final int shards, final Context base,
+        final UnaryOperator<ModelRun.Builder> first)
+    {
+        return launch(spec, shards, base, first, null, null);
+    }
+
+    /**
+     * Runs a model over {@code shards} processes on this host with checkpoints of every shard, or resumed from a
+     * set of them; this process is shard 0, which gathers the observations, writes the outputs and the manifests.
+     * Each shard's workers are pinned to CPUs of their own (see {@link #shardCpus}).
+     *
+     * @param spec        the run.
+     * @param shards      processes, 2 to {@link AeronShardLink#MAX_SHARDS}.
+     * @param base        shard 0's context (threading, idling, pinning), or null for the defaults.
+     * @param first       what shard 0 sets besides: output folder, progress, JSON, stop request.
+     * @param checkpoints the run's checkpoint settings, or null for none.
+     * @param resume      every shard's part of the set to resume from, by shard (checked by {@link ShardResume}), or
+     *                    null for a new run.
+     * @return shard 0's result: the whole run's summary and digest.
+     * @throws ModelException exit 1 naming the shard, if one failed or was lost; exit 2 for bad input or what sharding
+     *                        refuses.
+     */
+    public static ShardRun.Result launch(final ShardRun.Spec spec, final int shards, final Context base,
+        final UnaryOperator<ModelRun.Builder> first, final ShardCheckpoints.Settings checkpoints,
+        final List<Path> resume)
+    {
+        return launch(spec, shards, base, first, checkpoints, resume, new Joining(false, null));
+    }
+
+    /**
+     * How the launcher joins the shards: over IPC or UDP on the loopback, and where shard 0's barrier cycles go.
+     *
+     * @param udp        true for UDP on 127.0.0.1.
+     * @param roundTrips to add shard 0's barrier cycles to, or null.
+     */
+    private record Joining(boolean udp, Histogram roundTrips)
+    {
+    }
+
+    private static ShardRun.Result launch(final ShardRun.Spec spec, final int shards, final Context base,
+        final UnaryOperator<ModelRun.Builder> first, final ShardCheckpoints.Settings checkpoints,
+        final List<Path> resume, final Joining joining)
+    {
+        if (null != resume && resume.size() != shards)
+        {
+            throw new ModelException("--shards " + shards + ": the checkpoint to resume from has " + resume.size() +
+                " parts", ModelException.EXIT_USAGE, null);
+        }
         if (shards < 2 || shards > AeronShardLink.MAX_SHARDS)
         {
             throw new ModelException("--shards must be in 2.." + AeronShardLink.MAX_SHARDS + ": shards=" + shards,
                 ModelException.EXIT_USAGE, null);
         }
         final long timeoutMs = timeoutMs();
+        if (null == resume)
+        {
+            first.apply(ShardRun.builder(spec, new Context())).check();  // bad input: one line, before any child starts
+        }
         final Context context = null == base ? new Context() : base;
         final Consumer<String> warnings = (warning) -> System.err.println("karyon: warning: " + warning);
         final int[][] cpus = shardCpus(context, shards, spec.workers(), Organism.machine(), warnings);
         context.idleStrategy(shardIdle(context, shards, spec.workers(), Organism.machine(), warnings));
+        final boolean udp = joining.udp();
         final Path dir = tempDir();
         final List<String> endpoints = udp ? loopbackEndpoints(shards) : null;
         final List<Process> children = new ArrayList<>();
@@ -132,7 +202,8 @@ public final class ShardLauncher
         {
             for (int s = 1; s < shards; s++)
             {
-                final List<String> args = ShardMain.command(spec, s, shards, aeronDir(dir, udp, s), timeoutMs);
+                final List<String> args = ShardMain.command(spec, s, shards, aeronDir(dir, udp, s), timeoutMs,
+                    checkpoints, null == resume ? null : resume.get(s));
                 args.addAll(List.of(CPUS_OPTION, formatCpus(null == cpus ? null : cpus[s]), IDLE_OPTION,
                     context.idleStrategy()));
                 if (udp)
@@ -146,11 +217,11 @@ public final class ShardLauncher
             watch(children, link);
             AeronShardLink.connect(link);
             final ShardRun.Result result = ShardRun.run(spec, link, shardContext(context, null == cpus ? null :
-                cpus[0]));
+                cpus[0]), first, checkpoints, null == resume ? null : resume.get(0));
             awaitChildren(children);
-            if (null != roundTrips)
+            if (null != joining.roundTrips())
             {
-                roundTrips.add(link.roundTrips());
+                joining.roundTrips().add(link.roundTrips());
             }
             finished = true;
             return result;

@@ -57,6 +57,20 @@ public interface ShardLink
     DirectBuffer poll(int shard);
 
     /**
+     * Bytes of blocks this shard has sent so far.
+     *
+     * @return bytes.
+     */
+    long bytesSent();
+
+    /**
+     * Blocks this shard has sent so far.
+     *
+     * @return blocks.
+     */
+    long blocksSent();
+
+    /**
      * How the exchange waits within a tick, when it has a thread of its own, for this shard's workers and for the
      * other shards' blocks: the transport's mix of spinning, yielding and short parks, so that the wait is short
      * without the exchange taking a core from the workers for the whole of a long tick. The exchange idles with it
