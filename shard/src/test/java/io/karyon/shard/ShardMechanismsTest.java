@@ -27,14 +27,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Every mechanism in flight across shards at once ({@link Mechanisms}: messages, timers set and cancelled, groups
  * joined and left, broadcasts, monitors across restarts, links trapped and not, deaths, restarts by supervisors on
- * other shards, children found again by id) gives the digest of one process with as many workers, and the same count
- * of every event: 2 shards over IPC, 3 over UDP on the loopback, 2 of 2 workers over IPC (shards as threads of this
- * JVM), and 2 shard processes over UDP started by the launcher.
+ * other shards, children found again by id) gives the digest of one process with as many workers, the same count of
+ * every event, and the engine's counters that shard 0 gathers: 2 shards over IPC, 3 over UDP on the loopback, 2 of 2
+ * workers over IPC (shards as threads of this JVM), and 2 shard processes over UDP started by the launcher.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ShardMechanismsTest
 {
     private static final long TIMEOUT_NS = TimeUnit.SECONDS.toNanos(20);
+    private static final List<String> STATS = List.of("alive", "spawned", "updates", "sent", "delivered",
+        "dead_letters", "pending", "deaths", "deaths_by_reason", "restarts", "restarts_by_reason", "escalations",
+        "cross_worker");
     private static final ShardRun.Spec ONE_WORKER = new ShardRun.Spec(new Mechanisms(), Map.of(), 2_000, 60, 11, 1);
 
     private Path dir;
@@ -65,16 +68,24 @@ class ShardMechanismsTest
      */
     private static long oneProcess(final ShardRun.Spec spec, final int workers, final long[] counts)
     {
+        return oneRun(spec, workers, counts).digest();
+    }
+
+    /**
+     * One process: its result, and the events counted.
+     */
+    private static ModelRun.Result oneRun(final ShardRun.Spec spec, final int workers, final long[] counts)
+    {
         reset();
         final ModelRun.Builder run = ModelRun.builder(spec.model()).context(context(workers)).seed(spec.seed())
             .cells(spec.resolvedCells()).ticks(spec.resolvedTicks()).progress(Progress.NONE);
         spec.parameters().forEach(run::set);
-        final long digest = run.run().digest();
+        final ModelRun.Result result = run.run();
         for (int i = 0; i < counts.length; i++)
         {
             counts[i] = Mechanisms.COUNTS.get(i);
         }
-        return digest;
+        return result;
     }
 
     private static void reset()
@@ -138,7 +149,8 @@ class ShardMechanismsTest
         throws Exception
     {
         final long[] expected = new long[Mechanisms.NAMES.size()];
-        final long digest = oneProcess(spec, spec.workers() * shards, expected);
+        final ModelRun.Result one = oneRun(spec, spec.workers() * shards, expected);
+        final long digest = one.digest();
         for (int i = 0; i < expected.length; i++)
         {
             // Each mechanism happens in the run, or the comparison proves nothing about it.
@@ -159,6 +171,13 @@ class ShardMechanismsTest
         }
         assertEquals(Arrays.toString(expected), Arrays.toString(counted), "events " + Mechanisms.NAMES + ", " +
             shards + " shards");
+        // The engine's counters of the whole run, gathered by shard 0, are one process's.
+        for (final String stat : STATS)
+        {
+            assertEquals(one.summary().get(stat), results[0].run().summary().get(stat), stat + ", " + shards +
+                " shards");
+        }
+        assertTrue(((Number)one.summary().get("restarts")).longValue() > 0, "restarts: " + one.summary());
     }
 
     /**
