@@ -6,6 +6,7 @@ import io.karyon.engine.Organism;
 import io.karyon.engine.checkpoint.CheckpointPart;
 import io.karyon.matrix.Matrix;
 import io.karyon.model.Model;
+import io.karyon.model.ModelException;
 import io.karyon.model.ModelRun;
 import io.karyon.model.Observations;
 import io.karyon.model.Parameter;
@@ -33,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -91,6 +93,31 @@ class ShardMatrixTest
         final boolean udp) throws Exception
     {
         final ShardRun.Spec spec = new ShardRun.Spec(model, Map.of(), CELLS, TICKS, seed, workers);
+        final ShardRun.Result[] results = new ShardRun.Result[shards];
+        final Throwable[] failures = run(spec, shards, udp, results);
+        final List<Long> digests = new ArrayList<>();
+        for (int s = 0; s < shards; s++)
+        {
+            if (null != failures[s])
+            {
+                throw new AssertionError("shard " + s + " failed: " + failures[s], failures[s]);
+            }
+            digests.add(results[s].digest());
+            // Every tick a shard ships its parts' ranges (3 substances a site) to every other shard.
+            final long sites = 2 * CELLS;  // at least: the founders fill half the lattice
+            assertTrue(results[s].bytesSent() >= TICKS * (shards - 1) * (sites / shards) * 3 * Double.BYTES,
+                "shard " + s + " sent " + results[s].bytesSent() + " bytes");
+        }
+        return digests;
+    }
+
+    /**
+     * Runs every shard of a spec on a thread of its own, filling in the results; returns each shard's failure.
+     */
+    private Throwable[] run(final ShardRun.Spec spec, final int shards, final boolean udp,
+        final ShardRun.Result[] results) throws InterruptedException, IOException
+    {
+        final int workers = spec.workers();
         final List<String> endpoints = new ArrayList<>();
         for (int s = 0; s < shards && udp; s++)
         {
@@ -99,7 +126,6 @@ class ShardMatrixTest
                 endpoints.add("127.0.0.1:" + socket.getLocalPort());
             }
         }
-        final ShardRun.Result[] results = new ShardRun.Result[shards];
         final Throwable[] failures = new Throwable[shards];
         final Thread[] threads = new Thread[shards];
         for (int s = 0; s < shards; s++)
@@ -124,20 +150,7 @@ class ShardMatrixTest
         {
             thread.join();
         }
-        final List<Long> digests = new ArrayList<>();
-        for (int s = 0; s < shards; s++)
-        {
-            if (null != failures[s])
-            {
-                throw new AssertionError("shard " + s + " failed: " + failures[s], failures[s]);
-            }
-            digests.add(results[s].digest());
-            // Every tick a shard ships its parts' ranges (3 substances a site) to every other shard.
-            final long sites = 2 * CELLS;  // at least: the founders fill half the lattice
-            assertTrue(results[s].bytesSent() >= TICKS * (shards - 1) * (sites / shards) * 3 * Double.BYTES,
-                "shard " + s + " sent " + results[s].bytesSent() + " bytes");
-        }
-        return digests;
+        return failures;
     }
 
     private void assertSameAsOneProcess(final int shards, final int workers, final boolean udp) throws Exception
@@ -183,6 +196,44 @@ class ShardMatrixTest
         final List<Long> digests = sharded(model, 5, 2, 1, false);
         assertNotEquals(other[0], digests.get(0));
         assertNotEquals(other[1], model.digests.peek());
+    }
+
+    @Test
+    void shouldRefuseATickPhaseThatCannotBeSplit() throws Exception
+    {
+        final Model plain = new Model()
+        {
+            public String name()
+            {
+                return "plain-phase";
+            }
+
+            public String description()
+            {
+                return "a tick phase that is a lambda";
+            }
+
+            public List<Parameter> parameters()
+            {
+                return List.of();
+            }
+
+            public void setUp(final Setup setup)
+            {
+                setup.context().tickPhase((worker, workers, tick) -> { });
+                setup.organism();
+            }
+        };
+        final Throwable[] failures =
+            run(new ShardRun.Spec(plain, Map.of(), 10, 2, 1, 1), 2, false, new ShardRun.Result[2]);
+        for (final Throwable failure : failures)
+        {
+            final ModelException refused = assertInstanceOf(ModelException.class, failure);
+            assertEquals(ModelException.EXIT_USAGE, refused.exitCode());
+            assertEquals("model plain-phase cannot run sharded (--shards): its tick phase cannot be split between " +
+                "shards: a sharded run needs a ShardedTickPhase (the matrix's is io.karyon.model.MatrixPhase), not a " +
+                "plain TickPhase", refused.getMessage());
+        }
     }
 
     /**
