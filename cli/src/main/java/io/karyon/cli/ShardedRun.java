@@ -2,6 +2,8 @@ package io.karyon.cli;
 
 import io.karyon.model.Model;
 import io.karyon.model.ModelException;
+import io.karyon.model.ModelRun;
+import io.karyon.model.Progress;
 import io.karyon.shard.AeronShardLink;
 import io.karyon.shard.ShardLauncher;
 import io.karyon.shard.ShardMain;
@@ -11,24 +13,28 @@ import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * {@code karyon run MODEL --shards N} (N processes on this host, over Aeron IPC) and {@code karyon run MODEL --shard
  * I/N --peers HOST:PORT,...} (this process is shard I of a run across hosts, over UDP): the options of
- * {@link RunCommand} a sharded run takes, checked, and the run. What sharding does not support yet is refused with one
- * line (exit 2) rather than run differently from one process.
+ * {@link RunCommand} a sharded run takes, checked, and the run, with one progress line, one {@code --out} and one
+ * summary, shard 0's, as one process would give them. What sharding does not support yet is refused with one line
+ * (exit 2) rather than run differently from one process.
  */
 final class ShardedRun
 {
     /** The options of {@code run} a sharded run refuses: their effect would not reach the other shards yet. */
     private static final String[] REFUSED = {
-        "--out", "--checkpoint-every", "--keep-checkpoints", "--every", "--snapshot-every",
+        "--checkpoint-every", "--keep-checkpoints", "--snapshot-every",
         ModelDiscovery.CLASSPATH_OPTION, ConfigurationDefaults.IDLE, ConfigurationDefaults.NO_PIN,
         ConfigurationDefaults.POLICY, "--cpus", ConfigurationDefaults.MAILBOX_LIMIT, ConfigurationDefaults.VERIFY_EVERY,
         ConfigurationDefaults.MAX_MEMORY, ConfigurationDefaults.WATCHDOG };
@@ -107,48 +113,111 @@ final class ShardedRun
     }
 
     /**
-     * Runs the model sharded and prints the summary (every shard of a run across hosts prints the same digest).
+     * Runs the model sharded as {@code karyon run} runs it in one process: shard 0 shows the progress, writes
+     * {@code --out} and prints the summary (one JSON line with {@code --json}); SIGINT and SIGTERM to it end every
+     * shard after the same tick. Another shard of a run across hosts prints one line, its digest.
      *
-     * @return {@link Cli#EXIT_OK}.
-     * @throws ModelException exit 1 naming the shard when the run fails, exit 2 for what sharding refuses.
+     * @return {@link Cli#EXIT_OK}, or 130 (SIGINT) or 143 (SIGTERM) if a signal stopped it.
+     * @throws ModelException exit 1 naming the shard when the run fails, exit 2 for bad input or what sharding
+     *                        refuses.
      */
     static int run(final CommandSpec spec, final Model model, final Map<String, Object> parameters, final long cells,
         final long ticks, final long seed, final int workers, final int shards, final String shard,
-        final List<String> peers, final boolean json)
+        final List<String> peers, final Options options)
     {
-        final ShardRun.Spec run = new ShardRun.Spec(model, parameters, cells, ticks, seed, 0 == workers ? 1 : workers);
+        final ShardRun.Spec run = new ShardRun.Spec(model, parameters, cells, ticks, seed, 0 == workers ? 1 : workers,
+            options.every());
+        final PrintWriter err = spec.commandLine().getErr();
         final ShardRun.Result result;
-        if (null == shard)
+        try (StopSignals signals = StopSignals.install())
         {
-            result = ShardLauncher.launch(run, shards, null);
+            final UnaryOperator<ModelRun.Builder> first = (builder) -> builder
+                .out(options.out())
+                .progress(options.quiet() ? Progress.NONE : Progress.AUTO)
+                .progressTo(new PrintStream(new WriterOutputStream(err), true, StandardCharsets.UTF_8))
+                .json(options.json())
+                .stopRequest(signals.request());
+            if (null == shard)
+            {
+                result = ShardLauncher.launch(run, shards, null, first);
+            }
+            else
+            {
+                result = across(spec, run, shard, peers, first);
+            }
+        }
+        catch (final ModelException ex)
+        {
+            if (null != ex.result())
+            {
+                print(spec, ex.result(), options.json());  // a complete run whose files could not be written
+            }
+            throw ex;
+        }
+        if (null == shard || 0 == ShardMain.parseShard(shard)[0])
+        {
+            print(spec, result.run(), options.json());
         }
         else
         {
-            final int[] parsed = parse(spec, shard);
-            final Path dir = tempDir();
-            try (AeronShardLink link = AeronShardLink.udp(parsed[0], peers, dir.resolve("aeron"),
-                ShardLauncher.timeoutMs() * 1_000_000L))
-            {
-                result = ShardRun.run(run, link, null);
-            }
-            finally
-            {
-                IoUtil.delete(dir.toFile(), true);
-            }
+            final PrintWriter out = spec.commandLine().getOut();
+            out.printf(Locale.ROOT, options.json() ? "{\"shard\":\"%s\",\"digest\":\"0x%016x\"}%n" :
+                "shard %s: digest 0x%016x (the summary and the outputs are shard 0's)%n", shard, result.digest());
+            out.flush();
         }
-        final PrintWriter out = spec.commandLine().getOut();
+        final String stopReason = result.run().stopReason();
+        if (null == stopReason)
+        {
+            return Cli.EXIT_OK;
+        }
+        err.println("karyon: stopped by " + stopReason + " after tick " + result.ticks() + " on every shard");
+        err.flush();
+        return StopSignals.exitCode(stopReason);
+    }
+
+    /**
+     * This process's part, as shard I of a run across hosts, over UDP.
+     */
+    private static ShardRun.Result across(final CommandSpec spec, final ShardRun.Spec run, final String shard,
+        final List<String> peers, final UnaryOperator<ModelRun.Builder> first)
+    {
+        final int[] parsed = parse(spec, shard);
+        final Path dir = tempDir();
+        try (AeronShardLink link = AeronShardLink.udp(parsed[0], peers, dir.resolve("aeron"),
+            ShardLauncher.timeoutMs() * 1_000_000L))
+        {
+            return ShardRun.run(run, link, null, first);
+        }
+        finally
+        {
+            IoUtil.delete(dir.toFile(), true);
+        }
+    }
+
+    private static void print(final CommandSpec spec, final ModelRun.Result result, final boolean json)
+    {
+        final PrintWriter stdout = spec.commandLine().getOut();
         if (json)
         {
-            out.println(result.toJson(run));
+            stdout.println(result.toJson());  // exactly the object summary.json holds
         }
         else
         {
-            out.printf(Locale.ROOT, "model %s: %d shards x %d workers, %d cells, %d ticks in %.3f s, digest 0x%016x%n",
-                model.name(), result.shards(), result.workers() / result.shards(), run.resolvedCells(),
-                result.ticks(), result.runNs() / 1e9, result.digest());
+            stdout.print(result.toText());
         }
-        out.flush();
-        return Cli.EXIT_OK;
+        stdout.flush();
+    }
+
+    /**
+     * The options of {@code run} that only shard 0 uses, but {@code every}, which every shard is given.
+     *
+     * @param out   the output folder, or null.
+     * @param every observe every K ticks.
+     * @param quiet no progress.
+     * @param json  the summary as one JSON object.
+     */
+    record Options(Path out, int every, boolean quiet, boolean json)
+    {
     }
 
     private static Path tempDir()

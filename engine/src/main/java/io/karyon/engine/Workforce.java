@@ -328,9 +328,18 @@ final class Workforce implements AutoCloseable
      */
     void onWorkers(final WorkerJob job)
     {
-        if (null != exchange && ticks > 0)
+        onWorkers(job, false);
+    }
+
+    /**
+     * {@link #onWorkers(WorkerJob)}; a job that does nothing for another shard's workers ({@code localOnly}: a survey
+     * of this shard's families) may run after the first tick of a sharded run too.
+     */
+    void onWorkers(final WorkerJob job, final boolean localOnly)
+    {
+        if (null != exchange && ticks > 0 && !localOnly)
         {
-            throw new KaryonException(KaryonException.Category.ERROR, "a job on every worker (a survey, a cohort, " +
+            throw new KaryonException(KaryonException.Category.ERROR, "a job on every worker (a cohort, " +
                 "a checkpoint) after the first tick of a sharded run: the other shards' cells are not here", null);
         }
         final long posted = jobs.post(job);

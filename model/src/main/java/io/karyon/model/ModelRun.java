@@ -158,7 +158,9 @@ public final class ModelRun
         /**
          * The engine's settings to start from (workers, idle strategy, pinning, policy already applied); the run
          * sets its seed, and resolves 0 workers to one per core this process may use. By default a fresh
-         * {@link Context} ({@code karyon.*} properties).
+         * {@link Context} ({@code karyon.*} properties). A context with a {@link Context#shardLink shard link} makes
+         * the run one shard of a sharded run (docs/spec/shards.md): shard 0 gathers the observations, decides when
+         * the run stops, shows the progress and writes the outputs; the others only run their workers.
          *
          * @param base context, not yet launched; the run changes it.
          * @return this.
@@ -289,6 +291,17 @@ public final class ModelRun
         public Path resumeFrom()
         {
             return resumeFrom;
+        }
+
+        /**
+         * Checks the input as {@link #run()} does first (parameters, cells, ticks, every) and readies the output
+         * folder, running nothing: a launcher of a sharded run checks this before it starts the other shards.
+         *
+         * @throws ModelException exit 2 naming what is bad.
+         */
+        public void check()
+        {
+            new Runner(this).check();
         }
 
         /**

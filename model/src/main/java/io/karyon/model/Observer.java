@@ -26,6 +26,7 @@ final class Observer
     private final EngineColumns engine;
     private final String[] columns;
     private final int engineFrom;
+    private final ShardGather shard;
     private Stats stats;
 
     /**
@@ -79,9 +80,27 @@ final class Observer
             merged[c] = new double[pass.width(c)];
         }
         engine = new EngineColumns(organism);
+        shard = null == organism.workers().shard() ? null : new ShardGather(organism, pass, groups(items));
         engineFrom = names.size();
         names.addAll(Arrays.asList(engine.columns()));
         columns = names.toArray(new String[0]);
+    }
+
+    /**
+     * The group of each group-size column, in column order.
+     */
+    private static int[] groups(final List<RunObservations.Item> items)
+    {
+        return items.stream().filter((item) -> RunObservations.Kind.GROUP == item.kind).mapToInt((item) -> item.group)
+            .toArray();
+    }
+
+    /**
+     * In a sharded run, what gathers the observations on shard 0; null in one process.
+     */
+    ShardGather shard()
+    {
+        return shard;
     }
 
     private static int cellKind(final RunObservations.Kind kind)
@@ -154,7 +173,8 @@ final class Observer
     }
 
     /**
-     * Fills a row with the state between ticks.
+     * Fills a row with the state between ticks; in a sharded run, on shard 0, from what {@link #shard()} gathered
+     * after this tick.
      *
      * @param tick ticks completed.
      * @param row  one value per column; a column with nothing to show (a mean over no cells) gets NaN.
@@ -163,17 +183,25 @@ final class Observer
     {
         if (!pass.isEmpty())
         {
-            final int families = organism.familyCount();
-            pass.reset(families);
-            organism.survey(pass);
+            final int families = null == shard ? organism.familyCount() : shard.families();
+            if (null == shard)
+            {
+                pass.reset(families);
+                organism.survey(pass);
+            }
             for (int c = 0; c < merged.length; c++)
             {
                 pass.merge(c, families, merged[c]);
             }
         }
         row[0] = tick;
-        for (int i = 0; i < items.size(); i++)
+        for (int i = 0, group = 0; i < items.size(); i++)
         {
+            if (null != shard && RunObservations.Kind.GROUP == items.get(i).kind)
+            {
+                row[firstColumn[i]] = shard.groupSize(group++);
+                continue;
+            }
             fill(i, items.get(i), cellItem[i] < 0 ? null : merged[cellItem[i]], row, firstColumn[i]);
         }
         stats = organism.stats();

@@ -33,7 +33,7 @@ final class Runner
         "spawned", "updates", "updates_per_s", "sent", "delivered", "messages", "messages_per_s", "dead_letters",
         "pending", "deaths", "deaths_by_reason", "restarts", "restarts_by_reason", "escalations", "cross_worker",
         "cross_worker_share", "spilled", "errors_not_logged", "distinct_errors", "tick_ns_mean", "tick_ns_p50",
-        "tick_ns_p99", "tick_ns_max", "allocated_bytes");
+        "tick_ns_p99", "tick_ns_max", "allocated_bytes", "shards", "shard_bytes_sent", "shard_blocks_sent");
 
     /** 2^53: beyond it a double is not exact, so it stays one. */
     private static final double WHOLE_LIMIT = 9_007_199_254_740_992.0;
@@ -47,11 +47,21 @@ final class Runner
         this.name = settings.model.name();
     }
 
-    ModelRun.Result run()
+    /**
+     * Checks the input and readies the output folder, running nothing: what {@link #run()} checks first.
+     */
+    void check()
     {
-        final Parameters parameters = parameters();
-        final long cells = settings.cells < 0 ? settings.model.defaultCells() : settings.cells;
-        final long maxTicks = 0 == settings.ticks ? settings.model.defaultTicks() : settings.ticks;
+        parameters();
+        checkSettings(cells(), maxTicks());
+        if (null == settings.resumeFrom)
+        {
+            prepare(settings.out);
+        }
+    }
+
+    private void checkSettings(final long cells, final long maxTicks)
+    {
         check(cells >= 1, "cells must be >= 1: cells=" + cells);
         check(maxTicks >= 1, "ticks must be >= 1 (0 for the model's default): ticks=" + maxTicks);
         check(settings.every >= 1, "every must be >= 1: every=" + settings.every);
@@ -62,8 +72,31 @@ final class Runner
             settings.keepCheckpoints);
         check(0 == settings.checkpointEvery || null != settings.out || null != settings.resumeFrom,
             "--checkpoint-every needs --out: checkpoints go to OUT/" + Checkpointing.DIR);
+    }
+
+    private long cells()
+    {
+        return settings.cells < 0 ? settings.model.defaultCells() : settings.cells;
+    }
+
+    private long maxTicks()
+    {
+        return 0 == settings.ticks ? settings.model.defaultTicks() : settings.ticks;
+    }
+
+    ModelRun.Result run()
+    {
+        final Parameters parameters = parameters();
+        final long cells = cells();
+        final long maxTicks = maxTicks();
+        checkSettings(cells, maxTicks);
         final Resume resume = null == settings.resumeFrom ? null : Resume.check(settings, parameters, maxTicks);
         final Context context = null == settings.context ? new Context() : settings.context;
+        if (null != context.shardLink())
+        {
+            check(0 == settings.checkpointEvery && null == settings.resumeFrom && 0 == settings.snapshotEvery,
+                "checkpoints, resuming and snapshots every K ticks are not supported in a sharded run yet");
+        }
         final long seed = null == settings.seed ? context.seed() : settings.seed;
         context.seed(seed);  // 0 workers stay 0: Context.conclude resolves them (one per CPU of Context.cpus, if set)
         if (null == resume)
@@ -75,7 +108,7 @@ final class Runner
         final RunSetup setup = new RunSetup(parameters, cells, seed, context, RESERVED);
         try
         {
-            final Observer observer = setUp(setup);
+            final Observer observer = setUp(setup, null != context.shardLink());
             return run(setup, observer, startNs, runState(cells, maxTicks, resume), resume);
         }
         finally
@@ -162,14 +195,27 @@ final class Runner
         }
     }
 
-    private Observer setUp(final RunSetup setup)
+    private Observer setUp(final RunSetup setup, final boolean sharded)
     {
         try
         {
             settings.model.setUp(setup);
             final Organism organism = setup.organism();
             setup.observations().close();
+            if (sharded)
+            {
+                ShardRuns.check(name, setup.observations(), settings.out);
+            }
             return new Observer(setup.observations(), organism);
+        }
+        catch (final ConfigurationException ex)
+        {
+            if (sharded)
+            {
+                throw ShardRuns.refused(name, ex);
+            }
+            throw new ModelException("model " + name + " failed during set-up: " + oneLine(ex),
+                ModelException.EXIT_FAILURE, ex);
         }
         catch (final ModelException ex)
         {
@@ -221,18 +267,30 @@ final class Runner
                 {
                     snapshots.written(observed.snapshots);
                 }
-                final ProgressMeter progress = new ProgressMeter(name, settings.progress, null != System.console(),
-                    settings.err, run.maxTicks);
+                final ProgressMeter progress = new ProgressMeter(name, ShardRuns.progress(organism, settings.progress),
+                    null != System.console(), settings.err, run.maxTicks);
                 final Ticker ticker = new Ticker(observer, series, latency, snapshots, setup.stopCondition(),
                     progress, run.maxTicks, settings.every, settings.snapshotEvery, settings.stopRequest);
                 final Checkpointing checkpoints = checkpointing(setup, run, observed, ticker);
                 ticker.checkpoints(checkpoints);
+                final ShardRuns.Traffic traffic = ShardRuns.Traffic.start(organism, observer.shard());
                 final long runStartNs = System.nanoTime();
                 ticks(organism, ticker, run.maxTicks, null == resume ? null : observed);
                 final long runNs = System.nanoTime() - runStartNs;
-                final Map<String, Object> summary = summary(setup, organism, ticker, setupNs, runNs, startNs, run);
-                final ModelRun.Result result = new ModelRun.Result(summary, organism.digest(), out, settings.json)
-                    .stopped(ticker.interrupted() ? settings.stopRequest.reason() : null,
+                if (null != traffic)
+                {
+                    traffic.end();
+                }
+                final long digest = organism.digest();  // every shard at the same point: they gather it
+                final Map<String, Object> summary = summary(setup, organism, ticker, setupNs, runNs, startNs, run,
+                    digest);
+                if (null != traffic)
+                {
+                    traffic.summary(summary);
+                }
+                final ModelRun.Result result = new ModelRun.Result(summary, digest, out, settings.json)
+                    .stopped(ticker.interrupted() && null != settings.stopRequest ? settings.stopRequest.reason() :
+                        null,
                         null == checkpoints ? null : checkpoints.latest());
                 if (null != out)
                 {
@@ -355,7 +413,7 @@ final class Runner
     }
 
     private Map<String, Object> summary(final RunSetup setup, final Organism organism, final Ticker ticker,
-        final long setupNs, final long runNs, final long startNs, final RunState run)
+        final long setupNs, final long runNs, final long startNs, final RunState run, final long digest)
     {
         final Map<String, Object> summary = new LinkedHashMap<>();
         final Stats stats = organism.stats();
@@ -369,9 +427,13 @@ final class Runner
         }
         summary.put("seed", setup.seed());
         summary.put("workers", setup.workers());
+        if (null != organism.workers().shard())
+        {
+            summary.put("shards", organism.context().shardLink().shards());
+        }
         summary.put("cells", setup.cells());
         summary.put("ticks", organism.ticks());
-        summary.put("digest", String.format(Locale.ROOT, "0x%016x", organism.digest()));
+        summary.put("digest", String.format(Locale.ROOT, "0x%016x", digest));
         summary.put("wall_s", (System.nanoTime() - startNs) / 1e9);
         summary.put("setup_s", setupNs / 1e9);
         summary.put("run_s", runS);
@@ -384,7 +446,10 @@ final class Runner
         engine(summary, organism, stats, runS);
         for (final Map.Entry<String, DoubleSupplier> e : setup.summary().entrySet())
         {
-            summary.put(e.getKey(), modelValue(e.getKey(), e.getValue()));
+            if (null == organism.workers().shard() || 0 == organism.context().shardLink().shard())
+            {
+                summary.put(e.getKey(), modelValue(e.getKey(), e.getValue()));  // of a sharded run: shard 0's
+            }
         }
         return summary;
     }

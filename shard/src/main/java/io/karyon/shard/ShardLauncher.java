@@ -2,6 +2,8 @@ package io.karyon.shard;
 
 import io.karyon.engine.Context;
 import io.karyon.model.ModelException;
+import io.karyon.model.ModelRun;
+import io.karyon.model.Progress;
 import org.agrona.IoUtil;
 
 import java.io.IOException;
@@ -11,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * {@code karyon run --shards N}: one run sharded over N processes on this host, joined over Aeron IPC. This process is
@@ -71,12 +74,31 @@ public final class ShardLauncher
      */
     public static ShardRun.Result launch(final ShardRun.Spec spec, final int shards, final Context base)
     {
+        return launch(spec, shards, base, (run) -> run.progress(Progress.NONE));
+    }
+
+    /**
+     * Runs a model over {@code shards} processes on this host; this process is shard 0, which gathers the
+     * observations and writes the outputs.
+     *
+     * @param spec   the run.
+     * @param shards processes, 2 to {@link AeronShardLink#MAX_SHARDS}.
+     * @param base   this shard's context (threading, pinning), or null.
+     * @param first  what shard 0 sets besides: output folder, progress, JSON, stop request.
+     * @return shard 0's result: the whole run's summary and digest.
+     * @throws ModelException exit 1 naming the shard, if one failed or was lost; exit 2 for bad input or what sharding
+     *                        refuses.
+     */
+    public static ShardRun.Result launch(final ShardRun.Spec spec, final int shards, final Context base,
+        final UnaryOperator<ModelRun.Builder> first)
+    {
         if (shards < 2 || shards > AeronShardLink.MAX_SHARDS)
         {
             throw new ModelException("--shards must be in 2.." + AeronShardLink.MAX_SHARDS + ": shards=" + shards,
                 ModelException.EXIT_USAGE, null);
         }
         final long timeoutMs = timeoutMs();
+        first.apply(ShardRun.builder(spec, new Context())).check();  // bad input: one line, before any child starts
         final Path dir = tempDir();
         final Path aeronDir = dir.resolve("aeron");
         final List<Process> children = new ArrayList<>();
@@ -91,7 +113,7 @@ public final class ShardLauncher
             link = AeronShardLink.open(0, shards, aeronDir, timeoutMs * 1_000_000L);
             watch(children, link);
             AeronShardLink.connect(link);
-            final ShardRun.Result result = ShardRun.run(spec, link, base);
+            final ShardRun.Result result = ShardRun.run(spec, link, base, first);
             awaitChildren(children);
             finished = true;
             return result;

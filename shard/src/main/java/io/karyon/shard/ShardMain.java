@@ -4,6 +4,9 @@ import io.karyon.model.Model;
 import io.karyon.model.ModelCatalog;
 import io.karyon.model.ModelException;
 
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,8 +16,8 @@ import java.util.Map;
 /**
  * The process of one shard that {@link ShardLauncher} starts: runs its part of the run over IPC and prints nothing
  * but, on failure, one line on stderr. Arguments, all required but {@code --set}:
- * {@code --model NAME --cells N --ticks N --seed N --workers W --shard I/N --aeron-dir DIR --timeout-ms MS
- * [--set NAME=VALUE]...}.
+ * {@code --model NAME --cells N --ticks N --seed N --workers W --every K --shard I/N --aeron-dir DIR
+ * --timeout-ms MS [--set NAME=VALUE]...}. It ignores SIGINT: shard 0 stops the run.
  */
 public final class ShardMain
 {
@@ -63,7 +66,9 @@ public final class ShardMain
             final int[] shard = parseShard(shardText);
             final Model model = ModelCatalog.load(ShardMain.class.getClassLoader()).find(required(options, "--model"));
             final ShardRun.Spec spec = new ShardRun.Spec(model, sets, number(options, "--cells"),
-                number(options, "--ticks"), number(options, "--seed"), (int)number(options, "--workers"));
+                number(options, "--ticks"), number(options, "--seed"), (int)number(options, "--workers"),
+                (int)number(options, "--every"));
+            ignoreInterrupts();
             try (AeronShardLink link = AeronShardLink.ipc(shard[0], shard[1],
                 Path.of(required(options, "--aeron-dir")), number(options, "--timeout-ms") * 1_000_000L))
             {
@@ -116,6 +121,22 @@ public final class ShardMain
         }
         throw new IllegalArgumentException("--shard: expected I/N with 0 <= I < N <= " + AeronShardLink.MAX_SHARDS +
             ", got '" + text + "'");
+    }
+
+    /**
+     * Leaves a Ctrl-C to shard 0, which the terminal sends it too: it stops every shard after the same tick, with the
+     * outputs of that tick (a shard that ended on its own would fail the run).
+     */
+    private static void ignoreInterrupts()
+    {
+        try
+        {
+            Signal.handle(new Signal("INT"), SignalHandler.SIG_IGN);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            // no such signal here: nothing to ignore
+        }
     }
 
     private static String required(final Map<String, String> options, final String name)

@@ -53,4 +53,18 @@ public interface ShardLink
      * @throws IllegalStateException naming the shard, if it is known to be gone.
      */
     DirectBuffer poll(int shard);
+
+    /**
+     * Bytes of blocks this shard has sent so far.
+     *
+     * @return bytes.
+     */
+    long bytesSent();
+
+    /**
+     * Blocks this shard has sent so far.
+     *
+     * @return blocks.
+     */
+    long blocksSent();
 }
