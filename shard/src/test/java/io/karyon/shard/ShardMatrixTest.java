@@ -75,19 +75,25 @@ class ShardMatrixTest
     }
 
     /**
-     * The organism's and the matrix's digests of one process.
+     * The organism's and the matrix's digests of one process, and the bits of its summary's nutrient (a matrix total).
      */
     private static long[] oneProcess(final long seed, final int workers)
     {
         final MatrixDigests model = new MatrixDigests();
-        final long digest = ModelRun.builder(model).context(context(workers)).seed(seed).cells(CELLS).ticks(TICKS)
-            .progress(Progress.NONE).run().digest();
+        final ModelRun.Result result = ModelRun.builder(model).context(context(workers)).seed(seed).cells(CELLS)
+            .ticks(TICKS).progress(Progress.NONE).run();
         assertEquals(1, model.digests.size());
-        return new long[] { digest, model.digests.poll() };
+        return new long[] { result.digest(), model.digests.poll(), nutrientBits(result) };
+    }
+
+    private static long nutrientBits(final ModelRun.Result result)
+    {
+        return Double.doubleToRawLongBits(((Number)result.summary().get("nutrient")).doubleValue());
     }
 
     /**
-     * Runs every shard on a thread of its own; returns the organism's digest of each shard and the matrix digests.
+     * Runs every shard on a thread of its own; returns the organism's digest of each shard, then the bits of shard
+     * 0's summary's nutrient (the matrix digests go to the model).
      */
     private List<Long> sharded(final MatrixDigests model, final long seed, final int shards, final int workers,
         final boolean udp) throws Exception
@@ -108,6 +114,7 @@ class ShardMatrixTest
             assertTrue(results[s].bytesSent() >= TICKS * (shards - 1) * (sites / shards) * 3 * Double.BYTES,
                 "shard " + s + " sent " + results[s].bytesSent() + " bytes");
         }
+        digests.add(nutrientBits(results[0].run()));
         return digests;
     }
 
@@ -163,6 +170,7 @@ class ShardMatrixTest
         {
             assertEquals(expected[0], digests.get(s), "digest of shard " + s + ", " + run);
         }
+        assertEquals(expected[2], digests.get(shards), "shard 0's nutrient total (read from its copy), " + run);
         assertEquals(shards, model.digests.size());
         for (final long matrixDigest : model.digests)
         {
