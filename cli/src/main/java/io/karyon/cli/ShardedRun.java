@@ -1,5 +1,6 @@
 package io.karyon.cli;
 
+import io.karyon.engine.Context;
 import io.karyon.model.Model;
 import io.karyon.model.ModelException;
 import io.karyon.model.ModelRun;
@@ -182,6 +183,9 @@ final class ShardedRun
         final List<String> peers, final UnaryOperator<ModelRun.Builder> first)
     {
         final int[] parsed = parse(spec, shard);
+        // Bad input (a parameter; shard 0's --out) is one line before this shard joins the others.
+        final UnaryOperator<ModelRun.Builder> own = 0 == parsed[0] ? first : (builder) -> builder;
+        own.apply(ShardRun.builder(run, new Context())).check();
         final Path dir = tempDir();
         try (AeronShardLink link = AeronShardLink.udp(parsed[0], peers, dir.resolve("aeron"),
             ShardLauncher.timeoutMs() * 1_000_000L))

@@ -84,10 +84,11 @@ final class Ticker implements TickObserver
         if (null != shard)
         {
             shard.gather(organism.ticks(), true);
-            if (shard.isFirst())
+            if (!shard.isFirst())
             {
-                shard.reply(organism.ticks(), 0);
+                return;  // shard 0 observes and writes
             }
+            shard.reply(organism.ticks(), 0);
         }
         observe(organism, organism.ticks());
         if (snapshotEvery > 0)

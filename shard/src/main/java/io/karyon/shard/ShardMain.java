@@ -3,7 +3,6 @@ package io.karyon.shard;
 import io.karyon.model.Model;
 import io.karyon.model.ModelCatalog;
 import io.karyon.model.ModelException;
-
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 

@@ -179,9 +179,14 @@ public final class ShardRun
     }
 
     /**
-     * The run of a spec, over a context.
+     * The run of a spec over a context, as every shard runs it; with a context without a shard link, one process's
+     * (to {@link ModelRun.Builder#check() check} the input, or to compare with).
+     *
+     * @param spec    the run.
+     * @param context the engine's settings.
+     * @return the builder.
      */
-    static ModelRun.Builder builder(final Spec spec, final Context context)
+    public static ModelRun.Builder builder(final Spec spec, final Context context)
     {
         final ModelRun.Builder run = ModelRun.builder(spec.model()).context(context).seed(spec.seed())
             .cells(spec.resolvedCells()).ticks(spec.resolvedTicks()).every(spec.every());

@@ -3,6 +3,7 @@ package io.karyon.shard;
 import io.karyon.model.Model;
 import io.karyon.model.ModelRun;
 import io.karyon.model.Progress;
+import io.karyon.model.StopRequest;
 import io.karyon.models.Ring;
 import io.karyon.models.Sir;
 import org.agrona.IoUtil;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,8 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A sharded run's observations, gathered by shard 0 (shards as threads of this JVM, each its own organism and Aeron
  * client): {@code timeseries.csv} byte for byte, and the summary's digest, counters and model values, as one process
- * with as many workers gives them (the model's values too); a stop condition ends every shard after the same tick as one process; only shard
- * 0 writes.
+ * with as many workers gives them; a stop condition ends every shard after the same tick as one process; only shard 0
+ * writes.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ShardObservationTest
@@ -71,6 +73,12 @@ class ShardObservationTest
     private ShardRun.Result[] sharded(final ShardRun.Spec spec, final int shards, final boolean udp, final Path out)
         throws Exception
     {
+        return sharded(spec, shards, udp, (run) -> run.out(out).progress(Progress.NONE));
+    }
+
+    private ShardRun.Result[] sharded(final ShardRun.Spec spec, final int shards, final boolean udp,
+        final UnaryOperator<ModelRun.Builder> first) throws Exception
+    {
         final List<String> endpoints = new ArrayList<>();
         for (int s = 0; s < shards && udp; s++)
         {
@@ -92,7 +100,7 @@ class ShardObservationTest
                     AeronShardLink.ipc(shard, shards, dir.resolve("aeron"), TIMEOUT_NS))
                 {
                     results[shard] = ShardRun.run(spec, link, ShardDeterminismTest.context(spec.workers() * shards),
-                        (run) -> run.out(out).progress(Progress.NONE));
+                        first);
                 }
                 catch (final Throwable t)
                 {
@@ -180,5 +188,21 @@ class ShardObservationTest
     void shouldGatherTwoWorkersPerShard() throws Exception
     {
         assertSameAsOneProcess(new ShardRun.Spec(RING, Map.of(), 3000, 30, 11, 2, 4), 2, false);
+    }
+
+    @Test
+    void shouldStopEveryShardAtTheFirstObservedTickAfterShardZerosStopRequest() throws Exception
+    {
+        final StopRequest request = new StopRequest();
+        request.request("SIGINT");
+        final ShardRun.Result[] results = sharded(new ShardRun.Spec(RING, Map.of(), 3000, 1000, 3, 1, 5), 2, false,
+            (run) -> run.stopRequest(request).progress(Progress.NONE));
+        for (final ShardRun.Result result : results)
+        {
+            assertEquals(5, result.ticks(), "every shard stops after the first tick they gather at");
+            assertEquals(true, result.run().summary().get("interrupted"));
+        }
+        assertEquals("SIGINT", results[0].run().stopReason());
+        assertEquals(2, (Long)results[0].run().summary().get("observations"), "ticks 0 and 5");
     }
 }
