@@ -552,7 +552,7 @@ public final class Matrix implements AutoCloseable
 
     /**
      * A sharded run, at a tick's barrier: appends what a writer buffered during the tick for a part that another
-     * process runs ({@code int count, count * (long key, long orderKey, double amount)}).
+     * process runs ({@code int count, count * (int key, long orderKey, double amount)}).
      *
      * @param writer whose bucket.
      * @param part   run by another process.
@@ -599,7 +599,7 @@ public final class Matrix implements AutoCloseable
     /**
      * A sharded run, after a tick phase: appends a part as its phase left it. Dynamic: {@code int part, int
      * valueCount, valueCount * double}, its range of sites; static (in memory): {@code int part, int count, count *
-     * (long key, double amount)}, the deposits it added, in order.
+     * (int key, double amount)}, the deposits it added, in order.
      *
      * @param part   whose phase ran here.
      * @param out    grown as needed.

@@ -12,10 +12,11 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
  * The frames in which a matrix split between processes (a sharded run: see {@link Matrix#exportDeposits}) ships a
  * writer's deposits for a part and a part's values as a tick phase left them. Little-endian, as Agrona writes:
  * <pre>
- *   deposits     := int count, count * (long key, long orderKey, double amount)     key = site * substances + k
+ *   deposits     := int count, count * (int key, long orderKey, double amount)     key = site * substances + k
  *   dynamic part := int part, int valueCount, valueCount * double    the part's range of sites, site-major
- *   static part  := int part, int count, count * (long key, double amount)   the deposits the part applied, in order
+ *   static part  := int part, int count, count * (int key, double amount)    the deposits the part applied, in order
  * </pre>
+ * A key fits an int: a matrix that can be split has flat copies, of at most 2^31 bytes.
  * A dynamic part ships its range (what its diffusion wrote); a static part ships what it added, in the order it added
  * it, so the receiver's additions give the same bits.
  * <p>
@@ -23,8 +24,8 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
  */
 final class PartFrames
 {
-    static final int DEPOSIT_BYTES = 2 * SIZE_OF_LONG + SIZE_OF_DOUBLE;
-    static final int ADDITION_BYTES = SIZE_OF_LONG + SIZE_OF_DOUBLE;
+    static final int DEPOSIT_BYTES = SIZE_OF_INT + SIZE_OF_LONG + SIZE_OF_DOUBLE;
+    static final int ADDITION_BYTES = SIZE_OF_INT + SIZE_OF_DOUBLE;
 
     private PartFrames()
     {
@@ -42,9 +43,9 @@ final class PartFrames
         out.checkLimit(at + count * DEPOSIT_BYTES);
         for (int i = 0; i < count; i++)
         {
-            out.putLong(at, keys[i]);
-            out.putLong(at + SIZE_OF_LONG, orderKeys[i]);
-            out.putDouble(at + 2 * SIZE_OF_LONG, amounts[i]);
+            out.putInt(at, (int)keys[i]);
+            out.putLong(at + SIZE_OF_INT, orderKeys[i]);
+            out.putDouble(at + SIZE_OF_INT + SIZE_OF_LONG, amounts[i]);
             at += DEPOSIT_BYTES;
         }
         return at;
@@ -82,15 +83,15 @@ final class PartFrames
         final double[] amounts = writer.amounts[part];
         for (int i = 0; i < count; i++)
         {
-            final long key = in.getLong(at);
+            final long key = in.getInt(at);
             if (!owns.owns(key, part))
             {
                 throw new IllegalStateException(matrix.name() + ": writer " + writer.index() + "'s deposit " + i +
                     " for part " + part + " names value " + key + ", which is not that part's");
             }
             keys[i] = key;
-            orderKeys[i] = in.getLong(at + SIZE_OF_LONG);
-            amounts[i] = in.getDouble(at + 2 * SIZE_OF_LONG);
+            orderKeys[i] = in.getLong(at + SIZE_OF_INT);
+            amounts[i] = in.getDouble(at + SIZE_OF_INT + SIZE_OF_LONG);
             at += DEPOSIT_BYTES;
         }
         writer.counts[part] = count;
@@ -137,8 +138,8 @@ final class PartFrames
         out.checkLimit(at + count * ADDITION_BYTES);
         for (int i = 0; i < count; i++)
         {
-            out.putLong(at, keys[i]);
-            out.putDouble(at + SIZE_OF_LONG, amounts[i]);
+            out.putInt(at, (int)keys[i]);
+            out.putDouble(at + SIZE_OF_INT, amounts[i]);
             at += ADDITION_BYTES;
         }
         return at;
@@ -158,14 +159,14 @@ final class PartFrames
         }
         for (int i = 0; i < count; i++)
         {
-            final long key = in.getLong(at);
+            final long key = in.getInt(at);
             if (!owns.owns(key, part))
             {
                 throw new IllegalStateException(matrix.name() + ": part " + part + "'s addition " + i +
                     " names value " + key + ", which is not that part's");
             }
             final int index = (int)key * SIZE_OF_DOUBLE;
-            values.putDouble(index, values.getDouble(index) + in.getDouble(at + SIZE_OF_LONG));
+            values.putDouble(index, values.getDouble(index) + in.getDouble(at + SIZE_OF_INT));
             at += ADDITION_BYTES;
         }
         return at;

@@ -185,16 +185,16 @@ class MatrixShardingTest
             matrix.writers(2);
             final ExpandableArrayBuffer block = new ExpandableArrayBuffer(64);
             block.putInt(0, 1);
-            block.putLong(4, 0);  // site 0, substance 0: part 0's
-            block.putLong(12, 5);
-            block.putDouble(20, 1.0);
+            block.putInt(4, 0);  // site 0, substance 0: part 0's
+            block.putLong(8, 5);
+            block.putDouble(16, 1.0);
             final IllegalStateException foreign = assertThrows(IllegalStateException.class,
-                () -> matrix.importDeposits(0, 1, new UnsafeBuffer(block, 0, 28), 0));
+                () -> matrix.importDeposits(0, 1, new UnsafeBuffer(block, 0, 24), 0));
             assertEquals("in-memory matrix: writer 0's deposit 0 for part 1 names value 0, which is not that part's",
                 foreign.getMessage());
             block.putInt(0, 1000);
             final IllegalStateException tooMany = assertThrows(IllegalStateException.class,
-                () -> matrix.importDeposits(0, 0, new UnsafeBuffer(block, 0, 28), 0));
+                () -> matrix.importDeposits(0, 0, new UnsafeBuffer(block, 0, 24), 0));
             assertEquals("in-memory matrix: writer 0's deposits for part 0 claim 1000 deposits at byte 0; the block " +
                 "has room for 1", tooMany.getMessage());
             matrix.applyTick(0, 2, 0);
