@@ -42,7 +42,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The tissue model (a dynamic matrix: nutrient and signal diffuse, cells read the sites around them and deposit,
  * founders die and are reborn by supervisors on other shards, a group gets broadcasts) sharded over 2 and 3 shards of
  * 1 or 2 workers, over IPC and UDP on the loopback, gives the digest and the matrix digest of one process of 1 worker.
- * Shards are threads of this JVM, each its own organism, matrix and Aeron client: no child process.
+ * A static matrix (parts of whole segments) over 3 shards too ({@link Secretors}). Shards are threads of this JVM,
+ * each its own organism, matrix and Aeron client: no child process.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ShardMatrixTest
@@ -204,6 +205,30 @@ class ShardMatrixTest
         final List<Long> digests = sharded(model, 5, 2, 1, false);
         assertNotEquals(other[0], digests.get(0));
         assertNotEquals(other[1], model.digests.peek());
+    }
+
+    @Test
+    void shouldMatchOneProcessWithAStaticMatrixOverThreeShards() throws Exception
+    {
+        final Secretors one = new Secretors();
+        final long expected = ModelRun.builder(one).context(context(1)).seed(9).cells(600).ticks(20)
+            .progress(Progress.NONE).run().digest();
+        final Secretors model = new Secretors();
+        final ShardRun.Result[] results = new ShardRun.Result[3];
+        final Throwable[] failures = run(new ShardRun.Spec(model, Map.of(), 600, 20, 9, 1), 3, false, results);
+        for (int s = 0; s < 3; s++)
+        {
+            if (null != failures[s])
+            {
+                throw new AssertionError("shard " + s + " failed: " + failures[s], failures[s]);
+            }
+            assertEquals(expected, results[s].digest(), "digest of shard " + s);
+        }
+        assertEquals(3, model.digests.size());
+        for (final long matrixDigest : model.digests)
+        {
+            assertEquals(one.digests.peek(), matrixDigest, "matrix digest");
+        }
     }
 
     @Test
