@@ -21,7 +21,9 @@ import java.util.Map;
  * (from the end of its sends for a tick to the last other shard's block for that tick: with few cells, the whole
  * cost of a tick beside one process's), p50 and p99 over every tick of the measured rounds; the bytes shard 0 sent
  * per tick, and per cross-shard record (a record is 28 bytes; the rest is each block's tick and each pair of workers'
- * queue counts; 0 when no record crossed). Both ways must give the same digest, or the round fails.
+ * queue counts; 0 when no record crossed). Both ways observe once, after the last tick (a sharded run gathers its
+ * observations on shard 0 over the link at each observed tick, a round trip more per tick by default). Both ways must
+ * give the same digest, or the round fails.
  */
 final class Sharded
 {
@@ -43,8 +45,9 @@ final class Sharded
     {
         final int workers = Math.max(1, params.context().workerCount());
         final Model ring = ModelCatalog.load(Sharded.class.getClassLoader()).find("ring");
+        // Observed once, after the last tick, both ways: the figures are the barrier's, not the gathering's.
         final ShardRun.Spec spec = new ShardRun.Spec(ring, Map.of(), params.cells(), params.ticks(), params.seed(),
-            workers);
+            workers, params.ticks());
         final double[] oneTicksPerS = new double[params.rounds()];
         final double[] shardTicksPerS = new double[params.rounds()];
         final double[] bytesPerTick = new double[params.rounds()];
@@ -53,7 +56,8 @@ final class Sharded
         for (int r = -params.warmup(); r < params.rounds(); r++)
         {
             final ModelRun.Result one = ModelRun.builder(ring).context(params.context().workerCount(shards * workers))
-                .seed(params.seed()).cells(params.cells()).ticks(params.ticks()).progress(Progress.NONE).run();
+                .seed(params.seed()).cells(params.cells()).ticks(params.ticks()).every(params.ticks()).progress(Progress.NONE)
+                .run();
             final double oneRate = params.ticks() / ((Number)one.summary().get("run_s")).doubleValue();
             final Histogram round = new Histogram(LatencyRounds.HIGHEST_TICK_NS, 3);
             final ShardRun.Result sharded = ShardLauncher.launch(spec, shards, params.context(), UDP.equals(transport),
