@@ -56,8 +56,8 @@ final class Sharded
         for (int r = -params.warmup(); r < params.rounds(); r++)
         {
             final ModelRun.Result one = ModelRun.builder(ring).context(params.context().workerCount(shards * workers))
-                .seed(params.seed()).cells(params.cells()).ticks(params.ticks()).every(params.ticks()).progress(Progress.NONE)
-                .run();
+                .seed(params.seed()).cells(params.cells()).ticks(params.ticks()).every(params.ticks())
+                .progress(Progress.NONE).run();
             final double oneRate = params.ticks() / ((Number)one.summary().get("run_s")).doubleValue();
             final Histogram round = new Histogram(LatencyRounds.HIGHEST_TICK_NS, 3);
             final ShardRun.Result sharded = ShardLauncher.launch(spec, shards, params.context(), UDP.equals(transport),
