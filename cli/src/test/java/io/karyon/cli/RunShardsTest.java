@@ -56,11 +56,17 @@ class RunShardsTest
     }
 
     @Test
-    void shouldRefuseAModelWithTheMatrix()
+    void shouldRunAModelWithTheMatrixAsOneProcess()
     {
-        final CommandRun result = run("tissue", "--shards", "2", "--cells", "100", "--ticks", "2", "--quiet");
-        assertEquals(Cli.EXIT_USAGE, result.exitCode(), result.err());
-        assertTrue(result.err().contains("cannot run sharded (--shards)"), result.err());
+        final String[] common = { "tissue", "--cells", "400", "--ticks", "6", "--json", "--quiet" };
+        final CommandRun one = run(concat(common, "--workers", "2"));
+        assertEquals(Cli.EXIT_OK, one.exitCode(), one.err());
+        final CommandRun sharded = run(concat(common, "--shards", "2"));
+        assertEquals(Cli.EXIT_OK, sharded.exitCode(), sharded.err());
+        for (final String field : new String[]{ "digest", "population", "nutrient" })
+        {
+            assertEquals(one.json().get(field), sharded.json().get(field), field);
+        }
         assertEquals(0, ProcessHandle.current().children().count(), "no shard process outlives the run");
     }
 

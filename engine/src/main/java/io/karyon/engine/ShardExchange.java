@@ -16,6 +16,12 @@ import java.util.Arrays;
  * runs) from the blocks they ship back, and only then arrives at the barrier for them: the workers here start the
  * next tick with exactly the queues they would have read from those workers in one process, merged in the same order.
  * <p>
+ * With a tick phase (the matrix's, a {@link ShardedTickPhase}) a tick has two barriers: at the phase's, once this
+ * shard's workers have run their parts of the phase, it ships each of those parts as the phase left it to every other
+ * shard, takes in theirs, drops what the writers here hold for the other shards' parts, and arrives at the phase's
+ * barrier for the remote workers; at the tick's, the block carries, per pair of workers, the deposits the sender's
+ * writer buffered for the receiver's part.
+ * <p>
  * Between runs it runs the driver's set-up jobs for the stand-in workers (before the first tick only: after it, their
  * cells live in other processes, see {@link Workforce#onWorkers}).
  * <p>
@@ -27,16 +33,25 @@ import java.util.Arrays;
  *   queue   := int count, int runCount, runCount * (int family, int start), count * (long target, long sender,
  *              long payload, int type)
  *   notices := int count, count * long
+ *   with a tick phase, after the notices of each pair: the deposits frame ({@link ShardedTickPhase#putDeposits})
+ *
+ *   phase block, per ordered pair of shards and per tick, before the tick's cells run:
+ *   long (tick + 1) | PHASE_BLOCK
+ *   for each part of the sending shard (ascending): the part's frame ({@link ShardedTickPhase#putPart})
  * </pre>
  * <b>Note:</b> not threadsafe; run by one thread.
  */
 final class ShardExchange implements Agent
 {
     private static final int RECORD_BYTES = 3 * Long.BYTES + Integer.BYTES;
+    /** Marks the header of a phase block, so that a block of the wrong barrier is named as such. */
+    private static final long PHASE_BLOCK = 1L << 62;
 
     private final ShardLink link;
     private final Slice[] slices;
     private final TickBarrier barrier;
+    private final TickBarrier phaseBarrier;
+    private final ShardedTickPhase phase;
     private final WorkerJobs jobs;
     private final int shard;
     private final int shards;
@@ -46,14 +61,27 @@ final class ShardExchange implements Agent
     private long jobsRan;
     private long exchanged;
     private boolean sent;
+    private boolean phaseDone;
     private long waitStartNs;
     private long bytesSent;
 
-    ShardExchange(final ShardLink link, final Slice[] slices, final TickBarrier barrier, final WorkerJobs jobs)
+    /**
+     * @param phaseBarrier the tick phase's barrier, or null without a phase.
+     * @param phase        the tick phase, or null for none.
+     */
+    ShardExchange(
+        final ShardLink link,
+        final Slice[] slices,
+        final TickBarrier barrier,
+        final TickBarrier phaseBarrier,
+        final ShardedTickPhase phase,
+        final WorkerJobs jobs)
     {
         this.link = link;
         this.slices = slices;
         this.barrier = barrier;
+        this.phaseBarrier = phaseBarrier;
+        this.phase = phase;
         this.jobs = jobs;
         this.shard = link.shard();
         this.shards = link.shards();
@@ -83,7 +111,7 @@ final class ShardExchange implements Agent
     {
         if (exchanged < barrier.target())
         {
-            return exchange();
+            return exchange(null != phase && !phaseDone);
         }
         final long epoch = jobs.epoch();
         if (epoch == jobsRan)
@@ -146,30 +174,23 @@ final class ShardExchange implements Agent
         return worker / perShard == shard;
     }
 
-    private int exchange()
+    /**
+     * One barrier of the tick being run: the phase's (before the cells run) or the tick's.
+     */
+    private int exchange(final boolean phaseBlock)
     {
         final long next = exchanged + 1;
+        final TickBarrier meeting = phaseBlock ? phaseBarrier : barrier;
         if (!sent)
         {
             for (int w = shard * perShard, end = w + perShard; w < end; w++)
             {
-                if (barrier.finished(w) < next)
+                if (meeting.finished(w) < next)
                 {
                     return 0;
                 }
             }
-            final int parity = (int)((next - 1) & 1);
-            for (int to = 0; to < shards; to++)
-            {
-                if (to != shard)
-                {
-                    final int length = encode(to, parity, next);
-                    link.send(to, block, 0, length);
-                    bytesSent += length;
-                }
-            }
-            sent = true;
-            waitStartNs = System.nanoTime();
+            send(phaseBlock, next);
         }
         int work = 0;
         int missing = -1;
@@ -183,7 +204,14 @@ final class ShardExchange implements Agent
                     missing = from;
                     continue;
                 }
-                decode(from, in, (int)((next - 1) & 1), next);
+                if (phaseBlock)
+                {
+                    decodePhase(from, in, next);
+                }
+                else
+                {
+                    decode(from, in, (int)((next - 1) & 1), next);
+                }
                 received[from] = true;
                 work++;
             }
@@ -193,7 +221,8 @@ final class ShardExchange implements Agent
             if (System.nanoTime() - waitStartNs > link.timeoutNs())
             {
                 throw new IllegalStateException("shard " + missing + " of " + shards + " sent nothing for tick " +
-                    (next - 1) + " within " + link.timeoutNs() / 1_000_000 + " ms: it stopped or cannot be reached");
+                    (next - 1) + (phaseBlock ? " (its tick phase)" : "") + " within " +
+                    link.timeoutNs() / 1_000_000 + " ms: it stopped or cannot be reached");
             }
             return work;
         }
@@ -201,13 +230,95 @@ final class ShardExchange implements Agent
         {
             if (!isLocal(w))
             {
-                barrier.arrive(w, next);
+                meeting.arrive(w, next);
             }
         }
         Arrays.fill(received, false);
         sent = false;
-        exchanged = next;
+        if (phaseBlock)
+        {
+            phaseDone = true;
+        }
+        else
+        {
+            phaseDone = false;
+            exchanged = next;
+        }
         return work + 1;
+    }
+
+    private void send(final boolean phaseBlock, final long next)
+    {
+        final int parity = (int)((next - 1) & 1);
+        final int phaseLength = phaseBlock ? encodePhase(next) : 0;
+        for (int to = 0; to < shards; to++)
+        {
+            if (to != shard)
+            {
+                final int length = phaseBlock ? phaseLength : encode(to, parity, next);
+                link.send(to, block, 0, length);
+                bytesSent += length;
+            }
+        }
+        sent = true;
+        waitStartNs = System.nanoTime();
+    }
+
+    /**
+     * The phase block, the same for every other shard: this shard's parts as the phase left them. Then what the
+     * writers here hold for the other shards' parts is dropped: their shards have applied it.
+     */
+    private int encodePhase(final long tick)
+    {
+        block.putLong(0, tick | PHASE_BLOCK);
+        int at = Long.BYTES;
+        for (int p = shard * perShard, end = p + perShard; p < end; p++)
+        {
+            at = phase.putPart(p, block, at);
+        }
+        for (int p = 0; p < slices.length; p++)
+        {
+            if (!isLocal(p))
+            {
+                phase.dropDeposits(p);
+            }
+        }
+        return at;
+    }
+
+    private void decodePhase(final int from, final DirectBuffer in, final long tick)
+    {
+        checkHeader(from, in, tick | PHASE_BLOCK);
+        int at = Long.BYTES;
+        for (int p = from * perShard, end = p + perShard; p < end; p++)
+        {
+            at = phase.takePart(p, in, at);
+        }
+        if (at != in.capacity())
+        {
+            throw new IllegalStateException("shard " + from + " sent a phase block of " + in.capacity() +
+                " bytes for tick " + (tick - 1) + "; its parts account for " + at);
+        }
+    }
+
+    private void checkHeader(final int from, final DirectBuffer in, final long expected)
+    {
+        final long header = in.capacity() < Long.BYTES ? -1 : in.getLong(0);
+        if (header != expected)
+        {
+            throw new IllegalStateException("shard " + from + " sent " + describe(header) + " where this shard (" +
+                shard + ") expected " + describe(expected));
+        }
+    }
+
+    private static String describe(final long header)
+    {
+        if (header <= 0)
+        {
+            return "a block without a header";
+        }
+        return ((header & PHASE_BLOCK) != 0 ? "the phase block of tick " : "the block of tick ") +
+            ((header & ~PHASE_BLOCK) - 1);
     }
 
     private int encode(final int to, final int parity, final long tick)
@@ -232,6 +343,10 @@ final class ShardExchange implements Agent
                 {
                     out.putLong(at, notices.getLong(i));
                     at += Long.BYTES;
+                }
+                if (null != phase)
+                {
+                    at = phase.putDeposits(w, r, out, at);
                 }
             }
         }
@@ -266,12 +381,7 @@ final class ShardExchange implements Agent
 
     private void decode(final int from, final DirectBuffer in, final int parity, final long tick)
     {
-        final long sentTick = in.getLong(0);
-        if (sentTick != tick)
-        {
-            throw new IllegalStateException("shard " + from + " sent the block of tick " + (sentTick - 1) +
-                " where this shard (" + shard + ") expected tick " + (tick - 1));
-        }
+        checkHeader(from, in, tick);
         int at = Long.BYTES;
         for (int w = from * perShard, end = w + perShard; w < end; w++)
         {
@@ -289,6 +399,10 @@ final class ShardExchange implements Agent
                 {
                     notices.addLong(in.getLong(at));
                     at += Long.BYTES;
+                }
+                if (null != phase)
+                {
+                    at = phase.takeDeposits(w, r, in, at);
                 }
             }
         }

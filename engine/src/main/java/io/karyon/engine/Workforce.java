@@ -101,10 +101,7 @@ final class Workforce implements AutoCloseable
         this.warnings = context.warnings();
         connect(context, mail);
         final ShardLink link = context.shardLink();
-        if (null != link && null != context.tickPhase())
-        {
-            throw new ConfigurationException("a sharded run cannot have a tick phase (the matrix's) yet");
-        }
+        final ShardedTickPhase shardedPhase = null == link ? null : shardedPhase(context);
         // A sharded run: this process runs only its shard's workers; the others' slices stand in for them here.
         final int localCount = null == link ? workerCount : workerCount / link.shards();
         this.firstLocal = null == link ? 0 : link.shard() * localCount;
@@ -122,7 +119,8 @@ final class Workforce implements AutoCloseable
                 new TickAgent(slices[w], barrier, tickLatencies, context.tickPhase(), phaseBarrier, jobs,
                     w == firstLocal));
         }
-        this.exchange = null == link ? null : new ShardExchange(link, slices, barrier, jobs);
+        this.exchange = null == link ? null :
+            new ShardExchange(link, slices, barrier, phaseBarrier, shardedPhase, jobs);
         this.pinning = WorkerPinning.plan(context, localCount);
         final int[] localCpus = pinning.cpus();
         this.workerCpus = new int[workerCount];
@@ -159,6 +157,32 @@ final class Workforce implements AutoCloseable
             pinning.close();
             throw ex;
         }
+    }
+
+    /**
+     * A sharded run's tick phase, which must ship its state between the shards, or null if it has none.
+     *
+     * @throws ConfigurationException if the phase cannot be split between shards, saying why.
+     */
+    private static ShardedTickPhase shardedPhase(final Context context)
+    {
+        final TickPhase phase = context.tickPhase();
+        if (null == phase || context.freeRunning())
+        {
+            return null;
+        }
+        if (!(phase instanceof ShardedTickPhase))
+        {
+            throw new ConfigurationException("its tick phase cannot be split between shards: a sharded run needs a " +
+                "ShardedTickPhase (the matrix's is io.karyon.model.MatrixPhase), not a plain TickPhase");
+        }
+        final ShardedTickPhase sharded = (ShardedTickPhase)phase;
+        final String reason = sharded.unshardable();
+        if (null != reason)
+        {
+            throw new ConfigurationException(reason);
+        }
+        return sharded;
     }
 
     /**

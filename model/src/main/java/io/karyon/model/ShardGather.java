@@ -28,8 +28,8 @@ import java.util.Map;
  *   reply := long tick, int flags (1: stop, 2: a stop request)
  * </pre>
  * A shard's walk covers only its own families, and shard 0 puts the others' accumulators in place before merging
- * them in family order ({@link CellPass#merge}): the same bits as one process. A matrix total would be gathered here
- * too, once the matrix is split between the shards: until then a sharded run refuses it.
+ * them in family order ({@link CellPass#merge}): the same bits as one process. A matrix total needs no gathering:
+ * every shard holds the whole matrix as of the tick's start ({@link MatrixPhase}), so shard 0 reads its own.
  * <p>
  * <b>Note:</b> not threadsafe; the driver's, between ticks, at the same ticks on every shard.
  */

@@ -21,24 +21,14 @@ final class ShardRuns
     }
 
     /**
-     * Refuses, after set-up, the observations a sharded run cannot gather yet: a matrix's (its sites are not split
-     * between the shards yet), and snapshots of cells into an output folder (each shard holds only its own cells).
+     * Refuses, after set-up, the observations a sharded run cannot gather yet: snapshots of cells into an output
+     * folder (each shard holds only its own cells). A matrix's totals and snapshots need no gathering: every shard
+     * holds the whole matrix as of the tick's start ({@link MatrixPhase}).
      *
      * @throws ModelException exit 2 naming what is refused.
      */
     static void check(final String model, final RunObservations declared, final Path out)
     {
-        for (final RunObservations.Item item : declared.items())
-        {
-            if (RunObservations.Kind.MATRIX == item.kind)
-            {
-                throw refused(model, "column " + item.columns[0] + " (a matrix total)");
-            }
-        }
-        if (!declared.matrixSnapshots().isEmpty())
-        {
-            throw refused(model, "snapshots of a matrix");
-        }
         if (null != out && !declared.snapshotFields().isEmpty())
         {
             throw refused(model, "snapshots of cells under --out");
