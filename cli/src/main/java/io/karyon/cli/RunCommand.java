@@ -339,8 +339,8 @@ public final class RunCommand implements Callable<Integer>
         if (sharded)
         {
             return ShardedRun.run(spec, model, given, given("--cells") ? cells : 0, given("--ticks") ? ticks : 0, seed,
-                workerOptions.workers, shards, shard, peers, new ShardedRun.Options(given("--out") ?
-                path("--out", out) : null, every, quiet, json));
+                workerOptions.workers, workerOptions.applyTo(new Context()), shards, shard, peers,
+                new ShardedRun.Options(given("--out") ? path("--out", out) : null, every, quiet, json));
         }
         applySettings(run, scenario, watchdogNs, maxMemoryBytes);
 

@@ -39,8 +39,7 @@ final class ShardedRun
     /** The options of {@code run} a sharded run refuses: their effect would not reach the other shards yet. */
     private static final String[] REFUSED = {
         "--snapshot-every",
-        ModelDiscovery.CLASSPATH_OPTION, ConfigurationDefaults.IDLE, ConfigurationDefaults.NO_PIN,
-        ConfigurationDefaults.POLICY, "--cpus", ConfigurationDefaults.MAILBOX_LIMIT, ConfigurationDefaults.VERIFY_EVERY,
+        ModelDiscovery.CLASSPATH_OPTION, ConfigurationDefaults.MAILBOX_LIMIT, ConfigurationDefaults.VERIFY_EVERY,
         ConfigurationDefaults.MAX_MEMORY, ConfigurationDefaults.WATCHDOG };
 
     private ShardedRun()
@@ -158,13 +157,15 @@ final class ShardedRun
      * Runs the model sharded as {@code karyon run} runs it in one process: shard 0 shows the progress, writes
      * {@code --out} and prints the summary (one JSON line with {@code --json}); SIGINT and SIGTERM to it end every
      * shard after the same tick. Another shard of a run across hosts prints one line, its digest.
+     * {@code base} carries the idle strategy and the pinning: with {@code --shards}, the launcher gives each shard
+     * CPUs of its own from them; with {@code --shard}, they are this host's.
      *
      * @return {@link Cli#EXIT_OK}, or 130 (SIGINT) or 143 (SIGTERM) if a signal stopped it.
      * @throws ModelException exit 1 naming the shard when the run fails, exit 2 for bad input or what sharding
      *                        refuses.
      */
     static int run(final CommandSpec spec, final Model model, final Map<String, Object> parameters, final long cells,
-        final long ticks, final long seed, final int workers, final int shards, final String shard,
+        final long ticks, final long seed, final int workers, final Context base, final int shards, final String shard,
         final List<String> peers, final Options options)
     {
         final ShardRun.Spec run = new ShardRun.Spec(model, parameters, cells, ticks, seed, 0 == workers ? 1 : workers,
@@ -181,11 +182,11 @@ final class ShardedRun
                 .stopRequest(signals.request());
             if (null == shard)
             {
-                result = ShardLauncher.launch(run, shards, null, first, checkpoints(spec, options.out()), null);
+                result = ShardLauncher.launch(run, shards, base, first, checkpoints(spec, options.out()), null);
             }
             else
             {
-                result = across(spec, run, shard, peers, first);
+                result = across(spec, run, shard, peers, base, first);
             }
         }
         catch (final ModelException ex)
@@ -283,7 +284,7 @@ final class ShardedRun
      * This process's part, as shard I of a run across hosts, over UDP.
      */
     private static ShardRun.Result across(final CommandSpec spec, final ShardRun.Spec run, final String shard,
-        final List<String> peers, final UnaryOperator<ModelRun.Builder> first)
+        final List<String> peers, final Context base, final UnaryOperator<ModelRun.Builder> first)
     {
         final int[] parsed = parse(spec, shard);
         // Bad input (a parameter; shard 0's --out) is one line before this shard joins the others.
@@ -293,7 +294,7 @@ final class ShardedRun
         try (AeronShardLink link = AeronShardLink.udp(parsed[0], peers, dir.resolve("aeron"),
             ShardLauncher.timeoutMs() * 1_000_000L))
         {
-            return ShardRun.run(run, link, null, first);
+            return ShardRun.run(run, link, base, first);
         }
         finally
         {

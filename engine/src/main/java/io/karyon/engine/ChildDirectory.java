@@ -2,6 +2,8 @@ package io.karyon.engine;
 
 import io.karyon.supervisor.RestartTable;
 import io.karyon.supervisor.RestartTableDescriptor;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.IntArrayList;
 import org.agrona.collections.LongArrayList;
 
@@ -138,6 +140,59 @@ final class ChildDirectory
         }
         apply(view, table);
         visible = view;
+    }
+
+    /**
+     * A sharded run: writes what {@link #publish} published at the end of tick {@code tick}, for the other shards'
+     * copies of this home ({@link #publishFrom}): {@code int count, count x (long entry << 32 | tag, long handle)}.
+     *
+     * @return the offset after it.
+     */
+    int putPublished(final long tick, final MutableDirectBuffer out, final int offset)
+    {
+        final LongArrayList made = changes[(int)(tick & 1)];
+        final int size = made.size();
+        out.putInt(offset, size / 2);
+        int at = offset + Integer.BYTES;
+        for (int i = 0; i < size; i++)
+        {
+            out.putLong(at, made.getLong(i));
+            at += Long.BYTES;
+        }
+        return at;
+    }
+
+    /**
+     * A sharded run, on a shard that does not own this home: publishes, as the owner did at the end of tick
+     * {@code tick}, the changes the owner's shard sent ({@link #putPublished}), so that this shard's cells read the
+     * same answers in the next tick as the owner's.
+     *
+     * @return the offset after them.
+     */
+    int publishFrom(final long tick, final DirectBuffer in, final int offset)
+    {
+        final int view = (int)(tick & 1);
+        final LongArrayList earlier = changes[view ^ 1];
+        for (int i = 0, size = earlier.size(); i < size; i += 2)
+        {
+            final long key = earlier.getLong(i);
+            put(view, (int)(key >>> 32), (int)key, earlier.getLong(i + 1));
+        }
+        earlier.clear();
+        final LongArrayList made = changes[view];
+        final int count = in.getInt(offset);
+        int at = offset + Integer.BYTES;
+        for (int i = 0; i < count; i++)
+        {
+            final long key = in.getLong(at);
+            final long handle = in.getLong(at + Long.BYTES);
+            put(view, (int)(key >>> 32), (int)key, handle);
+            made.addLong(key);
+            made.addLong(handle);
+            at += 2 * Long.BYTES;
+        }
+        visible = view;
+        return at;
     }
 
     /**

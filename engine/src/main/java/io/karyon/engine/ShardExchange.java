@@ -6,6 +6,8 @@ import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
 import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.NoOpIdleStrategy;
 
 import java.util.Arrays;
 
@@ -30,9 +32,13 @@ import java.util.Arrays;
  *   long tick
  *   for each sending worker (its shard's, ascending), for each receiving worker (ascending):
  *     queue messages, queue signals, queue broadcasts, notices
+ *   then for each sending worker, for each supervision home it owns (family order):
+ *     children
  *   queue   := int count, int runCount, runCount * (int family, int start), count * (long target, long sender,
  *              long payload, int type)
  *   notices := int count, count * long
+ *   children := int count, count * (long entry << 32 | tag, long handle): what the home published at the tick's
+ *              end (see ChildDirectory), so that every shard's cells look children up alike
  *   with a tick phase, after the notices of each pair: the deposits frame ({@link ShardedTickPhase#putDeposits})
  *
  *   phase block, per ordered pair of shards and per tick, before the tick's cells run:
@@ -57,6 +63,8 @@ final class ShardExchange implements Agent
     private final int shards;
     private final int perShard;
     private final boolean[] received;
+    private final IdleStrategy waiting;
+    private final boolean waitsItself;
     private final ExpandableDirectByteBuffer block = new ExpandableDirectByteBuffer(64 * 1024);
     private long jobsRan;
     private long exchanged;
@@ -68,6 +76,9 @@ final class ShardExchange implements Agent
     /**
      * @param phaseBarrier the tick phase's barrier, or null without a phase.
      * @param phase        the tick phase, or null for none.
+     * @param ownThread    true when the exchange runs on a thread of its own (dedicated threading): it then waits
+     *                     within a tick with the link's {@link ShardLink#waitStrategy()}; sharing a thread with the
+     *                     workers, it leaves the waiting to their strategy.
      */
     ShardExchange(
         final ShardLink link,
@@ -75,7 +86,8 @@ final class ShardExchange implements Agent
         final TickBarrier barrier,
         final TickBarrier phaseBarrier,
         final ShardedTickPhase phase,
-        final WorkerJobs jobs)
+        final WorkerJobs jobs,
+        final boolean ownThread)
     {
         this.link = link;
         this.slices = slices;
@@ -87,6 +99,8 @@ final class ShardExchange implements Agent
         this.shards = link.shards();
         this.perShard = slices.length / shards;
         this.received = new boolean[shards];
+        this.waiting = ownThread ? link.waitStrategy() : NoOpIdleStrategy.INSTANCE;
+        this.waitsItself = !(waiting instanceof NoOpIdleStrategy);
     }
 
     /**
@@ -187,7 +201,7 @@ final class ShardExchange implements Agent
             {
                 if (meeting.finished(w) < next)
                 {
-                    return 0;
+                    return await();
                 }
             }
             send(phaseBlock, next);
@@ -224,7 +238,12 @@ final class ShardExchange implements Agent
                     (next - 1) + (phaseBlock ? " (its tick phase)" : "") + " within " +
                     link.timeoutNs() / 1_000_000 + " ms: it stopped or cannot be reached");
             }
-            return work;
+            if (work > 0)
+            {
+                waiting.reset();
+                return work;
+            }
+            return await();
         }
         for (int w = 0; w < slices.length; w++)
         {
@@ -244,7 +263,22 @@ final class ShardExchange implements Agent
             phaseDone = false;
             exchanged = next;
         }
+        waiting.reset();
         return work + 1;
+    }
+
+    /**
+     * Waits a little within a tick with the link's strategy, if it has one: then it counts as work, so that the
+     * runner's own strategy, the workers', never adds to it.
+     */
+    private int await()
+    {
+        if (!waitsItself)
+        {
+            return 0;
+        }
+        waiting.idle();
+        return 1;
     }
 
     private void send(final boolean phaseBlock, final long next)
@@ -262,6 +296,7 @@ final class ShardExchange implements Agent
         }
         sent = true;
         waitStartNs = System.nanoTime();
+        waiting.reset();
     }
 
     /**
@@ -350,6 +385,14 @@ final class ShardExchange implements Agent
                 }
             }
         }
+        // The children each home of this shard published at the tick's end, for the other shards' lookups.
+        for (int w = shard * perShard, end = w + perShard; w < end; w++)
+        {
+            for (final SupervisionHome home : slices[w].supervision.homes())
+            {
+                at = home.directory.putPublished(tick - 1, out, at);
+            }
+        }
         return at;
     }
 
@@ -404,6 +447,13 @@ final class ShardExchange implements Agent
                 {
                     at = phase.takeDeposits(w, r, in, at);
                 }
+            }
+        }
+        for (int w = from * perShard, end = w + perShard; w < end; w++)
+        {
+            for (final SupervisionHome home : slices[w].supervision.homes())
+            {
+                at = home.directory.publishFrom(tick - 1, in, at);
             }
         }
         if (at != in.capacity())

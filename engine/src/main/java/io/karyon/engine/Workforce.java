@@ -119,8 +119,8 @@ final class Workforce implements AutoCloseable
                 new TickAgent(slices[w], barrier, tickLatencies, context.tickPhase(), phaseBarrier, jobs,
                     w == firstLocal));
         }
-        this.exchange = null == link ? null :
-            new ShardExchange(link, slices, barrier, phaseBarrier, shardedPhase, jobs);
+        this.exchange = null == link ? null : new ShardExchange(link, slices, barrier, phaseBarrier, shardedPhase,
+            jobs, ThreadingMode.DEDICATED == context.threadingMode());
         this.pinning = WorkerPinning.plan(context, localCount);
         final int[] localCpus = pinning.cpus();
         this.workerCpus = new int[workerCount];

@@ -7,6 +7,7 @@ import io.karyon.engine.internal.ShardCensus;
 import io.karyon.engine.internal.ShardLink;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
+import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.Arrays;
@@ -44,6 +45,7 @@ final class ShardGather
 
     private final Organism organism;
     private final ShardLink link;
+    private final IdleStrategy waiting;
     private final ShardCensus census;
     private final CellPass pass;
     private final int[] groups;
@@ -67,6 +69,7 @@ final class ShardGather
     {
         this.organism = organism;
         this.link = organism.context().shardLink();
+        this.waiting = link.waitStrategy();
         this.census = organism.workers().shard();
         this.pass = pass;
         this.groups = groups;
@@ -377,6 +380,7 @@ final class ShardGather
     private DirectBuffer await(final int shard, final long tick)
     {
         final long startNs = System.nanoTime();
+        waiting.reset();
         while (true)
         {
             final DirectBuffer in = link.poll(shard);
@@ -396,7 +400,8 @@ final class ShardGather
                     "observations of tick " + tick + " within " + link.timeoutNs() / 1_000_000 + " ms: it stopped " +
                     "or cannot be reached");
             }
-            Thread.onSpinWait();
+            // The link's wait, as the exchange's: spinning here took a core from the other shards' threads.
+            waiting.idle();
         }
     }
 }

@@ -17,7 +17,8 @@ import java.util.Map;
  * but, on failure, one line on stderr. Arguments, all required but {@code --set}:
  * {@code --model NAME --cells N --ticks N --seed N --workers W --every K --shard I/N --aeron-dir DIR
  * --timeout-ms MS [--set NAME=VALUE]... [--checkpoint-dir DIR --checkpoint-every K --keep-checkpoints N --run-id ID
- * [--resume PART]]}. It ignores SIGINT: shard 0 stops the run.
+ * [--resume PART]] [--cpus LIST|none [--idle NAME]] [--peers HOST:PORT,...]}: with {@code --peers}, over UDP (the
+ * launcher's loopback runs), else over IPC. It ignores SIGINT: shard 0 stops the run.
  */
 public final class ShardMain
 {
@@ -74,10 +75,15 @@ public final class ShardMain
                     required(options, "--run-id")) : null;
             final Path resume = options.containsKey("--resume") ? Path.of(options.get("--resume")) : null;
             ignoreInterrupts();
-            try (AeronShardLink link = AeronShardLink.ipc(shard[0], shard[1],
-                Path.of(required(options, "--aeron-dir")), number(options, "--timeout-ms") * 1_000_000L))
+            final Path aeronDir = Path.of(required(options, "--aeron-dir"));
+            final long timeoutNs = number(options, "--timeout-ms") * 1_000_000L;
+            final String peers = options.get(ShardLauncher.PEERS_OPTION);
+            final String cpus = options.get(ShardLauncher.CPUS_OPTION);
+            try (AeronShardLink link = null == peers ? AeronShardLink.ipc(shard[0], shard[1], aeronDir, timeoutNs) :
+                AeronShardLink.udp(shard[0], List.of(peers.split(",")), aeronDir, timeoutNs))
             {
-                ShardRun.run(spec, link, null, (run) -> run, checkpoints, resume);
+                ShardRun.run(spec, link, null == cpus ? null : ShardLauncher.shardContext(cpus,
+                    options.get(ShardLauncher.IDLE_OPTION)), (run) -> run, checkpoints, resume);
             }
             return 0;
         }
