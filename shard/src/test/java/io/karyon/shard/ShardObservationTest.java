@@ -205,4 +205,21 @@ class ShardObservationTest
         assertEquals("SIGINT", results[0].run().stopReason());
         assertEquals(2, (Long)results[0].run().summary().get("observations"), "ticks 0 and 5");
     }
+
+    @Test
+    void shouldGatherEveryKindOfObservationOverThreeShardsOverUdp() throws Exception
+    {
+        // Deaths by the model's reason, a group whose members join and leave, a histogram, a reduction, values of
+        // the driver's, and a stop condition on the live cells between the ticks the run observes (every 4).
+        final ShardRun.Spec spec = new ShardRun.Spec(new Starvers(), Map.of("stop_below", "1500"), 2400, 200, 13, 1,
+            4);
+        final ModelRun.Result one = assertSameAsOneProcess(spec, 3, true);
+        assertEquals(true, one.summary().get("stopped"));
+        assertTrue((Long)one.summary().get("deaths") > 0, "deaths " + one.summary().get("deaths"));
+        final List<String> rows = Files.readAllLines(dir.resolve("one/timeseries.csv"));
+        final int hungry = List.of(rows.get(0).split(",")).indexOf("hungry");
+        assertTrue(rows.get(0).contains("deaths_starved") && hungry > 0, rows.get(0));
+        assertTrue(rows.stream().skip(1).anyMatch((row) -> !"0".equals(row.split(",")[hungry])),
+            "the group has members at some tick");
+    }
 }
