@@ -1,7 +1,6 @@
 package io.karyon.models;
 
 import io.karyon.engine.Context;
-import io.karyon.engine.Organism;
 import io.karyon.engine.Stats;
 import io.karyon.model.ModelException;
 import io.karyon.model.ModelRun;
