@@ -17,8 +17,9 @@ import io.karyon.engine.cell.CellFlyweight;
  *   <li><b>Double words</b> ({@link Merge#SUM}, {@link Merge#MIN}, {@link Merge#MAX}; not OR) have one partial per
  *   family, each family's cells added in slot order, merged in family order, as {@link CellReduction}'s are.</li>
  * </ul>
- * Long words suit bitmaps and counts (any number of them: a bitmap of every founder is fine); keep the double words
- * few, as each family carries its own. A value that needs neither a bitmap nor a finish is a plain
+ * Long words suit bitmaps and counts; a class of families (up to 64 of them) keeps its own, so a bitmap of a million
+ * founders (15,625 words) takes 8 MB, cleared and merged at each observed row. Keep the double words few, as each
+ * family carries its own. A value that needs neither a bitmap nor a finish is a plain
  * {@link CellReduction}.
  * <p>
  * <b>Note:</b> {@link #accumulate} is called from several worker threads at once, each with partials of its own:
