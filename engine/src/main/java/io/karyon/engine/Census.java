@@ -246,6 +246,17 @@ final class Census
     }
 
     /**
+     * In a sharded run, refuses a survey the framework does not gather (see {@link ShardCounters#checkSurvey}).
+     */
+    void checkSurvey()
+    {
+        if (null != shard)
+        {
+            shard.checkSurvey();
+        }
+    }
+
+    /**
      * Visits every live cell of every family, family by family in ascending order, each family's cells in slot order.
      */
     void survey(final CellSurvey survey)

@@ -729,7 +729,7 @@ public final class Organism implements AutoCloseable
      * Visits every live cell, between ticks (in free-running mode: while stopped), family by family, each family's
      * cells in slot order: reductions kept per family and merged in family order are the same for any number of
      * workers. Each worker walks its own families, on its own thread, in parallel (see {@link #onWorkers}). In a
-     * sharded run, only this shard's families, between any two ticks.
+     * sharded run, only this shard's families, and only for the framework, which gathers them.
      *
      * @param survey called for each live cell.
      * @throws KaryonException naming the first worker on which the survey threw; the organism stays usable.
@@ -741,10 +741,10 @@ public final class Organism implements AutoCloseable
         {
             throw new IllegalArgumentException("survey must not be null");
         }
+        census.checkSurvey();  // sharded: only the framework's gathered walks
         if (null != workforce.failure())
         {
-            // The workers are gone: the driver walks every family itself, in the same order per family.
-            census.survey(survey);
+            census.survey(survey);  // the workers are gone: the driver walks every family, in the same order
             return;
         }
         workforce.onWorkers((worker, workers) -> census.survey(survey, worker, workers), true);

@@ -17,6 +17,7 @@ final class ShardCounters implements ShardCensus
     private long installedTick = -1;
     private Stats stats;
     private long[] counts;
+    private boolean surveys;
 
     ShardCounters(final ShardLink link, final int workerCount)
     {
@@ -59,6 +60,28 @@ final class ShardCounters implements ShardCensus
         this.installedTick = -1;
         this.stats = null;
         this.counts = null;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void permitSurveys(final boolean permitted)
+    {
+        this.surveys = permitted;
+    }
+
+    /**
+     * Refuses a survey from the driver that the framework does not gather.
+     *
+     * @throws ConfigurationException unless {@link #permitSurveys permitted}.
+     */
+    void checkSurvey()
+    {
+        if (!surveys)
+        {
+            throw new ConfigurationException("a survey from the driver of a sharded run would visit only shard " +
+                shard + "'s families");
+        }
     }
 
     int firstWorker()

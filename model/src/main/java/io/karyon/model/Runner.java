@@ -292,6 +292,7 @@ final class Runner
                 {
                     traffic.end();
                 }
+                surveySummary(setup, observer, organism);
                 final long digest = organism.digest();  // every shard at the same point: they gather it
                 final Map<String, Object> summary = summary(setup, organism, ticker, setupNs, runNs, startNs, run,
                     digest);
@@ -314,6 +315,28 @@ final class Runner
         {
             throw new ModelException("model " + name + ": writing the outputs under " + out + " failed: " +
                 oneLine(ex), ModelException.EXIT_FAILURE, ex);
+        }
+    }
+
+    /**
+     * Computes the summary's survey values when the ticks are done: in one process a walk of the cells; in a sharded
+     * run every shard walks its families and shard 0 gathers them, at the same point on every shard.
+     */
+    private static void surveySummary(final RunSetup setup, final Observer observer, final Organism organism)
+    {
+        final SurveyPass surveys = setup.surveys();
+        if (null == surveys)
+        {
+            return;
+        }
+        if (null == observer.shard())
+        {
+            surveys.walk(organism);
+            surveys.finish();
+        }
+        else
+        {
+            observer.shard().gatherSummary(organism.ticks(), surveys);
         }
     }
 
@@ -387,16 +410,16 @@ final class Runner
     private void ticks(final Organism organism, final Ticker ticker, final long maxTicks,
         final ObservationState resumed) throws IOException
     {
-        if (null == resumed)
-        {
-            ticker.start(organism);
-        }
-        else
-        {
-            ticker.resume(resumed);
-        }
         try
         {
+            if (null == resumed)
+            {
+                ticker.start(organism);
+            }
+            else
+            {
+                ticker.resume(resumed);
+            }
             final long left = null != resumed && resumed.stopped ? 0 : maxTicks - organism.ticks();
             if (left > 0)
             {
@@ -413,6 +436,10 @@ final class Runner
         }
         catch (final RuntimeException | LinkageError | AssertionError | OutOfMemoryError ex)
         {
+            if (ex instanceof ConfigurationException && null != organism.workers().shard())
+            {
+                throw ShardRuns.refused(name, (ConfigurationException)ex);  // a read a sharded run cannot gather
+            }
             final OutOfMemoryError oom = outOfMemory(ex);
             throw new ModelException("model " + name + (null != oom ? " ran out of memory at tick " +
                 organism.ticks() + ": " + describe(oom) : " failed at tick " + organism.ticks() + ": " + oneLine(ex)),
@@ -458,9 +485,11 @@ final class Runner
         engine(summary, organism, stats, runS);
         for (final Map.Entry<String, DoubleSupplier> e : setup.summary().entrySet())
         {
+            // Read on every shard, so that a survey a value makes is refused on every shard alike; kept on shard 0.
+            final Object value = modelValue(e.getKey(), e.getValue(), null != organism.workers().shard());
             if (null == organism.workers().shard() || 0 == organism.context().shardLink().shard())
             {
-                summary.put(e.getKey(), modelValue(e.getKey(), e.getValue()));  // of a sharded run: shard 0's
+                summary.put(e.getKey(), value);
             }
         }
         return summary;
@@ -501,12 +530,21 @@ final class Runner
     /**
      * A model's summary value: a whole number (a count, a tick) as a long, so that it prints as 397239, not 397239.0.
      */
-    private Object modelValue(final String field, final DoubleSupplier value)
+    private Object modelValue(final String field, final DoubleSupplier value, final boolean sharded)
     {
         final double number;
         try
         {
             number = value.getAsDouble();
+        }
+        catch (final ConfigurationException ex)
+        {
+            if (sharded)
+            {
+                throw ShardRuns.refused(name, ShardRuns.ungathered("summary value " + field, ex));
+            }
+            throw new ModelException("model " + name + " failed reading summary value " + field + ": " +
+                oneLine(ex), ModelException.EXIT_FAILURE, ex);
         }
         catch (final RuntimeException ex)
         {

@@ -25,7 +25,9 @@ import java.util.Map;
  *   part  := long tick, int survey, 14 * long counters (Stats, in its order, without the maps),
  *            int n, n * (int reason, long deaths), int m, m * (int reason, long restarts),
  *            int b, b * long live cells by behaviour, int g, g * long group members,
- *            if survey: int families, int k, k * (int family, familyWidth * double accumulators)
+ *            if survey and the columns have survey values: their part ({@link SurveyPass}),
+ *            if survey and the columns have cell reductions: int families, int k,
+ *                                             k * (int family, familyWidth * double accumulators)
  *   reply := long tick, int flags (1: stop, 2: a stop request)
  * </pre>
  * A shard's walk covers only its own families, and shard 0 puts the others' accumulators in place before merging
@@ -40,6 +42,8 @@ final class ShardGather
     static final int STOP = 1;
     /** Reply flag: a stop request (a signal to shard 0) ended the run. */
     static final int INTERRUPT = 2;
+    /** A block's kind (after its tick): the summary's survey values, when the ticks are done. */
+    private static final int SUMMARY = 2;
 
     private static final int COUNTERS = 14;
 
@@ -48,6 +52,7 @@ final class ShardGather
     private final IdleStrategy waiting;
     private final ShardCensus census;
     private final CellPass pass;
+    private final SurveyPass values;
     private final int[] groups;
     private final long[] groupSizes;
     private final ExpandableDirectByteBuffer block = new ExpandableDirectByteBuffer(4096);
@@ -63,10 +68,12 @@ final class ShardGather
 
     /**
      * @param pass   the run's walk over the cells.
+     * @param values the survey values of the run's columns.
      * @param groups the group of each group-size column, in column order.
      */
-    ShardGather(final Organism organism, final CellPass pass, final int[] groups)
+    ShardGather(final Organism organism, final CellPass pass, final SurveyPass values, final int[] groups)
     {
+        this.values = values;
         this.organism = organism;
         this.link = organism.context().shardLink();
         this.waiting = link.waitStrategy();
@@ -138,14 +145,30 @@ final class ShardGather
     int gather(final long tick, final boolean survey)
     {
         census.clear();  // this shard's own counters, even when gathering again after the same tick
-        if (survey && !pass.isEmpty())
+        final boolean walk = survey && !(pass.isEmpty() && values.isEmpty());
+        if (walk)
         {
-            final int local = organism.familyCount();
-            pass.reset(local);
-            organism.survey(pass);
-            families = local;
+            census.permitSurveys(true);  // the framework's walks, gathered below: the only surveys a shard allows
+            try
+            {
+                if (!pass.isEmpty())
+                {
+                    final int local = organism.familyCount();
+                    pass.reset(local);
+                    organism.survey(pass);
+                    families = local;
+                }
+                if (!values.isEmpty())
+                {
+                    values.walk(organism);
+                }
+            }
+            finally
+            {
+                census.permitSurveys(false);
+            }
         }
-        final int length = part(tick, survey && !pass.isEmpty());
+        final int length = part(tick, walk);
         if (!isFirst())
         {
             send(0, block, length);
@@ -154,10 +177,50 @@ final class ShardGather
         }
         for (int s = 1; s < link.shards(); s++)
         {
-            add(await(s, tick), survey && !pass.isEmpty());
+            add(await(s, tick), walk);
         }
         install(tick);
         return 0;
+    }
+
+    /**
+     * Gathers the summary's survey values when the ticks are done, on every shard at the same point: every shard walks
+     * its families, the others send shard 0 their parts ({@code long tick, int 2, part}, see {@link SurveyPass}), and
+     * shard 0 merges them with its own and finishes them. No reply: what follows (the digest) keeps the shards in step.
+     *
+     * @param tick      ticks completed.
+     * @param summaries the summary's survey values.
+     * @throws IllegalStateException naming a shard that sent nothing within the link's timeout, or out of step.
+     */
+    void gatherSummary(final long tick, final SurveyPass summaries)
+    {
+        census.permitSurveys(true);
+        try
+        {
+            summaries.walk(organism);
+        }
+        finally
+        {
+            census.permitSurveys(false);
+        }
+        block.putLong(0, tick);
+        block.putInt(Long.BYTES, SUMMARY);
+        final int length = summaries.pack(census, block, Long.BYTES + Integer.BYTES);
+        if (!isFirst())
+        {
+            send(0, block, length);
+            return;
+        }
+        for (int s = 1; s < link.shards(); s++)
+        {
+            final DirectBuffer in = await(s, tick);
+            if (SUMMARY != in.getInt(Long.BYTES))
+            {
+                throw new IllegalStateException("shard " + s + "'s summary is out of step with shard 0's");
+            }
+            summaries.unpack(in, Long.BYTES + Integer.BYTES);
+        }
+        summaries.finish();
     }
 
     /**
@@ -229,7 +292,11 @@ final class ShardGather
         at = reasons(stats.restartsByReason(), restarts, at);
         at = longs(counts, behaviours, at);
         at = longs(groupSizes, groupSizes.length, at);
-        if (survey)
+        if (survey && !values.isEmpty())
+        {
+            at = values.pack(census, block, at);
+        }
+        if (survey && !pass.isEmpty())
         {
             block.putInt(at, families);
             final int countAt = at + Integer.BYTES;
@@ -310,7 +377,11 @@ final class ShardGather
             groupSizes[g] += in.getLong(at + g * Long.BYTES);
         }
         at += groupCount * Long.BYTES;
-        if (survey)
+        if (survey && !values.isEmpty())
+        {
+            at = values.unpack(in, at);
+        }
+        if (survey && !pass.isEmpty())
         {
             final int theirs = in.getInt(at);
             final int shipped = in.getInt(at + Integer.BYTES);

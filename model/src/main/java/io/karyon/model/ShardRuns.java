@@ -45,6 +45,21 @@ final class ShardRuns
     }
 
     /**
+     * A model's own read of the cells that a sharded run cannot gather: its supplier called
+     * {@link Organism#survey}, which the engine refuses on a shard (each holds only its own families).
+     *
+     * @param what the column or summary value that surveyed.
+     * @param ex   the engine's refusal.
+     * @return a refusal for {@link #refused(String, ConfigurationException)} to name the model in.
+     */
+    static ConfigurationException ungathered(final String what, final ConfigurationException ex)
+    {
+        return new ConfigurationException("its " + what + " calls Organism.survey, but " + ex.getMessage() +
+            ": declare it as a SurveyValue (Observations.value(column, SurveyValue) or Setup.summary(name, " +
+            "SurveyValue)), which shard 0 gathers");
+    }
+
+    /**
      * A refusal of a setting the engine cannot shard (the matrix's tick phase), as bad usage.
      */
     static ModelException refused(final String model, final ConfigurationException ex)

@@ -86,6 +86,7 @@ final class Ticker implements TickObserver
             shard.gather(organism.ticks(), true);
             if (!shard.isFirst())
             {
+                observer.probe();
                 return;  // shard 0 observes and writes
             }
             shard.reply(organism.ticks(), 0);
@@ -216,6 +217,10 @@ final class Ticker implements TickObserver
                     shard.reply(done, flags);
                 }
             }
+        }
+        if (!shard.isFirst() && (due || stopped || interrupted))
+        {
+            observer.probe();  // as shard 0 reads the values, so that a refused survey stops every shard alike
         }
         try
         {

@@ -82,7 +82,8 @@ final class ShardPart implements CheckpointPart
     }
 
     /**
-     * {@inheritDoc}
+     * {@inheritDoc} A part made with a run id (a shard's own, when it resumes) refuses a section of another run, shard,
+     * shard count or worker count.
      */
     public void read(final DataInput in) throws IOException
     {
@@ -91,10 +92,22 @@ final class ShardPart implements CheckpointPart
         {
             throw new IOException("shard section version " + version + ", this karyon reads " + VERSION);
         }
-        runId = in.readUTF();
-        shard = in.readInt();
-        shards = in.readInt();
-        workers = in.readInt();
+        final String readRunId = in.readUTF();
+        final int readShard = in.readInt();
+        final int readShards = in.readInt();
+        final int readWorkers = in.readInt();
+        if (!runId.isEmpty() && (!runId.equals(readRunId) || shard != readShard || shards != readShards ||
+            workers != readWorkers))
+        {
+            // A shard resuming its part: the part must be this shard's of this run (the manifest was checked first).
+            throw new IOException("shard section: run " + readRunId + ", shard " + readShard + " of " + readShards +
+                " of " + readWorkers + " workers; this is shard " + shard + " of " + shards + " of run " + runId +
+                " of " + workers + " workers");
+        }
+        runId = readRunId;
+        shard = readShard;
+        shards = readShards;
+        workers = readWorkers;
         cells = in.readLong();
         ticks = in.readLong();
         every = in.readLong();

@@ -5,6 +5,7 @@ import io.karyon.model.ModelRun;
 import io.karyon.model.Progress;
 import io.karyon.model.StopRequest;
 import io.karyon.models.Ring;
+import io.karyon.models.Tissue;
 import org.agrona.IoUtil;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,6 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ShardCheckpointTest
 {
     private static final Model RING = new Ring();
+    private static final Model TISSUE = new Tissue();
     private static final long TIMEOUT_NS = TimeUnit.SECONDS.toNanos(20);
 
     private Path dir;
@@ -140,7 +142,12 @@ class ShardCheckpointTest
 
     private void assertResumesToTheSameDigest(final int shards, final int workers) throws Exception
     {
-        final ShardRun.Spec spec = ring(workers);
+        assertResumesToTheSameDigest(ring(workers), shards);
+    }
+
+    private void assertResumesToTheSameDigest(final ShardRun.Spec spec, final int shards) throws Exception
+    {
+        final int workers = spec.workers();
         final long expected = ShardDeterminismTest.oneProcess(spec, workers * shards);
         final Path out = dir.resolve("out");
         final Path checkpoints = out.resolve("checkpoints");
@@ -173,7 +180,7 @@ class ShardCheckpointTest
         assertEquals(30, resume.manifest().tick());
         Files.delete(out.resolve("timeseries.csv"));
         Files.write(out.resolve("timeseries.csv"), Arrays.copyOf(series, series.length - 7));  // a torn last row
-        final ShardRun.Result[] resumed = sharded(dir.resolve("aeron-2"), resume.spec(RING), shards,
+        final ShardRun.Result[] resumed = sharded(dir.resolve("aeron-2"), resume.spec(spec.model()), shards,
             resume.settings(), resume.parts());
         for (int s = 0; s < shards; s++)
         {
@@ -208,6 +215,16 @@ class ShardCheckpointTest
     void shouldResumeThreeShardsToTheSameDigest() throws Exception
     {
         assertResumesToTheSameDigest(3, 1);
+    }
+
+    /**
+     * The matrix across shards: every part holds its shard's whole copy of the matrix and the deposits its writers
+     * still hold for other shards' parts, which the first phase after the restore drops as the unbroken run did.
+     */
+    @Test
+    void shouldResumeTissueWithItsMatrixOverTwoShardsToTheSameDigest() throws Exception
+    {
+        assertResumesToTheSameDigest(new ShardRun.Spec(TISSUE, Map.of(), 3000, 40, 5, 1), 2);
     }
 
     @Test

@@ -14,6 +14,7 @@ import io.karyon.model.Parameters;
 import io.karyon.model.Progress;
 import io.karyon.model.Setup;
 import io.karyon.model.StopCondition;
+import io.karyon.model.SurveyValue;
 import io.karyon.models.Tissue;
 import org.agrona.IoUtil;
 import org.junit.jupiter.api.AfterEach;
@@ -349,6 +350,11 @@ class ShardMatrixTest
         }
 
         public void summary(final String name, final DoubleSupplier value)
+        {
+            setup.summary(name, value);
+        }
+
+        public void summary(final String name, final SurveyValue value)
         {
             setup.summary(name, value);
         }

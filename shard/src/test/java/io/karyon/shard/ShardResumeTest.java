@@ -163,6 +163,20 @@ class ShardResumeTest
     }
 
     @Test
+    void shouldRefuseAShardResumingAnotherShardsPart() throws Exception
+    {
+        final ShardResume resume = ShardResume.load(set);
+        final List<Path> swapped = List.of(resume.parts().get(1), resume.parts().get(0));
+        final AssertionError failed = assertThrows(AssertionError.class, () -> ShardCheckpointTest.sharded(
+            dir.resolve("aeron-c"), resume.spec(SPEC.model()), 2, resume.settings(), swapped));
+        final ModelException ex = (ModelException)failed.getCause();
+        assertEquals(ModelException.EXIT_USAGE, ex.exitCode(), ex.getMessage());
+        assertFalse(ex.getMessage().contains("\n"), "one line: " + ex.getMessage());
+        assertTrue(ex.getMessage().contains("tick-20.shard-1.kcp") && ex.getMessage().contains("shard section: run " +
+            "aaaaaaaa, shard 1 of 2 of 1 workers; this is shard 0 of 2 of run aaaaaaaa"), ex.getMessage());
+    }
+
+    @Test
     void shouldRefuseAnotherShardCount() throws IOException
     {
         final ShardResume resume = ShardResume.load(set);

@@ -7,7 +7,8 @@ import io.karyon.engine.Stats;
  * this shard runs, and the whole run's counters once gathered. Until the counters of the current tick are installed,
  * {@link io.karyon.engine.Organism#stats()} and {@link io.karyon.engine.Organism#countOf(short)} count only this
  * shard's workers (the driver's own mail on shard 0 only), and {@link io.karyon.engine.Organism#survey} visits only
- * this shard's families: summed over the shards, the whole run. Once installed for a tick, they give the installed
+ * this shard's families, and only for the framework, which gathers what it visits ({@link #permitSurveys}): summed
+ * over the shards, the whole run. Once installed for a tick, they give the installed
  * values until the next tick runs.
  * <p>
  * <b>Note:</b> not threadsafe; the driver's, between ticks. Null in one process
@@ -39,6 +40,15 @@ public interface ShardCensus
      * @param counts live cells by behaviour id, of the whole run.
      */
     void install(long tick, Stats stats, long[] counts);
+
+    /**
+     * Lets {@link io.karyon.engine.Organism#survey} walk this shard's families while the framework gathers what it
+     * visits; otherwise a sharded run refuses a survey from the driver (with a
+     * {@link io.karyon.engine.ConfigurationException}): it would see only this shard's cells, silently.
+     *
+     * @param permitted true before the framework's walk, false after it.
+     */
+    void permitSurveys(boolean permitted);
 
     /**
      * Drops the installed counters: {@code stats()} and {@code countOf} read this shard's own again.
