@@ -476,6 +476,15 @@ final class CellPass implements CellSurvey
                 }
             }
         }
+        // Math.min and max give back either NaN operand, or the CPU's own NaN once compiled (sign bit set on x86):
+        // one NaN for every run, so that a merged value's bits never depend on the JIT.
+        for (int j = 0; j < m.length; j++)
+        {
+            if (Double.isNaN(into[j]))
+            {
+                into[j] = Double.NaN;
+            }
+        }
     }
 
     /**

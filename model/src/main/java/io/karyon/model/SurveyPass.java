@@ -343,14 +343,20 @@ final class SurveyPass implements CellSurvey
 
     private static double mergeDouble(final SurveyValue.Merge merge, final double a, final double b)
     {
+        final double merged;
         switch (merge)
         {
             case SUM:
-                return a + b;
+                merged = a + b;
+                break;
             case MIN:
-                return Math.min(a, b);
+                merged = Math.min(a, b);
+                break;
             default:
-                return Math.max(a, b);
+                merged = Math.max(a, b);
         }
+        // Math.min and max give back either NaN operand, or the CPU's own NaN once compiled: one NaN for every run
+        // (as CellPass.merge), so that the merged bits never depend on the JIT.
+        return Double.isNaN(merged) ? Double.NaN : merged;
     }
 }

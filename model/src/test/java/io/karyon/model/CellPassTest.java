@@ -140,6 +140,54 @@ class CellPassTest
         assertArrayEquals(new double[]{ 0.0, 0.0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY }, first[4], 0.0);
     }
 
+    /**
+     * A reduction that leaves a NaN with its sign bit set (x86's own NaN, as compiled arithmetic gives) in its
+     * accumulators: merged, every NaN is Java's one NaN, so that a merged value's bits never depend on whether the
+     * JIT compiled the merge (which made this class's bit comparisons fail now and then in a full suite).
+     */
+    @Test
+    void shouldMergeEveryNaNToTheSameBits()
+    {
+        final double negativeNaN = Double.longBitsToDouble(0xfff8000000000000L);
+        final CellReduction signed = new CellReduction()
+        {
+            public String[] columns()
+            {
+                return new String[]{ "sum", "lowest", "highest" };
+            }
+
+            public Merge[] merges()
+            {
+                return new Merge[]{ Merge.SUM, Merge.MIN, Merge.MAX };
+            }
+
+            public void accumulate(final CellFlyweight cell, final double[] accumulate)
+            {
+                accumulate[0] = negativeNaN;
+                accumulate[1] = negativeNaN;
+                accumulate[2] = negativeNaN;
+            }
+        };
+        try (Organism organism = Organism.launch(ModelRunTest.context(2).seed(3)))
+        {
+            organism.registerBehaviour("b0", new Walkers.Idle());
+            final Genotype genotype = organism.genotype("g0", LAYOUT, "b0");
+            for (int n = 0; n < 500; n++)
+            {
+                organism.spawn(genotype);
+            }
+            final Plan plan = new Plan();
+            plan.add(CellPass.REDUCTION, null, null, null, signed);
+            final CellPass pass = plan.pass(1);
+            final int families = organism.familyCount();
+            pass.reset(families);
+            organism.survey(pass);
+            final double[] merged = new double[pass.width(0)];
+            pass.merge(0, families, merged);
+            assertEquals(bits(new double[]{ Double.NaN, Double.NaN, Double.NaN }), bits(merged));
+        }
+    }
+
     @Test
     void shouldMergeFamiliesPackedOnAnotherPassAsTheWalkingPassDoes()
     {
