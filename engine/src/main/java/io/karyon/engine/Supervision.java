@@ -213,7 +213,8 @@ final class Supervision extends WorkerPadding
      */
     long child(final long childId)
     {
-        return child(allHomes, childId, slice.tick);
+        // Free-running mode has no ticks to wait for: the newest record, which may lag (see ChildDirectory).
+        return child(allHomes, childId, freeRunning ? ChildDirectory.NEWEST : slice.tick);
     }
 
     /**
@@ -420,9 +421,10 @@ final class Supervision extends WorkerPadding
     {
         final SupervisionHome home = homeOfFamily[Handle.slot(handle) >>> familyBitShift];
         final long now = clock();
-        home.directory.touched(home.table.entryOf(handle));
         final int kind = home.table.onCellExit(
             handle, ExitReasons.toRestartTable(reason), ExitReasons.NORMAL != reason, now, decision);
+        // The decision names the exited entry (none for an unknown handle): no second lookup by handle.
+        home.directory.touched(decision.exitedEntry());
         carryOut(home, kind, now, handle, reason);
         if (!slice.inTick)
         {

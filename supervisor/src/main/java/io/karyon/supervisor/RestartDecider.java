@@ -203,7 +203,7 @@ final class RestartDecider
         }
         else
         {
-            unmapSlot(entry);
+            // startEntry unmaps the child's slot.
             startEntry(entry, out);
         }
     }
