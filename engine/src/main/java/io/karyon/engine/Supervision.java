@@ -340,9 +340,8 @@ final class Supervision extends WorkerPadding
         }
         final int slot = population.allocateInHome(home.chunkOf(entry));
         final Genotype genotype = genotypes[home.genotypeOf(entry)];
-        final long handle = population.initialise(slot, genotype);
         // The entry's own row: a queued restart's entry may have been freed and reused under another supervisor.
-        population.supervisorRow(slot, table.ownerRow(entry));
+        final long handle = population.initialise(slot, genotype, table.ownerRow(entry));
         final int reason = ExitReasons.fromRestartTable(table.lastExitReason(entry));
         table.updateHandle(entry, handle);
         home.directory.touched(entry);
