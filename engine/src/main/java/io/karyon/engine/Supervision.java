@@ -449,12 +449,17 @@ final class Supervision extends WorkerPadding
             terminateSiblings(home, decision);
             if (RestartDecision.RESTART == kind)
             {
+                // Only a home linked to others has child supervisors whose restart another home must hear of.
+                final boolean linked = home.hasRemotes();
                 for (int i = 0, count = decision.restartCount(); i < count; i++)
                 {
                     final int entry = decision.restartEntry(i);
                     home.directory.touched(entry);
                     home.budget.offer(decision.row(), entry);
-                    notifyRemote(home, table.childRow(entry), NOTICE_RESTART, RestartTable.REASON_SHUTDOWN);
+                    if (linked)
+                    {
+                        notifyRemote(home, table.childRow(entry), NOTICE_RESTART, RestartTable.REASON_SHUTDOWN);
+                    }
                 }
                 return;
             }
