@@ -3,6 +3,8 @@ package io.karyon.cli;
 import io.karyon.engine.Context;
 import io.karyon.model.ModelCatalog;
 import io.karyon.model.ModelRun;
+import io.karyon.shard.AeronShardLink;
+import io.karyon.shard.ShardResume;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,14 +34,18 @@ import java.util.concurrent.Callable;
             "with changed parameters into a new --out, whose summary.json records parent_checkpoint and changes; " +
             "parameters the model fixes at set-up cannot change.",
         "A checkpoint that is truncated, corrupt, of another format or of a model not found is refused in one line " +
-            "(exit 2) and nothing is written."
+            "(exit 2) and nothing is written.",
+        "A sharded run (karyon run --shards N --checkpoint-every K --out DIR) resumes from DIR (its newest complete " +
+            "set of checkpoints, DIR/checkpoints/tick-<T>.manifest.json and every shard's part) or the manifest " +
+            "named: the whole run restarts on N processes and ends with the digest of the unbroken run."
     })
 public final class ResumeCommand implements Callable<Integer>
 {
     @Spec
     CommandSpec spec;
 
-    @CommandLine.Parameters(index = "0", paramLabel = "CHECKPOINT", description = "a .kcp file")
+    @CommandLine.Parameters(index = "0", paramLabel = "CHECKPOINT",
+        description = "a .kcp file; for a sharded run, its --out folder, checkpoints folder or a manifest")
     String checkpoint;
 
     @Option(names = "--ticks", paramLabel = "TOTAL",
@@ -69,6 +75,10 @@ public final class ResumeCommand implements Callable<Integer>
     @Option(names = "--keep-checkpoints", paramLabel = "N", description = "keep the newest N (default: the run's)")
     int keepCheckpoints;
 
+    @Option(names = "--shards", paramLabel = "N",
+        description = "a sharded run's shards: as many as it ran on (the default); another count is refused")
+    int shards;
+
     @Option(names = "--json", description = "print the summary as one JSON object")
     boolean json;
 
@@ -82,6 +92,19 @@ public final class ResumeCommand implements Callable<Integer>
     {
         workerOptions.check(spec);
         final Path file = path("CHECKPOINT", checkpoint);
+        if (ShardResume.isSharded(file))
+        {
+            if (given("--shards"))
+            {
+                Cli.range(spec, "--shards", shards, 2, AeronShardLink.MAX_SHARDS);
+            }
+            return ShardedRun.resume(spec, file, shards, workerOptions.workers, quiet, json);
+        }
+        if (given("--shards"))
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Invalid option: --shards goes with a " +
+                "sharded run's checkpoints (a folder or a manifest), not with " + file.getFileName());
+        }
         if (given("--ticks"))
         {
             Cli.range(spec, "--ticks", ticks, 1, Long.MAX_VALUE);

@@ -159,7 +159,7 @@ public final class RunCommand implements Callable<Integer>
 
     @Option(names = "--shards", paramLabel = "N",
         description = "run over N processes on this host joined over Aeron IPC, each with --workers workers " +
-            "(default 1): the digest of one process with N times the workers; tick mode, no --out yet")
+            "(default 1): the digest, timeseries.csv and summary of one process with N times the workers; tick mode")
     int shards;
 
     @Option(names = "--shard", paramLabel = "I/N",
@@ -339,7 +339,8 @@ public final class RunCommand implements Callable<Integer>
         if (sharded)
         {
             return ShardedRun.run(spec, model, given, given("--cells") ? cells : 0, given("--ticks") ? ticks : 0, seed,
-                workerOptions.workers, shards, shard, peers, json);
+                workerOptions.workers, workerOptions.applyTo(new Context()), shards, shard, peers,
+                new ShardedRun.Options(given("--out") ? path("--out", out) : null, every, quiet, json));
         }
         applySettings(run, scenario, watchdogNs, maxMemoryBytes);
 

@@ -1,36 +1,45 @@
 package io.karyon.cli;
 
+import io.karyon.engine.Context;
 import io.karyon.model.Model;
+import io.karyon.model.ModelCatalog;
 import io.karyon.model.ModelException;
+import io.karyon.model.ModelRun;
+import io.karyon.model.Progress;
 import io.karyon.shard.AeronShardLink;
+import io.karyon.shard.ShardCheckpoints;
 import io.karyon.shard.ShardLauncher;
 import io.karyon.shard.ShardMain;
+import io.karyon.shard.ShardResume;
 import io.karyon.shard.ShardRun;
 import org.agrona.IoUtil;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * {@code karyon run MODEL --shards N} (N processes on this host, over Aeron IPC) and {@code karyon run MODEL --shard
  * I/N --peers HOST:PORT,...} (this process is shard I of a run across hosts, over UDP): the options of
- * {@link RunCommand} a sharded run takes, checked, and the run. What sharding does not support yet is refused with one
- * line (exit 2) rather than run differently from one process.
+ * {@link RunCommand} a sharded run takes, checked, and the run, with one progress line, one {@code --out} and one
+ * summary, shard 0's, as one process would give them. What sharding does not support yet is refused with one line
+ * (exit 2) rather than run differently from one process.
  */
 final class ShardedRun
 {
     /** The options of {@code run} a sharded run refuses: their effect would not reach the other shards yet. */
     private static final String[] REFUSED = {
-        "--out", "--checkpoint-every", "--keep-checkpoints", "--every", "--snapshot-every",
-        ModelDiscovery.CLASSPATH_OPTION, ConfigurationDefaults.IDLE, ConfigurationDefaults.NO_PIN,
-        ConfigurationDefaults.POLICY, "--cpus", ConfigurationDefaults.MAILBOX_LIMIT, ConfigurationDefaults.VERIFY_EVERY,
+        "--snapshot-every",
+        ModelDiscovery.CLASSPATH_OPTION, ConfigurationDefaults.MAILBOX_LIMIT, ConfigurationDefaults.VERIFY_EVERY,
         ConfigurationDefaults.MAX_MEMORY, ConfigurationDefaults.WATCHDOG };
 
     private ShardedRun()
@@ -57,6 +66,7 @@ final class ShardedRun
                 throw usage(spec, option + " is not supported with " + flag + " yet: run in one process for it");
             }
         }
+        checkCheckpoints(spec, flag, null != shard);
         if (null != shard)
         {
             if (RunCommand.given(spec, "--shards"))
@@ -89,6 +99,43 @@ final class ShardedRun
         }
     }
 
+    /**
+     * Checkpoints of every shard (--checkpoint-every and --keep-checkpoints, with --out) are written by a run on this
+     * host (--shards) only.
+     */
+    private static void checkCheckpoints(final CommandSpec spec, final String flag, final boolean acrossHosts)
+    {
+        final boolean checkpoints = RunCommand.given(spec, "--checkpoint-every") ||
+            RunCommand.given(spec, "--keep-checkpoints");
+        if (checkpoints && acrossHosts)
+        {
+            throw usage(spec, "checkpoints (--checkpoint-every, --keep-checkpoints) are not supported with --shard " +
+                "I/N yet: run with --shards N on one host for them");
+        }
+        if (checkpoints && !RunCommand.given(spec, "--out"))
+        {
+            throw usage(spec, "--checkpoint-every and --keep-checkpoints with " + flag + " need --out DIR (every " +
+                "shard's part goes to DIR/checkpoints)");
+        }
+    }
+
+    /**
+     * The checkpoint settings of a run on this host with an output folder (every K ticks, or only on a stop request
+     * when K is 0), or null without one.
+     */
+    private static ShardCheckpoints.Settings checkpoints(final CommandSpec spec, final Path out)
+    {
+        if (null == out)
+        {
+            return null;
+        }
+        final long every = RunCommand.given(spec, "--checkpoint-every") ?
+            ((Number)spec.findOption("--checkpoint-every").getValue()).longValue() : 0;
+        final int keep = ((Number)spec.findOption("--keep-checkpoints").getValue()).intValue();
+        return new ShardCheckpoints.Settings(out.resolve("checkpoints"), every, keep,
+            ShardCheckpoints.Settings.newRunId());
+    }
+
     private static int[] parse(final CommandSpec spec, final String shard)
     {
         try
@@ -107,48 +154,178 @@ final class ShardedRun
     }
 
     /**
-     * Runs the model sharded and prints the summary (every shard of a run across hosts prints the same digest).
+     * Runs the model sharded as {@code karyon run} runs it in one process: shard 0 shows the progress, writes
+     * {@code --out} and prints the summary (one JSON line with {@code --json}); SIGINT and SIGTERM to it end every
+     * shard after the same tick. Another shard of a run across hosts prints one line, its digest.
+     * {@code base} carries the idle strategy and the pinning: with {@code --shards}, the launcher gives each shard
+     * CPUs of its own from them; with {@code --shard}, they are this host's.
      *
-     * @return {@link Cli#EXIT_OK}.
-     * @throws ModelException exit 1 naming the shard when the run fails, exit 2 for what sharding refuses.
+     * @return {@link Cli#EXIT_OK}, or 130 (SIGINT) or 143 (SIGTERM) if a signal stopped it.
+     * @throws ModelException exit 1 naming the shard when the run fails, exit 2 for bad input or what sharding
+     *                        refuses.
      */
     static int run(final CommandSpec spec, final Model model, final Map<String, Object> parameters, final long cells,
-        final long ticks, final long seed, final int workers, final int shards, final String shard,
-        final List<String> peers, final boolean json)
+        final long ticks, final long seed, final int workers, final Context base, final int shards, final String shard,
+        final List<String> peers, final Options options)
     {
-        final ShardRun.Spec run = new ShardRun.Spec(model, parameters, cells, ticks, seed, 0 == workers ? 1 : workers);
+        final ShardRun.Spec run = new ShardRun.Spec(model, parameters, cells, ticks, seed, 0 == workers ? 1 : workers,
+            options.every());
+        final PrintWriter err = spec.commandLine().getErr();
         final ShardRun.Result result;
-        if (null == shard)
+        try (StopSignals signals = StopSignals.install())
         {
-            result = ShardLauncher.launch(run, shards, null);
+            final UnaryOperator<ModelRun.Builder> first = (builder) -> builder
+                .out(options.out())
+                .progress(options.quiet() ? Progress.NONE : Progress.AUTO)
+                .progressTo(new PrintStream(new WriterOutputStream(err), true, StandardCharsets.UTF_8))
+                .json(options.json())
+                .stopRequest(signals.request());
+            if (null == shard)
+            {
+                result = ShardLauncher.launch(run, shards, base, first, checkpoints(spec, options.out()), null);
+            }
+            else
+            {
+                result = across(spec, run, shard, peers, base, first);
+            }
+        }
+        catch (final ModelException ex)
+        {
+            if (null != ex.result())
+            {
+                print(spec, ex.result(), options.json());  // a complete run whose files could not be written
+            }
+            throw ex;
+        }
+        if (null == shard || 0 == ShardMain.parseShard(shard)[0])
+        {
+            print(spec, result.run(), options.json());
         }
         else
         {
-            final int[] parsed = parse(spec, shard);
-            final Path dir = tempDir();
-            try (AeronShardLink link = AeronShardLink.udp(parsed[0], peers, dir.resolve("aeron"),
-                ShardLauncher.timeoutMs() * 1_000_000L))
+            final PrintWriter out = spec.commandLine().getOut();
+            out.printf(Locale.ROOT, options.json() ? "{\"shard\":\"%s\",\"digest\":\"0x%016x\"}%n" :
+                "shard %s: digest 0x%016x (the summary and the outputs are shard 0's)%n", shard, result.digest());
+            out.flush();
+        }
+        final String stopReason = result.run().stopReason();
+        if (null == stopReason)
+        {
+            return Cli.EXIT_OK;
+        }
+        err.println("karyon: stopped by " + stopReason + " after tick " + result.ticks() + " on every shard" +
+            (null == options.out() || null != shard ? "" : "; every shard's checkpoint is in " +
+            options.out().resolve("checkpoints") + " (karyon resume " + options.out() + ")"));
+        err.flush();
+        return StopSignals.exitCode(stopReason);
+    }
+
+    /**
+     * {@code karyon resume DIR|MANIFEST} of a sharded run: the newest complete set of its checkpoints (or the one
+     * named), checked before anything starts, and the whole run restarted from it on as many shards, to its end;
+     * shard 0 carries the run folder's outputs on and prints the summary, as one process's resume does.
+     *
+     * @param shards {@code --shards} if given, else 0.
+     * @return {@link Cli#EXIT_OK}, or 130 (SIGINT) or 143 (SIGTERM) if a signal stopped it.
+     * @throws ModelException exit 2 (one line) for a set refused or another shard count, exit 1 if the run fails.
+     */
+    static int resume(final CommandSpec spec, final Path path, final int shards, final int workers,
+        final boolean quiet, final boolean json)
+    {
+        for (final String option : new String[]{ "--ticks", "--out", "--set", ModelDiscovery.CLASSPATH_OPTION,
+            "--checkpoint-every", "--keep-checkpoints", ConfigurationDefaults.IDLE, ConfigurationDefaults.NO_PIN,
+            ConfigurationDefaults.POLICY, "--cpus", ConfigurationDefaults.MAILBOX_LIMIT,
+            ConfigurationDefaults.VERIFY_EVERY })
+        {
+            if (RunCommand.given(spec, option))
             {
-                result = ShardRun.run(run, link, null);
-            }
-            finally
-            {
-                IoUtil.delete(dir.toFile(), true);
+                throw usage(spec, option + " is not supported when resuming a sharded run yet: it goes on as it ran");
             }
         }
-        final PrintWriter out = spec.commandLine().getOut();
+        final ShardResume resume = ShardResume.load(path);
+        if (0 != workers && workers != resume.manifest().workers())
+        {
+            throw new ModelException(resume.manifestFile().getFileName() + ": a run of " +
+                resume.manifest().workers() + " workers per shard resumes on as many, not --workers " + workers,
+                ModelException.EXIT_USAGE, null);
+        }
+        final PrintWriter err = spec.commandLine().getErr();
+        final ShardRun.Result result;
+        try (StopSignals signals = StopSignals.install())
+        {
+            result = resume.run(ModelCatalog.load(ShardedRun.class.getClassLoader()), shards, null, (builder) -> builder
+                .progress(quiet ? Progress.NONE : Progress.AUTO)
+                .progressTo(new PrintStream(new WriterOutputStream(err), true, StandardCharsets.UTF_8))
+                .json(json)
+                .stopRequest(signals.request()));
+        }
+        catch (final ModelException ex)
+        {
+            if (null != ex.result())
+            {
+                print(spec, ex.result(), json);
+            }
+            throw ex;
+        }
+        print(spec, result.run(), json);
+        final String stopReason = result.run().stopReason();
+        if (null == stopReason)
+        {
+            return Cli.EXIT_OK;
+        }
+        err.println("karyon: stopped by " + stopReason + " after tick " + result.ticks() + " on every shard; " +
+            "every shard's checkpoint is in " + resume.manifestFile().getParent() + " (karyon resume " +
+            resume.manifestFile().getParent() + ")");
+        err.flush();
+        return StopSignals.exitCode(stopReason);
+    }
+
+    /**
+     * This process's part, as shard I of a run across hosts, over UDP.
+     */
+    private static ShardRun.Result across(final CommandSpec spec, final ShardRun.Spec run, final String shard,
+        final List<String> peers, final Context base, final UnaryOperator<ModelRun.Builder> first)
+    {
+        final int[] parsed = parse(spec, shard);
+        // Bad input (a parameter; shard 0's --out) is one line before this shard joins the others.
+        final UnaryOperator<ModelRun.Builder> own = 0 == parsed[0] ? first : (builder) -> builder;
+        own.apply(ShardRun.builder(run, new Context())).check();
+        final Path dir = tempDir();
+        try (AeronShardLink link = AeronShardLink.udp(parsed[0], peers, dir.resolve("aeron"),
+            ShardLauncher.timeoutMs() * 1_000_000L))
+        {
+            return ShardRun.run(run, link, base, first);
+        }
+        finally
+        {
+            IoUtil.delete(dir.toFile(), true);
+        }
+    }
+
+    private static void print(final CommandSpec spec, final ModelRun.Result result, final boolean json)
+    {
+        final PrintWriter stdout = spec.commandLine().getOut();
         if (json)
         {
-            out.println(result.toJson(run));
+            stdout.println(result.toJson());  // exactly the object summary.json holds
         }
         else
         {
-            out.printf(Locale.ROOT, "model %s: %d shards x %d workers, %d cells, %d ticks in %.3f s, digest 0x%016x%n",
-                model.name(), result.shards(), result.workers() / result.shards(), run.resolvedCells(),
-                result.ticks(), result.runNs() / 1e9, result.digest());
+            stdout.print(result.toText());
         }
-        out.flush();
-        return Cli.EXIT_OK;
+        stdout.flush();
+    }
+
+    /**
+     * The options of {@code run} that only shard 0 uses, but {@code every}, which every shard is given.
+     *
+     * @param out   the output folder, or null.
+     * @param every observe every K ticks.
+     * @param quiet no progress.
+     * @param json  the summary as one JSON object.
+     */
+    record Options(Path out, int every, boolean quiet, boolean json)
+    {
     }
 
     private static Path tempDir()

@@ -28,16 +28,65 @@ final class Census
     private final Arena arena;
     private final Edges edges;
     private final ShardLink shardLink;
+    /** A sharded run's counters (this shard's, or the whole run's once installed); null in one process. */
+    private final ShardCounters shard;
 
     Census(final Slice[] slices, final DriverMail mail, final ExitReasons reasons, final Arena arena,
         final Edges edges, final ShardLink shardLink)
     {
         this.shardLink = shardLink;
+        this.shard = null == shardLink ? null : new ShardCounters(shardLink, slices.length);
         this.edges = edges;
         this.slices = slices;
         this.mail = mail;
         this.reasons = reasons;
         this.arena = arena;
+    }
+
+    /**
+     * A sharded run's counters, or null in one process.
+     */
+    ShardCounters shard()
+    {
+        return shard;
+    }
+
+    /**
+     * The organism's counters: every worker's and the driver's mail; in a sharded run, the whole run's if installed
+     * for this tick, else this shard's workers' (and the driver's mail on shard 0 only: every shard's driver sends the
+     * same).
+     */
+    Stats stats(final long ticks)
+    {
+        if (null == shard)
+        {
+            return stats(ticks, 0, slices.length, true);
+        }
+        final Stats installed = shard.installed(ticks);
+        return null != installed ? installed :
+            stats(ticks, shard.firstWorker(), shard.firstWorker() + shard.localWorkers(), shard.isFirstShard());
+    }
+
+    /**
+     * Live cells with a behaviour, summed in worker order; in a sharded run, the whole run's if installed for this
+     * tick, else this shard's workers'.
+     */
+    long countOf(final long ticks, final short behaviourId)
+    {
+        final long installed = null == shard ? -1 : shard.installedCount(ticks, behaviourId);
+        if (installed >= 0)
+        {
+            return installed;
+        }
+        long count = 0;
+        for (int w = 0; w < slices.length; w++)
+        {
+            if (null == shard || shard.ownsWorker(w))
+            {
+                count += slices[w].population().liveWith(behaviourId);
+            }
+        }
+        return count;
     }
 
     /**
@@ -197,6 +246,17 @@ final class Census
     }
 
     /**
+     * In a sharded run, refuses a survey the framework does not gather (see {@link ShardCounters#checkSurvey}).
+     */
+    void checkSurvey()
+    {
+        if (null != shard)
+        {
+            shard.checkSurvey();
+        }
+    }
+
+    /**
      * Visits every live cell of every family, family by family in ascending order, each family's cells in slot order.
      */
     void survey(final CellSurvey survey)
@@ -206,10 +266,15 @@ final class Census
 
     /**
      * Visits every live cell of the families a worker owns ({@link Families#ownerOfFamily}), family by
-     * family in ascending order, each family's cells in slot order; with one "worker", every family.
+     * family in ascending order, each family's cells in slot order; with one "worker", every family. In a sharded
+     * run, nothing for another shard's worker: its cells here are the set-up's stale copies.
      */
     void survey(final CellSurvey survey, final int worker, final int workers)
     {
+        if (null != shard && workers == slices.length && !shard.ownsWorker(worker))
+        {
+            return;
+        }
         final CellFlyweight cell = new CellFlyweight();
         final int chunkShift = arena.chunkShift();
         for (int family = 0, families = arena.familyCount(); family < families; family++)

@@ -2,6 +2,8 @@ package io.karyon.engine;
 
 import io.karyon.supervisor.RestartTable;
 import io.karyon.supervisor.RestartTableDescriptor;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.IntArrayList;
 
 import java.io.DataInput;
@@ -57,7 +59,10 @@ final class ChildDirectory
     private final int homeIndex;
     private int[] generation = new int[64];
     private long[] records = new long[64 * RECORD_LONGS];
-    private final IntArrayList dirty = new IntArrayList();
+    private IntArrayList dirty = new IntArrayList();
+    // The entries the last publication wrote, and its stamp: what a sharded run ships to the other shards.
+    private IntArrayList published = new IntArrayList();
+    private long publishedStamp = -1;
 
     ChildDirectory(final int homeIndex)
     {
@@ -157,7 +162,65 @@ final class ChildDirectory
             final long handle = RUNNING == (tag & STATUS_MASK) ? table.handle(entry) : 0;
             put(entry, stamp << TAG_BITS | tag, handle);
         }
-        dirty.clear();
+        if (stamp == publishedStamp)
+        {
+            // The driver's changes between ticks join the end of the tick before's, as its readers see both.
+            published.addAll(dirty);
+            dirty.clear();
+        }
+        else
+        {
+            this.dirty = published;
+            this.dirty.clear();
+            published = dirty;
+            publishedStamp = stamp;
+        }
+    }
+
+    /**
+     * A sharded run: writes what {@link #publish} published at the end of tick {@code tick}, for the other shards'
+     * copies of this home ({@link #publishFrom}): {@code int count, count x (long entry << 32 | tag, long handle)}.
+     *
+     * @return the offset after it.
+     */
+    int putPublished(final long tick, final MutableDirectBuffer out, final int offset)
+    {
+        final long stamp = tick + 2;
+        final int count = stamp == publishedStamp ? published.size() : 0;
+        out.putInt(offset, count);
+        int at = offset + Integer.BYTES;
+        final long[] records = this.records;
+        for (int i = 0; i < count; i++)
+        {
+            final int entry = published.getInt(i);
+            final int record = entry * RECORD_LONGS;
+            final int slot = records[record] >>> TAG_BITS == stamp ? record : record + 2;
+            out.putLong(at, (long)entry << 32 | (records[slot] & TAG_MASK));
+            out.putLong(at + Long.BYTES, records[slot + 1]);
+            at += 2 * Long.BYTES;
+        }
+        return at;
+    }
+
+    /**
+     * A sharded run, on a shard that does not own this home: publishes, as the owner did at the end of tick
+     * {@code tick}, the changes the owner's shard sent ({@link #putPublished}), so that this shard's cells read the
+     * same answers in the next tick as the owner's.
+     *
+     * @return the offset after them.
+     */
+    int publishFrom(final long tick, final DirectBuffer in, final int offset)
+    {
+        final long stamp = tick + 2;
+        final int count = in.getInt(offset);
+        int at = offset + Integer.BYTES;
+        for (int i = 0; i < count; i++)
+        {
+            final long key = in.getLong(at);
+            put((int)(key >>> 32), stamp << TAG_BITS | (key & TAG_MASK), in.getLong(at + Long.BYTES));
+            at += 2 * Long.BYTES;
+        }
+        return at;
     }
 
     private static int status(final RestartTable table, final int entry)
@@ -310,6 +373,8 @@ final class ChildDirectory
             }
         }
         dirty.clear();
+        published.clear();
+        publishedStamp = -1;
         final int touched = in.readInt();
         if (touched < 0 || touched > 1 << 28)
         {

@@ -746,7 +746,8 @@ public final class Context
 
     /**
      * Sets work every worker does, for its own share, at the start of each tick before any cell runs (a barrier
-     * follows): e.g. {@code matrix::applyTick}. Ignored in free-running mode.
+     * follows): e.g. {@code matrix::applyTick}, or {@code MatrixPhase.of(matrix)} (model API), which a sharded run
+     * can split between its shards ({@link ShardedTickPhase}). Ignored in free-running mode.
      *
      * @param tickPhase the phase, or null for none.
      * @return this.

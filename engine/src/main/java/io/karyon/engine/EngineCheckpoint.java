@@ -36,15 +36,17 @@ public final class EngineCheckpoint
      */
     public static final class Capture implements AutoCloseable
     {
+        private final Workforce workforce;
         private final SectionOutput[] outputs;
         private final List<Section> sections;
         private final long tick;
         private final long cellCount;
         private final int workerCount;
 
-        private Capture(final SectionOutput[] outputs, final List<Section> sections, final long tick,
-            final long cellCount, final int workerCount)
+        private Capture(final Workforce workforce, final SectionOutput[] outputs, final List<Section> sections,
+            final long tick, final long cellCount, final int workerCount)
         {
+            this.workforce = workforce;
             this.outputs = outputs;
             this.sections = sections;
             this.tick = tick;
@@ -97,6 +99,7 @@ public final class EngineCheckpoint
          */
         public void close()
         {
+            workforce.standInJobs(false);
             for (final SectionOutput output : outputs)
             {
                 output.close();
@@ -131,7 +134,18 @@ public final class EngineCheckpoint
         }
         final StateCapture capture = new StateCapture(organism);
         final int[] crcs = new int[capture.workerCount() + 1];
-        final SectionOutput[] outputs = capture.capture(crcs);
+        // In a sharded run the exchange captures (and, until close, writes) the stand-ins' sections too.
+        organism.workforce.standInJobs(true);
+        final SectionOutput[] outputs;
+        try
+        {
+            outputs = capture.capture(crcs);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            organism.workforce.standInJobs(false);
+            throw ex;
+        }
         final List<Section> sections = new ArrayList<>(outputs.length);
         sections.add(new Section(StateCapture.ENGINE, outputs[0].bytes(), crcs[0]));
         for (int w = 1; w < outputs.length; w++)
@@ -143,7 +157,7 @@ public final class EngineCheckpoint
         {
             cells += slice.liveCells();
         }
-        return new Capture(outputs, Collections.unmodifiableList(sections), capture.tick(), cells,
+        return new Capture(organism.workforce, outputs, Collections.unmodifiableList(sections), capture.tick(), cells,
             capture.workerCount());
     }
 

@@ -66,7 +66,7 @@ public final class Organism implements AutoCloseable
         this.groups = new GroupDirectory(slices, families, arena);
         this.census = new Census(slices, mail, reasons, arena, edges, context.shardLink());
         this.cohorts = new Cohorts(arena, slices, supervision, edges, workforce, context.seed());
-        this.workerView = new OrganismWorkers(life, workforce, families);
+        this.workerView = new OrganismWorkers(life, workforce, families, census.shard());
         this.edgeView = new OrganismEdges(life, families, cohorts, edges, driverCell);
         this.groupView = new OrganismGroups(this, life, groups, mail, workforce);
     }
@@ -246,7 +246,7 @@ public final class Organism implements AutoCloseable
     /**
      * Live cells whose current behaviour is {@code behaviourId}: kept by each worker as its cells are spawned, die,
      * are restarted and {@link CellContext#become(short) become} another, and summed here in worker order; cheap
-     * enough to read after every tick (a stop condition).
+     * enough to read after every tick (a stop condition). In a sharded run, see {@link OrganismWorkers#shard()}.
      *
      * @param behaviourId of a registered behaviour.
      * @return live cells with that behaviour.
@@ -256,12 +256,7 @@ public final class Organism implements AutoCloseable
     {
         life.ensureReadable();
         registry.checkBehaviourId("countOf", behaviourId);
-        long count = 0;
-        for (final Slice slice : workforce.slices())
-        {
-            count += slice.population().liveWith(behaviourId);
-        }
-        return count;
+        return census.countOf(workforce.ticks(), behaviourId);
     }
 
     /**
@@ -658,14 +653,15 @@ public final class Organism implements AutoCloseable
     }
 
     /**
-     * A snapshot of the counters, summed over the workers (messages sent from outside included).
+     * A snapshot of the counters, summed over the workers (messages sent from outside included). In a sharded run, see
+     * {@link OrganismWorkers#shard()}.
      *
      * @return stats.
      */
     public Stats stats()
     {
         life.ensureReadable();
-        return census.stats(workforce.ticks(), 0, workerCount, true);
+        return census.stats(workforce.ticks());
     }
 
     /**
@@ -732,7 +728,8 @@ public final class Organism implements AutoCloseable
     /**
      * Visits every live cell, between ticks (in free-running mode: while stopped), family by family, each family's
      * cells in slot order: reductions kept per family and merged in family order are the same for any number of
-     * workers. Each worker walks its own families, on its own thread, in parallel (see {@link #onWorkers}).
+     * workers. Each worker walks its own families, on its own thread, in parallel (see {@link #onWorkers}). In a
+     * sharded run, only this shard's families, and only for the framework, which gathers them.
      *
      * @param survey called for each live cell.
      * @throws KaryonException naming the first worker on which the survey threw; the organism stays usable.
@@ -744,13 +741,13 @@ public final class Organism implements AutoCloseable
         {
             throw new IllegalArgumentException("survey must not be null");
         }
+        census.checkSurvey();  // sharded: only the framework's gathered walks
         if (null != workforce.failure())
         {
-            // The workers are gone: the driver walks every family itself, in the same order per family.
-            census.survey(survey);
+            census.survey(survey);  // the workers are gone: the driver walks every family, in the same order
             return;
         }
-        workforce.onWorkers((worker, workers) -> census.survey(survey, worker, workers));
+        workforce.onWorkers((worker, workers) -> census.survey(survey, worker, workers), true);
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.karyon.engine;
 
+import io.karyon.engine.internal.ShardCensus;
+
 /**
  * Where an {@link Organism}'s workers run, reached by {@link Organism#workers()}: the CPU and NUMA node each is pinned
  * to, the node each page of its memory sits on, and how many of their threads are still alive. For tools and checks
@@ -12,12 +14,27 @@ public final class OrganismWorkers
     private final Lifecycle life;
     private final Workforce workforce;
     private final Families families;
+    private final ShardCensus shard;
 
-    OrganismWorkers(final Lifecycle life, final Workforce workforce, final Families families)
+    OrganismWorkers(final Lifecycle life, final Workforce workforce, final Families families,
+        final ShardCensus shard)
     {
         this.life = life;
         this.workforce = workforce;
         this.families = families;
+        this.shard = shard;
+    }
+
+    /**
+     * In a sharded run ({@link Context#shardLink}), which workers and families this shard runs, and where the
+     * driver installs the whole run's counters once gathered: until then, {@link Organism#stats()},
+     * {@link Organism#countOf(short)} and {@link Organism#survey} read this shard's part only.
+     *
+     * @return the shard's census, or null in one process.
+     */
+    public ShardCensus shard()
+    {
+        return shard;
     }
 
     /**

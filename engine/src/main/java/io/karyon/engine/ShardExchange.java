@@ -6,6 +6,8 @@ import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
 import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.NoOpIdleStrategy;
 
 import java.util.Arrays;
 
@@ -16,6 +18,12 @@ import java.util.Arrays;
  * runs) from the blocks they ship back, and only then arrives at the barrier for them: the workers here start the
  * next tick with exactly the queues they would have read from those workers in one process, merged in the same order.
  * <p>
+ * With a tick phase (the matrix's, a {@link ShardedTickPhase}) a tick has two barriers: at the phase's, once this
+ * shard's workers have run their parts of the phase, it ships each of those parts as the phase left it to every other
+ * shard, takes in theirs, drops what the writers here hold for the other shards' parts, and arrives at the phase's
+ * barrier for the remote workers; at the tick's, the block carries, per pair of workers, the deposits the sender's
+ * writer buffered for the receiver's part.
+ * <p>
  * Between runs it runs the driver's set-up jobs for the stand-in workers (before the first tick only: after it, their
  * cells live in other processes, see {@link Workforce#onWorkers}).
  * <p>
@@ -24,41 +32,75 @@ import java.util.Arrays;
  *   long tick
  *   for each sending worker (its shard's, ascending), for each receiving worker (ascending):
  *     queue messages, queue signals, queue broadcasts, notices
+ *   then for each sending worker, for each supervision home it owns (family order):
+ *     children
  *   queue   := int count, int runCount, runCount * (int family, int start), count * (long target, long sender,
  *              long payload, int type)
  *   notices := int count, count * long
+ *   children := int count, count * (long entry << 32 | tag, long handle): what the home published at the tick's
+ *              end (see ChildDirectory), so that every shard's cells look children up alike
+ *   with a tick phase, after the notices of each pair: the deposits frame ({@link ShardedTickPhase#putDeposits})
+ *
+ *   phase block, per ordered pair of shards and per tick, before the tick's cells run:
+ *   long (tick + 1) | PHASE_BLOCK
+ *   for each part of the sending shard (ascending): the part's frame ({@link ShardedTickPhase#putPart})
  * </pre>
  * <b>Note:</b> not threadsafe; run by one thread.
  */
 final class ShardExchange implements Agent
 {
     private static final int RECORD_BYTES = 3 * Long.BYTES + Integer.BYTES;
+    /** Marks the header of a phase block, so that a block of the wrong barrier is named as such. */
+    private static final long PHASE_BLOCK = 1L << 62;
 
     private final ShardLink link;
     private final Slice[] slices;
     private final TickBarrier barrier;
+    private final TickBarrier phaseBarrier;
+    private final ShardedTickPhase phase;
     private final WorkerJobs jobs;
     private final int shard;
     private final int shards;
     private final int perShard;
     private final boolean[] received;
+    private final IdleStrategy waiting;
+    private final boolean waitsItself;
     private final ExpandableDirectByteBuffer block = new ExpandableDirectByteBuffer(64 * 1024);
     private long jobsRan;
     private long exchanged;
     private boolean sent;
+    private boolean phaseDone;
     private long waitStartNs;
     private long bytesSent;
 
-    ShardExchange(final ShardLink link, final Slice[] slices, final TickBarrier barrier, final WorkerJobs jobs)
+    /**
+     * @param phaseBarrier the tick phase's barrier, or null without a phase.
+     * @param phase        the tick phase, or null for none.
+     * @param ownThread    true when the exchange runs on a thread of its own (dedicated threading): it then waits
+     *                     within a tick with the link's {@link ShardLink#waitStrategy()}; sharing a thread with the
+     *                     workers, it leaves the waiting to their strategy.
+     */
+    ShardExchange(
+        final ShardLink link,
+        final Slice[] slices,
+        final TickBarrier barrier,
+        final TickBarrier phaseBarrier,
+        final ShardedTickPhase phase,
+        final WorkerJobs jobs,
+        final boolean ownThread)
     {
         this.link = link;
         this.slices = slices;
         this.barrier = barrier;
+        this.phaseBarrier = phaseBarrier;
+        this.phase = phase;
         this.jobs = jobs;
         this.shard = link.shard();
         this.shards = link.shards();
         this.perShard = slices.length / shards;
         this.received = new boolean[shards];
+        this.waiting = ownThread ? link.waitStrategy() : NoOpIdleStrategy.INSTANCE;
+        this.waitsItself = !(waiting instanceof NoOpIdleStrategy);
     }
 
     /**
@@ -83,21 +125,37 @@ final class ShardExchange implements Agent
     {
         if (exchanged < barrier.target())
         {
-            return exchange();
+            return exchange(null != phase && !phaseDone);
         }
         final long epoch = jobs.epoch();
         if (epoch == jobsRan)
         {
             return 0;
         }
+        long restored = -1;
         for (int w = 0; w < slices.length; w++)
         {
             if (!isLocal(w))
             {
                 jobs.poll(w, jobsRan);
+                restored = Math.max(restored, slices[w].restoredTick);
+                slices[w].restoredTick = -1;
             }
         }
         jobsRan = epoch;
+        if (restored >= 0)
+        {
+            // The job restored a checkpoint (this shard's part): go on from its tick, as TickAgent does, before the
+            // driver's Workforce.restoreTicks sets the barrier's target to it.
+            exchanged = restored;
+            for (int w = 0; w < slices.length; w++)
+            {
+                if (!isLocal(w))
+                {
+                    barrier.arrive(w, restored);
+                }
+            }
+        }
         return 1;
     }
 
@@ -130,30 +188,23 @@ final class ShardExchange implements Agent
         return worker / perShard == shard;
     }
 
-    private int exchange()
+    /**
+     * One barrier of the tick being run: the phase's (before the cells run) or the tick's.
+     */
+    private int exchange(final boolean phaseBlock)
     {
         final long next = exchanged + 1;
+        final TickBarrier meeting = phaseBlock ? phaseBarrier : barrier;
         if (!sent)
         {
             for (int w = shard * perShard, end = w + perShard; w < end; w++)
             {
-                if (barrier.finished(w) < next)
+                if (meeting.finished(w) < next)
                 {
-                    return 0;
+                    return await();
                 }
             }
-            final int parity = (int)((next - 1) & 1);
-            for (int to = 0; to < shards; to++)
-            {
-                if (to != shard)
-                {
-                    final int length = encode(to, parity, next);
-                    link.send(to, block, 0, length);
-                    bytesSent += length;
-                }
-            }
-            sent = true;
-            waitStartNs = System.nanoTime();
+            send(phaseBlock, next);
         }
         int work = 0;
         int missing = -1;
@@ -167,7 +218,14 @@ final class ShardExchange implements Agent
                     missing = from;
                     continue;
                 }
-                decode(from, in, (int)((next - 1) & 1), next);
+                if (phaseBlock)
+                {
+                    decodePhase(from, in, next);
+                }
+                else
+                {
+                    decode(from, in, (int)((next - 1) & 1), next);
+                }
                 received[from] = true;
                 work++;
             }
@@ -177,21 +235,125 @@ final class ShardExchange implements Agent
             if (System.nanoTime() - waitStartNs > link.timeoutNs())
             {
                 throw new IllegalStateException("shard " + missing + " of " + shards + " sent nothing for tick " +
-                    (next - 1) + " within " + link.timeoutNs() / 1_000_000 + " ms: it stopped or cannot be reached");
+                    (next - 1) + (phaseBlock ? " (its tick phase)" : "") + " within " +
+                    link.timeoutNs() / 1_000_000 + " ms: it stopped or cannot be reached");
             }
-            return work;
+            if (work > 0)
+            {
+                waiting.reset();
+                return work;
+            }
+            return await();
         }
         for (int w = 0; w < slices.length; w++)
         {
             if (!isLocal(w))
             {
-                barrier.arrive(w, next);
+                meeting.arrive(w, next);
             }
         }
         Arrays.fill(received, false);
         sent = false;
-        exchanged = next;
+        if (phaseBlock)
+        {
+            phaseDone = true;
+        }
+        else
+        {
+            phaseDone = false;
+            exchanged = next;
+        }
+        waiting.reset();
         return work + 1;
+    }
+
+    /**
+     * Waits a little within a tick with the link's strategy, if it has one: then it counts as work, so that the
+     * runner's own strategy, the workers', never adds to it.
+     */
+    private int await()
+    {
+        if (!waitsItself)
+        {
+            return 0;
+        }
+        waiting.idle();
+        return 1;
+    }
+
+    private void send(final boolean phaseBlock, final long next)
+    {
+        final int parity = (int)((next - 1) & 1);
+        final int phaseLength = phaseBlock ? encodePhase(next) : 0;
+        for (int to = 0; to < shards; to++)
+        {
+            if (to != shard)
+            {
+                final int length = phaseBlock ? phaseLength : encode(to, parity, next);
+                link.send(to, block, 0, length);
+                bytesSent += length;
+            }
+        }
+        sent = true;
+        waitStartNs = System.nanoTime();
+        waiting.reset();
+    }
+
+    /**
+     * The phase block, the same for every other shard: this shard's parts as the phase left them. Then what the
+     * writers here hold for the other shards' parts is dropped: their shards have applied it.
+     */
+    private int encodePhase(final long tick)
+    {
+        block.putLong(0, tick | PHASE_BLOCK);
+        int at = Long.BYTES;
+        for (int p = shard * perShard, end = p + perShard; p < end; p++)
+        {
+            at = phase.putPart(p, block, at);
+        }
+        for (int p = 0; p < slices.length; p++)
+        {
+            if (!isLocal(p))
+            {
+                phase.dropDeposits(p);
+            }
+        }
+        return at;
+    }
+
+    private void decodePhase(final int from, final DirectBuffer in, final long tick)
+    {
+        checkHeader(from, in, tick | PHASE_BLOCK);
+        int at = Long.BYTES;
+        for (int p = from * perShard, end = p + perShard; p < end; p++)
+        {
+            at = phase.takePart(p, in, at);
+        }
+        if (at != in.capacity())
+        {
+            throw new IllegalStateException("shard " + from + " sent a phase block of " + in.capacity() +
+                " bytes for tick " + (tick - 1) + "; its parts account for " + at);
+        }
+    }
+
+    private void checkHeader(final int from, final DirectBuffer in, final long expected)
+    {
+        final long header = in.capacity() < Long.BYTES ? -1 : in.getLong(0);
+        if (header != expected)
+        {
+            throw new IllegalStateException("shard " + from + " sent " + describe(header) + " where this shard (" +
+                shard + ") expected " + describe(expected));
+        }
+    }
+
+    private static String describe(final long header)
+    {
+        if (header <= 0)
+        {
+            return "a block without a header";
+        }
+        return ((header & PHASE_BLOCK) != 0 ? "the phase block of tick " : "the block of tick ") +
+            ((header & ~PHASE_BLOCK) - 1);
     }
 
     private int encode(final int to, final int parity, final long tick)
@@ -217,6 +379,18 @@ final class ShardExchange implements Agent
                     out.putLong(at, notices.getLong(i));
                     at += Long.BYTES;
                 }
+                if (null != phase)
+                {
+                    at = phase.putDeposits(w, r, out, at);
+                }
+            }
+        }
+        // The children each home of this shard published at the tick's end, for the other shards' lookups.
+        for (int w = shard * perShard, end = w + perShard; w < end; w++)
+        {
+            for (final SupervisionHome home : slices[w].supervision.homes())
+            {
+                at = home.directory.putPublished(tick - 1, out, at);
             }
         }
         return at;
@@ -250,12 +424,7 @@ final class ShardExchange implements Agent
 
     private void decode(final int from, final DirectBuffer in, final int parity, final long tick)
     {
-        final long sentTick = in.getLong(0);
-        if (sentTick != tick)
-        {
-            throw new IllegalStateException("shard " + from + " sent the block of tick " + (sentTick - 1) +
-                " where this shard (" + shard + ") expected tick " + (tick - 1));
-        }
+        checkHeader(from, in, tick);
         int at = Long.BYTES;
         for (int w = from * perShard, end = w + perShard; w < end; w++)
         {
@@ -274,6 +443,17 @@ final class ShardExchange implements Agent
                     notices.addLong(in.getLong(at));
                     at += Long.BYTES;
                 }
+                if (null != phase)
+                {
+                    at = phase.takeDeposits(w, r, in, at);
+                }
+            }
+        }
+        for (int w = from * perShard, end = w + perShard; w < end; w++)
+        {
+            for (final SupervisionHome home : slices[w].supervision.homes())
+            {
+                at = home.directory.publishFrom(tick - 1, in, at);
             }
         }
         if (at != in.capacity())

@@ -437,7 +437,8 @@ final class StateCapture
         final MessageQueue broadcasts = new MessageQueue(4);
         try
         {
-            slices[0].broadcasts.inFlight(broadcasts, tick);
+            // Every worker gathers them all: one this process runs sees those the other shards sent too.
+            slices[organism.workforce.firstLocal()].broadcasts.inFlight(broadcasts, tick);
             writeQueue(out, broadcasts);
             writeQueue(out, organism.mail.broadcastsTo(0));
         }

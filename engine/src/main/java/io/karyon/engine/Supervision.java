@@ -115,6 +115,15 @@ final class Supervision extends WorkerPadding
         this.homes = homes;
     }
 
+    /**
+     * The homes this worker owns, in family order: a sharded run ships their published children to the other
+     * shards ({@link ShardExchange}).
+     */
+    SupervisionHome[] homes()
+    {
+        return homes;
+    }
+
     // Checkpoints, between ticks.
 
     /**

@@ -68,6 +68,7 @@ final class Workforce implements AutoCloseable
     private final ShardExchange exchange;
     private long ticks;
     private long epoch;
+    private boolean standInJobs;
     private KaryonException failure;
 
     /**
@@ -100,10 +101,7 @@ final class Workforce implements AutoCloseable
         this.warnings = context.warnings();
         connect(context, mail);
         final ShardLink link = context.shardLink();
-        if (null != link && null != context.tickPhase())
-        {
-            throw new ConfigurationException("a sharded run cannot have a tick phase (the matrix's) yet");
-        }
+        final ShardedTickPhase shardedPhase = null == link ? null : shardedPhase(context);
         // A sharded run: this process runs only its shard's workers; the others' slices stand in for them here.
         final int localCount = null == link ? workerCount : workerCount / link.shards();
         this.firstLocal = null == link ? 0 : link.shard() * localCount;
@@ -121,7 +119,8 @@ final class Workforce implements AutoCloseable
                 new TickAgent(slices[w], barrier, tickLatencies, context.tickPhase(), phaseBarrier, jobs,
                     w == firstLocal));
         }
-        this.exchange = null == link ? null : new ShardExchange(link, slices, barrier, jobs);
+        this.exchange = null == link ? null : new ShardExchange(link, slices, barrier, phaseBarrier, shardedPhase,
+            jobs, ThreadingMode.DEDICATED == context.threadingMode());
         this.pinning = WorkerPinning.plan(context, localCount);
         final int[] localCpus = pinning.cpus();
         this.workerCpus = new int[workerCount];
@@ -158,6 +157,32 @@ final class Workforce implements AutoCloseable
             pinning.close();
             throw ex;
         }
+    }
+
+    /**
+     * A sharded run's tick phase, which must ship its state between the shards, or null if it has none.
+     *
+     * @throws ConfigurationException if the phase cannot be split between shards, saying why.
+     */
+    private static ShardedTickPhase shardedPhase(final Context context)
+    {
+        final TickPhase phase = context.tickPhase();
+        if (null == phase || context.freeRunning())
+        {
+            return null;
+        }
+        if (!(phase instanceof ShardedTickPhase))
+        {
+            throw new ConfigurationException("its tick phase cannot be split between shards: a sharded run needs a " +
+                "ShardedTickPhase (the matrix's is io.karyon.model.MatrixPhase), not a plain TickPhase");
+        }
+        final ShardedTickPhase sharded = (ShardedTickPhase)phase;
+        final String reason = sharded.unshardable();
+        if (null != reason)
+        {
+            throw new ConfigurationException(reason);
+        }
+        return sharded;
     }
 
     /**
@@ -304,10 +329,20 @@ final class Workforce implements AutoCloseable
      */
     void onWorkers(final WorkerJob job)
     {
-        if (null != exchange && ticks > 0)
+        onWorkers(job, false);
+    }
+
+    /**
+     * {@link #onWorkers(WorkerJob)}; a job that does nothing for another shard's workers ({@code localOnly}: a survey
+     * of this shard's families) may run after the first tick of a sharded run too, and so may a checkpoint's capture
+     * (see {@link #standInJobs}).
+     */
+    void onWorkers(final WorkerJob job, final boolean localOnly)
+    {
+        if (null != exchange && ticks > 0 && !localOnly && !standInJobs)
         {
-            throw new KaryonException(KaryonException.Category.ERROR, "a job on every worker (a survey, a cohort, " +
-                "a checkpoint) after the first tick of a sharded run: the other shards' cells are not here", null);
+            throw new KaryonException(KaryonException.Category.ERROR, "a job on every worker (a cohort) " +
+                "after the first tick of a sharded run: the other shards' cells are not here", null);
         }
         final long posted = jobs.post(job);
         try
@@ -325,6 +360,25 @@ final class Workforce implements AutoCloseable
             throw new KaryonException(KaryonException.Category.ERROR,
                 "worker karyon-worker-" + failed + " failed a job: " + cause, cause);
         }
+    }
+
+    /**
+     * Lets jobs run on the stand-in workers of a sharded run after its first tick, while a checkpoint is captured and
+     * written: each shard's part is its whole process, the stand-ins' copies with it (see docs/spec/shards.md).
+     *
+     * @param allowed true from the capture until its sections are written.
+     */
+    void standInJobs(final boolean allowed)
+    {
+        this.standInJobs = allowed;
+    }
+
+    /**
+     * The first worker this process runs: 0, or in a sharded run its shard's first.
+     */
+    int firstLocal()
+    {
+        return firstLocal;
     }
 
     /**

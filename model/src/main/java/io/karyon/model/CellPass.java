@@ -3,6 +3,8 @@ package io.karyon.model;
 import io.karyon.engine.CellSurvey;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.cell.CellLayout;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 
 import java.util.Arrays;
 
@@ -225,6 +227,20 @@ final class CellPass implements CellSurvey
      */
     void reset(final int families)
     {
+        ensure(families);
+        for (int f = 0; f < families; f++)
+        {
+            clear(f);
+        }
+    }
+
+    /**
+     * Makes room for accumulators of {@code families} families, the new ones fresh, the others as they are.
+     *
+     * @param families the organism's family count, or a larger one another shard's walk reached.
+     */
+    void ensure(final int families)
+    {
         if (families > flat.length)
         {
             final int had = flat.length;
@@ -240,16 +256,78 @@ final class CellPass implements CellSurvey
                 {
                     own[f][i] = REDUCTION == kind[i] ? new double[starts[i].length + PAD] : null;
                 }
+                clear(f);
             }
         }
-        for (int f = 0; f < families; f++)
+    }
+
+    /**
+     * Puts a family's accumulators back to their start.
+     */
+    void clear(final int f)
+    {
+        for (int i = 0; i < items; i++)
         {
-            for (int i = 0; i < items; i++)
+            System.arraycopy(starts[i], 0, REDUCTION == kind[i] ? own[f][i] : flat[f], REDUCTION == kind[i] ?
+                0 : base[i], starts[i].length);
+        }
+    }
+
+    /**
+     * Doubles one family's accumulators take in a block ({@link #pack}): the items' slots, in item order.
+     */
+    int familyWidth()
+    {
+        int width = 0;
+        for (int i = 0; i < items; i++)
+        {
+            width += starts[i].length;
+        }
+        return width;
+    }
+
+    /**
+     * Writes a family's accumulators, item by item, as {@link #familyWidth()} doubles.
+     *
+     * @return the offset after them.
+     */
+    int pack(final int family, final MutableDirectBuffer buffer, final int offset)
+    {
+        int at = offset;
+        for (int i = 0; i < items; i++)
+        {
+            final boolean reduction = REDUCTION == kind[i];
+            final double[] a = reduction ? own[family][i] : flat[family];
+            final int from = reduction ? 0 : base[i];
+            for (int j = 0, width = starts[i].length; j < width; j++)
             {
-                System.arraycopy(starts[i], 0, REDUCTION == kind[i] ? own[f][i] : flat[f], REDUCTION == kind[i] ?
-                    0 : base[i], starts[i].length);
+                buffer.putDouble(at, a[from + j]);
+                at += Double.BYTES;
             }
         }
+        return at;
+    }
+
+    /**
+     * Reads a family's accumulators as {@link #pack} wrote them (another shard's walk of its family).
+     *
+     * @return the offset after them.
+     */
+    int unpack(final int family, final DirectBuffer buffer, final int offset)
+    {
+        int at = offset;
+        for (int i = 0; i < items; i++)
+        {
+            final boolean reduction = REDUCTION == kind[i];
+            final double[] a = reduction ? own[family][i] : flat[family];
+            final int from = reduction ? 0 : base[i];
+            for (int j = 0, width = starts[i].length; j < width; j++)
+            {
+                a[from + j] = buffer.getDouble(at);
+                at += Double.BYTES;
+            }
+        }
+        return at;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.karyon.model;
 
 import io.karyon.engine.Organism;
+import io.karyon.engine.checkpoint.CheckpointHeader;
 import io.karyon.engine.checkpoint.CheckpointMeta;
 import io.karyon.engine.checkpoint.CheckpointPart;
 import io.karyon.engine.checkpoint.Checkpoints;
@@ -41,14 +42,18 @@ final class Checkpointing
     private final Path dir;
     private final long every;
     private final int keep;
+    private final CheckpointSet set;
     private Path latest;
 
     /**
+     * @param dir   the folder, or null with a set.
      * @param every ticks between checkpoints, 0 for none but the one a stop request writes.
      * @param keep  newest checkpoints kept, >= 1.
+     * @param set   a shard's part of a sharded run's checkpoints (its files, its sections, the set's completion and
+     *              pruning), or null.
      */
     Checkpointing(final Organism organism, final CheckpointMeta meta, final List<CheckpointPart> parts,
-        final Path dir, final long every, final int keep)
+        final Path dir, final long every, final int keep, final CheckpointSet set)
     {
         this.organism = organism;
         this.meta = meta;
@@ -56,6 +61,11 @@ final class Checkpointing
         this.dir = dir;
         this.every = every;
         this.keep = keep;
+        this.set = set;
+        if (null != set)
+        {
+            parts.addAll(set.parts());
+        }
     }
 
     /**
@@ -137,14 +147,19 @@ final class Checkpointing
      */
     void write(final long done) throws IOException
     {
-        final Path file = file(dir, done);
+        final Path file = null == set ? file(dir, done) : set.file(done);
         if (file.equals(latest))
         {
             return;
         }
-        Files.createDirectories(dir);
-        Checkpoints.write(organism, file, meta, parts);
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        final CheckpointHeader header = Checkpoints.write(organism, file, meta, parts);
         latest = file;
+        if (null != set)
+        {
+            set.written(done, file, header);
+            return;
+        }
         prune();
     }
 

@@ -95,6 +95,7 @@ public final class ModelRun
         long checkpointEvery;
         int keepCheckpoints = DEFAULT_KEEP_CHECKPOINTS;
         StopRequest stopRequest;
+        CheckpointSet checkpointSet;
         Path resumeFrom;
         CheckpointHeader resumeHeader;
         RunState resumeRun;
@@ -158,7 +159,9 @@ public final class ModelRun
         /**
          * The engine's settings to start from (workers, idle strategy, pinning, policy already applied); the run
          * sets its seed, and resolves 0 workers to one per core this process may use. By default a fresh
-         * {@link Context} ({@code karyon.*} properties).
+         * {@link Context} ({@code karyon.*} properties). A context with a {@link Context#shardLink shard link} makes
+         * the run one shard of a sharded run (docs/spec/shards.md): shard 0 gathers the observations, decides when
+         * the run stops, shows the progress and writes the outputs; the others only run their workers.
          *
          * @param base context, not yet launched; the run changes it.
          * @return this.
@@ -269,6 +272,20 @@ public final class ModelRun
         }
 
         /**
+         * Makes this run one shard's of a sharded run's checkpoints: its parts go where the set says (not to
+         * {@code OUT/checkpoints/tick-<T>.kcp}, and without an output folder too), at the ticks
+         * {@link #checkpointEvery(long)} says and on a stop request, and the set is completed by it.
+         *
+         * @param set the shard's checkpoints, or null (the default) for a run's own.
+         * @return this.
+         */
+        public Builder checkpointSet(final CheckpointSet set)
+        {
+            this.checkpointSet = set;
+            return this;
+        }
+
+        /**
          * Lets another thread (a signal handler) end the run early and safely: after the tick under way it writes a
          * checkpoint (with an output folder) and the outputs as of that tick.
          *
@@ -289,6 +306,17 @@ public final class ModelRun
         public Path resumeFrom()
         {
             return resumeFrom;
+        }
+
+        /**
+         * Checks the input as {@link #run()} does first (parameters, cells, ticks, every) and readies the output
+         * folder, running nothing: a launcher of a sharded run checks this before it starts the other shards.
+         *
+         * @throws ModelException exit 2 naming what is bad.
+         */
+        public void check()
+        {
+            new Runner(this).check();
         }
 
         /**

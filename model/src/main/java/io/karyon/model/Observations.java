@@ -81,6 +81,18 @@ public interface Observations
     Observations value(String column, DoubleSupplier value);
 
     /**
+     * A column of the model's own value over every live cell, from partials merged in a fixed order and finished
+     * (see {@link SurveyValue}): the same bits for any number of workers and, gathered by shard 0, of shards. The
+     * way to observe what a {@link DoubleSupplier} would compute with {@link io.karyon.engine.Organism#survey}, which a
+     * sharded run refuses from the driver (each shard holds only its own families).
+     *
+     * @param column name of the column.
+     * @param value  its partials and finish.
+     * @return this.
+     */
+    Observations value(String column, SurveyValue value);
+
+    /**
      * The model's own reduction over cells.
      *
      * @param reduction adds its columns.

@@ -1,5 +1,6 @@
 package io.karyon.model;
 
+import io.karyon.engine.ConfigurationException;
 import io.karyon.engine.Organism;
 import io.karyon.engine.Stats;
 import io.karyon.engine.cell.CellLayout;
@@ -22,10 +23,13 @@ final class Observer
     private final int[] cellItem;
     private final short[] counted;
     private final CellPass pass;
+    private final SurveyPass values;
+    private final int[] surveyIndex;
     private final double[][] merged;
     private final EngineColumns engine;
     private final String[] columns;
     private final int engineFrom;
+    private final ShardGather shard;
     private Stats stats;
 
     /**
@@ -48,6 +52,9 @@ final class Observer
         final CellLayout.Field[] fields = new CellLayout.Field[items.size()];
         final double[][] histograms = new double[items.size()][];
         final CellReduction[] reductions = new CellReduction[items.size()];
+        final List<String> surveyNames = new ArrayList<>();
+        final List<SurveyValue> surveyValues = new ArrayList<>();
+        surveyIndex = new int[items.size()];
         int cells = 0;
         for (int i = 0; i < items.size(); i++)
         {
@@ -55,6 +62,12 @@ final class Observer
             firstColumn[i] = names.size();
             names.addAll(Arrays.asList(item.columns));
             cellItem[i] = -1;
+            surveyIndex[i] = surveyValues.size();
+            if (RunObservations.Kind.SURVEY == item.kind)
+            {
+                surveyNames.add(item.columns[0]);
+                surveyValues.add(item.survey);
+            }
             if (RunObservations.Kind.COUNT == item.kind)
             {
                 counted[i] = behaviourId(item, behaviourNames);
@@ -79,9 +92,28 @@ final class Observer
             merged[c] = new double[pass.width(c)];
         }
         engine = new EngineColumns(organism);
+        values = new SurveyPass(surveyNames.toArray(new String[0]), surveyValues.toArray(new SurveyValue[0]));
+        shard = null == organism.workers().shard() ? null : new ShardGather(organism, pass, values, groups(items));
         engineFrom = names.size();
         names.addAll(Arrays.asList(engine.columns()));
         columns = names.toArray(new String[0]);
+    }
+
+    /**
+     * The group of each group-size column, in column order.
+     */
+    private static int[] groups(final List<RunObservations.Item> items)
+    {
+        return items.stream().filter((item) -> RunObservations.Kind.GROUP == item.kind).mapToInt((item) -> item.group)
+            .toArray();
+    }
+
+    /**
+     * In a sharded run, what gathers the observations on shard 0; null in one process.
+     */
+    ShardGather shard()
+    {
+        return shard;
     }
 
     private static int cellKind(final RunObservations.Kind kind)
@@ -154,7 +186,8 @@ final class Observer
     }
 
     /**
-     * Fills a row with the state between ticks.
+     * Fills a row with the state between ticks; in a sharded run, on shard 0, from what {@link #shard()} gathered
+     * after this tick.
      *
      * @param tick ticks completed.
      * @param row  one value per column; a column with nothing to show (a mean over no cells) gets NaN.
@@ -163,17 +196,33 @@ final class Observer
     {
         if (!pass.isEmpty())
         {
-            final int families = organism.familyCount();
-            pass.reset(families);
-            organism.survey(pass);
+            final int families = null == shard ? organism.familyCount() : shard.families();
+            if (null == shard)
+            {
+                pass.reset(families);
+                organism.survey(pass);
+            }
             for (int c = 0; c < merged.length; c++)
             {
                 pass.merge(c, families, merged[c]);
             }
         }
-        row[0] = tick;
-        for (int i = 0; i < items.size(); i++)
+        if (!values.isEmpty())
         {
+            if (null == shard)
+            {
+                values.walk(organism);
+            }
+            values.finish();  // on shard 0, over every shard's parts, as gathered
+        }
+        row[0] = tick;
+        for (int i = 0, group = 0; i < items.size(); i++)
+        {
+            if (null != shard && RunObservations.Kind.GROUP == items.get(i).kind)
+            {
+                row[firstColumn[i]] = shard.groupSize(group++);
+                continue;
+            }
             fill(i, items.get(i), cellItem[i] < 0 ? null : merged[cellItem[i]], row, firstColumn[i]);
         }
         stats = organism.stats();
@@ -209,8 +258,47 @@ final class Observer
             case MATRIX:
                 row[at] = total(item);
                 break;
+            case SURVEY:
+                row[at] = values.result(surveyIndex[index]);
+                break;
             default:
-                row[at] = item.value.getAsDouble();
+                row[at] = value(item);
+        }
+    }
+
+    /**
+     * A {@code value} column: the model's supplier, read on the driver. In a sharded run a survey it makes is
+     * refused by the engine (it would see only this shard's cells): refused here naming the column and what to use.
+     */
+    private double value(final RunObservations.Item item)
+    {
+        try
+        {
+            return item.value.getAsDouble();
+        }
+        catch (final ConfigurationException ex)
+        {
+            if (null == shard)
+            {
+                throw ex;
+            }
+            throw ShardRuns.ungathered("column " + item.columns[0], ex);
+        }
+    }
+
+    /**
+     * On a shard other than 0, where the run observes: reads the model's {@code value} columns as shard 0 does, and
+     * drops them, so that a survey one of them makes is refused on every shard alike rather than on shard 0 alone
+     * (the others would wait for it until the link's timeout).
+     */
+    void probe()
+    {
+        for (final RunObservations.Item item : items)
+        {
+            if (RunObservations.Kind.VALUE == item.kind)
+            {
+                value(item);
+            }
         }
     }
 

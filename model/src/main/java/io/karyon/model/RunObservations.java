@@ -22,7 +22,7 @@ final class RunObservations implements Observations
     /** Kinds of declared columns. */
     enum Kind
     {
-        COUNT, FIELD, HISTOGRAM, REDUCTION, GROUP, MATRIX, VALUE
+        COUNT, FIELD, HISTOGRAM, REDUCTION, GROUP, MATRIX, VALUE, SURVEY
     }
 
     /**
@@ -42,6 +42,7 @@ final class RunObservations implements Observations
         Matrix matrix;
         int substance;
         DoubleSupplier value;
+        SurveyValue survey;
 
         Item(final Kind kind, final String[] columns, final String... behaviours)
         {
@@ -171,6 +172,17 @@ final class RunObservations implements Observations
     {
         final Item item = new Item(Kind.VALUE, new String[]{ column });
         item.value = Objects.requireNonNull(value, "value");
+        return add(item);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public Observations value(final String column, final SurveyValue value)
+    {
+        final Item item = new Item(Kind.SURVEY, new String[]{ column });
+        item.survey = Objects.requireNonNull(value, "value");
+        new SurveyPass(item.columns, new SurveyValue[]{ value });  // its merges checked now, naming the column
         return add(item);
     }
 

@@ -27,6 +27,9 @@ final class RunSetup implements Setup
     private final Context context;
     private final RunObservations observations = new RunObservations();
     private final Map<String, DoubleSupplier> summary = new LinkedHashMap<>();
+    private final List<String> surveyNames = new ArrayList<>();
+    private final List<SurveyValue> surveyValues = new ArrayList<>();
+    private SurveyPass surveys;
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final List<Matrix> matrices = new ArrayList<>();
     private final List<CheckpointPart> parts = new ArrayList<>();
@@ -156,6 +159,30 @@ final class RunSetup implements Setup
     public void summary(final String name, final DoubleSupplier value)
     {
         Objects.requireNonNull(value, "value");
+        checkSummaryName(name);
+        summary.put(name, value);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void summary(final String name, final SurveyValue value)
+    {
+        Objects.requireNonNull(value, "value");
+        checkSummaryName(name);
+        if (null != surveys)
+        {
+            throw new IllegalStateException("summary values are declared during set-up only");
+        }
+        new SurveyPass(new String[]{ name }, new SurveyValue[]{ value });  // its merges checked now, naming it
+        final int index = surveyValues.size();
+        surveyNames.add(name);
+        surveyValues.add(value);
+        summary.put(name, () -> surveys.result(index));
+    }
+
+    private void checkSummaryName(final String name)
+    {
         if (null == name || !name.matches("[a-z][a-z0-9_]*"))
         {
             throw new IllegalArgumentException(
@@ -165,7 +192,19 @@ final class RunSetup implements Setup
         {
             throw new IllegalArgumentException("summary field declared twice or the run's own: " + name);
         }
-        summary.put(name, value);
+    }
+
+    /**
+     * The walk of the summary's survey values, made once set-up is done; null if the model declared none. The run
+     * walks (and, sharded, gathers) it when the ticks are done, before the summary values are read.
+     */
+    SurveyPass surveys()
+    {
+        if (null == surveys && !surveyValues.isEmpty())
+        {
+            surveys = new SurveyPass(surveyNames.toArray(new String[0]), surveyValues.toArray(new SurveyValue[0]));
+        }
+        return surveys;
     }
 
     Map<String, DoubleSupplier> summary()

@@ -7,12 +7,14 @@ import io.karyon.engine.MemoryEstimate;
 import io.karyon.engine.Organism;
 import io.karyon.engine.Stats;
 import io.karyon.engine.checkpoint.CheckpointMeta;
+import io.karyon.engine.checkpoint.CheckpointPart;
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -33,7 +35,7 @@ final class Runner
         "spawned", "updates", "updates_per_s", "sent", "delivered", "messages", "messages_per_s", "dead_letters",
         "pending", "deaths", "deaths_by_reason", "restarts", "restarts_by_reason", "escalations", "cross_worker",
         "cross_worker_share", "spilled", "errors_not_logged", "distinct_errors", "tick_ns_mean", "tick_ns_p50",
-        "tick_ns_p99", "tick_ns_max", "allocated_bytes");
+        "tick_ns_p99", "tick_ns_max", "allocated_bytes", "shards", "shard_bytes_sent", "shard_blocks_sent");
 
     /** 2^53: beyond it a double is not exact, so it stays one. */
     private static final double WHOLE_LIMIT = 9_007_199_254_740_992.0;
@@ -47,11 +49,21 @@ final class Runner
         this.name = settings.model.name();
     }
 
-    ModelRun.Result run()
+    /**
+     * Checks the input and readies the output folder, running nothing: what {@link #run()} checks first.
+     */
+    void check()
     {
-        final Parameters parameters = parameters();
-        final long cells = settings.cells < 0 ? settings.model.defaultCells() : settings.cells;
-        final long maxTicks = 0 == settings.ticks ? settings.model.defaultTicks() : settings.ticks;
+        parameters();
+        checkSettings(cells(), maxTicks());
+        if (null == settings.resumeFrom)
+        {
+            prepare(settings.out);
+        }
+    }
+
+    private void checkSettings(final long cells, final long maxTicks)
+    {
         check(cells >= 1, "cells must be >= 1: cells=" + cells);
         check(maxTicks >= 1, "ticks must be >= 1 (0 for the model's default): ticks=" + maxTicks);
         check(settings.every >= 1, "every must be >= 1: every=" + settings.every);
@@ -60,10 +72,36 @@ final class Runner
             settings.checkpointEvery);
         check(settings.keepCheckpoints >= 1, "keep checkpoints must be >= 1: keepCheckpoints=" +
             settings.keepCheckpoints);
-        check(0 == settings.checkpointEvery || null != settings.out || null != settings.resumeFrom,
-            "--checkpoint-every needs --out: checkpoints go to OUT/" + Checkpointing.DIR);
+        check(0 == settings.checkpointEvery || null != settings.out || null != settings.resumeFrom ||
+            null != settings.checkpointSet, "--checkpoint-every needs --out: checkpoints go to OUT/" +
+            Checkpointing.DIR);
+    }
+
+    private long cells()
+    {
+        return settings.cells < 0 ? settings.model.defaultCells() : settings.cells;
+    }
+
+    private long maxTicks()
+    {
+        return 0 == settings.ticks ? settings.model.defaultTicks() : settings.ticks;
+    }
+
+    ModelRun.Result run()
+    {
+        final Parameters parameters = parameters();
+        final long cells = cells();
+        final long maxTicks = maxTicks();
+        checkSettings(cells, maxTicks);
         final Resume resume = null == settings.resumeFrom ? null : Resume.check(settings, parameters, maxTicks);
         final Context context = null == settings.context ? new Context() : settings.context;
+        if (null != context.shardLink())
+        {
+            check(0 == settings.snapshotEvery, "snapshots every K ticks are not supported in a sharded run yet");
+            check(null != settings.checkpointSet || 0 == settings.checkpointEvery && null == settings.resumeFrom,
+                "a sharded run checkpoints and resumes through its shards' set of parts " +
+                "(ModelRun.Builder.checkpointSet), not as one process");
+        }
         final long seed = null == settings.seed ? context.seed() : settings.seed;
         context.seed(seed);  // 0 workers stay 0: Context.conclude resolves them (one per CPU of Context.cpus, if set)
         if (null == resume)
@@ -75,7 +113,7 @@ final class Runner
         final RunSetup setup = new RunSetup(parameters, cells, seed, context, RESERVED);
         try
         {
-            final Observer observer = setUp(setup);
+            final Observer observer = setUp(setup, null != context.shardLink());
             return run(setup, observer, startNs, runState(cells, maxTicks, resume), resume);
         }
         finally
@@ -162,14 +200,27 @@ final class Runner
         }
     }
 
-    private Observer setUp(final RunSetup setup)
+    private Observer setUp(final RunSetup setup, final boolean sharded)
     {
         try
         {
             settings.model.setUp(setup);
             final Organism organism = setup.organism();
             setup.observations().close();
+            if (sharded)
+            {
+                ShardRuns.check(name, setup.observations(), settings.out);
+            }
             return new Observer(setup.observations(), organism);
+        }
+        catch (final ConfigurationException ex)
+        {
+            if (sharded)
+            {
+                throw ShardRuns.refused(name, ex);
+            }
+            throw new ModelException("model " + name + " failed during set-up: " + oneLine(ex),
+                ModelException.EXIT_FAILURE, ex);
         }
         catch (final ModelException ex)
         {
@@ -197,7 +248,13 @@ final class Runner
         if (null != resume)
         {
             // Parts read into what set-up made; the run section read back is the checkpoint's, not this run's.
-            resume.restore(organism, Checkpointing.parts(new RunState(), observed, setup.matrices(), setup.parts()));
+            final List<CheckpointPart> parts = Checkpointing.parts(new RunState(), observed, setup.matrices(),
+                setup.parts());
+            if (null != settings.checkpointSet)
+            {
+                parts.addAll(settings.checkpointSet.parts());  // a shard's part: the set checks what it reads back
+            }
+            resume.restore(organism, parts);
         }
         final long setupNs = System.nanoTime() - startNs;
         try
@@ -221,18 +278,31 @@ final class Runner
                 {
                     snapshots.written(observed.snapshots);
                 }
-                final ProgressMeter progress = new ProgressMeter(name, settings.progress, null != System.console(),
-                    settings.err, run.maxTicks);
+                final ProgressMeter progress = new ProgressMeter(name, ShardRuns.progress(organism, settings.progress),
+                    null != System.console(), settings.err, run.maxTicks);
                 final Ticker ticker = new Ticker(observer, series, latency, snapshots, setup.stopCondition(),
                     progress, run.maxTicks, settings.every, settings.snapshotEvery, settings.stopRequest);
                 final Checkpointing checkpoints = checkpointing(setup, run, observed, ticker);
                 ticker.checkpoints(checkpoints);
+                final ShardRuns.Traffic traffic = ShardRuns.Traffic.start(organism, observer.shard());
                 final long runStartNs = System.nanoTime();
                 ticks(organism, ticker, run.maxTicks, null == resume ? null : observed);
                 final long runNs = System.nanoTime() - runStartNs;
-                final Map<String, Object> summary = summary(setup, organism, ticker, setupNs, runNs, startNs, run);
-                final ModelRun.Result result = new ModelRun.Result(summary, organism.digest(), out, settings.json)
-                    .stopped(ticker.interrupted() ? settings.stopRequest.reason() : null,
+                if (null != traffic)
+                {
+                    traffic.end();
+                }
+                surveySummary(setup, observer, organism);
+                final long digest = organism.digest();  // every shard at the same point: they gather it
+                final Map<String, Object> summary = summary(setup, organism, ticker, setupNs, runNs, startNs, run,
+                    digest);
+                if (null != traffic)
+                {
+                    traffic.summary(summary);
+                }
+                final ModelRun.Result result = new ModelRun.Result(summary, digest, out, settings.json)
+                    .stopped(ticker.interrupted() && null != settings.stopRequest ? settings.stopRequest.reason() :
+                        null,
                         null == checkpoints ? null : checkpoints.latest());
                 if (null != out)
                 {
@@ -245,6 +315,28 @@ final class Runner
         {
             throw new ModelException("model " + name + ": writing the outputs under " + out + " failed: " +
                 oneLine(ex), ModelException.EXIT_FAILURE, ex);
+        }
+    }
+
+    /**
+     * Computes the summary's survey values when the ticks are done: in one process a walk of the cells; in a sharded
+     * run every shard walks its families and shard 0 gathers them, at the same point on every shard.
+     */
+    private static void surveySummary(final RunSetup setup, final Observer observer, final Organism organism)
+    {
+        final SurveyPass surveys = setup.surveys();
+        if (null == surveys)
+        {
+            return;
+        }
+        if (null == observer.shard())
+        {
+            surveys.walk(organism);
+            surveys.finish();
+        }
+        else
+        {
+            observer.shard().gatherSummary(organism.ticks(), surveys);
         }
     }
 
@@ -299,9 +391,9 @@ final class Runner
     private Checkpointing checkpointing(final RunSetup setup, final RunState run, final ObservationState observed,
         final Ticker ticker)
     {
-        if (null == settings.out)
+        if (null == settings.checkpointSet && (null == settings.out || null != setup.organism().context().shardLink()))
         {
-            return null;
+            return null;  // a shard's checkpoint is a part of a set: never a lone file of its own
         }
         observed.source(ticker);
         final Map<String, String> values = new LinkedHashMap<>();
@@ -311,22 +403,23 @@ final class Runner
         }
         final CheckpointMeta meta = new CheckpointMeta(name, values, setup.seed(), run.parent);
         return new Checkpointing(setup.organism(), meta, Checkpointing.parts(run, observed, setup.matrices(),
-            setup.parts()), settings.out.resolve(Checkpointing.DIR), run.checkpointEvery, run.keepCheckpoints);
+            setup.parts()), null == settings.out ? null : settings.out.resolve(Checkpointing.DIR), run.checkpointEvery,
+            run.keepCheckpoints, settings.checkpointSet);
     }
 
     private void ticks(final Organism organism, final Ticker ticker, final long maxTicks,
         final ObservationState resumed) throws IOException
     {
-        if (null == resumed)
-        {
-            ticker.start(organism);
-        }
-        else
-        {
-            ticker.resume(resumed);
-        }
         try
         {
+            if (null == resumed)
+            {
+                ticker.start(organism);
+            }
+            else
+            {
+                ticker.resume(resumed);
+            }
             final long left = null != resumed && resumed.stopped ? 0 : maxTicks - organism.ticks();
             if (left > 0)
             {
@@ -343,6 +436,10 @@ final class Runner
         }
         catch (final RuntimeException | LinkageError | AssertionError | OutOfMemoryError ex)
         {
+            if (ex instanceof ConfigurationException && null != organism.workers().shard())
+            {
+                throw ShardRuns.refused(name, (ConfigurationException)ex);  // a read a sharded run cannot gather
+            }
             final OutOfMemoryError oom = outOfMemory(ex);
             throw new ModelException("model " + name + (null != oom ? " ran out of memory at tick " +
                 organism.ticks() + ": " + describe(oom) : " failed at tick " + organism.ticks() + ": " + oneLine(ex)),
@@ -355,7 +452,7 @@ final class Runner
     }
 
     private Map<String, Object> summary(final RunSetup setup, final Organism organism, final Ticker ticker,
-        final long setupNs, final long runNs, final long startNs, final RunState run)
+        final long setupNs, final long runNs, final long startNs, final RunState run, final long digest)
     {
         final Map<String, Object> summary = new LinkedHashMap<>();
         final Stats stats = organism.stats();
@@ -369,9 +466,13 @@ final class Runner
         }
         summary.put("seed", setup.seed());
         summary.put("workers", setup.workers());
+        if (null != organism.workers().shard())
+        {
+            summary.put("shards", organism.context().shardLink().shards());
+        }
         summary.put("cells", setup.cells());
         summary.put("ticks", organism.ticks());
-        summary.put("digest", String.format(Locale.ROOT, "0x%016x", organism.digest()));
+        summary.put("digest", String.format(Locale.ROOT, "0x%016x", digest));
         summary.put("wall_s", (System.nanoTime() - startNs) / 1e9);
         summary.put("setup_s", setupNs / 1e9);
         summary.put("run_s", runS);
@@ -384,7 +485,12 @@ final class Runner
         engine(summary, organism, stats, runS);
         for (final Map.Entry<String, DoubleSupplier> e : setup.summary().entrySet())
         {
-            summary.put(e.getKey(), modelValue(e.getKey(), e.getValue()));
+            // Read on every shard, so that a survey a value makes is refused on every shard alike; kept on shard 0.
+            final Object value = modelValue(e.getKey(), e.getValue(), null != organism.workers().shard());
+            if (null == organism.workers().shard() || 0 == organism.context().shardLink().shard())
+            {
+                summary.put(e.getKey(), value);
+            }
         }
         return summary;
     }
@@ -424,12 +530,21 @@ final class Runner
     /**
      * A model's summary value: a whole number (a count, a tick) as a long, so that it prints as 397239, not 397239.0.
      */
-    private Object modelValue(final String field, final DoubleSupplier value)
+    private Object modelValue(final String field, final DoubleSupplier value, final boolean sharded)
     {
         final double number;
         try
         {
             number = value.getAsDouble();
+        }
+        catch (final ConfigurationException ex)
+        {
+            if (sharded)
+            {
+                throw ShardRuns.refused(name, ShardRuns.ungathered("summary value " + field, ex));
+            }
+            throw new ModelException("model " + name + " failed reading summary value " + field + ": " +
+                oneLine(ex), ModelException.EXIT_FAILURE, ex);
         }
         catch (final RuntimeException ex)
         {

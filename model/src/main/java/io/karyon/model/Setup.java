@@ -85,6 +85,17 @@ public interface Setup
     void summary(String name, DoubleSupplier value);
 
     /**
+     * Adds the model's own value over every live cell to {@code summary.json}, computed when the run ends from
+     * partials merged in a fixed order (see {@link SurveyValue}): the same bits for any number of workers and, gathered
+     * by shard 0, of shards. The way to summarise what a {@link DoubleSupplier} would compute with
+     * {@link Organism#survey}, which a sharded run refuses from the driver.
+     *
+     * @param name  of the field: lower case, digits and '_'.
+     * @param value its partials and finish.
+     */
+    void summary(String name, SurveyValue value);
+
+    /**
      * Has a resource (a matrix) closed when the run ends, after the organism, in reverse order of registration.
      *
      * @param resource to close.

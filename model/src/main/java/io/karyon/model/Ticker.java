@@ -29,6 +29,7 @@ final class Ticker implements TickObserver
     private final double[] row;
     private final double[] latencyRow = new double[3];
     private final StopRequest request;
+    private final ShardGather shard;
     private Checkpointing checkpoints;
     private long lastObserved = -1;
     private long lastSnapshot = -1;
@@ -61,6 +62,7 @@ final class Ticker implements TickObserver
         this.every = every;
         this.snapshotEvery = snapshotEvery;
         this.row = new double[observer.columns().length];
+        this.shard = observer.shard();
     }
 
     /**
@@ -79,6 +81,16 @@ final class Ticker implements TickObserver
         final long nowNs = System.nanoTime();
         lastNs = nowNs;
         progress.start(nowNs);
+        if (null != shard)
+        {
+            shard.gather(organism.ticks(), true);
+            if (!shard.isFirst())
+            {
+                observer.probe();
+                return;  // shard 0 observes and writes
+            }
+            shard.reply(organism.ticks(), 0);
+        }
         observe(organism, organism.ticks());
         if (snapshotEvery > 0)
         {
@@ -136,6 +148,10 @@ final class Ticker implements TickObserver
     public boolean afterTick(final Organism organism, final long tick)
     {
         final long done = tick + 1;
+        if (null != shard)
+        {
+            return afterShardTick(organism, tick);
+        }
         stopped = null != stop && stop.shouldStop(organism, tick);
         interrupted = null != request && request.isRequested();
         final boolean last = stopped || done >= maxTicks;
@@ -169,6 +185,83 @@ final class Ticker implements TickObserver
         if (progress.isDue(nowNs))
         {
             progress.show(done, organism.stats().alive(), nowNs);
+        }
+        return stopped || interrupted;
+    }
+
+    /**
+     * {@link #afterTick} in a sharded run: at the ticks the run observes, and after every tick when the model has a
+     * stop condition, the shards gather on shard 0, which decides for all (a stop request is seen at such ticks
+     * only) and alone writes the outputs.
+     */
+    private boolean afterShardTick(final Organism organism, final long tick)
+    {
+        final long done = tick + 1;
+        final boolean due = 0 == done % every || done >= maxTicks;
+        if (null != stop || due)
+        {
+            int flags = shard.gather(done, due);
+            if (shard.isFirst())
+            {
+                flags = (null != stop && stop.shouldStop(organism, tick) ? ShardGather.STOP : 0) |
+                    (null != request && request.isRequested() ? ShardGather.INTERRUPT : 0);
+                shard.reply(done, flags);
+            }
+            stopped = 0 != (flags & ShardGather.STOP);
+            interrupted = 0 != (flags & ShardGather.INTERRUPT);
+            if ((stopped || interrupted) && !due)
+            {
+                shard.gather(done, true);  // the last row's walk
+                if (shard.isFirst())
+                {
+                    shard.reply(done, flags);
+                }
+            }
+        }
+        if (!shard.isFirst() && (due || stopped || interrupted))
+        {
+            observer.probe();  // as shard 0 reads the values, so that a refused survey stops every shard alike
+        }
+        try
+        {
+            // As in one process: the tick's own row if it is one of every K, then the checkpoint (every shard its
+            // part, at the same tick), then the last tick's row.
+            if (shard.isFirst() && 0 == done % every)
+            {
+                observe(organism, done);
+            }
+            if (null != checkpoints &&
+                (interrupted || checkpoints.isDue(done) || (stopped || done >= maxTicks) && checkpoints.isPeriodic()))
+            {
+                checkpoints.write(done);
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+        if (shard.isFirst())
+        {
+            try
+            {
+                if (due || stopped || interrupted)
+                {
+                    observe(organism, done);
+                }
+                if (done >= maxTicks || stopped || interrupted)
+                {
+                    snapshot(done);
+                }
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException(ex);
+            }
+            final long nowNs = System.nanoTime();
+            if (progress.isDue(nowNs))
+            {
+                progress.show(done, shard.alive(), nowNs);
+            }
         }
         return stopped || interrupted;
     }
@@ -210,7 +303,8 @@ final class Ticker implements TickObserver
      */
     void finish(final Organism organism)
     {
-        progress.finish(organism.ticks(), organism.stats().alive(), System.nanoTime());
+        progress.finish(organism.ticks(), null == shard ? organism.stats().alive() : shard.alive(),
+            System.nanoTime());
     }
 
     /**

@@ -4,6 +4,7 @@ import io.karyon.engine.Genotype;
 import io.karyon.engine.Organism;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.cell.CellLayout;
+import org.agrona.ExpandableArrayBuffer;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -17,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@link CellPass} against a plain scalar walk written here: every kind (field statistics, histogram, a model's
  * reduction) over every field type, for every cell or some behaviours, with NaN, infinities, values outside a
  * histogram, a behaviour with no cells, and cells of a behaviour registered after the pass; the same bits for 1, 2
- * and 3 workers, with few behaviours (a bit per behaviour) and with many (a table).
+ * and 3 workers, with few behaviours (a bit per behaviour) and with many (a table); and families' accumulators
+ * packed by one pass and put in place in another (a sharded run's gathering) merging to the same bits.
  */
 class CellPassTest
 {
@@ -136,6 +138,53 @@ class CellPassTest
         }
         // The behaviour with no cells: an empty sum, no cells, no min, no max.
         assertArrayEquals(new double[]{ 0.0, 0.0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY }, first[4], 0.0);
+    }
+
+    @Test
+    void shouldMergeFamiliesPackedOnAnotherPassAsTheWalkingPassDoes()
+    {
+        // A sharded run: each shard walks its own families; shard 0 puts the others' accumulators in place
+        // (unpack), in a pass that has room for fewer families until it makes more (ensure), and merges them all.
+        try (Organism organism = Organism.launch(ModelRunTest.context(3).seed(9)))
+        {
+            final Genotype[] genotypes = new Genotype[4];
+            for (int b = 0; b < 3; b++)
+            {
+                organism.registerBehaviour("b" + b, new Walkers.Idle());
+                genotypes[b] = organism.genotype("g" + b, LAYOUT, "b" + b);
+            }
+            final Plan plan = plan(3);
+            final CellPass walked = plan.pass(3);
+            organism.registerBehaviour("later", new Walkers.Idle());
+            genotypes[3] = organism.genotype("later", LAYOUT, "later");
+            spawn(organism, genotypes, 3);
+            final int families = organism.familyCount();
+            walked.reset(families);
+            organism.survey(walked);
+            final CellPass gathered = plan.pass(3);
+            gathered.reset(1);
+            gathered.ensure(families);
+            final ExpandableArrayBuffer block = new ExpandableArrayBuffer();
+            for (int f = families - 1; f >= 0; f--)
+            {
+                final int end = walked.pack(f, block, 0);
+                assertEquals(walked.familyWidth() * Double.BYTES, end, "family " + f);
+                assertEquals(end, gathered.unpack(f, block, 0));
+            }
+            for (int item = 0; item < plan.kinds.size(); item++)
+            {
+                final double[] expected = new double[walked.width(item)];
+                final double[] got = new double[walked.width(item)];
+                walked.merge(item, families, expected);
+                gathered.merge(item, families, got);
+                assertEquals(bits(expected), bits(got), "item " + item);
+            }
+            // A family put back to its start adds nothing: the merge of a family no shard walked.
+            gathered.clear(0);
+            final double[] without = new double[walked.width(0)];
+            gathered.merge(0, families, without);
+            assertTrue(without[1] < organism.stats().alive(), "family 0's cells left out: " + without[1]);
+        }
     }
 
     private static String bits(final double[] values)

@@ -8,6 +8,7 @@ import io.karyon.model.ModelException;
 import io.karyon.model.Parameter;
 import io.karyon.model.Parameters;
 import io.karyon.model.Setup;
+import io.karyon.model.SurveyValue;
 
 import java.util.List;
 import java.util.Locale;
@@ -184,11 +185,11 @@ public final class Tissue implements Model
         TissueWorld.configure(setup.context(), settings, matrix);
         final Organism organism = setup.organism();
         final TissueWorld world = TissueWorld.build(settings, matrix, organism);
-        final TissueCensus census = new TissueCensus(world.cellId, settings.cells);
+        final SurveyValue lineages = TissueCensus.lineages(world.cellId, settings.cells);
         setup.observe()
             .count("population", TissueWorld.CELL)
             .count("seeking", TissueWorld.STEM)
-            .value("lineages", () -> census.lineages(organism))
+            .value("lineages", lineages)
             .matrixTotal("nutrient", matrix, TissueWorld.NUTRIENT)
             .value("supplied", () -> world.supplied(organism.ticks() - 1))
             .reduce(TissueCensus.consumed(world.cellId))
@@ -201,9 +202,9 @@ public final class Tissue implements Model
             .snapshotMatrix("signal", matrix, TissueWorld.SIGNAL);
         final double sites = settings.lattice.sites();
         setup.summary("population", () -> organism.countOf(world.cellId));
-        setup.summary("lineages", () -> census.lineages(organism));
+        setup.summary("lineages", lineages);
         setup.summary("occupied_share", () -> organism.countOf(world.cellId) / sites);
-        setup.summary("trait_mean", () -> TissueCensus.traitMean(organism, world.cellId));
+        setup.summary("trait_mean", TissueCensus.traitMean(world.cellId));
         setup.summary("nutrient", () -> TissueCensus.total(matrix, TissueWorld.NUTRIENT));
     }
 }

@@ -1,118 +1,114 @@
 package io.karyon.models;
 
-import io.karyon.engine.CellSurvey;
-import io.karyon.engine.Organism;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.matrix.Matrix;
 import io.karyon.model.CellReduction;
+import io.karyon.model.SurveyValue;
 
-import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.Arrays;
 
 import static io.karyon.models.TissueState.LINEAGE;
 import static io.karyon.models.TissueState.UPTAKE;
 
 /**
- * {@link Tissue}'s own observations of its cells: how many founder lineages still have a live cell, and how much
- * nutrient the cells ate in the last tick.
+ * {@link Tissue}'s own observations of its cells: how many founder lineages still have a live cell, the placed cells'
+ * mean trait, and how much nutrient the cells ate in the last tick.
  * <p>
- * Lineages are counted with a survey that marks each live cell's lineage in a bitmap of the founders. Workers mark
- * bits at once (compare-and-set on words), and a set does not depend on the order its bits were marked in, so the
- * count is the same for any number of workers. Reborn cells and their descendants belong to no founder's lineage.
+ * Lineages are counted from a bitmap of the founders, one bit a lineage, into which each live placed cell sets its
+ * lineage's bit: long words merged by OR, which no order of merging changes, then counted. So the count is the same
+ * for any number of workers and shards (shard 0 gathers the bitmaps). Reborn cells and their descendants belong to no
+ * founder's lineage.
  * <p>
- * <b>Note:</b> {@link #lineages(Organism)} on the driver, between ticks; the survey's visits run on the workers.
+ * <b>Note:</b> stateless; the framework walks the cells and merges the partials.
  */
-final class TissueCensus implements CellSurvey
+final class TissueCensus
 {
-    private final short cellId;
-    private final AtomicLongArray seen;
+    private TissueCensus()
+    {
+    }
 
     /**
-     * A census of a world's cells.
+     * Founder lineages with a live placed cell: a bitmap of the founders, OR-merged, then counted.
      *
      * @param cellId   behaviour of placed cells.
      * @param founders lineages there can be.
+     * @return the survey value.
      */
-    TissueCensus(final short cellId, final long founders)
+    static SurveyValue lineages(final short cellId, final long founders)
     {
-        this.cellId = cellId;
-        this.seen = new AtomicLongArray((int)((founders + 63) >>> 6));
-    }
-
-    /**
-     * Founder lineages with a live placed cell.
-     *
-     * @param organism between ticks.
-     * @return the count.
-     */
-    double lineages(final Organism organism)
-    {
-        final AtomicLongArray seen = this.seen;
-        for (int i = 0, n = seen.length(); i < n; i++)
+        final SurveyValue.Merge[] words = new SurveyValue.Merge[(int)((founders + 63) >>> 6)];
+        Arrays.fill(words, SurveyValue.Merge.OR);
+        return new SurveyValue()
         {
-            seen.setPlain(i, 0L);
-        }
-        organism.survey(this);
-        long count = 0;
-        for (int i = 0, n = seen.length(); i < n; i++)
-        {
-            count += Long.bitCount(seen.get(i));
-        }
-        return count;
-    }
-
-    /**
-     * {@inheritDoc}
-     */
-    public void visit(final int family, final CellFlyweight cell)
-    {
-        if (cell.behaviourId() != cellId)
-        {
-            return;
-        }
-        final int lineage = cell.getInt(LINEAGE);
-        if (lineage < 0)
-        {
-            return;
-        }
-        final AtomicLongArray seen = this.seen;
-        final int word = lineage >>> 6;
-        final long bit = 1L << lineage;
-        long old = seen.get(word);
-        while (0 == (old & bit) && !seen.compareAndSet(word, old, old | bit))
-        {
-            old = seen.get(word);
-        }
-    }
-
-    /**
-     * Mean trait of the placed cells: summed per family, the families' sums added in family order, so the same for
-     * any number of workers. For the summary; allocates.
-     *
-     * @param organism between ticks.
-     * @param cellId   behaviour of placed cells.
-     * @return the mean, NaN if there is no placed cell.
-     */
-    static double traitMean(final Organism organism, final short cellId)
-    {
-        final int families = organism.familyCount();
-        final double[] sums = new double[families];
-        final long[] counts = new long[families];
-        organism.survey((family, cell) ->
-        {
-            if (cell.behaviourId() == cellId)
+            public SurveyValue.Merge[] longs()
             {
-                sums[family] += cell.getDouble(TissueState.TRAIT);
-                counts[family]++;
+                return words;
             }
-        });
-        double sum = 0.0;
-        long count = 0;
-        for (int f = 0; f < families; f++)
+
+            public SurveyValue.Merge[] doubles()
+            {
+                return new SurveyValue.Merge[0];
+            }
+
+            public void accumulate(final CellFlyweight cell, final long[] longs, final double[] doubles)
+            {
+                if (cell.behaviourId() == cellId)
+                {
+                    final int lineage = cell.getInt(LINEAGE);
+                    if (lineage >= 0)
+                    {
+                        longs[lineage >>> 6] |= 1L << lineage;
+                    }
+                }
+            }
+
+            public double finish(final long[] longs, final double[] doubles)
+            {
+                long count = 0;
+                for (final long word : longs)
+                {
+                    count += Long.bitCount(word);
+                }
+                return count;
+            }
+        };
+    }
+
+    /**
+     * Mean trait of the placed cells: summed per family, the families' sums added in family order, over a count, so
+     * the same for any number of workers and shards.
+     *
+     * @param cellId behaviour of placed cells.
+     * @return the survey value: NaN if there is no placed cell.
+     */
+    static SurveyValue traitMean(final short cellId)
+    {
+        return new SurveyValue()
         {
-            sum += sums[f];
-            count += counts[f];
-        }
-        return 0 == count ? Double.NaN : sum / count;
+            public SurveyValue.Merge[] longs()
+            {
+                return new SurveyValue.Merge[]{ SurveyValue.Merge.SUM };
+            }
+
+            public SurveyValue.Merge[] doubles()
+            {
+                return new SurveyValue.Merge[]{ SurveyValue.Merge.SUM };
+            }
+
+            public void accumulate(final CellFlyweight cell, final long[] longs, final double[] doubles)
+            {
+                if (cell.behaviourId() == cellId)
+                {
+                    doubles[0] += cell.getDouble(TissueState.TRAIT);
+                    longs[0]++;
+                }
+            }
+
+            public double finish(final long[] longs, final double[] doubles)
+            {
+                return 0 == longs[0] ? Double.NaN : doubles[0] / longs[0];
+            }
+        };
     }
 
     /**

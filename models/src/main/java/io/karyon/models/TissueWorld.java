@@ -9,6 +9,7 @@ import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.matrix.Matrix;
 import io.karyon.matrix.MatrixConfiguration;
 import io.karyon.matrix.MatrixWriter;
+import io.karyon.model.MatrixPhase;
 import io.karyon.supervisor.RestartStrategy;
 import io.karyon.supervisor.RestartType;
 
@@ -120,11 +121,11 @@ final class TissueWorld
     {
         context.stateLength(TissueState.STATE_LENGTH)
             .supervisionHomes(settings.supervisors)
-            .tickPhase(matrix::applyTick);
+            .tickPhase(MatrixPhase.of(matrix));
     }
 
     /**
-     * Sets a run up on a launched organism whose context runs {@code matrix::applyTick} as its tick phase.
+     * Sets a run up on a launched organism whose tick phase is the matrix's ({@link MatrixPhase}).
      *
      * @param settings of the run.
      * @param matrix   from {@link #matrix(TissueSettings)}.

@@ -11,6 +11,7 @@ import io.karyon.model.Observations;
 import io.karyon.model.Parameters;
 import io.karyon.model.Setup;
 import io.karyon.model.StopCondition;
+import io.karyon.model.SurveyValue;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,6 +31,7 @@ final class DirectSetup implements Setup, Observations, AutoCloseable
     private Organism organism;
     StopCondition stop;
     final Map<String, DoubleSupplier> summary = new LinkedHashMap<>();
+    final Map<String, SurveyValue> surveys = new LinkedHashMap<>();
     final List<String> columns = new ArrayList<>();
     final Map<String, CheckpointPart> parts = new LinkedHashMap<>();
 
@@ -103,6 +105,11 @@ final class DirectSetup implements Setup, Observations, AutoCloseable
         summary.put(name, value);
     }
 
+    public void summary(final String name, final SurveyValue value)
+    {
+        surveys.put(name, value);
+    }
+
     public <T extends AutoCloseable> T closeAtEnd(final T resource)
     {
         return resource;
@@ -143,6 +150,11 @@ final class DirectSetup implements Setup, Observations, AutoCloseable
     }
 
     public Observations value(final String column, final DoubleSupplier value)
+    {
+        return this;
+    }
+
+    public Observations value(final String column, final SurveyValue value)
     {
         return this;
     }

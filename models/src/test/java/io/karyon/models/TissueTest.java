@@ -1,7 +1,6 @@
 package io.karyon.models;
 
 import io.karyon.engine.Context;
-import io.karyon.engine.Organism;
 import io.karyon.engine.Stats;
 import io.karyon.model.ModelException;
 import io.karyon.model.ModelRun;
@@ -321,13 +320,12 @@ class TissueTest
     {
         for (final int workers : new int[]{ 1, 3 })
         {
-            try (TissueHarness h = new TissueHarness(Map.of(), 1_500, 2, workers))
-            {
-                final Organism organism = h.organism;
-                final TissueCensus census = new TissueCensus(h.world.cellId, 1_500);
-                organism.runUntil(1, (o, t) -> false);
-                assertEquals(1_500.0, census.lineages(organism), "every founder is its own lineage at first");
-            }
+            final Map<String, Object> summary = ModelRun.builder(new Tissue())
+                .context(new Context().workerCount(workers).idleStrategy("backoff").pin(false))
+                .cells(1_500).ticks(1).progress(Progress.NONE).run().summary();
+            assertEquals(1_500L, summary.get("lineages"), "every founder is its own lineage at first");
+            final double traitMean = ((Number)summary.get("trait_mean")).doubleValue();
+            assertTrue(traitMean > 0.5 && traitMean < 2.0, "trait_mean " + traitMean);
         }
     }
 }

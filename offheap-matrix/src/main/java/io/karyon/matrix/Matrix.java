@@ -1,6 +1,8 @@
 package io.karyon.matrix;
 
 import net.openhft.chronicle.map.MapSegmentContext;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -30,6 +32,12 @@ import java.util.Arrays;
  * ticks, {@link #depositDirect(long, int, double)} and {@link #read(long, int)} use (8 bytes a value in one dense array
  * rather than a record in the map), and copies them into the records at {@link #flush()}.
  * <p>
+ * <b>Split between processes.</b> In a sharded run every process holds the whole matrix and writers for every part,
+ * and runs the tick phases of its own parts; at each tick's barrier it ships to the others what its writers buffered
+ * for their parts ({@link #exportDeposits}, {@link #importDeposits}), and after each phase what its parts became
+ * ({@link #exportPart}, {@link #importPart}: a dynamic part's range, a static part's additions), so that reads see the
+ * whole matrix as of the tick's start and the next phase's diffusion finds its neighbours, as in one process.
+ * <p>
  * <b>Free-running mode.</b> {@link #depositDirect(long, int, double)} writes at once under the segment lock.
  * <p>
  * <b>Inside.</b> {@code MatrixFile} creates, opens and recovers the map and checks its layout; {@code SiteRecords}
@@ -57,6 +65,7 @@ public final class Matrix implements AutoCloseable
     private final SiteRecords records;
     private final DiffusionKernel kernel;
     private final FlatCopy flat;
+    private final PartFrames.KeyOwner keyOwner = this::ownsKey;
     private MatrixWriter[] writers;
     private DepositMerger[] mergers;
     private long[] phases;
@@ -518,6 +527,149 @@ public final class Matrix implements AutoCloseable
             records.apply(deposits);
         }
         phases[part]++;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Split between processes (a sharded run): every process holds the whole matrix and runs the tick phase of its
+    // own parts; what the others need goes between them in the frames of PartFrames.
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /**
+     * Whether this matrix can be split between processes, each running some parts' tick phases: one line saying why
+     * not, or null. A matrix persisted to a file cannot (every process would write the file), nor one read-only.
+     *
+     * @return null, or the reason.
+     */
+    public String unshardable()
+    {
+        if (readOnly)
+        {
+            return name + ": opened read-only";
+        }
+        return null == store.file() ? null : name + ": a matrix persisted to a file cannot be split between shards " +
+            "(each would write the file); use one in memory";
+    }
+
+    /**
+     * A sharded run, at a tick's barrier: appends what a writer buffered during the tick for a part that another
+     * process runs ({@code int count, count * (int key, long orderKey, double amount)}).
+     *
+     * @param writer whose bucket.
+     * @param part   run by another process.
+     * @param out    grown as needed.
+     * @param offset of the frame.
+     * @return the offset after it.
+     */
+    public int exportDeposits(final int writer, final int part, final MutableDirectBuffer out, final int offset)
+    {
+        return PartFrames.putDeposits(writer(writer), part, out, offset);
+    }
+
+    /**
+     * A sharded run, at a tick's barrier: replaces what a writer of another process holds here for a part this one
+     * runs with that process's frame from {@link #exportDeposits}, for the part's next tick phase to merge.
+     *
+     * @param writer of the other process.
+     * @param part   run here.
+     * @param in     the block.
+     * @param offset of the frame.
+     * @return the offset after it.
+     * @throws IllegalStateException naming the writer, part and byte, if the frame does not fit the block or names a
+     *                               value outside the part.
+     */
+    public int importDeposits(final int writer, final int part, final DirectBuffer in, final int offset)
+    {
+        return PartFrames.takeDeposits(this, writer(writer), part, in, offset, keyOwner);
+    }
+
+    /**
+     * A sharded run, after a tick phase: forgets what every writer holds for a part another process runs (that
+     * process applied it: what the driver deposited before a run, on every process alike).
+     *
+     * @param part run by another process.
+     */
+    public void dropDeposits(final int part)
+    {
+        for (final MatrixWriter w : writers)
+        {
+            w.counts[part] = 0;
+        }
+    }
+
+    /**
+     * A sharded run, after a tick phase: appends a part as its phase left it. Dynamic: {@code int part, int
+     * valueCount, valueCount * double}, its range of sites; static (in memory): {@code int part, int count, count *
+     * (int key, double amount)}, the deposits it added, in order.
+     *
+     * @param part   whose phase ran here.
+     * @param out    grown as needed.
+     * @param offset of the frame.
+     * @return the offset after it.
+     */
+    public int exportPart(final int part, final MutableDirectBuffer out, final int offset)
+    {
+        checkShardable();
+        if (!dynamic)
+        {
+            return PartFrames.putAdditions(part, mergers[part], out, offset);
+        }
+        final int first = kernel.rangeStart(part, writers.length) * substances;
+        final int end = kernel.rangeStart(part + 1, writers.length) * substances;
+        return PartFrames.putRange(part, flat.buffer((int)(phases[part] & 1)), first, end - first, out, offset);
+    }
+
+    /**
+     * A sharded run, after a tick phase: takes in a part another process ran, from its {@link #exportPart} frame, in
+     * place of running the part's phase here.
+     *
+     * @param part   run by another process.
+     * @param in     the block.
+     * @param offset of the frame.
+     * @return the offset after it.
+     * @throws IllegalStateException naming the part and byte, if the frame is another part's, does not fit the block,
+     *                               or (static) names a value outside the part.
+     */
+    public int importPart(final int part, final DirectBuffer in, final int offset)
+    {
+        checkShardable();
+        final int at;
+        if (dynamic)
+        {
+            final int first = kernel.rangeStart(part, writers.length) * substances;
+            final int end = kernel.rangeStart(part + 1, writers.length) * substances;
+            at = PartFrames.takeRange(this, part, flat.buffer((int)((phases[part] & 1) ^ 1)), first, end - first, in,
+                offset);
+        }
+        else
+        {
+            at = PartFrames.takeAdditions(this, part, flat.buffer(0), in, offset, keyOwner);
+        }
+        phases[part]++;
+        return at;
+    }
+
+    private void checkShardable()
+    {
+        final String reason = unshardable();
+        if (null != reason)
+        {
+            throw new IllegalStateException(reason);
+        }
+        if (null == writers)
+        {
+            throw new IllegalStateException(name + ": no writers: call writers(parts) first");
+        }
+    }
+
+    private boolean ownsKey(final long key, final int part)
+    {
+        if (key < 0 || key >= sites * substances)
+        {
+            return false;
+        }
+        final int site = (int)(key / substances);
+        return dynamic ? site >= kernel.rangeStart(part, writers.length) &&
+            site < kernel.rangeStart(part + 1, writers.length) : records.segmentOf(site) % writers.length == part;
     }
 
     /**

@@ -126,6 +126,17 @@ public final class MatrixWriter
         return part;
     }
 
+    /**
+     * Makes a part's bucket hold at least a number of deposits (a sharded run fills another process's writer here).
+     */
+    void ensureCapacity(final int part, final int count)
+    {
+        while (keys[part].length < count)
+        {
+            grow(part);
+        }
+    }
+
     private void grow(final int part)
     {
         final int length = keys[part].length << 1;

@@ -36,6 +36,8 @@ import java.util.concurrent.Callable;
         "Each figure is the median of the measured rounds, after the warm-up rounds; set-up is not timed.",
         "Workloads in this build: W1 (spawn), W2 (ring), W3 (tick), W4 (broadcast), W5 (apoptosis), W5x (escalation),",
         "W6 (matrix), W7 (latency); and stream, the machine's memory bandwidth (STREAM copy and triad) beside them.",
+        "Not in all: shards, the ring model in one process against --shards processes of --workers each (default 1), " +
+            "over --transport ipc or udp.",
         "With --peers, each workload also runs on plain JVM objects and on Pekko typed actors, then a line gives " +
             "Karyon's ratio over each (above 1: Karyon ahead)."
     })
@@ -50,7 +52,8 @@ public final class BenchCommand implements Callable<Integer>
     private static final String[][] WORKLOAD_OPTIONS = {
         { "--bytes", Stream.ID, W2Ring.ID, W3Tick.ID, W4Broadcast.ID },
         { "--tokens", W2Ring.ID }, { "--hops", W2Ring.ID }, { "--placement", W2Ring.ID },
-        { "--ticks", W3Tick.ID }, { "--layout", W3Tick.ID }, { "--broadcasts", W4Broadcast.ID },
+        { "--ticks", W3Tick.ID, Sharded.ID }, { "--layout", W3Tick.ID }, { "--shards", Sharded.ID },
+        { "--transport", Sharded.ID }, { "--broadcasts", W4Broadcast.ID },
         { "--churn", W4Broadcast.ID },
         { "--fraction", W5Apoptosis.ID }, { "--ops", W6Matrix.ID }, { "--pairs", W7Latency.ID },
         { "--millis", W7Latency.ID } };
@@ -59,7 +62,7 @@ public final class BenchCommand implements Callable<Integer>
     CommandSpec spec;
 
     @Parameters(paramLabel = "WORKLOAD", arity = "1..*",
-        description = "stream, W1, W2, W3, W4, W5, W5x, W6, W7, or all")
+        description = "stream, W1, W2, W3, W4, W5, W5x, W6, W7, all, or shards")
     List<String> workloads;
 
     @Option(names = "--cells", paramLabel = "N", description = "cells (default: ${DEFAULT-VALUE})")
@@ -118,6 +121,14 @@ public final class BenchCommand implements Callable<Integer>
 
     @Option(names = "--ticks", paramLabel = "K", description = "W3: ticks per round (default: ${DEFAULT-VALUE})")
     int ticks = 100;
+
+    @Option(names = "--shards", paramLabel = "S",
+        description = "shards: processes the ring is sharded over (default: ${DEFAULT-VALUE})")
+    int shards = 2;
+
+    @Option(names = "--transport", paramLabel = "ipc|udp",
+        description = "shards: Aeron IPC, or UDP on the loopback interface (default: ${DEFAULT-VALUE})")
+    String transport = Sharded.IPC;
 
     @Option(names = "--layout", paramLabel = "row|columnar",
         description = "W3: cell storage, a slot per cell or a column per word of state (default: ${DEFAULT-VALUE})")
@@ -188,6 +199,9 @@ public final class BenchCommand implements Callable<Integer>
                     break;
                 case W7Latency.ID:
                     line = W7Latency.run(params);
+                    break;
+                case Sharded.ID:
+                    line = Sharded.run(params, shards, transport);
                     break;
                 default:
                     line = W3Tick.run(params, CellStorage.of(layout));
@@ -293,6 +307,12 @@ public final class BenchCommand implements Callable<Integer>
                 "must be one of " + String.join(", ", W2Ring.PLACEMENTS) + ", was '" + placement + "'");
         }
         Cli.range(spec, "--ops", ops, 1, Long.MAX_VALUE / 2);
+        Cli.range(spec, "--shards", shards, 2, 64);
+        if (!Sharded.IPC.equals(transport) && !Sharded.UDP.equals(transport))
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                "Invalid value for option '--transport': must be ipc or udp, was '" + transport + "'");
+        }
         Cli.range(spec, "--rounds", rounds, 3, 1000);
         if (null != warmup)
         {
@@ -366,9 +386,15 @@ public final class BenchCommand implements Callable<Integer>
                 selected.addAll(WORKLOADS);
                 continue;
             }
+            if (Sharded.ID.equalsIgnoreCase(name))
+            {
+                selected.add(Sharded.ID);
+                continue;
+            }
             final String id = WORKLOADS.stream().filter(name::equalsIgnoreCase).findFirst().orElseThrow(
                 () -> new CommandLine.ParameterException(spec.commandLine(),
-                    "unknown workload '" + name + "': this build has " + String.join(", ", WORKLOADS) + " or all"));
+                    "unknown workload '" + name + "': this build has " + String.join(", ", WORKLOADS) + ", all or " +
+                    Sharded.ID));
             selected.add(id);
         }
         return selected;

@@ -24,9 +24,11 @@ class KaryonCommandTest
     {
         return Stream.of(
             arguments("bench W9", "W9",
-                "karyon bench: unknown workload 'W9': this build has stream, W1, W2, W3, W4, W5, W5x, W6, W7 or all"),
+                "karyon bench: unknown workload 'W9': this build has stream, W1, W2, W3, W4, W5, W5x, W6, W7, all or " +
+                    "shards"),
             arguments("bench W3 w8", "w8",
-                "karyon bench: unknown workload 'w8': this build has stream, W1, W2, W3, W4, W5, W5x, W6, W7 or all"),
+                "karyon bench: unknown workload 'w8': this build has stream, W1, W2, W3, W4, W5, W5x, W6, W7, all or " +
+                    "shards"),
             arguments("bench", "WORKLOAD",
                 "karyon bench: Missing required parameter: 'WORKLOAD'"),
             arguments("bench W1 --cells -1", "-1",

@@ -10,6 +10,7 @@ import io.aeron.driver.ThreadingMode;
 import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.karyon.engine.internal.ShardLink;
+import org.HdrHistogram.Histogram;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
@@ -47,6 +48,11 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
     private static final String TERM = "term-length=8m";
     private static final int LAST = 1;
     private static final int FRAGMENT_LIMIT = 64;
+    /** How the exchange waits within a tick, and the embedded media driver idles: see {@link #waitStrategy()}. */
+    static final long WAIT_SPINS = 10;
+    static final long WAIT_YIELDS = 2_000;
+    static final long WAIT_MIN_PARK_NS = 1_000;
+    static final long WAIT_MAX_PARK_NS = 50_000;
 
     private final int shard;
     private final int shards;
@@ -64,9 +70,12 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
     private final UnsafeBuffer header = new UnsafeBuffer(new byte[Integer.BYTES]);
     private final IdleStrategy idle = new BackoffIdleStrategy(100, 10, 1_000, 100_000);
     private final Path ownedDir;
+    private final Histogram roundTrips = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
     private volatile String failure;
     private long bytesSent;
     private long blocksSent;
+    private long lastRoundNs;
+    private int roundPending;
 
     private AeronShardLink(final int shard, final int shards, final long timeoutNs, final MediaDriver driver,
         final String aeronDir, final Path ownedDir, final String[] sendChannels, final String[] receiveChannels)
@@ -154,6 +163,16 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
     public static AeronShardLink udp(final int shard, final List<String> endpoints, final Path aeronDir,
         final long timeoutNs)
     {
+        return connect(openUdp(shard, endpoints, aeronDir, timeoutNs));
+    }
+
+    /**
+     * As {@link #udp}, but not yet connected: the launcher can {@link #fail} it while it waits in
+     * {@link #awaitConnected()}.
+     */
+    static AeronShardLink openUdp(final int shard, final List<String> endpoints, final Path aeronDir,
+        final long timeoutNs)
+    {
         final int shards = endpoints.size();
         check(shard, shards);
         final String[] send = new String[shards];
@@ -164,8 +183,7 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
             receive[s] = "aeron:udp?endpoint=" + endpoints.get(shard);
         }
         final MediaDriver driver = launchDriver(aeronDir);
-        return connect(new AeronShardLink(shard, shards, timeoutNs, driver, aeronDir.toString(), aeronDir, send,
-            receive));
+        return new AeronShardLink(shard, shards, timeoutNs, driver, aeronDir.toString(), aeronDir, send, receive);
     }
 
     private static void check(final int shard, final int shards)
@@ -179,7 +197,9 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
 
     private static MediaDriver launchDriver(final Path aeronDir)
     {
-        final BackoffIdleStrategy idle = new BackoffIdleStrategy(100, 10, 1_000, 100_000);
+        // The driver's one thread (conductor, and over UDP sender and receiver) waits as the exchange does: parks of
+        // up to 100 us after 10 yields made each UDP hop up to that much later (a 2-shard tick took 4 ms).
+        final IdleStrategy idle = new BackoffIdleStrategy(WAIT_SPINS, WAIT_YIELDS, WAIT_MIN_PARK_NS, WAIT_MAX_PARK_NS);
         return MediaDriver.launchEmbedded(new MediaDriver.Context()
             .aeronDirectoryName(aeronDir.toString())
             .threadingMode(ThreadingMode.SHARED)
@@ -273,6 +293,19 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
     }
 
     /**
+     * The barrier's cycles so far, in ns: the time from the moment this shard had taken a block from every other
+     * shard to the next such moment. In a sharded run, that is a tick's whole cost on this shard, its workers' part
+     * and the exchange: with few cells, the barrier's round trip. (The first cycle of a run counts the time since the
+     * last of the run before.)
+     *
+     * @return the histogram, recorded by the link's thread; read it when the run has stopped.
+     */
+    public Histogram roundTrips()
+    {
+        return roundTrips;
+    }
+
+    /**
      * Marks the run as failed elsewhere (a shard's process ended): the next send or poll throws with this reason.
      *
      * @param reason one line naming the shard.
@@ -288,6 +321,10 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
     public void send(final int to, final DirectBuffer buffer, final int offset, final int length)
     {
         final ExclusivePublication publication = publications[to];
+        if (0 == roundPending)
+        {
+            roundPending = shards - 1;
+        }
         final int piece = Math.min(PIECE_LENGTH, publication.maxMessageLength()) - Integer.BYTES;
         int at = 0;
         do
@@ -340,6 +377,21 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
     /**
      * {@inheritDoc}
      */
+    /**
+     * {@inheritDoc}
+     * <p>
+     * Here: a few spins, then up to {@value #WAIT_YIELDS} yields (a short tick's wait, some tens of microseconds,
+     * passes in them, and the threads it waits for get the core), then parks of 1 up to
+     * {@value #WAIT_MAX_PARK_NS} ns (a long tick's).
+     */
+    public IdleStrategy waitStrategy()
+    {
+        return new BackoffIdleStrategy(WAIT_SPINS, WAIT_YIELDS, WAIT_MIN_PARK_NS, WAIT_MAX_PARK_NS);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
     public DirectBuffer poll(final int from)
     {
         checkFailure();
@@ -358,6 +410,15 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
             return null;
         }
         returned[from] = true;
+        if (roundPending > 0 && 0 == --roundPending)
+        {
+            final long nowNs = System.nanoTime();
+            if (0 != lastRoundNs)
+            {
+                roundTrips.recordValue(Math.min(nowNs - lastRoundNs, roundTrips.getHighestTrackableValue()));
+            }
+            lastRoundNs = nowNs;
+        }
         views[from].wrap(blocks[from], 0, lengths[from]);
         return views[from];
     }

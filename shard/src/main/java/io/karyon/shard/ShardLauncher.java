@@ -1,16 +1,30 @@
 package io.karyon.shard;
 
 import io.karyon.engine.Context;
+import io.karyon.engine.Organism;
 import io.karyon.model.ModelException;
+import io.karyon.model.ModelRun;
+import io.karyon.model.Progress;
+import io.karyon.numa.BindType;
+import io.karyon.numa.Topology;
+import io.karyon.scheduler.ThreadingMode;
+import org.HdrHistogram.Histogram;
 import org.agrona.IoUtil;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 
 /**
  * {@code karyon run --shards N}: one run sharded over N processes on this host, joined over Aeron IPC. This process is
@@ -29,6 +43,17 @@ public final class ShardLauncher
     /** Default of {@link #TIMEOUT_PROP_NAME}. */
     public static final long TIMEOUT_DEFAULT_MS = 10_000;
 
+    /** {@link ShardMain}'s option for a shard's CPUs. */
+    static final String CPUS_OPTION = "--cpus";
+    /** {@link ShardMain}'s option for the workers' idle strategy, shard 0's. */
+    static final String IDLE_OPTION = "--idle";
+    /** {@link ShardMain}'s option for every shard's UDP endpoint. */
+    static final String PEERS_OPTION = "--peers";
+
+    private static final String NO_CPUS = "none";
+    private static final String PROPERTY_PREFIX = "karyon.";
+    private static final String SPIN = "spin";
+    private static final String YIELD = "yield";
     private static final long CHILD_EXIT_GRACE_MS = 5_000;
 
     private ShardLauncher()
@@ -61,24 +86,115 @@ public final class ShardLauncher
     }
 
     /**
-     * Runs a model over {@code shards} processes on this host.
+     * Runs a model over {@code shards} processes on this host, joined over IPC.
      *
      * @param spec   the run.
      * @param shards processes, 2 to {@link AeronShardLink#MAX_SHARDS}.
-     * @param base   this shard's context (threading, pinning), or null.
+     * @param base   shard 0's context (threading, idling, pinning), or null for the defaults.
      * @return shard 0's result: the whole run's digest.
      * @throws ModelException exit 1 naming the shard, if one failed or was lost; exit 2 for what sharding refuses.
      */
     public static ShardRun.Result launch(final ShardRun.Spec spec, final int shards, final Context base)
     {
+        return launch(spec, shards, base, (run) -> run.progress(Progress.NONE));
+    }
+
+    /**
+     * Runs a model over {@code shards} processes on this host, joined over IPC or over UDP on the loopback interface
+     * (each shard its own media driver, as across hosts), with no progress and no outputs.
+     *
+     * @param spec       the run.
+     * @param shards     processes, 2 to {@link AeronShardLink#MAX_SHARDS}.
+     * @param base       shard 0's context (threading, idling, pinning), or null for the defaults.
+     * @param udp        true for UDP on 127.0.0.1, false for IPC.
+     * @param roundTrips if not null, shard 0's barrier cycles ({@link AeronShardLink#roundTrips()}) are added to it.
+     * @return shard 0's result: the whole run's digest.
+     * @throws ModelException exit 1 naming the shard, if one failed or was lost; exit 2 for what sharding refuses.
+     */
+    public static ShardRun.Result launch(final ShardRun.Spec spec, final int shards, final Context base,
+        final boolean udp, final Histogram roundTrips)
+    {
+        return launch(spec, shards, base, (run) -> run.progress(Progress.NONE), null, null,
+            new Joining(udp, roundTrips));
+    }
+
+    /**
+     * Runs a model over {@code shards} processes on this host; this process is shard 0, which gathers the
+     * observations and writes the outputs.
+     *
+     * @param spec   the run.
+     * @param shards processes, 2 to {@link AeronShardLink#MAX_SHARDS}.
+     * @param base   shard 0's context (threading, idling, pinning), or null for the defaults.
+     * @param first  what shard 0 sets besides: output folder, progress, JSON, stop request.
+     * @return shard 0's result: the whole run's summary and digest.
+     * @throws ModelException exit 1 naming the shard, if one failed or was lost; exit 2 for bad input or what sharding
+     *                        refuses.
+     */
+    public static ShardRun.Result launch(final ShardRun.Spec spec, final int shards, final Context base,
+        final UnaryOperator<ModelRun.Builder> first)
+    {
+        return launch(spec, shards, base, first, null, null);
+    }
+
+    /**
+     * Runs a model over {@code shards} processes on this host with checkpoints of every shard, or resumed from a
+     * set of them; this process is shard 0, which gathers the observations, writes the outputs and the manifests.
+     * Each shard's workers are pinned to CPUs of their own (see {@link #shardCpus}).
+     *
+     * @param spec        the run.
+     * @param shards      processes, 2 to {@link AeronShardLink#MAX_SHARDS}.
+     * @param base        shard 0's context (threading, idling, pinning), or null for the defaults.
+     * @param first       what shard 0 sets besides: output folder, progress, JSON, stop request.
+     * @param checkpoints the run's checkpoint settings, or null for none.
+     * @param resume      every shard's part of the set to resume from, by shard (checked by {@link ShardResume}), or
+     *                    null for a new run.
+     * @return shard 0's result: the whole run's summary and digest.
+     * @throws ModelException exit 1 naming the shard, if one failed or was lost; exit 2 for bad input or what sharding
+     *                        refuses.
+     */
+    public static ShardRun.Result launch(final ShardRun.Spec spec, final int shards, final Context base,
+        final UnaryOperator<ModelRun.Builder> first, final ShardCheckpoints.Settings checkpoints,
+        final List<Path> resume)
+    {
+        return launch(spec, shards, base, first, checkpoints, resume, new Joining(false, null));
+    }
+
+    /**
+     * How the launcher joins the shards: over IPC or UDP on the loopback, and where shard 0's barrier cycles go.
+     *
+     * @param udp        true for UDP on 127.0.0.1.
+     * @param roundTrips to add shard 0's barrier cycles to, or null.
+     */
+    private record Joining(boolean udp, Histogram roundTrips)
+    {
+    }
+
+    private static ShardRun.Result launch(final ShardRun.Spec spec, final int shards, final Context base,
+        final UnaryOperator<ModelRun.Builder> first, final ShardCheckpoints.Settings checkpoints,
+        final List<Path> resume, final Joining joining)
+    {
+        if (null != resume && resume.size() != shards)
+        {
+            throw new ModelException("--shards " + shards + ": the checkpoint to resume from has " + resume.size() +
+                " parts", ModelException.EXIT_USAGE, null);
+        }
         if (shards < 2 || shards > AeronShardLink.MAX_SHARDS)
         {
             throw new ModelException("--shards must be in 2.." + AeronShardLink.MAX_SHARDS + ": shards=" + shards,
                 ModelException.EXIT_USAGE, null);
         }
         final long timeoutMs = timeoutMs();
+        if (null == resume)
+        {
+            first.apply(ShardRun.builder(spec, new Context())).check();  // bad input: one line, before any child starts
+        }
+        final Context context = null == base ? new Context() : base;
+        final Consumer<String> warnings = (warning) -> System.err.println("karyon: warning: " + warning);
+        final int[][] cpus = shardCpus(context, shards, spec.workers(), Organism.machine(), warnings);
+        context.idleStrategy(shardIdle(context, shards, spec.workers(), Organism.machine(), warnings));
+        final boolean udp = joining.udp();
         final Path dir = tempDir();
-        final Path aeronDir = dir.resolve("aeron");
+        final List<String> endpoints = udp ? loopbackEndpoints(shards) : null;
         final List<Process> children = new ArrayList<>();
         AeronShardLink link = null;
         boolean finished = false;
@@ -86,13 +202,27 @@ public final class ShardLauncher
         {
             for (int s = 1; s < shards; s++)
             {
-                children.add(start(ShardMain.command(spec, s, shards, aeronDir, timeoutMs)));
+                final List<String> args = ShardMain.command(spec, s, shards, aeronDir(dir, udp, s), timeoutMs,
+                    checkpoints, null == resume ? null : resume.get(s));
+                args.addAll(List.of(CPUS_OPTION, formatCpus(null == cpus ? null : cpus[s]), IDLE_OPTION,
+                    context.idleStrategy()));
+                if (udp)
+                {
+                    args.addAll(List.of(PEERS_OPTION, String.join(",", endpoints)));
+                }
+                children.add(start(args));
             }
-            link = AeronShardLink.open(0, shards, aeronDir, timeoutMs * 1_000_000L);
+            link = udp ? AeronShardLink.openUdp(0, endpoints, aeronDir(dir, true, 0), timeoutMs * 1_000_000L) :
+                AeronShardLink.open(0, shards, aeronDir(dir, false, 0), timeoutMs * 1_000_000L);
             watch(children, link);
             AeronShardLink.connect(link);
-            final ShardRun.Result result = ShardRun.run(spec, link, base);
+            final ShardRun.Result result = ShardRun.run(spec, link, shardContext(context, null == cpus ? null :
+                cpus[0]), first, checkpoints, null == resume ? null : resume.get(0));
             awaitChildren(children);
+            if (null != joining.roundTrips())
+            {
+                joining.roundTrips().add(link.roundTrips());
+            }
             finished = true;
             return result;
         }
@@ -107,6 +237,187 @@ public final class ShardLauncher
                 link.close();
             }
             IoUtil.delete(dir.toFile(), true);
+        }
+    }
+
+    /**
+     * The CPUs of each shard's workers on this host, so that no two shards pin workers to one CPU: the whole run's
+     * {@code shards x workers} workers are planned as one process's would be (the context's CPUs in the bind type's
+     * order, or the bind type's order of the allowed CPUs), and shard s takes workers {@code [s x W, (s+1) x W)} of
+     * the plan: a run of 2 shards of 2 workers pins shard 0 to the first two CPUs of the order and shard 1 to the
+     * next two. Each shard's array lists its own CPUs first, then the rest of the plan (see {@link #shardContext}).
+     *
+     * @param context  shard 0's, whose threading, pinning, bind type and CPUs decide.
+     * @param shards   in the run.
+     * @param workers  per shard.
+     * @param topology of this host.
+     * @param warnings told why the workers run unpinned when pinning was asked for but cannot be honoured.
+     * @return the CPUs by shard, or null when every shard's workers run unpinned: pinning off, no thread per worker,
+     *         bind type u without CPUs, or more workers in all than CPUs allowed.
+     * @throws ModelException exit 2 when the context's CPUs are fewer than the run's workers.
+     */
+    static int[][] shardCpus(final Context context, final int shards, final int workers, final Topology topology,
+        final Consumer<String> warnings)
+    {
+        if (ThreadingMode.DEDICATED != context.threadingMode())
+        {
+            return null;
+        }
+        final int total = shards * workers;
+        final int[] only = context.cpus();
+        final BindType bindType = context.bindType();
+        final int[] order;
+        if (null != only)
+        {
+            if (only.length < total)
+            {
+                throw new ModelException("--cpus names " + only.length + " CPU(s) for " + shards + " shards x " +
+                    workers + " worker(s): give at least " + total + ", one per worker of the run",
+                    ModelException.EXIT_USAGE, null);
+            }
+            order = BindType.U == bindType ? only : among(bindType.cpuOrder(topology), only);
+        }
+        else
+        {
+            if (!context.pin() || BindType.U == bindType)
+            {
+                return null;
+            }
+            order = bindType.cpuOrder(topology);
+            if (total > order.length)
+            {
+                warnings.accept(shards + " shards x " + workers + " worker(s), " + order.length +
+                    " CPUs allowed: workers run unpinned");
+                return null;
+            }
+        }
+        final int[][] cpus = new int[shards][];
+        for (int s = 0; s < shards; s++)
+        {
+            cpus[s] = new int[total];
+            for (int i = 0; i < total; i++)
+            {
+                cpus[s][i] = order[(s * workers + i) % total];
+            }
+        }
+        return cpus;
+    }
+
+    /**
+     * The workers' idle strategy on every shard of a run on this host: the context's, but yield instead of spin when
+     * the run's threads outnumber the CPUs allowed (each shard's workers and its exchange): workers spinning on every
+     * CPU leave the exchanges, which carry the barrier, only the scheduler's time slices (a tick of a small ring over
+     * 2 shards of 1 worker on 2 CPUs took 2.4 ms spinning, 0.15 ms yielding).
+     *
+     * @param context  shard 0's.
+     * @param shards   in the run.
+     * @param workers  per shard.
+     * @param topology of this host.
+     * @param warnings told when spin is replaced.
+     * @return the idle strategy's name.
+     */
+    static String shardIdle(final Context context, final int shards, final int workers, final Topology topology,
+        final Consumer<String> warnings)
+    {
+        final String idle = context.idleStrategy();
+        final int threads = shards * workers + shards;
+        final int cpus = topology.allowedCpus().length;
+        if (!SPIN.equals(idle) || ThreadingMode.DEDICATED != context.threadingMode() || threads <= cpus)
+        {
+            return idle;
+        }
+        warnings.accept(shards + " shards x " + workers + " worker(s) and " + shards + " exchange thread(s) on " +
+            cpus + " CPUs: the workers yield instead of busy-spinning");
+        return YIELD;
+    }
+
+    private static int[] among(final int[] order, final int[] set)
+    {
+        final BitSet wanted = new BitSet();
+        for (final int cpu : set)
+        {
+            wanted.set(cpu);
+        }
+        return Arrays.stream(order).filter(wanted::get).toArray();
+    }
+
+    /**
+     * A shard's context: pinned to {@code cpus} in their order (bind type u), whose first are the shard's own (the
+     * engine pins a shard's workers to the first of its CPUs, and the rest keep the run's worker count within the
+     * CPUs given), or unpinned for null.
+     *
+     * @param context to set, shard 0's or a new one.
+     * @param cpus    from {@link #shardCpus}, or null.
+     * @return the context.
+     */
+    static Context shardContext(final Context context, final int[] cpus)
+    {
+        return null == cpus ? context.cpus(null).pin(false) : context.cpus(cpus).bindType(BindType.U);
+    }
+
+    /**
+     * {@link ShardMain}'s {@value #CPUS_OPTION}: a shard's CPUs, or {@code none} for unpinned.
+     *
+     * @param text as given.
+     * @param idle the workers' idle strategy, or null for the default.
+     * @return the context for the shard.
+     * @throws IllegalArgumentException naming the text, if it is not a comma-separated list of CPUs or none.
+     */
+    static Context shardContext(final String text, final String idle)
+    {
+        final Context context = null == idle ? new Context() : new Context().idleStrategy(idle);
+        if (NO_CPUS.equals(text))
+        {
+            return shardContext(context, null);
+        }
+        try
+        {
+            return shardContext(context, Arrays.stream(text.split(",")).mapToInt((cpu) ->
+                Integer.parseInt(cpu.trim())).toArray());
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IllegalArgumentException(CPUS_OPTION + ": expected CPUs such as 2,3,0,1 or " + NO_CPUS +
+                ", got '" + text + "'");
+        }
+    }
+
+    private static String formatCpus(final int[] cpus)
+    {
+        return null == cpus ? NO_CPUS : Arrays.stream(cpus).mapToObj(Integer::toString)
+            .collect(Collectors.joining(","));
+    }
+
+    private static Path aeronDir(final Path dir, final boolean udp, final int shard)
+    {
+        return dir.resolve(udp ? "aeron-" + shard : "aeron");
+    }
+
+    /**
+     * A free UDP port on 127.0.0.1 per shard (no name to resolve: one address family).
+     */
+    private static List<String> loopbackEndpoints(final int shards)
+    {
+        final List<String> endpoints = new ArrayList<>();
+        final List<DatagramSocket> sockets = new ArrayList<>();
+        try
+        {
+            for (int s = 0; s < shards; s++)
+            {
+                final DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+                sockets.add(socket);
+                endpoints.add("127.0.0.1:" + socket.getLocalPort());
+            }
+            return endpoints;
+        }
+        catch (final IOException ex)
+        {
+            throw new ModelException("--shards: cannot find a free UDP port on 127.0.0.1: " + ex.getMessage(),
+                ModelException.EXIT_FAILURE, ex);
+        }
+        finally
+        {
+            sockets.forEach(DatagramSocket::close);
         }
     }
 
@@ -135,6 +446,15 @@ public final class ShardLauncher
             if (!flag.startsWith("-agentlib") && !flag.startsWith("-javaagent") && !flag.startsWith("-Xrunjdwp"))
             {
                 command.add(flag);
+            }
+        }
+        // The karyon.* properties are the defaults of the engine's settings: every shard must have this one's, also
+        // those set in this JVM rather than on its command line.
+        for (final String name : System.getProperties().stringPropertyNames())
+        {
+            if (name.startsWith(PROPERTY_PREFIX))
+            {
+                command.add("-D" + name + "=" + System.getProperty(name));
             }
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), ShardMain.class.getName()));

@@ -3,6 +3,8 @@ package io.karyon.shard;
 import io.karyon.model.Model;
 import io.karyon.model.ModelCatalog;
 import io.karyon.model.ModelException;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,8 +15,10 @@ import java.util.Map;
 /**
  * The process of one shard that {@link ShardLauncher} starts: runs its part of the run over IPC and prints nothing
  * but, on failure, one line on stderr. Arguments, all required but {@code --set}:
- * {@code --model NAME --cells N --ticks N --seed N --workers W --shard I/N --aeron-dir DIR --timeout-ms MS
- * [--set NAME=VALUE]...}.
+ * {@code --model NAME --cells N --ticks N --seed N --workers W --every K --shard I/N --aeron-dir DIR
+ * --timeout-ms MS [--set NAME=VALUE]... [--checkpoint-dir DIR --checkpoint-every K --keep-checkpoints N --run-id ID
+ * [--resume PART]] [--cpus LIST|none [--idle NAME]] [--peers HOST:PORT,...]}: with {@code --peers}, over UDP (the
+ * launcher's loopback runs), else over IPC. It ignores SIGINT: shard 0 stops the run.
  */
 public final class ShardMain
 {
@@ -63,11 +67,23 @@ public final class ShardMain
             final int[] shard = parseShard(shardText);
             final Model model = ModelCatalog.load(ShardMain.class.getClassLoader()).find(required(options, "--model"));
             final ShardRun.Spec spec = new ShardRun.Spec(model, sets, number(options, "--cells"),
-                number(options, "--ticks"), number(options, "--seed"), (int)number(options, "--workers"));
-            try (AeronShardLink link = AeronShardLink.ipc(shard[0], shard[1],
-                Path.of(required(options, "--aeron-dir")), number(options, "--timeout-ms") * 1_000_000L))
+                number(options, "--ticks"), number(options, "--seed"), (int)number(options, "--workers"),
+                (int)number(options, "--every"));
+            final ShardCheckpoints.Settings checkpoints = options.containsKey("--checkpoint-dir") ?
+                new ShardCheckpoints.Settings(Path.of(options.get("--checkpoint-dir")),
+                    number(options, "--checkpoint-every"), (int)number(options, "--keep-checkpoints"),
+                    required(options, "--run-id")) : null;
+            final Path resume = options.containsKey("--resume") ? Path.of(options.get("--resume")) : null;
+            ignoreInterrupts();
+            final Path aeronDir = Path.of(required(options, "--aeron-dir"));
+            final long timeoutNs = number(options, "--timeout-ms") * 1_000_000L;
+            final String peers = options.get(ShardLauncher.PEERS_OPTION);
+            final String cpus = options.get(ShardLauncher.CPUS_OPTION);
+            try (AeronShardLink link = null == peers ? AeronShardLink.ipc(shard[0], shard[1], aeronDir, timeoutNs) :
+                AeronShardLink.udp(shard[0], List.of(peers.split(",")), aeronDir, timeoutNs))
             {
-                ShardRun.run(spec, link, null);
+                ShardRun.run(spec, link, null == cpus ? null : ShardLauncher.shardContext(cpus,
+                    options.get(ShardLauncher.IDLE_OPTION)), (run) -> run, checkpoints, resume);
             }
             return 0;
         }
@@ -118,6 +134,22 @@ public final class ShardMain
             ", got '" + text + "'");
     }
 
+    /**
+     * Leaves a Ctrl-C to shard 0, which the terminal sends it too: it stops every shard after the same tick, with the
+     * outputs of that tick (a shard that ended on its own would fail the run).
+     */
+    private static void ignoreInterrupts()
+    {
+        try
+        {
+            Signal.handle(new Signal("INT"), SignalHandler.SIG_IGN);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            // no such signal here: nothing to ignore
+        }
+    }
+
     private static String required(final Map<String, String> options, final String name)
     {
         final String value = options.get(name);
@@ -142,11 +174,21 @@ public final class ShardMain
     }
 
     static List<String> command(final ShardRun.Spec spec, final int shard, final int shards, final Path aeronDir,
-        final long timeoutMs)
+        final long timeoutMs, final ShardCheckpoints.Settings checkpoints, final Path resume)
     {
         final List<String> args = new ArrayList<>(spec.arguments());
         args.addAll(List.of("--shard", shard + "/" + shards, "--aeron-dir", aeronDir.toString(), "--timeout-ms",
             Long.toString(timeoutMs)));
+        if (null != checkpoints)
+        {
+            args.addAll(List.of("--checkpoint-dir", checkpoints.dir().toAbsolutePath().toString(),
+                "--checkpoint-every", Long.toString(checkpoints.every()), "--keep-checkpoints",
+                Integer.toString(checkpoints.keep()), "--run-id", checkpoints.runId()));
+        }
+        if (null != resume)
+        {
+            args.addAll(List.of("--resume", resume.toAbsolutePath().toString()));
+        }
         return args;
     }
 }

@@ -1,24 +1,26 @@
 package io.karyon.shard;
 
-import io.karyon.engine.ConfigurationException;
 import io.karyon.engine.Context;
-import io.karyon.engine.KaryonException;
-import io.karyon.engine.Organism;
 import io.karyon.model.Model;
+import io.karyon.model.ModelCatalog;
 import io.karyon.model.ModelException;
-import io.karyon.model.Parameters;
+import io.karyon.model.ModelRun;
+import io.karyon.model.Progress;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
- * One shard's part of a sharded run of a model: sets the model up as one process would (the same settings on every
- * shard, so the same handles), runs the ticks with this shard's workers, the others' joined at each barrier over the
- * link, and takes the whole run's digest, the same as one process with all the workers would take.
+ * One shard's part of a sharded run of a model: the same {@link ModelRun} as one process, over a context whose
+ * {@link Context#shardLink shard link} joins this shard's workers to the others' at each barrier. Every shard sets
+ * the model up with the same settings (so the same handles) and runs the ticks with its own workers; shard 0 gathers
+ * the observations, decides when the run stops, shows the progress and writes the outputs, and every shard takes the
+ * whole run's digest, the same as one process with all the workers.
  * <p>
  * <b>Note:</b> not threadsafe; the driver's.
  */
@@ -33,8 +35,10 @@ public final class ShardRun
      * @param ticks      ticks to run, 0 for the model's default.
      * @param seed       of the run.
      * @param workers    workers per shard, > 0.
+     * @param every      observe every K ticks, > 0: every shard gathers at these ticks.
      */
-    public record Spec(Model model, Map<String, Object> parameters, long cells, long ticks, long seed, int workers)
+    public record Spec(Model model, Map<String, Object> parameters, long cells, long ticks, long seed, int workers,
+        int every)
     {
         /**
          * Checks and copies.
@@ -46,7 +50,27 @@ public final class ShardRun
                 throw new ModelException("--workers must be >= 1 in a sharded run: workers=" + workers,
                     ModelException.EXIT_USAGE, null);
             }
+            if (every < 1)
+            {
+                throw new ModelException("--every must be >= 1: every=" + every, ModelException.EXIT_USAGE, null);
+            }
             parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+        }
+
+        /**
+         * A run observed after every tick.
+         *
+         * @param model      to run.
+         * @param parameters the model's parameters that differ from its defaults.
+         * @param cells      cells to create, 0 for the model's default.
+         * @param ticks      ticks to run, 0 for the model's default.
+         * @param seed       of the run.
+         * @param workers    workers per shard, > 0.
+         */
+        public Spec(final Model model, final Map<String, Object> parameters, final long cells, final long ticks,
+            final long seed, final int workers)
+        {
+            this(model, parameters, cells, ticks, seed, workers, 1);
         }
 
         /**
@@ -78,7 +102,7 @@ public final class ShardRun
         {
             final List<String> args = new ArrayList<>(List.of("--model", model.name(), "--cells",
                 Long.toString(resolvedCells()), "--ticks", Long.toString(resolvedTicks()), "--seed",
-                Long.toString(seed), "--workers", Integer.toString(workers)));
+                Long.toString(seed), "--workers", Integer.toString(workers), "--every", Integer.toString(every)));
             parameters.forEach((name, value) -> args.addAll(List.of("--set", name + "=" + value)));
             return args;
         }
@@ -93,25 +117,26 @@ public final class ShardRun
      * @param digest     of the whole run.
      * @param setupNs    set-up time.
      * @param runNs      time of the ticks.
-     * @param bytesSent  by this shard to the others during the ticks.
-     * @param blocksSent by this shard to the others during the ticks.
+     * @param bytesSent  by this shard to the others at the barriers (the gathering of observations not counted).
+     * @param blocksSent by this shard to the others at the barriers.
+     * @param run        the run's result: on shard 0 the whole run's summary (what {@code summary.json} holds), on
+     *                   the others this shard's counters, without the model's summary values.
      */
     public record Result(int shards, int workers, long ticks, long digest, long setupNs, long runNs, long bytesSent,
-        long blocksSent)
+        long blocksSent, ModelRun.Result run)
     {
-        /**
-         * The summary as one JSON object: model, shards, workers, cells, ticks, digest, seconds, bytes per tick.
-         *
-         * @param spec of the run.
-         * @return the JSON text.
-         */
-        public String toJson(final Spec spec)
+        static Result of(final ModelRun.Result run)
         {
-            return String.format(Locale.ROOT, "{\"model\":\"%s\",\"seed\":%d,\"shards\":%d,\"workers\":%d," +
-                "\"cells\":%d,\"ticks\":%d,\"digest\":\"0x%016x\",\"setup_s\":%.3f,\"run_s\":%.3f," +
-                "\"ticks_per_s\":%.1f,\"shard0_bytes_per_tick\":%.1f}", spec.model().name(), spec.seed(), shards,
-                workers, spec.resolvedCells(), ticks, digest, setupNs / 1e9, runNs / 1e9,
-                0 == runNs ? 0.0 : ticks * 1e9 / runNs, 0 == ticks ? 0.0 : (double)bytesSent / ticks);
+            final Map<String, Object> s = run.summary();
+            return new Result(number(s, "shards").intValue(), number(s, "workers").intValue(),
+                number(s, "ticks").longValue(), run.digest(), (long)(number(s, "setup_s").doubleValue() * 1e9),
+                (long)(number(s, "run_s").doubleValue() * 1e9), number(s, "shard_bytes_sent").longValue(),
+                number(s, "shard_blocks_sent").longValue(), run);
+        }
+
+        private static Number number(final Map<String, Object> summary, final String field)
+        {
+            return (Number)summary.get(field);
         }
     }
 
@@ -120,7 +145,7 @@ public final class ShardRun
     }
 
     /**
-     * Runs this shard's part of a run.
+     * Runs this shard's part of a run, with no progress and no outputs.
      *
      * @param spec the run, the same on every shard.
      * @param link to the other shards; not closed here.
@@ -130,91 +155,83 @@ public final class ShardRun
      */
     public static Result run(final Spec spec, final AeronShardLink link, final Context base)
     {
-        final long startNs = System.nanoTime();
-        final Model model = spec.model();
-        final Parameters parameters;
-        try
-        {
-            parameters = Parameters.of(model.parameters(), spec.parameters());
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            throw new ModelException("model " + model.name() + ": " + ex.getMessage(), ModelException.EXIT_USAGE, ex);
-        }
+        return run(spec, link, base, (run) -> run.progress(Progress.NONE));
+    }
+
+    /**
+     * Runs this shard's part of a run.
+     *
+     * @param spec  the run, the same on every shard.
+     * @param link  to the other shards; not closed here.
+     * @param base  the context to start from (threading, pinning), or null for the defaults.
+     * @param first what shard 0 sets besides (output folder, progress, JSON, stop request); the others show no
+     *              progress and write nothing.
+     * @return the result, the same digest on every shard.
+     * @throws ModelException exit 2 for bad input or what a sharded run refuses, exit 1 when the run fails (a shard
+     *                        lost), as one process.
+     */
+    public static Result run(final Spec spec, final AeronShardLink link, final Context base,
+        final UnaryOperator<ModelRun.Builder> first)
+    {
+        return run(spec, link, base, first, null, null);
+    }
+
+    /**
+     * Runs this shard's part of a run with checkpoints of every shard ({@link ShardCheckpoints}), or resumes it from
+     * this shard's part of a set.
+     *
+     * @param spec        the run, the same on every shard.
+     * @param link        to the other shards; not closed here.
+     * @param base        the context to start from (threading, pinning), or null for the defaults.
+     * @param first       what shard 0 sets besides (output folder, progress, JSON, stop request); the others show no
+     *                    progress and write nothing but their parts.
+     * @param checkpoints the run's checkpoint settings, or null for none.
+     * @param resume      this shard's part of the set to resume from (checked by {@link ShardResume}), or null.
+     * @return the result, the same digest on every shard.
+     * @throws ModelException exit 2 for bad input, what a sharded run refuses or a part that does not fit; exit 1
+     *                        when the run fails (a shard lost, a part not written), as one process.
+     */
+    public static Result run(final Spec spec, final AeronShardLink link, final Context base,
+        final UnaryOperator<ModelRun.Builder> first, final ShardCheckpoints.Settings checkpoints, final Path resume)
+    {
         final Context context = (null == base ? new Context() : base)
-            .seed(spec.seed())
             .workerCount(spec.workers() * link.shards())
             .shardLink(link);
-        final ShardSetup setup = new ShardSetup(model.name(), parameters, spec.resolvedCells(), spec.seed(), context);
-        try
+        final ModelRun.Builder run;
+        if (null == resume)
         {
-            model.setUp(setup);
-            final Organism organism = setup.organism();
-            final long setupNs = System.nanoTime() - startNs;
-            final long bytesBefore = link.bytesSent();
-            final long blocksBefore = link.blocksSent();
-            final long runStartNs = System.nanoTime();
-            organism.run(spec.resolvedTicks());
-            final long runNs = System.nanoTime() - runStartNs;
-            final long bytes = link.bytesSent() - bytesBefore;
-            final long blocks = link.blocksSent() - blocksBefore;
-            final long digest = organism.digest();
-            return new Result(link.shards(), context.workerCount(), spec.resolvedTicks(), digest, setupNs, runNs,
-                bytes, blocks);
+            run = builder(spec, context);
         }
-        catch (final ConfigurationException ex)
+        else
         {
-            throw new ModelException("model " + model.name() + " cannot run sharded (--shards): " + ex.getMessage(),
-                ModelException.EXIT_USAGE, ex);
-        }
-        catch (final KaryonException | IllegalStateException ex)
-        {
-            throw new ModelException("shard " + link.shard() + " of " + link.shards() + ": the run failed: " +
-                rootMessage(ex), ModelException.EXIT_FAILURE, ex);
-        }
-        catch (final ModelException ex)
-        {
-            throw ex;
-        }
-        catch (final Exception ex)
-        {
-            throw new ModelException("model " + model.name() + " failed during set-up: " + ex,
-                ModelException.EXIT_FAILURE, ex);
-        }
-        finally
-        {
-            close(setup);
-        }
-    }
-
-    private static String rootMessage(final Throwable ex)
-    {
-        Throwable t = ex;
-        while (null != t.getCause() && t.getCause() != t)
-        {
-            t = t.getCause();
-        }
-        return t == ex ? String.valueOf(ex.getMessage()) : ex.getMessage() + " (" + t.getMessage() + ")";
-    }
-
-    private static void close(final ShardSetup setup)
-    {
-        final Organism organism = setup.launched();
-        if (null != organism)
-        {
-            organism.close();
-        }
-        final List<AutoCloseable> resources = setup.toClose();
-        for (int i = resources.size() - 1; i >= 0; i--)
-        {
-            try
+            // The part holds the run's settings, as one process's checkpoint does; only shard 0 writes outputs.
+            run = ModelRun.resume(ModelCatalog.of(List.of(spec.model())), resume).context(context);
+            if (0 != link.shard())
             {
-                resources.get(i).close();
-            }
-            catch (final Exception ex)
-            {
-                System.err.println("karyon: closing " + resources.get(i) + " failed: " + ex);
+                run.out(null);
             }
         }
+        if (null != checkpoints)
+        {
+            run.checkpointEvery(checkpoints.every()).keepCheckpoints(checkpoints.keep())
+                .checkpointSet(new ShardCheckpoints(checkpoints, spec, link));
+        }
+        return Result.of((0 == link.shard() ? first.apply(run) : run.progress(Progress.NONE)).run());
+    }
+
+    /**
+     * The run of a spec over a context, as every shard runs it; with a context without a shard link, one process's
+     * (to {@link ModelRun.Builder#check() check} the input, or to compare with).
+     *
+     * @param spec    the run.
+     * @param context the engine's settings.
+     * @return the builder.
+     */
+    public static ModelRun.Builder builder(final Spec spec, final Context context)
+    {
+        final ModelRun.Builder run = ModelRun.builder(spec.model()).context(context).seed(spec.seed())
+            .cells(spec.resolvedCells()).ticks(spec.resolvedTicks()).every(spec.every());
+        spec.parameters().forEach(run::set);
+        return run;
     }
 }

@@ -1,6 +1,8 @@
 package io.karyon.engine.internal;
 
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.NoOpIdleStrategy;
 
 /**
  * The transport between the shards of one sharded run: each shard is a process that runs the workers
@@ -53,4 +55,31 @@ public interface ShardLink
      * @throws IllegalStateException naming the shard, if it is known to be gone.
      */
     DirectBuffer poll(int shard);
+
+    /**
+     * Bytes of blocks this shard has sent so far.
+     *
+     * @return bytes.
+     */
+    long bytesSent();
+
+    /**
+     * Blocks this shard has sent so far.
+     *
+     * @return blocks.
+     */
+    long blocksSent();
+
+    /**
+     * How the exchange waits within a tick, when it has a thread of its own, for this shard's workers and for the
+     * other shards' blocks: the transport's mix of spinning, yielding and short parks, so that the wait is short
+     * without the exchange taking a core from the workers for the whole of a long tick. The exchange idles with it
+     * instead of with the workers' strategy.
+     *
+     * @return a new strategy; {@link NoOpIdleStrategy} (the default) leaves the waiting to the workers' strategy.
+     */
+    default IdleStrategy waitStrategy()
+    {
+        return NoOpIdleStrategy.INSTANCE;
+    }
 }

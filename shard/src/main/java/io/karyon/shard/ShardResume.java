@@ -1,0 +1,289 @@
+package io.karyon.shard;
+
+import io.karyon.engine.Context;
+import io.karyon.engine.checkpoint.CheckpointException;
+import io.karyon.engine.checkpoint.CheckpointHeader;
+import io.karyon.engine.checkpoint.Checkpoints;
+import io.karyon.model.Model;
+import io.karyon.model.ModelCatalog;
+import io.karyon.model.ModelException;
+import io.karyon.model.ModelRun;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * {@code karyon resume DIR} of a sharded run: finds the newest complete set of checkpoints (the newest
+ * {@link ShardManifest} in {@code DIR/checkpoints}, or the folder or manifest named), checks every part against the
+ * manifest before anything starts (present, of the length and sections it names, every checksum sound, of this run,
+ * this shard and this shard count, at the manifest's tick), then restarts the whole run on as many shards as it had,
+ * each shard restoring its own part after the model's set-up, and carries it on to its end, writing checkpoints as the
+ * run did (each shard's {@link ModelRun} resumes from its part as one process resumes from its checkpoint: shard 0
+ * carries the run folder's outputs on). A refusal is one line, exit 2, and nothing is written.
+ * <p>
+ * <b>Note:</b> not threadsafe; the driver's.
+ */
+public final class ShardResume
+{
+    private final Path dir;
+    private final Path manifestFile;
+    private final ShardManifest manifest;
+
+    private ShardResume(final Path dir, final Path manifestFile, final ShardManifest manifest)
+    {
+        this.dir = dir;
+        this.manifestFile = manifestFile;
+        this.manifest = manifest;
+    }
+
+    /**
+     * Whether a path names a sharded run's checkpoints rather than one process's {@code .kcp} file: a folder, or a
+     * manifest file.
+     *
+     * @param path as given.
+     * @return true for a folder or a {@code *.manifest.json}.
+     */
+    public static boolean isSharded(final Path path)
+    {
+        return Files.isDirectory(path) || String.valueOf(path.getFileName()).endsWith(".manifest.json");
+    }
+
+    /**
+     * Finds and checks the set to resume from.
+     *
+     * @param path a run's output folder, its {@code checkpoints} folder, or a manifest file.
+     * @return the checked set.
+     * @throws ModelException exit 2, one line naming the file and what is wrong, if no complete set is found or the
+     *                        set is refused.
+     */
+    public static ShardResume load(final Path path)
+    {
+        final Path file = manifestOf(path);
+        final ShardManifest manifest = ShardManifest.read(file);
+        final String name = String.valueOf(file.getFileName());
+        if (ShardManifest.tickOf(file) != manifest.tick())
+        {
+            throw refuse(name, "holds the set of tick " + manifest.tick() + ", not the tick its name says");
+        }
+        final ShardResume resume = new ShardResume(file.toAbsolutePath().getParent(), file, manifest);
+        for (final ShardManifest.Part part : manifest.parts())
+        {
+            resume.check(part);
+        }
+        return resume;
+    }
+
+    private static Path manifestOf(final Path path)
+    {
+        if (!Files.isDirectory(path))
+        {
+            if (!Files.isRegularFile(path))
+            {
+                throw refuse(String.valueOf(path), "no such file or folder");
+            }
+            if (ShardManifest.tickOf(path) < 0)
+            {
+                throw refuse(String.valueOf(path.getFileName()), "not a sharded run's manifest " +
+                    "(tick-T.manifest.json) nor a folder of them");
+            }
+            return path;
+        }
+        final Path dir = Files.isDirectory(path.resolve("checkpoints")) ? path.resolve("checkpoints") : path;
+        Path newest = null;
+        long newestTick = -1;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "tick-*.manifest.json"))
+        {
+            for (final Path f : files)
+            {
+                final long tick = ShardManifest.tickOf(f);
+                if (tick > newestTick)
+                {
+                    newestTick = tick;
+                    newest = f;
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw refuse(String.valueOf(dir), "cannot be read: " + ex.getMessage());
+        }
+        if (null == newest)
+        {
+            throw refuse(String.valueOf(dir), "holds no complete set of a sharded run's checkpoints " +
+                "(no tick-T.manifest.json)");
+        }
+        return newest;
+    }
+
+    private void check(final ShardManifest.Part part)
+    {
+        final String name = String.valueOf(manifestFile.getFileName());
+        final String what = "part of shard " + part.shard() + " (" + part.file() + ")";
+        final Path file = dir.resolve(part.file());
+        if (!Files.isRegularFile(file))
+        {
+            throw refuse(name, what + " is missing");
+        }
+        final long length;
+        final CheckpointHeader header;
+        final ShardPart shard;
+        try
+        {
+            length = Files.size(file);
+            if (length != part.length())
+            {
+                throw refuse(name, what + " is " + length + " bytes, the manifest says " + part.length());
+            }
+            header = Checkpoints.inspect(file);
+            shard = ShardPart.load(file, header);
+        }
+        catch (final CheckpointException ex)
+        {
+            throw refuse(name, what + ": " + ex.getMessage());
+        }
+        catch (final IOException ex)
+        {
+            throw refuse(name, what + " cannot be read: " + ex.getMessage());
+        }
+        final String mismatch = mismatch(part, header, shard);
+        if (null != mismatch)
+        {
+            throw refuse(name, what + " is not of this set: " + mismatch);
+        }
+    }
+
+    private String mismatch(final ShardManifest.Part part, final CheckpointHeader header, final ShardPart shard)
+    {
+        final ShardManifest m = manifest;
+        if (!m.runId().equals(shard.runId))
+        {
+            return "its run id is " + shard.runId + ", the manifest's " + m.runId();
+        }
+        if (shard.shards != m.shards() || shard.shard != part.shard())
+        {
+            return "it is shard " + shard.shard + " of " + shard.shards + ", the manifest names shard " +
+                part.shard() + " of " + m.shards();
+        }
+        if (header.tick() != m.tick())
+        {
+            return "it is of tick " + header.tick() + ", the manifest's is " + m.tick();
+        }
+        if (!m.model().equals(header.meta().model()) || m.seed() != header.meta().seed() ||
+            !m.parameters().equals(header.meta().parameters()))
+        {
+            return "its model, seed or parameters (" + header.meta().model() + ", seed " + header.meta().seed() +
+                ", " + header.meta().parameters() + ") differ from the manifest's";
+        }
+        if (shard.workers != m.workers() || shard.cells != m.cells() || shard.ticks != m.ticks() ||
+            shard.every != m.every() || shard.keep != m.keep() || header.workerCount() != m.shards() * m.workers())
+        {
+            return "its settings (workers " + shard.workers + ", cells " + shard.cells + ", ticks " + shard.ticks +
+                ", every " + shard.every + ", keep " + shard.keep + ") differ from the manifest's";
+        }
+        if (ShardPart.sectionsChecksum(header) != part.checksum())
+        {
+            return "its sections' checksums differ from those the manifest recorded";
+        }
+        return null;
+    }
+
+    /**
+     * The manifest of the set.
+     *
+     * @return the manifest.
+     */
+    public ShardManifest manifest()
+    {
+        return manifest;
+    }
+
+    /**
+     * The manifest's file.
+     *
+     * @return the file.
+     */
+    public Path manifestFile()
+    {
+        return manifestFile;
+    }
+
+    /**
+     * Restarts the whole run from the set, on this host over IPC, and runs it to its end.
+     *
+     * @param catalog the models.
+     * @param shards  shards asked for ({@code --shards}), or 0 for the set's.
+     * @param base    shard 0's context (threading, pinning), or null.
+     * @param first   what shard 0 sets besides (progress, JSON, stop request); its output folder is by default the
+     *                set's run folder (the parent of its checkpoints folder), where it carries the outputs on.
+     * @return shard 0's result: the whole run's summary and digest.
+     * @throws ModelException exit 2 for another shard count or a model not found, exit 1 if the run fails.
+     */
+    public ShardRun.Result run(final ModelCatalog catalog, final int shards, final Context base,
+        final UnaryOperator<ModelRun.Builder> first)
+    {
+        final String name = String.valueOf(manifestFile.getFileName());
+        if (0 != shards && shards != manifest.shards())
+        {
+            throw refuse(name, "is a set of " + manifest.shards() + " shards; a sharded run resumes on as many " +
+                "shards as it ran on, not --shards " + shards);
+        }
+        final Model model;
+        try
+        {
+            model = catalog.find(manifest.model());
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw refuse(name, ex.getMessage() + " (a model from a jar needs --classpath)");
+        }
+        return ShardLauncher.launch(spec(model), manifest.shards(), base, first, settings(), parts());
+    }
+
+    /**
+     * The run's spec, as the manifest records it.
+     *
+     * @param model the manifest's model.
+     * @return the spec every shard is given.
+     */
+    public ShardRun.Spec spec(final Model model)
+    {
+        return new ShardRun.Spec(model, new LinkedHashMap<>(manifest.parameters()), manifest.cells(),
+            manifest.ticks(), manifest.seed(), manifest.workers());
+    }
+
+    /**
+     * The run's checkpoint settings, as the manifest records them: the resumed run writes its next sets beside it.
+     *
+     * @return the settings.
+     */
+    public ShardCheckpoints.Settings settings()
+    {
+        return new ShardCheckpoints.Settings(dir, manifest.every(), manifest.keep(), manifest.runId());
+    }
+
+    /**
+     * Every shard's part, by shard.
+     *
+     * @return the files.
+     */
+    public List<Path> parts()
+    {
+        final List<Path> files = new ArrayList<>();
+        for (final ShardManifest.Part part : manifest.parts())
+        {
+            files.add(dir.resolve(part.file()));
+        }
+        return files;
+    }
+
+    private static ModelException refuse(final String where, final String problem)
+    {
+        return new ModelException(where + ": " + problem, ModelException.EXIT_USAGE, null);
+    }
+}

@@ -1,0 +1,225 @@
+package io.karyon.shard;
+
+import io.karyon.model.Model;
+import io.karyon.model.ModelRun;
+import io.karyon.model.Progress;
+import io.karyon.model.StopRequest;
+import io.karyon.models.Ring;
+import io.karyon.models.Sir;
+import org.agrona.IoUtil;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A sharded run's observations, gathered by shard 0 (shards as threads of this JVM, each its own organism and Aeron
+ * client): {@code timeseries.csv} byte for byte, and the summary's digest, counters and model values, as one process
+ * with as many workers gives them; a stop condition ends every shard after the same tick as one process; only shard 0
+ * writes.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class ShardObservationTest
+{
+    private static final Model SIR = new Sir();
+    private static final Model RING = new Ring();
+    private static final long TIMEOUT_NS = TimeUnit.SECONDS.toNanos(20);
+    /** Summary fields of this process's time and memory, which differ from run to run. */
+    private static final Set<String> TIMINGS = Set.of("wall_s", "setup_s", "run_s", "seconds", "ticks_per_s",
+        "observe_s", "updates_per_s", "messages_per_s", "tick_ns_mean", "tick_ns_p50", "tick_ns_p99", "tick_ns_max",
+        "allocated_bytes");
+
+    private Path dir;
+
+    @BeforeEach
+    void makeDir() throws IOException
+    {
+        final Path shm = Path.of("/dev/shm");
+        dir = Files.isDirectory(shm) ? Files.createTempDirectory(shm, "karyon-shard-obs-") :
+            Files.createTempDirectory("karyon-shard-obs-");
+    }
+
+    @AfterEach
+    void deleteDir()
+    {
+        IoUtil.delete(dir.toFile(), false);
+        assertFalse(Files.exists(dir));
+    }
+
+    private ModelRun.Result oneProcess(final ShardRun.Spec spec, final int workers, final Path out)
+    {
+        return ShardRun.builder(spec, ShardDeterminismTest.context(workers)).out(out).progress(Progress.NONE).run();
+    }
+
+    /**
+     * Runs every shard on a thread of its own, shard 0 writing into {@code out}; returns each shard's result.
+     */
+    private ShardRun.Result[] sharded(final ShardRun.Spec spec, final int shards, final boolean udp, final Path out)
+        throws Exception
+    {
+        return sharded(spec, shards, udp, (run) -> run.out(out).progress(Progress.NONE));
+    }
+
+    private ShardRun.Result[] sharded(final ShardRun.Spec spec, final int shards, final boolean udp,
+        final UnaryOperator<ModelRun.Builder> first) throws Exception
+    {
+        final List<String> endpoints = new ArrayList<>();
+        for (int s = 0; s < shards && udp; s++)
+        {
+            try (DatagramSocket socket = new DatagramSocket(0))
+            {
+                endpoints.add("127.0.0.1:" + socket.getLocalPort());
+            }
+        }
+        final ShardRun.Result[] results = new ShardRun.Result[shards];
+        final Throwable[] failures = new Throwable[shards];
+        final Thread[] threads = new Thread[shards];
+        for (int s = 0; s < shards; s++)
+        {
+            final int shard = s;
+            threads[s] = new Thread(() ->
+            {
+                try (AeronShardLink link = udp ?
+                    AeronShardLink.udp(shard, endpoints, dir.resolve("aeron-" + shard), TIMEOUT_NS) :
+                    AeronShardLink.ipc(shard, shards, dir.resolve("aeron"), TIMEOUT_NS))
+                {
+                    results[shard] = ShardRun.run(spec, link, ShardDeterminismTest.context(spec.workers() * shards),
+                        first);
+                }
+                catch (final Throwable t)
+                {
+                    failures[shard] = t;
+                }
+            }, "shard-" + s);
+            threads[s].start();
+        }
+        for (final Thread thread : threads)
+        {
+            thread.join();
+        }
+        for (int s = 0; s < shards; s++)
+        {
+            if (null != failures[s])
+            {
+                throw new AssertionError("shard " + s + " failed: " + failures[s], failures[s]);
+            }
+        }
+        return results;
+    }
+
+    /**
+     * Runs sharded and in one process; asserts the same time series and summary; returns one process's result.
+     */
+    private ModelRun.Result assertSameAsOneProcess(final ShardRun.Spec spec, final int shards, final boolean udp)
+        throws Exception
+    {
+        final Path one = dir.resolve("one");
+        final Path sharded = dir.resolve("sharded");
+        final ModelRun.Result expected = oneProcess(spec, spec.workers() * shards, one);
+        final ShardRun.Result[] results = sharded(spec, shards, udp, sharded);
+        final Map<String, Object> summary = results[0].run().summary();
+        assertArrayEquals(Files.readAllBytes(one.resolve("timeseries.csv")),
+            Files.readAllBytes(sharded.resolve("timeseries.csv")), "timeseries.csv of " + shards + " shards");
+        for (final Map.Entry<String, Object> e : expected.summary().entrySet())
+        {
+            if (!TIMINGS.contains(e.getKey()))
+            {
+                assertEquals(e.getValue(), summary.get(e.getKey()), e.getKey());
+            }
+        }
+        assertEquals(shards, summary.get("shards"));
+        assertTrue(Files.isRegularFile(sharded.resolve("summary.json")));
+        for (final ShardRun.Result result : results)
+        {
+            assertEquals(expected.digest(), result.digest());
+            assertEquals(expected.summary().get("ticks"), result.ticks(), "every shard stops after the same tick");
+        }
+        return expected;
+    }
+
+    @Test
+    void shouldWriteTheTimeSeriesAndSummaryOfOneProcessWithTwoShardsOverIpc() throws Exception
+    {
+        final ShardRun.Spec spec = new ShardRun.Spec(SIR, Map.of("initial_infected", "20"), 4000, 500, 5, 1);
+        final ModelRun.Result one = assertSameAsOneProcess(spec, 2, false);
+        // The stop condition (no one infectious, nothing pending) ended it, well before the most ticks.
+        assertEquals(true, one.summary().get("stopped"));
+        assertTrue((Long)one.summary().get("ticks") < 500, "ticks " + one.summary().get("ticks"));
+    }
+
+    @Test
+    void shouldStopEveryShardAfterTheTickOneProcessStopsObservingEveryKTicks() throws Exception
+    {
+        // Every 7 ticks: the stop condition's tick is not one the run observes, so the shards walk their cells again
+        // for the last row.
+        final ShardRun.Spec spec = new ShardRun.Spec(SIR, Map.of("initial_infected", "20"), 4000, 500, 9, 1, 7);
+        final ModelRun.Result one = assertSameAsOneProcess(spec, 3, false);
+        assertEquals(true, one.summary().get("stopped"));
+        assertTrue(0 != (Long)one.summary().get("ticks") % 7, "ticks " + one.summary().get("ticks"));
+    }
+
+    @Test
+    void shouldWriteTheTimeSeriesOfOneProcessWithDeathsAndRestartsOverThreeShardsOverUdp() throws Exception
+    {
+        final ShardRun.Spec spec = new ShardRun.Spec(RING, Map.of("supervisors", "30", "spread", "true"), 3000, 40,
+            7, 1);
+        final ModelRun.Result one = assertSameAsOneProcess(spec, 3, true);
+        assertTrue((Long)one.summary().get("deaths") > 0, "deaths " + one.summary().get("deaths"));
+        assertTrue((Long)one.summary().get("restarts") > 0, "restarts " + one.summary().get("restarts"));
+    }
+
+    @Test
+    void shouldGatherTwoWorkersPerShard() throws Exception
+    {
+        assertSameAsOneProcess(new ShardRun.Spec(RING, Map.of(), 3000, 30, 11, 2, 4), 2, false);
+    }
+
+    @Test
+    void shouldStopEveryShardAtTheFirstObservedTickAfterShardZerosStopRequest() throws Exception
+    {
+        final StopRequest request = new StopRequest();
+        request.request("SIGINT");
+        final ShardRun.Result[] results = sharded(new ShardRun.Spec(RING, Map.of(), 3000, 1000, 3, 1, 5), 2, false,
+            (run) -> run.stopRequest(request).progress(Progress.NONE));
+        for (final ShardRun.Result result : results)
+        {
+            assertEquals(5, result.ticks(), "every shard stops after the first tick they gather at");
+            assertEquals(true, result.run().summary().get("interrupted"));
+        }
+        assertEquals("SIGINT", results[0].run().stopReason());
+        assertEquals(2, (Long)results[0].run().summary().get("observations"), "ticks 0 and 5");
+    }
+
+    @Test
+    void shouldGatherEveryKindOfObservationOverThreeShardsOverUdp() throws Exception
+    {
+        // Deaths by the model's reason, a group whose members join and leave, a histogram, a reduction, values of
+        // the driver's, and a stop condition on the live cells between the ticks the run observes (every 4).
+        final ShardRun.Spec spec = new ShardRun.Spec(new Starvers(), Map.of("stop_below", "1500"), 2400, 200, 13, 1,
+            4);
+        final ModelRun.Result one = assertSameAsOneProcess(spec, 3, true);
+        assertEquals(true, one.summary().get("stopped"));
+        assertTrue((Long)one.summary().get("deaths") > 0, "deaths " + one.summary().get("deaths"));
+        final List<String> rows = Files.readAllLines(dir.resolve("one/timeseries.csv"));
+        final int hungry = List.of(rows.get(0).split(",")).indexOf("hungry");
+        assertTrue(rows.get(0).contains("deaths_starved") && hungry > 0, rows.get(0));
+        assertTrue(rows.stream().skip(1).anyMatch((row) -> !"0".equals(row.split(",")[hungry])),
+            "the group has members at some tick");
+    }
+}
