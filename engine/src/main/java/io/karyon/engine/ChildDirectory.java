@@ -5,7 +5,6 @@ import io.karyon.supervisor.RestartTableDescriptor;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.IntArrayList;
-import org.agrona.collections.LongArrayList;
 
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -19,15 +18,16 @@ import java.util.Arrays;
  * A child id ({@code home << 56 | generation << 32 | entry}) names a child entry of the home's restart table, which a
  * child keeps across its restarts; the entry's generation, counted up each time the entry is given to a new child,
  * tells an id whose child was removed and whose entry was reused. What an entry is (its handle while running, or that
- * it waits for its restart, or stopped, or that its supervisor stopped) is published at the end of each tick, into
- * the one of two views that no reader reads in the next tick: readers in tick t read the view of tick t - 1's end,
- * whatever the workers' progress, so an answer is the same for any number of workers. The owner marks the entries a
- * tick touched (exits, restarts, terminations, spawns) and recomputes only those at the tick's end; a view is brought
- * up to date by replaying the other view's changes of the tick before.
+ * it waits for its restart, or stopped, or that its supervisor stopped) is published at the end of each tick, so that
+ * readers in tick t read what it was at tick t - 1's end, whatever the workers' progress, and an answer is the same
+ * for any number of workers. Each entry keeps two published records side by side, each stamped with the tick after
+ * which it holds: a reader takes the newer record published before its tick, and the owner writes over the other one
+ * (never the one a reader of the running tick may take). The owner marks the entries a tick touched (exits, restarts,
+ * terminations, spawns) and writes only those at the tick's end, one record each, with no change log to replay.
  * <p>
  * <b>Note:</b> written only by the worker owning the home (or the driver between ticks); read by every worker's cells
- * during a tick, from the view the owner does not write in that tick. In free-running mode, which has no ticks, the
- * answer may lag.
+ * during a tick, from the record the owner does not write in that tick. In free-running mode, which has no ticks, a
+ * reader takes the newest record, and the answer may lag.
  */
 final class ChildDirectory
 {
@@ -46,20 +46,23 @@ final class ChildDirectory
 
     static final int GENERATION_BITS = 24;
     static final int GENERATION_MASK = (1 << GENERATION_BITS) - 1;
+    /** A reader's tick that takes the newest record, published or not (free-running mode and the driver's checks). */
+    static final long NEWEST = Long.MAX_VALUE - 2;
     private static final int STATUS_BITS = 3;
     private static final int STATUS_MASK = (1 << STATUS_BITS) - 1;
-    private static final int BULK = 1 << 17;
+    private static final int TAG_BITS = GENERATION_BITS + STATUS_BITS;
+    private static final long TAG_MASK = (1L << TAG_BITS) - 1;
+    // Per entry: {stamp << TAG_BITS | tag, handle} twice; a stamp is the tick after which the record holds, plus 2,
+    // so that 0 marks a record never written and a record published before tick 0 (after "tick -1") has stamp 1.
+    private static final int RECORD_LONGS = 4;
 
     private final int homeIndex;
     private int[] generation = new int[64];
-    // Two views by parity: the handle and (generation << 3 | status) of each entry.
-    private final long[][] handles = {new long[64], new long[64]};
-    private final int[][] tags = {new int[64], new int[64]};
-    // Changes made to each view in its tick, as (entry << 32 | tag, handle) pairs, replayed into the other view.
-    private final LongArrayList[] changes = {new LongArrayList(), new LongArrayList()};
-    private final IntArrayList dirty = new IntArrayList();
-    // The view the next readers read: readers of tick t read view (t - 1) & 1, so before tick 0, view 1.
-    private int visible = 1;
+    private long[] records = new long[64 * RECORD_LONGS];
+    private IntArrayList dirty = new IntArrayList();
+    // The entries the last publication wrote, and its stamp: what a sharded run ships to the other shards.
+    private IntArrayList published = new IntArrayList();
+    private long publishedStamp = -1;
 
     ChildDirectory(final int homeIndex)
     {
@@ -101,7 +104,7 @@ final class ChildDirectory
         // Generation 0 is never given, so an id of an entry never assigned is recognised as such.
         final int next = (generation[entry] + 1) & GENERATION_MASK;
         generation[entry] = 0 == next ? 1 : next;
-        dirty.addInt(entry);
+        mark(entry);
     }
 
     /**
@@ -111,35 +114,67 @@ final class ChildDirectory
     {
         if (entry >= 0 && entry < generation.length && 0 != generation[entry])
         {
+            mark(entry);
+        }
+    }
+
+    /**
+     * Marks an entry for recomputation; an entry marked just before (a child's exit, then its restart by the same
+     * decision) is not listed twice.
+     */
+    private void mark(final int entry)
+    {
+        final IntArrayList dirty = this.dirty;
+        final int size = dirty.size();
+        if (0 == size || dirty.getInt(size - 1) != entry)
+        {
             dirty.addInt(entry);
         }
     }
 
     /**
-     * Publishes the touched entries at the end of tick {@code tick}, into the view that readers of the next tick
-     * read, after bringing that view up to date with the other view's changes of the tick before.
+     * Publishes the touched entries at the end of tick {@code tick}, for the readers of the ticks after it.
      */
     void publish(final long tick, final RestartTable table)
     {
-        final int view = (int)(tick & 1);
-        final LongArrayList earlier = changes[view ^ 1];
-        if (!earlier.isEmpty())
+        apply(tick + 2, table);
+    }
+
+    /**
+     * Between ticks, before tick {@code nextTick}: publishes what the driver changed for that tick's readers.
+     */
+    void publishBetweenTicks(final long nextTick, final RestartTable table)
+    {
+        apply(nextTick + 1, table);
+    }
+
+    private void apply(final long stamp, final RestartTable table)
+    {
+        final IntArrayList dirty = this.dirty;
+        if (dirty.isEmpty())
         {
-            for (int i = 0, size = earlier.size(); i < size; i += 2)
-            {
-                final long key = earlier.getLong(i);
-                put(view, (int)(key >>> 32), (int)key, earlier.getLong(i + 1));
-            }
-            final boolean bulk = earlier.size() > BULK;
-            earlier.clear();
-            if (bulk)
-            {
-                // A set-up's million spawns: give the memory back rather than keep it for ticks that change little.
-                earlier.trimToSize();
-            }
+            return;
         }
-        apply(view, table);
-        visible = view;
+        for (int i = 0, size = dirty.size(); i < size; i++)
+        {
+            final int entry = dirty.getInt(i);
+            final int tag = generation[entry] << STATUS_BITS | status(table, entry);
+            final long handle = RUNNING == (tag & STATUS_MASK) ? table.handle(entry) : 0;
+            put(entry, stamp << TAG_BITS | tag, handle);
+        }
+        if (stamp == publishedStamp)
+        {
+            // The driver's changes between ticks join the end of the tick before's, as its readers see both.
+            published.addAll(dirty);
+            dirty.clear();
+        }
+        else
+        {
+            this.dirty = published;
+            this.dirty.clear();
+            published = dirty;
+            publishedStamp = stamp;
+        }
     }
 
     /**
@@ -150,14 +185,19 @@ final class ChildDirectory
      */
     int putPublished(final long tick, final MutableDirectBuffer out, final int offset)
     {
-        final LongArrayList made = changes[(int)(tick & 1)];
-        final int size = made.size();
-        out.putInt(offset, size / 2);
+        final long stamp = tick + 2;
+        final int count = stamp == publishedStamp ? published.size() : 0;
+        out.putInt(offset, count);
         int at = offset + Integer.BYTES;
-        for (int i = 0; i < size; i++)
+        final long[] records = this.records;
+        for (int i = 0; i < count; i++)
         {
-            out.putLong(at, made.getLong(i));
-            at += Long.BYTES;
+            final int entry = published.getInt(i);
+            final int record = entry * RECORD_LONGS;
+            final int slot = records[record] >>> TAG_BITS == stamp ? record : record + 2;
+            out.putLong(at, (long)entry << 32 | (records[slot] & TAG_MASK));
+            out.putLong(at + Long.BYTES, records[slot + 1]);
+            at += 2 * Long.BYTES;
         }
         return at;
     }
@@ -171,57 +211,16 @@ final class ChildDirectory
      */
     int publishFrom(final long tick, final DirectBuffer in, final int offset)
     {
-        final int view = (int)(tick & 1);
-        final LongArrayList earlier = changes[view ^ 1];
-        for (int i = 0, size = earlier.size(); i < size; i += 2)
-        {
-            final long key = earlier.getLong(i);
-            put(view, (int)(key >>> 32), (int)key, earlier.getLong(i + 1));
-        }
-        earlier.clear();
-        final LongArrayList made = changes[view];
+        final long stamp = tick + 2;
         final int count = in.getInt(offset);
         int at = offset + Integer.BYTES;
         for (int i = 0; i < count; i++)
         {
             final long key = in.getLong(at);
-            final long handle = in.getLong(at + Long.BYTES);
-            put(view, (int)(key >>> 32), (int)key, handle);
-            made.addLong(key);
-            made.addLong(handle);
+            put((int)(key >>> 32), stamp << TAG_BITS | (key & TAG_MASK), in.getLong(at + Long.BYTES));
             at += 2 * Long.BYTES;
         }
-        visible = view;
         return at;
-    }
-
-    /**
-     * Between ticks, before tick {@code nextTick}: publishes what the driver changed into the view that tick's
-     * readers read (which is up to date); the changes join that view's, replayed into the other at nextTick's end.
-     */
-    void publishBetweenTicks(final long nextTick, final RestartTable table)
-    {
-        apply((int)((nextTick - 1) & 1), table);
-    }
-
-    private void apply(final int view, final RestartTable table)
-    {
-        final IntArrayList dirty = this.dirty;
-        if (dirty.isEmpty())
-        {
-            return;
-        }
-        final LongArrayList made = changes[view];
-        for (int i = 0, size = dirty.size(); i < size; i++)
-        {
-            final int entry = dirty.getInt(i);
-            final int tag = generation[entry] << STATUS_BITS | status(table, entry);
-            final long handle = RUNNING == (tag & STATUS_MASK) ? table.handle(entry) : 0;
-            put(view, entry, tag, handle);
-            made.addLong((long)entry << 32 | (tag & 0xFFFF_FFFFL));
-            made.addLong(handle);
-        }
-        dirty.clear();
     }
 
     private static int status(final RestartTable table, final int entry)
@@ -242,16 +241,43 @@ final class ChildDirectory
         return table.isRunning(table.ownerRow(entry)) ? STOPPED : SUPERVISOR_STOPPED;
     }
 
-    private void put(final int view, final int entry, final int tag, final long handle)
+    /**
+     * Writes an entry's record: over the one with the same stamp (written before in the same publication), else over
+     * the older one, which no reader of the running tick takes.
+     */
+    private void put(final int entry, final long word, final long handle)
     {
-        if (entry >= tags[view].length)
+        final int at = entry * RECORD_LONGS;
+        if (at + RECORD_LONGS > records.length)
         {
-            final int length = Math.max(tags[view].length * 2, entry + 1);
-            tags[view] = Arrays.copyOf(tags[view], length);
-            handles[view] = Arrays.copyOf(handles[view], length);
+            // The old array stays whole for readers that took it; they see the new one from the next tick.
+            records = Arrays.copyOf(records, Math.max(records.length * 2, at + RECORD_LONGS));
         }
-        tags[view][entry] = tag;
-        handles[view][entry] = handle;
+        final long[] records = this.records;
+        final long stamp = word >>> TAG_BITS;
+        final long stampA = records[at] >>> TAG_BITS;
+        final long stampB = records[at + 2] >>> TAG_BITS;
+        final int slot = stamp == stampA || (stamp != stampB && stampA <= stampB) ? at : at + 2;
+        records[slot + 1] = handle;
+        records[slot] = word;
+    }
+
+    /**
+     * The record of an entry that readers of tick {@code tick} read: the newer of those published before it (stamp
+     * at most tick + 1), or -1 if none was; {@link #NEWEST} takes the newest.
+     */
+    private static int recordFor(final long[] records, final int at, final long tick)
+    {
+        final long stampA = records[at] >>> TAG_BITS;
+        final long stampB = records[at + 2] >>> TAG_BITS;
+        final long last = tick + 1;
+        final boolean a = 0 != stampA && stampA <= last;
+        final boolean b = 0 != stampB && stampB <= last;
+        if (a && (!b || stampA >= stampB))
+        {
+            return at;
+        }
+        return b ? at + 2 : -1;
     }
 
     /**
@@ -262,16 +288,16 @@ final class ChildDirectory
      */
     long lookup(final long tick, final long childId)
     {
-        final int view = (int)((tick - 1) & 1);
         final int entry = entryOfId(childId);
-        final int[] tags = this.tags[view];
-        // Free-running mode has no ticks to keep the owner off this view: both arrays are read once and checked.
-        final long[] handles = this.handles[view];
-        if (entry < 0 || entry >= Math.min(tags.length, handles.length) || NONE == (tags[entry] & STATUS_MASK))
+        // The array is read once: the owner may replace it with a longer one meanwhile.
+        final long[] records = this.records;
+        final int record = entry < 0 || entry >= records.length / RECORD_LONGS ? -1 :
+            recordFor(records, entry * RECORD_LONGS, tick);
+        final int tag = record < 0 ? 0 : (int)(records[record] & TAG_MASK);
+        if (NONE == (tag & STATUS_MASK))
         {
             throw new IllegalArgumentException(badId(childId, "its entry " + entry + " was never given to a child"));
         }
-        final int tag = tags[entry];
         if (tag >>> STATUS_BITS != generationOfId(childId))
         {
             if (tag >>> STATUS_BITS < generationOfId(childId))
@@ -284,7 +310,7 @@ final class ChildDirectory
         switch (tag & STATUS_MASK)
         {
             case RUNNING:
-                return handles[entry];
+                return records[record + 1];
             case RESTARTING:
                 return CellContext.CHILD_RESTARTING;
             case STOPPED:
@@ -301,11 +327,10 @@ final class ChildDirectory
         return "child id 0x" + Long.toHexString(childId) + " names no supervised child: " + why;
     }
 
-    // Checkpoints, between ticks: the generations, the view the next tick's readers read, and the touched entries.
+    // Checkpoints, between ticks: the generations, what the next tick's readers read, and the touched entries.
 
     void write(final DataOutput out) throws IOException
     {
-        final int view = visible;
         int entries = generation.length;
         while (entries > 0 && 0 == generation[entries - 1])
         {
@@ -314,9 +339,10 @@ final class ChildDirectory
         out.writeInt(entries);
         for (int e = 0; e < entries; e++)
         {
+            final int record = e * RECORD_LONGS < records.length ? recordFor(records, e * RECORD_LONGS, NEWEST) : -1;
             out.writeInt(generation[e]);
-            out.writeInt(e < tags[view].length ? tags[view][e] : 0);
-            out.writeLong(e < handles[view].length ? handles[view][e] : 0);
+            out.writeInt(record < 0 ? 0 : (int)(records[record] & TAG_MASK));
+            out.writeLong(record < 0 ? 0 : records[record + 1]);
         }
         out.writeInt(dirty.size());
         for (int i = 0; i < dirty.size(); i++)
@@ -333,24 +359,22 @@ final class ChildDirectory
             throw new IOException("bad child directory length " + entries);
         }
         generation = new int[Math.max(64, entries)];
-        for (int v = 0; v < 2; v++)
-        {
-            tags[v] = new int[generation.length];
-            handles[v] = new long[generation.length];
-            changes[v].clear();
-        }
+        records = new long[generation.length * RECORD_LONGS];
         for (int e = 0; e < entries; e++)
         {
             generation[e] = in.readInt();
             final int tag = in.readInt();
             final long handle = in.readLong();
-            for (int v = 0; v < 2; v++)
+            if (0 != tag)
             {
-                tags[v][e] = tag;
-                handles[v][e] = handle;
+                // Published before tick 0 as far as the stamps go: every later tick's readers take it.
+                records[e * RECORD_LONGS] = 1L << TAG_BITS | (tag & TAG_MASK);
+                records[e * RECORD_LONGS + 1] = handle;
             }
         }
         dirty.clear();
+        published.clear();
+        publishedStamp = -1;
         final int touched = in.readInt();
         if (touched < 0 || touched > 1 << 28)
         {

@@ -93,7 +93,27 @@ final class HeaderCheck
      */
     boolean atDeath(final CellFlyweight dead)
     {
+        // The checks without their messages first: small enough to inline where every cell dies.
+        final UnsafeBuffer buffer = dead.buffer();
+        final int offset = dead.offset();
         final byte status = dead.status();
+        if ((STATUS_ALIVE == status || STATUS_DYING == status) &&
+            0 != buffer.getInt(offset + GENERATION_OFFSET) &&
+            (buffer.getShort(offset + BEHAVIOUR_ID_OFFSET) & 0xFFFF) < behaviourCount &&
+            0 == (buffer.getByte(offset + FLAGS_OFFSET) & ~FLAG_TRAP_EXITS) &&
+            buffer.getInt(offset + SUPERVISOR_ROW_OFFSET + headerSkew) >= NO_SUPERVISOR &&
+            NULL_LINK == buffer.getInt(offset + LINK_OFFSET + headerSkew))
+        {
+            return true;
+        }
+        return atDeathFault(dead, status);
+    }
+
+    /**
+     * The header of a dying cell failed a check of {@link #atDeath}: which one, reported.
+     */
+    private boolean atDeathFault(final CellFlyweight dead, final byte status)
+    {
         final String fault = STATUS_ALIVE != status && STATUS_DYING != status ?
             "status " + status + " is not a live cell's" : liveFault(dead.buffer(), dead.offset(), dead.slot(), false);
         if (null == fault)

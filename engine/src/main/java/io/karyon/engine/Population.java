@@ -380,12 +380,23 @@ final class Population extends WorkerPadding
      */
     long initialise(final int slot, final Genotype genotype)
     {
+        return initialise(slot, genotype, NO_SUPERVISOR);
+    }
+
+    /**
+     * Writes a genotype's state and a fresh header naming a supervisor row into an allocated slot: a restart's, in
+     * one pass over the header.
+     *
+     * @return the new cell's handle.
+     */
+    long initialise(final int slot, final Genotype genotype, final int supervisorRow)
+    {
         final CellFlyweight child = arena.wrap(scratch, slot);
         child.copyState(genotype.state(), stateLength)
             .status(STATUS_ALIVE)
             .flags((byte)0)
             .behaviourId(genotype.behaviourId())
-            .supervisorRow(NO_SUPERVISOR)
+            .supervisorRow(supervisorRow)
             .link(NULL_LINK);
         liveByBehaviour[COUNT_PAD + genotype.behaviourId()]++;
         slice.spawned++;

@@ -222,7 +222,8 @@ final class Supervision extends WorkerPadding
      */
     long child(final long childId)
     {
-        return child(allHomes, childId, slice.tick);
+        // Free-running mode has no ticks to wait for: the newest record, which may lag (see ChildDirectory).
+        return child(allHomes, childId, freeRunning ? ChildDirectory.NEWEST : slice.tick);
     }
 
     /**
@@ -348,9 +349,8 @@ final class Supervision extends WorkerPadding
         }
         final int slot = population.allocateInHome(home.chunkOf(entry));
         final Genotype genotype = genotypes[home.genotypeOf(entry)];
-        final long handle = population.initialise(slot, genotype);
         // The entry's own row: a queued restart's entry may have been freed and reused under another supervisor.
-        population.supervisorRow(slot, table.ownerRow(entry));
+        final long handle = population.initialise(slot, genotype, table.ownerRow(entry));
         final int reason = ExitReasons.fromRestartTable(table.lastExitReason(entry));
         table.updateHandle(entry, handle);
         home.directory.touched(entry);
@@ -429,9 +429,10 @@ final class Supervision extends WorkerPadding
     {
         final SupervisionHome home = homeOfFamily[Handle.slot(handle) >>> familyBitShift];
         final long now = clock();
-        home.directory.touched(home.table.entryOf(handle));
         final int kind = home.table.onCellExit(
             handle, ExitReasons.toRestartTable(reason), ExitReasons.NORMAL != reason, now, decision);
+        // The decision names the exited entry (none for an unknown handle): no second lookup by handle.
+        home.directory.touched(decision.exitedEntry());
         carryOut(home, kind, now, handle, reason);
         if (!slice.inTick)
         {
@@ -457,12 +458,17 @@ final class Supervision extends WorkerPadding
             terminateSiblings(home, decision);
             if (RestartDecision.RESTART == kind)
             {
+                // Only a home linked to others has child supervisors whose restart another home must hear of.
+                final boolean linked = home.hasRemotes();
                 for (int i = 0, count = decision.restartCount(); i < count; i++)
                 {
                     final int entry = decision.restartEntry(i);
                     home.directory.touched(entry);
                     home.budget.offer(decision.row(), entry);
-                    notifyRemote(home, table.childRow(entry), NOTICE_RESTART, RestartTable.REASON_SHUTDOWN);
+                    if (linked)
+                    {
+                        notifyRemote(home, table.childRow(entry), NOTICE_RESTART, RestartTable.REASON_SHUTDOWN);
+                    }
                 }
                 return;
             }

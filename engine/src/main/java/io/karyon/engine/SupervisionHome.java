@@ -120,6 +120,14 @@ final class SupervisionHome implements AutoCloseable
     /**
      * The other row of a supervisor that spans two homes, or {@link #NO_REMOTE}.
      */
+    /**
+     * Whether any row of this home is linked to a row in another home.
+     */
+    boolean hasRemotes()
+    {
+        return 0 != remote.length;
+    }
+
     long remoteOf(final int row)
     {
         return row < remote.length ? remote[row] : NO_REMOTE;

@@ -1,6 +1,7 @@
 package io.karyon.supervisor;
 
 import org.agrona.collections.IntHashSet;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -13,11 +14,17 @@ import static io.karyon.supervisor.RestartTableDescriptor.CHILD_REMOVED;
 import static io.karyon.supervisor.RestartTableDescriptor.CHILD_RUNNING;
 import static io.karyon.supervisor.RestartTableDescriptor.CHILD_STARTING;
 import static io.karyon.supervisor.RestartTableDescriptor.CHILD_STOPPED;
+import static io.karyon.supervisor.RestartTableDescriptor.INTENSITY_OFFSET;
 import static io.karyon.supervisor.RestartTableDescriptor.NULL_ENTRY;
 import static io.karyon.supervisor.RestartTableDescriptor.NULL_HANDLE;
 import static io.karyon.supervisor.RestartTableDescriptor.NULL_ROW;
+import static io.karyon.supervisor.RestartTableDescriptor.PERIOD_OFFSET;
 import static io.karyon.supervisor.RestartTableDescriptor.ROW_RUNNING;
 import static io.karyon.supervisor.RestartTableDescriptor.ROW_TERMINATED;
+import static io.karyon.supervisor.RestartTableDescriptor.WINDOW_CAPACITY_OFFSET;
+import static io.karyon.supervisor.RestartTableDescriptor.WINDOW_HEAD_OFFSET;
+import static io.karyon.supervisor.RestartTableDescriptor.WINDOW_INDEX_OFFSET;
+import static io.karyon.supervisor.RestartTableDescriptor.WINDOW_SIZE_OFFSET;
 
 /**
  * The OTP decisions of a {@link RestartTable}, apart from the stores they read and write: whether an exit restarts
@@ -203,7 +210,7 @@ final class RestartDecider
         }
         else
         {
-            unmapSlot(entry);
+            // startEntry unmaps the child's slot.
             startEntry(entry, out);
         }
     }
@@ -315,24 +322,29 @@ final class RestartDecider
      */
     private boolean addRestart(final int row, final long now)
     {
-        final int intensity = rows.intensity(row);
-        final int capacity = rows.windowCapacity(row);
-        int base = rows.windowIndex(row);
-        final int head = rows.windowHead(row);
-        final int size = rows.windowSize(row);
-        final long threshold = now - rows.period(row);
+        // The row's fields and the times are read through local buffers: each accessor call would load the buffer
+        // field again after every off-heap write, which the JIT cannot tell apart from the fields.
+        final UnsafeBuffer rowBuffer = rows.buffer();
+        final int at = SupervisorRows.offset(row);
+        final int capacity = rowBuffer.getInt(at + WINDOW_CAPACITY_OFFSET);
+        int base = rowBuffer.getInt(at + WINDOW_INDEX_OFFSET);
+        final int head = rowBuffer.getInt(at + WINDOW_HEAD_OFFSET);
+        final int size = rowBuffer.getInt(at + WINDOW_SIZE_OFFSET);
+        final long threshold = now - rowBuffer.getLong(at + PERIOD_OFFSET);
+        final UnsafeBuffer times = windows.buffer();
 
         // Times only grow, so the restarts that left the window are the oldest ones: drop them from the old end,
         // which costs O(1) amortised instead of a walk over the whole window on every restart (a supervisor whose
         // thousand children die in one tick walked half a million entries).
         int kept = size;
         int oldest = head - size + 1 < 0 ? head - size + 1 + capacity : head - size + 1;
-        while (kept > 0 && windows.time(base + oldest) < threshold)
+        while (kept > 0 && times.getLong((base + oldest) << 3) < threshold)
         {
             kept--;
             oldest = oldest + 1 == capacity ? 0 : oldest + 1;
         }
 
+        final int intensity = rowBuffer.getInt(at + INTENSITY_OFFSET);
         int newHead = head + 1 == capacity ? 0 : head + 1;
         if (kept == capacity && capacity <= intensity)
         {
@@ -341,8 +353,8 @@ final class RestartDecider
             newHead = kept;
         }
         windows.time(base + newHead, now);
-        rows.windowHead(row, newHead);
-        rows.windowSize(row, kept + 1);
+        rowBuffer.putInt(at + WINDOW_HEAD_OFFSET, newHead);
+        rowBuffer.putInt(at + WINDOW_SIZE_OFFSET, kept + 1);
 
         return kept + 1 <= intensity;
     }

@@ -252,6 +252,16 @@ public final class RestartDecision
     }
 
     /**
+     * The entry of the child whose exit was decided.
+     *
+     * @return the entry, or {@link RestartTableDescriptor#NULL_ENTRY} for an exit of a handle that names no child.
+     */
+    public int exitedEntry()
+    {
+        return exitedEntry;
+    }
+
+    /**
      * The handle of the child whose exit was reported.
      *
      * @return the handle of the exited child.

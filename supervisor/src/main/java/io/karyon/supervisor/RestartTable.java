@@ -287,7 +287,8 @@ public final class RestartTable implements AutoCloseable
         {
             return decider.onUnknownExit(handle, reasonCode, abnormal, now, out);
         }
-        return onChildExit(entries.ownerRow(entry), entry, reasonCode, abnormal, now, out);
+        // An entry found by its running cell's handle is in use and its owner row is a row: no checks again.
+        return decider.onChildExit(entries.ownerRow(entry), entry, reasonCode, abnormal, now, out);
     }
 
     /**
@@ -347,7 +348,7 @@ public final class RestartTable implements AutoCloseable
             return false;
         }
         slots.checkHandle(handle);
-        decider.unmapSlot(entry);
+        // The old slot was unmapped when the entry was set to start (RestartDecider.startEntry): only mapped anew.
         entries.handle(entry, handle);
         entries.status(entry, CHILD_RUNNING);
         slots.put(handle, entry);

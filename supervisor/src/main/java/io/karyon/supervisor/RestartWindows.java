@@ -114,6 +114,14 @@ final class RestartWindows
         return index;
     }
 
+    /**
+     * The times' buffer, for a hot path (replaced when the area grows).
+     */
+    UnsafeBuffer buffer()
+    {
+        return windows;
+    }
+
     long time(final int index)
     {
         return windows.getLong(index * SIZE_OF_LONG);

@@ -327,7 +327,16 @@ final class SupervisorRows
         count = newCount;
     }
 
-    private static int offset(final int row)
+    /**
+     * The rows' buffer, for a hot path that reads several fields of one row (replaced when the rows grow, which no
+     * decision does).
+     */
+    UnsafeBuffer buffer()
+    {
+        return rows;
+    }
+
+    static int offset(final int row)
     {
         return row * ROW_LENGTH;
     }
