@@ -106,9 +106,9 @@ public final class BenchCommand implements Callable<Integer>
     long ops = 10_000_000;
 
     @Option(names = "--bytes", paramLabel = "SIZE",
-        description = "stream, and the short triad W2, W3 and W4 run first for stream_fraction: bytes of arrays in " +
-            "all, 3 per worker (e.g. 512m, 2g; default: " + Stream.CACHE_MULTIPLE + " x the last-level cache, at " +
-            "least 512m)")
+        description = "stream, and the short triad W2, W3 and W4 run after their rounds for stream_fraction: " +
+            "bytes of arrays in all, 3 per worker (e.g. 512m, 2g; default: " + Stream.CACHE_MULTIPLE +
+            " x the last-level cache, at least 512m)")
     String bytes;
 
     @Option(names = "--rounds", paramLabel = "N", description = "measured rounds, >= 3 (default: ${DEFAULT-VALUE})")

@@ -29,7 +29,7 @@ import java.nio.file.Path;
  *                 members, W6 operations x 2 on pekko); a peer given more runs fewer hops, ticks, broadcasts or
  *                 operations and says so in its JSON line.
  * @param progress where progress lines go (stderr).
- * @param streamBytes stream, and the triad W2, W3 and W4 run first: bytes of arrays in all, 0 for
+ * @param streamBytes stream, and the triad W2, W3 and W4 run after their rounds: bytes of arrays in all, 0 for
  *                 {@link Stream#defaultBytes()}.
  */
 public record BenchParams(

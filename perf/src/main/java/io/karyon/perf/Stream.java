@@ -29,7 +29,8 @@ import java.util.Set;
  * <p>
  * The arrays take {@code --bytes} in all (three arrays per worker), by default {@link #defaultBytes()}: 8 times the
  * last-level cache and at least 512 MiB. W2, W3 and W4 run a short triad ({@link #triad}) in their own organism
- * before the workload, to print {@code stream_fraction} beside their rate.
+ * after their rounds (before them, its arrays left the rounds 5-14% slower), to print {@code stream_fraction}
+ * beside their rate.
  * <p>
  * The check: after every round each worker's arrays hold what the same passes give on one element with plain scalar
  * arithmetic (first, middle and last element of each array, bit for bit).
@@ -45,7 +46,7 @@ final class Stream
     static final int CACHE_MULTIPLE = 8;
     /** Passes of each kernel in a round. */
     static final int PASSES = 5;
-    /** Measured passes of the triad W2, W3 and W4 run first, after {@link #TRIAD_WARMUP} unmeasured ones. */
+    /** Measured passes of the triad W2, W3 and W4 run after their rounds, after {@link #TRIAD_WARMUP} others. */
     static final int TRIAD_PASSES = 3;
     static final int TRIAD_WARMUP = 2;
 
