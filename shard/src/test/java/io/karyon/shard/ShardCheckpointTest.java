@@ -6,7 +6,6 @@ import io.karyon.model.Progress;
 import io.karyon.model.StopRequest;
 import io.karyon.models.Ring;
 import io.karyon.models.Tissue;
-import org.agrona.IoUtil;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,7 +25,6 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A sharded run's checkpoints (shards as threads of this JVM, joined over IPC): every shard writes its part at the
@@ -46,16 +44,13 @@ class ShardCheckpointTest
     @BeforeEach
     void makeDir() throws IOException
     {
-        final Path shm = Path.of("/dev/shm");
-        dir = Files.isDirectory(shm) ? Files.createTempDirectory(shm, "karyon-shard-ckpt-test-") :
-            Files.createTempDirectory("karyon-shard-ckpt-test-");
+        dir = ShardThreads.folder("karyon-shard-ckpt-test-");
     }
 
     @AfterEach
     void deleteDir()
     {
-        IoUtil.delete(dir.toFile(), false);
-        assertTrue(!Files.exists(dir));
+        ShardThreads.delete(dir);
     }
 
     private static ShardRun.Spec ring(final int workers)

@@ -6,17 +6,13 @@ import io.karyon.model.ModelRun;
 import io.karyon.model.Progress;
 import io.karyon.models.Ring;
 import io.karyon.scheduler.ThreadingMode;
-import org.agrona.IoUtil;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
-import java.net.DatagramSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -44,16 +40,13 @@ class ShardDeterminismTest
     @BeforeEach
     void makeDir() throws IOException
     {
-        final Path shm = Path.of("/dev/shm");
-        dir = Files.isDirectory(shm) ? Files.createTempDirectory(shm, "karyon-shard-test-") :
-            Files.createTempDirectory("karyon-shard-test-");
+        dir = ShardThreads.folder("karyon-shard-test-");
     }
 
     @AfterEach
     void deleteDir()
     {
-        IoUtil.delete(dir.toFile(), false);
-        assertTrue(!Files.exists(dir));
+        ShardThreads.delete(dir);
     }
 
     static Context context(final int workers)
@@ -76,46 +69,9 @@ class ShardDeterminismTest
     private List<ShardRun.Result> sharded(final ShardRun.Spec spec, final int shards, final boolean udp)
         throws Exception
     {
-        final List<String> endpoints = new ArrayList<>();
-        for (int s = 0; s < shards && udp; s++)
-        {
-            try (DatagramSocket socket = new DatagramSocket(0))
-            {
-                endpoints.add("127.0.0.1:" + socket.getLocalPort());  // no name to resolve: one address family
-            }
-        }
         final ShardRun.Result[] results = new ShardRun.Result[shards];
-        final Throwable[] failures = new Throwable[shards];
-        final Thread[] threads = new Thread[shards];
-        for (int s = 0; s < shards; s++)
-        {
-            final int shard = s;
-            threads[s] = new Thread(() ->
-            {
-                try (AeronShardLink link = udp ?
-                    AeronShardLink.udp(shard, endpoints, dir.resolve("aeron-" + shard), TIMEOUT_NS) :
-                    AeronShardLink.ipc(shard, shards, dir.resolve("aeron"), TIMEOUT_NS))
-                {
-                    results[shard] = ShardRun.run(spec, link, context(spec.workers() * shards));
-                }
-                catch (final Throwable t)
-                {
-                    failures[shard] = t;
-                }
-            }, "shard-" + s);
-            threads[s].start();
-        }
-        for (final Thread thread : threads)
-        {
-            thread.join();
-        }
-        for (int s = 0; s < shards; s++)
-        {
-            if (null != failures[s])
-            {
-                throw new AssertionError("shard " + s + " failed: " + failures[s], failures[s]);
-            }
-        }
+        ShardThreads.run(shards, ShardThreads.links(dir, shards, udp, TIMEOUT_NS),
+            (shard, link) -> results[shard] = ShardRun.run(spec, link, context(spec.workers() * shards)));
         return List.of(results);
     }
 

@@ -16,15 +16,12 @@ import io.karyon.model.Setup;
 import io.karyon.model.StopCondition;
 import io.karyon.model.SurveyValue;
 import io.karyon.models.Tissue;
-import org.agrona.IoUtil;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
-import java.net.DatagramSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,16 +55,13 @@ class ShardMatrixTest
     @BeforeEach
     void makeDir() throws IOException
     {
-        final Path shm = Path.of("/dev/shm");
-        dir = Files.isDirectory(shm) ? Files.createTempDirectory(shm, "karyon-shard-test-") :
-            Files.createTempDirectory("karyon-shard-test-");
+        dir = ShardThreads.folder("karyon-shard-test-");
     }
 
     @AfterEach
     void deleteDir()
     {
-        IoUtil.delete(dir.toFile(), false);
-        assertTrue(!Files.exists(dir));
+        ShardThreads.delete(dir);
     }
 
     private static Context context(final int workers)
@@ -127,39 +121,8 @@ class ShardMatrixTest
         final ShardRun.Result[] results) throws InterruptedException, IOException
     {
         final int workers = spec.workers();
-        final List<String> endpoints = new ArrayList<>();
-        for (int s = 0; s < shards && udp; s++)
-        {
-            try (DatagramSocket socket = new DatagramSocket(0))
-            {
-                endpoints.add("127.0.0.1:" + socket.getLocalPort());
-            }
-        }
-        final Throwable[] failures = new Throwable[shards];
-        final Thread[] threads = new Thread[shards];
-        for (int s = 0; s < shards; s++)
-        {
-            final int shard = s;
-            threads[s] = new Thread(() ->
-            {
-                try (AeronShardLink link = udp ?
-                    AeronShardLink.udp(shard, endpoints, dir.resolve("aeron-" + shard), TIMEOUT_NS) :
-                    AeronShardLink.ipc(shard, shards, dir.resolve("aeron"), TIMEOUT_NS))
-                {
-                    results[shard] = ShardRun.run(spec, link, context(workers * shards));
-                }
-                catch (final Throwable t)
-                {
-                    failures[shard] = t;
-                }
-            }, "shard-" + s);
-            threads[s].start();
-        }
-        for (final Thread thread : threads)
-        {
-            thread.join();
-        }
-        return failures;
+        return ShardThreads.tryRun(shards, ShardThreads.links(dir, shards, udp, TIMEOUT_NS),
+            (shard, link) -> results[shard] = ShardRun.run(spec, link, context(workers * shards)));
     }
 
     private void assertSameAsOneProcess(final int shards, final int workers, final boolean udp) throws Exception

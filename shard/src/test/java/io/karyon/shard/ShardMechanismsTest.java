@@ -5,17 +5,13 @@ import io.karyon.engine.Context;
 import io.karyon.model.ModelRun;
 import io.karyon.model.Progress;
 import io.karyon.scheduler.ThreadingMode;
-import org.agrona.IoUtil;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
-import java.net.DatagramSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -45,16 +41,13 @@ class ShardMechanismsTest
     @BeforeEach
     void makeDir() throws IOException
     {
-        final Path shm = Path.of("/dev/shm");
-        dir = Files.isDirectory(shm) ? Files.createTempDirectory(shm, "karyon-mechanisms-test-") :
-            Files.createTempDirectory("karyon-mechanisms-test-");
+        dir = ShardThreads.folder("karyon-mechanisms-test-");
     }
 
     @AfterEach
     void deleteDir()
     {
-        IoUtil.delete(dir.toFile(), false);
-        assertTrue(!Files.exists(dir));
+        ShardThreads.delete(dir);
     }
 
     private static Context context(final int workers)
@@ -102,46 +95,9 @@ class ShardMechanismsTest
     private ShardRun.Result[] sharded(final ShardRun.Spec spec, final int shards, final boolean udp) throws Exception
     {
         reset();
-        final List<String> endpoints = new ArrayList<>();
-        for (int s = 0; s < shards && udp; s++)
-        {
-            try (DatagramSocket socket = new DatagramSocket(0))
-            {
-                endpoints.add("127.0.0.1:" + socket.getLocalPort());
-            }
-        }
         final ShardRun.Result[] results = new ShardRun.Result[shards];
-        final Throwable[] failures = new Throwable[shards];
-        final Thread[] threads = new Thread[shards];
-        for (int s = 0; s < shards; s++)
-        {
-            final int shard = s;
-            threads[s] = new Thread(() ->
-            {
-                try (AeronShardLink link = udp ?
-                    AeronShardLink.udp(shard, endpoints, dir.resolve("aeron-" + shard), TIMEOUT_NS) :
-                    AeronShardLink.ipc(shard, shards, dir.resolve("aeron"), TIMEOUT_NS))
-                {
-                    results[shard] = ShardRun.run(spec, link, context(spec.workers() * shards));
-                }
-                catch (final Throwable t)
-                {
-                    failures[shard] = t;
-                }
-            }, "shard-" + s);
-            threads[s].start();
-        }
-        for (final Thread thread : threads)
-        {
-            thread.join();
-        }
-        for (int s = 0; s < shards; s++)
-        {
-            if (null != failures[s])
-            {
-                throw new AssertionError("shard " + s + " failed: " + failures[s], failures[s]);
-            }
-        }
+        ShardThreads.run(shards, ShardThreads.links(dir, shards, udp, TIMEOUT_NS),
+            (shard, link) -> results[shard] = ShardRun.run(spec, link, context(spec.workers() * shards)));
         return results;
     }
 

@@ -6,7 +6,6 @@ import io.karyon.model.Progress;
 import io.karyon.model.StopRequest;
 import io.karyon.models.Ring;
 import io.karyon.models.Sir;
-import org.agrona.IoUtil;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,7 +24,6 @@ import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -50,16 +48,13 @@ class ShardObservationTest
     @BeforeEach
     void makeDir() throws IOException
     {
-        final Path shm = Path.of("/dev/shm");
-        dir = Files.isDirectory(shm) ? Files.createTempDirectory(shm, "karyon-shard-obs-") :
-            Files.createTempDirectory("karyon-shard-obs-");
+        dir = ShardThreads.folder("karyon-shard-obs-");
     }
 
     @AfterEach
     void deleteDir()
     {
-        IoUtil.delete(dir.toFile(), false);
-        assertFalse(Files.exists(dir));
+        ShardThreads.delete(dir);
     }
 
     private ModelRun.Result oneProcess(final ShardRun.Spec spec, final int workers, final Path out)

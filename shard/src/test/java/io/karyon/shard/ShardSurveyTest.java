@@ -11,7 +11,6 @@ import io.karyon.model.Progress;
 import io.karyon.model.Setup;
 import io.karyon.models.Ring;
 import io.karyon.models.Tissue;
-import org.agrona.IoUtil;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,7 +25,6 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -54,16 +52,13 @@ class ShardSurveyTest
     @BeforeEach
     void makeDir() throws IOException
     {
-        final Path shm = Path.of("/dev/shm");
-        dir = Files.isDirectory(shm) ? Files.createTempDirectory(shm, "karyon-shard-survey-") :
-            Files.createTempDirectory("karyon-shard-survey-");
+        dir = ShardThreads.folder("karyon-shard-survey-");
     }
 
     @AfterEach
     void deleteDir()
     {
-        IoUtil.delete(dir.toFile(), false);
-        assertFalse(Files.exists(dir));
+        ShardThreads.delete(dir);
     }
 
     /**
