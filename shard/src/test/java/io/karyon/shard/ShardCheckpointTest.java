@@ -90,38 +90,10 @@ class ShardCheckpointTest
         final UnaryOperator<ModelRun.Builder> first) throws Exception
     {
         final ShardRun.Result[] results = new ShardRun.Result[shards];
-        final Throwable[] failures = new Throwable[shards];
-        final Thread[] threads = new Thread[shards];
-        for (int s = 0; s < shards; s++)
-        {
-            final int shard = s;
-            threads[s] = new Thread(() ->
-            {
-                try (AeronShardLink link = AeronShardLink.ipc(shard, shards, aeron, TIMEOUT_NS))
-                {
-                    results[shard] = ShardRun.run(spec, link,
-                        invoker ? ShardDeterminismTest.context(spec.workers() * shards) : null,
-                        first, settings,
-                        null == resume ? null : resume.get(shard));
-                }
-                catch (final Throwable t)
-                {
-                    failures[shard] = t;
-                }
-            }, "shard-" + s);
-            threads[s].start();
-        }
-        for (final Thread thread : threads)
-        {
-            thread.join();
-        }
-        for (int s = 0; s < shards; s++)
-        {
-            if (null != failures[s])
-            {
-                throw new AssertionError("shard " + s + " failed: " + failures[s], failures[s]);
-            }
-        }
+        ShardThreads.run(shards, (shard) -> AeronShardLink.ipc(shard, shards, aeron, TIMEOUT_NS),
+            (shard, link) -> results[shard] = ShardRun.run(spec, link,
+                invoker ? ShardDeterminismTest.context(spec.workers() * shards) : null, first, settings,
+                null == resume ? null : resume.get(shard)));
         return results;
     }
 

@@ -12,10 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
-import java.net.DatagramSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -74,47 +72,9 @@ class ShardObservationTest
     private ShardRun.Result[] sharded(final ShardRun.Spec spec, final int shards, final boolean udp,
         final UnaryOperator<ModelRun.Builder> first) throws Exception
     {
-        final List<String> endpoints = new ArrayList<>();
-        for (int s = 0; s < shards && udp; s++)
-        {
-            try (DatagramSocket socket = new DatagramSocket(0))
-            {
-                endpoints.add("127.0.0.1:" + socket.getLocalPort());
-            }
-        }
         final ShardRun.Result[] results = new ShardRun.Result[shards];
-        final Throwable[] failures = new Throwable[shards];
-        final Thread[] threads = new Thread[shards];
-        for (int s = 0; s < shards; s++)
-        {
-            final int shard = s;
-            threads[s] = new Thread(() ->
-            {
-                try (AeronShardLink link = udp ?
-                    AeronShardLink.udp(shard, endpoints, dir.resolve("aeron-" + shard), TIMEOUT_NS) :
-                    AeronShardLink.ipc(shard, shards, dir.resolve("aeron"), TIMEOUT_NS))
-                {
-                    results[shard] = ShardRun.run(spec, link, ShardDeterminismTest.context(spec.workers() * shards),
-                        first);
-                }
-                catch (final Throwable t)
-                {
-                    failures[shard] = t;
-                }
-            }, "shard-" + s);
-            threads[s].start();
-        }
-        for (final Thread thread : threads)
-        {
-            thread.join();
-        }
-        for (int s = 0; s < shards; s++)
-        {
-            if (null != failures[s])
-            {
-                throw new AssertionError("shard " + s + " failed: " + failures[s], failures[s]);
-            }
-        }
+        ShardThreads.run(shards, ShardThreads.links(dir, shards, udp, TIMEOUT_NS), (shard, link) -> results[shard] =
+            ShardRun.run(spec, link, ShardDeterminismTest.context(spec.workers() * shards), first));
         return results;
     }
 

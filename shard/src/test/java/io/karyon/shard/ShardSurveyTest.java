@@ -66,32 +66,11 @@ class ShardSurveyTest
      * returns each shard's failure.
      */
     private Throwable[] sharded(final ShardRun.Spec spec, final int shards, final Path out,
-        final ShardRun.Result[] results) throws InterruptedException
+        final ShardRun.Result[] results) throws InterruptedException, IOException
     {
-        final Throwable[] failures = new Throwable[shards];
-        final Thread[] threads = new Thread[shards];
-        for (int s = 0; s < shards; s++)
-        {
-            final int shard = s;
-            threads[s] = new Thread(() ->
-            {
-                try (AeronShardLink link = AeronShardLink.ipc(shard, shards, dir.resolve("aeron"), TIMEOUT_NS))
-                {
-                    results[shard] = ShardRun.run(spec, link, ShardDeterminismTest.context(spec.workers() * shards),
-                        (run) -> run.out(out).progress(Progress.NONE));
-                }
-                catch (final Throwable t)
-                {
-                    failures[shard] = t;
-                }
-            }, "shard-" + s);
-            threads[s].start();
-        }
-        for (final Thread thread : threads)
-        {
-            thread.join();
-        }
-        return failures;
+        return ShardThreads.tryRun(shards, ShardThreads.links(dir, shards, false, TIMEOUT_NS),
+            (shard, link) -> results[shard] = ShardRun.run(spec, link,
+                ShardDeterminismTest.context(spec.workers() * shards), (run) -> run.out(out).progress(Progress.NONE)));
     }
 
     @Test
