@@ -68,6 +68,8 @@ public final class Matrix implements AutoCloseable
     // The sites reads may name: every site, or in a sharded run with a reach this shard's window (see ShardWindow).
     long readFirst;
     long readEnd;
+    // The first read beyond this shard's window, by a worker (written once, on that failure only).
+    volatile String beyondReach;
     MatrixWriter[] writers;
     DepositMerger[] mergers;
     long[] phases;
@@ -726,7 +728,10 @@ public final class Matrix implements AutoCloseable
         }
         if (site < readFirst || site >= readEnd)
         {
-            return new IllegalArgumentException(window.outsideWindow(site, writers.length));
+            // A cell's throw only kills the cell: the exchange stops the run at the next phase (MatrixShards).
+            final String reason = window.outsideWindow(site, writers.length);
+            beyondReach = reason;
+            return new IllegalArgumentException(reason);
         }
         return new IllegalArgumentException(
             name + ": substance out of range 0.." + (substances - 1) + ": substance=" + substance);

@@ -91,11 +91,18 @@ public final class MatrixShards
      * @param out         grown as needed.
      * @param offset      of the frame.
      * @return the offset after it.
+     * @throws IllegalStateException naming the site, if a cell here read beyond this shard's window since the last
+     *                               phase (the read threw, which kills only the cell: this stops the run).
      */
     public int exportPart(final int part, final int toFirstPart, final int toEndPart, final MutableDirectBuffer out,
         final int offset)
     {
         checkShardable();
+        final String beyondReach = matrix.beyondReach;
+        if (null != beyondReach)
+        {
+            throw new IllegalStateException(beyondReach + " (a cell read it in the last tick)");
+        }
         if (!matrix.dynamic)
         {
             return PartFrames.putAdditions(part, matrix.mergers[part], out, offset);
