@@ -13,9 +13,9 @@ import org.agrona.MutableDirectBuffer;
  *   part, every writer's deposits as one process would;</li>
  *   <li>at the phase's barrier, in a block of its own per receiving shard, each part's state as the phase left it, as
  *   much as the receiver holds ({@link #putPart}, {@link #takePart}), so that cells read the parts they may read, and
- *   the next phase reads its neighbours, as of the start of the tick; then what any writer still holds for another shard's part is dropped
- *   ({@link #dropDeposits}): that part's own shard applied it (deposits made by the driver before a run, on every
- *   shard alike).</li>
+ *   the next phase reads its neighbours, as of the start of the tick; then what any writer still holds for another
+ *   shard's part is dropped ({@link #dropDeposits}): that part's own shard applied it (deposits made by the driver
+ *   before a run, on every shard alike).</li>
  * </ul>
  * The engine calls these only in a sharded run, from its exchange agent, while every worker of this shard waits at a
  * barrier; a run in one process never calls them. Each put appends a frame the matching take reads back whole, and

@@ -51,8 +51,8 @@ public final class MatrixShards
      * @param offset of the frame.
      * @return the offset after it.
      * @throws IllegalStateException naming the writer, part and byte, if the frame does not fit the block or names a
-     *                               value outside the part; with a reach ({@link Matrix#reach(int)}), naming the site and
-     *                               the writer's part, if a deposit lies beyond that part's reach.
+     *                               value outside the part; with a reach ({@link Matrix#reach(int)}), naming the site
+     *                               and the writer's part, if a deposit lies beyond that part's reach.
      */
     public int importDeposits(final int writer, final int part, final DirectBuffer in, final int offset)
     {
@@ -83,7 +83,8 @@ public final class MatrixShards
      * A sharded run, after a tick phase: appends a part as its phase left it, for a process that runs parts
      * [toFirstPart, toEndPart). Dynamic: {@code int part, int firstValue, int valueCount, valueCount * double}, its
      * range of sites, or with a reach ({@link Matrix#reach(int)}) the share of it that the receiver holds (maybe none);
-     * static (in memory): {@code int part, int count, count * (int key, double amount)}, the deposits it added, in order.
+     * static (in memory): {@code int part, int count, count * (int key, double amount)}, the deposits it added, in
+     * order.
      *
      * @param part        whose phase ran here.
      * @param toFirstPart first part of the receiving process.
@@ -110,7 +111,8 @@ public final class MatrixShards
         matrix.window.shared(part, toFirstPart, toEndPart, matrix.writers.length, shared);
         final int first = (int)shared[0] * matrix.substances;
         final int end = (int)shared[1] * matrix.substances;
-        return PartFrames.putRange(part, matrix.flat.buffer((int)(matrix.phases[part] & 1)), first, end - first, out, offset);
+        final int parity = (int)(matrix.phases[part] & 1);
+        return PartFrames.putRange(part, matrix.flat.buffer(parity), first, end - first, out, offset);
     }
 
     /**
@@ -134,8 +136,8 @@ public final class MatrixShards
             matrix.window.held(part, matrix.writers.length, shared);
             final int first = (int)shared[0] * matrix.substances;
             final int end = (int)shared[1] * matrix.substances;
-            at = PartFrames.takeRange(matrix, part, matrix.flat.buffer((int)((matrix.phases[part] & 1) ^ 1)), first, end - first, in,
-                offset);
+            final int parity = (int)((matrix.phases[part] & 1) ^ 1);
+            at = PartFrames.takeRange(matrix, part, matrix.flat.buffer(parity), first, end - first, in, offset);
         }
         else
         {

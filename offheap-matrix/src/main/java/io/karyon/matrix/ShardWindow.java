@@ -48,8 +48,8 @@ final class ShardWindow
     {
         if (!dynamic)
         {
-            throw new IllegalArgumentException(name + ": a reach needs a dynamic matrix (some decay or diffusion: its " +
-                "parts own ranges of sites); a static matrix's parts are whole segments of the map: reach=" + rows);
+            throw new IllegalArgumentException(name + ": a reach needs a dynamic matrix (some decay or diffusion: " +
+                "its parts own ranges of sites); a static matrix's parts are whole segments of the map: reach=" + rows);
         }
         if (rows < 0)
         {

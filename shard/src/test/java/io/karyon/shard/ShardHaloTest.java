@@ -152,8 +152,8 @@ class ShardHaloTest
         }
         assertNotNull(named, "no shard named the stray read: " + failures[0] + " / " + failures[1]);
         assertTrue(Pattern.compile("in-memory matrix: site \\d+ is outside what this shard holds: sites " +
-            "\\[\\d+, \\d+\\), its parts [01]\\.\\.[01] of 2 and their reach of 1 rows; beyond the reach a read would " +
-            "see a stale value \\(a cell read it in the last tick\\)").matcher(named.getMessage()).find(),
+            "\\[\\d+, \\d+\\), its parts [01]\\.\\.[01] of 2 and their reach of 1 rows; beyond the reach a read " +
+            "would see a stale value \\(a cell read it in the last tick\\)").matcher(named.getMessage()).find(),
             named.getMessage());
     }
 }
