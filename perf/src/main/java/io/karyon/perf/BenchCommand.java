@@ -53,8 +53,9 @@ public final class BenchCommand implements Callable<Integer>
     private static final String[][] WORKLOAD_OPTIONS = {
         { "--bytes", Stream.ID, W2Ring.ID, W3Tick.ID, W4Broadcast.ID },
         { "--tokens", W2Ring.ID }, { "--hops", W2Ring.ID }, { "--placement", W2Ring.ID },
-        { "--ticks", W3Tick.ID, Sharded.ID }, { "--layout", W3Tick.ID }, { "--shards", Sharded.ID, W2Ring.ID, W3Tick.ID },
-        { "--transport", Sharded.ID, W2Ring.ID, W3Tick.ID }, { "--broadcasts", W4Broadcast.ID },
+        { "--ticks", W3Tick.ID, Sharded.ID }, { "--layout", W3Tick.ID },
+        { "--shards", Sharded.ID, W2Ring.ID, W3Tick.ID }, { "--transport", Sharded.ID, W2Ring.ID, W3Tick.ID },
+        { "--broadcasts", W4Broadcast.ID },
         { "--churn", W4Broadcast.ID },
         { "--fraction", W5Apoptosis.ID }, { "--ops", W6Matrix.ID }, { "--pairs", W7Latency.ID },
         { "--millis", W7Latency.ID } };

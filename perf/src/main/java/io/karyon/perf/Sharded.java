@@ -23,7 +23,8 @@ import java.util.Map;
  * per tick, and per cross-shard record (a record is 28 bytes; the rest is each block's tick and each pair of workers'
  * queue counts; 0 when no record crossed). Both ways observe once, after the last tick (a sharded run gathers its
  * observations on shard 0 over the link at each observed tick, a round trip more per tick by default). Both ways must
- * give the same digest, or the round fails.
+ * give the same digest, or the round fails. {@link #round}, {@link Round} and {@link Series} are also the rounds of
+ * W2 and W3 with {@code --shards} ({@link ShardedWorkloads}).
  */
 final class Sharded
 {
