@@ -59,19 +59,8 @@ final class ShardedWorkloads
                     params.tokens());
             }
         }
-        return series.fields(new Json()
-            .field("workload", W2Ring.ID)
-            .field("engine", "karyon")
-            .field("cells", params.cells())
-            .field("workers", workers)
-            .field("tokens", params.tokens())
-            .field("hops", hops)
-            .field("rounds", params.rounds())
-            .field("placement", params.ringPlacement())
-            .field("seconds", Rounds.median(series.shardedSeconds))
-            .field("hops_per_s", Rounds.median(series.shardedRate))
-            .field("cross_worker_share", Rounds.median(crossShare)), W2Ring.ID, params, shards, transport,
-            "hops_per_s").toString();
+        return series.fields(W2Ring.fields(params, workers, hops, series.shardedSeconds, series.shardedRate,
+            crossShare), W2Ring.ID, params, shards, transport, "hops_per_s").toString();
     }
 
     /**

@@ -252,6 +252,26 @@ final class W2Ring
         final double[] crossShare,
         final LatencyRounds ticks)
     {
+        return fields(params, workers, hops, seconds, hopsPerS, crossShare)
+            .field("tick_p99_us", ticks.p99Us())
+            .field("tick_max_us", ticks.maxUs())
+            .field("hgrm", Histograms.write(params.out(), ID, ticks.all()).toString());
+    }
+
+    /**
+     * W2's JSON fields up to {@code cross_worker_share}, in one process or sharded.
+     *
+     * @param params     of the bench.
+     * @param workers    per process.
+     * @param hops       per round.
+     * @param seconds    of each measured round.
+     * @param hopsPerS   of each measured round.
+     * @param crossShare of each measured round: the share of the cells' sends that crossed workers.
+     * @return the JSON so far.
+     */
+    static Json fields(final BenchParams params, final int workers, final long hops, final double[] seconds,
+        final double[] hopsPerS, final double[] crossShare)
+    {
         return new Json()
             .field("workload", ID)
             .field("engine", "karyon")
@@ -263,9 +283,6 @@ final class W2Ring
             .field("placement", params.ringPlacement())
             .field("seconds", Rounds.median(seconds))
             .field("hops_per_s", Rounds.median(hopsPerS))
-            .field("cross_worker_share", Rounds.median(crossShare))
-            .field("tick_p99_us", ticks.p99Us())
-            .field("tick_max_us", ticks.maxUs())
-            .field("hgrm", Histograms.write(params.out(), ID, ticks.all()).toString());
+            .field("cross_worker_share", Rounds.median(crossShare));
     }
 }
