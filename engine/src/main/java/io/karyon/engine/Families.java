@@ -134,8 +134,8 @@ final class Families
 
     /**
      * The driver's view of another shard's cell in a sharded run, before the first tick: a scratch slot whose writes go
-     * nowhere (the owner's shard makes the same writes to the cell itself) and whose state reads as zero, or what the
-     * driver last wrote to the scratch. After the first tick, refused.
+     * nowhere (the owner's shard makes the same writes to the cell itself) and whose state reads as zero (until written
+     * through this view). After the first tick, refused.
      *
      * @throws IllegalArgumentException if the handle is stale, or if a tick has run.
      */
@@ -157,7 +157,7 @@ final class Families
         {
             standInScratch = new UnsafeBuffer(new byte[arena.slotLength()]);
         }
-        standInScratch.setMemory(0, CellDescriptor.HEADER_LENGTH, (byte)0);
+        standInScratch.setMemory(0, standInScratch.capacity(), (byte)0);
         cell.storage(CellStorage.ROW, arena.chunkShift()).wrap(standInScratch, 0, slot, arena.stateLength());
         cell.generation(Handle.generation(handle)).status(CellDescriptor.STATUS_ALIVE);
         return cell;
