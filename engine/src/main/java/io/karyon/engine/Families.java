@@ -2,8 +2,8 @@ package io.karyon.engine;
 
 import io.karyon.engine.cell.CellDescriptor;
 import io.karyon.engine.cell.CellFlyweight;
-import io.karyon.engine.cell.Handle;
 import io.karyon.engine.cell.CellStorage;
+import io.karyon.engine.cell.Handle;
 import io.karyon.engine.internal.Arena;
 import io.karyon.engine.internal.StandInChunks;
 import io.karyon.numa.NumaBinding;
