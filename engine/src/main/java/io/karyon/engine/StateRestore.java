@@ -179,9 +179,10 @@ final class StateRestore
             final boolean standIn = slice.population().isStandIn();
             if (kind != (standIn ? StateCapture.FAMILY_STAND_IN : StateCapture.FAMILY_CELLS))
             {
-                throw new IOException(StateCapture.FAMILY_STAND_IN == kind ? "block holds no cells (another shard's " +
-                    "family), but this process runs worker " + worker + ", which owns it" :
-                    StateCapture.FAMILY_CELLS == kind ? "block holds cells, but the family is another shard's here" :
+                throw new IOException(StateCapture.FAMILY_STAND_IN == kind ? "block holds no cells (it is from " +
+                    "the part of a shard that does not run worker " + worker + "), but this process runs worker " +
+                    worker + ", which owns the family" : StateCapture.FAMILY_CELLS == kind ? "block holds cells, " +
+                    "but the family is another shard's here (is this a part of another shard, or of one process?)" :
                     "block of unknown kind " + kind);
             }
             for (int level = 0; level < FAMILY_CHUNKS; level++)

@@ -98,30 +98,53 @@ class ShardMemoryTest
     }
 
     @Test
-    void shouldKeepNoCellOfAnotherShardAndStillMatchOneProcess() throws Exception
+    void shouldKeepNoCellOfAnotherShardWithTwoShardsOfOneWorker() throws Exception
     {
+        assertEachShardHoldsItsOwnCells(2, 1);
+    }
+
+    @Test
+    void shouldKeepNoCellOfAnotherShardWithTwoShardsOfTwoWorkers() throws Exception
+    {
+        assertEachShardHoldsItsOwnCells(2, 2);
+    }
+
+    @Test
+    void shouldKeepNoCellOfAnotherShardWithThreeShardsOfOneWorker() throws Exception
+    {
+        assertEachShardHoldsItsOwnCells(3, 1);
+    }
+
+    private void assertEachShardHoldsItsOwnCells(final int shards, final int perShard) throws Exception
+    {
+        final int workers = shards * perShard;
         final long expected;
         final long[] expectedHandles;
-        try (Organism organism = Organism.launch(context(4)))
+        try (Organism organism = Organism.launch(context(workers)))
         {
             expectedHandles = setUp(organism);
             organism.run(TICKS);
             expected = organism.digest();
         }
-        final int shards = 2;
+        try (Organism organism = Organism.launch(context(1)))
+        {
+            setUp(organism);
+            organism.run(TICKS);
+            assertEquals(expected, organism.digest(), "one process of 1 worker and of " + workers);
+        }
         final long[][] handles = new long[shards][];
         final long[] digests = new long[shards];
-        final long[][] written = new long[shards][4];
+        final long[][] written = new long[shards][workers];
         ShardThreads.run(shards, ShardThreads.links(dir, shards, false, TIMEOUT_NS), (shard, link) ->
         {
-            try (Organism organism = Organism.launch(context(4).shardLink(link)))
+            try (Organism organism = Organism.launch(context(workers).shardLink(link)))
             {
                 handles[shard] = setUp(organism);
-                for (int w = 0; w < 4; w++)
+                for (int w = 0; w < workers; w++)
                 {
                     written[shard][w] = organism.workers().initialisedSlots(w);
                 }
-                final long remote = firstOfAnotherShard(organism, handles[shard], shard);
+                final long remote = firstOfAnotherShard(organism, handles[shard], shard, perShard);
                 assertTrue(organism.isAlive(remote), "shard " + shard + ": another shard's cell is alive");
                 final IllegalArgumentException kill =
                     assertThrows(IllegalArgumentException.class, () -> organism.kill(remote));
@@ -139,9 +162,9 @@ class ShardMemoryTest
             assertArrayEquals(expectedHandles, handles[s], "shard " + s + "'s handles");
             assertEquals(expected, digests[s], "shard " + s + "'s digest");
             long all = 0;
-            for (int w = 0; w < 4; w++)
+            for (int w = 0; w < workers; w++)
             {
-                if (w / 2 == s)
+                if (w / perShard == s)
                 {
                     assertTrue(written[s][w] > 0, "shard " + s + " wrote no cell of its worker " + w);
                     all += written[s][w];
@@ -157,12 +180,13 @@ class ShardMemoryTest
         assertEquals(expectedHandles.length, sum(written), "the shards together wrote every cell once");
     }
 
-    private static long firstOfAnotherShard(final Organism organism, final long[] handles, final int shard)
+    private static long firstOfAnotherShard(final Organism organism, final long[] handles, final int shard,
+        final int perShard)
     {
         for (final long handle : handles)
         {
             // A cell whose family's owner is on the other shard: the driver's write to it went nowhere.
-            if (ownerShard(handle, organism) != shard)
+            if (ownerShard(handle, organism, perShard) != shard)
             {
                 assertEquals(0, organism.cell(handle).getLong(NEXT), "another shard's cell reads as zero");
                 return handle;
@@ -171,10 +195,10 @@ class ShardMemoryTest
         throw new AssertionError("no cell of another shard");
     }
 
-    private static int ownerShard(final long handle, final Organism organism)
+    private static int ownerShard(final long handle, final Organism organism, final int perShard)
     {
         final int family = Handle.slot(handle) >>> (organism.context().chunkShift() + Arena.FAMILY_SHIFT);
-        return (family % Arena.FAMILY_CLASSES) % organism.workerCount() / 2;
+        return (family % Arena.FAMILY_CLASSES) % organism.workerCount() / perShard;
     }
 
     private static long sum(final long[][] counts)
