@@ -225,15 +225,18 @@ final class ShardedRun
      * named), checked before anything starts, and the whole run restarted from it on as many shards, to its end;
      * shard 0 carries the run folder's outputs on and prints the summary, as one process's resume does.
      *
-     * @param shards {@code --shards} if given, else 0.
+     * @param shards  {@code --shards} if given, else 0.
+     * @param workers {@code --workers} if given, else 0.
+     * @param changes {@code --ticks}, {@code --out}, {@code --set}, {@code --checkpoint-every},
+     *                {@code --keep-checkpoints}, as for one process's resume.
      * @return {@link Cli#EXIT_OK}, or 130 (SIGINT) or 143 (SIGTERM) if a signal stopped it.
      * @throws ModelException exit 2 (one line) for a set refused or another shard count, exit 1 if the run fails.
      */
     static int resume(final CommandSpec spec, final Path path, final int shards, final int workers,
-        final boolean quiet, final boolean json)
+        final ShardResume.Changes changes, final boolean quiet, final boolean json)
     {
-        for (final String option : new String[]{ "--ticks", "--out", "--set", ModelDiscovery.CLASSPATH_OPTION,
-            "--checkpoint-every", "--keep-checkpoints", ConfigurationDefaults.IDLE, ConfigurationDefaults.NO_PIN,
+        for (final String option : new String[]{ ModelDiscovery.CLASSPATH_OPTION, ConfigurationDefaults.IDLE,
+            ConfigurationDefaults.NO_PIN,
             ConfigurationDefaults.POLICY, "--cpus", ConfigurationDefaults.MAILBOX_LIMIT,
             ConfigurationDefaults.VERIFY_EVERY })
         {
@@ -257,7 +260,7 @@ final class ShardedRun
                 .progress(quiet ? Progress.NONE : Progress.AUTO)
                 .progressTo(new PrintStream(new WriterOutputStream(err), true, StandardCharsets.UTF_8))
                 .json(json)
-                .stopRequest(signals.request()));
+                .stopRequest(signals.request()), changes);
         }
         catch (final ModelException ex)
         {
@@ -273,9 +276,10 @@ final class ShardedRun
         {
             return Cli.EXIT_OK;
         }
+        final Path checkpoints = null == changes.out() ? resume.manifestFile().getParent() :
+            changes.out().resolve("checkpoints");
         err.println("karyon: stopped by " + stopReason + " after tick " + result.ticks() + " on every shard; " +
-            "every shard's checkpoint is in " + resume.manifestFile().getParent() + " (karyon resume " +
-            resume.manifestFile().getParent() + ")");
+            "every shard's checkpoint is in " + checkpoints + " (karyon resume " + checkpoints + ")");
         err.flush();
         return StopSignals.exitCode(stopReason);
     }

@@ -184,10 +184,9 @@ public final class ShardLauncher
                 ModelException.EXIT_USAGE, null);
         }
         final long timeoutMs = timeoutMs();
-        if (null == resume)
-        {
-            first.apply(ShardRun.builder(spec, new Context())).check();  // bad input: one line, before any child starts
-        }
+        // Bad input (a parameter, --out; a resume's fork and ticks): one line, before any child starts.
+        first.apply(null == resume ? ShardRun.builder(spec, new Context()) : ShardRun.resumed(spec, resume.get(0)))
+            .check();
         final Context context = null == base ? new Context() : base;
         final Consumer<String> warnings = (warning) -> System.err.println("karyon: warning: " + warning);
         final int[][] cpus = shardCpus(context, shards, spec.workers(), Organism.machine(), warnings);

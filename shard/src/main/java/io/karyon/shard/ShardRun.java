@@ -204,8 +204,9 @@ public final class ShardRun
         }
         else
         {
-            // The part holds the run's settings, as one process's checkpoint does; only shard 0 writes outputs.
-            run = ModelRun.resume(ModelCatalog.of(List.of(spec.model())), resume).context(context);
+            // The part holds the run's settings, as one process's checkpoint does, but the spec's ticks and
+            // parameters win (--ticks, a fork's --set: the same on every shard); only shard 0 writes outputs.
+            run = resumed(spec, resume).context(context);
             if (0 != link.shard())
             {
                 run.out(null);
@@ -217,6 +218,23 @@ public final class ShardRun
                 .checkpointSet(new ShardCheckpoints(checkpoints, spec, link));
         }
         return Result.of((0 == link.shard() ? first.apply(run) : run.progress(Progress.NONE)).run());
+    }
+
+    /**
+     * The run of a spec resumed from one shard's part (or, to check the input before the shards start, shard 0's),
+     * as that shard runs it: the part's settings, with the spec's ticks and parameters (a fork's changes among them).
+     *
+     * @param spec the run, the same on every shard.
+     * @param part a part of the set, checked by {@link ShardResume}.
+     * @return the builder.
+     * @throws ModelException exit 2 if the part cannot be read.
+     */
+    public static ModelRun.Builder resumed(final Spec spec, final Path part)
+    {
+        final ModelRun.Builder run = ModelRun.resume(ModelCatalog.of(List.of(spec.model())), part)
+            .ticks(spec.resolvedTicks());
+        spec.parameters().forEach(run::set);
+        return run;
     }
 
     /**
