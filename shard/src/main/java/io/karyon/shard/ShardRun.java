@@ -109,34 +109,97 @@ public final class ShardRun
     }
 
     /**
-     * What a shard's run gives back.
+     * What a shard's run gives back: the run's result, read through the fields of its summary that a sharded run
+     * adds or that a caller of a shard wants.
      *
-     * @param shards     in the run.
-     * @param workers    in the whole run.
-     * @param ticks      run.
-     * @param digest     of the whole run.
-     * @param setupNs    set-up time.
-     * @param runNs      time of the ticks.
-     * @param bytesSent  by this shard to the others at the barriers (the gathering of observations not counted).
-     * @param blocksSent by this shard to the others at the barriers.
-     * @param run        the run's result: on shard 0 the whole run's summary (what {@code summary.json} holds), on
-     *                   the others this shard's counters, without the model's summary values.
+     * @param run the run's result: on shard 0 the whole run's summary (what {@code summary.json} holds), on the
+     *            others this shard's counters, without the model's summary values.
      */
-    public record Result(int shards, int workers, long ticks, long digest, long setupNs, long runNs, long bytesSent,
-        long blocksSent, ModelRun.Result run)
+    public record Result(ModelRun.Result run)
     {
-        static Result of(final ModelRun.Result run)
+        /**
+         * The shards in the run.
+         *
+         * @return the summary's {@code shards}.
+         */
+        public int shards()
         {
-            final Map<String, Object> s = run.summary();
-            return new Result(number(s, "shards").intValue(), number(s, "workers").intValue(),
-                number(s, "ticks").longValue(), run.digest(), (long)(number(s, "setup_s").doubleValue() * 1e9),
-                (long)(number(s, "run_s").doubleValue() * 1e9), number(s, "shard_bytes_sent").longValue(),
-                number(s, "shard_blocks_sent").longValue(), run);
+            return number("shards").intValue();
         }
 
-        private static Number number(final Map<String, Object> summary, final String field)
+        /**
+         * The workers of the whole run.
+         *
+         * @return the summary's {@code workers}.
+         */
+        public int workers()
         {
-            return (Number)summary.get(field);
+            return number("workers").intValue();
+        }
+
+        /**
+         * The ticks run.
+         *
+         * @return the summary's {@code ticks}.
+         */
+        public long ticks()
+        {
+            return number("ticks").longValue();
+        }
+
+        /**
+         * The whole run's digest, the same on every shard.
+         *
+         * @return the digest.
+         */
+        public long digest()
+        {
+            return run.digest();
+        }
+
+        /**
+         * The set-up's time.
+         *
+         * @return nanoseconds, from the summary's {@code setup_s}.
+         */
+        public long setupNs()
+        {
+            return (long)(number("setup_s").doubleValue() * 1e9);
+        }
+
+        /**
+         * The time of the ticks.
+         *
+         * @return nanoseconds, from the summary's {@code run_s}.
+         */
+        public long runNs()
+        {
+            return (long)(number("run_s").doubleValue() * 1e9);
+        }
+
+        /**
+         * Bytes this shard sent the others at the barriers (the gathering of observations not counted).
+         *
+         * @return the summary's {@code shard_bytes_sent}.
+         */
+        public long bytesSent()
+        {
+            return number("shard_bytes_sent").longValue();
+        }
+
+        /**
+         * Blocks this shard sent the others at the barriers.
+         *
+         * @return the summary's {@code shard_blocks_sent}.
+         */
+        public long blocksSent()
+        {
+            return number("shard_blocks_sent").longValue();
+        }
+
+        private Number number(final String field)
+        {
+            return (Number)run.summary().get(field);
         }
     }
 
@@ -217,7 +280,7 @@ public final class ShardRun
             run.checkpointEvery(checkpoints.every()).keepCheckpoints(checkpoints.keep())
                 .checkpointSet(new ShardCheckpoints(checkpoints, spec, link));
         }
-        return Result.of((0 == link.shard() ? first.apply(run) : run.progress(Progress.NONE)).run());
+        return new Result((0 == link.shard() ? first.apply(run) : run.progress(Progress.NONE)).run());
     }
 
     /**
