@@ -208,12 +208,14 @@ final class ShardedRun
                 "shard %s: digest 0x%016x (the summary and the outputs are shard 0's)%n", shard, result.digest());
             out.flush();
         }
-        final String stopReason = result.run().stopReason();
+        // As one process stopped by the signal: a shard across hosts hears it from shard 0, which was sent it.
+        final String stopReason = result.stopReason();
         if (null == stopReason)
         {
             return Cli.EXIT_OK;
         }
-        err.println("karyon: stopped by " + stopReason + " after tick " + result.ticks() + " on every shard" +
+        err.println("karyon: stopped by " + stopReason + (null == shard || 0 == ShardMain.parseShard(shard)[0] ? "" :
+            " (sent to shard 0)") + " after tick " + result.ticks() + " on every shard" +
             (null == options.out() || null != shard ? "" : "; every shard's checkpoint is in " +
             options.out().resolve("checkpoints") + " (karyon resume " + options.out() + ")"));
         err.flush();
@@ -271,7 +273,7 @@ final class ShardedRun
             throw ex;
         }
         print(spec, result.run(), json);
-        final String stopReason = result.run().stopReason();
+        final String stopReason = result.stopReason();
         if (null == stopReason)
         {
             return Cli.EXIT_OK;

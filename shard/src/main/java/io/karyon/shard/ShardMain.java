@@ -94,7 +94,10 @@ public final class ShardMain
         }
         catch (final ModelException ex)
         {
-            System.err.println("karyon: " + ex.getMessage());
+            if (!ShardRun.abortedElsewhere(ex))
+            {
+                System.err.println("karyon: " + ex.getMessage());  // else the shard that failed first said why
+            }
             return ex.exitCode();
         }
         catch (final RuntimeException ex)

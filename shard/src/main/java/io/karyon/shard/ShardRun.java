@@ -6,7 +6,11 @@ import io.karyon.model.ModelCatalog;
 import io.karyon.model.ModelException;
 import io.karyon.model.ModelRun;
 import io.karyon.model.Progress;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -26,6 +30,10 @@ import java.util.function.UnaryOperator;
  */
 public final class ShardRun
 {
+    /** The run's end block from shard 0: this, or'ed with its reason's length, then the reason in UTF-8. */
+    private static final long END = 0x4B45_4E44L << 32;
+    private static final long END_LENGTH_MASK = 0xFFFF_FFFFL;
+
     /**
      * What every shard of a run is given, the same on each.
      *
@@ -112,10 +120,12 @@ public final class ShardRun
      * What a shard's run gives back: the run's result, read through the fields of its summary that a sharded run
      * adds or that a caller of a shard wants.
      *
-     * @param run the run's result: on shard 0 the whole run's summary (what {@code summary.json} holds), on the
-     *            others this shard's counters, without the model's summary values.
+     * @param run        the run's result: on shard 0 the whole run's summary (what {@code summary.json} holds), on
+     *                   the others this shard's counters, without the model's summary values.
+     * @param stopReason what stopped the run before its ticks on shard 0 (a stop request's signal, as
+     *                   {@link ModelRun.Result#stopReason()}), told to every shard; null if nothing did.
      */
-    public record Result(ModelRun.Result run)
+    public record Result(ModelRun.Result run, String stopReason)
     {
         /**
          * The shards in the run.
@@ -280,7 +290,103 @@ public final class ShardRun
             run.checkpointEvery(checkpoints.every()).keepCheckpoints(checkpoints.keep())
                 .checkpointSet(new ShardCheckpoints(checkpoints, spec, link));
         }
-        return new Result((0 == link.shard() ? first.apply(run) : run.progress(Progress.NONE)).run());
+        final ModelRun.Result result = run(link, 0 == link.shard() ? first.apply(run) : run.progress(Progress.NONE));
+        return new Result(result, stopReason(link, result.stopReason()));
+    }
+
+    /**
+     * Runs the shard's part; when it fails, tells every other shard ({@link AeronShardLink#abort}), so that every
+     * shard stops at once with one process's exit code and the failure's line (a refusal on shard 0 alone, such as a
+     * stop condition that surveys, left the others waiting for the link's timeout and exiting 1). A shard stopped by
+     * another's abort fails with that shard's exit code and line, and passes it on.
+     */
+    private static ModelRun.Result run(final AeronShardLink link, final ModelRun.Builder run)
+    {
+        try
+        {
+            return run.run();
+        }
+        catch (final RuntimeException ex)
+        {
+            final AeronShardLink.Aborted aborted = null != link.aborted() ? link.aborted() : aborted(ex);
+            if (null != aborted)
+            {
+                link.abort(aborted.origin(), aborted.exitCode(), aborted.reason());
+                throw new ModelException(aborted.getMessage(), aborted.exitCode(), aborted);
+            }
+            final int exitCode = ex instanceof ModelException ? ((ModelException)ex).exitCode() :
+                ModelException.EXIT_FAILURE;
+            link.abort(link.shard(), exitCode, ex instanceof ModelException ? ex.getMessage() : String.valueOf(ex));
+            throw ex;
+        }
+    }
+
+    /**
+     * Whether a failure came from another shard's abort: the shard that failed first has said why.
+     *
+     * @param failure of a shard's run.
+     * @return true if another shard's abort stopped this one.
+     */
+    static boolean abortedElsewhere(final Throwable failure)
+    {
+        return null != aborted(failure);
+    }
+
+    private static AeronShardLink.Aborted aborted(final Throwable failure)
+    {
+        for (Throwable t = failure; null != t; t = t.getCause())
+        {
+            if (t instanceof AeronShardLink.Aborted)
+            {
+                return (AeronShardLink.Aborted)t;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Shard 0's stop reason, on every shard: shard 0 sends it to the others once the run is done (a shard other than
+     * 0 was not asked to stop itself: the signal went to shard 0, whose reply says only "a stop request"), so that
+     * each exits as one process stopped by that signal would.
+     */
+    private static String stopReason(final AeronShardLink link, final String own)
+    {
+        if (0 == link.shard())
+        {
+            final byte[] text = null == own ? new byte[0] : own.getBytes(StandardCharsets.UTF_8);
+            final UnsafeBuffer block = new UnsafeBuffer(new byte[Long.BYTES + text.length]);
+            block.putLong(0, END | text.length);
+            block.putBytes(Long.BYTES, text);
+            for (int s = 1; s < link.shards(); s++)
+            {
+                link.send(s, block, 0, block.capacity());
+            }
+            return own;
+        }
+        final IdleStrategy waiting = link.waitStrategy();
+        final long startNs = System.nanoTime();
+        while (true)
+        {
+            final DirectBuffer in = link.poll(0);
+            if (null != in)
+            {
+                final long head = in.getLong(0);
+                if ((head & ~END_LENGTH_MASK) != END || Long.BYTES + (head & END_LENGTH_MASK) != in.capacity())
+                {
+                    throw new ModelException("shard 0 of " + link.shards() + " sent another block where the run's " +
+                        "end was due", ModelException.EXIT_FAILURE, null);
+                }
+                return 0 == (head & END_LENGTH_MASK) ? null :
+                    in.getStringWithoutLengthUtf8(Long.BYTES, (int)(head & END_LENGTH_MASK));
+            }
+            if (System.nanoTime() - startNs > link.timeoutNs())
+            {
+                throw new ModelException("shard 0 of " + link.shards() + " sent nothing for the run's end within " +
+                    link.timeoutNs() / 1_000_000 + " ms: it stopped or cannot be reached", ModelException.EXIT_FAILURE,
+                    null);
+            }
+            waiting.idle();
+        }
     }
 
     /**
