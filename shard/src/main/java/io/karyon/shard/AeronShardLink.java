@@ -52,6 +52,8 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
     private static final int ABORT = 2;
     /** Longest message an abort carries, in bytes. */
     private static final int ABORT_MESSAGE_LENGTH = 4096;
+    /** How often a shard started by a launcher checks, while it waits, that the launcher is still there. */
+    private static final long PARENT_CHECK_NS = TimeUnit.MILLISECONDS.toNanos(100);
     /** How long an abort waits for a back-pressured publication, at most. */
     private static final long ABORT_OFFER_NS = TimeUnit.SECONDS.toNanos(1);
     private static final int FRAGMENT_LIMIT = 64;
@@ -80,6 +82,8 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
     private final Histogram roundTrips = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
     private volatile String failure;
     private Aborted aborted;
+    private ProcessHandle parent;
+    private long parentCheckNs;
     private long bytesSent;
     private long blocksSent;
     private long lastRoundNs;
@@ -231,7 +235,7 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
         }
     }
 
-    private void awaitConnected()
+    void awaitConnected()
     {
         final long startNs = System.nanoTime();
         final long limitNs = Math.max(timeoutNs, CONNECT_TIMEOUT_NS);
@@ -240,6 +244,7 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
             while (s != shard && !(publications[s].isConnected() && subscriptions[s].isConnected()))
             {
                 checkFailure();
+                checkParent();
                 if (System.nanoTime() - startNs > limitNs)
                 {
                     throw new IllegalStateException("shard " + s + " of " + shards + " did not connect to shard " +
@@ -364,6 +369,7 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
                 throw new IllegalStateException("the link to shard " + to + " of " + shards + " is closed");
             }
             checkFailure();
+            checkParent();
             // Two shards may send each other big blocks at once: take in what arrives while waiting, or neither
             // would ever drain the other's publication.
             if (drain() > 0)
@@ -416,6 +422,7 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
                 throw new IllegalStateException("shard " + from + " of " + shards + " closed its link to shard " +
                     shard + ": it stopped");
             }
+            checkParent();
             return null;
         }
         returned[from] = true;
@@ -466,6 +473,46 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
             }
         }
         return fragments;
+    }
+
+    /**
+     * Makes this shard's waits check, every {@value #PARENT_CHECK_NS} ns at most, that the process that started it
+     * (the launcher, shard 0) is alive, and fail the run when it is gone: a launcher killed by SIGKILL cannot end its
+     * children, and they would wait for it until the link's timeout (or for ever, waiting for the media driver it
+     * ran). Checked on the idle path only (a poll that found nothing, a connect or a back-pressured send).
+     *
+     * @param pid the launcher's process id.
+     * @throws IllegalStateException if that process is gone already.
+     */
+    public void watchParent(final long pid)
+    {
+        parent = ProcessHandle.of(pid).orElse(null);
+        if (null == parent || !parent.isAlive())
+        {
+            throw new IllegalStateException(parentGone(pid));
+        }
+        parentCheckNs = System.nanoTime();
+    }
+
+    private void checkParent()
+    {
+        if (null != parent)
+        {
+            final long nowNs = System.nanoTime();
+            if (nowNs - parentCheckNs > PARENT_CHECK_NS)
+            {
+                parentCheckNs = nowNs;
+                if (!parent.isAlive())
+                {
+                    throw new IllegalStateException(parentGone(parent.pid()));
+                }
+            }
+        }
+    }
+
+    private static String parentGone(final long pid)
+    {
+        return "shard 0 (pid " + pid + "), which started this shard, is gone: the run stopped";
     }
 
     private void checkFailure()

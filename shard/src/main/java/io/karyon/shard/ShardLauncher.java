@@ -15,7 +15,9 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,6 +26,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -55,6 +59,8 @@ public final class ShardLauncher
     private static final String SPIN = "spin";
     private static final String YIELD = "yield";
     private static final long CHILD_EXIT_GRACE_MS = 5_000;
+    private static final String TEMP_PREFIX = "karyon-shards-";
+    private static final Pattern STALE = Pattern.compile(Pattern.quote(TEMP_PREFIX) + "(\\d{1,18})-\\d+");
 
     private ShardLauncher()
     {
@@ -420,19 +426,56 @@ public final class ShardLauncher
         }
     }
 
-    private static Path tempDir()
+    /**
+     * The run's temporary directory, {@code karyon-shards-<pid>-<random>} (this process's id, its owner's), in
+     * {@code /dev/shm} where there is one: first removes those of owners that are gone (a launcher killed by
+     * SIGKILL could not delete its own).
+     */
+    static Path tempDir()
     {
         try
         {
             final Path shm = Path.of("/dev/shm");
-            return Files.isDirectory(shm) && Files.isWritable(shm) ?
-                Files.createTempDirectory(shm, "karyon-shards-") : Files.createTempDirectory("karyon-shards-");
+            final Path parent = Files.isDirectory(shm) && Files.isWritable(shm) ? shm :
+                Path.of(System.getProperty("java.io.tmpdir"));
+            removeStale(parent);
+            return Files.createTempDirectory(parent, TEMP_PREFIX + ProcessHandle.current().pid() + "-");
         }
         catch (final IOException ex)
         {
             throw new ModelException("--shards: cannot make the run's temporary directory: " + ex.getMessage(),
                 ModelException.EXIT_FAILURE, ex);
         }
+    }
+
+    /**
+     * Deletes the run directories in a folder whose owner (the pid in the name) is no longer alive; a directory of a
+     * live process, or named otherwise, is left alone.
+     *
+     * @param folder where runs make their directories.
+     * @return how many were deleted.
+     */
+    static int removeStale(final Path folder)
+    {
+        int removed = 0;
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(folder, TEMP_PREFIX + "*"))
+        {
+            for (final Path dir : dirs)
+            {
+                final Matcher m = STALE.matcher(String.valueOf(dir.getFileName()));
+                if (m.matches() && Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) &&
+                    !ProcessHandle.of(Long.parseLong(m.group(1))).map(ProcessHandle::isAlive).orElse(false))
+                {
+                    IoUtil.delete(dir.toFile(), true);
+                    removed++;
+                }
+            }
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            // Another launcher's clean-up at the same moment, or a folder not ours to list: nothing to remove here.
+        }
+        return removed;
     }
 
     private static Process start(final List<String> args)
