@@ -1,6 +1,7 @@
 package io.karyon.cli;
 
 import io.karyon.engine.Context;
+import io.karyon.engine.Organism;
 import io.karyon.model.Model;
 import io.karyon.model.ModelCatalog;
 import io.karyon.model.ModelException;
@@ -110,7 +111,8 @@ final class ShardedRun
         if (checkpoints && acrossHosts)
         {
             throw usage(spec, "checkpoints (--checkpoint-every, --keep-checkpoints) are not supported with --shard " +
-                "I/N yet: run with --shards N on one host for them");
+                "I/N yet (each host would hold its own parts, which shard 0 can neither prune nor resume: see " +
+                "docs/spec/shards.md): run with --shards N on one host for them");
         }
         if (checkpoints && !RunCommand.given(spec, "--out"))
         {
@@ -296,6 +298,9 @@ final class ShardedRun
         // Bad input (a parameter; shard 0's --out) is one line before this shard joins the others.
         final UnaryOperator<ModelRun.Builder> own = 0 == parsed[0] ? first : (builder) -> builder;
         own.apply(ShardRun.builder(run, new Context())).check();
+        // This host's threads: as on one host, spinning workers that leave the exchange no CPU yield instead.
+        base.idleStrategy(ShardLauncher.hostIdle(base, run.workers(), Organism.machine(),
+            (warning) -> spec.commandLine().getErr().println("karyon: warning: " + warning)));
         final Path dir = tempDir();
         try (AeronShardLink link = AeronShardLink.udp(parsed[0], peers, dir.resolve("aeron"),
             ShardLauncher.timeoutMs() * 1_000_000L))

@@ -331,9 +331,27 @@ public final class ShardLauncher
         {
             return idle;
         }
-        warnings.accept(shards + " shards x " + workers + " worker(s) and " + shards + " exchange thread(s) on " +
+        warnings.accept(shards + " shard(s) x " + workers + " worker(s) and " + shards + " exchange thread(s) on " +
             cpus + " CPUs: the workers yield instead of busy-spinning");
         return YIELD;
+    }
+
+    /**
+     * The workers' idle strategy of one shard of a run across hosts ({@code --shard I/N}), on this host: the
+     * context's, but yield instead of spin when this shard's threads (its workers and its exchange) outnumber the
+     * CPUs allowed here, as {@link #shardIdle} decides for the shards of a run on one host. Each host decides for its
+     * own shard (its CPUs, its {@code --idle}).
+     *
+     * @param context  this shard's.
+     * @param workers  this shard's.
+     * @param topology of this host.
+     * @param warnings told when spin is replaced.
+     * @return the idle strategy's name.
+     */
+    public static String hostIdle(final Context context, final int workers, final Topology topology,
+        final Consumer<String> warnings)
+    {
+        return shardIdle(context, 1, workers, topology, warnings);
     }
 
     private static int[] among(final int[] order, final int[] set)

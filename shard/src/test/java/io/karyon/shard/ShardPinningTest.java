@@ -129,4 +129,22 @@ class ShardPinningTest
         }
         assertEquals(1, warnings.size(), warnings.toString());
     }
+
+    @Test
+    void shouldYieldOnAHostOfARunAcrossHostsWhenItsShardsThreadsOutnumberItsCpus()
+    {
+        final int cpus = HOST.allowedCpus().length;
+        final List<String> warnings = new ArrayList<>();
+        // cpus workers and the exchange: one thread more than the CPUs.
+        assertEquals("yield", ShardLauncher.hostIdle(pinned().idleStrategy("spin"), cpus, HOST, warnings::add));
+        assertEquals(List.of("1 shard(s) x " + cpus + " worker(s) and 1 exchange thread(s) on " + cpus + " CPUs: " +
+            "the workers yield instead of busy-spinning"), warnings);
+        assertEquals("backoff", ShardLauncher.hostIdle(pinned().idleStrategy("backoff"), cpus, HOST, warnings::add));
+        if (cpus >= 2)
+        {
+            assertEquals("spin", ShardLauncher.hostIdle(pinned().idleStrategy("spin"), cpus - 1, HOST,
+                warnings::add));
+        }
+        assertEquals(1, warnings.size(), warnings.toString());
+    }
 }
