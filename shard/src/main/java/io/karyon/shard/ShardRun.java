@@ -357,12 +357,31 @@ public final class ShardRun
             final UnsafeBuffer block = new UnsafeBuffer(new byte[Long.BYTES + text.length]);
             block.putLong(0, END | text.length);
             block.putBytes(Long.BYTES, text);
-            for (int s = 1; s < link.shards(); s++)
+            try
             {
-                link.send(s, block, 0, block.capacity());
+                for (int s = 1; s < link.shards(); s++)
+                {
+                    link.send(s, block, 0, block.capacity());
+                }
+            }
+            catch (final IllegalStateException ex)
+            {
+                throw new ModelException(ex.getMessage(), ModelException.EXIT_FAILURE, ex);  // a shard gone since
             }
             return own;
         }
+        try
+        {
+            return awaitEnd(link);
+        }
+        catch (final AeronShardLink.Aborted ex)
+        {
+            throw new ModelException(ex.getMessage(), ex.exitCode(), ex);  // shard 0 failed writing its outputs
+        }
+    }
+
+    private static String awaitEnd(final AeronShardLink link)
+    {
         final IdleStrategy waiting = link.waitStrategy();
         final long startNs = System.nanoTime();
         while (true)
