@@ -251,6 +251,9 @@ public final class ShardLauncher
      * order, or the bind type's order of the allowed CPUs), and shard s takes workers {@code [s x W, (s+1) x W)} of
      * the plan: a run of 2 shards of 2 workers pins shard 0 to the first two CPUs of the order and shard 1 to the
      * next two. Each shard's array lists its own CPUs first, then the rest of the plan (see {@link #shardContext}).
+     * When the order has a CPU to spare for every shard's exchange thread (at least {@code shards x (workers + 1)}),
+     * shard s's exchange gets the order's {@code (shards x workers + s)}-th, listed right after its own workers'
+     * (the engine pins the exchange to the CPU after the workers' when the CPUs given outnumber the run's workers).
      *
      * @param context  shard 0's, whose threading, pinning, bind type and CPUs decide.
      * @param shards   in the run.
@@ -296,13 +299,21 @@ public final class ShardLauncher
                 return null;
             }
         }
+        // With a CPU to spare for every shard's exchange, shard s's is the (total + s)-th of the order: after its
+        // own workers' in its list, where the engine pins the exchange (the rest of the plan follows).
+        final boolean exchanges = order.length >= total + shards;
         final int[][] cpus = new int[shards][];
         for (int s = 0; s < shards; s++)
         {
-            cpus[s] = new int[total];
+            cpus[s] = new int[exchanges ? total + 1 : total];
+            int at = 0;
             for (int i = 0; i < total; i++)
             {
-                cpus[s][i] = order[(s * workers + i) % total];
+                if (exchanges && i == workers)
+                {
+                    cpus[s][at++] = order[total + s];
+                }
+                cpus[s][at++] = order[(s * workers + i) % total];
             }
         }
         return cpus;
