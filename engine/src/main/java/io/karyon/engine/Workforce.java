@@ -136,7 +136,7 @@ final class Workforce implements AutoCloseable
         }
         this.exchange = null == link ? null : new ShardExchange(link, slices, barrier, phaseBarrier, shardedPhase,
             jobs, ThreadingMode.DEDICATED == context.threadingMode());
-        this.pinning = WorkerPinning.plan(context, localCount);
+        this.pinning = WorkerPinning.plan(context, localCount, null != link);
         final int[] localCpus = pinning.cpus();
         this.workerCpus = new int[workerCount];
         Arrays.fill(workerCpus, -1);
@@ -158,7 +158,7 @@ final class Workforce implements AutoCloseable
             cpus = null == localCpus ? null : Arrays.copyOf(localCpus, localCount + 1);
             if (null != cpus)
             {
-                cpus[localCount] = -1;
+                cpus[localCount] = pinning.exchangeCpu();  // a CPU after the workers', or -1: unpinned
             }
         }
         final String idleStrategy = pinning.idleStrategy();
