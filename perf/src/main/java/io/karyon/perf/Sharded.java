@@ -9,7 +9,10 @@ import io.karyon.shard.ShardLauncher;
 import io.karyon.shard.ShardRun;
 import org.HdrHistogram.Histogram;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -130,15 +133,96 @@ final class Sharded
     }
 
     /**
+     * One round of a model both ways, as {@link #round(String, BenchParams, ShardRun.Spec, int, String)}, each way
+     * writing its outputs (the one process's, shard 0's) in a folder of its own under {@code dir}, whence
+     * {@link #measuredSeconds} reads the last {@code every} ticks' time both ways.
+     *
+     * @param id        of the workload, for the failure.
+     * @param params    of the bench: context (workers per shard, idling, pinning).
+     * @param spec      the run, the same both ways.
+     * @param shards    processes.
+     * @param transport {@link #IPC} or {@link #UDP}.
+     * @param dir       an empty folder for the outputs.
+     * @return both results, shard 0's barrier round trips and the last ticks' times.
+     * @throws WorkloadCheckException if the digests differ.
+     */
+    static Round round(final String id, final BenchParams params, final ShardRun.Spec spec, final int shards,
+        final String transport, final Path dir)
+    {
+        final ModelRun.Result one = ShardRun.builder(spec, params.context().workerCount(shards * spec.workers()))
+            .progress(Progress.NONE).out(dir.resolve("one")).run();
+        final Histogram roundTrips = new Histogram(LatencyRounds.HIGHEST_TICK_NS, 3);
+        final ShardRun.Result sharded = ShardLauncher.launch(spec, shards, params.context(),
+            (run) -> run.progress(Progress.NONE).out(dir.resolve("sharded")), UDP.equals(transport), roundTrips);
+        if (sharded.digest() != one.digest())
+        {
+            throw new WorkloadCheckException(id, String.format(Locale.ROOT, "%d shards gave digest 0x%016x, one " +
+                "process of %d workers 0x%016x", shards, sharded.digest(), shards * spec.workers(), one.digest()));
+        }
+        return new Round(one, sharded, roundTrips, spec.workers(),
+            measuredSeconds(dir.resolve("one"), "one process", sharded.ticks(), spec.every()),
+            measuredSeconds(dir.resolve("sharded"), "sharded", sharded.ticks(), spec.every()));
+    }
+
+    /**
+     * The time of the last ticks of a run, the measured ones, as the run timed them: the last row of its
+     * {@code latency.csv} (one process's, or shard 0's), the mean time of a tick since the observation before, which
+     * the run made at the end of the warm-up ({@code every} = the measured ticks), the observations' own time not
+     * counted.
+     *
+     * @param out      the run's output folder.
+     * @param way      "one process" or "sharded", for the failure.
+     * @param lastTick of the run: the last row's tick.
+     * @param ticks    measured: since the observation before.
+     * @return seconds.
+     * @throws WorkloadCheckException if the run wrote no such row.
+     */
+    static double measuredSeconds(final Path out, final String way, final long lastTick, final long ticks)
+    {
+        final List<String> lines;
+        try
+        {
+            lines = Files.readAllLines(out.resolve("latency.csv"));
+        }
+        catch (final IOException ex)
+        {
+            throw new WorkloadCheckException(ID, way + ": reading " + out.resolve("latency.csv") + " failed: " + ex);
+        }
+        final String[] last = lines.isEmpty() ? new String[0] : lines.get(lines.size() - 1).split(",");
+        if (last.length < 2 || !Long.toString(lastTick).equals(last[0].trim()))
+        {
+            throw new WorkloadCheckException(ID, way + ": " + out.resolve("latency.csv") + " has no row for the last " +
+                "tick " + lastTick);
+        }
+        return Double.parseDouble(last[1].trim()) * ticks / 1e9;
+    }
+
+    /**
      * One round both ways.
      *
-     * @param one        one process's result, its summary.
-     * @param sharded    shard 0's result: the whole run's summary, shard 0's barrier traffic.
-     * @param roundTrips shard 0's barrier round trips.
-     * @param workers    per shard.
+     * @param one             one process's result, its summary.
+     * @param sharded         shard 0's result: the whole run's summary, shard 0's barrier traffic.
+     * @param roundTrips      shard 0's barrier round trips.
+     * @param workers         per shard.
+     * @param oneMeasured     the one process's time of the measured (last) ticks, in seconds; NaN if not read.
+     * @param shardedMeasured shard 0's, the same.
      */
-    record Round(ModelRun.Result one, ShardRun.Result sharded, Histogram roundTrips, int workers)
+    record Round(ModelRun.Result one, ShardRun.Result sharded, Histogram roundTrips, int workers, double oneMeasured,
+        double shardedMeasured)
     {
+        /**
+         * A round whose measured ticks are the whole run's.
+         *
+         * @param one        one process's result, its summary.
+         * @param sharded    shard 0's result.
+         * @param roundTrips shard 0's barrier round trips.
+         * @param workers    per shard.
+         */
+        Round(final ModelRun.Result one, final ShardRun.Result sharded, final Histogram roundTrips, final int workers)
+        {
+            this(one, sharded, roundTrips, workers, Double.NaN, Double.NaN);
+        }
+
         /**
          * The one process's time of the ticks.
          *
@@ -218,8 +302,11 @@ final class Sharded
         final double[] shardedSeconds;
         final double[] bytesPerTick;
         final double[] bytesPerRecord;
+        final double[] oneWholeRate;
+        final double[] shardedWholeRate;
         final Histogram roundTrips = new Histogram(LatencyRounds.HIGHEST_TICK_NS, 3);
         private long digest;
+        private long warmupTicks;
 
         Series(final int rounds)
         {
@@ -228,6 +315,37 @@ final class Sharded
             shardedSeconds = new double[rounds];
             bytesPerTick = new double[rounds];
             bytesPerRecord = new double[rounds];
+            oneWholeRate = new double[rounds];
+            shardedWholeRate = new double[rounds];
+        }
+
+        /**
+         * Keeps measured round r of the steady state: the run ran the warm-up ticks and then the measured ones in the
+         * same processes (the shards' JVMs compile the ticks during the warm-up), and the measured ticks' time is
+         * their own, as shard 0 and the one process timed them ({@link #measuredSeconds}). The whole run's rates
+         * are kept for {@code sharded_ratio_whole_run}.
+         *
+         * @param r           its index, from 0.
+         * @param round       its results, observed at the end of the warm-up and of the run.
+         * @param work        done in the measured ticks (hops, cell-updates), for the rates.
+         * @param wholeWork   done in the whole run.
+         * @param warmupTicks before the measured ticks.
+         */
+        void record(final int r, final Round round, final double work, final double wholeWork,
+            final long warmupTicks)
+        {
+            final double one = round.oneMeasured();
+            final double sharded = round.shardedMeasured();
+            oneRate[r] = work / one;
+            shardedRate[r] = work / sharded;
+            shardedSeconds[r] = sharded;
+            oneWholeRate[r] = wholeWork / round.oneSeconds();
+            shardedWholeRate[r] = wholeWork / round.shardedSeconds();
+            bytesPerTick[r] = round.bytesPerTick();
+            bytesPerRecord[r] = round.bytesPerRecord();
+            roundTrips.add(round.roundTrips());
+            digest = round.one().digest();
+            this.warmupTicks = warmupTicks;
         }
 
         /**
@@ -244,15 +362,20 @@ final class Sharded
             shardedSeconds[r] = round.shardedSeconds();
             bytesPerTick[r] = round.bytesPerTick();
             bytesPerRecord[r] = round.bytesPerRecord();
+            oneWholeRate[r] = oneRate[r];
+            shardedWholeRate[r] = shardedRate[r];
             roundTrips.add(round.roundTrips());
             digest = round.one().digest();
         }
 
         /**
          * The sharded fields W2 and W3 print with {@code --shards}: the {@code digest} both ways gave (the same in
-         * every round), {@code shards}, {@code transport}, the one
-         * process's rate ({@code one_process_<rate>}), {@code sharded_ratio} (sharded over one process, medians),
-         * {@code bytes_per_tick}, {@code bytes_per_cross_record} and the round trips, with their .hgrm file.
+         * every round: of the whole run, warm-up ticks and measured ones), {@code shards}, {@code transport},
+         * {@code warmup_ticks} (run before the measured ticks in the same processes), the one process's rate over
+         * the measured ticks ({@code one_process_<rate>}), {@code sharded_ratio} (sharded over one process over the
+         * measured ticks, medians: the steady state), {@code sharded_ratio_whole_run} (the same over the whole run,
+         * the shards' cold start included), {@code bytes_per_tick}, {@code bytes_per_cross_record} and the round
+         * trips (the whole run's), with their .hgrm file.
          *
          * @param json      to add to.
          * @param id        of the workload, for the .hgrm file's name.
@@ -271,7 +394,9 @@ final class Sharded
                 .field("shards", shards)
                 .field("transport", transport)
                 .field("one_process_" + rate, one)
+                .field("warmup_ticks", warmupTicks)
                 .field("sharded_ratio", Rounds.median(shardedRate) / one)
+                .field("sharded_ratio_whole_run", Rounds.median(shardedWholeRate) / Rounds.median(oneWholeRate))
                 .field("bytes_per_tick", Rounds.median(bytesPerTick))
                 .field("bytes_per_cross_record", Rounds.median(bytesPerRecord))
                 .field("round_trip_p50_us", roundTrips.getValueAtPercentile(50) / 1e3)

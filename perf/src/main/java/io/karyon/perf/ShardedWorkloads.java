@@ -5,8 +5,14 @@ import io.karyon.engine.cell.CellStorage;
 import io.karyon.model.Model;
 import io.karyon.shard.ShardRun;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * {@code karyon bench W2|W3 --shards S}: the workload, as a bench-only model ({@link W2RingModel},
@@ -14,10 +20,15 @@ import java.util.Map;
  * this host ({@code --workers W}, default 1; {@code --transport ipc|udp}), through {@link Sharded}'s rounds: the
  * digests must match, and the whole run's counters, gathered on shard 0, must say the work was done (W2: every hop
  * delivered and counted by the cells, none pending or dead; W3: cells x ticks cell-updates). Each round sets the
- * workload up afresh both ways (set-up not timed) and the shard processes are new JVMs each round. Observed once,
- * after the last tick. The JSON line has the workload's fields for the sharded run (its rate the median of the
- * measured rounds) and {@link Sharded.Series#fields the sharded ones}; no tick latencies (a sharded tick's time is
- * the barrier's round trip, given instead) and no triad.
+ * workload up afresh both ways (set-up not timed) and the shard processes are new JVMs each round, whose first ticks
+ * run interpreted: the figures are the steady state's, on both sides alike. Each run does the {@code --warmup}
+ * rounds' ticks ({@code warmup_ticks}: the rounds' ticks, or W2's hops per token, times {@code --warmup}) and then
+ * the measured ticks, in the same processes; it observes at the end of each, and the measured ticks' time is the one
+ * the run itself took of them (its {@code latency.csv}: one process's, shard 0's). The whole run's ratio, cold start
+ * included, is kept as {@code sharded_ratio_whole_run}; the digests compared and printed are the whole run's
+ * (warm-up ticks and measured ones). The JSON line has the workload's fields for the sharded run (its rate the median
+ * of the measured rounds, over the measured ticks) and {@link Sharded.Series#fields the sharded ones}; no tick
+ * latencies (a sharded tick's time is the barrier's round trip, given instead) and no triad.
  */
 final class ShardedWorkloads
 {
@@ -38,26 +49,26 @@ final class ShardedWorkloads
         final int workers = Sharded.workers(params);
         final long hopsPerToken = params.hops() / params.tokens();
         final long hops = hopsPerToken * params.tokens();
-        final ShardRun.Spec spec = new ShardRun.Spec(new W2RingModel(), Map.of(
-            W2RingModel.TOKENS, params.tokens(), W2RingModel.HOPS_PER_TOKEN, hopsPerToken,
-            W2RingModel.PLACEMENT, params.ringPlacement()), params.cells(), hopsPerToken, params.seed(), workers,
-            (int)Math.min(Integer.MAX_VALUE, hopsPerToken));
+        final long warmup = params.warmup() * hopsPerToken;
+        // A run of k ticks: every token makes k hops, one a tick.
+        final long ticks = warmup + hopsPerToken;
+        // Every token makes a hop a tick, for the warm-up ticks and the measured ones; observed at the end of each.
+        final ShardRun.Spec spec = new ShardRun.Spec(new W2RingModel(), Map.of(W2RingModel.TOKENS, params.tokens(),
+            W2RingModel.HOPS_PER_TOKEN, ticks, W2RingModel.PLACEMENT, params.ringPlacement()), params.cells(), ticks,
+            params.seed(), workers, (int)Math.min(Integer.MAX_VALUE, hopsPerToken));
         final Sharded.Series series = new Sharded.Series(params.rounds());
         final double[] crossShare = new double[params.rounds()];
-        for (int r = -params.warmup(); r < params.rounds(); r++)
+        for (int r = 0; r < params.rounds(); r++)
         {
-            final Sharded.Round round = Sharded.round(W2Ring.ID, params, spec, shards, transport);
-            checkW2(round, hops, params.tokens());
-            params.progress(String.format(Locale.ROOT, "W2 %s round: %,d cells, %,d tokens, %,d hops, 1 x %d " +
-                "workers %.1fM hops/s, %d x %d over %s %.1fM hops/s, %.0f bytes/tick", r < 0 ? "warm-up" : "measured",
-                params.cells(), params.tokens(), hops, shards * workers, hops / round.oneSeconds() / 1e6, shards,
-                workers, transport, hops / round.shardedSeconds() / 1e6, round.bytesPerTick()));
-            if (r >= 0)
-            {
-                series.record(r, round, hops);
-                crossShare[r] = (double)round.shardedLong("cross_worker") / (round.shardedLong("sent") -
-                    params.tokens());
-            }
+            final Sharded.Round round = round(W2Ring.ID, params, spec, shards, transport);
+            checkW2(round, ticks * params.tokens(), params.tokens());
+            series.record(r, round, hops, (double)ticks * params.tokens(), warmup);
+            params.progress(String.format(Locale.ROOT, "W2 round %d: %,d cells, %,d tokens, %,d hops after %,d " +
+                "warm-up ticks, 1 x %d workers %.1fM hops/s, %d x %d over %s %.1fM hops/s, %.0f bytes/tick", r,
+                params.cells(), params.tokens(), hops, warmup, shards * workers, series.oneRate[r] / 1e6, shards,
+                workers, transport, series.shardedRate[r] / 1e6, round.bytesPerTick()));
+            crossShare[r] = (double)round.shardedLong("cross_worker") / (round.shardedLong("sent") -
+                params.tokens());
         }
         return series.fields(W2Ring.fields(params, workers, hops, series.shardedSeconds, series.shardedRate,
             crossShare), W2Ring.ID, params, shards, transport, "hops_per_s").toString();
@@ -77,22 +88,21 @@ final class ShardedWorkloads
         final int workers = Sharded.workers(params);
         final String layout = storage.name().toLowerCase(Locale.ROOT);
         final Model model = new W3TickModel();
-        final ShardRun.Spec spec = new ShardRun.Spec(model, Map.of(W3TickModel.LAYOUT, layout), params.cells(),
-            params.ticks(), params.seed(), workers, params.ticks());
+        final int warmup = params.warmup() * params.ticks();
+        final int ticks = warmup + params.ticks();
+        final ShardRun.Spec spec = new ShardRun.Spec(model, Map.of(W3TickModel.LAYOUT, layout), params.cells(), ticks,
+            params.seed(), workers, params.ticks());
         final double updates = (double)params.cells() * params.ticks();
         final Sharded.Series series = new Sharded.Series(params.rounds());
-        for (int r = -params.warmup(); r < params.rounds(); r++)
+        for (int r = 0; r < params.rounds(); r++)
         {
-            final Sharded.Round round = Sharded.round(W3Tick.ID, params, spec, shards, transport);
-            checkW3(round, params.cells(), params.ticks());
-            params.progress(String.format(Locale.ROOT, "W3 %s round: %,d cells x %,d ticks, 1 x %d workers %.1fM " +
-                "cell-updates/s, %d x %d over %s %.1fM cell-updates/s, %.0f bytes/tick", r < 0 ? "warm-up" :
-                "measured", params.cells(), params.ticks(), shards * workers, updates / round.oneSeconds() / 1e6,
-                shards, workers, transport, updates / round.shardedSeconds() / 1e6, round.bytesPerTick()));
-            if (r >= 0)
-            {
-                series.record(r, round, updates);
-            }
+            final Sharded.Round round = round(W3Tick.ID, params, spec, shards, transport);
+            checkW3(round, params.cells(), ticks);
+            series.record(r, round, updates, (double)params.cells() * ticks, warmup);
+            params.progress(String.format(Locale.ROOT, "W3 round %d: %,d cells x %,d ticks after %,d warm-up ticks, " +
+                "1 x %d workers %.1fM cell-updates/s, %d x %d over %s %.1fM cell-updates/s, %.0f bytes/tick", r,
+                params.cells(), params.ticks(), warmup, shards * workers, series.oneRate[r] / 1e6, shards, workers,
+                transport, series.shardedRate[r] / 1e6, round.bytesPerTick()));
         }
         return series.fields(new Json()
             .field("workload", W3Tick.ID)
@@ -105,6 +115,46 @@ final class ShardedWorkloads
             .field("seconds", Rounds.median(series.shardedSeconds))
             .field("updates_per_s", Rounds.median(series.shardedRate)), W3Tick.ID, params, shards, transport,
             "updates_per_s").toString();
+    }
+
+    /**
+     * One round both ways, their outputs in a temporary folder, deleted once the measured ticks' times are read.
+     */
+    private static Sharded.Round round(final String id, final BenchParams params, final ShardRun.Spec spec,
+        final int shards, final String transport)
+    {
+        final Path dir;
+        try
+        {
+            dir = Files.createTempDirectory("karyon-bench-" + id + "-");
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+        try
+        {
+            return Sharded.round(id, params, spec, shards, transport, dir);
+        }
+        finally
+        {
+            delete(dir);
+        }
+    }
+
+    private static void delete(final Path dir)
+    {
+        try (Stream<Path> paths = Files.walk(dir))
+        {
+            for (final Path path : paths.sorted(Comparator.reverseOrder()).toList())
+            {
+                Files.deleteIfExists(path);
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
     }
 
     /**

@@ -22,8 +22,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code karyon bench W2|W3 --shards 2}: one small round of each over two shard processes, its digest that of one
- * process, its counters checked and its JSON fields there; the bench models' digests the same for 1, 2 and 3 workers
+ * {@code karyon bench W2|W3 --shards 2}: small rounds of each over two shard processes (W3 after warm-up ticks in
+ * the same processes), the digest that of one process over the whole run, its counters checked and its JSON fields
+ * there; the bench models' digests the same for 1, 2 and 3 workers
  * (W2 with its placement that does not depend on the worker count);
  * and the models found by name where the shard processes look for them.
  */
@@ -59,6 +60,7 @@ class ShardedWorkloadsTest
         assertTrue(numberField(json, "one_process_" + rate) > 0, json);
         final double ratio = numberField(json, "sharded_ratio");
         assertEquals(numberField(json, rate) / numberField(json, "one_process_" + rate), ratio, ratio * 1e-3, json);
+        assertTrue(numberField(json, "sharded_ratio_whole_run") > 0, json);
         assertTrue(numberField(json, "round_trip_p50_us") > 0, json);
         assertTrue(Files.isRegularFile(Path.of(stringField(json, "hgrm"))), json);
     }
@@ -103,6 +105,8 @@ class ShardedWorkloadsTest
         assertEquals("4000", field(json, "hops"));
         assertEquals("pairs", stringField(json, "placement"));
         assertShardedFields(json, "hops_per_s");
+        // No warm-up: the measured ticks are the whole run's (its observations at its ends not counted).
+        assertEquals("0", field(json, "warmup_ticks"));
         // Pairs on 2 workers: every other hop crosses; each crossing record costs its 28 bytes and a share of the
         // block's headers and runs.
         assertEquals(0.5, numberField(json, "cross_worker_share"), 0.05, json);
@@ -115,7 +119,7 @@ class ShardedWorkloadsTest
     void shouldRunW3OverTwoShardsWithTheDigestOfOneProcess(@TempDir final Path dir)
     {
         final String json = onlyLine(CommandRun.karyon("bench", "W3", "--shards", "2", "--cells", "4000",
-            "--ticks", "20", "--rounds", "3", "--warmup", "0", "--no-pin", "--idle", "backoff", "--seed",
+            "--ticks", "20", "--rounds", "3", "--warmup", "1", "--no-pin", "--idle", "backoff", "--seed",
             Long.toString(SEED), "--out", dir.toString()));
 
         assertEquals("W3", stringField(json, "workload"));
@@ -123,9 +127,11 @@ class ShardedWorkloadsTest
         assertEquals("20", field(json, "ticks"));
         assertEquals("row", stringField(json, "layout"));
         assertShardedFields(json, "updates_per_s");
+        // One warm-up round: 20 ticks before the measured 20, in the same processes; the digest is of all 40.
+        assertEquals("20", field(json, "warmup_ticks"));
         // No messages: each tick's block is its tick (8 bytes) and one pair of empty queues (28 bytes).
         assertEquals(36.0, numberField(json, "bytes_per_tick"), json);
         assertEquals(0.0, numberField(json, "bytes_per_cross_record"), json);
-        assertEquals(digest(new W3TickModel(), Map.of(), 4000, 20, 2), stringField(json, "digest"));
+        assertEquals(digest(new W3TickModel(), Map.of(), 4000, 40, 2), stringField(json, "digest"));
     }
 }

@@ -125,6 +125,27 @@ public final class ShardLauncher
     }
 
     /**
+     * Runs a model over {@code shards} processes on this host, joined over IPC or over UDP on the loopback interface;
+     * this process is shard 0, which gathers the observations and writes the outputs as {@code first} says (the
+     * benches read its {@code latency.csv}: the measured ticks' own time).
+     *
+     * @param spec       the run.
+     * @param shards     processes, 2 to {@link AeronShardLink#MAX_SHARDS}.
+     * @param base       shard 0's context (threading, idling, pinning), or null for the defaults.
+     * @param first      what shard 0 sets besides: output folder, progress, JSON, stop request.
+     * @param udp        true for UDP on 127.0.0.1, false for IPC.
+     * @param roundTrips if not null, shard 0's barrier cycles ({@link AeronShardLink#roundTrips()}) are added to it.
+     * @return shard 0's result: the whole run's summary and digest.
+     * @throws ModelException exit 1 naming the shard, if one failed or was lost; exit 2 for bad input or what sharding
+     *                        refuses.
+     */
+    public static ShardRun.Result launch(final ShardRun.Spec spec, final int shards, final Context base,
+        final UnaryOperator<ModelRun.Builder> first, final boolean udp, final Histogram roundTrips)
+    {
+        return launch(spec, shards, base, first, null, null, new Joining(udp, roundTrips));
+    }
+
+    /**
      * Runs a model over {@code shards} processes on this host; this process is shard 0, which gathers the
      * observations and writes the outputs.
      *
