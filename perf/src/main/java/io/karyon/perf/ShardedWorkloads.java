@@ -50,7 +50,6 @@ final class ShardedWorkloads
         final long hopsPerToken = params.hops() / params.tokens();
         final long hops = hopsPerToken * params.tokens();
         final long warmup = params.warmup() * hopsPerToken;
-        // A run of k ticks: every token makes k hops, one a tick.
         final long ticks = warmup + hopsPerToken;
         // Every token makes a hop a tick, for the warm-up ticks and the measured ones; observed at the end of each.
         final ShardRun.Spec spec = new ShardRun.Spec(new W2RingModel(), Map.of(W2RingModel.TOKENS, params.tokens(),
