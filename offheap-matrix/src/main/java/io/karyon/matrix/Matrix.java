@@ -70,6 +70,9 @@ public final class Matrix implements AutoCloseable
     long readEnd;
     // The first read beyond this shard's window, by a worker (written once, on that failure only).
     volatile String beyondReach;
+    // Whether the flat copies hold only this shard's window (a sharded run with a reach): the records are then no
+    // longer published from them (see holdWindow()).
+    boolean windowed;
     MatrixWriter[] writers;
     DepositMerger[] mergers;
     long[] phases;
@@ -418,7 +421,8 @@ public final class Matrix implements AutoCloseable
      * Writes what the matrix's future depends on, between ticks: the shape, every value as the workers see it (from
      * the flat copy, or the records if it has none), then the deposits buffered and not yet applied, so that
      * {@link #readState(DataInput)} on a matrix of the same shape, with any number of writers, carries on
-     * bit-identically. Layout: {@code int sites, int substances, sites * substances doubles (site-major, in the
+     * bit-identically. In a sharded run with a reach, the sites beyond this shard's window (see {@link #holds(long)})
+     * are written as 0.0: this shard's cells never read them. Layout: {@code int sites, int substances, sites * substances doubles (site-major, in the
      * platform's byte order), int deposits, deposits * (long key, long orderKey, double amount)}.
      *
      * @param out to write to.
@@ -426,7 +430,10 @@ public final class Matrix implements AutoCloseable
      */
     public void writeState(final DataOutput out) throws IOException
     {
-        MatrixState.write(this, null == flat ? null : flat.buffer(front()), records, writers, out);
+        // With a reach, in a sharded run, only the window's values are written (0.0 beyond: no cell of this shard
+        // reads them, and its first phase after a resume diffuses only from within the window).
+        MatrixState.write(this, null == flat ? null : flat.buffer(front()), readFirst, readEnd, records, writers,
+            out);
     }
 
     /**
@@ -440,6 +447,11 @@ public final class Matrix implements AutoCloseable
     public void readState(final DataInput in) throws IOException
     {
         checkWritable();
+        if (windowed)
+        {
+            throw new IllegalStateException(name + ": this shard holds only sites [" + readFirst + ", " + readEnd +
+                ") (a reach is declared and the run has started): a state is read before the first tick");
+        }
         MatrixState.read(this, null == flat ? null : flat.buffer(front()), records, writers, in);
         if (null != lastTicks)
         {
@@ -547,7 +559,10 @@ public final class Matrix implements AutoCloseable
         {
             // The file trails the workers: this phase publishes the values it diffuses from.
             final int front = (int)(phases[part] & 1);
-            records.publish(flat.buffer(front), part, parts, (int)(phases[part] % publishInterval), publishInterval);
+            if (!windowed)
+            {
+                records.publish(flat.buffer(front), part, parts, (int)(phases[part] % publishInterval), publishInterval);
+            }
             kernel.diffuse(flat.buffer(front), flat.buffer(front ^ 1), part, parts, deposits);
         }
         else if (null != flat)
@@ -644,6 +659,22 @@ public final class Matrix implements AutoCloseable
         return window.start(part, writers.length);
     }
 
+    /**
+     * A sharded run with a reach, once this process knows its parts (called while the workers wait): reads and
+     * deposits are bounded by the window from now on, and the flat copies shrink to it (see
+     * {@link FlatCopy#holdOnly(long, long)}), so a shard's resident memory for them is its window's, not the grid's.
+     */
+    void holdWindow()
+    {
+        readFirst = window.heldStart(writers.length);
+        readEnd = window.heldEnd(writers.length);
+        if (!windowed)
+        {
+            windowed = true;
+            flat.holdOnly(readFirst, readEnd);
+        }
+    }
+
     private void checkWhole(final String what)
     {
         final String reason = null == writers ? null : window.partial(what, writers.length);
@@ -664,7 +695,8 @@ public final class Matrix implements AutoCloseable
     public void depositDirect(final long site, final int substance, final double amount)
     {
         checkWritable();
-        if (site < 0 || site >= sites || substance < 0 || substance >= substances)
+        // readFirst and readEnd are 0 and sites unless a sharded run with a reach holds only a window of the sites.
+        if (site < readFirst || site >= readEnd || substance < 0 || substance >= substances)
         {
             throw outOfRange(site, substance);
         }
@@ -689,8 +721,9 @@ public final class Matrix implements AutoCloseable
      */
     public void flush()
     {
-        if (readOnly || null == flat)
+        if (readOnly || null == flat || windowed)
         {
+            // A window's flat copies hold only some sites; the map of an in-memory matrix is seen by no one else.
             return;
         }
         records.publish(flat.buffer(front()), 0, 1, 0, 1);

@@ -159,8 +159,7 @@ public final class MatrixShards
         checkShardable();
         if (matrix.window.holdOnly(firstPart, endPart))
         {
-            matrix.readFirst = matrix.window.heldStart(matrix.writers.length);
-            matrix.readEnd = matrix.window.heldEnd(matrix.writers.length);
+            matrix.holdWindow();
         }
     }
 
