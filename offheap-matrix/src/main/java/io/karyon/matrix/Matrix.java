@@ -422,8 +422,9 @@ public final class Matrix implements AutoCloseable
      * the flat copy, or the records if it has none), then the deposits buffered and not yet applied, so that
      * {@link #readState(DataInput)} on a matrix of the same shape, with any number of writers, carries on
      * bit-identically. In a sharded run with a reach, the sites beyond this shard's window (see {@link #holds(long)})
-     * are written as 0.0: this shard's cells never read them. Layout: {@code int sites, int substances, sites * substances doubles (site-major, in the
-     * platform's byte order), int deposits, deposits * (long key, long orderKey, double amount)}.
+     * are written as 0.0: this shard's cells never read them. Layout: {@code int sites, int substances, sites *
+     * substances doubles (site-major, in the platform's byte order), int deposits, deposits * (long key, long
+     * orderKey, double amount)}.
      *
      * @param out to write to.
      * @throws IOException if the output fails.
@@ -561,7 +562,8 @@ public final class Matrix implements AutoCloseable
             final int front = (int)(phases[part] & 1);
             if (!windowed)
             {
-                records.publish(flat.buffer(front), part, parts, (int)(phases[part] % publishInterval), publishInterval);
+                records.publish(flat.buffer(front), part, parts, (int)(phases[part] % publishInterval),
+                    publishInterval);
             }
             kernel.diffuse(flat.buffer(front), flat.buffer(front ^ 1), part, parts, deposits);
         }
