@@ -33,7 +33,8 @@ import java.util.Arrays;
  * <b>Split between processes.</b> In a sharded run each process runs the tick phases of its own parts and trades
  * with the others, through {@link #shards()}, what its writers buffered for their parts and what its parts became.
  * Every process holds every site, unless the model declares a {@link #reach(int)}: then each holds its parts' ranges
- * plus the reach, and receives only those halos.
+ * plus the reach, and receives only those halos; once the run starts its flat copies shrink to that window and the
+ * map of every site's record (unseen by other processes in memory) is closed, freeing the rest.
  * <p>
  * <b>Free-running mode.</b> {@link #depositDirect(long, int, double)} writes at once under the segment lock.
  * <p>
@@ -47,7 +48,7 @@ import java.util.Arrays;
  */
 public final class Matrix implements AutoCloseable
 {
-    private final MatrixFile store;
+    final MatrixFile store;
     private final String name;
     final long sites;
     private final int sitesInt;
@@ -71,7 +72,7 @@ public final class Matrix implements AutoCloseable
     // The first read beyond this shard's window, by a worker (written once, on that failure only).
     volatile String beyondReach;
     // Whether the flat copies hold only this shard's window (a sharded run with a reach): the records are then no
-    // longer published from them (see holdWindow()).
+    // longer published from them (see MatrixShards.holdOnly).
     boolean windowed;
     MatrixWriter[] writers;
     DepositMerger[] mergers;
@@ -661,22 +662,6 @@ public final class Matrix implements AutoCloseable
         return window.start(part, writers.length);
     }
 
-    /**
-     * A sharded run with a reach, once this process knows its parts (called while the workers wait): reads and
-     * deposits are bounded by the window from now on, and the flat copies shrink to it (see
-     * {@link FlatCopy#holdOnly(long, long)}), so a shard's resident memory for them is its window's, not the grid's.
-     */
-    void holdWindow()
-    {
-        readFirst = window.heldStart(writers.length);
-        readEnd = window.heldEnd(writers.length);
-        if (!windowed)
-        {
-            windowed = true;
-            flat.holdOnly(readFirst, readEnd);
-        }
-    }
-
     private void checkWhole(final String what)
     {
         final String reason = null == writers ? null : window.partial(what, writers.length);
@@ -703,6 +688,12 @@ public final class Matrix implements AutoCloseable
             throw outOfRange(site, substance);
         }
         final int s = (int)site;
+        if (windowed)
+        {
+            // The map is closed (see MatrixShards.holdOnly); the flat copies hold what the workers see.
+            flat.add(front(), s, substance, amount);
+            return;
+        }
         try (MapSegmentContext<Long, byte[], ?> context = records.lock(records.segmentOf(s), true))
         {
             if (dynamic || null == flat)
@@ -747,7 +738,10 @@ public final class Matrix implements AutoCloseable
         }
         finally
         {
-            store.close();
+            if (!windowed)
+            {
+                store.close();  // else closed by MatrixShards.holdOnly
+            }
             if (null != flat)
             {
                 flat.free();
