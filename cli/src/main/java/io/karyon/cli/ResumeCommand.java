@@ -14,7 +14,9 @@ import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -37,7 +39,8 @@ import java.util.concurrent.Callable;
             "(exit 2) and nothing is written.",
         "A sharded run (karyon run --shards N --checkpoint-every K --out DIR) resumes from DIR (its newest complete " +
             "set of checkpoints, DIR/checkpoints/tick-<T>.manifest.json and every shard's part) or the manifest " +
-            "named: the whole run restarts on N processes and ends with the digest of the unbroken run."
+            "named: the whole run restarts on N processes and ends with the digest of the unbroken run; --ticks, " +
+            "--out, --set (a fork), --checkpoint-every and --keep-checkpoints work as for one process."
     })
 public final class ResumeCommand implements Callable<Integer>
 {
@@ -92,18 +95,15 @@ public final class ResumeCommand implements Callable<Integer>
     {
         workerOptions.check(spec);
         final Path file = path("CHECKPOINT", checkpoint);
-        if (ShardResume.isSharded(file))
-        {
-            if (given("--shards"))
-            {
-                Cli.range(spec, "--shards", shards, 2, AeronShardLink.MAX_SHARDS);
-            }
-            return ShardedRun.resume(spec, file, shards, workerOptions.workers, quiet, json);
-        }
+        final boolean sharded = ShardResume.isSharded(file);
         if (given("--shards"))
         {
-            throw new CommandLine.ParameterException(spec.commandLine(), "Invalid option: --shards goes with a " +
-                "sharded run's checkpoints (a folder or a manifest), not with " + file.getFileName());
+            if (!sharded)
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(), "Invalid option: --shards goes with a " +
+                    "sharded run's checkpoints (a folder or a manifest), not with " + file.getFileName());
+            }
+            Cli.range(spec, "--shards", shards, 2, AeronShardLink.MAX_SHARDS);
         }
         if (given("--ticks"))
         {
@@ -118,6 +118,19 @@ public final class ResumeCommand implements Callable<Integer>
             Cli.range(spec, "--keep-checkpoints", keepCheckpoints, 1, Integer.MAX_VALUE);
         }
         final List<String[]> changes = RunCommand.settings(spec, sets);
+        if (sharded)
+        {
+            final Map<String, String> parameters = new LinkedHashMap<>();
+            for (final String[] change : changes)
+            {
+                parameters.remove(change[0]);
+                parameters.put(change[0], change[1]);
+            }
+            return ShardedRun.resume(spec, file, shards, workerOptions.workers, new ShardResume.Changes(
+                given("--ticks") ? ticks : 0, parameters, given("--out") ? path("--out", out) : null,
+                given("--checkpoint-every") ? checkpointEvery : -1, given("--keep-checkpoints") ? keepCheckpoints : 0),
+                quiet, json);
+        }
         final ModelCatalog catalog = ModelDiscovery.catalog(classpath);
         final ModelRun.Builder run = ModelRun.resume(catalog, file);
         for (final String[] change : changes)

@@ -1,6 +1,7 @@
 package io.karyon.cli;
 
 import io.karyon.engine.Context;
+import io.karyon.engine.Organism;
 import io.karyon.model.Model;
 import io.karyon.model.ModelCatalog;
 import io.karyon.model.ModelException;
@@ -110,7 +111,8 @@ final class ShardedRun
         if (checkpoints && acrossHosts)
         {
             throw usage(spec, "checkpoints (--checkpoint-every, --keep-checkpoints) are not supported with --shard " +
-                "I/N yet: run with --shards N on one host for them");
+                "I/N yet (each host would hold its own parts, which shard 0 can neither prune nor resume: see " +
+                "docs/spec/shards.md): run with --shards N on one host for them");
         }
         if (checkpoints && !RunCommand.given(spec, "--out"))
         {
@@ -208,12 +210,14 @@ final class ShardedRun
                 "shard %s: digest 0x%016x (the summary and the outputs are shard 0's)%n", shard, result.digest());
             out.flush();
         }
-        final String stopReason = result.run().stopReason();
+        // As one process stopped by the signal: a shard across hosts hears it from shard 0, which was sent it.
+        final String stopReason = result.stopReason();
         if (null == stopReason)
         {
             return Cli.EXIT_OK;
         }
-        err.println("karyon: stopped by " + stopReason + " after tick " + result.ticks() + " on every shard" +
+        err.println("karyon: stopped by " + stopReason + (null == shard || 0 == ShardMain.parseShard(shard)[0] ? "" :
+            " (sent to shard 0)") + " after tick " + result.ticks() + " on every shard" +
             (null == options.out() || null != shard ? "" : "; every shard's checkpoint is in " +
             options.out().resolve("checkpoints") + " (karyon resume " + options.out() + ")"));
         err.flush();
@@ -225,15 +229,18 @@ final class ShardedRun
      * named), checked before anything starts, and the whole run restarted from it on as many shards, to its end;
      * shard 0 carries the run folder's outputs on and prints the summary, as one process's resume does.
      *
-     * @param shards {@code --shards} if given, else 0.
+     * @param shards  {@code --shards} if given, else 0.
+     * @param workers {@code --workers} if given, else 0.
+     * @param changes {@code --ticks}, {@code --out}, {@code --set}, {@code --checkpoint-every},
+     *                {@code --keep-checkpoints}, as for one process's resume.
      * @return {@link Cli#EXIT_OK}, or 130 (SIGINT) or 143 (SIGTERM) if a signal stopped it.
      * @throws ModelException exit 2 (one line) for a set refused or another shard count, exit 1 if the run fails.
      */
     static int resume(final CommandSpec spec, final Path path, final int shards, final int workers,
-        final boolean quiet, final boolean json)
+        final ShardResume.Changes changes, final boolean quiet, final boolean json)
     {
-        for (final String option : new String[]{ "--ticks", "--out", "--set", ModelDiscovery.CLASSPATH_OPTION,
-            "--checkpoint-every", "--keep-checkpoints", ConfigurationDefaults.IDLE, ConfigurationDefaults.NO_PIN,
+        for (final String option : new String[]{ ModelDiscovery.CLASSPATH_OPTION, ConfigurationDefaults.IDLE,
+            ConfigurationDefaults.NO_PIN,
             ConfigurationDefaults.POLICY, "--cpus", ConfigurationDefaults.MAILBOX_LIMIT,
             ConfigurationDefaults.VERIFY_EVERY })
         {
@@ -257,7 +264,7 @@ final class ShardedRun
                 .progress(quiet ? Progress.NONE : Progress.AUTO)
                 .progressTo(new PrintStream(new WriterOutputStream(err), true, StandardCharsets.UTF_8))
                 .json(json)
-                .stopRequest(signals.request()));
+                .stopRequest(signals.request()), changes);
         }
         catch (final ModelException ex)
         {
@@ -268,14 +275,15 @@ final class ShardedRun
             throw ex;
         }
         print(spec, result.run(), json);
-        final String stopReason = result.run().stopReason();
+        final String stopReason = result.stopReason();
         if (null == stopReason)
         {
             return Cli.EXIT_OK;
         }
+        final Path checkpoints = null == changes.out() ? resume.manifestFile().getParent() :
+            changes.out().resolve("checkpoints");
         err.println("karyon: stopped by " + stopReason + " after tick " + result.ticks() + " on every shard; " +
-            "every shard's checkpoint is in " + resume.manifestFile().getParent() + " (karyon resume " +
-            resume.manifestFile().getParent() + ")");
+            "every shard's checkpoint is in " + checkpoints + " (karyon resume " + checkpoints + ")");
         err.flush();
         return StopSignals.exitCode(stopReason);
     }
@@ -290,6 +298,9 @@ final class ShardedRun
         // Bad input (a parameter; shard 0's --out) is one line before this shard joins the others.
         final UnaryOperator<ModelRun.Builder> own = 0 == parsed[0] ? first : (builder) -> builder;
         own.apply(ShardRun.builder(run, new Context())).check();
+        // This host's threads: as on one host, spinning workers that leave the exchange no CPU yield instead.
+        base.idleStrategy(ShardLauncher.hostIdle(base, run.workers(), Organism.machine(),
+            (warning) -> spec.commandLine().getErr().println("karyon: warning: " + warning)));
         final Path dir = tempDir();
         try (AeronShardLink link = AeronShardLink.udp(parsed[0], peers, dir.resolve("aeron"),
             ShardLauncher.timeoutMs() * 1_000_000L))

@@ -77,7 +77,7 @@ final class Cohorts
         {
             try
             {
-                unspawnRuns(count, first, runs);
+                unspawnRuns(genotype, count, first, runs);
             }
             catch (final KaryonException undo)
             {
@@ -129,7 +129,7 @@ final class Cohorts
      * the arena has the same families whichever worker threw, and what follows is the same for any number of workers.
      * The slots' generations move on, as any freed slot's, so no handle of the failed cohort names a cell.
      */
-    private void unspawnRuns(final long count, final int first, final int runs)
+    private void unspawnRuns(final Genotype genotype, final long count, final int first, final int runs)
     {
         final long chunkSlots = 1L << chunkShift;
         workforce.onWorkers((worker, workers) ->
@@ -154,7 +154,16 @@ final class Cohorts
                 for (int i = 0; i < cells; i++)
                 {
                     final int slot = firstSlot + i;
-                    if (arena.exists(slot) && STATUS_ALIVE == arena.wrap(cell, slot).status())
+                    if (population.isStandIn())
+                    {
+                        // Another shard's cells: counted here, never written (StandInChunks).
+                        if (arena.exists(slot) && arena.standIns().isLive(arena.standIns().handle(slot)))
+                        {
+                            population.free(slot, genotype.behaviourId());
+                            slice.spawned--;
+                        }
+                    }
+                    else if (arena.exists(slot) && STATUS_ALIVE == arena.wrap(cell, slot).status())
                     {
                         population.free(slot, cell.behaviourId());
                         slice.spawned--;
@@ -236,6 +245,10 @@ final class Cohorts
         final long size = cohort.size();
         workforce.onWorkers((worker, workers) ->
         {
+            if (slices[worker].population().isStandIn())
+            {
+                return;  // another shard's cells, whose edges that shard makes and keeps
+            }
             final CellFlyweight cell = new CellFlyweight();
             final SetupRandom random = new SetupRandom(seed);
             final CellSink sink = new CellSink(edges);

@@ -2,9 +2,12 @@ package io.karyon.engine;
 
 import io.karyon.engine.cell.CellDescriptor;
 import io.karyon.engine.cell.CellFlyweight;
+import io.karyon.engine.cell.CellStorage;
 import io.karyon.engine.cell.Handle;
 import io.karyon.engine.internal.Arena;
+import io.karyon.engine.internal.StandInChunks;
 import io.karyon.numa.NumaBinding;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import static io.karyon.engine.internal.Arena.FAMILY_CLASSES;
 import static io.karyon.engine.internal.Arena.FAMILY_SHIFT;
@@ -33,6 +36,7 @@ final class Families
     private int fillHint;
     private Slice fillSlice;
     private long spawnCount;
+    private UnsafeBuffer standInScratch;
 
     Families(final Arena arena, final Slice[] slices, final Placement placement, final Edges edges)
     {
@@ -114,12 +118,48 @@ final class Families
             throw new IllegalArgumentException("handle " + Handle.toString(handle) + " names no cell: slot " +
                 Integer.toUnsignedString(slot) + " was never used");
         }
+        final StandInChunks standIns = arena.standIns();
+        if (null != standIns && standIns.coversSlot(slot))
+        {
+            return standInCell(standIns, cell, handle);
+        }
         arena.wrap(cell, slot);
         if (CellDescriptor.STATUS_ALIVE != cell.status() || cell.generation() != Handle.generation(handle))
         {
             throw new IllegalArgumentException("handle " + Handle.toString(handle) + " is stale: slot " + slot +
                 " holds generation " + cell.generation() + " with status " + cell.status());
         }
+        return cell;
+    }
+
+    /**
+     * The driver's view of another shard's cell in a sharded run, before the first tick: a scratch slot whose writes go
+     * nowhere (the owner's shard makes the same writes to the cell itself) and whose state reads as zero (until written
+     * through this view). After the first tick, refused.
+     *
+     * @throws IllegalArgumentException if the handle is stale, or if a tick has run.
+     */
+    private CellFlyweight standInCell(final StandInChunks standIns, final CellFlyweight cell, final long handle)
+    {
+        final int slot = Handle.slot(handle);
+        if (!standIns.isLive(handle))
+        {
+            throw new IllegalArgumentException("handle " + Handle.toString(handle) + " is stale: slot " + slot +
+                " holds generation " + standIns.generation(slot) + " (a cell of another shard)");
+        }
+        if (standIns.isSealed())
+        {
+            throw new IllegalArgumentException("cell " + Handle.toString(handle) + " is another shard's (worker " +
+                ownerOfChunk(slot >>> arena.chunkShift()) + "): in a sharded run the driver reads and writes only " +
+                "its own shard's cells once a tick has run");
+        }
+        if (null == standInScratch)
+        {
+            standInScratch = new UnsafeBuffer(new byte[arena.slotLength()]);
+        }
+        standInScratch.setMemory(0, standInScratch.capacity(), (byte)0);
+        cell.storage(CellStorage.ROW, arena.chunkShift()).wrap(standInScratch, 0, slot, arena.stateLength());
+        cell.generation(Handle.generation(handle)).status(CellDescriptor.STATUS_ALIVE);
         return cell;
     }
 
@@ -181,6 +221,11 @@ final class Families
     {
         final int chunk = arena.chunkOf(Handle.slot(handle));
         final int owner = ownerOfChunk(chunk);
+        if (slices[owner].population().isStandIn())
+        {
+            throw new IllegalArgumentException("kill: cell " + Handle.toString(handle) + " is another shard's " +
+                "(worker " + owner + "): in a sharded run the driver can kill only its own shard's cells");
+        }
         slices[owner].kill(handle, ExitReasons.KILLED);
         freed(owner, chunk);
     }

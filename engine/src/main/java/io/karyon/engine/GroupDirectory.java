@@ -3,6 +3,7 @@ package io.karyon.engine;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.cell.Handle;
 import io.karyon.engine.internal.Arena;
+import io.karyon.engine.internal.StandInChunks;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -142,6 +143,7 @@ final class GroupDirectory
     long[] members(final int group, final long size)
     {
         final int chunkShift = arena.chunkShift();
+        final StandInChunks standIns = arena.standIns();
         final long[] members = new long[(int)size];
         int n = 0;
         for (int c = 0, bound = arena.chunkBound(); c < bound; c++)
@@ -162,7 +164,9 @@ final class GroupDirectory
                 {
                     final int slot = (c << chunkShift) | (w << 6) | Long.numberOfTrailingZeros(bits);
                     bits &= bits - 1;
-                    members[n++] = arena.wrap(cell, slot).handle();
+                    // Another shard's cell is not here: its handle is the stand-in's.
+                    members[n++] = null != standIns && standIns.covers(c) ? standIns.handle(slot) :
+                        arena.wrap(cell, slot).handle();
                 }
             }
         }

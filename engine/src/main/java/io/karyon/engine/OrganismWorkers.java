@@ -87,6 +87,21 @@ public final class OrganismWorkers
     }
 
     /**
+     * Slots this process has written a cell into for a worker's families: spawns and restarts (not a checkpoint's
+     * restore). In a sharded run, none for another shard's worker: its families are kept here only as counts and
+     * handles, their slots never written (see {@code io.karyon.engine.internal.StandInChunks}).
+     *
+     * @param worker index, 0 to {@link #count()} - 1.
+     * @return slots written.
+     */
+    public long initialisedSlots(final int worker)
+    {
+        life.ensureUsable();
+        workforce.checkWorker(worker);
+        return workforce.slices()[worker].population().initialisedSlots();
+    }
+
+    /**
      * Live worker threads, for checks that a closed organism leaves none behind.
      *
      * @return threads still running.

@@ -3,6 +3,7 @@ package io.karyon.engine;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.cell.Handle;
 import io.karyon.engine.internal.Arena;
+import io.karyon.engine.internal.StandInChunks;
 import org.agrona.collections.IntArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -57,6 +58,9 @@ final class Population extends WorkerPadding
      */
     private long[] liveByBehaviour = new long[2 * COUNT_PAD];
     private int lowestFreedChunk = Integer.MAX_VALUE;
+    /** Another shard's worker in a sharded run: its cells are spawned but never written here (StandInChunks). */
+    private boolean standIn;
+    private long initialisedSlots;
 
     Population(final Slice slice, final Arena arena, final int stepOffset, final Edges edges)
     {
@@ -133,6 +137,10 @@ final class Population extends WorkerPadding
     long spawnCohortCell(final int slot, final Genotype genotype, final long index, final CellInitializer init,
         final CellFlyweight cell, final SetupRandom random)
     {
+        if (standIn)
+        {
+            return countStandIn(slot, genotype);
+        }
         final long handle = initialise(slot, genotype);
         final short genotypeBehaviour = genotype.behaviourId();
         if (hasTick[genotypeBehaviour])
@@ -241,6 +249,11 @@ final class Population extends WorkerPadding
         {
             return false;
         }
+        final StandInChunks standIns = arena.standIns();
+        if (null != standIns && standIns.coversSlot(slot))
+        {
+            return standIns.isLive(handle);
+        }
         arena.wrap(scratch, slot);
         return STATUS_ALIVE == scratch.status() && scratch.generation() == Handle.generation(handle);
     }
@@ -250,6 +263,10 @@ final class Population extends WorkerPadding
      */
     long spawnAt(final int slot, final Genotype genotype)
     {
+        if (standIn)
+        {
+            return countStandIn(slot, genotype);
+        }
         final long handle = initialise(slot, genotype);
         if (hasTick[genotype.behaviourId()])
         {
@@ -391,6 +408,11 @@ final class Population extends WorkerPadding
      */
     long initialise(final int slot, final Genotype genotype, final int supervisorRow)
     {
+        if (standIn)
+        {
+            return countStandIn(slot, genotype);
+        }
+        initialisedSlots++;
         final CellFlyweight child = arena.wrap(scratch, slot);
         child.copyState(genotype.state(), stateLength)
             .status(STATUS_ALIVE)
@@ -408,7 +430,47 @@ final class Population extends WorkerPadding
      */
     void supervisorRow(final int slot, final int row)
     {
+        if (standIn)
+        {
+            return;
+        }
         arena.wrap(scratch, slot).supervisorRow(row);
+    }
+
+    /**
+     * Makes this the population of another shard's worker (see {@link StandInChunks}): its spawns, the set-up's, hand
+     * out the owner's handles and counts, and write no slot. Before any spawn.
+     */
+    void standIn()
+    {
+        standIn = true;
+    }
+
+    /**
+     * Whether this is the population of another shard's worker: its cells are not here.
+     */
+    boolean isStandIn()
+    {
+        return standIn;
+    }
+
+    /**
+     * Slots this process wrote a cell into for this worker (spawns, restarts; checkpoint restores not counted): none
+     * for a stand-in.
+     */
+    long initialisedSlots()
+    {
+        return initialisedSlots;
+    }
+
+    /**
+     * A stand-in's spawn: counted as the owner counts it, the slot left unwritten.
+     */
+    private long countStandIn(final int slot, final Genotype genotype)
+    {
+        liveByBehaviour[COUNT_PAD + genotype.behaviourId()]++;
+        slice.spawned++;
+        return arena.standIns().handle(slot);
     }
 
     boolean hasTick(final int behaviourId)

@@ -3,6 +3,7 @@ package io.karyon.engine;
 import io.karyon.engine.cell.CellLayout;
 import io.karyon.engine.cell.Handle;
 import io.karyon.engine.internal.Arena;
+import io.karyon.engine.internal.StandInChunks;
 import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -40,9 +41,16 @@ final class StateCapture
 {
     /**
      * Version of the layout of the engine's sections: 2 the child directory and parked followers in the home block,
-     * 3 the cell storage after the state length.
+     * 3 the cell storage after the state length, 4 a family block's kind (its cells, or a stand-in's bookkeeping).
      */
-    static final int VERSION = 3;
+    static final int VERSION = 4;
+    /** A family block holding its cells. */
+    static final int FAMILY_CELLS = 0;
+    /**
+     * A family block of another shard's worker in a sharded process's part: its chunks' headers, live bitmaps and
+     * freed slots, no cells (see {@link io.karyon.engine.internal.StandInChunks}).
+     */
+    static final int FAMILY_STAND_IN = 1;
     /** Name of the driver's section. */
     static final String ENGINE = "engine";
     /** Prefix of the name of each worker's section, followed by the worker's index. */
@@ -177,7 +185,8 @@ final class StateCapture
                 if (0 != (chunkMasks[f] & (1 << level)))
                 {
                     final int hwm = arena.highWater((f << FAMILY_SHIFT) + level);
-                    estimate += 256 + (long)hwm * (slotLength + 4) + ((hwm + 63) >>> 6) * 16L;
+                    estimate += 256 + ((hwm + 63) >>> 6) * 16L +
+                        (slice.population().isStandIn() ? 0 : (long)hwm * (slotLength + 4));
                 }
             }
         }
@@ -225,11 +234,20 @@ final class StateCapture
     {
         out.writeInt(family);
         out.writeInt(chunkMasks[family]);
+        final boolean standIn = slice.population().isStandIn();
+        out.writeInt(standIn ? FAMILY_STAND_IN : FAMILY_CELLS);
         for (int level = 0; level < FAMILY_CHUNKS; level++)
         {
             if (0 != (chunkMasks[family] & (1 << level)))
             {
-                writeChunk(out, slice, (family << FAMILY_SHIFT) + level);
+                if (standIn)
+                {
+                    writeStandInChunk(out, (family << FAMILY_SHIFT) + level);
+                }
+                else
+                {
+                    writeChunk(out, slice, (family << FAMILY_SHIFT) + level);
+                }
             }
         }
         slice.population().lineages().write(out, family);
@@ -255,6 +273,24 @@ final class StateCapture
         for (int i = 0; i < notices.size(); i++)
         {
             out.writeLong(notices.getLong(i));
+        }
+    }
+
+    /**
+     * A stand-in's chunk: its header, its live bitmap and its freed slots (slot, generation, link), which are all it
+     * holds (see {@link io.karyon.engine.internal.StandInChunks}).
+     */
+    private void writeStandInChunk(final SectionOutput out, final int c) throws IOException
+    {
+        final UnsafeBuffer chunk = arena.chunk(c);
+        final int words = (arena.highWater(c) + 63) >>> 6;
+        out.putRaw(chunk, 0, CHUNK_HEADER_LENGTH);
+        out.putRaw(chunk, arena.bitmapOffset(StandInChunks.LIVE_BITMAP), words << 3);
+        final int[] freed = arena.standIns().freedSlots(c);
+        out.writeInt(freed.length / 3);
+        for (final int value : freed)
+        {
+            out.writeInt(value);
         }
     }
 

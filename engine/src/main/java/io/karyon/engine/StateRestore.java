@@ -3,6 +3,7 @@ package io.karyon.engine;
 import io.karyon.engine.cell.CellDescriptor;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.internal.Arena;
+import io.karyon.engine.internal.StandInChunks;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.EOFException;
@@ -11,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 
+import static io.karyon.engine.cell.CellDescriptor.NULL_LINK;
 import static io.karyon.engine.internal.Arena.FAMILY_CHUNKS;
 import static io.karyon.engine.internal.Arena.FAMILY_SHIFT;
 import static io.karyon.engine.internal.ArenaDescriptor.CHUNK_HEADER_LENGTH;
@@ -173,11 +175,28 @@ final class StateRestore
                 throw new IOException("block of family " + read + " with chunks " + Integer.toHexString(readMask) +
                     ", expected family " + family + " with chunks " + Integer.toHexString(mask));
             }
+            final int kind = in.readInt();
+            final boolean standIn = slice.population().isStandIn();
+            if (kind != (standIn ? StateCapture.FAMILY_STAND_IN : StateCapture.FAMILY_CELLS))
+            {
+                throw new IOException(StateCapture.FAMILY_STAND_IN == kind ? "block holds no cells (it is from " +
+                    "the part of a shard that does not run worker " + worker + "), but this process runs worker " +
+                    worker + ", which owns the family" : StateCapture.FAMILY_CELLS == kind ? "block holds cells, " +
+                    "but the family is another shard's here (is this a part of another shard, or of one process?)" :
+                    "block of unknown kind " + kind);
+            }
             for (int level = 0; level < FAMILY_CHUNKS; level++)
             {
                 if (0 != (mask & (1 << level)))
                 {
-                    readChunk(in, (family << FAMILY_SHIFT) + level);
+                    if (standIn)
+                    {
+                        readStandInChunk(in, (family << FAMILY_SHIFT) + level);
+                    }
+                    else
+                    {
+                        readChunk(in, (family << FAMILY_SHIFT) + level);
+                    }
                 }
             }
             slice.population().lineages().read(in, family);
@@ -240,6 +259,35 @@ final class StateRestore
                         return;
                     }
                 }
+            }
+        }
+
+        /**
+         * A stand-in's chunk (see {@code StateCapture.writeStandInChunk}): its header, live bitmap and freed slots.
+         */
+        private void readStandInChunk(final SectionInput in, final int c) throws IOException
+        {
+            final UnsafeBuffer chunk = arena.chunk(c);
+            in.getRaw(chunk, 0, CHUNK_HEADER_LENGTH);
+            final int hwm = arena.highWater(c);
+            if (hwm < 0 || hwm > arena.chunkSlots())
+            {
+                throw new IOException("chunk " + c + " has a high-water mark of " + hwm);
+            }
+            in.getRaw(chunk, arena.bitmapOffset(StandInChunks.LIVE_BITMAP), ((hwm + 63) >>> 6) << 3);
+            final StandInChunks standIns = arena.standIns();
+            for (int i = 0, freed = count(in); i < freed; i++)
+            {
+                final int slot = in.readInt();
+                final int generation = in.readInt();
+                final int link = in.readInt();
+                if (slot >>> arena.chunkShift() != c || (slot & (arena.chunkSlots() - 1)) >= hwm || 0 == generation ||
+                    (StandInChunks.NOT_FREE != link && NULL_LINK != link && (link < 0 || link >= hwm)))
+                {
+                    throw new IOException("chunk " + c + " has a freed slot " + slot + " of generation " + generation +
+                        " linked to " + link);
+                }
+                standIns.restoreFreed(slot, generation, link);
             }
         }
 

@@ -26,12 +26,14 @@ final class WorkerPinning implements AutoCloseable
     private static final String BACKOFF = "backoff";
 
     private final int[] cpus;
+    private final int exchangeCpu;
     private final String idleStrategy;
     private final CpuClaim claim;
 
-    private WorkerPinning(final int[] cpus, final String idleStrategy, final CpuClaim claim)
+    private WorkerPinning(final int[] cpus, final int exchangeCpu, final String idleStrategy, final CpuClaim claim)
     {
         this.cpus = cpus;
+        this.exchangeCpu = exchangeCpu;
         this.idleStrategy = idleStrategy;
         this.claim = claim;
     }
@@ -45,25 +47,78 @@ final class WorkerPinning implements AutoCloseable
      */
     static WorkerPinning plan(final Context context, final int workerCount)
     {
+        return plan(context, workerCount, false);
+    }
+
+    /**
+     * Plans and claims the CPUs of this process's workers and, in a sharded run, of its exchange: a CPU after the
+     * workers' when there is one (see {@link #exchangeCpu()}).
+     *
+     * @param context     concluded.
+     * @param workerCount of this process (a shard's own workers).
+     * @param exchange    whether an exchange agent runs beside them (a sharded run).
+     * @return the pinning; close it when the workers have stopped.
+     */
+    static WorkerPinning plan(final Context context, final int workerCount, final boolean exchange)
+    {
         final int[] planned = planCpus(context, workerCount);
         if (null == planned)
         {
-            return new WorkerPinning(null, context.idleStrategy(), null);
+            return new WorkerPinning(null, -1, context.idleStrategy(), null);
         }
-        final CpuClaim claim = CpuClaim.claim(CpuClaim.directory(), planned);
+        final int exchangeCpu = exchange ? exchangeCpu(context, planned) : -1;
+        final CpuClaim claim = CpuClaim.claim(CpuClaim.directory(), exchangeCpu < 0 ? planned :
+            append(planned, exchangeCpu));
         switch (claim.state())
         {
             case HELD:
-                return new WorkerPinning(planned, context.idleStrategy(), claim);
+                return new WorkerPinning(planned, exchangeCpu, context.idleStrategy(), claim);
             case UNAVAILABLE:
                 context.warnings().accept(claim.refusal() + ": workers pinned without a claim");
-                return new WorkerPinning(planned, context.idleStrategy(), null);
+                return new WorkerPinning(planned, exchangeCpu, context.idleStrategy(), null);
             default:
                 final boolean spin = SPIN.equals(context.idleStrategy());
                 context.warnings().accept(claim.refusal() + ": " + workerCount + " worker(s) run unpinned" +
                     (spin ? " with the backoff idle strategy" : ""));
-                return new WorkerPinning(null, spin ? BACKOFF : context.idleStrategy(), null);
+                return new WorkerPinning(null, -1, spin ? BACKOFF : context.idleStrategy(), null);
         }
+    }
+
+    /**
+     * The exchange's CPU in a sharded run whose workers are pinned: with CPUs given ({@link Context#cpus()}, as the
+     * launcher gives each shard its own), the one after the workers' in their order, if the CPUs given outnumber the
+     * whole run's workers (the launcher adds one per shard when the host has them; else none); without, the first
+     * CPU of the bind type's order that no worker of this process has.
+     */
+    private static int exchangeCpu(final Context context, final int[] workers)
+    {
+        final int[] only = context.cpus();
+        if (null != only)
+        {
+            final int[] order = BindType.U == context.bindType() ? only :
+                among(context.bindType().cpuOrder(Workforce.machine()), only);
+            return order.length > Math.max(context.workerCount(), workers.length) ? order[workers.length] : -1;
+        }
+        final BitSet used = new BitSet();
+        for (final int cpu : workers)
+        {
+            used.set(cpu);
+        }
+        for (final int cpu : context.bindType().cpuOrder(Workforce.machine()))
+        {
+            if (!used.get(cpu))
+            {
+                return cpu;
+            }
+        }
+        return -1;
+    }
+
+    private static int[] append(final int[] cpus, final int cpu)
+    {
+        final int[] all = Arrays.copyOf(cpus, cpus.length + 1);
+        all[cpus.length] = cpu;
+        return all;
     }
 
     /**
@@ -157,6 +212,15 @@ final class WorkerPinning implements AutoCloseable
     int[] cpus()
     {
         return cpus;
+    }
+
+    /**
+     * The CPU of a sharded run's exchange agent, or -1 when it runs unpinned: when the workers do, or no CPU is left
+     * after theirs.
+     */
+    int exchangeCpu()
+    {
+        return exchangeCpu;
     }
 
     /**

@@ -2,6 +2,7 @@ package io.karyon.engine;
 
 import io.karyon.engine.internal.Arena;
 import io.karyon.engine.internal.ShardLink;
+import io.karyon.engine.internal.StandInChunks;
 import io.karyon.numa.Topology;
 import io.karyon.numa.TopologyReader;
 import io.karyon.scheduler.Channel;
@@ -66,6 +67,7 @@ final class Workforce implements AutoCloseable
     private final Watchdog watchdog;
     private final int firstLocal;
     private final ShardExchange exchange;
+    private final StandInChunks standIns;
     private long ticks;
     private long epoch;
     private boolean standInJobs;
@@ -105,6 +107,19 @@ final class Workforce implements AutoCloseable
         // A sharded run: this process runs only its shard's workers; the others' slices stand in for them here.
         final int localCount = null == link ? workerCount : workerCount / link.shards();
         this.firstLocal = null == link ? 0 : link.shard() * localCount;
+        if (null != link)
+        {
+            // The other shards' workers' families hold no cells here: their spawns only keep count (StandInChunks).
+            arena.standIns(StandInChunks.remoteClasses(link.shard(), localCount, workerCount));
+            for (int w = 0; w < workerCount; w++)
+            {
+                if (w < firstLocal || w >= firstLocal + localCount)
+                {
+                    slices[w].population().standIn();
+                }
+            }
+        }
+        this.standIns = arena.standIns();
         this.barrier = new TickBarrier(workerCount);
         this.phaseBarrier = null == context.tickPhase() || context.freeRunning() ? null : new TickBarrier(workerCount);
         this.jobs = new WorkerJobs(workerCount);
@@ -121,7 +136,7 @@ final class Workforce implements AutoCloseable
         }
         this.exchange = null == link ? null : new ShardExchange(link, slices, barrier, phaseBarrier, shardedPhase,
             jobs, ThreadingMode.DEDICATED == context.threadingMode());
-        this.pinning = WorkerPinning.plan(context, localCount);
+        this.pinning = WorkerPinning.plan(context, localCount, null != link);
         final int[] localCpus = pinning.cpus();
         this.workerCpus = new int[workerCount];
         Arrays.fill(workerCpus, -1);
@@ -143,7 +158,7 @@ final class Workforce implements AutoCloseable
             cpus = null == localCpus ? null : Arrays.copyOf(localCpus, localCount + 1);
             if (null != cpus)
             {
-                cpus[localCount] = -1;
+                cpus[localCount] = pinning.exchangeCpu();  // a CPU after the workers', or -1: unpinned
             }
         }
         final String idleStrategy = pinning.idleStrategy();
@@ -300,6 +315,7 @@ final class Workforce implements AutoCloseable
      */
     void restoreTicks(final long tick)
     {
+        sealStandIns();
         barrier.complete(tick);
         barrier.target(tick);
         this.ticks = tick;
@@ -313,12 +329,27 @@ final class Workforce implements AutoCloseable
     void run(final long ticks)
     {
         final long target = this.ticks + ticks;
+        if (ticks > 0)
+        {
+            sealStandIns();
+        }
         barrier.target(target);
         watchdog.begin(target, System.nanoTime());
         awaitWorkers(() -> barrier.completed() >= target, Long.MAX_VALUE);
         this.ticks = target;
         checkGaveUp();
         reportHeaderFaults();
+    }
+
+    /**
+     * From the first tick on, the driver's view of another shard's cells is refused (see {@link Families}).
+     */
+    private void sealStandIns()
+    {
+        if (null != standIns)
+        {
+            standIns.seal();
+        }
     }
 
     /**

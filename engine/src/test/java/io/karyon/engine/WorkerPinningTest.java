@@ -1,7 +1,9 @@
 package io.karyon.engine;
 
 import io.karyon.engine.sim.Tissue;
+import io.karyon.numa.BindType;
 import io.karyon.numa.Cpu;
+import io.karyon.scheduler.ThreadingMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -16,9 +18,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class WorkerPinningTest
 {
@@ -158,5 +163,45 @@ class WorkerPinningTest
         Tissue.seed(organism, 5_000);
         organism.run(5);
         return organism.digest();
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldPinAShardsExchangeToACpuAfterItsWorkersWhenOneIsLeftAndClaimIt()
+    {
+        final int[] allowed = Organism.machine().allowedCpus();
+        assumeTrue(allowed.length >= 2, "two CPUs");
+        final int[] two = { allowed[1], allowed[0] };
+        final Context sharded = new Context().threadingMode(ThreadingMode.DEDICATED).bindType(BindType.U).cpus(two)
+            .workerCount(1).idleStrategy("backoff");
+        try (WorkerPinning pinning = WorkerPinning.plan(sharded, 1, true))
+        {
+            assertArrayEquals(new int[]{ allowed[1] }, pinning.cpus());
+            assertEquals(allowed[0], pinning.exchangeCpu(), "the CPU after the worker's");
+            final List<String> warnings = new ArrayList<>();
+            try (WorkerPinning other = WorkerPinning.plan(new Context().threadingMode(ThreadingMode.DEDICATED)
+                .bindType(BindType.U).cpus(new int[]{ allowed[0] }).workerCount(1).idleStrategy("backoff")
+                .warnings(warnings::add), 1, false))
+            {
+                assertNull(other.cpus(), "the exchange's CPU is claimed with the workers'");
+                assertEquals(1, warnings.size(), warnings.toString());
+            }
+        }
+        try (WorkerPinning none = WorkerPinning.plan(new Context().threadingMode(ThreadingMode.DEDICATED)
+            .bindType(BindType.U).cpus(two).workerCount(2).idleStrategy("backoff"), 1, true))
+        {
+            assertArrayEquals(new int[]{ allowed[1] }, none.cpus());
+            assertEquals(-1, none.exchangeCpu(), "no CPU beyond the run's workers' given: unpinned");
+        }
+        try (WorkerPinning one = WorkerPinning.plan(sharded, 1, false))
+        {
+            assertEquals(-1, one.exchangeCpu(), "one process: no exchange");
+        }
+        try (WorkerPinning unpinned = WorkerPinning.plan(new Context().threadingMode(ThreadingMode.DEDICATED)
+            .pin(false).workerCount(1).idleStrategy("backoff"), 1, true))
+        {
+            assertNull(unpinned.cpus());
+            assertEquals(-1, unpinned.exchangeCpu(), "unpinned workers, unpinned exchange");
+        }
     }
 }

@@ -5,6 +5,7 @@ import io.karyon.engine.checkpoint.CheckpointException;
 import io.karyon.engine.checkpoint.CheckpointHeader;
 import io.karyon.engine.checkpoint.CheckpointPart;
 import io.karyon.engine.checkpoint.Checkpoints;
+import io.karyon.engine.internal.ShardLink;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -93,7 +94,11 @@ final class Resume
     {
         final Resume resume = new Resume(settings.resumeFrom, settings.resumeHeader, settings.resumeRun);
         resume.checkChanges(settings.model, parameters);
-        resume.checkOut(settings.out);
+        final ShardLink link = null == settings.context ? null : settings.context.shardLink();
+        if (null == link || 0 == link.shard())
+        {
+            resume.checkOut(settings.out);  // a shard but 0 writes no outputs: shard 0 checks the fork's --out
+        }
         if (maxTicks < resume.header.tick())
         {
             throw resume.refuse("--ticks " + maxTicks + " is before the checkpoint's tick " + resume.header.tick());

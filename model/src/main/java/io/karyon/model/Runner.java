@@ -54,11 +54,15 @@ final class Runner
      */
     void check()
     {
-        parameters();
+        final Parameters parameters = parameters();
         checkSettings(cells(), maxTicks());
         if (null == settings.resumeFrom)
         {
             prepare(settings.out);
+        }
+        else
+        {
+            Resume.check(settings, parameters, maxTicks());  // a fork's changes, its --out, the ticks
         }
     }
 

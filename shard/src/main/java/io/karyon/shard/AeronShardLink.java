@@ -19,6 +19,7 @@ import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -47,6 +48,14 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
 
     private static final String TERM = "term-length=8m";
     private static final int LAST = 1;
+    /** A piece's header: the whole of an {@link #abort} (int exit code, int shard, the message in UTF-8). */
+    private static final int ABORT = 2;
+    /** Longest message an abort carries, in bytes. */
+    private static final int ABORT_MESSAGE_LENGTH = 4096;
+    /** How often a shard started by a launcher checks, while it waits, that the launcher is still there. */
+    private static final long PARENT_CHECK_NS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** How long an abort waits for a back-pressured publication, at most. */
+    private static final long ABORT_OFFER_NS = TimeUnit.SECONDS.toNanos(1);
     private static final int FRAGMENT_LIMIT = 64;
     /** How the exchange waits within a tick, and the embedded media driver idles: see {@link #waitStrategy()}. */
     static final long WAIT_SPINS = 10;
@@ -72,6 +81,9 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
     private final Path ownedDir;
     private final Histogram roundTrips = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
     private volatile String failure;
+    private Aborted aborted;
+    private ProcessHandle parent;
+    private long parentCheckNs;
     private long bytesSent;
     private long blocksSent;
     private long lastRoundNs;
@@ -223,7 +235,7 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
         }
     }
 
-    private void awaitConnected()
+    void awaitConnected()
     {
         final long startNs = System.nanoTime();
         final long limitNs = Math.max(timeoutNs, CONNECT_TIMEOUT_NS);
@@ -232,6 +244,7 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
             while (s != shard && !(publications[s].isConnected() && subscriptions[s].isConnected()))
             {
                 checkFailure();
+                checkParent();
                 if (System.nanoTime() - startNs > limitNs)
                 {
                     throw new IllegalStateException("shard " + s + " of " + shards + " did not connect to shard " +
@@ -356,6 +369,7 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
                 throw new IllegalStateException("the link to shard " + to + " of " + shards + " is closed");
             }
             checkFailure();
+            checkParent();
             // Two shards may send each other big blocks at once: take in what arrives while waiting, or neither
             // would ever drain the other's publication.
             if (drain() > 0)
@@ -399,6 +413,7 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
         if (!complete[from])
         {
             subscriptions[from].controlledPoll(assemblers[from], FRAGMENT_LIMIT);
+            checkFailure();
         }
         if (!complete[from])
         {
@@ -407,6 +422,7 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
                 throw new IllegalStateException("shard " + from + " of " + shards + " closed its link to shard " +
                     shard + ": it stopped");
             }
+            checkParent();
             return null;
         }
         returned[from] = true;
@@ -459,12 +475,152 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
         return fragments;
     }
 
+    /**
+     * Makes this shard's waits check, every {@value #PARENT_CHECK_NS} ns at most, that the process that started it
+     * (the launcher, shard 0) is alive, and fail the run when it is gone: a launcher killed by SIGKILL cannot end its
+     * children, and they would wait for it until the link's timeout (or for ever, waiting for the media driver it
+     * ran). Checked on the idle path only (a poll that found nothing, a connect or a back-pressured send).
+     *
+     * @param pid the launcher's process id.
+     * @throws IllegalStateException if that process is gone already.
+     */
+    public void watchParent(final long pid)
+    {
+        parent = ProcessHandle.of(pid).orElse(null);
+        if (null == parent || !parent.isAlive())
+        {
+            throw new IllegalStateException(parentGone(pid));
+        }
+        parentCheckNs = System.nanoTime();
+    }
+
+    private void checkParent()
+    {
+        if (null != parent)
+        {
+            final long nowNs = System.nanoTime();
+            if (nowNs - parentCheckNs > PARENT_CHECK_NS)
+            {
+                parentCheckNs = nowNs;
+                if (!parent.isAlive())
+                {
+                    throw new IllegalStateException(parentGone(parent.pid()));
+                }
+            }
+        }
+    }
+
+    private static String parentGone(final long pid)
+    {
+        return "shard 0 (pid " + pid + "), which started this shard, is gone: the run stopped";
+    }
+
     private void checkFailure()
     {
+        if (null != aborted)
+        {
+            throw aborted;
+        }
         final String reason = failure;
         if (null != reason)
         {
             throw new IllegalStateException(reason);
+        }
+    }
+
+    /**
+     * Tells every other shard that the run stopped here, so that each stops at once with the same exit code and
+     * message (their next poll or send throws {@link Aborted}) rather than wait for this shard until the timeout.
+     * Best effort: a shard not connected is skipped, a back-pressured one is given up on after a second.
+     *
+     * @param origin   the shard whose failure stopped the run: this one, or the one whose abort this passes on.
+     * @param exitCode the failure's exit code, as one process's (1 a failed run, 2 bad usage).
+     * @param message  the failure's one line.
+     */
+    public void abort(final int origin, final int exitCode, final String message)
+    {
+        final byte[] text = String.valueOf(message).getBytes(StandardCharsets.UTF_8);
+        final int textLength = Math.min(text.length, ABORT_MESSAGE_LENGTH);
+        final UnsafeBuffer piece = new UnsafeBuffer(new byte[3 * Integer.BYTES + textLength]);
+        piece.putInt(0, ABORT);
+        piece.putInt(Integer.BYTES, exitCode);
+        piece.putInt(2 * Integer.BYTES, origin);
+        piece.putBytes(3 * Integer.BYTES, text, 0, textLength);
+        for (int s = 0; s < shards; s++)
+        {
+            if (s == shard || null == publications[s] || s == origin)
+            {
+                continue;
+            }
+            final long startNs = System.nanoTime();
+            long result;
+            do
+            {
+                result = publications[s].offer(piece, 0, piece.capacity());
+            }
+            while ((Publication.BACK_PRESSURED == result || Publication.ADMIN_ACTION == result) &&
+                System.nanoTime() - startNs < ABORT_OFFER_NS);
+        }
+    }
+
+    /**
+     * The abort another shard sent, once this shard has taken it in.
+     *
+     * @return the abort, or null.
+     */
+    public Aborted aborted()
+    {
+        return aborted;
+    }
+
+    /**
+     * Another shard stopped the run ({@link #abort}): thrown by this shard's next poll or send, with that shard's
+     * exit code and message.
+     */
+    public static final class Aborted extends IllegalStateException
+    {
+        private static final long serialVersionUID = 1L;
+
+        private final int origin;
+        private final int exitCode;
+        private final String reason;
+
+        Aborted(final int origin, final int shards, final int exitCode, final String reason)
+        {
+            super("shard " + origin + " of " + shards + " stopped the run: " + reason);
+            this.origin = origin;
+            this.exitCode = exitCode;
+            this.reason = reason;
+        }
+
+        /**
+         * The shard whose failure stopped the run.
+         *
+         * @return its index.
+         */
+        public int origin()
+        {
+            return origin;
+        }
+
+        /**
+         * The failure's exit code on that shard.
+         *
+         * @return 1 a failed run, 2 bad usage.
+         */
+        public int exitCode()
+        {
+            return exitCode;
+        }
+
+        /**
+         * The failure's one line on that shard.
+         *
+         * @return the message.
+         */
+        public String reason()
+        {
+            return reason;
         }
     }
 
@@ -495,6 +651,16 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
 
         public Action onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
         {
+            if (ABORT == buffer.getInt(offset))
+            {
+                if (null == aborted)
+                {
+                    final int at = offset + Integer.BYTES;
+                    aborted = new Aborted(buffer.getInt(at + Integer.BYTES), shards, buffer.getInt(at),
+                        buffer.getStringWithoutLengthUtf8(at + 2 * Integer.BYTES, length - 3 * Integer.BYTES));
+                }
+                return Action.BREAK;
+            }
             final int size = length - Integer.BYTES;
             blocks[from].putBytes(lengths[from], buffer, offset + Integer.BYTES, size);
             lengths[from] += size;

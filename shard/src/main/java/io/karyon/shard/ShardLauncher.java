@@ -15,7 +15,9 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,6 +26,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -55,6 +59,8 @@ public final class ShardLauncher
     private static final String SPIN = "spin";
     private static final String YIELD = "yield";
     private static final long CHILD_EXIT_GRACE_MS = 5_000;
+    private static final String TEMP_PREFIX = "karyon-shards-";
+    private static final Pattern STALE = Pattern.compile(Pattern.quote(TEMP_PREFIX) + "(\\d{1,18})-\\d+");
 
     private ShardLauncher()
     {
@@ -184,10 +190,9 @@ public final class ShardLauncher
                 ModelException.EXIT_USAGE, null);
         }
         final long timeoutMs = timeoutMs();
-        if (null == resume)
-        {
-            first.apply(ShardRun.builder(spec, new Context())).check();  // bad input: one line, before any child starts
-        }
+        // Bad input (a parameter, --out; a resume's fork and ticks): one line, before any child starts.
+        first.apply(null == resume ? ShardRun.builder(spec, new Context()) : ShardRun.resumed(spec, resume.get(0)))
+            .check();
         final Context context = null == base ? new Context() : base;
         final Consumer<String> warnings = (warning) -> System.err.println("karyon: warning: " + warning);
         final int[][] cpus = shardCpus(context, shards, spec.workers(), Organism.machine(), warnings);
@@ -246,6 +251,9 @@ public final class ShardLauncher
      * order, or the bind type's order of the allowed CPUs), and shard s takes workers {@code [s x W, (s+1) x W)} of
      * the plan: a run of 2 shards of 2 workers pins shard 0 to the first two CPUs of the order and shard 1 to the
      * next two. Each shard's array lists its own CPUs first, then the rest of the plan (see {@link #shardContext}).
+     * When the order has a CPU to spare for every shard's exchange thread (at least {@code shards x (workers + 1)}),
+     * shard s's exchange gets the order's {@code (shards x workers + s)}-th, listed right after its own workers'
+     * (the engine pins the exchange to the CPU after the workers' when the CPUs given outnumber the run's workers).
      *
      * @param context  shard 0's, whose threading, pinning, bind type and CPUs decide.
      * @param shards   in the run.
@@ -291,13 +299,21 @@ public final class ShardLauncher
                 return null;
             }
         }
+        // With a CPU to spare for every shard's exchange, shard s's is the (total + s)-th of the order: after its
+        // own workers' in its list, where the engine pins the exchange (the rest of the plan follows).
+        final boolean exchanges = order.length >= total + shards;
         final int[][] cpus = new int[shards][];
         for (int s = 0; s < shards; s++)
         {
-            cpus[s] = new int[total];
+            cpus[s] = new int[exchanges ? total + 1 : total];
+            int at = 0;
             for (int i = 0; i < total; i++)
             {
-                cpus[s][i] = order[(s * workers + i) % total];
+                if (exchanges && i == workers)
+                {
+                    cpus[s][at++] = order[total + s];
+                }
+                cpus[s][at++] = order[(s * workers + i) % total];
             }
         }
         return cpus;
@@ -326,9 +342,27 @@ public final class ShardLauncher
         {
             return idle;
         }
-        warnings.accept(shards + " shards x " + workers + " worker(s) and " + shards + " exchange thread(s) on " +
+        warnings.accept(shards + " shard(s) x " + workers + " worker(s) and " + shards + " exchange thread(s) on " +
             cpus + " CPUs: the workers yield instead of busy-spinning");
         return YIELD;
+    }
+
+    /**
+     * The workers' idle strategy of one shard of a run across hosts ({@code --shard I/N}), on this host: the
+     * context's, but yield instead of spin when this shard's threads (its workers and its exchange) outnumber the
+     * CPUs allowed here, as {@link #shardIdle} decides for the shards of a run on one host. Each host decides for its
+     * own shard (its CPUs, its {@code --idle}).
+     *
+     * @param context  this shard's.
+     * @param workers  this shard's.
+     * @param topology of this host.
+     * @param warnings told when spin is replaced.
+     * @return the idle strategy's name.
+     */
+    public static String hostIdle(final Context context, final int workers, final Topology topology,
+        final Consumer<String> warnings)
+    {
+        return shardIdle(context, 1, workers, topology, warnings);
     }
 
     private static int[] among(final int[] order, final int[] set)
@@ -421,19 +455,56 @@ public final class ShardLauncher
         }
     }
 
-    private static Path tempDir()
+    /**
+     * The run's temporary directory, {@code karyon-shards-<pid>-<random>} (this process's id, its owner's), in
+     * {@code /dev/shm} where there is one: first removes those of owners that are gone (a launcher killed by
+     * SIGKILL could not delete its own).
+     */
+    static Path tempDir()
     {
         try
         {
             final Path shm = Path.of("/dev/shm");
-            return Files.isDirectory(shm) && Files.isWritable(shm) ?
-                Files.createTempDirectory(shm, "karyon-shards-") : Files.createTempDirectory("karyon-shards-");
+            final Path parent = Files.isDirectory(shm) && Files.isWritable(shm) ? shm :
+                Path.of(System.getProperty("java.io.tmpdir"));
+            removeStale(parent);
+            return Files.createTempDirectory(parent, TEMP_PREFIX + ProcessHandle.current().pid() + "-");
         }
         catch (final IOException ex)
         {
             throw new ModelException("--shards: cannot make the run's temporary directory: " + ex.getMessage(),
                 ModelException.EXIT_FAILURE, ex);
         }
+    }
+
+    /**
+     * Deletes the run directories in a folder whose owner (the pid in the name) is no longer alive; a directory of a
+     * live process, or named otherwise, is left alone.
+     *
+     * @param folder where runs make their directories.
+     * @return how many were deleted.
+     */
+    static int removeStale(final Path folder)
+    {
+        int removed = 0;
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(folder, TEMP_PREFIX + "*"))
+        {
+            for (final Path dir : dirs)
+            {
+                final Matcher m = STALE.matcher(String.valueOf(dir.getFileName()));
+                if (m.matches() && Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) &&
+                    !ProcessHandle.of(Long.parseLong(m.group(1))).map(ProcessHandle::isAlive).orElse(false))
+                {
+                    IoUtil.delete(dir.toFile(), true);
+                    removed++;
+                }
+            }
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            // Another launcher's clean-up at the same moment, or a folder not ours to list: nothing to remove here.
+        }
+        return removed;
     }
 
     private static Process start(final List<String> args)

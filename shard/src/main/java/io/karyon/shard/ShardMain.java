@@ -17,11 +17,15 @@ import java.util.Map;
  * but, on failure, one line on stderr. Arguments, all required but {@code --set}:
  * {@code --model NAME --cells N --ticks N --seed N --workers W --every K --shard I/N --aeron-dir DIR
  * --timeout-ms MS [--set NAME=VALUE]... [--checkpoint-dir DIR --checkpoint-every K --keep-checkpoints N --run-id ID
- * [--resume PART]] [--cpus LIST|none [--idle NAME]] [--peers HOST:PORT,...]}: with {@code --peers}, over UDP (the
- * launcher's loopback runs), else over IPC. It ignores SIGINT: shard 0 stops the run.
+ * [--resume PART]] [--cpus LIST|none [--idle NAME]] [--peers HOST:PORT,...] [--parent-pid PID]}: with
+ * {@code --peers}, over UDP (the launcher's loopback runs), else over IPC; with {@code --parent-pid} (the
+ * launcher's), it ends when that process is gone. It ignores SIGINT: shard 0 stops the run.
  */
 public final class ShardMain
 {
+    /** The launcher's process id: this shard ends when that process is gone. */
+    static final String PARENT_OPTION = "--parent-pid";
+
     private ShardMain()
     {
     }
@@ -79,9 +83,15 @@ public final class ShardMain
             final long timeoutNs = number(options, "--timeout-ms") * 1_000_000L;
             final String peers = options.get(ShardLauncher.PEERS_OPTION);
             final String cpus = options.get(ShardLauncher.CPUS_OPTION);
-            try (AeronShardLink link = null == peers ? AeronShardLink.ipc(shard[0], shard[1], aeronDir, timeoutNs) :
-                AeronShardLink.udp(shard[0], List.of(peers.split(",")), aeronDir, timeoutNs))
+            final long parent = options.containsKey(PARENT_OPTION) ? number(options, PARENT_OPTION) : -1;
+            try (AeronShardLink link = null == peers ? AeronShardLink.open(shard[0], shard[1], aeronDir, timeoutNs) :
+                AeronShardLink.openUdp(shard[0], List.of(peers.split(",")), aeronDir, timeoutNs))
             {
+                if (parent >= 0)
+                {
+                    link.watchParent(parent);  // a launcher killed by SIGKILL: this shard ends, not waits
+                }
+                link.awaitConnected();
                 ShardRun.run(spec, link, null == cpus ? null : ShardLauncher.shardContext(cpus,
                     options.get(ShardLauncher.IDLE_OPTION)), (run) -> run, checkpoints, resume);
             }
@@ -94,7 +104,10 @@ public final class ShardMain
         }
         catch (final ModelException ex)
         {
-            System.err.println("karyon: " + ex.getMessage());
+            if (!ShardRun.abortedElsewhere(ex))
+            {
+                System.err.println("karyon: " + ex.getMessage());  // else the shard that failed first said why
+            }
             return ex.exitCode();
         }
         catch (final RuntimeException ex)
@@ -178,7 +191,7 @@ public final class ShardMain
     {
         final List<String> args = new ArrayList<>(spec.arguments());
         args.addAll(List.of("--shard", shard + "/" + shards, "--aeron-dir", aeronDir.toString(), "--timeout-ms",
-            Long.toString(timeoutMs)));
+            Long.toString(timeoutMs), PARENT_OPTION, Long.toString(ProcessHandle.current().pid())));
         if (null != checkpoints)
         {
             args.addAll(List.of("--checkpoint-dir", checkpoints.dir().toAbsolutePath().toString(),

@@ -14,8 +14,10 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
@@ -227,6 +229,51 @@ public final class ShardResume
     public ShardRun.Result run(final ModelCatalog catalog, final int shards, final Context base,
         final UnaryOperator<ModelRun.Builder> first)
     {
+        return run(catalog, shards, base, first, Changes.NONE);
+    }
+
+    /**
+     * What a resume changes, as {@code karyon resume} of one process does: the ticks, parameters (a fork, which needs
+     * a new output folder), the output folder, the checkpoints' interval and count.
+     *
+     * @param ticks      ticks the run lasts in all, counted from its start, or 0 for the set's.
+     * @param parameters parameters to change, by name, as text (a fork); empty for none.
+     * @param out        shard 0's output folder, where the run's next sets go too ({@code out/checkpoints}), or null
+     *                   for the set's run folder.
+     * @param every      ticks between checkpoints, or -1 for the set's.
+     * @param keep       complete sets kept, or 0 for the set's.
+     */
+    public record Changes(long ticks, Map<String, String> parameters, Path out, long every, int keep)
+    {
+        /** No change: the run goes on as it ran, to its end. */
+        public static final Changes NONE = new Changes(0, Map.of(), null, -1, 0);
+
+        /**
+         * Copies.
+         */
+        public Changes
+        {
+            parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+        }
+    }
+
+    /**
+     * Restarts the whole run from the set with changes, on this host over IPC, and runs it to its end. A fork (a
+     * parameter changed) needs an output folder of its own, where its sets go; they keep the set's run id (each part
+     * restores only into the run its {@code shard} section names), and its manifests hold the changed parameters.
+     *
+     * @param catalog the models.
+     * @param shards  shards asked for ({@code --shards}), or 0 for the set's.
+     * @param base    shard 0's context (threading, pinning), or null.
+     * @param first   what shard 0 sets besides (progress, JSON, stop request).
+     * @param changes the ticks, parameters, output folder and checkpoint settings changed.
+     * @return shard 0's result: the whole run's summary and digest.
+     * @throws ModelException exit 2 for another shard count, a model not found, a fork without a new output folder,
+     *                        a fixed parameter changed, ticks before the set's; exit 1 if the run fails.
+     */
+    public ShardRun.Result run(final ModelCatalog catalog, final int shards, final Context base,
+        final UnaryOperator<ModelRun.Builder> first, final Changes changes)
+    {
         final String name = String.valueOf(manifestFile.getFileName());
         if (0 != shards && shards != manifest.shards())
         {
@@ -242,7 +289,22 @@ public final class ShardResume
         {
             throw refuse(name, ex.getMessage() + " (a model from a jar needs --classpath)");
         }
-        return ShardLauncher.launch(spec(model), manifest.shards(), base, first, settings(), parts());
+        final Map<String, Object> parameters = new LinkedHashMap<>(manifest.parameters());
+        for (final Map.Entry<String, String> e : changes.parameters().entrySet())
+        {
+            parameters.remove(e.getKey());
+            parameters.put(e.getKey(), e.getValue());
+        }
+        final ShardRun.Spec spec = new ShardRun.Spec(model, parameters, manifest.cells(),
+            0 == changes.ticks() ? manifest.ticks() : changes.ticks(), manifest.seed(), manifest.workers());
+        final ShardCheckpoints.Settings settings = new ShardCheckpoints.Settings(
+            null == changes.out() ? dir : changes.out().resolve("checkpoints"),
+            changes.every() < 0 ? manifest.every() : changes.every(), 0 == changes.keep() ? manifest.keep() :
+            changes.keep(), manifest.runId());
+        // As one process: the set's run folder by default (where a fork is refused: it needs a new one).
+        final UnaryOperator<ModelRun.Builder> shard0 = (run) -> first.apply(null == changes.out() ? run :
+            run.out(changes.out()));
+        return ShardLauncher.launch(spec, manifest.shards(), base, shard0, settings, parts());
     }
 
     /**

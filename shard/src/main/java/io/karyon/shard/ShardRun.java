@@ -6,7 +6,11 @@ import io.karyon.model.ModelCatalog;
 import io.karyon.model.ModelException;
 import io.karyon.model.ModelRun;
 import io.karyon.model.Progress;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -26,6 +30,10 @@ import java.util.function.UnaryOperator;
  */
 public final class ShardRun
 {
+    /** The run's end block from shard 0: this, or'ed with its reason's length, then the reason in UTF-8. */
+    private static final long END = 0x4B45_4E44L << 32;
+    private static final long END_LENGTH_MASK = 0xFFFF_FFFFL;
+
     /**
      * What every shard of a run is given, the same on each.
      *
@@ -109,34 +117,99 @@ public final class ShardRun
     }
 
     /**
-     * What a shard's run gives back.
+     * What a shard's run gives back: the run's result, read through the fields of its summary that a sharded run
+     * adds or that a caller of a shard wants.
      *
-     * @param shards     in the run.
-     * @param workers    in the whole run.
-     * @param ticks      run.
-     * @param digest     of the whole run.
-     * @param setupNs    set-up time.
-     * @param runNs      time of the ticks.
-     * @param bytesSent  by this shard to the others at the barriers (the gathering of observations not counted).
-     * @param blocksSent by this shard to the others at the barriers.
      * @param run        the run's result: on shard 0 the whole run's summary (what {@code summary.json} holds), on
      *                   the others this shard's counters, without the model's summary values.
+     * @param stopReason what stopped the run before its ticks on shard 0 (a stop request's signal, as
+     *                   {@link ModelRun.Result#stopReason()}), told to every shard; null if nothing did.
      */
-    public record Result(int shards, int workers, long ticks, long digest, long setupNs, long runNs, long bytesSent,
-        long blocksSent, ModelRun.Result run)
+    public record Result(ModelRun.Result run, String stopReason)
     {
-        static Result of(final ModelRun.Result run)
+        /**
+         * The shards in the run.
+         *
+         * @return the summary's {@code shards}.
+         */
+        public int shards()
         {
-            final Map<String, Object> s = run.summary();
-            return new Result(number(s, "shards").intValue(), number(s, "workers").intValue(),
-                number(s, "ticks").longValue(), run.digest(), (long)(number(s, "setup_s").doubleValue() * 1e9),
-                (long)(number(s, "run_s").doubleValue() * 1e9), number(s, "shard_bytes_sent").longValue(),
-                number(s, "shard_blocks_sent").longValue(), run);
+            return number("shards").intValue();
         }
 
-        private static Number number(final Map<String, Object> summary, final String field)
+        /**
+         * The workers of the whole run.
+         *
+         * @return the summary's {@code workers}.
+         */
+        public int workers()
         {
-            return (Number)summary.get(field);
+            return number("workers").intValue();
+        }
+
+        /**
+         * The ticks run.
+         *
+         * @return the summary's {@code ticks}.
+         */
+        public long ticks()
+        {
+            return number("ticks").longValue();
+        }
+
+        /**
+         * The whole run's digest, the same on every shard.
+         *
+         * @return the digest.
+         */
+        public long digest()
+        {
+            return run.digest();
+        }
+
+        /**
+         * The set-up's time.
+         *
+         * @return nanoseconds, from the summary's {@code setup_s}.
+         */
+        public long setupNs()
+        {
+            return (long)(number("setup_s").doubleValue() * 1e9);
+        }
+
+        /**
+         * The time of the ticks.
+         *
+         * @return nanoseconds, from the summary's {@code run_s}.
+         */
+        public long runNs()
+        {
+            return (long)(number("run_s").doubleValue() * 1e9);
+        }
+
+        /**
+         * Bytes this shard sent the others at the barriers (the gathering of observations not counted).
+         *
+         * @return the summary's {@code shard_bytes_sent}.
+         */
+        public long bytesSent()
+        {
+            return number("shard_bytes_sent").longValue();
+        }
+
+        /**
+         * Blocks this shard sent the others at the barriers.
+         *
+         * @return the summary's {@code shard_blocks_sent}.
+         */
+        public long blocksSent()
+        {
+            return number("shard_blocks_sent").longValue();
+        }
+
+        private Number number(final String field)
+        {
+            return (Number)run.summary().get(field);
         }
     }
 
@@ -204,8 +277,9 @@ public final class ShardRun
         }
         else
         {
-            // The part holds the run's settings, as one process's checkpoint does; only shard 0 writes outputs.
-            run = ModelRun.resume(ModelCatalog.of(List.of(spec.model())), resume).context(context);
+            // The part holds the run's settings, as one process's checkpoint does, but the spec's ticks and
+            // parameters win (--ticks, a fork's --set: the same on every shard); only shard 0 writes outputs.
+            run = resumed(spec, resume).context(context);
             if (0 != link.shard())
             {
                 run.out(null);
@@ -216,7 +290,139 @@ public final class ShardRun
             run.checkpointEvery(checkpoints.every()).keepCheckpoints(checkpoints.keep())
                 .checkpointSet(new ShardCheckpoints(checkpoints, spec, link));
         }
-        return Result.of((0 == link.shard() ? first.apply(run) : run.progress(Progress.NONE)).run());
+        final ModelRun.Result result = run(link, 0 == link.shard() ? first.apply(run) : run.progress(Progress.NONE));
+        return new Result(result, stopReason(link, result.stopReason()));
+    }
+
+    /**
+     * Runs the shard's part; when it fails, tells every other shard ({@link AeronShardLink#abort}), so that every
+     * shard stops at once with one process's exit code and the failure's line (a refusal on shard 0 alone, such as a
+     * stop condition that surveys, left the others waiting for the link's timeout and exiting 1). A shard stopped by
+     * another's abort fails with that shard's exit code and line, and passes it on.
+     */
+    private static ModelRun.Result run(final AeronShardLink link, final ModelRun.Builder run)
+    {
+        try
+        {
+            return run.run();
+        }
+        catch (final RuntimeException ex)
+        {
+            final AeronShardLink.Aborted aborted = null != link.aborted() ? link.aborted() : aborted(ex);
+            if (null != aborted)
+            {
+                link.abort(aborted.origin(), aborted.exitCode(), aborted.reason());
+                throw new ModelException(aborted.getMessage(), aborted.exitCode(), aborted);
+            }
+            final int exitCode = ex instanceof ModelException ? ((ModelException)ex).exitCode() :
+                ModelException.EXIT_FAILURE;
+            link.abort(link.shard(), exitCode, ex instanceof ModelException ? ex.getMessage() : String.valueOf(ex));
+            throw ex;
+        }
+    }
+
+    /**
+     * Whether a failure came from another shard's abort: the shard that failed first has said why.
+     *
+     * @param failure of a shard's run.
+     * @return true if another shard's abort stopped this one.
+     */
+    static boolean abortedElsewhere(final Throwable failure)
+    {
+        return null != aborted(failure);
+    }
+
+    private static AeronShardLink.Aborted aborted(final Throwable failure)
+    {
+        for (Throwable t = failure; null != t; t = t.getCause())
+        {
+            if (t instanceof AeronShardLink.Aborted)
+            {
+                return (AeronShardLink.Aborted)t;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Shard 0's stop reason, on every shard: shard 0 sends it to the others once the run is done (a shard other than
+     * 0 was not asked to stop itself: the signal went to shard 0, whose reply says only "a stop request"), so that
+     * each exits as one process stopped by that signal would.
+     */
+    private static String stopReason(final AeronShardLink link, final String own)
+    {
+        if (0 == link.shard())
+        {
+            final byte[] text = null == own ? new byte[0] : own.getBytes(StandardCharsets.UTF_8);
+            final UnsafeBuffer block = new UnsafeBuffer(new byte[Long.BYTES + text.length]);
+            block.putLong(0, END | text.length);
+            block.putBytes(Long.BYTES, text);
+            try
+            {
+                for (int s = 1; s < link.shards(); s++)
+                {
+                    link.send(s, block, 0, block.capacity());
+                }
+            }
+            catch (final IllegalStateException ex)
+            {
+                throw new ModelException(ex.getMessage(), ModelException.EXIT_FAILURE, ex);  // a shard gone since
+            }
+            return own;
+        }
+        try
+        {
+            return awaitEnd(link);
+        }
+        catch (final AeronShardLink.Aborted ex)
+        {
+            throw new ModelException(ex.getMessage(), ex.exitCode(), ex);  // shard 0 failed writing its outputs
+        }
+    }
+
+    private static String awaitEnd(final AeronShardLink link)
+    {
+        final IdleStrategy waiting = link.waitStrategy();
+        final long startNs = System.nanoTime();
+        while (true)
+        {
+            final DirectBuffer in = link.poll(0);
+            if (null != in)
+            {
+                final long head = in.getLong(0);
+                if ((head & ~END_LENGTH_MASK) != END || Long.BYTES + (head & END_LENGTH_MASK) != in.capacity())
+                {
+                    throw new ModelException("shard 0 of " + link.shards() + " sent another block where the run's " +
+                        "end was due", ModelException.EXIT_FAILURE, null);
+                }
+                return 0 == (head & END_LENGTH_MASK) ? null :
+                    in.getStringWithoutLengthUtf8(Long.BYTES, (int)(head & END_LENGTH_MASK));
+            }
+            if (System.nanoTime() - startNs > link.timeoutNs())
+            {
+                throw new ModelException("shard 0 of " + link.shards() + " sent nothing for the run's end within " +
+                    link.timeoutNs() / 1_000_000 + " ms: it stopped or cannot be reached", ModelException.EXIT_FAILURE,
+                    null);
+            }
+            waiting.idle();
+        }
+    }
+
+    /**
+     * The run of a spec resumed from one shard's part (or, to check the input before the shards start, shard 0's),
+     * as that shard runs it: the part's settings, with the spec's ticks and parameters (a fork's changes among them).
+     *
+     * @param spec the run, the same on every shard.
+     * @param part a part of the set, checked by {@link ShardResume}.
+     * @return the builder.
+     * @throws ModelException exit 2 if the part cannot be read.
+     */
+    public static ModelRun.Builder resumed(final Spec spec, final Path part)
+    {
+        final ModelRun.Builder run = ModelRun.resume(ModelCatalog.of(List.of(spec.model())), part)
+            .ticks(spec.resolvedTicks());
+        spec.parameters().forEach(run::set);
+        return run;
     }
 
     /**

@@ -45,8 +45,17 @@ class ShardPinningTest
         }
         final int[] order = BindType.DEFAULT.cpuOrder(HOST);
         assertEquals(2, plan.length);
-        assertArrayEquals(new int[]{ order[0], order[1] }, plan[0]);
-        assertArrayEquals(new int[]{ order[1], order[0] }, plan[1]);
+        if (cpus >= 4)
+        {
+            // A CPU to spare for each shard's exchange: listed after the shard's worker's.
+            assertArrayEquals(new int[]{ order[0], order[2], order[1] }, plan[0]);
+            assertArrayEquals(new int[]{ order[1], order[3], order[0] }, plan[1]);
+        }
+        else
+        {
+            assertArrayEquals(new int[]{ order[0], order[1] }, plan[0]);
+            assertArrayEquals(new int[]{ order[1], order[0] }, plan[1]);
+        }
         assertEquals(List.of(), warnings);
     }
 
@@ -68,6 +77,20 @@ class ShardPinningTest
                 own.set(plan[s][w]);
             }
         }
+    }
+
+    @Test
+    void shouldGiveEachShardsExchangeACpuAfterTheRunsWorkersWhenThereIsOneForEach()
+    {
+        final Context context = new Context().threadingMode(ThreadingMode.DEDICATED).bindType(BindType.U)
+            .cpus(new int[]{ 7, 3, 5, 1, 2, 4, 6 });
+        final int[][] plan = ShardLauncher.shardCpus(context, 2, 2, HOST, (w) -> { });
+        assertArrayEquals(new int[]{ 7, 3, 2, 5, 1 }, plan[0], "workers 7, 3; exchange 2; the rest of the plan");
+        assertArrayEquals(new int[]{ 5, 1, 4, 7, 3 }, plan[1], "workers 5, 1; exchange 4");
+        final int[][] tight = ShardLauncher.shardCpus(context.cpus(new int[]{ 7, 3, 5, 1, 2 }), 2, 2, HOST,
+            (w) -> { });
+        assertArrayEquals(new int[]{ 7, 3, 5, 1 }, tight[0], "one CPU for two exchanges: neither pinned");
+        assertArrayEquals(new int[]{ 5, 1, 7, 3 }, tight[1]);
     }
 
     @Test
@@ -126,6 +149,24 @@ class ShardPinningTest
         if (cpus >= 4)
         {
             assertEquals("spin", ShardLauncher.shardIdle(pinned().idleStrategy("spin"), 2, 1, HOST, warnings::add));
+        }
+        assertEquals(1, warnings.size(), warnings.toString());
+    }
+
+    @Test
+    void shouldYieldOnAHostOfARunAcrossHostsWhenItsShardsThreadsOutnumberItsCpus()
+    {
+        final int cpus = HOST.allowedCpus().length;
+        final List<String> warnings = new ArrayList<>();
+        // cpus workers and the exchange: one thread more than the CPUs.
+        assertEquals("yield", ShardLauncher.hostIdle(pinned().idleStrategy("spin"), cpus, HOST, warnings::add));
+        assertEquals(List.of("1 shard(s) x " + cpus + " worker(s) and 1 exchange thread(s) on " + cpus + " CPUs: " +
+            "the workers yield instead of busy-spinning"), warnings);
+        assertEquals("backoff", ShardLauncher.hostIdle(pinned().idleStrategy("backoff"), cpus, HOST, warnings::add));
+        if (cpus >= 2)
+        {
+            assertEquals("spin", ShardLauncher.hostIdle(pinned().idleStrategy("spin"), cpus - 1, HOST,
+                warnings::add));
         }
         assertEquals(1, warnings.size(), warnings.toString());
     }

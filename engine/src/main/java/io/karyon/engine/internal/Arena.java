@@ -87,6 +87,7 @@ public final class Arena implements AutoCloseable
     private boolean closed;
     private MemoryBudget budget;
     private long chargedBytes;
+    private StandInChunks standIns;
 
     private Arena(final int stateLength, final int chunkShift, final ArenaFile file, final CellStorage storage)
     {
@@ -171,24 +172,35 @@ public final class Arena implements AutoCloseable
     }
 
     /**
-     * @return the budget chunks are charged to (a bulk spawn checks it holds all the chunks it needs), or null.
+     * Makes the chunks of the families of the given classes stand-ins' (a sharded process's, for the other shards'
+     * workers): their slots are never written (see {@link StandInChunks}). Before any family is added.
+     *
+     * @param classes bit {@code k} for class {@code k}, from {@link StandInChunks#remoteClasses(int, int, int)}.
      */
+    public void standIns(final long classes)
+    {
+        standIns = 0 == classes ? null : new StandInChunks(this, classes);
+    }
+
+    /** @return the stand-ins' chunks, or null in a process that runs every worker. */
+    public StandInChunks standIns()
+    {
+        return standIns;
+    }
+
+    /** @return the budget chunks are charged to (a bulk spawn checks it holds all the chunks it needs), or null. */
     public MemoryBudget budget()
     {
         return budget;
     }
 
-    /**
-     * @return bytes one chunk takes, as charged to the budget.
-     */
+    /** @return bytes one chunk takes, as charged to the budget. */
     public int chunkLength()
     {
         return chunkLength;
     }
 
-    /**
-     * @return whether chunks are being advised to use huge pages (false once the OS declined).
-     */
+    /** @return whether chunks are being advised to use huge pages (false once the OS declined). */
     public boolean hugePages()
     {
         return memory.hugePages();
@@ -246,37 +258,25 @@ public final class Arena implements AutoCloseable
         }
     }
 
-    /**
-     * Length of each slot's state in bytes.
-     *
-     * @return state length.
-     */
+    /** Length of each slot's state in bytes. */
     public int stateLength()
     {
         return stateLength;
     }
 
-    /**
-     * Length of each slot, header included, in bytes.
-     *
-     * @return slot length.
-     */
+    /** Length of each slot, header included, in bytes. */
     public int slotLength()
     {
         return slotLength;
     }
 
-    /**
-     * @return how the chunks lay out their cells: {@link CellStorage#ROW} or {@link CellStorage#COLUMNAR}.
-     */
+    /** @return how the chunks lay out their cells: {@link CellStorage#ROW} or {@link CellStorage#COLUMNAR}. */
     public CellStorage storage()
     {
         return storage;
     }
 
-    /**
-     * @return distance between two slots' headers in a chunk: the slot length in row storage, 8 in columnar.
-     */
+    /** @return distance between two slots' headers in a chunk: the slot length in row storage, 8 in columnar. */
     public int headerStride()
     {
         return headerStride;
@@ -317,21 +317,13 @@ public final class Arena implements AutoCloseable
         return CellStorage.ROW == storage ? slotLength : 8;
     }
 
-    /**
-     * log2 of the number of slots per chunk.
-     *
-     * @return chunk shift.
-     */
+    /** log2 of the number of slots per chunk. */
     public int chunkShift()
     {
         return chunkShift;
     }
 
-    /**
-     * Number of slots per chunk.
-     *
-     * @return slots per chunk.
-     */
+    /** Number of slots per chunk. */
     public int chunkSlots()
     {
         return chunkSlots;
@@ -370,11 +362,7 @@ public final class Arena implements AutoCloseable
         return chunk >= 0 && chunk < chunks.length && null != chunks[chunk];
     }
 
-    /**
-     * The file behind the arena, or null for anonymous memory.
-     *
-     * @return the file or null.
-     */
+    /** The file behind the arena, or null for anonymous memory. */
     public Path file()
     {
         return null == file ? null : file.path();
@@ -413,11 +401,7 @@ public final class Arena implements AutoCloseable
         return bitmapOffset + which * (chunkSlots >>> 3);
     }
 
-    /**
-     * Offset of a chunk's column of one int per slot within the chunk's buffer.
-     *
-     * @return offset in the chunk buffer.
-     */
+    /** Offset of a chunk's column of one int per slot within the chunk's buffer. */
     public int columnOffset()
     {
         return bitmapOffset + 2 * (chunkSlots >>> 3);
@@ -512,11 +496,7 @@ public final class Arena implements AutoCloseable
         return family >= 0 && family < maxFamilies && hasChunk(family << FAMILY_SHIFT);
     }
 
-    /**
-     * Most families this arena can hold: every slot index must fit a non-negative int.
-     *
-     * @return family limit.
-     */
+    /** Most families this arena can hold: every slot index must fit a non-negative int. */
     public int maxFamilies()
     {
         return maxFamilies;
@@ -565,7 +545,7 @@ public final class Arena implements AutoCloseable
         final long address;
         try
         {
-            address = memory.allocate(chunk);
+            address = memory.allocate(chunk, null == standIns || !standIns.covers(chunk));
         }
         catch (final OutOfMemoryError ex)
         {
@@ -603,6 +583,10 @@ public final class Arena implements AutoCloseable
     public int allocate(final int chunk)
     {
         final UnsafeBuffer buffer = chunks[chunk];
+        if (null != standIns && standIns.covers(chunk))
+        {
+            return standIns.allocate(buffer, chunk);
+        }
         final int freeHead = buffer.getInt(FREE_HEAD_OFFSET);
         final int index;
         if (NULL_LINK != freeHead)
@@ -633,6 +617,11 @@ public final class Arena implements AutoCloseable
     public void free(final int slot)
     {
         final UnsafeBuffer buffer = chunks[slot >>> chunkShift];
+        if (null != standIns && standIns.coversSlot(slot))
+        {
+            standIns.free(buffer, slot);
+            return;
+        }
         final int index = slot & chunkMask;
         final int offset = slotOffset(index, headerStride);
         final int generation = buffer.getInt(offset + GENERATION_OFFSET) + 1;
@@ -676,11 +665,7 @@ public final class Arena implements AutoCloseable
         return hasChunk(chunk) && chunks[chunk].getInt(LIVE_OFFSET) < chunkSlots;
     }
 
-    /**
-     * Total allocated slots over all chunks.
-     *
-     * @return live slots.
-     */
+    /** Total allocated slots over all chunks. */
     public long live()
     {
         long live = 0;
@@ -716,11 +701,7 @@ public final class Arena implements AutoCloseable
         return bytes;
     }
 
-    /**
-     * Number of chunks created.
-     *
-     * @return chunk count.
-     */
+    /** Number of chunks created. */
     public int chunkCount()
     {
         int count = 0;
@@ -750,6 +731,10 @@ public final class Arena implements AutoCloseable
         memory.close();
         Arrays.fill(chunks, null);
         familyCount = 0;
+        if (null != standIns)
+        {
+            standIns.clear();
+        }
     }
 
     /**

@@ -89,10 +89,12 @@ final class ChunkMemory
     /**
      * Allocates a chunk's memory, placed as asked; none of it is zeroed.
      *
-     * @param chunk index, within {@link #ensureCapacity(int)}.
+     * @param chunk  index, within {@link #ensureCapacity(int)}.
+     * @param placed false for a stand-in's chunk ({@link StandInChunks}): no huge pages (a touch of its header
+     *               would make a whole 2 MiB page resident) and no binding.
      * @return address of the chunk's first byte, aligned.
      */
-    long allocate(final int chunk)
+    long allocate(final int chunk, final boolean placed)
     {
         // Raw memory, not ByteBuffer.allocateDirect: that zeroes the whole chunk, a pass over memory that costs
         // spawning about 7 ns a cell, and counts against -XX:MaxDirectMemorySize. Only the chunk header and the
@@ -100,7 +102,7 @@ final class ChunkMemory
         final long raw = UnsafeApi.allocateMemory(chunkLength + alignment);
         addresses[chunk] = raw;
         final long start = (raw + alignment - 1) & -alignment;
-        if (hugePages)
+        if (hugePages && placed)
         {
             // Transparent huge pages where the OS gives them: first touch then faults one 2 MiB page per 26,000
             // 80-byte cells instead of one 4 KiB page per 51, which is most of what spawning costs.
@@ -110,7 +112,10 @@ final class ChunkMemory
                 hugePages = false;
             }
         }
-        bindToNode(chunk, start);
+        if (placed)
+        {
+            bindToNode(chunk, start);
+        }
         return start;
     }
 
