@@ -414,26 +414,45 @@ final class Supervision extends WorkerPadding
     // ---------------------------------------------------------------------------------------------------------------
 
     /**
-     * Tells a supervised cell's supervisor that it exited, and carries out the decision.
+     * Tells the supervisor of a cell that exited, if the cell lies in a supervision home's family (only there can it
+     * have one), and carries out the decision.
+     *
+     * @param slot the cell's slot, {@code handle}'s.
      */
-    /**
-     * Whether a slot lies in a supervision home's family: only there can a cell have a supervisor.
-     */
-    boolean isHomeSlot(final int slot)
+    void onExit(final int slot, final long handle, final int reason)
     {
+        final SupervisionHome[] homeOfFamily = this.homeOfFamily;
         final int family = slot >>> familyBitShift;
-        return family < homeOfFamily.length && null != homeOfFamily[family];
+        if (family < homeOfFamily.length)
+        {
+            final SupervisionHome home = homeOfFamily[family];
+            if (null != home)
+            {
+                onSupervisedExit(home, handle, reason);
+            }
+        }
     }
 
-    void onSupervisedExit(final long handle, final int reason)
+    private void onSupervisedExit(final SupervisionHome home, final long handle, final int reason)
     {
-        final SupervisionHome home = homeOfFamily[Handle.slot(handle) >>> familyBitShift];
         final long now = clock();
+        final RestartDecision decision = this.decision;
         final int kind = home.table.onCellExit(
             handle, ExitReasons.toRestartTable(reason), ExitReasons.NORMAL != reason, now, decision);
         // The decision names the exited entry (none for an unknown handle): no second lookup by handle.
-        home.directory.touched(decision.exitedEntry());
-        carryOut(home, kind, now, handle, reason);
+        final int exited = decision.exitedEntry();
+        home.directory.touched(exited);
+        if (RestartDecision.RESTART == kind && 0 == decision.terminateCount() && 1 == decision.restartCount() &&
+            exited == decision.restartEntry(0) && !home.hasRemotes())
+        {
+            // The common case, a child restarted alone in a home with no links to others: queued for its restart,
+            // its entry already touched (carryOut's work, in a few instructions).
+            home.budget.offer(decision.row(), exited);
+        }
+        else
+        {
+            carryOut(home, kind, now, handle, reason);
+        }
         if (!slice.inTick)
         {
             home.directory.publishBetweenTicks(slice.tick, home.table);

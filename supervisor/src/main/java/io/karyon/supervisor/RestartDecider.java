@@ -11,16 +11,24 @@ import java.util.Arrays;
 import static io.karyon.supervisor.RestartTable.REASON_NORMAL;
 import static io.karyon.supervisor.RestartTable.REASON_SHUTDOWN;
 import static io.karyon.supervisor.RestartTableDescriptor.CHILD_REMOVED;
+import static io.karyon.supervisor.RestartTableDescriptor.CHILD_ROW_OFFSET;
 import static io.karyon.supervisor.RestartTableDescriptor.CHILD_RUNNING;
 import static io.karyon.supervisor.RestartTableDescriptor.CHILD_STARTING;
+import static io.karyon.supervisor.RestartTableDescriptor.CHILD_STATUS_OFFSET;
 import static io.karyon.supervisor.RestartTableDescriptor.CHILD_STOPPED;
+import static io.karyon.supervisor.RestartTableDescriptor.HANDLE_OFFSET;
 import static io.karyon.supervisor.RestartTableDescriptor.INTENSITY_OFFSET;
+import static io.karyon.supervisor.RestartTableDescriptor.LAST_EXIT_REASON_OFFSET;
 import static io.karyon.supervisor.RestartTableDescriptor.NULL_ENTRY;
 import static io.karyon.supervisor.RestartTableDescriptor.NULL_HANDLE;
 import static io.karyon.supervisor.RestartTableDescriptor.NULL_ROW;
 import static io.karyon.supervisor.RestartTableDescriptor.PERIOD_OFFSET;
+import static io.karyon.supervisor.RestartTableDescriptor.RESTART_COUNT_OFFSET;
 import static io.karyon.supervisor.RestartTableDescriptor.ROW_RUNNING;
+import static io.karyon.supervisor.RestartTableDescriptor.ROW_STATUS_OFFSET;
 import static io.karyon.supervisor.RestartTableDescriptor.ROW_TERMINATED;
+import static io.karyon.supervisor.RestartTableDescriptor.STRATEGY_OFFSET;
+import static io.karyon.supervisor.RestartTableDescriptor.TYPE_OFFSET;
 import static io.karyon.supervisor.RestartTableDescriptor.WINDOW_CAPACITY_OFFSET;
 import static io.karyon.supervisor.RestartTableDescriptor.WINDOW_HEAD_OFFSET;
 import static io.karyon.supervisor.RestartTableDescriptor.WINDOW_INDEX_OFFSET;
@@ -158,25 +166,33 @@ final class RestartDecider
         final long now,
         final RestartDecision out)
     {
-        out.reset(row, entry, entries.handle(entry), reasonCode, abnormal, now);
-        final int strategy = rows.strategyCode(row);
-        out.supervisor(strategy, rows.intensity(row), rows.period(row));
+        // The row's and the entry's fields are read through local buffers: each accessor call would load the buffer
+        // field again after every off-heap write, which the JIT cannot tell apart from the fields.
+        final UnsafeBuffer rowBuffer = rows.buffer();
+        final UnsafeBuffer entryBuffer = entries.buffer();
+        final int rowAt = SupervisorRows.offset(row);
+        final int entryAt = ChildEntries.offset(entry);
+        final long handle = entryBuffer.getLong(entryAt + HANDLE_OFFSET);
+        out.reset(row, entry, handle, reasonCode, abnormal, now);
+        final int strategy = rowBuffer.getInt(rowAt + STRATEGY_OFFSET);
+        out.supervisor(strategy, rowBuffer.getInt(rowAt + INTENSITY_OFFSET), rowBuffer.getLong(rowAt + PERIOD_OFFSET));
 
-        if (!rows.isRunning(row) || CHILD_RUNNING != entries.status(entry))
+        if (ROW_RUNNING != rowBuffer.getInt(rowAt + ROW_STATUS_OFFSET) ||
+            CHILD_RUNNING != entryBuffer.getByte(entryAt + CHILD_STATUS_OFFSET))
         {
             ignoredExits++;
             return RestartDecision.NONE;
         }
 
-        entries.lastExitReason(entry, reasonCode);
-        final int childRow = entries.childRow(entry);
+        entryBuffer.putInt(entryAt + LAST_EXIT_REASON_OFFSET, reasonCode);
+        final int childRow = entryBuffer.getInt(entryAt + CHILD_ROW_OFFSET);
         if (NULL_ROW != childRow)
         {
             terminateKilledSupervisor(childRow, out);
         }
         final boolean isAbnormal = abnormal && !isNormalReason(reasonCode);
         out.abnormal(isAbnormal);
-        final int type = entries.typeCode(entry);
+        final int type = entryBuffer.getByte(entryAt + TYPE_OFFSET);
         if (RestartType.TEMPORARY.code() == type || (RestartType.TRANSIENT.code() == type && !isAbnormal))
         {
             out.outcome(deleteChild(entry));
@@ -188,21 +204,34 @@ final class RestartDecider
             return giveUp(row, entry, out);
         }
 
-        restart(row, entry, strategy, out);
+        restarts++;
+        rowBuffer.putInt(rowAt + RESTART_COUNT_OFFSET, rowBuffer.getInt(rowAt + RESTART_COUNT_OFFSET) + 1);
+        out.outcome(RestartDecision.OUTCOME_RESTARTED);
+        out.kind(RestartDecision.RESTART);
+        if (NULL_ROW == childRow && RestartStrategy.ONE_FOR_ALL.code() != strategy &&
+            RestartStrategy.REST_FOR_ONE.code() != strategy)
+        {
+            // The common restart, a cell alone (startEntry's first case): it waits for its new handle, its slot
+            // unmapped (the handle read above is the entry's: nothing since wrote it).
+            out.addRestart(entry);
+            slots.remove(handle, entry);
+            entryBuffer.putByte(entryAt + CHILD_STATUS_OFFSET, CHILD_STARTING);
+        }
+        else
+        {
+            restart(row, entry, strategy, out);
+        }
         return RestartDecision.RESTART;
     }
 
     /**
-     * The restart of a child whose exit the window allows, by its supervisor's strategy: itself (one_for_one), all
-     * its siblings (one_for_all) or those started after it (rest_for_one). Apart from {@link #onChildExit} so that
-     * both stay small enough for the JIT to inline where a cell dies.
+     * The restart of a child whose exit the window allows, other than a cell alone: by its supervisor's strategy,
+     * itself (one_for_one, a child supervisor), all its siblings (one_for_all) or those started after it
+     * (rest_for_one). Apart from {@link #onChildExit} so that it stays small enough for the JIT to inline where a cell
+     * dies.
      */
     private void restart(final int row, final int entry, final int strategy, final RestartDecision out)
     {
-        restarts++;
-        rows.countRestart(row);
-        out.outcome(RestartDecision.OUTCOME_RESTARTED);
-        out.kind(RestartDecision.RESTART);
         final boolean oneForAll = RestartStrategy.ONE_FOR_ALL.code() == strategy;
         if (oneForAll || RestartStrategy.REST_FOR_ONE.code() == strategy)
         {
