@@ -343,14 +343,15 @@ final class Supervision extends WorkerPadding
     {
         final SupervisionHome home = restarting;
         final RestartTable table = home.table;
-        if (!table.isWaitingToStart(entry))
+        // The entry's own row: a queued restart's entry may have been freed and reused under another supervisor.
+        final int owner = table.waitingRow(entry);
+        if (RestartTableDescriptor.NULL_ROW == owner)
         {
             return;
         }
         final int slot = population.allocateInHome(home.chunkOf(entry));
         final Genotype genotype = genotypes[home.genotypeOf(entry)];
-        // The entry's own row: a queued restart's entry may have been freed and reused under another supervisor.
-        final long handle = population.initialise(slot, genotype, table.ownerRow(entry));
+        final long handle = population.initialise(slot, genotype, owner);
         final int reason = ExitReasons.fromRestartTable(table.lastExitReason(entry));
         table.updateHandle(entry, handle);
         home.directory.touched(entry);
