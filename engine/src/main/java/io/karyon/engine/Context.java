@@ -68,12 +68,9 @@ public final class Context
             workerCount);
         if (null != cpus)
         {
-            workerCount = WorkerPinning.checkCpus(cpus, workerCount, Workforce.machine());
+            WorkerPinning.checkCpus(cpus, workerCount, Workforce.machine());
         }
-        if (0 == workerCount)
-        {
-            workerCount = Workforce.machine().allowedCoreCount();
-        }
+        workerCount = resolvedWorkerCount();
         try
         {
             resolvedThreadingMode = ThreadingMode.valueOf(threadingMode.toUpperCase(Locale.ROOT));
@@ -235,6 +232,22 @@ public final class Context
     public int workerCount()
     {
         return workerCount;
+    }
+
+    /**
+     * The number of workers a run of this context has: {@link #workerCount()}, or where that is 0 (one per core), one
+     * per CPU given to {@link #cpus(int[])}, else one per physical core this process may run on. The same before and
+     * after {@link #conclude()}, which settles on it.
+     *
+     * @return worker count, at least 1.
+     */
+    public int resolvedWorkerCount()
+    {
+        if (0 != workerCount)
+        {
+            return workerCount;
+        }
+        return null != cpus ? cpus.length : Workforce.machine().allowedCoreCount();
     }
 
     /**

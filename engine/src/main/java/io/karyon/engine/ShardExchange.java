@@ -43,7 +43,8 @@ import java.util.Arrays;
  *
  *   phase block, per ordered pair of shards and per tick, before the tick's cells run:
  *   long (tick + 1) | PHASE_BLOCK
- *   for each part of the sending shard (ascending): the part's frame ({@link ShardedTickPhase#putPart})
+ *   for each part of the sending shard (ascending): the part's frame ({@link ShardedTickPhase#putPart}), as much
+ *   of the part as the receiving shard holds (with the matrix's reach, the rows in its halos)
  * </pre>
  * <b>Note:</b> not threadsafe; run by one thread.
  */
@@ -284,15 +285,18 @@ final class ShardExchange implements Agent
     private void send(final boolean phaseBlock, final long next)
     {
         final int parity = (int)((next - 1) & 1);
-        final int phaseLength = phaseBlock ? encodePhase(next) : 0;
         for (int to = 0; to < shards; to++)
         {
             if (to != shard)
             {
-                final int length = phaseBlock ? phaseLength : encode(to, parity, next);
+                final int length = phaseBlock ? encodePhase(to, next) : encode(to, parity, next);
                 link.send(to, block, 0, length);
                 bytesSent += length;
             }
+        }
+        if (phaseBlock)
+        {
+            dropRemoteDeposits();
         }
         sent = true;
         waitStartNs = System.nanoTime();
@@ -300,17 +304,28 @@ final class ShardExchange implements Agent
     }
 
     /**
-     * The phase block, the same for every other shard: this shard's parts as the phase left them. Then what the
-     * writers here hold for the other shards' parts is dropped: their shards have applied it.
+     * The phase block for one other shard: this shard's parts as the phase left them, as much of each as that shard
+     * holds (every part's whole state, or with the matrix's reach only the halos it needs). The phase learns first
+     * which parts run here (the same each tick; told while this shard's workers wait at the phase's barrier).
      */
-    private int encodePhase(final long tick)
+    private int encodePhase(final int to, final long tick)
     {
+        phase.holdParts(shard * perShard, (shard + 1) * perShard);
         block.putLong(0, tick | PHASE_BLOCK);
         int at = Long.BYTES;
         for (int p = shard * perShard, end = p + perShard; p < end; p++)
         {
-            at = phase.putPart(p, block, at);
+            at = phase.putPart(p, to * perShard, (to + 1) * perShard, block, at);
         }
+        return at;
+    }
+
+    /**
+     * Once the phase blocks are sent: what the writers here hold for the other shards' parts is dropped, for their
+     * shards have applied it.
+     */
+    private void dropRemoteDeposits()
+    {
         for (int p = 0; p < slices.length; p++)
         {
             if (!isLocal(p))
@@ -318,7 +333,6 @@ final class ShardExchange implements Agent
                 phase.dropDeposits(p);
             }
         }
-        return at;
     }
 
     private void decodePhase(final int from, final DirectBuffer in, final long tick)

@@ -11,11 +11,11 @@ import org.agrona.MutableDirectBuffer;
  *   <li>at the tick's barrier, in the tick's block, what each writer of this shard buffered during the tick for each
  *   part of the receiving shard ({@link #putDeposits}, {@link #takeDeposits}): the next phase then merges, for its
  *   part, every writer's deposits as one process would;</li>
- *   <li>at the phase's barrier, in a block of its own, each part's state as the phase left it ({@link #putPart},
- *   {@link #takePart}), so that cells anywhere read any part, and the next phase reads its neighbours, as of the
- *   start of the tick; then what any writer still holds for another shard's part is dropped
- *   ({@link #dropDeposits}): that part's own shard applied it (deposits made by the driver before a run, on every
- *   shard alike).</li>
+ *   <li>at the phase's barrier, in a block of its own per receiving shard, each part's state as the phase left it, as
+ *   much as the receiver holds ({@link #putPart}, {@link #takePart}), so that cells read the parts they may read, and
+ *   the next phase reads its neighbours, as of the start of the tick; then what any writer still holds for another
+ *   shard's part is dropped ({@link #dropDeposits}): that part's own shard applied it (deposits made by the driver
+ *   before a run, on every shard alike).</li>
  * </ul>
  * The engine calls these only in a sharded run, from its exchange agent, while every worker of this shard waits at a
  * barrier; a run in one process never calls them. Each put appends a frame the matching take reads back whole, and
@@ -57,17 +57,30 @@ public interface ShardedTickPhase extends TickPhase
     int takeDeposits(int writer, int part, DirectBuffer in, int offset);
 
     /**
-     * After the phase: appends a part of this shard as the phase left it.
+     * Before the first tick: this shard runs parts [firstPart, endPart). A phase may then hold less than its whole
+     * state here (the matrix with a reach: its parts' ranges and their halos).
      *
-     * @param part   of this shard, whose phase has run.
-     * @param out    the block, grown as needed.
-     * @param offset where the frame starts.
-     * @return the offset after the frame.
+     * @param firstPart first part of this shard.
+     * @param endPart   one past its last.
      */
-    int putPart(int part, MutableDirectBuffer out, int offset);
+    void holdParts(int firstPart, int endPart);
 
     /**
-     * After the phase: takes in a part of another shard, as its phase left it there, in place of running it here.
+     * After the phase: appends a part of this shard as the phase left it, as much of it as a shard running parts
+     * [toFirstPart, toEndPart) holds (the matrix with a reach: the rows in its halos; otherwise the whole part).
+     *
+     * @param part        of this shard, whose phase has run.
+     * @param toFirstPart first part of the receiving shard.
+     * @param toEndPart   one past its last.
+     * @param out         the block, grown as needed.
+     * @param offset      where the frame starts.
+     * @return the offset after the frame.
+     */
+    int putPart(int part, int toFirstPart, int toEndPart, MutableDirectBuffer out, int offset);
+
+    /**
+     * After the phase: takes in a part of another shard, as its phase left it there, in place of running it here (as
+     * much of it as this shard holds).
      *
      * @param part   of the sending shard.
      * @param in     the block.

@@ -117,10 +117,9 @@ final class WorkerPinning implements AutoCloseable
      * @param cpus        given.
      * @param workerCount given, 0 for one per CPU.
      * @param topology    of this machine.
-     * @return the worker count: {@code cpus.length} for 0.
      * @throws ConfigurationException naming the first problem.
      */
-    static int checkCpus(final int[] cpus, final int workerCount, final Topology topology)
+    static void checkCpus(final int[] cpus, final int workerCount, final Topology topology)
     {
         if (0 == cpus.length)
         {
@@ -150,7 +149,6 @@ final class WorkerPinning implements AutoCloseable
             throw new ConfigurationException(Configuration.WORKER_COUNT_PROP_NAME + " must be <= the " + cpus.length +
                 " CPU(s) given: workerCount=" + workerCount);
         }
-        return 0 == workerCount ? cpus.length : workerCount;
     }
 
     /**

@@ -86,13 +86,7 @@ final class RunSetup implements Setup
         {
             return organism.workerCount();
         }
-        final int workers = context.workerCount();
-        if (0 != workers)
-        {
-            return workers;
-        }
-        final int[] cpus = context.cpus();  // as Context.conclude will resolve 0 when the organism is launched
-        return null != cpus ? cpus.length : Organism.machine().allowedCoreCount();
+        return context.resolvedWorkerCount();
     }
 
     /**

@@ -1,8 +1,6 @@
 package io.karyon.matrix;
 
 import net.openhft.chronicle.map.MapSegmentContext;
-import org.agrona.DirectBuffer;
-import org.agrona.MutableDirectBuffer;
 
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -32,11 +30,10 @@ import java.util.Arrays;
  * ticks, {@link #depositDirect(long, int, double)} and {@link #read(long, int)} use (8 bytes a value in one dense array
  * rather than a record in the map), and copies them into the records at {@link #flush()}.
  * <p>
- * <b>Split between processes.</b> In a sharded run every process holds the whole matrix and writers for every part,
- * and runs the tick phases of its own parts; at each tick's barrier it ships to the others what its writers buffered
- * for their parts ({@link #exportDeposits}, {@link #importDeposits}), and after each phase what its parts became
- * ({@link #exportPart}, {@link #importPart}: a dynamic part's range, a static part's additions), so that reads see the
- * whole matrix as of the tick's start and the next phase's diffusion finds its neighbours, as in one process.
+ * <b>Split between processes.</b> In a sharded run each process runs the tick phases of its own parts and trades
+ * with the others, through {@link #shards()}, what its writers buffered for their parts and what its parts became.
+ * Every process holds every site, unless the model declares a {@link #reach(int)}: then each holds its parts' ranges
+ * plus the reach, and receives only those halos.
  * <p>
  * <b>Free-running mode.</b> {@link #depositDirect(long, int, double)} writes at once under the segment lock.
  * <p>
@@ -52,23 +49,30 @@ public final class Matrix implements AutoCloseable
 {
     private final MatrixFile store;
     private final String name;
-    private final long sites;
+    final long sites;
     private final int sitesInt;
-    private final int substances;
+    final int substances;
     private final int dimensions;
     private final int nx;
     private final int ny;
     private final int nz;
     private final boolean readOnly;
-    private final boolean dynamic;
+    final boolean dynamic;
     private final int publishInterval;
-    private final SiteRecords records;
-    private final DiffusionKernel kernel;
-    private final FlatCopy flat;
-    private final PartFrames.KeyOwner keyOwner = this::ownsKey;
-    private MatrixWriter[] writers;
-    private DepositMerger[] mergers;
-    private long[] phases;
+    final SiteRecords records;
+    final DiffusionKernel kernel;
+    final FlatCopy flat;
+    final ShardWindow window;
+    private final boolean diffuses;
+    private final MatrixShards shards;
+    // The sites reads may name: every site, or in a sharded run with a reach this shard's window (see ShardWindow).
+    long readFirst;
+    long readEnd;
+    // The first read beyond this shard's window, by a worker (written once, on that failure only).
+    volatile String beyondReach;
+    MatrixWriter[] writers;
+    DepositMerger[] mergers;
+    long[] phases;
     private long[] lastTicks;
     private boolean closed;
 
@@ -94,6 +98,15 @@ public final class Matrix implements AutoCloseable
         // the map's entries.
         this.flat = dynamic || (null == store.file() && !readOnly) ?
             new FlatCopy(records, sitesInt, substances, dynamic) : null;
+        this.window = new ShardWindow(name, sites, dimensions, nx, ny);
+        boolean diffusing = false;
+        for (int k = 0; dynamic && k < substances; k++)
+        {
+            diffusing |= 0.0 != configuration.diffusionRate(k);
+        }
+        this.diffuses = diffusing;
+        this.readEnd = sites;
+        this.shards = new MatrixShards(this);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -278,12 +291,14 @@ public final class Matrix implements AutoCloseable
      * @param site      0 to sites - 1.
      * @param substance 0 to substances - 1.
      * @return the concentration.
-     * @throws IllegalArgumentException if site or substance is out of range.
+     * @throws IllegalArgumentException if site or substance is out of range, or, in a sharded run with a reach
+     *                                  ({@link #reach(int)}), the site is beyond this shard's parts' reach.
      * @throws IllegalStateException    after {@link #close()}.
      */
     public double read(final long site, final int substance)
     {
-        if (site < 0 || site >= sites || substance < 0 || substance >= substances)
+        // readFirst and readEnd are 0 and sites unless a sharded run with a reach holds only a window of the sites.
+        if (site < readFirst || site >= readEnd || substance < 0 || substance >= substances)
         {
             throw outOfRange(site, substance);
         }
@@ -322,6 +337,7 @@ public final class Matrix implements AutoCloseable
             // The flat copy is read by address: after close() its memory is gone.
             throw new IllegalStateException(name + ": closed");
         }
+        checkWhole("a total");
         if (null != flat)
         {
             return flat.total(front(), sitesInt, substance);
@@ -355,6 +371,7 @@ public final class Matrix implements AutoCloseable
             // A read-only file's records are read by address: after close() the mapping is gone.
             throw new IllegalStateException(name + ": closed");
         }
+        checkWhole("a snapshot");
         records.snapshot(into);
     }
 
@@ -363,11 +380,26 @@ public final class Matrix implements AutoCloseable
      * bit-identical matrices.
      *
      * @return 64-bit digest.
+     * @throws IllegalStateException in a sharded run with a reach, where this shard holds only some sites.
      */
     public long digest()
     {
+        checkWhole("a digest");
+        return digest(0, sites);
+    }
+
+    /**
+     * A digest of the concentrations of a range of sites, as {@link #digest()} hashes them.
+     *
+     * @param firstSite first site.
+     * @param endSite   one past the last.
+     * @return 64-bit digest.
+     * @throws IllegalArgumentException if a site of the range may not be read here (see {@link #holds(long)}).
+     */
+    public long digest(final long firstSite, final long endSite)
+    {
         long hash = 0xCBF29CE484222325L;
-        for (long site = 0; site < sites; site++)
+        for (long site = firstSite; site < endSite; site++)
         {
             for (int k = 0; k < substances; k++)
             {
@@ -530,8 +562,8 @@ public final class Matrix implements AutoCloseable
     }
 
     // ---------------------------------------------------------------------------------------------------------------
-    // Split between processes (a sharded run): every process holds the whole matrix and runs the tick phase of its
-    // own parts; what the others need goes between them in the frames of PartFrames.
+    // Split between processes (a sharded run): each process runs the tick phases of its own parts; MatrixShards ships
+    // what the others need of them in the frames of PartFrames.
     // ---------------------------------------------------------------------------------------------------------------
 
     /**
@@ -551,125 +583,74 @@ public final class Matrix implements AutoCloseable
     }
 
     /**
-     * A sharded run, at a tick's barrier: appends what a writer buffered during the tick for a part that another
-     * process runs ({@code int count, count * (int key, long orderKey, double amount)}).
+     * What a sharded run's exchange calls to split this matrix between processes: each runs the tick phases of its
+     * own parts and ships what the others need of them (see {@link MatrixShards}).
      *
-     * @param writer whose bucket.
-     * @param part   run by another process.
-     * @param out    grown as needed.
-     * @param offset of the frame.
-     * @return the offset after it.
+     * @return the matrix's shard frames.
      */
-    public int exportDeposits(final int writer, final int part, final MutableDirectBuffer out, final int offset)
+    public MatrixShards shards()
     {
-        return PartFrames.putDeposits(writer(writer), part, out, offset);
+        return shards;
     }
 
     /**
-     * A sharded run, at a tick's barrier: replaces what a writer of another process holds here for a part this one
-     * runs with that process's frame from {@link #exportDeposits}, for the part's next tick phase to merge.
+     * Declares how far a worker's cells read and deposit around its part's range of sites, in rows (sites of a 1-D
+     * grid, rows of a 2-D one, planes of a 3-D one): in a sharded run, each process then holds and receives only its
+     * parts' ranges plus that many rows each side (the halos) instead of every site (see {@code ShardWindow} and
+     * {@code docs/spec/shards.md}, "The matrix"), and a read beyond them is refused, naming the site. In one process
+     * it changes nothing. Call before the run.
      *
-     * @param writer of the other process.
-     * @param part   run here.
-     * @param in     the block.
-     * @param offset of the frame.
-     * @return the offset after it.
-     * @throws IllegalStateException naming the writer, part and byte, if the frame does not fit the block or names a
-     *                               value outside the part.
+     * @param rows 0 (1 if some substance diffuses: the stencil's reach) to the grid's rows - 1.
+     * @throws IllegalArgumentException naming the bad value: negative, below the stencil, not less than the grid's
+     *                                  rows, or a static matrix (its parts are whole segments, not ranges).
      */
-    public int importDeposits(final int writer, final int part, final DirectBuffer in, final int offset)
+    public void reach(final int rows)
     {
-        return PartFrames.takeDeposits(this, writer(writer), part, in, offset, keyOwner);
+        window.declare(rows, dynamic, diffuses);
     }
 
     /**
-     * A sharded run, after a tick phase: forgets what every writer holds for a part another process runs (that
-     * process applied it: what the driver deposited before a run, on every process alike).
+     * The reach declared with {@link #reach(int)}.
      *
-     * @param part run by another process.
+     * @return rows, or -1 if none (every process of a sharded run holds every site).
      */
-    public void dropDeposits(final int part)
+    public int reach()
     {
-        for (final MatrixWriter w : writers)
-        {
-            w.counts[part] = 0;
-        }
+        return window.reach();
     }
 
     /**
-     * A sharded run, after a tick phase: appends a part as its phase left it. Dynamic: {@code int part, int
-     * valueCount, valueCount * double}, its range of sites; static (in memory): {@code int part, int count, count *
-     * (int key, double amount)}, the deposits it added, in order.
+     * Whether this process holds a site's values as of the tick's start: always, except in a sharded run with a reach,
+     * beyond its parts' reach.
      *
-     * @param part   whose phase ran here.
-     * @param out    grown as needed.
-     * @param offset of the frame.
-     * @return the offset after it.
+     * @param site 0 to sites - 1.
+     * @return whether {@link #read(long, int)} may name it.
      */
-    public int exportPart(final int part, final MutableDirectBuffer out, final int offset)
+    public boolean holds(final long site)
     {
-        checkShardable();
-        if (!dynamic)
-        {
-            return PartFrames.putAdditions(part, mergers[part], out, offset);
-        }
-        final int first = kernel.rangeStart(part, writers.length) * substances;
-        final int end = kernel.rangeStart(part + 1, writers.length) * substances;
-        return PartFrames.putRange(part, flat.buffer((int)(phases[part] & 1)), first, end - first, out, offset);
+        return site >= readFirst && site < readEnd;
     }
 
     /**
-     * A sharded run, after a tick phase: takes in a part another process ran, from its {@link #exportPart} frame, in
-     * place of running the part's phase here.
+     * The first site of a part's range in a dynamic matrix (part p of n owns [sites * p / n, sites * (p + 1) / n)).
      *
-     * @param part   run by another process.
-     * @param in     the block.
-     * @param offset of the frame.
-     * @return the offset after it.
-     * @throws IllegalStateException naming the part and byte, if the frame is another part's, does not fit the block,
-     *                               or (static) names a value outside the part.
+     * @param part 0 to parts (parts: the number of sites).
+     * @return the site.
+     * @throws IllegalStateException before {@link #writers(int)}.
      */
-    public int importPart(final int part, final DirectBuffer in, final int offset)
+    public long firstSite(final int part)
     {
-        checkShardable();
-        final int at;
-        if (dynamic)
-        {
-            final int first = kernel.rangeStart(part, writers.length) * substances;
-            final int end = kernel.rangeStart(part + 1, writers.length) * substances;
-            at = PartFrames.takeRange(this, part, flat.buffer((int)((phases[part] & 1) ^ 1)), first, end - first, in,
-                offset);
-        }
-        else
-        {
-            at = PartFrames.takeAdditions(this, part, flat.buffer(0), in, offset, keyOwner);
-        }
-        phases[part]++;
-        return at;
+        writer(0);
+        return window.start(part, writers.length);
     }
 
-    private void checkShardable()
+    private void checkWhole(final String what)
     {
-        final String reason = unshardable();
+        final String reason = null == writers ? null : window.partial(what, writers.length);
         if (null != reason)
         {
             throw new IllegalStateException(reason);
         }
-        if (null == writers)
-        {
-            throw new IllegalStateException(name + ": no writers: call writers(parts) first");
-        }
-    }
-
-    private boolean ownsKey(final long key, final int part)
-    {
-        if (key < 0 || key >= sites * substances)
-        {
-            return false;
-        }
-        final int site = (int)(key / substances);
-        return dynamic ? site >= kernel.rangeStart(part, writers.length) &&
-            site < kernel.rangeStart(part + 1, writers.length) : records.segmentOf(site) % writers.length == part;
     }
 
     /**
@@ -744,6 +725,13 @@ public final class Matrix implements AutoCloseable
         if (site < 0 || site >= sites)
         {
             return new IllegalArgumentException(name + ": site out of range 0.." + (sites - 1) + ": site=" + site);
+        }
+        if (site < readFirst || site >= readEnd)
+        {
+            // A cell's throw only kills the cell: the exchange stops the run at the next phase (MatrixShards).
+            final String reason = window.outsideWindow(site, writers.length);
+            beyondReach = reason;
+            return new IllegalArgumentException(reason);
         }
         return new IllegalArgumentException(
             name + ": substance out of range 0.." + (substances - 1) + ": substance=" + substance);

@@ -13,7 +13,8 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
  * writer's deposits for a part and a part's values as a tick phase left them. Little-endian, as Agrona writes:
  * <pre>
  *   deposits     := int count, count * (int key, long orderKey, double amount)     key = site * substances + k
- *   dynamic part := int part, int valueCount, valueCount * double    the part's range of sites, site-major
+ *   dynamic part := int part, int firstValue, int valueCount, valueCount * double
+ *                   the part's range of sites (or, with a reach, the share of it the receiver holds), site-major
  *   static part  := int part, int count, count * (int key, double amount)    the deposits the part applied, in order
  * </pre>
  * A key fits an int: a matrix that can be split has flat copies, of at most 2^31 bytes.
@@ -103,8 +104,9 @@ final class PartFrames
         final MutableDirectBuffer out, final int offset)
     {
         out.putInt(offset, part);
-        out.putInt(offset + SIZE_OF_INT, valueCount);
-        final int at = offset + 2 * SIZE_OF_INT;
+        out.putInt(offset + SIZE_OF_INT, firstValue);
+        out.putInt(offset + 2 * SIZE_OF_INT, valueCount);
+        final int at = offset + 3 * SIZE_OF_INT;
         out.putBytes(at, values, firstValue * SIZE_OF_DOUBLE, valueCount * SIZE_OF_DOUBLE);
         return at + valueCount * SIZE_OF_DOUBLE;
     }
@@ -114,16 +116,44 @@ final class PartFrames
         final DirectBuffer in, final int offset)
     {
         checkPart(matrix, part, in, offset);
-        final int count = in.getInt(offset + SIZE_OF_INT);
-        final int at = offset + 2 * SIZE_OF_INT;
-        if (count != valueCount || (long)count * SIZE_OF_DOUBLE > in.capacity() - at)
+        if (in.capacity() - offset < 3 * SIZE_OF_INT)
         {
-            throw new IllegalStateException(matrix.name() + ": part " + part + " came with " + count +
-                " values at byte " + offset + "; it has " + valueCount + " and the block room for " +
-                Math.max(0, (in.capacity() - at) / SIZE_OF_DOUBLE));
+            throw new IllegalStateException(matrix.name() + ": part " + part + " expected at byte " + offset +
+                " of a block of " + in.capacity());
+        }
+        final int first = in.getInt(offset + SIZE_OF_INT);
+        final int count = in.getInt(offset + 2 * SIZE_OF_INT);
+        final int at = offset + 3 * SIZE_OF_INT;
+        if (first != firstValue || count != valueCount || (long)count * SIZE_OF_DOUBLE > in.capacity() - at)
+        {
+            throw new IllegalStateException(matrix.name() + ": part " + part + " came with values [" + first + ", " +
+                ((long)first + count) + ") at byte " + offset + "; this shard takes [" + firstValue + ", " +
+                (firstValue + valueCount) + ") of it (do the shards declare the same reach?) and the block has room " +
+                "for " + Math.max(0, (in.capacity() - at) / SIZE_OF_DOUBLE));
         }
         values.putBytes(firstValue * SIZE_OF_DOUBLE, in, at, count * SIZE_OF_DOUBLE);
         return at + count * SIZE_OF_DOUBLE;
+    }
+
+    /**
+     * With a reach declared: checks that every deposit a writer of another process made for a part here lies within
+     * the reach of the writer's own part.
+     *
+     * @throws IllegalStateException naming the site, the writer's part and the deposit, for the first that does not.
+     */
+    static void checkReach(final MatrixWriter writer, final int part, final int substances, final ShardWindow window,
+        final int parts)
+    {
+        final long[] keys = writer.keys[part];
+        for (int i = 0, count = writer.counts[part]; i < count; i++)
+        {
+            final String reason = window.outsideReach(keys[i] / substances, writer.index(), parts);
+            if (null != reason)
+            {
+                writer.counts[part] = 0;
+                throw new IllegalStateException(reason + " (its deposit " + i + " for part " + part + ")");
+            }
+        }
     }
 
     static int putAdditions(final int part, final DepositMerger applied, final MutableDirectBuffer out,

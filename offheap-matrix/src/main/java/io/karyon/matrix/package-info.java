@@ -5,13 +5,15 @@
  * together with decay and diffusion; free-running code writes directly under the segment locks.
  * <p>
  * {@link io.karyon.matrix.Matrix} is the facade, with {@link io.karyon.matrix.MatrixConfiguration},
- * {@link io.karyon.matrix.MatrixWriter} and the file layout, {@link io.karyon.matrix.MatrixDescriptor}. Behind it, one
+ * {@link io.karyon.matrix.MatrixWriter}, the file layout, {@link io.karyon.matrix.MatrixDescriptor}, and
+ * {@link io.karyon.matrix.MatrixShards}, what a sharded run's exchange trades. Behind it, one
  * package-private class per mechanism: {@code MatrixFile} (create, open, recover, check the layout),
  * {@code RecordScanner} (a file opened read-only: its records found and verified in a read-only mapping, without
  * Chronicle), {@code FileUsers} (who else has a file open, before recovery), {@code SiteRecords} (the walk over
  * Chronicle's segments, then records read and written by address under the segment locks, each with its checksum),
  * {@code DepositMerger} (one part's deposits in their deterministic order), {@code DiffusionKernel} (a dynamic tick's
- * decay and diffusion over a part's range of sites) and {@code FlatCopy} (the dense copy of every value that ticks and
- * reads use).
+ * decay and diffusion over a part's range of sites), {@code FlatCopy} (the dense copy of every value that ticks and
+ * reads use), {@code PartFrames} (the frames shards trade) and {@code ShardWindow} (the sites a shard holds when a
+ * reach is declared).
  */
 package io.karyon.matrix;

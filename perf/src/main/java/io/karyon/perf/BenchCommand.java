@@ -38,6 +38,7 @@ import java.util.concurrent.Callable;
         "W6 (matrix), W7 (latency); and stream, the machine's memory bandwidth (STREAM copy and triad) beside them.",
         "Not in all: shards, the ring model in one process against --shards processes of --workers each (default 1), " +
             "over --transport ipc or udp.",
+        "W2 and W3 with --shards S run sharded the same way: S processes of --workers each against one process.",
         "With --peers, each workload also runs on plain JVM objects and on Pekko typed actors, then a line gives " +
             "Karyon's ratio over each (above 1: Karyon ahead)."
     })
@@ -52,8 +53,9 @@ public final class BenchCommand implements Callable<Integer>
     private static final String[][] WORKLOAD_OPTIONS = {
         { "--bytes", Stream.ID, W2Ring.ID, W3Tick.ID, W4Broadcast.ID },
         { "--tokens", W2Ring.ID }, { "--hops", W2Ring.ID }, { "--placement", W2Ring.ID },
-        { "--ticks", W3Tick.ID, Sharded.ID }, { "--layout", W3Tick.ID }, { "--shards", Sharded.ID },
-        { "--transport", Sharded.ID }, { "--broadcasts", W4Broadcast.ID },
+        { "--ticks", W3Tick.ID, Sharded.ID }, { "--layout", W3Tick.ID },
+        { "--shards", Sharded.ID, W2Ring.ID, W3Tick.ID }, { "--transport", Sharded.ID, W2Ring.ID, W3Tick.ID },
+        { "--broadcasts", W4Broadcast.ID },
         { "--churn", W4Broadcast.ID },
         { "--fraction", W5Apoptosis.ID }, { "--ops", W6Matrix.ID }, { "--pairs", W7Latency.ID },
         { "--millis", W7Latency.ID } };
@@ -123,11 +125,13 @@ public final class BenchCommand implements Callable<Integer>
     int ticks = 100;
 
     @Option(names = "--shards", paramLabel = "S",
-        description = "shards: processes the ring is sharded over (default: ${DEFAULT-VALUE})")
+        description = "shards: processes the ring is sharded over (default: ${DEFAULT-VALUE}); W2, W3: run sharded " +
+            "over S processes, against one process")
     int shards = 2;
 
     @Option(names = "--transport", paramLabel = "ipc|udp",
-        description = "shards: Aeron IPC, or UDP on the loopback interface (default: ${DEFAULT-VALUE})")
+        description = "shards, and W2 and W3 with --shards: Aeron IPC, or UDP on the loopback interface (default: " +
+            "${DEFAULT-VALUE})")
     String transport = Sharded.IPC;
 
     @Option(names = "--layout", paramLabel = "row|columnar",
@@ -163,6 +167,7 @@ public final class BenchCommand implements Callable<Integer>
         checkOptions();
         checkCombinations(selected);
         Cli.writableFolder(spec, "--out", out);
+        final boolean sharded = given("--shards");
         final List<String> unwritten = new ArrayList<>();
 
         final PrintWriter stdout = spec.commandLine().getOut();
@@ -183,7 +188,7 @@ public final class BenchCommand implements Callable<Integer>
                     line = W1Spawn.run(params);
                     break;
                 case W2Ring.ID:
-                    line = W2Ring.run(params);
+                    line = sharded ? ShardedWorkloads.w2(params, shards, transport) : W2Ring.run(params);
                     break;
                 case W4Broadcast.ID:
                     line = W4Broadcast.run(params);
@@ -204,7 +209,8 @@ public final class BenchCommand implements Callable<Integer>
                     line = Sharded.run(params, shards, transport);
                     break;
                 default:
-                    line = W3Tick.run(params, CellStorage.of(layout));
+                    line = sharded ? ShardedWorkloads.w3(params, CellStorage.of(layout), shards, transport) :
+                        W3Tick.run(params, CellStorage.of(layout));
                     break;
             }
             final List<String> lines = new ArrayList<>();
@@ -263,6 +269,7 @@ public final class BenchCommand implements Callable<Integer>
                     String.join(", ", selected) + "): leave it out");
             }
         }
+        checkSharded(selected);
         if (given("--peer-messages") && !peers)
         {
             throw new CommandLine.ParameterException(spec.commandLine(),
@@ -272,6 +279,41 @@ public final class BenchCommand implements Callable<Integer>
         {
             throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--pairs': " +
                 "W7 needs --cells >= 2 x --pairs, and --cells is " + cells + ", was '" + pairs + "'");
+        }
+    }
+
+    /**
+     * W2 and W3 run sharded with --shards only, alone or with shards, without the peers and the triad; --transport
+     * for them needs --shards.
+     */
+    private void checkSharded(final List<String> selected)
+    {
+        final List<String> shardable = List.of(Sharded.ID, W2Ring.ID, W3Tick.ID);
+        if (!given("--shards"))
+        {
+            if (given("--transport") && !selected.contains(Sharded.ID))
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(), "option '--transport' is for sharded " +
+                    "runs: give --shards too, or leave it out");
+            }
+            return;
+        }
+        final List<String> others = selected.stream().filter((id) -> !shardable.contains(id)).distinct().toList();
+        if (!others.isEmpty())
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "option '--shards' runs W2, W3 and " +
+                Sharded.ID + " only, and the workloads given include " + String.join(", ", others) +
+                ": run those without --shards");
+        }
+        if (peers)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "options '--shards' and '--peers' cannot " +
+                "be combined: the peers run in one process; give one or the other");
+        }
+        if (given("--bytes"))
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "option '--bytes' is for the triad W2 and " +
+                "W3 run after their rounds in one process, and with --shards they run none: leave it out");
         }
     }
 

@@ -84,7 +84,7 @@ final class W2Ring
      * worker k mod workers; random and pairs then deal those handles out so that ring cell i sits on the worker they
      * choose for it, each worker's cells staying in ring order.
      */
-    private static long[] spawnRing(
+    static long[] spawnRing(
         final Organism organism, final Genotype genotype, final int n, final String placement, final long seed)
     {
         final long[] spawned = new long[n];
@@ -118,6 +118,36 @@ final class W2Ring
         return ring;
     }
 
+    /**
+     * Points each ring cell at the next.
+     *
+     * @param organism of the ring.
+     * @param ring     handles in ring order.
+     */
+    static void link(final Organism organism, final long[] ring)
+    {
+        for (int i = 0; i < ring.length; i++)
+        {
+            organism.cell(ring[i]).putLong(NEXT, ring[(i + 1) % ring.length]);
+        }
+    }
+
+    /**
+     * Starts a round: one token of {@code hopsPerToken} hops at each of {@code tokens} evenly spaced ring cells.
+     *
+     * @param organism     of the ring.
+     * @param ring         handles in ring order.
+     * @param tokens       to send.
+     * @param hopsPerToken hops each token makes, the round's ticks.
+     */
+    static void sendTokens(final Organism organism, final long[] ring, final int tokens, final long hopsPerToken)
+    {
+        for (int t = 0; t < tokens; t++)
+        {
+            organism.send(ring[(int)((long)t * ring.length / tokens)], TOKEN, hopsPerToken);
+        }
+    }
+
     static String run(final BenchParams params)
     {
         final int n = params.cells();
@@ -139,18 +169,12 @@ final class W2Ring
             organism.registerBehaviour("ring", new RingCell());
             final Genotype genotype = organism.genotype("ring", LAYOUT, "ring");
             final long[] ring = spawnRing(organism, genotype, n, params.ringPlacement(), params.seed());
-            for (int i = 0; i < n; i++)
-            {
-                organism.cell(ring[i]).putLong(NEXT, ring[(i + 1) % n]);
-            }
+            link(organism, ring);
 
             for (int r = -params.warmup(); r < params.rounds(); r++)
             {
                 final Stats before = organism.stats();
-                for (int t = 0; t < tokens; t++)
-                {
-                    organism.send(ring[(int)((long)t * n / tokens)], TOKEN, hopsPerToken);
-                }
+                sendTokens(organism, ring, tokens, hopsPerToken);
                 organism.resetTickLatencies();
                 final long startNs = System.nanoTime();
                 organism.run(hopsPerToken);
@@ -228,6 +252,26 @@ final class W2Ring
         final double[] crossShare,
         final LatencyRounds ticks)
     {
+        return fields(params, workers, hops, seconds, hopsPerS, crossShare)
+            .field("tick_p99_us", ticks.p99Us())
+            .field("tick_max_us", ticks.maxUs())
+            .field("hgrm", Histograms.write(params.out(), ID, ticks.all()).toString());
+    }
+
+    /**
+     * W2's JSON fields up to {@code cross_worker_share}, in one process or sharded.
+     *
+     * @param params     of the bench.
+     * @param workers    per process.
+     * @param hops       per round.
+     * @param seconds    of each measured round.
+     * @param hopsPerS   of each measured round.
+     * @param crossShare of each measured round: the share of the cells' sends that crossed workers.
+     * @return the JSON so far.
+     */
+    static Json fields(final BenchParams params, final int workers, final long hops, final double[] seconds,
+        final double[] hopsPerS, final double[] crossShare)
+    {
         return new Json()
             .field("workload", ID)
             .field("engine", "karyon")
@@ -239,9 +283,6 @@ final class W2Ring
             .field("placement", params.ringPlacement())
             .field("seconds", Rounds.median(seconds))
             .field("hops_per_s", Rounds.median(hopsPerS))
-            .field("cross_worker_share", Rounds.median(crossShare))
-            .field("tick_p99_us", ticks.p99Us())
-            .field("tick_max_us", ticks.maxUs())
-            .field("hgrm", Histograms.write(params.out(), ID, ticks.all()).toString());
+            .field("cross_worker_share", Rounds.median(crossShare));
     }
 }

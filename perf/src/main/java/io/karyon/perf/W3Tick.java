@@ -76,15 +76,7 @@ final class W3Tick
             bytesPerUpdate = bytesPerUpdate(LAYOUT, organism.context().stateLength(), storage);
             organism.registerBehaviour("logistic", new Logistic());
             final Genotype genotype = organism.genotype("logistic", LAYOUT, "logistic");
-            for (int i = 0; i < n; i++)
-            {
-                final long handle = organism.spawn(genotype);
-                organism.cell(handle).putDouble(X, BenchParams.unitOpen(params.seed(), i));
-                if (0 == i % step)
-                {
-                    sampled[i / step] = handle;
-                }
-            }
+            seed(organism, genotype, n, params.seed(), step, sampled);
 
             for (int r = -params.warmup(); r < params.rounds(); r++)
             {
@@ -136,6 +128,30 @@ final class W3Tick
             .field("max_us", latency.maxUs())
             .field("hgrm", hgrm.toString())
             .toString();
+    }
+
+    /**
+     * Spawns W3's cells, each x drawn from the seed.
+     *
+     * @param organism to spawn in.
+     * @param genotype of the cells.
+     * @param n        cells.
+     * @param seed     of x.
+     * @param step     every step-th cell's handle goes into {@code sampled}.
+     * @param sampled  for the sampled handles, or null for none.
+     */
+    static void seed(final Organism organism, final Genotype genotype, final int n, final long seed, final int step,
+        final long[] sampled)
+    {
+        for (int i = 0; i < n; i++)
+        {
+            final long handle = organism.spawn(genotype);
+            organism.cell(handle).putDouble(X, BenchParams.unitOpen(seed, i));
+            if (null != sampled && 0 == i % step)
+            {
+                sampled[i / step] = handle;
+            }
+        }
     }
 
     /**

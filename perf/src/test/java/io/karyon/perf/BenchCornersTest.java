@@ -53,6 +53,24 @@ class BenchCornersTest
                     "leave it out"),
             arguments("bench W3 --peer-messages 5",
                 "karyon bench: option '--peer-messages' is for the peers only: give --peers too, or leave it out"),
+            arguments("bench W3 --shards 0",
+                "karyon bench: Invalid value for option '--shards': must be in 2..64, was '0'"),
+            arguments("bench W2 --shards 2 --peers",
+                "karyon bench: options '--shards' and '--peers' cannot be combined: the peers run in one process; " +
+                    "give one or the other"),
+            arguments("bench W3 W4 --shards 2",
+                "karyon bench: option '--shards' runs W2, W3 and shards only, and the workloads given include W4: " +
+                    "run those without --shards"),
+            arguments("bench W2 --shards 2 --bytes 512m",
+                "karyon bench: option '--bytes' is for the triad W2 and W3 run after their rounds in one process, " +
+                    "and with --shards they run none: leave it out"),
+            arguments("bench W3 --transport udp",
+                "karyon bench: option '--transport' is for sharded runs: give --shards too, or leave it out"),
+            arguments("bench W3 --shards 2 --transport tcp",
+                "karyon bench: Invalid value for option '--transport': must be ipc or udp, was 'tcp'"),
+            arguments("bench W4 --shards 2",
+                "karyon bench: option '--shards' is for shards, W2, W3 only, none of which is among the workloads " +
+                    "given (W4): leave it out"),
             arguments("bench W3 --no-pin --policy ts",
                 "karyon bench: Invalid value for option '--policy': it says where pinned workers go, and --no-pin " +
                     "leaves them unpinned: give one or the other"));
