@@ -433,10 +433,11 @@ final class Slice extends SliceRhsPadding
         population.free(slot, behaviourId);
         deaths[reason]++;
         deathsTotal++;
-        // A damaged row must not send a cell outside any supervision home to the supervisors.
-        if (notifySupervisor && NO_SUPERVISOR != row && supervision.isHomeSlot(slot))
+        // A damaged row must not send a cell outside any supervision home to the supervisors: onExit finds its home
+        // first.
+        if (notifySupervisor && NO_SUPERVISOR != row)
         {
-            supervision.onSupervisedExit(handle, reason);
+            supervision.onExit(slot, handle, reason);
         }
     }
 

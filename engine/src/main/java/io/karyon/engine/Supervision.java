@@ -343,14 +343,15 @@ final class Supervision extends WorkerPadding
     {
         final SupervisionHome home = restarting;
         final RestartTable table = home.table;
-        if (!table.isWaitingToStart(entry))
+        // The entry's own row: a queued restart's entry may have been freed and reused under another supervisor.
+        final int owner = table.waitingRow(entry);
+        if (RestartTableDescriptor.NULL_ROW == owner)
         {
             return;
         }
         final int slot = population.allocateInHome(home.chunkOf(entry));
         final Genotype genotype = genotypes[home.genotypeOf(entry)];
-        // The entry's own row: a queued restart's entry may have been freed and reused under another supervisor.
-        final long handle = population.initialise(slot, genotype, table.ownerRow(entry));
+        final long handle = population.initialise(slot, genotype, owner);
         final int reason = ExitReasons.fromRestartTable(table.lastExitReason(entry));
         table.updateHandle(entry, handle);
         home.directory.touched(entry);
@@ -414,26 +415,45 @@ final class Supervision extends WorkerPadding
     // ---------------------------------------------------------------------------------------------------------------
 
     /**
-     * Tells a supervised cell's supervisor that it exited, and carries out the decision.
+     * Tells the supervisor of a cell that exited, if the cell lies in a supervision home's family (only there can it
+     * have one), and carries out the decision.
+     *
+     * @param slot the cell's slot, {@code handle}'s.
      */
-    /**
-     * Whether a slot lies in a supervision home's family: only there can a cell have a supervisor.
-     */
-    boolean isHomeSlot(final int slot)
+    void onExit(final int slot, final long handle, final int reason)
     {
+        final SupervisionHome[] homeOfFamily = this.homeOfFamily;
         final int family = slot >>> familyBitShift;
-        return family < homeOfFamily.length && null != homeOfFamily[family];
+        if (family < homeOfFamily.length)
+        {
+            final SupervisionHome home = homeOfFamily[family];
+            if (null != home)
+            {
+                onSupervisedExit(home, handle, reason);
+            }
+        }
     }
 
-    void onSupervisedExit(final long handle, final int reason)
+    private void onSupervisedExit(final SupervisionHome home, final long handle, final int reason)
     {
-        final SupervisionHome home = homeOfFamily[Handle.slot(handle) >>> familyBitShift];
         final long now = clock();
+        final RestartDecision decision = this.decision;
         final int kind = home.table.onCellExit(
             handle, ExitReasons.toRestartTable(reason), ExitReasons.NORMAL != reason, now, decision);
         // The decision names the exited entry (none for an unknown handle): no second lookup by handle.
-        home.directory.touched(decision.exitedEntry());
-        carryOut(home, kind, now, handle, reason);
+        final int exited = decision.exitedEntry();
+        home.directory.touched(exited);
+        if (RestartDecision.RESTART == kind && 0 == decision.terminateCount() && 1 == decision.restartCount() &&
+            exited == decision.restartEntry(0) && !home.hasRemotes())
+        {
+            // The common case, a child restarted alone in a home with no links to others: queued for its restart,
+            // its entry already touched (carryOut's work, in a few instructions).
+            home.budget.offer(decision.row(), exited);
+        }
+        else
+        {
+            carryOut(home, kind, now, handle, reason);
+        }
         if (!slice.inTick)
         {
             home.directory.publishBetweenTicks(slice.tick, home.table);

@@ -24,6 +24,7 @@ final class FlatCopy
 {
     private final int substances;
     private final ByteBuffer[] memory;
+    private final int lengthBytes;
     private final UnsafeBuffer[] buffers;
     private final long[] addresses;
 
@@ -39,6 +40,7 @@ final class FlatCopy
     {
         this.substances = substances;
         final int length = sites * substances * SIZE_OF_DOUBLE;
+        this.lengthBytes = length;
         this.memory = twoPhases ?
             new ByteBuffer[] { ByteBuffer.allocateDirect(length), ByteBuffer.allocateDirect(length) } :
             new ByteBuffer[] { ByteBuffer.allocateDirect(length) };
@@ -125,6 +127,35 @@ final class FlatCopy
         {
             final int index = (int)keys[d] * SIZE_OF_DOUBLE;
             values.putDouble(index, values.getDouble(index) + amounts[d]);
+        }
+    }
+
+    /**
+     * A sharded run with a reach: keeps only the values of sites [firstSite, endSite) (this process's window) in both
+     * buffers, and frees the rest. The buffers keep their site addressing: each is re-wrapped at the window's memory
+     * less the window's offset, with the whole grid's capacity, so that every index (the kernel's, the frames', a
+     * read's) stays {@code (site * substances + substance) * 8} and nothing on a tick's path changes. Memory outside
+     * the window is not this buffer's: callers touch only sites of the window (reads are bounded by it, whole-matrix
+     * views refused, the records no longer published from these buffers). Called once, while the workers wait.
+     *
+     * @param firstSite first site held.
+     * @param endSite   one past the last.
+     */
+    void holdOnly(final long firstSite, final long endSite)
+    {
+        final int first = (int)firstSite * substances * SIZE_OF_DOUBLE;
+        final int length = (int)(endSite - firstSite) * substances * SIZE_OF_DOUBLE;
+        final ByteBuffer[] kept = new ByteBuffer[memory.length];
+        for (int b = 0; b < memory.length; b++)
+        {
+            kept[b] = ByteBuffer.allocateDirect(length);
+            final UnsafeBuffer window = new UnsafeBuffer(kept[b]);
+            window.putBytes(0, buffers[b], first, length);
+            final long shifted = window.addressOffset() - first;
+            buffers[b].wrap(shifted, lengthBytes);
+            addresses[b] = shifted;
+            BufferUtil.free(memory[b]);
+            memory[b] = kept[b];
         }
     }
 

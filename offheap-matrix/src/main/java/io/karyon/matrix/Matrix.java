@@ -33,7 +33,8 @@ import java.util.Arrays;
  * <b>Split between processes.</b> In a sharded run each process runs the tick phases of its own parts and trades
  * with the others, through {@link #shards()}, what its writers buffered for their parts and what its parts became.
  * Every process holds every site, unless the model declares a {@link #reach(int)}: then each holds its parts' ranges
- * plus the reach, and receives only those halos.
+ * plus the reach, and receives only those halos; once the run starts its flat copies shrink to that window and the
+ * map of every site's record (unseen by other processes in memory) is closed, freeing the rest.
  * <p>
  * <b>Free-running mode.</b> {@link #depositDirect(long, int, double)} writes at once under the segment lock.
  * <p>
@@ -47,7 +48,7 @@ import java.util.Arrays;
  */
 public final class Matrix implements AutoCloseable
 {
-    private final MatrixFile store;
+    final MatrixFile store;
     private final String name;
     final long sites;
     private final int sitesInt;
@@ -70,6 +71,9 @@ public final class Matrix implements AutoCloseable
     long readEnd;
     // The first read beyond this shard's window, by a worker (written once, on that failure only).
     volatile String beyondReach;
+    // Whether the flat copies hold only this shard's window (a sharded run with a reach): the records are then no
+    // longer published from them (see MatrixShards.holdOnly).
+    boolean windowed;
     MatrixWriter[] writers;
     DepositMerger[] mergers;
     long[] phases;
@@ -418,15 +422,20 @@ public final class Matrix implements AutoCloseable
      * Writes what the matrix's future depends on, between ticks: the shape, every value as the workers see it (from
      * the flat copy, or the records if it has none), then the deposits buffered and not yet applied, so that
      * {@link #readState(DataInput)} on a matrix of the same shape, with any number of writers, carries on
-     * bit-identically. Layout: {@code int sites, int substances, sites * substances doubles (site-major, in the
-     * platform's byte order), int deposits, deposits * (long key, long orderKey, double amount)}.
+     * bit-identically. In a sharded run with a reach, the sites beyond this shard's window (see {@link #holds(long)})
+     * are written as 0.0: this shard's cells never read them. Layout: {@code int sites, int substances, sites *
+     * substances doubles (site-major, in the platform's byte order), int deposits, deposits * (long key, long
+     * orderKey, double amount)}.
      *
      * @param out to write to.
      * @throws IOException if the output fails.
      */
     public void writeState(final DataOutput out) throws IOException
     {
-        MatrixState.write(this, null == flat ? null : flat.buffer(front()), records, writers, out);
+        // With a reach, in a sharded run, only the window's values are written (0.0 beyond: no cell of this shard
+        // reads them, and its first phase after a resume diffuses only from within the window).
+        MatrixState.write(this, null == flat ? null : flat.buffer(front()), readFirst, readEnd, records, writers,
+            out);
     }
 
     /**
@@ -440,6 +449,11 @@ public final class Matrix implements AutoCloseable
     public void readState(final DataInput in) throws IOException
     {
         checkWritable();
+        if (windowed)
+        {
+            throw new IllegalStateException(name + ": this shard holds only sites [" + readFirst + ", " + readEnd +
+                ") (a reach is declared and the run has started): a state is read before the first tick");
+        }
         MatrixState.read(this, null == flat ? null : flat.buffer(front()), records, writers, in);
         if (null != lastTicks)
         {
@@ -547,7 +561,11 @@ public final class Matrix implements AutoCloseable
         {
             // The file trails the workers: this phase publishes the values it diffuses from.
             final int front = (int)(phases[part] & 1);
-            records.publish(flat.buffer(front), part, parts, (int)(phases[part] % publishInterval), publishInterval);
+            if (!windowed)
+            {
+                records.publish(flat.buffer(front), part, parts, (int)(phases[part] % publishInterval),
+                    publishInterval);
+            }
             kernel.diffuse(flat.buffer(front), flat.buffer(front ^ 1), part, parts, deposits);
         }
         else if (null != flat)
@@ -664,11 +682,18 @@ public final class Matrix implements AutoCloseable
     public void depositDirect(final long site, final int substance, final double amount)
     {
         checkWritable();
-        if (site < 0 || site >= sites || substance < 0 || substance >= substances)
+        // readFirst and readEnd are 0 and sites unless a sharded run with a reach holds only a window of the sites.
+        if (site < readFirst || site >= readEnd || substance < 0 || substance >= substances)
         {
             throw outOfRange(site, substance);
         }
         final int s = (int)site;
+        if (windowed)
+        {
+            // The map is closed (see MatrixShards.holdOnly); the flat copies hold what the workers see.
+            flat.add(front(), s, substance, amount);
+            return;
+        }
         try (MapSegmentContext<Long, byte[], ?> context = records.lock(records.segmentOf(s), true))
         {
             if (dynamic || null == flat)
@@ -689,8 +714,9 @@ public final class Matrix implements AutoCloseable
      */
     public void flush()
     {
-        if (readOnly || null == flat)
+        if (readOnly || null == flat || windowed)
         {
+            // A window's flat copies hold only some sites; the map of an in-memory matrix is seen by no one else.
             return;
         }
         records.publish(flat.buffer(front()), 0, 1, 0, 1);
@@ -712,7 +738,10 @@ public final class Matrix implements AutoCloseable
         }
         finally
         {
-            store.close();
+            if (!windowed)
+            {
+                store.close();  // else closed by MatrixShards.holdOnly
+            }
             if (null != flat)
             {
                 flat.free();

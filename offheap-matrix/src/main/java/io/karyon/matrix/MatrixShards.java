@@ -149,7 +149,9 @@ public final class MatrixShards
 
     /**
      * A sharded run, before its first tick: this process runs the tick phases of parts [firstPart, endPart). With a
-     * reach, it holds from then on only their ranges plus the reach (its window); without, every site, as before.
+     * reach, it holds from then on only their ranges plus the reach (its window), and allocates only that: its flat
+     * copies shrink to the window (see {@code FlatCopy.holdOnly}) and the map of every site's record is closed; without
+     * a reach, every site, as before.
      *
      * @param firstPart first part run here.
      * @param endPart   one past the last.
@@ -157,10 +159,21 @@ public final class MatrixShards
     public void holdOnly(final int firstPart, final int endPart)
     {
         checkShardable();
-        if (matrix.window.holdOnly(firstPart, endPart))
+        if (!matrix.window.holdOnly(firstPart, endPart))
         {
-            matrix.readFirst = matrix.window.heldStart(matrix.writers.length);
-            matrix.readEnd = matrix.window.heldEnd(matrix.writers.length);
+            return;
+        }
+        matrix.readFirst = matrix.window.heldStart(matrix.writers.length);
+        matrix.readEnd = matrix.window.heldEnd(matrix.writers.length);
+        if (!matrix.windowed)
+        {
+            // Told at every phase barrier: the memory is cut once, while the workers wait. The flat copies shrink to
+            // the window; the map of an in-memory matrix (the only kind a run splits) is seen by no other process
+            // and nothing reads it from now on (snapshots are refused, the flat copies no longer published into it,
+            // direct deposits go to the flat copies alone): closing it frees its memory.
+            matrix.windowed = true;
+            matrix.flat.holdOnly(matrix.readFirst, matrix.readEnd);
+            matrix.store.close();
         }
     }
 

@@ -29,9 +29,20 @@ final class MatrixState
     {
     }
 
+    private static void writeZeros(final DataOutput out, final byte[] zeros, final int bytes) throws IOException
+    {
+        Arrays.fill(zeros, (byte)0);
+        for (int at = 0; at < bytes; at += zeros.length)
+        {
+            out.write(zeros, 0, Math.min(zeros.length, bytes - at));
+        }
+    }
+
     static void write(
         final Matrix matrix,
         final UnsafeBuffer flatFront,
+        final long heldFirst,
+        final long heldEnd,
         final SiteRecords records,
         final MatrixWriter[] writers,
         final DataOutput out) throws IOException
@@ -47,13 +58,18 @@ final class MatrixState
             records.copyInto(values);
         }
         final byte[] chunk = new byte[CHUNK];
+        final int first = (int)heldFirst * substances * SIZE_OF_DOUBLE;
+        final int heldBytes = (int)heldEnd * substances * SIZE_OF_DOUBLE;
         final int length = sites * substances * SIZE_OF_DOUBLE;
-        for (int at = 0; at < length; at += CHUNK)
+        writeZeros(out, chunk, first);
+        for (int at = first; at < heldBytes; at += CHUNK)
         {
-            final int n = Math.min(CHUNK, length - at);
+            final int n = Math.min(CHUNK, heldBytes - at);
             values.getBytes(at, chunk, 0, n);
             out.write(chunk, 0, n);
         }
+        // Beyond a sharded run's window (a reach): not held here, written as 0.0.
+        writeZeros(out, new byte[CHUNK], length - heldBytes);
         int deposits = 0;
         for (int w = 0; null != writers && w < writers.length; w++)
         {

@@ -6,7 +6,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.File;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
@@ -316,6 +322,52 @@ class MatrixShardingTest
             assertEquals("in-memory matrix: a deposit on site 45 by a cell of part 0 is beyond the part's reach of 1 " +
                 "rows: sites [0, 43) (its deposit 1 for part 1)", beyond.getMessage());
             assertEquals(0, matrix.writer(0).pending());
+        }
+    }
+
+    @Test
+    void shouldKeepOnlyItsWindowOnceItHoldsIt() throws Exception
+    {
+        try (Matrix matrix = Matrix.create(configuration(true)))
+        {
+            // 91 sites in 3 parts; this shard runs part 1: window [17, 73) with a reach of 1 row of 13 sites.
+            matrix.writers(3);
+            matrix.reach(1);
+            final SplittableRandom random = new SplittableRandom(18);
+            final double[] values = new double[SIDE_X * SIDE_Y * SUBSTANCES];
+            for (int v = 0; v < values.length; v++)
+            {
+                values[v] = random.nextDouble();
+                matrix.depositDirect(v / SUBSTANCES, v % SUBSTANCES, values[v]);
+            }
+            final long partDigest = matrix.digest(30, 60);
+            matrix.shards().holdOnly(1, 2);
+            matrix.shards().holdOnly(1, 2);  // told again at every phase: the window is cut once
+            for (int v = 17 * SUBSTANCES; v < 73 * SUBSTANCES; v++)
+            {
+                assertEquals(values[v], matrix.read(v / SUBSTANCES, v % SUBSTANCES), "value " + v);
+            }
+            assertEquals(partDigest, matrix.digest(30, 60));
+            assertThrows(IllegalArgumentException.class, () -> matrix.depositDirect(73, 0, 1.0));
+            assertThrows(IllegalArgumentException.class, () -> matrix.depositDirect(16, 1, 1.0));
+            matrix.depositDirect(72, 1, 0.5);
+            values[72 * SUBSTANCES + 1] += 0.5;
+            assertEquals(values[72 * SUBSTANCES + 1], matrix.read(72, 1));
+            final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            matrix.writeState(new DataOutputStream(bytes));
+            final ByteBuffer state = ByteBuffer.wrap(bytes.toByteArray());
+            assertEquals(SIDE_X * SIDE_Y, state.getInt());
+            assertEquals(SUBSTANCES, state.getInt());
+            state.order(ByteOrder.nativeOrder());
+            for (int v = 0; v < values.length; v++)
+            {
+                final int site = v / SUBSTANCES;
+                assertEquals(site >= 17 && site < 73 ? values[v] : 0.0, state.getDouble(), "value " + v);
+            }
+            assertEquals("in-memory matrix: this shard holds only sites [17, 73) (a reach is declared and the run " +
+                "has started): a state is read before the first tick", assertThrows(IllegalStateException.class,
+                () -> matrix.readState(new DataInputStream(new ByteArrayInputStream(
+                bytes.toByteArray())))).getMessage());
         }
     }
 

@@ -13,9 +13,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * A measuring tool, not a test (BENCHMARKS.md, "Sharded"): the bytes a tick each shard sends when {@link Heaters}
  * runs sharded (shards as threads of this JVM, 1 worker each), with or without a reach; or, with {@code rss}, how
- * much a dynamic matrix of tissue's size at 1M cells adds to the resident set. Arguments: {@code REACH SHARDS
- * ipc|udp SIDE CELLS TICKS} (REACH -1: none), or {@code rss}. Run it on the shard module's test classpath, under the
- * build lock (the shards' exchanges spin).
+ * much a dynamic matrix of tissue's size at 1M cells adds to the resident set (as shard 0 of SHARDS holds it once
+ * its run started). Arguments: {@code REACH SHARDS ipc|udp SIDE CELLS TICKS} (REACH -1: none), or
+ * {@code rss [REACH SHARDS]}. Run it on the shard module's test classpath, under the build lock (the shards'
+ * exchanges spin).
  */
 public final class HaloBytes
 {
@@ -33,10 +34,21 @@ public final class HaloBytes
     {
         if ("rss".equals(args[0]))
         {
+            // rss [REACH SHARDS]: the matrix as shard 0 of SHARDS (1 worker each) holds it once its run has started.
+            final int reach = args.length > 1 ? Integer.parseInt(args[1]) : -1;
+            final int shards = args.length > 2 ? Integer.parseInt(args[2]) : 1;
             final long before = rss();
             final Matrix m = Matrix.create(new MatrixConfiguration().grid(1415, 1415).substances(3)
                 .decayRate(0, 0.01).diffusionRate(0, 0.1));
-            System.out.println("matrix 1415x1415x3 dynamic: RSS grew by " + (rss() - before) + " kB");
+            final long created = rss();
+            m.writers(shards);
+            if (reach >= 0)
+            {
+                m.reach(reach);
+            }
+            m.shards().holdOnly(0, 1);
+            System.out.println("matrix 1415x1415x3 dynamic, reach " + reach + ", shard 0 of " + shards + ": RSS " +
+                "grew by " + (created - before) + " kB when created, " + (rss() - before) + " kB once held");
             m.close();
             return;
         }

@@ -25,7 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * one row, and a run of 2 shards of 1 or 2 workers over IPC, or 3 of 1 over UDP, gives the digest and, for every
  * part, the matrix digest of one process of as many workers in all, while each shard ships only the rows in the other
  * shards' halos: far fewer bytes than the whole ranges it ships without a reach. A heater that reads half the grid
- * away stops the run with one line naming the site. Shards are threads of this JVM (see {@link ShardThreads}).
+ * away stops the run with one line naming the site. A run whose shards hold only their windows resumes from its
+ * checkpoints to the same digest. Shards are threads of this JVM (see {@link ShardThreads}).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ShardHaloTest
@@ -132,6 +133,33 @@ class ShardHaloTest
     void shouldMatchOneProcessWithThreeShardsOverUdp() throws Exception
     {
         assertSameAsOneProcess(1, 3, 1, true);
+    }
+
+    /**
+     * Checkpoints of a run whose shards hold only their windows: each shard's part holds its window (0.0 beyond it),
+     * and the run resumed from the set of tick 10 ends with the digest of the unbroken run and of one process.
+     */
+    @Test
+    void shouldResumeTwoShardsThatHoldOnlyTheirWindowsToTheSameDigest() throws Exception
+    {
+        final long[] expected = new long[1];
+        oneProcess(2, expected);
+        final Heaters model = new Heaters(1, false);
+        final ShardRun.Spec spec = new ShardRun.Spec(model, Map.of(), CELLS, TICKS, 3, 1, 1);
+        final Path out = dir.resolve("out");
+        final Path checkpoints = out.resolve("checkpoints");
+        final ShardCheckpoints.Settings settings = new ShardCheckpoints.Settings(checkpoints, 10, 2, "00c0ffee");
+        final ShardRun.Result[] unbroken =
+            ShardCheckpointTest.sharded(dir.resolve("aeron-1"), spec, 2, settings, null, true, out);
+        final ShardResume resume = ShardResume.load(checkpoints.resolve("tick-10.manifest.json"));
+        final ShardRun.Result[] resumed =
+            ShardCheckpointTest.sharded(dir.resolve("aeron-2"), resume.spec(model), 2, resume.settings(),
+                resume.parts());
+        for (int s = 0; s < 2; s++)
+        {
+            assertEquals(expected[0], unbroken[s].digest(), "shard " + s + " of the unbroken run");
+            assertEquals(expected[0], resumed[s].digest(), "shard " + s + " resumed from tick 10");
+        }
     }
 
     @Test

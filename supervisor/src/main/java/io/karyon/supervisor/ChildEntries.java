@@ -309,7 +309,16 @@ final class ChildEntries
         return entry;
     }
 
-    private static int offset(final int entry)
+    /**
+     * The entries' buffer, for a hot path that reads and writes several fields of an entry (replaced when the entries
+     * grow, so not kept past a call that may append).
+     */
+    UnsafeBuffer buffer()
+    {
+        return entries;
+    }
+
+    static int offset(final int entry)
     {
         return entry * ENTRY_LENGTH;
     }

@@ -11,16 +11,24 @@ import java.util.Arrays;
 import static io.karyon.supervisor.RestartTable.REASON_NORMAL;
 import static io.karyon.supervisor.RestartTable.REASON_SHUTDOWN;
 import static io.karyon.supervisor.RestartTableDescriptor.CHILD_REMOVED;
+import static io.karyon.supervisor.RestartTableDescriptor.CHILD_ROW_OFFSET;
 import static io.karyon.supervisor.RestartTableDescriptor.CHILD_RUNNING;
 import static io.karyon.supervisor.RestartTableDescriptor.CHILD_STARTING;
+import static io.karyon.supervisor.RestartTableDescriptor.CHILD_STATUS_OFFSET;
 import static io.karyon.supervisor.RestartTableDescriptor.CHILD_STOPPED;
+import static io.karyon.supervisor.RestartTableDescriptor.HANDLE_OFFSET;
 import static io.karyon.supervisor.RestartTableDescriptor.INTENSITY_OFFSET;
+import static io.karyon.supervisor.RestartTableDescriptor.LAST_EXIT_REASON_OFFSET;
 import static io.karyon.supervisor.RestartTableDescriptor.NULL_ENTRY;
 import static io.karyon.supervisor.RestartTableDescriptor.NULL_HANDLE;
 import static io.karyon.supervisor.RestartTableDescriptor.NULL_ROW;
 import static io.karyon.supervisor.RestartTableDescriptor.PERIOD_OFFSET;
+import static io.karyon.supervisor.RestartTableDescriptor.RESTART_COUNT_OFFSET;
 import static io.karyon.supervisor.RestartTableDescriptor.ROW_RUNNING;
+import static io.karyon.supervisor.RestartTableDescriptor.ROW_STATUS_OFFSET;
 import static io.karyon.supervisor.RestartTableDescriptor.ROW_TERMINATED;
+import static io.karyon.supervisor.RestartTableDescriptor.STRATEGY_OFFSET;
+import static io.karyon.supervisor.RestartTableDescriptor.TYPE_OFFSET;
 import static io.karyon.supervisor.RestartTableDescriptor.WINDOW_CAPACITY_OFFSET;
 import static io.karyon.supervisor.RestartTableDescriptor.WINDOW_HEAD_OFFSET;
 import static io.karyon.supervisor.RestartTableDescriptor.WINDOW_INDEX_OFFSET;
@@ -158,51 +166,104 @@ final class RestartDecider
         final long now,
         final RestartDecision out)
     {
-        out.reset(row, entry, entries.handle(entry), reasonCode, abnormal, now);
-        final int strategy = rows.strategyCode(row);
-        out.supervisor(strategy, rows.intensity(row), rows.period(row));
+        // The row's and the entry's fields are read through local buffers: each accessor call would load the buffer
+        // field again after every off-heap write, which the JIT cannot tell apart from the fields.
+        final UnsafeBuffer rowBuffer = rows.buffer();
+        final UnsafeBuffer entryBuffer = entries.buffer();
+        final int rowAt = SupervisorRows.offset(row);
+        final int entryAt = ChildEntries.offset(entry);
+        final long handle = entryBuffer.getLong(entryAt + HANDLE_OFFSET);
+        out.reset(row, entry, handle, reasonCode, abnormal, now);
+        final int strategy = rowBuffer.getInt(rowAt + STRATEGY_OFFSET);
+        final int intensity = rowBuffer.getInt(rowAt + INTENSITY_OFFSET);
+        final long period = rowBuffer.getLong(rowAt + PERIOD_OFFSET);
+        out.supervisor(strategy, intensity, period);
 
-        if (!rows.isRunning(row) || CHILD_RUNNING != entries.status(entry))
+        if (ROW_RUNNING != rowBuffer.getInt(rowAt + ROW_STATUS_OFFSET) ||
+            CHILD_RUNNING != entryBuffer.getByte(entryAt + CHILD_STATUS_OFFSET))
         {
-            ignoredExits++;
-            return RestartDecision.NONE;
+            return ignoreExit();
         }
 
-        entries.lastExitReason(entry, reasonCode);
-        final int childRow = entries.childRow(entry);
+        entryBuffer.putInt(entryAt + LAST_EXIT_REASON_OFFSET, reasonCode);
+        final int childRow = entryBuffer.getInt(entryAt + CHILD_ROW_OFFSET);
+        final boolean isAbnormal = abnormal && !isNormalReason(reasonCode);
+        out.abnormal(isAbnormal);
+        final int type = entryBuffer.getByte(entryAt + TYPE_OFFSET);
+        if (NULL_ROW != childRow || RestartType.PERMANENT.code() != type ||
+            RestartStrategy.ONE_FOR_ALL.code() == strategy || RestartStrategy.REST_FOR_ONE.code() == strategy)
+        {
+            return onOtherExit(row, entry, childRow, type, isAbnormal, strategy, now, out);
+        }
+        if (!addRestart(rowBuffer, row, rowAt, now, period, intensity))
+        {
+            return giveUp(row, entry, out);
+        }
+        restartAlone(rowBuffer, rowAt, entryBuffer, entryAt, entry, handle, out);
+        return RestartDecision.RESTART;
+    }
+
+    /**
+     * The common restart, a permanent cell's alone (startEntry's first case): it waits for its new handle, its slot
+     * unmapped ({@code handle} is the entry's: nothing wrote it since the exit). Apart from {@link #onChildExit} so
+     * that both stay small enough for the JIT to inline where a cell dies.
+     */
+    private void restartAlone(final UnsafeBuffer rowBuffer, final int rowAt, final UnsafeBuffer entryBuffer,
+        final int entryAt, final int entry, final long handle, final RestartDecision out)
+    {
+        restarts++;
+        rowBuffer.putInt(rowAt + RESTART_COUNT_OFFSET, rowBuffer.getInt(rowAt + RESTART_COUNT_OFFSET) + 1);
+        out.outcome(RestartDecision.OUTCOME_RESTARTED);
+        out.kind(RestartDecision.RESTART);
+        out.addRestart(entry);
+        slots.remove(handle, entry);
+        entryBuffer.putByte(entryAt + CHILD_STATUS_OFFSET, CHILD_STARTING);
+    }
+
+    private int ignoreExit()
+    {
+        ignoredExits++;
+        return RestartDecision.NONE;
+    }
+
+    /**
+     * The rest of {@link #onChildExit} for any exit but a permanent cell's under one_for_one (or
+     * simple_one_for_one): a killed child supervisor's subtree, a temporary or transient child that is not restarted,
+     * a group restart. Apart from it so that the common exit stays small enough for the JIT to inline where a cell
+     * dies.
+     */
+    private int onOtherExit(final int row, final int entry, final int childRow, final int type,
+        final boolean isAbnormal, final int strategy, final long now, final RestartDecision out)
+    {
         if (NULL_ROW != childRow)
         {
             terminateKilledSupervisor(childRow, out);
         }
-        final boolean isAbnormal = abnormal && !isNormalReason(reasonCode);
-        out.abnormal(isAbnormal);
-        final int type = entries.typeCode(entry);
         if (RestartType.TEMPORARY.code() == type || (RestartType.TRANSIENT.code() == type && !isAbnormal))
         {
             out.outcome(deleteChild(entry));
             return RestartDecision.NONE;
         }
-
-        if (!addRestart(row, now))
+        if (!addRestart(rows.buffer(), row, SupervisorRows.offset(row), now, rows.period(row), rows.intensity(row)))
         {
             return giveUp(row, entry, out);
         }
-
+        restarts++;
+        rows.countRestart(row);
+        out.outcome(RestartDecision.OUTCOME_RESTARTED);
+        out.kind(RestartDecision.RESTART);
         restart(row, entry, strategy, out);
         return RestartDecision.RESTART;
     }
 
     /**
-     * The restart of a child whose exit the window allows, by its supervisor's strategy: itself (one_for_one), all
-     * its siblings (one_for_all) or those started after it (rest_for_one). Apart from {@link #onChildExit} so that
-     * both stay small enough for the JIT to inline where a cell dies.
+     * The restart of a child whose exit the window allows, other than a cell alone: by its supervisor's strategy,
+     * itself (one_for_one, a child supervisor), all its siblings (one_for_all) or those started after it
+     * (rest_for_one). Apart from {@link #onChildExit} so that it stays small enough for the JIT to inline where a cell
+     * dies.
      */
     private void restart(final int row, final int entry, final int strategy, final RestartDecision out)
     {
-        restarts++;
-        rows.countRestart(row);
-        out.outcome(RestartDecision.OUTCOME_RESTARTED);
-        out.kind(RestartDecision.RESTART);
         final boolean oneForAll = RestartStrategy.ONE_FOR_ALL.code() == strategy;
         if (oneForAll || RestartStrategy.REST_FOR_ONE.code() == strategy)
         {
@@ -320,17 +381,17 @@ final class RestartDecider
      * OTP add_restart/3: keep the newest restarts while they are >= now - period (takewhile, newest first), add now,
      * and allow it if no more than intensity remain.
      */
-    private boolean addRestart(final int row, final long now)
+    private boolean addRestart(final UnsafeBuffer rowBuffer, final int row, final int at, final long now,
+        final long period, final int intensity)
     {
-        // The row's fields and the times are read through local buffers: each accessor call would load the buffer
-        // field again after every off-heap write, which the JIT cannot tell apart from the fields.
-        final UnsafeBuffer rowBuffer = rows.buffer();
-        final int at = SupervisorRows.offset(row);
+        // The row's fields and the times are read through local buffers (the row's passed in, with the fields the
+        // caller read already): each accessor call would load the buffer field again after every off-heap write,
+        // which the JIT cannot tell apart from the fields.
         final int capacity = rowBuffer.getInt(at + WINDOW_CAPACITY_OFFSET);
         int base = rowBuffer.getInt(at + WINDOW_INDEX_OFFSET);
         final int head = rowBuffer.getInt(at + WINDOW_HEAD_OFFSET);
         final int size = rowBuffer.getInt(at + WINDOW_SIZE_OFFSET);
-        final long threshold = now - rowBuffer.getLong(at + PERIOD_OFFSET);
+        final long threshold = now - period;
         final UnsafeBuffer times = windows.buffer();
 
         // Times only grow, so the restarts that left the window are the oldest ones: drop them from the old end,
@@ -344,7 +405,6 @@ final class RestartDecider
             oldest = oldest + 1 == capacity ? 0 : oldest + 1;
         }
 
-        final int intensity = rowBuffer.getInt(at + INTENSITY_OFFSET);
         int newHead = head + 1 == capacity ? 0 : head + 1;
         if (kept == capacity && capacity <= intensity)
         {

@@ -647,20 +647,21 @@ public final class RestartTable implements AutoCloseable
     }
 
     /**
-     * Whether an entry is a child cell waiting to be started with a new handle ({@link #updateHandle(int, long)}).
-     * A restart queued in a {@link RestartBudget} may find its entry removed, freed or reused by the time the budget
-     * lets it run; this check, unlike the accessors, takes any entry number and never throws.
+     * The owner row of a child cell waiting to be started with a new handle ({@link #updateHandle(int, long)}). A
+     * restart queued in a {@link RestartBudget} may find its entry removed, freed or reused by the time the budget lets
+     * it run; this check, unlike the accessors, takes any entry number and never throws.
      *
      * @param entry any entry number.
-     * @return true if it is a child cell (not a supervisor) in {@link RestartTableDescriptor#CHILD_STARTING}.
+     * @return the row, if the entry is a child cell in {@link RestartTableDescriptor#CHILD_STARTING}; else NULL_ROW.
      */
-    public boolean isWaitingToStart(final int entry)
+    public int waitingRow(final int entry)
     {
-        if (entry < 0 || entry >= entries.highWater())
+        if (entry < 0 || entry >= entries.highWater() || CHILD_STARTING != entries.status(entry) ||
+            entries.isSupervisor(entry))
         {
-            return false;
+            return NULL_ROW;
         }
-        return CHILD_STARTING == entries.status(entry) && !entries.isSupervisor(entry);
+        return entries.ownerRow(entry);
     }
 
     /**
