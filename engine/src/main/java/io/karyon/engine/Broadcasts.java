@@ -3,7 +3,6 @@ package io.karyon.engine;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.internal.Arena;
 import org.agrona.collections.IntArrayList;
-import org.agrona.concurrent.UnsafeBuffer;
 
 import static io.karyon.engine.internal.Arena.FAMILY_SHIFT;
 
@@ -189,27 +188,8 @@ final class Broadcasts extends WorkerPadding
             {
                 continue;
             }
-            final UnsafeBuffer buffer = arena.chunk(chunk);
-            final int words = (arena.highWater(chunk) + 63) >>> 6;
-            final int base = chunk << chunkShift;
-            for (int w = 0; w < words; w++)
-            {
-                long members = 0;
-                for (int r = 0; r < count; r++)
-                {
-                    final long[] map = maps[r];
-                    if (null != map)
-                    {
-                        members |= map[w];
-                    }
-                }
-                while (0 != members)
-                {
-                    final int index = (w << 6) | Long.numberOfTrailingZeros(members);
-                    members &= members - 1;
-                    visit.deliverToMember(buffer, index, base | index, records, maps, w, groups);
-                }
-            }
+            visit.deliverToMembers(arena.chunk(chunk), (arena.highWater(chunk) + 63) >>> 6, chunk << chunkShift,
+                records, maps, groups);
         }
         for (int r = 0; r < count; r++)
         {

@@ -289,14 +289,98 @@ final class Visit extends WorkerPadding
     }
 
     /**
+     * Hands the broadcast records to the members of their groups in one chunk: members in slot order, each getting all
+     * the records for its groups in record order before the next member is visited.
+     *
+     * @param words the chunk's bitmap words in use.
+     * @param base  the chunk's first slot.
+     * @param maps  per record, the membership bitmap of its group in this chunk, or null.
+     */
+    void deliverToMembers(final UnsafeBuffer buffer, final int words, final int base, final MessageQueue records,
+        final long[][] maps, final Groups groups)
+    {
+        if (1 == records.count())
+        {
+            deliverOneToMembers(buffer, words, base, records, maps, groups);
+            return;
+        }
+        final int count = records.count();
+        for (int w = 0; w < words; w++)
+        {
+            long members = 0;
+            for (int r = 0; r < count; r++)
+            {
+                final long[] map = maps[r];
+                if (null != map)
+                {
+                    members |= map[w];
+                }
+            }
+            while (0 != members)
+            {
+                final int index = (w << 6) | Long.numberOfTrailingZeros(members);
+                members &= members - 1;
+                deliverToMember(buffer, index, base | index, records, maps, w, groups);
+            }
+        }
+    }
+
+    /**
+     * The common case of {@link #deliverToMembers}, one record (a tick's one broadcast): its fields read once, and the
+     * member's visit written in the loop, not called per member (the call, too big to inline, cost as much as the
+     * delivery). What is rare (an integrity check, a dying member) goes the general way.
+     */
+    private void deliverOneToMembers(final UnsafeBuffer buffer, final int words, final int base,
+        final MessageQueue records, final long[][] maps, final Groups groups)
+    {
+        final long[] map = maps[0];
+        final long sender = records.sender(0);
+        final int type = records.type(0);
+        final long payload = records.payload(0);
+        final CellFlyweight cell = this.cell;
+        final Behaviour[] behaviours = this.behaviours;
+        final boolean[] checks = checksIntegrity;
+        final int slotLength = this.slotLength;
+        // Counted in locals and added once: fields written through other objects would be read and written around
+        // every behaviour call.
+        long handed = 0;
+        long delivered = 0;
+        for (int w = 0; w < words; w++)
+        {
+            long members = map[w];
+            while (0 != members)
+            {
+                final int index = (w << 6) | Long.numberOfTrailingZeros(members);
+                members &= members - 1;
+                final int offset = slotOffset(index, slotLength);
+                final short id = buffer.getShort(offset + BEHAVIOUR_ID_OFFSET);
+                if (checks[id] || dyingReason >= 0 || 0 == (map[w] & (1L << index)))
+                {
+                    deliverToMember(buffer, index, base | index, records, maps, w, groups);
+                    continue;
+                }
+                current = behaviours[id];
+                handed++;
+                delivered += dispatch(cell.wrap(buffer, offset, base | index), sender, type, payload);
+                if (dyingReason >= 0)
+                {
+                    finishDeath(base | index);
+                }
+            }
+        }
+        groups.memberDeliveries += handed;
+        slice.delivered += delivered;
+    }
+
+    /**
      * Hands a group member the broadcast records of its groups, in record order; once it is dying the rest are dead
      * letters.
      *
      * @param maps per record, the membership bitmap of its group in the member's chunk, or null.
      * @param word the member's word in those bitmaps.
      */
-    void deliverToMember(final UnsafeBuffer buffer, final int index, final int slot, final MessageQueue records,
-        final long[][] maps, final int word, final Groups groups)
+    private void deliverToMember(final UnsafeBuffer buffer, final int index, final int slot,
+        final MessageQueue records, final long[][] maps, final int word, final Groups groups)
     {
         final long bit = 1L << index;
         final int offset = slotOffset(index, slotLength);

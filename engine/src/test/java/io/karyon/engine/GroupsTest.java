@@ -38,6 +38,7 @@ class GroupsTest
     static final int CMD_LEAVE = 3;
     static final int CMD_DIE = 4;
     static final int CMD_BROADCAST_FATAL_THEN_SIGNAL = 5;
+    static final int CMD_BROADCAST_FATAL = 6;
     /** Broadcast types. */
     static final int SIGNAL = 10;
     static final int FATAL_SIGNAL = 11;
@@ -65,6 +66,7 @@ class GroupsTest
                     context.broadcast((int)payload, FATAL_SIGNAL, 0);
                     context.broadcast((int)payload, SIGNAL, 1);
                 }
+                case CMD_BROADCAST_FATAL -> context.broadcast((int)payload, FATAL_SIGNAL, 0);
                 case FATAL_SIGNAL ->
                 {
                     count(cell, context, sender, type, payload);
@@ -212,6 +214,75 @@ class GroupsTest
             assertEquals(members.length, signals.memberDeliveries(), "each handled the fatal signal");
             assertEquals(members.length, signals.memberDeadLetters(), "and died before the second");
             assertEquals(members.length, organism.stats().deadLetters());
+            assertEquals(0, organism.groups().size(group), "the dead left the group");
+            assertEquals(1, organism.stats().alive());
+        }
+    }
+
+    /**
+     * A tick's one broadcast takes its own way to the members: members that die handling it, and members whose
+     * behaviour checks their integrity and finds them corrupt, interleaved with the rest.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = { 1, 2, 3 })
+    @Timeout(60)
+    void shouldHandATicksOneBroadcastToEveryMemberWhileMembersDieOnIt(final int workers)
+    {
+        try (Organism organism = Organism.launch(invoker(workers)))
+        {
+            organism.registerBehaviour("commanded", new Commanded());
+            final Commanded commanded = new Commanded();
+            organism.registerBehaviour("corrupt", new Behaviour()
+            {
+                public void onTick(final CellFlyweight cell, final CellContext context)
+                {
+                }
+
+                public void onMessage(final CellFlyweight cell, final CellContext context, final long sender,
+                    final int type, final long payload)
+                {
+                    commanded.onMessage(cell, context, sender, type, payload);
+                }
+
+                @Override
+                public boolean hasTick()
+                {
+                    return false;
+                }
+
+                @Override
+                public boolean checksIntegrity()
+                {
+                    return true;
+                }
+
+                @Override
+                public boolean isIntact(final CellFlyweight cell)
+                {
+                    return false;
+                }
+            });
+            final Genotype genotype = organism.genotype("commanded", LAYOUT, "commanded");
+            final Genotype corrupt = organism.genotype("corrupt", LAYOUT, "corrupt");
+            final int group = organism.groups().id("g");
+            final long broadcaster = organism.spawn(genotype);
+            final int members = 3000;
+            int corrupted = 0;
+            for (int i = 0; i < members; i++)
+            {
+                final boolean isCorrupt = 0 == i % 7 || 0 == i % 11;
+                corrupted += isCorrupt ? 1 : 0;
+                organism.groups().join(organism.spawn(isCorrupt ? corrupt : genotype), group);
+            }
+            organism.send(broadcaster, CMD_BROADCAST_FATAL, group);
+            organism.run(2);
+
+            final SignalStats signals = organism.signalStats();
+            assertEquals(members - corrupted, signals.memberDeliveries(), "each intact member handled it");
+            assertEquals(corrupted, signals.memberDeadLetters(), "each corrupt one died before it");
+            assertEquals(corrupted, organism.stats().deadLetters());
+            assertEquals((long)corrupted, organism.stats().deathsByReason().get("corrupt"));
+            assertEquals((long)members - corrupted, organism.stats().deathsByReason().get("normal"));
             assertEquals(0, organism.groups().size(group), "the dead left the group");
             assertEquals(1, organism.stats().alive());
         }
