@@ -10,6 +10,7 @@ import static io.karyon.engine.cell.CellDescriptor.HEADER_LENGTH;
 import static io.karyon.engine.cell.CellDescriptor.LINK_OFFSET;
 import static io.karyon.engine.cell.CellDescriptor.STATUS_OFFSET;
 import static io.karyon.engine.cell.CellDescriptor.SUPERVISOR_ROW_OFFSET;
+import static io.karyon.engine.internal.ArenaDescriptor.CHUNK_HEADER_LENGTH;
 import static org.agrona.BitUtil.SIZE_OF_BYTE;
 import static org.agrona.BitUtil.SIZE_OF_DOUBLE;
 import static org.agrona.BitUtil.SIZE_OF_INT;
@@ -49,12 +50,8 @@ public final class CellFlyweight
     private int slot;
     private int stateLength;
     private int laneShift;
-    /**
-     * From a slot's header offset to its state's: the header in row storage; in columnar storage the header columns,
-     * since a cell's element of the first state column lies that far past its element of the first header column.
-     * One add in {@link #wrap}, and no branch on the storage there.
-     */
-    private int stateSkew = HEADER_LENGTH;
+    private int laneBase;
+    private int indexMask;
     private int headerSkew;
     private Runnable onOutOfBounds;
 
@@ -104,13 +101,15 @@ public final class CellFlyweight
         if (CellStorage.COLUMNAR == storage)
         {
             this.laneShift = chunkShift;
-            this.stateSkew = HEADER_LENGTH << chunkShift;
+            this.laneBase = CHUNK_HEADER_LENGTH + (HEADER_LENGTH << chunkShift);
+            this.indexMask = (1 << chunkShift) - 1;
             this.headerSkew = (8 << chunkShift) - 8;
         }
         else
         {
             this.laneShift = 0;
-            this.stateSkew = HEADER_LENGTH;
+            this.laneBase = 0;
+            this.indexMask = 0;
             this.headerSkew = 0;
         }
         return this;
@@ -152,7 +151,7 @@ public final class CellFlyweight
     {
         this.buffer = buffer;
         this.offset = offset;
-        this.stateOffset = offset + stateSkew;
+        this.stateOffset = 0 == laneShift ? offset + HEADER_LENGTH : laneBase + ((slot & indexMask) << 3);
         this.slot = slot;
         return this;
     }
@@ -170,7 +169,7 @@ public final class CellFlyweight
     {
         this.buffer = buffer;
         this.offset = offset;
-        this.stateOffset = offset + stateSkew;
+        this.stateOffset = 0 == laneShift ? offset + HEADER_LENGTH : laneBase + ((slot & indexMask) << 3);
         this.slot = slot;
         this.stateLength = stateLength;
         return this;
