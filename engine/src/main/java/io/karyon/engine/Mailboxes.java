@@ -48,9 +48,14 @@ final class Mailboxes extends WorkerPadding
     private MessageQueue[] sending;
     private MessageQueue external;
     /**
-     * This tick's messages for this worker's cells, merged, each cell's chained through the records' next fields.
+     * This tick's messages for this worker's cells, merged, each cell's chained through the records' next fields:
+     * {@link #merged}, or, when one worker's queue holds all of them, that queue itself (see {@link #gather}).
      */
-    final MessageQueue inbox = new MessageQueue(1024);
+    MessageQueue inbox;
+    /**
+     * The queue the inbox is merged into when more than one queue holds this tick's messages.
+     */
+    private final MessageQueue merged = new MessageQueue(1024);
 
     private final MessageQueue[][] signalOutboxes;
     private final MessageQueue[][] signalInbound;
@@ -88,6 +93,7 @@ final class Mailboxes extends WorkerPadding
         this.cell = cell;
         this.deadLetterLog = deadLetterLog;
         this.mailWords = new MailWords(arena, mailOffset);
+        this.inbox = merged;
         this.outboxes = queues(workerCount, 256);
         // The inbox merges every worker's queue for this one, the signals and the driver's mail: each worker's share
         // is 1/(workers + 1) of what one queue holds, so one worker's sends past it fail the sender, never the inbox.
@@ -202,11 +208,23 @@ final class Mailboxes extends WorkerPadding
     /**
      * Merges the queues every worker filled for this one in the previous tick, in sender-slot order, then the
      * signals, then the driver's messages, into the inbox.
+     * <p>
+     * When one worker's queue holds every message (no other worker's, no signals, nothing from the driver), that queue
+     * is the inbox, not copied: its records are the merge. It is this worker's to link and read for the tick: its
+     * sender fills the other parity now and empties this one only at the start of the next tick, after the barrier.
      */
     void gather(final long tick)
     {
-        final MessageQueue inbox = this.inbox;
         final int parity = (int)((tick - 1) & 1);
+        final MessageQueue sole = soleSource(inbound[parity], signalInbound[parity]);
+        if (null != sole && 0 == external.count())
+        {
+            merged.clear();
+            inbox = sole;
+            return;
+        }
+        final MessageQueue inbox = merged;
+        this.inbox = inbox;
         mergeInbound(inbox, inbound[parity], sources);
         gatherSignals(parity, inbox);
         if (external.count() > 0)
@@ -214,6 +232,33 @@ final class Mailboxes extends WorkerPadding
             inbox.appendAll(external);
             external.clear();
         }
+    }
+
+    /**
+     * The one non-empty queue of {@code inbound} if there is one and every signal queue is empty, else null.
+     */
+    private static MessageQueue soleSource(final MessageQueue[] inbound, final MessageQueue[] signals)
+    {
+        MessageQueue sole = null;
+        for (final MessageQueue queue : inbound)
+        {
+            if (queue.count() > 0)
+            {
+                if (null != sole)
+                {
+                    return null;
+                }
+                sole = queue;
+            }
+        }
+        for (final MessageQueue queue : signals)
+        {
+            if (queue.count() > 0)
+            {
+                return null;
+            }
+        }
+        return sole;
     }
 
     /**
@@ -645,7 +690,7 @@ final class Mailboxes extends WorkerPadding
      */
     long queueBytes()
     {
-        long bytes = inbox.capacityBytes() + signalStage.capacityBytes() + local.capacityBytes() +
+        long bytes = merged.capacityBytes() + signalStage.capacityBytes() + local.capacityBytes() +
             localDelivering.capacityBytes();
         for (int p = 0; p < 2; p++)
         {
@@ -686,7 +731,8 @@ final class Mailboxes extends WorkerPadding
                 signalOutboxes[p][w].clear();
             }
         }
-        inbox.clear();
+        merged.clear();
+        inbox = merged;
         signalStage.clear();
         local.clear();
         localDelivering.clear();
@@ -722,7 +768,8 @@ final class Mailboxes extends WorkerPadding
         close(outboxes);
         close(signalOutboxes);
         signalStage.close();
-        inbox.close();
+        merged.close();
+        inbox = merged;
         local.close();
         localDelivering.close();
         for (final Channel channel : channelsOut)

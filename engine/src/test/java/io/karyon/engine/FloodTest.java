@@ -177,7 +177,8 @@ class FloodTest
         organism.run(2);
 
         final long flooded = queueBytes();
-        assertTrue(flooded > 2 * 64L * 1_000_000, "two copies of 2M 32-byte records at least: " + flooded);
+        // One copy: the sender's queue is the receiver's inbox when it alone holds the tick's messages.
+        assertTrue(flooded > 64L * 1_000_000, "2M 32-byte records at least: " + flooded);
         assertEquals(2_000_000 + 1, organism.cell(sink).getLong(HANDLED), "the flood and its ping");
         assertNull(organism.stats().deathsByReason().get("mailbox_overflow"));
         // An outbox is cleared every other tick, and the look that follows the flood may still see it.
