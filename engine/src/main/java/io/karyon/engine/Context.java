@@ -148,21 +148,13 @@ public final class Context
     /** Most workers an organism may have. */
     public static final int MAX_WORKERS = 256;
 
-    /**
-     * Whether {@link #conclude()} has run.
-     *
-     * @return true once concluded.
-     */
+    /** @return true once {@link #conclude()} has run. */
     public boolean isConcluded()
     {
         return concluded;
     }
 
-    /**
-     * Seed of the run.
-     *
-     * @return seed.
-     */
+    /** @return the seed of the run. */
     public long seed()
     {
         return seed;
@@ -180,11 +172,7 @@ public final class Context
         return this;
     }
 
-    /**
-     * Bytes of state per slot.
-     *
-     * @return state length.
-     */
+    /** @return the bytes of state per slot. */
     public int stateLength()
     {
         return stateLength;
@@ -224,30 +212,21 @@ public final class Context
         return this;
     }
 
-    /**
-     * Number of workers.
-     *
-     * @return worker count.
-     */
+    /** @return the number of workers asked for: 0 for one per core until {@link #conclude()}. */
     public int workerCount()
     {
         return workerCount;
     }
 
     /**
-     * The number of workers a run of this context has: {@link #workerCount()}, or where that is 0 (one per core), one
-     * per CPU given to {@link #cpus(int[])}, else one per physical core this process may run on. The same before and
-     * after {@link #conclude()}, which settles on it.
+     * Workers a run of this context has: {@link #workerCount()}, or for 0 one per CPU given to {@link #cpus(int[])},
+     * else one per physical core this process may run on; {@link #conclude()} settles on it.
      *
      * @return worker count, at least 1.
      */
     public int resolvedWorkerCount()
     {
-        if (0 != workerCount)
-        {
-            return workerCount;
-        }
-        return null != cpus ? cpus.length : Workforce.machine().allowedCoreCount();
+        return 0 != workerCount ? workerCount : null != cpus ? cpus.length : Workforce.machine().allowedCoreCount();
     }
 
     /**

@@ -52,9 +52,7 @@ final class Mailboxes extends WorkerPadding
      * {@link #merged}, or, when one worker's queue holds all of them, that queue itself (see {@link #gather}).
      */
     MessageQueue inbox;
-    /**
-     * The queue the inbox is merged into when more than one queue holds this tick's messages.
-     */
+    /** The queue the inbox is merged into when more than one queue holds this tick's messages. */
     private final MessageQueue merged = new MessageQueue(1024);
 
     private final MessageQueue[][] signalOutboxes;
@@ -116,9 +114,7 @@ final class Mailboxes extends WorkerPadding
         this.channelsOut = new Channel[workerCount];
     }
 
-    /**
-     * One queue per parity and worker.
-     */
+    /** One queue per parity and worker. */
     static MessageQueue[][] queues(final int workerCount, final int initialCapacity)
     {
         final MessageQueue[][] queues = new MessageQueue[2][workerCount];
@@ -181,9 +177,7 @@ final class Mailboxes extends WorkerPadding
         return signalOutboxes[parity][worker];
     }
 
-    /**
-     * Empties and takes the queues tick {@code tick} fills.
-     */
+    /** Empties and takes the queues tick {@code tick} fills. */
     void startTick(final long tick)
     {
         windowSlot = -1;
@@ -234,9 +228,7 @@ final class Mailboxes extends WorkerPadding
         }
     }
 
-    /**
-     * The one non-empty queue of {@code inbound} if there is one and every signal queue is empty, else null.
-     */
+    /** The one non-empty queue of {@code inbound} if there is one and every signal queue is empty, else null. */
     private static MessageQueue soleSource(final MessageQueue[] inbound, final MessageQueue[] signals)
     {
         MessageQueue sole = null;
