@@ -1,12 +1,8 @@
 package io.karyon.shard;
 
-import io.karyon.engine.MemoryEstimate;
 import io.karyon.engine.Organism;
-import io.karyon.model.Model;
 import io.karyon.model.ModelException;
 import io.karyon.model.ModelRun;
-import io.karyon.model.Parameter;
-import io.karyon.model.Parameters;
 import io.karyon.model.Progress;
 import io.karyon.model.Setup;
 import io.karyon.model.StopRequest;
@@ -18,7 +14,6 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -126,42 +121,21 @@ class ShardStopTest
      * The ring model with a stop condition that surveys (refused on shard 0), or a value column that fails on shard
      * 1 only.
      */
-    private static final class Failing implements Model
+    private static final class Failing extends RingVariant
     {
         static final int SURVEYING_STOP = 0;
         static final int SHARD_1_COLUMN = 1;
 
-        private final Ring ring = new Ring();
         private final int how;
 
         Failing(final int how)
         {
+            super("failing", "ring, failing on a shard");
             this.how = how;
         }
 
-        public String name()
+        void addTo(final Setup setup)
         {
-            return "failing";
-        }
-
-        public String description()
-        {
-            return "ring, failing on a shard";
-        }
-
-        public List<Parameter> parameters()
-        {
-            return ring.parameters();
-        }
-
-        public void estimateMemory(final Parameters parameters, final long cells, final MemoryEstimate estimate)
-        {
-            ring.estimateMemory(parameters, cells, estimate);
-        }
-
-        public void setUp(final Setup setup)
-        {
-            ring.setUp(setup);
             final Organism organism = setup.organism();
             if (SURVEYING_STOP == how)
             {

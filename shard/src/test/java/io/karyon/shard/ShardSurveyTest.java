@@ -1,15 +1,10 @@
 package io.karyon.shard;
 
-import io.karyon.engine.MemoryEstimate;
 import io.karyon.engine.Organism;
-import io.karyon.model.Model;
 import io.karyon.model.ModelException;
 import io.karyon.model.ModelRun;
-import io.karyon.model.Parameter;
-import io.karyon.model.Parameters;
 import io.karyon.model.Progress;
 import io.karyon.model.Setup;
-import io.karyon.models.Ring;
 import io.karyon.models.Tissue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -154,39 +149,18 @@ class ShardSurveyTest
     /**
      * The ring model with a value column (or a summary value) that counts the live cells with a survey of its own.
      */
-    private static final class Surveying implements Model
+    private static final class Surveying extends RingVariant
     {
-        private final Ring ring = new Ring();
         private final boolean column;
 
         Surveying(final boolean column)
         {
+            super("surveying", "ring, with its own survey");
             this.column = column;
         }
 
-        public String name()
+        void addTo(final Setup setup)
         {
-            return "surveying";
-        }
-
-        public String description()
-        {
-            return "ring, with its own survey";
-        }
-
-        public List<Parameter> parameters()
-        {
-            return ring.parameters();
-        }
-
-        public void estimateMemory(final Parameters parameters, final long cells, final MemoryEstimate estimate)
-        {
-            ring.estimateMemory(parameters, cells, estimate);
-        }
-
-        public void setUp(final Setup setup)
-        {
-            ring.setUp(setup);
             final Organism organism = setup.organism();
             if (column)
             {
