@@ -69,7 +69,7 @@ class ShardCheckpointTest
     }
 
     /**
-     * Runs every shard on a thread of its own, in invoker mode ({@link ShardDeterminismTest#context}) or with the
+     * Runs every shard on a thread of its own, in invoker mode ({@link ShardThreads#context}) or with the
      * defaults a shard's process has, with checkpoints and, if given, from a set's parts; shard 0 writes its outputs
      * to {@code out} if given (a resumed run: by default to the set's run folder).
      */
@@ -92,7 +92,7 @@ class ShardCheckpointTest
         final ShardRun.Result[] results = new ShardRun.Result[shards];
         ShardThreads.run(shards, (shard) -> AeronShardLink.ipc(shard, shards, aeron, TIMEOUT_NS),
             (shard, link) -> results[shard] = ShardRun.run(spec, link,
-                invoker ? ShardDeterminismTest.context(spec.workers() * shards) : null, first, settings,
+                invoker ? ShardThreads.context(spec.workers() * shards) : null, first, settings,
                 null == resume ? null : resume.get(shard)));
         return results;
     }

@@ -1,11 +1,9 @@
 package io.karyon.shard;
 
-import io.karyon.engine.Context;
 import io.karyon.model.Model;
 import io.karyon.model.ModelRun;
 import io.karyon.model.Progress;
 import io.karyon.models.Ring;
-import io.karyon.scheduler.ThreadingMode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,16 +47,11 @@ class ShardDeterminismTest
         ShardThreads.delete(dir);
     }
 
-    static Context context(final int workers)
-    {
-        return new Context().workerCount(workers).threadingMode(ThreadingMode.INVOKER).chunkShift(6)
-            .idleStrategy("backoff");
-    }
 
     static long oneProcess(final ShardRun.Spec spec, final int workers)
     {
-        final ModelRun.Builder run = ModelRun.builder(spec.model()).context(context(workers)).seed(spec.seed())
-            .cells(spec.resolvedCells()).ticks(spec.resolvedTicks()).progress(Progress.NONE);
+        final ModelRun.Builder run = ModelRun.builder(spec.model()).context(ShardThreads.context(workers))
+            .seed(spec.seed()).cells(spec.resolvedCells()).ticks(spec.resolvedTicks()).progress(Progress.NONE);
         spec.parameters().forEach(run::set);
         return run.run().digest();
     }
@@ -71,7 +64,7 @@ class ShardDeterminismTest
     {
         final ShardRun.Result[] results = new ShardRun.Result[shards];
         ShardThreads.run(shards, ShardThreads.links(dir, shards, udp, TIMEOUT_NS),
-            (shard, link) -> results[shard] = ShardRun.run(spec, link, context(spec.workers() * shards)));
+            (shard, link) -> results[shard] = ShardRun.run(spec, link, ShardThreads.context(spec.workers() * shards)));
         return List.of(results);
     }
 

@@ -1,9 +1,7 @@
 package io.karyon.shard;
 
-import io.karyon.engine.Context;
 import io.karyon.model.ModelRun;
 import io.karyon.model.Progress;
-import io.karyon.scheduler.ThreadingMode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,11 +47,6 @@ class ShardHaloTest
         ShardThreads.delete(dir);
     }
 
-    private static Context context(final int workers)
-    {
-        return new Context().workerCount(workers).threadingMode(ThreadingMode.INVOKER).chunkShift(6)
-            .idleStrategy("backoff");
-    }
 
     /**
      * One process of a number of workers: the organism's digest, and the matrix digest of every part.
@@ -61,7 +54,7 @@ class ShardHaloTest
     private static Map<Long, Long> oneProcess(final int workers, final long[] digest)
     {
         final Heaters model = new Heaters(1, false);
-        digest[0] = ModelRun.builder(model).context(context(workers)).seed(3).cells(CELLS).ticks(TICKS)
+        digest[0] = ModelRun.builder(model).context(ShardThreads.context(workers)).seed(3).cells(CELLS).ticks(TICKS)
             .progress(Progress.NONE).run().digest();
         final Map<Long, Long> parts = new HashMap<>();
         for (final long[] entry : model.digests)
@@ -108,7 +101,7 @@ class ShardHaloTest
     {
         final ShardRun.Spec spec = new ShardRun.Spec(model, Map.of(), CELLS, TICKS, 3, workers, 1);
         return ShardThreads.tryRun(shards, ShardThreads.links(dir, shards, udp, TIMEOUT_NS),
-            (shard, link) -> results[shard] = ShardRun.run(spec, link, context(workers * shards)));
+            (shard, link) -> results[shard] = ShardRun.run(spec, link, ShardThreads.context(workers * shards)));
     }
 
     @Test

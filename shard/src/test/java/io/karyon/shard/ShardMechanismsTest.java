@@ -1,10 +1,8 @@
 package io.karyon.shard;
 
 import io.karyon.engine.Configuration;
-import io.karyon.engine.Context;
 import io.karyon.model.ModelRun;
 import io.karyon.model.Progress;
-import io.karyon.scheduler.ThreadingMode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,11 +48,6 @@ class ShardMechanismsTest
         ShardThreads.delete(dir);
     }
 
-    private static Context context(final int workers)
-    {
-        return new Context().workerCount(workers).threadingMode(ThreadingMode.INVOKER).chunkShift(6)
-            .idleStrategy("backoff");
-    }
 
     /**
      * One process: its digest, and the events counted.
@@ -70,8 +63,8 @@ class ShardMechanismsTest
     private static ModelRun.Result oneRun(final ShardRun.Spec spec, final int workers, final long[] counts)
     {
         reset();
-        final ModelRun.Builder run = ModelRun.builder(spec.model()).context(context(workers)).seed(spec.seed())
-            .cells(spec.resolvedCells()).ticks(spec.resolvedTicks()).progress(Progress.NONE);
+        final ModelRun.Builder run = ModelRun.builder(spec.model()).context(ShardThreads.context(workers))
+            .seed(spec.seed()).cells(spec.resolvedCells()).ticks(spec.resolvedTicks()).progress(Progress.NONE);
         spec.parameters().forEach(run::set);
         final ModelRun.Result result = run.run();
         for (int i = 0; i < counts.length; i++)
@@ -97,7 +90,7 @@ class ShardMechanismsTest
         reset();
         final ShardRun.Result[] results = new ShardRun.Result[shards];
         ShardThreads.run(shards, ShardThreads.links(dir, shards, udp, TIMEOUT_NS),
-            (shard, link) -> results[shard] = ShardRun.run(spec, link, context(spec.workers() * shards)));
+            (shard, link) -> results[shard] = ShardRun.run(spec, link, ShardThreads.context(spec.workers() * shards)));
         return results;
     }
 

@@ -59,7 +59,7 @@ class ShardObservationTest
 
     private ModelRun.Result oneProcess(final ShardRun.Spec spec, final int workers, final Path out)
     {
-        return ShardRun.builder(spec, ShardDeterminismTest.context(workers)).out(out).progress(Progress.NONE).run();
+        return ShardRun.builder(spec, ShardThreads.context(workers)).out(out).progress(Progress.NONE).run();
     }
 
     /**
@@ -76,7 +76,7 @@ class ShardObservationTest
     {
         final ShardRun.Result[] results = new ShardRun.Result[shards];
         ShardThreads.run(shards, ShardThreads.links(dir, shards, udp, TIMEOUT_NS), (shard, link) -> results[shard] =
-            ShardRun.run(spec, link, ShardDeterminismTest.context(spec.workers() * shards), first));
+            ShardRun.run(spec, link, ShardThreads.context(spec.workers() * shards), first));
         return results;
     }
 

@@ -53,7 +53,7 @@ class ShardStopTest
     {
         return ShardThreads.tryRun(shards, ShardThreads.links(dir, shards, udp, TIMEOUT_NS),
             (shard, link) -> results[shard] = ShardRun.run(spec, link,
-                ShardDeterminismTest.context(spec.workers() * shards),
+                ShardThreads.context(spec.workers() * shards),
                 (run) -> run.progress(Progress.NONE).stopRequest(request)));
     }
 
@@ -96,7 +96,7 @@ class ShardStopTest
         final ShardRun.Spec spec = new ShardRun.Spec(new Ring(), Map.of(), 300, 50, 3, 1);
         final StopRequest oneRequest = new StopRequest();
         oneRequest.request("SIGTERM");
-        final ModelRun.Result one = ShardRun.builder(spec, ShardDeterminismTest.context(2)).progress(Progress.NONE)
+        final ModelRun.Result one = ShardRun.builder(spec, ShardThreads.context(2)).progress(Progress.NONE)
             .stopRequest(oneRequest).run();
         assertEquals("SIGTERM", one.stopReason());
 

@@ -65,7 +65,7 @@ class ShardSurveyTest
     {
         return ShardThreads.tryRun(shards, ShardThreads.links(dir, shards, false, TIMEOUT_NS),
             (shard, link) -> results[shard] = ShardRun.run(spec, link,
-                ShardDeterminismTest.context(spec.workers() * shards), (run) -> run.out(out).progress(Progress.NONE)));
+                ShardThreads.context(spec.workers() * shards), (run) -> run.out(out).progress(Progress.NONE)));
     }
 
     @Test
@@ -77,7 +77,7 @@ class ShardSurveyTest
         for (int workers = 1; workers <= 3; workers++)
         {
             final Path out = dir.resolve("w" + workers);
-            final ModelRun.Result one = ShardRun.builder(spec, ShardDeterminismTest.context(workers)).out(out)
+            final ModelRun.Result one = ShardRun.builder(spec, ShardThreads.context(workers)).out(out)
                 .progress(Progress.NONE).run();
             final byte[] bytes = Files.readAllBytes(out.resolve("timeseries.csv"));
             if (null == series)
@@ -130,7 +130,7 @@ class ShardSurveyTest
     {
         final ShardRun.Spec spec = new ShardRun.Spec(model, Map.of(), 300, 5, 3, 1);
         // One process holds every family: the survey sees every cell, and the run goes on.
-        final ModelRun.Result one = ShardRun.builder(spec, ShardDeterminismTest.context(2)).progress(Progress.NONE)
+        final ModelRun.Result one = ShardRun.builder(spec, ShardThreads.context(2)).progress(Progress.NONE)
             .run();
         assertEquals(5L, one.summary().get("ticks"));
         final int shards = 2;

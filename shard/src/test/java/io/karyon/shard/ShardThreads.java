@@ -1,5 +1,7 @@
 package io.karyon.shard;
 
+import io.karyon.engine.Context;
+import io.karyon.scheduler.ThreadingMode;
 import org.agrona.IoUtil;
 
 import java.io.IOException;
@@ -49,6 +51,19 @@ final class ShardThreads
 
     private ShardThreads()
     {
+    }
+
+    /**
+     * The context the shard tests run with: a number of workers on the invoker's thread (the test runs every shard's
+     * agents), 64-cell chunks so that a few hundred cells make many families, and the backoff idle strategy.
+     *
+     * @param workers of the organism (of each shard).
+     * @return a new context.
+     */
+    static Context context(final int workers)
+    {
+        return new Context().workerCount(workers).threadingMode(ThreadingMode.INVOKER).chunkShift(6)
+            .idleStrategy("backoff");
     }
 
     /**
