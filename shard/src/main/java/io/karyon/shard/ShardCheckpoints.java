@@ -9,6 +9,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,9 +44,24 @@ public final class ShardCheckpoints implements CheckpointSet
      * @param every ticks between checkpoints, or 0 for none but the one a stop request writes.
      * @param keep  complete sets kept, >= 1.
      * @param runId the run's id, in every part and the manifest; a resumed run keeps it.
+     * @param ownFolder whether every shard has a folder of its own (a run across hosts): shard 0 then sends every
+     *                  shard the manifest, which each writes beside its part and prunes its own parts by.
      */
-    public record Settings(Path dir, long every, int keep, String runId)
+    public record Settings(Path dir, long every, int keep, String runId, boolean ownFolder)
     {
+        /**
+         * One folder that every shard writes into (a run on this host).
+         *
+         * @param dir   the checkpoints' folder ({@code OUT/checkpoints}).
+         * @param every ticks between checkpoints, or 0 for none but the one a stop request writes.
+         * @param keep  complete sets kept, >= 1.
+         * @param runId the run's id, in every part and the manifest; a resumed run keeps it.
+         */
+        public Settings(final Path dir, final long every, final int keep, final String runId)
+        {
+            this(dir, every, keep, runId, false);
+        }
+
         /**
          * Checks.
          */
@@ -121,13 +137,17 @@ public final class ShardCheckpoints implements CheckpointSet
             report.putLong(Long.BYTES, length);
             report.putLong(2 * Long.BYTES, checksum);
             link.send(0, report, 0, REPORT_LENGTH);
+            if (settings.ownFolder())
+            {
+                received(tick);
+            }
             return;
         }
         final List<ShardManifest.Part> parts = new ArrayList<>(shards);
         parts.add(new ShardManifest.Part(0, String.valueOf(file.getFileName()), length, checksum));
         for (int s = 1; s < shards; s++)
         {
-            final DirectBuffer report = await(link, s, tick);
+            final DirectBuffer report = await(link, s, "reported no part of the checkpoint of tick " + tick);
             if (REPORT_LENGTH != report.capacity() || report.getLong(0) != tick)
             {
                 throw new ModelException("shard " + s + " of " + shards + " sent no report of its part of the " +
@@ -137,13 +157,41 @@ public final class ShardCheckpoints implements CheckpointSet
                 .getFileName()), report.getLong(Long.BYTES), report.getLong(2 * Long.BYTES)));
         }
         final CheckpointMeta meta = header.meta();
-        new ShardManifest(settings.runId(), meta.model(), meta.seed(), shards, spec.workers(), spec.resolvedCells(),
-            spec.resolvedTicks(), tick, settings.every(), settings.keep(), meta.parameters(), parts)
-            .write(settings.dir());
+        final ShardManifest manifest = new ShardManifest(settings.runId(), meta.model(), meta.seed(), shards,
+            spec.workers(), spec.resolvedCells(), spec.resolvedTicks(), tick, settings.every(), settings.keep(),
+            meta.parameters(), parts);
+        manifest.write(settings.dir());
+        if (settings.ownFolder())
+        {
+            final UnsafeBuffer text = new UnsafeBuffer(manifest.toJson().getBytes(StandardCharsets.UTF_8));
+            for (int s = 1; s < shards; s++)
+            {
+                link.send(s, text, 0, text.capacity());
+            }
+        }
         prune();
     }
 
-    private static DirectBuffer await(final AeronShardLink link, final int from, final long tick)
+    /**
+     * A shard other than 0 with a folder of its own: takes the manifest shard 0 wrote, writes its copy beside its
+     * part (a temporary file, synced, renamed) and prunes its own parts by it.
+     */
+    private void received(final long tick) throws IOException
+    {
+        final DirectBuffer in = await(link, 0, "sent no manifest of the checkpoint of tick " + tick);
+        final String name = String.valueOf(ShardManifest.file(settings.dir(), tick).getFileName());
+        final ShardManifest manifest = ShardManifest.parse(in.getStringWithoutLengthUtf8(0, in.capacity()), name);
+        if (manifest.tick() != tick || !manifest.runId().equals(settings.runId()) || manifest.shards() != shards)
+        {
+            throw new ModelException("shard 0 of " + shards + " sent the manifest of tick " + manifest.tick() +
+                " of run " + manifest.runId() + " where the one of tick " + tick + " of run " + settings.runId() +
+                " was due", ModelException.EXIT_FAILURE, null);
+        }
+        manifest.write(settings.dir());
+        prune();
+    }
+
+    private static DirectBuffer await(final AeronShardLink link, final int from, final String what)
     {
         final long startNs = System.nanoTime();
         while (true)
@@ -155,9 +203,9 @@ public final class ShardCheckpoints implements CheckpointSet
             }
             if (System.nanoTime() - startNs > link.timeoutNs())
             {
-                throw new ModelException("shard " + from + " of " + link.shards() + " reported no part of the " +
-                    "checkpoint of tick " + tick + " within " + link.timeoutNs() / 1_000_000 + " ms: it stopped or " +
-                    "cannot be reached", ModelException.EXIT_FAILURE, null);
+                throw new ModelException("shard " + from + " of " + link.shards() + " " + what + " within " +
+                    link.timeoutNs() / 1_000_000 + " ms: it stopped or cannot be reached", ModelException.EXIT_FAILURE,
+                    null);
             }
             Thread.onSpinWait();
         }

@@ -451,7 +451,7 @@ public final class ShardLauncher
     /**
      * A free UDP port on 127.0.0.1 per shard (no name to resolve: one address family).
      */
-    private static List<String> loopbackEndpoints(final int shards)
+    static List<String> loopbackEndpoints(final int shards)
     {
         final List<String> endpoints = new ArrayList<>();
         final List<DatagramSocket> sockets = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.karyon.shard;
 
+import io.karyon.engine.Context;
 import io.karyon.model.Model;
 import io.karyon.model.ModelCatalog;
 import io.karyon.model.ModelException;
@@ -17,7 +18,9 @@ import java.util.Map;
  * but, on failure, one line on stderr. Arguments, all required but {@code --set}:
  * {@code --model NAME --cells N --ticks N --seed N --workers W --every K --shard I/N --aeron-dir DIR
  * --timeout-ms MS [--set NAME=VALUE]... [--checkpoint-dir DIR --checkpoint-every K --keep-checkpoints N --run-id ID
- * [--resume PART]] [--cpus LIST|none [--idle NAME]] [--peers HOST:PORT,...] [--parent-pid PID]}: with
+ * [--checkpoint-folder own] [--resume PART]] [--cpus LIST|none [--idle NAME]] [--peers HOST:PORT,...]
+ * [--parent-pid PID]}, or, instead of the model's options and {@code --resume}, {@code --resume-from DIR} (a run across
+ * hosts resumed from this host's folder, {@link ShardHosts}): with
  * {@code --peers}, over UDP (the launcher's loopback runs), else over IPC; with {@code --parent-pid} (the
  * launcher's), it ends when that process is gone. It ignores SIGINT: shard 0 stops the run.
  */
@@ -25,6 +28,10 @@ public final class ShardMain
 {
     /** The launcher's process id: this shard ends when that process is gone. */
     static final String PARENT_OPTION = "--parent-pid";
+    /** {@code own}: this shard's checkpoints folder is its own (a run across hosts), not shared with the others. */
+    static final String FOLDER_OPTION = "--checkpoint-folder";
+    /** A run across hosts resumed from this host's folder, once the shards agree on the set: no model options. */
+    static final String RESUME_FROM_OPTION = "--resume-from";
 
     private ShardMain()
     {
@@ -69,14 +76,13 @@ public final class ShardMain
             }
             shardText = required(options, "--shard");
             final int[] shard = parseShard(shardText);
-            final Model model = ModelCatalog.load(ShardMain.class.getClassLoader()).find(required(options, "--model"));
-            final ShardRun.Spec spec = new ShardRun.Spec(model, sets, number(options, "--cells"),
-                number(options, "--ticks"), number(options, "--seed"), (int)number(options, "--workers"),
-                (int)number(options, "--every"));
+            final Path across = options.containsKey(RESUME_FROM_OPTION) ? Path.of(options.get(RESUME_FROM_OPTION)) :
+                null;
+            final ShardRun.Spec spec = null != across ? null : spec(options, sets);
             final ShardCheckpoints.Settings checkpoints = options.containsKey("--checkpoint-dir") ?
                 new ShardCheckpoints.Settings(Path.of(options.get("--checkpoint-dir")),
                     number(options, "--checkpoint-every"), (int)number(options, "--keep-checkpoints"),
-                    required(options, "--run-id")) : null;
+                    required(options, "--run-id"), "own".equals(options.get(FOLDER_OPTION))) : null;
             final Path resume = options.containsKey("--resume") ? Path.of(options.get("--resume")) : null;
             ignoreInterrupts();
             final Path aeronDir = Path.of(required(options, "--aeron-dir"));
@@ -92,8 +98,17 @@ public final class ShardMain
                     link.watchParent(parent);  // a launcher killed by SIGKILL: this shard ends, not waits
                 }
                 link.awaitConnected();
-                ShardRun.run(spec, link, null == cpus ? null : ShardLauncher.shardContext(cpus,
-                    options.get(ShardLauncher.IDLE_OPTION)), (run) -> run, checkpoints, resume);
+                final Context base = null == cpus ? null : ShardLauncher.shardContext(cpus,
+                    options.get(ShardLauncher.IDLE_OPTION));
+                if (null != across)
+                {
+                    ShardHosts.resume(across, link, ModelCatalog.load(ShardMain.class.getClassLoader()), base,
+                        (run) -> run);
+                }
+                else
+                {
+                    ShardRun.run(spec, link, base, (run) -> run, checkpoints, resume);
+                }
             }
             return 0;
         }
@@ -161,6 +176,13 @@ public final class ShardMain
         {
             // no such signal here: nothing to ignore
         }
+    }
+
+    private static ShardRun.Spec spec(final Map<String, String> options, final Map<String, Object> sets)
+    {
+        final Model model = ModelCatalog.load(ShardMain.class.getClassLoader()).find(required(options, "--model"));
+        return new ShardRun.Spec(model, sets, number(options, "--cells"), number(options, "--ticks"),
+            number(options, "--seed"), (int)number(options, "--workers"), (int)number(options, "--every"));
     }
 
     private static String required(final Map<String, String> options, final String name)

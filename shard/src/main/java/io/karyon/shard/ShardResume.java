@@ -81,6 +81,32 @@ public final class ShardResume
         return resume;
     }
 
+    /**
+     * A set of a run across hosts, as one host holds it: its manifest copy and this shard's part, checked against it
+     * (the other parts are on the other hosts, which check their own).
+     *
+     * @param file  the manifest copy.
+     * @param shard this host's shard.
+     * @return the checked set.
+     * @throws ModelException exit 2, one line naming the file and what is wrong.
+     */
+    static ShardResume loadOwn(final Path file, final int shard)
+    {
+        final ShardManifest manifest = ShardManifest.read(file);
+        final String name = String.valueOf(file.getFileName());
+        if (ShardManifest.tickOf(file) != manifest.tick())
+        {
+            throw refuse(name, "holds the set of tick " + manifest.tick() + ", not the tick its name says");
+        }
+        if (shard >= manifest.shards())
+        {
+            throw refuse(name, "is a set of " + manifest.shards() + " shards, not of shard " + shard);
+        }
+        final ShardResume resume = new ShardResume(file.toAbsolutePath().getParent(), file, manifest);
+        resume.check(manifest.parts().get(shard));
+        return resume;
+    }
+
     private static Path manifestOf(final Path path)
     {
         if (!Files.isDirectory(path))

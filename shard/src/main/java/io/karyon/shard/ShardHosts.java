@@ -1,0 +1,221 @@
+package io.karyon.shard;
+
+import io.karyon.engine.Context;
+import io.karyon.model.ModelCatalog;
+import io.karyon.model.ModelException;
+import io.karyon.model.ModelRun;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
+
+/**
+ * {@code karyon resume DIR --shard I/N --peers ...}: the resume of a run across hosts, where every host holds its own
+ * part of each set and a copy of its manifest in its own {@code DIR/checkpoints}. Each host checks its own part of
+ * every set it holds (as {@link ShardResume} checks a part); before any tick the shards agree on the set: each sends
+ * shard 0 the sets it holds (tick and run id), and shard 0 takes the newest one that every host holds, or refuses
+ * on every shard (one line, exit 2) when there is none. A host whose newest set is older (it was killed before it
+ * had the newest manifest) so makes every host take that older set, as long as every host still holds it.
+ * <p>
+ * <b>Note:</b> not threadsafe; the driver's, before the run.
+ */
+public final class ShardHosts
+{
+    private static final String REFUSED = "!";
+
+    private ShardHosts()
+    {
+    }
+
+    /**
+     * Agrees with the other hosts on the set to resume from, then resumes this shard's part of the run from it and
+     * runs it to its end, writing its next sets into the same folder.
+     *
+     * @param path    this host's output folder or its checkpoints folder.
+     * @param link    to the other shards, connected; not closed here.
+     * @param catalog the models.
+     * @param base    this host's context (threading, pinning), or null.
+     * @param first   what shard 0 sets besides (progress, JSON, stop request).
+     * @return the result, the same digest on every shard.
+     * @throws ModelException exit 2 (one line, on every shard alike) when the hosts hold no common set or this host's
+     *                        part is refused; exit 1 when the run fails.
+     */
+    public static ShardRun.Result resume(final Path path, final AeronShardLink link, final ModelCatalog catalog,
+        final Context base, final UnaryOperator<ModelRun.Builder> first)
+    {
+        final ShardResume set = agree(path, link);
+        final ShardRun.Spec spec;
+        try
+        {
+            spec = set.spec(catalog.find(set.manifest().model()));
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ModelException(set.manifestFile().getFileName() + ": " + ex.getMessage(),
+                ModelException.EXIT_USAGE, null);
+        }
+        final ShardCheckpoints.Settings held = set.settings();
+        final ShardCheckpoints.Settings settings = new ShardCheckpoints.Settings(held.dir(), held.every(),
+            held.keep(), held.runId(), true);
+        return ShardRun.run(spec, link, base, first, settings, set.parts().get(link.shard()));
+    }
+
+    /**
+     * Agrees with the other hosts on the set to resume from.
+     *
+     * @param path this host's output folder or its checkpoints folder.
+     * @param link to the other shards, connected.
+     * @return this host's part of the set, checked.
+     * @throws ModelException exit 2, the same line on every shard, when there is no set that every host holds.
+     */
+    public static ShardResume agree(final Path path, final AeronShardLink link)
+    {
+        final Map<Long, ShardResume> held = new TreeMap<>();
+        final String own = held(path, link, held);
+        final String verdict;
+        if (0 == link.shard())
+        {
+            final List<String> all = new ArrayList<>();
+            all.add(own);
+            for (int s = 1; s < link.shards(); s++)
+            {
+                all.add(text(await(link, s)));
+            }
+            verdict = decide(all);
+            final UnsafeBuffer out = new UnsafeBuffer(verdict.getBytes(StandardCharsets.UTF_8));
+            for (int s = 1; s < link.shards(); s++)
+            {
+                link.send(s, out, 0, out.capacity());
+            }
+        }
+        else
+        {
+            final UnsafeBuffer out = new UnsafeBuffer(own.getBytes(StandardCharsets.UTF_8));
+            link.send(0, out, 0, out.capacity());
+            verdict = text(await(link, 0));
+        }
+        if (verdict.startsWith(REFUSED))
+        {
+            throw new ModelException(verdict.substring(REFUSED.length()), ModelException.EXIT_USAGE, null);
+        }
+        return held.get(Long.parseLong(verdict));
+    }
+
+    /**
+     * The sets this host holds, checked: {@code TICK:RUNID ...}, newest first, or {@code !why} when it holds none.
+     */
+    static String held(final Path path, final AeronShardLink link, final Map<Long, ShardResume> held)
+    {
+        final Path dir = Files.isDirectory(path.resolve("checkpoints")) ? path.resolve("checkpoints") : path;
+        String problem = null;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "tick-*.manifest.json"))
+        {
+            for (final Path f : files)
+            {
+                if (ShardManifest.tickOf(f) < 0)
+                {
+                    continue;
+                }
+                try
+                {
+                    final ShardResume set = ShardResume.loadOwn(f, link.shard());
+                    if (set.manifest().shards() != link.shards())
+                    {
+                        problem = f.getFileName() + ": is a set of " + set.manifest().shards() + " shards, not " +
+                            link.shards();
+                    }
+                    else
+                    {
+                        held.put(set.manifest().tick(), set);
+                    }
+                }
+                catch (final ModelException ex)
+                {
+                    problem = ex.getMessage();
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            problem = dir + ": cannot be read: " + ex.getMessage();
+        }
+        if (held.isEmpty())
+        {
+            return REFUSED + "shard " + link.shard() + " holds no complete set of a sharded run's checkpoints in " +
+                dir + (null == problem ? " (no tick-T.manifest.json)" : " (" + problem + ")");
+        }
+        final StringBuilder text = new StringBuilder();
+        for (final ShardResume set : held.values())
+        {
+            text.insert(0, set.manifest().tick() + ":" + set.manifest().runId() + " ");
+        }
+        return text.toString().trim();
+    }
+
+    /**
+     * Shard 0's decision: the newest tick and run id every shard holds, or {@code !why}.
+     *
+     * @param all every shard's {@link #held} text, by shard.
+     * @return the tick, or the refusal.
+     */
+    static String decide(final List<String> all)
+    {
+        List<String> common = null;
+        for (final String own : all)
+        {
+            if (own.startsWith(REFUSED))
+            {
+                return own + "; no set to resume from";
+            }
+            final List<String> sets = List.of(own.split(" "));
+            common = null == common ? new ArrayList<>(sets) : common;
+            common.retainAll(sets);
+        }
+        if (null == common || common.isEmpty())
+        {
+            final StringBuilder text = new StringBuilder(REFUSED + "the shards hold no common complete set of " +
+                "checkpoints (tick:run id):");
+            for (int s = 0; s < all.size(); s++)
+            {
+                text.append(0 == s ? " " : "; ").append("shard ").append(s).append(" holds ").append(all.get(s));
+            }
+            return text.toString();
+        }
+        final String newest = common.get(0);  // every list is newest first
+        return newest.substring(0, newest.indexOf(':'));
+    }
+
+    private static String text(final DirectBuffer in)
+    {
+        return in.getStringWithoutLengthUtf8(0, in.capacity());
+    }
+
+    private static DirectBuffer await(final AeronShardLink link, final int from)
+    {
+        final long startNs = System.nanoTime();
+        while (true)
+        {
+            final DirectBuffer in = link.poll(from);
+            if (null != in)
+            {
+                return in;
+            }
+            if (System.nanoTime() - startNs > link.timeoutNs())
+            {
+                throw new ModelException("shard " + from + " of " + link.shards() + " told no set to resume from " +
+                    "within " + link.timeoutNs() / 1_000_000 + " ms: it stopped or cannot be reached",
+                    ModelException.EXIT_FAILURE, null);
+            }
+            Thread.onSpinWait();
+        }
+    }
+}
