@@ -40,7 +40,10 @@ import java.util.concurrent.Callable;
         "A sharded run (karyon run --shards N --checkpoint-every K --out DIR) resumes from DIR (its newest complete " +
             "set of checkpoints, DIR/checkpoints/tick-<T>.manifest.json and every shard's part) or the manifest " +
             "named: the whole run restarts on N processes and ends with the digest of the unbroken run; --ticks, " +
-            "--out, --set (a fork), --checkpoint-every and --keep-checkpoints work as for one process."
+            "--out, --set (a fork), --checkpoint-every and --keep-checkpoints work as for one process.",
+        "A run across hosts (karyon run --shard I/N --peers ... --checkpoint-every K --out DIR on each) resumes " +
+            "with karyon resume DIR --shard I/N --peers ... on each host: the shards agree on the newest set every " +
+            "host holds, or refuse on every host (one line, exit 2)."
     })
 public final class ResumeCommand implements Callable<Integer>
 {
@@ -82,6 +85,15 @@ public final class ResumeCommand implements Callable<Integer>
         description = "a sharded run's shards: as many as it ran on (the default); another count is refused")
     int shards;
 
+    @Option(names = "--shard", paramLabel = "I/N",
+        description = "resume this host's part of a run across hosts (karyon run --shard I/N --peers ... " +
+            "--checkpoint-every K --out DIR) from DIR; needs --peers, as the run had")
+    String shard;
+
+    @Option(names = "--peers", paramLabel = "HOST:PORT", split = ",",
+        description = "with --shard: every shard's UDP endpoint, by shard, comma-separated")
+    List<String> peers;
+
     @Option(names = "--json", description = "print the summary as one JSON object")
     boolean json;
 
@@ -96,6 +108,15 @@ public final class ResumeCommand implements Callable<Integer>
         workerOptions.check(spec);
         final Path file = path("CHECKPOINT", checkpoint);
         final boolean sharded = ShardResume.isSharded(file);
+        if (null != shard || null != peers)
+        {
+            if (null == shard)
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(), "Invalid option: --peers goes with " +
+                    "--shard I/N (resuming a run across hosts)");
+            }
+            return ShardedRun.resumeAcross(spec, file, shard, peers, quiet, json);
+        }
         if (given("--shards"))
         {
             if (!sharded)

@@ -9,6 +9,7 @@ import io.karyon.model.ModelRun;
 import io.karyon.model.Progress;
 import io.karyon.shard.AeronShardLink;
 import io.karyon.shard.ShardCheckpoints;
+import io.karyon.shard.ShardHosts;
 import io.karyon.shard.ShardLauncher;
 import io.karyon.shard.ShardMain;
 import io.karyon.shard.ShardResume;
@@ -101,23 +102,18 @@ final class ShardedRun
     }
 
     /**
-     * Checkpoints of every shard (--checkpoint-every and --keep-checkpoints, with --out) are written by a run on this
-     * host (--shards) only.
+     * Checkpoints of every shard (--checkpoint-every and --keep-checkpoints) need --out: on this host (--shards) one
+     * folder for every part, across hosts (--shard) each host's own.
      */
     private static void checkCheckpoints(final CommandSpec spec, final String flag, final boolean acrossHosts)
     {
         final boolean checkpoints = RunCommand.given(spec, "--checkpoint-every") ||
             RunCommand.given(spec, "--keep-checkpoints");
-        if (checkpoints && acrossHosts)
-        {
-            throw usage(spec, "checkpoints (--checkpoint-every, --keep-checkpoints) are not supported with --shard " +
-                "I/N yet (each host would hold its own parts, which shard 0 can neither prune nor resume: see " +
-                "docs/spec/shards.md): run with --shards N on one host for them");
-        }
         if (checkpoints && !RunCommand.given(spec, "--out"))
         {
-            throw usage(spec, "--checkpoint-every and --keep-checkpoints with " + flag + " need --out DIR (every " +
-                "shard's part goes to DIR/checkpoints)");
+            throw usage(spec, "--checkpoint-every and --keep-checkpoints with " + flag + " need --out DIR (" +
+                (acrossHosts ? "each host's part and its copy of the manifest go to its own " : "every shard's part " +
+                "goes to ") + "DIR/checkpoints)");
         }
     }
 
@@ -188,7 +184,7 @@ final class ShardedRun
             }
             else
             {
-                result = across(spec, run, shard, peers, base, first);
+                result = across(spec, run, shard, peers, base, first, options);
             }
         }
         catch (final ModelException ex)
@@ -292,7 +288,8 @@ final class ShardedRun
      * This process's part, as shard I of a run across hosts, over UDP.
      */
     private static ShardRun.Result across(final CommandSpec spec, final ShardRun.Spec run, final String shard,
-        final List<String> peers, final Context base, final UnaryOperator<ModelRun.Builder> first)
+        final List<String> peers, final Context base, final UnaryOperator<ModelRun.Builder> first,
+        final Options options)
     {
         final int[] parsed = parse(spec, shard);
         // Bad input (a parameter; shard 0's --out) is one line before this shard joins the others.
@@ -305,12 +302,82 @@ final class ShardedRun
         try (AeronShardLink link = AeronShardLink.udp(parsed[0], peers, dir.resolve("aeron"),
             ShardLauncher.timeoutMs() * 1_000_000L))
         {
-            return ShardRun.run(run, link, base, first);
+            // Each host writes its part and its copy of each manifest into its own --out; shard 0 names the run.
+            final ShardCheckpoints.Settings hostOwn = checkpoints(spec, options.out());
+            return ShardRun.run(run, link, base, first, null == hostOwn ? null : ShardHosts.agreed(link, hostOwn),
+                null);
         }
         finally
         {
             IoUtil.delete(dir.toFile(), true);
         }
+    }
+
+    /**
+     * {@code karyon resume DIR --shard I/N --peers ...}: this host's part of a run across hosts, resumed from its own
+     * folder once the shards agree on the set ({@link ShardHosts}), run to its end; shard 0 prints the summary, the
+     * others their digest.
+     *
+     * @return {@link Cli#EXIT_OK}, or 130 (SIGINT) or 143 (SIGTERM) if a signal stopped it.
+     * @throws ModelException exit 2 (one line, on every shard alike) when the hosts hold no common set, exit 1 if the
+     *                        run fails.
+     */
+    static int resumeAcross(final CommandSpec spec, final Path path, final String shard, final List<String> peers,
+        final boolean quiet, final boolean json)
+    {
+        final int[] parsed = parse(spec, shard);
+        if (null == peers || peers.size() != parsed[1])
+        {
+            throw usage(spec, "--shard " + shard + " needs --peers with " + parsed[1] + " HOST:PORT endpoints, one " +
+                "per shard, got " + (null == peers ? "none" : peers.size()) + " (a host's folder holds only its part)");
+        }
+        for (final String option : new String[]{ "--shards", "--ticks", "--out", "--set", "--checkpoint-every",
+            "--keep-checkpoints", "--workers", ModelDiscovery.CLASSPATH_OPTION, ConfigurationDefaults.IDLE,
+            ConfigurationDefaults.NO_PIN, ConfigurationDefaults.POLICY, "--cpus", ConfigurationDefaults.MAILBOX_LIMIT,
+            ConfigurationDefaults.VERIFY_EVERY })
+        {
+            if (RunCommand.given(spec, option))
+            {
+                throw usage(spec, option + " is not supported when resuming a run across hosts yet: it goes on as " +
+                    "it ran");
+            }
+        }
+        final PrintWriter err = spec.commandLine().getErr();
+        final Path dir = tempDir();
+        final ShardRun.Result result;
+        try (StopSignals signals = StopSignals.install();
+            AeronShardLink link = AeronShardLink.udp(parsed[0], peers, dir.resolve("aeron"),
+                ShardLauncher.timeoutMs() * 1_000_000L))
+        {
+            result = ShardHosts.resume(path, link, ModelCatalog.load(ShardedRun.class.getClassLoader()), null,
+                (builder) -> builder
+                    .progress(quiet ? Progress.NONE : Progress.AUTO)
+                    .progressTo(new PrintStream(new WriterOutputStream(err), true, StandardCharsets.UTF_8))
+                    .json(json)
+                    .stopRequest(signals.request()));
+        }
+        finally
+        {
+            IoUtil.delete(dir.toFile(), true);
+        }
+        if (0 == parsed[0])
+        {
+            print(spec, result.run(), json);
+        }
+        else
+        {
+            final PrintWriter out = spec.commandLine().getOut();
+            out.printf(Locale.ROOT, json ? "{\"shard\":\"%s\",\"digest\":\"0x%016x\"}%n" :
+                "shard %s: digest 0x%016x (the summary and the outputs are shard 0's)%n", shard, result.digest());
+            out.flush();
+        }
+        if (null == result.stopReason())
+        {
+            return Cli.EXIT_OK;
+        }
+        err.println("karyon: stopped by " + result.stopReason() + " after tick " + result.ticks() + " on every shard");
+        err.flush();
+        return StopSignals.exitCode(result.stopReason());
     }
 
     private static void print(final CommandSpec spec, final ModelRun.Result result, final boolean json)

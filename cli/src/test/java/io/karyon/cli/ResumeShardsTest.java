@@ -38,6 +38,17 @@ class ResumeShardsTest
     }
 
     @Test
+    void shouldRefuseAResumeAcrossHostsWithoutPeersOrWithChanges(@TempDir final Path dir)
+    {
+        final String folder = dir.toString();
+        assertRefused(resume(folder, "--shard", "0/2"), "--shard 0/2 needs --peers with 2 HOST:PORT endpoints");
+        assertRefused(resume(folder, "--shard", "1/2", "--peers", "a:1"), "got 1 (a host's folder holds only its");
+        assertRefused(resume(folder, "--peers", "a:1,b:2"), "--peers goes with --shard I/N");
+        assertRefused(resume(folder, "--shard", "0/2", "--peers", "a:1,b:2", "--ticks", "50"),
+            "--ticks is not supported when resuming a run across hosts yet");
+    }
+
+    @Test
     void shouldResumeTheWholeRunFromItsNewestCompleteSet(@TempDir final Path dir) throws IOException
     {
         final Path out = dir.resolve("out");

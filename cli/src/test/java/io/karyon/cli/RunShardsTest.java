@@ -34,8 +34,8 @@ class RunShardsTest
         "ring --shards 65|Invalid value for option '--shards': must be in 2..64, was '65'",
         "ring --shards 2 --snapshot-every 5|--snapshot-every is not supported with --shards yet",
         "ring --shards 2 --checkpoint-every 5|--checkpoint-every and --keep-checkpoints with --shards need --out DIR",
-        "ring --shard 0/2 --peers a:1,b:2 --checkpoint-every 5 --out x|checkpoints (--checkpoint-every, " +
-            "--keep-checkpoints) are not supported with --shard I/N yet",
+        "ring --shard 0/2 --peers a:1,b:2 --checkpoint-every 5|--checkpoint-every and --keep-checkpoints with " +
+            "--shard need --out DIR (each host's part",
         "ring --shards 2 --cpus 0|--cpus names 1 CPU(s) for 2 shards x 1 worker(s): give at least 2",
         "x.toml --shards 2|--shards takes a model's name, not a scenario file",
         "ring --shard 0/2|--shard 0/2 needs --peers with 2 HOST:PORT endpoints, one per shard, got none",
