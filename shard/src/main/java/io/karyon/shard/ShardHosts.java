@@ -70,6 +70,33 @@ public final class ShardHosts
     }
 
     /**
+     * A run across hosts with checkpoints: every host writes into its own folder, under shard 0's run id (each host
+     * made one of its own; shard 0 sends its own to every shard before the run).
+     *
+     * @param link to the other shards, connected.
+     * @param own  this host's settings.
+     * @return the settings every shard writes by.
+     * @throws ModelException exit 1 if shard 0 sent no run id in time.
+     */
+    public static ShardCheckpoints.Settings agreed(final AeronShardLink link, final ShardCheckpoints.Settings own)
+    {
+        String runId = own.runId();
+        if (0 == link.shard())
+        {
+            final UnsafeBuffer out = new UnsafeBuffer(runId.getBytes(StandardCharsets.UTF_8));
+            for (int s = 1; s < link.shards(); s++)
+            {
+                link.send(s, out, 0, out.capacity());
+            }
+        }
+        else
+        {
+            runId = text(await(link, 0, "sent no run id"));
+        }
+        return new ShardCheckpoints.Settings(own.dir(), own.every(), own.keep(), runId, true);
+    }
+
+    /**
      * Agrees with the other hosts on the set to resume from.
      *
      * @param path this host's output folder or its checkpoints folder.
@@ -88,7 +115,7 @@ public final class ShardHosts
             all.add(own);
             for (int s = 1; s < link.shards(); s++)
             {
-                all.add(text(await(link, s)));
+                all.add(text(await(link, s, "told no set to resume from")));
             }
             verdict = decide(all);
             final UnsafeBuffer out = new UnsafeBuffer(verdict.getBytes(StandardCharsets.UTF_8));
@@ -101,7 +128,7 @@ public final class ShardHosts
         {
             final UnsafeBuffer out = new UnsafeBuffer(own.getBytes(StandardCharsets.UTF_8));
             link.send(0, out, 0, out.capacity());
-            verdict = text(await(link, 0));
+            verdict = text(await(link, 0, "told no set to resume from"));
         }
         if (verdict.startsWith(REFUSED))
         {
@@ -199,7 +226,7 @@ public final class ShardHosts
         return in.getStringWithoutLengthUtf8(0, in.capacity());
     }
 
-    private static DirectBuffer await(final AeronShardLink link, final int from)
+    private static DirectBuffer await(final AeronShardLink link, final int from, final String what)
     {
         final long startNs = System.nanoTime();
         while (true)
@@ -211,9 +238,9 @@ public final class ShardHosts
             }
             if (System.nanoTime() - startNs > link.timeoutNs())
             {
-                throw new ModelException("shard " + from + " of " + link.shards() + " told no set to resume from " +
-                    "within " + link.timeoutNs() / 1_000_000 + " ms: it stopped or cannot be reached",
-                    ModelException.EXIT_FAILURE, null);
+                throw new ModelException("shard " + from + " of " + link.shards() + " " + what + " within " +
+                    link.timeoutNs() / 1_000_000 + " ms: it stopped or cannot be reached", ModelException.EXIT_FAILURE,
+                    null);
             }
             Thread.onSpinWait();
         }
