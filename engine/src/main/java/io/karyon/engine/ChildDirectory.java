@@ -4,7 +4,6 @@ import io.karyon.supervisor.RestartTable;
 import io.karyon.supervisor.RestartTableDescriptor;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
-import org.agrona.collections.IntArrayList;
 
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -59,9 +58,12 @@ final class ChildDirectory
     private final int homeIndex;
     private int[] generation = new int[64];
     private long[] records = new long[64 * RECORD_LONGS];
-    private IntArrayList dirty = new IntArrayList();
+    // The entries marked since the last publication, in a plain array (a death marks one or two: no list's checks).
+    private int[] dirty = new int[16];
+    private int dirtySize;
     // The entries the last publication wrote, and its stamp: what a sharded run ships to the other shards.
-    private IntArrayList published = new IntArrayList();
+    private int[] published = new int[16];
+    private int publishedSize;
     private long publishedStamp = -1;
 
     ChildDirectory(final int homeIndex)
@@ -124,12 +126,23 @@ final class ChildDirectory
      */
     private void mark(final int entry)
     {
-        final IntArrayList dirty = this.dirty;
-        final int size = dirty.size();
-        if (0 == size || dirty.getInt(size - 1) != entry)
+        final int size = dirtySize;
+        final int[] dirty = this.dirty;
+        if (0 == size || dirty[size - 1] != entry)
         {
-            dirty.addInt(entry);
+            append(entry);
         }
+    }
+
+    private void append(final int entry)
+    {
+        final int size = dirtySize;
+        if (size == dirty.length)
+        {
+            dirty = Arrays.copyOf(dirty, size * 2);
+        }
+        dirty[size] = entry;
+        dirtySize = size + 1;
     }
 
     /**
@@ -150,14 +163,15 @@ final class ChildDirectory
 
     private void apply(final long stamp, final RestartTable table)
     {
-        final IntArrayList dirty = this.dirty;
-        if (dirty.isEmpty())
+        final int size = dirtySize;
+        if (0 == size)
         {
             return;
         }
-        for (int i = 0, size = dirty.size(); i < size; i++)
+        final int[] dirty = this.dirty;
+        for (int i = 0; i < size; i++)
         {
-            final int entry = dirty.getInt(i);
+            final int entry = dirty[i];
             final int tag = generation[entry] << STATUS_BITS | status(table, entry);
             final long handle = RUNNING == (tag & STATUS_MASK) ? table.handle(entry) : 0;
             put(entry, stamp << TAG_BITS | tag, handle);
@@ -165,16 +179,21 @@ final class ChildDirectory
         if (stamp == publishedStamp)
         {
             // The driver's changes between ticks join the end of the tick before's, as its readers see both.
-            published.addAll(dirty);
-            dirty.clear();
+            if (publishedSize + size > published.length)
+            {
+                published = Arrays.copyOf(published, Math.max(published.length * 2, publishedSize + size));
+            }
+            System.arraycopy(dirty, 0, published, publishedSize, size);
+            publishedSize += size;
         }
         else
         {
             this.dirty = published;
-            this.dirty.clear();
             published = dirty;
+            publishedSize = size;
             publishedStamp = stamp;
         }
+        dirtySize = 0;
     }
 
     /**
@@ -186,13 +205,13 @@ final class ChildDirectory
     int putPublished(final long tick, final MutableDirectBuffer out, final int offset)
     {
         final long stamp = tick + 2;
-        final int count = stamp == publishedStamp ? published.size() : 0;
+        final int count = stamp == publishedStamp ? publishedSize : 0;
         out.putInt(offset, count);
         int at = offset + Integer.BYTES;
         final long[] records = this.records;
         for (int i = 0; i < count; i++)
         {
-            final int entry = published.getInt(i);
+            final int entry = published[i];
             final int record = entry * RECORD_LONGS;
             final int slot = records[record] >>> TAG_BITS == stamp ? record : record + 2;
             out.putLong(at, (long)entry << 32 | (records[slot] & TAG_MASK));
@@ -344,10 +363,10 @@ final class ChildDirectory
             out.writeInt(record < 0 ? 0 : (int)(records[record] & TAG_MASK));
             out.writeLong(record < 0 ? 0 : records[record + 1]);
         }
-        out.writeInt(dirty.size());
-        for (int i = 0; i < dirty.size(); i++)
+        out.writeInt(dirtySize);
+        for (int i = 0; i < dirtySize; i++)
         {
-            out.writeInt(dirty.getInt(i));
+            out.writeInt(dirty[i]);
         }
     }
 
@@ -372,8 +391,8 @@ final class ChildDirectory
                 records[e * RECORD_LONGS + 1] = handle;
             }
         }
-        dirty.clear();
-        published.clear();
+        dirtySize = 0;
+        publishedSize = 0;
         publishedStamp = -1;
         final int touched = in.readInt();
         if (touched < 0 || touched > 1 << 28)
@@ -387,7 +406,7 @@ final class ChildDirectory
             {
                 throw new IOException("touched child entry " + entry + " outside [0, " + entries + ")");
             }
-            dirty.addInt(entry);
+            append(entry);
         }
     }
 }
