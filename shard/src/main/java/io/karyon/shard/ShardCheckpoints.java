@@ -191,7 +191,16 @@ public final class ShardCheckpoints implements CheckpointSet
         prune();
     }
 
-    private static DirectBuffer await(final AeronShardLink link, final int from, final String what)
+    /**
+     * The next piece from shard {@code from}, waited for up to the link's timeout.
+     *
+     * @param link to the other shards.
+     * @param from the shard it is due from.
+     * @param what what shard {@code from} failed to do, for the error ("sent no manifest of ...").
+     * @return the piece, valid until the next poll of that shard.
+     * @throws ModelException (exit 1) naming the shard once the timeout has passed.
+     */
+    static DirectBuffer await(final AeronShardLink link, final int from, final String what)
     {
         final long startNs = System.nanoTime();
         while (true)

@@ -91,7 +91,7 @@ public final class ShardHosts
         }
         else
         {
-            runId = text(await(link, 0, "sent no run id"));
+            runId = text(ShardCheckpoints.await(link, 0, "sent no run id"));
         }
         return new ShardCheckpoints.Settings(own.dir(), own.every(), own.keep(), runId, true);
     }
@@ -115,7 +115,7 @@ public final class ShardHosts
             all.add(own);
             for (int s = 1; s < link.shards(); s++)
             {
-                all.add(text(await(link, s, "told no set to resume from")));
+                all.add(text(ShardCheckpoints.await(link, s, "told no set to resume from")));
             }
             verdict = decide(all);
             final UnsafeBuffer out = new UnsafeBuffer(verdict.getBytes(StandardCharsets.UTF_8));
@@ -128,7 +128,7 @@ public final class ShardHosts
         {
             final UnsafeBuffer out = new UnsafeBuffer(own.getBytes(StandardCharsets.UTF_8));
             link.send(0, out, 0, out.capacity());
-            verdict = text(await(link, 0, "told no set to resume from"));
+            verdict = text(ShardCheckpoints.await(link, 0, "told no set to resume from"));
         }
         if (verdict.startsWith(REFUSED))
         {
@@ -224,25 +224,5 @@ public final class ShardHosts
     private static String text(final DirectBuffer in)
     {
         return in.getStringWithoutLengthUtf8(0, in.capacity());
-    }
-
-    private static DirectBuffer await(final AeronShardLink link, final int from, final String what)
-    {
-        final long startNs = System.nanoTime();
-        while (true)
-        {
-            final DirectBuffer in = link.poll(from);
-            if (null != in)
-            {
-                return in;
-            }
-            if (System.nanoTime() - startNs > link.timeoutNs())
-            {
-                throw new ModelException("shard " + from + " of " + link.shards() + " " + what + " within " +
-                    link.timeoutNs() / 1_000_000 + " ms: it stopped or cannot be reached", ModelException.EXIT_FAILURE,
-                    null);
-            }
-            Thread.onSpinWait();
-        }
     }
 }
