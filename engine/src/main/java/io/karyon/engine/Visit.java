@@ -185,9 +185,11 @@ final class Visit extends WorkerPadding
             final int index = (word << 6) | Long.numberOfTrailingZeros(bits);
             bits &= bits - 1;
             final int offset = slotOffset(index, slotLength);
+            // The behaviour id first: the cell's first touch of its slot, issued before the flyweight's stores.
+            final short id = buffer.getShort(offset + BEHAVIOUR_ID_OFFSET);
             cell.wrap(buffer, offset, base | index);
             stepped++;
-            step(cell, context, buffer.getShort(offset + BEHAVIOUR_ID_OFFSET), behaviours, anyChecks, checks);
+            step(cell, context, id, behaviours, anyChecks, checks);
             if (dyingReason >= 0)
             {
                 finishDeath(base | index);
