@@ -64,20 +64,14 @@ class ShardMatrixTest
         ShardThreads.delete(dir);
     }
 
-    private static Context context(final int workers)
-    {
-        return new Context().workerCount(workers).threadingMode(io.karyon.scheduler.ThreadingMode.INVOKER)
-            .chunkShift(6).idleStrategy("backoff");
-    }
-
     /**
      * The organism's and the matrix's digests of one process, and the bits of its summary's nutrient (a matrix total).
      */
     private static long[] oneProcess(final long seed, final int workers)
     {
         final MatrixDigests model = new MatrixDigests();
-        final ModelRun.Result result = ModelRun.builder(model).context(context(workers)).seed(seed).cells(CELLS)
-            .ticks(TICKS).progress(Progress.NONE).run();
+        final ModelRun.Result result = ModelRun.builder(model).context(ShardThreads.context(workers)).seed(seed)
+            .cells(CELLS).ticks(TICKS).progress(Progress.NONE).run();
         assertEquals(1, model.digests.size());
         return new long[] { result.digest(), model.digests.poll(), nutrientBits(result) };
     }
@@ -122,7 +116,7 @@ class ShardMatrixTest
     {
         final int workers = spec.workers();
         return ShardThreads.tryRun(shards, ShardThreads.links(dir, shards, udp, TIMEOUT_NS),
-            (shard, link) -> results[shard] = ShardRun.run(spec, link, context(workers * shards)));
+            (shard, link) -> results[shard] = ShardRun.run(spec, link, ShardThreads.context(workers * shards)));
     }
 
     private void assertSameAsOneProcess(final int shards, final int workers, final boolean udp) throws Exception
@@ -175,7 +169,7 @@ class ShardMatrixTest
     void shouldMatchOneProcessWithAStaticMatrixOverThreeShards() throws Exception
     {
         final Secretors one = new Secretors();
-        final long expected = ModelRun.builder(one).context(context(1)).seed(9).cells(600).ticks(20)
+        final long expected = ModelRun.builder(one).context(ShardThreads.context(1)).seed(9).cells(600).ticks(20)
             .progress(Progress.NONE).run().digest();
         final Secretors model = new Secretors();
         final ShardRun.Result[] results = new ShardRun.Result[3];
