@@ -194,8 +194,8 @@ public final class ShardCheckpoints implements CheckpointSet
 
     /**
      * The next piece from shard {@code from}, waited for up to the link's timeout the way the link waits within a
-     * tick ({@link AeronShardLink#waitStrategy()}: spins, yields, then parks), not by spinning on a core the workers and
-     * the other shards may need.
+     * tick ({@link AeronShardLink#waitStrategy()}: spins, yields, then parks), not by spinning on a core the workers
+     * and the other shards may need.
      *
      * @param link to the other shards.
      * @param from the shard it is due from.
