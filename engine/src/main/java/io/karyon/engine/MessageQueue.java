@@ -57,6 +57,7 @@ final class MessageQueue extends MessageQueueRhsPadding
         buffer.putLong(offset + PAYLOAD_OFFSET, payload);
         buffer.putInt(offset + TYPE_OFFSET, type);
         count++;
+        inOrder = false;
     }
 
     /**
@@ -77,7 +78,19 @@ final class MessageQueue extends MessageQueueRhsPadding
         buffer.putLong(offset + PAYLOAD_OFFSET, payload);
         buffer.putInt(offset + TYPE_OFFSET, type);
         count++;
+        final int slot = (int)target;
+        inOrder &= slot >= lastSlot;
+        lastSlot = slot;
         return true;
+    }
+
+    /**
+     * Whether every record was {@link #offer offered}, none appended, and their target slots never decrease: the
+     * queue is then in the order a tick visits the cells it is for (see {@link Mailboxes#linkMail}).
+     */
+    boolean inOrder()
+    {
+        return inOrder;
     }
 
     /**
@@ -108,6 +121,12 @@ final class MessageQueue extends MessageQueueRhsPadding
             grow(offset + length);
         }
         buffer.putBytes(offset, source.buffer, from << RECORD_SHIFT, length);
+        // A range of a queue in order, into an empty queue, is in order too.
+        inOrder = 0 == count && source.inOrder;
+        if (to > from)
+        {
+            lastSlot = (int)source.target(to - 1);
+        }
         count += to - from;
     }
 
@@ -173,6 +192,8 @@ final class MessageQueue extends MessageQueueRhsPadding
             peakCount = count;
         }
         count = 0;
+        inOrder = true;
+        lastSlot = Integer.MIN_VALUE;
         if (++clears >= SHRINK_PERIOD)
         {
             shrinkIfIdle();
@@ -285,6 +306,8 @@ final class MessageQueue extends MessageQueueRhsPadding
         BufferUtil.free(memory);
         buffer.wrap(0, 0);
         count = 0;
+        inOrder = true;
+        lastSlot = Integer.MIN_VALUE;
     }
 }
 
@@ -315,6 +338,8 @@ abstract class MessageQueueFields extends MessageQueueLhsPadding
     int offerLimit = MAX_QUEUE_LENGTH;
     int peakCount;
     int clears;
+    boolean inOrder = true;
+    int lastSlot = Integer.MIN_VALUE;
 }
 
 /**

@@ -31,6 +31,11 @@ import static io.karyon.engine.internal.ArenaDescriptor.slotOffset;
  */
 final class Visit extends WorkerPadding
 {
+    /**
+     * {@link #visitCell}'s end for messages linked through the records' next fields.
+     */
+    private static final int LINKED = -2;
+
     private final Slice slice;
     private final CellFlyweight cell;
     private final Mailboxes mailboxes;
@@ -214,9 +219,7 @@ final class Visit extends WorkerPadding
     int visitMail(final UnsafeBuffer buffer, final int word, final int index, final int slot)
     {
         final long bit = 1L << index;
-        final int offset = slotOffset(index, slotLength);
         final int mailWordOffset = mailOffset + (word << 3);
-        final MessageQueue inbox = mailboxes.inbox;
         final long mailWord = buffer.getLong(mailWordOffset);
         int m = NULL_LINK;
         if (0 != (mailWord & bit))
@@ -224,10 +227,49 @@ final class Visit extends WorkerPadding
             buffer.putLong(mailWordOffset, mailWord & ~bit);
             m = buffer.getInt(mailHeadOffset + (index << 2));
         }
+        return visitCell(buffer, index, slot, mailboxes.inbox, m, LINKED, true);
+    }
+
+    /**
+     * Visits a cell whose messages are records [from, to) of the inbox, which is in target order (see
+     * {@link MailWords#deliverChunk}): the same visit as {@link #visitMail}, the messages read in turn, not linked.
+     *
+     * @param mayStep whether the cell's chunk may have tick steps: if not, its step bitmap is not read.
+     * @return 1 if its tick step ran.
+     */
+    int visitInOrder(final UnsafeBuffer buffer, final int index, final int slot, final MessageQueue inbox,
+        final int from, final int to, final boolean mayStep)
+    {
+        return visitCell(buffer, index, slot, inbox, from, to, mayStep);
+    }
+
+    /**
+     * The message after {@code m} for the same cell: the linked one when {@code end} is {@link #LINKED}, else the
+     * next record before {@code end}.
+     */
+    private static int nextMessage(final MessageQueue inbox, final int m, final int end)
+    {
+        if (LINKED == end)
+        {
+            return inbox.next(m);
+        }
+        return m + 1 < end ? m + 1 : NULL_LINK;
+    }
+
+    /**
+     * A cell's visit: its messages from {@code m} on (see {@link #nextMessage}), then its step.
+     *
+     * @param mayStep false if the cell's chunk has no step bit set: its step bitmap is then not read.
+     */
+    private int visitCell(final UnsafeBuffer buffer, final int index, final int slot, final MessageQueue inbox,
+        final int first, final int end, final boolean mayStep)
+    {
+        final int offset = slotOffset(index, slotLength);
+        int m = first;
         if (STATUS_ALIVE != buffer.getByte(offset + STATUS_OFFSET))
         {
             // Mail for a slot whose cell died in an earlier tick: all dead letters.
-            for (; NULL_LINK != m; m = inbox.next(m))
+            for (; NULL_LINK != m; m = nextMessage(inbox, m, end))
             {
                 mailboxes.undeliverable(inbox, m, DeadLetters.STALE_HANDLE);
             }
@@ -239,7 +281,9 @@ final class Visit extends WorkerPadding
         final int generation = buffer.getInt(offset + GENERATION_OFFSET);
         // Stepped this tick only if it was a ticking cell before its messages: one that becomes a ticking behaviour
         // while handling them starts with the next tick.
-        final boolean stepping = 0 != (buffer.getLong(stepOffset + (word << 3)) & bit);
+        final int stepWordOffset = stepOffset + ((index >>> 6) << 3);
+        final long bit = 1L << index;
+        final boolean stepping = mayStep && 0 != (buffer.getLong(stepWordOffset) & bit);
         current = behaviours[id];
         if (checksIntegrity[id] && !isIntact(cell, current) && ExitReasons.EXCEPTION == dyingReason)
         {
@@ -251,7 +295,7 @@ final class Visit extends WorkerPadding
         int delivered = 0;
         while (NULL_LINK != m && dyingReason < 0)
         {
-            final int next = inbox.next(m);
+            final int next = nextMessage(inbox, m, end);
             if (Handle.generation(inbox.target(m)) != generation)
             {
                 mailboxes.undeliverable(inbox, m, DeadLetters.STALE_HANDLE);
@@ -264,14 +308,14 @@ final class Visit extends WorkerPadding
         }
         slice.delivered += delivered;
         int updates = 0;
-        if (dyingReason < 0 && stepping && 0 != (buffer.getLong(stepOffset + (word << 3)) & bit))
+        if (dyingReason < 0 && stepping && 0 != (buffer.getLong(stepWordOffset) & bit))
         {
             updates = 1;
             step(cell, context, buffer.getShort(behaviourOffset), behaviours, false, checksIntegrity);
         }
         if (dyingReason >= 0)
         {
-            for (; NULL_LINK != m; m = inbox.next(m))
+            for (; NULL_LINK != m; m = nextMessage(inbox, m, end))
             {
                 mailboxes.undeliverable(inbox, m, DeadLetters.LEFT_BY_DEATH);
             }
