@@ -163,6 +163,23 @@ public final class CellFlyweight
     }
 
     /**
+     * Points this flyweight at another slot of the buffer it is wrapped over: {@link #wrap(UnsafeBuffer, int, int)}
+     * without the buffer, for the engine's sweeps over a chunk. It writes no reference, so the collector's write
+     * barrier is not paid per cell, and the state's offset is the header's plus one constant of the storage.
+     *
+     * @param offset of the slot's header in {@link #buffer()}, which must be the chunk holding slot {@code slot}.
+     * @param slot   index of the slot in its arena.
+     * @return this.
+     */
+    public CellFlyweight moveTo(final int offset, final int slot)
+    {
+        this.offset = offset;
+        this.stateOffset = offset + (HEADER_LENGTH << laneShift);
+        this.slot = slot;
+        return this;
+    }
+
+    /**
      * Points this flyweight at a slot of an arena whose slots hold {@code stateLength} bytes of state.
      *
      * @param buffer      holding the slot.
