@@ -150,8 +150,8 @@ public final class CellFlyweight
     public CellFlyweight wrap(final UnsafeBuffer buffer, final int offset, final int slot)
     {
         // Stored only when it changes: a reference store pays the collector's write barrier, which under G1 (the
-        // default) is a StoreLoad fence once the flyweight is in an old region, and a visit re-wraps the flyweight
-        // over the same chunk for cell after cell (W3 columnar at 10M cells: 446 M -> see BENCHMARKS.md).
+        // default) can be a StoreLoad fence, and a visit re-wraps the flyweight over the same chunk cell after cell.
+        // The tick sweep does not call this per cell at all (see moveTo).
         if (buffer != this.buffer)
         {
             this.buffer = buffer;
