@@ -58,6 +58,8 @@ final class Visit extends WorkerPadding
      */
     private Behaviour current;
     private int stoppedAt;
+    /** What the loads ahead of {@link #visitInOrder} read, kept so that they are not removed. */
+    private int touched;
 
     /**
      * @param cell the flyweight over the cell being visited, shared with the mechanisms its behaviour calls into.
@@ -252,6 +254,7 @@ final class Visit extends WorkerPadding
         final int slotLength = this.slotLength;
         // Counted in a local and added once (see visitCell).
         int delivered = 0;
+        int touched = 0;
         int i = from;
         while (i < to)
         {
@@ -261,9 +264,17 @@ final class Visit extends WorkerPadding
                 break;
             }
             int end = i + 1;
-            while (end < to && ((int)inbox.target(end) & chunkMask) == index)
+            int nextIndex = high;
+            while (end < to && (nextIndex = (int)inbox.target(end) & chunkMask) == index)
             {
                 end++;
+            }
+            if (nextIndex < high)
+            {
+                // The next cell's slot, loaded now so that its miss overlaps this cell's visit: independent of this
+                // visit's loads and stores, and used (summed into a field) so that the JIT keeps it.
+                final int ahead = slotOffset(nextIndex, slotLength);
+                touched += buffer.getByte(ahead + STATUS_OFFSET) + buffer.getByte(ahead + slotLength - 1);
             }
             final int offset = slotOffset(index, slotLength);
             final boolean mayStep = population.mayStep(chunk);
@@ -287,7 +298,24 @@ final class Visit extends WorkerPadding
                     }
                     else
                     {
-                        delivered += dispatch(cell, inbox.sender(m), inbox.type(m), inbox.payload(m));
+                        // dispatch, written out: compiled with the behaviour's onMessage inlined it is too big for
+                        // the JIT to inline here, and a call per message cost more than its body.
+                        final int type = inbox.type(m);
+                        try
+                        {
+                            calls.noCall();
+                            final int delivering = type >= 0 ? type :
+                                engineMessage(cell, inbox.sender(m), type, inbox.payload(m));
+                            if (Signalling.CONSUMED != delivering)
+                            {
+                                delivered++;
+                                current.onMessage(cell, context, inbox.sender(m), delivering, inbox.payload(m));
+                            }
+                        }
+                        catch (final Throwable t)
+                        {
+                            onFailure(t);
+                        }
                     }
                 }
                 if (dyingReason >= 0)
@@ -310,6 +338,7 @@ final class Visit extends WorkerPadding
             }
         }
         slice.delivered += delivered;
+        this.touched = touched;
         return -1;
     }
 
