@@ -45,7 +45,10 @@ class RunShardsTest
         "ring --shards 2 --peers a:1,b:2|--peers goes with --shard I/N",
         "ring --shards 2 --shard 0/2 --peers a:1,b:2|give one or the other",
         "ring --shards 2 --out /proc/karyon-shards|--out /proc/karyon-shards: cannot write there",
-        "sir --shards 2 --set beta=7|beta" })
+        "sir --shards 2 --set beta=7|beta",
+        // A shard across hosts checks the input every shard is given before it waits for the others to connect.
+        "sir --shard 1/2 --peers 127.0.0.1:40741,127.0.0.1:40742 --set beta=7|beta",
+        "ring --shard 1/2 --peers 127.0.0.1:40741,127.0.0.1:40742 --set nosuch=1|nosuch" })
     void shouldRefuseWithOneLine(final String args, final String expected)
     {
         final CommandRun result = run(args.split(" "));

@@ -6,19 +6,29 @@ import io.karyon.engine.internal.Arena;
 import io.karyon.engine.internal.ShardLink;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
+import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * The digest of a sharded run, the same as one process would take: every shard lists, chunk by chunk in ascending
- * order, the values the digest hashes for the live cells of the chunks its workers own; shard 0 gathers the lists,
- * hashes them in chunk order (each chunk is owned by one shard) and sends the digest back to every shard.
+ * order, the values the digest hashes for the live cells of the chunks its workers own, and sends the list to shard 0
+ * in blocks of about {@value #BLOCK_BYTES} bytes; shard 0 lists its own chunks the same way, a block at a time, and
+ * hashes the blocks as they come, always the lowest chunk next (each chunk is owned by one shard), then sends the
+ * digest back to every shard. No shard holds more than one block of each shard's list at once: the digest adds a few
+ * megabytes to a run, not a copy of every cell.
  * <pre>
- *   list := per owned chunk with cells: int chunk, int valueCount, valueCount * long
+ *   block := int last (1 on a shard's last block, else 0), then per owned chunk with cells:
+ *            int chunk, int valueCount, valueCount * long
  * </pre>
  * <b>Note:</b> not threadsafe; the driver's, between runs, at the same point on every shard.
  */
 final class ShardDigest
 {
+    /**
+     * A block is sent once its chunks' values pass this many bytes (a block ends at a chunk's end).
+     */
+    static final int BLOCK_BYTES = 1 << 20;
+
     private ShardDigest()
     {
     }
@@ -31,24 +41,19 @@ final class ShardDigest
     static long digest(final ShardLink link, final Arena arena, final Edges edges, final int workerCount,
         final long seedHash)
     {
-        final ExpandableDirectByteBuffer part = new ExpandableDirectByteBuffer(64 * 1024);
-        final int length = list(link, arena, edges, workerCount, part);
+        final Lister own = new Lister(link, arena, edges, workerCount);
         final int shards = link.shards();
         if (0 != link.shard())
         {
-            link.send(0, part, 0, length);
+            do
+            {
+                final int length = own.next();
+                link.send(0, own.block, 0, length);
+            }
+            while (!own.done());
             return await(link, 0).getLong(0);
         }
-        final DirectBuffer[] lists = new DirectBuffer[shards];
-        lists[0] = new UnsafeBuffer(part, 0, length);
-        for (int s = 1; s < shards; s++)
-        {
-            final DirectBuffer in = await(link, s);
-            final byte[] copy = new byte[in.capacity()];
-            in.getBytes(0, copy);
-            lists[s] = new UnsafeBuffer(copy);
-        }
-        final long hash = merge(lists, seedHash);
+        final long hash = merge(link, own, seedHash);
         final UnsafeBuffer reply = new UnsafeBuffer(new byte[Long.BYTES]);
         reply.putLong(0, hash);
         for (int s = 1; s < shards; s++)
@@ -58,19 +63,41 @@ final class ShardDigest
         return hash;
     }
 
-    private static long merge(final DirectBuffer[] lists, final long seedHash)
+    /**
+     * Hashes every shard's list in chunk order, taking the next block of a shard's list once its last is hashed.
+     */
+    private static long merge(final ShardLink link, final Lister own, final long seedHash)
     {
-        final int[] at = new int[lists.length];
+        final int shards = link.shards();
+        final DirectBuffer[] blocks = new DirectBuffer[shards];
+        final int[] at = new int[shards];
+        final boolean[] last = new boolean[shards];
+        final UnsafeBuffer ownView = new UnsafeBuffer(0, 0);
         long hash = seedHash;
         while (true)
         {
             int best = -1;
             int bestChunk = Integer.MAX_VALUE;
-            for (int s = 0; s < lists.length; s++)
+            for (int s = 0; s < shards; s++)
             {
-                if (at[s] < lists[s].capacity() && lists[s].getInt(at[s]) < bestChunk)
+                while ((null == blocks[s] || at[s] == blocks[s].capacity()) && !last[s])
                 {
-                    bestChunk = lists[s].getInt(at[s]);
+                    if (0 == s)
+                    {
+                        ownView.wrap(own.block, 0, own.next());
+                        blocks[s] = ownView;
+                        last[s] = own.done();
+                    }
+                    else
+                    {
+                        blocks[s] = await(link, s);
+                        last[s] = 0 != blocks[s].getInt(0);
+                    }
+                    at[s] = Integer.BYTES;
+                }
+                if (at[s] < blocks[s].capacity() && blocks[s].getInt(at[s]) < bestChunk)
+                {
+                    bestChunk = blocks[s].getInt(at[s]);
                     best = s;
                 }
             }
@@ -78,12 +105,12 @@ final class ShardDigest
             {
                 return hash;
             }
-            final DirectBuffer list = lists[best];
-            final int values = list.getInt(at[best] + Integer.BYTES);
+            final DirectBuffer block = blocks[best];
+            final int values = block.getInt(at[best] + Integer.BYTES);
             int offset = at[best] + 2 * Integer.BYTES;
             for (int v = 0; v < values; v++)
             {
-                hash = Slice.mix(hash + list.getLong(offset));
+                hash = Slice.mix(hash + block.getLong(offset));
                 offset += Long.BYTES;
             }
             at[best] = offset;
@@ -92,6 +119,7 @@ final class ShardDigest
 
     private static DirectBuffer await(final ShardLink link, final int shard)
     {
+        final IdleStrategy waiting = link.waitStrategy();
         final long startNs = System.nanoTime();
         while (true)
         {
@@ -105,29 +133,72 @@ final class ShardDigest
                 throw new IllegalStateException("shard " + shard + " of " + link.shards() + " sent no digest within " +
                     link.timeoutNs() / 1_000_000 + " ms: it stopped or cannot be reached");
             }
-            Thread.onSpinWait();
+            waiting.idle();
         }
     }
 
     /**
-     * Lists the values the digest hashes for this shard's chunks, in the order {@link Census#digest()} hashes them.
+     * Lists the values the digest hashes for this shard's chunks, in the order {@link Census#digest()} hashes them,
+     * a block at a time.
      */
-    private static int list(final ShardLink link, final Arena arena, final Edges edges, final int workerCount,
-        final ExpandableDirectByteBuffer out)
+    private static final class Lister
     {
-        final CellFlyweight cell = new CellFlyweight();
-        final int chunkShift = arena.chunkShift();
-        final int words = arena.stateLength() >>> 3;
-        final int perShard = workerCount / link.shards();
-        int at = 0;
-        for (int c = 0, bound = arena.chunkBound(); c < bound; c++)
+        private final ExpandableDirectByteBuffer block = new ExpandableDirectByteBuffer(64 * 1024);
+        private final CellFlyweight cell = new CellFlyweight();
+        private final int shard;
+        private final Arena arena;
+        private final Edges edges;
+        private final int workerCount;
+        private final int perShard;
+        private final int chunkShift;
+        private final int words;
+        private final int bound;
+        private int chunk;
+
+        Lister(final ShardLink link, final Arena arena, final Edges edges, final int workerCount)
         {
-            if (!arena.hasChunk(c) || Families.ownerOfChunk(c, workerCount) / perShard != link.shard())
+            this.shard = link.shard();
+            this.arena = arena;
+            this.edges = edges;
+            this.workerCount = workerCount;
+            this.perShard = workerCount / link.shards();
+            this.chunkShift = arena.chunkShift();
+            this.words = arena.stateLength() >>> 3;
+            this.bound = arena.chunkBound();
+        }
+
+        /**
+         * True once the last block is listed.
+         */
+        boolean done()
+        {
+            return chunk >= bound;
+        }
+
+        /**
+         * Lists the next block into {@link #block}, its first int saying whether it is the last.
+         *
+         * @return the block's length in bytes.
+         */
+        int next()
+        {
+            int at = Integer.BYTES;
+            while (chunk < bound && at < BLOCK_BYTES)
             {
-                continue;
+                final int c = chunk++;
+                if (arena.hasChunk(c) && Families.ownerOfChunk(c, workerCount) / perShard == shard)
+                {
+                    at = listChunk(c, at);
+                }
             }
-            final int header = at;
-            at += 2 * Integer.BYTES;
+            block.putInt(0, done() ? 1 : 0);
+            return at;
+        }
+
+        private int listChunk(final int c, final int start)
+        {
+            final ExpandableDirectByteBuffer out = block;
+            int at = start + 2 * Integer.BYTES;
             int values = 0;
             for (int i = 0, highWater = arena.highWater(c); i < highWater; i++)
             {
@@ -159,9 +230,9 @@ final class ShardDigest
                     values += 1 + edgeCount;
                 }
             }
-            out.putInt(header, c);
-            out.putInt(header + Integer.BYTES, values);
+            out.putInt(start, c);
+            out.putInt(start + Integer.BYTES, values);
+            return at;
         }
-        return at;
     }
 }

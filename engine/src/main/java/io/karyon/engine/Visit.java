@@ -2,7 +2,6 @@ package io.karyon.engine;
 
 import io.karyon.engine.cell.CellBoundsException;
 import io.karyon.engine.cell.CellFlyweight;
-import io.karyon.engine.cell.CellStorage;
 import io.karyon.engine.cell.Handle;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.errors.DistinctErrorLog;
@@ -175,6 +174,12 @@ final class Visit extends WorkerPadding
 
     /**
      * Runs the tick step of every cell whose bit is set in one bitmap word (no mail among them).
+     * <p>
+     * The loop is the engine's per-cell cost for a model of ticking cells, so it does the least per cell: the
+     * behaviour id first (the cell's first touch of its slot, or of the header column), then the flyweight re-pointed
+     * by {@link CellFlyweight#moveTo} (ints only: a reference store pays the collector's write barrier, under G1 a
+     * call path whose registers the whole loop paid for), then the step. The flyweight is wrapped over the chunk again
+     * only if something in a step wrapped it over another buffer, a branch this loop never takes in a sweep.
      *
      * @return cells stepped.
      */
@@ -187,31 +192,42 @@ final class Visit extends WorkerPadding
         // Locals, so that the calls in the loop do not make the JIT reload them for every cell.
         final boolean anyChecks = anyChecksIntegrity;
         final boolean[] checks = checksIntegrity;
-        final boolean row = CellStorage.ROW == cell.storage();
         int stepped = 0;
         long bits = stepBits;
+        if (0 != bits)
+        {
+            final int first = (word << 6) | Long.numberOfTrailingZeros(bits);
+            cell.wrap(buffer, slotOffset(first, slotLength), base | first);
+        }
         while (0 != bits)
         {
             final int index = (word << 6) | Long.numberOfTrailingZeros(bits);
             bits &= bits - 1;
             final int offset = slotOffset(index, slotLength);
-            // In row storage the behaviour id first: the cell's first touch of its slot, issued before the
-            // flyweight's stores (W3 row 3-8% faster); in columnar storage after them, as before (2% faster there).
-            // The condition is the same for the whole loop, which the JIT unswitches.
-            short id = row ? buffer.getShort(offset + BEHAVIOUR_ID_OFFSET) : 0;
-            cell.wrap(buffer, offset, base | index);
-            if (!row)
+            final short id = buffer.getShort(offset + BEHAVIOUR_ID_OFFSET);
+            if (buffer != cell.buffer())
             {
-                id = buffer.getShort(offset + BEHAVIOUR_ID_OFFSET);
+                rewrap(buffer);
             }
+            cell.moveTo(offset, base | index);
             stepped++;
             step(cell, context, id, behaviours, anyChecks, checks);
             if (dyingReason >= 0)
             {
                 finishDeath(base | index);
+                rewrap(buffer);
             }
         }
         return stepped;
+    }
+
+    /**
+     * Wraps the flyweight over the chunk being swept again, after a death's release or a step that wrapped it over
+     * another buffer: out of {@link #stepWord}'s loop, whose per-cell path writes no reference.
+     */
+    private void rewrap(final UnsafeBuffer buffer)
+    {
+        cell.wrap(buffer, cell.offset(), cell.slot());
     }
 
     /**

@@ -6,6 +6,7 @@ import io.karyon.engine.checkpoint.CheckpointPart;
 import io.karyon.model.CheckpointSet;
 import io.karyon.model.ModelException;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
@@ -192,7 +193,9 @@ public final class ShardCheckpoints implements CheckpointSet
     }
 
     /**
-     * The next piece from shard {@code from}, waited for up to the link's timeout.
+     * The next piece from shard {@code from}, waited for up to the link's timeout the way the link waits within a
+     * tick ({@link AeronShardLink#waitStrategy()}: spins, yields, then parks), not by spinning on a core the workers
+     * and the other shards may need.
      *
      * @param link to the other shards.
      * @param from the shard it is due from.
@@ -202,6 +205,7 @@ public final class ShardCheckpoints implements CheckpointSet
      */
     static DirectBuffer await(final AeronShardLink link, final int from, final String what)
     {
+        final IdleStrategy waiting = link.waitStrategy();
         final long startNs = System.nanoTime();
         while (true)
         {
@@ -216,7 +220,7 @@ public final class ShardCheckpoints implements CheckpointSet
                     link.timeoutNs() / 1_000_000 + " ms: it stopped or cannot be reached", ModelException.EXIT_FAILURE,
                     null);
             }
-            Thread.onSpinWait();
+            waiting.idle();
         }
     }
 

@@ -120,6 +120,27 @@ class ShardDeterminismTest
     }
 
     @Test
+    void shouldMatchOneProcessWhenEveryShardsDigestListTakesSeveralBlocks() throws Exception
+    {
+        // 100,000 cells a shard, each listed as at least 3 longs: 2.4 MB, more than two of ShardDigest's 1 MiB blocks
+        // a shard, so shard 0 hashes the three lists a block at a time, in chunk order across the shards.
+        final ShardRun.Spec spec = new ShardRun.Spec(RING, Map.of(), 300_000, 3, 7, 1);
+        final long expected = oneProcess(spec, 3);
+        final long[] digests = new long[3];
+        final long[] linkBytes = new long[3];
+        ShardThreads.run(3, ShardThreads.links(dir, 3, false, TIMEOUT_NS), (shard, link) ->
+        {
+            digests[shard] = ShardRun.run(spec, link, ShardThreads.context(3)).digest();
+            linkBytes[shard] = link.bytesSent();
+        });
+        for (int s = 0; s < 3; s++)
+        {
+            assertEquals(expected, digests[s], "shard " + s + " of 3");
+        }
+        assertTrue(linkBytes[2] > 2 << 20, linkBytes[2] + " bytes from shard 2");
+    }
+
+    @Test
     void shouldDifferWithAnotherSeed() throws Exception
     {
         final List<ShardRun.Result> results = sharded(ring(1, Map.of()), 2, false);
