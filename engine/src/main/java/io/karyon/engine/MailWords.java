@@ -180,47 +180,29 @@ final class MailWords
 
     /**
      * {@link #deliverChunk} for an inbox in target order: the chunk's range of records, each cell's run of them in
-     * turn. The visits and the switch to a visit of every word when a death restarts a ticking cell here are those of
-     * the bitmap words: the records the switch leaves are linked into the bitmaps for it.
+     * turn ({@link Visit#visitInOrder}). The visits and the switch to a visit of every word when a death restarts a
+     * ticking cell here are those of the bitmap words: the records the switch leaves are linked into the bitmaps for
+     * it.
      */
     private long deliverInOrder(final Visit visit, final Population population, final UnsafeBuffer buffer,
         final int chunk, final int base)
     {
-        if (chunk >= rangeEnd.length)
+        if (chunk >= rangeEnd.length || rangeStart[chunk] >= rangeEnd[chunk])
         {
             return 0;
         }
         final MessageQueue inbox = inOrder;
         final int to = rangeEnd[chunk];
         final int high = rangeHigh[chunk];
-        final int chunkMask = this.chunkMask;
-        int i = rangeStart[chunk];
-        while (i < to)
+        final int word = visit.visitInOrder(buffer, base, inbox, rangeStart[chunk], to, high, chunkMask, population,
+            chunk);
+        if (word < 0)
         {
-            final int index = (int)inbox.target(i) & chunkMask;
-            if (index >= high)
-            {
-                i++;
-                continue;
-            }
-            int end = i + 1;
-            while (end < to && ((int)inbox.target(end) & chunkMask) == index)
-            {
-                end++;
-            }
-            visit.visitInOrder(buffer, index, base | index, inbox, i, end, population.mayStep(chunk));
-            i = end;
-            final int word = index >>> 6;
-            if (population.mayStep(chunk) && (i >= to || ((int)inbox.target(i) & chunkMask) >>> 6 != word))
-            {
-                // A death restarted a ticking cell here: from the next word on, steps count too, as they would in
-                // the visit of every word.
-                switches++;
-                link(buffer, inbox, i, to, high);
-                return visit.advanceChunk(buffer, word + 1, (arena.highWater(chunk) + 63) >>> 6, base);
-            }
+            return 0;
         }
-        return 0;
+        switches++;
+        link(buffer, inbox, visit.stoppedAt(), to, high);
+        return visit.advanceChunk(buffer, word, (arena.highWater(chunk) + 63) >>> 6, base);
     }
 
     /**
