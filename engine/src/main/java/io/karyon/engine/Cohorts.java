@@ -90,7 +90,9 @@ final class Cohorts
 
     /**
      * Each worker spawns the cells of its own families of an unsupervised cohort, in index order: the first touch of
-     * the families' memory (the kernel's zeroing of fresh pages, most of what a spawn costs) is on their owner.
+     * the families' memory (the kernel's zeroing of fresh pages, most of what a spawn costs) is on their owner. Each
+     * family's root chunk is fresh, so its run of cells is spawned in one pass ({@link Population#spawnFreshRun});
+     * a stand-in's (another shard's cells, never written here) cell by cell.
      */
     private void spawnRuns(final Cohort cohort, final Genotype genotype, final long count, final CellInitializer init,
         final int first, final int runs)
@@ -113,6 +115,11 @@ final class Cohorts
                 population.addOwnedChunk(chunk);
                 final long from = (long)run << chunkShift;
                 final long to = Math.min(count, from + chunkSlots);
+                if (!population.isStandIn())
+                {
+                    population.spawnFreshRun(chunk, from, (int)(to - from), genotype, init, cell, random, stream);
+                    continue;
+                }
                 for (long index = from; index < to; index++)
                 {
                     final int slot = arena.allocate(chunk);

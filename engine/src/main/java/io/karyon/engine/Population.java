@@ -3,17 +3,26 @@ package io.karyon.engine;
 import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.cell.Handle;
 import io.karyon.engine.internal.Arena;
+import io.karyon.engine.internal.ArenaDescriptor;
 import io.karyon.engine.internal.StandInChunks;
 import org.agrona.collections.IntArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.Arrays;
 
+import static io.karyon.engine.cell.CellDescriptor.BEHAVIOUR_ID_OFFSET;
+import static io.karyon.engine.cell.CellDescriptor.FLAGS_OFFSET;
+import static io.karyon.engine.cell.CellDescriptor.GENERATION_OFFSET;
+import static io.karyon.engine.cell.CellDescriptor.HEADER_LENGTH;
+import static io.karyon.engine.cell.CellDescriptor.LINK_OFFSET;
 import static io.karyon.engine.cell.CellDescriptor.NO_SUPERVISOR;
 import static io.karyon.engine.cell.CellDescriptor.NULL_LINK;
 import static io.karyon.engine.cell.CellDescriptor.STATUS_ALIVE;
+import static io.karyon.engine.cell.CellDescriptor.STATUS_OFFSET;
+import static io.karyon.engine.cell.CellDescriptor.SUPERVISOR_ROW_OFFSET;
 import static io.karyon.engine.internal.Arena.FAMILY_CHUNKS;
 import static io.karyon.engine.internal.Arena.FAMILY_SHIFT;
+import static org.agrona.BitUtil.SIZE_OF_LONG;
 
 /**
  * The slots of one worker's cells: the chunks it owns (in the order a tick walks them), births into free slots and
@@ -38,6 +47,8 @@ final class Population extends WorkerPadding
     private final int stateLength;
     private final int stepOffset;
     private final CellFlyweight scratch = new CellFlyweight();
+    /** Where {@link #spawnFreshRun} composes a fresh cell's header. */
+    private final UnsafeBuffer freshHeader = new UnsafeBuffer(new byte[HEADER_LENGTH]);
     /**
      * Chunks of the families this worker owns, ascending: the order of every walk over the worker's cells.
      */
@@ -147,11 +158,82 @@ final class Population extends WorkerPadding
         {
             setStep(slot);
         }
-        if (null == init)
+        if (null != init)
         {
-            return handle;
+            runInitializer(arena.wrap(cell, slot), index, genotypeBehaviour, init, random);
         }
-        arena.wrap(cell, slot);
+        return handle;
+    }
+
+    /**
+     * The cells of a cohort that fill the first {@code count} slots of a fresh chunk of this worker's, in one pass
+     * over each: what {@link Arena#allocate(int)} and {@link #spawnCohortCell} would do cell by cell, with the header
+     * written as two words and the chunk's and this worker's counts kept once for the run, so that each cell costs the
+     * first touch of its slot, its state and its initializer. The cell whose initializer threw counts as spawned, as
+     * in {@link #spawnCohortCell}; those after it are not.
+     *
+     * @param chunk      fresh, of a family this worker owns; not a stand-in's.
+     * @param firstIndex cohort index of the cell in the chunk's slot 0.
+     * @param stream     the cohort's set-up stream, for {@code random}.
+     */
+    void spawnFreshRun(final int chunk, final long firstIndex, final int count, final Genotype genotype,
+        final CellInitializer init, final CellFlyweight cell, final SetupRandom random, final long stream)
+    {
+        final short genotypeBehaviour = genotype.behaviourId();
+        final boolean steps = hasTick[genotypeBehaviour];
+        final UnsafeBuffer buffer = arena.chunk(chunk);
+        final UnsafeBuffer genotypeState = genotype.state();
+        final int stride = arena.headerStride();
+        final int secondOffset = SIZE_OF_LONG + arena.headerSkew();
+        final int firstSlot = chunk << chunkShift;
+        // The fresh header, composed through the fields' own offsets and widths, as its two words.
+        final UnsafeBuffer header = freshHeader;
+        header.putInt(GENERATION_OFFSET, 1);
+        header.putByte(STATUS_OFFSET, STATUS_ALIVE);
+        header.putByte(FLAGS_OFFSET, (byte)0);
+        header.putShort(BEHAVIOUR_ID_OFFSET, genotypeBehaviour);
+        header.putInt(SUPERVISOR_ROW_OFFSET, NO_SUPERVISOR);
+        header.putInt(LINK_OFFSET, NULL_LINK);
+        final long firstWord = header.getLong(0);
+        final long secondWord = header.getLong(SIZE_OF_LONG);
+        int made = 0;
+        try
+        {
+            arena.wrap(cell, firstSlot);
+            for (int i = 0; i < count; i++)
+            {
+                final int offset = ArenaDescriptor.slotOffset(i, stride);
+                buffer.putLong(offset, firstWord);
+                buffer.putLong(offset + secondOffset, secondWord);
+                cell.wrap(buffer, offset, firstSlot + i, stateLength).copyState(genotypeState, stateLength);
+                made++;
+                if (steps)
+                {
+                    setStep(firstSlot + i);
+                }
+                if (null != init)
+                {
+                    random.key(stream, firstIndex + i);
+                    runInitializer(cell, firstIndex + i, genotypeBehaviour, init, random);
+                }
+            }
+        }
+        finally
+        {
+            arena.allocateFresh(chunk, made);
+            liveByBehaviour[COUNT_PAD + genotypeBehaviour] += made;
+            slice.spawned += made;
+            initialisedSlots += made;
+        }
+    }
+
+    /**
+     * A cohort cell's initializer, over the cell wrapped, after which the behaviour it chose (if another) is the
+     * cell's through {@link #become}.
+     */
+    private void runInitializer(final CellFlyweight cell, final long index, final short genotypeBehaviour,
+        final CellInitializer init, final SetupRandom random)
+    {
         short chosen = genotypeBehaviour;
         try
         {
@@ -167,9 +249,7 @@ final class Population extends WorkerPadding
         {
             become(cell, chosen);
         }
-        return handle;
     }
-
 
     /**
      * Takes a chunk of a family this worker owns. Driver only, between ticks.

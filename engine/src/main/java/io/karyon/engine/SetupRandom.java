@@ -5,6 +5,9 @@ package io.karyon.engine;
  * by (run seed, cohort, index, and whether it is the set-up or the connect stream), so a cell draws the same numbers
  * in every run with the same seed, whatever the number of workers and whichever worker sets it up.
  * <p>
+ * A cell's stream is keyed lazily: re-keying costs an add, and the mix that starts the stream is paid by the first
+ * draw, so an initializer that draws nothing costs nothing for it (spawning a cohort re-keys for every cell).
+ * <p>
  * <b>Note:</b> not threadsafe; each worker has its own, re-keyed for every cell.
  */
 public final class SetupRandom
@@ -13,6 +16,11 @@ public final class SetupRandom
 
     private final long seed;
     private long state;
+    /** The last stream keyed, -1 before any (streams are >= 0), and its mixed key, which a cell's index is added to. */
+    private long stream = -1;
+    private long streamKey;
+    /** Whether {@link #state} still holds the unmixed key of the cell, to be mixed by the first draw. */
+    private boolean unmixed;
 
     SetupRandom(final long seed)
     {
@@ -27,7 +35,13 @@ public final class SetupRandom
      */
     void key(final long stream, final long index)
     {
-        state = CellRandom.mix(CellRandom.mix(CellRandom.mix(seed ^ 0x5E7A_5E7A_0000_0001L) + stream) + index);
+        if (stream != this.stream)
+        {
+            streamKey = CellRandom.mix(CellRandom.mix(seed ^ 0x5E7A_5E7A_0000_0001L) + stream);
+            this.stream = stream;
+        }
+        state = streamKey + index;
+        unmixed = true;
     }
 
     /**
@@ -37,6 +51,11 @@ public final class SetupRandom
      */
     public long nextLong()
     {
+        if (unmixed)
+        {
+            state = CellRandom.mix(state);
+            unmixed = false;
+        }
         state += GOLDEN_GAMMA;
         return CellRandom.mix(state);
     }

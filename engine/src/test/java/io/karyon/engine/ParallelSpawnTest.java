@@ -1,6 +1,7 @@
 package io.karyon.engine;
 
 import io.karyon.engine.cell.CellFlyweight;
+import io.karyon.engine.cell.CellStorage;
 import io.karyon.engine.cell.Handle;
 import io.karyon.engine.internal.Arena;
 import org.junit.jupiter.api.Test;
@@ -57,11 +58,28 @@ class ParallelSpawnTest
     @ValueSource(ints = { 1, 2, 3 })
     void shouldSpawnTheSameHandlesStateAndDigestAsTheSerialSpawnForAnyWorkerCount(final int workers)
     {
+        shouldSpawnAsTheSerialSpawn(workers, CellStorage.ROW);
+    }
+
+    /**
+     * A cohort's fresh chunks are written a header word at a time: in columnar storage the second word is a column
+     * away from the first, and every field must still read as the serial spawn's.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = { 1, 2, 3 })
+    void shouldSpawnTheSameHandlesStateAndDigestAsTheSerialSpawnInColumnarStorage(final int workers)
+    {
+        shouldSpawnAsTheSerialSpawn(workers, CellStorage.COLUMNAR);
+    }
+
+    private static void shouldSpawnAsTheSerialSpawn(final int workers, final CellStorage storage)
+    {
         final long[] serialHandles;
         final long[][] serialState = new long[COUNT][];
         final long serialDigest;
         final long serialDigestAfterRun;
-        try (Organism serial = Organism.launch(context(1)))
+        final long serialNext;
+        try (Organism serial = Organism.launch(context(1).cellStorage(storage)))
         {
             serial.registerBehaviour("counter", new PopulateTest.Counter(true));
             final Genotype genotype = serial.genotype("counter", LAYOUT, "counter");
@@ -73,8 +91,9 @@ class ParallelSpawnTest
             serialDigest = serial.digest();
             serial.run(3);
             serialDigestAfterRun = serial.digest();
+            serialNext = serial.spawn(genotype);
         }
-        try (Organism parallel = Organism.launch(context(workers)))
+        try (Organism parallel = Organism.launch(context(workers).cellStorage(storage)))
         {
             parallel.registerBehaviour("counter", new PopulateTest.Counter(true));
             final Genotype genotype = parallel.genotype("counter", LAYOUT, "counter");
@@ -85,10 +104,13 @@ class ParallelSpawnTest
                 assertArrayEquals(serialState[i], state(parallel.cell(cohort.handle(i))), "state of " + i);
             }
             assertEquals(COUNT, parallel.stats().spawned());
+            assertEquals(COUNT, parallel.stats().alive());
             assertEquals(COUNT, parallel.countOf((short)0));
             assertEquals(serialDigest, parallel.digest(), "digest after spawning");
             parallel.run(3);
             assertEquals(serialDigestAfterRun, parallel.digest(), "digest after 3 ticks");
+            // The chunks' counts were kept: the next spawn takes the slot after the cohort's, as the serial one's.
+            assertEquals(serialNext, parallel.spawn(genotype), "the spawn after the cohort");
         }
     }
 
@@ -219,6 +241,6 @@ class ParallelSpawnTest
     private static long[] state(final CellFlyweight cell)
     {
         return new long[] { cell.getLong(INDEX), cell.getLong(DRAW), cell.getLong(TICKS), cell.behaviourId(),
-            cell.generation(), cell.status() };
+            cell.generation(), cell.status(), cell.flags(), cell.supervisorRow(), cell.link() };
     }
 }
