@@ -142,6 +142,13 @@ class ResumeShardsTest
         assertEquals(Cli.EXIT_OK, forked.exitCode(), forked.err());
         assertEquals(expected.json().get("digest"), forked.json().get("digest"));
         assertEquals("0.1", forked.json().get("changes").get("beta").asText());
+        // The fork's parent is the set, named by its manifest, as one process's names its checkpoint file.
+        assertEquals(one.resolve("checkpoints/tick-10.kcp").toAbsolutePath().normalize().toString(),
+            expected.json().get("parent_checkpoint").asText());
+        assertEquals(Path.of(set).toAbsolutePath().normalize().toString(),
+            forked.json().get("parent_checkpoint").asText(), "a sharded fork's parent: the set's manifest");
+        assertEquals(forked.json().get("parent_checkpoint"),
+            CommandRun.parse(Files.readString(fork.resolve("summary.json"))).get("parent_checkpoint"));
         assertArrayEquals(Files.readAllBytes(oneFork.resolve("timeseries.csv")),
             Files.readAllBytes(fork.resolve("timeseries.csv")), "the fork's rows, as one process's");
         assertTrue(Files.exists(fork.resolve("checkpoints/tick-30.manifest.json")), "the fork's sets in its --out");
