@@ -1,6 +1,7 @@
 package io.karyon.cli;
 
 import io.karyon.engine.Context;
+import io.karyon.engine.ConfigurationException;
 import io.karyon.engine.Organism;
 import io.karyon.model.Model;
 import io.karyon.model.ModelCatalog;
@@ -299,18 +300,110 @@ final class ShardedRun
         base.idleStrategy(ShardLauncher.hostIdle(base, run.workers(), Organism.machine(),
             (warning) -> spec.commandLine().getErr().println("karyon: warning: " + warning)));
         final Path dir = tempDir();
+        final ShardCheckpoints.Settings hostOwn = checkpoints(spec, options.out());
+        options.joining().run();
         try (AeronShardLink link = AeronShardLink.udp(parsed[0], peers, dir.resolve("aeron"),
             ShardLauncher.timeoutMs() * 1_000_000L))
         {
             // Each host writes its part and its copy of each manifest into its own --out; shard 0 names the run.
-            final ShardCheckpoints.Settings hostOwn = checkpoints(spec, options.out());
-            return ShardRun.run(run, link, base, first, null == hostOwn ? null : ShardHosts.agreed(link, hostOwn),
-                null);
+            final ShardCheckpoints.Settings agreed;
+            try
+            {
+                agreed = null == hostOwn ? null : ShardHosts.agreed(link, hostOwn);
+            }
+            catch (final AeronShardLink.Aborted ex)
+            {
+                throw passOn(link, ex);  // a shard that refused its input before its run
+            }
+            return ShardRun.run(run, link, base, first, agreed, null);
         }
         finally
         {
             IoUtil.delete(dir.toFile(), true);
         }
+    }
+
+    /**
+     * Another shard's abort taken in before this shard's run started: passed on to the others (the one it came from
+     * too, as a receipt), and this shard's failure with that shard's exit code and line.
+     */
+    private static ModelException passOn(final AeronShardLink link, final AeronShardLink.Aborted aborted)
+    {
+        link.abort(aborted.origin(), aborted.exitCode(), aborted.reason());
+        return new ModelException(aborted.getMessage(), aborted.exitCode(), aborted);
+    }
+
+    /**
+     * A shard across hosts ({@code --shard I/N --peers ...}) that refuses before it joins the others (its
+     * {@code --out}, a parameter, an option of this host's; usually shard 0, which alone checks {@code --out}) joins
+     * the link only to tell them ({@link AeronShardLink#refuse}): each then stops where it next polls, with this
+     * shard's exit code and line, rather than wait for it until the connect timeout. Waits for the others to connect
+     * as a run does (they start as they please); if they cannot be reached, or {@code --shard} and {@code --peers}
+     * are themselves the refusal, nobody is told (that is added to the refusal as suppressed).
+     *
+     * @param shard   {@code --shard} as given.
+     * @param peers   {@code --peers} as given.
+     * @param refusal why this shard stops: its exit code goes with its message.
+     */
+    static void tellRefusal(final String shard, final List<String> peers, final RuntimeException refusal)
+    {
+        final int[] parsed;
+        try
+        {
+            parsed = ShardMain.parseShard(shard);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            return;
+        }
+        if (peers.size() != parsed[1] || !peers.stream().allMatch((peer) -> peer.matches(".+:[0-9]{1,5}")))
+        {
+            return;
+        }
+        Path dir = null;
+        try
+        {
+            dir = Files.createTempDirectory("karyon-shard-");
+            try (AeronShardLink link = AeronShardLink.udp(parsed[0], peers, dir.resolve("aeron"),
+                ShardLauncher.timeoutMs() * 1_000_000L))
+            {
+                link.refuse(exitCode(refusal), String.valueOf(refusal.getMessage()));
+            }
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            refusal.addSuppressed(ex);
+        }
+        finally
+        {
+            if (null != dir)
+            {
+                IoUtil.delete(dir.toFile(), true);
+            }
+        }
+    }
+
+    /**
+     * The exit code a refusal ends the command with ({@link Cli}'s rule): 2 for bad usage, else its own or 1.
+     */
+    private static int exitCode(final Throwable refusal)
+    {
+        if (refusal instanceof CommandLine.ParameterException)
+        {
+            return Cli.EXIT_USAGE;
+        }
+        if (refusal instanceof ModelException)
+        {
+            return ((ModelException)refusal).exitCode();
+        }
+        for (Throwable t = refusal; null != t; t = t.getCause())
+        {
+            if (t instanceof ConfigurationException)
+            {
+                return Cli.EXIT_USAGE;
+            }
+        }
+        return ModelException.EXIT_FAILURE;
     }
 
     /**
@@ -338,8 +431,10 @@ final class ShardedRun
         {
             if (RunCommand.given(spec, option))
             {
-                throw usage(spec, option + " is not supported when resuming a run across hosts yet: it goes on as " +
-                    "it ran");
+                final CommandLine.ParameterException refusal = usage(spec, option + " is not supported when " +
+                    "resuming a run across hosts yet: it goes on as it ran");
+                tellRefusal(shard, peers, refusal);  // the other hosts, which may have been given none
+                throw refusal;
             }
         }
         final PrintWriter err = spec.commandLine().getErr();
@@ -349,12 +444,19 @@ final class ShardedRun
             AeronShardLink link = AeronShardLink.udp(parsed[0], peers, dir.resolve("aeron"),
                 ShardLauncher.timeoutMs() * 1_000_000L))
         {
-            result = ShardHosts.resume(path, link, ModelCatalog.load(ShardedRun.class.getClassLoader()), null,
-                (builder) -> builder
-                    .progress(quiet ? Progress.NONE : Progress.AUTO)
-                    .progressTo(new PrintStream(new WriterOutputStream(err), true, StandardCharsets.UTF_8))
-                    .json(json)
-                    .stopRequest(signals.request()));
+            try
+            {
+                result = ShardHosts.resume(path, link, ModelCatalog.load(ShardedRun.class.getClassLoader()), null,
+                    (builder) -> builder
+                        .progress(quiet ? Progress.NONE : Progress.AUTO)
+                        .progressTo(new PrintStream(new WriterOutputStream(err), true, StandardCharsets.UTF_8))
+                        .json(json)
+                        .stopRequest(signals.request()));
+            }
+            catch (final AeronShardLink.Aborted ex)
+            {
+                throw passOn(link, ex);  // a host that refused its options before agreeing on the set
+            }
         }
         finally
         {
@@ -397,12 +499,14 @@ final class ShardedRun
     /**
      * The options of {@code run} that only shard 0 uses, but {@code every}, which every shard is given.
      *
-     * @param out   the output folder, or null.
-     * @param every observe every K ticks.
-     * @param quiet no progress.
-     * @param json  the summary as one JSON object.
+     * @param out     the output folder, or null.
+     * @param every   observe every K ticks.
+     * @param quiet   no progress.
+     * @param json    the summary as one JSON object.
+     * @param joining told when a shard across hosts starts joining the others (its input checked): a failure from
+     *                then on reaches them by the link, one before is told by {@link #tellRefusal}.
      */
-    record Options(Path out, int every, boolean quiet, boolean json)
+    record Options(Path out, int every, boolean quiet, boolean json, Runnable joining)
     {
     }
 
