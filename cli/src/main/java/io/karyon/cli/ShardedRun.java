@@ -301,6 +301,10 @@ final class ShardedRun
             (warning) -> spec.commandLine().getErr().println("karyon: warning: " + warning)));
         final Path dir = tempDir();
         final ShardCheckpoints.Settings hostOwn = checkpoints(spec, options.out());
+        if (null != hostOwn && 0 != parsed[0])
+        {
+            Cli.writableFolder(spec, "--out", hostOwn.dir());  // this host's parts (shard 0's --out is checked above)
+        }
         options.joining().run();
         try (AeronShardLink link = AeronShardLink.udp(parsed[0], peers, dir.resolve("aeron"),
             ShardLauncher.timeoutMs() * 1_000_000L))

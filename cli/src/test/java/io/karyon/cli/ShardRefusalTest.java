@@ -31,7 +31,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ShardRefusalTest
 {
-    private static final String STOPPED = "shard 0 of 2 stopped the run: ";
 
     @Test
     void shouldStopEveryShardWithShardZerosRefusalOfItsOut(@TempDir final Path dir) throws Exception
@@ -41,8 +40,20 @@ class ShardRefusalTest
         final CommandRun[] runs = both((shard) -> new String[]{ "ring", "--cells", "2000", "--ticks", "20", "--quiet",
             "--shard", shard + "/2", "--peers", peers, "--out", (0 == shard ? file.resolve("out") :
             dir.resolve("out-1")).toString() }, RunCommand::new);
-        assertRefusedAlike(runs, "--out");
+        assertRefusedAlike(runs, 0, "--out");
         assertFalse(Files.exists(dir.resolve("out-1/summary.json")), "shard 1 did not run");
+    }
+
+    @Test
+    void shouldStopEveryShardWithAnotherShardsRefusalOfItsCheckpointFolder(@TempDir final Path dir) throws Exception
+    {
+        final Path file = Files.writeString(dir.resolve("a-file"), "not a folder");
+        final String peers = peers();
+        final CommandRun[] runs = both((shard) -> new String[]{ "ring", "--cells", "2000", "--ticks", "20", "--quiet",
+            "--shard", shard + "/2", "--peers", peers, "--checkpoint-every", "10", "--out", (1 == shard ?
+            file.resolve("out") : dir.resolve("out-0")).toString() }, RunCommand::new);
+        assertRefusedAlike(runs, 1, "cannot write files in " + file.resolve("out").resolve("checkpoints"));
+        assertFalse(Files.exists(dir.resolve("out-0/summary.json")), "shard 0 did not run");
     }
 
     @Test
@@ -67,22 +78,25 @@ class ShardRefusalTest
         final CommandRun[] runs = both((shard) -> 0 == shard ?
             new String[]{ dir.toString(), "--quiet", "--shard", "0/2", "--peers", peers, "--ticks", "50" } :
             new String[]{ dir.toString(), "--quiet", "--shard", "1/2", "--peers", peers }, ResumeCommand::new);
-        assertRefusedAlike(runs, "--ticks is not supported when resuming a run across hosts yet");
+        assertRefusedAlike(runs, 0, "--ticks is not supported when resuming a run across hosts yet");
     }
 
     /**
-     * Shard 0 refused with one line naming what; shard 1 stopped with that line.
+     * One shard refused with one line naming what; the other stopped with that line.
      */
-    private static void assertRefusedAlike(final CommandRun[] runs, final String what)
+    private static void assertRefusedAlike(final CommandRun[] runs, final int refused, final String what)
     {
-        assertEquals(Cli.EXIT_USAGE, runs[0].exitCode(), runs[0].err());
-        assertTrue(runs[0].err().contains(what), runs[0].err());
-        assertEquals(1, runs[0].err().strip().lines().count(), runs[0].err());
-        assertEquals(Cli.EXIT_USAGE, runs[1].exitCode(), runs[1].err());
-        assertEquals(1, runs[1].err().strip().lines().count(), runs[1].err());
-        final String line = runs[0].err().strip();
-        final String own = line.substring(line.indexOf(": ") + 2).replace(" (see --help)", "");
-        assertTrue(runs[1].err().contains(STOPPED + own), runs[1].err() + " does not carry " + own);
+        final CommandRun own = runs[refused];
+        final CommandRun other = runs[1 - refused];
+        assertEquals(Cli.EXIT_USAGE, own.exitCode(), own.err());
+        assertTrue(own.err().contains(what), own.err());
+        assertEquals(1, own.err().strip().lines().count(), own.err());
+        assertEquals(Cli.EXIT_USAGE, other.exitCode(), other.err());
+        assertEquals(1, other.err().strip().lines().count(), other.err());
+        final String line = own.err().strip();
+        final String reason = line.substring(line.indexOf(": ") + 2).replace(" (see --help)", "");
+        assertTrue(other.err().contains("shard " + refused + " of 2 stopped the run: " + reason),
+            other.err() + " does not carry " + reason);
         assertEquals(0, ProcessHandle.current().children().count(), "no child process");
     }
 
