@@ -45,6 +45,16 @@ final class ShardedRun
         ModelDiscovery.CLASSPATH_OPTION, ConfigurationDefaults.MAILBOX_LIMIT, ConfigurationDefaults.VERIFY_EVERY,
         ConfigurationDefaults.MAX_MEMORY, ConfigurationDefaults.WATCHDOG };
 
+    /**
+     * The options a resume across hosts refuses: a fork ({@code --set}) would need every host's parts restored with
+     * the change and its sets kept apart, and the checkpoint settings to agree between the hosts (the manifest's
+     * copies name them); the shard count and workers are the set's; the others are one host's pinning and idling,
+     * which it takes by the defaults, as it did.
+     */
+    private static final String[] ACROSS_REFUSED = { "--shards", "--set", "--checkpoint-every", "--keep-checkpoints",
+        "--workers", ModelDiscovery.CLASSPATH_OPTION, ConfigurationDefaults.IDLE, ConfigurationDefaults.NO_PIN,
+        ConfigurationDefaults.POLICY, "--cpus", ConfigurationDefaults.MAILBOX_LIMIT, ConfigurationDefaults.VERIFY_EVERY };
+
     private ShardedRun()
     {
     }
@@ -428,18 +438,32 @@ final class ShardedRun
             throw usage(spec, "--shard " + shard + " needs --peers with " + parsed[1] + " HOST:PORT endpoints, one " +
                 "per shard, got " + (null == peers ? "none" : peers.size()) + " (a host's folder holds only its part)");
         }
-        for (final String option : new String[]{ "--shards", "--ticks", "--out", "--set", "--checkpoint-every",
-            "--keep-checkpoints", "--workers", ModelDiscovery.CLASSPATH_OPTION, ConfigurationDefaults.IDLE,
-            ConfigurationDefaults.NO_PIN, ConfigurationDefaults.POLICY, "--cpus", ConfigurationDefaults.MAILBOX_LIMIT,
-            ConfigurationDefaults.VERIFY_EVERY })
+        final long ticks;
+        final Path hostOut;
+        try
         {
-            if (RunCommand.given(spec, option))
+            for (final String option : ACROSS_REFUSED)
             {
-                final CommandLine.ParameterException refusal = usage(spec, option + " is not supported when " +
-                    "resuming a run across hosts yet: it goes on as it ran");
-                tellRefusal(shard, peers, refusal);  // the other hosts, which may have been given none
-                throw refusal;
+                if (RunCommand.given(spec, option))
+                {
+                    throw usage(spec, option + " is not supported when resuming a run across hosts yet: it goes " +
+                        "on as it ran");
+                }
             }
+            ticks = RunCommand.given(spec, "--ticks") ?
+                ((Number)spec.findOption("--ticks").getValue()).longValue() : 0;
+            if (RunCommand.given(spec, "--ticks"))
+            {
+                Cli.range(spec, "--ticks", ticks, 1, Long.MAX_VALUE);
+            }
+            // This host's folder: on shard 0 the outputs and its next sets, on the others their next sets.
+            hostOut = RunCommand.given(spec, "--out") ? Cli.writableFolder(spec, "--out", RunCommand.path(spec, "--out",
+                spec.findOption("--out").<String>getValue())) : null;
+        }
+        catch (final CommandLine.ParameterException refusal)
+        {
+            tellRefusal(shard, peers, refusal);  // the other hosts, which may have been given nothing wrong
+            throw refusal;
         }
         final PrintWriter err = spec.commandLine().getErr();
         final Path dir = tempDir();
@@ -455,7 +479,7 @@ final class ShardedRun
                         .progress(quiet ? Progress.NONE : Progress.AUTO)
                         .progressTo(new PrintStream(new WriterOutputStream(err), true, StandardCharsets.UTF_8))
                         .json(json)
-                        .stopRequest(signals.request()));
+                        .stopRequest(signals.request()), ticks, hostOut);
             }
             catch (final AeronShardLink.Aborted ex)
             {

@@ -44,8 +44,10 @@ class ResumeShardsTest
         assertRefused(resume(folder, "--shard", "0/2"), "--shard 0/2 needs --peers with 2 HOST:PORT endpoints");
         assertRefused(resume(folder, "--shard", "1/2", "--peers", "a:1"), "got 1 (a host's folder holds only its");
         assertRefused(resume(folder, "--peers", "a:1,b:2"), "--peers goes with --shard I/N");
-        assertRefused(resume(folder, "--shard", "0/2", "--peers", "a:1,b:2", "--ticks", "50"),
-            "--ticks is not supported when resuming a run across hosts yet");
+        assertRefused(resume(folder, "--shard", "0/2", "--peers", "a:1,b:2", "--set", "beta=0.1"),
+            "--set is not supported when resuming a run across hosts yet");
+        assertRefused(resume(folder, "--shard", "0/2", "--peers", "a:1,b:2", "--ticks", "0"),
+            "Invalid value for option '--ticks'");
     }
 
     @Test

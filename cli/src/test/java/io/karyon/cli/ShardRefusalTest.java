@@ -76,9 +76,9 @@ class ShardRefusalTest
     {
         final String peers = peers();
         final CommandRun[] runs = both((shard) -> 0 == shard ?
-            new String[]{ dir.toString(), "--quiet", "--shard", "0/2", "--peers", peers, "--ticks", "50" } :
+            new String[]{ dir.toString(), "--quiet", "--shard", "0/2", "--peers", peers, "--set", "beta=0.1" } :
             new String[]{ dir.toString(), "--quiet", "--shard", "1/2", "--peers", peers }, ResumeCommand::new);
-        assertRefusedAlike(runs, 0, "--ticks is not supported when resuming a run across hosts yet");
+        assertRefusedAlike(runs, 0, "--set is not supported when resuming a run across hosts yet");
     }
 
     /**
