@@ -422,8 +422,9 @@ final class ShardedRun
 
     /**
      * {@code karyon resume DIR --shard I/N --peers ...}: this host's part of a run across hosts, resumed from its own
-     * folder once the shards agree on the set ({@link ShardHosts}), run to its end; shard 0 prints the summary, the
-     * others their digest.
+     * folder once the shards agree on the set ({@link ShardHosts}), run to its end (or to {@code --ticks}, shard 0's
+     * or the same on every host), its outputs and next sets in {@code --out} if given (this host's own); shard 0
+     * prints the summary, the others their digest. An option it refuses is told to the other hosts.
      *
      * @return {@link Cli#EXIT_OK}, or 130 (SIGINT) or 143 (SIGTERM) if a signal stopped it.
      * @throws ModelException exit 2 (one line, on every shard alike) when the hosts hold no common set, exit 1 if the

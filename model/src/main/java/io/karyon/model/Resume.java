@@ -97,7 +97,7 @@ final class Resume
         final Resume resume = new Resume(settings.resumeFrom, settings.resumeHeader, settings.resumeRun);
         if (null != settings.parentCheckpoint)
         {
-            resume.parentFile = settings.parentCheckpoint;  // a shard's part: the set's manifest names the fork's parent
+            resume.parentFile = settings.parentCheckpoint;  // a shard's part: its set's manifest is the parent
         }
         resume.checkChanges(settings.model, parameters);
         final ShardLink link = null == settings.context ? null : settings.context.shardLink();
