@@ -1,7 +1,7 @@
 package io.karyon.cli;
 
-import io.karyon.engine.Context;
 import io.karyon.engine.ConfigurationException;
+import io.karyon.engine.Context;
 import io.karyon.engine.Organism;
 import io.karyon.model.Model;
 import io.karyon.model.ModelCatalog;
@@ -53,7 +53,8 @@ final class ShardedRun
      */
     private static final String[] ACROSS_REFUSED = { "--shards", "--set", "--checkpoint-every", "--keep-checkpoints",
         "--workers", ModelDiscovery.CLASSPATH_OPTION, ConfigurationDefaults.IDLE, ConfigurationDefaults.NO_PIN,
-        ConfigurationDefaults.POLICY, "--cpus", ConfigurationDefaults.MAILBOX_LIMIT, ConfigurationDefaults.VERIFY_EVERY };
+        ConfigurationDefaults.POLICY, "--cpus", ConfigurationDefaults.MAILBOX_LIMIT,
+        ConfigurationDefaults.VERIFY_EVERY };
 
     private ShardedRun()
     {
