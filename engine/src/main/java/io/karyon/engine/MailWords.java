@@ -1,14 +1,25 @@
 package io.karyon.engine;
 
 import io.karyon.engine.internal.Arena;
+import org.agrona.collections.IntArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.Arrays;
 
+import static io.karyon.engine.cell.CellDescriptor.NULL_LINK;
+
 /**
- * By chunk, one bit per word of its mail bitmap that {@link Mailboxes#linkMail} set a bit in this tick, so that a chunk
- * without tick steps is visited word by word from these rather than by reading its whole bitmaps (at 4M cells and
- * 10,000 messages a tick, 125,000 words for 10,000 cells).
+ * Where a tick finds the mail of a chunk without tick steps, so that it is visited from that rather than by reading
+ * the chunk's whole bitmaps (at 4M cells and 10,000 messages a tick, 125,000 words for 10,000 cells). Two ways:
+ * <ul>
+ * <li>by chunk, one bit per word of its mail bitmap that {@link Mailboxes#linkMail} set a bit in this tick;</li>
+ * <li>when the inbox is in target order ({@link MessageQueue#inOrder}: a worker sending along its own slots, as W2's
+ * ring does), by chunk, the range of inbox records for it: its cells are then visited by reading that range in turn,
+ * with no mail bit, head or link written or read ({@link #inOrder}). A chunk visited word by word (one with tick
+ * steps) has its range linked into its bitmaps first ({@link #visitedChunk}).</li>
+ * </ul>
+ * Either way a chunk's cells with mail are visited in slot order, each with its messages in inbox order: the same
+ * visits.
  * <p>
  * <b>Note:</b> not threadsafe; owned by one worker.
  */
@@ -16,19 +27,85 @@ final class MailWords
 {
     private final Arena arena;
     private final int mailOffset;
+    private final int mailHeadOffset;
+    private final int chunkMask;
     private final int length;
     private final int[] order;
     private long[][] words = new long[0][];
 
+    /** The inbox of this tick if it is in target order, else null. */
+    private MessageQueue inOrder;
+    /** By chunk, its records of an inbox in order: [start, end), and its high-water mark when they were checked. */
+    private int[] rangeStart = new int[0];
+    private int[] rangeEnd = new int[0];
+    private int[] rangeHigh = new int[0];
+    private final IntArrayList ranged = new IntArrayList();
+    /** Ticks whose inbox was in order; in-order chunks switched to the visit of every word (tests read both). */
+    long inOrderTicks;
+    long switches;
+
     /**
-     * @param mailOffset offset of the mail bitmap in a chunk.
+     * @param mailOffset     offset of the mail bitmap in a chunk.
+     * @param mailHeadOffset offset of the int column of mail heads in a chunk.
      */
-    MailWords(final Arena arena, final int mailOffset)
+    MailWords(final Arena arena, final int mailOffset, final int mailHeadOffset)
     {
         this.arena = arena;
         this.mailOffset = mailOffset;
+        this.mailHeadOffset = mailHeadOffset;
+        this.chunkMask = arena.chunkSlots() - 1;
         this.length = Math.max(1, arena.chunkSlots() >>> 12);
         this.order = new int[length << 6];
+    }
+
+    /**
+     * Starts a tick whose inbox is linked into the bitmaps by {@link Mailboxes#linkMail}.
+     */
+    void linked()
+    {
+        forgetRanges();
+        inOrder = null;
+    }
+
+    /**
+     * Starts a tick whose inbox is in target order: its records are not linked but found by chunk ({@link #range}).
+     */
+    void inOrder(final MessageQueue inbox)
+    {
+        forgetRanges();
+        inOrder = inbox;
+        inOrderTicks++;
+    }
+
+    /**
+     * Notes the records [start, end) of the in-order inbox, all for one chunk; those at or above {@code high} (its
+     * high-water mark) were dead letters already and are skipped.
+     */
+    void range(final int chunk, final int start, final int end, final int high)
+    {
+        if (chunk >= rangeStart.length)
+        {
+            final int length = Math.max(chunk + 1, 2 * rangeStart.length);
+            rangeStart = Arrays.copyOf(rangeStart, length);
+            rangeEnd = Arrays.copyOf(rangeEnd, length);
+            rangeHigh = Arrays.copyOf(rangeHigh, length);
+        }
+        rangeStart[chunk] = start;
+        rangeEnd[chunk] = end;
+        rangeHigh[chunk] = high;
+        ranged.addInt(chunk);
+    }
+
+    private void forgetRanges()
+    {
+        final IntArrayList ranged = this.ranged;
+        for (int i = 0, size = ranged.size(); i < size; i++)
+        {
+            final int chunk = ranged.getInt(i);
+            rangeStart[chunk] = 0;
+            rangeEnd[chunk] = 0;
+        }
+        ranged.clear();
     }
 
     /**
@@ -59,6 +136,10 @@ final class MailWords
     long deliverChunk(final Visit visit, final Population population, final UnsafeBuffer buffer, final int chunk,
         final int base)
     {
+        if (null != inOrder)
+        {
+            return deliverInOrder(visit, population, buffer, chunk, base);
+        }
         if (chunk >= words.length || null == words[chunk])
         {
             return 0;
@@ -98,10 +179,76 @@ final class MailWords
     }
 
     /**
-     * Forgets the words noted for a chunk visited word by word (one that has tick steps).
+     * {@link #deliverChunk} for an inbox in target order: the chunk's range of records, each cell's run of them in
+     * turn ({@link Visit#visitInOrder}). The visits and the switch to a visit of every word when a death restarts a
+     * ticking cell here are those of the bitmap words: the records the switch leaves are linked into the bitmaps for
+     * it.
+     */
+    private long deliverInOrder(final Visit visit, final Population population, final UnsafeBuffer buffer,
+        final int chunk, final int base)
+    {
+        if (chunk >= rangeEnd.length || rangeStart[chunk] >= rangeEnd[chunk])
+        {
+            return 0;
+        }
+        final MessageQueue inbox = inOrder;
+        final int to = rangeEnd[chunk];
+        final int high = rangeHigh[chunk];
+        final int word = visit.visitInOrder(buffer, base, inbox, rangeStart[chunk], to, high, chunkMask, population,
+            chunk);
+        if (word < 0)
+        {
+            return 0;
+        }
+        switches++;
+        link(buffer, inbox, visit.stoppedAt(), to, high);
+        return visit.advanceChunk(buffer, word, (arena.highWater(chunk) + 63) >>> 6, base);
+    }
+
+    /**
+     * Links records [from, to) of an inbox in order, all for one chunk, into its mail bitmap and heads, as
+     * {@link Mailboxes#linkMail} does; those at or above {@code high} are skipped (dead letters already).
+     */
+    private void link(final UnsafeBuffer buffer, final MessageQueue inbox, final int from, final int to,
+        final int high)
+    {
+        final int mailOffset = this.mailOffset;
+        final int mailHeadOffset = this.mailHeadOffset;
+        for (int i = to - 1; i >= from; i--)
+        {
+            final int index = (int)inbox.target(i) & chunkMask;
+            if (index >= high)
+            {
+                continue;
+            }
+            final int wordOffset = mailOffset + ((index >>> 6) << 3);
+            final int headOffset = mailHeadOffset + (index << 2);
+            final long word = buffer.getLong(wordOffset);
+            final long bit = 1L << index;
+            if (0 == (word & bit))
+            {
+                buffer.putLong(wordOffset, word | bit);
+                inbox.next(i, NULL_LINK);
+            }
+            else
+            {
+                inbox.next(i, buffer.getInt(headOffset));
+            }
+            buffer.putInt(headOffset, i);
+        }
+    }
+
+    /**
+     * Readies a chunk to be visited word by word (one that has tick steps): links its records of an inbox in order
+     * into its bitmaps, and forgets the words noted for it.
      */
     void visitedChunk(final int chunk)
     {
+        if (null != inOrder && chunk < rangeEnd.length && rangeStart[chunk] < rangeEnd[chunk])
+        {
+            link(arena.chunk(chunk), inOrder, rangeStart[chunk], rangeEnd[chunk], rangeHigh[chunk]);
+            rangeEnd[chunk] = rangeStart[chunk];
+        }
         if (chunk < words.length && null != words[chunk])
         {
             Arrays.fill(words[chunk], 0);
@@ -109,10 +256,11 @@ final class MailWords
     }
 
     /**
-     * Forgets every chunk's words (a checkpoint restore).
+     * Forgets every chunk's words and ranges (a checkpoint restore).
      */
     void clear()
     {
+        linked();
         for (final long[] summary : words)
         {
             if (null != summary)

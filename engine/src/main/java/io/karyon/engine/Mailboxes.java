@@ -36,6 +36,8 @@ final class Mailboxes extends WorkerPadding
     private final int chunkShift;
     private final int chunkMask;
     private final int familyBitShift;
+    /** By family class, the worker that owns it: {@link Slice#owner} without its division, once per send. */
+    private final int[] owners = new int[Arena.FAMILY_CLASSES];
     private final int mailOffset;
     private final int mailHeadOffset;
     private final CellFlyweight cell;
@@ -71,6 +73,8 @@ final class Mailboxes extends WorkerPadding
     private long windowEnd;
     /** The words of each chunk's mail bitmap that {@link #linkMail} set a bit in this tick. */
     final MailWords mailWords;
+    /** Whether an inbox in target order is delivered in turn rather than linked (tests switch it off). */
+    boolean inOrderDelivery = true;
 
     /**
      * @param cell the flyweight over the cell being visited: the sender of what is sent.
@@ -86,11 +90,16 @@ final class Mailboxes extends WorkerPadding
         this.chunkShift = arena.chunkShift();
         this.chunkMask = arena.chunkSlots() - 1;
         this.familyBitShift = chunkShift + FAMILY_SHIFT;
+        for (int c = 0; c < owners.length; c++)
+        {
+            // Slice.owner of a slot of family class c.
+            owners[c] = c % workerCount;
+        }
         this.mailOffset = mailOffset;
         this.mailHeadOffset = mailHeadOffset;
         this.cell = cell;
         this.deadLetterLog = deadLetterLog;
-        this.mailWords = new MailWords(arena, mailOffset);
+        this.mailWords = new MailWords(arena, mailOffset, mailHeadOffset);
         this.inbox = merged;
         this.outboxes = queues(workerCount, 256);
         // The inbox merges every worker's queue for this one, the signals and the driver's mail: each worker's share
@@ -362,6 +371,12 @@ final class Mailboxes extends WorkerPadding
     void linkMail()
     {
         final MessageQueue inbox = this.inbox;
+        if (inOrderDelivery && inbox.inOrder())
+        {
+            checkInOrder(inbox);
+            return;
+        }
+        mailWords.linked();
         final Arena arena = this.arena;
         UnsafeBuffer buffer = null;
         int highWater = 0;
@@ -415,6 +430,43 @@ final class Mailboxes extends WorkerPadding
         }
     }
 
+    /**
+     * {@link #linkMail} for an inbox in target order: the same dead letters, found in the same order, but nothing
+     * linked; each chunk's records, contiguous, are noted as a range that the tick reads in turn ({@link MailWords}).
+     */
+    private void checkInOrder(final MessageQueue inbox)
+    {
+        final Arena arena = this.arena;
+        final MailWords mailWords = this.mailWords;
+        mailWords.inOrder(inbox);
+        int runChunk = -1;
+        int runEnd = 0;
+        int highWater = -1;
+        for (int i = inbox.count() - 1; i >= 0; i--)
+        {
+            final int slot = Handle.slot(inbox.target(i));
+            final int chunk = slot >>> chunkShift;
+            if (chunk != runChunk)
+            {
+                if (highWater >= 0)
+                {
+                    mailWords.range(runChunk, i + 1, runEnd, highWater);
+                }
+                runChunk = chunk;
+                runEnd = i + 1;
+                highWater = arena.hasChunk(chunk) ? arena.highWater(chunk) : -1;
+            }
+            if ((slot & chunkMask) >= highWater)
+            {
+                undeliverable(inbox, i, DeadLetters.STALE_HANDLE);
+            }
+        }
+        if (highWater >= 0)
+        {
+            mailWords.range(runChunk, 0, runEnd, highWater);
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------------------------
     // Sending.
     // ---------------------------------------------------------------------------------------------------------------
@@ -446,7 +498,7 @@ final class Mailboxes extends WorkerPadding
         {
             return overflow();
         }
-        final int owner = Slice.owner(slot, chunkShift, workerCount);
+        final int owner = owners[(slot >>> familyBitShift) & (Arena.FAMILY_CLASSES - 1)];
         if (!freeRunning)
         {
             final MessageQueue queue = sending[owner];

@@ -1,6 +1,7 @@
 package io.karyon.engine;
 
 import org.agrona.BufferUtil;
+import org.agrona.UnsafeApi;
 import org.agrona.collections.IntArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -42,7 +43,7 @@ final class MessageQueue extends MessageQueueRhsPadding
     {
         initialLength = Math.max(1, initialCapacity) * RECORD_LENGTH;
         memory = ByteBuffer.allocateDirect(initialLength);
-        buffer.wrap(memory);
+        wrap(memory);
     }
 
     void append(final long target, final long sender, final int type, final long payload)
@@ -57,6 +58,7 @@ final class MessageQueue extends MessageQueueRhsPadding
         buffer.putLong(offset + PAYLOAD_OFFSET, payload);
         buffer.putInt(offset + TYPE_OFFSET, type);
         count++;
+        inOrder = false;
     }
 
     /**
@@ -68,16 +70,31 @@ final class MessageQueue extends MessageQueueRhsPadding
     boolean offer(final long target, final long sender, final int type, final long payload)
     {
         final int offset = count << RECORD_SHIFT;
-        if (offset + RECORD_LENGTH > buffer.capacity() && !tryGrow(offset + RECORD_LENGTH))
+        if (offset + RECORD_LENGTH > capacity && !tryGrow(offset + RECORD_LENGTH))
         {
             return false;
         }
-        buffer.putLong(offset + TARGET_OFFSET, target);
-        buffer.putLong(offset + SENDER_OFFSET, sender);
-        buffer.putLong(offset + PAYLOAD_OFFSET, payload);
-        buffer.putInt(offset + TYPE_OFFSET, type);
+        // Raw stores (the capacity is checked above): a store through the buffer object may write any field for all
+        // the JIT knows, so every field the send path reads after it was read again (see address).
+        final long at = address + offset;
+        UnsafeApi.putLong(at + TARGET_OFFSET, target);
+        UnsafeApi.putLong(at + SENDER_OFFSET, sender);
+        UnsafeApi.putLong(at + PAYLOAD_OFFSET, payload);
+        UnsafeApi.putInt(at + TYPE_OFFSET, type);
         count++;
+        final int slot = (int)target;
+        inOrder &= slot >= lastSlot;
+        lastSlot = slot;
         return true;
+    }
+
+    /**
+     * Whether every record was {@link #offer offered}, none appended, and their target slots never decrease: the
+     * queue is then in the order a tick visits the cells it is for (see {@link Mailboxes#linkMail}).
+     */
+    boolean inOrder()
+    {
+        return inOrder;
     }
 
     /**
@@ -108,6 +125,12 @@ final class MessageQueue extends MessageQueueRhsPadding
             grow(offset + length);
         }
         buffer.putBytes(offset, source.buffer, from << RECORD_SHIFT, length);
+        // A range of a queue in order, into an empty queue, is in order too.
+        inOrder = 0 == count && source.inOrder;
+        if (to > from)
+        {
+            lastSlot = (int)source.target(to - 1);
+        }
         count += to - from;
     }
 
@@ -173,6 +196,8 @@ final class MessageQueue extends MessageQueueRhsPadding
             peakCount = count;
         }
         count = 0;
+        inOrder = true;
+        lastSlot = Integer.MIN_VALUE;
         if (++clears >= SHRINK_PERIOD)
         {
             shrinkIfIdle();
@@ -188,7 +213,6 @@ final class MessageQueue extends MessageQueueRhsPadding
         final long peakBytes = (long)peakCount << RECORD_SHIFT;
         clears = 0;
         peakCount = 0;
-        final int capacity = buffer.capacity();
         if (capacity > initialLength && capacity > 4 * peakBytes)
         {
             int length = initialLength;
@@ -200,39 +224,39 @@ final class MessageQueue extends MessageQueueRhsPadding
             {
                 BufferUtil.free(memory);
                 memory = ByteBuffer.allocateDirect(length);
-                buffer.wrap(memory);
+                wrap(memory);
             }
         }
     }
 
     long target(final int index)
     {
-        return buffer.getLong((index << RECORD_SHIFT) + TARGET_OFFSET);
+        return UnsafeApi.getLong(address + ((long)index << RECORD_SHIFT) + TARGET_OFFSET);
     }
 
     long sender(final int index)
     {
-        return buffer.getLong((index << RECORD_SHIFT) + SENDER_OFFSET);
+        return UnsafeApi.getLong(address + ((long)index << RECORD_SHIFT) + SENDER_OFFSET);
     }
 
     long payload(final int index)
     {
-        return buffer.getLong((index << RECORD_SHIFT) + PAYLOAD_OFFSET);
+        return UnsafeApi.getLong(address + ((long)index << RECORD_SHIFT) + PAYLOAD_OFFSET);
     }
 
     int type(final int index)
     {
-        return buffer.getInt((index << RECORD_SHIFT) + TYPE_OFFSET);
+        return UnsafeApi.getInt(address + ((long)index << RECORD_SHIFT) + TYPE_OFFSET);
     }
 
     int next(final int index)
     {
-        return buffer.getInt((index << RECORD_SHIFT) + NEXT_OFFSET);
+        return UnsafeApi.getInt(address + ((long)index << RECORD_SHIFT) + NEXT_OFFSET);
     }
 
     void next(final int index, final int next)
     {
-        buffer.putInt((index << RECORD_SHIFT) + NEXT_OFFSET, next);
+        UnsafeApi.putInt(address + ((long)index << RECORD_SHIFT) + NEXT_OFFSET, next);
     }
 
     /**
@@ -263,18 +287,28 @@ final class MessageQueue extends MessageQueueRhsPadding
     private void grow(final int required, final int most)
     {
         checkQueueLength(required);
-        int capacity = buffer.capacity();
-        while (capacity < required)
+        int length = capacity;
+        while (length < required)
         {
-            capacity = capacity > most / 2 ? most : capacity * 2;
+            length = length > most / 2 ? most : length * 2;
         }
         // Allocated before the old buffer is freed: if this throws, the queue is unchanged.
-        final ByteBuffer grown = ByteBuffer.allocateDirect(capacity);
+        final ByteBuffer grown = ByteBuffer.allocateDirect(length);
         final UnsafeBuffer old = new UnsafeBuffer(memory);
         old.getBytes(0, grown, 0, count << RECORD_SHIFT);
         BufferUtil.free(memory);
         memory = grown;
-        buffer.wrap(grown);
+        wrap(grown);
+    }
+
+    /**
+     * Takes fresh direct memory: the buffer over it, and its address and capacity for the raw accesses.
+     */
+    private void wrap(final ByteBuffer memory)
+    {
+        buffer.wrap(memory);
+        address = buffer.addressOffset();
+        capacity = buffer.capacity();
     }
 
     /**
@@ -284,7 +318,11 @@ final class MessageQueue extends MessageQueueRhsPadding
     {
         BufferUtil.free(memory);
         buffer.wrap(0, 0);
+        address = 0;
+        capacity = 0;
         count = 0;
+        inOrder = true;
+        lastSlot = Integer.MIN_VALUE;
     }
 }
 
@@ -315,6 +353,14 @@ abstract class MessageQueueFields extends MessageQueueLhsPadding
     int offerLimit = MAX_QUEUE_LENGTH;
     int peakCount;
     int clears;
+    boolean inOrder = true;
+    int lastSlot = Integer.MIN_VALUE;
+    /**
+     * The direct memory's address and length, for the accesses of the send and delivery paths, which are raw: the
+     * JIT knows a raw access touches no Java field, so the fields around it stay in registers.
+     */
+    long address;
+    int capacity;
 }
 
 /**

@@ -2,7 +2,6 @@ package io.karyon.engine;
 
 import io.karyon.engine.cell.CellBoundsException;
 import io.karyon.engine.cell.CellFlyweight;
-import io.karyon.engine.cell.CellStorage;
 import io.karyon.engine.cell.Handle;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.errors.DistinctErrorLog;
@@ -31,6 +30,11 @@ import static io.karyon.engine.internal.ArenaDescriptor.slotOffset;
  */
 final class Visit extends WorkerPadding
 {
+    /**
+     * {@link #visitCell}'s end for messages linked through the records' next fields.
+     */
+    private static final int LINKED = -2;
+
     private final Slice slice;
     private final CellFlyweight cell;
     private final Mailboxes mailboxes;
@@ -52,6 +56,9 @@ final class Visit extends WorkerPadding
      * without reading its header again.
      */
     private Behaviour current;
+    private int stoppedAt;
+    /** What the loads ahead of {@link #visitInOrder} read, kept so that they are not removed. */
+    private int touched;
 
     /**
      * @param cell the flyweight over the cell being visited, shared with the mechanisms its behaviour calls into.
@@ -167,6 +174,12 @@ final class Visit extends WorkerPadding
 
     /**
      * Runs the tick step of every cell whose bit is set in one bitmap word (no mail among them).
+     * <p>
+     * The loop is the engine's per-cell cost for a model of ticking cells, so it does the least per cell: the
+     * behaviour id first (the cell's first touch of its slot, or of the header column), then the flyweight re-pointed
+     * by {@link CellFlyweight#moveTo} (ints only: a reference store pays the collector's write barrier, under G1 a
+     * call path whose registers the whole loop paid for), then the step. The flyweight is wrapped over the chunk again
+     * only if something in a step wrapped it over another buffer, a branch this loop never takes in a sweep.
      *
      * @return cells stepped.
      */
@@ -179,31 +192,42 @@ final class Visit extends WorkerPadding
         // Locals, so that the calls in the loop do not make the JIT reload them for every cell.
         final boolean anyChecks = anyChecksIntegrity;
         final boolean[] checks = checksIntegrity;
-        final boolean row = CellStorage.ROW == cell.storage();
         int stepped = 0;
         long bits = stepBits;
+        if (0 != bits)
+        {
+            final int first = (word << 6) | Long.numberOfTrailingZeros(bits);
+            cell.wrap(buffer, slotOffset(first, slotLength), base | first);
+        }
         while (0 != bits)
         {
             final int index = (word << 6) | Long.numberOfTrailingZeros(bits);
             bits &= bits - 1;
             final int offset = slotOffset(index, slotLength);
-            // In row storage the behaviour id first: the cell's first touch of its slot, issued before the
-            // flyweight's stores (W3 row 3-8% faster); in columnar storage after them, as before (2% faster there).
-            // The condition is the same for the whole loop, which the JIT unswitches.
-            short id = row ? buffer.getShort(offset + BEHAVIOUR_ID_OFFSET) : 0;
-            cell.wrap(buffer, offset, base | index);
-            if (!row)
+            final short id = buffer.getShort(offset + BEHAVIOUR_ID_OFFSET);
+            if (buffer != cell.buffer())
             {
-                id = buffer.getShort(offset + BEHAVIOUR_ID_OFFSET);
+                rewrap(buffer);
             }
+            cell.moveTo(offset, base | index);
             stepped++;
             step(cell, context, id, behaviours, anyChecks, checks);
             if (dyingReason >= 0)
             {
                 finishDeath(base | index);
+                rewrap(buffer);
             }
         }
         return stepped;
+    }
+
+    /**
+     * Wraps the flyweight over the chunk being swept again, after a death's release or a step that wrapped it over
+     * another buffer: out of {@link #stepWord}'s loop, whose per-cell path writes no reference.
+     */
+    private void rewrap(final UnsafeBuffer buffer)
+    {
+        cell.wrap(buffer, cell.offset(), cell.slot());
     }
 
     /**
@@ -214,9 +238,7 @@ final class Visit extends WorkerPadding
     int visitMail(final UnsafeBuffer buffer, final int word, final int index, final int slot)
     {
         final long bit = 1L << index;
-        final int offset = slotOffset(index, slotLength);
         final int mailWordOffset = mailOffset + (word << 3);
-        final MessageQueue inbox = mailboxes.inbox;
         final long mailWord = buffer.getLong(mailWordOffset);
         int m = NULL_LINK;
         if (0 != (mailWord & bit))
@@ -224,10 +246,168 @@ final class Visit extends WorkerPadding
             buffer.putLong(mailWordOffset, mailWord & ~bit);
             m = buffer.getInt(mailHeadOffset + (index << 2));
         }
+        return visitCell(buffer, index, slot, mailboxes.inbox, m, LINKED, true);
+    }
+
+    /**
+     * Visits, in slot order, the cells of one chunk whose messages are records [from, to) of an inbox in target order
+     * (see {@link MailWords#deliverChunk}): the same visits as {@link #visitMail}'s, the messages read in turn, not
+     * linked. The common visit (a live cell, no integrity check, no step in the chunk) is written in the loop, not
+     * called per cell (the call, too big to inline, cost a fifth of a hop); the rest go the general way.
+     *
+     * @param high      the chunk's high-water mark when the records were checked: records at or above it were dead
+     *                  letters then and are skipped (they come last, as the records are in slot order).
+     * @param chunkMask slots per chunk, less one.
+     * @return -1 once every record is handled; else the word from which the chunk is to be visited word by word, a
+     * death having restarted a ticking cell in it: the records from {@link #stoppedAt()} on are left for that visit.
+     */
+    int visitInOrder(final UnsafeBuffer buffer, final int base, final MessageQueue inbox, final int from,
+        final int to, final int high, final int chunkMask, final Population population, final int chunk)
+    {
+        final CellFlyweight cell = this.cell;
+        final Behaviour[] behaviours = this.behaviours;
+        final boolean[] checks = this.checksIntegrity;
+        final int slotLength = this.slotLength;
+        // Counted in a local and added once (see visitCell).
+        int delivered = 0;
+        int touched = 0;
+        int i = from;
+        while (i < to)
+        {
+            final int index = (int)inbox.target(i) & chunkMask;
+            if (index >= high)
+            {
+                break;
+            }
+            int end = i + 1;
+            int nextIndex = high;
+            while (end < to && (nextIndex = (int)inbox.target(end) & chunkMask) == index)
+            {
+                end++;
+            }
+            if (nextIndex < high)
+            {
+                // The next cell's slot, loaded now so that its miss overlaps this cell's visit: independent of this
+                // visit's loads and stores, and used (summed into a field) so that the JIT keeps it.
+                final int ahead = slotOffset(nextIndex, slotLength);
+                touched += buffer.getByte(ahead + STATUS_OFFSET) + buffer.getByte(ahead + slotLength - 1);
+            }
+            final int offset = slotOffset(index, slotLength);
+            final boolean mayStep = population.mayStep(chunk);
+            final short id;
+            if (mayStep || STATUS_ALIVE != buffer.getByte(offset + STATUS_OFFSET) ||
+                checks[id = buffer.getShort(offset + BEHAVIOUR_ID_OFFSET)])
+            {
+                visitCell(buffer, index, base | index, inbox, i, end, mayStep);
+            }
+            else
+            {
+                cell.wrap(buffer, offset, base | index);
+                current = behaviours[id];
+                final int generation = buffer.getInt(offset + GENERATION_OFFSET);
+                int m = i;
+                for (; m < end && dyingReason < 0; m++)
+                {
+                    if (Handle.generation(inbox.target(m)) != generation)
+                    {
+                        mailboxes.undeliverable(inbox, m, DeadLetters.STALE_HANDLE);
+                    }
+                    else
+                    {
+                        // dispatch, written out: compiled with the behaviour's onMessage inlined it is too big for
+                        // the JIT to inline here, and a call per message cost more than its body.
+                        final int type = inbox.type(m);
+                        try
+                        {
+                            calls.noCall();
+                            final int delivering = type >= 0 ? type :
+                                engineMessage(cell, inbox.sender(m), type, inbox.payload(m));
+                            if (Signalling.CONSUMED != delivering)
+                            {
+                                delivered++;
+                                current.onMessage(cell, context, inbox.sender(m), delivering, inbox.payload(m));
+                            }
+                        }
+                        catch (final Throwable t)
+                        {
+                            onFailure(t);
+                        }
+                    }
+                }
+                if (dyingReason >= 0)
+                {
+                    for (; m < end; m++)
+                    {
+                        mailboxes.undeliverable(inbox, m, DeadLetters.LEFT_BY_DEATH);
+                    }
+                    finishDeath(base | index);
+                }
+            }
+            i = end;
+            if (population.mayStep(chunk) && !sameWord(inbox, i, to, high, chunkMask, index))
+            {
+                // A death restarted a ticking cell here: from the next word on, steps count too, as they would in
+                // the visit of every word (which finishes this word's mail first).
+                slice.delivered += delivered;
+                stoppedAt = i;
+                return (index >>> 6) + 1;
+            }
+        }
+        slice.delivered += delivered;
+        this.touched = touched;
+        return -1;
+    }
+
+    /**
+     * Whether record {@code i} of an inbox in order is a live record for a cell in the same bitmap word as
+     * {@code index}.
+     */
+    private static boolean sameWord(final MessageQueue inbox, final int i, final int to, final int high,
+        final int chunkMask, final int index)
+    {
+        if (i >= to)
+        {
+            return false;
+        }
+        final int next = (int)inbox.target(i) & chunkMask;
+        return next < high && (next >>> 6) == (index >>> 6);
+    }
+
+    /**
+     * Where {@link #visitInOrder} stopped when it returned a word: the first record it left.
+     */
+    int stoppedAt()
+    {
+        return stoppedAt;
+    }
+
+    /**
+     * The message after {@code m} for the same cell: the linked one when {@code end} is {@link #LINKED}, else the
+     * next record before {@code end}.
+     */
+    private static int nextMessage(final MessageQueue inbox, final int m, final int end)
+    {
+        if (LINKED == end)
+        {
+            return inbox.next(m);
+        }
+        return m + 1 < end ? m + 1 : NULL_LINK;
+    }
+
+    /**
+     * A cell's visit: its messages from {@code m} on (see {@link #nextMessage}), then its step.
+     *
+     * @param mayStep false if the cell's chunk has no step bit set: its step bitmap is then not read.
+     */
+    private int visitCell(final UnsafeBuffer buffer, final int index, final int slot, final MessageQueue inbox,
+        final int first, final int end, final boolean mayStep)
+    {
+        final int offset = slotOffset(index, slotLength);
+        int m = first;
         if (STATUS_ALIVE != buffer.getByte(offset + STATUS_OFFSET))
         {
             // Mail for a slot whose cell died in an earlier tick: all dead letters.
-            for (; NULL_LINK != m; m = inbox.next(m))
+            for (; NULL_LINK != m; m = nextMessage(inbox, m, end))
             {
                 mailboxes.undeliverable(inbox, m, DeadLetters.STALE_HANDLE);
             }
@@ -239,7 +419,9 @@ final class Visit extends WorkerPadding
         final int generation = buffer.getInt(offset + GENERATION_OFFSET);
         // Stepped this tick only if it was a ticking cell before its messages: one that becomes a ticking behaviour
         // while handling them starts with the next tick.
-        final boolean stepping = 0 != (buffer.getLong(stepOffset + (word << 3)) & bit);
+        final int stepWordOffset = stepOffset + ((index >>> 6) << 3);
+        final long bit = 1L << index;
+        final boolean stepping = mayStep && 0 != (buffer.getLong(stepWordOffset) & bit);
         current = behaviours[id];
         if (checksIntegrity[id] && !isIntact(cell, current) && ExitReasons.EXCEPTION == dyingReason)
         {
@@ -251,7 +433,7 @@ final class Visit extends WorkerPadding
         int delivered = 0;
         while (NULL_LINK != m && dyingReason < 0)
         {
-            final int next = inbox.next(m);
+            final int next = nextMessage(inbox, m, end);
             if (Handle.generation(inbox.target(m)) != generation)
             {
                 mailboxes.undeliverable(inbox, m, DeadLetters.STALE_HANDLE);
@@ -264,14 +446,14 @@ final class Visit extends WorkerPadding
         }
         slice.delivered += delivered;
         int updates = 0;
-        if (dyingReason < 0 && stepping && 0 != (buffer.getLong(stepOffset + (word << 3)) & bit))
+        if (dyingReason < 0 && stepping && 0 != (buffer.getLong(stepWordOffset) & bit))
         {
             updates = 1;
             step(cell, context, buffer.getShort(behaviourOffset), behaviours, false, checksIntegrity);
         }
         if (dyingReason >= 0)
         {
-            for (; NULL_LINK != m; m = inbox.next(m))
+            for (; NULL_LINK != m; m = nextMessage(inbox, m, end))
             {
                 mailboxes.undeliverable(inbox, m, DeadLetters.LEFT_BY_DEATH);
             }

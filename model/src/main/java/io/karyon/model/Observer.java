@@ -3,17 +3,20 @@ package io.karyon.model;
 import io.karyon.engine.ConfigurationException;
 import io.karyon.engine.Organism;
 import io.karyon.engine.Stats;
+import io.karyon.engine.WorkerJob;
 import io.karyon.engine.cell.CellLayout;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * The declared observations bound to a launched organism: the columns of {@code timeseries.csv} ({@code tick}, the
  * model's in the order declared, then the engine's) and how to fill a row of them between ticks.
  * <p>
- * <b>Note:</b> not threadsafe; the driver calls it between ticks.
+ * <b>Note:</b> not threadsafe; the driver calls it between ticks. Only the matrix totals run on the workers, each
+ * writing its own totals' slots while the driver waits.
  */
 final class Observer
 {
@@ -30,6 +33,9 @@ final class Observer
     private final String[] columns;
     private final int engineFrom;
     private final ShardGather shard;
+    private final int[] matrixItems;
+    private final double[] matrixTotals;
+    private final WorkerJob totals;
     private Stats stats;
 
     /**
@@ -97,6 +103,10 @@ final class Observer
         engineFrom = names.size();
         names.addAll(Arrays.asList(engine.columns()));
         columns = names.toArray(new String[0]);
+        matrixItems = IntStream.range(0, items.size())
+            .filter((i) -> RunObservations.Kind.MATRIX == items.get(i).kind).toArray();
+        matrixTotals = new double[items.size()];
+        totals = this::totals;
     }
 
     /**
@@ -215,6 +225,25 @@ final class Observer
             }
             values.finish();  // on shard 0, over every shard's parts, as gathered
         }
+        if (matrixItems.length > 1 && organism.workerCount() > 1 && null == shard)
+        {
+            // Each total is one sum in site order, which no thread can split without changing its bits; but
+            // different totals can run at once, one per worker, while the driver would otherwise do them one by one.
+            try
+            {
+                organism.onWorkers(totals);
+            }
+            catch (final RuntimeException ex)
+            {
+                // Workers gone (a failed run's last row) or a total refused: the driver's pass, as before this
+                // parallel one, gives the row or the refusal itself.
+                totals(0, 1);
+            }
+        }
+        else
+        {
+            totals(0, 1);
+        }
         row[0] = tick;
         for (int i = 0, group = 0; i < items.size(); i++)
         {
@@ -256,7 +285,7 @@ final class Observer
                 row[at] = organism.groups().size(item.group);
                 break;
             case MATRIX:
-                row[at] = total(item);
+                row[at] = matrixTotals[index];
                 break;
             case SURVEY:
                 row[at] = values.result(surveyIndex[index]);
@@ -305,6 +334,17 @@ final class Observer
     private static double finite(final double value)
     {
         return Double.isInfinite(value) ? Double.NaN : value;
+    }
+
+    /**
+     * The matrix totals a worker computes, items k, k + workers, ... of the matrix items (all with one).
+     */
+    private void totals(final int worker, final int workers)
+    {
+        for (int k = worker; k < matrixItems.length; k += workers)
+        {
+            matrixTotals[matrixItems[k]] = total(items.get(matrixItems[k]));
+        }
     }
 
     private static double total(final RunObservations.Item item)

@@ -78,7 +78,7 @@ final class DepositMerger
         int n = 0;
         for (final MatrixWriter writer : writers)
         {
-            n += writer.counts[part];
+            n += writer.count(part);
         }
         if (n > keys.length)
         {
@@ -92,7 +92,7 @@ final class DepositMerger
         for (final MatrixWriter writer : writers)
         {
             final long[] bucket = writer.keys[part];
-            for (int i = 0, end = writer.counts[part]; i < end; i++)
+            for (int i = 0, end = writer.count(part); i < end; i++)
             {
                 starts[rank(bucket[i]) + 1]++;
             }
@@ -109,7 +109,7 @@ final class DepositMerger
             final long[] bucketKeys = writer.keys[part];
             final long[] bucketOrderKeys = writer.orderKeys[part];
             final double[] bucketAmounts = writer.amounts[part];
-            for (int i = 0, end = writer.counts[part]; i < end; i++)
+            for (int i = 0, end = writer.count(part); i < end; i++)
             {
                 final long key = bucketKeys[i];
                 final int at = starts[rank(key)]++;
@@ -117,7 +117,7 @@ final class DepositMerger
                 orderKeys[at] = bucketOrderKeys[i];
                 amounts[at] = bucketAmounts[i];
             }
-            writer.counts[part] = 0;
+            writer.count(part, 0);
         }
         count = n;
         orderTies(n);

@@ -75,7 +75,7 @@ public final class MatrixShards
     {
         for (final MatrixWriter w : matrix.writers)
         {
-            w.counts[part] = 0;
+            w.count(part, 0);
         }
     }
 

@@ -79,9 +79,9 @@ final class MatrixState
         for (int w = 0; null != writers && w < writers.length; w++)
         {
             final MatrixWriter writer = writers[w];
-            for (int p = 0; p < writer.counts.length; p++)
+            for (int p = 0; p < writer.parts(); p++)
             {
-                for (int i = 0, end = writer.counts[p]; i < end; i++)
+                for (int i = 0, end = writer.count(p); i < end; i++)
                 {
                     out.writeLong(writer.keys[p][i]);
                     out.writeLong(writer.orderKeys[p][i]);
@@ -123,7 +123,10 @@ final class MatrixState
         }
         for (int w = 0; null != writers && w < writers.length; w++)
         {
-            Arrays.fill(writers[w].counts, 0);  // what the set-up deposited is replaced too
+            for (int p = 0; p < writers[w].parts(); p++)
+            {
+                writers[w].count(p, 0);  // what the set-up deposited is replaced too
+            }
         }
         for (int d = 0; d < deposits; d++)
         {

@@ -34,7 +34,7 @@ final class PartFrames
 
     static int putDeposits(final MatrixWriter writer, final int part, final MutableDirectBuffer out, final int offset)
     {
-        final int count = writer.counts[part];
+        final int count = writer.count(part);
         final long[] keys = writer.keys[part];
         final long[] orderKeys = writer.orderKeys[part];
         final double[] amounts = writer.amounts[part];
@@ -95,7 +95,7 @@ final class PartFrames
             amounts[i] = in.getDouble(at + SIZE_OF_INT + SIZE_OF_LONG);
             at += DEPOSIT_BYTES;
         }
-        writer.counts[part] = count;
+        writer.count(part, count);
         return at;
     }
 
@@ -145,12 +145,12 @@ final class PartFrames
         final int parts)
     {
         final long[] keys = writer.keys[part];
-        for (int i = 0, count = writer.counts[part]; i < count; i++)
+        for (int i = 0, count = writer.count(part); i < count; i++)
         {
             final String reason = window.outsideReach(keys[i] / substances, writer.index(), parts);
             if (null != reason)
             {
-                writer.counts[part] = 0;
+                writer.count(part, 0);
                 throw new IllegalStateException(reason + " (its deposit " + i + " for part " + part + ")");
             }
         }

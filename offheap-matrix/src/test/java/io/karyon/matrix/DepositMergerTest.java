@@ -88,7 +88,7 @@ class DepositMergerTest
                     }
                     for (final MatrixWriter writer : writers)
                     {
-                        assertEquals(0, writer.counts[p], "buckets emptied");
+                        assertEquals(0, writer.count(p), "buckets emptied");
                     }
                 }
             }
@@ -112,7 +112,7 @@ class DepositMergerTest
         final List<long[]> gathered = new ArrayList<>();
         for (final MatrixWriter writer : writers)
         {
-            for (int i = 0; i < writer.counts[part]; i++)
+            for (int i = 0; i < writer.count(part); i++)
             {
                 final long key = writer.keys[part][i];
                 final long primary = dynamic ? key :

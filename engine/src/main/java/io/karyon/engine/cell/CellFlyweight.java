@@ -149,9 +149,32 @@ public final class CellFlyweight
      */
     public CellFlyweight wrap(final UnsafeBuffer buffer, final int offset, final int slot)
     {
-        this.buffer = buffer;
+        // Stored only when it changes: a reference store pays the collector's write barrier, which under G1 (the
+        // default) can be a StoreLoad fence, and a visit re-wraps the flyweight over the same chunk cell after cell.
+        // The tick sweep does not call this per cell at all (see moveTo).
+        if (buffer != this.buffer)
+        {
+            this.buffer = buffer;
+        }
         this.offset = offset;
         this.stateOffset = 0 == laneShift ? offset + HEADER_LENGTH : laneBase + ((slot & indexMask) << 3);
+        this.slot = slot;
+        return this;
+    }
+
+    /**
+     * Points this flyweight at another slot of the buffer it is wrapped over: {@link #wrap(UnsafeBuffer, int, int)}
+     * without the buffer, for the engine's sweeps over a chunk. It writes no reference, so the collector's write
+     * barrier is not paid per cell, and the state's offset is the header's plus one constant of the storage.
+     *
+     * @param offset of the slot's header in {@link #buffer()}, which must be the chunk holding slot {@code slot}.
+     * @param slot   index of the slot in its arena.
+     * @return this.
+     */
+    public CellFlyweight moveTo(final int offset, final int slot)
+    {
+        this.offset = offset;
+        this.stateOffset = offset + (HEADER_LENGTH << laneShift);
         this.slot = slot;
         return this;
     }
@@ -167,7 +190,10 @@ public final class CellFlyweight
      */
     public CellFlyweight wrap(final UnsafeBuffer buffer, final int offset, final int slot, final int stateLength)
     {
-        this.buffer = buffer;
+        if (buffer != this.buffer)
+        {
+            this.buffer = buffer;
+        }
         this.offset = offset;
         this.stateOffset = 0 == laneShift ? offset + HEADER_LENGTH : laneBase + ((slot & indexMask) << 3);
         this.slot = slot;
