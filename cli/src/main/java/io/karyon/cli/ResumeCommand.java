@@ -43,7 +43,8 @@ import java.util.concurrent.Callable;
             "--out, --set (a fork), --checkpoint-every and --keep-checkpoints work as for one process.",
         "A run across hosts (karyon run --shard I/N --peers ... --checkpoint-every K --out DIR on each) resumes " +
             "with karyon resume DIR --shard I/N --peers ... on each host: the shards agree on the newest set every " +
-            "host holds, or refuse on every host (one line, exit 2)."
+            "host holds, or refuse on every host (one line, exit 2); --ticks (on shard 0, or the same on every host) " +
+            "and --out (each host's own folder) work as on one host."
     })
 public final class ResumeCommand implements Callable<Integer>
 {

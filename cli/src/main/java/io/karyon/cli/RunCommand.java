@@ -175,6 +175,9 @@ public final class RunCommand implements Callable<Integer>
     @Option(names = "--json", description = "print the summary as one JSON object")
     boolean json;
 
+    /** Whether this shard across hosts is joining the others: a failure from then on reaches them by the link. */
+    private boolean joining;
+
     @Option(names = "--quiet", description = "no progress on stderr")
     boolean quiet;
 
@@ -182,6 +185,28 @@ public final class RunCommand implements Callable<Integer>
      * {@inheritDoc}
      */
     public Integer call()
+    {
+        if (null == shard || null == peers)
+        {
+            return start();
+        }
+        try
+        {
+            return start();
+        }
+        catch (final RuntimeException ex)
+        {
+            // A shard across hosts that refuses before it joins the others (its --out, a parameter, an option of
+            // this host's) tells them, so none waits for it until the connect timeout.
+            if (!joining)
+            {
+                ShardedRun.tellRefusal(shard, peers, ex);
+            }
+            throw ex;
+        }
+    }
+
+    private int start()
     {
         if (given("--cells"))
         {
@@ -340,7 +365,8 @@ public final class RunCommand implements Callable<Integer>
         {
             return ShardedRun.run(spec, model, given, given("--cells") ? cells : 0, given("--ticks") ? ticks : 0, seed,
                 workerOptions.workers, workerOptions.applyTo(new Context()), shards, shard, peers,
-                new ShardedRun.Options(given("--out") ? path("--out", out) : null, every, quiet, json));
+                new ShardedRun.Options(given("--out") ? path("--out", out) : null, every, quiet, json,
+                () -> joining = true));
         }
         applySettings(run, scenario, watchdogNs, maxMemoryBytes);
 

@@ -1,5 +1,6 @@
 package io.karyon.cli;
 
+import io.karyon.engine.ConfigurationException;
 import io.karyon.engine.Context;
 import io.karyon.engine.Organism;
 import io.karyon.model.Model;
@@ -43,6 +44,17 @@ final class ShardedRun
         "--snapshot-every",
         ModelDiscovery.CLASSPATH_OPTION, ConfigurationDefaults.MAILBOX_LIMIT, ConfigurationDefaults.VERIFY_EVERY,
         ConfigurationDefaults.MAX_MEMORY, ConfigurationDefaults.WATCHDOG };
+
+    /**
+     * The options a resume across hosts refuses: a fork ({@code --set}) would need every host's parts restored with
+     * the change and its sets kept apart, and the checkpoint settings to agree between the hosts (the manifest's
+     * copies name them); the shard count and workers are the set's; the others are one host's pinning and idling,
+     * which it takes by the defaults, as it did.
+     */
+    private static final String[] ACROSS_REFUSED = { "--shards", "--set", "--checkpoint-every", "--keep-checkpoints",
+        "--workers", ModelDiscovery.CLASSPATH_OPTION, ConfigurationDefaults.IDLE, ConfigurationDefaults.NO_PIN,
+        ConfigurationDefaults.POLICY, "--cpus", ConfigurationDefaults.MAILBOX_LIMIT,
+        ConfigurationDefaults.VERIFY_EVERY };
 
     private ShardedRun()
     {
@@ -299,13 +311,26 @@ final class ShardedRun
         base.idleStrategy(ShardLauncher.hostIdle(base, run.workers(), Organism.machine(),
             (warning) -> spec.commandLine().getErr().println("karyon: warning: " + warning)));
         final Path dir = tempDir();
+        final ShardCheckpoints.Settings hostOwn = checkpoints(spec, options.out());
+        if (null != hostOwn && 0 != parsed[0])
+        {
+            Cli.writableFolder(spec, "--out", hostOwn.dir());  // this host's parts (shard 0's --out is checked above)
+        }
+        options.joining().run();
         try (AeronShardLink link = AeronShardLink.udp(parsed[0], peers, dir.resolve("aeron"),
             ShardLauncher.timeoutMs() * 1_000_000L))
         {
             // Each host writes its part and its copy of each manifest into its own --out; shard 0 names the run.
-            final ShardCheckpoints.Settings hostOwn = checkpoints(spec, options.out());
-            return ShardRun.run(run, link, base, first, null == hostOwn ? null : ShardHosts.agreed(link, hostOwn),
-                null);
+            final ShardCheckpoints.Settings agreed;
+            try
+            {
+                agreed = null == hostOwn ? null : ShardHosts.agreed(link, hostOwn);
+            }
+            catch (final AeronShardLink.Aborted ex)
+            {
+                throw passOn(link, ex);  // a shard that refused its input before its run
+            }
+            return ShardRun.run(run, link, base, first, agreed, null);
         }
         finally
         {
@@ -314,9 +339,93 @@ final class ShardedRun
     }
 
     /**
+     * Another shard's abort taken in before this shard's run started: passed on to the others (the one it came from
+     * too, as a receipt), and this shard's failure with that shard's exit code and line.
+     */
+    private static ModelException passOn(final AeronShardLink link, final AeronShardLink.Aborted aborted)
+    {
+        link.abort(aborted.origin(), aborted.exitCode(), aborted.reason());
+        return new ModelException(aborted.getMessage(), aborted.exitCode(), aborted);
+    }
+
+    /**
+     * A shard across hosts ({@code --shard I/N --peers ...}) that refuses before it joins the others (its
+     * {@code --out}, a parameter, an option of this host's; usually shard 0, which alone checks {@code --out}) joins
+     * the link only to tell them ({@link AeronShardLink#refuse}): each then stops where it next polls, with this
+     * shard's exit code and line, rather than wait for it until the connect timeout. Waits for the others to connect
+     * as a run does (they start as they please); if they cannot be reached, or {@code --shard} and {@code --peers}
+     * are themselves the refusal, nobody is told (that is added to the refusal as suppressed).
+     *
+     * @param shard   {@code --shard} as given.
+     * @param peers   {@code --peers} as given.
+     * @param refusal why this shard stops: its exit code goes with its message.
+     */
+    static void tellRefusal(final String shard, final List<String> peers, final RuntimeException refusal)
+    {
+        final int[] parsed;
+        try
+        {
+            parsed = ShardMain.parseShard(shard);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            return;
+        }
+        if (peers.size() != parsed[1] || !peers.stream().allMatch((peer) -> peer.matches(".+:[0-9]{1,5}")))
+        {
+            return;
+        }
+        Path dir = null;
+        try
+        {
+            dir = Files.createTempDirectory("karyon-shard-");
+            try (AeronShardLink link = AeronShardLink.udp(parsed[0], peers, dir.resolve("aeron"),
+                ShardLauncher.timeoutMs() * 1_000_000L))
+            {
+                link.refuse(exitCode(refusal), String.valueOf(refusal.getMessage()));
+            }
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            refusal.addSuppressed(ex);
+        }
+        finally
+        {
+            if (null != dir)
+            {
+                IoUtil.delete(dir.toFile(), true);
+            }
+        }
+    }
+
+    /**
+     * The exit code a refusal ends the command with ({@link Cli}'s rule): 2 for bad usage, else its own or 1.
+     */
+    private static int exitCode(final Throwable refusal)
+    {
+        if (refusal instanceof CommandLine.ParameterException)
+        {
+            return Cli.EXIT_USAGE;
+        }
+        if (refusal instanceof ModelException)
+        {
+            return ((ModelException)refusal).exitCode();
+        }
+        for (Throwable t = refusal; null != t; t = t.getCause())
+        {
+            if (t instanceof ConfigurationException)
+            {
+                return Cli.EXIT_USAGE;
+            }
+        }
+        return ModelException.EXIT_FAILURE;
+    }
+
+    /**
      * {@code karyon resume DIR --shard I/N --peers ...}: this host's part of a run across hosts, resumed from its own
-     * folder once the shards agree on the set ({@link ShardHosts}), run to its end; shard 0 prints the summary, the
-     * others their digest.
+     * folder once the shards agree on the set ({@link ShardHosts}), run to its end (or to {@code --ticks}, shard 0's
+     * or the same on every host), its outputs and next sets in {@code --out} if given (this host's own); shard 0
+     * prints the summary, the others their digest. An option it refuses is told to the other hosts.
      *
      * @return {@link Cli#EXIT_OK}, or 130 (SIGINT) or 143 (SIGTERM) if a signal stopped it.
      * @throws ModelException exit 2 (one line, on every shard alike) when the hosts hold no common set, exit 1 if the
@@ -331,16 +440,32 @@ final class ShardedRun
             throw usage(spec, "--shard " + shard + " needs --peers with " + parsed[1] + " HOST:PORT endpoints, one " +
                 "per shard, got " + (null == peers ? "none" : peers.size()) + " (a host's folder holds only its part)");
         }
-        for (final String option : new String[]{ "--shards", "--ticks", "--out", "--set", "--checkpoint-every",
-            "--keep-checkpoints", "--workers", ModelDiscovery.CLASSPATH_OPTION, ConfigurationDefaults.IDLE,
-            ConfigurationDefaults.NO_PIN, ConfigurationDefaults.POLICY, "--cpus", ConfigurationDefaults.MAILBOX_LIMIT,
-            ConfigurationDefaults.VERIFY_EVERY })
+        final long ticks;
+        final Path hostOut;
+        try
         {
-            if (RunCommand.given(spec, option))
+            for (final String option : ACROSS_REFUSED)
             {
-                throw usage(spec, option + " is not supported when resuming a run across hosts yet: it goes on as " +
-                    "it ran");
+                if (RunCommand.given(spec, option))
+                {
+                    throw usage(spec, option + " is not supported when resuming a run across hosts yet: it goes " +
+                        "on as it ran");
+                }
             }
+            ticks = RunCommand.given(spec, "--ticks") ?
+                ((Number)spec.findOption("--ticks").getValue()).longValue() : 0;
+            if (RunCommand.given(spec, "--ticks"))
+            {
+                Cli.range(spec, "--ticks", ticks, 1, Long.MAX_VALUE);
+            }
+            // This host's folder: on shard 0 the outputs and its next sets, on the others their next sets.
+            hostOut = RunCommand.given(spec, "--out") ? Cli.writableFolder(spec, "--out", RunCommand.path(spec, "--out",
+                spec.findOption("--out").<String>getValue())) : null;
+        }
+        catch (final CommandLine.ParameterException refusal)
+        {
+            tellRefusal(shard, peers, refusal);  // the other hosts, which may have been given nothing wrong
+            throw refusal;
         }
         final PrintWriter err = spec.commandLine().getErr();
         final Path dir = tempDir();
@@ -349,12 +474,19 @@ final class ShardedRun
             AeronShardLink link = AeronShardLink.udp(parsed[0], peers, dir.resolve("aeron"),
                 ShardLauncher.timeoutMs() * 1_000_000L))
         {
-            result = ShardHosts.resume(path, link, ModelCatalog.load(ShardedRun.class.getClassLoader()), null,
-                (builder) -> builder
-                    .progress(quiet ? Progress.NONE : Progress.AUTO)
-                    .progressTo(new PrintStream(new WriterOutputStream(err), true, StandardCharsets.UTF_8))
-                    .json(json)
-                    .stopRequest(signals.request()));
+            try
+            {
+                result = ShardHosts.resume(path, link, ModelCatalog.load(ShardedRun.class.getClassLoader()), null,
+                    (builder) -> builder
+                        .progress(quiet ? Progress.NONE : Progress.AUTO)
+                        .progressTo(new PrintStream(new WriterOutputStream(err), true, StandardCharsets.UTF_8))
+                        .json(json)
+                        .stopRequest(signals.request()), ticks, hostOut);
+            }
+            catch (final AeronShardLink.Aborted ex)
+            {
+                throw passOn(link, ex);  // a host that refused its options before agreeing on the set
+            }
         }
         finally
         {
@@ -397,12 +529,14 @@ final class ShardedRun
     /**
      * The options of {@code run} that only shard 0 uses, but {@code every}, which every shard is given.
      *
-     * @param out   the output folder, or null.
-     * @param every observe every K ticks.
-     * @param quiet no progress.
-     * @param json  the summary as one JSON object.
+     * @param out     the output folder, or null.
+     * @param every   observe every K ticks.
+     * @param quiet   no progress.
+     * @param json    the summary as one JSON object.
+     * @param joining told when a shard across hosts starts joining the others (its input checked): a failure from
+     *                then on reaches them by the link, one before is told by {@link #tellRefusal}.
      */
-    record Options(Path out, int every, boolean quiet, boolean json)
+    record Options(Path out, int every, boolean quiet, boolean json, Runnable joining)
     {
     }
 

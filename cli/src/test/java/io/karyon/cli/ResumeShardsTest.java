@@ -44,8 +44,10 @@ class ResumeShardsTest
         assertRefused(resume(folder, "--shard", "0/2"), "--shard 0/2 needs --peers with 2 HOST:PORT endpoints");
         assertRefused(resume(folder, "--shard", "1/2", "--peers", "a:1"), "got 1 (a host's folder holds only its");
         assertRefused(resume(folder, "--peers", "a:1,b:2"), "--peers goes with --shard I/N");
-        assertRefused(resume(folder, "--shard", "0/2", "--peers", "a:1,b:2", "--ticks", "50"),
-            "--ticks is not supported when resuming a run across hosts yet");
+        assertRefused(resume(folder, "--shard", "0/2", "--peers", "a:1,b:2", "--set", "beta=0.1"),
+            "--set is not supported when resuming a run across hosts yet");
+        assertRefused(resume(folder, "--shard", "0/2", "--peers", "a:1,b:2", "--ticks", "0"),
+            "Invalid value for option '--ticks'");
     }
 
     @Test
@@ -142,6 +144,13 @@ class ResumeShardsTest
         assertEquals(Cli.EXIT_OK, forked.exitCode(), forked.err());
         assertEquals(expected.json().get("digest"), forked.json().get("digest"));
         assertEquals("0.1", forked.json().get("changes").get("beta").asText());
+        // The fork's parent is the set, named by its manifest, as one process's names its checkpoint file.
+        assertEquals(one.resolve("checkpoints/tick-10.kcp").toAbsolutePath().normalize().toString(),
+            expected.json().get("parent_checkpoint").asText());
+        assertEquals(Path.of(set).toAbsolutePath().normalize().toString(),
+            forked.json().get("parent_checkpoint").asText(), "a sharded fork's parent: the set's manifest");
+        assertEquals(forked.json().get("parent_checkpoint"),
+            CommandRun.parse(Files.readString(fork.resolve("summary.json"))).get("parent_checkpoint"));
         assertArrayEquals(Files.readAllBytes(oneFork.resolve("timeseries.csv")),
             Files.readAllBytes(fork.resolve("timeseries.csv")), "the fork's rows, as one process's");
         assertTrue(Files.exists(fork.resolve("checkpoints/tick-30.manifest.json")), "the fork's sets in its --out");

@@ -17,8 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code karyon run --shards N} and {@code --shard I/N --peers}: one line and exit 2 for what a sharded run does not
- * support yet, a bad shard option or bad input (before any shard process starts); and a sharded run of two processes
- * gives the outputs, summary and digest of one process with two workers.
+ * support yet, a bad shard option or bad input (before any shard process starts; a shard across hosts that refuses
+ * tells the others: {@link ShardRefusalTest}); and a sharded run of two processes gives the outputs, summary and
+ * digest of one process with two workers.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class RunShardsTest
@@ -45,10 +46,7 @@ class RunShardsTest
         "ring --shards 2 --peers a:1,b:2|--peers goes with --shard I/N",
         "ring --shards 2 --shard 0/2 --peers a:1,b:2|give one or the other",
         "ring --shards 2 --out /proc/karyon-shards|--out /proc/karyon-shards: cannot write there",
-        "sir --shards 2 --set beta=7|beta",
-        // A shard across hosts checks the input every shard is given before it waits for the others to connect.
-        "sir --shard 1/2 --peers 127.0.0.1:40741,127.0.0.1:40742 --set beta=7|beta",
-        "ring --shard 1/2 --peers 127.0.0.1:40741,127.0.0.1:40742 --set nosuch=1|nosuch" })
+        "sir --shards 2 --set beta=7|beta" })
     void shouldRefuseWithOneLine(final String args, final String expected)
     {
         final CommandRun result = run(args.split(" "));

@@ -128,8 +128,8 @@ public final class Organism implements AutoCloseable
 
     /**
      * Bytes of off-heap memory the arena has allocated for cells so far: every chunk's header, slots, tick and mail
-     * bitmaps and mailbox column, whether its slots are occupied or not (page-alignment slack left out), and the
-     * cells' edges ({@link OrganismEdges#bytes()}).
+     * bitmaps and mailbox column, whether its slots are occupied or not (page-alignment slack and, sharded, the other
+     * shards' stand-in chunks left out), and the cells' edges ({@link OrganismEdges#bytes()}).
      *
      * @return the allocated bytes; read it while no tick runs.
      */

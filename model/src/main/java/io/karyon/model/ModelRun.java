@@ -99,6 +99,7 @@ public final class ModelRun
         Path resumeFrom;
         CheckpointHeader resumeHeader;
         RunState resumeRun;
+        Path parentCheckpoint;
 
         private Builder(final Model model)
         {
@@ -295,6 +296,20 @@ public final class ModelRun
         public Builder stopRequest(final StopRequest request)
         {
             this.stopRequest = request;
+            return this;
+        }
+
+        /**
+         * The file a fork of this resumed run names as the checkpoint it forked from ({@code parent_checkpoint} in
+         * its summary and its checkpoints): by default the checkpoint it resumes from; a sharded run's shard, which
+         * resumes its part of a set, names the set's manifest, as one process names its checkpoint file.
+         *
+         * @param file the parent to record, or null for the checkpoint resumed from.
+         * @return this.
+         */
+        public Builder parentCheckpoint(final Path file)
+        {
+            this.parentCheckpoint = file;
             return this;
         }
 

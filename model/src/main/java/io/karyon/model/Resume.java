@@ -32,10 +32,12 @@ final class Resume
     private final RunState saved;
     private final Path runFolder;
     private final Map<String, String> changes = new LinkedHashMap<>();
+    private Path parentFile;
 
     private Resume(final Path file, final CheckpointHeader header, final RunState saved)
     {
         this.file = file;
+        this.parentFile = file;
         this.fileName = String.valueOf(file.getFileName());
         this.header = header;
         this.saved = saved;
@@ -93,6 +95,10 @@ final class Resume
     static Resume check(final ModelRun.Builder settings, final Parameters parameters, final long maxTicks)
     {
         final Resume resume = new Resume(settings.resumeFrom, settings.resumeHeader, settings.resumeRun);
+        if (null != settings.parentCheckpoint)
+        {
+            resume.parentFile = settings.parentCheckpoint;  // a shard's part: its set's manifest is the parent
+        }
         resume.checkChanges(settings.model, parameters);
         final ShardLink link = null == settings.context ? null : settings.context.shardLink();
         if (null == link || 0 == link.shard())
@@ -191,11 +197,12 @@ final class Resume
     }
 
     /**
-     * The checkpoint forked from (this one for a fork, the run's own parent otherwise), or null.
+     * The checkpoint forked from (this one, or the set's manifest for a shard's part, for a fork; the run's own parent
+     * otherwise), or null.
      */
     String parent()
     {
-        return isFork() ? file.toAbsolutePath().normalize().toString() : saved.parent;
+        return isFork() ? parentFile.toAbsolutePath().normalize().toString() : saved.parent;
     }
 
     /**

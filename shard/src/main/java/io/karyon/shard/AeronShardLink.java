@@ -3,6 +3,7 @@ package io.karyon.shard;
 import io.aeron.Aeron;
 import io.aeron.ControlledFragmentAssembler;
 import io.aeron.ExclusivePublication;
+import io.aeron.Image;
 import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
@@ -75,6 +76,7 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
     private final int[] lengths;
     private final boolean[] complete;
     private final boolean[] returned;
+    private final boolean[] abortedBy;
     private final UnsafeBuffer[] views;
     private final UnsafeBuffer header = new UnsafeBuffer(new byte[Integer.BYTES]);
     private final IdleStrategy idle = new BackoffIdleStrategy(100, 10, 1_000, 100_000);
@@ -104,6 +106,7 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
         this.lengths = new int[shards];
         this.complete = new boolean[shards];
         this.returned = new boolean[shards];
+        this.abortedBy = new boolean[shards];
         this.views = new UnsafeBuffer[shards];
         Aeron client = null;
         try
@@ -548,7 +551,8 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
         piece.putBytes(3 * Integer.BYTES, text, 0, textLength);
         for (int s = 0; s < shards; s++)
         {
-            if (s == shard || null == publications[s] || s == origin)
+            // The origin too: a shard that refused before its run ({@link #refuse}) waits for it as a receipt.
+            if (s == shard || null == publications[s])
             {
                 continue;
             }
@@ -561,6 +565,64 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
             while ((Publication.BACK_PRESSURED == result || Publication.ADMIN_ACTION == result) &&
                 System.nanoTime() - startNs < ABORT_OFFER_NS);
         }
+    }
+
+    /**
+     * Tells every other shard that this one refused its input before its run started (a bad {@code --out}, a
+     * parameter, an option of this host's), as {@link #abort} does, and waits until each has taken it in: until it
+     * has sent an abort back (passing this one on, or its own refusal) or closed its link, at most the link's
+     * timeout, taking in and dropping what it sent meanwhile. Over UDP the abort must leave this host's media driver
+     * before the link is closed, and the others take it in only where they next poll (after their set-up), so this
+     * shard waits for them rather than close at once. A shard that refuses calls it once connected, then closes.
+     *
+     * @param exitCode the refusal's exit code (2 bad usage).
+     * @param message  the refusal's one line.
+     */
+    public void refuse(final int exitCode, final String message)
+    {
+        abort(shard, exitCode, message);
+        final IdleStrategy waiting = waitStrategy();
+        final long startNs = System.nanoTime();
+        int left = shards - 1;
+        while (left > 0 && System.nanoTime() - startNs < timeoutNs)
+        {
+            left = 0;
+            for (int s = 0; s < shards; s++)
+            {
+                if (s == shard || abortedBy[s])
+                {
+                    continue;
+                }
+                release(s);
+                if (!complete[s])
+                {
+                    subscriptions[s].controlledPoll(assemblers[s], FRAGMENT_LIMIT);
+                }
+                returned[s] = complete[s];  // a block it sent before it took the refusal in: dropped
+                if (!abortedBy[s] && !gone(s))
+                {
+                    left++;
+                }
+            }
+            waiting.idle();
+        }
+    }
+
+    /**
+     * Whether a shard's link to this one is gone: no image, or every image closed or at its end.
+     */
+    private boolean gone(final int from)
+    {
+        final Subscription subscription = subscriptions[from];
+        for (int i = 0, n = subscription.imageCount(); i < n; i++)
+        {
+            final Image image = subscription.imageAtIndex(i);
+            if (!image.isClosed() && !image.isEndOfStream())
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -653,6 +715,7 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
         {
             if (ABORT == buffer.getInt(offset))
             {
+                abortedBy[from] = true;
                 if (null == aborted)
                 {
                     final int at = offset + Integer.BYTES;

@@ -52,21 +52,49 @@ public final class ShardHosts
     public static ShardRun.Result resume(final Path path, final AeronShardLink link, final ModelCatalog catalog,
         final Context base, final UnaryOperator<ModelRun.Builder> first)
     {
-        final ShardResume set = agree(path, link);
-        final ShardRun.Spec spec;
+        return resume(path, link, catalog, base, first, 0, null);
+    }
+
+    /**
+     * As {@link #resume(Path, AeronShardLink, ModelCatalog, Context, UnaryOperator)}, with the changes a resume
+     * across hosts takes, as a one-host resume takes them: the run's length and this host's output folder.
+     *
+     * @param path    this host's output folder or its checkpoints folder.
+     * @param link    to the other shards, connected; not closed here.
+     * @param catalog the models.
+     * @param base    this host's context (threading, pinning), or null.
+     * @param first   what shard 0 sets besides (progress, JSON, stop request).
+     * @param ticks   ticks the run lasts in all, counted from its start ({@code --ticks}), or 0 for the set's: the
+     *                same on every host, or given on some and not on the others (shard 0 gathers them before the run
+     *                and sends every shard the length; different ones are refused on every shard, one line, exit 2).
+     * @param out     this host's output folder ({@code --out}: on shard 0 the outputs, carried on from the set's run
+     *                folder; on every host its next sets, in {@code out/checkpoints}), or null for the set's folder.
+     * @return the result, the same digest on every shard.
+     * @throws ModelException exit 2 (one line, on every shard alike) when the hosts hold no common set or were given
+     *                        different ticks, or this host's part is refused; exit 1 when the run fails.
+     */
+    public static ShardRun.Result resume(final Path path, final AeronShardLink link, final ModelCatalog catalog,
+        final Context base, final UnaryOperator<ModelRun.Builder> first, final long ticks, final Path out)
+    {
+        final long[] agreedTicks = { ticks };
+        final ShardResume set = agree(path, link, agreedTicks);
+        final ShardRun.Spec held;
         try
         {
-            spec = set.spec(catalog.find(set.manifest().model()));
+            held = set.spec(catalog.find(set.manifest().model()));
         }
         catch (final IllegalArgumentException ex)
         {
             throw new ModelException(set.manifestFile().getFileName() + ": " + ex.getMessage(),
                 ModelException.EXIT_USAGE, null);
         }
-        final ShardCheckpoints.Settings held = set.settings();
-        final ShardCheckpoints.Settings settings = new ShardCheckpoints.Settings(held.dir(), held.every(),
-            held.keep(), held.runId(), true);
-        return ShardRun.run(spec, link, base, first, settings, set.parts().get(link.shard()));
+        final ShardRun.Spec spec = 0 == agreedTicks[0] ? held : new ShardRun.Spec(held.model(), held.parameters(),
+            held.cells(), agreedTicks[0], held.seed(), held.workers());
+        final ShardCheckpoints.Settings own = set.settings();
+        final ShardCheckpoints.Settings settings = new ShardCheckpoints.Settings(null == out ? own.dir() :
+            out.resolve("checkpoints"), own.every(), own.keep(), own.runId(), true);
+        return ShardRun.run(spec, link, base, null == out ? first : (run) -> first.apply(run.out(out)), settings,
+            set.parts().get(link.shard()));
     }
 
     /**
@@ -106,8 +134,25 @@ public final class ShardHosts
      */
     public static ShardResume agree(final Path path, final AeronShardLink link)
     {
+        return agree(path, link, new long[1]);
+    }
+
+    /**
+     * Agrees with the other hosts on the set to resume from and on the run's length: each host sends shard 0 its
+     * {@code --ticks} (0 if not given) before the sets it holds ({@code TICKS;SETS}), and shard 0 sends back
+     * {@code TICK;TICKS}, the set's tick and the length every shard runs to.
+     *
+     * @param path  this host's output folder or its checkpoints folder.
+     * @param link  to the other shards, connected.
+     * @param ticks in: this host's {@code --ticks}, or 0; out: the length every shard was told, or 0 for the set's.
+     * @return this host's part of the set, checked.
+     * @throws ModelException exit 2, the same line on every shard, when there is no set that every host holds or
+     *                        the hosts were given different ticks.
+     */
+    static ShardResume agree(final Path path, final AeronShardLink link, final long[] ticks)
+    {
         final Map<Long, ShardResume> held = new TreeMap<>();
-        final String own = held(path, link, held);
+        final String own = ticks[0] + ";" + held(path, link, held);
         final String verdict;
         if (0 == link.shard())
         {
@@ -117,7 +162,7 @@ public final class ShardHosts
             {
                 all.add(text(ShardCheckpoints.await(link, s, "told no set to resume from")));
             }
-            verdict = decide(all);
+            verdict = decideWithTicks(all);
             final UnsafeBuffer out = new UnsafeBuffer(verdict.getBytes(StandardCharsets.UTF_8));
             for (int s = 1; s < link.shards(); s++)
             {
@@ -134,7 +179,41 @@ public final class ShardHosts
         {
             throw new ModelException(verdict.substring(REFUSED.length()), ModelException.EXIT_USAGE, null);
         }
-        return held.get(Long.parseLong(verdict));
+        final int semicolon = verdict.indexOf(';');
+        ticks[0] = Long.parseLong(verdict.substring(semicolon + 1));
+        return held.get(Long.parseLong(verdict.substring(0, semicolon)));
+    }
+
+    /**
+     * Shard 0's decision over every host's {@code TICKS;SETS}: {@code TICK;TICKS}, or {@code !why}.
+     *
+     * @param all every shard's text, by shard.
+     * @return the set's tick and the run's length (0 for the set's), or the refusal.
+     */
+    static String decideWithTicks(final List<String> all)
+    {
+        final List<String> sets = new ArrayList<>();
+        long ticks = 0;
+        int from = -1;
+        for (int s = 0; s < all.size(); s++)
+        {
+            final String text = all.get(s);
+            final int semicolon = text.indexOf(';');
+            final long given = Long.parseLong(text.substring(0, semicolon));
+            if (0 != given && 0 != ticks && given != ticks)
+            {
+                return REFUSED + "the shards were given different --ticks: shard " + from + " " + ticks + ", shard " +
+                    s + " " + given + "; give every host the same, or give it to shard 0 alone";
+            }
+            if (0 != given && 0 == ticks)
+            {
+                ticks = given;
+                from = s;
+            }
+            sets.add(text.substring(semicolon + 1));
+        }
+        final String verdict = decide(sets);
+        return verdict.startsWith(REFUSED) ? verdict : verdict + ";" + ticks;
     }
 
     /**

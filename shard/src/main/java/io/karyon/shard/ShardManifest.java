@@ -61,7 +61,7 @@ public record ShardManifest(String runId, String model, long seed, int shards, i
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
         .build();
     private static final Pattern MANIFEST = Pattern.compile("tick-(\\d{1,18})\\.manifest\\.json");
-    private static final Pattern PART_FILE = Pattern.compile("tick-\\d{1,18}\\.shard-\\d{1,2}\\.kcp");
+    private static final Pattern PART_FILE = Pattern.compile("tick-(\\d{1,18})\\.shard-\\d{1,2}\\.kcp");
     private static final int MAX_LENGTH = 1 << 20;
 
     /**
@@ -108,6 +108,18 @@ public record ShardManifest(String runId, String model, long seed, int shards, i
     public static Path partFile(final Path dir, final long tick, final int shard)
     {
         return dir.resolve("tick-" + tick + ".shard-" + shard + ".kcp");
+    }
+
+    /**
+     * The manifest of the set a part belongs to, beside it: the file a fork of the set names as its parent.
+     *
+     * @param part a part's file ({@code tick-<T>.shard-<I>.kcp}).
+     * @return {@code tick-<T>.manifest.json} in the part's folder, or the part itself if its name is not a part's.
+     */
+    public static Path manifestOf(final Path part)
+    {
+        final Matcher m = PART_FILE.matcher(String.valueOf(part.getFileName()));
+        return m.matches() ? file(part.toAbsolutePath().getParent(), Long.parseLong(m.group(1))) : part;
     }
 
     /**

@@ -419,8 +419,9 @@ public final class ShardRun
      */
     public static ModelRun.Builder resumed(final Spec spec, final Path part)
     {
+        // A fork names the set (its manifest) as its parent, as one process names its checkpoint file.
         final ModelRun.Builder run = ModelRun.resume(ModelCatalog.of(List.of(spec.model())), part)
-            .ticks(spec.resolvedTicks());
+            .ticks(spec.resolvedTicks()).parentCheckpoint(ShardManifest.manifestOf(part));
         spec.parameters().forEach(run::set);
         return run;
     }

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -85,6 +86,48 @@ class ShardHostsTest
                 "host " + s + " holds the last set's manifest: " + manifests);
             assertTrue(manifests.size() <= 2, "host " + s + " keeps 2 sets: " + manifests);
             assertEquals(manifests.size(), files(host(s), ".kcp").size(), "host " + s + " holds only kept parts");
+        }
+    }
+
+    @Test
+    void shouldResumeAcrossHostsWithTicksIntoAnotherOutAsTheLongerRun() throws Exception
+    {
+        final ShardRun.Spec shorter = new ShardRun.Spec(RING, SPEC.parameters(), SPEC.cells(), 200, SPEC.seed(), 1);
+        final List<String> endpoints = ShardLauncher.loopbackEndpoints(2);
+        ShardThreads.run(2, (shard) -> AeronShardLink.udp(shard, endpoints, dir.resolve("run-aeron-" + shard),
+            TIMEOUT_MS * 1_000_000L), (shard, link) -> ShardRun.run(shorter, link, new Context(),
+            (run) -> run.out(host(shard).getParent()).progress(Progress.NONE), ShardHosts.agreed(link,
+            new ShardCheckpoints.Settings(host(shard), 100, 2, "0123abcd")), null));
+        final ShardRun.Result[] unbroken = ShardCheckpointTest.sharded(dir.resolve("aeron"), SPEC, 2, null, null,
+            false, dir.resolve("unbroken"));
+        // --ticks given to shard 0 alone (shard 1 takes it from shard 0), --out on each host.
+        final List<String> again = ShardLauncher.loopbackEndpoints(2);
+        final ShardRun.Result[] longer = new ShardRun.Result[2];
+        ShardThreads.run(2, (shard) -> AeronShardLink.udp(shard, again, dir.resolve("resume-aeron-" + shard),
+            TIMEOUT_MS * 1_000_000L), (shard, link) -> longer[shard] = ShardHosts.resume(host(shard), link,
+            ModelCatalog.of(List.of(RING)), new Context(), (run) -> run.progress(Progress.NONE),
+            0 == shard ? SPEC.ticks() : 0, dir.resolve("longer-" + shard)));
+        for (int s = 0; s < 2; s++)
+        {
+            assertEquals(unbroken[0].digest(), longer[s].digest(), "shard " + s + " resumed as the longer run");
+            assertEquals(SPEC.ticks(), longer[s].ticks(), "shard " + s);
+            assertTrue(Files.exists(ShardManifest.file(dir.resolve("longer-" + s).resolve("checkpoints"),
+                SPEC.ticks())), "host " + s + "'s next sets in its --out");
+        }
+        assertArrayEquals(Files.readAllBytes(dir.resolve("unbroken/timeseries.csv")),
+            Files.readAllBytes(dir.resolve("longer-0/timeseries.csv")), "shard 0's rows, as the longer run's");
+        // Different lengths on two hosts: refused on every shard alike, nothing run.
+        final List<String> third = ShardLauncher.loopbackEndpoints(2);
+        final Throwable[] failures = ShardThreads.tryRun(2, (shard) -> AeronShardLink.udp(shard, third,
+            dir.resolve("refused-aeron-" + shard), TIMEOUT_MS * 1_000_000L), (shard, link) -> ShardHosts.resume(
+            host(shard), link, ModelCatalog.of(List.of(RING)), null, (run) -> run.progress(Progress.NONE),
+            300 + shard, null));
+        for (int s = 0; s < 2; s++)
+        {
+            final ModelException ex = assertInstanceOf(ModelException.class, failures[s], "shard " + s);
+            assertEquals(ModelException.EXIT_USAGE, ex.exitCode(), ex.getMessage());
+            assertEquals("the shards were given different --ticks: shard 0 300, shard 1 301; give every host the " +
+                "same, or give it to shard 0 alone", ex.getMessage());
         }
     }
 

@@ -120,9 +120,11 @@ class ShardMemoryTest
         final int workers = shards * perShard;
         final long expected;
         final long[] expectedHandles;
+        final long oneProcessBytes;
         try (Organism organism = Organism.launch(context(workers)))
         {
             expectedHandles = setUp(organism);
+            oneProcessBytes = organism.allocatedBytes();
             organism.run(TICKS);
             expected = organism.digest();
         }
@@ -135,11 +137,13 @@ class ShardMemoryTest
         final long[][] handles = new long[shards][];
         final long[] digests = new long[shards];
         final long[][] written = new long[shards][workers];
+        final long[] allocated = new long[shards];
         ShardThreads.run(shards, ShardThreads.links(dir, shards, false, TIMEOUT_NS), (shard, link) ->
         {
             try (Organism organism = Organism.launch(context(workers).shardLink(link)))
             {
                 handles[shard] = setUp(organism);
+                allocated[shard] = organism.allocatedBytes();
                 for (int w = 0; w < workers; w++)
                 {
                     written[shard][w] = organism.workers().initialisedSlots(w);
@@ -178,6 +182,15 @@ class ShardMemoryTest
                 expectedHandles.length + " cells");
         }
         assertEquals(expectedHandles.length, sum(written), "the shards together wrote every cell once");
+        // allocated_bytes counts a shard's own chunks, not the stand-ins' reserved address space: each shard's is
+        // part of one process's, and together they are one process's.
+        for (int s = 0; s < shards; s++)
+        {
+            assertTrue(allocated[s] > 0 && allocated[s] < oneProcessBytes * 2 / (shards + 1), "shard " + s +
+                " allocated " + allocated[s] + " bytes of one process's " + oneProcessBytes);
+        }
+        assertEquals(oneProcessBytes, sum(new long[][]{ allocated }),
+            "the shards' allocated bytes add up to one process's");
     }
 
     private static long firstOfAnotherShard(final Organism organism, final long[] handles, final int shard,

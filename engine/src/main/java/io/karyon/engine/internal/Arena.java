@@ -705,17 +705,19 @@ public final class Arena implements AutoCloseable
      * Bytes of the arena's chunks: the sum of the lengths of the buffers of every chunk created (its header, slots,
      * both bitmaps and its int column), so it follows what was allocated or mapped rather than a formula. An anonymous
      * chunk's allocation also has up to one alignment (a cache line, or 2 MiB where huge pages are asked for) of
-     * address space in front that is never touched; that is not counted. Call it between runs, as
-     * {@link #chunkCount()}.
+     * address space in front that is never touched; that is not counted. Nor are a sharded run's stand-in chunks
+     * (the other shards' workers', {@link StandInChunks}): address space reserved for slots this process never
+     * writes, of which only the header and bitmaps are touched; so the shards' figures add up to one process's. Call
+     * it between runs, as {@link #chunkCount()}.
      *
-     * @return bytes of the chunks created.
+     * @return bytes of the chunks created that hold this process's cells.
      */
     public long allocatedBytes()
     {
         long bytes = 0;
         for (int c = 0, bound = chunkBound(); c < bound; c++)
         {
-            if (null != chunks[c])
+            if (null != chunks[c] && (null == standIns || !standIns.covers(c)))
             {
                 bytes += chunks[c].capacity();
             }
