@@ -91,6 +91,23 @@ public final class Cli
         }
     }
 
+    /**
+     * Prints a failure's one line now, as the handlers would once the command returned, and gives its exit code: for
+     * a command with more to do before it exits (a shard across hosts telling the others that it refused).
+     *
+     * @param ex   the failure.
+     * @param spec of the command that failed.
+     * @return the exit code the command ends with.
+     */
+    static int reportNow(final RuntimeException ex, final CommandLine.Model.CommandSpec spec)
+    {
+        if (ex instanceof CommandLine.ParameterException)
+        {
+            return onBadParameter((CommandLine.ParameterException)ex, new String[0]);
+        }
+        return onFailure(ex, spec.commandLine(), spec.root().commandLine().getParseResult());
+    }
+
     private static int onBadParameter(final CommandLine.ParameterException ex, final String[] args)
     {
         final CommandLine commandLine = ex.getCommandLine();

@@ -196,13 +196,15 @@ public final class RunCommand implements Callable<Integer>
         }
         catch (final RuntimeException ex)
         {
-            // A shard across hosts that refuses before it joins the others (its --out, a parameter, an option of
-            // this host's) tells them, so none waits for it until the connect timeout.
-            if (!joining)
+            if (joining)
             {
-                ShardedRun.tellRefusal(shard, peers, ex);
+                throw ex;
             }
-            throw ex;
+            // A shard across hosts that refuses before it joins the others (its --out, a parameter, an option of
+            // this host's) prints its line at once, then tells them, so none waits for it until the connect timeout.
+            final int exitCode = Cli.reportNow(ex, spec);
+            ShardedRun.tellRefusal(shard, peers, ex);
+            return exitCode;
         }
     }
 

@@ -354,7 +354,7 @@ final class ShardedRun
      * the link only to tell them ({@link AeronShardLink#refuse}): each then stops where it next polls, with this
      * shard's exit code and line, rather than wait for it until the connect timeout. Waits for the others to connect
      * as a run does (they start as they please); if they cannot be reached, or {@code --shard} and {@code --peers}
-     * are themselves the refusal, nobody is told (that is added to the refusal as suppressed).
+     * are themselves the refusal, nobody is told (the refusal, printed already, is all that is said).
      *
      * @param shard   {@code --shard} as given.
      * @param peers   {@code --peers} as given.
@@ -387,6 +387,7 @@ final class ShardedRun
         }
         catch (final IOException | RuntimeException ex)
         {
+            // Not told: the others stop at their connect timeout, as they would have without this.
             refusal.addSuppressed(ex);
         }
         finally
@@ -464,8 +465,9 @@ final class ShardedRun
         }
         catch (final CommandLine.ParameterException refusal)
         {
+            final int exitCode = Cli.reportNow(refusal, spec);  // at once: telling the others may take a while
             tellRefusal(shard, peers, refusal);  // the other hosts, which may have been given nothing wrong
-            throw refusal;
+            return exitCode;
         }
         final PrintWriter err = spec.commandLine().getErr();
         final Path dir = tempDir();
