@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.function.Consumer;
 import java.util.function.IntUnaryOperator;
+import java.util.stream.IntStream;
 
 import static io.karyon.engine.cell.CellDescriptor.GENERATION_OFFSET;
 import static io.karyon.engine.cell.CellDescriptor.HEADER_LENGTH;
@@ -690,15 +691,7 @@ public final class Arena implements AutoCloseable
     /** Total allocated slots over all chunks. */
     public long live()
     {
-        long live = 0;
-        for (int c = 0, bound = chunkBound(); c < bound; c++)
-        {
-            if (null != chunks[c])
-            {
-                live += chunks[c].getInt(LIVE_OFFSET);
-            }
-        }
-        return live;
+        return created().mapToLong((c) -> chunks[c].getInt(LIVE_OFFSET)).sum();
     }
 
     /**
@@ -714,29 +707,19 @@ public final class Arena implements AutoCloseable
      */
     public long allocatedBytes()
     {
-        long bytes = 0;
-        for (int c = 0, bound = chunkBound(); c < bound; c++)
-        {
-            if (null != chunks[c] && (null == standIns || !standIns.covers(c)))
-            {
-                bytes += chunks[c].capacity();
-            }
-        }
-        return bytes;
+        return created().filter((c) -> null == standIns || !standIns.covers(c)).mapToLong((c) -> chunks[c].capacity())
+            .sum();
     }
 
     /** Number of chunks created. */
     public int chunkCount()
     {
-        int count = 0;
-        for (int c = 0, bound = chunkBound(); c < bound; c++)
-        {
-            if (null != chunks[c])
-            {
-                count++;
-            }
-        }
-        return count;
+        return (int)created().count();
+    }
+
+    private IntStream created()
+    {
+        return IntStream.range(0, chunkBound()).filter((c) -> null != chunks[c]);
     }
 
     /**
