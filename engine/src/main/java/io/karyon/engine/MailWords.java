@@ -1,5 +1,6 @@
 package io.karyon.engine;
 
+import io.karyon.engine.cell.Handle;
 import io.karyon.engine.internal.Arena;
 import org.agrona.collections.IntArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -75,6 +76,108 @@ final class MailWords
         forgetRanges();
         inOrder = inbox;
         inOrderTicks++;
+    }
+
+    /**
+     * {@link Mailboxes#linkMail} for an inbox in any order: chains each target's messages through the queue's next
+     * fields, in order, with the head in the target chunk's int column and a mail bit set, and notes the words set.
+     */
+    void linkAll(final Mailboxes mailboxes, final MessageQueue inbox)
+    {
+        linked();
+        final Arena arena = this.arena;
+        final int chunkShift = arena.chunkShift();
+        final int chunkMask = this.chunkMask;
+        final int mailOffset = this.mailOffset;
+        final int mailHeadOffset = this.mailHeadOffset;
+        UnsafeBuffer buffer = null;
+        int highWater = 0;
+        int lastChunk = -1;
+        long[] words = null;
+        for (int i = inbox.count() - 1; i >= 0; i--)
+        {
+            final int slot = Handle.slot(inbox.target(i));
+            final int chunk = slot >>> chunkShift;
+            if (chunk != lastChunk)
+            {
+                // Messages come in runs for one chunk: its buffer and high-water mark are read once a run.
+                if (!arena.hasChunk(chunk))
+                {
+                    mailboxes.undeliverable(inbox, i, DeadLetters.STALE_HANDLE);
+                    continue;
+                }
+                buffer = arena.chunk(chunk);
+                highWater = arena.highWater(chunk);
+                lastChunk = chunk;
+                words = null;
+            }
+            final int index = slot & chunkMask;
+            if (index >= highWater)
+            {
+                mailboxes.undeliverable(inbox, i, DeadLetters.STALE_HANDLE);
+                continue;
+            }
+            final int wordOffset = mailOffset + ((index >>> 6) << 3);
+            final int headOffset = mailHeadOffset + (index << 2);
+            final long word = buffer.getLong(wordOffset);
+            final long bit = 1L << index;
+            if (0 == (word & bit))
+            {
+                buffer.putLong(wordOffset, word | bit);
+                inbox.next(i, NULL_LINK);
+                if (0 == word)
+                {
+                    if (null == words)
+                    {
+                        words = of(chunk);
+                    }
+                    words[index >>> 12] |= 1L << (index >>> 6);
+                }
+            }
+            else
+            {
+                inbox.next(i, buffer.getInt(headOffset));
+            }
+            buffer.putInt(headOffset, i);
+        }
+    }
+
+    /**
+     * {@link Mailboxes#linkMail} for an inbox in target order: the same dead letters as {@link #linkAll}, found in
+     * the same order, but nothing linked; each chunk's records, contiguous, are noted as a range that the tick reads
+     * in turn.
+     */
+    void checkInOrder(final Mailboxes mailboxes, final MessageQueue inbox)
+    {
+        final Arena arena = this.arena;
+        final int chunkShift = arena.chunkShift();
+        inOrder(inbox);
+        int runChunk = -1;
+        int runEnd = 0;
+        int highWater = -1;
+        for (int i = inbox.count() - 1; i >= 0; i--)
+        {
+            final int slot = Handle.slot(inbox.target(i));
+            final int chunk = slot >>> chunkShift;
+            if (chunk != runChunk)
+            {
+                if (highWater >= 0)
+                {
+                    range(runChunk, i + 1, runEnd, highWater);
+                }
+                runChunk = chunk;
+                runEnd = i + 1;
+                highWater = arena.hasChunk(chunk) ? arena.highWater(chunk) : -1;
+            }
+            if ((slot & chunkMask) >= highWater)
+            {
+                mailboxes.undeliverable(inbox, i, DeadLetters.STALE_HANDLE);
+            }
+        }
+        if (highWater >= 0)
+        {
+            range(runChunk, 0, runEnd, highWater);
+        }
     }
 
     /**

@@ -10,7 +10,6 @@ import java.util.Arrays;
 
 import static io.karyon.engine.MessageDescriptor.MAX_QUEUE_LENGTH;
 import static io.karyon.engine.MessageDescriptor.RECORD_LENGTH;
-import static io.karyon.engine.cell.CellDescriptor.NULL_LINK;
 import static io.karyon.engine.internal.Arena.FAMILY_SHIFT;
 
 /**
@@ -32,14 +31,10 @@ final class Mailboxes extends WorkerPadding
     private final int id;
     private final int workerCount;
     private final boolean freeRunning;
-    private final Arena arena;
     private final int chunkShift;
-    private final int chunkMask;
     private final int familyBitShift;
     /** By family class, the worker that owns it: {@link Slice#owner} without its division, once per send. */
     private final int[] owners = new int[Arena.FAMILY_CLASSES];
-    private final int mailOffset;
-    private final int mailHeadOffset;
     private final CellFlyweight cell;
     private final DeadLetters deadLetterLog;
 
@@ -86,17 +81,13 @@ final class Mailboxes extends WorkerPadding
         this.id = slice.id;
         this.workerCount = slice.workerCount;
         this.freeRunning = freeRunning;
-        this.arena = arena;
         this.chunkShift = arena.chunkShift();
-        this.chunkMask = arena.chunkSlots() - 1;
         this.familyBitShift = chunkShift + FAMILY_SHIFT;
         for (int c = 0; c < owners.length; c++)
         {
             // Slice.owner of a slot of family class c.
             owners[c] = c % workerCount;
         }
-        this.mailOffset = mailOffset;
-        this.mailHeadOffset = mailHeadOffset;
         this.cell = cell;
         this.deadLetterLog = deadLetterLog;
         this.mailWords = new MailWords(arena, mailOffset, mailHeadOffset);
@@ -364,106 +355,21 @@ final class Mailboxes extends WorkerPadding
 
     /**
      * Chains each target's messages through the queue's next fields, in order, with the head in the target chunk's
-     * int column and a mail bit set. The cells themselves are not touched here (a cache miss each, on a sparse tick):
-     * their status and generation are checked when they are visited. Messages for slots that never held a cell are
-     * dead letters at once.
+     * int column and a mail bit set; or, for an inbox in target order, only notes each chunk's range of it (see
+     * {@link MailWords}). The cells themselves are not touched here (a cache miss each, on a sparse tick): their
+     * status and generation are checked when they are visited. Messages for slots that never held a cell are dead
+     * letters at once.
      */
     void linkMail()
     {
         final MessageQueue inbox = this.inbox;
         if (inOrderDelivery && inbox.inOrder())
         {
-            checkInOrder(inbox);
-            return;
+            mailWords.checkInOrder(this, inbox);
         }
-        mailWords.linked();
-        final Arena arena = this.arena;
-        UnsafeBuffer buffer = null;
-        int highWater = 0;
-        int lastChunk = -1;
-        long[] words = null;
-        for (int i = inbox.count() - 1; i >= 0; i--)
+        else
         {
-            final int slot = Handle.slot(inbox.target(i));
-            final int chunk = slot >>> chunkShift;
-            if (chunk != lastChunk)
-            {
-                // Messages come in runs for one chunk: its buffer and high-water mark are read once a run.
-                if (!arena.hasChunk(chunk))
-                {
-                    undeliverable(inbox, i, DeadLetters.STALE_HANDLE);
-                    continue;
-                }
-                buffer = arena.chunk(chunk);
-                highWater = arena.highWater(chunk);
-                lastChunk = chunk;
-                words = null;
-            }
-            final int index = slot & chunkMask;
-            if (index >= highWater)
-            {
-                undeliverable(inbox, i, DeadLetters.STALE_HANDLE);
-                continue;
-            }
-            final int wordOffset = mailOffset + ((index >>> 6) << 3);
-            final int headOffset = mailHeadOffset + (index << 2);
-            final long word = buffer.getLong(wordOffset);
-            final long bit = 1L << index;
-            if (0 == (word & bit))
-            {
-                buffer.putLong(wordOffset, word | bit);
-                inbox.next(i, NULL_LINK);
-                if (0 == word)
-                {
-                    if (null == words)
-                    {
-                        words = mailWords.of(chunk);
-                    }
-                    words[index >>> 12] |= 1L << (index >>> 6);
-                }
-            }
-            else
-            {
-                inbox.next(i, buffer.getInt(headOffset));
-            }
-            buffer.putInt(headOffset, i);
-        }
-    }
-
-    /**
-     * {@link #linkMail} for an inbox in target order: the same dead letters, found in the same order, but nothing
-     * linked; each chunk's records, contiguous, are noted as a range that the tick reads in turn ({@link MailWords}).
-     */
-    private void checkInOrder(final MessageQueue inbox)
-    {
-        final Arena arena = this.arena;
-        final MailWords mailWords = this.mailWords;
-        mailWords.inOrder(inbox);
-        int runChunk = -1;
-        int runEnd = 0;
-        int highWater = -1;
-        for (int i = inbox.count() - 1; i >= 0; i--)
-        {
-            final int slot = Handle.slot(inbox.target(i));
-            final int chunk = slot >>> chunkShift;
-            if (chunk != runChunk)
-            {
-                if (highWater >= 0)
-                {
-                    mailWords.range(runChunk, i + 1, runEnd, highWater);
-                }
-                runChunk = chunk;
-                runEnd = i + 1;
-                highWater = arena.hasChunk(chunk) ? arena.highWater(chunk) : -1;
-            }
-            if ((slot & chunkMask) >= highWater)
-            {
-                undeliverable(inbox, i, DeadLetters.STALE_HANDLE);
-            }
-        }
-        if (highWater >= 0)
-        {
-            mailWords.range(runChunk, 0, runEnd, highWater);
+            mailWords.linkAll(this, inbox);
         }
     }
 
