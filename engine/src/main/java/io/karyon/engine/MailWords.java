@@ -88,8 +88,6 @@ final class MailWords
         final Arena arena = this.arena;
         final int chunkShift = arena.chunkShift();
         final int chunkMask = this.chunkMask;
-        final int mailOffset = this.mailOffset;
-        final int mailHeadOffset = this.mailHeadOffset;
         UnsafeBuffer buffer = null;
         int highWater = 0;
         int lastChunk = -1;
@@ -117,28 +115,15 @@ final class MailWords
                 mailboxes.undeliverable(inbox, i, DeadLetters.STALE_HANDLE);
                 continue;
             }
-            final int wordOffset = mailOffset + ((index >>> 6) << 3);
-            final int headOffset = mailHeadOffset + (index << 2);
-            final long word = buffer.getLong(wordOffset);
-            final long bit = 1L << index;
-            if (0 == (word & bit))
+            if (0 == link(buffer, inbox, i, index))
             {
-                buffer.putLong(wordOffset, word | bit);
-                inbox.next(i, NULL_LINK);
-                if (0 == word)
+                // The word's first mail: noted, so a chunk without tick steps is visited by its noted words.
+                if (null == words)
                 {
-                    if (null == words)
-                    {
-                        words = of(chunk);
-                    }
-                    words[index >>> 12] |= 1L << (index >>> 6);
+                    words = of(chunk);
                 }
+                words[index >>> 12] |= 1L << (index >>> 6);
             }
-            else
-            {
-                inbox.next(i, buffer.getInt(headOffset));
-            }
-            buffer.putInt(headOffset, i);
         }
     }
 
@@ -315,30 +300,40 @@ final class MailWords
     private void link(final UnsafeBuffer buffer, final MessageQueue inbox, final int from, final int to,
         final int high)
     {
-        final int mailOffset = this.mailOffset;
-        final int mailHeadOffset = this.mailHeadOffset;
         for (int i = to - 1; i >= from; i--)
         {
             final int index = (int)inbox.target(i) & chunkMask;
-            if (index >= high)
+            if (index < high)
             {
-                continue;
+                link(buffer, inbox, i, index);
             }
-            final int wordOffset = mailOffset + ((index >>> 6) << 3);
-            final int headOffset = mailHeadOffset + (index << 2);
-            final long word = buffer.getLong(wordOffset);
-            final long bit = 1L << index;
-            if (0 == (word & bit))
-            {
-                buffer.putLong(wordOffset, word | bit);
-                inbox.next(i, NULL_LINK);
-            }
-            else
-            {
-                inbox.next(i, buffer.getInt(headOffset));
-            }
-            buffer.putInt(headOffset, i);
         }
+    }
+
+    /**
+     * Links record {@code i} of an inbox into the mail of the cell at {@code index} of a chunk: the cell's first
+     * record sets its mail bit and ends its chain, a later one goes in front of the chain; the record is then the
+     * head. Called for an inbox's records last to first, so each cell's chain runs in the order they were sent.
+     *
+     * @return the cell's mail word before: 0 when it is the word's first mail.
+     */
+    private long link(final UnsafeBuffer buffer, final MessageQueue inbox, final int i, final int index)
+    {
+        final int wordOffset = mailOffset + ((index >>> 6) << 3);
+        final int headOffset = mailHeadOffset + (index << 2);
+        final long word = buffer.getLong(wordOffset);
+        final long bit = 1L << index;
+        if (0 == (word & bit))
+        {
+            buffer.putLong(wordOffset, word | bit);
+            inbox.next(i, NULL_LINK);
+        }
+        else
+        {
+            inbox.next(i, buffer.getInt(headOffset));
+        }
+        buffer.putInt(headOffset, i);
+        return word;
     }
 
     /**

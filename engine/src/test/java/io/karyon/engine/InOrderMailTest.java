@@ -24,11 +24,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class InOrderMailTest
 {
-    private static final CellLayout LAYOUT =
-        CellLayout.builder().longField("peer").longField("sum").longField("ttl").build();
-    private static final int PEER = LAYOUT.offset("peer");
-    private static final int SUM = LAYOUT.offset("sum");
-    private static final int TTL = LAYOUT.offset("ttl");
+    private static final CellLayout LAYOUT = MailWordsTest.LAYOUT;
+    private static final int PEER = MailWordsTest.PEER;
+    private static final int SUM = MailWordsTest.SUM;
+    private static final int TTL = MailWordsTest.TTL;
     private static final int CELLS = 3_000;
     private static final int TICKS = 120;
 
@@ -92,25 +91,7 @@ class InOrderMailTest
                     return false;
                 }
             });
-            ids[1] = organism.registerBehaviour("ticker", new Behaviour()
-            {
-                public void onTick(final CellFlyweight cell, final CellContext context)
-                {
-                    final long ttl = cell.getLong(TTL) - 1;
-                    cell.putLong(TTL, ttl);
-                    if (0 == ttl)
-                    {
-                        context.become(ids[0]);
-                    }
-                    context.send(cell.getLong(PEER), 1, ttl);
-                }
-
-                public void onMessage(final CellFlyweight cell, final CellContext context, final long sender,
-                    final int type, final long payload)
-                {
-                    cell.putLong(SUM, cell.getLong(SUM) * 17 + payload);
-                }
-            });
+            ids[1] = organism.registerBehaviour("ticker", MailWordsTest.ticker(ids));
             final Genotype genotype = organism.genotype("relay", LAYOUT, "relay");
             final long[] cells = new long[CELLS];
             for (int s = 0; s < 10; s++)

@@ -19,11 +19,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class MailWordsTest
 {
-    private static final CellLayout LAYOUT =
+    static final CellLayout LAYOUT =
         CellLayout.builder().longField("peer").longField("sum").longField("ttl").build();
-    private static final int PEER = LAYOUT.offset("peer");
-    private static final int SUM = LAYOUT.offset("sum");
-    private static final int TTL = LAYOUT.offset("ttl");
+    static final int PEER = LAYOUT.offset("peer");
+    static final int SUM = LAYOUT.offset("sum");
+    static final int TTL = LAYOUT.offset("ttl");
     private static final int CELLS = 3_000;
 
     /**
@@ -32,6 +32,33 @@ class MailWordsTest
     private record Outcome(long digest, long alive, long delivered, long deadLetters, long deaths, long restarts,
         long updates, long maxTicking)
     {
+    }
+
+    /**
+     * The ticking behaviour both mail tests' relays become for a few ticks: counts its time to live down, sends its
+     * peer the count each tick and becomes the relay ({@code ids[0]}) again at zero; sums what it is sent.
+     */
+    static Behaviour ticker(final short[] ids)
+    {
+        return new Behaviour()
+        {
+            public void onTick(final CellFlyweight cell, final CellContext context)
+            {
+                final long ttl = cell.getLong(TTL) - 1;
+                cell.putLong(TTL, ttl);
+                if (0 == ttl)
+                {
+                    context.become(ids[0]);
+                }
+                context.send(cell.getLong(PEER), 1, ttl);
+            }
+
+            public void onMessage(final CellFlyweight cell, final CellContext context, final long sender,
+                final int type, final long payload)
+            {
+                cell.putLong(SUM, cell.getLong(SUM) * 17 + payload);
+            }
+        };
     }
 
     private static Outcome run(final int workers, final long seed)
@@ -74,25 +101,7 @@ class MailWordsTest
                     return false;
                 }
             });
-            ids[1] = organism.registerBehaviour("ticker", new Behaviour()
-            {
-                public void onTick(final CellFlyweight cell, final CellContext context)
-                {
-                    final long ttl = cell.getLong(TTL) - 1;
-                    cell.putLong(TTL, ttl);
-                    if (0 == ttl)
-                    {
-                        context.become(ids[0]);
-                    }
-                    context.send(cell.getLong(PEER), 1, ttl);
-                }
-
-                public void onMessage(final CellFlyweight cell, final CellContext context, final long sender,
-                    final int type, final long payload)
-                {
-                    cell.putLong(SUM, cell.getLong(SUM) * 17 + payload);
-                }
-            });
+            ids[1] = organism.registerBehaviour("ticker", ticker(ids));
             final Genotype genotype = organism.genotype("relay", LAYOUT, "relay");
             final long[] cells = new long[CELLS];
             for (int s = 0; s < 30; s++)
