@@ -302,7 +302,12 @@ final class Visit extends WorkerPadding
             }
             else
             {
-                cell.wrap(buffer, offset, base | index);
+                // Re-pointed with ints only (see stepWord): wrapped again only if a behaviour wrapped it elsewhere.
+                if (buffer != cell.buffer())
+                {
+                    rewrap(buffer);
+                }
+                cell.moveTo(offset, base | index);
                 current = behaviours[id];
                 final int generation = buffer.getInt(offset + GENERATION_OFFSET);
                 int m = i;
