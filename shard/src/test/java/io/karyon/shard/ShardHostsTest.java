@@ -6,7 +6,6 @@ import io.karyon.model.ModelCatalog;
 import io.karyon.model.ModelException;
 import io.karyon.model.Progress;
 import io.karyon.models.Ring;
-import org.agrona.IoUtil;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,8 +54,7 @@ class ShardHostsTest
     void cleanUp()
     {
         ProcessHandle.current().children().forEach(ProcessHandle::destroyForcibly);
-        IoUtil.delete(dir.toFile(), false);
-        assertFalse(Files.exists(dir));
+        ShardThreads.delete(dir);
     }
 
     @Test

@@ -7,7 +7,6 @@ import io.karyon.model.ModelException;
 import io.karyon.model.ModelRun;
 import io.karyon.model.Progress;
 import io.karyon.models.Ring;
-import org.agrona.IoUtil;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,8 +53,7 @@ class ShardKillResumeTest
     void cleanUp()
     {
         ProcessHandle.current().children().forEach(ProcessHandle::destroyForcibly);
-        IoUtil.delete(dir.toFile(), false);
-        assertFalse(Files.exists(dir));
+        ShardThreads.delete(dir);
     }
 
     @Test

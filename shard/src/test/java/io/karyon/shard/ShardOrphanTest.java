@@ -2,7 +2,6 @@ package io.karyon.shard;
 
 import io.karyon.engine.Context;
 import io.karyon.models.Ring;
-import org.agrona.IoUtil;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,8 +54,7 @@ class ShardOrphanTest
         }
         shards.forEach(ProcessHandle::destroyForcibly);
         ProcessHandle.current().children().forEach(ProcessHandle::destroyForcibly);
-        IoUtil.delete(dir.toFile(), false);
-        assertFalse(Files.exists(dir));
+        ShardThreads.delete(dir);
     }
 
     @Test

@@ -82,7 +82,7 @@ final class ShardThreads
     /**
      * Deletes a test's folder, and checks that nothing is left.
      *
-     * @param dir from {@link #folder}.
+     * @param dir from {@link #folder}, or a temporary folder of the test's own.
      */
     static void delete(final Path dir)
     {
