@@ -11,6 +11,7 @@ import io.aeron.driver.ThreadingMode;
 import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.karyon.engine.internal.ShardLink;
+import io.karyon.model.ModelException;
 import org.HdrHistogram.Histogram;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
@@ -44,7 +45,10 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
     public static final int STREAM_BASE = 0x4B00_0000;
     /** Longest piece a block is cut into, header included. */
     public static final int PIECE_LENGTH = 1 << 20;
-    /** How long the shards wait for each other to connect at the start, at least. */
+    /**
+     * How long the shards wait for each other to connect at the start, at least, unless
+     * {@link ShardLauncher#CONNECT_TIMEOUT_PROP_NAME} says otherwise.
+     */
     public static final long CONNECT_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(60);
 
     private static final String TERM = "term-length=8m";
@@ -81,6 +85,8 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
     private final UnsafeBuffer header = new UnsafeBuffer(new byte[Integer.BYTES]);
     private final IdleStrategy idle = new BackoffIdleStrategy(100, 10, 1_000, 100_000);
     private final Path ownedDir;
+    /** Every shard's {@code HOST:PORT} over UDP, by shard, to name a shard that did not join; null over IPC. */
+    private final List<String> endpoints;
     private final Histogram roundTrips = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
     private volatile String failure;
     private Aborted aborted;
@@ -92,9 +98,11 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
     private int roundPending;
 
     private AeronShardLink(final int shard, final int shards, final long timeoutNs, final MediaDriver driver,
-        final String aeronDir, final Path ownedDir, final String[] sendChannels, final String[] receiveChannels)
+        final String aeronDir, final Path ownedDir, final List<String> endpoints, final String[] sendChannels,
+        final String[] receiveChannels)
     {
         this.shard = shard;
+        this.endpoints = endpoints;
         this.shards = shards;
         this.timeoutNs = timeoutNs;
         this.driver = driver;
@@ -161,7 +169,7 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
         final String[] channels = new String[shards];
         Arrays.fill(channels, "aeron:ipc?" + TERM);
         return new AeronShardLink(shard, shards, timeoutNs, driver, aeronDir.toString(), 0 == shard ? aeronDir : null,
-            channels, channels);
+            null, channels, channels);
     }
 
     /**
@@ -198,7 +206,8 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
             receive[s] = "aeron:udp?endpoint=" + endpoints.get(shard);
         }
         final MediaDriver driver = launchDriver(aeronDir);
-        return new AeronShardLink(shard, shards, timeoutNs, driver, aeronDir.toString(), aeronDir, send, receive);
+        return new AeronShardLink(shard, shards, timeoutNs, driver, aeronDir.toString(), aeronDir,
+            List.copyOf(endpoints), send, receive);
     }
 
     private static void check(final int shard, final int shards)
@@ -241,22 +250,68 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
     void awaitConnected()
     {
         final long startNs = System.nanoTime();
-        final long limitNs = Math.max(timeoutNs, CONNECT_TIMEOUT_NS);
+        final long limitNs = connectLimitNs();
         for (int s = 0; s < shards; s++)
         {
-            while (s != shard && !(publications[s].isConnected() && subscriptions[s].isConnected()))
+            while (s != shard && !connected(s))
             {
                 checkFailure();
                 checkParent();
                 if (System.nanoTime() - startNs > limitNs)
                 {
-                    throw new IllegalStateException("shard " + s + " of " + shards + " did not connect to shard " +
-                        shard + " within " + TimeUnit.NANOSECONDS.toMillis(limitNs) + " ms");
+                    throw new IllegalStateException(notJoined(limitNs));
                 }
                 idle.idle();
             }
         }
         idle.reset();
+    }
+
+    /**
+     * How long {@link #awaitConnected} waits: {@link ShardLauncher#CONNECT_TIMEOUT_PROP_NAME}, else the larger of the
+     * link's timeout and {@link #CONNECT_TIMEOUT_NS}. A bad value is refused before a shard joins (the launcher, the
+     * command line); one that joins only to tell the others that it refused waits as by default.
+     */
+    private long connectLimitNs()
+    {
+        long givenMs;
+        try
+        {
+            givenMs = ShardLauncher.connectTimeoutMs();
+        }
+        catch (final ModelException ex)
+        {
+            givenMs = 0;
+        }
+        return 0 == givenMs ? Math.max(timeoutNs, CONNECT_TIMEOUT_NS) : TimeUnit.MILLISECONDS.toNanos(givenMs);
+    }
+
+    private boolean connected(final int s)
+    {
+        return publications[s].isConnected() && subscriptions[s].isConnected();
+    }
+
+    /**
+     * One line naming every shard that has not connected, by its endpoint too over UDP, and why that is likely: a
+     * host that refused its {@code --shard} or {@code --peers} cannot tell the others (it does not know who they
+     * are), so they learn it only here.
+     */
+    private String notJoined(final long limitNs)
+    {
+        final StringBuilder missing = new StringBuilder();
+        int count = 0;
+        for (int s = 0; s < shards; s++)
+        {
+            if (s != shard && !connected(s))
+            {
+                missing.append(0 == count++ ? "" : ", ").append("shard ").append(s)
+                    .append(null == endpoints ? "" : " (" + endpoints.get(s) + ")");
+            }
+        }
+        return missing + " of " + shards + " did not join shard " + shard + " within " +
+            TimeUnit.NANOSECONDS.toMillis(limitNs) + " ms" + (null == endpoints ? "" : ": " +
+            (1 == count ? "it was" : "each was") + " not started, stopped before joining (a bad --shard or --peers, " +
+            "which it cannot tell the others: its own line says why) or cannot be reached from this host");
     }
 
     static int streamId(final int from, final int to)
