@@ -8,6 +8,7 @@ import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
+import io.aeron.exceptions.RegistrationException;
 import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.karyon.engine.internal.ShardLink;
@@ -52,6 +53,8 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
     public static final long CONNECT_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(60);
 
     private static final String TERM = "term-length=8m";
+    /** What precedes the OS's reason in the media driver's error for a channel it cannot open. */
+    private static final String CHANNEL_ERROR = "channel error - ";
     private static final int LAST = 1;
     /** A piece's header: the whole of an {@link #abort} (int exit code, int shard, the message in UTF-8). */
     private static final int ABORT = 2;
@@ -127,7 +130,7 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
                     continue;
                 }
                 publications[s] = client.addExclusivePublication(sendChannels[s], streamId(shard, s));
-                subscriptions[s] = client.addSubscription(receiveChannels[s], streamId(s, shard));
+                subscriptions[s] = listen(client, receiveChannels[s], streamId(s, shard));
                 blocks[s] = new ExpandableArrayBuffer(64 * 1024);
                 views[s] = new UnsafeBuffer(0, 0);
                 assemblers[s] = new ControlledFragmentAssembler(new Pieces(s));
@@ -140,6 +143,32 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
             throw ex;
         }
         this.aeron = client;
+    }
+
+    /**
+     * Subscribes to a stream on this shard's channel; over UDP, a failure to listen on its endpoint is one line naming
+     * it (the port taken, or an address not this host's: the wrong --shard for this host), not Aeron's.
+     */
+    private Subscription listen(final Aeron client, final String channel, final int streamId)
+    {
+        try
+        {
+            return client.addSubscription(channel, streamId);
+        }
+        catch (final RegistrationException ex)
+        {
+            if (null == endpoints)
+            {
+                throw ex;
+            }
+            final String message = String.valueOf(ex.getMessage());
+            final int from = message.indexOf(CHANNEL_ERROR);
+            final String why = from < 0 ? message : message.substring(from + CHANNEL_ERROR.length());
+            throw new IllegalStateException("shard " + shard + " of " + shards + " cannot listen on its endpoint in " +
+                "--peers, " + endpoints.get(shard) + ": " + (why.contains(" (at ") ? why.substring(0,
+                why.indexOf(" (at ")) : why) + " (another process holds the port, or the address is not this " +
+                "host's: is this host shard " + shard + "?)", ex);
+        }
     }
 
     /**

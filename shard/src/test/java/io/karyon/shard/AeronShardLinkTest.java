@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The Aeron link between shards: blocks arrive whole, in order, with their bytes, whatever their size (seeded
  * sizes, from empty to many pieces); two shards sending each other blocks larger than the publication's window at
- * once do not deadlock; bad shard indices and a failed peer are reported with one line.
+ * once do not deadlock; bad shard indices, a failed peer, shards that did not join in time and an endpoint a shard
+ * cannot listen on are reported with one line.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class AeronShardLinkTest
@@ -214,5 +216,22 @@ class AeronShardLinkTest
             System.clearProperty(ShardLauncher.CONNECT_TIMEOUT_PROP_NAME);
         }
         assertEquals(0, ShardLauncher.connectTimeoutMs(), "not set: the default");
+    }
+
+    @Test
+    void shouldNameTheEndpointAShardCannotListenOn() throws Exception
+    {
+        try (DatagramSocket taken = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+            DatagramSocket free = new DatagramSocket(0, InetAddress.getLoopbackAddress()))
+        {
+            final List<String> endpoints = List.of("127.0.0.1:" + free.getLocalPort(),
+                "127.0.0.1:" + taken.getLocalPort());
+            final IllegalStateException ex = assertThrows(IllegalStateException.class,
+                () -> AeronShardLink.udp(1, endpoints, dir.resolve("aeron-1"), TIMEOUT_NS));
+            assertEquals("shard 1 of 2 cannot listen on its endpoint in --peers, " + endpoints.get(1) + ": Address " +
+                "already in use (another process holds the port, or the address is not this host's: is this host " +
+                "shard 1?)", ex.getMessage());
+        }
+        assertFalse(Files.exists(dir.resolve("aeron-1")), "the media driver's directory is deleted");
     }
 }
