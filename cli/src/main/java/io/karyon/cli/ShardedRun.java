@@ -310,16 +310,17 @@ final class ShardedRun
         // This host's threads: as on one host, spinning workers that leave the exchange no CPU yield instead.
         base.idleStrategy(ShardLauncher.hostIdle(base, run.workers(), Organism.machine(),
             (warning) -> spec.commandLine().getErr().println("karyon: warning: " + warning)));
-        final Path dir = tempDir();
         final ShardCheckpoints.Settings hostOwn = checkpoints(spec, options.out());
         if (null != hostOwn && 0 != parsed[0])
         {
             Cli.writableFolder(spec, "--out", hostOwn.dir());  // this host's parts (shard 0's --out is checked above)
         }
-        ShardLauncher.connectTimeoutMs();  // a bad one refused before joining, so the others are told
+        final long timeoutMs = ShardLauncher.timeoutMs();
+        ShardLauncher.connectTimeoutMs();  // both refused before joining when bad, so the others are told
+        final Path dir = tempDir();  // last: a refusal above leaves no folder behind
         options.joining().run();
         try (AeronShardLink link = AeronShardLink.udp(parsed[0], peers, dir.resolve("aeron"),
-            ShardLauncher.timeoutMs() * 1_000_000L))
+            timeoutMs * 1_000_000L))
         {
             // Each host writes its part and its copy of each manifest into its own --out; shard 0 names the run.
             final ShardCheckpoints.Settings agreed;
@@ -380,8 +381,17 @@ final class ShardedRun
         try
         {
             dir = Files.createTempDirectory("karyon-shard-");
+            long timeoutMs = ShardLauncher.TIMEOUT_DEFAULT_MS;
+            try
+            {
+                timeoutMs = ShardLauncher.timeoutMs();
+            }
+            catch (final ModelException ex)
+            {
+                // the refusal may be this very property's: the others are told all the same, waited for as by default
+            }
             try (AeronShardLink link = AeronShardLink.udp(parsed[0], peers, dir.resolve("aeron"),
-                ShardLauncher.timeoutMs() * 1_000_000L))
+                timeoutMs * 1_000_000L))
             {
                 link.refuse(exitCode(refusal), String.valueOf(refusal.getMessage()));
             }
@@ -498,15 +508,15 @@ final class ShardedRun
         // This host's folder: on shard 0 the outputs and its next sets, on the others their next sets.
         final Path hostOut = RunCommand.given(spec, "--out") ? Cli.writableFolder(spec, "--out",
             RunCommand.path(spec, "--out", spec.findOption("--out").<String>getValue())) : null;
-        ShardLauncher.timeoutMs();
-        ShardLauncher.connectTimeoutMs();
+        final long timeoutMs = ShardLauncher.timeoutMs();
+        ShardLauncher.connectTimeoutMs();  // both refused before joining when bad, so the others are told
         final PrintWriter err = spec.commandLine().getErr();
         final Path dir = tempDir();
         joining.run();  // a refusal before this is told to the other hosts by the command (tellRefusal)
         final ShardRun.Result result;
         try (StopSignals signals = StopSignals.install();
             AeronShardLink link = AeronShardLink.udp(parsed[0], peers, dir.resolve("aeron"),
-                ShardLauncher.timeoutMs() * 1_000_000L))
+                timeoutMs * 1_000_000L))
         {
             try
             {
