@@ -129,8 +129,8 @@ public final class Cli
 
     /**
      * Runs the command picocli chose (its bad values one line, as {@link #onBadParameter} gives them), turning an
-     * {@link OutOfMemoryError} (an Error, which picocli lets through as a
-     * stack trace) into a failure of one line naming what ran out.
+     * {@link OutOfMemoryError} (an Error, which picocli lets through as a stack trace) into a failure of one line
+     * naming what ran out.
      */
     private static int execute(final CommandLine.ParseResult parseResult)
     {
@@ -140,8 +140,8 @@ public final class Cli
         }
         catch (final CommandLine.ParameterException ex)
         {
-            // The command's own refusal: its line here, where picocli's handler would also tell the other hosts of a
-            // run across hosts, as for a command line it could not parse. The command tells them if it should.
+            // A refusal the command made itself: its line here, not in picocli's handler, which also tells the other
+            // hosts of a run across hosts about a command line it could not parse; a command tells them itself.
             return onBadParameter(ex, new String[0]);
         }
         catch (final OutOfMemoryError ex)
