@@ -12,7 +12,6 @@ import io.aeron.exceptions.RegistrationException;
 import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.karyon.engine.internal.ShardLink;
-import io.karyon.model.ModelException;
 import org.HdrHistogram.Histogram;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
@@ -48,13 +47,11 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
     public static final int PIECE_LENGTH = 1 << 20;
     /**
      * How long the shards wait for each other to connect at the start, at least, unless
-     * {@link ShardLauncher#CONNECT_TIMEOUT_PROP_NAME} says otherwise.
+     * {@link ShardLauncher#CONNECT_TIMEOUT_PROP_NAME} says otherwise ({@link ShardJoin}).
      */
     public static final long CONNECT_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(60);
 
     private static final String TERM = "term-length=8m";
-    /** What precedes the OS's reason in the media driver's error for a channel it cannot open. */
-    private static final String CHANNEL_ERROR = "channel error - ";
     private static final int LAST = 1;
     /** A piece's header: the whole of an {@link #abort} (int exit code, int shard, the message in UTF-8). */
     private static final int ABORT = 2;
@@ -161,13 +158,7 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
             {
                 throw ex;
             }
-            final String message = String.valueOf(ex.getMessage());
-            final int from = message.indexOf(CHANNEL_ERROR);
-            final String why = from < 0 ? message : message.substring(from + CHANNEL_ERROR.length());
-            throw new IllegalStateException("shard " + shard + " of " + shards + " cannot listen on its endpoint in " +
-                "--peers, " + endpoints.get(shard) + ": " + (why.contains(" (at ") ? why.substring(0,
-                why.indexOf(" (at ")) : why) + " (another process holds the port, or the address is not this " +
-                "host's: is this host shard " + shard + "?)", ex);
+            throw ShardJoin.cannotListen(shard, shards, endpoints.get(shard), ex);
         }
     }
 
@@ -279,7 +270,7 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
     void awaitConnected()
     {
         final long startNs = System.nanoTime();
-        final long limitNs = connectLimitNs();
+        final long limitNs = ShardJoin.connectLimitNs(timeoutNs);
         for (int s = 0; s < shards; s++)
         {
             while (s != shard && !connected(s))
@@ -288,7 +279,8 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
                 checkParent();
                 if (System.nanoTime() - startNs > limitNs)
                 {
-                    throw new IllegalStateException(notJoined(limitNs));
+                    throw new IllegalStateException(ShardJoin.notJoined(shard, shards, endpoints, this::connected,
+                        limitNs));
                 }
                 idle.idle();
             }
@@ -296,51 +288,9 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
         idle.reset();
     }
 
-    /**
-     * How long {@link #awaitConnected} waits: {@link ShardLauncher#CONNECT_TIMEOUT_PROP_NAME}, else the larger of the
-     * link's timeout and {@link #CONNECT_TIMEOUT_NS}. A bad value is refused before a shard joins (the launcher, the
-     * command line); one that joins only to tell the others that it refused waits as by default.
-     */
-    private long connectLimitNs()
-    {
-        long givenMs;
-        try
-        {
-            givenMs = ShardLauncher.connectTimeoutMs();
-        }
-        catch (final ModelException ex)
-        {
-            givenMs = 0;
-        }
-        return 0 == givenMs ? Math.max(timeoutNs, CONNECT_TIMEOUT_NS) : TimeUnit.MILLISECONDS.toNanos(givenMs);
-    }
-
     private boolean connected(final int s)
     {
         return publications[s].isConnected() && subscriptions[s].isConnected();
-    }
-
-    /**
-     * One line naming every shard that has not connected, by its endpoint too over UDP, and why that is likely: a
-     * host that refused its {@code --shard} or {@code --peers} cannot tell the others (it does not know who they
-     * are), so they learn it only here.
-     */
-    private String notJoined(final long limitNs)
-    {
-        final StringBuilder missing = new StringBuilder();
-        int count = 0;
-        for (int s = 0; s < shards; s++)
-        {
-            if (s != shard && !connected(s))
-            {
-                missing.append(0 == count++ ? "" : ", ").append("shard ").append(s)
-                    .append(null == endpoints ? "" : " (" + endpoints.get(s) + ")");
-            }
-        }
-        return missing + " of " + shards + " did not join shard " + shard + " within " +
-            TimeUnit.NANOSECONDS.toMillis(limitNs) + " ms" + (null == endpoints ? "" : ": " +
-            (1 == count ? "it was" : "each was") + " not started, stopped before joining (a bad --shard or --peers, " +
-            "which it cannot tell the others: its own line says why) or cannot be reached from this host");
     }
 
     static int streamId(final int from, final int to)
