@@ -356,7 +356,8 @@ final class ShardedRun
      * the link only to tell them ({@link AeronShardLink#refuse}): each then stops where it next polls, with this
      * shard's exit code and line, rather than wait for it until the connect timeout. Waits for the others to connect
      * as a run does (they start as they please); if they cannot be reached, or {@code --shard} and {@code --peers}
-     * are themselves the refusal, nobody is told (the refusal, printed already, is all that is said).
+     * are themselves the refusal, nobody is told (the refusal, printed already, is all this host says; the others name
+     * it at their connect timeout).
      *
      * @param shard   {@code --shard} as given.
      * @param peers   {@code --peers} as given.
