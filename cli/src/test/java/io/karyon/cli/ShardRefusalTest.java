@@ -95,7 +95,7 @@ class ShardRefusalTest
     }
 
     @Test
-    void shouldStopTheOtherHostWhenOneIsGivenAnUnknownOption(@TempDir final Path dir) throws Exception
+    void shouldStopTheOtherHostWhenOneIsGivenAnUnknownOption() throws Exception
     {
         // As the launcher runs it (karyon run ...); --shard and --peers after the option: they are read alone.
         final String peers = peers();
