@@ -108,6 +108,11 @@ public final class Cli
         return onFailure(ex, spec.commandLine(), spec.root().commandLine().getParseResult());
     }
 
+    /**
+     * A bad command line's one line. Given the arguments (picocli refused them before the command ran: an unknown
+     * option, a value of the wrong type), a shard across hosts among them then tells the other hosts, as the command
+     * would have ({@link ShardedRun#tellUnparsed}); a refusal of the command itself comes without them.
+     */
     private static int onBadParameter(final CommandLine.ParameterException ex, final String[] args)
     {
         final CommandLine commandLine = ex.getCommandLine();
@@ -115,18 +120,29 @@ public final class Cli
         err.println(commandLine.getCommandSpec().qualifiedName() + ": " + ex.getMessage() +
             " (see --help)");
         err.flush();
+        if (args.length > 0)
+        {
+            ShardedRun.tellUnparsed(commandLine, args, ex);
+        }
         return EXIT_USAGE;
     }
 
     /**
-     * Runs the command picocli chose, turning an {@link OutOfMemoryError} (an Error, which picocli lets through as a
-     * stack trace) into a failure of one line naming what ran out.
+     * Runs the command picocli chose (its bad values one line, as {@link #onBadParameter} gives them), turning an
+     * {@link OutOfMemoryError} (an Error, which picocli lets through as a stack trace) into a failure of one line
+     * naming what ran out.
      */
     private static int execute(final CommandLine.ParseResult parseResult)
     {
         try
         {
             return new CommandLine.RunLast().execute(parseResult);
+        }
+        catch (final CommandLine.ParameterException ex)
+        {
+            // A refusal the command made itself: its line here, not in picocli's handler, which also tells the other
+            // hosts of a run across hosts about a command line it could not parse; a command tells them itself.
+            return onBadParameter(ex, new String[0]);
         }
         catch (final OutOfMemoryError ex)
         {

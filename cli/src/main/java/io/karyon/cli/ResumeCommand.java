@@ -101,10 +101,37 @@ public final class ResumeCommand implements Callable<Integer>
     @Option(names = "--quiet", description = "no progress on stderr")
     boolean quiet;
 
+    /** Whether this host of a resume across hosts is joining the others: a failure from then on reaches them. */
+    private boolean joining;
+
     /**
      * {@inheritDoc}
      */
     public Integer call()
+    {
+        if (null == shard || null == peers)
+        {
+            return start();
+        }
+        try
+        {
+            return start();
+        }
+        catch (final RuntimeException ex)
+        {
+            if (joining)
+            {
+                throw ex;
+            }
+            // A host of a resume across hosts that refuses before it joins the others (an option, its --out, a
+            // checkpoint path) prints its line at once, then tells them, so none waits for it until the timeout.
+            final int exitCode = Cli.reportNow(ex, spec);
+            ShardedRun.tellRefusal(shard, peers, ex);
+            return exitCode;
+        }
+    }
+
+    private int start()
     {
         workerOptions.check(spec);
         final Path file = path("CHECKPOINT", checkpoint);
@@ -116,7 +143,7 @@ public final class ResumeCommand implements Callable<Integer>
                 throw new CommandLine.ParameterException(spec.commandLine(), "Invalid option: --peers goes with " +
                     "--shard I/N (resuming a run across hosts)");
             }
-            return ShardedRun.resumeAcross(spec, file, shard, peers, quiet, json);
+            return ShardedRun.resumeAcross(spec, file, shard, peers, quiet, json, () -> joining = true);
         }
         if (given("--shards"))
         {

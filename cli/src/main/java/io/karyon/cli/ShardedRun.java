@@ -310,15 +310,17 @@ final class ShardedRun
         // This host's threads: as on one host, spinning workers that leave the exchange no CPU yield instead.
         base.idleStrategy(ShardLauncher.hostIdle(base, run.workers(), Organism.machine(),
             (warning) -> spec.commandLine().getErr().println("karyon: warning: " + warning)));
-        final Path dir = tempDir();
         final ShardCheckpoints.Settings hostOwn = checkpoints(spec, options.out());
         if (null != hostOwn && 0 != parsed[0])
         {
             Cli.writableFolder(spec, "--out", hostOwn.dir());  // this host's parts (shard 0's --out is checked above)
         }
+        final long timeoutMs = ShardLauncher.timeoutMs();
+        ShardLauncher.connectTimeoutMs();  // both refused before joining when bad, so the others are told
+        final Path dir = tempDir();  // last: a refusal above leaves no folder behind
         options.joining().run();
         try (AeronShardLink link = AeronShardLink.udp(parsed[0], peers, dir.resolve("aeron"),
-            ShardLauncher.timeoutMs() * 1_000_000L))
+            timeoutMs * 1_000_000L))
         {
             // Each host writes its part and its copy of each manifest into its own --out; shard 0 names the run.
             final ShardCheckpoints.Settings agreed;
@@ -354,7 +356,8 @@ final class ShardedRun
      * the link only to tell them ({@link AeronShardLink#refuse}): each then stops where it next polls, with this
      * shard's exit code and line, rather than wait for it until the connect timeout. Waits for the others to connect
      * as a run does (they start as they please); if they cannot be reached, or {@code --shard} and {@code --peers}
-     * are themselves the refusal, nobody is told (the refusal, printed already, is all that is said).
+     * are themselves the refusal, nobody is told (the refusal, printed already, is all this host says; the others name
+     * it at their connect timeout).
      *
      * @param shard   {@code --shard} as given.
      * @param peers   {@code --peers} as given.
@@ -379,8 +382,17 @@ final class ShardedRun
         try
         {
             dir = Files.createTempDirectory("karyon-shard-");
+            long timeoutMs = ShardLauncher.TIMEOUT_DEFAULT_MS;
+            try
+            {
+                timeoutMs = ShardLauncher.timeoutMs();
+            }
+            catch (final ModelException ex)
+            {
+                // the refusal may be this very property's: the others are told all the same, waited for as by default
+            }
             try (AeronShardLink link = AeronShardLink.udp(parsed[0], peers, dir.resolve("aeron"),
-                ShardLauncher.timeoutMs() * 1_000_000L))
+                timeoutMs * 1_000_000L))
             {
                 link.refuse(exitCode(refusal), String.valueOf(refusal.getMessage()));
             }
@@ -396,6 +408,43 @@ final class ShardedRun
             {
                 IoUtil.delete(dir.toFile(), true);
             }
+        }
+    }
+
+    /**
+     * A command line picocli refused before the command ran (an unknown option, a value of the wrong type) that makes
+     * this process a shard across hosts: the other hosts are told, as {@link #tellRefusal} tells them a refusal of the
+     * command's own, where its {@code --shard} and {@code --peers}, read alone from the arguments, say who they are.
+     * Only for {@code run} and {@code resume}, the commands that take them, or a subcommand not found.
+     *
+     * @param refused the command line whose arguments were refused.
+     * @param args    the whole command line, as given.
+     * @param refusal the refusal, printed already.
+     */
+    static void tellUnparsed(final CommandLine refused, final String[] args, final RuntimeException refusal)
+    {
+        if (null == refused.getCommandSpec().findOption("--shard") && null != refused.getParent())
+        {
+            return;
+        }
+        final CommandSpec alone = CommandSpec.create()
+            .addOption(CommandLine.Model.OptionSpec.builder("--shard").arity("1").type(String.class).build())
+            .addOption(CommandLine.Model.OptionSpec.builder("--peers").arity("1").type(List.class)
+                .auxiliaryTypes(String.class).splitRegex(",").build());
+        final CommandLine.ParseResult parsed;
+        try
+        {
+            parsed = new CommandLine(alone).setUnmatchedArgumentsAllowed(true).parseArgs(args);
+        }
+        catch (final CommandLine.ParameterException ex)
+        {
+            return;  // --shard or --peers is itself what is wrong: nobody to tell
+        }
+        final String shard = parsed.matchedOptionValue("--shard", null);
+        final List<String> peers = parsed.matchedOptionValue("--peers", null);
+        if (null != shard && null != peers)
+        {
+            tellRefusal(shard, peers, refusal);
         }
     }
 
@@ -426,14 +475,16 @@ final class ShardedRun
      * {@code karyon resume DIR --shard I/N --peers ...}: this host's part of a run across hosts, resumed from its own
      * folder once the shards agree on the set ({@link ShardHosts}), run to its end (or to {@code --ticks}, shard 0's
      * or the same on every host), its outputs and next sets in {@code --out} if given (this host's own); shard 0
-     * prints the summary, the others their digest. An option it refuses is told to the other hosts.
+     * prints the summary, the others their digest. An option it refuses before it joins the others is told to them
+     * by the command ({@link #tellRefusal}), a failure from then on by the link.
      *
+     * @param joining told when this host starts joining the others (its input checked).
      * @return {@link Cli#EXIT_OK}, or 130 (SIGINT) or 143 (SIGTERM) if a signal stopped it.
      * @throws ModelException exit 2 (one line, on every shard alike) when the hosts hold no common set, exit 1 if the
      *                        run fails.
      */
     static int resumeAcross(final CommandSpec spec, final Path path, final String shard, final List<String> peers,
-        final boolean quiet, final boolean json)
+        final boolean quiet, final boolean json, final Runnable joining)
     {
         final int[] parsed = parse(spec, shard);
         if (null == peers || peers.size() != parsed[1])
@@ -441,40 +492,32 @@ final class ShardedRun
             throw usage(spec, "--shard " + shard + " needs --peers with " + parsed[1] + " HOST:PORT endpoints, one " +
                 "per shard, got " + (null == peers ? "none" : peers.size()) + " (a host's folder holds only its part)");
         }
-        final long ticks;
-        final Path hostOut;
-        try
+        for (final String option : ACROSS_REFUSED)
         {
-            for (final String option : ACROSS_REFUSED)
+            if (RunCommand.given(spec, option))
             {
-                if (RunCommand.given(spec, option))
-                {
-                    throw usage(spec, option + " is not supported when resuming a run across hosts yet: it goes " +
-                        "on as it ran");
-                }
+                throw usage(spec, option + " is not supported when resuming a run across hosts yet: it goes on as " +
+                    "it ran");
             }
-            ticks = RunCommand.given(spec, "--ticks") ?
-                ((Number)spec.findOption("--ticks").getValue()).longValue() : 0;
-            if (RunCommand.given(spec, "--ticks"))
-            {
-                Cli.range(spec, "--ticks", ticks, 1, Long.MAX_VALUE);
-            }
-            // This host's folder: on shard 0 the outputs and its next sets, on the others their next sets.
-            hostOut = RunCommand.given(spec, "--out") ? Cli.writableFolder(spec, "--out", RunCommand.path(spec, "--out",
-                spec.findOption("--out").<String>getValue())) : null;
         }
-        catch (final CommandLine.ParameterException refusal)
+        final long ticks = RunCommand.given(spec, "--ticks") ?
+            ((Number)spec.findOption("--ticks").getValue()).longValue() : 0;
+        if (RunCommand.given(spec, "--ticks"))
         {
-            final int exitCode = Cli.reportNow(refusal, spec);  // at once: telling the others may take a while
-            tellRefusal(shard, peers, refusal);  // the other hosts, which may have been given nothing wrong
-            return exitCode;
+            Cli.range(spec, "--ticks", ticks, 1, Long.MAX_VALUE);
         }
+        // This host's folder: on shard 0 the outputs and its next sets, on the others their next sets.
+        final Path hostOut = RunCommand.given(spec, "--out") ? Cli.writableFolder(spec, "--out",
+            RunCommand.path(spec, "--out", spec.findOption("--out").<String>getValue())) : null;
+        final long timeoutMs = ShardLauncher.timeoutMs();
+        ShardLauncher.connectTimeoutMs();  // both refused before joining when bad, so the others are told
         final PrintWriter err = spec.commandLine().getErr();
         final Path dir = tempDir();
+        joining.run();  // a refusal before this is told to the other hosts by the command (tellRefusal)
         final ShardRun.Result result;
         try (StopSignals signals = StopSignals.install();
             AeronShardLink link = AeronShardLink.udp(parsed[0], peers, dir.resolve("aeron"),
-                ShardLauncher.timeoutMs() * 1_000_000L))
+                timeoutMs * 1_000_000L))
         {
             try
             {

@@ -1,5 +1,6 @@
 package io.karyon.cli;
 
+import io.karyon.shard.ShardLauncher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,11 +23,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A shard across hosts ({@code --shard I/N --peers ...}) that refuses its input before it joins the others (shard 0's
- * {@code --out}, which it alone checks; a parameter; an option a resume across hosts does not take) tells them over
- * the link: every shard exits 2, the others with {@code shard 0 of 2 stopped the run: <its line>}, where they waited
- * for it until the connect timeout and failed (exit 1). Two shards of {@code karyon run} (and {@code resume}), each
- * on a thread of this JVM with its own media driver, over UDP loopback: no child process, and the media drivers'
- * folders are deleted.
+ * {@code --out}, which it alone checks; a parameter; an option a resume across hosts does not take; a value or an
+ * option picocli refuses before the command runs) tells them over the link: every shard exits 2, the others with
+ * {@code shard 0 of 2 stopped the run: <its line>}, where they waited for it until the connect timeout and failed
+ * (exit 1). One whose {@code --shard} is refused cannot tell them: they name it at the connect timeout. Two shards
+ * of {@code karyon run} (and {@code resume}), each on a thread of this JVM with its own media driver, over UDP
+ * loopback: no child process, and the media drivers' folders are deleted.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ShardRefusalTest
@@ -81,6 +83,77 @@ class ShardRefusalTest
         assertRefusedAlike(runs, 0, "--set is not supported when resuming a run across hosts yet");
     }
 
+    @Test
+    void shouldStopTheOtherHostWhenPicocliRefusesAValueBeforeTheCommandRuns(@TempDir final Path dir) throws Exception
+    {
+        final String peers = peers();
+        final CommandRun[] runs = both((shard) -> new String[]{ "ring", "--cells", 1 == shard ? "2k" : "2000",
+            "--ticks", "20", "--quiet", "--shard", shard + "/2", "--peers", peers, "--out",
+            dir.resolve("out-" + shard).toString() }, RunCommand::new);
+        assertRefusedAlike(runs, 1, "Invalid value for option '--cells': '2k' is not a long");
+        assertFalse(Files.exists(dir.resolve("out-0/summary.json")), "shard 0 did not run");
+    }
+
+    @Test
+    void shouldStopTheOtherHostWhenOneIsGivenAnUnknownOption() throws Exception
+    {
+        // As the launcher runs it (karyon run ...); --shard and --peers after the option: they are read alone.
+        final String peers = peers();
+        final CommandRun[] runs = bothKaryon((shard) -> 0 == shard ?
+            new String[]{ "run", "ring", "--cells", "2000", "--quiet", "--shard", "0/2", "--peers", peers } :
+            new String[]{ "run", "ring", "--cells", "2000", "--tick", "20", "--quiet", "--shard", "1/2", "--peers",
+                peers });
+        assertRefusedAlike(runs, 1, "'--tick'");
+    }
+
+    @Test
+    void shouldStopTheOtherHostWhenOneIsGivenAnUnknownCommand() throws Exception
+    {
+        final String peers = peers();
+        final CommandRun[] runs = bothKaryon((shard) -> new String[]{ 0 == shard ? "run" : "rnu", "ring", "--cells",
+            "2000", "--quiet", "--shard", shard + "/2", "--peers", peers });
+        assertRefusedAlike(runs, 1, "Unmatched arguments from index 0: 'rnu'");
+    }
+
+    @Test
+    void shouldStopEveryHostOfAResumeWhenOneRefusesAnOptionBeforeItsAcrossHostsPart(@TempDir final Path dir)
+        throws Exception
+    {
+        // --idle is checked with the other worker options before resume knows the run is across hosts.
+        final String peers = peers();
+        final CommandRun[] runs = both((shard) -> 0 == shard ?
+            new String[]{ dir.toString(), "--quiet", "--shard", "0/2", "--peers", peers } :
+            new String[]{ dir.toString(), "--quiet", "--shard", "1/2", "--peers", peers, "--idle", "nap" },
+            ResumeCommand::new);
+        assertRefusedAlike(runs, 1, "Invalid value for option '--idle'");
+    }
+
+    @Test
+    void shouldNameTheHostThatRefusedItsShardWithoutTellingAtTheConnectTimeout() throws Exception
+    {
+        // A host whose --shard is refused cannot know where it is among the peers: it tells nobody, and the others
+        // name it, by shard and endpoint, at the connect timeout (here 3 s rather than 60).
+        final String peers = peers();
+        System.setProperty(ShardLauncher.CONNECT_TIMEOUT_PROP_NAME, "3000");
+        final CommandRun[] runs;
+        try
+        {
+            runs = both((shard) -> new String[]{ "ring", "--cells", "2000", "--ticks", "20", "--quiet", "--shard",
+                0 == shard ? "0/2" : "1:2", "--peers", peers }, RunCommand::new);
+        }
+        finally
+        {
+            System.clearProperty(ShardLauncher.CONNECT_TIMEOUT_PROP_NAME);
+        }
+        assertEquals(Cli.EXIT_USAGE, runs[1].exitCode(), runs[1].err());
+        assertTrue(runs[1].err().contains("--shard"), runs[1].err());
+        assertEquals(1, runs[1].err().strip().lines().count(), runs[1].err());
+        assertEquals(Cli.EXIT_FAILURE, runs[0].exitCode(), runs[0].err());
+        assertEquals(1, runs[0].err().strip().lines().count(), runs[0].err());
+        assertTrue(runs[0].err().contains("shard 1 (" + peers.split(",")[1] + ") of 2 did not join shard 0 within " +
+            "3000 ms: it was not started, stopped before joining (a bad --shard or --peers"), runs[0].err());
+    }
+
     /**
      * One shard refused with one line naming what; the other stopped with that line.
      */
@@ -108,6 +181,24 @@ class ShardRefusalTest
         {
             final Future<CommandRun> zero = threads.submit(() -> CommandRun.command(command.get(), args.apply(0)));
             final Future<CommandRun> one = threads.submit(() -> CommandRun.command(command.get(), args.apply(1)));
+            return new CommandRun[]{ zero.get(90, TimeUnit.SECONDS), one.get(90, TimeUnit.SECONDS) };
+        }
+        finally
+        {
+            threads.shutdownNow();
+        }
+    }
+
+    /**
+     * Both shards as the launcher runs them: the {@code karyon} command with its subcommands.
+     */
+    private static CommandRun[] bothKaryon(final Function<Integer, String[]> args) throws Exception
+    {
+        final ExecutorService threads = Executors.newFixedThreadPool(2);
+        try
+        {
+            final Future<CommandRun> zero = threads.submit(() -> CommandRun.karyon(args.apply(0)));
+            final Future<CommandRun> one = threads.submit(() -> CommandRun.karyon(args.apply(1)));
             return new CommandRun[]{ zero.get(90, TimeUnit.SECONDS), one.get(90, TimeUnit.SECONDS) };
         }
         finally

@@ -8,6 +8,7 @@ import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
+import io.aeron.exceptions.RegistrationException;
 import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.karyon.engine.internal.ShardLink;
@@ -44,7 +45,10 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
     public static final int STREAM_BASE = 0x4B00_0000;
     /** Longest piece a block is cut into, header included. */
     public static final int PIECE_LENGTH = 1 << 20;
-    /** How long the shards wait for each other to connect at the start, at least. */
+    /**
+     * How long the shards wait for each other to connect at the start, at least, unless
+     * {@link ShardLauncher#CONNECT_TIMEOUT_PROP_NAME} says otherwise ({@link ShardJoin}).
+     */
     public static final long CONNECT_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(60);
 
     private static final String TERM = "term-length=8m";
@@ -81,6 +85,8 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
     private final UnsafeBuffer header = new UnsafeBuffer(new byte[Integer.BYTES]);
     private final IdleStrategy idle = new BackoffIdleStrategy(100, 10, 1_000, 100_000);
     private final Path ownedDir;
+    /** Every shard's {@code HOST:PORT} over UDP, by shard, to name a shard that did not join; null over IPC. */
+    private final List<String> endpoints;
     private final Histogram roundTrips = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
     private volatile String failure;
     private Aborted aborted;
@@ -92,9 +98,11 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
     private int roundPending;
 
     private AeronShardLink(final int shard, final int shards, final long timeoutNs, final MediaDriver driver,
-        final String aeronDir, final Path ownedDir, final String[] sendChannels, final String[] receiveChannels)
+        final String aeronDir, final Path ownedDir, final List<String> endpoints, final String[] sendChannels,
+        final String[] receiveChannels)
     {
         this.shard = shard;
+        this.endpoints = endpoints;
         this.shards = shards;
         this.timeoutNs = timeoutNs;
         this.driver = driver;
@@ -119,7 +127,7 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
                     continue;
                 }
                 publications[s] = client.addExclusivePublication(sendChannels[s], streamId(shard, s));
-                subscriptions[s] = client.addSubscription(receiveChannels[s], streamId(s, shard));
+                subscriptions[s] = listen(client, receiveChannels[s], streamId(s, shard));
                 blocks[s] = new ExpandableArrayBuffer(64 * 1024);
                 views[s] = new UnsafeBuffer(0, 0);
                 assemblers[s] = new ControlledFragmentAssembler(new Pieces(s));
@@ -132,6 +140,26 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
             throw ex;
         }
         this.aeron = client;
+    }
+
+    /**
+     * Subscribes to a stream on this shard's channel; over UDP, a failure to listen on its endpoint is one line naming
+     * it (the port taken, or an address not this host's: the wrong --shard for this host), not Aeron's.
+     */
+    private Subscription listen(final Aeron client, final String channel, final int streamId)
+    {
+        try
+        {
+            return client.addSubscription(channel, streamId);
+        }
+        catch (final RegistrationException ex)
+        {
+            if (null == endpoints)
+            {
+                throw ex;
+            }
+            throw ShardJoin.cannotListen(shard, shards, endpoints.get(shard), ex);
+        }
     }
 
     /**
@@ -161,7 +189,7 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
         final String[] channels = new String[shards];
         Arrays.fill(channels, "aeron:ipc?" + TERM);
         return new AeronShardLink(shard, shards, timeoutNs, driver, aeronDir.toString(), 0 == shard ? aeronDir : null,
-            channels, channels);
+            null, channels, channels);
     }
 
     /**
@@ -198,7 +226,8 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
             receive[s] = "aeron:udp?endpoint=" + endpoints.get(shard);
         }
         final MediaDriver driver = launchDriver(aeronDir);
-        return new AeronShardLink(shard, shards, timeoutNs, driver, aeronDir.toString(), aeronDir, send, receive);
+        return new AeronShardLink(shard, shards, timeoutNs, driver, aeronDir.toString(), aeronDir,
+            List.copyOf(endpoints), send, receive);
     }
 
     private static void check(final int shard, final int shards)
@@ -241,22 +270,27 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
     void awaitConnected()
     {
         final long startNs = System.nanoTime();
-        final long limitNs = Math.max(timeoutNs, CONNECT_TIMEOUT_NS);
+        final long limitNs = ShardJoin.connectLimitNs(timeoutNs);
         for (int s = 0; s < shards; s++)
         {
-            while (s != shard && !(publications[s].isConnected() && subscriptions[s].isConnected()))
+            while (s != shard && !connected(s))
             {
                 checkFailure();
                 checkParent();
                 if (System.nanoTime() - startNs > limitNs)
                 {
-                    throw new IllegalStateException("shard " + s + " of " + shards + " did not connect to shard " +
-                        shard + " within " + TimeUnit.NANOSECONDS.toMillis(limitNs) + " ms");
+                    throw new IllegalStateException(ShardJoin.notJoined(shard, shards, endpoints, this::connected,
+                        limitNs));
                 }
                 idle.idle();
             }
         }
         idle.reset();
+    }
+
+    private boolean connected(final int s)
+    {
+        return publications[s].isConnected() && subscriptions[s].isConnected();
     }
 
     static int streamId(final int from, final int to)

@@ -46,6 +46,11 @@ public final class ShardLauncher
     public static final String TIMEOUT_PROP_NAME = "karyon.shard.timeout.ms";
     /** Default of {@link #TIMEOUT_PROP_NAME}. */
     public static final long TIMEOUT_DEFAULT_MS = 10_000;
+    /**
+     * System property: how long the shards wait for each other to join at the start, in ms (default: the larger of
+     * {@link #TIMEOUT_PROP_NAME} and 60 s, {@link AeronShardLink#CONNECT_TIMEOUT_NS}).
+     */
+    public static final String CONNECT_TIMEOUT_PROP_NAME = "karyon.shard.connect.timeout.ms";
 
     /** {@link ShardMain}'s option for a shard's CPUs. */
     static final String CPUS_OPTION = "--cpus";
@@ -74,7 +79,23 @@ public final class ShardLauncher
      */
     public static long timeoutMs()
     {
-        final String text = System.getProperty(TIMEOUT_PROP_NAME, Long.toString(TIMEOUT_DEFAULT_MS));
+        return positiveMs(TIMEOUT_PROP_NAME, System.getProperty(TIMEOUT_PROP_NAME, Long.toString(TIMEOUT_DEFAULT_MS)));
+    }
+
+    /**
+     * How long the shards wait for each other to join at the start, from {@link #CONNECT_TIMEOUT_PROP_NAME}.
+     *
+     * @return milliseconds, > 0, or 0 where the property is not set (the default).
+     * @throws ModelException exit 2 naming the property, if it is not a positive integer.
+     */
+    public static long connectTimeoutMs()
+    {
+        final String text = System.getProperty(CONNECT_TIMEOUT_PROP_NAME);
+        return null == text ? 0 : positiveMs(CONNECT_TIMEOUT_PROP_NAME, text);
+    }
+
+    private static long positiveMs(final String name, final String text)
+    {
         try
         {
             final long ms = Long.parseLong(text.trim());
@@ -87,8 +108,8 @@ public final class ShardLauncher
         {
             // one message below
         }
-        throw new ModelException(TIMEOUT_PROP_NAME + " must be a positive number of milliseconds, got '" + text +
-            "'", ModelException.EXIT_USAGE, null);
+        throw new ModelException(name + " must be a positive number of milliseconds, got '" + text + "'",
+            ModelException.EXIT_USAGE, null);
     }
 
     /**
@@ -211,6 +232,7 @@ public final class ShardLauncher
                 ModelException.EXIT_USAGE, null);
         }
         final long timeoutMs = timeoutMs();
+        connectTimeoutMs();  // checked here, before any child starts, as timeoutMs
         // Bad input (a parameter, --out; a resume's fork and ticks): one line, before any child starts.
         first.apply(null == resume ? ShardRun.builder(spec, new Context()) : ShardRun.resumed(spec, resume.get(0)))
             .check();

@@ -1,5 +1,6 @@
 package io.karyon.shard;
 
+import io.karyon.model.ModelException;
 import org.agrona.DirectBuffer;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -9,8 +10,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
@@ -23,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The Aeron link between shards: blocks arrive whole, in order, with their bytes, whatever their size (seeded
  * sizes, from empty to many pieces); two shards sending each other blocks larger than the publication's window at
- * once do not deadlock; bad shard indices and a failed peer are reported with one line.
+ * once do not deadlock; bad shard indices, a failed peer, shards that did not join in time and an endpoint a shard
+ * cannot listen on are reported with one line.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class AeronShardLinkTest
@@ -162,5 +168,70 @@ class AeronShardLinkTest
             () -> AeronShardLink.connect(link));
         assertEquals("shard 1 (pid 1) exited with code 3", ex.getMessage());
         assertTrue(!Files.exists(dir.resolve("aeron")));
+    }
+
+    @Test
+    void shouldNameEveryHostThatDidNotJoinAndWhyThatIsLikely() throws Exception
+    {
+        // Shard 1 joins shard 0, shards 2 and 3 never start (a host that refused its --shard or --peers cannot tell
+        // the others): shard 0 names both, by endpoint, at the connect timeout; here 1 s rather than 60.
+        final List<String> endpoints = new ArrayList<>();
+        for (int s = 0; s < 4; s++)
+        {
+            try (DatagramSocket socket = new DatagramSocket(0))
+            {
+                endpoints.add("127.0.0.1:" + socket.getLocalPort());
+            }
+        }
+        System.setProperty(ShardLauncher.CONNECT_TIMEOUT_PROP_NAME, "1000");
+        try (AeronShardLink one = AeronShardLink.openUdp(1, endpoints, dir.resolve("aeron-1"), TIMEOUT_NS))
+        {
+            final IllegalStateException ex = assertThrows(IllegalStateException.class,
+                () -> AeronShardLink.udp(0, endpoints, dir.resolve("aeron-0"), TIMEOUT_NS));
+            assertEquals("shard 2 (" + endpoints.get(2) + "), shard 3 (" + endpoints.get(3) + ") of 4 did not join " +
+                "shard 0 within 1000 ms: each was not started, stopped before joining (a bad --shard or --peers, " +
+                "which it cannot tell the others: its own line says why) or cannot be reached from this host",
+                ex.getMessage());
+        }
+        finally
+        {
+            System.clearProperty(ShardLauncher.CONNECT_TIMEOUT_PROP_NAME);
+        }
+        assertFalse(Files.exists(dir.resolve("aeron-0")), "the media driver's directory is deleted");
+    }
+
+    @Test
+    void shouldRefuseABadConnectTimeout()
+    {
+        System.setProperty(ShardLauncher.CONNECT_TIMEOUT_PROP_NAME, "soon");
+        try
+        {
+            final ModelException ex = assertThrows(ModelException.class, ShardLauncher::connectTimeoutMs);
+            assertEquals(ShardLauncher.CONNECT_TIMEOUT_PROP_NAME + " must be a positive number of milliseconds, " +
+                "got 'soon'", ex.getMessage());
+            assertEquals(ModelException.EXIT_USAGE, ex.exitCode());
+        }
+        finally
+        {
+            System.clearProperty(ShardLauncher.CONNECT_TIMEOUT_PROP_NAME);
+        }
+        assertEquals(0, ShardLauncher.connectTimeoutMs(), "not set: the default");
+    }
+
+    @Test
+    void shouldNameTheEndpointAShardCannotListenOn() throws Exception
+    {
+        try (DatagramSocket taken = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+            DatagramSocket free = new DatagramSocket(0, InetAddress.getLoopbackAddress()))
+        {
+            final List<String> endpoints = List.of("127.0.0.1:" + free.getLocalPort(),
+                "127.0.0.1:" + taken.getLocalPort());
+            final IllegalStateException ex = assertThrows(IllegalStateException.class,
+                () -> AeronShardLink.udp(1, endpoints, dir.resolve("aeron-1"), TIMEOUT_NS));
+            assertEquals("shard 1 of 2 cannot listen on its endpoint in --peers, " + endpoints.get(1) + ": Address " +
+                "already in use (another process holds the port, or the address is not this host's: is this host " +
+                "shard 1?)", ex.getMessage());
+        }
+        assertFalse(Files.exists(dir.resolve("aeron-1")), "the media driver's directory is deleted");
     }
 }

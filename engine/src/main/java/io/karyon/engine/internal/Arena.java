@@ -106,7 +106,7 @@ public final class Arena implements AutoCloseable
         this.bitmapOffset = (int)bitmapsOffset(stateLength, chunkShift);
         this.maxFamilies = maxFamilies(chunkShift);
         this.file = file;
-        this.memory = new ChunkMemory(chunkLength);
+        this.memory = new ChunkMemory(chunkLength, bitmapOffset, 2 * (chunkSlots >>> 3));
     }
 
     /**
@@ -466,21 +466,24 @@ public final class Arena implements AutoCloseable
      * @param family index, unused.
      * @throws IllegalStateException if the index is out of range or a family has it.
      */
-    public synchronized void addFamilyAt(final int family)
+    public void addFamilyAt(final int family)
     {
-        ensureOpen();
-        if (family < 0 || family >= maxFamilies || hasChunk(family << FAMILY_SHIFT))
+        synchronized (this)
         {
-            throw new IllegalStateException("cannot add family " + family + ": " + (family >= 0 && family <
-                maxFamilies ? "it exists" : "families are 0.." + (maxFamilies - 1)));
-        }
-        ensureFamilies(family + 1);
-        if (family >= familyCount)
-        {
-            familyCount = family + 1;
-            if (null != file)
+            ensureOpen();
+            if (family < 0 || family >= maxFamilies || hasChunk(family << FAMILY_SHIFT))
             {
-                file.familyCount(familyCount);
+                throw new IllegalStateException("cannot add family " + family + ": " + (family >= 0 && family <
+                    maxFamilies ? "it exists" : "families are 0.." + (maxFamilies - 1)));
+            }
+            ensureFamilies(family + 1);
+            if (family >= familyCount)
+            {
+                familyCount = family + 1;
+                if (null != file)
+                {
+                    file.familyCount(familyCount);
+                }
             }
         }
         addChunk(family << FAMILY_SHIFT);
@@ -504,28 +507,40 @@ public final class Arena implements AutoCloseable
     }
 
     /**
-     * Creates a chunk of an existing family: by the family's owner, during a tick or between ticks. Chunks are created
-     * one at a time (a lock, taken once per chunk), so that two workers growing the arena at once lose neither chunk.
+     * Creates a chunk of an existing family: by the family's owner, during a tick or between ticks. Its memory is
+     * obtained and first touched without the arena's lock, so that workers creating chunks at once fault their pages
+     * in parallel (under the lock, a worker's first 2 MiB page of each chunk, cleared by the kernel, held the other
+     * up); the chunk joins the arena under it, so that two workers growing the arena at once lose neither chunk.
      *
      * @param chunk index, below {@link #chunkBound()}, not created yet.
      */
-    public synchronized void addChunk(final int chunk)
+    public void addChunk(final int chunk)
     {
-        ensureOpen();
-        if (chunk < 0 || chunk >= chunkBound() || null != chunks[chunk])
+        synchronized (this)
         {
-            throw new IllegalStateException("cannot create chunk " + chunk + ": families=" + familyCount +
-                (chunk >= 0 && chunk < chunkBound() ? ", it exists" : ""));
+            ensureOpen();
+            if (chunk < 0 || chunk >= chunkBound() || null != chunks[chunk])
+            {
+                throw new IllegalStateException("cannot create chunk " + chunk + ": families=" + familyCount +
+                    (chunk >= 0 && chunk < chunkBound() ? ", it exists" : ""));
+            }
         }
         final MemoryBudget budget = this.budget;
         if (null != budget)
         {
             budget.charge(chunkLength, "arena chunk " + chunk + " (family " + (chunk >>> FAMILY_SHIFT) + ")");
         }
-        final UnsafeBuffer buffer;
         try
         {
-            buffer = null == file ? newChunk(chunk) : file.mapChunk(chunk);
+            final long raw = null == file ? memory.obtain(chunk, null == standIns || !standIns.covers(chunk)) : 0;
+            synchronized (this)
+            {
+                final UnsafeBuffer buffer = null == file ? memory.record(chunk, raw) : file.mapChunk(chunk);
+                chargedBytes += null == budget ? 0 : chunkLength;
+                buffer.putInt(FREE_HEAD_OFFSET, NULL_LINK);
+                buffer.putLongRelease(CHUNK_MAGIC_OFFSET, CHUNK_MAGIC);
+                chunks[chunk] = buffer;
+            }
         }
         catch (final RuntimeException | Error ex)
         {
@@ -535,28 +550,6 @@ public final class Arena implements AutoCloseable
             }
             throw ex;
         }
-        chargedBytes += null == budget ? 0 : chunkLength;
-        buffer.putInt(FREE_HEAD_OFFSET, NULL_LINK);
-        buffer.putLongRelease(CHUNK_MAGIC_OFFSET, CHUNK_MAGIC);
-        chunks[chunk] = buffer;
-    }
-
-    private UnsafeBuffer newChunk(final int chunk)
-    {
-        final long address;
-        try
-        {
-            address = memory.allocate(chunk, null == standIns || !standIns.covers(chunk));
-        }
-        catch (final OutOfMemoryError ex)
-        {
-            throw new OutOfMemoryError("out of memory: the OS refused " + chunkLength + " bytes for arena chunk " +
-                chunk + " (" + ex.getMessage() + "); lower --max-memory below what the machine has free");
-        }
-        final UnsafeBuffer buffer = new UnsafeBuffer(address, chunkLength);
-        buffer.setMemory(0, ArenaDescriptor.CHUNK_HEADER_LENGTH, (byte)0);
-        buffer.setMemory(bitmapOffset, 2 * (chunkSlots >>> 3), (byte)0);
-        return buffer;
     }
 
     private void ensureFamilies(final int families)

@@ -3,6 +3,7 @@ package io.karyon.engine.internal;
 import io.karyon.numa.NumaBinding;
 import io.karyon.numa.NumaException;
 import org.agrona.UnsafeApi;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.Arrays;
 import java.util.function.Consumer;
@@ -15,23 +16,33 @@ import static org.agrona.BitUtil.CACHE_LINE_LENGTH;
  * aligned to a cache line, or to a 2 MiB page and advised to use transparent huge pages, and optionally bound to the
  * NUMA node of the worker that owns its family.
  * <p>
- * <b>Note:</b> set up and closed by the arena's owner thread while no worker runs; a chunk is allocated by the owner
- * of its family.
+ * <b>Note:</b> set up and closed by the arena's owner thread while no worker runs; a chunk's memory is obtained by the
+ * owner of its family, without a lock, and recorded under the arena's.
  */
 final class ChunkMemory
 {
     static final long HUGE_PAGE_SIZE = 2L << 20;
 
     private final int chunkLength;
+    private final int bitmapsOffset;
+    private final int bitmapsLength;
     private long[] addresses = new long[Arena.FAMILY_CHUNKS];
-    private boolean hugePages;
+    // Workers obtain chunks at once: the two that the OS may turn off are read and written by either.
+    private volatile boolean hugePages;
     private long alignment = CACHE_LINE_LENGTH;
-    private IntUnaryOperator nodeOfChunk;
+    private volatile IntUnaryOperator nodeOfChunk;
     private Consumer<String> bindWarnings;
 
-    ChunkMemory(final int chunkLength)
+    /**
+     * @param chunkLength   bytes of a chunk.
+     * @param bitmapsOffset where a chunk's bitmaps start, which start at zero, as its header does.
+     * @param bitmapsLength bytes of the bitmaps.
+     */
+    ChunkMemory(final int chunkLength, final int bitmapsOffset, final int bitmapsLength)
     {
         this.chunkLength = chunkLength;
+        this.bitmapsOffset = bitmapsOffset;
+        this.bitmapsLength = bitmapsLength;
     }
 
     /**
@@ -87,20 +98,31 @@ final class ChunkMemory
     }
 
     /**
-     * Allocates a chunk's memory, placed as asked; none of it is zeroed.
+     * Obtains a chunk's memory, placed as asked, with its header and bitmaps cleared (the first touch of its first and
+     * last pages: the kernel clears a 2 MiB page) and the rest not zeroed. Any thread, without the arena's lock, so
+     * that workers creating chunks at once map, advise and fault their memory in parallel; {@link #record} makes it
+     * the chunk's.
      *
-     * @param chunk  index, within {@link #ensureCapacity(int)}.
+     * @param chunk  index, for its NUMA node.
      * @param placed false for a stand-in's chunk ({@link StandInChunks}): no huge pages (a touch of its header
      *               would make a whole 2 MiB page resident) and no binding.
-     * @return address of the chunk's first byte, aligned.
+     * @return the raw address, for {@link #record(int, long)}.
      */
-    long allocate(final int chunk, final boolean placed)
+    long obtain(final int chunk, final boolean placed)
     {
         // Raw memory, not ByteBuffer.allocateDirect: that zeroes the whole chunk, a pass over memory that costs
         // spawning about 7 ns a cell, and counts against -XX:MaxDirectMemorySize. Only the chunk header and the
         // bitmaps must start at zero: slots above the high-water mark and unlinked mailbox heads are never read.
-        final long raw = UnsafeApi.allocateMemory(chunkLength + alignment);
-        addresses[chunk] = raw;
+        final long raw;
+        try
+        {
+            raw = UnsafeApi.allocateMemory(chunkLength + alignment);
+        }
+        catch (final OutOfMemoryError ex)
+        {
+            throw new OutOfMemoryError("out of memory: the OS refused " + chunkLength + " bytes for arena chunk " +
+                chunk + " (" + ex.getMessage() + "); lower --max-memory below what the machine has free");
+        }
         final long start = (raw + alignment - 1) & -alignment;
         if (hugePages && placed)
         {
@@ -116,7 +138,22 @@ final class ChunkMemory
         {
             bindToNode(chunk, start);
         }
-        return start;
+        UnsafeApi.setMemory(start, ArenaDescriptor.CHUNK_HEADER_LENGTH, (byte)0);
+        UnsafeApi.setMemory(start + bitmapsOffset, bitmapsLength, (byte)0);
+        return raw;
+    }
+
+    /**
+     * Makes memory from {@link #obtain(int, boolean)} a chunk's, freed by {@link #close()}: under the arena's lock.
+     *
+     * @param chunk index, within {@link #ensureCapacity(int)}.
+     * @param raw   from {@link #obtain(int, boolean)}.
+     * @return the chunk's buffer.
+     */
+    UnsafeBuffer record(final int chunk, final long raw)
+    {
+        addresses[chunk] = raw;
+        return new UnsafeBuffer((raw + alignment - 1) & -alignment, chunkLength);
     }
 
     /**
@@ -136,6 +173,7 @@ final class ChunkMemory
 
     private void bindToNode(final int chunk, final long start)
     {
+        final IntUnaryOperator nodeOfChunk = this.nodeOfChunk;
         if (null == nodeOfChunk)
         {
             return;
@@ -151,6 +189,17 @@ final class ChunkMemory
             NumaBinding.bind(pageStart, start + chunkLength - pageStart, node, false);
         }
         catch (final NumaException ex)
+        {
+            unbind(ex);
+        }
+    }
+
+    /**
+     * Stops binding after the OS refused, with one warning however many workers were refused at once.
+     */
+    private synchronized void unbind(final NumaException ex)
+    {
+        if (null != nodeOfChunk)
         {
             nodeOfChunk = null;
             bindWarnings.accept("arena memory runs unbound: " + ex.getMessage());
