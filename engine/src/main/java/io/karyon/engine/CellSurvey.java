@@ -20,4 +20,16 @@ public interface CellSurvey
      * @param cell   the cell's slot; valid only during the call. Read-only: a survey must not change cells.
      */
     void visit(int family, CellFlyweight cell);
+
+    /**
+     * Called once on each worker after it visited its families (once on the driver, as worker 0 of 1, when the
+     * driver walks every family): work that belongs with the walk's hand-off to the workers, so that they are woken
+     * once for both (say, a share of sums over something other than the cells). Nothing by default.
+     *
+     * @param worker  index of the worker that walked, as in {@link WorkerJob#run(int, int)}.
+     * @param workers number of workers that walked.
+     */
+    default void walked(final int worker, final int workers)
+    {
+    }
 }

@@ -266,8 +266,8 @@ final class Census
 
     /**
      * Visits every live cell of the families a worker owns ({@link Families#ownerOfFamily}), family by
-     * family in ascending order, each family's cells in slot order; with one "worker", every family. In a sharded
-     * run, nothing for another shard's worker: its cells here are the set-up's stale copies.
+     * family in ascending order, each family's cells in slot order, then {@link CellSurvey#walked}; with one "worker",
+     * every family. In a sharded run, nothing for another shard's worker: its cells here are the set-up's stale copies.
      */
     void survey(final CellSurvey survey, final int worker, final int workers)
     {
@@ -300,5 +300,6 @@ final class Census
                 }
             }
         }
+        survey.walked(worker, workers);
     }
 }

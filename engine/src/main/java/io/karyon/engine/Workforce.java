@@ -59,6 +59,12 @@ final class Workforce implements AutoCloseable
     // VMs); at 50 us parks that hit about 0.1% of W6's operations (its p99.9), at 1 ms about 0.005%.
     private final IdleStrategy driverIdle = new BackoffIdleStrategy(
         10, 20, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1));
+    // Waiting for a tick or a job, whose end unparks the driver (the leader's complete, the last worker's poll), the
+    // parks only bound how late the watchdog and a dead worker are seen: 1 ms parks were 1,000 wake-ups a second,
+    // each taking a core from a worker when there is a worker on every core, and with it the other workers at the
+    // barrier.
+    private final IdleStrategy driverWokenIdle = new BackoffIdleStrategy(
+        10, 20, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(20));
     private final int[] workerNodes;
     private final int[] workerCpus;
     private final WorkerPinning pinning;
@@ -335,7 +341,7 @@ final class Workforce implements AutoCloseable
         }
         barrier.target(target);
         watchdog.begin(target, System.nanoTime());
-        awaitWorkers(() -> barrier.completed() >= target, Long.MAX_VALUE);
+        awaitWorkers(() -> barrier.completed() >= target, Long.MAX_VALUE, driverWokenIdle);
         this.ticks = target;
         checkGaveUp();
         reportHeaderFaults();
@@ -378,7 +384,7 @@ final class Workforce implements AutoCloseable
         final long posted = jobs.post(job);
         try
         {
-            awaitWorkers(() -> jobs.isDone(posted), Long.MAX_VALUE);
+            awaitWorkers(() -> jobs.isDone(posted), Long.MAX_VALUE, driverWokenIdle);
         }
         finally
         {
@@ -444,7 +450,7 @@ final class Workforce implements AutoCloseable
             final long sentBefore = census.stats(ticks, 0, slices.length, true).sent();
             start();
             final long started = epoch;
-            awaitWorkers(() -> barrier.isComplete(started), deadlineNs);
+            awaitWorkers(() -> barrier.isComplete(started), deadlineNs, driverIdle);
             stop();
             final Stats stats = census.stats(ticks, 0, slices.length, true);
             if (0 == stats.pending() && stats.sent() == sentBefore)
@@ -469,7 +475,7 @@ final class Workforce implements AutoCloseable
         barrier.target(epoch);
         final long stopped = epoch;
         watchdog.begin(stopped, System.nanoTime());
-        awaitWorkers(() -> barrier.isComplete(stopped), Long.MAX_VALUE);
+        awaitWorkers(() -> barrier.isComplete(stopped), Long.MAX_VALUE, driverIdle);
         barrier.complete(epoch);
         checkGaveUp();
         reportHeaderFaults();
@@ -508,9 +514,8 @@ final class Workforce implements AutoCloseable
      * Waits for the workers (or, in invoker mode, drives them) until a barrier condition holds or the deadline
      * passes, stopping the organism if a worker failed meanwhile.
      */
-    private void awaitWorkers(final BooleanSupplier done, final long deadlineNs)
+    private void awaitWorkers(final BooleanSupplier done, final long deadlineNs, final IdleStrategy idle)
     {
-        final IdleStrategy idle = driverIdle;
         idle.reset();
         final boolean invoker = ThreadingMode.INVOKER == workers.mode();
         barrier.awaitedBy(Thread.currentThread());

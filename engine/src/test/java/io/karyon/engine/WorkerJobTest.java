@@ -153,6 +153,43 @@ class WorkerJobTest
         assertEquals(expected, survey(context(3, mode)));
     }
 
+    @ParameterizedTest
+    @EnumSource(ThreadingMode.class)
+    void shouldCallWalkedOnceOnEveryWorkerAfterItsFamilies(final ThreadingMode mode)
+    {
+        try (Organism organism = Organism.launch(context(3, mode)))
+        {
+            organism.registerBehaviour("idle", new Idle());
+            organism.populate(organism.genotype("idle", LAYOUT, "idle"), 64 * 7 + 5, null);
+            organism.run(1);
+            final AtomicIntegerArray visits = new AtomicIntegerArray(3);
+            final AtomicIntegerArray visitsWhenWalked = new AtomicIntegerArray(3);
+            final AtomicIntegerArray walks = new AtomicIntegerArray(3);
+            organism.survey(new CellSurvey()
+            {
+                public void visit(final int family, final CellFlyweight cell)
+                {
+                    visits.incrementAndGet(Families.ownerOfFamily(family, 3));
+                }
+
+                public void walked(final int worker, final int workers)
+                {
+                    assertEquals(3, workers);
+                    walks.incrementAndGet(worker);
+                    visitsWhenWalked.set(worker, visits.get(worker));
+                }
+            });
+            int cells = 0;
+            for (int w = 0; w < 3; w++)
+            {
+                assertEquals(1, walks.get(w), "worker " + w + " walked once");
+                assertEquals(visits.get(w), visitsWhenWalked.get(w), "worker " + w + " walked after its families");
+                cells += visits.get(w);
+            }
+            assertEquals(64 * 7 + 5, cells);
+        }
+    }
+
     /**
      * The handles each family's survey saw, in the order it saw them, from cells spread over six families.
      */

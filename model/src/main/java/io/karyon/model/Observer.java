@@ -1,9 +1,11 @@
 package io.karyon.model;
 
+import io.karyon.engine.CellSurvey;
 import io.karyon.engine.ConfigurationException;
 import io.karyon.engine.Organism;
 import io.karyon.engine.Stats;
 import io.karyon.engine.WorkerJob;
+import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.cell.CellLayout;
 
 import java.util.ArrayList;
@@ -15,8 +17,8 @@ import java.util.stream.IntStream;
  * The declared observations bound to a launched organism: the columns of {@code timeseries.csv} ({@code tick}, the
  * model's in the order declared, then the engine's) and how to fill a row of them between ticks.
  * <p>
- * <b>Note:</b> not threadsafe; the driver calls it between ticks. Only the matrix totals run on the workers, each
- * writing its own totals' slots while the driver waits.
+ * <b>Note:</b> not threadsafe; the driver calls it between ticks. The cell walks and the matrix totals run on the
+ * workers, each writing its own families' partials and its own totals' slots while the driver waits.
  */
 final class Observer
 {
@@ -36,6 +38,8 @@ final class Observer
     private final int[] matrixItems;
     private final double[] matrixTotals;
     private final WorkerJob totals;
+    private final Walk walk;
+    private volatile boolean totalsRefused;
     private Stats stats;
 
     /**
@@ -107,6 +111,7 @@ final class Observer
             .filter((i) -> RunObservations.Kind.MATRIX == items.get(i).kind).toArray();
         matrixTotals = new double[items.size()];
         totals = this::totals;
+        walk = new Walk();
     }
 
     /**
@@ -204,14 +209,32 @@ final class Observer
      */
     void observe(final long tick, final double[] row)
     {
+        boolean totalled = false;
+        if (null == shard && !(pass.isEmpty() && values.isEmpty()))
+        {
+            // One walk for both passes (each keeps its own partials per family: the same bits as two walks), and
+            // each worker's share of the matrix totals in the same hand-off: the workers are woken once, not three
+            // times, and read the cells once, not twice.
+            final int families = organism.familyCount();
+            if (!pass.isEmpty())
+            {
+                pass.reset(families);
+            }
+            if (!values.isEmpty())
+            {
+                values.begin(families);
+            }
+            totalsRefused = false;
+            organism.survey(walk);
+            if (!values.isEmpty())
+            {
+                values.end();
+            }
+            totalled = !totalsRefused;
+        }
         if (!pass.isEmpty())
         {
             final int families = null == shard ? organism.familyCount() : shard.families();
-            if (null == shard)
-            {
-                pass.reset(families);
-                organism.survey(pass);
-            }
             for (int c = 0; c < merged.length; c++)
             {
                 pass.merge(c, families, merged[c]);
@@ -219,30 +242,11 @@ final class Observer
         }
         if (!values.isEmpty())
         {
-            if (null == shard)
-            {
-                values.walk(organism);
-            }
             values.finish();  // on shard 0, over every shard's parts, as gathered
         }
-        if (matrixItems.length > 1 && organism.workerCount() > 1 && null == shard)
+        if (!totalled)
         {
-            // Each total is one sum in site order, which no thread can split without changing its bits; but
-            // different totals can run at once, one per worker, while the driver would otherwise do them one by one.
-            try
-            {
-                organism.onWorkers(totals);
-            }
-            catch (final RuntimeException ex)
-            {
-                // Workers gone (a failed run's last row) or a total refused: the driver's pass, as before this
-                // parallel one, gives the row or the refusal itself.
-                totals(0, 1);
-            }
-        }
-        else
-        {
-            totals(0, 1);
+            total();
         }
         row[0] = tick;
         for (int i = 0, group = 0; i < items.size(); i++)
@@ -337,6 +341,33 @@ final class Observer
     }
 
     /**
+     * The matrix totals without a walk of the cells: one per worker at once where there are several of each, else
+     * all on the driver.
+     */
+    private void total()
+    {
+        if (matrixItems.length > 1 && organism.workerCount() > 1 && null == shard)
+        {
+            // Each total is one sum in site order, which no thread can split without changing its bits; but
+            // different totals can run at once, one per worker, while the driver would otherwise do them one by one.
+            try
+            {
+                organism.onWorkers(totals);
+            }
+            catch (final RuntimeException ex)
+            {
+                // Workers gone (a failed run's last row) or a total refused: the driver's pass, as before this
+                // parallel one, gives the row or the refusal itself.
+                totals(0, 1);
+            }
+        }
+        else
+        {
+            totals(0, 1);
+        }
+    }
+
+    /**
      * The matrix totals a worker computes, items k, k + workers, ... of the matrix items (all with one).
      */
     private void totals(final int worker, final int workers)
@@ -344,6 +375,41 @@ final class Observer
         for (int k = worker; k < matrixItems.length; k += workers)
         {
             matrixTotals[matrixItems[k]] = total(items.get(matrixItems[k]));
+        }
+    }
+
+    /**
+     * Both cell passes in one visit; after a worker's walk, its share of the matrix totals (items k, k + workers, ...:
+     * each total still one sum in site order, computed by one thread). A total that throws leaves the totals to the
+     * driver, whose pass gives the row or the refusal itself.
+     */
+    private final class Walk implements CellSurvey
+    {
+        private final boolean cells = !pass.isEmpty();
+        private final boolean surveyed = !values.isEmpty();
+
+        public void visit(final int family, final CellFlyweight cell)
+        {
+            if (cells)
+            {
+                pass.visit(family, cell);
+            }
+            if (surveyed)
+            {
+                values.visit(family, cell);
+            }
+        }
+
+        public void walked(final int worker, final int workers)
+        {
+            try
+            {
+                totals(worker, workers);
+            }
+            catch (final RuntimeException ex)
+            {
+                totalsRefused = true;
+            }
         }
     }
 

@@ -94,7 +94,19 @@ final class SurveyPass implements CellSurvey
      */
     void walk(final Organism organism)
     {
-        final int count = organism.familyCount();
+        begin(organism.familyCount());
+        organism.survey(this);
+        end();
+    }
+
+    /**
+     * Readies the partials for a walk over {@code count} families ({@link #walk} is this, the walk, then {@link #end});
+     * the walk may visit the cells for other surveys too, in the same pass.
+     *
+     * @param count the organism's family count now.
+     */
+    void begin(final int count)
+    {
         ensure(count);
         for (int f = 0; f < count; f++)
         {
@@ -111,7 +123,13 @@ final class SurveyPass implements CellSurvey
             }
         }
         families = count;
-        organism.survey(this);
+    }
+
+    /**
+     * After the walk that {@link #begin} readied: merges the long words over the family classes.
+     */
+    void end()
+    {
         for (int v = 0; v < values.length; v++)
         {
             start(longMerges[v], longs[v]);
