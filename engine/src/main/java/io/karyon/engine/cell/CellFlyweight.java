@@ -1,6 +1,7 @@
 package io.karyon.engine.cell;
 
 import org.agrona.DirectBuffer;
+import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import static io.karyon.engine.cell.CellDescriptor.BEHAVIOUR_ID_OFFSET;
@@ -34,6 +35,10 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
  * header column. An access must then also lie within one 8-byte word (fields of a layout always do), else it would
  * reach the neighbour's element of the column; checked accesses reject it as out of bounds.
  * <p>
+ * Over off-heap memory (an arena's chunks) the accesses are raw, at the buffer's address plus the field's offset, not
+ * through the buffer: a store through the buffer object could have written any field for all the JIT knows, so it
+ * made every field an accessor uses be read again after it.
+ * <p>
  * <b>Note:</b> not threadsafe; owned by one worker.
  */
 public final class CellFlyweight
@@ -45,6 +50,10 @@ public final class CellFlyweight
     public static final boolean CHECKS = DirectBuffer.SHOULD_BOUNDS_CHECK;
 
     private UnsafeBuffer buffer;
+    /** The buffer's byte array, null over off-heap memory (an arena's chunks): accesses are then raw. */
+    private byte[] array;
+    /** The buffer's address offset: the address of its first byte when {@link #array} is null. */
+    private long base;
     private int offset;
     private int stateOffset;
     private int slot;
@@ -156,6 +165,13 @@ public final class CellFlyweight
         {
             this.buffer = buffer;
         }
+        // Read again at every wrap, as the buffer may have been wrapped over other memory since.
+        final byte[] array = buffer.byteArray();
+        if (array != this.array)
+        {
+            this.array = array;
+        }
+        this.base = buffer.addressOffset();
         this.offset = offset;
         this.stateOffset = 0 == laneShift ? offset + HEADER_LENGTH : laneBase + ((slot & indexMask) << 3);
         this.slot = slot;
@@ -194,6 +210,13 @@ public final class CellFlyweight
         {
             this.buffer = buffer;
         }
+        // Read again at every wrap, as the buffer may have been wrapped over other memory since.
+        final byte[] array = buffer.byteArray();
+        if (array != this.array)
+        {
+            this.array = array;
+        }
+        this.base = buffer.addressOffset();
         this.offset = offset;
         this.stateOffset = 0 == laneShift ? offset + HEADER_LENGTH : laneBase + ((slot & indexMask) << 3);
         this.slot = slot;
@@ -259,7 +282,12 @@ public final class CellFlyweight
      */
     public int generation()
     {
-        return buffer.getInt(offset + GENERATION_OFFSET);
+        if (CHECKS && null == buffer)
+        {
+            notWrapped();
+        }
+        final long at = base + offset + GENERATION_OFFSET;
+        return null == array ? UnsafeApi.getInt(at) : UnsafeApi.getInt(array, at);
     }
 
     /**
@@ -402,7 +430,8 @@ public final class CellFlyweight
         {
             checkAccess(fieldOffset, SIZE_OF_LONG, "getLong");
         }
-        return buffer.getLong(address(fieldOffset));
+        final long at = base + address(fieldOffset);
+        return null == array ? UnsafeApi.getLong(at) : UnsafeApi.getLong(array, at);
     }
 
     /**
@@ -419,7 +448,15 @@ public final class CellFlyweight
         {
             checkAccess(fieldOffset, SIZE_OF_LONG, "putLong");
         }
-        buffer.putLong(address(fieldOffset), value);
+        final long at = base + address(fieldOffset);
+        if (null == array)
+        {
+            UnsafeApi.putLong(at, value);
+        }
+        else
+        {
+            UnsafeApi.putLong(array, at, value);
+        }
         return this;
     }
 
@@ -436,7 +473,8 @@ public final class CellFlyweight
         {
             checkAccess(fieldOffset, SIZE_OF_DOUBLE, "getDouble");
         }
-        return buffer.getDouble(address(fieldOffset));
+        final long at = base + address(fieldOffset);
+        return null == array ? UnsafeApi.getDouble(at) : UnsafeApi.getDouble(array, at);
     }
 
     /**
@@ -453,7 +491,15 @@ public final class CellFlyweight
         {
             checkAccess(fieldOffset, SIZE_OF_DOUBLE, "putDouble");
         }
-        buffer.putDouble(address(fieldOffset), value);
+        final long at = base + address(fieldOffset);
+        if (null == array)
+        {
+            UnsafeApi.putDouble(at, value);
+        }
+        else
+        {
+            UnsafeApi.putDouble(array, at, value);
+        }
         return this;
     }
 
@@ -470,7 +516,8 @@ public final class CellFlyweight
         {
             checkAccess(fieldOffset, SIZE_OF_INT, "getInt");
         }
-        return buffer.getInt(address(fieldOffset));
+        final long at = base + address(fieldOffset);
+        return null == array ? UnsafeApi.getInt(at) : UnsafeApi.getInt(array, at);
     }
 
     /**
@@ -487,7 +534,15 @@ public final class CellFlyweight
         {
             checkAccess(fieldOffset, SIZE_OF_INT, "putInt");
         }
-        buffer.putInt(address(fieldOffset), value);
+        final long at = base + address(fieldOffset);
+        if (null == array)
+        {
+            UnsafeApi.putInt(at, value);
+        }
+        else
+        {
+            UnsafeApi.putInt(array, at, value);
+        }
         return this;
     }
 
@@ -504,7 +559,8 @@ public final class CellFlyweight
         {
             checkAccess(fieldOffset, SIZE_OF_BYTE, "getByte");
         }
-        return buffer.getByte(address(fieldOffset));
+        final long at = base + address(fieldOffset);
+        return null == array ? UnsafeApi.getByte(at) : UnsafeApi.getByte(array, at);
     }
 
     /**
@@ -521,7 +577,15 @@ public final class CellFlyweight
         {
             checkAccess(fieldOffset, SIZE_OF_BYTE, "putByte");
         }
-        buffer.putByte(address(fieldOffset), value);
+        final long at = base + address(fieldOffset);
+        if (null == array)
+        {
+            UnsafeApi.putByte(at, value);
+        }
+        else
+        {
+            UnsafeApi.putByte(array, at, value);
+        }
         return this;
     }
 
@@ -559,11 +623,24 @@ public final class CellFlyweight
      */
     private void checkAccess(final int fieldOffset, final int width, final String access)
     {
+        if (null == buffer)
+        {
+            notWrapped();
+        }
         if (fieldOffset < 0 || fieldOffset > stateLength - width ||
             (0 != laneShift && (fieldOffset & 7) + width > 8))
         {
             outOfBounds(fieldOffset, width, access);
         }
+    }
+
+    /**
+     * An access before the first wrap: the raw accesses would read address zero, so it is refused while the checks
+     * are on (the engine never makes one).
+     */
+    private static void notWrapped()
+    {
+        throw new IllegalStateException("cell flyweight accessed before it was wrapped over a slot");
     }
 
     private void outOfBounds(final int fieldOffset, final int width, final String access)
