@@ -1,7 +1,6 @@
 package io.karyon.engine.cell;
 
 import org.agrona.DirectBuffer;
-import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import static io.karyon.engine.cell.CellDescriptor.BEHAVIOUR_ID_OFFSET;
@@ -35,10 +34,6 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
  * header column. An access must then also lie within one 8-byte word (fields of a layout always do), else it would
  * reach the neighbour's element of the column; checked accesses reject it as out of bounds.
  * <p>
- * Over off-heap memory (an arena's chunks) the accesses are raw, at the buffer's address plus the field's offset, not
- * through the buffer: a store through the buffer object could have written any field for all the JIT knows, so it
- * made every field an accessor uses be read again after it.
- * <p>
  * <b>Note:</b> not threadsafe; owned by one worker.
  */
 public final class CellFlyweight
@@ -50,10 +45,6 @@ public final class CellFlyweight
     public static final boolean CHECKS = DirectBuffer.SHOULD_BOUNDS_CHECK;
 
     private UnsafeBuffer buffer;
-    /** The buffer's byte array, null over off-heap memory (an arena's chunks): accesses are then raw. */
-    private byte[] array;
-    /** The buffer's address offset: the address of its first byte when {@link #array} is null. */
-    private long base;
     private int offset;
     private int stateOffset;
     private int slot;
@@ -165,13 +156,6 @@ public final class CellFlyweight
         {
             this.buffer = buffer;
         }
-        // Read again at every wrap, as the buffer may have been wrapped over other memory since.
-        final byte[] array = buffer.byteArray();
-        if (array != this.array)
-        {
-            this.array = array;
-        }
-        this.base = buffer.addressOffset();
         this.offset = offset;
         this.stateOffset = 0 == laneShift ? offset + HEADER_LENGTH : laneBase + ((slot & indexMask) << 3);
         this.slot = slot;
@@ -210,13 +194,6 @@ public final class CellFlyweight
         {
             this.buffer = buffer;
         }
-        // Read again at every wrap, as the buffer may have been wrapped over other memory since.
-        final byte[] array = buffer.byteArray();
-        if (array != this.array)
-        {
-            this.array = array;
-        }
-        this.base = buffer.addressOffset();
         this.offset = offset;
         this.stateOffset = 0 == laneShift ? offset + HEADER_LENGTH : laneBase + ((slot & indexMask) << 3);
         this.slot = slot;
@@ -282,12 +259,7 @@ public final class CellFlyweight
      */
     public int generation()
     {
-        if (CHECKS && null == buffer)
-        {
-            notWrapped();
-        }
-        final long at = base + offset + GENERATION_OFFSET;
-        return null == array ? UnsafeApi.getInt(at) : UnsafeApi.getInt(array, at);
+        return buffer.getInt(offset + GENERATION_OFFSET);
     }
 
     /**
@@ -430,8 +402,7 @@ public final class CellFlyweight
         {
             checkAccess(fieldOffset, SIZE_OF_LONG, "getLong");
         }
-        final long at = base + address(fieldOffset);
-        return null == array ? UnsafeApi.getLong(at) : UnsafeApi.getLong(array, at);
+        return buffer.getLong(address(fieldOffset));
     }
 
     /**
@@ -448,15 +419,7 @@ public final class CellFlyweight
         {
             checkAccess(fieldOffset, SIZE_OF_LONG, "putLong");
         }
-        final long at = base + address(fieldOffset);
-        if (null == array)
-        {
-            UnsafeApi.putLong(at, value);
-        }
-        else
-        {
-            UnsafeApi.putLong(array, at, value);
-        }
+        buffer.putLong(address(fieldOffset), value);
         return this;
     }
 
@@ -473,8 +436,7 @@ public final class CellFlyweight
         {
             checkAccess(fieldOffset, SIZE_OF_DOUBLE, "getDouble");
         }
-        final long at = base + address(fieldOffset);
-        return null == array ? UnsafeApi.getDouble(at) : UnsafeApi.getDouble(array, at);
+        return buffer.getDouble(address(fieldOffset));
     }
 
     /**
@@ -491,15 +453,7 @@ public final class CellFlyweight
         {
             checkAccess(fieldOffset, SIZE_OF_DOUBLE, "putDouble");
         }
-        final long at = base + address(fieldOffset);
-        if (null == array)
-        {
-            UnsafeApi.putDouble(at, value);
-        }
-        else
-        {
-            UnsafeApi.putDouble(array, at, value);
-        }
+        buffer.putDouble(address(fieldOffset), value);
         return this;
     }
 
@@ -516,8 +470,7 @@ public final class CellFlyweight
         {
             checkAccess(fieldOffset, SIZE_OF_INT, "getInt");
         }
-        final long at = base + address(fieldOffset);
-        return null == array ? UnsafeApi.getInt(at) : UnsafeApi.getInt(array, at);
+        return buffer.getInt(address(fieldOffset));
     }
 
     /**
@@ -534,15 +487,7 @@ public final class CellFlyweight
         {
             checkAccess(fieldOffset, SIZE_OF_INT, "putInt");
         }
-        final long at = base + address(fieldOffset);
-        if (null == array)
-        {
-            UnsafeApi.putInt(at, value);
-        }
-        else
-        {
-            UnsafeApi.putInt(array, at, value);
-        }
+        buffer.putInt(address(fieldOffset), value);
         return this;
     }
 
@@ -559,8 +504,7 @@ public final class CellFlyweight
         {
             checkAccess(fieldOffset, SIZE_OF_BYTE, "getByte");
         }
-        final long at = base + address(fieldOffset);
-        return null == array ? UnsafeApi.getByte(at) : UnsafeApi.getByte(array, at);
+        return buffer.getByte(address(fieldOffset));
     }
 
     /**
@@ -577,15 +521,7 @@ public final class CellFlyweight
         {
             checkAccess(fieldOffset, SIZE_OF_BYTE, "putByte");
         }
-        final long at = base + address(fieldOffset);
-        if (null == array)
-        {
-            UnsafeApi.putByte(at, value);
-        }
-        else
-        {
-            UnsafeApi.putByte(array, at, value);
-        }
+        buffer.putByte(address(fieldOffset), value);
         return this;
     }
 
@@ -623,24 +559,11 @@ public final class CellFlyweight
      */
     private void checkAccess(final int fieldOffset, final int width, final String access)
     {
-        if (null == buffer)
-        {
-            notWrapped();
-        }
         if (fieldOffset < 0 || fieldOffset > stateLength - width ||
             (0 != laneShift && (fieldOffset & 7) + width > 8))
         {
             outOfBounds(fieldOffset, width, access);
         }
-    }
-
-    /**
-     * An access before the first wrap: the raw accesses would read address zero, so it is refused while the checks
-     * are on (the engine never makes one).
-     */
-    private static void notWrapped()
-    {
-        throw new IllegalStateException("cell flyweight accessed before it was wrapped over a slot");
     }
 
     private void outOfBounds(final int fieldOffset, final int width, final String access)
