@@ -1,11 +1,9 @@
 package io.karyon.model;
 
-import io.karyon.engine.CellSurvey;
 import io.karyon.engine.ConfigurationException;
 import io.karyon.engine.Organism;
 import io.karyon.engine.Stats;
 import io.karyon.engine.WorkerJob;
-import io.karyon.engine.cell.CellFlyweight;
 import io.karyon.engine.cell.CellLayout;
 
 import java.util.ArrayList;
@@ -210,26 +208,12 @@ final class Observer
     void observe(final long tick, final double[] row)
     {
         boolean totalled = false;
-        if (null == shard && !(pass.isEmpty() && values.isEmpty()))
+        if (null == shard && !walk.isEmpty())
         {
-            // One walk for both passes (each keeps its own partials per family: the same bits as two walks), and
-            // each worker's share of the matrix totals in the same hand-off: the workers are woken once, not three
-            // times, and read the cells once, not twice.
-            final int families = organism.familyCount();
-            if (!pass.isEmpty())
-            {
-                pass.reset(families);
-            }
-            if (!values.isEmpty())
-            {
-                values.begin(families);
-            }
+            // One walk for both passes, and each worker's share of the matrix totals in the same hand-off: the
+            // workers are woken once, not three times, and read the cells once, not twice.
             totalsRefused = false;
-            organism.survey(walk);
-            if (!values.isEmpty())
-            {
-                values.end();
-            }
+            walk.walk(organism);
             totalled = !totalsRefused;
         }
         if (!pass.isEmpty())
@@ -383,23 +367,14 @@ final class Observer
      * each total still one sum in site order, computed by one thread). A total that throws leaves the totals to the
      * driver, whose pass gives the row or the refusal itself.
      */
-    private final class Walk implements CellSurvey
+    private final class Walk extends ObservationWalk
     {
-        private final boolean cells = !pass.isEmpty();
-        private final boolean surveyed = !values.isEmpty();
-
-        public void visit(final int family, final CellFlyweight cell)
+        Walk()
         {
-            if (cells)
-            {
-                pass.visit(family, cell);
-            }
-            if (surveyed)
-            {
-                values.visit(family, cell);
-            }
+            super(pass, values);
         }
 
+        @Override
         public void walked(final int worker, final int workers)
         {
             try

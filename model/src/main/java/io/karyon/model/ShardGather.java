@@ -53,6 +53,7 @@ final class ShardGather
     private final ShardCensus census;
     private final CellPass pass;
     private final SurveyPass values;
+    private final ObservationWalk cells;
     private final int[] groups;
     private final long[] groupSizes;
     private final ExpandableDirectByteBuffer block = new ExpandableDirectByteBuffer(4096);
@@ -79,6 +80,7 @@ final class ShardGather
         this.waiting = link.waitStrategy();
         this.census = organism.workers().shard();
         this.pass = pass;
+        this.cells = new ObservationWalk(pass, values);
         this.groups = groups;
         this.groupSizes = new long[groups.length];
     }
@@ -134,8 +136,8 @@ final class ShardGather
     }
 
     /**
-     * Gathers after a tick: every shard walks its families (if {@code survey}) and reads its counters; shard 0 adds
-     * the others' to its own and installs them, the others send theirs and wait for shard 0's reply.
+     * Gathers after a tick: every shard walks its families once (if {@code survey}) and reads its counters; shard 0
+     * adds the others' to its own and installs them, the others send theirs and wait for shard 0's reply.
      *
      * @param tick   ticks completed.
      * @param survey whether to walk the cells (a row is due).
@@ -145,23 +147,14 @@ final class ShardGather
     int gather(final long tick, final boolean survey)
     {
         census.clear();  // this shard's own counters, even when gathering again after the same tick
-        final boolean walk = survey && !(pass.isEmpty() && values.isEmpty());
+        final boolean walk = survey && !cells.isEmpty();
         if (walk)
         {
             census.permitSurveys(true);  // the framework's walks, gathered below: the only surveys a shard allows
             try
             {
-                if (!pass.isEmpty())
-                {
-                    final int local = organism.familyCount();
-                    pass.reset(local);
-                    organism.survey(pass);
-                    families = local;
-                }
-                if (!values.isEmpty())
-                {
-                    values.walk(organism);
-                }
+                // One walk for both passes, as one process's Observer does: the same partials per family.
+                families = cells.walk(organism);
             }
             finally
             {

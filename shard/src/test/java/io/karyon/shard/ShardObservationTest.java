@@ -167,7 +167,8 @@ class ShardObservationTest
     void shouldGatherEveryKindOfObservationOverThreeShardsOverUdp() throws Exception
     {
         // Deaths by the model's reason, a group whose members join and leave, a histogram, a reduction, values of
-        // the driver's, and a stop condition on the live cells between the ticks the run observes (every 4).
+        // the driver's, a survey value, and a stop condition on the live cells between the ticks the run observes
+        // (every 4).
         final ShardRun.Spec spec = new ShardRun.Spec(new Starvers(), Map.of("stop_below", "1500"), 2400, 200, 13, 1,
             4);
         final ModelRun.Result one = assertSameAsOneProcess(spec, 3, true);
@@ -178,5 +179,14 @@ class ShardObservationTest
         assertTrue(rows.get(0).contains("deaths_starved") && hungry > 0, rows.get(0));
         assertTrue(rows.stream().skip(1).anyMatch((row) -> !"0".equals(row.split(",")[hungry])),
             "the group has members at some tick");
+        // Each shard walks its cells once an observation for the reduction and the survey value together, as one
+        // process does: no cell's survey visit is apart from its reduction's.
+        final List<String> shardRows = Files.readAllLines(dir.resolve("sharded/timeseries.csv"));
+        final int apart = List.of(shardRows.get(0).split(",")).indexOf("walked_apart");
+        assertTrue(apart > 0, shardRows.get(0));
+        for (final String row : shardRows.subList(1, shardRows.size()))
+        {
+            assertEquals("0", row.split(",")[apart], "cells surveyed apart from their reduction, row " + row);
+        }
     }
 }

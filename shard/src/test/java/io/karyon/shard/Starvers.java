@@ -10,16 +10,22 @@ import io.karyon.model.CellReduction;
 import io.karyon.model.Model;
 import io.karyon.model.Parameter;
 import io.karyon.model.Setup;
+import io.karyon.model.SurveyValue;
 
 import java.util.List;
 
 /**
  * Random walkers in energy that starve, and join a group while hungry, with every kind of observation a sharded run
  * gathers: counts by behaviour, a field's statistics, a histogram, a model's reduction, a group's size, a value of the
- * driver's, deaths by a reason of the model's, a stop condition on the live cells and summary values it keeps.
+ * driver's, a survey value, deaths by a reason of the model's, a stop condition on the live cells and summary values
+ * it keeps. The survey value ({@link Apart}) counts the cells it was not given right after the reduction was: 0 when
+ * an observation walks the cells once for both, as one process's does.
  */
 final class Starvers implements Model
 {
+    /** Handle of the cell {@link Tags} reduced last on this thread (a walk's visits of a family are one thread's). */
+    private static final ThreadLocal<long[]> LAST_REDUCED = ThreadLocal.withInitial(() -> new long[]{ -1 });
+
     static final CellLayout LAYOUT = CellLayout.builder()
         .longField("steps")
         .doubleField("energy")
@@ -95,6 +101,7 @@ final class Starvers implements Model
             .field("energy", LAYOUT, "energy", "walker")
             .histogram("steps", LAYOUT, "steps", 0, 25, 5, "walker")
             .reduce(new Tags())
+            .value("walked_apart", new Apart())
             .groupSize("hungry", hungry)
             .value("driver_ticks", () -> peak[2])
             .value("walker_share", () -> (double)organism.countOf(walkers) / organism.stats().alive());
@@ -190,8 +197,39 @@ final class Starvers implements Model
 
         public void accumulate(final CellFlyweight cell, final double[] accumulate)
         {
+            LAST_REDUCED.get()[0] = cell.handle();
             accumulate[0] += cell.getByte(TAG);
             accumulate[1] = Math.min(accumulate[1], cell.getDouble(ENERGY));
+        }
+    }
+
+    /**
+     * A survey value: the cells not visited right after {@link Tags} reduced them on the same thread, which a second
+     * walk of the cells for the survey values (after the reductions' own) would give for nearly every cell.
+     */
+    static final class Apart implements SurveyValue
+    {
+        public Merge[] longs()
+        {
+            return new Merge[]{ Merge.SUM };
+        }
+
+        public Merge[] doubles()
+        {
+            return new Merge[0];
+        }
+
+        public void accumulate(final CellFlyweight cell, final long[] longs, final double[] doubles)
+        {
+            if (LAST_REDUCED.get()[0] != cell.handle())
+            {
+                longs[0]++;
+            }
+        }
+
+        public double finish(final long[] longs, final double[] doubles)
+        {
+            return longs[0];
         }
     }
 }
