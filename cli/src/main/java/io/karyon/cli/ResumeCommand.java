@@ -109,26 +109,7 @@ public final class ResumeCommand implements Callable<Integer>
      */
     public Integer call()
     {
-        if (null == shard || null == peers)
-        {
-            return start();
-        }
-        try
-        {
-            return start();
-        }
-        catch (final RuntimeException ex)
-        {
-            if (joining)
-            {
-                throw ex;
-            }
-            // A host of a resume across hosts that refuses before it joins the others (an option, its --out, a
-            // checkpoint path) prints its line at once, then tells them, so none waits for it until the timeout.
-            final int exitCode = Cli.reportNow(ex, spec);
-            ShardedRun.tellRefusal(shard, peers, ex);
-            return exitCode;
-        }
+        return ShardedRun.tellingRefusals(spec, shard, peers, () -> joining, this::start);
     }
 
     private int start()

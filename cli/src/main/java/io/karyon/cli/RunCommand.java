@@ -186,26 +186,7 @@ public final class RunCommand implements Callable<Integer>
      */
     public Integer call()
     {
-        if (null == shard || null == peers)
-        {
-            return start();
-        }
-        try
-        {
-            return start();
-        }
-        catch (final RuntimeException ex)
-        {
-            if (joining)
-            {
-                throw ex;
-            }
-            // A shard across hosts that refuses before it joins the others (its --out, a parameter, an option of
-            // this host's) prints its line at once, then tells them, so none waits for it until the connect timeout.
-            final int exitCode = Cli.reportNow(ex, spec);
-            ShardedRun.tellRefusal(shard, peers, ex);
-            return exitCode;
-        }
+        return ShardedRun.tellingRefusals(spec, shard, peers, () -> joining, this::start);
     }
 
     private int start()

@@ -28,6 +28,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -348,6 +350,42 @@ final class ShardedRun
     {
         link.abort(aborted.origin(), aborted.exitCode(), aborted.reason());
         return new ModelException(aborted.getMessage(), aborted.exitCode(), aborted);
+    }
+
+    /**
+     * Runs {@code run} or {@code resume}; where it is one host of a run across hosts ({@code --shard} and
+     * {@code --peers} given), a refusal made before the host joins the others is printed at once and then told to
+     * them ({@link #tellRefusal}), so none waits for it until the connect timeout; a failure after it joined reaches
+     * them through the link.
+     *
+     * @param spec    of the command.
+     * @param shard   {@code --shard} as given, or null.
+     * @param peers   {@code --peers} as given, or null.
+     * @param joining whether the host has started joining the others.
+     * @param command the command's work.
+     * @return the command's exit code, or the refusal's.
+     */
+    static int tellingRefusals(final CommandSpec spec, final String shard, final List<String> peers,
+        final BooleanSupplier joining, final IntSupplier command)
+    {
+        if (null == shard || null == peers)
+        {
+            return command.getAsInt();
+        }
+        try
+        {
+            return command.getAsInt();
+        }
+        catch (final RuntimeException ex)
+        {
+            if (joining.getAsBoolean())
+            {
+                throw ex;
+            }
+            final int exitCode = Cli.reportNow(ex, spec);
+            tellRefusal(shard, peers, ex);
+            return exitCode;
+        }
     }
 
     /**
