@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 import java.util.function.IntUnaryOperator;
 
 import static org.agrona.BitUtil.CACHE_LINE_LENGTH;
+import static org.agrona.BitUtil.align;
 
 /**
  * Anonymous off-heap memory for the chunks of an in-memory {@link Arena}, and where it lies: each chunk is raw memory
@@ -123,7 +124,7 @@ final class ChunkMemory
             throw new OutOfMemoryError("out of memory: the OS refused " + chunkLength + " bytes for arena chunk " +
                 chunk + " (" + ex.getMessage() + "); lower --max-memory below what the machine has free");
         }
-        final long start = (raw + alignment - 1) & -alignment;
+        final long start = align(raw, alignment);
         if (hugePages && placed)
         {
             // Transparent huge pages where the OS gives them: first touch then faults one 2 MiB page per 26,000
@@ -153,7 +154,7 @@ final class ChunkMemory
     UnsafeBuffer record(final int chunk, final long raw)
     {
         addresses[chunk] = raw;
-        return new UnsafeBuffer((raw + alignment - 1) & -alignment, chunkLength);
+        return new UnsafeBuffer(align(raw, alignment), chunkLength);
     }
 
     /**
