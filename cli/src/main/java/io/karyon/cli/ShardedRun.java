@@ -317,8 +317,7 @@ final class ShardedRun
         {
             Cli.writableFolder(spec, "--out", hostOwn.dir());  // this host's parts (shard 0's --out is checked above)
         }
-        final long timeoutMs = ShardLauncher.timeoutMs();
-        ShardLauncher.connectTimeoutMs();  // both refused before joining when bad, so the others are told
+        final long timeoutMs = ShardLauncher.joinTimeoutMs();  // a bad one refused before joining: told to the others
         final Path dir = tempDir();  // last: a refusal above leaves no folder behind
         options.joining().run();
         try (AeronShardLink link = AeronShardLink.udp(parsed[0], peers, dir.resolve("aeron"),
@@ -368,17 +367,13 @@ final class ShardedRun
     static int tellingRefusals(final CommandSpec spec, final String shard, final List<String> peers,
         final BooleanSupplier joining, final IntSupplier command)
     {
-        if (null == shard || null == peers)
-        {
-            return command.getAsInt();
-        }
         try
         {
             return command.getAsInt();
         }
         catch (final RuntimeException ex)
         {
-            if (joining.getAsBoolean())
+            if (null == shard || null == peers || joining.getAsBoolean())
             {
                 throw ex;
             }
@@ -547,8 +542,7 @@ final class ShardedRun
         // This host's folder: on shard 0 the outputs and its next sets, on the others their next sets.
         final Path hostOut = RunCommand.given(spec, "--out") ? Cli.writableFolder(spec, "--out",
             RunCommand.path(spec, "--out", spec.findOption("--out").<String>getValue())) : null;
-        final long timeoutMs = ShardLauncher.timeoutMs();
-        ShardLauncher.connectTimeoutMs();  // both refused before joining when bad, so the others are told
+        final long timeoutMs = ShardLauncher.joinTimeoutMs();  // a bad one refused before joining: told to the others
         final PrintWriter err = spec.commandLine().getErr();
         final Path dir = tempDir();
         joining.run();  // a refusal before this is told to the other hosts by the command (tellRefusal)

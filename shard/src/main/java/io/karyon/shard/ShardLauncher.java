@@ -94,6 +94,20 @@ public final class ShardLauncher
         return null == text ? 0 : positiveMs(CONNECT_TIMEOUT_PROP_NAME, text);
     }
 
+    /**
+     * {@link #timeoutMs()} for a shard about to join the others, with {@link #connectTimeoutMs()} checked too: a bad
+     * value of either is refused before it joins (so that a refusal can still be told to the others).
+     *
+     * @return milliseconds, > 0.
+     * @throws ModelException exit 2 naming the property, if either is not a positive integer.
+     */
+    public static long joinTimeoutMs()
+    {
+        final long timeoutMs = timeoutMs();
+        connectTimeoutMs();
+        return timeoutMs;
+    }
+
     private static long positiveMs(final String name, final String text)
     {
         try
@@ -231,8 +245,7 @@ public final class ShardLauncher
             throw new ModelException("--shards must be in 2.." + AeronShardLink.MAX_SHARDS + ": shards=" + shards,
                 ModelException.EXIT_USAGE, null);
         }
-        final long timeoutMs = timeoutMs();
-        connectTimeoutMs();  // checked here, before any child starts, as timeoutMs
+        final long timeoutMs = joinTimeoutMs();  // checked here, before any child starts
         // Bad input (a parameter, --out; a resume's fork and ticks): one line, before any child starts.
         first.apply(null == resume ? ShardRun.builder(spec, new Context()) : ShardRun.resumed(spec, resume.get(0)))
             .check();
