@@ -58,7 +58,8 @@ public final class Cli
         codes.put(Integer.toString(EXIT_USAGE), "bad usage: an unknown option, a bad value, options that do not go " +
             "together, or a setting the engine refuses (one line on stderr); nothing ran");
         codes.put(Integer.toString(StopSignals.EXIT_SIGINT), "run, resume: stopped by SIGINT after a tick, with a " +
-            "checkpoint (with --out) and the outputs (one line on stderr names the checkpoint)");
+            "checkpoint (with --out) and the outputs (one line on stderr names the checkpoint); or a host of a run " +
+            "across hosts stopped by it while it waited for the others to join (one line names them; nothing ran)");
         codes.put(Integer.toString(StopSignals.EXIT_SIGTERM), "run, resume: stopped by SIGTERM, likewise");
         return Collections.unmodifiableMap(codes);
     }
@@ -120,11 +121,7 @@ public final class Cli
         err.println(commandLine.getCommandSpec().qualifiedName() + ": " + ex.getMessage() +
             " (see --help)");
         err.flush();
-        if (args.length > 0)
-        {
-            ShardedRun.tellUnparsed(commandLine, args, ex);
-        }
-        return EXIT_USAGE;
+        return args.length > 0 ? ShardedRun.tellUnparsed(commandLine, args, ex) : EXIT_USAGE;
     }
 
     /**
@@ -136,7 +133,8 @@ public final class Cli
     {
         try
         {
-            return new CommandLine.RunLast().execute(parseResult);
+            // A shard across hosts given --help or --version tells the others that it does not join.
+            return ShardedRun.tellHelp(parseResult, new CommandLine.RunLast().execute(parseResult));
         }
         catch (final CommandLine.ParameterException ex)
         {

@@ -8,7 +8,9 @@ import io.karyon.model.ModelCatalog;
 import io.karyon.model.ModelException;
 import io.karyon.model.ModelRun;
 import io.karyon.model.Progress;
+import io.karyon.model.StopRequest;
 import io.karyon.shard.AeronShardLink;
+import io.karyon.shard.ShardAborted;
 import io.karyon.shard.ShardCheckpoints;
 import io.karyon.shard.ShardHosts;
 import io.karyon.shard.ShardLauncher;
@@ -198,8 +200,12 @@ final class ShardedRun
             }
             else
             {
-                result = across(spec, run, shard, peers, base, first, options);
+                result = across(spec, run, shard, peers, base, first, options, signals.request());
             }
+        }
+        catch (final Left ex)
+        {
+            return ex.report(err);
         }
         catch (final ModelException ex)
         {
@@ -303,7 +309,7 @@ final class ShardedRun
      */
     private static ShardRun.Result across(final CommandSpec spec, final ShardRun.Spec run, final String shard,
         final List<String> peers, final Context base, final UnaryOperator<ModelRun.Builder> first,
-        final Options options)
+        final Options options, final StopRequest stop)
     {
         final int[] parsed = parse(spec, shard);
         // Bad input (a parameter; shard 0's --out) is one line before this shard joins the others.
@@ -320,18 +326,19 @@ final class ShardedRun
         final long timeoutMs = ShardLauncher.joinTimeoutMs();  // a bad one refused before joining: told to the others
         final Path dir = tempDir();  // last: a refusal above leaves no folder behind
         options.joining().run();
-        try (AeronShardLink link = AeronShardLink.udp(parsed[0], peers, dir.resolve("aeron"),
+        try (AeronShardLink link = AeronShardLink.openUdp(parsed[0], peers, dir.resolve("aeron"),
             timeoutMs * 1_000_000L))
         {
             // Each host writes its part and its copy of each manifest into its own --out; shard 0 names the run.
             final ShardCheckpoints.Settings agreed;
             try
             {
+                join(link, peers, stop);
                 agreed = null == hostOwn ? null : ShardHosts.agreed(link, hostOwn);
             }
-            catch (final AeronShardLink.Aborted ex)
+            catch (final ShardAborted ex)
             {
-                throw passOn(link, ex);  // a shard that refused its input before its run
+                throw passOn(link, ex);  // a shard that refused its input, or left, before its run
             }
             return ShardRun.run(run, link, base, first, agreed, null);
         }
@@ -342,12 +349,79 @@ final class ShardedRun
     }
 
     /**
+     * Connects this host to the others; a SIGINT or SIGTERM while it waits ends the wait: the hosts connected to it
+     * are told that it leaves ({@link AeronShardLink#leave}: each exits 1 with this host's line), and the command
+     * ends with one line naming the shards it waited for, and the signal's exit code (130 or 143, as a run stopped by
+     * it). Waiting long is usual (a host starts when its user pleases), so the first Ctrl-C must end it.
+     *
+     * @throws Left after such a signal.
+     */
+    private static void join(final AeronShardLink link, final List<String> peers, final StopRequest stop)
+    {
+        if (link.awaitConnected(stop::isRequested))
+        {
+            return;
+        }
+        long waited = 0;
+        for (int s = 0; s < link.shards(); s++)
+        {
+            waited |= s == link.shard() || link.connected(s) ? 0 : 1L << s;
+        }
+        final String why = "stopped by " + stop.reason() + " while ";
+        final String what = " waited for " + named(waited, peers) + " to join";
+        final long told = link.leave(ModelException.EXIT_FAILURE, why + "it" + what);
+        throw new Left("karyon: " + why + "shard " + link.shard() + " of " + link.shards() + what + ": nothing ran" +
+            (0 == told ? "" : "; told " + named(told, peers) + ", which stop"), StopSignals.exitCode(stop.reason()));
+    }
+
+    /**
+     * The shards of a mask, by index and endpoint: {@code shard 1 (10.0.0.2:40124), shard 2 (...)}.
+     */
+    static String named(final long mask, final List<String> peers)
+    {
+        final StringBuilder names = new StringBuilder();
+        for (int s = 0; s < peers.size(); s++)
+        {
+            if (0 != (mask & 1L << s))
+            {
+                names.append(names.isEmpty() ? "" : ", ").append("shard ").append(s).append(" (")
+                    .append(peers.get(s)).append(')');
+            }
+        }
+        return names.toString();
+    }
+
+    /**
+     * A host of a run across hosts that left before joining (a signal while it waited): its one line, printed as
+     * the command's last, and its exit code.
+     */
+    static final class Left extends RuntimeException
+    {
+        private static final long serialVersionUID = 1L;
+
+        private final int exitCode;
+
+        Left(final String line, final int exitCode)
+        {
+            super(line, null, false, false);
+            this.exitCode = exitCode;
+        }
+
+        int report(final PrintWriter err)
+        {
+            err.println(getMessage());
+            err.flush();
+            return exitCode;
+        }
+    }
+
+    /**
      * Another shard's abort taken in before this shard's run started: passed on to the others (the one it came from
      * too, as a receipt), and this shard's failure with that shard's exit code and line.
      */
-    private static ModelException passOn(final AeronShardLink link, final AeronShardLink.Aborted aborted)
+    private static ModelException passOn(final AeronShardLink link, final ShardAborted aborted)
     {
-        link.abort(aborted.origin(), aborted.exitCode(), aborted.reason());
+        link.passOn(aborted);
         return new ModelException(aborted.getMessage(), aborted.exitCode(), aborted);
     }
 
@@ -378,25 +452,30 @@ final class ShardedRun
                 throw ex;
             }
             final int exitCode = Cli.reportNow(ex, spec);
-            tellRefusal(shard, peers, ex);
-            return exitCode;
+            return tellRefusal(spec.commandLine().getErr(), shard, peers, exitCode(ex), ex.getMessage(), exitCode);
         }
     }
 
     /**
      * A shard across hosts ({@code --shard I/N --peers ...}) that refuses before it joins the others (its
-     * {@code --out}, a parameter, an option of this host's; usually shard 0, which alone checks {@code --out}) joins
-     * the link only to tell them ({@link AeronShardLink#refuse}): each then stops where it next polls, with this
-     * shard's exit code and line, rather than wait for it until the connect timeout. Waits for the others to connect
-     * as a run does (they start as they please); if they cannot be reached, or {@code --shard} and {@code --peers}
-     * are themselves the refusal, nobody is told (the refusal, printed already, is all this host says; the others name
-     * it at their connect timeout).
+     * {@code --out}, a parameter, an option of this host's; usually shard 0, which alone checks {@code --out}), or
+     * was given {@code --help}, joins the link only to tell them ({@link AeronShardLink#refuse}): each stops at once
+     * with this shard's exit code and line, rather than wait for it until the connect timeout. It says on stderr that
+     * it waits for them (up to the connect timeout: they start as they please), and ends as soon as each has heard it
+     * or gone, at the timeout naming those that did not, or at a SIGINT. If they cannot be reached, or {@code --shard}
+     * and {@code --peers} are themselves the refusal, nobody is told (the refusal, printed already, is all this host
+     * says; the others name it at their connect timeout).
      *
-     * @param shard   {@code --shard} as given.
-     * @param peers   {@code --peers} as given.
-     * @param refusal why this shard stops: its exit code goes with its message.
+     * @param err      this host's stderr.
+     * @param shard    {@code --shard} as given.
+     * @param peers    {@code --peers} as given.
+     * @param told     the others' exit code.
+     * @param line     the others' line: why this shard stops.
+     * @param exitCode this host's exit code.
+     * @return {@code exitCode}, or 130 (143) if a SIGINT (SIGTERM) ended the wait.
      */
-    static void tellRefusal(final String shard, final List<String> peers, final RuntimeException refusal)
+    static int tellRefusal(final PrintWriter err, final String shard, final List<String> peers, final int told,
+        final String line, final int exitCode)
     {
         final int[] parsed;
         try
@@ -405,14 +484,14 @@ final class ShardedRun
         }
         catch (final IllegalArgumentException ex)
         {
-            return;
+            return exitCode;
         }
         if (peers.size() != parsed[1] || !peers.stream().allMatch((peer) -> peer.matches(".+:[0-9]{1,5}")))
         {
-            return;
+            return exitCode;
         }
         Path dir = null;
-        try
+        try (StopSignals signals = StopSignals.install())
         {
             dir = Files.createTempDirectory("karyon-shard-");
             long timeoutMs = ShardLauncher.TIMEOUT_DEFAULT_MS;
@@ -424,16 +503,34 @@ final class ShardedRun
             {
                 // the refusal may be this very property's: the others are told all the same, waited for as by default
             }
-            try (AeronShardLink link = AeronShardLink.udp(parsed[0], peers, dir.resolve("aeron"),
+            try (AeronShardLink link = AeronShardLink.openUdp(parsed[0], peers, dir.resolve("aeron"),
                 timeoutMs * 1_000_000L))
             {
-                link.refuse(exitCode(refusal), String.valueOf(refusal.getMessage()));
+                final long others = (1L << parsed[1]) - 1 & ~(1L << parsed[0]);
+                final long limitMs = link.connectLimitNs() / 1_000_000L;
+                err.println("karyon: waiting up to " + limitMs + " ms for " + named(others, peers) + " of " +
+                    parsed[1] + " to hear that shard " + parsed[0] + " does not join (Ctrl-C to leave now)");
+                err.flush();
+                final StopRequest stop = signals.request();
+                final long missed = others & ~link.refuse(told, String.valueOf(line), stop::isRequested);
+                if (stop.isRequested())
+                {
+                    err.println("karyon: stopped by " + stop.reason() + " while waiting" +
+                        (0 == missed ? "" : "; not told: " + named(missed, peers)));
+                    err.flush();
+                    return StopSignals.exitCode(stop.reason());
+                }
+                if (0 != missed)
+                {
+                    err.println("karyon: " + named(missed, peers) + " did not hear it within " + limitMs + " ms: " +
+                        "each stops at its own connect timeout");
+                    err.flush();
+                }
             }
         }
         catch (final IOException | RuntimeException ex)
         {
             // Not told: the others stop at their connect timeout, as they would have without this.
-            refusal.addSuppressed(ex);
         }
         finally
         {
@@ -442,6 +539,7 @@ final class ShardedRun
                 IoUtil.delete(dir.toFile(), true);
             }
         }
+        return exitCode;
     }
 
     /**
@@ -453,12 +551,13 @@ final class ShardedRun
      * @param refused the command line whose arguments were refused.
      * @param args    the whole command line, as given.
      * @param refusal the refusal, printed already.
+     * @return {@link Cli#EXIT_USAGE}, or 130 (143) if a SIGINT (SIGTERM) ended the wait for the others.
      */
-    static void tellUnparsed(final CommandLine refused, final String[] args, final RuntimeException refusal)
+    static int tellUnparsed(final CommandLine refused, final String[] args, final RuntimeException refusal)
     {
         if (null == refused.getCommandSpec().findOption("--shard") && null != refused.getParent())
         {
-            return;
+            return Cli.EXIT_USAGE;
         }
         final CommandSpec alone = CommandSpec.create()
             .addOption(CommandLine.Model.OptionSpec.builder("--shard").arity("1").type(String.class).build())
@@ -471,14 +570,43 @@ final class ShardedRun
         }
         catch (final CommandLine.ParameterException ex)
         {
-            return;  // --shard or --peers is itself what is wrong: nobody to tell
+            return Cli.EXIT_USAGE;  // --shard or --peers is itself what is wrong: nobody to tell
         }
         final String shard = parsed.matchedOptionValue("--shard", null);
         final List<String> peers = parsed.matchedOptionValue("--peers", null);
-        if (null != shard && null != peers)
+        return null == shard || null == peers ? Cli.EXIT_USAGE : tellRefusal(refused.getErr(), shard, peers,
+            Cli.EXIT_USAGE, refusal.getMessage(), Cli.EXIT_USAGE);
+    }
+
+    /**
+     * {@code --help} or {@code --version} given to a shard across hosts (with {@code --shard} and {@code --peers}):
+     * it printed what was asked for and does not join the run, so it tells the others, as a refusal is told
+     * ({@link #tellRefusal}): each exits 2 with {@code shard I of N stopped the run: it was given --help ...} at once
+     * rather than wait for it until the connect timeout, as the same command line given to every host, one of them
+     * with {@code --help}, runs nowhere.
+     *
+     * @param parsed   the command line, parsed and run: its help printed, if asked for.
+     * @param exitCode the command's.
+     * @return {@code exitCode}, or 130 (143) if a SIGINT (SIGTERM) ended the wait for the others.
+     */
+    static int tellHelp(final CommandLine.ParseResult parsed, final int exitCode)
+    {
+        String asked = null;
+        CommandLine.ParseResult last = parsed;
+        for (CommandLine.ParseResult result = parsed; null != result; result = result.subcommand())
         {
-            tellRefusal(shard, peers, refusal);
+            asked = result.isUsageHelpRequested() ? "--help" : result.isVersionHelpRequested() ? "--version" : asked;
+            last = result;
         }
+        final String shard = last.matchedOptionValue("--shard", null);
+        final List<String> peers = last.matchedOptionValue("--peers", null);
+        if (null == asked || null == shard || null == peers)
+        {
+            return exitCode;
+        }
+        return tellRefusal(last.commandSpec().commandLine().getErr(), shard, peers, Cli.EXIT_USAGE, "it was given " +
+            asked + ", printed that and did not join: give every host the same options, without " + asked,
+            exitCode);
     }
 
     /**
@@ -544,30 +672,25 @@ final class ShardedRun
             RunCommand.path(spec, "--out", spec.findOption("--out").<String>getValue())) : null;
         final long timeoutMs = ShardLauncher.joinTimeoutMs();  // a bad one refused before joining: told to the others
         final PrintWriter err = spec.commandLine().getErr();
-        final Path dir = tempDir();
         joining.run();  // a refusal before this is told to the other hosts by the command (tellRefusal)
         final ShardRun.Result result;
-        try (StopSignals signals = StopSignals.install();
-            AeronShardLink link = AeronShardLink.udp(parsed[0], peers, dir.resolve("aeron"),
-                timeoutMs * 1_000_000L))
+        Path dir = null;
+        try (StopSignals signals = StopSignals.install())
         {
-            try
-            {
-                result = ShardHosts.resume(path, link, ModelCatalog.load(ShardedRun.class.getClassLoader()), null,
-                    (builder) -> builder
-                        .progress(quiet ? Progress.NONE : Progress.AUTO)
-                        .progressTo(new PrintStream(new WriterOutputStream(err), true, StandardCharsets.UTF_8))
-                        .json(json)
-                        .stopRequest(signals.request()), ticks, hostOut);
-            }
-            catch (final AeronShardLink.Aborted ex)
-            {
-                throw passOn(link, ex);  // a host that refused its options before agreeing on the set
-            }
+            dir = tempDir();  // after the handlers: a signal from now on leaves no folder behind
+            result = resumeAcross(path, parsed[0], peers, dir.resolve("aeron"), timeoutMs, signals.request(), quiet,
+                json, err, hostOut, ticks);
+        }
+        catch (final Left ex)
+        {
+            return ex.report(err);
         }
         finally
         {
-            IoUtil.delete(dir.toFile(), true);
+            if (null != dir)
+            {
+                IoUtil.delete(dir.toFile(), true);
+            }
         }
         if (0 == parsed[0])
         {
@@ -587,6 +710,33 @@ final class ShardedRun
         err.println("karyon: stopped by " + result.stopReason() + " after tick " + result.ticks() + " on every shard");
         err.flush();
         return StopSignals.exitCode(result.stopReason());
+    }
+
+    /**
+     * This host's part of a resume across hosts, once its options are checked: joined to the others, the set agreed
+     * and resumed.
+     */
+    private static ShardRun.Result resumeAcross(final Path path, final int shard, final List<String> peers,
+        final Path aeronDir, final long timeoutMs, final StopRequest stop, final boolean quiet, final boolean json,
+        final PrintWriter err, final Path hostOut, final long ticks)
+    {
+        try (AeronShardLink link = AeronShardLink.openUdp(shard, peers, aeronDir, timeoutMs * 1_000_000L))
+        {
+            try
+            {
+                join(link, peers, stop);
+                return ShardHosts.resume(path, link, ModelCatalog.load(ShardedRun.class.getClassLoader()), null,
+                    (builder) -> builder
+                        .progress(quiet ? Progress.NONE : Progress.AUTO)
+                        .progressTo(new PrintStream(new WriterOutputStream(err), true, StandardCharsets.UTF_8))
+                        .json(json)
+                        .stopRequest(stop), ticks, hostOut);
+            }
+            catch (final ShardAborted ex)
+            {
+                throw passOn(link, ex);  // a host that refused its options, or left, before agreeing on the set
+            }
+        }
     }
 
     private static void print(final CommandSpec spec, final ModelRun.Result result, final boolean json)

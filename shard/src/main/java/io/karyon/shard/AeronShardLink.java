@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * The link between the shards of a run over Aeron: an exclusive publication to every other shard and a subscription
@@ -57,8 +58,6 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
     private static final int ABORT = 2;
     /** Longest message an abort carries, in bytes. */
     private static final int ABORT_MESSAGE_LENGTH = 4096;
-    /** How often a shard started by a launcher checks, while it waits, that the launcher is still there. */
-    private static final long PARENT_CHECK_NS = TimeUnit.MILLISECONDS.toNanos(100);
     /** How long an abort waits for a back-pressured publication, at most. */
     private static final long ABORT_OFFER_NS = TimeUnit.SECONDS.toNanos(1);
     private static final int FRAGMENT_LIMIT = 64;
@@ -89,9 +88,8 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
     private final List<String> endpoints;
     private final Histogram roundTrips = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
     private volatile String failure;
-    private Aborted aborted;
-    private ProcessHandle parent;
-    private long parentCheckNs;
+    private ShardAborted aborted;
+    private ParentWatch parent;
     private long bytesSent;
     private long blocksSent;
     private long lastRoundNs;
@@ -210,10 +208,11 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
     }
 
     /**
-     * As {@link #udp}, but not yet connected: the launcher can {@link #fail} it while it waits in
-     * {@link #awaitConnected()}.
+     * As {@link #udp}, but not yet connected: {@link #awaitConnected(BooleanSupplier)} connects it, or
+     * {@link #refuse}/{@link #leave} tell the others that this shard does not join; the launcher can {@link #fail} it
+     * while it waits.
      */
-    static AeronShardLink openUdp(final int shard, final List<String> endpoints, final Path aeronDir,
+    public static AeronShardLink openUdp(final int shard, final List<String> endpoints, final Path aeronDir,
         final long timeoutNs)
     {
         final int shards = endpoints.size();
@@ -269,14 +268,34 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
 
     void awaitConnected()
     {
+        awaitConnected(() -> false);
+    }
+
+    /**
+     * Waits for every other shard to connect, taking in what the connected ones send meanwhile: an abort (a shard
+     * that refused its input, or left, before it joined) is heard here, not only once the run polls.
+     *
+     * @param stop checked while waiting (a SIGINT's stop request): true ends the wait.
+     * @return true once every other shard has connected, false if {@code stop} said so first ({@link #leave} then
+     *         tells the connected ones).
+     * @throws ShardAborted         another shard's abort.
+     * @throws IllegalStateException naming every shard that did not connect in time.
+     */
+    public boolean awaitConnected(final BooleanSupplier stop)
+    {
         final long startNs = System.nanoTime();
-        final long limitNs = ShardJoin.connectLimitNs(timeoutNs);
+        final long limitNs = connectLimitNs();
         for (int s = 0; s < shards; s++)
         {
             while (s != shard && !connected(s))
             {
+                drain();
                 checkFailure();
                 checkParent();
+                if (stop.getAsBoolean())
+                {
+                    return false;
+                }
                 if (System.nanoTime() - startNs > limitNs)
                 {
                     throw new IllegalStateException(ShardJoin.notJoined(shard, shards, endpoints, this::connected,
@@ -286,9 +305,26 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
             }
         }
         idle.reset();
+        return true;
     }
 
-    private boolean connected(final int s)
+    /**
+     * How long this shard waits for the others to join ({@link ShardJoin#connectLimitNs}).
+     *
+     * @return nanoseconds.
+     */
+    public long connectLimitNs()
+    {
+        return ShardJoin.connectLimitNs(timeoutNs);
+    }
+
+    /**
+     * Whether another shard has connected to this one, both ways.
+     *
+     * @param s the other shard.
+     * @return true once it has.
+     */
+    public boolean connected(final int s)
     {
         return publications[s].isConnected() && subscriptions[s].isConnected();
     }
@@ -427,9 +463,6 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
 
     /**
      * {@inheritDoc}
-     */
-    /**
-     * {@inheritDoc}
      * <p>
      * Here: a few spins, then up to {@value #WAIT_YIELDS} yields (a short tick's wait, some tens of microseconds,
      * passes in them, and the threads it waits for get the core), then parks of 1 up to
@@ -513,7 +546,7 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
     }
 
     /**
-     * Makes this shard's waits check, every {@value #PARENT_CHECK_NS} ns at most, that the process that started it
+     * Makes this shard's waits check, every {@value ParentWatch#CHECK_NS} ns at most, that the process that started it
      * (the launcher, shard 0) is alive, and fail the run when it is gone: a launcher killed by SIGKILL cannot end its
      * children, and they would wait for it until the link's timeout (or for ever, waiting for the media driver it
      * ran). Checked on the idle path only (a poll that found nothing, a connect or a back-pressured send).
@@ -523,33 +556,15 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
      */
     public void watchParent(final long pid)
     {
-        parent = ProcessHandle.of(pid).orElse(null);
-        if (null == parent || !parent.isAlive())
-        {
-            throw new IllegalStateException(parentGone(pid));
-        }
-        parentCheckNs = System.nanoTime();
+        parent = new ParentWatch(pid);
     }
 
     private void checkParent()
     {
         if (null != parent)
         {
-            final long nowNs = System.nanoTime();
-            if (nowNs - parentCheckNs > PARENT_CHECK_NS)
-            {
-                parentCheckNs = nowNs;
-                if (!parent.isAlive())
-                {
-                    throw new IllegalStateException(parentGone(parent.pid()));
-                }
-            }
+            parent.check();
         }
-    }
-
-    private static String parentGone(final long pid)
-    {
-        return "shard 0 (pid " + pid + "), which started this shard, is gone: the run stopped";
     }
 
     private void checkFailure()
@@ -567,7 +582,8 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
 
     /**
      * Tells every other shard that the run stopped here, so that each stops at once with the same exit code and
-     * message (their next poll or send throws {@link Aborted}) rather than wait for this shard until the timeout.
+     * message (their next poll or send throws {@link ShardAborted}) rather than wait for this shard until the
+     * timeout.
      * Best effort: a shard not connected is skipped, a back-pressured one is given up on after a second.
      *
      * @param origin   the shard whose failure stopped the run: this one, or the one whose abort this passes on.
@@ -576,13 +592,7 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
      */
     public void abort(final int origin, final int exitCode, final String message)
     {
-        final byte[] text = String.valueOf(message).getBytes(StandardCharsets.UTF_8);
-        final int textLength = Math.min(text.length, ABORT_MESSAGE_LENGTH);
-        final UnsafeBuffer piece = new UnsafeBuffer(new byte[3 * Integer.BYTES + textLength]);
-        piece.putInt(0, ABORT);
-        piece.putInt(Integer.BYTES, exitCode);
-        piece.putInt(2 * Integer.BYTES, origin);
-        piece.putBytes(3 * Integer.BYTES, text, 0, textLength);
+        final UnsafeBuffer piece = abortPiece(origin, exitCode, message);
         for (int s = 0; s < shards; s++)
         {
             // The origin too: a shard that refused before its run ({@link #refuse}) waits for it as a receipt.
@@ -601,45 +611,106 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
         }
     }
 
-    /**
-     * Tells every other shard that this one refused its input before its run started (a bad {@code --out}, a
-     * parameter, an option of this host's), as {@link #abort} does, and waits until each has taken it in: until it
-     * has sent an abort back (passing this one on, or its own refusal) or closed its link, at most the link's
-     * timeout, taking in and dropping what it sent meanwhile. Over UDP the abort must leave this host's media driver
-     * before the link is closed, and the others take it in only where they next poll (after their set-up), so this
-     * shard waits for them rather than close at once. A shard that refuses calls it once connected, then closes.
-     *
-     * @param exitCode the refusal's exit code (2 bad usage).
-     * @param message  the refusal's one line.
-     */
-    public void refuse(final int exitCode, final String message)
+    private static UnsafeBuffer abortPiece(final int origin, final int exitCode, final String message)
     {
-        abort(shard, exitCode, message);
+        final byte[] text = String.valueOf(message).getBytes(StandardCharsets.UTF_8);
+        final int textLength = Math.min(text.length, ABORT_MESSAGE_LENGTH);
+        final UnsafeBuffer piece = new UnsafeBuffer(new byte[3 * Integer.BYTES + textLength]);
+        piece.putInt(0, ABORT);
+        piece.putInt(Integer.BYTES, exitCode);
+        piece.putInt(2 * Integer.BYTES, origin);
+        piece.putBytes(3 * Integer.BYTES, text, 0, textLength);
+        return piece;
+    }
+
+    /**
+     * Tells every other shard, before this one joins them, that it will not (it refused its input, or was given
+     * {@code --help}), as {@link #abort} does: each as soon as it connects, waited for until it has heard it (sent an
+     * abort back: passing this one on, or its own refusal) or is gone, what it sends meanwhile dropped, for up to
+     * {@link #connectLimitNs()} in all. Over UDP the abort must leave this host's media driver before the link is
+     * closed, so this shard waits for them rather than close at once. Call it on a link not yet connected
+     * ({@link #openUdp}), then close it.
+     *
+     * @param exitCode the others' exit code (2 bad usage).
+     * @param message  the others' one line.
+     * @param stop     checked while waiting (a SIGINT's stop request): true ends the wait.
+     * @return the shards that heard it, bit s for shard s.
+     */
+    public long refuse(final int exitCode, final String message, final BooleanSupplier stop)
+    {
+        return tell(abortPiece(shard, exitCode, message), true, connectLimitNs(), stop);
+    }
+
+    /**
+     * Tells the other shards connected to this one (or half so) that it leaves before the run (a SIGINT while it
+     * waited for the others to join), as {@link #refuse} does, but waits at most a second for them to hear it,
+     * and not for the others.
+     *
+     * @param exitCode the others' exit code.
+     * @param message  the others' one line.
+     * @return the shards that heard it, bit s for shard s.
+     */
+    public long leave(final int exitCode, final String message)
+    {
+        return tell(abortPiece(shard, exitCode, message), false, ABORT_OFFER_NS, () -> false);
+    }
+
+    /**
+     * Passes on another shard's abort taken in before this one's run started (while it joined, or agreed on its
+     * set): to the shards connected to this one (or half so), the origin too, as a receipt, waited for as
+     * {@link #leave} does; an {@link #abort} would skip a shard whose connection is not yet complete both ways.
+     *
+     * @param aborted the abort this shard took in.
+     */
+    public void passOn(final ShardAborted aborted)
+    {
+        tell(abortPiece(aborted.origin(), aborted.exitCode(), aborted.reason()), false, ABORT_OFFER_NS, () -> false);
+    }
+
+    private long tell(final UnsafeBuffer piece, final boolean all, final long limitNs, final BooleanSupplier stop)
+    {
         final IdleStrategy waiting = waitStrategy();
         final long startNs = System.nanoTime();
-        int left = shards - 1;
-        while (left > 0 && System.nanoTime() - startNs < timeoutNs)
+        long told = 0;
+        long seen = 0;
+        long heard = 0;
+        long waitFor = 0;
+        for (int s = 0; s < shards; s++)
         {
-            left = 0;
+            waitFor |= s != shard && (all || publications[s].isConnected() || subscriptions[s].imageCount() > 0) ?
+                1L << s : 0;
+        }
+        while (heard != waitFor && System.nanoTime() - startNs < limitNs && !stop.getAsBoolean())
+        {
             for (int s = 0; s < shards; s++)
             {
-                if (s == shard || abortedBy[s])
+                final long bit = 1L << s;
+                if (0 == (waitFor & bit) || 0 != (heard & bit))
                 {
                     continue;
+                }
+                if (0 == (told & bit) && publications[s].isConnected() &&
+                    publications[s].offer(piece, 0, piece.capacity()) > 0)
+                {
+                    told |= bit;
                 }
                 release(s);
                 if (!complete[s])
                 {
                     subscriptions[s].controlledPoll(assemblers[s], FRAGMENT_LIMIT);
                 }
-                returned[s] = complete[s];  // a block it sent before it took the refusal in: dropped
-                if (!abortedBy[s] && !gone(s))
+                returned[s] = complete[s];  // a block it sent before it took this in: dropped
+                seen |= subscriptions[s].imageCount() > 0 ? bit : 0;
+                // Heard: it sent an abort back, or its link is gone (it closed, or stopped answering).
+                if (0 != (told & bit) && (abortedBy[s] || (0 != (seen & bit) ? gone(s) :
+                    !publications[s].isConnected())))
                 {
-                    left++;
+                    heard |= bit;
                 }
             }
             waiting.idle();
         }
+        return heard;
     }
 
     /**
@@ -664,60 +735,9 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
      *
      * @return the abort, or null.
      */
-    public Aborted aborted()
+    public ShardAborted aborted()
     {
         return aborted;
-    }
-
-    /**
-     * Another shard stopped the run ({@link #abort}): thrown by this shard's next poll or send, with that shard's
-     * exit code and message.
-     */
-    public static final class Aborted extends IllegalStateException
-    {
-        private static final long serialVersionUID = 1L;
-
-        private final int origin;
-        private final int exitCode;
-        private final String reason;
-
-        Aborted(final int origin, final int shards, final int exitCode, final String reason)
-        {
-            super("shard " + origin + " of " + shards + " stopped the run: " + reason);
-            this.origin = origin;
-            this.exitCode = exitCode;
-            this.reason = reason;
-        }
-
-        /**
-         * The shard whose failure stopped the run.
-         *
-         * @return its index.
-         */
-        public int origin()
-        {
-            return origin;
-        }
-
-        /**
-         * The failure's exit code on that shard.
-         *
-         * @return 1 a failed run, 2 bad usage.
-         */
-        public int exitCode()
-        {
-            return exitCode;
-        }
-
-        /**
-         * The failure's one line on that shard.
-         *
-         * @return the message.
-         */
-        public String reason()
-        {
-            return reason;
-        }
     }
 
     /**
@@ -753,7 +773,7 @@ public final class AeronShardLink implements ShardLink, AutoCloseable
                 if (null == aborted)
                 {
                     final int at = offset + Integer.BYTES;
-                    aborted = new Aborted(buffer.getInt(at + Integer.BYTES), shards, buffer.getInt(at),
+                    aborted = new ShardAborted(buffer.getInt(at + Integer.BYTES), shards, buffer.getInt(at),
                         buffer.getStringWithoutLengthUtf8(at + 2 * Integer.BYTES, length - 3 * Integer.BYTES));
                 }
                 return Action.BREAK;

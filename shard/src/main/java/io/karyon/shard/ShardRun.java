@@ -308,7 +308,7 @@ public final class ShardRun
         }
         catch (final RuntimeException ex)
         {
-            final AeronShardLink.Aborted aborted = null != link.aborted() ? link.aborted() : aborted(ex);
+            final ShardAborted aborted = null != link.aborted() ? link.aborted() : aborted(ex);
             if (null != aborted)
             {
                 link.abort(aborted.origin(), aborted.exitCode(), aborted.reason());
@@ -332,13 +332,13 @@ public final class ShardRun
         return null != aborted(failure);
     }
 
-    private static AeronShardLink.Aborted aborted(final Throwable failure)
+    private static ShardAborted aborted(final Throwable failure)
     {
         for (Throwable t = failure; null != t; t = t.getCause())
         {
-            if (t instanceof AeronShardLink.Aborted)
+            if (t instanceof ShardAborted)
             {
-                return (AeronShardLink.Aborted)t;
+                return (ShardAborted)t;
             }
         }
         return null;
@@ -374,7 +374,7 @@ public final class ShardRun
         {
             return awaitEnd(link);
         }
-        catch (final AeronShardLink.Aborted ex)
+        catch (final ShardAborted ex)
         {
             throw new ModelException(ex.getMessage(), ex.exitCode(), ex);  // shard 0 failed writing its outputs
         }
