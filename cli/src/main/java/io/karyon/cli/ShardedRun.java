@@ -515,8 +515,9 @@ final class ShardedRun
                 final long missed = others & ~link.refuse(told, String.valueOf(line), stop::isRequested);
                 if (stop.isRequested())
                 {
-                    err.println("karyon: stopped by " + stop.reason() + " while waiting" +
-                        (0 == missed ? "" : "; not told: " + named(missed, peers)));
+                    err.println("karyon: stopped by " + stop.reason() + " while waiting for the others to hear it" +
+                        (0 == missed ? "" : "; not told: " + named(missed, peers) + " (each stops at its own connect " +
+                        "timeout)"));
                     err.flush();
                     return StopSignals.exitCode(stop.reason());
                 }

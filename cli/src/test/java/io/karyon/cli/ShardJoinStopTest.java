@@ -9,7 +9,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,7 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Ctrl-C, not the connect timeout), with one line naming the shards it waited for and those it told, exit 130 (as a
  * run SIGINT stopped), its media driver's folder deleted; a host connected to it hears that it left, and stops at
  * once with its line (exit 1). Three shards, the third never started, so that the first two wait while connected to
- * each other; this test plays one of them over the link itself, to know when they are connected.
+ * each other; this test plays one of them over the link itself, to know when they are connected. A refusing host's
+ * wait for the others to hear it ends on the first SIGINT too.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ShardJoinStopTest
@@ -110,6 +113,39 @@ class ShardJoinStopTest
         finally
         {
             thread.shutdownNow();
+        }
+    }
+
+    @Test
+    void shouldEndARefusingHostsWaitForTheOthersOnTheFirstSigint(@TempDir final Path dir) throws Exception
+    {
+        final String peers = ShardRefusalTest.peers(2);
+        final Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        final Process child = start(tmp, List.of("run", "sir", "--quiet", "--set", "beta=7", "--shard", "0/2",
+            "--peers", peers));
+        try
+        {
+            final BufferedReader err = new BufferedReader(new InputStreamReader(child.getErrorStream(),
+                StandardCharsets.UTF_8));
+            final String refusal = err.readLine();
+            assertTrue(String.valueOf(refusal).contains("beta"), refusal);
+            final String waiting = err.readLine();  // once it says so, it waits, its handlers installed
+            assertEquals("karyon: waiting up to 600000 ms for shard 1 (" + peers.split(",")[1] + ") of 2 to hear " +
+                "that shard 0 does not join (Ctrl-C to leave now)", waiting);
+            assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(child.pid())).start().waitFor());
+            assertTrue(child.waitFor(20, TimeUnit.SECONDS), "ended after the first SIGINT");
+            assertEquals(StopSignals.EXIT_SIGINT, child.exitValue());
+            assertEquals("karyon: stopped by SIGINT while waiting for the others to hear it; not told: shard 1 (" +
+                peers.split(",")[1] + ") (each stops at its own connect timeout)", err.readLine());
+            assertEquals(null, err.readLine());
+        }
+        finally
+        {
+            child.destroyForcibly();  // ended already, unless this test failed
+        }
+        try (Stream<Path> left = Files.list(tmp))
+        {
+            assertEquals(List.of(), left.toList(), "nothing left in the child's temporary folder");
         }
     }
 
