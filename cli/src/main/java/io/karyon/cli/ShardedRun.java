@@ -506,7 +506,7 @@ final class ShardedRun
             try (AeronShardLink link = AeronShardLink.openUdp(parsed[0], peers, dir.resolve("aeron"),
                 timeoutMs * 1_000_000L))
             {
-                final long others = (1L << parsed[1]) - 1 & ~(1L << parsed[0]);
+                final long others = -1L >>> Long.SIZE - parsed[1] & ~(1L << parsed[0]);  // up to 64 shards
                 final long limitMs = link.connectLimitNs() / 1_000_000L;
                 err.println("karyon: waiting up to " + limitMs + " ms for " + named(others, peers) + " of " +
                     parsed[1] + " to hear that shard " + parsed[0] + " does not join (Ctrl-C to leave now)");
@@ -516,8 +516,8 @@ final class ShardedRun
                 if (stop.isRequested())
                 {
                     err.println("karyon: stopped by " + stop.reason() + " while waiting for the others to hear it" +
-                        (0 == missed ? "" : "; not told: " + named(missed, peers) + " (each stops at its own connect " +
-                        "timeout)"));
+                        (0 == missed ? "" : "; not heard yet by " + named(missed, peers) + " (each stops at its own " +
+                        "connect timeout)"));
                     err.flush();
                     return StopSignals.exitCode(stop.reason());
                 }

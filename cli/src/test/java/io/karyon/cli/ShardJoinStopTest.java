@@ -135,8 +135,8 @@ class ShardJoinStopTest
             assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(child.pid())).start().waitFor());
             assertTrue(child.waitFor(20, TimeUnit.SECONDS), "ended after the first SIGINT");
             assertEquals(StopSignals.EXIT_SIGINT, child.exitValue());
-            assertEquals("karyon: stopped by SIGINT while waiting for the others to hear it; not told: shard 1 (" +
-                peers.split(",")[1] + ") (each stops at its own connect timeout)", err.readLine());
+            assertEquals("karyon: stopped by SIGINT while waiting for the others to hear it; not heard yet by " +
+                "shard 1 (" + peers.split(",")[1] + ") (each stops at its own connect timeout)", err.readLine());
             assertEquals(null, err.readLine());
         }
         finally
