@@ -553,7 +553,8 @@ final class Visit extends WorkerPadding
     /**
      * The common case of {@link #deliverToMembers}, one record (a tick's one broadcast): its fields read once, and the
      * member's visit written in the loop, not called per member (the call, too big to inline, cost as much as the
-     * delivery). What is rare (an integrity check, a dying member) goes the general way.
+     * delivery), the flyweight re-pointed by {@link CellFlyweight#moveTo} as in {@link #stepWord}. What is rare (an
+     * integrity check, a dying member) goes the general way.
      */
     private void deliverOneToMembers(final UnsafeBuffer buffer, final int words, final int base,
         final MessageQueue records, final long[][] maps, final Groups groups)
@@ -586,7 +587,14 @@ final class Visit extends WorkerPadding
                 }
                 current = behaviours[id];
                 handed++;
-                delivered += dispatch(cell.wrap(buffer, offset, base | index), sender, type, payload);
+                // Re-pointed with ints only (see stepWord): wrapped again only if it is over another buffer (the first
+                // member, or a behaviour or a death wrapped it elsewhere).
+                if (buffer != cell.buffer())
+                {
+                    rewrap(buffer);
+                }
+                cell.moveTo(offset, base | index);
+                delivered += dispatch(cell, sender, type, payload);
                 if (dyingReason >= 0)
                 {
                     finishDeath(base | index);
