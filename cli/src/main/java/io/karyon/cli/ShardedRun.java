@@ -599,9 +599,14 @@ final class ShardedRun
             asked = result.isUsageHelpRequested() ? "--help" : result.isVersionHelpRequested() ? "--version" : asked;
             last = result;
         }
+        // Only run and resume have --shard; elsewhere --peers may be something else (bench's is a flag).
+        if (null == asked || null == last.commandSpec().findOption("--shard"))
+        {
+            return exitCode;
+        }
         final String shard = last.matchedOptionValue("--shard", null);
         final List<String> peers = last.matchedOptionValue("--peers", null);
-        if (null == asked || null == shard || null == peers)
+        if (null == shard || null == peers)
         {
             return exitCode;
         }
