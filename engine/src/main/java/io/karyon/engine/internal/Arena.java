@@ -532,10 +532,11 @@ public final class Arena implements AutoCloseable
         }
         try
         {
-            final long raw = null == file ? memory.obtain(chunk, null == standIns || !standIns.covers(chunk)) : 0;
+            final boolean placed = null == standIns || !standIns.covers(chunk);
+            final long raw = null == file ? memory.obtain(chunk, placed) : 0;
             synchronized (this)
             {
-                final UnsafeBuffer buffer = null == file ? memory.record(chunk, raw) : file.mapChunk(chunk);
+                final UnsafeBuffer buffer = null == file ? memory.record(chunk, raw, placed) : file.mapChunk(chunk);
                 chargedBytes += null == budget ? 0 : chunkLength;
                 buffer.putInt(FREE_HEAD_OFFSET, NULL_LINK);
                 buffer.putLongRelease(CHUNK_MAGIC_OFFSET, CHUNK_MAGIC);

@@ -17,17 +17,33 @@ import static org.agrona.BitUtil.align;
  * aligned to a cache line, or to a 2 MiB page and advised to use transparent huge pages, and optionally bound to the
  * NUMA node of the worker that owns its family.
  * <p>
+ * Chunks lie one after another in the order they are made, carved from extents of up to {@link #EXTENT_CHUNKS}
+ * chunks and 1 GiB (address space only: a chunk's pages are faulted in as before, when first touched), not each in a
+ * mapping of its own, which the OS places below the one before: a sweep that goes from a chunk to the next then keeps
+ * going up through memory, and the hardware's prefetchers, which learn a stride within a chunk, carry on. W2 at 4M
+ * cells on one worker (its tokens a constant 32,000 bytes apart in each chunk) ran 1.12x faster with extents of 16
+ * chunks and 1.2x with 64 (its 61 chunks in one).
+ * <p>
  * <b>Note:</b> set up and closed by the arena's owner thread while no worker runs; a chunk's memory is obtained by the
- * owner of its family, without a lock, and recorded under the arena's.
+ * owner of its family, its place carved under this object's lock and its pages touched without one, and recorded
+ * under the arena's.
  */
 final class ChunkMemory
 {
     static final long HUGE_PAGE_SIZE = 2L << 20;
+    /** Chunks carved from one extent, fewer where that would pass {@link #EXTENT_MOST_BYTES}. */
+    static final int EXTENT_CHUNKS = 64;
+    private static final long EXTENT_MOST_BYTES = 1L << 30;
 
     private final int chunkLength;
     private final int bitmapsOffset;
     private final int bitmapsLength;
+    /** Raw memory of stand-ins' chunks, each allocated alone; placed chunks lie in {@link #extents}. */
     private long[] addresses = new long[Arena.FAMILY_CHUNKS];
+    private long[] extents = new long[4];
+    private int extentCount;
+    private long extentNext;
+    private long extentEnd;
     // Workers obtain chunks at once: the two that the OS may turn off are read and written by either.
     private volatile boolean hugePages;
     private long alignment = CACHE_LINE_LENGTH;
@@ -107,23 +123,14 @@ final class ChunkMemory
      * @param chunk  index, for its NUMA node.
      * @param placed false for a stand-in's chunk ({@link StandInChunks}): no huge pages (a touch of its header
      *               would make a whole 2 MiB page resident) and no binding.
-     * @return the raw address, for {@link #record(int, long)}.
+     * @return the raw address, for {@link #record(int, long, boolean)}.
      */
     long obtain(final int chunk, final boolean placed)
     {
         // Raw memory, not ByteBuffer.allocateDirect: that zeroes the whole chunk, a pass over memory that costs
         // spawning about 7 ns a cell, and counts against -XX:MaxDirectMemorySize. Only the chunk header and the
         // bitmaps must start at zero: slots above the high-water mark and unlinked mailbox heads are never read.
-        final long raw;
-        try
-        {
-            raw = UnsafeApi.allocateMemory(chunkLength + alignment);
-        }
-        catch (final OutOfMemoryError ex)
-        {
-            throw new OutOfMemoryError("out of memory: the OS refused " + chunkLength + " bytes for arena chunk " +
-                chunk + " (" + ex.getMessage() + "); lower --max-memory below what the machine has free");
-        }
+        final long raw = placed ? carve(chunk) : allocate(chunk, chunkLength + alignment);
         final long start = align(raw, alignment);
         if (hugePages && placed)
         {
@@ -147,14 +154,55 @@ final class ChunkMemory
     /**
      * Makes memory from {@link #obtain(int, boolean)} a chunk's, freed by {@link #close()}: under the arena's lock.
      *
-     * @param chunk index, within {@link #ensureCapacity(int)}.
-     * @param raw   from {@link #obtain(int, boolean)}.
+     * @param chunk  index, within {@link #ensureCapacity(int)}.
+     * @param raw    from {@link #obtain(int, boolean)}.
+     * @param placed as given to {@link #obtain(int, boolean)}.
      * @return the chunk's buffer.
      */
-    UnsafeBuffer record(final int chunk, final long raw)
+    UnsafeBuffer record(final int chunk, final long raw, final boolean placed)
     {
-        addresses[chunk] = raw;
+        if (!placed)
+        {
+            addresses[chunk] = raw;
+        }
         return new UnsafeBuffer(align(raw, alignment), chunkLength);
+    }
+
+    /**
+     * The next chunk's place in the current extent, after the one made before it; a new extent when it is full.
+     */
+    private synchronized long carve(final int chunk)
+    {
+        final long stride = align(chunkLength, alignment);
+        extentNext = align(extentNext, alignment);
+        if (extentEnd - extentNext < stride)
+        {
+            final long chunks = Math.max(1, Math.min(EXTENT_CHUNKS, EXTENT_MOST_BYTES / stride));
+            final long raw = allocate(chunk, chunks * stride + alignment);
+            if (extentCount == extents.length)
+            {
+                extents = Arrays.copyOf(extents, 2 * extentCount);
+            }
+            extents[extentCount++] = raw;
+            extentNext = align(raw, alignment);
+            extentEnd = extentNext + chunks * stride;
+        }
+        final long start = extentNext;
+        extentNext += stride;
+        return start;
+    }
+
+    private static long allocate(final int chunk, final long bytes)
+    {
+        try
+        {
+            return UnsafeApi.allocateMemory(bytes);
+        }
+        catch (final OutOfMemoryError ex)
+        {
+            throw new OutOfMemoryError("out of memory: the OS refused " + bytes + " bytes for arena chunk " + chunk +
+                " (" + ex.getMessage() + "); lower --max-memory below what the machine has free");
+        }
     }
 
     /**
@@ -170,6 +218,13 @@ final class ChunkMemory
                 addresses[c] = 0;
             }
         }
+        for (int e = 0; e < extentCount; e++)
+        {
+            UnsafeApi.freeMemory(extents[e]);
+        }
+        extentCount = 0;
+        extentNext = 0;
+        extentEnd = 0;
     }
 
     private void bindToNode(final int chunk, final long start)
