@@ -173,6 +173,8 @@ final class ChunkMemory
      */
     private synchronized long carve(final int chunk)
     {
+        // Chunks bound to NUMA nodes share no page: a page is bound whole, to one node.
+        final long alignment = null == nodeOfChunk ? this.alignment : Math.max(this.alignment, NumaBinding.pageSize());
         final long stride = align(chunkLength, alignment);
         extentNext = align(extentNext, alignment);
         if (extentEnd - extentNext < stride)
