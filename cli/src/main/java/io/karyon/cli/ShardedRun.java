@@ -221,10 +221,7 @@ final class ShardedRun
         }
         else
         {
-            final PrintWriter out = spec.commandLine().getOut();
-            out.printf(Locale.ROOT, options.json() ? "{\"shard\":\"%s\",\"digest\":\"0x%016x\"}%n" :
-                "shard %s: digest 0x%016x (the summary and the outputs are shard 0's)%n", shard, result.digest());
-            out.flush();
+            printDigest(spec, shard, result.digest(), options.json());
         }
         // As one process stopped by the signal: a shard across hosts hears it from shard 0, which was sent it.
         final String stopReason = result.stopReason();
@@ -704,10 +701,7 @@ final class ShardedRun
         }
         else
         {
-            final PrintWriter out = spec.commandLine().getOut();
-            out.printf(Locale.ROOT, json ? "{\"shard\":\"%s\",\"digest\":\"0x%016x\"}%n" :
-                "shard %s: digest 0x%016x (the summary and the outputs are shard 0's)%n", shard, result.digest());
-            out.flush();
+            printDigest(spec, shard, result.digest(), json);
         }
         if (null == result.stopReason())
         {
@@ -743,6 +737,17 @@ final class ShardedRun
                 throw passOn(link, ex);  // a host that refused its options, or left, before agreeing on the set
             }
         }
+    }
+
+    /**
+     * What a shard across hosts other than shard 0 prints at the end of a run or a resume: its digest.
+     */
+    private static void printDigest(final CommandSpec spec, final String shard, final long digest, final boolean json)
+    {
+        final PrintWriter out = spec.commandLine().getOut();
+        out.printf(Locale.ROOT, json ? "{\"shard\":\"%s\",\"digest\":\"0x%016x\"}%n" :
+            "shard %s: digest 0x%016x (the summary and the outputs are shard 0's)%n", shard, digest);
+        out.flush();
     }
 
     private static void print(final CommandSpec spec, final ModelRun.Result result, final boolean json)
