@@ -43,6 +43,11 @@ final class Mailboxes extends WorkerPadding
     private final MessageQueue[] sources;
     private final int[] sourcePositions;
     private MessageQueue[] sending;
+    /**
+     * {@code sending[id]}, the queue for this worker's own cells: a send to one takes it from here, so that where the
+     * record goes does not wait on the lookup of the target's owner (a branch, predicted, stands in for a load).
+     */
+    private MessageQueue sendingOwn;
     private MessageQueue external;
     /**
      * This tick's messages for this worker's cells, merged, each cell's chained through the records' next fields:
@@ -104,6 +109,7 @@ final class Mailboxes extends WorkerPadding
             }
         }
         this.sending = outboxes[0];
+        this.sendingOwn = sending[id];
         this.inbound = new MessageQueue[2][workerCount];
         this.sources = new MessageQueue[workerCount];
         this.sourcePositions = new int[workerCount];
@@ -187,6 +193,7 @@ final class Mailboxes extends WorkerPadding
             queue.clear();
         }
         this.sending = sending;
+        this.sendingOwn = sending[id];
         final MessageQueue[] signalSending = signalOutboxes[(int)(tick & 1)];
         for (final MessageQueue queue : signalSending)
         {
@@ -407,7 +414,7 @@ final class Mailboxes extends WorkerPadding
         final int owner = owners[(slot >>> familyBitShift) & (Arena.FAMILY_CLASSES - 1)];
         if (!freeRunning)
         {
-            final MessageQueue queue = sending[owner];
+            final MessageQueue queue = owner == id ? sendingOwn : sending[owner];
             final int family = senderSlot >>> familyBitShift;
             if (family != queue.lastFamily())
             {
@@ -688,6 +695,7 @@ final class Mailboxes extends WorkerPadding
         localDelivering.clear();
         mailWords.clear();
         sending = outboxes[(int)((tick - 1) & 1)];
+        sendingOwn = sending[id];
         signalSending = signalOutboxes[(int)((tick - 1) & 1)];
     }
 

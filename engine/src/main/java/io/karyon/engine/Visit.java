@@ -312,7 +312,13 @@ final class Visit extends WorkerPadding
                     rewrap(buffer);
                 }
                 cell.moveTo(offset, base | index);
-                current = behaviours[id];
+                // Stored only when it changes: a reference store pays G1's write barrier, for every hop when written
+                // always (most cells a tick visits have the behaviour of the one before).
+                final Behaviour behaviour = behaviours[id];
+                if (behaviour != current)
+                {
+                    current = behaviour;
+                }
                 final int generation = buffer.getInt(offset + GENERATION_OFFSET);
                 int m = i;
                 for (; m < end && dyingReason < 0; m++)
