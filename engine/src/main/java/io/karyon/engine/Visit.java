@@ -37,9 +37,22 @@ final class Visit extends WorkerPadding
     /**
      * Records whose cells' slots {@link #visitInOrder} loads at once, ahead of their visits. W2 at 4M cells on one
      * worker, single runs on the 2-core VM, where loading only the next cell's slot gave ~44.5 M hops/s: 3 to 5 gave
-     * 46.7 to 47.5 M, 6 43.0 M, 8 26 M and 16 35 M (why 8 is that slow is not known).
+     * 46.7 to 47.5 M, 6 43.0 M, 8 26 M and 16 35 M.
      */
     private static final int TOUCH_AHEAD = 4;
+    /**
+     * How far past the record being visited the loads ahead start: the next {@link #TOUCH_AHEAD} slots are loaded once
+     * the visits come within this many records of them, not when they reach them, so the first is not needed at once.
+     * <p>
+     * A load cannot stand in for a prefetch: it holds up everything after it until its line arrives, so the loads
+     * ahead pay a miss for the hops that the hardware's prefetcher did not cover, and on this VM that prefetcher
+     * covered W2's slots in some runs and not in others: with both lines of the slot loaded, right before they were
+     * needed, one run in 5 to 10 went at ~31 M hops/s, all its rounds, against ~60 M (the same compiled code, where
+     * the samples sat on the loads ahead), and with 8 records a batch every run did. With only the slot's first line
+     * loaded (the header's, which the visit reads first) and a lead of 4, 16 runs at 4M cells: none slow, median
+     * 62.2 M; a lead of 2 or 8 had slow runs again (52 and 35 M); no loads ahead at all, ~55.9 M every run.
+     */
+    private static final int TOUCH_LEAD = 4;
 
     private final Slice slice;
     private final CellFlyweight cell;
@@ -290,11 +303,11 @@ final class Visit extends WorkerPadding
             {
                 end++;
             }
-            if (end >= touchedTo && touchedTo < to)
+            if (end + TOUCH_LEAD >= touchedTo && touchedTo < to)
             {
-                // The slots of the next few cells, loaded together so that their misses overlap each other and this
-                // cell's visit; summed into a field, so that the JIT keeps the loads.
-                touchedTo = touchAhead(buffer, inbox, end, to, high, chunkMask);
+                // The slots of a few cells ahead, loaded together so that their misses overlap each other and the
+                // visits before them; summed into a field, so that the JIT keeps the loads.
+                touchedTo = touchAhead(buffer, inbox, Math.max(end, touchedTo), to, high, chunkMask);
             }
             final int offset = slotOffset(index, slotLength);
             final boolean mayStep = population.mayStep(chunk);
@@ -373,8 +386,8 @@ final class Visit extends WorkerPadding
     }
 
     /**
-     * Loads the slots of the cells of records [from, from + TOUCH_AHEAD) of an inbox in order (those below
-     * {@code high}), all at once, so that their misses overlap one another and the visits before them.
+     * Loads the first line of the slots of the cells of records [from, from + TOUCH_AHEAD) of an inbox in order (those
+     * below {@code high}), all at once, so that their misses overlap one another and the visits before them.
      *
      * @return the record after the last one touched.
      */
@@ -390,7 +403,7 @@ final class Visit extends WorkerPadding
             if (index < high)
             {
                 final int ahead = slotOffset(index, slotLength);
-                touched += buffer.getByte(ahead + STATUS_OFFSET) + buffer.getByte(ahead + slotLength - 1);
+                touched += buffer.getByte(ahead + STATUS_OFFSET);
             }
         }
         this.touched = touched;
