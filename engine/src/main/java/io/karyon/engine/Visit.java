@@ -291,15 +291,19 @@ final class Visit extends WorkerPadding
         int delivered = 0;
         int touchedTo = from;
         int i = from;
+        // Carried from one cell to the next: the next cell's slot, found by the scan for this cell's last record, and
+        // whether the chunk may have ticking cells, read after each visit anyway.
+        int index = from < to ? (int)inbox.target(from) & chunkMask : 0;
+        boolean mayStep = population.mayStep(chunk);
         while (i < to)
         {
-            final int index = (int)inbox.target(i) & chunkMask;
             if (index >= high)
             {
                 break;
             }
             int end = i + 1;
-            while (end < to && ((int)inbox.target(end) & chunkMask) == index)
+            int next = index;
+            while (end < to && (next = (int)inbox.target(end) & chunkMask) == index)
             {
                 end++;
             }
@@ -310,7 +314,6 @@ final class Visit extends WorkerPadding
                 touchedTo = touchAhead(buffer, inbox, Math.max(end, touchedTo), to, high, chunkMask);
             }
             final int offset = slotOffset(index, slotLength);
-            final boolean mayStep = population.mayStep(chunk);
             final short id;
             if (mayStep || STATUS_ALIVE != buffer.getByte(offset + STATUS_OFFSET) ||
                 checks[id = buffer.getShort(offset + BEHAVIOUR_ID_OFFSET)])
@@ -372,7 +375,8 @@ final class Visit extends WorkerPadding
                 }
             }
             i = end;
-            if (population.mayStep(chunk) && !sameWord(inbox, i, to, high, chunkMask, index))
+            mayStep = population.mayStep(chunk);
+            if (mayStep && !sameWord(inbox, i, to, high, chunkMask, index))
             {
                 // A death restarted a ticking cell here: from the next word on, steps count too, as they would in
                 // the visit of every word (which finishes this word's mail first).
@@ -380,6 +384,7 @@ final class Visit extends WorkerPadding
                 stoppedAt = i;
                 return (index >>> 6) + 1;
             }
+            index = next;
         }
         slice.delivered += delivered;
         return -1;
