@@ -2,10 +2,10 @@ package io.karyon.engine;
 
 import org.agrona.BufferUtil;
 import org.agrona.UnsafeApi;
-import org.agrona.collections.IntArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 import static io.karyon.engine.MessageDescriptor.MAX_QUEUE_LENGTH;
 import static io.karyon.engine.MessageDescriptor.NEXT_OFFSET;
@@ -156,9 +156,24 @@ final class MessageQueue extends MessageQueueRhsPadding
      */
     void startRun(final int family)
     {
-        runFamilies.addInt(family);
-        runStarts.addInt(count);
+        final int at = runCount << 1;
+        if (at == runs.length)
+        {
+            growRuns();
+        }
+        runs[at] = family;
+        runs[at + 1] = count;
+        runCount++;
         lastFamily = family;
+    }
+
+    /**
+     * Out of {@link #startRun}, which the send path inlines: an {@code IntArrayList} there inlined its growth twice,
+     * which made the send's own compiled code too big for the JIT to inline it into the visits that call it.
+     */
+    private void growRuns()
+    {
+        runs = Arrays.copyOf(runs, runs.length << 1);
     }
 
     int lastFamily()
@@ -168,28 +183,27 @@ final class MessageQueue extends MessageQueueRhsPadding
 
     int runCount()
     {
-        return runFamilies.size();
+        return runCount;
     }
 
     int runFamily(final int run)
     {
-        return runFamilies.getInt(run);
+        return runs[run << 1];
     }
 
     int runStart(final int run)
     {
-        return runStarts.getInt(run);
+        return runs[(run << 1) + 1];
     }
 
     int runEnd(final int run)
     {
-        return run + 1 < runStarts.size() ? runStarts.getInt(run + 1) : count;
+        return run + 1 < runCount ? runs[((run + 1) << 1) + 1] : count;
     }
 
     void clear()
     {
-        runFamilies.clear();
-        runStarts.clear();
+        runCount = 0;
         lastFamily = -1;
         if (count > peakCount)
         {
@@ -344,8 +358,9 @@ abstract class MessageQueueLhsPadding
 abstract class MessageQueueFields extends MessageQueueLhsPadding
 {
     final UnsafeBuffer buffer = new UnsafeBuffer(0, 0);
-    final IntArrayList runFamilies = new IntArrayList();
-    final IntArrayList runStarts = new IntArrayList();
+    /** Per run of records from one sender family: the family, then the run's first record. */
+    int[] runs = new int[16];
+    int runCount;
     ByteBuffer memory;
     int count;
     int lastFamily = -1;
