@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.util.Arrays;
+import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -164,5 +165,37 @@ class InOrderMailTest
             }
         }
         assertNotEquals(run(1, 4, true).digest(), run(1, 6, true).digest(), "another seed, another run");
+    }
+
+    @Test
+    void shouldFindEachChunksFirstRecordAsAScanWould()
+    {
+        final Random random = new Random(16);
+        for (int trial = 0; trial < 500; trial++)
+        {
+            // Slots in order, in runs of any length (one record up to hundreds), some slots repeated.
+            final int count = 1 + random.nextInt(trial < 100 ? 8 : 600);
+            final int[] slots = new int[count];
+            int slot = random.nextInt(1_000);
+            for (int r = 0; r < count; r++)
+            {
+                slot += random.nextInt(4) == 0 ? 0 : 1 + random.nextInt(random.nextBoolean() ? 3 : 5_000);
+                slots[r] = slot;
+            }
+            final MessageQueue inbox = new MessageQueue(count);
+            for (final int s : slots)
+            {
+                assertTrue(inbox.offer(Handle.of(s, 1), 0, 0, 0));
+            }
+            final int last = random.nextInt(count);
+            final int firstSlot = slots[last] - random.nextInt(1 + slots[last] - slots[0] + 2);
+            int expected = last;
+            while (expected > 0 && slots[expected - 1] >= firstSlot)
+            {
+                expected--;
+            }
+            assertEquals(expected, MailWords.runStart(inbox, last, firstSlot),
+                "trial " + trial + ": " + Arrays.toString(slots) + ", last " + last + ", from slot " + firstSlot);
+        }
     }
 }
