@@ -42,6 +42,10 @@ public final class Cli
     public static final int EXIT_USAGE = 2;
     /** The option, on every command, that adds the stack trace to an unexpected failure's line. */
     public static final String VERBOSE = "--verbose";
+    /**
+     * What {@code --version} prints, for {@code karyon} and each of its subcommands (run on their own too).
+     */
+    public static final String VERSION = "karyon 0.1.0";
 
     private static final Map<String, String> EXIT_CODES = exitCodes();
     private static final BigDecimal MAX_SECONDS = BigDecimal.valueOf(1_000_000_000L);
@@ -79,16 +83,26 @@ public final class Cli
         commandLine.setExecutionStrategy(Cli::execute);
         commandLine.setDefaultValueProvider(new ConfigurationDefaults());
         commandLine.setUsageHelpAutoWidth(true);
-        exitCodesInHelp(commandLine);
+        describe(commandLine);
         return commandLine;
     }
 
-    private static void exitCodesInHelp(final CommandLine commandLine)
+    /**
+     * The exit codes in the help of a command and its subcommands, and their version where they name none: picocli
+     * gives a subcommand's {@code --version} (which {@code mixinStandardHelpOptions} lists) its own version, empty
+     * unless set.
+     */
+    private static void describe(final CommandLine commandLine)
     {
-        commandLine.getCommandSpec().usageMessage().exitCodeListHeading("Exit codes:%n").exitCodeList(EXIT_CODES);
+        final CommandLine.Model.CommandSpec spec = commandLine.getCommandSpec();
+        spec.usageMessage().exitCodeListHeading("Exit codes:%n").exitCodeList(EXIT_CODES);
+        if (0 == spec.version().length)
+        {
+            spec.version(VERSION);
+        }
         for (final CommandLine subcommand : commandLine.getSubcommands().values())
         {
-            exitCodesInHelp(subcommand);
+            describe(subcommand);
         }
     }
 

@@ -18,7 +18,7 @@ import java.util.List;
 @Command(
     name = "karyon",
     mixinStandardHelpOptions = true,
-    version = "karyon 0.1.0",
+    version = Cli.VERSION,
     description = "Runs millions of small supervised state machines (cells) as off-heap structs.",
     footer = { "",
         "karyon bench (the workload suite and its peers) runs from perf's jar: scripts/karyon bench --help" },

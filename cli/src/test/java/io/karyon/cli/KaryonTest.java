@@ -47,6 +47,22 @@ class KaryonTest
         assertEquals("karyon extra: Unknown option: '--bogus' (see --help)", run.err().strip());
     }
 
+    @Test
+    void shouldPrintTheVersionForEverySubcommand()
+    {
+        assertEquals(Cli.VERSION, CommandRun.karyon("--version").out().strip());
+        for (final String subcommand : Karyon.commandLine().getSubcommands().keySet())
+        {
+            if (!"help".equals(subcommand))
+            {
+                final CommandRun run = CommandRun.karyon(subcommand, "--version");
+                assertEquals(Cli.EXIT_OK, run.exitCode(), subcommand + ": " + run.err());
+                assertEquals(Cli.VERSION, run.out().strip(), subcommand);
+            }
+        }
+        assertEquals(Cli.VERSION, CommandRun.command(new RunCommand(), "--version").out().strip(), "run on its own");
+    }
+
     private static CommandRun execute(final Object extra, final String... args)
     {
         return CommandRun.execute(Karyon.commandLine(extra), args);
