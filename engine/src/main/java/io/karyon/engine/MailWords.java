@@ -132,7 +132,7 @@ final class MailWords
      * the same order (last record first), but nothing linked; each chunk's records, contiguous, are noted as a range
      * that the tick reads in turn.
      * <p>
-     * A chunk's first record is found by a search back from its last one ({@link #runStart}), not by reading every
+     * A chunk's first record is found by a search back from its last one ({@link #chunkStart}), not by reading every
      * record (W2 at 4M cells reads ~175 records a chunk in a tick, and the pass over all of them was ~6% of a hop); its
      * dead letters, records at or above its high-water mark, are its last ones, read back from its end.
      */
@@ -146,7 +146,7 @@ final class MailWords
         while (end > 0)
         {
             final int chunk = Handle.slot(inbox.target(end - 1)) >>> chunkShift;
-            final int start = runStart(inbox, end - 1, chunk << chunkShift);
+            final int start = chunkStart(inbox, end - 1, chunk << chunkShift);
             final int highWater = arena.hasChunk(chunk) ? arena.highWater(chunk) : -1;
             for (int i = end - 1; i >= start && (Handle.slot(inbox.target(i)) & chunkMask) >= highWater; i--)
             {
@@ -165,7 +165,7 @@ final class MailWords
      * {@code last}'s being so: found by steps back that double until one lands before it, then halving, so a run of n
      * records costs about 2 log2(n) reads.
      */
-    static int runStart(final MessageQueue inbox, final int last, final int firstSlot)
+    static int chunkStart(final MessageQueue inbox, final int last, final int firstSlot)
     {
         int at = last;
         int before = last - 1;

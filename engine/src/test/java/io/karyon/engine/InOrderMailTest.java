@@ -194,7 +194,7 @@ class InOrderMailTest
             {
                 expected--;
             }
-            assertEquals(expected, MailWords.runStart(inbox, last, firstSlot),
+            assertEquals(expected, MailWords.chunkStart(inbox, last, firstSlot),
                 "trial " + trial + ": " + Arrays.toString(slots) + ", last " + last + ", from slot " + firstSlot);
         }
     }
