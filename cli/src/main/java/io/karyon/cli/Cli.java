@@ -126,7 +126,7 @@ public final class Cli
     /**
      * A bad command line's one line. Given the arguments (picocli refused them before the command ran: an unknown
      * option, a value of the wrong type), a shard across hosts among them then tells the other hosts, as the command
-     * would have ({@link ShardedRun#tellUnparsed}); a refusal of the command itself comes without them.
+     * would have ({@link ShardRefusals#tellUnparsed}); a refusal of the command itself comes without them.
      */
     private static int onBadParameter(final CommandLine.ParameterException ex, final String[] args)
     {
@@ -135,7 +135,7 @@ public final class Cli
         err.println(commandLine.getCommandSpec().qualifiedName() + ": " + ex.getMessage() +
             " (see --help)");
         err.flush();
-        return args.length > 0 ? ShardedRun.tellUnparsed(commandLine, args, ex) : EXIT_USAGE;
+        return args.length > 0 ? ShardRefusals.tellUnparsed(commandLine, args, ex) : EXIT_USAGE;
     }
 
     /**
@@ -148,7 +148,7 @@ public final class Cli
         try
         {
             // A shard across hosts given --help or --version tells the others that it does not join.
-            return ShardedRun.tellHelp(parseResult, new CommandLine.RunLast().execute(parseResult));
+            return ShardRefusals.tellHelp(parseResult, new CommandLine.RunLast().execute(parseResult));
         }
         catch (final CommandLine.ParameterException ex)
         {

@@ -186,7 +186,7 @@ public final class RunCommand implements Callable<Integer>
      */
     public Integer call()
     {
-        return ShardedRun.tellingRefusals(spec, shard, peers, () -> joining, this::start);
+        return ShardRefusals.tellingRefusals(spec, shard, peers, () -> joining, this::start);
     }
 
     private int start()
