@@ -16,6 +16,7 @@ import io.karyon.shard.ShardLauncher;
 import io.karyon.shard.ShardMain;
 import io.karyon.shard.ShardResume;
 import io.karyon.shard.ShardRun;
+import io.karyon.shard.ShardStart;
 import org.agrona.IoUtil;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -167,7 +168,8 @@ final class ShardedRun
     /**
      * Runs the model sharded as {@code karyon run} runs it in one process: shard 0 shows the progress, writes
      * {@code --out} and prints the summary (one JSON line with {@code --json}); SIGINT and SIGTERM to it end every
-     * shard after the same tick. Another shard of a run across hosts prints one line, its digest.
+     * shard after the same tick; with {@code --shards}, one that comes while the run still starts ends it at once, with
+     * one line ({@link ShardStart}). Another shard of a run across hosts prints one line, its digest.
      * {@code base} carries the idle strategy and the pinning: with {@code --shards}, the launcher gives each shard
      * CPUs of its own from them; with {@code --shard}, they are this host's.
      *
@@ -193,7 +195,15 @@ final class ShardedRun
                 .stopRequest(signals.request());
             if (null == shard)
             {
-                result = ShardLauncher.launch(run, shards, base, first, checkpoints(spec, options.out()), null);
+                // A signal while the model is set up is acted on by its own thread, which ends the process.
+                final ShardStart start = new ShardStart(signals.request(), (stopped) ->
+                {
+                    err.println("karyon: " + stopped.getMessage());
+                    err.flush();
+                    Runtime.getRuntime().halt(StopSignals.exitCode(stopped.reason()));
+                });
+                result = ShardLauncher.launch(run, shards, base, first, checkpoints(spec, options.out()), null,
+                    start);
             }
             else
             {
@@ -203,6 +213,10 @@ final class ShardedRun
         catch (final Left ex)
         {
             return ex.report(err);
+        }
+        catch (final ShardStart.Stopped ex)
+        {
+            return new Left("karyon: " + ex.getMessage(), StopSignals.exitCode(ex.reason())).report(err);
         }
         catch (final ModelException ex)
         {

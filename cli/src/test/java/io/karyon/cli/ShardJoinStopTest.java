@@ -158,7 +158,7 @@ class ShardJoinStopTest
     /**
      * {@code karyon ARGS} in a child JVM whose temporary folder is {@code tmp}, its connect timeout 10 minutes.
      */
-    private static Process start(final Path tmp, final List<String> args) throws IOException
+    static Process start(final Path tmp, final List<String> args) throws IOException
     {
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

@@ -95,6 +95,7 @@ public final class ModelRun
         long checkpointEvery;
         int keepCheckpoints = DEFAULT_KEEP_CHECKPOINTS;
         StopRequest stopRequest;
+        Runnable setUpDone;
         CheckpointSet checkpointSet;
         Path resumeFrom;
         CheckpointHeader resumeHeader;
@@ -296,6 +297,20 @@ public final class ModelRun
         public Builder stopRequest(final StopRequest request)
         {
             this.stopRequest = request;
+            return this;
+        }
+
+        /**
+         * Told on the run's thread once the model is set up (and restored, for a resume), before any output is opened
+         * and before the first tick: a sharded run's launcher, which stops a run still starting at once, hands a stop
+         * request over to the ticks from then on.
+         *
+         * @param action to run, or null (the default) for none.
+         * @return this.
+         */
+        public Builder setUpDone(final Runnable action)
+        {
+            this.setUpDone = action;
             return this;
         }
 

@@ -261,6 +261,10 @@ final class Runner
             resume.restore(organism, parts);
         }
         final long setupNs = System.nanoTime() - startNs;
+        if (null != settings.setUpDone)
+        {
+            settings.setUpDone.run();
+        }
         try
         {
             final byte[] seriesPrefix = null == resume ? null : prefix(resume, Outputs.TIMESERIES,

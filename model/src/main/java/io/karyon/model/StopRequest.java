@@ -10,6 +10,7 @@ package io.karyon.model;
 public final class StopRequest
 {
     private volatile String reason;
+    private Runnable action;  // guarded by this
 
     /**
      * Asks the run to stop after the tick under way.
@@ -18,12 +19,34 @@ public final class StopRequest
      */
     public void request(final String why)
     {
+        final Runnable first;
         synchronized (this)
         {
-            if (null == reason)
+            if (null != reason)
             {
-                reason = null == why ? "stop requested" : why;
+                return;
             }
+            reason = null == why ? "stop requested" : why;
+            first = action;
+        }
+        if (null != first)
+        {
+            first.run();
+        }
+    }
+
+    /**
+     * Has the first request also run {@code action}, on the requesting thread (a signal handler's), for a caller
+     * that cannot check the request while it waits on code of its own (a sharded run's launcher while its model is set
+     * up). A request made already does not run it: check {@link #isRequested()} after this.
+     *
+     * @param then to run at the first request, or null to run nothing (the default); replaces the one set before.
+     */
+    public void whenRequested(final Runnable then)
+    {
+        synchronized (this)
+        {
+            action = then;
         }
     }
 

@@ -156,7 +156,7 @@ public final class ShardLauncher
         final boolean udp, final Histogram roundTrips)
     {
         return launch(spec, shards, base, (run) -> run.progress(Progress.NONE), null, null,
-            new Joining(udp, roundTrips));
+            new Joining(udp, roundTrips, null));
     }
 
     /**
@@ -177,7 +177,7 @@ public final class ShardLauncher
     public static ShardRun.Result launch(final ShardRun.Spec spec, final int shards, final Context base,
         final UnaryOperator<ModelRun.Builder> first, final boolean udp, final Histogram roundTrips)
     {
-        return launch(spec, shards, base, first, null, null, new Joining(udp, roundTrips));
+        return launch(spec, shards, base, first, null, null, new Joining(udp, roundTrips, null));
     }
 
     /**
@@ -218,7 +218,31 @@ public final class ShardLauncher
         final UnaryOperator<ModelRun.Builder> first, final ShardCheckpoints.Settings checkpoints,
         final List<Path> resume)
     {
-        return launch(spec, shards, base, first, checkpoints, resume, new Joining(false, null));
+        return launch(spec, shards, base, first, checkpoints, resume, new Joining(false, null, null));
+    }
+
+    /**
+     * Runs a model over {@code shards} processes on this host, as {@link #launch(ShardRun.Spec, int, Context,
+     * UnaryOperator, ShardCheckpoints.Settings, List)} does, stopped at once by a stop request that comes while it
+     * starts ({@link ShardStart}); after that, {@code first}'s stop request is taken by the ticks.
+     *
+     * @param spec        the run.
+     * @param shards      processes, 2 to {@link AeronShardLink#MAX_SHARDS}.
+     * @param base        shard 0's context (threading, idling, pinning), or null for the defaults.
+     * @param first       what shard 0 sets besides: output folder, progress, JSON, stop request.
+     * @param checkpoints the run's checkpoint settings, or null for none.
+     * @param resume      every shard's part of the set to resume from, by shard, or null for a new run.
+     * @param start       the run's stop request while it starts.
+     * @return shard 0's result: the whole run's summary and digest.
+     * @throws ShardStart.Stopped after a stop request while the shards were launched or joined.
+     * @throws ModelException     exit 1 naming the shard, if one failed or was lost; exit 2 for bad input or what
+     *                            sharding refuses.
+     */
+    public static ShardRun.Result launch(final ShardRun.Spec spec, final int shards, final Context base,
+        final UnaryOperator<ModelRun.Builder> first, final ShardCheckpoints.Settings checkpoints,
+        final List<Path> resume, final ShardStart start)
+    {
+        return launch(spec, shards, base, first, checkpoints, resume, new Joining(false, null, start));
     }
 
     /**
@@ -226,8 +250,9 @@ public final class ShardLauncher
      *
      * @param udp        true for UDP on 127.0.0.1.
      * @param roundTrips to add shard 0's barrier cycles to, or null.
+     * @param start      the run's stop request while it starts, or null for none.
      */
-    private record Joining(boolean udp, Histogram roundTrips)
+    private record Joining(boolean udp, Histogram roundTrips, ShardStart start)
     {
     }
 
@@ -257,12 +282,14 @@ public final class ShardLauncher
         final Path dir = tempDir();
         final List<String> endpoints = udp ? loopbackEndpoints(shards) : null;
         final List<Process> children = new ArrayList<>();
+        final ShardStart start = null == joining.start() ? ShardStart.none() : joining.start();
         AeronShardLink link = null;
         boolean finished = false;
         try
         {
             for (int s = 1; s < shards; s++)
             {
+                start.check(ShardStart.LAUNCHING);
                 final List<String> args = ShardMain.command(spec, s, shards, aeronDir(dir, udp, s), timeoutMs,
                     checkpoints, null == resume ? null : resume.get(s));
                 args.addAll(List.of(CPUS_OPTION, formatCpus(null == cpus ? null : cpus[s]), IDLE_OPTION,
@@ -276,9 +303,12 @@ public final class ShardLauncher
             link = udp ? AeronShardLink.openUdp(0, endpoints, aeronDir(dir, true, 0), timeoutMs * 1_000_000L) :
                 AeronShardLink.open(0, shards, aeronDir(dir, false, 0), timeoutMs * 1_000_000L);
             watch(children, link);
-            AeronShardLink.connect(link);
+            start.check(ShardStart.LAUNCHING);
+            start.join(link);
+            start.settingUp(children, dir);  // from here to the first tick, the request's own thread stops the run
             final ShardRun.Result result = ShardRun.run(spec, link, shardContext(context, null == cpus ? null :
-                cpus[0]), first, checkpoints, null == resume ? null : resume.get(0));
+                cpus[0]), (run) -> first.apply(run).setUpDone(start::setUpDone), checkpoints,
+                null == resume ? null : resume.get(0));
             awaitChildren(children);
             if (null != joining.roundTrips())
             {
@@ -289,6 +319,7 @@ public final class ShardLauncher
         }
         finally
         {
+            start.settle();  // a stop request ending the process while the model was set up: nothing more here
             if (!finished)
             {
                 stop(children);
@@ -649,7 +680,7 @@ public final class ShardLauncher
     /**
      * Ends the children of a run that failed: asked first, then forced.
      */
-    private static void stop(final List<Process> children)
+    static void stop(final List<Process> children)
     {
         for (final Process child : children)
         {

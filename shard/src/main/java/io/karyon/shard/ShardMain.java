@@ -125,6 +125,10 @@ public final class ShardMain
             }
             return ex.exitCode();
         }
+        catch (final ShardAborted ex)
+        {
+            return ex.exitCode();  // before its run (shard 0 left while it joined): the shard that stopped it said why
+        }
         catch (final RuntimeException ex)
         {
             System.err.println("karyon: shard " + shardText + " failed: " + ex);

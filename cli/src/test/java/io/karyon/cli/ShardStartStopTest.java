@@ -1,0 +1,100 @@
+package io.karyon.cli;
+
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code karyon run MODEL --shards 2} sent SIGINT or SIGTERM while its shards still set the model up (a set-up of
+ * up to ten minutes, {@link SlowSetUpModel}): the first signal ends it at once, not after the set-up and the first
+ * tick, with one line and the exit code of a run the signal stopped (130, 143); no shard process outlives it, and
+ * its run directory (the media driver's) is gone.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class ShardStartStopTest
+{
+    @ParameterizedTest
+    @ValueSource(strings = { "INT", "TERM" })
+    void shouldStopAtOnceWhileTheShardsSetTheModelUp(final String signal, @TempDir final Path dir) throws Exception
+    {
+        final Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        final Process launcher = ShardJoinStopTest.start(tmp, List.of("run", "slowsetup", "--shards", "2",
+            "--workers", "1", "--quiet"));
+        final List<ProcessHandle> shards = new ArrayList<>();
+        try
+        {
+            final BufferedReader err = new BufferedReader(new InputStreamReader(launcher.getErrorStream(),
+                StandardCharsets.UTF_8));
+            final List<String> lines = new ArrayList<>();
+            final String own = SlowSetUpModel.LINE + launcher.pid();
+            for (String line = err.readLine(); !own.equals(line); line = err.readLine())
+            {
+                assertTrue(null != line, "the launcher ended before its set-up: " + lines);
+                lines.add(line);
+            }
+            // Shard 0 sets the model up, so every shard was launched and has joined.
+            launcher.descendants().forEach(shards::add);
+            assertFalse(shards.isEmpty(), "shard 1's process");
+            assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(launcher.pid())).start()
+                .waitFor());
+            assertTrue(launcher.waitFor(30, TimeUnit.SECONDS), "ended at the first SIG" + signal +
+                ", not after the set-up");
+            final List<String> said = new ArrayList<>();  // after the signal (shard 1's set-up may start late)
+            for (String line = err.readLine(); null != line; line = err.readLine())
+            {
+                if (!line.startsWith(SlowSetUpModel.LINE))
+                {
+                    said.add(line);
+                }
+            }
+            assertEquals(List.of("karyon: stopped by SIG" + signal + " during start-up, while the model was set " +
+                "up: nothing ran, and no shard is left running"), said);
+            assertEquals("INT".equals(signal) ? StopSignals.EXIT_SIGINT : StopSignals.EXIT_SIGTERM,
+                launcher.exitValue(), said.toString());
+            for (final ProcessHandle shard : shards)
+            {
+                assertFalse(shard.isAlive(), "shard process " + shard.pid() + " outlived the run");
+            }
+        }
+        finally
+        {
+            launcher.destroyForcibly();  // ended already, unless this test failed
+            shards.forEach(ProcessHandle::destroyForcibly);
+        }
+        try (Stream<Path> left = Files.list(tmp))
+        {
+            assertEquals(List.of(), left.toList(), "nothing left in the launcher's temporary folder");
+        }
+        assertEquals(List.of(), runDirs(Path.of("/dev/shm"), launcher.pid()), "the run's directory is gone");
+    }
+
+    private static List<Path> runDirs(final Path folder, final long pid) throws IOException
+    {
+        final List<Path> dirs = new ArrayList<>();
+        if (Files.isDirectory(folder))
+        {
+            try (DirectoryStream<Path> found = Files.newDirectoryStream(folder, "karyon-shards-" + pid + "-*"))
+            {
+                found.forEach(dirs::add);
+            }
+        }
+        return dirs;
+    }
+}
