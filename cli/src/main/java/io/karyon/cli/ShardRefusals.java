@@ -120,15 +120,15 @@ final class ShardRefusals
                 if (stop.isRequested())
                 {
                     err.println("karyon: stopped by " + stop.reason() + " while waiting for the others to hear it" +
-                        (0 == missed ? "" : "; not heard yet by " + ShardedRun.named(missed, peers) + " (each stops at its own " +
-                        "connect timeout)"));
+                        (0 == missed ? "" : "; not heard yet by " + ShardedRun.named(missed, peers) + " (each stops " +
+                        "at its own connect timeout)"));
                     err.flush();
                     return StopSignals.exitCode(stop.reason());
                 }
                 if (0 != missed)
                 {
-                    err.println("karyon: " + ShardedRun.named(missed, peers) + " did not hear it within " + limitMs + " ms: " +
-                        "each stops at its own connect timeout");
+                    err.println("karyon: " + ShardedRun.named(missed, peers) + " did not hear it within " + limitMs +
+                        " ms: each stops at its own connect timeout");
                     err.flush();
                 }
             }
