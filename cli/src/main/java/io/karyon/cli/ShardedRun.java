@@ -195,15 +195,8 @@ final class ShardedRun
                 .stopRequest(signals.request());
             if (null == shard)
             {
-                // A signal while the model is set up is acted on by its own thread, which ends the process.
-                final ShardStart start = new ShardStart(signals.request(), (stopped) ->
-                {
-                    err.println("karyon: " + stopped.getMessage());
-                    err.flush();
-                    Runtime.getRuntime().halt(StopSignals.exitCode(stopped.reason()));
-                });
                 result = ShardLauncher.launch(run, shards, base, first, checkpoints(spec, options.out()), null,
-                    start);
+                    start(signals.request(), err));
             }
             else
             {
@@ -216,7 +209,7 @@ final class ShardedRun
         }
         catch (final ShardStart.Stopped ex)
         {
-            return new Left("karyon: " + ex.getMessage(), StopSignals.exitCode(ex.reason())).report(err);
+            return stopped(ex, err);
         }
         catch (final ModelException ex)
         {
@@ -251,7 +244,9 @@ final class ShardedRun
     /**
      * {@code karyon resume DIR|MANIFEST} of a sharded run: the newest complete set of its checkpoints (or the one
      * named), checked before anything starts, and the whole run restarted from it on as many shards, to its end;
-     * shard 0 carries the run folder's outputs on and prints the summary, as one process's resume does.
+     * shard 0 carries the run folder's outputs on and prints the summary, as one process's resume does. SIGINT and
+     * SIGTERM end every shard after the same tick; one that comes while the run still starts (the shards launched,
+     * joined, the model set up and every part restored) ends it at once, with one line, as {@link #run} does.
      *
      * @param shards  {@code --shards} if given, else 0.
      * @param workers {@code --workers} if given, else 0.
@@ -288,7 +283,11 @@ final class ShardedRun
                 .progress(quiet ? Progress.NONE : Progress.AUTO)
                 .progressTo(new PrintStream(new WriterOutputStream(err), true, StandardCharsets.UTF_8))
                 .json(json)
-                .stopRequest(signals.request()), changes);
+                .stopRequest(signals.request()), changes, start(signals.request(), err));
+        }
+        catch (final ShardStart.Stopped ex)
+        {
+            return stopped(ex, err);
         }
         catch (final ModelException ex)
         {
@@ -310,6 +309,33 @@ final class ShardedRun
             "every shard's checkpoint is in " + checkpoints + " (karyon resume " + checkpoints + ")");
         err.flush();
         return StopSignals.exitCode(stopReason);
+    }
+
+    /**
+     * The stop request of a run on this host ({@code --shards}, or a resume of one) while it still starts: a signal
+     * while the model is set up is acted on by its own thread, which ends the shards, says so in one line and ends the
+     * process with the signal's exit code; one before or after is the launcher's ({@link #stopped}).
+     *
+     * @param request the run's, the one its ticks check.
+     * @param err     where the line goes.
+     * @return the start to launch the run with.
+     */
+    private static ShardStart start(final StopRequest request, final PrintWriter err)
+    {
+        return new ShardStart(request, (stopped) ->
+        {
+            err.println("karyon: " + stopped.getMessage());
+            err.flush();
+            Runtime.getRuntime().halt(StopSignals.exitCode(stopped.reason()));
+        });
+    }
+
+    /**
+     * A run on this host stopped while its shards were launched or joined: its one line and the signal's exit code.
+     */
+    private static int stopped(final ShardStart.Stopped ex, final PrintWriter err)
+    {
+        return new Left("karyon: " + ex.getMessage(), StopSignals.exitCode(ex.reason())).report(err);
     }
 
     /**

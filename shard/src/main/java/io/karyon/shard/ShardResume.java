@@ -300,6 +300,30 @@ public final class ShardResume
     public ShardRun.Result run(final ModelCatalog catalog, final int shards, final Context base,
         final UnaryOperator<ModelRun.Builder> first, final Changes changes)
     {
+        return run(catalog, shards, base, first, changes, null);
+    }
+
+    /**
+     * Restarts the whole run from the set with changes, as {@link #run(ModelCatalog, int, Context, UnaryOperator,
+     * Changes)} does, stopped at once by a stop request that comes while it still starts (launching the shards,
+     * joining them, setting the model up and restoring every part: {@link ShardStart}), as
+     * {@link ShardLauncher#launch(ShardRun.Spec, int, Context, UnaryOperator, ShardCheckpoints.Settings, List,
+     * ShardStart)} is; after that, {@code first}'s stop request is taken by the ticks.
+     *
+     * @param catalog the models.
+     * @param shards  shards asked for ({@code --shards}), or 0 for the set's.
+     * @param base    shard 0's context (threading, pinning), or null.
+     * @param first   what shard 0 sets besides (progress, JSON, stop request).
+     * @param changes the ticks, parameters, output folder and checkpoint settings changed.
+     * @param start   the run's stop request while it starts, or null for none.
+     * @return shard 0's result: the whole run's summary and digest.
+     * @throws ShardStart.Stopped after a stop request while the shards were launched or joined.
+     * @throws ModelException     exit 2 for another shard count, a model not found, a fork without a new output
+     *                            folder, a fixed parameter changed, ticks before the set's; exit 1 if the run fails.
+     */
+    public ShardRun.Result run(final ModelCatalog catalog, final int shards, final Context base,
+        final UnaryOperator<ModelRun.Builder> first, final Changes changes, final ShardStart start)
+    {
         final String name = String.valueOf(manifestFile.getFileName());
         if (0 != shards && shards != manifest.shards())
         {
@@ -330,7 +354,7 @@ public final class ShardResume
         // As one process: the set's run folder by default (where a fork is refused: it needs a new one).
         final UnaryOperator<ModelRun.Builder> shard0 = (run) -> first.apply(null == changes.out() ? run :
             run.out(changes.out()));
-        return ShardLauncher.launch(spec, manifest.shards(), base, shard0, settings, parts());
+        return ShardLauncher.launch(spec, manifest.shards(), base, shard0, settings, parts(), start);
     }
 
     /**
