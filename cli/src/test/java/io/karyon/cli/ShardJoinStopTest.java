@@ -160,6 +160,15 @@ class ShardJoinStopTest
      */
     static Process start(final Path tmp, final List<String> args) throws IOException
     {
+        return new ProcessBuilder(command(tmp, args)).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    /**
+     * The command line of {@code karyon ARGS} in a child JVM whose temporary folder is {@code tmp}, its connect
+     * timeout 10 minutes.
+     */
+    static List<String> command(final Path tmp, final List<String> args)
+    {
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (final String arg : ManagementFactory.getRuntimeMXBean().getInputArguments())
@@ -176,6 +185,6 @@ class ShardJoinStopTest
         command.add(System.getProperty("java.class.path"));
         command.add(Karyon.class.getName());
         command.addAll(args);
-        return new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        return command;
     }
 }

@@ -37,6 +37,16 @@ class ShardStartStopTest
         final Path tmp = Files.createDirectories(dir.resolve("tmp"));
         final Process launcher = ShardJoinStopTest.start(tmp, List.of("run", "slowsetup", "--shards", "2",
             "--workers", "1", "--quiet"));
+        stopWhileSetUp(launcher, tmp, signal);
+    }
+
+    /**
+     * Sends {@code launcher}, a forked {@code --shards} run whose temporary folder is {@code tmp}, SIG{@code signal}
+     * once shard 0 says its set-up starts ({@link SlowSetUpModel#LINE}), and checks that it ends at once: its one
+     * line, its exit code, no shard process left, nothing left in {@code tmp} and no run directory.
+     */
+    static void stopWhileSetUp(final Process launcher, final Path tmp, final String signal) throws Exception
+    {
         final List<ProcessHandle> shards = new ArrayList<>();
         try
         {

@@ -38,6 +38,17 @@ public class SlowSetUpModel extends TinyModel
      */
     public void setUp(final Setup setup)
     {
+        stall();
+        super.setUp(setup);
+    }
+
+    /**
+     * Says that the set-up starts ({@value #LINE} and the process's id, on stderr) and waits up to ten minutes.
+     *
+     * @throws ModelException if interrupted.
+     */
+    static void stall()
+    {
         System.err.println(LINE + ProcessHandle.current().pid());
         System.err.flush();
         try
@@ -49,6 +60,5 @@ public class SlowSetUpModel extends TinyModel
             Thread.currentThread().interrupt();
             throw new ModelException("slowsetup: interrupted", ModelException.EXIT_FAILURE, ex);
         }
-        super.setUp(setup);
     }
 }
