@@ -62,8 +62,9 @@ public final class Cli
         codes.put(Integer.toString(EXIT_USAGE), "bad usage: an unknown option, a bad value, options that do not go " +
             "together, or a setting the engine refuses (one line on stderr); nothing ran");
         codes.put(Integer.toString(StopSignals.EXIT_SIGINT), "run, resume: stopped by SIGINT after a tick, with a " +
-            "checkpoint (with --out) and the outputs (one line on stderr names the checkpoint); or a host of a run " +
-            "across hosts stopped by it while it waited for the others to join (one line names them; nothing ran)");
+            "checkpoint (with --out) and the outputs (one line on stderr names the checkpoint); or stopped by it " +
+            "during start-up, while the model was set up, or a host of a run across hosts while it waited for the " +
+            "others to join (one line says so; nothing ran)");
         codes.put(Integer.toString(StopSignals.EXIT_SIGTERM), "run, resume: stopped by SIGTERM, likewise");
         return Collections.unmodifiableMap(codes);
     }

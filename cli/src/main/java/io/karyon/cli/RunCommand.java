@@ -358,7 +358,8 @@ public final class RunCommand implements Callable<Integer>
 
     /**
      * Runs a model as {@code karyon run} and {@code karyon resume} do: progress to the command's stderr, SIGINT and
-     * SIGTERM end it safely (a checkpoint with an output folder, and the outputs), the summary to stdout.
+     * SIGTERM end it safely (a checkpoint with an output folder, and the outputs), the summary to stdout; one that
+     * comes while the model is still set up ends the process at once, with one line ({@link SetUpStop}).
      *
      * @param spec  of the command.
      * @param run   the run, set.
@@ -372,12 +373,27 @@ public final class RunCommand implements Callable<Integer>
         final ModelRun.Result result;
         try (StopSignals signals = StopSignals.install())
         {
-            result = run
-                .progress(quiet ? Progress.NONE : Progress.AUTO)
-                .progressTo(new PrintStream(new WriterOutputStream(err), true, StandardCharsets.UTF_8))
-                .json(json)
-                .stopRequest(signals.request())
-                .run();
+            // A signal while the model is set up ends the process on its own thread, at once; after, the ticks'.
+            final SetUpStop setUp = new SetUpStop(signals.request(), err);
+            try
+            {
+                final int stopped = setUp.stoppedAlready();
+                if (stopped >= 0)
+                {
+                    return stopped;
+                }
+                result = run
+                    .progress(quiet ? Progress.NONE : Progress.AUTO)
+                    .progressTo(new PrintStream(new WriterOutputStream(err), true, StandardCharsets.UTF_8))
+                    .json(json)
+                    .stopRequest(signals.request())
+                    .setUpDone(setUp::setUpDone)
+                    .run();
+            }
+            finally
+            {
+                setUp.settle();
+            }
         }
         catch (final ModelException ex)
         {

@@ -322,12 +322,7 @@ final class ShardedRun
      */
     private static ShardStart start(final StopRequest request, final PrintWriter err)
     {
-        return new ShardStart(request, (stopped) ->
-        {
-            err.println("karyon: " + stopped.getMessage());
-            err.flush();
-            Runtime.getRuntime().halt(StopSignals.exitCode(stopped.reason()));
-        });
+        return new ShardStart(request, (stopped) -> SetUpStop.halt(err, stopped.getMessage(), stopped.reason()));
     }
 
     /**

@@ -302,8 +302,8 @@ public final class ModelRun
 
         /**
          * Told on the run's thread once the model is set up (and restored, for a resume), before any output is opened
-         * and before the first tick: a sharded run's launcher, which stops a run still starting at once, hands a stop
-         * request over to the ticks from then on.
+         * and before the first tick: a sharded run's launcher, or the command of a run in one process, which stops a
+         * run still starting at once, hands a stop request over to the ticks from then on.
          *
          * @param action to run, or null (the default) for none.
          * @return this.
