@@ -53,7 +53,7 @@ class ShardResumeStopTest
     /**
      * Every file under {@code root}, by path, with its bytes (as text that compares).
      */
-    private static Map<Path, String> files(final Path root) throws IOException
+    static Map<Path, String> files(final Path root) throws IOException
     {
         final Map<Path, String> files = new TreeMap<>();
         try (Stream<Path> all = Files.walk(root))

@@ -1,0 +1,99 @@
+package io.karyon.cli;
+
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A one-process {@code karyon run MODEL} and {@code karyon resume CHECKPOINT} sent SIGINT or SIGTERM while the model
+ * is still set up (a set-up of up to ten minutes, {@link SlowSetUpModel}, {@link SlowResumeModel}): the first signal
+ * ends it at once, not after the set-up and the first tick, with one line and the exit code of a run the signal
+ * stopped (130, 143), as a {@code --shards} run's does ({@link ShardStartStopTest}); nothing is written to
+ * {@code --out}, and a checkpoint resumed and its run folder are as they were.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class SetUpStopTest
+{
+    @ParameterizedTest
+    @ValueSource(strings = { "INT", "TERM" })
+    void shouldStopARunAtOnceWhileTheModelIsSetUp(final String signal, @TempDir final Path dir) throws Exception
+    {
+        final Path out = dir.resolve("out");
+        final Process run = new ProcessBuilder(ShardJoinStopTest.command(Files.createDirectories(dir.resolve("tmp")),
+            List.of("run", "slowsetup", "--workers", "1", "--checkpoint-every", "1", "--out", out.toString())))
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        stopWhileSetUp(run, signal);
+        assertEquals(Map.of(), ShardResumeStopTest.files(out), "nothing written to --out");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "TERM" })
+    void shouldStopAResumeAtOnceWhileTheModelIsSetUp(final String signal, @TempDir final Path dir) throws Exception
+    {
+        final Path out = dir.resolve("out");
+        final CommandRun first = CommandRun.command(new RunCommand(), "slowresume", "--ticks", "10", "--workers", "1",
+            "--checkpoint-every", "5", "--keep-checkpoints", "5", "--out", out.toString(), "--quiet");
+        assertEquals(Cli.EXIT_OK, first.exitCode(), first.err());
+        final Path checkpoint = out.resolve("checkpoints/tick-5.kcp");
+        assertTrue(Files.isRegularFile(checkpoint), "the checkpoint of tick 5");
+        final Map<Path, String> before = ShardResumeStopTest.files(out);
+
+        final ProcessBuilder resume = new ProcessBuilder(ShardJoinStopTest.command(
+            Files.createDirectories(dir.resolve("tmp")), List.of("resume", checkpoint.toString())))
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        resume.environment().put(SlowResumeModel.SLOW, "1");
+        stopWhileSetUp(resume.start(), signal);
+        assertEquals(before, ShardResumeStopTest.files(out), "the run folder and its checkpoints are as they were");
+    }
+
+    /**
+     * Sends {@code process}, a forked one-process run, SIG{@code signal} once it says its set-up starts
+     * ({@link SlowSetUpModel#LINE}), and checks that it ends at once: its one line and its exit code.
+     */
+    private static void stopWhileSetUp(final Process process, final String signal) throws Exception
+    {
+        try
+        {
+            final BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(),
+                StandardCharsets.UTF_8));
+            final List<String> lines = new ArrayList<>();
+            final String own = SlowSetUpModel.LINE + process.pid();
+            for (String line = err.readLine(); !own.equals(line); line = err.readLine())
+            {
+                assertTrue(null != line, "the run ended before its set-up: " + lines);
+                lines.add(line);
+            }
+            assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start()
+                .waitFor());
+            assertTrue(process.waitFor(30, TimeUnit.SECONDS), "ended at the first SIG" + signal +
+                ", not after the set-up");
+            final List<String> said = new ArrayList<>();
+            for (String line = err.readLine(); null != line; line = err.readLine())
+            {
+                said.add(line);
+            }
+            assertEquals(List.of("karyon: stopped by SIG" + signal + " during start-up, while the model was set " +
+                "up: nothing ran"), said);
+            assertEquals("INT".equals(signal) ? StopSignals.EXIT_SIGINT : StopSignals.EXIT_SIGTERM,
+                process.exitValue(), said.toString());
+        }
+        finally
+        {
+            process.destroyForcibly();  // ended already, unless this test failed
+        }
+    }
+}
