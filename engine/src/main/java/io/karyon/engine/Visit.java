@@ -34,26 +34,6 @@ final class Visit extends WorkerPadding
      * {@link #visitCell}'s end for messages linked through the records' next fields.
      */
     private static final int LINKED = -2;
-    /**
-     * Records whose cells' slots {@link #visitInOrder} loads at once, ahead of their visits. W2 at 4M cells on one
-     * worker, single runs on the 2-core VM, where loading only the next cell's slot gave ~44.5 M hops/s: 3 to 5 gave
-     * 46.7 to 47.5 M, 6 43.0 M, 8 26 M and 16 35 M.
-     */
-    private static final int TOUCH_AHEAD = 4;
-    /**
-     * How far past the record being visited the loads ahead start: the next {@link #TOUCH_AHEAD} slots are loaded once
-     * the visits come within this many records of them, not when they reach them, so the first is not needed at once.
-     * <p>
-     * A load cannot stand in for a prefetch: it holds up everything after it until its line arrives, so the loads
-     * ahead pay a miss for the hops that the hardware's prefetcher did not cover, and on this VM that prefetcher
-     * covered W2's slots in some runs and not in others: with both lines of the slot loaded, right before they were
-     * needed, one run in 5 to 10 went at ~31 M hops/s, all its rounds, against ~60 M (the same compiled code, where
-     * the samples sat on the loads ahead), and with 8 records a batch every run did. With only the slot's first line
-     * loaded (the header's, which the visit reads first) and a lead of 4, 16 runs at 4M cells: none slow, median
-     * 62.2 M; a lead of 2 or 8 had slow runs again (52 and 35 M); no loads ahead at all, ~55.9 M every run.
-     */
-    private static final int TOUCH_LEAD = 4;
-
     private final Slice slice;
     private final CellFlyweight cell;
     private final Mailboxes mailboxes;
@@ -64,6 +44,7 @@ final class Visit extends WorkerPadding
     private final int stepOffset;
     private final int mailOffset;
     private final int mailHeadOffset;
+    private final LoadsAhead loadsAhead;
     private SliceContext context;
     private Behaviour[] behaviours = new Behaviour[0];
     private boolean[] checksIntegrity = new boolean[0];
@@ -76,8 +57,6 @@ final class Visit extends WorkerPadding
      */
     private Behaviour current;
     private int stoppedAt;
-    /** What the loads ahead of {@link #visitInOrder} read, kept so that they are not removed. */
-    private int touched;
 
     /**
      * @param cell the flyweight over the cell being visited, shared with the mechanisms its behaviour calls into.
@@ -96,6 +75,7 @@ final class Visit extends WorkerPadding
         this.stepOffset = stepOffset;
         this.mailOffset = mailOffset;
         this.mailHeadOffset = mailHeadOffset;
+        this.loadsAhead = new LoadsAhead(slotLength);
         // Bound once: a bounds violation through the visited cell's flyweight marks it dying before the throw.
         cell.onOutOfBounds(this::outOfBounds);
     }
@@ -289,7 +269,7 @@ final class Visit extends WorkerPadding
         final int slotLength = this.slotLength;
         // Counted in a local and added once (see visitCell).
         int delivered = 0;
-        int touchedTo = from;
+        int loadedTo = from;
         int i = from;
         // Carried from one cell to the next: the next cell's slot, found by the scan for this cell's last record, and
         // whether the chunk may have ticking cells, read after each visit anyway.
@@ -307,12 +287,8 @@ final class Visit extends WorkerPadding
             {
                 end++;
             }
-            if (end + TOUCH_LEAD >= touchedTo && touchedTo < to)
-            {
-                // The slots of a few cells ahead, loaded together so that their misses overlap each other and the
-                // visits before them; summed into a field, so that the JIT keeps the loads.
-                touchedTo = touchAhead(buffer, inbox, Math.max(end, touchedTo), to, high, chunkMask);
-            }
+            // The slots of a few cells ahead, loaded together once the visits come near them.
+            loadedTo = loadsAhead.load(buffer, inbox, end, loadedTo, to, high, chunkMask);
             final int offset = slotOffset(index, slotLength);
             final short id;
             if (mayStep || STATUS_ALIVE != buffer.getByte(offset + STATUS_OFFSET) ||
@@ -388,31 +364,6 @@ final class Visit extends WorkerPadding
         }
         slice.delivered += delivered;
         return -1;
-    }
-
-    /**
-     * Loads the first line of the slots of the cells of records [from, from + TOUCH_AHEAD) of an inbox in order (those
-     * below {@code high}), all at once, so that their misses overlap one another and the visits before them.
-     *
-     * @return the record after the last one touched.
-     */
-    private int touchAhead(final UnsafeBuffer buffer, final MessageQueue inbox, final int from, final int to,
-        final int high, final int chunkMask)
-    {
-        final int slotLength = this.slotLength;
-        final int until = Math.min(to, from + TOUCH_AHEAD);
-        int touched = this.touched;
-        for (int r = from; r < until; r++)
-        {
-            final int index = (int)inbox.target(r) & chunkMask;
-            if (index < high)
-            {
-                final int ahead = slotOffset(index, slotLength);
-                touched += buffer.getByte(ahead + STATUS_OFFSET);
-            }
-        }
-        this.touched = touched;
-        return until;
     }
 
     /**
