@@ -66,6 +66,18 @@ class SetUpStopTest
      */
     private static void stopWhileSetUp(final Process process, final String signal) throws Exception
     {
+        stopOnceSetUpStarts(process, signal, "nothing ran", () -> { });
+    }
+
+    /**
+     * Sends {@code process} SIG{@code signal} once it says its set-up starts ({@link SlowSetUpModel#LINE} with its
+     * pid), after {@code atSetUp}, and checks that it ends at once with one line, {@code karyon: stopped by SIG...
+     * during start-up, while the model was set up: } and {@code after}, and the signal's exit code. The set-up lines
+     * of other processes (a {@code --shards} run's other shards) are not its lines.
+     */
+    static void stopOnceSetUpStarts(final Process process, final String signal, final String after,
+        final Runnable atSetUp) throws Exception
+    {
         try
         {
             final BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(),
@@ -74,9 +86,10 @@ class SetUpStopTest
             final String own = SlowSetUpModel.LINE + process.pid();
             for (String line = err.readLine(); !own.equals(line); line = err.readLine())
             {
-                assertTrue(null != line, "the run ended before its set-up: " + lines);
+                assertTrue(null != line, "the process ended before its set-up: " + lines);
                 lines.add(line);
             }
+            atSetUp.run();
             assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start()
                 .waitFor());
             assertTrue(process.waitFor(30, TimeUnit.SECONDS), "ended at the first SIG" + signal +
@@ -84,10 +97,13 @@ class SetUpStopTest
             final List<String> said = new ArrayList<>();
             for (String line = err.readLine(); null != line; line = err.readLine())
             {
-                said.add(line);
+                if (!line.startsWith(SlowSetUpModel.LINE) || line.equals(own))
+                {
+                    said.add(line);
+                }
             }
             assertEquals(List.of("karyon: stopped by SIG" + signal + " during start-up, while the model was set " +
-                "up: nothing ran"), said);
+                "up: " + after), said);
             assertEquals("INT".equals(signal) ? StopSignals.EXIT_SIGINT : StopSignals.EXIT_SIGTERM,
                 process.exitValue(), said.toString());
         }

@@ -5,10 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +16,6 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code karyon run MODEL --shards 2} sent SIGINT or SIGTERM while its shards still set the model up (a set-up of
@@ -50,34 +46,12 @@ class ShardStartStopTest
         final List<ProcessHandle> shards = new ArrayList<>();
         try
         {
-            final BufferedReader err = new BufferedReader(new InputStreamReader(launcher.getErrorStream(),
-                StandardCharsets.UTF_8));
-            final List<String> lines = new ArrayList<>();
-            final String own = SlowSetUpModel.LINE + launcher.pid();
-            for (String line = err.readLine(); !own.equals(line); line = err.readLine())
+            SetUpStopTest.stopOnceSetUpStarts(launcher, signal, "nothing ran, and no shard is left running", () ->
             {
-                assertTrue(null != line, "the launcher ended before its set-up: " + lines);
-                lines.add(line);
-            }
-            // Shard 0 sets the model up, so every shard was launched and has joined.
-            launcher.descendants().forEach(shards::add);
-            assertFalse(shards.isEmpty(), "shard 1's process");
-            assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(launcher.pid())).start()
-                .waitFor());
-            assertTrue(launcher.waitFor(30, TimeUnit.SECONDS), "ended at the first SIG" + signal +
-                ", not after the set-up");
-            final List<String> said = new ArrayList<>();  // after the signal (shard 1's set-up may start late)
-            for (String line = err.readLine(); null != line; line = err.readLine())
-            {
-                if (!line.startsWith(SlowSetUpModel.LINE))
-                {
-                    said.add(line);
-                }
-            }
-            assertEquals(List.of("karyon: stopped by SIG" + signal + " during start-up, while the model was set " +
-                "up: nothing ran, and no shard is left running"), said);
-            assertEquals("INT".equals(signal) ? StopSignals.EXIT_SIGINT : StopSignals.EXIT_SIGTERM,
-                launcher.exitValue(), said.toString());
+                // Shard 0 sets the model up, so every shard was launched and has joined.
+                launcher.descendants().forEach(shards::add);
+                assertFalse(shards.isEmpty(), "shard 1's process");
+            });
             for (final ProcessHandle shard : shards)
             {
                 assertFalse(shard.isAlive(), "shard process " + shard.pid() + " outlived the run");
@@ -85,8 +59,7 @@ class ShardStartStopTest
         }
         finally
         {
-            launcher.destroyForcibly();  // ended already, unless this test failed
-            shards.forEach(ProcessHandle::destroyForcibly);
+            shards.forEach(ProcessHandle::destroyForcibly);  // ended already, unless this test failed
         }
         try (Stream<Path> left = Files.list(tmp))
         {
