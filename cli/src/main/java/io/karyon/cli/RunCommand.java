@@ -387,7 +387,7 @@ public final class RunCommand implements Callable<Integer>
                     .progressTo(new PrintStream(new WriterOutputStream(err), true, StandardCharsets.UTF_8))
                     .json(json)
                     .stopRequest(signals.request())
-                    .setUpDone(setUp::setUpDone)
+                    .setUpDone(setUp::settle)
                     .run();
             }
             finally

@@ -29,7 +29,7 @@ final class SetUpStop
     private final AtomicInteger phase = new AtomicInteger(SETTING_UP);
 
     /**
-     * From now on until {@link #setUpDone()} (or {@link #settle()}) a stop request ends the process on its own thread.
+     * From now on until {@link #settle()} a stop request ends the process on its own thread.
      *
      * @param request the run's stop request, the one its ticks check.
      * @param err     where the line goes.
@@ -59,16 +59,8 @@ final class SetUpStop
     }
 
     /**
-     * The model is set up: the ticks take a stop request from now on. On the run's thread: the run's
-     * {@link io.karyon.model.ModelRun.Builder#setUpDone} hook.
-     */
-    void setUpDone()
-    {
-        settle();
-    }
-
-    /**
-     * The run leaves (done, or failed before its set-up was done): waits for the end of the process if a stop
+     * The model is set up (the run's {@link io.karyon.model.ModelRun.Builder#setUpDone} hook), or the run leaves
+     * (done, or failed before its set-up was done): on the run's thread, waits for the end of the process if a stop
      * request is ending it, else leaves the request to the ticks, or to nobody.
      */
     void settle()
