@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * is still set up (a set-up of up to ten minutes, {@link SlowSetUpModel}, {@link SlowResumeModel}): the first signal
  * ends it at once, not after the set-up and the first tick, with one line and the exit code of a run the signal
  * stopped (130, 143), as a {@code --shards} run's does ({@link ShardStartStopTest}); nothing is written to
- * {@code --out}, and a checkpoint resumed and its run folder are as they were.
+ * {@code --out} (an earlier run's outputs there, its summary.json included, stay as they were), and a checkpoint
+ * resumed and its run folder are as they were.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class SetUpStopTest
@@ -38,6 +39,27 @@ class SetUpStopTest
             .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         stopWhileSetUp(run, signal);
         assertEquals(Map.of(), ShardResumeStopTest.files(out), "nothing written to --out");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "TERM" })
+    void shouldLeaveAnEarlierRunsOutputsAsTheyWereWhenStoppedWhileTheModelIsSetUp(final String signal,
+        @TempDir final Path dir) throws Exception
+    {
+        final Path out = dir.resolve("out");
+        final CommandRun earlier = CommandRun.command(new RunCommand(), "tiny", "--ticks", "3", "--workers", "1",
+            "--out", out.toString(), "--quiet");
+        assertEquals(Cli.EXIT_OK, earlier.exitCode(), earlier.err());
+        final Map<Path, String> before = ShardResumeStopTest.files(out);
+        assertTrue(before.containsKey(Path.of("summary.json")), before.keySet().toString());
+
+        final Process run = new ProcessBuilder(ShardJoinStopTest.command(Files.createDirectories(dir.resolve("tmp")),
+            List.of("run", "slowsetup", "--workers", "1", "--out", out.toString())))
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        stopWhileSetUp(run, signal);
+        final Map<Path, String> after = ShardResumeStopTest.files(out);
+        assertEquals(before.keySet(), after.keySet(), "the earlier run's files, summary.json included");
+        assertEquals(before, after, "the earlier run's files as they were");
     }
 
     @ParameterizedTest

@@ -41,8 +41,9 @@ final class Outputs
     }
 
     /**
-     * Readies an output folder before anything runs: creates it, checks a file can be written there, and removes a
-     * previous run's {@code summary.json} so the folder does not look finished until this run is.
+     * Readies an output folder before anything runs: creates it and checks a file can be written there. A previous
+     * run's outputs stay until this run {@link #claim claims} the folder, so a run stopped or failing during set-up
+     * leaves the folder as it was.
      *
      * @param dir  the folder.
      * @param what how the caller names it in errors, e.g. "--out".
@@ -59,12 +60,24 @@ final class Outputs
             Files.createDirectories(dir);
             final Path probe = Files.createTempFile(dir, ".karyon-probe", PART);
             Files.delete(probe);
-            Files.deleteIfExists(dir.resolve(SUMMARY));
         }
         catch (final IOException | SecurityException ex)
         {
             throw new IllegalArgumentException(what + " " + dir + ": cannot write there (" + describe(ex) + ")", ex);
         }
+    }
+
+    /**
+     * Called just before a run writes its first file into a folder (its time series, opened before the first tick is
+     * observed, and before any snapshot, checkpoint or summary): removes a previous run's {@code summary.json}, so
+     * that the folder, next to this run's half-written files, does not look finished until this run is.
+     *
+     * @param dir the folder, {@link #prepare prepared}.
+     * @throws IOException if the summary cannot be removed.
+     */
+    static void claim(final Path dir) throws IOException
+    {
+        Files.deleteIfExists(dir.resolve(SUMMARY));
     }
 
     private static String describe(final Exception ex)

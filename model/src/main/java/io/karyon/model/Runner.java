@@ -110,7 +110,7 @@ final class Runner
         context.seed(seed);  // 0 workers stay 0: Context.conclude resolves them (one per CPU of Context.cpus, if set)
         if (null == resume)
         {
-            prepare(settings.out);  // a resumed run writes nothing until its checkpoint is loaded
+            prepare(settings.out);  // a resumed run's, once its checkpoint is loaded; neither removes a summary yet
         }
         checkMemory(context, parameters, cells);
         final long startNs = System.nanoTime();
@@ -271,9 +271,13 @@ final class Runner
                 observed.seriesBytes, observed.seriesCrc, true);
             final byte[] latencyPrefix = null == resume ? null : prefix(resume, Outputs.LATENCY,
                 observed.latencyBytes, observed.latencyCrc, false);
-            if (null != resume)
+            if (null != out)
             {
-                prepare(out);
+                if (null != resume)
+                {
+                    prepare(out);  // a resumed run writes nothing until its checkpoint is loaded
+                }
+                Outputs.claim(out);  // the first file this run writes into the folder is the time series, below
             }
             try (TimeSeries series = new TimeSeries(observer.columns(), null == out ? null :
                     out.resolve(Outputs.TIMESERIES), seriesPrefix);

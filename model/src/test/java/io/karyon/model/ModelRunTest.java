@@ -229,28 +229,44 @@ class ModelRunTest
     }
 
     @Test
-    void shouldReportAModelThatFailsInSetUpAndLeaveNoSummary() throws IOException
+    void shouldReportAModelThatFailsInSetUpAndLeaveAnEarlierRunsOutputsAsTheyWere() throws IOException
     {
         final Path out = dir.resolve("out");
-        Files.createDirectories(out);
-        Files.writeString(out.resolve("summary.json"), "{}");
+        walkers(1).cells(100).ticks(3).out(out).run();
+        final byte[] summary = Files.readAllBytes(out.resolve("summary.json"));
+        final byte[] series = Files.readAllBytes(out.resolve("timeseries.csv"));
         final ModelException ex = assertThrows(ModelException.class,
             () -> walkers(1).set("fail", true).out(out).run());
         assertEquals(ModelException.EXIT_FAILURE, ex.exitCode());
         assertEquals("model walkers failed during set-up: boom", ex.getMessage());
-        assertFalse(Files.exists(out.resolve("summary.json")), "an earlier run's summary is gone");
-        assertFalse(Files.exists(out.resolve("timeseries.csv")));
+        // This run wrote nothing into the folder, so the earlier run's summary still says what is there.
+        assertArrayEquals(summary, Files.readAllBytes(out.resolve("summary.json")), "the earlier run's summary");
+        assertArrayEquals(series, Files.readAllBytes(out.resolve("timeseries.csv")));
+        assertFalse(Files.exists(out.resolve("timeseries.csv.part")));
+    }
+
+    @Test
+    void shouldLeaveAnEarlierRunsSummaryWhenOnlyCheckedForALauncher() throws IOException
+    {
+        final Path out = dir.resolve("out");
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("summary.json"), "{}");
+        walkers(1).out(out).check();  // what a --shards launcher does before it starts the shards
+        assertEquals("{}", Files.readString(out.resolve("summary.json")));
     }
 
     @Test
     void shouldReportAModelThatFailsWhileRunningAndLeaveNothingThatLooksComplete() throws IOException
     {
         final Path out = dir.resolve("out");
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("summary.json"), "{}");
         final ModelException ex = assertThrows(ModelException.class,
             () -> walkers(2).ticks(10).set("fail_at", 4).snapshotEvery(2).out(out).run());
         assertEquals(ModelException.EXIT_FAILURE, ex.exitCode());
         assertEquals("model walkers failed at tick 4: failed on purpose after tick 4", ex.getMessage());
-        assertFalse(Files.exists(out.resolve("summary.json")));
+        assertFalse(Files.exists(out.resolve("summary.json")), "an earlier run's summary is gone: next to this " +
+            "run's half-written files it would read as this run's");
         assertFalse(Files.exists(out.resolve("timeseries.csv")));
         assertFalse(Files.exists(out.resolve("report.html")));
         assertEquals(5, Files.readAllLines(out.resolve("timeseries.csv.part")).size(), "header, ticks 0 to 3");
