@@ -261,7 +261,8 @@ final class Watchdog
             if (VISIT.equals(frame.getClassName()))
             {
                 final String method = frame.getMethodName();
-                if ("step".equals(method) || "dispatch".equals(method) || "isIntact".equals(method))
+                if ("step".equals(method) || "stepWith".equals(method) || "dispatch".equals(method) ||
+                    "isIntact".equals(method))
                 {
                     return i;
                 }

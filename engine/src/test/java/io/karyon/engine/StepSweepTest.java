@@ -13,6 +13,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -23,7 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@link CellFlyweight#moveTo}, lands on each cell's own state in either storage; cells that die or spawn in the middle
  * of a word leave the cells after them stepped exactly once per tick in their own place, with the same digest on 1, 2
  * and 3 workers and in either storage; and a step that wraps its flyweight over another buffer does not carry the
- * next cell's step there.
+ * next cell's step there. Words whose cells have several behaviours, some checked for integrity, some becoming
+ * another behaviour, are stepped each cell with its own behaviour, as a scalar replay of every cell says, in either
+ * storage and on 1, 2 and 3 workers (the sweep steps a run of cells of one behaviour without reading each id).
  */
 class StepSweepTest
 {
@@ -248,5 +251,154 @@ class StepSweepTest
         organism.close();
         organism = null;
         return values;
+    }
+    static final CellLayout MIXED = CellLayout.builder().doubleField("x").longField("n").longField("path")
+        .longField("switchAt").build();
+    static final int PATH = MIXED.offset("path");
+    static final int SWITCH_AT = MIXED.offset("switchAt");
+    static final int LOGISTIC = 1;
+    static final int HALVING = 2;
+    static final int CHECKED = 3;
+    static final long CORRUPT_AT = 7;
+
+    /**
+     * One of three maps, by kind; records each step's kind in the cell's path. A logistic cell becomes a halving one
+     * after its {@code switchAt}-th step (0: never); a checked cell whose slot is a multiple of 5 is found corrupt
+     * before its {@link #CORRUPT_AT}+1-th step.
+     */
+    static final class Mapper implements Behaviour
+    {
+        final int kind;
+        short halving;
+
+        Mapper(final int kind)
+        {
+            this.kind = kind;
+        }
+
+        static double map(final int kind, final double x)
+        {
+            return LOGISTIC == kind ? 3.9 * x * (1.0 - x) : HALVING == kind ? 0.5 * x + 0.25 : 1.0 - x * x;
+        }
+
+        public void onTick(final CellFlyweight cell, final CellContext context)
+        {
+            cell.putDouble(X, map(kind, cell.getDouble(X)));
+            final long n = cell.getLong(N) + 1;
+            cell.putLong(N, n);
+            cell.putLong(PATH, cell.getLong(PATH) * 4 + kind);
+            if (LOGISTIC == kind && n == cell.getLong(SWITCH_AT))
+            {
+                context.become(halving);
+            }
+        }
+
+        public void onMessage(
+            final CellFlyweight cell, final CellContext context, final long sender, final int type, final long payload)
+        {
+        }
+
+        public boolean checksIntegrity()
+        {
+            return CHECKED == kind;
+        }
+
+        public boolean isIntact(final CellFlyweight cell)
+        {
+            return !(-1 == cell.getLong(SWITCH_AT) && CORRUPT_AT == cell.getLong(N));
+        }
+    }
+
+    /**
+     * Spawns runs of cells of the three kinds, runs of 1 to 3 cells and of up to 140 (words of one kind, and words
+     * of several), steps them, and checks each against a scalar replay of its kinds.
+     *
+     * @return the digest, then per cell whether it lives, its x, steps and path.
+     */
+    private List<Object> mixed(final CellStorage storage, final int workers)
+    {
+        organism = Organism.launch(new Context().workerCount(workers).threadingMode(ThreadingMode.INVOKER)
+            .chunkShift(8).stateLength(32).cellStorage(storage).seed(11));
+        final Mapper[] mappers = {null, new Mapper(LOGISTIC), new Mapper(HALVING), new Mapper(CHECKED)};
+        final Genotype[] genotypes = new Genotype[mappers.length];
+        for (int kind = LOGISTIC; kind <= CHECKED; kind++)
+        {
+            organism.registerBehaviour("kind" + kind, mappers[kind]);
+            genotypes[kind] = organism.genotype("kind" + kind, MIXED, "kind" + kind);
+        }
+        mappers[LOGISTIC].halving = organism.behaviourId("kind" + HALVING);
+        final Random random = new Random(5);
+        final int cells = 3000;
+        final int[] kinds = new int[cells];
+        final long[] switchAt = new long[cells];
+        final long[] handles = new long[cells];
+        for (int i = 0; i < cells; )
+        {
+            final int kind = 1 + random.nextInt(3);
+            final int run = 1 + random.nextInt(random.nextBoolean() ? 3 : 140);
+            for (int r = 0; r < run && i < cells; r++, i++)
+            {
+                kinds[i] = kind;
+                switchAt[i] = LOGISTIC == kind && 0 == random.nextInt(4) ? 1 + random.nextInt(TICKS) :
+                    CHECKED == kind && 0 == i % 5 ? -1 : 0;
+                handles[i] = organism.spawn(genotypes[kind]);
+                organism.cell(handles[i]).putDouble(X, start(i)).putLong(SWITCH_AT, switchAt[i]);
+            }
+        }
+        organism.run(TICKS);
+        final List<Object> values = new ArrayList<>();
+        values.add(organism.digest());
+        for (int i = 0; i < cells; i++)
+        {
+            int kind = kinds[i];
+            double x = start(i);
+            long n = 0;
+            long path = 0;
+            boolean alive = true;
+            for (int t = 0; t < TICKS; t++)
+            {
+                if (CHECKED == kind && -1 == switchAt[i] && CORRUPT_AT == n)
+                {
+                    alive = false;
+                    break;
+                }
+                x = Mapper.map(kind, x);
+                n++;
+                path = path * 4 + kind;
+                if (LOGISTIC == kind && n == switchAt[i])
+                {
+                    kind = HALVING;
+                }
+            }
+            assertEquals(alive, organism.isAlive(handles[i]), "cell " + i + " lives as its replay does");
+            values.add(alive);
+            if (alive)
+            {
+                final CellFlyweight cell = organism.cell(handles[i]);
+                assertEquals(n, cell.getLong(N), "cell " + i + "'s steps");
+                assertEquals(path, cell.getLong(PATH), "cell " + i + "'s kinds, step by step");
+                assertEquals(x, cell.getDouble(X), "cell " + i + "'s x");
+                values.add(x);
+                values.add(n);
+                values.add(path);
+            }
+        }
+        organism.close();
+        organism = null;
+        return values;
+    }
+
+    @Test
+    void shouldStepEachCellWithItsOwnBehaviourInWordsOfSeveralOnAnyWorkersAndStorage()
+    {
+        final List<Object> row = mixed(CellStorage.ROW, 1);
+        assertTrue(row.contains(Boolean.FALSE), "some checked cells were found corrupt");
+        for (final CellStorage storage : CellStorage.values())
+        {
+            for (int workers = 1; workers <= 3; workers++)
+            {
+                assertEquals(row, mixed(storage, workers), storage + " on " + workers + " worker(s)");
+            }
+        }
     }
 }
