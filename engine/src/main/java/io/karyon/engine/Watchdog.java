@@ -251,7 +251,8 @@ final class Watchdog
     }
 
     /**
-     * The topmost frame in which a {@link Visit} calls a behaviour (its step, dispatch or integrity check), or -1.
+     * The topmost frame in which a {@link Visit} calls a behaviour (its step, dispatch, integrity check, or a message
+     * in a visit of mail in order), or -1.
      */
     static int visitFrame(final StackTraceElement[] stack)
     {
@@ -262,8 +263,10 @@ final class Watchdog
             {
                 final String method = frame.getMethodName();
                 if ("step".equals(method) || "stepWith".equals(method) || "dispatch".equals(method) ||
-                    "isIntact".equals(method))
+                    "isIntact".equals(method) ||
+                    "visitInOrder".equals(method) && "onMessage".equals(stack[i - 1].getMethodName()))
                 {
+                    // visitInOrder calls onMessage itself, and the engine's own code too
                     return i;
                 }
             }

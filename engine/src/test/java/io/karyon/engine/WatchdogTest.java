@@ -66,6 +66,51 @@ class WatchdogTest
     }
 
     /**
+     * Has no tick; spins, until released, on a message of type 1.
+     */
+    static final class Listener implements Behaviour
+    {
+        public boolean hasTick()
+        {
+            return false;
+        }
+
+        public void onTick(final CellFlyweight cell, final CellContext context)
+        {
+        }
+
+        public void onMessage(
+            final CellFlyweight cell, final CellContext context, final long sender, final int type, final long payload)
+        {
+            if (1 == type)
+            {
+                spin();
+            }
+        }
+    }
+
+    /**
+     * Sends a message of type 1 to the cell its {@code stuckAt} field names, in its first tick.
+     */
+    static final class Sender implements Behaviour
+    {
+        public void onTick(final CellFlyweight cell, final CellContext context)
+        {
+            final long ticks = cell.getLong(TICKS) + 1;
+            cell.putLong(TICKS, ticks);
+            if (1 == ticks)
+            {
+                context.send(cell.getLong(STUCK_AT), 1, 0);
+            }
+        }
+
+        public void onMessage(
+            final CellFlyweight cell, final CellContext context, final long sender, final int type, final long payload)
+        {
+        }
+    }
+
+    /**
      * Busy for about a millisecond each tick, then returns.
      */
     static final class Busy implements Behaviour
@@ -119,6 +164,8 @@ class WatchdogTest
         organisms.add(organism);
         organism.registerBehaviour("spinner", new Spinner());
         organism.registerBehaviour("busy", new Busy());
+        organism.registerBehaviour("listener", new Listener());
+        organism.registerBehaviour("sender", new Sender());
         return organism;
     }
 
@@ -197,6 +244,23 @@ class WatchdogTest
         assertTrue(ex.getMessage().contains(" has not finished tick 2 within 0.3 s: cell " +
             Handle.toString(handles[7]) + " is in onMessage ("), ex.getMessage());
         assertTrue(ex.getMessage().contains("behaviour 'spinner', genotype 'spinning'"), ex.getMessage());
+    }
+
+    @Test
+    void shouldReportACellWithNoTickStuckHandlingAMessageFromAnotherCell()
+    {
+        // The mail of cells with no tick, sent by cells, is visited in the order it was sent (Visit.visitInOrder).
+        final Organism organism = launch(2, false);
+        final Genotype genotype = organism.genotype("listening", LAYOUT, "listener");
+        final long[] handles = spawn(organism, genotype);
+        organism.run(2);
+        final long sender = organism.spawn(organism.genotype("sending", LAYOUT, "sender"));
+        organism.cell(sender).putLong(STUCK_AT, handles[7]);
+
+        final KaryonException ex = assertThrows(KaryonException.class, () -> organism.run(3));
+        assertTrue(ex.getMessage().contains(" has not finished tick 3 within 0.3 s: cell " +
+            Handle.toString(handles[7]) + " is in onMessage ("), ex.getMessage());
+        assertTrue(ex.getMessage().contains("behaviour 'listener', genotype 'listening'"), ex.getMessage());
     }
 
     @Test
