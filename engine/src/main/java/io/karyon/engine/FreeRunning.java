@@ -29,6 +29,7 @@ final class FreeRunning extends WorkerPadding
     private final Population population;
     private final Mailboxes mailboxes;
     private final Visit visit;
+    private final TickSweep sweep;
     private final Broadcasts broadcasts;
     private final Calls calls;
     private final Supervision supervision;
@@ -54,6 +55,7 @@ final class FreeRunning extends WorkerPadding
         this.population = population;
         this.mailboxes = mailboxes;
         this.visit = visit;
+        this.sweep = visit.sweep();
         this.broadcasts = broadcasts;
         this.calls = calls;
         this.supervision = supervision;
@@ -190,7 +192,7 @@ final class FreeRunning extends WorkerPadding
             while (cursorWord < words && stepped < limit)
             {
                 final int w = cursorWord++;
-                stepped += visit.stepWord(buffer, base, w, buffer.getLong(stepOffset + (w << 3)));
+                stepped += sweep.stepWord(buffer, base, w, buffer.getLong(stepOffset + (w << 3)));
             }
             if (cursorWord >= words)
             {

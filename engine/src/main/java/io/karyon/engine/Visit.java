@@ -2,7 +2,6 @@ package io.karyon.engine;
 
 import io.karyon.engine.cell.CellBoundsException;
 import io.karyon.engine.cell.CellFlyweight;
-import io.karyon.engine.cell.CellStorage;
 import io.karyon.engine.cell.Handle;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.errors.DistinctErrorLog;
@@ -46,7 +45,7 @@ final class Visit extends WorkerPadding
     private final int mailOffset;
     private final int mailHeadOffset;
     private final LoadsAhead loadsAhead;
-    private final boolean columnar;
+    private final TickSweep sweep;
     private SliceContext context;
     private Behaviour[] behaviours = new Behaviour[0];
     private boolean[] checksIntegrity = new boolean[0];
@@ -77,7 +76,7 @@ final class Visit extends WorkerPadding
         this.mailOffset = mailOffset;
         this.mailHeadOffset = mailHeadOffset;
         this.loadsAhead = new LoadsAhead(slotLength);
-        this.columnar = CellStorage.COLUMNAR == cell.storage();
+        this.sweep = new TickSweep(this, cell, slotLength);
         // Bound once: a bounds violation through the visited cell's flyweight marks it dying before the throw.
         cell.onOutOfBounds(this::outOfBounds);
     }
@@ -88,6 +87,7 @@ final class Visit extends WorkerPadding
     void context(final SliceContext context)
     {
         this.context = context;
+        sweep.context(context);
     }
 
     void behaviours(final Behaviour[] behaviours)
@@ -99,6 +99,7 @@ final class Visit extends WorkerPadding
         }
         this.behaviours = behaviours;
         this.checksIntegrity = checksIntegrity;
+        sweep.behaviours(behaviours, checksIntegrity);
     }
 
     /**
@@ -115,6 +116,31 @@ final class Visit extends WorkerPadding
         dyingReason = reason;
         cell.status(STATUS_DYING);
         return true;
+    }
+
+    /**
+     * The sweep of the ticking cells with no mail, which {@link #advanceChunk} and free-running batches step words
+     * with.
+     */
+    TickSweep sweep()
+    {
+        return sweep;
+    }
+
+    /**
+     * Whether the cell being visited dies at the end of its visit.
+     */
+    boolean dying()
+    {
+        return dyingReason >= 0;
+    }
+
+    /**
+     * The cell about to be stepped failed its integrity check: it dies, not stepped.
+     */
+    void foundCorrupt()
+    {
+        dyingReason = ExitReasons.CORRUPT;
     }
 
     /**
@@ -155,7 +181,7 @@ final class Visit extends WorkerPadding
             long bits = buffer.getLong(stepOffset + (w << 3)) | mailWord;
             if (0 == mailWord)
             {
-                updates += stepWord(buffer, base, w, bits);
+                updates += sweep.stepWord(buffer, base, w, bits);
             }
             else
             {
@@ -171,208 +197,10 @@ final class Visit extends WorkerPadding
     }
 
     /**
-     * Runs the tick step of every cell whose bit is set in one bitmap word (no mail among them).
-     * <p>
-     * This is the engine's per-cell cost for a model of ticking cells. A word's cells mostly share one behaviour, so
-     * they are stepped in runs of one behaviour, with no per-cell lookup ({@link #stepSame}, {@link #stepWhileSame}):
-     * the JIT compiles the step into the run's loop with the flyweight's fields stored once, after it, not per cell.
-     * How a run is found depends on the storage, each way measured against the other (W3, 10k and 1M cells): in
-     * columnar storage the ids are one dense header column, read for the whole word first ({@link #sameRun}), and the
-     * state columns then swept with no header read at all, in a loop the JIT unrolls; in row storage an id shares its
-     * line with the state, so it is read as each cell is stepped, in a loop not unrolled (unrolled, or after a pass
-     * over the ids of its own, the sweep over DRAM-resident slots ran at 0.6x). A run ends at a death (which may
-     * restart others: the ids after it are read again) or at a cell of another behaviour. A cell whose header names
-     * no behaviour is stepped on its own ({@link #stepOne}).
-     * <p>
-     * Each behaviour is called from one place whatever the word (integrity check and step), so the error log keeps
-     * one stack trace per error.
-     *
-     * @return cells stepped.
-     */
-    int stepWord(final UnsafeBuffer buffer, final int base, final int word, final long stepBits)
-    {
-        final int slotLength = this.slotLength;
-        final int wordBase = word << 6;
-        long bits = stepBits;
-        if (0 != bits)
-        {
-            final int first = wordBase | Long.numberOfTrailingZeros(bits);
-            cell.wrap(buffer, slotOffset(first, slotLength), base | first);
-        }
-        while (0 != bits)
-        {
-            final int index = wordBase | Long.numberOfTrailingZeros(bits);
-            final int offset = slotOffset(index, slotLength);
-            final short id = buffer.getShort(offset + BEHAVIOUR_ID_OFFSET);
-            if (id < 0 || id >= behaviours.length)
-            {
-                stepOne(buffer, base, index, offset, id);
-                bits &= bits - 1;
-            }
-            else if (columnar)
-            {
-                final long run = sameRun(buffer, wordBase, bits, id);
-                bits = (bits & ~run) | stepSame(buffer, base, wordBase, run, behaviours[id], checksIntegrity[id]);
-            }
-            else
-            {
-                bits = stepWhileSame(buffer, base, wordBase, bits, id, behaviours[id], checksIntegrity[id]);
-            }
-        }
-        return Long.bitCount(stepBits);
-    }
-
-    /**
-     * The cells of {@code bits} from the first on that have behaviour {@code id}, up to the first that has another.
-     */
-    private long sameRun(final UnsafeBuffer buffer, final int wordBase, final long bits, final short id)
-    {
-        final int slotLength = this.slotLength;
-        if (-1L == bits)
-        {
-            // A full word, the common case: every slot in turn, counted and with no branch per slot.
-            int differ = 0;
-            for (int i = 0, at = slotOffset(wordBase, slotLength) + BEHAVIOUR_ID_OFFSET; i < Long.SIZE;
-                i++, at += slotLength)
-            {
-                differ |= buffer.getShort(at) ^ id;
-            }
-            if (0 == differ)
-            {
-                return bits;
-            }
-        }
-        long rest = bits;
-        while (0 != rest)
-        {
-            final int bit = Long.numberOfTrailingZeros(rest);
-            if (buffer.getShort(slotOffset(wordBase | bit, slotLength) + BEHAVIOUR_ID_OFFSET) != id)
-            {
-                return bits & ((1L << bit) - 1);
-            }
-            rest &= rest - 1;
-        }
-        return bits;
-    }
-
-    /**
-     * Steps the cells of {@code run}, which all have {@code behaviour}, until one dies.
-     *
-     * @return the bits of the run's cells not stepped yet: 0, or those after a death.
-     */
-    private long stepSame(final UnsafeBuffer buffer, final int base, final int wordBase, final long run,
-        final Behaviour behaviour, final boolean check)
-    {
-        final CellFlyweight cell = this.cell;
-        final SliceContext context = this.context;
-        final int slotLength = this.slotLength;
-        // Counted: the JIT unrolls it and polls for a safepoint outside it.
-        final int cells = Long.bitCount(run);
-        long bits = run;
-        for (int c = 0; c < cells; c++)
-        {
-            final int index = wordBase | Long.numberOfTrailingZeros(bits);
-            bits &= bits - 1;
-            if (stepWith(buffer, base, index, slotOffset(index, slotLength), behaviour, check, cell, context))
-            {
-                return bits;
-            }
-        }
-        return 0;
-    }
-
-    /**
-     * Steps the cells of {@code stepBits} in turn while they have behaviour {@code id}, until one has another or
-     * dies.
-     *
-     * @return the bits of the cells not stepped yet: 0, those from the first of another behaviour on, or those after
-     * a death.
-     */
-    private long stepWhileSame(final UnsafeBuffer buffer, final int base, final int wordBase, final long stepBits,
-        final short id, final Behaviour behaviour, final boolean check)
-    {
-        final CellFlyweight cell = this.cell;
-        final SliceContext context = this.context;
-        final int slotLength = this.slotLength;
-        long bits = stepBits;
-        while (0 != bits)
-        {
-            final int index = wordBase | Long.numberOfTrailingZeros(bits);
-            final int offset = slotOffset(index, slotLength);
-            if (buffer.getShort(offset + BEHAVIOUR_ID_OFFSET) != id)
-            {
-                return bits;
-            }
-            bits &= bits - 1;
-            if (stepWith(buffer, base, index, offset, behaviour, check, cell, context))
-            {
-                return bits;
-            }
-        }
-        return 0;
-    }
-
-    /**
-     * One cell's step with a behaviour known to be its own, after its integrity check when {@code check}.
-     *
-     * @return true if the cell died (its death finished, the flyweight wrapped over the chunk again).
-     */
-    private boolean stepWith(final UnsafeBuffer buffer, final int base, final int index, final int offset,
-        final Behaviour behaviour, final boolean check, final CellFlyweight cell, final SliceContext context)
-    {
-        if (buffer != cell.buffer())
-        {
-            rewrap(buffer);
-        }
-        cell.moveTo(offset, base | index);
-        try
-        {
-            if (check && !behaviour.isIntact(cell))
-            {
-                dyingReason = ExitReasons.CORRUPT;
-            }
-            else
-            {
-                behaviour.onTick(cell, context);
-            }
-        }
-        catch (final Throwable t)
-        {
-            onFailure(t);
-        }
-        if (dyingReason >= 0)
-        {
-            finishDeath(base | index);
-            rewrap(buffer);
-            return true;
-        }
-        return false;
-    }
-
-    /**
-     * The step of a cell whose header names no behaviour, through {@link #step}: the lookup inside the step's catch
-     * kills the cell, not the worker.
-     */
-    private void stepOne(final UnsafeBuffer buffer, final int base, final int index, final int offset, final short id)
-    {
-        if (buffer != cell.buffer())
-        {
-            rewrap(buffer);
-        }
-        cell.moveTo(offset, base | index);
-        step(cell, context, id);
-        if (dyingReason >= 0)
-        {
-            finishDeath(base | index);
-            rewrap(buffer);
-        }
-    }
-
-    /**
      * Wraps the flyweight over the chunk being swept again, after a death's release or a step that wrapped it over
-     * another buffer: out of {@link #stepWord}'s loop, whose per-cell path writes no reference.
+     * another buffer: out of the sweeps' loops, whose per-cell paths write no reference.
      */
-    private void rewrap(final UnsafeBuffer buffer)
+    void rewrap(final UnsafeBuffer buffer)
     {
         cell.wrap(buffer, cell.offset(), cell.slot());
     }
@@ -446,7 +274,7 @@ final class Visit extends WorkerPadding
             }
             else
             {
-                // Re-pointed with ints only (see stepWord): wrapped again only if a behaviour wrapped it elsewhere.
+                // Re-pointed with ints only (see TickSweep): wrapped again only if a behaviour wrapped it elsewhere.
                 if (buffer != cell.buffer())
                 {
                     rewrap(buffer);
@@ -676,7 +504,7 @@ final class Visit extends WorkerPadding
     /**
      * The common case of {@link #deliverToMembers}, one record (a tick's one broadcast): its fields read once, and the
      * member's visit written in the loop, not called per member (the call, too big to inline, cost as much as the
-     * delivery), the flyweight re-pointed by {@link CellFlyweight#moveTo} as in {@link #stepWord}. What is rare (an
+     * delivery), the flyweight re-pointed by {@link CellFlyweight#moveTo} as in {@link TickSweep}. What is rare (an
      * integrity check, a dying member) goes the general way.
      */
     private void deliverOneToMembers(final UnsafeBuffer buffer, final int words, final int base,
@@ -710,7 +538,7 @@ final class Visit extends WorkerPadding
                 }
                 current = behaviours[id];
                 handed++;
-                // Re-pointed with ints only (see stepWord): wrapped again only if it is over another buffer (the first
+                // Re-pointed with ints only (see TickSweep): wrapped again only if it is over another buffer (the first
                 // member, or a behaviour or a death wrapped it elsewhere).
                 if (buffer != cell.buffer())
                 {
@@ -849,7 +677,7 @@ final class Visit extends WorkerPadding
      * A tick step, its integrity already checked. The behaviour is looked up inside the catch: a cell whose header
      * names no behaviour dies, the worker does not.
      */
-    private void step(final CellFlyweight cell, final SliceContext context, final short id)
+    void step(final CellFlyweight cell, final SliceContext context, final short id)
     {
         try
         {
@@ -865,7 +693,7 @@ final class Visit extends WorkerPadding
      * A behaviour threw: the cell dies with reason {@link ExitReasons#EXCEPTION}, and the error is recorded. Errors
      * the JVM cannot recover from (but a stack overflow) still stop the worker.
      */
-    private void onFailure(final Throwable t)
+    void onFailure(final Throwable t)
     {
         if (t instanceof VirtualMachineError && !(t instanceof StackOverflowError))
         {
@@ -889,7 +717,7 @@ final class Visit extends WorkerPadding
         cell.status(STATUS_DYING);
     }
 
-    private void finishDeath(final int slot)
+    void finishDeath(final int slot)
     {
         final int reason = dyingReason;
         dyingReason = -1;

@@ -19,8 +19,8 @@ import java.util.Locale;
  * number of ticks each has finished, or the epoch it acknowledged), and the cell is the one the worker's flyweight is
  * wrapped over, which every visit already writes: a behaviour that never returns leaves it there. Whether the worker
  * is inside a behaviour at all is read from its stack, taken once, when the deadline has passed: a frame of
- * {@link Visit} that calls a behaviour names the cell; without one (a tick phase, or the engine's own code) no cell
- * is named.
+ * {@link Visit} or {@link TickSweep} that calls a behaviour names the cell; without one (a tick phase, or the
+ * engine's own code) no cell is named.
  * <p>
  * The deadline runs from the moment the driver saw the laggard's tick begin (all workers having finished the tick
  * before), to within the driver's idle period (1 ms).
@@ -31,6 +31,7 @@ import java.util.Locale;
 final class Watchdog
 {
     private static final String VISIT = Visit.class.getName();
+    private static final String SWEEP = TickSweep.class.getName();
 
     private final long deadlineNs;
     private final TickBarrier barrier;
@@ -251,24 +252,22 @@ final class Watchdog
     }
 
     /**
-     * The topmost frame in which a {@link Visit} calls a behaviour (its step, dispatch, integrity check, or a message
-     * in a visit of mail in order), or -1.
+     * The topmost frame in which the engine calls a behaviour (a {@link TickSweep}'s step, a {@link Visit}'s step,
+     * dispatch, integrity check, or a message in a visit of mail in order), or -1.
      */
     static int visitFrame(final StackTraceElement[] stack)
     {
         for (int i = 1; i < stack.length; i++)
         {
-            final StackTraceElement frame = stack[i];
-            if (VISIT.equals(frame.getClassName()))
+            final String type = stack[i].getClassName();
+            final String method = stack[i].getMethodName();
+            if (SWEEP.equals(type) && "stepWith".equals(method) ||
+                VISIT.equals(type) && ("step".equals(method) || "dispatch".equals(method) ||
+                "isIntact".equals(method) ||
+                // visitInOrder calls onMessage itself, and the engine's own code too
+                "visitInOrder".equals(method) && "onMessage".equals(stack[i - 1].getMethodName())))
             {
-                final String method = frame.getMethodName();
-                if ("step".equals(method) || "stepWith".equals(method) || "dispatch".equals(method) ||
-                    "isIntact".equals(method) ||
-                    "visitInOrder".equals(method) && "onMessage".equals(stack[i - 1].getMethodName()))
-                {
-                    // visitInOrder calls onMessage itself, and the engine's own code too
-                    return i;
-                }
+                return i;
             }
         }
         return -1;

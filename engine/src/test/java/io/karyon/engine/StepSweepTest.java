@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The tick sweep ({@link Visit#stepWord}): the flyweight, wrapped once per bitmap word and re-pointed per cell by
+ * The tick sweep ({@link TickSweep}): the flyweight, wrapped once per bitmap word and re-pointed per cell by
  * {@link CellFlyweight#moveTo}, lands on each cell's own state in either storage; cells that die or spawn in the middle
  * of a word leave the cells after them stepped exactly once per tick in their own place, with the same digest on 1, 2
  * and 3 workers and in either storage; and a step that wraps its flyweight over another buffer does not carry the
