@@ -56,19 +56,22 @@ final class Traffic
 
     /**
      * Bytes a tick's sweep moves per cell-update in columnar storage ({@code CellStorage.COLUMNAR}), when the tick
-     * reads and writes one field of each cell: the visit reads the behaviour id from the first header column (8 bytes
-     * a cell), and the field's bytes are read and written in the column of each 8-byte word they lie in, neighbours'
-     * elements sharing lines. For a {@code double}: 8 + 8 + 8 = 24 bytes, whatever the state length.
+     * reads and writes one field of each cell: where several behaviours tick, the sweep reads each cell's behaviour id
+     * from the first header column (8 bytes a cell); where one does, a step bit says which and no header is read (the
+     * engine's {@code TickSweep}); the field's bytes are read and written in the column of each 8-byte word they lie
+     * in, neighbours' elements sharing lines. For a {@code double}: 8 + 8 = 16 bytes with one ticking behaviour, 24
+     * with several, whatever the state length.
      *
-     * @param layout the genotype's layout.
-     * @param field  the field the tick reads and writes.
+     * @param layout      the genotype's layout.
+     * @param field       the field the tick reads and writes.
+     * @param soleTicker  whether one behaviour ticks (none of the organism's others does).
      * @return bytes per update, > 0.
      */
-    static double columnarTickBytes(final CellLayout layout, final String field)
+    static double columnarTickBytes(final CellLayout layout, final String field, final boolean soleTicker)
     {
         final int word = 8;
-        double bytes = sweep(word, CellDescriptor.BEHAVIOUR_ID_OFFSET, CellDescriptor.BEHAVIOUR_ID_OFFSET + 2,
-            CellDescriptor.BEHAVIOUR_ID_OFFSET, CellDescriptor.BEHAVIOUR_ID_OFFSET);
+        final int id = CellDescriptor.BEHAVIOUR_ID_OFFSET;
+        double bytes = soleTicker ? 0 : sweep(word, id, id + 2, id, id);
         final int from = layout.offset(field);
         final int to = from + layout.field(field).type().size() * layout.field(field).length();
         for (int w = from & -word; w < to; w += word)

@@ -168,8 +168,8 @@ final class W3Tick
     }
 
     /**
-     * The memory traffic of one W3 cell-update in either storage: in columnar storage the sweep reads the first
-     * header column and reads and writes x's column (see {@link Traffic#columnarTickBytes}).
+     * The memory traffic of one W3 cell-update in either storage: in columnar storage the sweep reads and writes x's
+     * column and, W3's cells having the one behaviour that ticks, no header (see {@link Traffic#columnarTickBytes}).
      *
      * @param layout      of W3's cells.
      * @param stateLength the organism's state length per slot.
@@ -179,7 +179,7 @@ final class W3Tick
     static double bytesPerUpdate(final CellLayout layout, final int stateLength, final CellStorage storage)
     {
         return CellStorage.COLUMNAR == storage ?
-            Traffic.columnarTickBytes(layout, "x") : Traffic.tickBytes(layout, stateLength, "x");
+            Traffic.columnarTickBytes(layout, "x", true) : Traffic.tickBytes(layout, stateLength, "x");
     }
 
     /**

@@ -36,20 +36,23 @@ class W3LayoutTest
         final String json = run.out().strip();
         assertEquals(layout, stringField(json, "layout"), json);
         assertEquals("W3", stringField(json, "workload"), json);
-        assertEquals("row".equals(layout) ? 144.0 : 24.0, numberField(json, "bytes_per_update"), json);
+        assertEquals("row".equals(layout) ? 144.0 : 16.0, numberField(json, "bytes_per_update"), json);
     }
 
     @Test
     void shouldCountTheBytesOfAColumnarTickFromTheColumnsItTouches()
     {
-        assertEquals(24.0, W3Tick.bytesPerUpdate(W3Tick.LAYOUT, 64, CellStorage.COLUMNAR));
+        // W3's cells have the one behaviour that ticks: no header read, x's column read and written.
+        assertEquals(16.0, W3Tick.bytesPerUpdate(W3Tick.LAYOUT, 64, CellStorage.COLUMNAR));
         assertEquals(144.0, W3Tick.bytesPerUpdate(W3Tick.LAYOUT, 64, CellStorage.ROW));
-        // The header column's 8 bytes, then each word of x read and written: two words for a 16-byte x.
+        // With several ticking behaviours the header column's 8 bytes, then each word of x read and written: two
+        // words for a 16-byte x.
         final CellLayout wide = CellLayout.builder().longField("pad").array("x", long.class, 2).build();
-        assertEquals(8.0 + 2 * 16.0, Traffic.columnarTickBytes(wide, "x"));
+        assertEquals(8.0 + 2 * 16.0, Traffic.columnarTickBytes(wide, "x", false));
+        assertEquals(2 * 16.0, Traffic.columnarTickBytes(wide, "x", true));
         // An int shares its word's line with its neighbours' as a long would.
         final CellLayout narrow = CellLayout.builder().intField("pad").intField("x").build();
-        assertEquals(8.0 + 16.0, Traffic.columnarTickBytes(narrow, "x"));
+        assertEquals(8.0 + 16.0, Traffic.columnarTickBytes(narrow, "x", false));
     }
 
     @Test
