@@ -167,6 +167,18 @@ final class TickSweep
         final CellFlyweight cell = this.cell;
         final SliceContext context = this.context;
         final int slotLength = this.slotLength;
+        if (-1L == run)
+        {
+            // A full word: every slot in turn, its offset carried from the last.
+            for (int i = 0, offset = slotOffset(wordBase, slotLength); i < Long.SIZE; i++, offset += slotLength)
+            {
+                if (stepWith(buffer, base, wordBase | i, offset, behaviour, check, cell, context))
+                {
+                    return i == Long.SIZE - 1 ? 0 : -1L << (i + 1);
+                }
+            }
+            return 0;
+        }
         // Counted: the JIT unrolls it and polls for a safepoint outside it.
         final int cells = Long.bitCount(run);
         long bits = run;
