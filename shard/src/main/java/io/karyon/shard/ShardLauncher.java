@@ -307,7 +307,7 @@ public final class ShardLauncher
             start.join(link);
             start.settingUp(children, dir);  // from here to the first tick, the request's own thread stops the run
             final ShardRun.Result result = ShardRun.run(spec, link, shardContext(context, null == cpus ? null :
-                cpus[0]), (run) -> first.apply(run).setUpDone(start::setUpDone), checkpoints,
+                cpus[0]), (run) -> first.apply(run).setUpDone(start::settle), checkpoints,
                 null == resume ? null : resume.get(0));
             awaitChildren(children);
             if (null != joining.roundTrips())

@@ -98,7 +98,7 @@ public final class ShardStart
     }
 
     /**
-     * From now on until {@link #setUpDone()} a stop request is acted on by its own thread.
+     * From now on until {@link #settle()} a stop request is acted on by its own thread.
      *
      * @param launched the shards' processes.
      * @param runDir   the run's directory, the media driver's within it.
@@ -120,20 +120,9 @@ public final class ShardStart
     }
 
     /**
-     * The model is set up: the ticks take a stop request from now on. On the launcher's thread.
-     */
-    void setUpDone()
-    {
-        if (!phase.compareAndSet(SET_UP, TICKING))
-        {
-            awaitHalt();
-        }
-        request.whenRequested(null);
-    }
-
-    /**
-     * The launcher leaves the run (done, or failed): waits for the end of the process if a stop request is ending it,
-     * else leaves the request to nobody.
+     * The model is set up (the run's {@link io.karyon.model.ModelRun.Builder#setUpDone} hook), or the launcher leaves
+     * the run (done, or failed): on the launcher's thread, waits for the end of the process if a stop request is
+     * ending it, else leaves the request to the ticks, or to nobody.
      */
     void settle()
     {
