@@ -240,10 +240,7 @@ class WatchdogTest
         organism.run(2);
         organism.send(handles[7], 1, 0);
 
-        final KaryonException ex = assertThrows(KaryonException.class, () -> organism.run(3));
-        assertTrue(ex.getMessage().contains(" has not finished tick 2 within 0.3 s: cell " +
-            Handle.toString(handles[7]) + " is in onMessage ("), ex.getMessage());
-        assertTrue(ex.getMessage().contains("behaviour 'spinner', genotype 'spinning'"), ex.getMessage());
+        assertStuckInOnMessage(organism, 2, handles[7], "behaviour 'spinner', genotype 'spinning'");
     }
 
     @Test
@@ -257,10 +254,19 @@ class WatchdogTest
         final long sender = organism.spawn(organism.genotype("sending", LAYOUT, "sender"));
         organism.cell(sender).putLong(STUCK_AT, handles[7]);
 
+        assertStuckInOnMessage(organism, 3, handles[7], "behaviour 'listener', genotype 'listening'");
+    }
+
+    /**
+     * The next run's ticks end in the watchdog's report of {@code cell} stuck in onMessage in {@code tick}.
+     */
+    private static void assertStuckInOnMessage(final Organism organism, final int tick, final long cell,
+        final String kind)
+    {
         final KaryonException ex = assertThrows(KaryonException.class, () -> organism.run(3));
-        assertTrue(ex.getMessage().contains(" has not finished tick 3 within 0.3 s: cell " +
-            Handle.toString(handles[7]) + " is in onMessage ("), ex.getMessage());
-        assertTrue(ex.getMessage().contains("behaviour 'listener', genotype 'listening'"), ex.getMessage());
+        assertTrue(ex.getMessage().contains(" has not finished tick " + tick + " within 0.3 s: cell " +
+            Handle.toString(cell) + " is in onMessage ("), ex.getMessage());
+        assertTrue(ex.getMessage().contains(kind), ex.getMessage());
     }
 
     @Test
